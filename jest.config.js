@@ -1,0 +1,49 @@
+// One jest run for the whole monorepo: node tests for backend code, jsdom for React code.
+// Workspace packages resolve to their src/ so tests never need a build first.
+const fs = require('fs');
+const path = require('path');
+
+const root = __dirname;
+const rootPkg = require('./package.json');
+const moduleNameMapper = {};
+for (const pattern of rootPkg.workspaces) {
+  const base = path.join(root, pattern.replace('/*', ''));
+  if (!fs.existsSync(base)) continue;
+  for (const dir of fs.readdirSync(base)) {
+    const pj = path.join(base, dir, 'package.json');
+    if (!fs.existsSync(pj)) continue;
+    const { name } = JSON.parse(fs.readFileSync(pj, 'utf8'));
+    moduleNameMapper[`^${name.replace('/', '\\/')}$`] = path.join(base, dir, 'src', 'index.ts');
+    moduleNameMapper[`^${name.replace('/', '\\/')}/(.*)$`] = path.join(base, dir, 'src', '$1');
+  }
+}
+
+const swc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
+delete swc.$schema;
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swc, swcrc: false }] };
+const common = {
+  rootDir: root,
+  transform,
+  moduleNameMapper: { ...moduleNameMapper, '\\.(css|svg|png)$': path.join(root, 'scripts/jest/file-stub.js') },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    {
+      ...common,
+      displayName: 'node',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/{packages,plugins,examples/plugins}/*/src/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'web',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/{packages,plugins,examples/plugins}/*/src/**/*.test.tsx'],
+      setupFilesAfterEnv: [path.join(root, 'scripts/jest/setup-web.js')],
+    },
+  ],
+};

@@ -1,0 +1,4 @@
+/** Which plugin a plugin-scoped service is serving. */
+export interface PluginMetadataService {
+  getId(): string;
+}

@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerStartCommand } from './commands/start';
+import { registerCatalogCommands } from './commands/catalog';
+
+/** Builds the `portico` command; each command lives in its own file under commands/. */
+export function createProgram(): Command {
+  const program = new Command('portico').description('Portico developer portal').showHelpAfterError();
+  registerStartCommand(program);
+  registerCatalogCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await createProgram().parseAsync(argv);
+}

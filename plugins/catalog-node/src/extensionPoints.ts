@@ -1,0 +1,6 @@
+import { createExtensionPoint } from '@portico/backend-plugin-api';
+import type { CatalogKindsExtensionPoint } from './kinds';
+import type { CatalogProvidersExtensionPoint } from './providers';
+
+export const catalogKindsExtensionPoint = createExtensionPoint<CatalogKindsExtensionPoint>({ id: 'catalog.kinds' });
+export const catalogProvidersExtensionPoint = createExtensionPoint<CatalogProvidersExtensionPoint>({ id: 'catalog.providers' });

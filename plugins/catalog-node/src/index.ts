@@ -1,0 +1,3 @@
+export * from './kinds';
+export * from './providers';
+export * from './extensionPoints';

@@ -1,0 +1,43 @@
+import type { Entity } from '@portico/catalog-model';
+
+/** An entity with where it came from. `locationKey` groups entities for conflict detection. */
+export interface DeferredEntity {
+  entity: Entity;
+  /** e.g. `url:https://github.com/acme/svc/blob/main/catalog-info.yaml`; the first key to claim a ref wins. */
+  locationKey?: string;
+}
+
+/** Replace everything this provider owns, or add and remove some. */
+export type EntityProviderMutation =
+  | { type: 'full'; entities: DeferredEntity[] }
+  | { type: 'delta'; added: DeferredEntity[]; removed: Array<DeferredEntity | { entityRef: string; locationKey?: string }> };
+
+/** An entity or file a provider could not turn into an entity, recorded against its location. */
+export interface EntityProviderError {
+  locationKey: string;
+  /** The entity ref if it could be read, for showing the error on the entity. */
+  entityRef?: string;
+  message: string;
+}
+
+export interface EntityProviderConnection {
+  applyMutation(mutation: EntityProviderMutation): Promise<void>;
+  /** Asks the provider owning these keys (location keys or entity refs) to read them again. */
+  refresh(options: { keys: string[] }): Promise<void>;
+  /** Records (or clears, with an empty list) errors for locations this provider reads. */
+  reportErrors?(options: { locationKeys: string[]; errors: EntityProviderError[] }): Promise<void>;
+}
+
+/** A source of entities (a git organisation, an HR system, a file). */
+export interface EntityProvider {
+  /** Unique; owns the entities it emits. */
+  getProviderName(): string;
+  connect(connection: EntityProviderConnection): Promise<void>;
+  /** Called when `POST /refresh` or `connection.refresh` names keys this provider owns. */
+  refresh?(keys: string[]): Promise<void>;
+}
+
+/** `catalog.providers`: add an entity provider. */
+export interface CatalogProvidersExtensionPoint {
+  addEntityProvider(...providers: EntityProvider[]): void;
+}

@@ -27,6 +27,8 @@ const common = {
   moduleNameMapper: { ...moduleNameMapper, '\\.(css|svg|png)$': path.join(root, 'scripts/jest/file-stub.js') },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  // ESM-only dependencies that Node 20 loads with require() but jest must transform first.
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js)/)'],
 };
 
 module.exports = {

@@ -3,6 +3,7 @@ export interface EntityLink {
   url: string;
   title?: string;
   icon?: string;
+  /** e.g. `runbook`, `dashboard`, `website` */
   type?: string;
 }
 
@@ -34,4 +35,11 @@ export interface Entity {
   spec?: Record<string, unknown>;
   relations?: EntityRelation[];
   status?: Record<string, unknown>;
+}
+
+/** The three parts that identify an entity. */
+export interface CompoundEntityRef {
+  kind: string;
+  namespace: string;
+  name: string;
 }

@@ -1,0 +1,83 @@
+import type { Entity, EntityRelation } from '../entity/Entity';
+import { DEFAULT_NAMESPACE } from '../entity/constants';
+import type { CatalogKindDefinition } from '../kinds/CatalogKindDefinition';
+import { builtinKinds } from '../kinds/builtinKinds';
+import { parseEntityRef, stringifyEntityRef } from '../ref/entityRef';
+import { createIssue, EntityValidationError, issuesFromZod, type EntityValidationIssue, type EntityValidationResult } from './EntityValidationError';
+import { validateEntityEnvelope } from './validateEntityEnvelope';
+
+/** The kind definition for an entity's kind (case-insensitive), or undefined. */
+export function findKind(kind: string, kinds: ReadonlyArray<CatalogKindDefinition> = builtinKinds): CatalogKindDefinition | undefined {
+  const wanted = kind.toLocaleLowerCase('en-US');
+  return kinds.find(k => k.kind.toLocaleLowerCase('en-US') === wanted);
+}
+
+export interface ValidateEntityOptions {
+  /** The kinds to accept; the built-in kinds by default. */
+  kinds?: ReadonlyArray<CatalogKindDefinition>;
+}
+
+/**
+ * Validates the envelope, then the kind (known, apiVersion supported), then `spec` against the kind's
+ * schema, then the refs of the relations the kind emits. Stops after the envelope if that fails.
+ */
+export function validateEntity(value: unknown, options: ValidateEntityOptions = {}): EntityValidationResult<Entity> {
+  const envelope = validateEntityEnvelope(value);
+  if (!envelope.ok) return envelope;
+  const entity = envelope.entity;
+  const kinds = options.kinds ?? builtinKinds;
+  const kind = findKind(entity.kind, kinds);
+  if (!kind) {
+    const known = kinds.map(k => k.kind).join(', ');
+    return { ok: false, errors: [createIssue(['kind'], `unknown kind "${entity.kind}"; known kinds are ${known}`)] };
+  }
+  if (!kind.apiVersions.includes(entity.apiVersion)) {
+    const text = `"${entity.apiVersion}" is not a supported apiVersion of kind ${kind.kind}; expected ${kind.apiVersions.join(' or ')}`;
+    return { ok: false, errors: [createIssue(['apiVersion'], text)] };
+  }
+  const spec = kind.specSchema.safeParse(entity.spec ?? {});
+  if (!spec.success) return { ok: false, errors: issuesFromZod(spec.error.issues, ['spec']) };
+  const errors: EntityValidationIssue[] = [];
+  try {
+    for (const relation of kind.relations?.(entity) ?? []) {
+      try {
+        parseEntityRef(relation.targetRef, { defaultKind: relation.defaultKind });
+      } catch (error) {
+        errors.push(createIssue(['relations'], `${relation.type}: ${(error as Error).message}`));
+      }
+    }
+  } catch (error) {
+    errors.push(createIssue(['spec'], `kind ${kind.kind} could not derive relations: ${(error as Error).message}`));
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, entity };
+}
+
+/** Like `validateEntity`, but throws an `EntityValidationError`. */
+export function assertValidEntity(value: unknown, options: ValidateEntityOptions = {}): Entity {
+  const result = validateEntity(value, options);
+  if (!result.ok) throw new EntityValidationError(result.errors);
+  return result.entity;
+}
+
+/**
+ * The relations an entity emits through its kind, with targets resolved to canonical lower-case refs
+ * (kind defaults from the kind, namespace defaults to the entity's own). Reverse relations are not included.
+ * @throws TypeError when a target ref cannot be parsed (run `validateEntity` first).
+ */
+export function getEmittedRelations(entity: Entity, kind: CatalogKindDefinition): EntityRelation[] {
+  const namespace = entity.metadata.namespace || DEFAULT_NAMESPACE;
+  const seen = new Set<string>();
+  const out: EntityRelation[] = [];
+  for (const relation of kind.relations?.(entity) ?? []) {
+    const target = parseEntityRef(relation.targetRef, {
+      defaultKind: relation.defaultKind,
+      defaultNamespace: relation.defaultNamespace ?? namespace,
+    });
+    const targetRef = stringifyEntityRef(target);
+    const key = `${relation.type} ${targetRef}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ type: relation.type, targetRef });
+  }
+  return out;
+}

@@ -1,1 +1,9 @@
-export {};
+/**
+ * What frontend plugin authors import: createFrontendPlugin, extension blueprints, api refs and
+ * hooks. Test helpers live in `@portico/frontend-plugin-api/testing`.
+ */
+export * from './apis';
+export * from './blueprints';
+export * from './extensions';
+export * from './entity';
+export * from './routing/entityRoute';

@@ -1,0 +1,22 @@
+import { createApiRef } from '../system/ApiRef';
+
+/** JSON values that app-config can hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The frontend-visible part of app-config (served by the backend at `/app-config.json`).
+ * Keys are dotted paths: `config.getOptionalString('app.title')`.
+ */
+export interface ConfigApi {
+  has(key: string): boolean;
+  getOptional(key: string): JsonValue | undefined;
+  getString(key: string): string;
+  getOptionalString(key: string): string | undefined;
+  getOptionalNumber(key: string): number | undefined;
+  getOptionalBoolean(key: string): boolean | undefined;
+  getOptionalConfigArray(key: string): ConfigApi[] | undefined;
+  /** The raw value at the root of this reader. */
+  get(): JsonValue | undefined;
+}
+
+export const configApiRef = createApiRef<ConfigApi>({ id: 'core.config' });

@@ -1,0 +1,5 @@
+export * from './DiscoveryApi';
+export * from './FetchApi';
+export * from './ConfigApi';
+export * from './ErrorApi';
+export * from './AlertApi';

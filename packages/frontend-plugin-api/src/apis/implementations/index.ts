@@ -1,0 +1,4 @@
+export * from './ConfigReader';
+export * from './UrlDiscoveryApi';
+export * from './DefaultFetchApi';
+export * from './MessageApis';

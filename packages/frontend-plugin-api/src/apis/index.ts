@@ -1,0 +1,5 @@
+export * from './system/ApiRef';
+export * from './system/ApiHolder';
+export * from './system/ApiProvider';
+export * from './definitions';
+export * from './implementations';

@@ -1,0 +1,39 @@
+import type { ComponentType, LazyExoticComponent } from 'react';
+import type { EntityFilter } from '../entity/EntityFilter';
+import { createExtension, type ExtensionDefinition } from '../extensions/Extension';
+import { lazyComponent, type ComponentLoader } from '../extensions/lazyComponent';
+
+export type EntityCardSize = 'small' | 'medium' | 'large';
+
+export interface EntityCardExtensionData {
+  title?: string;
+  size: EntityCardSize;
+  filter?: EntityFilter;
+  Component: LazyExoticComponent<ComponentType>;
+}
+
+/**
+ * A card on the entity page's overview, shown for entities that pass `filter`. `size` sets its
+ * width: small = a third, medium = a half, large = the full row.
+ * @example EntityCardBlueprint({ name: 'greeting', filter: { kind: 'Component' }, loader: () => import('./GreetingCard') })
+ */
+export function EntityCardBlueprint(options: {
+  name: string;
+  title?: string;
+  size?: EntityCardSize;
+  filter?: EntityFilter;
+  loader: ComponentLoader;
+  disabled?: boolean;
+}): ExtensionDefinition<'entity-card', EntityCardExtensionData> {
+  return createExtension({
+    kind: 'entity-card',
+    name: options.name,
+    disabled: options.disabled,
+    data: {
+      title: options.title,
+      size: options.size ?? 'medium',
+      filter: options.filter,
+      Component: lazyComponent(options.loader),
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import type { ComponentType, LazyExoticComponent } from 'react';
+import type { EntityFilter } from '../entity/EntityFilter';
+import { createExtension, nameFromPath, type ExtensionDefinition } from '../extensions/Extension';
+import { lazyComponent, type ComponentLoader } from '../extensions/lazyComponent';
+
+export interface EntityTabExtensionData {
+  /** Relative to the entity page: `''` or `/` is the overview, `apis` is `/catalog/ns/kind/name/apis`. */
+  path: string;
+  title: string;
+  filter?: EntityFilter;
+  Component: LazyExoticComponent<ComponentType>;
+}
+
+/**
+ * A tab on the entity page, shown for entities that pass `filter`. The component reads the entity
+ * with `useEntity()`.
+ * @example EntityTabBlueprint({ path: 'apis', title: 'APIs', filter: { kind: 'Component' }, loader: () => import('./ApisTab') })
+ */
+export function EntityTabBlueprint(options: {
+  name?: string;
+  path: string;
+  title: string;
+  filter?: EntityFilter;
+  loader: ComponentLoader;
+  disabled?: boolean;
+}): ExtensionDefinition<'entity-tab', EntityTabExtensionData> {
+  const path = options.path.replace(/^\/+|\/+$/g, '');
+  return createExtension({
+    kind: 'entity-tab',
+    name: options.name ?? (path ? nameFromPath(path) : 'overview'),
+    disabled: options.disabled,
+    data: { path, title: options.title, filter: options.filter, Component: lazyComponent(options.loader) },
+  });
+}

@@ -1,0 +1,6 @@
+export * from './PageBlueprint';
+export * from './NavItemBlueprint';
+export * from './EntityTabBlueprint';
+export * from './EntityCardBlueprint';
+export * from './ApiBlueprint';
+export * from './HeaderSearchBlueprint';

@@ -1,0 +1,2 @@
+export * from './EntityFilter';
+export * from './EntityContext';

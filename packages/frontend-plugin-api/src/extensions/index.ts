@@ -1,0 +1,5 @@
+export * from './Extension';
+export * from './lazyComponent';
+export * from './createFrontendPlugin';
+export * from './ExtensionRegistry';
+export * from './ExtensionRegistryContext';

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { ConfigError } from '@portico/errors';
+import type { ConfigService, DatabaseMigration, DatabaseService, LoggerService } from '@portico/backend-plugin-api';
+import { runMigrations } from './runMigrations';
+
+export type DatabaseEngine = 'sqlite' | 'pg';
+
+export interface DatabaseManagerOptions {
+  /** Overrides `backend.dataDir` resolution (default: relative to process.cwd()). */
+  cwd?: string;
+  logger?: LoggerService;
+}
+
+const DEFAULT_PREFIX = 'portico_';
+
+/** Reads `backend.database` and `backend.dataDir`; one knex per plugin; closes them all on shutdown. */
+export class DatabaseManager {
+  private readonly clients = new Map<string, { knex: Knex; ready: Promise<void> }>();
+  private closed = false;
+  readonly engine: DatabaseEngine;
+  private readonly connection: unknown;
+  private readonly prefix: string;
+  private readonly dataDir: string;
+  private readonly pool: { min?: number; max?: number };
+
+  static fromConfig(config: ConfigService, options: DatabaseManagerOptions = {}): DatabaseManager {
+    return new DatabaseManager(config, options);
+  }
+
+  private constructor(
+    config: ConfigService,
+    private readonly options: DatabaseManagerOptions,
+  ) {
+    const client = config.getOptionalString('backend.database.client') ?? 'better-sqlite3';
+    if (client !== 'better-sqlite3' && client !== 'pg') {
+      throw new ConfigError(`Invalid config at 'backend.database.client': expected 'better-sqlite3' or 'pg', got '${client}'`);
+    }
+    this.engine = client === 'pg' ? 'pg' : 'sqlite';
+    this.connection = config.getOptional('backend.database.connection');
+    this.prefix = config.getOptionalString('backend.database.prefix') ?? DEFAULT_PREFIX;
+    this.pool = (config.getOptional<{ min?: number; max?: number }>('backend.database.pool') ?? {});
+    this.dataDir = path.resolve(options.cwd ?? process.cwd(), config.getOptionalString('backend.dataDir') ?? './data');
+    if (this.engine === 'pg' && this.connection === undefined) {
+      throw new ConfigError(`Missing required config value at 'backend.database.connection' (needed for client 'pg')`);
+    }
+  }
+
+  /** The PostgreSQL schema of a plugin: `<prefix><pluginId>`. */
+  schemaName(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  /** The SQLite file of a plugin, or ':memory:'. */
+  sqliteFilename(name: string): string {
+    const conn = this.connection;
+    const filename =
+      typeof conn === 'string' ? conn : typeof conn === 'object' && conn !== null ? (conn as { filename?: unknown }).filename : undefined;
+    if (filename === ':memory:') return ':memory:';
+    if (typeof filename === 'string' && filename.length > 0) {
+      // A configured file path: one file per plugin next to it, `<base>-<pluginId><ext>`.
+      const resolved = path.resolve(this.options.cwd ?? process.cwd(), filename);
+      const ext = path.extname(resolved) || '.sqlite';
+      return path.join(path.dirname(resolved), `${path.basename(resolved, path.extname(resolved))}-${name}${ext}`);
+    }
+    return path.join(this.dataDir, `${name}.sqlite`);
+  }
+
+  /** The knex of a plugin's database; one per plugin, created on first use. */
+  getClient(name: string): Promise<Knex> {
+    if (this.closed) return Promise.reject(new Error(`Database connections are closed; cannot open '${name}'`));
+    let entry = this.clients.get(name);
+    if (!entry) {
+      entry = this.engine === 'pg' ? this.createPg(name) : this.createSqlite(name);
+      this.clients.set(name, entry);
+      // A failed setup is retried on the next call.
+      entry.ready.catch(() => {
+        if (this.clients.get(name) === entry) {
+          this.clients.delete(name);
+          void entry!.knex.destroy().catch(() => undefined);
+        }
+      });
+    }
+    const { knex, ready } = entry;
+    return ready.then(() => knex);
+  }
+
+  private createSqlite(name: string): { knex: Knex; ready: Promise<void> } {
+    const filename = this.sqliteFilename(name);
+    if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        // An in-memory database lives as long as its one connection.
+        idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
+        afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          try {
+            if (filename !== ':memory:') conn.pragma('journal_mode = WAL');
+            conn.pragma('busy_timeout = 5000');
+            conn.pragma('foreign_keys = ON');
+            done(null, conn);
+          } catch (error) {
+            done(error as Error, conn);
+          }
+        },
+      },
+    });
+    return { knex, ready: Promise.resolve() };
+  }
+
+  private createPg(name: string): { knex: Knex; ready: Promise<void> } {
+    const schema = this.schemaName(name);
+    const knex = knexFactory({
+      client: 'pg',
+      connection: this.connection as Knex.StaticConnectionConfig | string,
+      searchPath: [schema],
+      pool: { min: this.pool.min ?? 0, max: this.pool.max ?? 5, idleTimeoutMillis: 30_000 },
+    });
+    const ready = ensureSchema(knex, schema);
+    return { knex, ready };
+  }
+
+  /** The DatabaseService handed to one plugin. */
+  forPlugin(pluginId: string): DatabaseService {
+    const manager = this;
+    return {
+      engine: manager.engine,
+      getClient: () => manager.getClient(pluginId),
+      async migrate(migrations: DatabaseMigration[]) {
+        const knex = await manager.getClient(pluginId);
+        await runMigrations(knex, migrations, {
+          schemaName: manager.engine === 'pg' ? manager.schemaName(pluginId) : undefined,
+          logger: manager.options.logger?.child({ plugin: pluginId }),
+        });
+      },
+    };
+  }
+
+  /** Closes every connection; later getClient calls fail. Called by the host after shutdown hooks. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    const entries = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(entries.map(e => e.knex.destroy().catch(() => undefined)));
+  }
+}
+
+async function ensureSchema(knex: Knex, schema: string): Promise<void> {
+  try {
+    await knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
+  } catch (error) {
+    // Two backends creating the same schema at once: one of them loses the race, harmlessly.
+    const code = (error as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
+  }
+}

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { describeEachDatabase } from '@portico/test-utils';
+import type { DatabaseMigration } from '@portico/backend-plugin-api';
+import { ConfigReader } from '../config/ConfigReader';
+import { DatabaseManager } from './DatabaseManager';
+import { databaseServiceFactory } from './databaseServiceFactory';
+
+const migrations: DatabaseMigration[] = [
+  {
+    name: '20261127_002_add_note',
+    up: async knex => {
+      await knex.schema.alterTable('items', t => t.string('note'));
+    },
+  },
+  {
+    name: '20261127_001_init',
+    up: async knex => {
+      await knex.schema.createTable('items', t => {
+        t.string('id').primary();
+      });
+    },
+  },
+];
+
+describeEachDatabase('database service', db => {
+  let manager: DatabaseManager;
+  beforeAll(() => {
+    manager = DatabaseManager.fromConfig(new ConfigReader({ backend: { database: db.config } }));
+  });
+  afterAll(() => manager.shutdown());
+
+  it('runs migrations in name order and only once', async () => {
+    const catalog = manager.forPlugin('catalog');
+    expect(catalog.engine).toBe(db.engine);
+    await catalog.migrate(migrations);
+    await catalog.migrate(migrations);
+    const knex = await catalog.getClient();
+    await knex('items').insert({ id: 'a', note: 'hello' });
+    expect(await knex('items').select('id', 'note')).toEqual([{ id: 'a', note: 'hello' }]);
+    const applied = await knex('portico_migrations').select('name').orderBy('name');
+    expect(applied.map(r => r.name)).toEqual(['20261127_001_init', '20261127_002_add_note']);
+  });
+
+  it('gives each plugin its own database: same table names do not collide', async () => {
+    const a = manager.forPlugin('plugin-a');
+    const b = manager.forPlugin('plugin-b');
+    await a.migrate(migrations);
+    await b.migrate(migrations.slice(1));
+    const ka = await a.getClient();
+    const kb = await b.getClient();
+    await ka('items').insert({ id: 'only-in-a', note: 'x' });
+    expect(await kb('items').select('id')).toEqual([]);
+    expect(await kb.schema.hasColumn('items', 'note')).toBe(false);
+    expect(await ka.schema.hasColumn('items', 'note')).toBe(true);
+    expect(await a.getClient()).toBe(ka);
+  });
+
+  it('enforces foreign keys', async () => {
+    const p = manager.forPlugin('fk');
+    await p.migrate([
+      {
+        name: '001',
+        up: async (knex: Knex) => {
+          await knex.schema.createTable('parents', t => t.string('id').primary());
+          await knex.schema.createTable('children', t => {
+            t.string('id').primary();
+            t.string('parent_id').notNullable().references('id').inTable('parents');
+          });
+        },
+      },
+    ]);
+    const knex = await p.getClient();
+    await expect(knex('children').insert({ id: 'c', parent_id: 'missing' })).rejects.toThrow(/foreign key/i);
+  });
+
+  if (db.engine === 'pg') {
+    it('puts each plugin in its own schema named <prefix><pluginId>', async () => {
+      await manager.forPlugin('schemas-check').migrate(migrations.slice(1));
+      const rows = await db.knex('information_schema.tables')
+        .select('table_schema')
+        .where({ table_name: 'items' })
+        .orderBy('table_schema');
+      expect(rows.map(r => r.table_schema)).toEqual(
+        expect.arrayContaining(['portico_catalog', 'portico_plugin-a', 'portico_plugin-b', 'portico_schemas-check']),
+      );
+    });
+
+    it('lets two backends migrate the same plugin at once', async () => {
+      const other = DatabaseManager.fromConfig(new ConfigReader({ backend: { database: db.config } }));
+      try {
+        await Promise.all([manager.forPlugin('race').migrate(migrations), other.forPlugin('race').migrate(migrations)]);
+        const knex = await other.forPlugin('race').getClient();
+        expect(await knex('portico_migrations').count({ n: '*' })).toEqual([{ n: '2' }]);
+      } finally {
+        await other.shutdown();
+      }
+    });
+  }
+});
+
+describe('database service on SQLite files', () => {
+  it('stores each plugin in <dataDir>/<pluginId>.sqlite with WAL enabled', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-db-'));
+    const manager = DatabaseManager.fromConfig(new ConfigReader({ backend: { dataDir } }));
+    try {
+      const knex = await manager.forPlugin('catalog').getClient();
+      await knex.schema.createTable('t', t => t.integer('x'));
+      expect(fs.existsSync(path.join(dataDir, 'catalog.sqlite'))).toBe(true);
+      const [mode] = await knex.raw('PRAGMA journal_mode');
+      expect(mode.journal_mode).toBe('wal');
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
+  it('derives per-plugin files from a configured file path', () => {
+    const manager = DatabaseManager.fromConfig(
+      new ConfigReader({ backend: { database: { client: 'better-sqlite3', connection: '/var/portico/portico.db' } } }),
+    );
+    expect(manager.sqliteFilename('catalog')).toBe('/var/portico/portico-catalog.db');
+  });
+
+  it('closes every connection on shutdown and refuses new ones', async () => {
+    const manager = DatabaseManager.fromConfig(new ConfigReader({ backend: { database: { connection: ':memory:' } } }));
+    const knex = await manager.forPlugin('x').getClient();
+    await manager.shutdown();
+    await expect(knex.raw('select 1')).rejects.toThrow();
+    await expect(manager.forPlugin('x').getClient()).rejects.toThrow(/closed/);
+  });
+
+  it('refuses pg without a connection', () => {
+    expect(() => DatabaseManager.fromConfig(new ConfigReader({ backend: { database: { client: 'pg' } } }))).toThrow(
+      /backend\.database\.connection/,
+    );
+  });
+});
+
+describe('databaseServiceFactory', () => {
+  it('builds a root context once and a database per plugin', async () => {
+    const config = new ConfigReader({ backend: { database: { connection: ':memory:' } } });
+    const manager = (await databaseServiceFactory.createRootContext!({ config, logger: undefined })) as DatabaseManager;
+    try {
+      const service = await databaseServiceFactory.factory({ pluginMetadata: { getId: () => 'one' } }, manager);
+      expect(service.engine).toBe('sqlite');
+      expect(await (await service.getClient()).raw('select 1 as x')).toEqual([{ x: 1 }]);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import type { DatabaseMigration, LoggerService } from '@portico/backend-plugin-api';
+
+export const MIGRATIONS_TABLE = 'portico_migrations';
+
+class InMemoryMigrationSource implements Knex.MigrationSource<DatabaseMigration> {
+  constructor(private readonly migrations: DatabaseMigration[]) {}
+  async getMigrations(): Promise<DatabaseMigration[]> {
+    return [...this.migrations].sort((a, b) => a.name.localeCompare(b.name));
+  }
+  getMigrationName(migration: DatabaseMigration): string {
+    return migration.name;
+  }
+  async getMigration(migration: DatabaseMigration): Promise<Knex.Migration> {
+    return {
+      up: k => migration.up(k),
+      down: async k => {
+        if (!migration.down) throw new Error(`Migration '${migration.name}' has no down()`);
+        await migration.down(k);
+      },
+    };
+  }
+}
+
+/** Another instance is migrating, or just created the migrations table: try again shortly. */
+function isConcurrentMigrationError(error: unknown): boolean {
+  const { name, code, message } = error as { name?: string; code?: string; message?: string };
+  if (name === 'MigrationLocked' || /already locked/i.test(String(message))) return true;
+  // unique_violation (pg_type race on CREATE TABLE), duplicate_table, duplicate_schema
+  return code === '23505' || code === '42P07' || code === '42P06';
+}
+
+/**
+ * Runs the code migrations not yet applied, in name order, with knex's migrator. Another
+ * instance holding the migration lock is waited for (up to `lockTimeoutMs`).
+ */
+export async function runMigrations(
+  knex: Knex,
+  migrations: DatabaseMigration[],
+  options: { schemaName?: string; logger?: LoggerService; lockTimeoutMs?: number } = {},
+): Promise<void> {
+  const names = new Set<string>();
+  for (const m of migrations) {
+    if (!m.name || typeof m.up !== 'function') throw new TypeError(`Invalid migration ${JSON.stringify(m.name)}: needs a name and up()`);
+    if (names.has(m.name)) throw new TypeError(`Duplicate migration name '${m.name}'`);
+    names.add(m.name);
+  }
+  const config: Knex.MigratorConfig = {
+    migrationSource: new InMemoryMigrationSource(migrations),
+    tableName: MIGRATIONS_TABLE,
+    ...(options.schemaName ? { schemaName: options.schemaName } : {}),
+  };
+  const deadline = Date.now() + (options.lockTimeoutMs ?? 60_000);
+  for (;;) {
+    try {
+      const [, applied] = (await knex.migrate.latest(config)) as [number, string[]];
+      if (applied.length > 0) options.logger?.info(`Applied ${applied.length} migration(s)`, { migrations: applied });
+      return;
+    } catch (error) {
+      if (!isConcurrentMigrationError(error) || Date.now() > deadline) throw error;
+      await new Promise(resolve => setTimeout(resolve, 250));
+    }
+  }
+}

@@ -1,1 +1,2 @@
-export {};
+// Per-database-engine test runs (host-services).
+export * from './database';

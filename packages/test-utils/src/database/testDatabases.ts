@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import knexFactory, { type Knex } from 'knex';
+
+export type TestDatabaseEngine = 'sqlite' | 'pg';
+
+/** The `backend.database` section that points a test backend at the test database. */
+export type TestDatabaseConfig = {
+  client: 'better-sqlite3' | 'pg';
+  connection: string;
+};
+
+/** One isolated database: on SQLite a fresh `:memory:`, on PostgreSQL a throwaway database. */
+export interface TestDatabase {
+  engine: TestDatabaseEngine;
+  /** A knex connected to the test database (on SQLite, its own in-memory database). */
+  knex: Knex;
+  /** Pass as `config: { backend: { database: db.config } }` to startTestBackend. */
+  config: TestDatabaseConfig;
+}
+
+export interface EachDatabaseOptions {
+  /** Engines to run on; default both. */
+  engines?: TestDatabaseEngine[];
+}
+
+export const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+export function testPgUrl(): string {
+  return process.env.PORTICO_TEST_PG_URL || DEFAULT_TEST_PG_URL;
+}
+
+function pgRequired(): boolean {
+  return process.env.PORTICO_REQUIRE_PG === '1' || process.env.PORTICO_REQUIRE_PG === 'true';
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+let pgReachable: boolean | undefined;
+let warned = false;
+
+/**
+ * Whether PostgreSQL answers at PORTICO_TEST_PG_URL. Checked synchronously (in a child process)
+ * because jest's describe blocks are synchronous; cached per test file.
+ */
+export function isPgReachable(): boolean {
+  if (pgReachable !== undefined) return pgReachable;
+  const script = `
+    const { Client } = require('pg');
+    const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
+    c.connect().then(() => c.query('select 1')).then(() => c.end()).then(() => process.exit(0), () => process.exit(1));
+  `;
+  const result = spawnSync(process.execPath, ['-e', script, testPgUrl()], {
+    cwd: __dirname,
+    timeout: 10_000,
+    stdio: 'ignore',
+  });
+  pgReachable = result.status === 0;
+  return pgReachable;
+}
+
+/** The engines to run on now: PostgreSQL is dropped (with a warning) if unreachable, unless required. */
+function enginesToRun(options: EachDatabaseOptions = {}): TestDatabaseEngine[] {
+  const wanted = options.engines ?? ['sqlite', 'pg'];
+  if (!wanted.includes('pg') || isPgReachable()) return wanted;
+  if (pgRequired()) {
+    throw new Error(`PostgreSQL is required (PORTICO_REQUIRE_PG=1) but unreachable at ${testPgUrl()}`);
+  }
+  if (!warned) {
+    warned = true;
+    console.warn(`PostgreSQL unreachable at ${testPgUrl()}: skipping the PostgreSQL runs (set PORTICO_REQUIRE_PG=1 to fail instead)`);
+  }
+  return wanted.filter(e => e !== 'pg');
+}
+
+/** A database name and its config, known before the database exists (jest describe is synchronous). */
+function planDatabase(engine: TestDatabaseEngine): TestDatabase & { database?: string } {
+  if (engine === 'sqlite') {
+    const config: TestDatabaseConfig = { client: 'better-sqlite3', connection: ':memory:' };
+    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+    return { engine, knex, config };
+  }
+  const database = `portico_test_${randomBytes(6).toString('hex')}`;
+  const connection = withDatabase(testPgUrl(), database);
+  const knex = knexFactory({ client: 'pg', connection, pool: { min: 0, max: 3 } });
+  return { engine, knex, config: { client: 'pg', connection }, database };
+}
+
+async function createPgDatabase(database: string): Promise<void> {
+  const admin = knexFactory({ client: 'pg', connection: testPgUrl(), pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw('CREATE DATABASE ??', [database]);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+async function dropPgDatabase(database: string): Promise<void> {
+  const admin = knexFactory({ client: 'pg', connection: testPgUrl(), pool: { min: 0, max: 1 } });
+  try {
+    // FORCE: a backend the test forgot to stop must not keep the database alive.
+    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [database]);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Creates one isolated test database; call `destroy()` when done. */
+export async function createTestDatabase(engine: TestDatabaseEngine): Promise<TestDatabase & { destroy(): Promise<void> }> {
+  const planned = planDatabase(engine);
+  if (planned.database) await createPgDatabase(planned.database);
+  return {
+    engine: planned.engine,
+    knex: planned.knex,
+    config: planned.config,
+    async destroy() {
+      await planned.knex.destroy();
+      if (planned.database) await dropPgDatabase(planned.database);
+    },
+  };
+}
+
+/**
+ * Runs `fn` once per engine (SQLite always, PostgreSQL when reachable), each time in a fresh,
+ * isolated database that is dropped afterwards. Use inside a test.
+ */
+export async function eachDatabase(
+  fn: (db: TestDatabase) => Promise<void> | void,
+  options?: EachDatabaseOptions,
+): Promise<void> {
+  for (const engine of enginesToRun(options)) {
+    const db = await createTestDatabase(engine);
+    try {
+      await fn({ engine: db.engine, knex: db.knex, config: db.config });
+    } catch (error) {
+      if (error instanceof Error) error.message = `[${engine}] ${error.message}`;
+      throw error;
+    } finally {
+      await db.destroy();
+    }
+  }
+}
+
+/**
+ * Declares a `describe` block per engine, named `<name> (sqlite)` / `<name> (pg)`. The database is
+ * created before the block's tests and dropped after them; `db` is ready to use inside tests and hooks.
+ */
+export function describeEachDatabase(
+  name: string,
+  fn: (db: TestDatabase) => void,
+  options?: EachDatabaseOptions,
+): void {
+  for (const engine of enginesToRun(options)) {
+    describe(`${name} (${engine})`, () => {
+      const planned = planDatabase(engine);
+      beforeAll(async () => {
+        if (planned.database) await createPgDatabase(planned.database);
+      });
+      afterAll(async () => {
+        await planned.knex.destroy();
+        if (planned.database) await dropPgDatabase(planned.database);
+      });
+      fn({ engine: planned.engine, knex: planned.knex, config: planned.config });
+    });
+  }
+}

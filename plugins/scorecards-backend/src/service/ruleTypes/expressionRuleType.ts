@@ -1,0 +1,114 @@
+import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import type { JsonValue } from '@portico/plugin-scorecards-common';
+import { z } from 'zod';
+import type { RuleType } from '../../extensions';
+
+// CEL over `entity` and `facts` (maps); interpreted by @marcbachmann/cel-js, never by eval.
+const environment = new Environment({ homogeneousAggregateLiterals: false })
+  .registerVariable('entity', 'map')
+  .registerVariable('facts', 'map');
+
+const programs = new Map<string, ParseResult>();
+
+/** Parses and type-checks once per expression text; throws with the library's message on errors. */
+function compile(expression: string): ParseResult {
+  let program = programs.get(expression);
+  if (!program) {
+    program = environment.parse(expression);
+    const checked = program.check();
+    if (!checked.valid) throw checked.error ?? new Error('invalid expression');
+    programs.set(expression, program);
+  }
+  return program;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+/** Names of facts an expression reads as `facts.name` or `facts["name"]`, for evidence. */
+function referencedFacts(expression: string, facts: Readonly<Record<string, JsonValue>>): string[] {
+  const names = new Set<string>();
+  for (const m of expression.matchAll(/facts\s*\[\s*["']([^"']+)["']\s*\]/g)) names.add(m[1]);
+  for (const m of expression.matchAll(/facts\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
+  // Fact names contain dots (`catalog.hasOwner`): also record every known fact named in the text.
+  for (const name of Object.keys(facts)) if (expression.includes(name)) names.add(name);
+  return [...names].filter(n => n in facts);
+}
+
+const paramsSchema = z
+  .object({
+    expression: z.string().min(1).superRefine((expression, ctx) => {
+      try {
+        compile(expression);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `CEL expression does not parse: ${firstLine(error)}` });
+      }
+    }),
+  })
+  .strict();
+
+/** Converts JSON facts into a CEL map; names with dots are also nested (`facts.catalog.hasOwner`). */
+function factsForCel(facts: Readonly<Record<string, JsonValue>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(facts)) {
+    out[name] = value;
+    const parts = name.split('.');
+    if (parts.length < 2) continue;
+    let node = out;
+    for (const part of parts.slice(0, -1)) {
+      const existing = node[part];
+      if (existing === undefined) node[part] = {};
+      else if (existing === null || typeof existing !== 'object' || Array.isArray(existing)) {
+        node = {};
+        break;
+      }
+      node = node[part] as Record<string, unknown>;
+    }
+    const last = parts[parts.length - 1];
+    if (!(last in node)) node[last] = value;
+  }
+  return out;
+}
+
+/**
+ * `expression`: a CEL expression over `entity` and `facts` that must yield true. A fact that is
+ * missing or stale makes the result `unknown`; JSON numbers are CEL doubles (`facts.x > 1.0`).
+ */
+export const expressionRuleType: RuleType<z.infer<typeof paramsSchema>> = {
+  type: 'expression',
+  description: 'Passes when a CEL expression over `entity` and `facts` is true.',
+  paramsSchema,
+  evaluate(context) {
+    const { expression } = context.params;
+    const evidence: Record<string, JsonValue> = {};
+    for (const name of referencedFacts(expression, context.facts)) evidence[name] = context.facts[name];
+    let result: unknown;
+    try {
+      result = compile(expression)({ entity: context.entity, facts: factsForCel(context.facts) });
+    } catch (error) {
+      const message = firstLine(error);
+      const missing = /no such key: (\S+)/i.exec(message);
+      if (missing) {
+        const name = missing[1];
+        const stale = Object.keys(context.staleFacts).find(n => n === name || n.endsWith(`.${name}`) || n.startsWith(`${name}.`));
+        return {
+          status: 'unknown',
+          evidence,
+          message: stale
+            ? `Fact ${stale} is stale (collected ${context.staleFacts[stale]})`
+            : `Expression reads ${name}, which is missing`,
+        };
+      }
+      return { status: 'unknown', evidence, message: `Expression failed: ${message}` };
+    }
+    if (typeof result !== 'boolean') {
+      return { status: 'unknown', evidence, message: `Expression yields ${typeof result}, not a boolean` };
+    }
+    return {
+      status: result ? 'pass' : 'fail',
+      evidence,
+      message: result ? `${expression} is true` : `${expression} is false`,
+    };
+  },
+};

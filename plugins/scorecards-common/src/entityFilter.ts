@@ -1,0 +1,79 @@
+import type { Entity } from '@portico/catalog-model';
+import type { EntityFilter } from './types';
+
+type Scalar = string | number | boolean;
+
+function isScalar(value: unknown): value is Scalar {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** The values at a dot path; keys match case-insensitively and may themselves contain dots (annotations). */
+function valuesAt(node: unknown, parts: string[]): unknown[] {
+  if (parts.length === 0) return Array.isArray(node) ? node : [node];
+  if (Array.isArray(node)) return node.flatMap(item => valuesAt(item, parts));
+  if (node === null || typeof node !== 'object') return [];
+  const record = node as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Longest key first, so `metadata.annotations.backstage.io/source-location` finds the dotted key.
+  for (let i = parts.length; i >= 1; i--) {
+    const wanted = parts.slice(0, i).join('.').toLowerCase();
+    const key = keys.find(k => k.toLowerCase() === wanted);
+    if (key !== undefined) return valuesAt(record[key], parts.slice(i));
+  }
+  return [];
+}
+
+function valuesForKey(entity: Entity, key: string): unknown[] {
+  const lower = key.toLowerCase();
+  if (lower.startsWith('relations.')) {
+    const type = lower.slice('relations.'.length);
+    return (entity.relations ?? []).filter(r => r.type.toLowerCase() === type).map(r => r.targetRef);
+  }
+  return valuesAt(entity, key.split('.'));
+}
+
+function matchesOne(entity: Entity, filter: EntityFilter): boolean {
+  for (const [key, expected] of Object.entries(filter)) {
+    const wanted = (Array.isArray(expected) ? expected : [expected]).map(v => String(v).toLowerCase());
+    const actual = valuesForKey(entity, key).filter(isScalar).map(v => String(v).toLowerCase());
+    if (!actual.some(v => wanted.includes(v))) return false;
+  }
+  return true;
+}
+
+/**
+ * Catalog filter semantics: every key of a filter must match (case-insensitively, a list means
+ * any of), and with a list of filters any one filter is enough. No filter matches everything.
+ */
+export function matchesEntityFilter(entity: Entity, filter: EntityFilter | EntityFilter[] | undefined): boolean {
+  if (filter === undefined) return true;
+  const filters = Array.isArray(filter) ? filter : [filter];
+  if (filters.length === 0) return true;
+  return filters.some(f => matchesOne(entity, f));
+}
+
+/** Problems that make a filter unable to match anything, as sentences naming the key. */
+export function validateEntityFilter(filter: unknown): string[] {
+  if (filter === undefined) return [];
+  const filters = Array.isArray(filter) ? filter : [filter];
+  const errors: string[] = [];
+  filters.forEach((f, index) => {
+    const where = Array.isArray(filter) ? `filter[${index}]` : 'filter';
+    if (f === null || typeof f !== 'object' || Array.isArray(f)) {
+      errors.push(`${where} must be an object of entity paths to values`);
+      return;
+    }
+    for (const [key, value] of Object.entries(f as Record<string, unknown>)) {
+      if (key.trim() === '') errors.push(`${where} has an empty key`);
+      if (Array.isArray(value)) {
+        if (value.length === 0) errors.push(`${where}.${key} is an empty list and can never match`);
+        else if (!value.every(isScalar)) errors.push(`${where}.${key} must list strings, numbers or booleans`);
+      } else if (!isScalar(value)) {
+        errors.push(`${where}.${key} must be a string, number, boolean or a list of them`);
+      } else if (value === '') {
+        errors.push(`${where}.${key} is empty and can never match`);
+      }
+    }
+  });
+  return errors;
+}

@@ -1,0 +1,528 @@
+import type { Knex } from 'knex';
+import type { EntityFilter, FilterCondition, SortField } from '../service/filters';
+import { deleteWhereIn, engineOf, insertMany, selectWhereIn, type Engine } from './bulk';
+
+/** An entity row as stored. `body` is the authored entity (plus uid, etag) as JSON, without relations. */
+export interface EntityRow {
+  id: string;
+  entityRef: string;
+  kind: string;
+  provider: string;
+  locationKey: string | null;
+  hash: string;
+  etag: string;
+  body: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RelationRow {
+  sourceRef: string;
+  type: string;
+  targetRef: string;
+}
+
+export interface SearchRow {
+  key: string;
+  value: string | null;
+  originalValue: string | null;
+}
+
+/** Everything written for one entity. */
+export interface EntityWrite {
+  row: EntityRow;
+  namespace: string;
+  name: string;
+  relations: RelationRow[];
+  search: SearchRow[];
+  document: string;
+}
+
+export interface HistoryWrite {
+  entityRef: string;
+  action: 'added' | 'updated' | 'removed';
+  source: string | null;
+  diff: string;
+  at: number;
+}
+
+export interface ErrorRecord {
+  id?: number;
+  provider: string;
+  locationKey: string | null;
+  type: 'read' | 'validation' | 'conflict';
+  entityRef: string | null;
+  message: string;
+  inputHash: string | null;
+  at: number;
+}
+
+export interface LocationRecord {
+  id: string;
+  type: string;
+  target: string;
+  rules: string | null;
+  createdAt: number;
+}
+
+export interface BatchWrite {
+  upserts: EntityWrite[];
+  /** Entities to remove (ids and refs). */
+  deletes: Array<{ id: string; entityRef: string }>;
+  history: HistoryWrite[];
+}
+
+export interface QueryPage {
+  filter?: EntityFilter;
+  fullText?: { term: string; fields?: string[] };
+  order: SortField[];
+  /** Keyset: sort values of the row to continue after (or before when `direction` is 'prev'). */
+  after?: { values: string[]; ref: string };
+  direction?: 'next' | 'prev';
+  limit: number;
+  offset?: number;
+}
+
+export interface QueriedEntity {
+  id: string;
+  entityRef: string;
+  body: string;
+  sortValues: string[];
+}
+
+const ENTITY_COLUMNS = [
+  { name: 'id', pgType: 'text' },
+  { name: 'entity_ref', pgType: 'text' },
+  { name: 'kind', pgType: 'text' },
+  { name: 'namespace', pgType: 'text' },
+  { name: 'name', pgType: 'text' },
+  { name: 'provider', pgType: 'text' },
+  { name: 'location_key', pgType: 'text' },
+  { name: 'hash', pgType: 'text' },
+  { name: 'etag', pgType: 'text' },
+  { name: 'body', pgType: 'text' },
+  { name: 'created_at', pgType: 'bigint' },
+  { name: 'updated_at', pgType: 'bigint' },
+];
+const RELATION_COLUMNS = [
+  { name: 'originating_id', pgType: 'text' },
+  { name: 'source_ref', pgType: 'text' },
+  { name: 'type', pgType: 'text' },
+  { name: 'type_key', pgType: 'text' },
+  { name: 'target_ref', pgType: 'text' },
+];
+const SEARCH_COLUMNS = [
+  { name: 'entity_id', pgType: 'text' },
+  { name: 'key', pgType: 'text' },
+  { name: 'value', pgType: 'text' },
+  { name: 'original_value', pgType: 'text' },
+];
+const HISTORY_COLUMNS = [
+  { name: 'entity_ref', pgType: 'text' },
+  { name: 'at', pgType: 'bigint' },
+  { name: 'action', pgType: 'text' },
+  { name: 'source', pgType: 'text' },
+  { name: 'diff', pgType: 'text' },
+];
+
+/** Columns of catalog_entities that answer some keys without the search table. */
+const DIRECT_COLUMNS: Record<string, string> = {
+  kind: 'e.kind',
+  'metadata.name': 'e.name',
+  'metadata.namespace': 'e.namespace',
+  'metadata.uid': 'e.id',
+};
+
+function toEntityRow(r: Record<string, unknown>): EntityRow {
+  return {
+    id: String(r.id),
+    entityRef: String(r.entity_ref),
+    kind: String(r.kind),
+    provider: String(r.provider),
+    locationKey: (r.location_key as string | null) ?? null,
+    hash: String(r.hash),
+    etag: String(r.etag),
+    body: String(r.body),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+type Sql = { sql: string; bindings: unknown[] };
+
+/** knex queries of the catalog. No business rules: callers decide what to write. */
+export class CatalogStore {
+  readonly engine: Engine;
+  /** Bumped on every committed write; caches of counts and facets key on it. */
+  private generation = 0;
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(private readonly knex: Knex, options?: { chunkSize?: number }) {
+    this.engine = engineOf(knex);
+    this.chunkSize = options?.chunkSize ?? 2000;
+  }
+  private readonly chunkSize: number;
+
+  getGeneration(): number {
+    return this.generation;
+  }
+
+  private bump() {
+    this.generation++;
+    this.cache.clear();
+  }
+
+  private cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key) as Promise<T> | undefined;
+    if (hit) return hit;
+    const generation = this.generation;
+    const p = compute();
+    this.cache.set(key, p);
+    p.then(
+      () => { if (this.generation !== generation) this.cache.delete(key); },
+      () => this.cache.delete(key),
+    );
+    if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value as string);
+    return p;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Writes a batch: chunked, each chunk in ONE transaction. */
+  async writeBatch(batch: BatchWrite): Promise<void> {
+    const total = batch.upserts.length + batch.deletes.length;
+    if (total === 0 && batch.history.length === 0) return;
+    const chunks: BatchWrite[] = [];
+    for (let i = 0; i < Math.max(batch.upserts.length, batch.deletes.length, 1); i += this.chunkSize) {
+      chunks.push({
+        upserts: batch.upserts.slice(i, i + this.chunkSize),
+        deletes: batch.deletes.slice(i, i + this.chunkSize),
+        history: [],
+      });
+    }
+    chunks[chunks.length - 1].history = batch.history;
+    try {
+      for (const chunk of chunks) await this.knex.transaction(trx => this.writeChunk(trx, chunk));
+    } finally {
+      this.bump();
+    }
+  }
+
+  private async writeChunk(trx: Knex.Transaction, batch: BatchWrite) {
+    const e = this.engine;
+    const ids = [...batch.upserts.map(u => u.row.id), ...batch.deletes.map(d => d.id)];
+    await deleteWhereIn(trx, e, 'catalog_relations', 'originating_id', ids);
+    await deleteWhereIn(trx, e, 'catalog_search', 'entity_id', ids);
+    await deleteWhereIn(trx, e, 'catalog_fts', 'entity_id', ids);
+    await deleteWhereIn(trx, e, 'catalog_entities', 'id', ids);
+    await insertMany(trx, e, 'catalog_entities', ENTITY_COLUMNS, batch.upserts.map(u => [
+      u.row.id, u.row.entityRef, u.row.kind, u.namespace, u.name, u.row.provider, u.row.locationKey,
+      u.row.hash, u.row.etag, u.row.body, u.row.createdAt, u.row.updatedAt,
+    ]));
+    const relations: unknown[][] = [];
+    const search: unknown[][] = [];
+    const fts: unknown[][] = [];
+    for (const u of batch.upserts) {
+      for (const r of u.relations) relations.push([u.row.id, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
+      for (const s of u.search) search.push([u.row.id, s.key, s.value, s.originalValue]);
+      fts.push([u.row.id, u.document]);
+    }
+    await insertMany(trx, e, 'catalog_relations', RELATION_COLUMNS, relations);
+    await insertMany(trx, e, 'catalog_search', SEARCH_COLUMNS, search);
+    if (e === 'pg') {
+      if (fts.length) {
+        await trx.raw(
+          `INSERT INTO catalog_fts (entity_id, document) SELECT id, to_tsvector('simple', doc) FROM unnest(?::text[], ?::text[]) AS t(id, doc)`,
+          [fts.map(f => f[0]), fts.map(f => f[1])],
+        );
+      }
+    } else {
+      await insertMany(trx, e, 'catalog_fts', [{ name: 'entity_id', pgType: 'text' }, { name: 'document', pgType: 'text' }], fts);
+    }
+    await insertMany(trx, e, 'catalog_history', HISTORY_COLUMNS, batch.history.map(h => [h.entityRef, h.at, h.action, h.source, h.diff]));
+  }
+
+  // ---------------------------------------------------------------- entity reads for ingestion
+
+  /** Lightweight listing of what a provider owns. */
+  async listProviderEntities(provider: string): Promise<Array<{ id: string; entityRef: string; hash: string; locationKey: string | null }>> {
+    const rows = await this.knex('catalog_entities').select('id', 'entity_ref', 'hash', 'location_key').where('provider', provider);
+    return rows.map(r => ({ id: r.id, entityRef: r.entity_ref, hash: r.hash, locationKey: r.location_key ?? null }));
+  }
+
+  /** Full rows by ref (any provider). */
+  async getRowsByRefs(refs: string[]): Promise<EntityRow[]> {
+    const rows = await selectWhereIn<Record<string, unknown>>(this.knex, 'catalog_entities', ['*'], 'entity_ref', refs);
+    return rows.map(toEntityRow);
+  }
+
+  /** Owner (provider, location) of each ref that exists, without bodies. */
+  async getOwnersByRefs(refs: string[]): Promise<Map<string, { id: string; provider: string; locationKey: string | null; hash: string }>> {
+    const rows = await selectWhereIn<Record<string, string | null>>(
+      this.knex, 'catalog_entities', ['id', 'entity_ref', 'provider', 'location_key', 'hash'], 'entity_ref', refs,
+    );
+    return new Map(rows.map(r => [String(r.entity_ref), { id: String(r.id), provider: String(r.provider), locationKey: r.location_key ?? null, hash: String(r.hash) }]));
+  }
+
+  async getRowByUid(uid: string): Promise<EntityRow | undefined> {
+    const r = await this.knex('catalog_entities').where('id', uid).first();
+    return r ? toEntityRow(r) : undefined;
+  }
+
+  async getRowByRef(ref: string): Promise<EntityRow | undefined> {
+    const r = await this.knex('catalog_entities').where('entity_ref', ref).first();
+    return r ? toEntityRow(r) : undefined;
+  }
+
+  /** Distinct relations whose source is one of `refs`. */
+  async getRelations(refs: string[]): Promise<Map<string, RelationRow[]>> {
+    const out = new Map<string, RelationRow[]>();
+    if (refs.length === 0) return out;
+    const rows = await selectWhereIn<{ source_ref: string; type: string; target_ref: string }>(
+      this.knex, 'catalog_relations', ['source_ref', 'type', 'target_ref'], 'source_ref', refs,
+    );
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const k = `${r.source_ref}|${r.type}|${r.target_ref}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      let list = out.get(r.source_ref);
+      if (!list) out.set(r.source_ref, (list = []));
+      list.push({ sourceRef: r.source_ref, type: r.type, targetRef: r.target_ref });
+    }
+    return out;
+  }
+
+  /** Refs of the entities with a relation of `type` pointing to `targetRef` (e.g. children of a group). */
+  async getSourcesOf(type: string, targetRef: string): Promise<string[]> {
+    const rows = await this.knex('catalog_relations').distinct('source_ref').where({ type_key: type.toLowerCase(), target_ref: targetRef });
+    return rows.map(r => r.source_ref as string);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  private conditionSql(c: FilterCondition): Sql {
+    const direct = DIRECT_COLUMNS[c.key];
+    if (direct) {
+      if (!c.values) return { sql: '1 = 1', bindings: [] };
+      return { sql: `${direct} IN (${c.values.map(() => '?').join(', ')})`, bindings: c.values };
+    }
+    if (c.key.startsWith('relations.')) {
+      const type = c.key.slice('relations.'.length);
+      if (!c.values) {
+        return { sql: 'e.entity_ref IN (SELECT source_ref FROM catalog_relations WHERE type_key = ?)', bindings: [type] };
+      }
+      return {
+        sql: `e.entity_ref IN (SELECT source_ref FROM catalog_relations WHERE type_key = ? AND target_ref IN (${c.values.map(() => '?').join(', ')}))`,
+        bindings: [type, ...c.values],
+      };
+    }
+    if (!c.values) return { sql: 'e.id IN (SELECT entity_id FROM catalog_search WHERE key = ?)', bindings: [c.key] };
+    return {
+      sql: `e.id IN (SELECT entity_id FROM catalog_search WHERE key = ? AND value IN (${c.values.map(() => '?').join(', ')}))`,
+      bindings: [c.key, ...c.values],
+    };
+  }
+
+  private whereSql(filter?: EntityFilter, fullText?: { term: string; fields?: string[] }): Sql {
+    const parts: string[] = [];
+    const bindings: unknown[] = [];
+    if (filter && filter.anyOf.length) {
+      const ors = filter.anyOf.map(group => {
+        const ands = group.allOf.map(c => {
+          const s = this.conditionSql(c);
+          bindings.push(...s.bindings);
+          return s.sql;
+        });
+        return `(${ands.join(' AND ')})`;
+      });
+      parts.push(`(${ors.join(' OR ')})`);
+    }
+    if (fullText && fullText.term) {
+      const like = `%${fullText.term.toLowerCase().replace(/[\\%_]/g, m => `\\${m}`)}%`;
+      const fields = fullText.fields?.length ? fullText.fields : undefined;
+      parts.push(
+        `e.id IN (SELECT entity_id FROM catalog_search WHERE value LIKE ? ESCAPE '\\'${fields ? ` AND key IN (${fields.map(() => '?').join(', ')})` : ''})`,
+      );
+      bindings.push(like, ...(fields ?? []));
+    }
+    return { sql: parts.length ? parts.join(' AND ') : '1 = 1', bindings };
+  }
+
+  private sortExpr(field: string): Sql {
+    const direct = DIRECT_COLUMNS[field];
+    if (direct) return { sql: direct, bindings: [] };
+    return {
+      sql: `COALESCE((SELECT MIN(s.value) FROM catalog_search s WHERE s.entity_id = e.id AND s.key = ?), '')`,
+      bindings: [field],
+    };
+  }
+
+  /** One page of entities matching a filter, ordered by `order` then entity ref, keyset-paginated. */
+  async queryEntities(q: QueryPage): Promise<{ rows: QueriedEntity[]; hasMore: boolean }> {
+    const where = this.whereSql(q.filter, q.fullText);
+    const sorts = q.order.map(o => ({ ...this.sortExpr(o.field), order: o.order }));
+    const reverse = q.direction === 'prev';
+    const bindings: unknown[] = [];
+    const selectSorts = sorts.map((s, i) => {
+      bindings.push(...s.bindings);
+      return `, ${s.sql} AS sort_${i}`;
+    });
+    let sql = `SELECT e.id, e.entity_ref, e.body${selectSorts.join('')} FROM catalog_entities e WHERE ${where.sql}`;
+    bindings.push(...where.bindings);
+    if (q.after) {
+      // lexicographic (s0, s1, ..., ref) > (v0, v1, ..., ref) honouring each direction
+      const cols = [...sorts.map((s, i) => ({ sql: s.sql, bindings: s.bindings, asc: s.order === 'asc', value: q.after!.values[i] ?? '' })),
+        { sql: 'e.entity_ref', bindings: [] as unknown[], asc: true, value: q.after.ref }];
+      const build = (i: number): Sql => {
+        const c = cols[i];
+        const forward = c.asc !== reverse;
+        const op = forward ? '>' : '<';
+        if (i === cols.length - 1) return { sql: `${c.sql} ${op} ?`, bindings: [...c.bindings, c.value] };
+        const rest = build(i + 1);
+        return {
+          sql: `(${c.sql} ${op} ? OR (${c.sql} = ? AND ${rest.sql}))`,
+          bindings: [...c.bindings, c.value, ...c.bindings, c.value, ...rest.bindings],
+        };
+      };
+      const k = build(0);
+      sql += ` AND ${k.sql}`;
+      bindings.push(...k.bindings);
+    }
+    const orderBy = [...sorts.map((s, i) => `sort_${i} ${(s.order === 'asc') !== reverse ? 'ASC' : 'DESC'}`), `e.entity_ref ${reverse ? 'DESC' : 'ASC'}`];
+    sql += ` ORDER BY ${orderBy.join(', ')} LIMIT ?`;
+    bindings.push(q.limit + 1);
+    if (q.offset) {
+      sql += ' OFFSET ?';
+      bindings.push(q.offset);
+    }
+    const rows = (await this.raw(sql, bindings)) as Array<Record<string, unknown>>;
+    const hasMore = rows.length > q.limit;
+    const page = rows.slice(0, q.limit).map(r => ({
+      id: String(r.id),
+      entityRef: String(r.entity_ref),
+      body: String(r.body),
+      sortValues: sorts.map((_, i) => String(r[`sort_${i}`] ?? '')),
+    }));
+    if (reverse) page.reverse();
+    return { rows: page, hasMore };
+  }
+
+  /** How many entities match (cached until the next write). */
+  async countEntities(filter?: EntityFilter, fullText?: { term: string; fields?: string[] }): Promise<number> {
+    const where = this.whereSql(filter, fullText);
+    const sql = `SELECT COUNT(*) AS c FROM catalog_entities e WHERE ${where.sql}`;
+    return this.cached(`count:${sql}:${JSON.stringify(where.bindings)}`, async () => {
+      const rows = (await this.raw(sql, where.bindings)) as Array<{ c: number | string }>;
+      return Number(rows[0]?.c ?? 0);
+    });
+  }
+
+  /** Value counts of one key over the entities matching a filter (cached until the next write). */
+  async facet(key: string, filter?: EntityFilter): Promise<Array<{ value: string; count: number }>> {
+    const where = this.whereSql(filter);
+    const filtered = where.sql !== '1 = 1';
+    let sql: string;
+    let bindings: unknown[];
+    if (key.startsWith('relations.')) {
+      sql = `SELECT r.target_ref AS value, COUNT(DISTINCT r.source_ref) AS c FROM catalog_relations r WHERE r.type_key = ?${
+        filtered ? ` AND r.source_ref IN (SELECT e.entity_ref FROM catalog_entities e WHERE ${where.sql})` : ''
+      } GROUP BY r.target_ref`;
+      bindings = [key.slice('relations.'.length), ...where.bindings];
+    } else {
+      sql = `SELECT s.value AS lv, MIN(s.original_value) AS value, COUNT(DISTINCT s.entity_id) AS c FROM catalog_search s WHERE s.key = ? AND s.value IS NOT NULL${
+        filtered ? ` AND s.entity_id IN (SELECT e.id FROM catalog_entities e WHERE ${where.sql})` : ''
+      } GROUP BY s.value`;
+      bindings = [key, ...where.bindings];
+    }
+    return this.cached(`facet:${sql}:${JSON.stringify(bindings)}`, async () => {
+      const rows = (await this.raw(sql, bindings)) as Array<{ value: string; c: number | string }>;
+      return rows.map(r => ({ value: String(r.value), count: Number(r.c) })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    });
+  }
+
+  /** Full-text search ranked by relevance. `tokens` are plain words (already sanitised). */
+  async searchText(tokens: string[], limit: number): Promise<Array<{ id: string; entityRef: string; body: string; rank: number }>> {
+    if (tokens.length === 0) return [];
+    let rows: Array<Record<string, unknown>>;
+    if (this.engine === 'pg') {
+      const query = tokens.map(t => `${t}:*`).join(' & ');
+      rows = (await this.raw(
+        `SELECT e.id, e.entity_ref, e.body, ts_rank(f.document, q) AS rank FROM catalog_fts f, to_tsquery('simple', ?) q, catalog_entities e
+         WHERE f.document @@ q AND e.id = f.entity_id ORDER BY rank DESC, e.entity_ref LIMIT ?`,
+        [query, limit],
+      )) as Array<Record<string, unknown>>;
+    } else {
+      const query = tokens.map(t => `"${t}"*`).join(' AND ');
+      rows = (await this.raw(
+        `SELECT e.id, e.entity_ref, e.body, -bm25(catalog_fts) AS rank FROM catalog_fts f JOIN catalog_entities e ON e.id = f.entity_id
+         WHERE catalog_fts MATCH ? ORDER BY bm25(catalog_fts), e.entity_ref LIMIT ?`,
+        [`document : (${query})`, limit],
+      )) as Array<Record<string, unknown>>;
+    }
+    return rows.map(r => ({ id: String(r.id), entityRef: String(r.entity_ref), body: String(r.body), rank: Number(r.rank) }));
+  }
+
+  private async raw(sql: string, bindings: unknown[]): Promise<unknown[]> {
+    const res = await this.knex.raw(sql, bindings as Knex.RawBinding[]);
+    return this.engine === 'pg' ? (res as { rows: unknown[] }).rows : (res as unknown[]);
+  }
+
+  // ---------------------------------------------------------------- history
+
+  async getHistory(entityRef: string, limit: number): Promise<HistoryWrite[]> {
+    const rows = await this.knex('catalog_history').where('entity_ref', entityRef).orderBy('id', 'desc').limit(limit);
+    return rows.map(r => ({ entityRef: r.entity_ref, action: r.action, source: r.source ?? null, diff: r.diff, at: Number(r.at) }));
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  async listErrors(options?: { provider?: string; locationKeys?: string[]; entityRef?: string }): Promise<ErrorRecord[]> {
+    const q = this.knex('catalog_errors').orderBy('id');
+    if (options?.provider) q.where('provider', options.provider);
+    if (options?.locationKeys) q.whereIn('location_key', options.locationKeys);
+    if (options?.entityRef) q.where('entity_ref', options.entityRef);
+    const rows = await q;
+    return rows.map(r => ({
+      id: Number(r.id), provider: r.provider, locationKey: r.location_key ?? null, type: r.type,
+      entityRef: r.entity_ref ?? null, message: r.message, inputHash: r.input_hash ?? null, at: Number(r.at),
+    }));
+  }
+
+  /** Replaces the errors of a provider (optionally only of some types or location keys). */
+  async replaceErrors(
+    scope: { provider: string; types: ErrorRecord['type'][]; locationKeys?: string[]; entityRefs?: string[] },
+    errors: ErrorRecord[],
+  ): Promise<void> {
+    await this.knex.transaction(async trx => {
+      const q = trx('catalog_errors').where('provider', scope.provider).whereIn('type', scope.types);
+      if (scope.locationKeys) q.whereIn('location_key', scope.locationKeys);
+      if (scope.entityRefs) q.whereIn('entity_ref', scope.entityRefs);
+      await q.delete();
+      await insertMany(trx, this.engine, 'catalog_errors', [
+        { name: 'provider', pgType: 'text' }, { name: 'location_key', pgType: 'text' }, { name: 'type', pgType: 'text' },
+        { name: 'entity_ref', pgType: 'text' }, { name: 'message', pgType: 'text' }, { name: 'input_hash', pgType: 'text' },
+        { name: 'at', pgType: 'bigint' },
+      ], errors.map(e => [e.provider, e.locationKey, e.type, e.entityRef, e.message, e.inputHash, e.at]));
+    });
+  }
+
+  async deleteErrorsOfProvider(provider: string): Promise<void> {
+    await this.knex('catalog_errors').where('provider', provider).delete();
+  }
+
+  // ---------------------------------------------------------------- locations
+
+  async listLocations(): Promise<LocationRecord[]> {
+    const rows = await this.knex('catalog_locations').orderBy('created_at').orderBy('id');
+    return rows.map(r => ({ id: r.id, type: r.type, target: r.target, rules: r.rules ?? null, createdAt: Number(r.created_at) }));
+  }
+
+  async insertLocation(l: LocationRecord): Promise<void> {
+    await this.knex('catalog_locations').insert({ id: l.id, type: l.type, target: l.target, rules: l.rules, created_at: l.createdAt });
+  }
+
+  async deleteLocation(id: string): Promise<boolean> {
+    return (await this.knex('catalog_locations').where('id', id).delete()) > 0;
+  }
+}

@@ -1,0 +1,93 @@
+import type { DatabaseMigration } from '@portico/backend-plugin-api';
+import type { Knex } from 'knex';
+
+function isPg(knex: Knex): boolean {
+  const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
+  return client === 'pg' || client === 'postgres' || client === 'postgresql';
+}
+
+/** The catalog's tables. Entities as authored; relations, search rows and full text derived from them. */
+export const catalogMigrations: DatabaseMigration[] = [
+  {
+    name: '20261127_001_catalog_init',
+    async up(knex) {
+      await knex.schema.createTable('catalog_entities', t => {
+        t.string('id', 64).primary(); // metadata.uid
+        t.string('entity_ref', 512).notNullable().unique();
+        t.string('kind', 255).notNullable();
+        t.string('namespace', 255).notNullable();
+        t.string('name', 255).notNullable();
+        t.string('provider', 512).notNullable();
+        t.text('location_key');
+        t.string('hash', 64).notNullable();
+        t.string('etag', 64).notNullable();
+        t.text('body').notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.index(['kind', 'entity_ref'], 'catalog_entities_kind_idx');
+        t.index(['provider'], 'catalog_entities_provider_idx');
+      });
+      await knex.schema.createTable('catalog_relations', t => {
+        t.string('originating_id', 64).notNullable();
+        t.string('source_ref', 512).notNullable();
+        t.string('type', 255).notNullable();
+        t.string('type_key', 255).notNullable(); // lower-case type, for `relations.<type>` filters
+        t.string('target_ref', 512).notNullable();
+        t.index(['source_ref'], 'catalog_relations_source_idx');
+        t.index(['type_key', 'target_ref', 'source_ref'], 'catalog_relations_target_idx');
+        t.index(['originating_id'], 'catalog_relations_origin_idx');
+      });
+      await knex.schema.createTable('catalog_search', t => {
+        t.string('entity_id', 64).notNullable();
+        t.string('key', 255).notNullable();
+        t.text('value'); // lower-case; null for a key that exists with an empty/null value
+        t.text('original_value');
+        t.index(['key', 'value', 'entity_id'], 'catalog_search_key_value_idx');
+        t.index(['entity_id'], 'catalog_search_entity_idx');
+      });
+      if (isPg(knex)) {
+        await knex.schema.createTable('catalog_fts', t => {
+          t.string('entity_id', 64).primary();
+          t.specificType('document', 'tsvector').notNullable();
+        });
+        await knex.raw('CREATE INDEX catalog_fts_document_idx ON catalog_fts USING GIN (document)');
+      } else {
+        await knex.raw(
+          "CREATE VIRTUAL TABLE catalog_fts USING fts5(entity_id UNINDEXED, document, tokenize = 'unicode61')",
+        );
+      }
+      await knex.schema.createTable('catalog_history', t => {
+        t.increments('id').primary();
+        t.string('entity_ref', 512).notNullable();
+        t.bigInteger('at').notNullable();
+        t.string('action', 16).notNullable(); // added | updated | removed
+        t.text('source');
+        t.text('diff').notNullable(); // JSON list of { path, op, from?, to? }
+        t.index(['entity_ref', 'id'], 'catalog_history_ref_idx');
+      });
+      await knex.schema.createTable('catalog_errors', t => {
+        t.increments('id').primary();
+        t.string('provider', 512).notNullable();
+        t.text('location_key');
+        t.string('type', 16).notNullable(); // read | validation | conflict
+        t.string('entity_ref', 512);
+        t.text('message').notNullable();
+        t.string('input_hash', 64);
+        t.bigInteger('at').notNullable();
+        t.index(['provider'], 'catalog_errors_provider_idx');
+      });
+      await knex.schema.createTable('catalog_locations', t => {
+        t.string('id', 64).primary();
+        t.string('type', 16).notNullable();
+        t.text('target').notNullable();
+        t.text('rules');
+        t.bigInteger('created_at').notNullable();
+      });
+    },
+    async down(knex) {
+      for (const table of ['catalog_locations', 'catalog_errors', 'catalog_history', 'catalog_fts', 'catalog_search', 'catalog_relations', 'catalog_entities']) {
+        await knex.schema.dropTableIfExists(table);
+      }
+    },
+  },
+];

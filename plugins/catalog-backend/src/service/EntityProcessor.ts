@@ -1,0 +1,149 @@
+import { DEFAULT_NAMESPACE, getEmittedRelations, stringifyEntityRef, validateEntity, type Entity } from '@portico/catalog-model';
+import type { RelationRow, SearchRow } from '../database/CatalogStore';
+import type { KindRegistry } from './KindRegistry';
+
+/** An entity that passed validation, with everything derived from it. */
+export interface ProcessedEntity {
+  /** As authored, with `metadata.namespace` filled in. */
+  entity: Entity;
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Both directions: the entity's own relations and the reverse ones on their targets. */
+  relations: RelationRow[];
+  search: SearchRow[];
+  document: string;
+}
+
+export type ProcessResult =
+  | { ok: true; value: ProcessedEntity }
+  | { ok: false; entityRef?: string; errors: string[] };
+
+export const MAX_ENTITY_DEPTH = 32;
+const MAX_SEARCH_VALUE_LENGTH = 200;
+const MAX_SEARCH_ROWS = 1000;
+
+/** The dotted path of the first value nested deeper than `max`, or undefined. */
+export function findTooDeep(value: unknown, max: number, path = ''): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (max <= 0) return path || '(root)';
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = findTooDeep(value[i], max - 1, `${path}[${i}]`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const p = findTooDeep(v, max - 1, path ? `${path}.${k}` : k);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** Best-effort ref of something that may not be a valid entity, for attaching errors to it. */
+export function guessEntityRef(raw: unknown): string | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const e = raw as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  if (typeof e.kind !== 'string' || typeof e.metadata?.name !== 'string') return undefined;
+  const ns = typeof e.metadata.namespace === 'string' && e.metadata.namespace ? e.metadata.namespace : DEFAULT_NAMESPACE;
+  return `${e.kind}:${ns}/${e.metadata.name}`.toLocaleLowerCase('en-US');
+}
+
+/** Flattens an entity into search rows: one per leaf (arrays share their key), keys and values lower-cased. */
+export function buildSearchRows(entity: Entity): SearchRow[] {
+  const rows: SearchRow[] = [];
+  const seen = new Set<string>();
+  const add = (key: string, v: unknown) => {
+    if (rows.length >= MAX_SEARCH_ROWS) return;
+    let value: string | null = null;
+    let original: string | null = null;
+    if (v !== null && v !== undefined) {
+      const s = String(v);
+      if (s.length <= MAX_SEARCH_VALUE_LENGTH) {
+        original = s;
+        value = s.toLocaleLowerCase('en-US');
+      }
+    }
+    const id = `${key}\u0000${value}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    rows.push({ key, value, originalValue: original });
+  };
+  const walk = (prefix: string, v: unknown, depth: number) => {
+    if (depth > MAX_ENTITY_DEPTH) return;
+    if (Array.isArray(v)) {
+      for (const item of v) walk(prefix, item, depth + 1);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const key = (prefix ? `${prefix}.${k}` : k).toLocaleLowerCase('en-US');
+        if (key.length > 200) continue;
+        walk(key, child, depth + 1);
+      }
+    } else if (prefix) {
+      add(prefix, v);
+    }
+  };
+  const { relations: _relations, status: _status, ...rest } = entity;
+  walk('', rest, 0);
+  return rows;
+}
+
+/** The text full-text search ranks: names, titles, descriptions, tags and the short spec fields. */
+export function buildSearchDocument(entity: Entity): string {
+  const parts: string[] = [entity.kind, entity.metadata.namespace ?? '', entity.metadata.name];
+  const m = entity.metadata;
+  if (typeof m.title === 'string') parts.push(m.title);
+  if (typeof m.description === 'string') parts.push(m.description.slice(0, 2000));
+  if (Array.isArray(m.tags)) parts.push(...m.tags.filter(t => typeof t === 'string'));
+  if (m.labels) parts.push(...Object.values(m.labels).filter(v => typeof v === 'string'));
+  for (const [, v] of Object.entries(entity.spec ?? {})) {
+    if (typeof v === 'string' && v.length <= 200) parts.push(v);
+    else if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const dn = (v as { displayName?: unknown }).displayName;
+      if (typeof dn === 'string') parts.push(dn);
+    }
+  }
+  return parts.join(' ');
+}
+
+/** Validates one entity (envelope, then kind schema) and derives its ref, relations and index rows. */
+export function processEntity(raw: unknown, kinds: KindRegistry): ProcessResult {
+  const tooDeep = findTooDeep(raw, MAX_ENTITY_DEPTH);
+  if (tooDeep) return { ok: false, entityRef: guessEntityRef(raw), errors: [`${tooDeep}: nested deeper than ${MAX_ENTITY_DEPTH} levels`] };
+  const result = validateEntity(raw, { kinds: kinds.list() });
+  if (!result.ok) return { ok: false, entityRef: guessEntityRef(raw), errors: result.errors.map(e => e.message) };
+  const authored = result.entity;
+  const kind = kinds.get(authored.kind)!;
+  const namespace = authored.metadata.namespace || DEFAULT_NAMESPACE;
+  const entity: Entity = authored.metadata.namespace
+    ? authored
+    : { ...authored, metadata: { ...authored.metadata, namespace } };
+  const entityRef = stringifyEntityRef(entity);
+  let emitted;
+  try {
+    emitted = getEmittedRelations(entity, kind);
+  } catch (error) {
+    return { ok: false, entityRef, errors: [`relations: ${(error as Error).message}`] };
+  }
+  const relations: RelationRow[] = [];
+  for (const r of emitted) {
+    relations.push({ sourceRef: entityRef, type: r.type, targetRef: r.targetRef });
+    const reverse = kinds.reverseOf(r.type);
+    if (reverse) relations.push({ sourceRef: r.targetRef, type: reverse, targetRef: entityRef });
+  }
+  return {
+    ok: true,
+    value: {
+      entity,
+      entityRef,
+      kind: entity.kind.toLocaleLowerCase('en-US'),
+      namespace: namespace.toLocaleLowerCase('en-US'),
+      name: entity.metadata.name.toLocaleLowerCase('en-US'),
+      relations,
+      search: buildSearchRows(entity),
+      document: buildSearchDocument(entity),
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { builtinKinds } from '@portico/catalog-model';
+import { describeEachDatabase } from '@portico/test-utils';
+import { CatalogStore } from '../database/CatalogStore';
+import { catalogMigrations } from '../database/migrations';
+import { component, group } from '../__testUtils__/entities';
+import { IngestionService, type EntityChanges } from './IngestionService';
+import { KindRegistry } from './KindRegistry';
+
+function kinds() {
+  const k = new KindRegistry();
+  for (const kind of builtinKinds) k.add(kind);
+  return k;
+}
+
+describeEachDatabase('IngestionService', db => {
+  let store: CatalogStore;
+  let ingestion: IngestionService;
+  const events: EntityChanges[] = [];
+
+  beforeAll(async () => {
+    for (const m of catalogMigrations) await m.up(db.knex);
+  });
+  beforeEach(async () => {
+    for (const t of ['catalog_entities', 'catalog_relations', 'catalog_search', 'catalog_fts', 'catalog_history', 'catalog_errors']) {
+      await db.knex(t).delete();
+    }
+    events.length = 0;
+    store = new CatalogStore(db.knex, { chunkSize: 2 });
+    ingestion = new IngestionService({ store, kinds: kinds(), onChanges: c => { events.push(c); } });
+  });
+
+  async function served(ref: string) {
+    const row = await store.getRowByRef(ref);
+    if (!row) return undefined;
+    const rel = (await store.getRelations([ref])).get(ref) ?? [];
+    return { entity: JSON.parse(row.body), relations: rel.map(r => `${r.type}:${r.targetRef}`).sort() };
+  }
+
+  it('stores a full mutation with relations in both directions, across chunks', async () => {
+    const changes = await ingestion.applyMutation('p1', {
+      type: 'full',
+      entities: [
+        { entity: group('team-a'), locationKey: 'file:a' },
+        { entity: component('svc-1', { system: 'sys' }), locationKey: 'file:a' },
+        { entity: component('svc-2', { dependsOn: ['component:svc-1'] }), locationKey: 'file:a' },
+      ],
+    });
+    expect(changes.added.sort()).toEqual(['component:default/svc-1', 'component:default/svc-2', 'group:default/team-a']);
+    const svc1 = await served('component:default/svc-1');
+    expect(svc1!.entity.spec.owner).toBe('team-a'); // served as authored
+    expect(svc1!.entity.metadata.uid).toEqual(expect.any(String));
+    expect(svc1!.relations).toEqual([
+      'dependencyOf:component:default/svc-2',
+      'ownedBy:group:default/team-a',
+      'partOf:system:default/sys',
+    ]);
+    const team = await served('group:default/team-a');
+    expect(team!.relations).toEqual(['ownerOf:component:default/svc-1', 'ownerOf:component:default/svc-2']);
+    expect(events).toHaveLength(1);
+  });
+
+  it('writes nothing for unchanged input and keeps the uid on change', async () => {
+    const entities = [{ entity: component('svc-1'), locationKey: 'file:a' }];
+    await ingestion.applyMutation('p1', { type: 'full', entities });
+    const before = await store.getRowByRef('component:default/svc-1');
+    const gen = store.getGeneration();
+    const again = await ingestion.applyMutation('p1', { type: 'full', entities });
+    expect(again).toEqual({ added: [], updated: [], removed: [] });
+    expect(store.getGeneration()).toBe(gen);
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('svc-1', { lifecycle: 'deprecated' }), locationKey: 'file:a' }] });
+    const after = await store.getRowByRef('component:default/svc-1');
+    expect(after!.id).toBe(before!.id);
+    expect(after!.etag).not.toBe(before!.etag);
+    const history = await store.getHistory('component:default/svc-1', 10);
+    expect(history.map(h => h.action)).toEqual(['updated', 'added']);
+    expect(JSON.parse(history[0].diff)).toEqual([{ path: 'spec.lifecycle', op: 'replace', from: 'production', to: 'deprecated' }]);
+  });
+
+  it('records an invalid entity with the field and keeps the last good version', async () => {
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('svc-1'), locationKey: 'file:a' }] });
+    const bad = component('svc-1', { owner: 'not a ref!' });
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: bad, locationKey: 'file:a' }] });
+    expect((await served('component:default/svc-1'))!.entity.spec.owner).toBe('team-a');
+    const errors = await store.listErrors({ provider: 'p1' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ type: 'validation', entityRef: 'component:default/svc-1', locationKey: 'file:a' });
+    expect(errors[0].message).toMatch(/^spec\.owner: /);
+    // fixing it clears the error
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('svc-1', { lifecycle: 'x' }), locationKey: 'file:a' }] });
+    expect(await store.listErrors({ provider: 'p1' })).toEqual([]);
+  });
+
+  it('keeps the first source of a ref and records a conflict', async () => {
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('svc-1'), locationKey: 'file:a' }] });
+    await ingestion.applyMutation('p2', { type: 'full', entities: [{ entity: component('svc-1', { lifecycle: 'other' }), locationKey: 'file:b' }] });
+    expect((await served('component:default/svc-1'))!.entity.spec.lifecycle).toBe('production');
+    const errors = await store.listErrors({ provider: 'p2' });
+    expect(errors).toEqual([expect.objectContaining({ type: 'conflict', entityRef: 'component:default/svc-1' })]);
+    expect(errors[0].message).toContain('already provided by p1');
+  });
+
+  it('deletes orphans by default and annotates them with orphanStrategy keep', async () => {
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('a') }, { entity: component('b') }] });
+    const changes = await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('a') }] });
+    expect(changes.removed).toEqual(['component:default/b']);
+    expect(await store.getRowByRef('component:default/b')).toBeUndefined();
+
+    const keep = new IngestionService({ store, kinds: kinds(), orphanStrategy: 'keep' });
+    await keep.applyMutation('p9', { type: 'full', entities: [{ entity: component('c') }] });
+    await keep.applyMutation('p9', { type: 'full', entities: [] });
+    const c = await served('component:default/c');
+    expect(c!.entity.metadata.annotations).toEqual({ 'backstage.io/orphan': 'true' });
+    expect(c!.relations).toEqual(['ownedBy:group:default/team-a']);
+  });
+
+  it('applies delta mutations', async () => {
+    await ingestion.applyMutation('p1', { type: 'delta', added: [{ entity: component('a') }, { entity: component('b') }], removed: [] });
+    await ingestion.applyMutation('p1', { type: 'delta', added: [], removed: [{ entityRef: 'component:default/a' }] });
+    expect(await store.getRowByRef('component:default/a')).toBeUndefined();
+    expect(await store.getRowByRef('component:default/b')).toBeDefined();
+  });
+});

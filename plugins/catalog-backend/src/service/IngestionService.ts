@@ -1,0 +1,292 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { ANNOTATION_ORPHAN, stringifyEntityRef, type Entity } from '@portico/catalog-model';
+import type { DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
+import type { CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';
+import { diffEntities } from './entityDiff';
+import { guessEntityRef, processEntity, type ProcessedEntity } from './EntityProcessor';
+import type { KindRegistry } from './KindRegistry';
+
+export type OrphanStrategy = 'delete' | 'keep';
+
+/** What a committed mutation changed, as entity refs (the `catalog.entities.changed` payload). */
+export interface EntityChanges {
+  added: string[];
+  updated: string[];
+  removed: string[];
+}
+
+export interface IngestionServiceOptions {
+  store: CatalogStore;
+  kinds: KindRegistry;
+  orphanStrategy?: OrphanStrategy;
+  /** Called after each committed mutation that changed something. */
+  onChanges?(changes: EntityChanges): void | Promise<void>;
+  now?(): number;
+}
+
+const ORPHAN_HASH = 'orphan';
+
+function hashInput(entity: unknown, locationKey: string | undefined): string {
+  return createHash('sha1').update(JSON.stringify(entity)).update('\u0000').update(locationKey ?? '').digest('hex');
+}
+
+function newEtag(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
+/** Strips what the catalog adds (uid, etag, relations) so versions compare as authored. */
+function authoredOf(body: string): Entity {
+  const e = JSON.parse(body) as Entity;
+  const { uid: _uid, etag: _etag, ...metadata } = e.metadata;
+  const { relations: _r, ...rest } = e;
+  return { ...rest, metadata: metadata as Entity['metadata'] };
+}
+
+function errorKey(e: ErrorRecord): string {
+  return `${e.type}|${e.entityRef}|${e.locationKey}|${e.message}`;
+}
+
+/**
+ * Set-based processing of provider mutations: validates a whole batch, resolves relations in both
+ * directions, skips unchanged input by hash, and writes entities, relations, the search index and
+ * history in one transaction per chunk. Mutations are applied one at a time.
+ */
+export class IngestionService {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly store: CatalogStore;
+  private readonly kinds: KindRegistry;
+  private readonly orphanStrategy: OrphanStrategy;
+  private readonly now: () => number;
+
+  constructor(private readonly options: IngestionServiceOptions) {
+    this.store = options.store;
+    this.kinds = options.kinds;
+    this.orphanStrategy = options.orphanStrategy ?? 'delete';
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Runs `fn` after every earlier write has finished. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  applyMutation(provider: string, mutation: EntityProviderMutation): Promise<EntityChanges> {
+    return this.serial(() => this.apply(provider, mutation));
+  }
+
+  /** Records (or clears) read errors of some locations of a provider. */
+  reportErrors(provider: string, locationKeys: string[], errors: EntityProviderError[]): Promise<void> {
+    return this.serial(async () => {
+      const at = this.now();
+      const existing = await this.store.listErrors({ provider, locationKeys });
+      const next: ErrorRecord[] = errors.map(e => ({
+        provider, locationKey: e.locationKey, type: 'read', entityRef: e.entityRef ?? null, message: e.message, inputHash: null, at,
+      }));
+      const old = existing.filter(e => e.type === 'read');
+      const same = old.length === next.length && old.every((e, i) => errorKey(e) === errorKey(next[i]));
+      if (!same) await this.store.replaceErrors({ provider, types: ['read'], locationKeys }, next);
+    });
+  }
+
+  /** Removes one entity (by uid); its provider may emit it again on the next refresh. */
+  removeEntityByUid(uid: string, source: string): Promise<EntityRow | undefined> {
+    return this.serial(async () => {
+      const row = await this.store.getRowByUid(uid);
+      if (!row) return undefined;
+      await this.store.writeBatch({
+        upserts: [],
+        deletes: [{ id: row.id, entityRef: row.entityRef }],
+        history: [{ entityRef: row.entityRef, action: 'removed', source, diff: '[]', at: this.now() }],
+      });
+      await this.emit({ added: [], updated: [], removed: [row.entityRef] });
+      return row;
+    });
+  }
+
+  /** Removes everything a provider owns and its errors (a deleted location). */
+  removeProvider(provider: string): Promise<EntityChanges> {
+    return this.serial(async () => {
+      const owned = await this.store.listProviderEntities(provider);
+      const at = this.now();
+      await this.store.writeBatch({
+        upserts: [],
+        deletes: owned.map(o => ({ id: o.id, entityRef: o.entityRef })),
+        history: owned.map(o => ({ entityRef: o.entityRef, action: 'removed', source: provider, diff: '[]', at })),
+      });
+      await this.store.deleteErrorsOfProvider(provider);
+      const changes = { added: [], updated: [], removed: owned.map(o => o.entityRef) };
+      await this.emit(changes);
+      return changes;
+    });
+  }
+
+  private async emit(changes: EntityChanges) {
+    if (!changes.added.length && !changes.updated.length && !changes.removed.length) return;
+    try {
+      await this.options.onChanges?.(changes);
+    } catch {
+      // subscribers' failures must not undo a committed write
+    }
+  }
+
+  private async apply(provider: string, mutation: EntityProviderMutation): Promise<EntityChanges> {
+    const at = this.now();
+    const isFull = mutation.type === 'full';
+    const incoming: DeferredEntity[] = isFull ? mutation.entities : mutation.added;
+
+    // What this provider owns now (full), or the rows touched (delta).
+    const owned = new Map<string, { id: string; hash: string; locationKey: string | null }>();
+    if (isFull) {
+      for (const o of await this.store.listProviderEntities(provider)) owned.set(o.entityRef, o);
+    }
+
+    const errors: ErrorRecord[] = [];
+    // refs this mutation emits, valid or not (never orphaned), with the location that emitted them first
+    const emitted = new Map<string, string | null>();
+    const candidates: Array<{ processed: ProcessedEntity; hash: string; locationKey: string | null }> = [];
+    const unchecked: Array<{ deferred: DeferredEntity; hash: string; ref?: string }> = [];
+
+    for (const deferred of incoming) {
+      const hash = hashInput(deferred.entity, deferred.locationKey);
+      const ref = guessEntityRef(deferred.entity);
+      if (ref && isFull) {
+        const mine = owned.get(ref);
+        if (mine && mine.hash === hash && !emitted.has(ref)) {
+          emitted.set(ref, mine.locationKey); // unchanged input: no validation, no writes
+          continue;
+        }
+      }
+      unchecked.push({ deferred, hash, ref });
+    }
+
+    const touchedRefs: string[] = [];
+    for (const { deferred, hash, ref } of unchecked) {
+      const locationKey = deferred.locationKey ?? null;
+      const result = processEntity(deferred.entity, this.kinds);
+      if (!result.ok) {
+        if (result.entityRef && !emitted.has(result.entityRef)) emitted.set(result.entityRef, locationKey);
+        for (const message of result.errors) {
+          errors.push({ provider, locationKey, type: 'validation', entityRef: result.entityRef ?? ref ?? null, message, inputHash: hash, at });
+        }
+        if (result.entityRef) touchedRefs.push(result.entityRef);
+        continue;
+      }
+      const r = result.value.entityRef;
+      touchedRefs.push(r);
+      if (emitted.has(r)) {
+        errors.push({
+          provider, locationKey, type: 'conflict', entityRef: r, inputHash: hash, at,
+          message: `${r} is emitted twice; kept the first copy (${emitted.get(r) ?? provider}), ignored the one from ${locationKey ?? provider}`,
+        });
+        continue;
+      }
+      emitted.set(r, locationKey);
+      candidates.push({ processed: result.value, hash, locationKey });
+    }
+
+    // Refs owned by another provider keep their first source; ours are updated.
+    const owners = await this.store.getOwnersByRefs(candidates.map(c => c.processed.entityRef));
+    const writes: EntityWrite[] = [];
+    const history: HistoryWrite[] = [];
+    const changes: EntityChanges = { added: [], updated: [], removed: [] };
+    const previousRows = new Map<string, EntityRow>();
+    const toUpdate = candidates.filter(c => owners.get(c.processed.entityRef)?.provider === provider).map(c => c.processed.entityRef);
+    for (const row of await this.store.getRowsByRefs(toUpdate)) previousRows.set(row.entityRef, row);
+
+    for (const c of candidates) {
+      const ref = c.processed.entityRef;
+      const owner = owners.get(ref);
+      if (owner && owner.provider !== provider) {
+        errors.push({
+          provider, locationKey: c.locationKey, type: 'conflict', entityRef: ref, inputHash: c.hash, at,
+          message: `${ref} is already provided by ${owner.provider}${owner.locationKey ? ` (${owner.locationKey})` : ''}; ignored the copy from ${c.locationKey ?? provider}`,
+        });
+        continue;
+      }
+      const previous = previousRows.get(ref);
+      if (previous && previous.hash === c.hash) continue; // same input (delta re-add)
+      const id = previous?.id ?? randomUUID();
+      const etag = newEtag();
+      const { relations: _authoredRelations, ...entity } = c.processed.entity;
+      const body = JSON.stringify({ ...entity, metadata: { ...entity.metadata, uid: id, etag } });
+      writes.push({
+        row: {
+          id, entityRef: ref, kind: c.processed.kind, provider, locationKey: c.locationKey, hash: c.hash, etag, body,
+          createdAt: previous?.createdAt ?? at, updatedAt: at,
+        },
+        namespace: c.processed.namespace,
+        name: c.processed.name,
+        relations: c.processed.relations,
+        search: c.processed.search,
+        document: c.processed.document,
+      });
+      const source = c.locationKey ? `${provider} ${c.locationKey}` : provider;
+      if (previous) {
+        const diff = diffEntities(authoredOf(previous.body), entity);
+        history.push({ entityRef: ref, action: 'updated', source, diff: JSON.stringify(diff), at });
+        changes.updated.push(ref);
+      } else {
+        history.push({ entityRef: ref, action: 'added', source, diff: '[]', at });
+        changes.added.push(ref);
+      }
+    }
+
+    // Orphans: what a full mutation no longer emits, or what a delta removes.
+    const deletes: Array<{ id: string; entityRef: string }> = [];
+    let orphanRefs: string[] = [];
+    if (isFull) {
+      orphanRefs = [...owned.keys()].filter(ref => !emitted.has(ref) && owned.get(ref)!.hash !== ORPHAN_HASH);
+    } else {
+      const refs = mutation.removed.map(r => ('entityRef' in r ? r.entityRef : stringifyEntityRef((r as DeferredEntity).entity)).toLocaleLowerCase('en-US'));
+      const removedOwners = await this.store.getOwnersByRefs(refs);
+      orphanRefs = refs.filter(ref => removedOwners.get(ref)?.provider === provider && removedOwners.get(ref)?.hash !== ORPHAN_HASH);
+      for (const ref of orphanRefs) owned.set(ref, removedOwners.get(ref)!);
+      touchedRefs.push(...refs);
+    }
+    if (orphanRefs.length && this.orphanStrategy === 'keep') {
+      for (const row of await this.store.getRowsByRefs(orphanRefs)) {
+        const authored = authoredOf(row.body);
+        const annotated: Entity = {
+          ...authored,
+          metadata: { ...authored.metadata, annotations: { ...authored.metadata.annotations, [ANNOTATION_ORPHAN]: 'true' } },
+        };
+        const result = processEntity(annotated, this.kinds);
+        if (!result.ok) continue;
+        const etag = newEtag();
+        writes.push({
+          row: { ...row, hash: ORPHAN_HASH, etag, updatedAt: at, body: JSON.stringify({ ...result.value.entity, metadata: { ...result.value.entity.metadata, uid: row.id, etag } }) },
+          namespace: result.value.namespace,
+          name: result.value.name,
+          relations: result.value.relations,
+          search: result.value.search,
+          document: result.value.document,
+        });
+        history.push({ entityRef: row.entityRef, action: 'updated', source: provider, diff: JSON.stringify(diffEntities(authored, annotated)), at });
+        changes.updated.push(row.entityRef);
+      }
+    } else {
+      for (const ref of orphanRefs) {
+        deletes.push({ id: owned.get(ref)!.id, entityRef: ref });
+        history.push({ entityRef: ref, action: 'removed', source: provider, diff: '[]', at });
+        changes.removed.push(ref);
+      }
+    }
+
+    await this.store.writeBatch({ upserts: writes, deletes, history });
+    await this.syncErrors(provider, isFull ? undefined : touchedRefs, errors);
+    await this.emit(changes);
+    return changes;
+  }
+
+  private async syncErrors(provider: string, entityRefs: string[] | undefined, errors: ErrorRecord[]) {
+    const existing = (await this.store.listErrors({ provider })).filter(
+      e => (e.type === 'validation' || e.type === 'conflict') && (!entityRefs || (e.entityRef !== null && entityRefs.includes(e.entityRef))),
+    );
+    const a = existing.map(errorKey).sort();
+    const b = errors.map(errorKey).sort();
+    if (a.length === b.length && a.every((k, i) => k === b[i])) return;
+    await this.store.replaceErrors({ provider, types: ['validation', 'conflict'], entityRefs }, errors);
+  }
+}

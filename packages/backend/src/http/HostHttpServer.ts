@@ -1,0 +1,95 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { Router, type Express } from 'express';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { LoggerService } from '@portico/backend-plugin-api';
+import { createErrorHandler } from './errorHandler';
+import { createHttpMetricsMiddleware } from './httpMetrics';
+import { jsonBodyParser } from './jsonBodyParser';
+import { notFoundHandler } from './notFoundHandler';
+import { requestIdMiddleware } from './requestId';
+
+export interface HostHttpServerOptions {
+  port: number;
+  host: string;
+  /** e.g. '1mb'; larger JSON bodies under /api are a 413. */
+  bodyLimit: string;
+  logger: LoggerService;
+}
+
+/**
+ * The backend's one HTTP server. Requests flow: request id -> metrics -> system routes
+ * (health, metrics) -> JSON parsing for /api -> mounted routers (plugins at /api/<id>, the
+ * app at /) -> JSON 404 -> the shared error handler.
+ */
+export class HostHttpServer {
+  readonly app: Express;
+  /** Routes of the host itself: /healthz, /readyz, /metrics. */
+  readonly systemRouter = Router();
+  /** Everything mounted through the root HTTP router service. */
+  readonly router = Router();
+  readonly metrics = new Registry();
+  readonly server: http.Server;
+  private closing = false;
+  private listening = false;
+
+  constructor(private readonly options: HostHttpServerOptions) {
+    collectDefaultMetrics({ register: this.metrics });
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('trust proxy', true);
+    app.use(requestIdMiddleware());
+    app.use(createHttpMetricsMiddleware(this.metrics));
+    app.use(this.systemRouter);
+    app.use('/api', jsonBodyParser(options.bodyLimit));
+    app.use(this.router);
+    app.use(notFoundHandler());
+    app.use(createErrorHandler(options.logger));
+    this.app = app;
+    this.server = http.createServer(app);
+    // While closing, finish the request in flight, then drop the keep-alive connection.
+    this.server.on('request', (_req, res) => {
+      res.on('finish', () => {
+        if (this.closing) setImmediate(() => this.server.closeIdleConnections());
+      });
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(new Error(`Could not listen on ${this.options.host}:${this.options.port}: ${error.message}`, { cause: error }));
+      this.server.once('error', onError);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', onError);
+        resolve();
+      });
+    });
+    this.listening = true;
+    this.options.logger.info(`Listening on http://${this.options.host}:${this.port}`);
+  }
+
+  /** The port actually bound (differs from the config when it was 0). */
+  get port(): number {
+    const address = this.server.address() as AddressInfo | null;
+    return address?.port ?? this.options.port;
+  }
+
+  /** Stops accepting connections and waits for requests in flight, forcing them closed after `timeoutMs`. */
+  async close(timeoutMs = 8000): Promise<void> {
+    if (!this.listening || this.closing) return;
+    this.closing = true;
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(() => {
+        this.options.logger.warn(`Requests still in flight after ${timeoutMs} ms; closing their connections`);
+        this.server.closeAllConnections();
+      }, timeoutMs);
+      timer.unref();
+      this.server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.server.closeIdleConnections();
+    });
+    this.listening = false;
+  }
+}

@@ -1,0 +1,16 @@
+import { coreServices, createServiceFactory } from '@portico/backend-plugin-api';
+import { backendStateServiceRef } from '../../wiring/BackendState';
+
+/** Liveness is always ok while the process answers; readiness follows the plugins' startup. */
+export const rootHealthServiceFactory = createServiceFactory({
+  service: coreServices.rootHealth,
+  deps: { state: backendStateServiceRef },
+  factory({ state }) {
+    return {
+      async getLiveness() {
+        return { status: 'ok' as const };
+      },
+      getReadiness: () => state.getReadiness(),
+    };
+  },
+});

@@ -1,0 +1,59 @@
+import type { ServiceFactory } from '@portico/backend-plugin-api';
+import { authServiceFactory } from './auth/authServiceFactory';
+import { configServiceFactory, rootConfigServiceFactory } from './config';
+import { databaseServiceFactory } from './database';
+import { discoveryServiceFactory } from './discovery/discoveryServiceFactory';
+import { eventsServiceFactory } from './events/eventsServiceFactory';
+import { healthServiceFactory } from './health/healthServiceFactory';
+import { rootHealthServiceFactory } from './health/rootHealthServiceFactory';
+import { httpAuthServiceFactory } from './httpAuth/httpAuthServiceFactory';
+import { httpRouterServiceFactory } from './httpRouter/httpRouterServiceFactory';
+import { lifecycleServiceFactory } from './lifecycle/lifecycleServiceFactory';
+import { rootLifecycleServiceFactory } from './lifecycle/rootLifecycleServiceFactory';
+import { loggerServiceFactory, rootLoggerServiceFactory } from './logger';
+import { permissionsServiceFactory } from './permissions/permissionsServiceFactory';
+import { hostHttpServerServiceFactory } from './rootHttpRouter/hostHttpServerServiceFactory';
+import { rootHttpRouterServiceFactory } from './rootHttpRouter/rootHttpRouterServiceFactory';
+
+export { authServiceFactory } from './auth/authServiceFactory';
+export { DevelopmentAuthService, guestCredentials, createCredentials, GUEST_USER_REF } from './auth/developmentAuth';
+export { discoveryServiceFactory } from './discovery/discoveryServiceFactory';
+export { eventsServiceFactory } from './events/eventsServiceFactory';
+export { InProcessEvents } from './events/InProcessEvents';
+export { healthServiceFactory } from './health/healthServiceFactory';
+export { rootHealthServiceFactory } from './health/rootHealthServiceFactory';
+export { httpAuthServiceFactory } from './httpAuth/httpAuthServiceFactory';
+export { httpRouterServiceFactory } from './httpRouter/httpRouterServiceFactory';
+export { lifecycleServiceFactory } from './lifecycle/lifecycleServiceFactory';
+export { rootLifecycleServiceFactory } from './lifecycle/rootLifecycleServiceFactory';
+export { RootLifecycle } from './lifecycle/RootLifecycle';
+export {
+  allowAllPermissionPolicy,
+  createPermissionsServiceFactory,
+  permissionsServiceFactory,
+} from './permissions/permissionsServiceFactory';
+export { rootHttpRouterServiceFactory } from './rootHttpRouter/rootHttpRouterServiceFactory';
+export * from './config';
+export * from './logger';
+export * from './database';
+
+/** Every default factory: what a backend uses for each core service nobody overrode. */
+export const defaultServiceFactories: ServiceFactory[] = [
+  rootConfigServiceFactory(),
+  configServiceFactory,
+  rootLoggerServiceFactory,
+  loggerServiceFactory,
+  databaseServiceFactory,
+  hostHttpServerServiceFactory,
+  rootHttpRouterServiceFactory,
+  httpRouterServiceFactory,
+  rootLifecycleServiceFactory,
+  lifecycleServiceFactory,
+  rootHealthServiceFactory,
+  healthServiceFactory,
+  discoveryServiceFactory,
+  authServiceFactory,
+  httpAuthServiceFactory,
+  permissionsServiceFactory,
+  eventsServiceFactory,
+];

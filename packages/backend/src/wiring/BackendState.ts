@@ -1,0 +1,72 @@
+import {
+  createServiceRef,
+  type HealthCheckResult,
+  type PluginStartupStatus,
+  type ReadinessReport,
+} from '@portico/backend-plugin-api';
+
+export type BackendPhase = 'created' | 'starting' | 'started' | 'aborted' | 'stopping' | 'stopped';
+
+export interface PluginState {
+  status: PluginStartupStatus;
+  error?: string;
+  /** Milliseconds the plugin's init (with its modules) took. */
+  durationMs?: number;
+}
+
+const CHECK_TIMEOUT_MS = 5000;
+
+/** What the host knows about its own startup: each plugin's status and health checks. */
+export class BackendState {
+  phase: BackendPhase = 'created';
+  readonly plugins = new Map<string, PluginState>();
+  private readonly checks = new Map<string, Map<string, () => Promise<HealthCheckResult>>>();
+
+  setPlugin(pluginId: string, state: PluginState): void {
+    this.plugins.set(pluginId, state);
+  }
+
+  addCheck(pluginId: string, name: string, check: () => Promise<HealthCheckResult>): void {
+    const checks = this.checks.get(pluginId) ?? new Map();
+    if (checks.has(name)) throw new Error(`Health check '${name}' is already registered by plugin '${pluginId}'`);
+    checks.set(name, check);
+    this.checks.set(pluginId, checks);
+  }
+
+  /** Ready once every plugin has started or was allowed to fail. Checks are reported, not gating. */
+  async getReadiness(): Promise<ReadinessReport> {
+    const plugins: ReadinessReport['plugins'] = {};
+    await Promise.all(
+      [...this.plugins].map(async ([id, state]) => {
+        const entry: ReadinessReport['plugins'][string] = { status: state.status };
+        if (state.error) entry.error = state.error;
+        const checks = this.checks.get(id);
+        if (checks?.size) entry.checks = Object.fromEntries(await Promise.all([...checks].map(async ([name, check]) => [name, await runCheck(check)] as const)));
+        plugins[id] = entry;
+      }),
+    );
+    const pending = [...this.plugins.values()].some(p => p.status === 'pending');
+    const status: ReadinessReport['status'] =
+      this.phase === 'aborted' ? 'failed' : this.phase === 'started' && !pending ? 'ready' : 'starting';
+    return { status, plugins: Object.fromEntries(Object.entries(plugins).sort(([a], [b]) => a.localeCompare(b))) };
+  }
+}
+
+async function runCheck(check: () => Promise<HealthCheckResult>): Promise<HealthCheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      check(),
+      new Promise<HealthCheckResult>(resolve => {
+        timer = setTimeout(() => resolve({ status: 'down', message: `check timed out after ${CHECK_TIMEOUT_MS} ms` }), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    return { status: 'down', message: (error as Error)?.message ?? String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Internal: lets the health services read and extend the host's state. */
+export const backendStateServiceRef = createServiceRef<BackendState>({ id: 'core.internal.backendState', scope: 'root' });

@@ -1,0 +1,26 @@
+/**
+ * Wraps an extension point implementation for one contributor. Once the owner's init has begun,
+ * the registry is frozen: any call through the wrapper throws, naming the extension point, the
+ * contributor and the owner, so a late contribution never disappears silently.
+ */
+export function guardExtensionPoint<T>(
+  impl: T,
+  info: { extensionPointId: string; contributor: string; owner: string; isClosed(): boolean },
+): T {
+  if (typeof impl !== 'object' || impl === null) return impl;
+  return new Proxy(impl as object, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (info.isClosed()) {
+          throw new Error(
+            `${info.contributor} used extension point '${info.extensionPointId}' after its owner ${info.owner} began initialising; ` +
+              'contribute during init, not later (startup hooks, timers, requests)',
+          );
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as T;
+}

@@ -1,0 +1,18 @@
+import type { LoggerService } from '@portico/backend-plugin-api';
+import type { BackendState } from './BackendState';
+import type { StartupPlan } from './planStartup';
+
+/** One line per plugin (started, failed, skipped; time taken), then the total. */
+export function logStartupSummary(logger: LoggerService, state: BackendState, plan: StartupPlan, totalMs: number): void {
+  for (const [pluginId, plugin] of state.plugins) {
+    const time = plugin.durationMs === undefined ? '' : ` in ${plugin.durationMs} ms`;
+    const line = `Plugin '${pluginId}' ${plugin.status}${time}${plugin.error ? `: ${plugin.error}` : ''}`;
+    if (plugin.status === 'failed') logger.warn(line, { plugin: pluginId, status: plugin.status });
+    else logger.info(line, { plugin: pluginId, status: plugin.status, durationMs: plugin.durationMs });
+  }
+  for (const skipped of plan.skippedModules) {
+    logger.info(`Module '${skipped.pluginId}.${skipped.moduleId}' skipped: plugin '${skipped.pluginId}' is not installed`);
+  }
+  const failed = [...state.plugins.values()].filter(p => p.status === 'failed').length;
+  logger.info(`Backend started in ${totalMs} ms: ${state.plugins.size - failed} plugin(s) started, ${failed} failed`);
+}

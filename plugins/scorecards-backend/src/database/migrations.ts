@@ -1,0 +1,132 @@
+import type { DatabaseMigration } from '@portico/backend-plugin-api';
+
+/** Times are stored as epoch milliseconds (bigint) and JSON as text, the same on SQLite and PostgreSQL. */
+export const migrations: DatabaseMigration[] = [
+  {
+    name: '20261127_001_scorecards_init',
+    async up(knex) {
+      await knex.schema.createTable('facts', t => {
+        t.string('entity_ref', 512).notNullable();
+        t.string('name', 255).notNullable();
+        t.text('value').notNullable();
+        t.string('source', 255).notNullable();
+        t.bigInteger('collected_at').notNullable();
+        t.primary(['entity_ref', 'name']);
+      });
+      await knex.schema.createTable('fact_history', t => {
+        t.bigIncrements('id');
+        t.string('entity_ref', 512).notNullable();
+        t.string('name', 255).notNullable();
+        t.text('value').notNullable();
+        t.string('source', 255).notNullable();
+        t.bigInteger('collected_at').notNullable();
+        t.index(['entity_ref', 'name', 'collected_at']);
+        t.index(['collected_at']);
+      });
+      await knex.schema.createTable('rule_results', t => {
+        t.string('scorecard_ref', 512).notNullable();
+        t.string('entity_ref', 512).notNullable();
+        t.string('rule_id', 255).notNullable();
+        t.string('status', 16).notNullable();
+        t.text('evidence').notNullable();
+        t.text('message').notNullable();
+        t.boolean('exempted').notNullable();
+        t.bigInteger('evaluated_at').notNullable();
+        t.primary(['scorecard_ref', 'entity_ref', 'rule_id']);
+        t.index(['entity_ref']);
+      });
+      // Appended when a rule's status, exemption or message changes: history is a query.
+      await knex.schema.createTable('rule_result_history', t => {
+        t.bigIncrements('id');
+        t.string('scorecard_ref', 512).notNullable();
+        t.string('entity_ref', 512).notNullable();
+        t.string('rule_id', 255).notNullable();
+        t.string('status', 16).notNullable();
+        t.text('evidence').notNullable();
+        t.text('message').notNullable();
+        t.boolean('exempted').notNullable();
+        t.bigInteger('evaluated_at').notNullable();
+        t.index(['scorecard_ref', 'entity_ref', 'evaluated_at']);
+      });
+      await knex.schema.createTable('entity_scores', t => {
+        t.string('scorecard_ref', 512).notNullable();
+        t.string('entity_ref', 512).notNullable();
+        t.string('level', 255).nullable();
+        t.integer('level_rank').notNullable();
+        t.double('score').notNullable();
+        t.integer('passed').notNullable();
+        t.integer('failed').notNullable();
+        t.integer('unknown').notNullable();
+        t.string('owner', 512).nullable();
+        t.text('failing_rules').notNullable();
+        t.bigInteger('evaluated_at').notNullable();
+        t.primary(['scorecard_ref', 'entity_ref']);
+        t.index(['entity_ref']);
+        t.index(['scorecard_ref', 'owner']);
+      });
+      await knex.schema.createTable('entity_score_history', t => {
+        t.bigIncrements('id');
+        t.string('scorecard_ref', 512).notNullable();
+        t.string('entity_ref', 512).notNullable();
+        t.string('level', 255).nullable();
+        t.integer('level_rank').notNullable();
+        t.double('score').notNullable();
+        t.bigInteger('evaluated_at').notNullable();
+        t.index(['scorecard_ref', 'entity_ref', 'evaluated_at']);
+      });
+      // One row per level per snapshot, taken after each full evaluation of a scorecard.
+      await knex.schema.createTable('trend_points', t => {
+        t.string('scorecard_ref', 512).notNullable();
+        t.bigInteger('taken_at').notNullable();
+        t.string('level', 255).notNullable();
+        t.integer('level_rank').notNullable();
+        t.integer('entity_count').notNullable();
+        t.double('score_sum').notNullable();
+        t.primary(['scorecard_ref', 'taken_at', 'level']);
+      });
+      await knex.schema.createTable('scorecard_runs', t => {
+        t.string('scorecard_ref', 512).primary();
+        t.bigInteger('last_run_at').notNullable();
+      });
+      await knex.schema.createTable('exemptions', t => {
+        t.string('id', 64).primary();
+        t.string('scorecard_ref', 512).notNullable();
+        t.string('entity_ref', 512).notNullable();
+        t.string('rule_id', 255).notNullable();
+        t.text('reason').notNullable();
+        t.bigInteger('expires_at').notNullable();
+        t.string('status', 16).notNullable();
+        t.string('requested_by', 512).notNullable();
+        t.string('decided_by', 512).nullable();
+        t.bigInteger('decided_at').nullable();
+        t.text('comment').nullable();
+        t.bigInteger('created_at').notNullable();
+        t.index(['scorecard_ref', 'status']);
+        t.index(['entity_ref']);
+      });
+      await knex.schema.createTable('initiatives', t => {
+        t.string('id', 64).primary();
+        t.string('title', 255).notNullable();
+        t.text('description').nullable();
+        t.string('scorecard_ref', 512).notNullable();
+        t.string('target_level', 255).notNullable();
+        t.text('scope').nullable();
+        t.bigInteger('deadline').notNullable();
+        t.string('created_by', 512).notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('last_reminder_at').nullable();
+      });
+      await knex.schema.createTable('notifications', t => {
+        t.string('id', 64).primary();
+        t.string('recipient', 512).notNullable();
+        t.string('kind', 64).notNullable();
+        t.string('title', 512).notNullable();
+        t.text('body').notNullable();
+        t.string('link', 1024).nullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('read_at').nullable();
+        t.index(['recipient', 'created_at']);
+      });
+    },
+  },
+];

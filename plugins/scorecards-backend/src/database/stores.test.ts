@@ -1,0 +1,168 @@
+import type { EntityScorecardResult, RuleResult } from '@portico/plugin-scorecards-common';
+import { describeEachDatabase } from '@portico/test-utils';
+import { ExemptionStore } from './ExemptionStore';
+import { FactStore } from './FactStore';
+import { InitiativeStore } from './InitiativeStore';
+import { migrations } from './migrations';
+import { NotificationStore } from './NotificationStore';
+import { ResultStore } from './ResultStore';
+
+const card = 'scorecard:default/readiness';
+const T0 = Date.parse('2026-11-27T10:00:00Z');
+
+function rule(ruleId: string, status: RuleResult['status'], at: number, extra: Partial<RuleResult> = {}): RuleResult {
+  return { ruleId, status, evidence: { f: status === 'pass' }, message: `${ruleId} ${status}`, exempted: false, evaluatedAt: new Date(at).toISOString(), ...extra };
+}
+
+function result(entityRef: string, level: string | null, rank: number, score: number, rules: RuleResult[], at: number): EntityScorecardResult {
+  return {
+    scorecardRef: card,
+    entityRef,
+    level,
+    levelRank: rank,
+    score,
+    passed: rules.filter(r => r.status === 'pass').length,
+    failed: rules.filter(r => r.status === 'fail').length,
+    unknown: rules.filter(r => r.status === 'unknown').length,
+    owner: 'group:default/team-a',
+    evaluatedAt: new Date(at).toISOString(),
+    rules,
+  };
+}
+
+describeEachDatabase('scorecards storage', db => {
+  beforeAll(async () => {
+    for (const m of migrations) await m.up(db.knex);
+  });
+
+  describe('FactStore', () => {
+    it('keeps the latest value per fact and the history', async () => {
+      const facts = new FactStore(db.knex);
+      await facts.writeFacts([
+        { entityRef: 'component:default/a', name: 'coverage.percent', value: 70, source: 'ci', collectedAt: T0 },
+        { entityRef: 'component:default/a', name: 'catalog.hasOwner', value: true, source: 'catalog', collectedAt: T0 },
+      ]);
+      await facts.writeFacts([{ entityRef: 'component:default/a', name: 'coverage.percent', value: 85.5, source: 'ci', collectedAt: T0 + 1000 }]);
+      const latest = await facts.getFacts(['component:default/a', 'component:default/none']);
+      expect(latest.get('component:default/a')?.get('coverage.percent')).toEqual({ value: 85.5, source: 'ci', collectedAt: T0 + 1000 });
+      expect(latest.has('component:default/none')).toBe(false);
+      const history = await facts.factHistory('component:default/a', 'coverage.percent');
+      expect(history.map(h => h.value)).toEqual([85.5, 70]);
+      expect((await facts.listFacts('component:default/a')).map(f => f.name)).toEqual(['catalog.hasOwner', 'coverage.percent']);
+    });
+
+    it('prunes history older than the retention but keeps latest values', async () => {
+      const facts = new FactStore(db.knex);
+      expect(await facts.pruneHistory(T0 + 500)).toBe(2);
+      expect((await facts.factHistory('component:default/a', 'coverage.percent')).map(h => h.value)).toEqual([85.5]);
+      expect((await facts.getFacts(['component:default/a'])).get('component:default/a')?.size).toBe(2);
+    });
+  });
+
+  describe('ResultStore', () => {
+    it('stores latest results and appends history only on change', async () => {
+      const results = new ResultStore(db.knex);
+      const first = await results.saveResults(card, [
+        result('component:default/a', 'Silver', 2, 0.75, [rule('owner', 'pass', T0), rule('coverage', 'fail', T0)], T0),
+        result('component:default/b', null, 0, 0, [rule('owner', 'fail', T0), rule('coverage', 'unknown', T0)], T0),
+      ]);
+      expect(first).toEqual([]);
+      const second = await results.saveResults(card, [
+        result('component:default/a', 'Bronze', 1, 0.5, [rule('owner', 'pass', T0 + 60_000), rule('coverage', 'fail', T0 + 60_000, { message: 'coverage fail' })], T0 + 60_000),
+      ]);
+      expect(second).toEqual([
+        {
+          scorecardRef: card,
+          entityRef: 'component:default/a',
+          owner: 'group:default/team-a',
+          from: { level: 'Silver', rank: 2 },
+          to: { level: 'Bronze', rank: 1 },
+        },
+      ]);
+      expect(await results.countHistory()).toEqual({ rules: 4, scores: 3 });
+      const [entityResult] = await results.getEntityResults('component:default/a');
+      expect(entityResult).toMatchObject({ level: 'Bronze', levelRank: 1, score: 0.5, evaluatedAt: new Date(T0 + 60_000).toISOString() });
+      expect(entityResult.rules.find(r => r.ruleId === 'owner')).toMatchObject({ status: 'pass', evaluatedAt: new Date(T0).toISOString() });
+    });
+
+    it('lists scores with filters and cursor pagination', async () => {
+      const results = new ResultStore(db.knex);
+      const page1 = await results.listScores(card, { limit: 1 });
+      expect(page1.items.map(i => i.entityRef)).toEqual(['component:default/a']);
+      expect(page1.totalItems).toBe(2);
+      expect(page1.nextCursor).toBeDefined();
+      const page2 = await results.listScores(card, { limit: 1, cursor: page1.nextCursor });
+      expect(page2.items.map(i => i.entityRef)).toEqual(['component:default/b']);
+      expect(page2.items[0].failingRules).toEqual(['owner', 'coverage']);
+      expect(page2.nextCursor).toBeUndefined();
+      expect((await results.listScores(card, { limit: 10, level: 'none' })).items.map(i => i.entityRef)).toEqual(['component:default/b']);
+      expect((await results.listScores(card, { limit: 10, failingRule: 'owner' })).totalItems).toBe(1);
+      expect((await results.listScores(card, { limit: 10, owner: 'group:default/other' })).totalItems).toBe(0);
+    });
+
+    it('records distribution and trend points', async () => {
+      const results = new ResultStore(db.knex);
+      expect(await results.distribution(card)).toEqual({ Bronze: 1, none: 1 });
+      await results.recordTrendPoint(card, T0 + 120_000);
+      expect(await results.trends(card)).toEqual([
+        { time: new Date(T0 + 120_000).toISOString(), total: 2, averageScore: 0.25, levels: { Bronze: 1, none: 1 } },
+      ]);
+      const history = await results.levelHistory(card);
+      expect(history.map(h => [h.entityRef, h.level])).toEqual([
+        ['component:default/a', 'Silver'],
+        ['component:default/b', null],
+        ['component:default/a', 'Bronze'],
+      ]);
+    });
+
+    it('drops rules removed from the scorecard and forgets deleted entities', async () => {
+      const results = new ResultStore(db.knex);
+      await results.saveResults(card, [result('component:default/a', 'Bronze', 1, 1, [rule('owner', 'pass', T0 + 180_000)], T0 + 180_000)]);
+      expect((await results.getRuleResults(card, 'component:default/a')).map(r => r.ruleId)).toEqual(['owner']);
+      await results.deleteEntityResults(['component:default/b']);
+      expect(await results.entityRefs(card)).toEqual(['component:default/a']);
+    });
+  });
+
+  describe('ExemptionStore', () => {
+    it('creates, decides once and reports exemptions in force', async () => {
+      const store = new ExemptionStore(db.knex);
+      const ex = await store.create(
+        { scorecardRef: card, entityRef: 'component:default/a', ruleId: 'coverage', reason: 'legacy', expiresAt: T0 + 3_600_000, requestedBy: 'user:default/guest' },
+        T0,
+      );
+      expect(ex.status).toBe('pending');
+      expect((await store.activeExemptions(card, T0)).size).toBe(0);
+      const decided = await store.decide(ex.id, { status: 'approved', decidedBy: 'user:default/lead' }, T0 + 10);
+      expect(decided).toMatchObject({ status: 'approved', decidedBy: 'user:default/lead' });
+      expect(await store.decide(ex.id, { status: 'rejected', decidedBy: 'x' }, T0 + 20)).toBeUndefined();
+      expect([...((await store.activeExemptions(card, T0 + 100)).get('component:default/a') ?? [])]).toEqual(['coverage']);
+      expect((await store.activeExemptions(card, T0 + 3_600_001)).size).toBe(0);
+      expect((await store.expiredBetween(T0, T0 + 3_600_001)).map(e => e.id)).toEqual([ex.id]);
+      expect((await store.list({ entityRef: 'component:default/a' })).length).toBe(1);
+    });
+  });
+
+  describe('InitiativeStore and NotificationStore', () => {
+    it('stores initiatives with their scope', async () => {
+      const store = new InitiativeStore(db.knex);
+      const created = await store.create(
+        { title: 'Gold by Q1', scorecardRef: card, targetLevel: 'Gold', scope: { 'spec.lifecycle': 'production' }, deadline: T0 + 86_400_000, createdBy: 'user:default/guest' },
+        T0,
+      );
+      expect(await store.get(created.id)).toMatchObject({ title: 'Gold by Q1', scope: { 'spec.lifecycle': 'production' } });
+      expect((await store.list({ scorecardRef: card })).length).toBe(1);
+    });
+
+    it('lists notifications for a user and their groups, newest first', async () => {
+      const store = new NotificationStore(db.knex);
+      await store.add([{ recipient: 'group:default/team-a', kind: 'level-dropped', title: 'a dropped', body: 'b' }], T0);
+      const [second] = await store.add([{ recipient: 'user:default/jo', kind: 'exemption-decided', title: 'approved', body: 'b' }], T0 + 1);
+      await store.add([{ recipient: 'group:default/other', kind: 'level-dropped', title: 'x', body: 'b' }], T0 + 2);
+      const list = await store.list(['user:default/jo', 'group:default/team-a']);
+      expect(list.map(n => n.title)).toEqual(['approved', 'a dropped']);
+      expect(await store.markRead(second.id, T0 + 5)).toBe(true);
+      expect((await store.list(['user:default/jo'], { unreadOnly: true })).length).toBe(0);
+    });
+  });
+});

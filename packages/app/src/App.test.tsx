@@ -1,0 +1,149 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
+import {
+  ApiBlueprint,
+  createApiRef,
+  createFrontendPlugin,
+  HeaderSearchBlueprint,
+  NavItemBlueprint,
+  PageBlueprint,
+  useApi,
+  alertApiRef,
+  type JsonValue,
+} from '@portico/frontend-plugin-api';
+import { App } from './App';
+import { THEME_STORAGE_KEY } from './theme/ThemeModeProvider';
+
+const greetingApiRef = createApiRef<{ greeting: string }>({ id: 'plugin.greeter.greeting' });
+
+function GreeterPage() {
+  const { greeting } = useApi(greetingApiRef);
+  const alerts = useApi(alertApiRef);
+  return (
+    <>
+      <h1>Greeter</h1>
+      <p>{greeting}</p>
+      <button onClick={() => alerts.post({ message: 'Saved', severity: 'success' })}>Save</button>
+    </>
+  );
+}
+
+function makePlugins() {
+  const greeter = createFrontendPlugin({
+    id: 'greeter',
+    extensions: [
+      ApiBlueprint({ api: greetingApiRef, deps: {}, factory: () => ({ greeting: 'Hello from an api' }) }),
+      PageBlueprint({ path: '/greeter', title: 'Greeter', loader: async () => GreeterPage }),
+      NavItemBlueprint({ title: 'Greeter', path: '/greeter' }),
+      HeaderSearchBlueprint({ loader: async () => () => <input aria-label="Search the catalog" /> }),
+    ],
+  });
+  const docs = createFrontendPlugin({
+    id: 'docs',
+    extensions: [
+      PageBlueprint({ path: '/docs', loader: async () => ({ default: () => <h1>Docs</h1> }) }),
+      NavItemBlueprint({ title: 'Docs', path: '/docs' }),
+    ],
+  });
+  return [greeter, docs];
+}
+
+// act() lets the lazily loaded pages and extensions resolve before assertions
+async function renderApp(options: { route?: string; config?: JsonValue } = {}) {
+  let result!: ReturnType<typeof render>;
+  await act(async () => {
+    result = render(
+      <MemoryRouter initialEntries={[options.route ?? '/']}>
+        <App plugins={makePlugins()} config={options.config ?? { app: { title: 'Acme Portal' } }} />
+      </MemoryRouter>,
+    );
+  });
+  return result;
+}
+
+describe('App', () => {
+  beforeEach(() => window.localStorage.clear());
+
+  it('shows the title, the nav items and the default home page', async () => {
+    await renderApp();
+    expect(await screen.findByRole('heading', { name: 'Welcome to Acme Portal' })).toBeInTheDocument();
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    expect(within(nav).getAllByRole('link').map(link => link.textContent)).toEqual(['Home', 'Greeter', 'Docs']);
+    expect(within(nav).getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('navigates to a lazily loaded plugin page that uses its own api', async () => {
+    await renderApp();
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    await userEvent.click(within(nav).getByRole('link', { name: 'Greeter' }));
+    expect(await screen.findByRole('heading', { name: 'Greeter', level: 1 })).toBeInTheDocument();
+    expect(screen.getByText('Hello from an api')).toBeInTheDocument();
+    expect(within(nav).getByRole('link', { name: 'Greeter' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('renders the header search extension in the top bar', async () => {
+    await renderApp();
+    const search = screen.getByRole('search', { name: 'Site search' });
+    expect(await within(search).findByRole('textbox', { name: 'Search the catalog' })).toBeInTheDocument();
+  });
+
+  it('applies app.extensions: disabled extensions vanish, listed ones come first', async () => {
+    await renderApp({
+      route: '/greeter',
+      config: { app: { extensions: ['nav-item:docs/docs', { 'page:greeter/greeter': false }] } },
+    });
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    expect(within(nav).getAllByRole('link').map(link => link.textContent)).toEqual(['Home', 'Docs', 'Greeter']);
+    expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+  });
+
+  it('shows a 404 page with a way home for unknown URLs', async () => {
+    await renderApp({ route: '/nowhere' });
+    expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('link', { name: 'Go home' }));
+    expect(await screen.findByRole('heading', { name: 'Welcome to Acme Portal' })).toBeInTheDocument();
+  });
+
+  it('toggles between light and dark themes and remembers the choice', async () => {
+    const { unmount } = await renderApp();
+    await userEvent.click(screen.getByRole('button', { name: 'Switch to dark theme' }));
+    expect(screen.getByRole('button', { name: 'Switch to light theme' })).toBeInTheDocument();
+    expect(window.localStorage.getItem(THEME_STORAGE_KEY)).toBe('dark');
+    unmount();
+    await renderApp();
+    expect(screen.getByRole('button', { name: 'Switch to light theme' })).toBeInTheDocument();
+  });
+
+  it('shows alerts posted by plugins', async () => {
+    await renderApp({ route: '/greeter' });
+    await userEvent.click(await screen.findByRole('button', { name: 'Save' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Saved');
+  });
+
+  it('keeps the shell alive when a page crashes', async () => {
+    const crashing = createFrontendPlugin({
+      id: 'crash',
+      extensions: [
+        PageBlueprint({
+          path: '/crash',
+          title: 'Crashy',
+          loader: async () => () => {
+            throw new Error('boom');
+          },
+        }),
+      ],
+    });
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => {});
+    await act(async () => {
+      render(
+        <MemoryRouter initialEntries={['/crash']}>
+          <App plugins={[crashing]} config={{}} />
+        </MemoryRouter>,
+      );
+    });
+    expect(await screen.findByText('Crashy failed to load')).toBeInTheDocument();
+    expect(screen.getByRole('navigation', { name: 'Main navigation' })).toBeInTheDocument();
+    spy.mockRestore();
+  });
+});

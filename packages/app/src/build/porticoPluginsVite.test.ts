@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findPluginPackages, pluginsModuleSource, porticoPlugins, PLUGINS_MODULE_ID } from './porticoPluginsVite';
+
+function tempRepo(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-app-'));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+describe('porticoPlugins (vite)', () => {
+  it('imports the packages listed in app.plugins, app-config.local.yaml winning', () => {
+    const dir = tempRepo({
+      'app-config.yaml': 'app:\n  plugins: ["@portico/plugin-catalog"]\n',
+      'app-config.local.yaml': 'app:\n  plugins: ["@portico/plugin-catalog", "@acme/plugin-example"]\n',
+    });
+    expect(findPluginPackages(dir)).toEqual(['@portico/plugin-catalog', '@acme/plugin-example']);
+  });
+
+  it('falls back to workspace packages marked as frontend plugins', () => {
+    const dir = tempRepo({
+      'app-config.yaml': 'backend: {}\n',
+      'plugins/catalog/package.json': JSON.stringify({ name: '@portico/plugin-catalog', portico: { kind: 'web', role: 'frontend-plugin' } }),
+      'plugins/catalog-backend/package.json': JSON.stringify({ name: '@portico/plugin-catalog-backend' }),
+      'examples/plugins/example/package.json': JSON.stringify({ name: '@portico/example', portico: { role: 'frontend-plugin' } }),
+    });
+    expect(findPluginPackages(dir)).toEqual(['@portico/plugin-catalog', '@portico/example']);
+  });
+
+  it('rejects an app.plugins that is not a list of names', () => {
+    const dir = tempRepo({ 'app-config.yaml': 'app:\n  plugins: catalog\n' });
+    expect(() => findPluginPackages(dir)).toThrow('app.plugins must be a list of frontend plugin package names');
+  });
+
+  it('serves a virtual module that default-exports the plugins in order', () => {
+    expect(pluginsModuleSource(['a', '@b/c'])).toBe(
+      'import plugin0 from "a";\nimport plugin1 from "@b/c";\nexport default [plugin0, plugin1];\n',
+    );
+    const dir = tempRepo({ 'app-config.yaml': 'app:\n  plugins: ["x"]\n' });
+    const plugin = porticoPlugins({ rootDir: dir });
+    const id = plugin.resolveId(PLUGINS_MODULE_ID);
+    expect(id).toBeDefined();
+    expect(plugin.resolveId('react')).toBeUndefined();
+    expect(plugin.load(id!)).toContain('import plugin0 from "x";');
+  });
+});

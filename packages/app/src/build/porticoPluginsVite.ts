@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+/** The id app code imports to get the installed frontend plugins. */
+export const PLUGINS_MODULE_ID = 'virtual:portico-plugins';
+const RESOLVED_ID = `\0${PLUGINS_MODULE_ID}`;
+
+interface ViteLikePlugin {
+  name: string;
+  resolveId(id: string): string | undefined;
+  load(id: string): string | undefined;
+  configureServer?(server: { watcher: { add(file: string): void } }): void;
+}
+
+function readAppPlugins(file: string): string[] | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const doc = parse(fs.readFileSync(file, 'utf8')) as { app?: { plugins?: unknown } } | null;
+  const plugins = doc?.app?.plugins;
+  if (plugins === undefined || plugins === null) return undefined;
+  if (!Array.isArray(plugins) || !plugins.every(p => typeof p === 'string' && p.length > 0)) {
+    throw new Error(`${file}: app.plugins must be a list of frontend plugin package names`);
+  }
+  return plugins;
+}
+
+/**
+ * The frontend plugin packages to bundle: app-config `app.plugins` (app-config.local.yaml wins when it
+ * sets the key), else every workspace package marked `"portico": { "role": "frontend-plugin" }`.
+ */
+export function findPluginPackages(rootDir: string, configFiles?: string[]): string[] {
+  const files = configFiles ?? ['app-config.yaml', 'app-config.local.yaml'].map(f => path.join(rootDir, f));
+  let listed: string[] | undefined;
+  for (const file of files) listed = readAppPlugins(file) ?? listed;
+  if (listed) return listed;
+  const found: string[] = [];
+  for (const group of ['plugins', 'examples/plugins']) {
+    const base = path.join(rootDir, group);
+    if (!fs.existsSync(base)) continue;
+    for (const dir of fs.readdirSync(base).sort()) {
+      const pj = path.join(base, dir, 'package.json');
+      if (!fs.existsSync(pj)) continue;
+      const pkg = JSON.parse(fs.readFileSync(pj, 'utf8')) as { name: string; portico?: { role?: string } };
+      if (pkg.portico?.role === 'frontend-plugin') found.push(pkg.name);
+    }
+  }
+  return found;
+}
+
+/** The source of `virtual:portico-plugins`: each package's default export, in order. */
+export function pluginsModuleSource(packages: string[]): string {
+  const imports = packages.map((name, i) => `import plugin${i} from ${JSON.stringify(name)};`);
+  return `${imports.join('\n')}\nexport default [${packages.map((_, i) => `plugin${i}`).join(', ')}];\n`;
+}
+
+/**
+ * Vite plugin that turns app-config `app.plugins` into imports, so adding a plugin needs no TSX edit.
+ */
+export function porticoPlugins(options: { rootDir: string; configFiles?: string[] }): ViteLikePlugin {
+  const configFiles = options.configFiles ?? ['app-config.yaml', 'app-config.local.yaml'].map(f => path.join(options.rootDir, f));
+  return {
+    name: 'portico-plugins',
+    resolveId(id) {
+      return id === PLUGINS_MODULE_ID ? RESOLVED_ID : undefined;
+    },
+    load(id) {
+      if (id !== RESOLVED_ID) return undefined;
+      return pluginsModuleSource(findPluginPackages(options.rootDir, configFiles));
+    },
+    configureServer(server) {
+      for (const file of configFiles) server.watcher.add(file);
+    },
+  };
+}

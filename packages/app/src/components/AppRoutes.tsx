@@ -1,0 +1,39 @@
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router';
+import { useExtensions } from '@portico/frontend-plugin-api';
+import { ErrorBoundary } from './ErrorBoundary';
+import { PageProgress } from './PageProgress';
+
+const HomePage = lazy(() => import('./HomePage'));
+const NotFoundPage = lazy(() => import('./NotFoundPage'));
+
+/** Page path → route pattern: sub-paths go to the page (it may have its own <Routes>). */
+export function routePattern(path: string): string {
+  if (path === '/' || path.endsWith('*')) return path;
+  return `${path.replace(/\/+$/, '')}/*`;
+}
+
+/** One route per enabled page extension (code-split), the default home, and a 404. */
+export function AppRoutes() {
+  const pages = useExtensions('page');
+  const hasHome = pages.some(page => page.data.path === '/');
+  return (
+    <Suspense fallback={<PageProgress />}>
+      <Routes>
+        {pages.map(page => (
+          <Route
+            key={page.id}
+            path={routePattern(page.data.path)}
+            element={
+              <ErrorBoundary name={page.data.title ?? page.id}>
+                <page.data.Component />
+              </ErrorBoundary>
+            }
+          />
+        ))}
+        {!hasHome && <Route path="/" element={<HomePage />} />}
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,5 @@
+declare module 'virtual:portico-plugins' {
+  import type { FrontendPlugin } from '@portico/frontend-plugin-api';
+  const plugins: FrontendPlugin[];
+  export default plugins;
+}

@@ -1,0 +1,110 @@
+import { Box, Button, InputAdornment, TextField, Typography } from '@mui/material';
+import { useEffect, useMemo, useState } from 'react';
+import { Link as RouterLink, useSearchParams } from 'react-router';
+import {
+  emptyFilterState,
+  parseFilterState,
+  toSearchParams,
+  type CatalogFacetKey,
+  type CatalogFilterState,
+} from '../../filters/catalogFilterState';
+import { useDebouncedValue } from '../../hooks/useDebouncedValue';
+import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { CatalogFilters } from './CatalogFilters';
+import { CatalogTable } from './CatalogTable';
+import { useEntityRows } from './useEntityRows';
+import { useFacets } from './useFacets';
+
+export interface CatalogPageProps {
+  /** Rows per server page. */
+  pageSize?: number;
+  /** Height of the table's scroll area. */
+  tableHeight?: number | string;
+}
+
+/** `/catalog`: every entity, filtered, searched and sorted on the server; the view lives in the URL. */
+export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const state = useMemo(() => parseFilterState(searchParams), [searchParams]);
+  const update = (next: CatalogFilterState, replace = false) => setSearchParams(toSearchParams(next), { replace });
+
+  const [text, setText] = useState(state.text);
+  const debouncedText = useDebouncedValue(text.trim(), 300);
+  useEffect(() => {
+    if (debouncedText !== state.text) update({ ...state, text: debouncedText }, true);
+  }, [debouncedText]);
+  // A link or the back button may change the search text under us.
+  useEffect(() => {
+    if (state.text !== debouncedText) setText(state.text);
+  }, [state.text]);
+
+  const rows = useEntityRows(state, pageSize);
+  const { facets, error: facetsError } = useFacets(state);
+
+  let body;
+  if (rows.error && rows.items.length === 0) {
+    body = <ErrorPanel title="Could not load the catalog" error={rows.error} onRetry={rows.retry} />;
+  } else if (rows.loading && rows.items.length === 0) {
+    body = <Progress label="Loading entities" />;
+  } else if (!rows.loading && rows.items.length === 0) {
+    body = (
+      <EmptyState title="No entities match">
+        Try other filters or search words, or <RouterLink to="/catalog-import">register a location</RouterLink>.
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <>
+        {rows.error ? <ErrorPanel title="Could not load more entities" error={rows.error} onRetry={rows.retry} /> : null}
+        <CatalogTable
+          items={rows.items}
+          totalItems={rows.totalItems}
+          sort={state.sort}
+          onSort={sort => update({ ...state, sort })}
+          hasMore={rows.hasMore}
+          loadingMore={rows.loadingMore}
+          refreshing={rows.loading}
+          onLoadMore={rows.loadMore}
+          height={tableHeight}
+        />
+      </>
+    );
+  }
+
+  return (
+    <Box sx={{ p: 3 }}>
+      <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', mb: 2 }}>
+        <Typography variant="h4" component="h1">
+          Catalog
+        </Typography>
+        <Button variant="contained" component={RouterLink} to="/catalog-import">
+          Register existing component
+        </Button>
+      </Box>
+      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '260px 1fr' }, gap: 3 }}>
+        <Box>
+          {facetsError ? <ErrorPanel title="Could not load the filter choices" error={facetsError} /> : null}
+          <CatalogFilters
+            state={state}
+            facets={facets}
+            onChange={(key: CatalogFacetKey, values) => update({ ...state, [key]: values })}
+            onClear={() => update({ ...emptyFilterState(), text: state.text, sort: state.sort })}
+          />
+        </Box>
+        <Box sx={{ minWidth: 0 }}>
+          <TextField
+            label="Search the catalog"
+            type="search"
+            size="small"
+            fullWidth
+            value={text}
+            onChange={e => setText(e.target.value)}
+            slotProps={{ input: { startAdornment: <InputAdornment position="start">⌕</InputAdornment> } }}
+            sx={{ mb: 2 }}
+          />
+          {body}
+        </Box>
+      </Box>
+    </Box>
+  );
+}

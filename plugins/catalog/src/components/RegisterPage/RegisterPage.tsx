@@ -1,0 +1,177 @@
+import {
+  Alert,
+  AlertTitle,
+  Box,
+  Button,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
+import { useApi } from '@portico/frontend-plugin-api';
+import { useState, type FormEvent } from 'react';
+import { catalogApiRef } from '../../apis';
+import { EntityRefLink } from '../shared/EntityRefLink';
+import { Progress } from '../shared/states';
+
+type Step =
+  | { name: 'input' }
+  | { name: 'analysing' }
+  | { name: 'preview'; entities: Entity[]; exists: boolean }
+  | { name: 'registering'; entities: Entity[]; exists: boolean }
+  | { name: 'done'; entities: Entity[] };
+
+/** A pasted absolute path becomes a `file://` URL, which the backend's file integration reads. */
+export function toLocationTarget(input: string): string {
+  const trimmed = input.trim();
+  if (trimmed.startsWith('/')) return `file://${trimmed}`;
+  return trimmed;
+}
+
+function EntitiesTable({ entities, label, linked }: { entities: Entity[]; label: string; linked: boolean }) {
+  return (
+    <Table size="small" aria-label={label}>
+      <TableHead>
+        <TableRow>
+          <TableCell>Kind</TableCell>
+          <TableCell>Name</TableCell>
+          <TableCell>Namespace</TableCell>
+          <TableCell>Description</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {entities.map(entity => (
+          <TableRow key={stringifyEntityRef(entity)}>
+            <TableCell>{entity.kind}</TableCell>
+            <TableCell>{linked ? <EntityRefLink entityRef={entity} /> : entity.metadata.name}</TableCell>
+            <TableCell>{entity.metadata.namespace ?? 'default'}</TableCell>
+            <TableCell>{entity.metadata.description}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** `/catalog-import`: paste a location, preview what it would add (a dry run), then register it. */
+export function RegisterPage() {
+  const catalogApi = useApi(catalogApiRef);
+  const [url, setUrl] = useState('');
+  const [step, setStep] = useState<Step>({ name: 'input' });
+  const [error, setError] = useState<Error>();
+
+  const fail = (e: unknown, back: Step) => {
+    setError(e instanceof Error ? e : new Error(String(e)));
+    setStep(back);
+  };
+
+  const analyse = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!url.trim()) return;
+    setError(undefined);
+    setStep({ name: 'analysing' });
+    try {
+      const res = await catalogApi.addLocation({ type: 'url', target: toLocationTarget(url), dryRun: true });
+      setStep({ name: 'preview', entities: res.entities, exists: Boolean(res.exists) });
+    } catch (e) {
+      fail(e, { name: 'input' });
+    }
+  };
+
+  const register = async () => {
+    if (step.name !== 'preview') return;
+    setError(undefined);
+    setStep({ ...step, name: 'registering' });
+    try {
+      const res = await catalogApi.addLocation({ type: 'url', target: toLocationTarget(url) });
+      setStep({ name: 'done', entities: res.entities.length ? res.entities : step.entities });
+    } catch (e) {
+      fail(e, step);
+    }
+  };
+
+  const reset = () => {
+    setStep({ name: 'input' });
+    setUrl('');
+    setError(undefined);
+  };
+
+  const editing = step.name === 'input' || step.name === 'analysing';
+  return (
+    <Box sx={{ p: 3, maxWidth: 960 }}>
+      <Typography variant="h4" component="h1" gutterBottom>
+        Register an existing component
+      </Typography>
+      <Typography sx={{ mb: 2 }} color="text.secondary">
+        Paste the URL (or absolute file path) of a <code>catalog-info.yaml</code>. You will see what it adds before
+        anything is registered.
+      </Typography>
+      <Box component="form" onSubmit={analyse} aria-label="Location" sx={{ display: 'flex', gap: 2, mb: 3 }}>
+        <TextField
+          label="Location URL"
+          placeholder="https://github.com/org/repo/blob/main/catalog-info.yaml"
+          value={url}
+          onChange={e => setUrl(e.target.value)}
+          disabled={!editing}
+          fullWidth
+          required
+        />
+        <Button type="submit" variant="contained" disabled={!editing || !url.trim() || step.name === 'analysing'}>
+          Analyze
+        </Button>
+      </Box>
+      {error ? (
+        <Alert severity="error" sx={{ mb: 2 }}>
+          <AlertTitle>{step.name === 'preview' ? 'Registration failed' : 'Could not read this location'}</AlertTitle>
+          {error.message}
+        </Alert>
+      ) : null}
+      {step.name === 'analysing' ? <Progress label="Analysing the location" /> : null}
+      {step.name === 'preview' || step.name === 'registering' ? (
+        <Stack spacing={2} component="section" aria-label="Preview">
+          <Typography variant="h6" component="h2">
+            {step.entities.length === 1
+              ? 'This location would add 1 entity'
+              : `This location would add ${step.entities.length} entities`}
+          </Typography>
+          {step.exists ? (
+            <Alert severity="info">This location is already registered; registering it again refreshes it.</Alert>
+          ) : null}
+          {step.entities.length ? (
+            <EntitiesTable entities={step.entities} label="Entities to add" linked={false} />
+          ) : (
+            <Alert severity="warning">The location holds no entities.</Alert>
+          )}
+          <Stack direction="row" spacing={2}>
+            <Button variant="contained" onClick={register} disabled={step.name === 'registering'}>
+              Register
+            </Button>
+            <Button onClick={reset} disabled={step.name === 'registering'}>
+              Cancel
+            </Button>
+          </Stack>
+        </Stack>
+      ) : null}
+      {step.name === 'done' ? (
+        <Stack spacing={2} component="section" aria-label="Result">
+          <Alert severity="success">
+            <AlertTitle>Location registered</AlertTitle>
+            {step.entities.length === 1 ? '1 entity was added' : `${step.entities.length} entities were added`} to the
+            catalog.
+          </Alert>
+          <EntitiesTable entities={step.entities} label="Registered entities" linked />
+          <Box>
+            <Button onClick={reset}>Register another</Button>
+          </Box>
+        </Stack>
+      ) : null}
+    </Box>
+  );
+}
+
+export default RegisterPage;

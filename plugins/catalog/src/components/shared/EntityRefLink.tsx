@@ -1,0 +1,29 @@
+import { Link as MuiLink } from '@mui/material';
+import type { Entity } from '@portico/catalog-model';
+import { Link as RouterLink } from 'react-router';
+import { entityRoute, humanizeEntityRef } from './entityRoutes';
+
+export interface EntityRefLinkProps {
+  entityRef: string | Entity;
+  /** Kind to assume for a ref without one (e.g. `group` for an owner) and to leave out of the label. */
+  defaultKind?: string;
+  defaultNamespace?: string;
+  /** Text to show instead of the ref. */
+  title?: string;
+}
+
+/** A link to an entity's page, labelled the way a person reads the ref. */
+export function EntityRefLink({ entityRef, defaultKind, defaultNamespace, title }: EntityRefLinkProps) {
+  const to = entityRoute(entityRef, { defaultKind, defaultNamespace });
+  const label =
+    title ??
+    (typeof entityRef !== 'string' && entityRef.metadata.title
+      ? entityRef.metadata.title
+      : humanizeEntityRef(entityRef, { defaultKind, defaultNamespace }));
+  if (!to) return <span>{label}</span>;
+  return (
+    <MuiLink component={RouterLink} to={to}>
+      {label}
+    </MuiLink>
+  );
+}

@@ -1,0 +1,49 @@
+import { Button, Stack } from '@mui/material';
+import { RELATION_CONSUMES_API, RELATION_PROVIDES_API, stringifyEntityRef, type Entity } from '@portico/catalog-model';
+import { useEntity } from '@portico/frontend-plugin-api';
+import { useState } from 'react';
+import { ApiDefinition } from '../apiDefinition/ApiDefinition';
+import { humanizeEntityRef } from '../shared/entityRoutes';
+import { InfoCard } from '../shared/InfoCard';
+import { RelatedEntitiesTable, relatedRefs } from '../shared/RelatedEntitiesTable';
+
+/** The APIs tab of a component: what it provides and consumes, and the definition of the one picked. */
+export function ApisTab() {
+  const { entity } = useEntity();
+  const [selected, setSelected] = useState<Entity>();
+  const showButton = (api: Entity) => (
+    <Button size="small" onClick={() => setSelected(api)} aria-label={`Show definition of ${api.metadata.name}`}>
+      Definition
+    </Button>
+  );
+  return (
+    <Stack spacing={3}>
+      <InfoCard title="Provided APIs">
+        <RelatedEntitiesTable
+          label="Provided APIs"
+          entityRefs={relatedRefs(entity, RELATION_PROVIDES_API)}
+          emptyMessage="This component provides no APIs."
+          rowAction={showButton}
+        />
+      </InfoCard>
+      <InfoCard title="Consumed APIs">
+        <RelatedEntitiesTable
+          label="Consumed APIs"
+          entityRefs={relatedRefs(entity, RELATION_CONSUMES_API)}
+          emptyMessage="This component consumes no APIs."
+          rowAction={showButton}
+        />
+      </InfoCard>
+      {selected ? (
+        <InfoCard
+          title={`Definition of ${humanizeEntityRef(stringifyEntityRef(selected), { defaultKind: 'api' })}`}
+          action={<Button onClick={() => setSelected(undefined)}>Close</Button>}
+        >
+          <ApiDefinition type={String(selected.spec?.type ?? '')} definition={String(selected.spec?.definition ?? '')} />
+        </InfoCard>
+      ) : null}
+    </Stack>
+  );
+}
+
+export default ApisTab;

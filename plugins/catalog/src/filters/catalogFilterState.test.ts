@@ -1,0 +1,43 @@
+import {
+  DEFAULT_SORT,
+  emptyFilterState,
+  parseFilterState,
+  toEntityFilter,
+  toSearchParams,
+} from './catalogFilterState';
+
+describe('catalog filter state in the URL', () => {
+  it('round-trips every filter, the search text and the sort', () => {
+    const state = {
+      ...emptyFilterState(),
+      kind: ['Component'],
+      type: ['service', 'website'],
+      owner: ['group:default/team-a'],
+      lifecycle: ['production'],
+      tags: ['java'],
+      text: 'pay',
+      sort: { field: 'spec.owner' as const, order: 'desc' as const },
+    };
+    const params = toSearchParams(state);
+    expect(params.toString()).toBe(
+      'kind=Component&type=service&type=website&owner=group%3Adefault%2Fteam-a&lifecycle=production&tags=java&q=pay&sort=spec.owner%3Adesc',
+    );
+    expect(parseFilterState(new URLSearchParams(params.toString()))).toEqual(state);
+  });
+
+  it('leaves empty filters and the default sort out of the URL', () => {
+    expect(toSearchParams(emptyFilterState()).toString()).toBe('');
+  });
+
+  it('accepts comma-separated values and ignores an unknown sort field', () => {
+    const state = parseFilterState(new URLSearchParams('kind=component,api&sort=metadata.uid:desc'));
+    expect(state.kind).toEqual(['component', 'api']);
+    expect(state.sort).toEqual(DEFAULT_SORT);
+  });
+
+  it('builds the server filter from the facets, optionally without one of them', () => {
+    const state = { ...emptyFilterState(), kind: ['Component'], owner: ['group:default/team-a'] };
+    expect(toEntityFilter(state)).toEqual({ kind: ['Component'], 'relations.ownedBy': ['group:default/team-a'] });
+    expect(toEntityFilter(state, 'owner')).toEqual({ kind: ['Component'] });
+  });
+});

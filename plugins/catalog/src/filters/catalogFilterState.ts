@@ -1,0 +1,98 @@
+/**
+ * The catalog page's view (filters, search text, sort) and its round trip through the URL query,
+ * so that a view can be shared as a link.
+ */
+export type SortOrder = 'asc' | 'desc';
+
+export interface CatalogSort {
+  field: CatalogColumnField;
+  order: SortOrder;
+}
+
+/** The entity fields the catalog table can sort on (Backstage `orderFields` paths). */
+export const catalogColumnFields = [
+  'metadata.name',
+  'kind',
+  'spec.type',
+  'spec.owner',
+  'spec.lifecycle',
+] as const;
+export type CatalogColumnField = (typeof catalogColumnFields)[number];
+
+export interface CatalogFilterState {
+  kind: string[];
+  type: string[];
+  owner: string[];
+  lifecycle: string[];
+  tags: string[];
+  text: string;
+  sort: CatalogSort;
+}
+
+/** The multi-valued filters, in the order the page shows them; `facet` is the entity field behind each. */
+export const catalogFacetFilters = [
+  { key: 'kind', facet: 'kind', label: 'Kind' },
+  { key: 'type', facet: 'spec.type', label: 'Type' },
+  { key: 'owner', facet: 'relations.ownedBy', label: 'Owner' },
+  { key: 'lifecycle', facet: 'spec.lifecycle', label: 'Lifecycle' },
+  { key: 'tags', facet: 'metadata.tags', label: 'Tags' },
+] as const satisfies ReadonlyArray<{ key: keyof CatalogFilterState; facet: string; label: string }>;
+export type CatalogFacetKey = (typeof catalogFacetFilters)[number]['key'];
+
+export const DEFAULT_SORT: CatalogSort = { field: 'metadata.name', order: 'asc' };
+
+export function emptyFilterState(): CatalogFilterState {
+  return { kind: [], type: [], owner: [], lifecycle: [], tags: [], text: '', sort: DEFAULT_SORT };
+}
+
+function readList(params: URLSearchParams, key: string): string[] {
+  return params
+    .getAll(key)
+    .flatMap(v => v.split(','))
+    .map(v => v.trim())
+    .filter(Boolean);
+}
+
+/** Reads the view from a URL query (`?kind=component&owner=group:default/team-a&q=pay&sort=spec.owner:desc`). */
+export function parseFilterState(params: URLSearchParams): CatalogFilterState {
+  const state = emptyFilterState();
+  for (const { key } of catalogFacetFilters) state[key] = readList(params, key);
+  state.text = params.get('q')?.trim() ?? '';
+  const sort = params.get('sort');
+  if (sort) {
+    const [field, order] = sort.split(':');
+    if ((catalogColumnFields as readonly string[]).includes(field)) {
+      state.sort = { field: field as CatalogColumnField, order: order === 'desc' ? 'desc' : 'asc' };
+    }
+  }
+  return state;
+}
+
+/** Writes the view to a URL query; empty filters and the default sort are left out to keep links short. */
+export function toSearchParams(state: CatalogFilterState): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const { key } of catalogFacetFilters) {
+    for (const value of state[key]) params.append(key, value);
+  }
+  if (state.text) params.set('q', state.text);
+  if (state.sort.field !== DEFAULT_SORT.field || state.sort.order !== DEFAULT_SORT.order) {
+    params.set('sort', `${state.sort.field}:${state.sort.order}`);
+  }
+  return params;
+}
+
+/** A Backstage catalog filter: each key must match one of its values. */
+export type CatalogEntityFilter = Record<string, string | string[]>;
+
+/** The server-side filter for the view's facet choices (text search and sort excluded). */
+export function toEntityFilter(state: CatalogFilterState, except?: CatalogFacetKey): CatalogEntityFilter {
+  const filter: CatalogEntityFilter = {};
+  for (const { key, facet } of catalogFacetFilters) {
+    if (key === except || state[key].length === 0) continue;
+    filter[facet] = state[key];
+  }
+  return filter;
+}
+
+/** The fields the text search looks in. */
+export const FULL_TEXT_FIELDS = ['metadata.name', 'metadata.title', 'metadata.description', 'metadata.tags'];

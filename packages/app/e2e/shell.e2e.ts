@@ -1,0 +1,63 @@
+import { openPortal, type PortalSession } from './harness';
+
+describe('the app shell in a browser', () => {
+  let s: PortalSession;
+  beforeAll(async () => {
+    s = await openPortal('shell');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('loads the home page with the navigation', async () => {
+    await s.goto('/');
+    const nav = s.page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Home' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Home' }).getAttribute('aria-current')).toBe('page');
+    await s.page.getByRole('heading', { level: 1 }).first().waitFor();
+    await s.shot('home');
+  });
+
+  it('navigates through every nav item to its page', async () => {
+    const nav = s.page.getByRole('navigation', { name: 'Main navigation' });
+    const links = nav.getByRole('link');
+    const count = await links.count();
+    expect(count).toBeGreaterThan(1);
+    for (let i = 1; i < count; i++) {
+      const link = links.nth(i);
+      const name = (await link.textContent())?.trim() ?? `item-${i}`;
+      const href = await link.getAttribute('href');
+      await link.click();
+      await s.page.waitForURL(url => url.pathname === href);
+      await s.page.waitForLoadState('networkidle');
+      expect(await link.getAttribute('aria-current')).toBe('page');
+      // a page, not the shell's 404
+      expect(await s.page.getByRole('heading', { name: 'Page not found' }).count()).toBe(0);
+      await s.shot(`nav-${name}`);
+    }
+  });
+
+  it('shows a 404 for an unknown URL and links home', async () => {
+    await s.goto('/no/such/page');
+    await s.page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await s.shot('not-found');
+    await s.page.getByRole('link', { name: 'Go home' }).click();
+    await s.page.waitForURL(url => url.pathname === '/');
+  });
+
+  it('switches to the dark theme by keyboard and remembers it after a reload', async () => {
+    await s.goto('/');
+    const toDark = s.page.getByRole('button', { name: 'Switch to dark theme' });
+    await toDark.focus();
+    await s.page.keyboard.press('Enter');
+    await s.page.getByRole('button', { name: 'Switch to light theme' }).waitFor();
+    const background = () => s.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await background()).toBe('rgb(18, 20, 23)');
+    await s.shot('dark-theme');
+    await s.page.reload({ waitUntil: 'networkidle' });
+    await s.page.getByRole('button', { name: 'Switch to light theme' }).waitFor();
+    expect(await background()).toBe('rgb(18, 20, 23)');
+    await s.page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(await background()).toBe('rgb(246, 247, 249)');
+  });
+});

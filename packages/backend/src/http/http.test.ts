@@ -1,0 +1,119 @@
+import express from 'express';
+import request from 'supertest';
+import { coreServices, createBackendPlugin, InputError, NotFoundError } from '@portico/backend-plugin-api';
+import { z } from 'zod';
+import { startTestHost, type TestHost } from '../__testUtils__/testBackend';
+
+const echoPlugin = createBackendPlugin({
+  pluginId: 'echo',
+  register(env) {
+    env.registerInit({
+      deps: { http: coreServices.httpRouter },
+      async init({ http }) {
+        const router = express.Router();
+        router.post('/echo', (req, res) => {
+          res.json({ got: req.body });
+        });
+        router.get('/items/:id', (req, res) => {
+          if (req.params.id === 'missing') throw new NotFoundError(`No item '${req.params.id}'`);
+          res.json({ id: req.params.id });
+        });
+        router.get('/bad', () => {
+          throw new InputError('query.limit: must be a number', { field: 'query.limit' });
+        });
+        router.get('/zod', () => {
+          z.object({ limit: z.number() }).parse({ limit: 'x' });
+        });
+        router.get('/crash', () => {
+          throw new Error('database exploded');
+        });
+        http.use(router);
+      },
+    });
+  },
+});
+
+describe('the HTTP server', () => {
+  let host: TestHost;
+  beforeAll(async () => {
+    host = await startTestHost({ backend: { http: { bodyLimit: '1kb' } } }, [echoPlugin]);
+  });
+  afterAll(() => host.backend.stop());
+
+  it('mounts plugin routes under /api/<pluginId> with JSON bodies parsed', async () => {
+    const res = await request(host.backend.server).post('/api/echo/echo').send({ hello: 'world' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ got: { hello: 'world' } });
+  });
+
+  it('answers malformed JSON with a 400 InputError', async () => {
+    const res = await request(host.backend.server).post('/api/echo/echo').set('content-type', 'application/json').send('{"oops":');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ name: 'InputError', message: expect.stringContaining('Malformed JSON') });
+  });
+
+  it('answers a body over backend.http.bodyLimit with a 413', async () => {
+    const res = await request(host.backend.server).post('/api/echo/echo').send({ big: 'x'.repeat(2000) });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({
+      error: { name: 'PayloadTooLargeError', message: 'Request body is larger than the limit of 1kb', details: { limit: '1kb' } },
+    });
+  });
+
+  it('answers unknown /api routes with a JSON 404', async () => {
+    const res = await request(host.backend.server).get('/api/nope/things');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { name: 'NotFoundError', message: 'No route for GET /api/nope/things' } });
+  });
+
+  it('renders typed errors with their status and details', async () => {
+    const missing = await request(host.backend.server).get('/api/echo/items/missing');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ error: { name: 'NotFoundError', message: "No item 'missing'" } });
+    const bad = await request(host.backend.server).get('/api/echo/bad');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ error: { name: 'InputError', message: 'query.limit: must be a number', details: { field: 'query.limit' } } });
+  });
+
+  it('treats a zod validation error thrown by a route as bad input, not a 500', async () => {
+    const res = await request(host.backend.server).get('/api/echo/zod');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ name: 'InputError', message: expect.stringContaining('limit') });
+  });
+
+  it('logs 500s with the request id', async () => {
+    const res = await request(host.backend.server).get('/api/echo/crash').set('x-request-id', 'req-crash-1');
+    expect(res.status).toBe(500);
+    expect(res.body.error).toEqual({ name: 'Error', message: 'database exploded' });
+    const line = host.lines.find(l => l.level === 'error' && l.message.includes('/api/echo/crash'));
+    expect(line?.meta.requestId).toBe('req-crash-1');
+  });
+
+  it('echoes x-request-id, or generates one', async () => {
+    const echoed = await request(host.backend.server).get('/healthz').set('x-request-id', 'abc-123');
+    expect(echoed.headers['x-request-id']).toBe('abc-123');
+    const generated = await request(host.backend.server).get('/healthz');
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves /healthz and /readyz', async () => {
+    expect((await request(host.backend.server).get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await request(host.backend.server).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', plugins: { echo: { status: 'started' } } });
+  });
+
+  it('exposes Prometheus metrics labelled by plugin and route pattern', async () => {
+    await request(host.backend.server).get('/api/echo/items/42');
+    await request(host.backend.server).get('/api/echo/items/43');
+    const res = await request(host.backend.server).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(
+      /http_requests_total\{plugin="echo",method="GET",route="\/api\/echo\/items\/:id",status="200"\} 2/,
+    );
+    expect(res.text).toContain('http_request_duration_seconds_bucket{le="0.005",plugin="echo",method="GET",route="/api/echo/items/:id",status="200"}');
+    expect(res.text).toMatch(/http_requests_total\{plugin="echo",method="GET",route="\/api\/echo\/items\/:id",status="404"\} \d/);
+    expect(res.text).toContain('process_resident_memory_bytes');
+    expect(res.text).not.toContain('/api/echo/items/42');
+  });
+});

@@ -1,0 +1,95 @@
+import request from 'supertest';
+import { coreServices, createBackendModule, createBackendPlugin } from '@portico/backend-plugin-api';
+import { buildTestBackend, startTestHost } from '../__testUtils__/testBackend';
+
+const healthy = createBackendPlugin({
+  pluginId: 'healthy',
+  register: env =>
+    env.registerInit({
+      deps: { health: coreServices.health },
+      async init({ health }) {
+        health.addCheck('queue', async () => ({ status: 'ok', message: 'empty' }));
+      },
+    }),
+});
+
+const broken = createBackendPlugin({
+  pluginId: 'broken',
+  register: env => env.registerInit({ deps: {}, init: () => Promise.reject(new Error('cannot reach the vendor')) }),
+});
+
+describe('boot failure policy', () => {
+  it('aborts the start by default, naming the plugin, and closes the server', async () => {
+    const { backend } = buildTestBackend({}, [healthy, broken]);
+    await expect(backend.start()).rejects.toThrow("Plugin 'broken' failed to start: cannot reach the vendor");
+    expect(backend.server.listening).toBe(false);
+  });
+
+  it('with onBootFailure: continue, marks the plugin failed and starts the rest', async () => {
+    const { backend, lines } = await startTestHost(
+      { backend: { startup: { plugins: { broken: { onBootFailure: 'continue' } } } } },
+      [healthy, broken],
+    );
+    try {
+      const ready = await request(backend.server).get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body).toEqual({
+        status: 'ready',
+        plugins: {
+          broken: { status: 'failed', error: 'cannot reach the vendor' },
+          healthy: { status: 'started', checks: { queue: { status: 'ok', message: 'empty' } } },
+        },
+      });
+      expect(lines.map(l => l.message)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^Plugin 'broken' failed in \d+ ms: cannot reach the vendor$/)]),
+      );
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('a failing module takes its plugin down with it under continue', async () => {
+    let pluginInitialised = false;
+    const plugin = createBackendPlugin({
+      pluginId: 'host',
+      register: env => env.registerInit({ deps: {}, init: () => { pluginInitialised = true; } }),
+    });
+    const module = createBackendModule({
+      pluginId: 'host',
+      moduleId: 'bad',
+      register: env => env.registerInit({ deps: {}, init: () => { throw new Error('module broke'); } }),
+    });
+    const { backend } = await startTestHost({ backend: { startup: { plugins: { host: { onBootFailure: 'continue' } } } } }, [plugin, module]);
+    try {
+      const ready = await request(backend.server).get('/readyz');
+      expect(ready.body.plugins.host).toEqual({ status: 'failed', error: "module 'host.bad': module broke" });
+      expect(pluginInitialised).toBe(false);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('reports pending plugins with a 503 while they initialise', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>(r => (release = r));
+    const slow = createBackendPlugin({ pluginId: 'slow', register: env => env.registerInit({ deps: {}, init: () => gate }) });
+    const { backend } = buildTestBackend({}, [slow]);
+    const started = backend.start();
+    // The server listens before inits run, so readiness can be probed during startup.
+    const listening = () => {
+      try {
+        return backend.server.listening;
+      } catch {
+        return false;
+      }
+    };
+    while (!listening()) await new Promise(r => setTimeout(r, 5));
+    const during = await request(backend.server).get('/readyz');
+    expect(during.status).toBe(503);
+    expect(during.body).toEqual({ status: 'starting', plugins: { slow: { status: 'pending' } } });
+    release();
+    await started;
+    expect((await request(backend.server).get('/readyz')).status).toBe(200);
+    await backend.stop();
+  });
+});

@@ -1,0 +1,220 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describeEachDatabase } from '@portico/test-utils';
+import { ConflictError, InputError, NotFoundError } from '@portico/errors';
+import { ConfigReader } from '../config/ConfigReader';
+import { SchedulerManager } from './SchedulerManager';
+import { schedulerServiceFactory } from './schedulerServiceFactory';
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const memoryConfig = () => new ConfigReader({ backend: { database: { client: 'better-sqlite3', connection: ':memory:' } } });
+
+describe('scheduler (local and manual tasks)', () => {
+  let manager: SchedulerManager;
+  beforeEach(() => {
+    manager = new SchedulerManager({ config: memoryConfig(), pollIntervalMs: 20 });
+  });
+  afterEach(() => manager.shutdown());
+
+  it('runs a local duration task repeatedly, starting at once', async () => {
+    const scheduler = manager.forPlugin('p');
+    let runs = 0;
+    await scheduler.scheduleTask({ id: 'tick', scope: 'local', frequency: { duration: 'PT0.1S' }, timeout: 'PT1S', fn: () => void runs++ });
+    await sleep(350);
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(runs).toBeLessThanOrEqual(5);
+  });
+
+  it('runs a cron task on its schedule', async () => {
+    let runs = 0;
+    await manager.forPlugin('p').scheduleTask({ id: 'cron', scope: 'local', frequency: { cron: '* * * * * *' }, timeout: 'PT1S', fn: () => void runs++ });
+    await sleep(1100);
+    expect(runs).toBeGreaterThanOrEqual(1);
+    expect(runs).toBeLessThanOrEqual(2);
+  });
+
+  it('waits for initialDelay before the first run', async () => {
+    let runs = 0;
+    await manager.forPlugin('p').scheduleTask({
+      id: 'later', scope: 'local', frequency: { duration: 'PT1H' }, initialDelay: 'PT0.2S', timeout: 'PT1S', fn: () => void runs++,
+    });
+    await sleep(100);
+    expect(runs).toBe(0);
+    await sleep(200);
+    expect(runs).toBe(1);
+  });
+
+  it('aborts the signal when the timeout passes', async () => {
+    let aborted: unknown;
+    await manager.forPlugin('p').scheduleTask({
+      id: 'slow', scope: 'local', frequency: { trigger: 'manual' }, timeout: 'PT0.1S',
+      fn: signal => new Promise<void>(resolve => signal.addEventListener('abort', () => { aborted = signal.reason; resolve(); })),
+    });
+    await manager.forPlugin('p').triggerTask('slow');
+    expect(String(aborted)).toMatch(/timed out/);
+  });
+
+  it('runs a manual task only when triggered and reports it', async () => {
+    const scheduler = manager.forPlugin('p');
+    let runs = 0;
+    await scheduler.scheduleTask({ id: 'manual', frequency: { trigger: 'manual' }, timeout: 'PT1S', scope: 'local', fn: () => void runs++ });
+    await sleep(50);
+    expect(runs).toBe(0);
+    await scheduler.triggerTask('manual');
+    expect(runs).toBe(1);
+    const [info] = await scheduler.getScheduledTasks();
+    expect(info).toMatchObject({ id: 'manual', scope: 'local', frequency: { trigger: 'manual' }, lastRunAt: expect.any(String) });
+    expect(info.nextRunAt).toBeUndefined();
+  });
+
+  it('records the last error of a failing task', async () => {
+    const scheduler = manager.forPlugin('p');
+    await scheduler.scheduleTask({ id: 'bad', frequency: { trigger: 'manual' }, timeout: 'PT1S', scope: 'local', fn: () => { throw new Error('exploded'); } });
+    await scheduler.triggerTask('bad');
+    expect((await scheduler.getScheduledTasks())[0].lastRunError).toBe('exploded');
+  });
+
+  it('refuses to trigger an unknown or already running task', async () => {
+    const scheduler = manager.forPlugin('p');
+    let release!: () => void;
+    await scheduler.scheduleTask({
+      id: 'busy', frequency: { trigger: 'manual' }, timeout: 'PT5S', scope: 'local',
+      fn: () => new Promise<void>(resolve => (release = resolve)),
+    });
+    await expect(scheduler.triggerTask('nope')).rejects.toBeInstanceOf(NotFoundError);
+    const first = scheduler.triggerTask('busy');
+    await expect(scheduler.triggerTask('busy')).rejects.toBeInstanceOf(ConflictError);
+    release();
+    await first;
+  });
+
+  it('keeps task ids per plugin and refuses duplicates and bad definitions', async () => {
+    const def = { id: 'same', frequency: { trigger: 'manual' as const }, timeout: 'PT1S', scope: 'local' as const, fn: () => {} };
+    await manager.forPlugin('a').scheduleTask(def);
+    await manager.forPlugin('b').scheduleTask(def);
+    await expect(manager.forPlugin('a').scheduleTask(def)).rejects.toBeInstanceOf(ConflictError);
+    expect(await manager.forPlugin('b').getScheduledTasks()).toHaveLength(1);
+    await expect(manager.forPlugin('a').scheduleTask({ ...def, id: 'c', frequency: { cron: 'not a cron' } })).rejects.toThrow(
+      /frequency\.cron 'not a cron'/,
+    );
+    await expect(manager.forPlugin('a').scheduleTask({ ...def, id: 'd', timeout: '5 minutes' })).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('stops on shutdown: loops end and running tasks see their signal abort', async () => {
+    let sawAbort = false;
+    let runs = 0;
+    await manager.forPlugin('p').scheduleTask({
+      id: 'long', scope: 'local', frequency: { duration: 'PT0.05S' }, timeout: 'PT10S',
+      fn: signal => { runs++; return new Promise<void>(resolve => signal.addEventListener('abort', () => { sawAbort = true; resolve(); })); },
+    });
+    await sleep(50);
+    await manager.shutdown();
+    expect(sawAbort).toBe(true);
+    const after = runs;
+    await sleep(150);
+    expect(runs).toBe(after);
+    await expect(manager.forPlugin('p').scheduleTask({ id: 'x', frequency: { duration: 'PT1S' }, timeout: 'PT1S', fn: () => {} })).rejects.toThrow(/stopped/);
+  });
+});
+
+async function runTwoInstances(config: ConfigReader, durationMs: number) {
+  const a = new SchedulerManager({ config, pollIntervalMs: 25, instanceId: 'a' });
+  const b = new SchedulerManager({ config, pollIntervalMs: 25, instanceId: 'b' });
+  const runs: Array<{ by: string; at: number }> = [];
+  let concurrent = 0;
+  let maxConcurrent = 0;
+  try {
+    for (const [manager, by] of [[a, 'a'], [b, 'b']] as const) {
+      await manager.forPlugin('catalog').scheduleTask({
+        id: 'refresh', scope: 'global', frequency: { duration: 'PT0.5S' }, timeout: 'PT5S',
+        fn: async () => {
+          runs.push({ by, at: Date.now() });
+          concurrent++;
+          maxConcurrent = Math.max(maxConcurrent, concurrent);
+          await sleep(50);
+          concurrent--;
+        },
+      });
+    }
+    await sleep(durationMs);
+    const infos = await a.forPlugin('catalog').getScheduledTasks();
+    return { runs, maxConcurrent, infos };
+  } finally {
+    await Promise.all([a.shutdown(), b.shutdown()]);
+  }
+}
+
+function expectOncePerPeriod(runs: Array<{ at: number }>, periodMs: number, durationMs: number) {
+  const expected = Math.floor(durationMs / periodMs) + 1;
+  expect(runs.length).toBeGreaterThanOrEqual(expected - 1);
+  expect(runs.length).toBeLessThanOrEqual(expected);
+  for (let i = 1; i < runs.length; i++) {
+    expect(runs[i].at - runs[i - 1].at).toBeGreaterThanOrEqual(periodMs - 30);
+  }
+}
+
+describeEachDatabase(
+  'global tasks on two instances sharing PostgreSQL',
+  db => {
+    it('run once per period, on one instance at a time', async () => {
+      const config = new ConfigReader({ backend: { database: db.config } });
+      const { runs, maxConcurrent, infos } = await runTwoInstances(config, 1800);
+      expect(maxConcurrent).toBe(1);
+      expectOncePerPeriod(runs, 500, 1800);
+      expect(infos[0]).toMatchObject({ id: 'refresh', scope: 'global', lastRunAt: expect.any(String), nextRunAt: expect.any(String) });
+      const rows = await db.knex.withSchema('portico_core_scheduler').table('portico_scheduler_tasks').select('id', 'locked_by');
+      expect(rows).toEqual([{ id: 'catalog/refresh', locked_by: null }]);
+    });
+
+    it('a global trigger on one instance is refused while another holds the lease', async () => {
+      const config = new ConfigReader({ backend: { database: db.config } });
+      const a = new SchedulerManager({ config, pollIntervalMs: 25, instanceId: 'a' });
+      const b = new SchedulerManager({ config, pollIntervalMs: 25, instanceId: 'b' });
+      try {
+        let release!: () => void;
+        const def = {
+          id: 'manual', scope: 'global' as const, frequency: { trigger: 'manual' as const }, timeout: 'PT5S',
+          fn: () => new Promise<void>(resolve => (release = resolve)),
+        };
+        await a.forPlugin('x').scheduleTask(def);
+        await b.forPlugin('x').scheduleTask({ ...def, fn: () => {} });
+        const running = a.forPlugin('x').triggerTask('manual');
+        await sleep(100);
+        await expect(b.forPlugin('x').triggerTask('manual')).rejects.toThrow(/another instance/);
+        release();
+        await running;
+        await b.forPlugin('x').triggerTask('manual');
+      } finally {
+        await Promise.all([a.shutdown(), b.shutdown()]);
+      }
+    });
+  },
+  { engines: ['pg'] },
+);
+
+describe('global tasks on two instances sharing a SQLite file', () => {
+  it('run once per period', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-scheduler-'));
+    const config = new ConfigReader({ backend: { dataDir } });
+    const { runs, maxConcurrent } = await runTwoInstances(config, 1300);
+    expect(maxConcurrent).toBe(1);
+    expectOncePerPeriod(runs, 500, 1300);
+    expect(fs.existsSync(path.join(dataDir, 'core_scheduler.sqlite'))).toBe(true);
+  });
+});
+
+describe('schedulerServiceFactory', () => {
+  it('gives each plugin a scheduler over one root manager', async () => {
+    const manager = (await schedulerServiceFactory.createRootContext!({ config: memoryConfig(), logger: undefined })) as SchedulerManager;
+    try {
+      const scheduler = await schedulerServiceFactory.factory({ pluginMetadata: { getId: () => 'one' }, logger: undefined }, manager);
+      let ran = false;
+      await scheduler.scheduleTask({ id: 't', frequency: { trigger: 'manual' }, timeout: 'PT1S', fn: () => void (ran = true) });
+      await scheduler.triggerTask('t');
+      expect(ran).toBe(true);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+});

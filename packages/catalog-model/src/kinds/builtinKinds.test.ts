@@ -68,6 +68,11 @@ describe('built-in kinds', () => {
     expect(!bad.ok && bad.errors[0]!.message).toBe('spec.owner: Entity reference "group:default/bad name" has an invalid name "bad name"');
   });
 
+  it('reports envelope and spec problems together when the kind is known', () => {
+    const result = validateEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'a b' }, spec: { type: 'service' } });
+    expect(!result.ok && result.errors.map(e => e.path).sort()).toEqual(['metadata.name', 'spec.lifecycle', 'spec.owner']);
+  });
+
   it('points at the bad element of a ref list', () => {
     const result = validateEntity(entity('Component', { type: 'a', lifecycle: 'b', owner: 'c', providesApis: ['ok', 'ns/'] }));
     expect(!result.ok && result.errors[0]!.path).toBe('spec.providesApis[1]');

@@ -18,26 +18,37 @@ export interface ValidateEntityOptions {
 }
 
 /**
- * Validates the envelope, then the kind (known, apiVersion supported), then `spec` against the kind's
- * schema, then the refs of the relations the kind emits. Stops after the envelope if that fails.
+ * Validates the envelope, the kind (known, apiVersion supported), `spec` against the kind's schema and
+ * the refs of the relations the kind emits. Reports every problem it can find in one pass: spec problems
+ * are reported alongside envelope problems whenever the kind and apiVersion are usable.
  */
 export function validateEntity(value: unknown, options: ValidateEntityOptions = {}): EntityValidationResult<Entity> {
   const envelope = validateEntityEnvelope(value);
-  if (!envelope.ok) return envelope;
-  const entity = envelope.entity;
+  const errors: EntityValidationIssue[] = envelope.ok ? [] : [...envelope.errors];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, errors };
+  const { kind: kindName, apiVersion, spec } = value as Record<string, unknown>;
+  const failed = (path: string) => errors.some(e => e.path === path);
   const kinds = options.kinds ?? builtinKinds;
-  const kind = findKind(entity.kind, kinds);
+  const kind = typeof kindName === 'string' ? findKind(kindName, kinds) : undefined;
   if (!kind) {
-    const known = kinds.map(k => k.kind).join(', ');
-    return { ok: false, errors: [createIssue(['kind'], `unknown kind "${entity.kind}"; known kinds are ${known}`)] };
+    if (typeof kindName === 'string' && !failed('kind')) {
+      const known = kinds.map(k => k.kind).join(', ');
+      errors.push(createIssue(['kind'], `unknown kind "${kindName}"; known kinds are ${known}`));
+    }
+    return { ok: false, errors };
   }
-  if (!kind.apiVersions.includes(entity.apiVersion)) {
-    const text = `"${entity.apiVersion}" is not a supported apiVersion of kind ${kind.kind}; expected ${kind.apiVersions.join(' or ')}`;
-    return { ok: false, errors: [createIssue(['apiVersion'], text)] };
+  if (typeof apiVersion !== 'string' || !kind.apiVersions.includes(apiVersion)) {
+    if (!failed('apiVersion')) {
+      const text = `"${String(apiVersion)}" is not a supported apiVersion of kind ${kind.kind}; expected ${kind.apiVersions.join(' or ')}`;
+      errors.push(createIssue(['apiVersion'], text));
+    }
+    return { ok: false, errors };
   }
-  const spec = kind.specSchema.safeParse(entity.spec ?? {});
-  if (!spec.success) return { ok: false, errors: issuesFromZod(spec.error.issues, ['spec']) };
-  const errors: EntityValidationIssue[] = [];
+  if (failed('spec')) return { ok: false, errors };
+  const specResult = kind.specSchema.safeParse(spec ?? {});
+  if (!specResult.success) errors.push(...issuesFromZod(specResult.error.issues, ['spec']));
+  if (errors.length) return { ok: false, errors };
+  const entity = value as Entity;
   try {
     for (const relation of kind.relations?.(entity) ?? []) {
       try {

@@ -1,1 +1,8 @@
-export {};
+/**
+ * @portico/plugin-catalog-backend: the catalog plugin. Default export: the plugin.
+ */
+import { catalogPlugin } from './plugin';
+
+export { catalogPlugin, catalogModuleBuiltinKinds, CATALOG_ENTITIES_CHANGED_TOPIC } from './plugin';
+export { catalogConfigSchema, type CatalogConfig } from './config';
+export default catalogPlugin;

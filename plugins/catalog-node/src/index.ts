@@ -1,3 +1,4 @@
 export * from './kinds';
 export * from './providers';
 export * from './extensionPoints';
+export * from './catalogService';

@@ -17,6 +17,8 @@ export interface EntityProviderError {
   locationKey: string;
   /** The entity ref if it could be read, for showing the error on the entity. */
   entityRef?: string;
+  /** `parse` (malformed YAML, not an object), `policy` (a kind the location's rules forbid) or `read` (default). */
+  reason?: 'read' | 'parse' | 'policy';
   message: string;
 }
 

@@ -40,7 +40,7 @@ export interface EntityWrite {
 
 export interface HistoryWrite {
   entityRef: string;
-  action: 'added' | 'updated' | 'removed';
+  action: 'created' | 'updated' | 'deleted';
   source: string | null;
   diff: string;
   at: number;
@@ -50,7 +50,7 @@ export interface ErrorRecord {
   id?: number;
   provider: string;
   locationKey: string | null;
-  type: 'read' | 'validation' | 'conflict';
+  type: 'read' | 'parse' | 'policy' | 'validation' | 'conflict';
   entityRef: string | null;
   message: string;
   inputHash: string | null;
@@ -233,7 +233,7 @@ export class CatalogStore {
       if (fts.length) {
         await trx.raw(
           `INSERT INTO catalog_fts (entity_id, document) SELECT id, to_tsvector('simple', doc) FROM unnest(?::text[], ?::text[]) AS t(id, doc)`,
-          [fts.map(f => f[0]), fts.map(f => f[1])],
+          [fts.map(f => f[0]), fts.map(f => f[1])] as Knex.RawBinding[],
         );
       }
     } else {
@@ -470,9 +470,9 @@ export class CatalogStore {
 
   // ---------------------------------------------------------------- history
 
-  async getHistory(entityRef: string, limit: number): Promise<HistoryWrite[]> {
+  async getHistory(entityRef: string, limit: number): Promise<Array<HistoryWrite & { id: number }>> {
     const rows = await this.knex('catalog_history').where('entity_ref', entityRef).orderBy('id', 'desc').limit(limit);
-    return rows.map(r => ({ entityRef: r.entity_ref, action: r.action, source: r.source ?? null, diff: r.diff, at: Number(r.at) }));
+    return rows.map(r => ({ id: Number(r.id), entityRef: r.entity_ref, action: r.action, source: r.source ?? null, diff: r.diff, at: Number(r.at) }));
   }
 
   // ---------------------------------------------------------------- errors

@@ -34,7 +34,7 @@ export async function insertMany(
   if (engine === 'pg') {
     const arrays = columns.map((_, i) => rows.map(r => r[i] ?? null));
     const unnest = columns.map(c => `?::${c.pgType}[]`).join(', ');
-    await trx.raw(`INSERT INTO "${table}" (${cols}) SELECT * FROM unnest(${unnest})`, arrays);
+    await trx.raw(`INSERT INTO "${table}" (${cols}) SELECT * FROM unnest(${unnest})`, arrays as Knex.RawBinding[]);
     return;
   }
   const conn = (await trx.client.acquireConnection()) as SqliteConnection;

@@ -60,7 +60,7 @@ export const catalogMigrations: DatabaseMigration[] = [
         t.increments('id').primary();
         t.string('entity_ref', 512).notNullable();
         t.bigInteger('at').notNullable();
-        t.string('action', 16).notNullable(); // added | updated | removed
+        t.string('action', 16).notNullable(); // created | updated | deleted
         t.text('source');
         t.text('diff').notNullable(); // JSON list of { path, op, from?, to? }
         t.index(['entity_ref', 'id'], 'catalog_history_ref_idx');
@@ -69,7 +69,7 @@ export const catalogMigrations: DatabaseMigration[] = [
         t.increments('id').primary();
         t.string('provider', 512).notNullable();
         t.text('location_key');
-        t.string('type', 16).notNullable(); // read | validation | conflict
+        t.string('type', 16).notNullable(); // read | parse | policy | validation | conflict
         t.string('entity_ref', 512);
         t.text('message').notNullable();
         t.string('input_hash', 64);

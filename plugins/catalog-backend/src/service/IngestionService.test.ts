@@ -72,8 +72,8 @@ describeEachDatabase('IngestionService', db => {
     expect(after!.id).toBe(before!.id);
     expect(after!.etag).not.toBe(before!.etag);
     const history = await store.getHistory('component:default/svc-1', 10);
-    expect(history.map(h => h.action)).toEqual(['updated', 'added']);
-    expect(JSON.parse(history[0].diff)).toEqual([{ path: 'spec.lifecycle', op: 'replace', from: 'production', to: 'deprecated' }]);
+    expect(history.map(h => h.action)).toEqual(['updated', 'created']);
+    expect(JSON.parse(history[0].diff)).toEqual([{ path: 'spec.lifecycle', op: 'replace', before: 'production', after: 'deprecated' }]);
   });
 
   it('records an invalid entity with the field and keeps the last good version', async () => {

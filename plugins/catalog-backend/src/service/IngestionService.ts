@@ -25,6 +25,8 @@ export interface IngestionServiceOptions {
 }
 
 const ORPHAN_HASH = 'orphan';
+/** Errors a provider reports about files, as opposed to the ones processing finds. */
+const READ_TYPES: ErrorRecord['type'][] = ['read', 'parse', 'policy'];
 
 function hashInput(entity: unknown, locationKey: string | undefined): string {
   return createHash('sha1').update(JSON.stringify(entity)).update('\u0000').update(locationKey ?? '').digest('hex');
@@ -82,11 +84,11 @@ export class IngestionService {
       const at = this.now();
       const existing = await this.store.listErrors({ provider, locationKeys });
       const next: ErrorRecord[] = errors.map(e => ({
-        provider, locationKey: e.locationKey, type: 'read', entityRef: e.entityRef ?? null, message: e.message, inputHash: null, at,
+        provider, locationKey: e.locationKey, type: e.reason ?? 'read', entityRef: e.entityRef ?? null, message: e.message, inputHash: null, at,
       }));
-      const old = existing.filter(e => e.type === 'read');
+      const old = existing.filter(e => READ_TYPES.includes(e.type));
       const same = old.length === next.length && old.every((e, i) => errorKey(e) === errorKey(next[i]));
-      if (!same) await this.store.replaceErrors({ provider, types: ['read'], locationKeys }, next);
+      if (!same) await this.store.replaceErrors({ provider, types: READ_TYPES, locationKeys }, next);
     });
   }
 
@@ -98,7 +100,7 @@ export class IngestionService {
       await this.store.writeBatch({
         upserts: [],
         deletes: [{ id: row.id, entityRef: row.entityRef }],
-        history: [{ entityRef: row.entityRef, action: 'removed', source, diff: '[]', at: this.now() }],
+        history: [{ entityRef: row.entityRef, action: 'deleted', source, diff: '[]', at: this.now() }],
       });
       await this.emit({ added: [], updated: [], removed: [row.entityRef] });
       return row;
@@ -113,7 +115,7 @@ export class IngestionService {
       await this.store.writeBatch({
         upserts: [],
         deletes: owned.map(o => ({ id: o.id, entityRef: o.entityRef })),
-        history: owned.map(o => ({ entityRef: o.entityRef, action: 'removed', source: provider, diff: '[]', at })),
+        history: owned.map(o => ({ entityRef: o.entityRef, action: 'deleted', source: provider, diff: '[]', at })),
       });
       await this.store.deleteErrorsOfProvider(provider);
       const changes = { added: [], updated: [], removed: owned.map(o => o.entityRef) };
@@ -228,7 +230,7 @@ export class IngestionService {
         history.push({ entityRef: ref, action: 'updated', source, diff: JSON.stringify(diff), at });
         changes.updated.push(ref);
       } else {
-        history.push({ entityRef: ref, action: 'added', source, diff: '[]', at });
+        history.push({ entityRef: ref, action: 'created', source, diff: '[]', at });
         changes.added.push(ref);
       }
     }
@@ -269,7 +271,7 @@ export class IngestionService {
     } else {
       for (const ref of orphanRefs) {
         deletes.push({ id: owned.get(ref)!.id, entityRef: ref });
-        history.push({ entityRef: ref, action: 'removed', source: provider, diff: '[]', at });
+        history.push({ entityRef: ref, action: 'deleted', source: provider, diff: '[]', at });
         changes.removed.push(ref);
       }
     }

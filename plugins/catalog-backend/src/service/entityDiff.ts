@@ -2,8 +2,8 @@
 export interface EntityChange {
   path: string;
   op: 'add' | 'remove' | 'replace';
-  from?: unknown;
-  to?: unknown;
+  before?: unknown;
+  after?: unknown;
 }
 
 const MAX_CHANGES = 200;
@@ -21,16 +21,16 @@ export function diffEntities(before: unknown, after: unknown): EntityChange[] {
       const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
       for (const k of keys) {
         const p = path ? `${path}.${k}` : k;
-        if (!(k in a)) out.push({ path: p, op: 'add', to: b[k] });
-        else if (!(k in b)) out.push({ path: p, op: 'remove', from: a[k] });
+        if (!(k in a)) out.push({ path: p, op: 'add', after: b[k] });
+        else if (!(k in b)) out.push({ path: p, op: 'remove', before: a[k] });
         else walk(p, a[k], b[k]);
       }
       return;
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) {
-      if (a === undefined) out.push({ path, op: 'add', to: b });
-      else if (b === undefined) out.push({ path, op: 'remove', from: a });
-      else out.push({ path, op: 'replace', from: a, to: b });
+      if (a === undefined) out.push({ path, op: 'add', after: b });
+      else if (b === undefined) out.push({ path, op: 'remove', before: a });
+      else out.push({ path, op: 'replace', before: a, after: b });
     }
   };
   walk('', before, after);

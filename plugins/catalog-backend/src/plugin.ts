@@ -1,0 +1,98 @@
+import {
+  coreServices,
+  createBackendModule,
+  createBackendPlugin,
+} from '@portico/backend-plugin-api';
+import { builtinKinds } from '@portico/catalog-model';
+import {
+  catalogKindsExtensionPoint,
+  catalogProvidersExtensionPoint,
+  type EntityProvider,
+} from '@portico/plugin-catalog-node';
+import { catalogConfigSchema, readCatalogConfig } from './config';
+import { CatalogStore } from './database/CatalogStore';
+import { catalogMigrations } from './database/migrations';
+import { createRouter } from './router';
+import { CatalogService } from './service/CatalogService';
+import { KindRegistry } from './service/KindRegistry';
+
+/** The topic the catalog publishes after each committed batch. */
+export const CATALOG_ENTITIES_CHANGED_TOPIC = 'catalog.entities.changed';
+
+/** The catalog: kinds, providers, locations, set-based ingestion and the Backstage-compatible API. */
+export const catalogPlugin = createBackendPlugin({
+  pluginId: 'catalog',
+  configSchema: catalogConfigSchema,
+  register(env) {
+    const kinds = new KindRegistry();
+    const providers: EntityProvider[] = [];
+    env.registerExtensionPoint(catalogKindsExtensionPoint, { addKind: kind => kinds.add(kind) });
+    env.registerExtensionPoint(catalogProvidersExtensionPoint, { addEntityProvider: (...p) => providers.push(...p.flat()) });
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        config: coreServices.config,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        events: coreServices.events,
+        integrations: coreServices.integrations,
+      },
+      async init({ logger, config, database, httpRouter, scheduler, lifecycle, events, integrations }) {
+        const settings = readCatalogConfig(config.getOptional('catalog'));
+        for (const kind of builtinKinds) if (!kinds.has(kind.kind)) kinds.add(kind);
+        await database.migrate(catalogMigrations);
+        const store = new CatalogStore(await database.getClient());
+        const catalog = new CatalogService({
+          store,
+          kinds,
+          integrations,
+          logger,
+          orphanStrategy: settings.orphanStrategy,
+          rules: settings.rules,
+          maxFileBytes: settings.maxFileBytes,
+          onChanges: changes => events.publish({ topic: CATALOG_ENTITIES_CHANGED_TOPIC, payload: changes, metadata: { plugin: 'catalog' } }),
+        });
+        await catalog.start({ providers, locations: settings.locations });
+        httpRouter.use(createRouter(catalog));
+
+        let stopped = false;
+        const readAll = async () => {
+          if (stopped) return;
+          const started = Date.now();
+          await catalog.locations.refreshAll();
+          logger.debug(`Read all locations in ${Date.now() - started} ms`);
+        };
+        // Read right away (not awaited: the API answers while the first read runs), then on a schedule.
+        const first = readAll().catch(error => logger.error(`Initial catalog read failed: ${(error as Error).message}`));
+        await scheduler.scheduleTask({
+          id: 'catalog-refresh-locations',
+          frequency: { duration: settings.processingInterval },
+          initialDelay: settings.processingInterval,
+          timeout: 'PT10M',
+          scope: 'global',
+          fn: readAll,
+        });
+        lifecycle.addShutdownHook(async () => {
+          stopped = true;
+          await first;
+        }, { label: 'catalog: finish the current read' });
+      },
+    });
+  },
+});
+
+/** Registers the built-in kinds through `catalog.kinds` (the plugin also adds any not registered). */
+export const catalogModuleBuiltinKinds = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'builtin-kinds',
+  register(env) {
+    env.registerInit({
+      deps: { kinds: catalogKindsExtensionPoint },
+      async init({ kinds }) {
+        for (const kind of builtinKinds) kinds.addKind(kind);
+      },
+    });
+  },
+});

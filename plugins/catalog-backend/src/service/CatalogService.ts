@@ -1,0 +1,75 @@
+import { NotFoundError, type IntegrationsService, type LoggerService } from '@portico/backend-plugin-api';
+import type { EntityProvider } from '@portico/plugin-catalog-node';
+import type { CatalogStore } from '../database/CatalogStore';
+import { EntityQueries } from './EntityQueries';
+import { processEntity } from './EntityProcessor';
+import { IngestionService, type EntityChanges, type OrphanStrategy } from './IngestionService';
+import type { KindRegistry } from './KindRegistry';
+import { LocationService, type LocationSpec } from './locations/LocationService';
+import { ProviderRegistry } from './ProviderRegistry';
+
+export interface CatalogServiceOptions {
+  store: CatalogStore;
+  kinds: KindRegistry;
+  integrations: IntegrationsService;
+  logger: LoggerService;
+  orphanStrategy: OrphanStrategy;
+  rules?: Array<{ allow: string[] }>;
+  maxFileBytes: number;
+  onChanges?(changes: EntityChanges): void | Promise<void>;
+  cwd?: string;
+}
+
+/** The catalog's parts put together: ingestion, reads, providers and locations. */
+export class CatalogService {
+  readonly ingestion: IngestionService;
+  readonly queries: EntityQueries;
+  readonly providers: ProviderRegistry;
+  readonly locations: LocationService;
+
+  constructor(private readonly options: CatalogServiceOptions) {
+    this.ingestion = new IngestionService({ store: options.store, kinds: options.kinds, orphanStrategy: options.orphanStrategy, onChanges: options.onChanges });
+    this.queries = new EntityQueries(options.store);
+    this.providers = new ProviderRegistry(this.ingestion, options.logger);
+    this.locations = new LocationService({
+      store: options.store,
+      ingestion: this.ingestion,
+      providers: this.providers,
+      kinds: options.kinds,
+      integrations: options.integrations,
+      logger: options.logger,
+      rules: options.rules,
+      maxFileBytes: options.maxFileBytes,
+      cwd: options.cwd,
+    });
+  }
+
+  /** Connects the contributed providers and registers the locations (nothing is read yet). */
+  async start(options: { providers: EntityProvider[]; locations: LocationSpec[] }): Promise<void> {
+    this.options.kinds.freeze();
+    for (const provider of options.providers) await this.providers.connect(provider);
+    await this.locations.start(options.locations);
+  }
+
+  /** POST /refresh: the provider that owns the entity reads it again. */
+  async refreshEntity(ref: string): Promise<void> {
+    const row = await this.options.store.getRowByRef(ref);
+    if (!row) throw new NotFoundError(`No entity named '${ref}' found`);
+    const locationId = this.locations.idOfProvider(row.provider);
+    if (locationId) await this.locations.refreshLocation(locationId);
+    else await this.providers.refresh([row.locationKey ?? ref, ref], row.provider);
+  }
+
+  async locationOfEntity(ref: string) {
+    const row = await this.options.store.getRowByRef(ref);
+    if (!row) return undefined;
+    const id = this.locations.idOfProvider(row.provider);
+    return id ? this.locations.list().find(l => l.id === id) : undefined;
+  }
+
+  /** The problems of an entity, each naming its field; empty when it is valid. */
+  validateEntity(entity: unknown): string[] {
+    const result = processEntity(entity, this.options.kinds);
+    return result.ok ? [] : result.errors;
+  }
+}

@@ -1,0 +1,171 @@
+import { NotFoundError } from '@portico/backend-plugin-api';
+import type { Entity } from '@portico/catalog-model';
+import type { CatalogStore, ErrorRecord, QueriedEntity } from '../database/CatalogStore';
+import { decodeCursor, encodeCursor, type QueryCursor } from './cursor';
+import type { EntityChange } from './entityDiff';
+import { projectFields, type EntityFilter, type SortField } from './filters';
+
+export interface QueryEntitiesInput {
+  filter?: EntityFilter;
+  fields?: string[];
+  order?: SortField[];
+  fullText?: { term: string; fields?: string[] };
+  limit: number;
+  offset?: number;
+  cursor?: string;
+  skipTotal?: boolean;
+}
+
+export interface QueryEntitiesOutput {
+  items: Array<Partial<Entity>>;
+  totalItems: number;
+  pageInfo: { nextCursor?: string; prevCursor?: string };
+}
+
+function needsRelations(fields?: string[]): boolean {
+  return !fields || fields.some(f => f === 'relations' || f.startsWith('relations.'));
+}
+
+/** Reads of the catalog: entities as served (authored + uid, etag, relations), facets, history, search. */
+export class EntityQueries {
+  constructor(private readonly store: CatalogStore) {}
+
+  /** Turns stored rows into served entities, adding their relations in one query. */
+  async assemble(rows: Array<Pick<QueriedEntity, 'entityRef' | 'body'>>, fields?: string[]): Promise<Array<Partial<Entity>>> {
+    const relations = needsRelations(fields) ? await this.store.getRelations(rows.map(r => r.entityRef)) : undefined;
+    return rows.map(r => {
+      const entity = JSON.parse(r.body) as Entity;
+      if (relations) {
+        entity.relations = (relations.get(r.entityRef) ?? []).map(rel => ({ type: rel.type, targetRef: rel.targetRef }));
+      }
+      return projectFields(entity, fields);
+    });
+  }
+
+  async getByRef(ref: string, fields?: string[]): Promise<Partial<Entity> | undefined> {
+    const row = await this.store.getRowByRef(ref.toLocaleLowerCase('en-US'));
+    if (!row) return undefined;
+    return (await this.assemble([row], fields))[0];
+  }
+
+  async getByUid(uid: string): Promise<Partial<Entity> | undefined> {
+    const row = await this.store.getRowByUid(uid);
+    if (!row) return undefined;
+    return (await this.assemble([row]))[0];
+  }
+
+  /** In the order asked, `null` for refs that do not exist. */
+  async getByRefs(refs: string[], fields?: string[], filter?: EntityFilter): Promise<Array<Partial<Entity> | null>> {
+    const lower = refs.map(r => r.toLocaleLowerCase('en-US'));
+    let rows = await this.store.getRowsByRefs([...new Set(lower)]);
+    if (filter) {
+      const allowed = new Set<string>();
+      // the filter narrows the answer: refs it excludes come back as null
+      const matching = await this.store.queryEntities({ filter: { anyOf: filter.anyOf.map(g => ({ allOf: [...g.allOf, { key: 'metadata.uid', values: rows.map(r => r.id) }] })) }, order: [], limit: rows.length || 1 });
+      for (const m of matching.rows) allowed.add(m.entityRef);
+      rows = rows.filter(r => allowed.has(r.entityRef));
+    }
+    const served = await this.assemble(rows, fields);
+    const byRef = new Map(rows.map((r, i) => [r.entityRef, served[i]]));
+    return lower.map(r => byRef.get(r) ?? null);
+  }
+
+  /** GET /entities: offset/limit paging (or keyset with `after`), as a plain list. */
+  async listEntities(input: { filter?: EntityFilter; fields?: string[]; order?: SortField[]; limit?: number; offset?: number; after?: string }) {
+    const order = input.order ?? [];
+    const limit = input.limit ?? 1_000_000;
+    let after: QueryCursor['after'] | undefined;
+    if (input.after) after = decodeCursor(input.after).after;
+    const page = await this.store.queryEntities({ filter: input.filter, order, limit, offset: input.offset, after });
+    const items = await this.assemble(page.rows, input.fields);
+    const last = page.rows[page.rows.length - 1];
+    const next = page.hasMore && last
+      ? encodeCursor({ filter: input.filter, order, after: { values: last.sortValues, ref: last.entityRef }, direction: 'next' })
+      : undefined;
+    return { items, next };
+  }
+
+  /** GET /entities/by-query: keyset pagination with cursors in both directions. */
+  async queryEntities(input: QueryEntitiesInput): Promise<QueryEntitiesOutput> {
+    let q: { filter?: EntityFilter; fullText?: QueryEntitiesInput['fullText']; order: SortField[]; after?: QueryCursor['after']; direction: 'next' | 'prev'; totalItems?: number };
+    if (input.cursor) {
+      const c = decodeCursor(input.cursor);
+      q = { filter: c.filter, fullText: c.fullText, order: c.order, after: c.after, direction: c.direction, totalItems: c.totalItems };
+    } else {
+      q = { filter: input.filter, fullText: input.fullText, order: input.order ?? [], direction: 'next' };
+    }
+    const [page, totalItems] = await Promise.all([
+      this.store.queryEntities({ filter: q.filter, fullText: q.fullText, order: q.order, after: q.after, direction: q.direction, limit: input.limit, offset: input.cursor ? undefined : input.offset }),
+      q.totalItems !== undefined ? q.totalItems : input.skipTotal ? 0 : this.store.countEntities(q.filter, q.fullText),
+    ]);
+    const items = await this.assemble(page.rows, input.fields);
+    const first = page.rows[0];
+    const last = page.rows[page.rows.length - 1];
+    const base = { filter: q.filter, fullText: q.fullText, order: q.order, totalItems };
+    const pageInfo: QueryEntitiesOutput['pageInfo'] = {};
+    const moreForward = q.direction === 'next' ? page.hasMore : q.after !== undefined;
+    const moreBackward = q.direction === 'prev' ? page.hasMore : q.after !== undefined || (input.offset ?? 0) > 0;
+    if (last && moreForward) pageInfo.nextCursor = encodeCursor({ ...base, after: { values: last.sortValues, ref: last.entityRef }, direction: 'next' });
+    if (first && moreBackward) pageInfo.prevCursor = encodeCursor({ ...base, after: { values: first.sortValues, ref: first.entityRef }, direction: 'prev' });
+    return { items, totalItems, pageInfo };
+  }
+
+  async facets(keys: string[], filter?: EntityFilter): Promise<Record<string, Array<{ value: string; count: number }>>> {
+    const out: Record<string, Array<{ value: string; count: number }>> = {};
+    for (const key of keys) out[key] = await this.store.facet(key.toLocaleLowerCase('en-US'), filter);
+    return out;
+  }
+
+  /** The entity and the Location entities that led to it (via `backstage.io/managed-by-location`). */
+  async ancestry(ref: string) {
+    const entity = await this.getByRef(ref);
+    if (!entity) throw new NotFoundError(`No entity ${ref}`);
+    const rootEntityRef = ref.toLocaleLowerCase('en-US');
+    return { rootEntityRef, items: [{ entity, parentEntityRefs: [] as string[] }] };
+  }
+
+  async history(ref: string, limit: number) {
+    const lower = ref.toLocaleLowerCase('en-US');
+    const rows = await this.store.getHistory(lower, limit);
+    if (rows.length === 0 && !(await this.store.getRowByRef(lower))) throw new NotFoundError(`No entity ${ref}`);
+    return {
+      items: rows.map(h => ({
+        id: String(h.id),
+        entityRef: h.entityRef,
+        action: h.action,
+        changedAt: new Date(h.at).toISOString(),
+        ...(h.source ? { source: h.source } : {}),
+        changes: JSON.parse(h.diff) as EntityChange[],
+      })),
+    };
+  }
+
+  async errors(options?: { entityRef?: string; locationKeys?: string[]; provider?: string }) {
+    const rows = await this.store.listErrors({
+      entityRef: options?.entityRef?.toLocaleLowerCase('en-US'),
+      locationKeys: options?.locationKeys,
+      provider: options?.provider,
+    });
+    return rows.map(formatError);
+  }
+
+  /** Full-text search, best first. */
+  async search(term: string, limit: number, kinds?: string[]) {
+    const tokens = (term.toLocaleLowerCase('en-US').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map(t => t.slice(0, 64));
+    const wanted = kinds?.length ? new Set(kinds.map(k => k.toLocaleLowerCase('en-US'))) : undefined;
+    const hits = await this.store.searchText(tokens, wanted ? limit * 5 : limit);
+    const kept = hits.filter(h => !wanted || wanted.has(h.entityRef.slice(0, h.entityRef.indexOf(':')))).slice(0, limit);
+    const entities = await this.assemble(kept);
+    return { items: kept.map((h, i) => ({ entityRef: h.entityRef, entity: entities[i], rank: h.rank })) };
+  }
+}
+
+export function formatError(e: ErrorRecord) {
+  return {
+    ...(e.entityRef ? { entityRef: e.entityRef } : {}),
+    locationKey: e.locationKey ?? e.provider,
+    reason: e.type,
+    message: e.message,
+    occurredAt: new Date(e.at).toISOString(),
+  };
+}

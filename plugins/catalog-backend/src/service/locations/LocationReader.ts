@@ -1,0 +1,150 @@
+import yaml from 'js-yaml';
+import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '@portico/catalog-model';
+import type { DeferredEntity, EntityProviderError } from '@portico/plugin-catalog-node';
+import { guessEntityRef } from '../EntityProcessor';
+import { parseYamlDocuments } from './yamlDocuments';
+
+/** Reads files by URL; config locations and API locations get readers with different trust. */
+export interface UrlReader {
+  read(url: string): Promise<string>;
+  resolve(base: string, url: string): string;
+}
+
+/** Which kinds a location may emit; undefined means all. */
+export type KindRule = Set<string> | undefined;
+
+export interface ReadLocationResult {
+  entities: DeferredEntity[];
+  errors: EntityProviderError[];
+  /** Every file read (location keys), for reporting and clearing errors. */
+  locationKeys: string[];
+}
+
+const MAX_FILES = 1000;
+const MAX_PLACEHOLDERS = 100;
+
+/** `file:/abs/path` or `url:https://…`, Backstage's location key form. */
+export function locationKeyOf(url: string): string {
+  return url.startsWith('file:') ? `file:${decodeURIComponent(new URL(url).pathname)}` : `url:${url}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Replaces `{ $text | $json | $yaml: ref }` anywhere in `value`, reading `ref` relative to `baseUrl`. */
+async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlReader, path: string, budget: { left: number }): Promise<unknown> {
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(await resolvePlaceholders(value[i], baseUrl, reader, `${path}[${i}]`, budget));
+    return out;
+  }
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && (keys[0] === '$text' || keys[0] === '$json' || keys[0] === '$yaml')) {
+    const kind = keys[0];
+    const ref = value[kind];
+    if (typeof ref !== 'string' || !ref) throw new Error(`${path}: ${kind} must be a non-empty string`);
+    if (--budget.left < 0) throw new Error(`${path}: more than ${MAX_PLACEHOLDERS} placeholders`);
+    let url: string;
+    let text: string;
+    try {
+      url = reader.resolve(baseUrl, ref);
+      text = await reader.read(url);
+    } catch (error) {
+      throw new Error(`${path}: ${kind} ${ref} could not be read: ${(error as Error).message}`);
+    }
+    if (kind === '$text') return text;
+    try {
+      return kind === '$json' ? JSON.parse(text) : yaml.load(text, { schema: yaml.CORE_SCHEMA });
+    } catch (error) {
+      throw new Error(`${path}: ${kind} ${ref} is not valid ${kind === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = await resolvePlaceholders(v, baseUrl, reader, path ? `${path}.${k}` : k, budget);
+  return out;
+}
+
+function locationTargets(entity: Record<string, unknown>): string[] {
+  const spec = entity.spec as { target?: unknown; targets?: unknown } | undefined;
+  const out: string[] = [];
+  if (typeof spec?.target === 'string') out.push(spec.target);
+  if (Array.isArray(spec?.targets)) out.push(...spec.targets.filter((t): t is string => typeof t === 'string'));
+  return out;
+}
+
+/**
+ * Reads a location: the root file, then every file its Location entities point at (relative to the
+ * file that names them), each file once (cycles end there). Malformed documents, unreadable files and
+ * forbidden kinds become errors against the file; the rest become entities.
+ */
+export async function readLocation(rootUrl: string, reader: UrlReader, allowKinds: KindRule): Promise<ReadLocationResult> {
+  const entities: DeferredEntity[] = [];
+  const errors: EntityProviderError[] = [];
+  const locationKeys: string[] = [];
+  const origin = locationKeyOf(rootUrl);
+  const visited = new Set<string>();
+  const queue = [rootUrl];
+  while (queue.length) {
+    const url = queue.shift()!;
+    if (visited.has(url)) continue;
+    visited.add(url);
+    const locationKey = locationKeyOf(url);
+    locationKeys.push(locationKey);
+    if (visited.size > MAX_FILES) {
+      errors.push({ locationKey, reason: 'read', message: `more than ${MAX_FILES} files under ${origin}; stopped here` });
+      break;
+    }
+    let text: string;
+    try {
+      text = await reader.read(url);
+    } catch (error) {
+      errors.push({ locationKey, reason: 'read', message: `${locationKey}: ${(error as Error).message}` });
+      continue;
+    }
+    const name = url.startsWith('file:') ? decodeURIComponent(new URL(url).pathname) : url;
+    for (const doc of parseYamlDocuments(text, name)) {
+      if ('error' in doc) {
+        errors.push({ locationKey, reason: 'parse', message: doc.error });
+        continue;
+      }
+      if (!isPlainObject(doc.value)) {
+        errors.push({ locationKey, reason: 'parse', message: `${name}:${doc.line}: the document is not an object (an entity needs apiVersion, kind, metadata)` });
+        continue;
+      }
+      let raw = doc.value;
+      const entityRef = guessEntityRef(raw);
+      try {
+        raw = (await resolvePlaceholders(raw, url, reader, '', { left: MAX_PLACEHOLDERS })) as Record<string, unknown>;
+      } catch (error) {
+        errors.push({ locationKey, entityRef, reason: 'read', message: (error as Error).message });
+        continue;
+      }
+      const kind = typeof raw.kind === 'string' ? raw.kind : '';
+      if (allowKinds && kind && !allowKinds.has(kind.toLocaleLowerCase('en-US'))) {
+        errors.push({ locationKey, entityRef, reason: 'policy', message: `kind: ${kind} is not allowed from ${origin} by catalog.rules` });
+        continue;
+      }
+      if (kind.toLocaleLowerCase('en-US') === 'location') {
+        for (const target of locationTargets(raw)) {
+          try {
+            queue.push(reader.resolve(url, target));
+          } catch (error) {
+            errors.push({ locationKey, entityRef, reason: 'read', message: `spec.target: ${target}: ${(error as Error).message}` });
+          }
+        }
+      }
+      const metadata = isPlainObject(raw.metadata) ? raw.metadata : undefined;
+      if (metadata) {
+        const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
+        raw = {
+          ...raw,
+          metadata: { ...metadata, annotations: { ...annotations, [ANNOTATION_LOCATION]: locationKey, [ANNOTATION_ORIGIN_LOCATION]: origin } },
+        };
+      }
+      entities.push({ entity: raw as unknown as Entity, locationKey });
+    }
+  }
+  return { entities, errors, locationKeys };
+}

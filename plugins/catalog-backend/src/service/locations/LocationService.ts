@@ -1,0 +1,207 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  type IntegrationsService,
+  type LoggerService,
+} from '@portico/backend-plugin-api';
+import type { Entity } from '@portico/catalog-model';
+import type { EntityProvider, EntityProviderConnection } from '@portico/plugin-catalog-node';
+import type { CatalogStore, LocationRecord } from '../../database/CatalogStore';
+import { formatError } from '../EntityQueries';
+import { processEntity } from '../EntityProcessor';
+import type { IngestionService } from '../IngestionService';
+import type { KindRegistry } from '../KindRegistry';
+import type { ProviderRegistry } from '../ProviderRegistry';
+import { readLocation, type KindRule, type ReadLocationResult } from './LocationReader';
+import { integrationsReader, toLocationUrl, trustedFileReader } from './readers';
+
+export interface LocationSpec {
+  type: 'file' | 'url';
+  target: string;
+  rules?: Array<{ allow: string[] }>;
+}
+
+export interface LocationInfo {
+  id: string;
+  type: string;
+  target: string;
+}
+
+export interface LocationServiceOptions {
+  store: CatalogStore;
+  ingestion: IngestionService;
+  providers: ProviderRegistry;
+  kinds: KindRegistry;
+  integrations: IntegrationsService;
+  logger: LoggerService;
+  /** `catalog.rules`; undefined: every kind is allowed. */
+  rules?: Array<{ allow: string[] }>;
+  maxFileBytes: number;
+  cwd?: string;
+}
+
+interface ManagedLocation {
+  record: LocationRecord;
+  origin: 'config' | 'api';
+  url: string;
+  provider: LocationProvider;
+}
+
+const providerName = (id: string) => `location:${id}`;
+
+/** One location as an entity provider: each read replaces everything it emitted before. */
+class LocationProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+  private previousKeys: string[] = [];
+  constructor(private readonly id: string, private readonly read: () => Promise<ReadLocationResult>) {}
+  getProviderName() {
+    return providerName(this.id);
+  }
+  async connect(connection: EntityProviderConnection) {
+    this.connection = connection;
+  }
+  async refresh() {
+    await this.run();
+  }
+  async run(): Promise<ReadLocationResult> {
+    const result = await this.read();
+    if (!this.connection) return result;
+    await this.connection.applyMutation({ type: 'full', entities: result.entities });
+    // errors of files no longer read are cleared too
+    const keys = [...new Set([...this.previousKeys, ...result.locationKeys])];
+    this.previousKeys = result.locationKeys;
+    await this.connection.reportErrors?.({ locationKeys: keys, errors: result.errors });
+    return result;
+  }
+}
+
+function allowSet(rules?: Array<{ allow: string[] }>): KindRule {
+  if (!rules) return undefined;
+  return new Set(rules.flatMap(r => r.allow.map(k => k.toLocaleLowerCase('en-US'))));
+}
+
+/** Locations from config and from the API, each read as its own provider. */
+export class LocationService {
+  private readonly locations = new Map<string, ManagedLocation>();
+
+  constructor(private readonly options: LocationServiceOptions) {}
+
+  private kindRule(spec: { rules?: Array<{ allow: string[] }> }): KindRule {
+    const global = allowSet(this.options.rules);
+    const local = allowSet(spec.rules);
+    if (!local) return global;
+    return new Set([...(global ?? []), ...local]);
+  }
+
+  private reader(origin: 'config' | 'api', url: string) {
+    const viaIntegrations = integrationsReader(this.options.integrations, this.options.maxFileBytes);
+    return origin === 'config' ? trustedFileReader(url, viaIntegrations, this.options.maxFileBytes) : viaIntegrations;
+  }
+
+  private async manage(record: LocationRecord, origin: 'config' | 'api'): Promise<ManagedLocation> {
+    const url = toLocationUrl(record.type, record.target, this.options.cwd);
+    const rules = record.rules ? (JSON.parse(record.rules) as Array<{ allow: string[] }>) : undefined;
+    const reader = this.reader(origin, url);
+    const rule = this.kindRule({ rules });
+    const provider = new LocationProvider(record.id, () => readLocation(url, reader, rule));
+    const managed = { record, origin, url, provider };
+    this.locations.set(record.id, managed);
+    await this.options.providers.connect(provider);
+    return managed;
+  }
+
+  /** Registers config locations and the stored API locations (does not read them yet). */
+  async start(configLocations: LocationSpec[]): Promise<void> {
+    const configIds = new Set<string>();
+    for (const spec of configLocations) {
+      const id = createHash('sha1').update(`${spec.type}:${spec.target}`).digest('hex').slice(0, 32);
+      if (configIds.has(id)) continue;
+      configIds.add(id);
+      await this.manage({ id, type: spec.type, target: spec.target, rules: spec.rules ? JSON.stringify(spec.rules) : null, createdAt: 0 }, 'config');
+    }
+    for (const record of await this.options.store.listLocations()) {
+      if (!this.locations.has(record.id)) await this.manage(record, 'api');
+    }
+  }
+
+  /** Reads every location once (startup and the scheduled refresh). */
+  async refreshAll(): Promise<void> {
+    for (const l of [...this.locations.values()]) {
+      try {
+        await l.provider.run();
+      } catch (error) {
+        this.options.logger.warn(`Reading location ${l.record.target} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  async refreshLocation(id: string): Promise<void> {
+    const l = this.locations.get(id);
+    if (!l) throw new NotFoundError(`No location with id ${id}`);
+    await l.provider.run();
+  }
+
+  /** The location that owns a provider name, if it is one of ours. */
+  idOfProvider(name: string): string | undefined {
+    return name.startsWith('location:') && this.locations.has(name.slice(9)) ? name.slice(9) : undefined;
+  }
+
+  list(): LocationInfo[] {
+    return [...this.locations.values()].map(l => ({ id: l.record.id, type: l.record.type, target: l.record.target }));
+  }
+
+  async get(id: string) {
+    const l = this.locations.get(id);
+    if (!l) throw new NotFoundError(`No location with id ${id}`);
+    const errors = await this.options.store.listErrors({ provider: providerName(id) });
+    return {
+      id, type: l.record.type, target: l.record.target,
+      origin: l.origin,
+      status: { errors: errors.map(formatError) },
+    };
+  }
+
+  /** POST /locations: validates by reading; with dryRun stores nothing. */
+  async add(spec: { type: 'file' | 'url'; target: string }, dryRun: boolean): Promise<{ location: LocationInfo; entities: Entity[]; exists?: boolean }> {
+    const url = toLocationUrl(spec.type, spec.target, this.options.cwd);
+    if (!this.options.integrations.providerFor(url)) {
+      const host = url.startsWith('file:') ? 'file' : new URL(url).host;
+      throw new InputError(`target: no integration serves ${host}; configure one under integrations`);
+    }
+    const existing = [...this.locations.values()].find(l => l.record.type === spec.type && l.record.target === spec.target);
+    if (existing && !dryRun) throw new ConflictError(`Location ${spec.type}:${spec.target} already exists (${existing.record.id})`);
+    // read the root file through the integrations first: unreadable or out-of-roots targets are the caller's error
+    await this.options.integrations.readUrl(url, { maxBytes: this.options.maxFileBytes });
+    if (dryRun) {
+      const result = await readLocation(url, this.reader('api', url), this.kindRule({}));
+      const entities: Entity[] = [];
+      for (const d of result.entities) {
+        const processed = processEntity(d.entity, this.options.kinds);
+        if (processed.ok) entities.push(processed.value.entity);
+      }
+      return { location: { id: existing?.record.id ?? randomUUID(), type: spec.type, target: spec.target }, entities, exists: !!existing };
+    }
+    const record: LocationRecord = { id: randomUUID(), type: spec.type, target: spec.target, rules: null, createdAt: Date.now() };
+    await this.options.store.insertLocation(record);
+    const managed = await this.manage(record, 'api');
+    const result = await managed.provider.run();
+    const entities: Entity[] = [];
+    for (const d of result.entities) {
+      const processed = processEntity(d.entity, this.options.kinds);
+      if (processed.ok) entities.push(processed.value.entity);
+    }
+    return { location: { id: record.id, type: record.type, target: record.target }, entities };
+  }
+
+  async remove(id: string): Promise<void> {
+    const l = this.locations.get(id);
+    if (!l) throw new NotFoundError(`No location with id ${id}`);
+    if (l.origin === 'config') throw new InputError(`id: location ${id} is configured in app-config (catalog.locations); remove it there`);
+    await this.options.store.deleteLocation(id);
+    this.locations.delete(id);
+    this.options.providers.disconnect(providerName(id));
+    await this.options.ingestion.removeProvider(providerName(id));
+  }
+}

@@ -1,2 +1,6 @@
-// Per-database-engine test runs (host-services).
+/** @portico/test-utils: start a real backend in tests, mock core services, run on each database engine. */
+export { startTestBackend, testBackendConfig, type StartTestBackendOptions, type TestBackend } from './backend/startTestBackend';
+export { mockServices } from './services/mockServices';
+export { MockLogger, type MockLogLine } from './services/MockLogger';
+export { MockScheduler } from './services/MockScheduler';
 export * from './database';

@@ -14,6 +14,7 @@ import { loggerServiceFactory, rootLoggerServiceFactory } from './logger';
 import { permissionsServiceFactory } from './permissions/permissionsServiceFactory';
 import { hostHttpServerServiceFactory } from './rootHttpRouter/hostHttpServerServiceFactory';
 import { rootHttpRouterServiceFactory } from './rootHttpRouter/rootHttpRouterServiceFactory';
+import { schedulerServiceFactory } from './scheduler';
 
 export { authServiceFactory } from './auth/authServiceFactory';
 export { DevelopmentAuthService, guestCredentials, createCredentials, GUEST_USER_REF } from './auth/developmentAuth';
@@ -36,6 +37,7 @@ export { rootHttpRouterServiceFactory } from './rootHttpRouter/rootHttpRouterSer
 export * from './config';
 export * from './logger';
 export * from './database';
+export * from './scheduler';
 
 /** Every default factory: what a backend uses for each core service nobody overrode. */
 export const defaultServiceFactories: ServiceFactory[] = [
@@ -44,6 +46,7 @@ export const defaultServiceFactories: ServiceFactory[] = [
   rootLoggerServiceFactory,
   loggerServiceFactory,
   databaseServiceFactory,
+  schedulerServiceFactory,
   hostHttpServerServiceFactory,
   rootHttpRouterServiceFactory,
   httpRouterServiceFactory,

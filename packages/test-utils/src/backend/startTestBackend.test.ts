@@ -1,0 +1,95 @@
+import express from 'express';
+import request from 'supertest';
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { startTestBackend } from './startTestBackend';
+import { mockServices } from '../services/mockServices';
+import { MockLogger } from '../services/MockLogger';
+import type { MockScheduler } from '../services/MockScheduler';
+
+/** A plugin that stores one row in its own database and serves a count of its rows. */
+const counterPlugin = (pluginId: string) =>
+  createBackendPlugin({
+    pluginId,
+    register(env) {
+      env.registerInit({
+        deps: { http: coreServices.httpRouter, db: coreServices.database, auth: coreServices.httpAuth },
+        async init({ http, db, auth }) {
+          await db.migrate([{ name: '001_rows', up: k => k.schema.createTable('rows', t => t.string('name')) }]);
+          const knex = await db.getClient();
+          await knex('rows').insert({ name: pluginId });
+          const router = express.Router();
+          router.get('/rows', async (_req, res) => res.json(await knex('rows').select('name')));
+          router.get('/whoami', async (req, res) => res.json((await auth.credentials(req)).principal));
+          http.use(router);
+        },
+      });
+    },
+  });
+
+describe('startTestBackend', () => {
+  it('serves plugins over a real server on an ephemeral port, each with its own in-memory database', async () => {
+    const { server, url, stop } = await startTestBackend({ features: [counterPlugin('one'), counterPlugin('two')] });
+    try {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await request(server).get('/api/one/rows')).body).toEqual([{ name: 'one' }]);
+      expect((await request(server).get('/api/two/rows')).body).toEqual([{ name: 'two' }]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('passes config through and ignores PORT from the environment', async () => {
+    const previous = process.env.PORT;
+    process.env.PORT = '1';
+    try {
+      let greeting: string | undefined;
+      const plugin = createBackendPlugin({
+        pluginId: 'greeter',
+        register: env =>
+          env.registerInit({ deps: { config: coreServices.config }, init: ({ config }) => { greeting = config.getString('greeter.greeting'); } }),
+      });
+      const { backend, stop } = await startTestBackend({ features: [plugin], config: { greeter: { greeting: 'hi' } } });
+      expect(greeting).toBe('hi');
+      expect(backend.port).not.toBe(1);
+      await stop();
+    } finally {
+      if (previous === undefined) delete process.env.PORT;
+      else process.env.PORT = previous;
+    }
+  });
+
+  it('accepts mock services in place of the defaults', async () => {
+    const logger = new MockLogger();
+    const schedulers = new Map<string, MockScheduler>();
+    let runs = 0;
+    const plugin = createBackendPlugin({
+      pluginId: 'tasks',
+      register: env =>
+        env.registerInit({
+          deps: { scheduler: coreServices.scheduler, log: coreServices.logger },
+          async init({ scheduler, log }) {
+            log.info('scheduling');
+            await scheduler.scheduleTask({ id: 'tick', frequency: { duration: 'PT1H' }, timeout: 'PT1M', fn: async () => void runs++ });
+          },
+        }),
+    });
+    const { server, stop } = await startTestBackend({
+      features: [plugin, counterPlugin('who')],
+      services: [
+        mockServices.rootLogger.factory(logger),
+        mockServices.logger.factory(logger),
+        mockServices.scheduler.factory((id, s) => schedulers.set(id, s)),
+        mockServices.httpAuth.factory(mockServices.credentials.service('external:ci')),
+      ],
+    });
+    try {
+      expect(runs).toBe(0);
+      await schedulers.get('tasks')!.triggerTask('tick');
+      expect(runs).toBe(1);
+      expect(logger.lines).toContainEqual(expect.objectContaining({ message: 'scheduling', meta: { plugin: 'tasks' } }));
+      expect((await request(server).get('/api/who/whoami')).body).toEqual({ type: 'service', subject: 'external:ci' });
+    } finally {
+      await stop();
+    }
+  });
+});

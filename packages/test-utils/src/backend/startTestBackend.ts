@@ -1,0 +1,66 @@
+import type http from 'node:http';
+import {
+  coreServices,
+  isBackendFeature,
+  type BackendFeature,
+  type ServiceFactory,
+} from '@portico/backend-plugin-api';
+import { createBackend, rootConfigServiceFactory, type BackendFeatureInput, type BackendHost } from '@portico/backend';
+
+export interface StartTestBackendOptions {
+  /** Plugins, modules, bundles, dynamic imports, and service factories to override defaults. */
+  features?: BackendFeatureInput[];
+  /** app-config for the test; `backend.listen` and `backend.database` get test defaults. */
+  config?: Record<string, unknown>;
+  /** Service factories replacing defaults (same as passing them in `features`). */
+  services?: ServiceFactory[];
+}
+
+export interface TestBackend {
+  /** The listening server, for supertest: `request(server).get('/api/x')`. */
+  server: http.Server;
+  backend: BackendHost;
+  /** e.g. `http://127.0.0.1:54321` */
+  url: string;
+  stop(): Promise<void>;
+}
+
+type JsonRecord = Record<string, unknown>;
+const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The test defaults: an ephemeral port on loopback, in-memory SQLite (one per plugin), quiet logs. */
+export function testBackendConfig(config: JsonRecord = {}): JsonRecord {
+  const backend = isRecord(config.backend) ? config.backend : {};
+  return {
+    ...config,
+    backend: {
+      ...backend,
+      listen: { port: 0, host: '127.0.0.1', ...(isRecord(backend.listen) ? backend.listen : {}) },
+      database: isRecord(backend.database) ? backend.database : { client: 'better-sqlite3', connection: ':memory:' },
+    },
+  };
+}
+
+/**
+ * Starts a real backend with the given features on an ephemeral port. Every plugin gets its
+ * own in-memory SQLite database unless `config.backend.database` says otherwise.
+ */
+export async function startTestBackend(options: StartTestBackendOptions = {}): Promise<TestBackend> {
+  const backend = createBackend();
+  // PORT in the environment must not move a test backend off its ephemeral port.
+  const env = { ...process.env, PORT: undefined };
+  const overridden = new Set<string>();
+  const inputs: BackendFeatureInput[] = [...(options.services ?? []), ...(options.features ?? [])];
+  for (const input of inputs) {
+    for (const item of Array.isArray(input) ? input : [input]) {
+      if (isBackendFeature(item) && item.featureType === 'service') overridden.add(item.service.id);
+    }
+  }
+  if (!overridden.has(coreServices.rootConfig.id)) {
+    backend.add(rootConfigServiceFactory({ config: testBackendConfig(options.config), env }) as BackendFeature);
+  }
+  for (const input of inputs) backend.add(input);
+  await backend.start();
+  const url = `http://127.0.0.1:${backend.port}`;
+  return { server: backend.server, backend, url, stop: () => backend.stop() };
+}

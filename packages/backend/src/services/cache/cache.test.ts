@@ -1,0 +1,78 @@
+import { ConfigReader } from '../config/ConfigReader';
+import { CacheManager } from './CacheManager';
+import { MemoryCacheStore } from './MemoryCacheStore';
+import { cacheServiceFactory } from './cacheServiceFactory';
+
+function clockedManager(maxEntries?: number) {
+  let now = 1_000;
+  const store = new MemoryCacheStore({ maxEntries, now: () => now });
+  return { manager: new CacheManager(store, 5_000), store, advance: (ms: number) => (now += ms) };
+}
+
+describe('cache', () => {
+  it('stores JSON values and expires them after the TTL', async () => {
+    const { manager, advance } = clockedManager();
+    const cache = manager.forPlugin('catalog');
+    await cache.set('a', { n: 1, list: ['x'] });
+    await cache.set('b', 'short', { ttl: 100 });
+    expect(await cache.get('a')).toEqual({ n: 1, list: ['x'] });
+    advance(101);
+    expect(await cache.get('b')).toBeUndefined();
+    expect(await cache.get('a')).toEqual({ n: 1, list: ['x'] });
+    advance(5_000);
+    expect(await cache.get('a')).toBeUndefined();
+  });
+
+  it('withOptions changes the default TTL only', async () => {
+    const { manager, advance } = clockedManager();
+    const cache = manager.forPlugin('p').withOptions({ defaultTtl: 50 });
+    await cache.set('k', 1);
+    advance(49);
+    expect(await cache.get('k')).toBe(1);
+    advance(2);
+    expect(await cache.get('k')).toBeUndefined();
+  });
+
+  it('keeps plugins apart', async () => {
+    const { manager } = clockedManager();
+    await manager.forPlugin('a').set('key', 'from a');
+    expect(await manager.forPlugin('b').get('key')).toBeUndefined();
+    await manager.forPlugin('b').set('key', 'from b');
+    expect(await manager.forPlugin('a').get('key')).toBe('from a');
+    await manager.forPlugin('a').delete('key');
+    expect(await manager.forPlugin('a').get('key')).toBeUndefined();
+    expect(await manager.forPlugin('b').get('key')).toBe('from b');
+  });
+
+  it('evicts the least recently used entries past the size limit', async () => {
+    const { manager, store } = clockedManager(3);
+    const cache = manager.forPlugin('p');
+    await cache.set('1', 1);
+    await cache.set('2', 2);
+    await cache.set('3', 3);
+    await cache.get('1');
+    await cache.set('4', 4);
+    expect(store.size).toBe(3);
+    expect(await cache.get('2')).toBeUndefined();
+    expect(await cache.get('1')).toBe(1);
+    expect(await cache.get('4')).toBe(4);
+  });
+
+  it('refuses undefined values and negative TTLs', async () => {
+    const cache = clockedManager().manager.forPlugin('p');
+    await expect(cache.set('k', undefined)).rejects.toThrow(/undefined/);
+    await expect(cache.set('k', 1, { ttl: -1 })).rejects.toThrow(/ttl/);
+  });
+
+  it('the factory reads backend.cache settings', async () => {
+    const config = new ConfigReader({ backend: { cache: { defaultTtl: 1000, maxEntries: 2 } } });
+    const manager = (await cacheServiceFactory.createRootContext!({ config })) as CacheManager;
+    const cache = await cacheServiceFactory.factory({ pluginMetadata: { getId: () => 'x' } }, manager);
+    await cache.set('a', 1);
+    await cache.set('b', 2);
+    await cache.set('c', 3);
+    expect(await cache.get('a')).toBeUndefined();
+    expect(await cache.get('c')).toBe(3);
+    await manager.shutdown();
+  });
+});

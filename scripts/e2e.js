@@ -129,7 +129,7 @@ async function main() {
     buildIfNeeded();
     portal = await startPortal();
   }
-  let status = 1;
+  let status;
   try {
     const jest = spawnSync(
       process.execPath,

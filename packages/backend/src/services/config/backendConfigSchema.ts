@@ -29,8 +29,8 @@ export const backendConfigSchema = z.looseObject({
     .default({ client: 'better-sqlite3' }),
   http: z
     .looseObject({
-      /** Maximum JSON body size, e.g. `1mb`. */
-      bodyLimit: z.union([z.string(), z.number()]).optional(),
+      /** Maximum JSON body size, e.g. `1mb` or `512kb`. */
+      bodyLimit: z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'a size such as 1mb or 512kb').optional(),
     })
     .optional(),
   logging: z.looseObject({ level: z.enum(['error', 'warn', 'info', 'debug', 'silent']).optional() }).optional(),

@@ -1,0 +1,37 @@
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { exampleConfigSchema } from './config';
+import { ThingStore } from './database/ThingStore';
+import { migrations } from './database/migrations';
+import { exampleDecoratorsExtensionPoint, type GreetingDecorator } from './extensions';
+import { createRouter } from './router';
+import { ExampleService } from './service/ExampleService';
+
+/** The example plugin: a greeting from config and a table of things, served at /api/example. */
+export const examplePlugin = createBackendPlugin({
+  pluginId: 'example',
+  configSchema: exampleConfigSchema,
+  register(env) {
+    const decorators: GreetingDecorator[] = [];
+    env.registerExtensionPoint(exampleDecoratorsExtensionPoint, {
+      addDecorator(decorator) {
+        decorators.push(decorator);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.config,
+        database: coreServices.database,
+        http: coreServices.httpRouter,
+        logger: coreServices.logger,
+      },
+      async init({ config, database, http, logger }) {
+        const greeting = config.parse('example', exampleConfigSchema)?.greeting ?? 'Hello from Portico';
+        await database.migrate(migrations);
+        const store = new ThingStore(await database.getClient());
+        http.use(createRouter(new ExampleService(store, { greeting, decorators })));
+        logger.info(`Example plugin ready with ${decorators.length} greeting decorator(s)`);
+      },
+    });
+  },
+});

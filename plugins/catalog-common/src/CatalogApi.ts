@@ -52,6 +52,11 @@ export interface CatalogApi {
   getLocationById(id: string, options?: CatalogRequestOptions): Promise<Location | undefined>;
   /** The registered location whose `type:target` equals `locationRef`, or undefined. */
   getLocationByRef(locationRef: string, options?: CatalogRequestOptions): Promise<Location | undefined>;
+  /**
+   * `GET /locations/by-entity/:kind/:namespace/:name`: the location that emitted the entity, or undefined.
+   * Optional so that existing fakes keep compiling; `CatalogClient` implements it.
+   */
+  getLocationByEntity?(entityRef: EntityRefLike, options?: CatalogRequestOptions): Promise<Location | undefined>;
   /** `POST /locations` (with `?dryRun=true` on dry runs). */
   addLocation(location: AddLocationRequest, options?: CatalogRequestOptions): Promise<AddLocationResponse>;
   /** `DELETE /locations/:id` */

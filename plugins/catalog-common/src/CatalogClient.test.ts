@@ -161,6 +161,7 @@ describe('CatalogClient', () => {
     reply = req => {
       if (req.method === 'POST') return { status: 201, body: { location, entities: [entity('Component', 'a')] } };
       if (req.url === '/api/catalog/locations') return { body: [{ data: location }] };
+      if (req.url === '/api/catalog/locations/by-entity/component/default/a') return { body: location };
       if (req.url === '/api/catalog/locations/l1') return req.method === 'GET' ? { body: location } : { status: 204 };
       return { status: 404, body: { error: { name: 'NotFoundError', message: 'no' } } };
     };
@@ -173,6 +174,8 @@ describe('CatalogClient', () => {
     expect(await c.getLocationById('l2')).toBeUndefined();
     expect(await c.getLocationByRef('url:https://x/catalog-info.yaml')).toEqual(location);
     expect(await c.getLocationByRef('url:https://y')).toBeUndefined();
+    expect(await c.getLocationByEntity('component:default/a')).toEqual(location);
+    expect(await c.getLocationByEntity({ kind: 'component', namespace: 'default', name: 'b' })).toBeUndefined();
     await c.removeLocationById('l1');
     expect(requests.at(-1)).toMatchObject({ method: 'DELETE', url: '/api/catalog/locations/l1' });
   });

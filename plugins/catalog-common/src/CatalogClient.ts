@@ -155,6 +155,12 @@ export class CatalogClient implements CatalogApi {
     return items.find(location => `${location.type}:${location.target}` === locationRef);
   }
 
+  async getLocationByEntity(entityRef: EntityRefLike, options?: CatalogRequestOptions): Promise<Location | undefined> {
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    const path = `/locations/by-entity/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+    return this.requestOptional<Location>('GET', path, options);
+  }
+
   async addLocation(request: AddLocationRequest, options?: CatalogRequestOptions): Promise<AddLocationResponse> {
     const { type = 'url', target, dryRun } = request;
     const result = await this.requestJson<AddLocationResponse>('POST', `/locations${dryRun ? '?dryRun=true' : ''}`, options, { type, target });

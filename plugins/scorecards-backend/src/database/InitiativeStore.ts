@@ -10,7 +10,6 @@ export interface NewInitiative {
   targetLevel: string;
   scope?: EntityFilter;
   deadline: number;
-  createdBy: string;
 }
 
 function fromRow(row: Record<string, unknown>): Initiative & { lastReminderAt?: string } {
@@ -32,7 +31,7 @@ function fromRow(row: Record<string, unknown>): Initiative & { lastReminderAt?: 
 export class InitiativeStore {
   constructor(private readonly knex: Knex) {}
 
-  async create(input: NewInitiative, now: number): Promise<Initiative> {
+  async create(input: NewInitiative, createdBy: string, now: number): Promise<Initiative> {
     const row = {
       id: randomUUID(),
       title: input.title,
@@ -41,7 +40,7 @@ export class InitiativeStore {
       target_level: input.targetLevel,
       scope: input.scope ? JSON.stringify(input.scope) : null,
       deadline: input.deadline,
-      created_by: input.createdBy,
+      created_by: createdBy,
       created_at: now,
       last_reminder_at: null,
     };

@@ -147,7 +147,8 @@ describeEachDatabase('scorecards storage', db => {
     it('stores initiatives with their scope', async () => {
       const store = new InitiativeStore(db.knex);
       const created = await store.create(
-        { title: 'Gold by Q1', scorecardRef: card, targetLevel: 'Gold', scope: { 'spec.lifecycle': 'production' }, deadline: T0 + 86_400_000, createdBy: 'user:default/guest' },
+        { title: 'Gold by Q1', scorecardRef: card, targetLevel: 'Gold', scope: { 'spec.lifecycle': 'production' }, deadline: T0 + 86_400_000 },
+        'user:default/guest',
         T0,
       );
       expect(await store.get(created.id)).toMatchObject({ title: 'Gold by Q1', scope: { 'spec.lifecycle': 'production' } });

@@ -21,7 +21,7 @@ export interface CompiledScorecard {
   scheduleMs?: number;
 }
 
-export type CompileResult = { ok: true; scorecard: CompiledScorecard } | { ok: false; ref: string; errors: string[] };
+export type CompileResult = { ok: true; ref: string; scorecard: CompiledScorecard } | { ok: false; ref: string; errors: string[] };
 
 /** Builds the compiler for the registered rule types (the spec schema is built once). */
 export function createScorecardCompiler(ruleTypes: ReadonlyMap<string, RuleType<unknown>>) {
@@ -45,6 +45,7 @@ export function createScorecardCompiler(ruleTypes: ReadonlyMap<string, RuleType<
     });
     return {
       ok: true,
+      ref,
       scorecard: { ref, entity, spec, rules, scheduleMs: spec.schedule ? parseDuration(spec.schedule) : undefined },
     };
   };

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { parseDuration } from './service/durations';
+
+const duration = (fallback: string) =>
+  z.string().refine(v => parseDuration(v) !== undefined, { message: 'must be an ISO-8601 duration such as PT1H' }).default(fallback);
+
+/** Value types that pushed facts may be declared with in `scorecards.factTypes`. */
+export const factTypeNames = ['string', 'number', 'integer', 'boolean', 'string[]', 'object'] as const;
+
+/** The `scorecards:` section of app-config. */
+export const scorecardsConfigSchema = z
+  .object({
+    /** How long fact history is kept; the latest value of each fact always stays. */
+    factRetention: duration('P90D'),
+    /** Evaluation interval of scorecards without `spec.schedule`. */
+    defaultSchedule: duration('PT1H'),
+    /** How often to check which scorecards are due, and for expired exemptions. */
+    evaluationCheckInterval: duration('PT1M'),
+    /** Interval of collectors without their own schedule. */
+    collectorSchedule: duration('PT1H'),
+    /** How often an initiative reminds owners of entities still below its target. */
+    reminderInterval: duration('P7D'),
+    /** Declared types of facts pushed from outside; a push with another type is a 400. */
+    factTypes: z.record(z.string(), z.enum(factTypeNames)).default({}),
+    notifications: z
+      .object({
+        /** Slack incoming webhook: every notification is posted there too. */
+        slack: z.object({ webhookUrl: z.url(), baseUrl: z.string().optional() }).optional(),
+      })
+      .default({}),
+  })
+  .default({
+    factRetention: 'P90D',
+    defaultSchedule: 'PT1H',
+    evaluationCheckInterval: 'PT1M',
+    collectorSchedule: 'PT1H',
+    reminderInterval: 'P7D',
+    factTypes: {},
+    notifications: {},
+  });
+
+export type ScorecardsConfig = z.output<typeof scorecardsConfigSchema>;
+
+/** The zod schema behind each fact type name. */
+export function factTypeSchema(name: (typeof factTypeNames)[number]): z.ZodType {
+  switch (name) {
+    case 'string':
+      return z.string();
+    case 'number':
+      return z.number();
+    case 'integer':
+      return z.number().int();
+    case 'boolean':
+      return z.boolean();
+    case 'string[]':
+      return z.array(z.string());
+    case 'object':
+      return z.record(z.string(), z.unknown());
+  }
+}

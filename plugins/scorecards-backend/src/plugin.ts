@@ -1,0 +1,231 @@
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { catalogKindsExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
+import { SCORECARD_API_VERSION, SCORECARD_KIND } from '@portico/plugin-scorecards-common';
+import { factTypeSchema, scorecardsConfigSchema } from './config';
+import { ExemptionStore } from './database/ExemptionStore';
+import { FactStore } from './database/FactStore';
+import { InitiativeStore } from './database/InitiativeStore';
+import { migrations } from './database/migrations';
+import { NotificationStore } from './database/NotificationStore';
+import { ResultStore } from './database/ResultStore';
+import {
+  scorecardsFactCollectorsExtensionPoint,
+  scorecardsRuleTypesExtensionPoint,
+  type FactCollector,
+  type RuleType,
+} from './extensions';
+import { createRouter } from './router';
+import { catalogFactCollector } from './service/catalogFactCollector';
+import { requireDuration } from './service/durations';
+import { EvaluationQueue } from './service/EvaluationQueue';
+import { EvaluationService } from './service/EvaluationService';
+import { ExemptionService } from './service/ExemptionService';
+import { InitiativeService } from './service/InitiativeService';
+import { InPortalChannel } from './service/notifications/InPortalChannel';
+import type { NotificationChannel } from './service/notifications/NotificationChannel';
+import { Notifier } from './service/notifications/Notifier';
+import { SlackWebhookChannel } from './service/notifications/SlackWebhookChannel';
+import { builtinRuleTypes } from './service/ruleTypes';
+import { createScorecardSpecSchema } from './service/scorecardSchema';
+import { catalogFromApi } from './service/ScorecardsCatalog';
+import { ScorecardRegistry } from './service/ScorecardRegistry';
+import { ScorecardsService } from './service/ScorecardsService';
+
+/** The topic the catalog publishes after each committed batch of changes. */
+const CATALOG_CHANGED_TOPIC = 'catalog.entities.changed';
+
+interface CatalogChanges {
+  added?: string[];
+  updated?: string[];
+  removed?: string[];
+}
+
+const isScorecardRef = (ref: string) => ref.startsWith(`${SCORECARD_KIND.toLowerCase()}:`);
+
+/**
+ * Scorecards: rule types and fact collectors by extension point, Scorecard entities in the
+ * catalog, evaluation on schedule and on change, stored results and the REST API.
+ */
+export const scorecardsPlugin = createBackendPlugin({
+  pluginId: 'scorecards',
+  configSchema: scorecardsConfigSchema,
+  register(env) {
+    const ruleTypes = new Map<string, RuleType<unknown>>();
+    const collectors: FactCollector[] = [];
+    const addRuleType = (ruleType: RuleType<unknown>) => {
+      if (ruleTypes.has(ruleType.type)) throw new Error(`Scorecard rule type '${ruleType.type}' is registered twice`);
+      ruleTypes.set(ruleType.type, ruleType);
+    };
+    const addFactCollector = (collector: FactCollector) => {
+      if (collectors.some(c => c.id === collector.id)) throw new Error(`Scorecard fact collector '${collector.id}' is registered twice`);
+      collectors.push(collector);
+    };
+    builtinRuleTypes.forEach(addRuleType);
+    addFactCollector(catalogFactCollector);
+    env.registerExtensionPoint(scorecardsRuleTypesExtensionPoint, {
+      addRuleType: ruleType => addRuleType(ruleType as RuleType<unknown>),
+    });
+    env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, { addFactCollector });
+
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        config: coreServices.config,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        events: coreServices.events,
+        catalogKinds: catalogKindsExtensionPoint,
+        catalogApi: catalogServiceRef,
+      },
+      async init({ logger, config, database, httpRouter, httpAuth, permissions, auth, scheduler, lifecycle, events, catalogKinds, catalogApi }) {
+        const settings = config.parse('scorecards', scorecardsConfigSchema);
+
+        // Scorecards live in the catalog; the catalog checks them with the full spec schema.
+        catalogKinds.addKind({
+          apiVersions: [SCORECARD_API_VERSION],
+          kind: SCORECARD_KIND,
+          specSchema: createScorecardSpecSchema(ruleTypes),
+          description: 'A set of rules with levels that entities are measured against.',
+          relations: entity => {
+            const owner = entity.spec?.owner;
+            return typeof owner === 'string' && owner ? [{ type: 'ownedBy', targetRef: owner, defaultKind: 'group' }] : [];
+          },
+        });
+
+        await database.migrate(migrations);
+        const knex = await database.getClient();
+        const stores = {
+          facts: new FactStore(knex),
+          results: new ResultStore(knex),
+          exemptions: new ExemptionStore(knex),
+          initiatives: new InitiativeStore(knex),
+          notifications: new NotificationStore(knex),
+        };
+
+        const catalog = catalogFromApi(catalogApi, async () => {
+          const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' });
+          return token || undefined;
+        });
+        const channels: NotificationChannel[] = [new InPortalChannel(stores.notifications)];
+        if (settings.notifications.slack) channels.push(new SlackWebhookChannel(settings.notifications.slack));
+        const notifier = new Notifier(channels, logger);
+        const registry = new ScorecardRegistry(catalog, ruleTypes, logger);
+        const evaluation = new EvaluationService({
+          catalog,
+          registry,
+          facts: stores.facts,
+          results: stores.results,
+          exemptions: stores.exemptions,
+          collectors,
+          notifier,
+          logger,
+          factTypes: Object.fromEntries(Object.entries(settings.factTypes).map(([name, type]) => [name, factTypeSchema(type)])),
+          defaultScheduleMs: requireDuration(settings.defaultSchedule, 'scorecards.defaultSchedule'),
+        });
+        const entityQueue = new EvaluationQueue(refs => evaluation.evaluateEntities(refs).then(() => undefined), logger);
+        const scorecardQueue = new EvaluationQueue(async refs => {
+          for (const ref of refs) {
+            try {
+              await evaluation.evaluateScorecard(await registry.get(ref));
+            } catch (error) {
+              logger.warn(`Scorecard ${ref} was not evaluated: ${(error as Error).message}`);
+            }
+          }
+        }, logger);
+        const exemptions = new ExemptionService({
+          store: stores.exemptions,
+          registry,
+          catalog,
+          notifier,
+          onDecided: exemption => entityQueue.enqueue([exemption.entityRef]),
+        });
+        const initiatives = new InitiativeService({
+          store: stores.initiatives,
+          results: stores.results,
+          registry,
+          catalog,
+          notifier,
+          reminderIntervalMs: requireDuration(settings.reminderInterval, 'scorecards.reminderInterval'),
+        });
+        const service = new ScorecardsService({
+          registry,
+          evaluation,
+          exemptions,
+          initiatives,
+          results: stores.results,
+          facts: stores.facts,
+          notifications: stores.notifications,
+          queue: entityQueue,
+        });
+        httpRouter.use(createRouter({ service, httpAuth, permissions }));
+
+        // On change: only the changed entities are re-evaluated; a changed Scorecard is re-run whole.
+        await events.subscribe({
+          id: 'scorecards',
+          topics: [CATALOG_CHANGED_TOPIC],
+          onEvent: async ({ payload }) => {
+            const { added = [], updated = [], removed = [] } = (payload ?? {}) as CatalogChanges;
+            const changedCards = [...added, ...updated].filter(isScorecardRef);
+            const removedCards = removed.filter(isScorecardRef);
+            if (changedCards.length || removedCards.length) registry.invalidate();
+            for (const ref of removedCards) await stores.results.deleteScorecard(ref);
+            scorecardQueue.enqueue(changedCards);
+            entityQueue.enqueue([...added, ...updated, ...removed].filter(ref => !isScorecardRef(ref)));
+          },
+        });
+
+        let lastExpiryCheck = Date.now();
+        await scheduler.scheduleTask({
+          id: 'scorecards-evaluate-due',
+          frequency: { duration: settings.evaluationCheckInterval },
+          initialDelay: 'PT5S',
+          timeout: 'PT30M',
+          scope: 'global',
+          fn: async () => {
+            const now = Date.now();
+            // An expired exemption stops counting: re-evaluate its entity.
+            const expired = await stores.exemptions.expiredBetween(lastExpiryCheck, now);
+            lastExpiryCheck = now;
+            entityQueue.enqueue(expired.map(e => e.entityRef));
+            await evaluation.runDueScorecards();
+          },
+        });
+        for (const collector of collectors) {
+          await scheduler.scheduleTask({
+            id: `scorecards-collect-${collector.id}`,
+            frequency: { duration: collector.schedule ?? settings.collectorSchedule },
+            initialDelay: 'PT10S',
+            timeout: 'PT30M',
+            scope: 'global',
+            fn: async signal => entityQueue.enqueue(await evaluation.runCollector(collector, signal)),
+          });
+        }
+        const retentionMs = requireDuration(settings.factRetention, 'scorecards.factRetention');
+        await scheduler.scheduleTask({
+          id: 'scorecards-maintenance',
+          frequency: { duration: 'PT1H' },
+          initialDelay: 'PT1M',
+          timeout: 'PT30M',
+          scope: 'global',
+          fn: async () => {
+            const pruned = await stores.facts.pruneHistory(Date.now() - retentionMs);
+            if (pruned) logger.info(`Pruned ${pruned} fact history rows older than ${settings.factRetention}`);
+            await initiatives.sendReminders();
+          },
+        });
+        lifecycle.addShutdownHook(
+          async () => {
+            entityQueue.stop();
+            scorecardQueue.stop();
+          },
+          { label: 'scorecards: stop evaluation queues' },
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,241 @@
+import type { LoggerService } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef, type Entity } from '@portico/catalog-model';
+import {
+  matchesEntityFilter,
+  type EntityScorecardResult,
+  type EvaluateResponse,
+  type JsonValue,
+} from '@portico/plugin-scorecards-common';
+import type { ZodType } from 'zod';
+import type { FactStore, FactWrite } from '../database/FactStore';
+import type { ExemptionStore } from '../database/ExemptionStore';
+import type { LevelChange, ResultStore } from '../database/ResultStore';
+import type { CollectedFacts, FactCollector } from '../extensions';
+import type { CompiledScorecard } from './compileScorecard';
+import { parseDuration } from './durations';
+import { evaluateEntity } from './evaluateEntity';
+import type { Notifier } from './notifications/Notifier';
+import type { ScorecardRegistry } from './ScorecardRegistry';
+import type { ScorecardsCatalog } from './ScorecardsCatalog';
+
+export interface EvaluationServiceOptions {
+  catalog: ScorecardsCatalog;
+  registry: ScorecardRegistry;
+  facts: FactStore;
+  results: ResultStore;
+  exemptions: ExemptionStore;
+  collectors: readonly FactCollector[];
+  notifier: Notifier;
+  logger: LoggerService;
+  /** Declared value types of facts pushed from outside (`scorecards.factTypes`). */
+  factTypes?: Readonly<Record<string, ZodType>>;
+  /** Used for scorecards without a schedule. */
+  defaultScheduleMs: number;
+  now?: () => Date;
+}
+
+const scalarOrJson = (value: unknown): value is JsonValue => value !== undefined && typeof value !== 'function';
+
+/** Collects facts, evaluates scorecards and stores the results. */
+export class EvaluationService {
+  private readonly now: () => Date;
+  private readonly factSchemas = new Map<string, { schema: ZodType; owner: string }>();
+  private readonly freshness = new Map<string, number>();
+
+  constructor(private readonly options: EvaluationServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+    for (const collector of options.collectors) {
+      const freshnessMs = collector.freshness ? parseDuration(collector.freshness) : undefined;
+      for (const [name, schema] of Object.entries(collector.facts)) {
+        this.factSchemas.set(name, { schema, owner: `collector ${collector.id}` });
+        if (freshnessMs !== undefined) this.freshness.set(name, freshnessMs);
+      }
+    }
+    for (const [name, schema] of Object.entries(options.factTypes ?? {})) {
+      if (!this.factSchemas.has(name)) this.factSchemas.set(name, { schema, owner: 'scorecards.factTypes' });
+    }
+  }
+
+  /** Fact names with a declared type, for docs and the API. */
+  declaredFacts(): string[] {
+    return [...this.factSchemas.keys()].sort();
+  }
+
+  /** Runs a collector over entities and stores what it returns; returns refs whose facts changed. */
+  async collect(collector: FactCollector, entities: Entity[], signal?: AbortSignal): Promise<string[]> {
+    const targets = entities.filter(e => matchesEntityFilter(e, collector.filter));
+    if (targets.length === 0) return [];
+    let collected: CollectedFacts[];
+    try {
+      collected = await collector.collect(targets, { signal });
+    } catch (error) {
+      this.options.logger.error(`Fact collector ${collector.id} failed`, error instanceof Error ? error : { error: String(error) });
+      return [];
+    }
+    return this.storeCollected(collector, collected);
+  }
+
+  private async storeCollected(collector: FactCollector, collected: CollectedFacts[]): Promise<string[]> {
+    const at = this.now().getTime();
+    const old = await this.options.facts.getFacts(collected.map(c => c.entityRef));
+    const writes: FactWrite[] = [];
+    const changed = new Set<string>();
+    for (const { entityRef, facts } of collected) {
+      for (const [name, value] of Object.entries(facts)) {
+        const schema = collector.facts[name];
+        if (!schema) {
+          this.options.logger.warn(`Fact collector ${collector.id} returned undeclared fact ${name}; dropped`);
+          continue;
+        }
+        if (!schema.safeParse(value).success || !scalarOrJson(value)) {
+          this.options.logger.warn(`Fact collector ${collector.id} returned a bad value for ${name} of ${entityRef}; dropped`);
+          continue;
+        }
+        writes.push({ entityRef, name, value, source: collector.id, collectedAt: at });
+        const previous = old.get(entityRef)?.get(name);
+        if (!previous || JSON.stringify(previous.value) !== JSON.stringify(value)) changed.add(entityRef);
+      }
+    }
+    await this.options.facts.writeFacts(writes);
+    return [...changed];
+  }
+
+  /** Runs one collector on its own schedule over every entity it applies to. */
+  async runCollector(collector: FactCollector, signal?: AbortSignal): Promise<string[]> {
+    const entities = await this.options.catalog.getEntities(collector.filter);
+    return this.collect(collector, entities, signal);
+  }
+
+  /** Facts pushed by an external system: the entity must exist and declared facts must have the right type. */
+  async pushFacts(input: { entityRef: string; source: string; facts: Record<string, unknown> }): Promise<{ entityRef: string; accepted: string[] }> {
+    let entityRef: string;
+    try {
+      entityRef = stringifyEntityRef(parseEntityRef(input.entityRef));
+    } catch (error) {
+      throw new InputError(`entityRef: ${(error as Error).message}`);
+    }
+    const [entity] = await this.options.catalog.getEntitiesByRefs([entityRef]);
+    if (!entity) throw new InputError(`entityRef: no entity ${entityRef} in the catalog`);
+    const problems: string[] = [];
+    for (const [name, value] of Object.entries(input.facts)) {
+      const declared = this.factSchemas.get(name);
+      if (declared && !declared.schema.safeParse(value).success) {
+        problems.push(`facts.${name}: ${JSON.stringify(value)} does not have the type declared by ${declared.owner}`);
+      }
+      if (value === undefined) problems.push(`facts.${name}: a value is required`);
+    }
+    if (problems.length) throw new InputError(problems.join('; '), { issues: problems });
+    const at = this.now().getTime();
+    await this.options.facts.writeFacts(
+      Object.entries(input.facts).map(([name, value]) => ({ entityRef, name, value: value as JsonValue, source: input.source, collectedAt: at })),
+    );
+    return { entityRef, accepted: Object.keys(input.facts) };
+  }
+
+  private async evaluate(scorecard: CompiledScorecard, entities: Entity[]): Promise<{ results: EntityScorecardResult[]; changes: LevelChange[] }> {
+    const now = this.now();
+    const refs = entities.map(e => stringifyEntityRef(e));
+    const [facts, exemptions] = await Promise.all([
+      this.options.facts.getFacts(refs),
+      this.options.exemptions.activeExemptions(scorecard.ref, now.getTime(), refs.length <= 500 ? refs : undefined),
+    ]);
+    const freshness = (name: string) => this.freshness.get(name);
+    const results = entities.map((entity, i) =>
+      evaluateEntity({ scorecard, entity, facts: facts.get(refs[i]) ?? new Map(), exemptedRules: exemptions.get(refs[i]), freshness, now }),
+    );
+    const changes = await this.options.results.saveResults(scorecard.ref, results);
+    return { results, changes };
+  }
+
+  private async collectOnChange(entities: Entity[]): Promise<void> {
+    for (const collector of this.options.collectors) {
+      if (collector.collectOnChange) await this.collect(collector, entities);
+    }
+  }
+
+  /** Evaluates a whole scorecard now: every entity its filter matches. */
+  async evaluateScorecard(scorecard: CompiledScorecard): Promise<EntityScorecardResult[]> {
+    const started = this.now().getTime();
+    const entities = (await this.options.catalog.getEntities(scorecard.spec.filter)).filter(e =>
+      matchesEntityFilter(e, scorecard.spec.filter),
+    );
+    await this.collectOnChange(entities);
+    const { results, changes } = await this.evaluate(scorecard, entities);
+    const current = new Set(results.map(r => r.entityRef));
+    const gone = (await this.options.results.entityRefs(scorecard.ref)).filter(ref => !current.has(ref));
+    await this.options.results.deleteEntityResults(gone, scorecard.ref);
+    await this.options.results.setLastRun(scorecard.ref, started);
+    await this.options.results.recordTrendPoint(scorecard.ref, started);
+    await this.notifyLevelChanges(scorecard, changes);
+    this.options.logger.info(`Evaluated scorecard ${scorecard.ref}: ${results.length} entities in ${this.now().getTime() - started} ms`);
+    return results;
+  }
+
+  /**
+   * Re-evaluates only the given entities on every scorecard that applies to them (a change in the
+   * catalog or in their facts). Entities gone from the catalog lose their facts and results.
+   */
+  async evaluateEntities(entityRefs: string[], only?: CompiledScorecard): Promise<EvaluateResponse> {
+    const refs = [...new Set(entityRefs)];
+    const found = await this.options.catalog.getEntitiesByRefs(refs);
+    const entities = found.filter((e): e is Entity => e !== undefined);
+    const removed = refs.filter((_, i) => !found[i]);
+    if (removed.length) {
+      await this.options.results.deleteEntityResults(removed);
+      for (const ref of removed) await this.options.facts.deleteEntity(ref);
+    }
+    await this.collectOnChange(entities);
+    const response: EvaluateResponse = { results: [], errors: [] };
+    const scorecards = only ? [only] : await this.options.registry.valid();
+    for (const scorecard of scorecards) {
+      try {
+        const matching = entities.filter(e => matchesEntityFilter(e, scorecard.spec.filter));
+        const notMatching = entities.filter(e => !matching.includes(e)).map(e => stringifyEntityRef(e));
+        if (notMatching.length) await this.options.results.deleteEntityResults(notMatching, scorecard.ref);
+        if (matching.length === 0) continue;
+        const { results, changes } = await this.evaluate(scorecard, matching);
+        response.results.push(...results);
+        await this.notifyLevelChanges(scorecard, changes);
+      } catch (error) {
+        // One broken scorecard must not stop the others.
+        const message = error instanceof Error ? error.message : String(error);
+        this.options.logger.error(`Evaluating ${scorecard.ref} failed: ${message}`);
+        response.errors.push({ scorecardRef: scorecard.ref, message });
+      }
+    }
+    return response;
+  }
+
+  /** Evaluates every valid scorecard whose schedule says it is due. */
+  async runDueScorecards(): Promise<void> {
+    const now = this.now().getTime();
+    for (const scorecard of await this.options.registry.valid()) {
+      const last = await this.options.results.getLastRun(scorecard.ref);
+      const every = scorecard.scheduleMs ?? this.options.defaultScheduleMs;
+      if (last !== undefined && now - last < every) continue;
+      try {
+        await this.evaluateScorecard(scorecard);
+      } catch (error) {
+        this.options.logger.error(`Scheduled evaluation of ${scorecard.ref} failed`, error instanceof Error ? error : { error: String(error) });
+      }
+    }
+  }
+
+  private async notifyLevelChanges(scorecard: CompiledScorecard, changes: LevelChange[]): Promise<void> {
+    const title = scorecard.entity.metadata.title ?? scorecard.entity.metadata.name;
+    const drops = changes.filter(c => c.to.rank < c.from.rank && c.owner);
+    await this.options.notifier.notify(
+      drops.map(c => {
+        const { kind, namespace, name } = parseEntityRef(c.entityRef);
+        return {
+          recipient: c.owner!,
+          kind: 'level-dropped' as const,
+          title: `${name} dropped to ${c.to.level ?? 'no level'} on ${title}`,
+          body: `${c.entityRef} went from ${c.from.level ?? 'no level'} to ${c.to.level ?? 'no level'} on scorecard ${title}.`,
+          link: `/catalog/${namespace}/${kind}/${name}/scorecards`,
+        };
+      }),
+    );
+  }
+}

@@ -1,8 +1,10 @@
 import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import type { Entity } from '@portico/catalog-model';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
-import { exampleApiRef, type ExampleApi } from '../api/ExampleApi';
+import { exampleApiRef } from '../api/ExampleApi';
 import { ExampleEntityCard } from './ExampleEntityCard';
+import { fakeExampleApi } from '../__testUtils__/fakeExampleApi';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -12,19 +14,23 @@ const entity: Entity = {
 };
 
 describe('ExampleEntityCard', () => {
-  it("lists the entity's things, asking the backend with the entity ref", async () => {
-    const listThings = jest.fn(async () => [{ id: '1', name: 'runbook' }]);
-    const api: ExampleApi = { getGreeting: async () => 'Hi', listThings, addThing: jest.fn() };
+  it("shows only this entity's greetings", async () => {
+    const api = fakeExampleApi([
+      { id: 2, name: 'checkout', message: 'Hello, checkout!', createdAt: '2026-11-27T09:00:00.000Z' },
+      { id: 1, name: 'billing', message: 'Hello, billing!', createdAt: '2026-11-27T08:00:00.000Z' },
+    ]);
     renderInTestApp(<ExampleEntityCard />, { entity, apis: [[exampleApiRef, api]] });
-    expect(await screen.findByText('Hi, Checkout!')).toBeInTheDocument();
-    expect(screen.getByRole('list', { name: 'Example things' })).toHaveTextContent('runbook');
+    const list = await screen.findByRole('list', { name: 'Greetings for checkout' });
+    expect(list).toHaveTextContent('Hello, checkout!');
+    expect(list).not.toHaveTextContent('billing');
     expect(screen.getByRole('region', { name: 'Example' })).toBeInTheDocument();
-    expect(listThings).toHaveBeenCalledWith({ entityRef: 'component:default/checkout' });
   });
 
-  it('says so when the entity has no things', async () => {
-    const api: ExampleApi = { getGreeting: async () => 'Hi', listThings: async () => [], addThing: jest.fn() };
+  it('greets the entity from the card', async () => {
+    const api = fakeExampleApi();
     renderInTestApp(<ExampleEntityCard />, { entity, apis: [[exampleApiRef, api]] });
-    expect(await screen.findByText('No example things for this entity.')).toBeInTheDocument();
+    expect(await screen.findByText('Nobody has greeted checkout yet.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Greet checkout' }));
+    expect(await screen.findByRole('list', { name: 'Greetings for checkout' })).toHaveTextContent('Hello, checkout!');
   });
 });

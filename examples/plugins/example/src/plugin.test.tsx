@@ -3,8 +3,7 @@ import type { Entity } from '@portico/catalog-model';
 import { Suspense } from 'react';
 import { useEntity, useEntityCards } from '@portico/frontend-plugin-api';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
-import { exampleApiRef } from './api/ExampleApi';
-import { fakeExampleApi } from './__testUtils__/fakeExampleApi';
+import { exampleApiRef, type ExampleApi } from './api/ExampleApi';
 import examplePlugin from './index';
 
 const component: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'checkout' } };
@@ -27,15 +26,15 @@ describe('examplePlugin', () => {
       'api:example/plugin.example.service',
       'page:example/example',
       'nav-item:example/example',
-      'entity-card:example/greetings',
+      'entity-card:example/things',
     ]);
   });
 
   it('shows its card, lazily loaded, on components only', async () => {
-    const api = fakeExampleApi();
+    const api: ExampleApi = { getGreeting: async () => 'Hello', listThings: async () => [], addThing: jest.fn() };
     const { unmount } = renderInTestApp(<Cards />, { entity: component, plugins: [examplePlugin], apis: [[exampleApiRef, api]] });
     // the first dynamic import compiles MUI under jest, which can take seconds
-    expect(await screen.findByRole('button', { name: 'Greet checkout' }, { timeout: 15000 })).toBeInTheDocument();
+    expect(await screen.findByText('Hello, checkout!', undefined, { timeout: 15000 })).toBeInTheDocument();
     unmount();
     renderInTestApp(<Cards />, { entity: group, plugins: [examplePlugin], apis: [[exampleApiRef, api]] });
     expect(screen.queryByRole('region', { name: 'Example' })).not.toBeInTheDocument();

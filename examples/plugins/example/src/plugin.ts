@@ -22,7 +22,7 @@ export const examplePlugin = createFrontendPlugin({
     PageBlueprint({ path: '/example', title: 'Example', loader: () => import('./components/ExamplePage') }),
     NavItemBlueprint({ title: 'Example', path: '/example' }),
     EntityCardBlueprint({
-      name: 'greetings',
+      name: 'things',
       title: 'Example',
       size: 'small',
       filter: { kind: 'Component' },

@@ -1,19 +1,18 @@
 import { createApiRef } from '@portico/frontend-plugin-api';
 
-/** A greeting stored by the example backend (`@portico/example-backend`). */
-export interface Greeting {
-  id: number;
+/** A thing stored by the example backend, optionally about a catalog entity. */
+export interface ExampleThing {
+  id: string;
   name: string;
-  message: string;
-  createdAt: string;
+  entityRef?: string | null;
+  createdAt?: string;
 }
 
 /** What the example backend offers the browser (routes under /api/example). */
 export interface ExampleApi {
-  /** `POST /greetings`: composes, stores and returns a greeting for `name`. */
-  greet(name: string): Promise<Greeting>;
-  /** `GET /greetings?limit=`: the latest greetings, newest first. */
-  listGreetings(options?: { limit?: number }): Promise<Greeting[]>;
+  getGreeting(): Promise<string>;
+  listThings(options?: { entityRef?: string }): Promise<ExampleThing[]>;
+  addThing(thing: { name: string; entityRef?: string }): Promise<ExampleThing>;
 }
 
 export const exampleApiRef = createApiRef<ExampleApi>({ id: 'plugin.example.service' });

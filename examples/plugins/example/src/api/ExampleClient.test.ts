@@ -11,26 +11,25 @@ function clientWith(responses: Array<{ status?: number; body: unknown }>) {
   return { calls, client: new ExampleClient({ discoveryApi: new UrlDiscoveryApi('http://portal'), fetchApi: { fetch } }) };
 }
 
-const greeting = { id: 1, name: 'Ada', message: 'Hello, Ada!', createdAt: '2026-11-27T09:00:00.000Z' };
-
 describe('ExampleClient', () => {
-  it('lists greetings from /api/example/greetings', async () => {
-    const { client, calls } = clientWith([{ body: { items: [greeting] } }]);
-    await expect(client.listGreetings({ limit: 5 })).resolves.toEqual([greeting]);
-    expect(calls[0].url).toBe('http://portal/api/example/greetings?limit=5');
+  it('reads the greeting and the things of an entity from /api/example', async () => {
+    const { client, calls } = clientWith([{ body: { greeting: 'hi' } }, { body: { items: [{ id: '1', name: 'x' }] } }]);
+    await expect(client.getGreeting()).resolves.toBe('hi');
+    await expect(client.listThings({ entityRef: 'component:default/a' })).resolves.toEqual([{ id: '1', name: 'x' }]);
+    expect(calls.map(c => c.url)).toEqual([
+      'http://portal/api/example/greeting',
+      'http://portal/api/example/things?entityRef=component%3Adefault%2Fa',
+    ]);
   });
 
-  it('posts a greeting as JSON', async () => {
-    const { client, calls } = clientWith([{ status: 201, body: greeting }]);
-    await expect(client.greet('Ada')).resolves.toEqual(greeting);
-    expect(calls[0]).toMatchObject({
-      url: 'http://portal/api/example/greetings',
-      init: { method: 'POST', body: JSON.stringify({ name: 'Ada' }) },
-    });
+  it('posts a new thing as JSON', async () => {
+    const { client, calls } = clientWith([{ status: 201, body: { id: '7', name: 'new' } }]);
+    await expect(client.addThing({ name: 'new' })).resolves.toEqual({ id: '7', name: 'new' });
+    expect(calls[0].init).toMatchObject({ method: 'POST', body: JSON.stringify({ name: 'new' }) });
   });
 
   it("throws the backend's error message", async () => {
-    const { client } = clientWith([{ status: 400, body: { error: { name: 'InputError', message: 'body.name is required' } } }]);
-    await expect(client.greet('')).rejects.toThrow('body.name is required');
+    const { client } = clientWith([{ status: 400, body: { error: { name: 'InputError', message: 'name is required' } } }]);
+    await expect(client.addThing({ name: '' })).rejects.toThrow('name is required');
   });
 });

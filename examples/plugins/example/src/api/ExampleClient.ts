@@ -1,22 +1,27 @@
 import type { DiscoveryApi, FetchApi } from '@portico/frontend-plugin-api';
-import type { ExampleApi, Greeting } from './ExampleApi';
+import type { ExampleApi, ExampleThing } from './ExampleApi';
 
 /** ExampleApi over HTTP: discovery finds `/api/example`, fetchApi adds credentials. */
 export class ExampleClient implements ExampleApi {
   constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
 
-  greet(name: string): Promise<Greeting> {
-    return this.request<Greeting>('/greetings', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
+  async getGreeting(): Promise<string> {
+    const body = await this.request<{ greeting: string }>('/greeting');
+    return body.greeting;
   }
 
-  async listGreetings(options: { limit?: number } = {}): Promise<Greeting[]> {
-    const query = options.limit ? `?${new URLSearchParams({ limit: String(options.limit) })}` : '';
-    const body = await this.request<{ items: Greeting[] }>(`/greetings${query}`);
+  async listThings(options: { entityRef?: string } = {}): Promise<ExampleThing[]> {
+    const query = options.entityRef ? `?${new URLSearchParams({ entityRef: options.entityRef })}` : '';
+    const body = await this.request<{ items: ExampleThing[] }>(`/things${query}`);
     return body.items;
+  }
+
+  async addThing(thing: { name: string; entityRef?: string }): Promise<ExampleThing> {
+    return this.request<ExampleThing>('/things', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(thing),
+    });
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

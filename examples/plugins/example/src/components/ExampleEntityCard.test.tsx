@@ -1,10 +1,8 @@
 import { screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
 import type { Entity } from '@portico/catalog-model';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
-import { exampleApiRef } from '../api/ExampleApi';
+import { exampleApiRef, type ExampleApi } from '../api/ExampleApi';
 import { ExampleEntityCard } from './ExampleEntityCard';
-import { fakeExampleApi } from '../__testUtils__/fakeExampleApi';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -14,23 +12,19 @@ const entity: Entity = {
 };
 
 describe('ExampleEntityCard', () => {
-  it("shows only this entity's greetings", async () => {
-    const api = fakeExampleApi([
-      { id: 2, name: 'checkout', message: 'Hello, checkout!', createdAt: '2026-11-27T09:00:00.000Z' },
-      { id: 1, name: 'billing', message: 'Hello, billing!', createdAt: '2026-11-27T08:00:00.000Z' },
-    ]);
+  it("lists the entity's things, asking the backend with the entity ref", async () => {
+    const listThings = jest.fn(async () => [{ id: '1', name: 'runbook' }]);
+    const api: ExampleApi = { getGreeting: async () => 'Hi', listThings, addThing: jest.fn() };
     renderInTestApp(<ExampleEntityCard />, { entity, apis: [[exampleApiRef, api]] });
-    const list = await screen.findByRole('list', { name: 'Greetings for checkout' });
-    expect(list).toHaveTextContent('Hello, checkout!');
-    expect(list).not.toHaveTextContent('billing');
+    expect(await screen.findByText('Hi, Checkout!')).toBeInTheDocument();
+    expect(screen.getByRole('list', { name: 'Example things' })).toHaveTextContent('runbook');
     expect(screen.getByRole('region', { name: 'Example' })).toBeInTheDocument();
+    expect(listThings).toHaveBeenCalledWith({ entityRef: 'component:default/checkout' });
   });
 
-  it('greets the entity from the card', async () => {
-    const api = fakeExampleApi();
+  it('says so when the entity has no things', async () => {
+    const api: ExampleApi = { getGreeting: async () => 'Hi', listThings: async () => [], addThing: jest.fn() };
     renderInTestApp(<ExampleEntityCard />, { entity, apis: [[exampleApiRef, api]] });
-    expect(await screen.findByText('Nobody has greeted checkout yet.')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Greet checkout' }));
-    expect(await screen.findByRole('list', { name: 'Greetings for checkout' })).toHaveTextContent('Hello, checkout!');
+    expect(await screen.findByText('No example things for this entity.')).toBeInTheDocument();
   });
 });

@@ -1,78 +1,51 @@
-import { useCallback, useEffect, useState } from 'react';
-import {
-  Alert,
-  Button,
-  Card,
-  CardActions,
-  CardContent,
-  CardHeader,
-  CircularProgress,
-  List,
-  ListItem,
-  ListItemText,
-  Typography,
-} from '@mui/material';
+import { useEffect, useState } from 'react';
+import { Alert, Card, CardContent, CardHeader, CircularProgress, List, ListItem, ListItemText, Typography } from '@mui/material';
+import { stringifyEntityRef } from '@portico/catalog-model';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
-import { exampleApiRef, type Greeting } from '../api/ExampleApi';
+import { exampleApiRef, type ExampleThing } from '../api/ExampleApi';
 
-/** A card on Component pages: the greetings addressed to this entity, and a button to add one. */
+/** A card on the entity overview: the greeting and the example things recorded for this entity. */
 export function ExampleEntityCard() {
   const { entity } = useEntity();
   const exampleApi = useApi(exampleApiRef);
-  const name = entity.metadata.name;
-  const [greetings, setGreetings] = useState<Greeting[]>();
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      const latest = await exampleApi.listGreetings({ limit: 100 });
-      setGreetings(latest.filter(g => g.name === name));
-      setError(undefined);
-    } catch (e) {
-      setError(e as Error);
-    }
-  }, [exampleApi, name]);
+  const entityRef = stringifyEntityRef(entity);
+  const [state, setState] = useState<{ greeting?: string; things?: ExampleThing[]; error?: Error }>({});
 
   useEffect(() => {
-    setGreetings(undefined);
-    void load();
-  }, [load]);
-
-  const greet = async () => {
-    setBusy(true);
-    try {
-      await exampleApi.greet(name);
-      await load();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    let cancelled = false;
+    setState({});
+    Promise.all([exampleApi.getGreeting(), exampleApi.listThings({ entityRef })])
+      .then(([greeting, things]) => !cancelled && setState({ greeting, things }))
+      .catch(error => !cancelled && setState({ error }));
+    return () => {
+      cancelled = true;
+    };
+  }, [exampleApi, entityRef]);
 
   return (
     <Card variant="outlined" component="section" aria-labelledby="example-card-title">
       <CardHeader title="Example" slotProps={{ title: { id: 'example-card-title', component: 'h2', variant: 'h6' } }} />
       <CardContent>
-        {error && <Alert severity="error">{error.message}</Alert>}
-        {!error && greetings === undefined && <CircularProgress size={24} aria-label="Loading greetings" />}
-        {greetings?.length === 0 && <Typography color="text.secondary">Nobody has greeted {name} yet.</Typography>}
-        {greetings && greetings.length > 0 && (
-          <List dense aria-label={`Greetings for ${name}`}>
-            {greetings.slice(0, 5).map(greeting => (
-              <ListItem key={greeting.id}>
-                <ListItemText primary={greeting.message} />
+        {state.error && <Alert severity="error">{state.error.message}</Alert>}
+        {!state.error && state.things === undefined && <CircularProgress size={24} aria-label="Loading example" />}
+        {state.greeting && (
+          <Typography>
+            {state.greeting}, {entity.metadata.title ?? entity.metadata.name}!
+          </Typography>
+        )}
+        {state.things && state.things.length === 0 && (
+          <Typography color="text.secondary">No example things for this entity.</Typography>
+        )}
+        {state.things && state.things.length > 0 && (
+          <List dense aria-label="Example things">
+            {state.things.map(thing => (
+              <ListItem key={thing.id}>
+                <ListItemText primary={thing.name} />
               </ListItem>
             ))}
           </List>
         )}
       </CardContent>
-      <CardActions>
-        <Button onClick={greet} disabled={busy}>
-          Greet {name}
-        </Button>
-      </CardActions>
     </Card>
   );
 }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { ConfigReader } from '../config/ConfigReader';
 import { CacheManager } from './CacheManager';
 import { MemoryCacheStore } from './MemoryCacheStore';
@@ -66,7 +67,7 @@ describe('cache', () => {
 
   it('the factory reads backend.cache settings', async () => {
     const config = new ConfigReader({ backend: { cache: { defaultTtl: 1000, maxEntries: 2 } } });
-    const manager = (await cacheServiceFactory.createRootContext!({ config })) as CacheManager;
+    const manager = (await cacheServiceFactory.createRootContext!({ config, logger: undefined })) as CacheManager;
     const cache = await cacheServiceFactory.factory({ pluginMetadata: { getId: () => 'x' } }, manager);
     await cache.set('a', 1);
     await cache.set('b', 2);
@@ -74,5 +75,46 @@ describe('cache', () => {
     expect(await cache.get('a')).toBeUndefined();
     expect(await cache.get('c')).toBe(3);
     await manager.shutdown();
+  });
+});
+
+function redisReachable(): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = net.connect(6379, '127.0.0.1');
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+describe('cache on Redis', () => {
+  it('stores, expires and namespaces entries in Redis (backend.cache.store: redis)', async () => {
+    if (!(await redisReachable())) {
+      console.warn('Redis unreachable at 127.0.0.1:6379: skipping the Redis cache test');
+      return;
+    }
+    const keyPrefix = `portico-test-${Date.now()}-${Math.random().toString(16).slice(2)}:`;
+    const config = new ConfigReader({ backend: { cache: { store: 'redis', connection: 'redis://127.0.0.1:6379', keyPrefix } } });
+    const manager = await CacheManager.fromConfig(config);
+    try {
+      const a = manager.forPlugin('a');
+      await a.set('k', { deep: [1, 2] });
+      await a.set('short', 1, { ttl: 50 });
+      expect(await a.get('k')).toEqual({ deep: [1, 2] });
+      expect(await manager.forPlugin('b').get('k')).toBeUndefined();
+      await new Promise(resolve => setTimeout(resolve, 120));
+      expect(await a.get('short')).toBeUndefined();
+      await a.delete('k');
+      expect(await a.get('k')).toBeUndefined();
+    } finally {
+      await manager.shutdown();
+    }
   });
 });

@@ -1,11 +1,14 @@
 import { coreServices, createServiceFactory } from '@portico/backend-plugin-api';
 import { CacheManager } from './CacheManager';
 
-/** Each plugin's cache, namespaced by plugin id over one shared store. */
+/**
+ * Each plugin's cache, namespaced by plugin id over one shared store. The root context is the
+ * CacheManager: the host calls its `shutdown()` on stop (closes the Redis connection).
+ */
 export const cacheServiceFactory = createServiceFactory({
   service: coreServices.cache,
   deps: { pluginMetadata: coreServices.pluginMetadata },
-  rootDeps: { config: coreServices.rootConfig },
-  createRootContext: ({ config }) => CacheManager.fromConfig(config),
+  rootDeps: { config: coreServices.rootConfig, logger: coreServices.rootLogger },
+  createRootContext: ({ config, logger }) => CacheManager.fromConfig(config, { logger }),
   factory: ({ pluginMetadata }, manager: CacheManager) => manager.forPlugin(pluginMetadata.getId()),
 });

@@ -36,7 +36,10 @@ export const backendConfigSchema = z.looseObject({
   logging: z.looseObject({ level: z.enum(['error', 'warn', 'info', 'debug', 'silent']).optional() }).optional(),
   cache: z
     .looseObject({
-      store: z.enum(['memory']).optional(),
+      store: z.enum(['memory', 'redis']).optional(),
+      /** Redis URL when store is `redis`. */
+      connection: z.string().optional(),
+      keyPrefix: z.string().optional(),
       defaultTtl: z.number().int().positive().optional(),
       maxEntries: z.number().int().positive().optional(),
     })

@@ -1,0 +1,70 @@
+// Shared by the engine tests: a wired engine over a test database with fake catalog and templates.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { LoggerService } from '@portico/backend-plugin-api';
+import type { TemplateEntityV1beta3 } from '@portico/plugin-scaffolder-common';
+import type { TemplateAction } from '../extensions';
+import { createScaffolderEngine, type ScaffolderEngineOptions } from '../service/ScaffolderEngine';
+import { DefaultSkeletonReader } from '../service/SkeletonReader';
+
+export const silentLogger: LoggerService = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+export function template(name: string, steps: TemplateEntityV1beta3['spec']['steps'], extra: Partial<TemplateEntityV1beta3['spec']> = {}): TemplateEntityV1beta3 {
+  return { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name }, spec: { steps, ...extra } };
+}
+
+export async function createTestEngine(
+  db: { knex: Knex; engine: 'sqlite' | 'pg' },
+  options: { templates?: TemplateEntityV1beta3[]; actions?: TemplateAction[]; baseUrl?: string; migrate?: boolean } & Partial<Omit<ScaffolderEngineOptions, 'templates'>> = {},
+) {
+  const { templates: templateList, baseUrl, migrate, ...rest } = options;
+  const registered: string[] = [];
+  const templates = new Map((templateList ?? []).map(t => [t.metadata.name, t]));
+  const workingDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'scaffolder-test-'));
+  const engine = createScaffolderEngine({
+    knex: db.knex,
+    engine: db.engine,
+    logger: silentLogger,
+    reader: new DefaultSkeletonReader({}),
+    templates: {
+      async getTemplate(ref) {
+        const t = templates.get(ref.name);
+        return t ? { template: t, baseUrl } : undefined;
+      },
+    },
+    catalog: {
+      async addLocation(location) {
+        registered.push(location.target);
+        return { entityRefs: ['component:default/new-service'] };
+      },
+    },
+    workingDirectory,
+    worker: { pollIntervalMs: 50, heartbeatIntervalMs: 50, staleAfterMs: 1000 },
+    ...rest,
+  });
+  if (migrate !== false) await engine.migrate();
+  return { ...engine, templates, registered, workingDirectory };
+}
+
+/** Waits until the task reaches one of the states. */
+export async function waitForStatus(engine: { store: { getTask(id: string): Promise<{ status: string } | undefined> } }, id: string, statuses: string[], timeoutMs = 10000) {
+  const start = Date.now();
+  for (;;) {
+    const task = await engine.store.getTask(id);
+    if (task && statuses.includes(task.status)) return task;
+    if (Date.now() - start > timeoutMs) throw new Error(`Task ${id} is ${task?.status}, not ${statuses.join('/')} after ${timeoutMs} ms`);
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
+
+export const guest = { userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest'] };

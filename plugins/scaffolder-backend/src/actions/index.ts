@@ -1,0 +1,51 @@
+import type { TemplateAction } from '../extensions';
+import type { HostPolicy } from '../service/guardedRequest';
+import type { SecureTemplater } from '../service/SecureTemplater';
+import type { SkeletonReader } from '../service/SkeletonReader';
+import { createCatalogRegisterAction, type CatalogLocationsClient } from './catalogRegister';
+import { createDataTransformAction } from './dataTransform';
+import { createDebugLogAction, createDebugWaitAction } from './debug';
+import { createFetchPlainAction, createFetchTemplateAction } from './fetch';
+import { createFsDeleteAction, createFsRenameAction } from './fs';
+import { createHttpRequestAction } from './http';
+import { createApprovalRequestAction, createInputRequestAction } from './human';
+import { createPublishGitAction } from './publishGit';
+import { createNotifySlackAction } from './slack';
+
+export { createCatalogRegisterAction, type CatalogLocationsClient } from './catalogRegister';
+export { createDataTransformAction } from './dataTransform';
+export { createDebugLogAction, createDebugWaitAction } from './debug';
+export { createFetchPlainAction, createFetchTemplateAction } from './fetch';
+export { createFsDeleteAction, createFsRenameAction } from './fs';
+export { createHttpRequestAction } from './http';
+export { createApprovalRequestAction, createInputRequestAction, normalizeAssignee } from './human';
+export { createPublishGitAction } from './publishGit';
+export { createNotifySlackAction } from './slack';
+
+export interface BuiltinActionsOptions {
+  reader: SkeletonReader;
+  templater: SecureTemplater;
+  httpPolicy: HostPolicy;
+  catalog: CatalogLocationsClient;
+  slackWebhookUrl?: string;
+  gitAllowedRemotes?: string[];
+  gitAuthor?: { name: string; email: string };
+}
+
+export function createBuiltinActions(options: BuiltinActionsOptions): TemplateAction[] {
+  return [
+    createFetchTemplateAction({ reader: options.reader, templater: options.templater }),
+    createFetchPlainAction({ reader: options.reader }),
+    createFsRenameAction(),
+    createFsDeleteAction(),
+    createDebugLogAction(),
+    createDebugWaitAction(),
+    createHttpRequestAction({ policy: options.httpPolicy }),
+    createDataTransformAction(),
+    createInputRequestAction(),
+    createApprovalRequestAction(),
+    createNotifySlackAction({ policy: options.httpPolicy, defaultWebhookUrl: options.slackWebhookUrl }),
+    createCatalogRegisterAction({ catalog: options.catalog }),
+    createPublishGitAction({ allowedRemotes: options.gitAllowedRemotes ?? [], defaultAuthor: options.gitAuthor }),
+  ] as TemplateAction[];
+}

@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import { createTemplateAction } from '../extensions';
+import { resolveSafeChildPath } from '../service/resolveSafeChildPath';
+
+const run = promisify(execFile);
+
+/**
+ * https, http and ssh remotes are allowed; `file://` and anything else only when it starts with an
+ * entry of `scaffolder.git.allowedRemotes`. Git's `ext::` transport (runs commands) never is.
+ */
+export function checkRemote(remoteUrl: string, allowedRemotes: string[]) {
+  if (remoteUrl.startsWith('-')) throw new Error(`Invalid git remote '${remoteUrl}'`);
+  if (allowedRemotes.some(prefix => remoteUrl.startsWith(prefix))) return;
+  if (/^(https?|ssh):\/\//.test(remoteUrl) || /^[\w.-]+@[\w.-]+:/.test(remoteUrl)) return;
+  throw new Error(`Git remote '${remoteUrl}' is not allowed; list its prefix in scaffolder.git.allowedRemotes`);
+}
+
+export function createPublishGitAction(options: { allowedRemotes: string[]; defaultAuthor?: { name: string; email: string } }) {
+  return createTemplateAction({
+    id: 'publish:git',
+    description: 'Commits the workspace (or a directory of it) and pushes it to a git remote with the git CLI.',
+    supportsDryRun: false,
+    schema: {
+      input: z.object({
+        remoteUrl: z.string().min(1).describe('e.g. https://git.example.com/acme/svc.git or file:///srv/git/svc.git'),
+        branch: z.string().regex(/^[\w./-]+$/).default('main'),
+        sourcePath: z.string().default('.'),
+        commitMessage: z.string().default('Initial commit'),
+        gitAuthorName: z.string().optional(),
+        gitAuthorEmail: z.string().optional(),
+        token: z.string().optional().describe('Sent as HTTP basic auth (x-access-token); pass a secret'),
+      }),
+      output: z.object({ remoteUrl: z.string(), commitHash: z.string(), branch: z.string() }),
+    },
+    async handler(ctx) {
+      const { remoteUrl, branch, commitMessage, token } = ctx.input;
+      checkRemote(remoteUrl, options.allowedRemotes);
+      const cwd = resolveSafeChildPath(ctx.workspacePath, ctx.input.sourcePath);
+      const name = ctx.input.gitAuthorName ?? options.defaultAuthor?.name ?? 'Portico Scaffolder';
+      const email = ctx.input.gitAuthorEmail ?? options.defaultAuthor?.email ?? 'scaffolder@portico.local';
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_ALLOW_PROTOCOL: 'https:http:ssh:file:git',
+        GIT_AUTHOR_NAME: name,
+        GIT_AUTHOR_EMAIL: email,
+        GIT_COMMITTER_NAME: name,
+        GIT_COMMITTER_EMAIL: email,
+        GIT_CONFIG_NOSYSTEM: '1',
+      };
+      if (token) {
+        // Passed through the environment, not argv, so it does not show in process listings.
+        env.GIT_CONFIG_COUNT = '1';
+        env.GIT_CONFIG_KEY_0 = 'http.extraHeader';
+        env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+      }
+      const git = async (...args: string[]) => {
+        try {
+          const { stdout } = await run('git', args, { cwd, env, signal: ctx.signal, maxBuffer: 10 * 1024 * 1024 });
+          return stdout.trim();
+        } catch (e) {
+          const err = e as { stderr?: string; message: string };
+          throw new Error(`git ${args[0]} failed: ${(err.stderr || err.message).trim()}`);
+        }
+      };
+      const commitHash = await ctx.checkpoint('commit', async () => {
+        await git('init', '--quiet', `--initial-branch=${branch}`);
+        await git('add', '--all');
+        await git('commit', '--quiet', '--allow-empty', '-m', commitMessage);
+        return git('rev-parse', 'HEAD');
+      });
+      await ctx.checkpoint('push', async () => {
+        await git('push', '--quiet', '--', remoteUrl, `HEAD:refs/heads/${branch}`);
+      });
+      ctx.logger.info(`Pushed ${commitHash.slice(0, 12)} to ${remoteUrl} (${branch})`);
+      ctx.output('remoteUrl', remoteUrl);
+      ctx.output('commitHash', commitHash);
+      ctx.output('branch', branch);
+    },
+  });
+}

@@ -1,0 +1,303 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { formatZodIssues, InputError, type LoggerService, type LogMeta } from '@portico/backend-plugin-api';
+import type {
+  HumanTaskRequest,
+  HumanTaskResolution,
+  JsonObject,
+  JsonValue,
+  SerializedTaskEvent,
+  TaskEventType,
+  TaskStatus,
+  TemplateStep,
+} from '@portico/plugin-scaffolder-common';
+import type { ActionContext } from '../extensions';
+import type { StepRow, TaskRow, TaskStore } from '../database/TaskStore';
+import type { ActionRegistry } from './ActionRegistry';
+import { durationToMs } from './duration';
+import { redactSecrets, redactValue } from './SecretsVault';
+import type { SecureTemplater } from './SecureTemplater';
+
+/** Thrown inside a handler to pause the run until a person answers. */
+class TaskSuspended extends Error {
+  name = 'TaskSuspended';
+}
+
+/** Thrown when the run was cancelled. */
+class TaskCancelled extends Error {
+  name = 'TaskCancelled';
+}
+
+const now = () => new Date().toISOString();
+
+/** Writes run events in order without blocking the caller; `flush` waits for them. */
+class EventLog {
+  private chain: Promise<void> = Promise.resolve();
+  constructor(private readonly store: TaskStore, private readonly taskId: string, private readonly secrets: Record<string, string>, private readonly onError: (e: unknown) => void) {}
+
+  append(type: TaskEventType, body: SerializedTaskEvent['body']) {
+    const safe = redactValue(body, this.secrets);
+    this.chain = this.chain.then(() => this.store.appendEvent(this.taskId, type, safe)).catch(this.onError);
+  }
+
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  /** A LoggerService whose lines go to the run log. */
+  logger(stepId?: string, meta: LogMeta = {}): LoggerService {
+    const write = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, extra?: LogMeta | Error) => {
+      let text = message;
+      if (extra instanceof Error) text += `: ${extra.message}`;
+      else if (extra && Object.keys(extra).length) text += ` ${JSON.stringify(extra)}`;
+      if (Object.keys(meta).length) text += ` ${JSON.stringify(meta)}`;
+      this.append('log', { message: redactSecrets(text, this.secrets), stepId, level });
+    };
+    return {
+      error: write('error'),
+      warn: write('warn'),
+      info: write('info'),
+      debug: write('debug'),
+      child: (more: LogMeta) => this.logger(stepId, { ...meta, ...more }),
+    };
+  }
+}
+
+export interface TaskRunnerOptions {
+  store: TaskStore;
+  registry: ActionRegistry;
+  templater: SecureTemplater;
+  logger: LoggerService;
+  /** Each run works in `<workingDirectory>/<taskId>`. */
+  workingDirectory: string;
+  /** Applies to steps without their own `timeout`. */
+  defaultStepTimeoutMs?: number;
+}
+
+export interface RunOptions {
+  workerId: string;
+  secrets: Record<string, string>;
+  /** Aborted when the run is cancelled. */
+  signal: AbortSignal;
+  /** Keep the workspace after the run (dry runs read it back). */
+  keepWorkspace?: boolean;
+}
+
+/** Executes one claimed task step by step, resuming after the last completed step. */
+export class TaskRunner {
+  constructor(private readonly options: TaskRunnerOptions) {}
+
+  workspaceOf(taskId: string): string {
+    return path.join(this.options.workingDirectory, taskId);
+  }
+
+  async run(task: TaskRow, run: RunOptions): Promise<TaskStatus> {
+    const { store, registry, templater } = this.options;
+    const { secrets, signal } = run;
+    const events = new EventLog(store, task.id, secrets, e => this.options.logger.error(`Could not write an event of task ${task.id}`, e as Error));
+    const workspacePath = this.workspaceOf(task.id);
+    await fs.mkdir(workspacePath, { recursive: true });
+
+    const stepRows = new Map((await store.getSteps(task.id)).map(r => [r.stepId, r]));
+    const context: Record<string, unknown> = {
+      parameters: task.spec.parameters,
+      steps: {} as Record<string, { output: JsonObject }>,
+      user: task.spec.user,
+      secrets,
+    };
+    const stepOutputs = context.steps as Record<string, { output: JsonObject }>;
+    if (stepRows.size > 0) events.append('log', { message: `Resuming run after ${[...stepRows.values()].filter(r => r.status === 'completed').length} completed step(s)` });
+
+    let current: StepRow | undefined;
+    try {
+      for (const [position, step] of task.spec.steps.entries()) {
+        const saved = stepRows.get(step.id);
+        if (saved?.status === 'completed') {
+          stepOutputs[step.id] = { output: saved.output ?? {} };
+          continue;
+        }
+        if (saved?.status === 'skipped') continue;
+        if (signal.aborted) throw new TaskCancelled('The run was cancelled');
+
+        current = { stepId: step.id, position, action: step.action, status: 'processing', startedAt: saved?.startedAt ?? now() };
+        if (step.if !== undefined && !this.renderCondition(step, context)) {
+          await this.saveStep(task.id, { ...current, status: 'skipped', endedAt: now() }, events, `Skipping step ${step.id} because its if condition is false`);
+          continue;
+        }
+        const action = registry.get(step.action);
+        if (task.dryRun && !action.supportsDryRun) {
+          await this.saveStep(task.id, { ...current, status: 'skipped', endedAt: now() }, events, `Skipping step ${step.id} (${step.action}): the action does not support dry run`);
+          continue;
+        }
+        await this.saveStep(task.id, current, events, `Beginning step ${step.name ?? step.id}`);
+
+        const output: JsonObject = {};
+        const iterations = this.iterationsOf(step, context);
+        for (const [index, each] of iterations.entries()) {
+          const iterContext = each ? { ...context, each } : context;
+          const rawInput = templater.renderValue(step.input ?? {}, iterContext);
+          let input: unknown = rawInput;
+          if (action.schema?.input) {
+            const parsed = action.schema.input.safeParse(rawInput);
+            if (!parsed.success) {
+              throw new InputError(`Invalid input passed to action ${action.id}, ${formatZodIssues('input', parsed.error)}`);
+            }
+            input = parsed.data;
+          }
+          const stepKey = each ? `${step.id}[${index}]` : step.id;
+          await this.runHandler(task, step, stepKey, input, output, Boolean(each), { workspacePath, secrets, signal, events });
+        }
+        current = { ...current, status: 'completed', endedAt: now(), output: redactValue(output, secrets) };
+        stepOutputs[step.id] = { output };
+        await this.saveStep(task.id, current, events, `Finished step ${step.name ?? step.id}`);
+        current = undefined;
+      }
+
+      const output = redactValue((templater.renderValue(task.spec.output ?? {}, context) ?? {}) as JsonObject, secrets);
+      events.append('completion', { message: 'Run completed with status: completed', status: 'completed', output });
+      await events.flush();
+      await store.finishTask(task.id, run.workerId, 'completed', { output });
+      await this.cleanup(task, run);
+      return 'completed';
+    } catch (error) {
+      if (error instanceof TaskSuspended && current) {
+        await this.saveStep(task.id, { ...current, status: 'waiting' }, events, `Step ${current.stepId} is waiting for a person`);
+        events.append('waiting', { message: `Run is waiting at step ${current.stepId}`, stepId: current.stepId, status: 'waiting' });
+        await events.flush();
+        await store.finishTask(task.id, run.workerId, 'waiting');
+        return 'waiting';
+      }
+      const cancelled = error instanceof TaskCancelled || (signal.aborted && !(error instanceof StepTimeoutError));
+      const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+      if (current) {
+        await this.saveStep(task.id, { ...current, status: cancelled ? 'cancelled' : 'failed', endedAt: now(), error: message }, events,
+          cancelled ? `Step ${current.stepId} was cancelled` : `Step ${current.stepId} failed: ${message}`, cancelled ? 'warn' : 'error');
+      }
+      if (cancelled) {
+        events.append('cancelled', { message: 'Run was cancelled', status: 'cancelled' });
+        events.append('completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
+      } else {
+        events.append('completion', {
+          message: `Run completed with status: failed`,
+          status: 'failed',
+          error: { name: error instanceof Error ? error.name : 'Error', message },
+        });
+      }
+      await events.flush();
+      const status = cancelled ? 'cancelled' : 'failed';
+      await store.finishTask(task.id, run.workerId, status, { error: cancelled ? 'The run was cancelled' : message });
+      await this.cleanup(task, run);
+      return status;
+    }
+  }
+
+  private async cleanup(task: TaskRow, run: RunOptions) {
+    if (!run.keepWorkspace) await fs.rm(this.workspaceOf(task.id), { recursive: true, force: true });
+  }
+
+  private async saveStep(taskId: string, step: StepRow, events: EventLog, message: string, level: 'info' | 'warn' | 'error' = 'info') {
+    await this.options.store.saveStep(taskId, step);
+    events.append('step', { message, stepId: step.stepId, status: step.status, level });
+  }
+
+  private renderCondition(step: TemplateStep, context: Record<string, unknown>): boolean {
+    const value = typeof step.if === 'string' ? this.options.templater.renderValue(step.if, context) : step.if;
+    return Boolean(value) && value !== 'false';
+  }
+
+  private iterationsOf(step: TemplateStep, context: Record<string, unknown>): Array<{ key: string | number; value: unknown } | undefined> {
+    if (step.each === undefined) return [undefined];
+    const items = this.options.templater.renderValue(step.each, context);
+    if (Array.isArray(items)) return items.map((value, key) => ({ key, value }));
+    if (items && typeof items === 'object') return Object.entries(items).map(([key, value]) => ({ key, value }));
+    throw new InputError(`The 'each' of step ${step.id} must be a list or an object`);
+  }
+
+  private async runHandler(
+    task: TaskRow,
+    step: TemplateStep,
+    stepKey: string,
+    input: unknown,
+    output: JsonObject,
+    isEach: boolean,
+    env: { workspacePath: string; secrets: Record<string, string>; signal: AbortSignal; events: EventLog },
+  ) {
+    const { store, registry } = this.options;
+    const action = registry.get(step.action);
+    const timeoutMs = step.timeout !== undefined ? durationToMs(step.timeout) : this.options.defaultStepTimeoutMs;
+    const timeout = new AbortController();
+    const timer = timeoutMs ? setTimeout(() => timeout.abort(new StepTimeoutError(`Step ${step.id} timed out after ${timeoutMs} ms`)), timeoutMs) : undefined;
+    const signal = AbortSignal.any([env.signal, timeout.signal]);
+    let waitCount = 0;
+
+    const ctx: ActionContext<unknown> = {
+      input,
+      logger: env.events.logger(step.id),
+      workspacePath: env.workspacePath,
+      signal,
+      isDryRun: task.dryRun,
+      user: { ref: task.spec.user?.ref },
+      secrets: env.secrets,
+      taskId: task.id,
+      stepId: step.id,
+      templateInfo: task.spec.templateInfo ? { entityRef: task.spec.templateInfo.entityRef, baseUrl: task.spec.templateInfo.baseUrl } : undefined,
+      output(name: string, value: JsonValue) {
+        if (isEach) {
+          const list = (Array.isArray(output[name]) ? output[name] : []) as JsonValue[];
+          list.push(value);
+          output[name] = list;
+        } else {
+          output[name] = value;
+        }
+      },
+      async checkpoint<T extends JsonValue | void>(key: string, fn: () => Promise<T>): Promise<T> {
+        const fullKey = `${stepKey}:${key}`;
+        const existing = await store.getCheckpoint(task.id, fullKey);
+        if (existing) return existing.value as T;
+        const value = await fn();
+        await store.saveCheckpoint(task.id, fullKey, value === undefined ? null : redactValue(value, env.secrets));
+        return value;
+      },
+      waitForHuman: async (request: HumanTaskRequest): Promise<HumanTaskResolution> => {
+        const waitKey = `${stepKey}:wait:${waitCount++}`;
+        const existing = await store.getWait(task.id, waitKey);
+        if (existing?.resolution) return existing.resolution;
+        if (task.dryRun) {
+          env.events.append('log', { message: `Dry run: assuming the ${request.kind} request '${request.title}' was answered`, stepId: step.id });
+          return { decision: request.kind === 'approval' ? 'approved' : 'submitted', by: 'dry-run', at: now(), values: {} };
+        }
+        const expiresAt = existing?.expiresAt ?? request.expiresAt;
+        if (existing?.status === 'expired' || (existing && expiresAt && expiresAt < now())) {
+          if (existing.status !== 'expired') await store.setWaitStatus(task.id, waitKey, 'expired');
+          throw new Error(`The ${request.kind} request '${request.title}' expired at ${expiresAt} without an answer`);
+        }
+        if (!existing) {
+          await store.createWait({ taskId: task.id, waitKey, stepId: step.id, kind: request.kind, request, expiresAt: request.expiresAt });
+          env.events.append('log', { message: `Waiting for ${request.assignees.join(', ')}: ${request.title}`, stepId: step.id });
+        }
+        throw new TaskSuspended(waitKey);
+      },
+    };
+
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new TaskCancelled('The run was cancelled'));
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        action.handler(ctx).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    } catch (error) {
+      if (timeout.signal.aborted && !env.signal.aborted) throw timeout.signal.reason as Error;
+      if (env.signal.aborted && !(error instanceof TaskSuspended)) throw new TaskCancelled('The run was cancelled');
+      throw error;
+    } finally {
+      if (timer) clearTimeout(timer);
+      await env.events.flush();
+    }
+  }
+}
+
+/** A step ran longer than its timeout. */
+export class StepTimeoutError extends Error {
+  name = 'StepTimeoutError';
+}

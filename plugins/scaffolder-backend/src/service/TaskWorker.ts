@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { LoggerService } from '@portico/backend-plugin-api';
+import type { TaskStatus } from '@portico/plugin-scaffolder-common';
+import type { TaskRow, TaskStore } from '../database/TaskStore';
+import type { ActionRegistry } from './ActionRegistry';
+import type { SecretsVault } from './SecretsVault';
+import type { TaskRunner } from './TaskRunner';
+
+export interface TaskWorkerOptions {
+  store: TaskStore;
+  runner: TaskRunner;
+  vault: SecretsVault;
+  registry: ActionRegistry;
+  logger: LoggerService;
+  /** How many runs this instance executes at once. Default 10. */
+  concurrency?: number;
+  /** How often to look for open runs. Default 500 ms (a run is claimed well within 1 s). */
+  pollIntervalMs?: number;
+  /** How often a running task's heartbeat is written (and cancels are noticed). Default 1000 ms. */
+  heartbeatIntervalMs?: number;
+  /** A processing task without a heartbeat for this long is considered abandoned. Default 30 s. */
+  staleAfterMs?: number;
+}
+
+/**
+ * Claims open runs and executes them; keeps their heartbeats; hands runs abandoned by a dead worker
+ * back to the queue (or fails them when the interrupted step cannot be resumed safely).
+ */
+export class TaskWorker {
+  readonly workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly running = new Map<string, Promise<TaskStatus | undefined>>();
+  private timer?: NodeJS.Timeout;
+  private stopped = true;
+  private polling?: Promise<void>;
+  private pollAgain = false;
+  private lastMaintenance = 0;
+
+  constructor(private readonly options: TaskWorkerOptions) {}
+
+  private get concurrency() {
+    return this.options.concurrency ?? 10;
+  }
+
+  async start() {
+    this.stopped = false;
+    await this.maintenance();
+    this.schedule();
+    this.wake();
+  }
+
+  /** Stops claiming; waits a little for runs in progress (a run left behind is recovered later). */
+  async stop(graceMs = 5000) {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.race([Promise.allSettled([...this.running.values()]), new Promise(r => setTimeout(r, graceMs).unref())]);
+    await this.polling;
+  }
+
+  /** Looks for work now (after a run was created on this instance). */
+  wake() {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.polling = this.poll().finally(() => {
+      this.polling = undefined;
+      if (this.pollAgain) {
+        this.pollAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Runs a task this instance already holds (dry runs), and waits for the result. */
+  async execute(task: TaskRow, options: { keepWorkspace?: boolean } = {}): Promise<TaskStatus | undefined> {
+    const promise = this.runTask(task, options);
+    this.running.set(task.id, promise);
+    try {
+      return await promise;
+    } finally {
+      this.running.delete(task.id);
+    }
+  }
+
+  private schedule() {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.wake();
+      this.schedule();
+    }, this.options.pollIntervalMs ?? 500);
+    this.timer.unref();
+  }
+
+  private async poll() {
+    try {
+      if (Date.now() - this.lastMaintenance > Math.min(5000, (this.options.staleAfterMs ?? 30000) / 2)) await this.maintenance();
+      while (!this.stopped && this.running.size < this.concurrency) {
+        const task = await this.options.store.claimTask(this.workerId);
+        if (!task) break;
+        const promise = this.runTask(task).finally(() => {
+          this.running.delete(task.id);
+          this.wake();
+        });
+        this.running.set(task.id, promise);
+      }
+    } catch (error) {
+      if (!this.stopped) this.options.logger.error('Scaffolder worker could not claim a task', error as Error);
+    }
+  }
+
+  private async runTask(task: TaskRow, options: { keepWorkspace?: boolean } = {}): Promise<TaskStatus | undefined> {
+    const { store, runner, vault, logger } = this.options;
+    const controller = new AbortController();
+    const heartbeat = setInterval(() => {
+      store
+        .heartbeat(task.id, this.workerId)
+        .then(({ owned, cancelRequested }) => {
+          if (cancelRequested || !owned) controller.abort();
+        })
+        .catch(e => logger.warn(`Heartbeat of task ${task.id} failed`, e as Error));
+    }, this.options.heartbeatIntervalMs ?? 1000);
+    heartbeat.unref();
+    try {
+      if (task.cancelRequested) controller.abort();
+      const secrets = vault.open(task.id, task.secretsEncrypted);
+      const status = await runner.run(task, { workerId: this.workerId, secrets, signal: controller.signal, keepWorkspace: options.keepWorkspace });
+      if (status !== 'waiting') vault.forget(task.id);
+      return status;
+    } catch (error) {
+      logger.error(`Task ${task.id} could not be executed`, error as Error);
+      return undefined;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Requeues expired waits and abandoned runs. Safe to run on every instance at once. */
+  async maintenance() {
+    this.lastMaintenance = Date.now();
+    const { store, registry, logger } = this.options;
+    await store.reopenExpiredWaits(new Date().toISOString());
+    const staleBefore = new Date(Date.now() - (this.options.staleAfterMs ?? 30000)).toISOString();
+    for (const task of await store.findStaleTasks(staleBefore)) {
+      const steps = await store.getSteps(task.id);
+      const interrupted = steps.find(s => s.status === 'processing');
+      const action = interrupted && registry.has(interrupted.action) ? registry.get(interrupted.action) : undefined;
+      if (interrupted && action?.resumable === false) {
+        const error = `The run was interrupted during step '${interrupted.stepId}' (${interrupted.action}), which cannot be resumed safely; retry the run to execute it again`;
+        if (await store.failStale(task.id, staleBefore, error)) {
+          await store.saveStep(task.id, { ...interrupted, status: 'failed', endedAt: new Date().toISOString(), error });
+          await store.appendEvent(task.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: { name: 'Error', message: error } });
+          logger.warn(`Failed abandoned scaffolder task ${task.id}: ${error}`);
+        }
+        continue;
+      }
+      if (await store.reopenStale(task.id, staleBefore)) {
+        const where = interrupted ? `step '${interrupted.stepId}'` : 'the next step';
+        await store.appendEvent(task.id, 'recovered', { message: `The worker running this task stopped; resuming from ${where}`, status: 'open' });
+        logger.info(`Recovered abandoned scaffolder task ${task.id}`);
+      }
+    }
+  }
+}

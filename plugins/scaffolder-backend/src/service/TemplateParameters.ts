@@ -1,0 +1,52 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { InputError } from '@portico/backend-plugin-api';
+import type { JsonObject, TemplateEntityV1beta3, TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+addFormats(ajv);
+
+function pages(template: TemplateEntityV1beta3): JsonObject[] {
+  const p = template.spec.parameters;
+  if (!p) return [];
+  return Array.isArray(p) ? p : [p];
+}
+
+function describe(errors: ErrorObject[] | null | undefined, prefix: string) {
+  return (errors ?? []).map(e => {
+    const where = `${prefix}${e.instancePath.replace(/\//g, '.')}`;
+    const missing = e.keyword === 'required' ? `.${(e.params as { missingProperty: string }).missingProperty}` : '';
+    return { path: `${where}${missing}`, message: e.message ?? 'is invalid' };
+  });
+}
+
+/** Validates values against a JSON Schema, throwing an InputError (400) that names each field. */
+export function validateAgainstSchema(schema: JsonObject, values: unknown, prefix = 'values') {
+  let validate;
+  try {
+    validate = ajv.compile(schema);
+  } catch (e) {
+    throw new InputError(`The form schema is not a valid JSON Schema: ${(e as Error).message}`);
+  }
+  if (!validate(values)) {
+    const issues = describe(validate.errors, prefix);
+    throw new InputError(`Invalid ${prefix}: ${issues.map(i => `${i.path} ${i.message}`).join('; ')}`, { issues });
+  }
+}
+
+/** Each page of `spec.parameters` is checked separately, as the wizard submits them together. */
+export function validateTemplateParameters(template: TemplateEntityV1beta3, values: JsonObject) {
+  for (const page of pages(template)) validateAgainstSchema(page, values);
+}
+
+export function templateParameterSchema(template: TemplateEntityV1beta3): TemplateParameterSchema {
+  return {
+    title: template.metadata.title ?? template.metadata.name,
+    description: template.metadata.description,
+    steps: pages(template).map(schema => ({
+      title: typeof schema.title === 'string' ? schema.title : 'Please enter the following information',
+      description: typeof schema.description === 'string' ? schema.description : undefined,
+      schema,
+    })),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './TemplateEntity';
+export * from './Task';
+export * from './Action';

@@ -21,21 +21,24 @@ export const TEMPLATE_API_VERSIONS = ['scaffolder.backstage.io/v1beta3'];
 
 // Unknown spec fields are kept (looseObject), as Backstage's JSON schemas allow them.
 
+/** `spec` of a Component. */
+export const componentSpecSchema = z.looseObject({
+  type: nonEmptyString(),
+  lifecycle: nonEmptyString(),
+  owner: entityRefField('group'),
+  system: entityRefField('system').optional(),
+  subcomponentOf: entityRefField('component').optional(),
+  providesApis: entityRefList('api').optional(),
+  consumesApis: entityRefList('api').optional(),
+  dependsOn: entityRefList('component').optional(),
+  dependencyOf: entityRefList('component').optional(),
+});
+
 export const componentKind: CatalogKindDefinition = {
   apiVersions: BACKSTAGE_API_VERSIONS,
   kind: 'Component',
   description: 'A piece of software: a service, a website, a library.',
-  specSchema: z.looseObject({
-    type: nonEmptyString(),
-    lifecycle: nonEmptyString(),
-    owner: entityRefField('group'),
-    system: entityRefField('system').optional(),
-    subcomponentOf: entityRefField('component').optional(),
-    providesApis: entityRefList('api').optional(),
-    consumesApis: entityRefList('api').optional(),
-    dependsOn: entityRefList('component').optional(),
-    dependencyOf: entityRefList('component').optional(),
-  }),
+  specSchema: componentSpecSchema,
   relations: relationsFromSpec([
     ['owner', RELATION_OWNED_BY, 'group'],
     ['system', RELATION_PART_OF, 'system'],
@@ -47,34 +50,40 @@ export const componentKind: CatalogKindDefinition = {
   ]),
 };
 
+/** `spec` of an API. */
+export const apiSpecSchema = z.looseObject({
+  type: nonEmptyString(),
+  lifecycle: nonEmptyString(),
+  owner: entityRefField('group'),
+  system: entityRefField('system').optional(),
+  definition: nonEmptyString(),
+});
+
 export const apiKind: CatalogKindDefinition = {
   apiVersions: BACKSTAGE_API_VERSIONS,
   kind: 'API',
   description: 'An interface a component provides: OpenAPI, AsyncAPI, GraphQL, gRPC.',
-  specSchema: z.looseObject({
-    type: nonEmptyString(),
-    lifecycle: nonEmptyString(),
-    owner: entityRefField('group'),
-    system: entityRefField('system').optional(),
-    definition: nonEmptyString(),
-  }),
+  specSchema: apiSpecSchema,
   relations: relationsFromSpec([
     ['owner', RELATION_OWNED_BY, 'group'],
     ['system', RELATION_PART_OF, 'system'],
   ]),
 };
 
+/** `spec` of a Resource. */
+export const resourceSpecSchema = z.looseObject({
+  type: nonEmptyString(),
+  owner: entityRefField('group'),
+  system: entityRefField('system').optional(),
+  dependsOn: entityRefList('component').optional(),
+  dependencyOf: entityRefList('component').optional(),
+});
+
 export const resourceKind: CatalogKindDefinition = {
   apiVersions: BACKSTAGE_API_VERSIONS,
   kind: 'Resource',
   description: 'Infrastructure a component needs at run time: a database, a queue, a bucket.',
-  specSchema: z.looseObject({
-    type: nonEmptyString(),
-    owner: entityRefField('group'),
-    system: entityRefField('system').optional(),
-    dependsOn: entityRefList('component').optional(),
-    dependencyOf: entityRefList('component').optional(),
-  }),
+  specSchema: resourceSpecSchema,
   relations: relationsFromSpec([
     ['owner', RELATION_OWNED_BY, 'group'],
     ['system', RELATION_PART_OF, 'system'],
@@ -83,47 +92,56 @@ export const resourceKind: CatalogKindDefinition = {
   ]),
 };
 
+/** `spec` of a System. */
+export const systemSpecSchema = z.looseObject({
+  owner: entityRefField('group'),
+  domain: entityRefField('domain').optional(),
+  type: z.string().optional(),
+});
+
 export const systemKind: CatalogKindDefinition = {
   apiVersions: BACKSTAGE_API_VERSIONS,
   kind: 'System',
   description: 'A set of components, APIs and resources that together provide a capability.',
-  specSchema: z.looseObject({
-    owner: entityRefField('group'),
-    domain: entityRefField('domain').optional(),
-    type: z.string().optional(),
-  }),
+  specSchema: systemSpecSchema,
   relations: relationsFromSpec([
     ['owner', RELATION_OWNED_BY, 'group'],
     ['domain', RELATION_PART_OF, 'domain'],
   ]),
 };
 
+/** `spec` of a Domain. */
+export const domainSpecSchema = z.looseObject({
+  owner: entityRefField('group'),
+  subdomainOf: entityRefField('domain').optional(),
+  type: z.string().optional(),
+});
+
 export const domainKind: CatalogKindDefinition = {
   apiVersions: BACKSTAGE_API_VERSIONS,
   kind: 'Domain',
   description: 'A business area grouping related systems.',
-  specSchema: z.looseObject({
-    owner: entityRefField('group'),
-    subdomainOf: entityRefField('domain').optional(),
-    type: z.string().optional(),
-  }),
+  specSchema: domainSpecSchema,
   relations: relationsFromSpec([
     ['owner', RELATION_OWNED_BY, 'group'],
     ['subdomainOf', RELATION_PART_OF, 'domain'],
   ]),
 };
 
+/** `spec` of a Group. */
+export const groupSpecSchema = z.looseObject({
+  type: nonEmptyString(),
+  profile: profileSchema.optional(),
+  parent: entityRefField('group').optional(),
+  children: entityRefList('group'),
+  members: entityRefList('user').optional(),
+});
+
 export const groupKind: CatalogKindDefinition = {
   apiVersions: BACKSTAGE_API_VERSIONS,
   kind: 'Group',
   description: 'A team, department or organisation.',
-  specSchema: z.looseObject({
-    type: nonEmptyString(),
-    profile: profileSchema.optional(),
-    parent: entityRefField('group').optional(),
-    children: entityRefList('group'),
-    members: entityRefList('user').optional(),
-  }),
+  specSchema: groupSpecSchema,
   relations: relationsFromSpec([
     ['parent', RELATION_CHILD_OF, 'group'],
     ['children', RELATION_PARENT_OF, 'group'],
@@ -131,27 +149,33 @@ export const groupKind: CatalogKindDefinition = {
   ]),
 };
 
+/** `spec` of a User. */
+export const userSpecSchema = z.looseObject({
+  profile: profileSchema.optional(),
+  memberOf: entityRefList('group'),
+});
+
 export const userKind: CatalogKindDefinition = {
   apiVersions: BACKSTAGE_API_VERSIONS,
   kind: 'User',
   description: 'A person.',
-  specSchema: z.looseObject({
-    profile: profileSchema.optional(),
-    memberOf: entityRefList('group'),
-  }),
+  specSchema: userSpecSchema,
   relations: relationsFromSpec([['memberOf', RELATION_MEMBER_OF, 'group']]),
 };
+
+/** `spec` of a Location. */
+export const locationSpecSchema = z.looseObject({
+  type: z.string().optional(),
+  target: nonEmptyString().optional(),
+  targets: z.array(nonEmptyString()).optional(),
+  presence: z.enum(['required', 'optional']).optional(),
+});
 
 export const locationKind: CatalogKindDefinition = {
   apiVersions: BACKSTAGE_API_VERSIONS,
   kind: 'Location',
   description: 'A pointer to more descriptor files (`target`, `targets`), read recursively.',
-  specSchema: z.looseObject({
-    type: z.string().optional(),
-    target: nonEmptyString().optional(),
-    targets: z.array(nonEmptyString()).optional(),
-    presence: z.enum(['required', 'optional']).optional(),
-  }),
+  specSchema: locationSpecSchema,
   relations: () => [],
 };
 
@@ -163,17 +187,21 @@ const templateStepSchema = z.looseObject({
   if: z.union([z.string(), z.boolean()]).optional(),
 });
 
+/** `spec` of a Template. */
+export const templateSpecSchema = z.looseObject({
+  type: nonEmptyString(),
+  owner: entityRefField('group').optional(),
+  lifecycle: z.string().optional(),
+  parameters: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
+  steps: z.array(templateStepSchema),
+  output: z.record(z.string(), z.unknown()).optional(),
+});
+
 export const templateKind: CatalogKindDefinition = {
   apiVersions: TEMPLATE_API_VERSIONS,
   kind: 'Template',
   description: 'A software template: parameters (JSON Schema) and the steps that run with them.',
-  specSchema: z.looseObject({
-    type: nonEmptyString(),
-    owner: entityRefField('group').optional(),
-    parameters: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
-    steps: z.array(templateStepSchema),
-    output: z.record(z.string(), z.unknown()).optional(),
-  }),
+  specSchema: templateSpecSchema,
   relations: relationsFromSpec([['owner', RELATION_OWNED_BY, 'group']]),
 };
 

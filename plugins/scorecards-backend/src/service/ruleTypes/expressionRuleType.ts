@@ -48,11 +48,36 @@ const paramsSchema = z
   })
   .strict();
 
+/**
+ * Copies JSON into plain arrays and objects of this realm: the CEL library recognises maps and
+ * lists by constructor, and values parsed elsewhere (fetch's JSON) may come from another realm.
+ */
+function toCel(value: unknown): unknown {
+  if (Array.isArray(value)) return Array.from(value, toCel);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toCel(v);
+    return out;
+  }
+  return value;
+}
+
+const celEntities = new WeakMap<object, unknown>();
+
+function entityForCel(entity: object): unknown {
+  let converted = celEntities.get(entity);
+  if (converted === undefined) {
+    converted = toCel(entity);
+    celEntities.set(entity, converted);
+  }
+  return converted;
+}
+
 /** Converts JSON facts into a CEL map; names with dots are also nested (`facts.catalog.hasOwner`). */
 function factsForCel(facts: Readonly<Record<string, JsonValue>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(facts)) {
-    out[name] = value;
+    out[name] = toCel(value);
     const parts = name.split('.');
     if (parts.length < 2) continue;
     let node = out;
@@ -66,7 +91,7 @@ function factsForCel(facts: Readonly<Record<string, JsonValue>>): Record<string,
       node = node[part] as Record<string, unknown>;
     }
     const last = parts[parts.length - 1];
-    if (!(last in node)) node[last] = value;
+    if (!(last in node)) node[last] = out[name];
   }
   return out;
 }
@@ -85,7 +110,7 @@ export const expressionRuleType: RuleType<z.infer<typeof paramsSchema>> = {
     for (const name of referencedFacts(expression, context.facts)) evidence[name] = context.facts[name];
     let result: unknown;
     try {
-      result = compile(expression)({ entity: context.entity, facts: factsForCel(context.facts) });
+      result = compile(expression)({ entity: entityForCel(context.entity), facts: factsForCel(context.facts) });
     } catch (error) {
       const message = firstLine(error);
       const missing = /no such key: (\S+)/i.exec(message);

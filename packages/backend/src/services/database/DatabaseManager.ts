@@ -127,15 +127,14 @@ export class DatabaseManager {
 
   /** The DatabaseService handed to one plugin. */
   forPlugin(pluginId: string): DatabaseService {
-    const manager = this;
     return {
-      engine: manager.engine,
-      getClient: () => manager.getClient(pluginId),
-      async migrate(migrations: DatabaseMigration[]) {
-        const knex = await manager.getClient(pluginId);
+      engine: this.engine,
+      getClient: () => this.getClient(pluginId),
+      migrate: async (migrations: DatabaseMigration[]) => {
+        const knex = await this.getClient(pluginId);
         await runMigrations(knex, migrations, {
-          schemaName: manager.engine === 'pg' ? manager.schemaName(pluginId) : undefined,
-          logger: manager.options.logger?.child({ plugin: pluginId }),
+          schemaName: this.engine === 'pg' ? this.schemaName(pluginId) : undefined,
+          logger: this.options.logger?.child({ plugin: pluginId }),
         });
       },
     };

@@ -84,15 +84,14 @@ export class SchedulerManager {
 
   /** The SchedulerService of one plugin. */
   forPlugin(pluginId: string, logger?: LoggerService): SchedulerService {
-    const manager = this;
     const key = (id: string) => `${pluginId}/${id}`;
     return {
-      scheduleTask: task => manager.scheduleTask(pluginId, task, logger),
-      triggerTask: id => manager.triggerTask(key(id), pluginId, id),
-      async getScheduledTasks() {
+      scheduleTask: task => this.scheduleTask(pluginId, task, logger),
+      triggerTask: id => this.triggerTask(key(id), pluginId, id),
+      getScheduledTasks: async () => {
         const infos: ScheduledTaskInfo[] = [];
-        for (const task of manager.tasks.values()) {
-          if (task.pluginId === pluginId) infos.push(await manager.describe(task));
+        for (const task of this.tasks.values()) {
+          if (task.pluginId === pluginId) infos.push(await this.describe(task));
         }
         return infos;
       },

@@ -1,3 +1,4 @@
+import { describeEachDatabase } from '@portico/test-utils';
 import request from 'supertest';
 import {
   component,
@@ -12,7 +13,7 @@ import {
 
 const runbook = { metadata: { links: [{ url: 'https://wiki/runbook', type: 'runbook' }] } };
 
-describe('the scorecards plugin', () => {
+describeEachDatabase('the scorecards plugin', db => {
   let backend: ScorecardsTestBackend;
 
   beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('the scorecards plugin', () => {
         component('website', { spec: { type: 'website' } }),
         scorecard(readinessSpec),
       ],
-      config: { scorecards: { factTypes: { 'coverage.percent': 'number' } } },
+      config: { backend: { database: db.config }, scorecards: { factTypes: { 'coverage.percent': 'number' } } },
     });
   });
 
@@ -153,13 +154,16 @@ describe('the scorecards plugin', () => {
     await request(backend.server).post('/api/scorecards/evaluate').send({ scorecardRef: 'scorecard:default/nope' }).expect(404);
   });
 
-  it('runs due scorecards from the scheduler', async () => {
-    await backend.scheduler.triggerTask('scorecards-evaluate-due');
+  it('schedules due-checks, collectors and maintenance, and skips scorecards that are not due', async () => {
     expect([...backend.scheduler.tasks.keys()].sort()).toEqual([
       'scorecards-collect-catalog',
       'scorecards-evaluate-due',
       'scorecards-maintenance',
     ]);
+    const trends = async () => (await request(backend.server).get('/api/scorecards/scorecards/default/production-readiness/trends').expect(200)).body.items.length;
+    const before = await trends();
+    await backend.scheduler.triggerTask('scorecards-evaluate-due');
+    expect(await trends()).toBe(before);
   });
 
   it('serves an OpenAPI document', async () => {

@@ -1,0 +1,106 @@
+import type { Entity } from '@portico/catalog-model';
+import { stringifyEntityRef } from '@portico/catalog-model';
+import { matchesEntityFilter } from '@portico/plugin-scorecards-common';
+import { MockLogger, describeEachDatabase } from '@portico/test-utils';
+import { ExemptionStore } from '../database/ExemptionStore';
+import { FactStore } from '../database/FactStore';
+import { migrations } from '../database/migrations';
+import { NotificationStore } from '../database/NotificationStore';
+import { ResultStore } from '../database/ResultStore';
+import type { RuleType } from '../extensions';
+import { catalogFactCollector } from './catalogFactCollector';
+import { EvaluationService } from './EvaluationService';
+import { InPortalChannel } from './notifications/InPortalChannel';
+import { Notifier } from './notifications/Notifier';
+import { builtinRuleTypes } from './ruleTypes';
+import { ScorecardRegistry } from './ScorecardRegistry';
+import type { ScorecardsCatalog } from './ScorecardsCatalog';
+
+function component(name: string): Entity {
+  return { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', owner: 'team-a' } };
+}
+
+const card: Entity = {
+  apiVersion: 'portico.dev/v1alpha1',
+  kind: 'Scorecard',
+  metadata: { name: 'basics' },
+  spec: {
+    owner: 'group:default/platform',
+    filter: { kind: 'component' },
+    levels: [{ name: 'Bronze', rank: 1 }],
+    rules: [{ id: 'owner', type: 'binary', params: { fact: 'catalog.hasOwner' }, level: 'Bronze' }],
+    schedule: 'PT1H',
+  },
+};
+
+/** An in-memory catalog that records which refs were asked for. */
+class FakeCatalog implements ScorecardsCatalog {
+  readonly askedByRef: string[][] = [];
+  fullReads = 0;
+  constructor(public entities: Entity[]) {}
+  async getEntities(filter?: Parameters<ScorecardsCatalog['getEntities']>[0]) {
+    if (!filter || !('kind' in filter && String(filter.kind).toLowerCase() === 'scorecard')) this.fullReads++;
+    return this.entities.filter(e => matchesEntityFilter(e, filter));
+  }
+  async getEntitiesByRefs(refs: string[]) {
+    this.askedByRef.push(refs);
+    return refs.map(ref => this.entities.find(e => stringifyEntityRef(e) === ref));
+  }
+}
+
+describeEachDatabase('EvaluationService', db => {
+  let clock = Date.parse('2026-11-27T10:00:00Z');
+  const catalog = new FakeCatalog([component('a'), component('b'), card]);
+  let service: EvaluationService;
+  let results: ResultStore;
+
+  beforeAll(async () => {
+    for (const m of migrations) await m.up(db.knex);
+    const logger = new MockLogger();
+    results = new ResultStore(db.knex);
+    const ruleTypes = new Map<string, RuleType<unknown>>(builtinRuleTypes.map(t => [t.type, t]));
+    service = new EvaluationService({
+      catalog,
+      registry: new ScorecardRegistry(catalog, ruleTypes, logger, 0),
+      facts: new FactStore(db.knex),
+      results,
+      exemptions: new ExemptionStore(db.knex),
+      collectors: [catalogFactCollector],
+      notifier: new Notifier([new InPortalChannel(new NotificationStore(db.knex))], logger),
+      logger,
+      defaultScheduleMs: 3_600_000,
+      now: () => new Date(clock),
+    });
+  });
+
+  it('runs a scorecard when it has never run and again once its schedule has passed', async () => {
+    await service.runDueScorecards();
+    expect(await results.getLastRun('scorecard:default/basics')).toBe(clock);
+    expect(await results.distribution('scorecard:default/basics')).toEqual({ Bronze: 2 });
+    const reads = catalog.fullReads;
+    clock += 30 * 60_000;
+    await service.runDueScorecards();
+    expect(catalog.fullReads).toBe(reads);
+    clock += 31 * 60_000;
+    await service.runDueScorecards();
+    expect(catalog.fullReads).toBe(reads + 1);
+    expect((await results.trends('scorecard:default/basics')).length).toBe(2);
+  });
+
+  it('re-evaluates only the changed entity', async () => {
+    catalog.entities[1] = { ...component('b'), spec: { type: 'service' } };
+    catalog.askedByRef.length = 0;
+    const reads = catalog.fullReads;
+    const response = await service.evaluateEntities(['component:default/b']);
+    expect(catalog.askedByRef).toEqual([['component:default/b']]);
+    expect(catalog.fullReads).toBe(reads);
+    expect(response.results.map(r => [r.entityRef, r.level])).toEqual([['component:default/b', null]]);
+    expect(await results.distribution('scorecard:default/basics')).toEqual({ Bronze: 1, none: 1 });
+  });
+
+  it('forgets an entity that left the catalog', async () => {
+    catalog.entities = catalog.entities.filter(e => e.metadata.name !== 'b');
+    await service.evaluateEntities(['component:default/b']);
+    expect(await results.entityRefs('scorecard:default/basics')).toEqual(['component:default/a']);
+  });
+});

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import type { createClient as CreateClient } from 'redis';
 import type { LoggerService } from '@portico/backend-plugin-api';
 import type { CacheStore } from './CacheStore';
 
@@ -13,6 +13,8 @@ export interface RedisCacheStoreOptions {
 /** A CacheStore in Redis: entries are shared by every backend instance and expire with PX. */
 export class RedisCacheStore implements CacheStore {
   static async connect(options: RedisCacheStoreOptions): Promise<RedisCacheStore> {
+    // Loaded on demand: the redis client is heavy and most backends use the memory store.
+    const { createClient } = await import('redis');
     const client = createClient({
       url: options.url,
       socket: { connectTimeout: 5000, reconnectStrategy: retries => Math.min(retries * 200, 5000) },
@@ -24,7 +26,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   private constructor(
-    private readonly client: ReturnType<typeof createClient>,
+    private readonly client: ReturnType<typeof CreateClient>,
     private readonly keyPrefix: string,
   ) {}
 

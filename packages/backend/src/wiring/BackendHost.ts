@@ -235,7 +235,11 @@ export class BackendHost {
 
   private installSignalHandlers(): void {
     if (!this.options.handleSignals || this.signalHandler) return;
+    let received = false;
     this.signalHandler = (signal: NodeJS.Signals) => {
+      // A second signal (Ctrl-C reaches both npm and us) must not cut the graceful stop short.
+      if (received) return;
+      received = true;
       this.logger?.info(`Received ${signal}, shutting down`);
       setTimeout(() => {
         this.logger?.error(`Shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting`);
@@ -249,8 +253,8 @@ export class BackendHost {
         },
       );
     };
-    process.once('SIGTERM', this.signalHandler);
-    process.once('SIGINT', this.signalHandler);
+    process.on('SIGTERM', this.signalHandler);
+    process.on('SIGINT', this.signalHandler);
   }
 
   /**

@@ -1,12 +1,18 @@
 import type { Command } from 'commander';
+import { startPortico } from '../start/startPortico';
 
-// host-core: implement `portico start [--config FILE]...` here.
+/** `portico start [--config FILE]...`: the assembled backend, serving the built app when there is one. */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('Start the assembled backend (and serve the built app)')
     .option('--config <file>', 'config file (repeatable; replaces app-config.yaml + app-config.local.yaml)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .action(async () => {
-      throw new Error('portico start is being built');
+    .action(async (options: { config: string[] }) => {
+      try {
+        await startPortico({ configPaths: options.config, handleSignals: true });
+      } catch (error) {
+        console.error(`portico start failed: ${(error as Error)?.message ?? error}`);
+        process.exit(1);
+      }
     });
 }

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Router } from 'express';
+import { coreServices, createBackendPlugin, type ConfigService } from '@portico/backend-plugin-api';
+
+/** The built web app's folder (`@portico/app`'s dist with an index.html), if there is one. */
+export function findAppDist(cwd = process.cwd()): string | undefined {
+  try {
+    const dir = path.dirname(require.resolve('@portico/app/package.json', { paths: [cwd, __dirname] }));
+    const dist = path.join(dir, 'dist');
+    return fs.existsSync(path.join(dist, 'index.html')) ? dist : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the browser may see of the config: the `app` section and the backend's base URL. */
+export function frontendConfig(config: ConfigService): Record<string, unknown> {
+  const baseUrl = config.getOptionalString('backend.baseUrl');
+  return { app: config.getOptional('app') ?? {}, backend: baseUrl ? { baseUrl } : {} };
+}
+
+/**
+ * Serves the built app at `/`: static files, `GET /app-config.json`, and index.html for any
+ * other GET outside /api so client-side routes survive a reload.
+ */
+export function createAppPlugin(distDir: string) {
+  return createBackendPlugin({
+    pluginId: 'app',
+    register(env) {
+      env.registerInit({
+        deps: { rootHttpRouter: coreServices.rootHttpRouter, config: coreServices.rootConfig },
+        async init({ rootHttpRouter, config }) {
+          const indexHtml = path.join(distDir, 'index.html');
+          const router = Router();
+          router.get('/app-config.json', (_req, res) => {
+            res.set('cache-control', 'no-store').json(frontendConfig(config));
+          });
+          router.use(express.static(distDir, { index: false, maxAge: '1h' }));
+          router.use((req, res, next) => {
+            if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path === '/api' || req.path.startsWith('/api/')) return next();
+            res.set('cache-control', 'no-cache').sendFile(indexHtml);
+          });
+          rootHttpRouter.use('/', router);
+        },
+      });
+    },
+  });
+}

@@ -1,0 +1,47 @@
+import { pathToFileURL } from 'node:url';
+import { ConfigError, isBackendFeature, type BackendFeature, type ConfigService } from '@portico/backend-plugin-api';
+
+async function importPackage(name: string, cwd: string): Promise<unknown> {
+  let resolved: string;
+  try {
+    resolved = require.resolve(name, { paths: [cwd] });
+  } catch {
+    throw new Error(`cannot find package '${name}' from ${cwd} (is it installed and built?)`);
+  }
+  try {
+    return require(resolved);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw error;
+    return import(pathToFileURL(resolved).href);
+  }
+}
+
+/**
+ * The features listed in `backend.plugins`: package names resolved from `cwd`, each default-
+ * exporting a feature or an array of features.
+ */
+export async function loadFeaturesFromConfig(config: ConfigService, cwd = process.cwd()): Promise<BackendFeature[]> {
+  const names = config.getOptional<unknown>('backend.plugins') ?? [];
+  if (!Array.isArray(names) || names.some(n => typeof n !== 'string' || n.length === 0)) {
+    throw new ConfigError('Invalid config at backend.plugins: expected a list of package names');
+  }
+  const features: BackendFeature[] = [];
+  for (const [index, name] of (names as string[]).entries()) {
+    const where = `backend.plugins[${index}] ('${name}')`;
+    let mod: unknown;
+    try {
+      mod = await importPackage(name, cwd);
+    } catch (error) {
+      throw new ConfigError(`Invalid config at ${where}: ${(error as Error).message}`);
+    }
+    const exported = (mod as { default?: unknown }).default ?? mod;
+    const list = Array.isArray(exported) ? exported : [exported];
+    if (list.length === 0 || !list.every(isBackendFeature)) {
+      throw new ConfigError(
+        `Invalid config at ${where}: its default export must be a backend plugin, module or service factory, or an array of them`,
+      );
+    }
+    features.push(...(list as BackendFeature[]));
+  }
+  return features;
+}

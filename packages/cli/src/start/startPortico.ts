@@ -1,0 +1,23 @@
+import { createBackend, loadConfig, type BackendHost } from '@portico/backend';
+import { createAppPlugin, findAppDist } from './appPlugin';
+import { loadFeaturesFromConfig } from './loadFeatures';
+
+export interface StartPorticoOptions {
+  /** `--config` files; empty means app-config.yaml (+ app-config.local.yaml). */
+  configPaths: string[];
+  cwd?: string;
+  /** Exit on SIGTERM/SIGINT after a graceful stop (on for the CLI). */
+  handleSignals?: boolean;
+}
+
+/** Loads config, assembles the backend from `backend.plugins` (plus the built app) and starts it. */
+export async function startPortico(options: StartPorticoOptions): Promise<BackendHost> {
+  const cwd = options.cwd ?? process.cwd();
+  const config = await loadConfig({ configPaths: options.configPaths.length ? options.configPaths : undefined, cwd });
+  const backend = createBackend({ config, handleSignals: options.handleSignals });
+  for (const feature of await loadFeaturesFromConfig(config, cwd)) backend.add(feature);
+  const appDist = findAppDist(cwd);
+  if (appDist) backend.add(createAppPlugin(appDist));
+  await backend.start();
+  return backend;
+}

@@ -72,8 +72,8 @@ describe('CatalogPage', () => {
     renderPage(api);
     await screen.findByText('7 entities');
     await user.type(screen.getByRole('searchbox', { name: 'Search the catalog' }), 'card');
-    await waitFor(() => expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?q=card'));
-    expect(await screen.findByText('2 entities')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?q=card'), { timeout: 5000 });
+    expect(await screen.findByText('2 entities', undefined, { timeout: 5000 })).toBeInTheDocument();
     expect(rowNames().sort()).toEqual(['Payments Service', 'payments-api']);
     expect(query).toHaveBeenLastCalledWith(
       expect.objectContaining({ fullTextFilter: expect.objectContaining({ term: 'card' }) }),

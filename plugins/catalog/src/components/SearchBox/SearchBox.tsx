@@ -9,9 +9,12 @@ import { entityRoute } from '../shared/entityRoutes';
 
 const MIN_CHARS = 2;
 
+type Option = { entity: Entity } | { seeAll: string };
+const getKey = (option: Option) => ('seeAll' in option ? '*all*' : stringifyEntityRef(option.entity));
+
 /**
  * The header's entity search: suggestions by name, title, description and tags as you type (debounced),
- * arrow keys to move, Enter to open; Enter on free text opens the catalog searched for it.
+ * arrow keys to move, Enter to open; the last suggestion opens the catalog page searched for the words.
  */
 export function SearchBox({ debounceMs = 250 }: { debounceMs?: number }) {
   const catalogApi = useApi(catalogApiRef);
@@ -21,6 +24,7 @@ export function SearchBox({ debounceMs = 250 }: { debounceMs?: number }) {
   const [options, setOptions] = useState<Entity[]>([]);
   const [loading, setLoading] = useState(false);
   const [failed, setFailed] = useState(false);
+  const [open, setOpen] = useState(false);
 
   useEffect(() => {
     if (term.length < MIN_CHARS) {
@@ -47,48 +51,62 @@ export function SearchBox({ debounceMs = 250 }: { debounceMs?: number }) {
   }, [catalogApi, term]);
 
   const waiting = input.trim() !== term || loading;
+  const shown: Option[] =
+    options.length && term.length >= MIN_CHARS
+      ? [...options.map(entity => ({ entity })), { seeAll: term }]
+      : [];
   return (
-    <Autocomplete<Entity, false, false, true>
-      freeSolo
+    <Autocomplete<Option, false, false, false>
       size="small"
       sx={{ width: { xs: 200, sm: 320 } }}
-      options={options}
+      options={shown}
       filterOptions={x => x}
       loading={waiting && input.trim().length >= MIN_CHARS}
       loadingText="Searching…"
-      noOptionsText={failed ? 'Search failed' : 'No matching entities'}
-      getOptionLabel={option => (typeof option === 'string' ? option : option.metadata.title ?? option.metadata.name)}
-      getOptionKey={option => (typeof option === 'string' ? option : stringifyEntityRef(option))}
+      noOptionsText={
+        input.trim().length < MIN_CHARS ? 'Type at least two characters' : failed ? 'Search failed' : 'No matching entities'
+      }
+      open={open && input.trim().length > 0}
+      onOpen={() => setOpen(true)}
+      onClose={() => setOpen(false)}
+      getOptionLabel={option => ('seeAll' in option ? option.seeAll : option.entity.metadata.title ?? option.entity.metadata.name)}
+      getOptionKey={option => ('seeAll' in option ? '*all*' : stringifyEntityRef(option.entity))}
+      isOptionEqualToValue={(a, b) => getKey(a) === getKey(b)}
       inputValue={input}
       onInputChange={(_event, value, reason) => {
-        if (reason !== 'reset') setInput(value);
+        if (reason === 'input' || reason === 'clear') setInput(value);
       }}
       value={null}
-      onChange={(_event, value) => {
-        if (!value) return;
+      onChange={(_event, option) => {
+        if (!option) return;
         setInput('');
         setOptions([]);
-        if (typeof value === 'string') {
-          if (value.trim()) navigate(`/catalog?q=${encodeURIComponent(value.trim())}`);
-          return;
-        }
-        const to = entityRoute(value);
+        setOpen(false);
+        const to = 'seeAll' in option ? `/catalog?q=${encodeURIComponent(option.seeAll)}` : entityRoute(option.entity);
         if (to) navigate(to);
       }}
       renderOption={(props, option) => {
         const { key, ...rest } = props as typeof props & { key: string };
+        if ('seeAll' in option) {
+          return (
+            <Box component="li" key={key} {...rest} sx={{ fontStyle: 'italic' }}>
+              See all results for “{option.seeAll}”
+            </Box>
+          );
+        }
+        const entity = option.entity;
         return (
           <Box component="li" key={key} {...rest} sx={{ display: 'block !important' }}>
             <Typography variant="body2" component="span" sx={{ fontWeight: 500 }}>
-              {option.metadata.title ?? option.metadata.name}
+              {entity.metadata.title ?? entity.metadata.name}
             </Typography>{' '}
             <Typography variant="caption" component="span" color="text.secondary">
-              {option.kind}
-              {typeof option.spec?.type === 'string' ? ` · ${option.spec.type}` : ''}
+              {entity.kind}
+              {typeof entity.spec?.type === 'string' ? ` · ${entity.spec.type}` : ''}
             </Typography>
-            {option.metadata.description ? (
+            {entity.metadata.description ? (
               <Typography variant="caption" component="div" color="text.secondary" noWrap>
-                {option.metadata.description}
+                {entity.metadata.description}
               </Typography>
             ) : null}
           </Box>

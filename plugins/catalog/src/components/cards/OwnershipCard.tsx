@@ -1,7 +1,7 @@
 import { Box, Button, Chip, List, ListItem, ListItemText, Stack } from '@mui/material';
 import { RELATION_MEMBER_OF, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { catalogApiRef } from '../../apis';
 import { useAsync } from '../../hooks/useAsync';
 import { EntityRefLink } from '../shared/EntityRefLink';
@@ -27,16 +27,18 @@ export function OwnershipCard() {
     () => catalogApi.queryEntities({ filter, fields: FIELDS, limit: PAGE, orderFields: [{ field: 'metadata.name', order: 'asc' }] }),
     [catalogApi, key],
   );
-  const [more, setMore] = useState<{ items: Entity[]; cursor?: string }>({ items: [] });
+  // Further pages belong to the first page they followed; a new first page starts over.
+  const [extra, setExtra] = useState<{ after?: object; items: Entity[]; cursor?: string }>({ items: [] });
+  const more =
+    extra.after && extra.after === first.value ? extra : { items: [], cursor: first.value?.pageInfo.nextCursor };
   const [loadingMore, setLoadingMore] = useState(false);
-  useEffect(() => setMore({ items: [], cursor: first.value?.pageInfo.nextCursor }), [first.value]);
 
   const loadMore = async () => {
     if (!more.cursor) return;
     setLoadingMore(true);
     try {
       const res = await catalogApi.queryEntities({ cursor: more.cursor, fields: FIELDS, limit: PAGE });
-      setMore(prev => ({ items: [...prev.items, ...res.items], cursor: res.pageInfo.nextCursor }));
+      setExtra({ after: first.value, items: [...more.items, ...res.items], cursor: res.pageInfo.nextCursor });
     } finally {
       setLoadingMore(false);
     }

@@ -1,0 +1,72 @@
+import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { Entity } from '@portico/catalog-model';
+import { catalogApiRef } from '../../apis';
+import { FakeCatalogApi } from '../../__testUtils__/fakeCatalogApi';
+import { exampleOrg } from '../../__testUtils__/fixtures';
+import { RegisterPage, toLocationTarget } from './RegisterPage';
+
+const billing: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'billing', namespace: 'default', description: 'Sends invoices' },
+  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+};
+
+function setup() {
+  const api = new FakeCatalogApi(exampleOrg());
+  api.locations['https://git.example.com/billing/catalog-info.yaml'] = [billing];
+  const addLocation = jest.spyOn(api, 'addLocation');
+  renderInTestApp(<RegisterPage />, { apis: [[catalogApiRef, api]], route: '/catalog-import' });
+  return { api, addLocation, user: userEvent.setup() };
+}
+
+describe('RegisterPage', () => {
+  it('previews what a location would add with a dry run, then registers it', async () => {
+    const { api, addLocation, user } = setup();
+    await user.type(screen.getByRole('textbox', { name: 'Location URL' }), 'https://git.example.com/billing/catalog-info.yaml');
+    await user.click(screen.getByRole('button', { name: 'Analyze' }));
+
+    const preview = await screen.findByRole('region', { name: 'Preview' });
+    expect(within(preview).getByRole('heading', { name: 'This location would add 1 entity' })).toBeInTheDocument();
+    const table = within(preview).getByRole('table', { name: 'Entities to add' });
+    expect(within(table).getByText('billing')).toBeInTheDocument();
+    expect(within(table).getByText('Sends invoices')).toBeInTheDocument();
+    expect(addLocation).toHaveBeenLastCalledWith({ type: 'url', target: 'https://git.example.com/billing/catalog-info.yaml', dryRun: true });
+    expect(api.registered).toEqual([]);
+
+    await user.click(within(preview).getByRole('button', { name: 'Register' }));
+    expect(await screen.findByText('Location registered')).toBeInTheDocument();
+    expect(api.registered).toEqual(['https://git.example.com/billing/catalog-info.yaml']);
+    expect(screen.getByRole('link', { name: 'billing' })).toHaveAttribute('href', '/catalog/default/component/billing');
+
+    await user.click(screen.getByRole('button', { name: 'Register another' }));
+    expect(screen.getByRole('textbox', { name: 'Location URL' })).toHaveValue('');
+  });
+
+  it('says why a location cannot be read, and lets the user correct it', async () => {
+    const { user } = setup();
+    const input = screen.getByRole('textbox', { name: 'Location URL' });
+    await user.type(input, 'https://git.example.com/nothing.yaml');
+    await user.click(screen.getByRole('button', { name: 'Analyze' }));
+    expect(await screen.findByText('Could not read this location')).toBeInTheDocument();
+    expect(screen.getByText(/not found/)).toBeInTheDocument();
+    expect(input).toBeEnabled();
+    expect(screen.queryByRole('region', { name: 'Preview' })).not.toBeInTheDocument();
+  });
+
+  it('cancels a preview without registering anything', async () => {
+    const { api, user } = setup();
+    await user.type(screen.getByRole('textbox', { name: 'Location URL' }), 'https://git.example.com/billing/catalog-info.yaml');
+    await user.click(screen.getByRole('button', { name: 'Analyze' }));
+    await user.click(await screen.findByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('region', { name: 'Preview' })).not.toBeInTheDocument();
+    expect(api.registered).toEqual([]);
+  });
+
+  it('turns a pasted absolute path into a file URL', () => {
+    expect(toLocationTarget(' /srv/catalog/all.yaml ')).toBe('file:///srv/catalog/all.yaml');
+    expect(toLocationTarget('https://x/y.yaml')).toBe('https://x/y.yaml');
+  });
+});

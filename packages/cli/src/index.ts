@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { registerStartCommand } from './commands/start';
 import { registerCatalogCommands } from './commands/catalog';
+import { registerNewPluginCommand } from './commands/newPlugin';
 
 /** Builds the `portico` command; each command lives in its own file under commands/. */
 export function createProgram(): Command {
   const program = new Command('portico').description('Portico developer portal').showHelpAfterError();
   registerStartCommand(program);
   registerCatalogCommands(program);
+  registerNewPluginCommand(program);
   return program;
 }
 

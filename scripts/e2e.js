@@ -13,6 +13,7 @@ const log = msg => console.log(`[e2e] ${msg}`);
 
 function newestMtime(dir) {
   if (!fs.existsSync(dir)) return 0;
+  if (!fs.statSync(dir).isDirectory()) return fs.statSync(dir).mtimeMs;
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name === 'dist') continue;

@@ -41,3 +41,43 @@ describe('eachDatabase', () => {
     expect(rows).toHaveLength(0);
   });
 });
+
+describe('when PostgreSQL is unreachable', () => {
+  const saved = { url: process.env.PORTICO_TEST_PG_URL, require: process.env.PORTICO_REQUIRE_PG };
+  afterEach(() => {
+    process.env.PORTICO_TEST_PG_URL = saved.url;
+    process.env.PORTICO_REQUIRE_PG = saved.require;
+    if (saved.url === undefined) delete process.env.PORTICO_TEST_PG_URL;
+    if (saved.require === undefined) delete process.env.PORTICO_REQUIRE_PG;
+  });
+
+  function freshModule(): typeof import('./testDatabases') {
+    let mod!: typeof import('./testDatabases');
+    jest.isolateModules(() => {
+      mod = jest.requireActual('./testDatabases');
+    });
+    return mod;
+  }
+
+  it('skips the PostgreSQL run with a warning', async () => {
+    process.env.PORTICO_TEST_PG_URL = 'postgres://postgres@127.0.0.1:1/test';
+    delete process.env.PORTICO_REQUIRE_PG;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const mod = freshModule();
+      const seen: string[] = [];
+      await mod.eachDatabase(({ engine }) => void seen.push(engine));
+      expect(seen).toEqual(['sqlite']);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('PostgreSQL unreachable at postgres://postgres@127.0.0.1:1/test'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('fails instead with PORTICO_REQUIRE_PG=1', async () => {
+    process.env.PORTICO_TEST_PG_URL = 'postgres://postgres@127.0.0.1:1/test';
+    process.env.PORTICO_REQUIRE_PG = '1';
+    const mod = freshModule();
+    await expect(mod.eachDatabase(() => undefined)).rejects.toThrow(/PostgreSQL is required \(PORTICO_REQUIRE_PG=1\) but unreachable/);
+  });
+});

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 
 export type TestDatabaseEngine = 'sqlite' | 'pg';
@@ -43,12 +46,35 @@ function withDatabase(url: string, database: string): string {
 let pgReachable: boolean | undefined;
 let warned = false;
 
+const CHECK_CACHE_MS = 30_000;
+
+/** Test files run in separate workers; one probe result is shared through a temp file for a while. */
+function cachedCheck(url: string): boolean | undefined {
+  const file = checkCacheFile(url);
+  try {
+    if (Date.now() - fs.statSync(file).mtimeMs > CHECK_CACHE_MS) return undefined;
+    const value = fs.readFileSync(file, 'utf8').trim();
+    return value === 'up' ? true : value === 'down' ? false : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkCacheFile(url: string): string {
+  return path.join(os.tmpdir(), `portico-pg-check-${createHash('sha1').update(url).digest('hex').slice(0, 12)}`);
+}
+
 /**
  * Whether PostgreSQL answers at PORTICO_TEST_PG_URL. Checked synchronously (in a child process)
- * because jest's describe blocks are synchronous; cached per test file.
+ * because jest's describe blocks are synchronous; cached per test file and for 30 s across files.
  */
 export function isPgReachable(): boolean {
   if (pgReachable !== undefined) return pgReachable;
+  const cached = cachedCheck(testPgUrl());
+  if (cached !== undefined) {
+    pgReachable = cached;
+    return cached;
+  }
   const script = `
     const { Client } = require('pg');
     const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
@@ -60,6 +86,11 @@ export function isPgReachable(): boolean {
     stdio: 'ignore',
   });
   pgReachable = result.status === 0;
+  try {
+    fs.writeFileSync(checkCacheFile(testPgUrl()), pgReachable ? 'up' : 'down');
+  } catch {
+    /* the cache is an optimisation only */
+  }
   return pgReachable;
 }
 

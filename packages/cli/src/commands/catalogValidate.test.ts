@@ -173,7 +173,7 @@ describe('portico catalog validate', () => {
   it('prints file:line: message and exits 1 on errors', async () => {
     const file = write('bad.yaml', component('a', '\n  system: "sys tem"'));
     await createProgram().parseAsync(['node', 'portico', 'catalog', 'validate', file]);
-    expect(out).toContain(`:9: spec.system: Entity reference "sys tem" has an invalid name "sys tem"\n`);
+    expect(out).toContain(`${file}:9: spec.system: Entity reference "sys tem" has an invalid name "sys tem"\n`);
     expect(process.exitCode).toBe(1);
   });
 

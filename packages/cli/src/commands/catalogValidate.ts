@@ -128,12 +128,20 @@ export function validateCatalogFiles(files: string[], options: ValidateCatalogFi
   const seenFiles = new Set<string>();
   const seenRefs = new Map<string, string>();
   const queue = files.map(f => path.resolve(cwd, f));
+  // Files named on the command line are shown as given; files reached through Locations relative to cwd.
+  const givenNames = new Map(files.map(f => [path.resolve(cwd, f), f]));
+  const displayName = (abs: string) => {
+    const given = givenNames.get(abs);
+    if (given) return given;
+    const rel = path.relative(cwd, abs);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+  };
 
   while (queue.length) {
     const abs = queue.shift()!;
     if (seenFiles.has(abs)) continue;
     seenFiles.add(abs);
-    const shown = path.relative(cwd, abs) || abs;
+    const shown = displayName(abs);
     report.files.push(shown);
     let source: string;
     try {

@@ -6,36 +6,39 @@ import { mockServices, startTestBackend, type MockScheduler, type TestBackend } 
 import { scorecardsPlugin } from '../plugin';
 
 /** A catalog entity provider the test drives: `set(entities)` replaces what it provides. */
-export class TestEntityProvider {
-  private connection: EntityProviderConnection | undefined;
-  readonly module: BackendFeature;
+export interface TestEntityProvider {
+  module: BackendFeature;
+  set(entities: Entity[]): Promise<void>;
+}
 
-  constructor(private readonly initial: Entity[]) {
-    const self = this;
-    this.module = createBackendModule({
-      pluginId: 'catalog',
-      moduleId: 'scorecards-test-entities',
-      register(env) {
-        env.registerInit({
-          deps: { providers: catalogProvidersExtensionPoint },
-          async init({ providers }) {
-            providers.addEntityProvider({
-              getProviderName: () => 'scorecards-test',
-              async connect(connection) {
-                self.connection = connection;
-                await connection.applyMutation({ type: 'full', entities: self.initial.map(entity => ({ entity, locationKey: 'scorecards-test' })) });
-              },
-            });
-          },
-        });
-      },
-    });
-  }
-
-  async set(entities: Entity[]): Promise<void> {
-    if (!this.connection) throw new Error('provider not connected');
-    await this.connection.applyMutation({ type: 'full', entities: entities.map(entity => ({ entity, locationKey: 'scorecards-test' })) });
-  }
+export function createTestEntityProvider(initial: Entity[]): TestEntityProvider {
+  let connection: EntityProviderConnection | undefined;
+  const full = (entities: Entity[]) => ({ type: 'full' as const, entities: entities.map(entity => ({ entity, locationKey: 'scorecards-test' })) });
+  const module = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'scorecards-test-entities',
+    register(env) {
+      env.registerInit({
+        deps: { providers: catalogProvidersExtensionPoint },
+        async init({ providers }) {
+          providers.addEntityProvider({
+            getProviderName: () => 'scorecards-test',
+            async connect(c) {
+              connection = c;
+              await c.applyMutation(full(initial));
+            },
+          });
+        },
+      });
+    },
+  });
+  return {
+    module,
+    async set(entities) {
+      if (!connection) throw new Error('provider not connected');
+      await connection.applyMutation(full(entities));
+    },
+  };
 }
 
 export interface ScorecardsTestBackend extends TestBackend {
@@ -50,7 +53,7 @@ export async function startScorecardsBackend(options: {
   config?: Record<string, unknown>;
   features?: BackendFeature[];
 }): Promise<ScorecardsTestBackend> {
-  const provider = new TestEntityProvider(options.entities);
+  const provider = createTestEntityProvider(options.entities);
   const schedulers = new Map<string, MockScheduler>();
   const backend = await startTestBackend({
     features: [catalogPlugin, scorecardsPlugin, provider.module, ...(options.features ?? [])],

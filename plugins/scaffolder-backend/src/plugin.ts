@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { catalogServiceRef } from '@portico/plugin-catalog-node';
+import { z } from 'zod';
+import { scaffolderMigrations } from './database/migrations';
+import { scaffolderActionsExtensionPoint, type TemplateAction } from './extensions';
+import { createRouter } from './router';
+import { CatalogLocationsAdapter, CatalogTemplateSource } from './service/CatalogTemplateSource';
+import { durationToMs } from './service/duration';
+import { createScaffolderEngine } from './service/ScaffolderEngine';
+import { DefaultSkeletonReader } from './service/SkeletonReader';
+
+const duration = z.union([z.string(), z.number()]);
+
+/** `scaffolder:` in app-config. */
+export const scaffolderConfigSchema = z
+  .object({
+    /** Encrypts run secrets in the database (AES-256-GCM); without it secrets stay in memory only. */
+    secretsKey: z.string().min(16).optional(),
+    /** Where run workspaces live (default: the OS temp dir). */
+    workingDirectory: z.string().optional(),
+    concurrency: z.number().int().min(1).max(1000).optional(),
+    pollInterval: duration.optional(),
+    heartbeatInterval: duration.optional(),
+    staleAfter: duration.optional(),
+    defaultStepTimeout: duration.optional(),
+    http: z.object({ allowedHosts: z.array(z.string()).default([]) }).optional(),
+    slack: z.object({ webhookUrl: z.string().optional() }).optional(),
+    git: z
+      .object({
+        allowedRemotes: z.array(z.string()).default([]),
+        author: z.object({ name: z.string(), email: z.string() }).optional(),
+      })
+      .optional(),
+  })
+  .optional();
+
+/** The scaffolder: templates from the catalog, durable runs, approvals and inputs, under /api/scaffolder. */
+export const scaffolderPlugin = createBackendPlugin({
+  pluginId: 'scaffolder',
+  configSchema: scaffolderConfigSchema,
+  register(env) {
+    const added: TemplateAction[] = [];
+    env.registerExtensionPoint(scaffolderActionsExtensionPoint, {
+      addActions(...actions) {
+        added.push(...actions);
+      },
+    });
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        config: coreServices.config,
+        rootConfig: coreServices.rootConfig,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
+        integrations: coreServices.integrations,
+        catalog: catalogServiceRef,
+      },
+      async init({ logger, config, rootConfig, database, httpRouter, httpAuth, auth, lifecycle, integrations, catalog }) {
+        const cfg = config.parse('scaffolder', scaffolderConfigSchema) ?? {};
+        await database.migrate(scaffolderMigrations);
+        const knex = await database.getClient();
+        const ms = (v: string | number | undefined) => (v === undefined ? undefined : durationToMs(v));
+        const workingDirectory = path.resolve(cfg.workingDirectory ?? path.join(os.tmpdir(), 'portico-scaffolder'));
+        fs.mkdirSync(workingDirectory, { recursive: true });
+        const serviceToken = async () => {
+          try {
+            const own = await auth.getOwnServiceCredentials();
+            return (await auth.getPluginRequestToken({ onBehalfOf: own, targetPluginId: 'catalog' })).token;
+          } catch {
+            return undefined;
+          }
+        };
+        const engine = createScaffolderEngine({
+          knex,
+          engine: database.engine,
+          logger,
+          templates: new CatalogTemplateSource(catalog),
+          catalog: new CatalogLocationsAdapter(catalog, serviceToken),
+          reader: new DefaultSkeletonReader({ fileRoots: rootConfig.getOptionalStringArray('integrations.file.roots') ?? [], integrations }),
+          actions: added,
+          secretsKey: cfg.secretsKey,
+          workingDirectory,
+          http: { allowedHosts: cfg.http?.allowedHosts ?? [] },
+          slackWebhookUrl: cfg.slack?.webhookUrl,
+          git: cfg.git,
+          worker: {
+            concurrency: cfg.concurrency,
+            pollIntervalMs: ms(cfg.pollInterval),
+            heartbeatIntervalMs: ms(cfg.heartbeatInterval),
+            staleAfterMs: ms(cfg.staleAfter),
+          },
+          defaultStepTimeoutMs: ms(cfg.defaultStepTimeout),
+        });
+        logger.info(
+          `Scaffolder ready with ${engine.registry.list().length} actions; secrets are ${engine.vault.encrypts ? 'stored encrypted (scaffolder.secretsKey)' : 'kept in memory only (set scaffolder.secretsKey to survive restarts)'}`,
+        );
+        httpRouter.use(createRouter({ service: engine.service, registry: engine.registry, httpAuth, auth }));
+        lifecycle.addStartupHook(() => engine.worker.start(), { label: 'scaffolder worker' });
+        lifecycle.addShutdownHook(() => engine.worker.stop(), { label: 'scaffolder worker' });
+      },
+    });
+  },
+});

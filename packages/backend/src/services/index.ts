@@ -15,6 +15,7 @@ import { permissionsServiceFactory } from './permissions/permissionsServiceFacto
 import { hostHttpServerServiceFactory } from './rootHttpRouter/hostHttpServerServiceFactory';
 import { rootHttpRouterServiceFactory } from './rootHttpRouter/rootHttpRouterServiceFactory';
 import { schedulerServiceFactory } from './scheduler';
+import { cacheServiceFactory } from './cache';
 
 export { authServiceFactory } from './auth/authServiceFactory';
 export { DevelopmentAuthService, guestCredentials, createCredentials, GUEST_USER_REF } from './auth/developmentAuth';
@@ -38,6 +39,8 @@ export * from './config';
 export * from './logger';
 export * from './database';
 export * from './scheduler';
+export * from './cache';
+export * from './integrations';
 
 /** Every default factory: what a backend uses for each core service nobody overrode. */
 export const defaultServiceFactories: ServiceFactory[] = [
@@ -47,6 +50,7 @@ export const defaultServiceFactories: ServiceFactory[] = [
   loggerServiceFactory,
   databaseServiceFactory,
   schedulerServiceFactory,
+  cacheServiceFactory,
   hostHttpServerServiceFactory,
   rootHttpRouterServiceFactory,
   httpRouterServiceFactory,

@@ -20,7 +20,7 @@ import { BackendState, backendStateServiceRef } from './BackendState';
 import { bootFailurePolicy } from './bootFailurePolicy';
 import { capitalize } from './describeFeature';
 import { guardExtensionPoint } from './extensionPointGuard';
-import { createHostIntegrations } from './hostIntegrations';
+import { createHostIntegrationRegistry, type IntegrationRegistry } from '../services/integrations';
 import { INTEGRATIONS_NODE_KEY, planStartup, type FeatureNode, type StartupPlan } from './planStartup';
 import { runFeatureGraph } from './runFeatureGraph';
 import { ServiceRegistry } from './ServiceRegistry';
@@ -128,19 +128,21 @@ export class BackendHost {
         }
       }
 
-      const integrations = createHostIntegrations();
+      let integrations: IntegrationRegistry | undefined;
       const registry = new ServiceRegistry([
         ...this.options.defaultServiceFactories,
         ...factories,
         createServiceFactory({ service: backendStateServiceRef, deps: {}, factory: () => this.state }),
-        createServiceFactory({ service: coreServices.integrations, deps: {}, factory: () => integrations.service }),
+        // The host owns core.integrations: one registry is both the extension point and the service.
+        createServiceFactory({ service: coreServices.integrations, deps: {}, factory: () => integrations! }),
       ]);
       this.registry = registry;
       const config = await registry.get(coreServices.rootConfig);
       const logger = await registry.get(coreServices.rootLogger);
       this.logger = logger;
+      integrations = createHostIntegrationRegistry(config);
 
-      const plan = planStartup(plugins, registry, integrations.extensionPoint);
+      const plan = planStartup(plugins, registry, integrations);
       for (const skipped of plan.skippedModules) {
         logger.info(`Skipping ${skipped.label}: plugin '${skipped.pluginId}' is not installed`);
       }
@@ -157,7 +159,7 @@ export class BackendHost {
       const lifecycle = await registry.get(coreServices.rootLifecycle);
       await server.listen();
 
-      await this.initFeatures(plan, registry, config, logger);
+      await this.initFeatures(plan, registry, config, logger, integrations);
       this.state.phase = 'started';
       await lifecycle.startup();
       logStartupSummary(logger, this.state, plan, Date.now() - startedAt);
@@ -170,7 +172,13 @@ export class BackendHost {
     }
   }
 
-  private async initFeatures(plan: StartupPlan, registry: ServiceRegistry, config: ConfigService, logger: LoggerService) {
+  private async initFeatures(
+    plan: StartupPlan,
+    registry: ServiceRegistry,
+    config: ConfigService,
+    logger: LoggerService,
+    integrations: IntegrationRegistry,
+  ) {
     const closedExtensionPoints = new Set<string>();
     const failedPlugins = new Map<string, string>();
     const pluginStart = new Map<string, number>();
@@ -200,7 +208,10 @@ export class BackendHost {
 
     await runFeatureGraph(plan.nodes, async node => {
       if (node.key === INTEGRATIONS_NODE_KEY) {
+        // Every provider is in: freeze the registry and check each provider's config section.
         closedExtensionPoints.add(plan.extensionPoints.get('core.integrations')!.id);
+        integrations.freeze();
+        integrations.validateConfig(config);
         return 'ok';
       }
       const registration = node.registration!;
@@ -275,7 +286,7 @@ export class BackendHost {
       await this.httpServer?.close(DRAIN_TIMEOUT_MS);
       const lifecycle = registry?.getCreatedRootService<RootLifecycleService>(coreServices.rootLifecycle);
       await lifecycle?.shutdown(logger);
-      for (const serviceId of [coreServices.scheduler.id, coreServices.database.id]) {
+      for (const serviceId of [coreServices.scheduler.id, coreServices.cache.id, coreServices.database.id]) {
         const context = registry?.getCreatedRootContext(serviceId) as { shutdown?: () => Promise<void> } | undefined;
         try {
           await context?.shutdown?.();

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Cold start of the host with ten trivial plugins: spawn -> GET /healthz 200, spawn -> /readyz 200
+// (every plugin migrated and started), and idle RSS 2 s later. Run after `npm run build`.
+// Usage: node bench/startup [--runs 3]
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const http = require('http');
+const net = require('net');
+const { spawn } = require('child_process');
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function status(url) {
+  return new Promise(resolve => {
+    const req = http.get(url, res => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(1000, () => req.destroy());
+  });
+}
+
+async function waitFor200(url, t0, deadlineMs = 30000) {
+  while (performance.now() - t0 < deadlineMs) {
+    if ((await status(url)) === 200) return performance.now() - t0;
+    await new Promise(r => setTimeout(r, 5));
+  }
+  throw new Error(`${url} did not answer 200 within ${deadlineMs} ms`);
+}
+
+/** CPU time (user + system) the process has used so far, in ms: meaningful even on a busy machine. */
+function cpuMs(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100;
+}
+
+function rssMb(pid) {
+  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(text.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
+}
+
+async function runOnce() {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-bench-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [path.join(__dirname, 'host.js')], {
+    env: { ...process.env, BENCH_PORT: String(port), BENCH_DATA_DIR: dataDir, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise(resolve => child.on('exit', code => resolve(code)));
+  try {
+    const healthzMs = await waitFor200(`http://127.0.0.1:${port}/healthz`, t0);
+    const readyzMs = await waitFor200(`http://127.0.0.1:${port}/readyz`, t0);
+    const readyCpuMs = cpuMs(child.pid);
+    await new Promise(r => setTimeout(r, 2000));
+    const idleRss = rssMb(child.pid);
+    child.kill('SIGTERM');
+    const code = await exited;
+    return { healthzMs, readyzMs, readyCpuMs, idleRss, exitCode: code };
+  } finally {
+    child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+(async () => {
+  console.log(`load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (wall times grow with load; CPU time less so)`);
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runOnce();
+    results.push(r);
+    console.log(
+      `run ${i + 1}: /healthz 200 after ${r.healthzMs.toFixed(0)} ms, /readyz 200 after ${r.readyzMs.toFixed(0)} ms ` +
+        `(${r.readyCpuMs.toFixed(0)} ms CPU), ` +
+        `idle RSS ${r.idleRss.toFixed(1)} MB, exit ${r.exitCode}`,
+    );
+  }
+  console.log(
+    `median of ${runs}: start to /healthz ${median(results.map(r => r.healthzMs)).toFixed(0)} ms, ` +
+      `to /readyz (10 plugins migrated) ${median(results.map(r => r.readyzMs)).toFixed(0)} ms ` +
+      `using ${median(results.map(r => r.readyCpuMs)).toFixed(0)} ms CPU, ` +
+      `idle RSS ${median(results.map(r => r.idleRss)).toFixed(1)} MB`,
+  );
+})().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

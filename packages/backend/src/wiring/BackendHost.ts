@@ -51,8 +51,11 @@ function describeValue(value: unknown): string {
 
 async function unwrapFeatures(input: BackendFeatureInput): Promise<BackendFeature[]> {
   let value: unknown = await input;
-  if (value && typeof value === 'object' && !isBackendFeature(value) && !Array.isArray(value) && 'default' in value) {
-    value = (value as { default: unknown }).default;
+  // `import()` of a CommonJS package can wrap its exports twice: { default: { default: feature } }.
+  for (let depth = 0; depth < 2; depth++) {
+    if (value && typeof value === 'object' && !isBackendFeature(value) && !Array.isArray(value) && 'default' in value) {
+      value = (value as { default: unknown }).default;
+    }
   }
   const list = Array.isArray(value) ? value : [value];
   return list.map(item => {

@@ -284,3 +284,21 @@ describe('startup errors name the features involved', () => {
     expect(initialised).toBe(false);
   });
 });
+
+describe('backend.add()', () => {
+  const feature = createBackendPlugin({ pluginId: 'lazy', register: env => env.registerInit({ deps: {}, init() {} }) });
+
+  it('accepts dynamic imports of packages, however their default export is wrapped', async () => {
+    const { backend } = buildTestBackend();
+    backend.add(Promise.resolve({ default: [feature] }));
+    backend.add(Promise.resolve({ default: { default: createBackendPlugin({ pluginId: 'cjs', register: env => env.registerInit({ deps: {}, init() {} }) }) } }));
+    await backend.start();
+    await backend.stop();
+  });
+
+  it('rejects something that is not a feature, saying what it got', async () => {
+    const { backend } = buildTestBackend();
+    backend.add(Promise.resolve({ default: { hello: 1 } }) as never);
+    await expect(backend.start()).rejects.toThrow('backend.add() was given something that is not a plugin, module or service factory: an object with keys [hello]');
+  });
+});

@@ -83,7 +83,7 @@ spec:
   type: service
   lifecycle: production
   owner: team-a
-  notes: { $text: ../../outside.txt }
+  notes: { $text: ../outside.txt }
 `;
 
 describeEachDatabase('catalog API', db => {
@@ -212,7 +212,7 @@ describeEachDatabase('catalog API', db => {
       expect.stringMatching(/broken\.yaml:\d+: /),
       expect.stringMatching(/^metadata\.name: "Not A Valid Name!" is not a valid entity name/),
       expect.stringMatching(/not an object/),
-      expect.stringMatching(/^spec\.notes: \$text \.\.\/\.\.\/outside\.txt could not be read: .*outside the allowed file roots/),
+      expect.stringMatching(/^spec\.notes: \$text \.\.\/outside\.txt could not be read: .*outside the allowed file roots/),
     ]));
     const locations = await api().get('/api/catalog/locations').expect(200);
     const broken = locations.body.find((l: { data: { target: string } }) => l.data.target.endsWith('broken.yaml'));

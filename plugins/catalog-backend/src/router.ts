@@ -33,7 +33,7 @@ function stringParam(name: string, value: unknown, max = 1000): string | undefin
 function refFromParams(params: Record<string, string>): string {
   const { kind, namespace, name } = params;
   if (!isValidKind(kind)) throw new InputError(`params.kind: '${String(kind).slice(0, 64)}' is not a valid kind`);
-  if (!isValidNamespace(namespace.toLocaleLowerCase('en-US'))) throw new InputError(`params.namespace: '${String(namespace).slice(0, 64)}' is not a valid namespace`);
+  if (!isValidNamespace(namespace.toLowerCase())) throw new InputError(`params.namespace: '${String(namespace).slice(0, 64)}' is not a valid namespace`);
   if (!isValidEntityName(name)) throw new InputError(`params.name: '${String(name).slice(0, 64)}' is not a valid entity name`);
   return stringifyEntityRef({ kind, namespace, name });
 }

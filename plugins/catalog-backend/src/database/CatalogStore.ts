@@ -91,6 +91,7 @@ export interface QueriedEntity {
 }
 
 const ENTITY_COLUMNS = [
+  { name: 'eid', pgType: 'bigint' },
   { name: 'id', pgType: 'text' },
   { name: 'entity_ref', pgType: 'text' },
   { name: 'kind', pgType: 'text' },
@@ -105,14 +106,14 @@ const ENTITY_COLUMNS = [
   { name: 'updated_at', pgType: 'bigint' },
 ];
 const RELATION_COLUMNS = [
-  { name: 'originating_id', pgType: 'text' },
+  { name: 'originating_id', pgType: 'bigint' },
   { name: 'source_ref', pgType: 'text' },
   { name: 'type', pgType: 'text' },
   { name: 'type_key', pgType: 'text' },
   { name: 'target_ref', pgType: 'text' },
 ];
 const SEARCH_COLUMNS = [
-  { name: 'entity_id', pgType: 'text' },
+  { name: 'entity_id', pgType: 'bigint' },
   { name: 'key', pgType: 'text' },
   { name: 'value', pgType: 'text' },
   { name: 'original_value', pgType: 'text' },
@@ -208,36 +209,51 @@ export class CatalogStore {
     }
   }
 
+  /** Integer keys for new entity rows: a sequence on PostgreSQL, MAX+1 on SQLite (one writer at a time). */
+  private async allocateEids(trx: Knex.Transaction, n: number): Promise<number[]> {
+    if (n === 0) return [];
+    if (this.engine === 'pg') {
+      const res = await trx.raw(`SELECT nextval(pg_get_serial_sequence('catalog_entities', 'eid')) AS v FROM generate_series(1, ?)`, [n]);
+      return (res as { rows: Array<{ v: string }> }).rows.map(r => Number(r.v));
+    }
+    const row = await trx('catalog_entities').max({ m: 'eid' }).first();
+    const start = Number(row?.m ?? 0) + 1;
+    return Array.from({ length: n }, (_, i) => start + i);
+  }
+
   private async writeChunk(trx: Knex.Transaction, batch: BatchWrite) {
     const e = this.engine;
     const ids = [...batch.upserts.map(u => u.row.id), ...batch.deletes.map(d => d.id)];
-    await deleteWhereIn(trx, e, 'catalog_relations', 'originating_id', ids);
-    await deleteWhereIn(trx, e, 'catalog_search', 'entity_id', ids);
-    await deleteWhereIn(trx, e, 'catalog_fts', 'entity_id', ids);
-    await deleteWhereIn(trx, e, 'catalog_entities', 'id', ids);
-    await insertMany(trx, e, 'catalog_entities', ENTITY_COLUMNS, batch.upserts.map(u => [
-      u.row.id, u.row.entityRef, u.row.kind, u.namespace, u.name, u.row.provider, u.row.locationKey,
+    const old = (await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'id', ids)).map(r => Number(r.eid));
+    await deleteWhereIn(trx, e, 'catalog_relations', 'originating_id', old, 'bigint');
+    await deleteWhereIn(trx, e, 'catalog_search', 'entity_id', old, 'bigint');
+    await deleteWhereIn(trx, e, 'catalog_fts', e === 'pg' ? 'entity_id' : 'rowid', old, 'bigint');
+    await deleteWhereIn(trx, e, 'catalog_entities', 'eid', old, 'bigint');
+    const eids = await this.allocateEids(trx, batch.upserts.length);
+    await insertMany(trx, e, 'catalog_entities', ENTITY_COLUMNS, batch.upserts.map((u, i) => [
+      eids[i], u.row.id, u.row.entityRef, u.row.kind, u.namespace, u.name, u.row.provider, u.row.locationKey,
       u.row.hash, u.row.etag, u.row.body, u.row.createdAt, u.row.updatedAt,
     ]));
     const relations: unknown[][] = [];
     const search: unknown[][] = [];
     const fts: unknown[][] = [];
-    for (const u of batch.upserts) {
-      for (const r of u.relations) relations.push([u.row.id, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
-      for (const s of u.search) search.push([u.row.id, s.key, s.value, s.originalValue]);
-      fts.push([u.row.id, u.document]);
-    }
+    batch.upserts.forEach((u, i) => {
+      const eid = eids[i];
+      for (const r of u.relations) relations.push([eid, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
+      for (const s of u.search) search.push([eid, s.key, s.value, s.originalValue]);
+      fts.push([eid, u.document]);
+    });
     await insertMany(trx, e, 'catalog_relations', RELATION_COLUMNS, relations);
     await insertMany(trx, e, 'catalog_search', SEARCH_COLUMNS, search);
     if (e === 'pg') {
       if (fts.length) {
         await trx.raw(
-          `INSERT INTO catalog_fts (entity_id, document) SELECT id, to_tsvector('simple', doc) FROM unnest(?::text[], ?::text[]) AS t(id, doc)`,
+          `INSERT INTO catalog_fts (entity_id, document) SELECT id, to_tsvector('simple', doc) FROM unnest(?::bigint[], ?::text[]) AS t(id, doc)`,
           [fts.map(f => f[0]), fts.map(f => f[1])] as Knex.RawBinding[],
         );
       }
     } else {
-      await insertMany(trx, e, 'catalog_fts', [{ name: 'entity_id', pgType: 'text' }, { name: 'document', pgType: 'text' }], fts);
+      await insertMany(trx, e, 'catalog_fts', [{ name: 'rowid', pgType: 'bigint' }, { name: 'document', pgType: 'text' }], fts);
     }
     await insertMany(trx, e, 'catalog_history', HISTORY_COLUMNS, batch.history.map(h => [h.entityRef, h.at, h.action, h.source, h.diff]));
   }
@@ -317,9 +333,9 @@ export class CatalogStore {
         bindings: [type, ...c.values],
       };
     }
-    if (!c.values) return { sql: 'e.id IN (SELECT entity_id FROM catalog_search WHERE key = ?)', bindings: [c.key] };
+    if (!c.values) return { sql: 'e.eid IN (SELECT entity_id FROM catalog_search WHERE key = ?)', bindings: [c.key] };
     return {
-      sql: `e.id IN (SELECT entity_id FROM catalog_search WHERE key = ? AND value IN (${c.values.map(() => '?').join(', ')}))`,
+      sql: `e.eid IN (SELECT entity_id FROM catalog_search WHERE key = ? AND value IN (${c.values.map(() => '?').join(', ')}))`,
       bindings: [c.key, ...c.values],
     };
   }
@@ -342,7 +358,7 @@ export class CatalogStore {
       const like = `%${fullText.term.toLowerCase().replace(/[\\%_]/g, m => `\\${m}`)}%`;
       const fields = fullText.fields?.length ? fullText.fields : undefined;
       parts.push(
-        `e.id IN (SELECT entity_id FROM catalog_search WHERE value LIKE ? ESCAPE '\\'${fields ? ` AND key IN (${fields.map(() => '?').join(', ')})` : ''})`,
+        `e.eid IN (SELECT entity_id FROM catalog_search WHERE value LIKE ? ESCAPE '\\'${fields ? ` AND key IN (${fields.map(() => '?').join(', ')})` : ''})`,
       );
       bindings.push(like, ...(fields ?? []));
     }
@@ -353,7 +369,7 @@ export class CatalogStore {
     const direct = DIRECT_COLUMNS[field];
     if (direct) return { sql: direct, bindings: [] };
     return {
-      sql: `COALESCE((SELECT MIN(s.value) FROM catalog_search s WHERE s.entity_id = e.id AND s.key = ?), '')`,
+      sql: `COALESCE((SELECT MIN(s.value) FROM catalog_search s WHERE s.entity_id = e.eid AND s.key = ?), '')`,
       bindings: [field],
     };
   }
@@ -431,7 +447,7 @@ export class CatalogStore {
       bindings = [key.slice('relations.'.length), ...where.bindings];
     } else {
       sql = `SELECT s.value AS lv, MIN(s.original_value) AS value, COUNT(DISTINCT s.entity_id) AS c FROM catalog_search s WHERE s.key = ? AND s.value IS NOT NULL${
-        filtered ? ` AND s.entity_id IN (SELECT e.id FROM catalog_entities e WHERE ${where.sql})` : ''
+        filtered ? ` AND s.entity_id IN (SELECT e.eid FROM catalog_entities e WHERE ${where.sql})` : ''
       } GROUP BY s.value`;
       bindings = [key, ...where.bindings];
     }
@@ -449,13 +465,13 @@ export class CatalogStore {
       const query = tokens.map(t => `${t}:*`).join(' & ');
       rows = (await this.raw(
         `SELECT e.id, e.entity_ref, e.body, ts_rank(f.document, q) AS rank FROM catalog_fts f, to_tsquery('simple', ?) q, catalog_entities e
-         WHERE f.document @@ q AND e.id = f.entity_id ORDER BY rank DESC, e.entity_ref LIMIT ?`,
+         WHERE f.document @@ q AND e.eid = f.entity_id ORDER BY rank DESC, e.entity_ref LIMIT ?`,
         [query, limit],
       )) as Array<Record<string, unknown>>;
     } else {
       const query = tokens.map(t => `"${t}"*`).join(' AND ');
       rows = (await this.raw(
-        `SELECT e.id, e.entity_ref, e.body, -bm25(catalog_fts) AS rank FROM catalog_fts f JOIN catalog_entities e ON e.id = f.entity_id
+        `SELECT e.id, e.entity_ref, e.body, -bm25(catalog_fts) AS rank FROM catalog_fts f JOIN catalog_entities e ON e.eid = f.rowid
          WHERE catalog_fts MATCH ? ORDER BY bm25(catalog_fts), e.entity_ref LIMIT ?`,
         [`document : (${query})`, limit],
       )) as Array<Record<string, unknown>>;

@@ -62,11 +62,12 @@ export async function deleteWhereIn(
   engine: Engine,
   table: string,
   column: string,
-  values: string[],
+  values: Array<string | number>,
+  pgType: 'text' | 'bigint' = 'text',
 ): Promise<void> {
   if (values.length === 0) return;
   if (engine === 'pg') {
-    await trx.raw(`DELETE FROM "${table}" WHERE "${column}" = ANY(?::text[])`, [values]);
+    await trx.raw(`DELETE FROM "${table}" WHERE "${column}" = ANY(?::${pgType}[])`, [values]);
     return;
   }
   for (let i = 0; i < values.length; i += 500) {

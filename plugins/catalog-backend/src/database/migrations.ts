@@ -9,10 +9,16 @@ function isPg(knex: Knex): boolean {
 /** The catalog's tables. Entities as authored; relations, search rows and full text derived from them. */
 export const catalogMigrations: DatabaseMigration[] = [
   {
-    name: '20261127_001_catalog_init',
+    name: '20261127_010_catalog_schema',
     async up(knex) {
+      // replaces a development-only first draft of these tables (never released)
+      for (const table of ['catalog_locations', 'catalog_errors', 'catalog_history', 'catalog_fts', 'catalog_search', 'catalog_relations', 'catalog_entities']) {
+        await knex.schema.dropTableIfExists(table);
+      }
       await knex.schema.createTable('catalog_entities', t => {
-        t.string('id', 64).primary(); // metadata.uid
+        // a compact integer key for the derived tables; `id` is the public metadata.uid
+        t.bigIncrements('eid').primary();
+        t.string('id', 64).notNullable().unique();
         t.string('entity_ref', 512).notNullable().unique();
         t.string('kind', 255).notNullable();
         t.string('namespace', 255).notNullable();
@@ -28,7 +34,7 @@ export const catalogMigrations: DatabaseMigration[] = [
         t.index(['provider'], 'catalog_entities_provider_idx');
       });
       await knex.schema.createTable('catalog_relations', t => {
-        t.string('originating_id', 64).notNullable();
+        t.bigInteger('originating_id').notNullable();
         t.string('source_ref', 512).notNullable();
         t.string('type', 255).notNullable();
         t.string('type_key', 255).notNullable(); // lower-case type, for `relations.<type>` filters
@@ -38,7 +44,7 @@ export const catalogMigrations: DatabaseMigration[] = [
         t.index(['originating_id'], 'catalog_relations_origin_idx');
       });
       await knex.schema.createTable('catalog_search', t => {
-        t.string('entity_id', 64).notNullable();
+        t.bigInteger('entity_id').notNullable();
         t.string('key', 255).notNullable();
         t.text('value'); // lower-case; null for a key that exists with an empty/null value
         t.text('original_value');
@@ -47,13 +53,14 @@ export const catalogMigrations: DatabaseMigration[] = [
       });
       if (isPg(knex)) {
         await knex.schema.createTable('catalog_fts', t => {
-          t.string('entity_id', 64).primary();
+          t.bigInteger('entity_id').primary();
           t.specificType('document', 'tsvector').notNullable();
         });
         await knex.raw('CREATE INDEX catalog_fts_document_idx ON catalog_fts USING GIN (document)');
       } else {
         await knex.raw(
-          "CREATE VIRTUAL TABLE catalog_fts USING fts5(entity_id UNINDEXED, document, tokenize = 'unicode61')",
+          // rowid = catalog_entities.eid
+          "CREATE VIRTUAL TABLE catalog_fts USING fts5(document, tokenize = 'unicode61')",
         );
       }
       await knex.schema.createTable('catalog_history', t => {

@@ -48,7 +48,7 @@ export function guessEntityRef(raw: unknown): string | undefined {
   const e = raw as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
   if (typeof e.kind !== 'string' || typeof e.metadata?.name !== 'string') return undefined;
   const ns = typeof e.metadata.namespace === 'string' && e.metadata.namespace ? e.metadata.namespace : DEFAULT_NAMESPACE;
-  return `${e.kind}:${ns}/${e.metadata.name}`.toLocaleLowerCase('en-US');
+  return `${e.kind}:${ns}/${e.metadata.name}`.toLowerCase();
 }
 
 /** Flattens an entity into search rows: one per leaf (arrays share their key), keys and values lower-cased. */
@@ -63,7 +63,7 @@ export function buildSearchRows(entity: Entity): SearchRow[] {
       const s = String(v);
       if (s.length <= MAX_SEARCH_VALUE_LENGTH) {
         original = s;
-        value = s.toLocaleLowerCase('en-US');
+        value = s.toLowerCase();
       }
     }
     const id = `${key}\u0000${value}`;
@@ -77,7 +77,7 @@ export function buildSearchRows(entity: Entity): SearchRow[] {
       for (const item of v) walk(prefix, item, depth + 1);
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
-        const key = (prefix ? `${prefix}.${k}` : k).toLocaleLowerCase('en-US');
+        const key = (prefix ? `${prefix}.${k}` : k).toLowerCase();
         if (key.length > 200) continue;
         walk(key, child, depth + 1);
       }
@@ -138,9 +138,9 @@ export function processEntity(raw: unknown, kinds: KindRegistry): ProcessResult 
     value: {
       entity,
       entityRef,
-      kind: entity.kind.toLocaleLowerCase('en-US'),
-      namespace: namespace.toLocaleLowerCase('en-US'),
-      name: entity.metadata.name.toLocaleLowerCase('en-US'),
+      kind: entity.kind.toLowerCase(),
+      namespace: namespace.toLowerCase(),
+      name: entity.metadata.name.toLowerCase(),
       relations,
       search: buildSearchRows(entity),
       document: buildSearchDocument(entity),

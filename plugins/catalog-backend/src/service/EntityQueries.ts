@@ -43,7 +43,7 @@ export class EntityQueries {
   }
 
   async getByRef(ref: string, fields?: string[]): Promise<Partial<Entity> | undefined> {
-    const row = await this.store.getRowByRef(ref.toLocaleLowerCase('en-US'));
+    const row = await this.store.getRowByRef(ref.toLowerCase());
     if (!row) return undefined;
     return (await this.assemble([row], fields))[0];
   }
@@ -56,7 +56,7 @@ export class EntityQueries {
 
   /** In the order asked, `null` for refs that do not exist. */
   async getByRefs(refs: string[], fields?: string[], filter?: EntityFilter): Promise<Array<Partial<Entity> | null>> {
-    const lower = refs.map(r => r.toLocaleLowerCase('en-US'));
+    const lower = refs.map(r => r.toLowerCase());
     let rows = await this.store.getRowsByRefs([...new Set(lower)]);
     if (filter) {
       const allowed = new Set<string>();
@@ -112,7 +112,7 @@ export class EntityQueries {
 
   async facets(keys: string[], filter?: EntityFilter): Promise<Record<string, Array<{ value: string; count: number }>>> {
     const out: Record<string, Array<{ value: string; count: number }>> = {};
-    for (const key of keys) out[key] = await this.store.facet(key.toLocaleLowerCase('en-US'), filter);
+    for (const key of keys) out[key] = await this.store.facet(key.toLowerCase(), filter);
     return out;
   }
 
@@ -120,12 +120,12 @@ export class EntityQueries {
   async ancestry(ref: string) {
     const entity = await this.getByRef(ref);
     if (!entity) throw new NotFoundError(`No entity ${ref}`);
-    const rootEntityRef = ref.toLocaleLowerCase('en-US');
+    const rootEntityRef = ref.toLowerCase();
     return { rootEntityRef, items: [{ entity, parentEntityRefs: [] as string[] }] };
   }
 
   async history(ref: string, limit: number) {
-    const lower = ref.toLocaleLowerCase('en-US');
+    const lower = ref.toLowerCase();
     const rows = await this.store.getHistory(lower, limit);
     if (rows.length === 0 && !(await this.store.getRowByRef(lower))) throw new NotFoundError(`No entity ${ref}`);
     return {
@@ -142,7 +142,7 @@ export class EntityQueries {
 
   async errors(options?: { entityRef?: string; locationKeys?: string[]; provider?: string }) {
     const rows = await this.store.listErrors({
-      entityRef: options?.entityRef?.toLocaleLowerCase('en-US'),
+      entityRef: options?.entityRef?.toLowerCase(),
       locationKeys: options?.locationKeys,
       provider: options?.provider,
     });
@@ -151,8 +151,8 @@ export class EntityQueries {
 
   /** Full-text search, best first. */
   async search(term: string, limit: number, kinds?: string[]) {
-    const tokens = (term.toLocaleLowerCase('en-US').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map(t => t.slice(0, 64));
-    const wanted = kinds?.length ? new Set(kinds.map(k => k.toLocaleLowerCase('en-US'))) : undefined;
+    const tokens = (term.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map(t => t.slice(0, 64));
+    const wanted = kinds?.length ? new Set(kinds.map(k => k.toLowerCase())) : undefined;
     const hits = await this.store.searchText(tokens, wanted ? limit * 5 : limit);
     const kept = hits.filter(h => !wanted || wanted.has(h.entityRef.slice(0, h.entityRef.indexOf(':')))).slice(0, limit);
     const entities = await this.assemble(kept);

@@ -241,7 +241,7 @@ export class IngestionService {
     if (isFull) {
       orphanRefs = [...owned.keys()].filter(ref => !emitted.has(ref) && owned.get(ref)!.hash !== ORPHAN_HASH);
     } else {
-      const refs = mutation.removed.map(r => ('entityRef' in r ? r.entityRef : stringifyEntityRef((r as DeferredEntity).entity)).toLocaleLowerCase('en-US'));
+      const refs = mutation.removed.map(r => ('entityRef' in r ? r.entityRef : stringifyEntityRef((r as DeferredEntity).entity)).toLowerCase());
       const removedOwners = await this.store.getOwnersByRefs(refs);
       orphanRefs = refs.filter(ref => removedOwners.get(ref)?.provider === provider && removedOwners.get(ref)?.hash !== ORPHAN_HASH);
       for (const ref of orphanRefs) owned.set(ref, removedOwners.get(ref)!);

@@ -17,7 +17,7 @@ export class KindRegistry {
     if (!Array.isArray(kind.apiVersions) || kind.apiVersions.length === 0) {
       throw new Error(`catalog.kinds: kind '${kind.kind}' needs at least one apiVersion`);
     }
-    const key = kind.kind.toLocaleLowerCase('en-US');
+    const key = kind.kind.toLowerCase();
     const existing = this.byKind.get(key);
     if (existing && existing !== kind) {
       // A later registration of the same kind extends its apiVersions only when the schema is the same object.
@@ -37,11 +37,11 @@ export class KindRegistry {
   }
 
   get(kind: string): CatalogKind | undefined {
-    return this.byKind.get(kind.toLocaleLowerCase('en-US'));
+    return this.byKind.get(kind.toLowerCase());
   }
 
   has(kind: string): boolean {
-    return this.byKind.has(kind.toLocaleLowerCase('en-US'));
+    return this.byKind.has(kind.toLowerCase());
   }
 
   list(): CatalogKind[] {

@@ -122,11 +122,11 @@ export async function readLocation(rootUrl: string, reader: UrlReader, allowKind
         continue;
       }
       const kind = typeof raw.kind === 'string' ? raw.kind : '';
-      if (allowKinds && kind && !allowKinds.has(kind.toLocaleLowerCase('en-US'))) {
+      if (allowKinds && kind && !allowKinds.has(kind.toLowerCase())) {
         errors.push({ locationKey, entityRef, reason: 'policy', message: `kind: ${kind} is not allowed from ${origin} by catalog.rules` });
         continue;
       }
-      if (kind.toLocaleLowerCase('en-US') === 'location') {
+      if (kind.toLowerCase() === 'location') {
         for (const target of locationTargets(raw)) {
           try {
             queue.push(reader.resolve(url, target));

@@ -79,7 +79,7 @@ class LocationProvider implements EntityProvider {
 
 function allowSet(rules?: Array<{ allow: string[] }>): KindRule {
   if (!rules) return undefined;
-  return new Set(rules.flatMap(r => r.allow.map(k => k.toLocaleLowerCase('en-US'))));
+  return new Set(rules.flatMap(r => r.allow.map(k => k.toLowerCase())));
 }
 
 /** Locations from config and from the API, each read as its own provider. */

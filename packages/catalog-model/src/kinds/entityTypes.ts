@@ -26,7 +26,7 @@ export type LocationEntity = TypedEntity<'Location', typeof locationSpecSchema>;
 export type TemplateEntity = TypedEntity<'Template', typeof templateSpecSchema>;
 
 function hasKind(entity: Entity, kind: string): boolean {
-  return entity.kind.toLocaleLowerCase('en-US') === kind;
+  return entity.kind.toLowerCase() === kind;
 }
 
 // Guards check the kind only (case-insensitively); validate with `validateEntity` to trust the spec.

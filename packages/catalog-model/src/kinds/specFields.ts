@@ -13,7 +13,7 @@ export function checkEntityRef(ref: string, defaultKind?: string): string | unde
     return (error as Error).message;
   }
   if (!isValidKind(parsed.kind)) return `Entity reference "${ref}" has an invalid kind "${parsed.kind}"`;
-  if (!isValidNamespace(parsed.namespace.toLocaleLowerCase('en-US'))) {
+  if (!isValidNamespace(parsed.namespace.toLowerCase())) {
     return `Entity reference "${ref}" has an invalid namespace "${parsed.namespace}"`;
   }
   if (!isValidEntityName(parsed.name)) return `Entity reference "${ref}" has an invalid name "${parsed.name}"`;

@@ -50,7 +50,7 @@ export function parseEntityRef(ref: RefLike, options: ParseEntityRefOptions = {}
 }
 
 function lower(value: string): string {
-  return value.toLocaleLowerCase('en-US');
+  return value.toLowerCase();
 }
 
 /** The canonical, lower-case `kind:namespace/name` of an entity or ref parts (namespace defaults to `default`). */

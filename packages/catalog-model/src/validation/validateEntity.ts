@@ -8,8 +8,8 @@ import { validateEntityEnvelope } from './validateEntityEnvelope';
 
 /** The kind definition for an entity's kind (case-insensitive), or undefined. */
 export function findKind(kind: string, kinds: ReadonlyArray<CatalogKindDefinition> = builtinKinds): CatalogKindDefinition | undefined {
-  const wanted = kind.toLocaleLowerCase('en-US');
-  return kinds.find(k => k.kind.toLocaleLowerCase('en-US') === wanted);
+  const wanted = kind.toLowerCase();
+  return kinds.find(k => k.kind.toLowerCase() === wanted);
 }
 
 export interface ValidateEntityOptions {

@@ -1,5 +1,6 @@
 import type { Entity } from '../entity/Entity';
 import { entityEnvelopeSchema } from '../entity/entityEnvelopeSchema';
+import { envelopeCertainlyValid } from './fastEnvelopeCheck';
 import { EntityValidationError, issuesFromZod, type EntityValidationResult } from './EntityValidationError';
 
 /**
@@ -7,6 +8,7 @@ import { EntityValidationError, issuesFromZod, type EntityValidationResult } fro
  * `spec` is only checked to be an object here; the kind's schema checks its fields (see `validateEntity`).
  */
 export function validateEntityEnvelope(value: unknown): EntityValidationResult<Entity> {
+  if (envelopeCertainlyValid(value)) return { ok: true, entity: value as Entity };
   const result = entityEnvelopeSchema.safeParse(value);
   if (result.success) return { ok: true, entity: value as Entity };
   return { ok: false, errors: issuesFromZod(result.error.issues) };

@@ -11,6 +11,8 @@ export interface DatabaseManagerOptions {
   /** Overrides `backend.dataDir` resolution (default: relative to process.cwd()). */
   cwd?: string;
   logger?: LoggerService;
+  /** Overrides `backend.database.pool` (PostgreSQL), e.g. for the scheduler's small pool. */
+  pool?: { min?: number; max?: number };
 }
 
 const DEFAULT_PREFIX = 'portico_';
@@ -40,7 +42,7 @@ export class DatabaseManager {
     this.engine = client === 'pg' ? 'pg' : 'sqlite';
     this.connection = config.getOptional('backend.database.connection');
     this.prefix = config.getOptionalString('backend.database.prefix') ?? DEFAULT_PREFIX;
-    this.pool = (config.getOptional<{ min?: number; max?: number }>('backend.database.pool') ?? {});
+    this.pool = { ...(config.getOptional<{ min?: number; max?: number }>('backend.database.pool') ?? {}), ...options.pool };
     this.dataDir = path.resolve(options.cwd ?? process.cwd(), config.getOptionalString('backend.dataDir') ?? './data');
     if (this.engine === 'pg' && this.connection === undefined) {
       throw new ConfigError(`Missing required config value at 'backend.database.connection' (needed for client 'pg')`);
@@ -117,7 +119,10 @@ export class DatabaseManager {
     const schema = this.schemaName(name);
     const knex = knexFactory({
       client: 'pg',
-      connection: this.connection as Knex.StaticConnectionConfig | string,
+      // A copy: knex may add fields to a connection object, and config must stay as loaded.
+      connection: (typeof this.connection === 'object' ? { ...this.connection } : this.connection) as
+        | Knex.StaticConnectionConfig
+        | string,
       searchPath: [schema],
       pool: { min: this.pool.min ?? 0, max: this.pool.max ?? 5, idleTimeoutMillis: 30_000 },
     });

@@ -94,6 +94,21 @@ describeEachDatabase('database service', db => {
       );
     });
 
+    it('accepts a connection object as well as a URL', async () => {
+      const url = new URL(db.config.connection);
+      const connection = { host: url.hostname, port: Number(url.port || 5432), user: url.username, database: url.pathname.slice(1) };
+      const config = new ConfigReader({ backend: { database: { client: 'pg', connection } } });
+      const other = DatabaseManager.fromConfig(config);
+      try {
+        await other.forPlugin('catalog').migrate(migrations);
+        const knex = await other.forPlugin('catalog').getClient();
+        expect(await knex('items').pluck('id')).toEqual(['a']);
+        expect(config.get('backend.database.connection')).toEqual(connection);
+      } finally {
+        await other.shutdown();
+      }
+    });
+
     it('lets two backends migrate the same plugin at once', async () => {
       const other = DatabaseManager.fromConfig(new ConfigReader({ backend: { database: db.config } }));
       try {

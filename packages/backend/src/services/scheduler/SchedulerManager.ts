@@ -68,7 +68,8 @@ export class SchedulerManager {
   /** The lease store, created on the first global task. */
   private getStore(): Promise<TaskStore> {
     if (!this.store) {
-      this.database = DatabaseManager.fromConfig(this.options.config, { cwd: this.options.cwd });
+      // Lease queries are short and serial per task: a small pool is plenty.
+      this.database = DatabaseManager.fromConfig(this.options.config, { cwd: this.options.cwd, pool: { min: 0, max: 2 } });
       const database = this.database;
       this.store = database
         .getClient(SCHEDULER_DATABASE_NAME)

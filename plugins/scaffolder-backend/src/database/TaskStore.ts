@@ -240,6 +240,24 @@ export class TaskStore {
     return task?.status;
   }
 
+  /** Marks the steps a cancelled task left waiting or running as cancelled. */
+  async cancelUnfinishedSteps(taskId: string): Promise<void> {
+    await this.knex('scaffolder_task_steps')
+      .where({ task_id: taskId })
+      .whereIn('status', ['waiting', 'processing'])
+      .update({ status: 'cancelled', ended_at: now() });
+  }
+
+  /** Removes a task and everything stored for it (dry runs are not kept). */
+  async deleteTask(taskId: string): Promise<void> {
+    await this.knex.transaction(async tx => {
+      for (const table of ['scaffolder_task_events', 'scaffolder_checkpoints', 'scaffolder_waits', 'scaffolder_task_steps']) {
+        await tx(table).where({ task_id: taskId }).delete();
+      }
+      await tx('scaffolder_tasks').where({ id: taskId }).delete();
+    });
+  }
+
   /** Reopens a failed or cancelled task; completed steps stay completed. */
   async reopenForRetry(taskId: string, secretsEncrypted?: string): Promise<boolean> {
     return this.knex.transaction(async tx => {

@@ -368,6 +368,23 @@ describeEachDatabase('scaffolder engine', db => {
     }
   });
 
+  it('repeats a step for each item and collects its outputs', async () => {
+    const e = await engine();
+    const result = await e.service.dryRun(
+      {
+        template: template('each', [
+          { id: 'calc', action: 'data:transform', each: '${{ parameters.envs }}', input: { expression: 'name & "-" & $string(i)', data: { name: '${{ each.value }}', i: '${{ each.key }}' } } },
+          { id: 'obj', action: 'debug:log', each: { a: 1, b: 2 }, input: { message: '${{ each.key }}=${{ each.value }}' } },
+        ], { output: { names: '${{ steps.calc.output.result }}' } }),
+        values: { envs: ['dev', 'prod'] },
+      },
+      guest,
+    );
+    expect(result.status).toBe('completed');
+    expect(result.output).toEqual({ names: ['dev-0', 'prod-1'] });
+    expect(result.log.map(l => l.body.message)).toEqual(expect.arrayContaining(['a=1', 'b=2']));
+  });
+
   it('dry run executes only actions that support it and returns the files', async () => {
     const e = await engine({ baseUrl });
     const result = await e.service.dryRun(

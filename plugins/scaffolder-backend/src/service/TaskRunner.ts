@@ -23,6 +23,11 @@ class TaskSuspended extends Error {
   name = 'TaskSuspended';
 }
 
+/** The abort reason when another worker took the task over: this worker stops without writing. */
+export class LostClaimError extends Error {
+  name = 'LostClaimError';
+}
+
 /** Thrown when the run was cancelled. */
 class TaskCancelled extends Error {
   name = 'TaskCancelled';
@@ -91,7 +96,7 @@ export class TaskRunner {
     return path.join(this.options.workingDirectory, taskId);
   }
 
-  async run(task: TaskRow, run: RunOptions): Promise<TaskStatus> {
+  async run(task: TaskRow, run: RunOptions): Promise<TaskStatus | undefined> {
     const { store, registry, templater } = this.options;
     const { secrets, signal } = run;
     const events = new EventLog(store, task.id, secrets, e => this.options.logger.error(`Could not write an event of task ${task.id}`, e as Error));
@@ -160,6 +165,10 @@ export class TaskRunner {
       await this.cleanup(task, run);
       return 'completed';
     } catch (error) {
+      if (signal.reason instanceof LostClaimError) {
+        this.options.logger.warn(`Task ${task.id} was taken over by another worker; stopping here`);
+        return undefined;
+      }
       if (error instanceof TaskSuspended && current) {
         await this.saveStep(task.id, { ...current, status: 'waiting' }, events, `Step ${current.stepId} is waiting for a person`);
         events.append('waiting', { message: `Run is waiting at step ${current.stepId}`, stepId: current.stepId, status: 'waiting' });

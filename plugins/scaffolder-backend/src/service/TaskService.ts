@@ -147,6 +147,7 @@ export class TaskService {
     if (['completed', 'failed', 'cancelled'].includes(task.status)) throw new ConflictError(`Task ${id} has already ended (${task.status})`);
     const status = await this.o.store.requestCancel(id);
     if (status === 'cancelled') {
+      await this.o.store.cancelUnfinishedSteps(id);
       await this.o.store.appendEvent(id, 'cancelled', { message: 'Run was cancelled', status: 'cancelled' });
       await this.o.store.appendEvent(id, 'completion', { message: 'Run completed with status: cancelled', status: 'cancelled' });
       this.o.vault.forget(id);
@@ -240,6 +241,7 @@ export class TaskService {
     } finally {
       this.o.vault.forget(task.id);
       await fs.rm(workspace, { recursive: true, force: true });
+      await this.o.store.deleteTask(task.id);
     }
   }
 }

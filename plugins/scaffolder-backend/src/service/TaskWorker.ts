@@ -5,7 +5,7 @@ import type { TaskStatus } from '@portico/plugin-scaffolder-common';
 import type { TaskRow, TaskStore } from '../database/TaskStore';
 import type { ActionRegistry } from './ActionRegistry';
 import type { SecretsVault } from './SecretsVault';
-import type { TaskRunner } from './TaskRunner';
+import { LostClaimError, type TaskRunner } from './TaskRunner';
 
 export interface TaskWorkerOptions {
   store: TaskStore;
@@ -117,7 +117,8 @@ export class TaskWorker {
       store
         .heartbeat(task.id, this.workerId)
         .then(({ owned, cancelRequested }) => {
-          if (cancelRequested || !owned) controller.abort();
+          if (!owned) controller.abort(new LostClaimError(`Task ${task.id} is no longer claimed by ${this.workerId}`));
+          else if (cancelRequested) controller.abort();
         })
         .catch(e => logger.warn(`Heartbeat of task ${task.id} failed`, e as Error));
     }, this.options.heartbeatIntervalMs ?? 1000);
@@ -126,7 +127,7 @@ export class TaskWorker {
       if (task.cancelRequested) controller.abort();
       const secrets = vault.open(task.id, task.secretsEncrypted);
       const status = await runner.run(task, { workerId: this.workerId, secrets, signal: controller.signal, keepWorkspace: options.keepWorkspace });
-      if (status !== 'waiting') vault.forget(task.id);
+      if (status && status !== 'waiting') vault.forget(task.id);
       return status;
     } catch (error) {
       logger.error(`Task ${task.id} could not be executed`, error as Error);

@@ -50,6 +50,7 @@ export async function openPortal(
   const errors: string[] = [];
   page.on('pageerror', error => errors.push(error.message));
   const dir = path.join(ARTIFACTS_DIR, suite);
+  fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   let step = 0;
   return {

@@ -30,7 +30,7 @@ describe('the app shell in a browser', () => {
       await link.click();
       await s.page.waitForURL(url => url.pathname === href);
       await s.page.waitForLoadState('networkidle');
-      expect(await link.getAttribute('aria-current')).toBe('page');
+      await nav.locator(`a[aria-current="page"][href="${href}"]`).waitFor();
       // a page, not the shell's 404
       expect(await s.page.getByRole('heading', { name: 'Page not found' }).count()).toBe(0);
       await s.shot(`nav-${name}`);

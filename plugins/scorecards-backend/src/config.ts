@@ -26,6 +26,20 @@ export const scorecardsConfigSchema = z
       .object({
         /** Slack incoming webhook: every notification is posted there too. */
         slack: z.object({ webhookUrl: z.url(), baseUrl: z.string().optional() }).optional(),
+        /** Email over SMTP to `spec.profile.email` of users and groups (a group without one: its members). */
+        email: z
+          .object({
+            from: z.string().min(1),
+            baseUrl: z.string().optional(),
+            smtp: z.object({
+              host: z.string().min(1),
+              port: z.number().int().positive().default(587),
+              secure: z.boolean().default(false),
+              ignoreTLS: z.boolean().optional(),
+              auth: z.object({ user: z.string(), pass: z.string() }).optional(),
+            }),
+          })
+          .optional(),
       })
       .default({}),
   })

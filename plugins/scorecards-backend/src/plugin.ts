@@ -21,6 +21,8 @@ import { EvaluationQueue } from './service/EvaluationQueue';
 import { EvaluationService } from './service/EvaluationService';
 import { ExemptionService } from './service/ExemptionService';
 import { InitiativeService } from './service/InitiativeService';
+import { catalogAddressResolver } from './service/notifications/catalogAddresses';
+import { EmailChannel } from './service/notifications/EmailChannel';
 import { InPortalChannel } from './service/notifications/InPortalChannel';
 import type { NotificationChannel } from './service/notifications/NotificationChannel';
 import { Notifier } from './service/notifications/Notifier';
@@ -113,6 +115,10 @@ export const scorecardsPlugin = createBackendPlugin({
         });
         const channels: NotificationChannel[] = [new InPortalChannel(stores.notifications)];
         if (settings.notifications.slack) channels.push(new SlackWebhookChannel(settings.notifications.slack));
+        const email = settings.notifications.email
+          ? new EmailChannel({ ...settings.notifications.email, resolveAddresses: catalogAddressResolver(catalog) })
+          : undefined;
+        if (email) channels.push(email);
         const notifier = new Notifier(channels, logger);
         const registry = new ScorecardRegistry(catalog, ruleTypes, logger);
         const evaluation = new EvaluationService({
@@ -222,6 +228,7 @@ export const scorecardsPlugin = createBackendPlugin({
           async () => {
             entityQueue.stop();
             scorecardQueue.stop();
+            email?.close();
           },
           { label: 'scorecards: stop evaluation queues' },
         );

@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// Frontend benchmark: the catalog page's initial JavaScript (per file, raw and gzip) and, with N
+// entities in the catalog, how long headless chromium takes from navigation to the first rows and
+// what long tasks happen while scrolling the table.
+//   node bench/frontend/run.js [N=10000] [--seed 42] [--out bench/results/frontend.json]
+// Env: PORTICO_BENCH_URL=http://host:port measures a portal you started (no build, no data load).
+/* global window, document, performance, requestAnimationFrame, getComputedStyle, PerformanceObserver */
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const zlib = require('zlib');
+const { execFileSync } = require('child_process');
+const { chromium } = require('playwright-core');
+const { root } = require('../../scripts/workspaces');
+const { buildIfNeeded, startPortal } = require('../../scripts/lib/portal');
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const N = Number(args.find(a => /^\d+$/.test(a)) ?? 10000);
+const SEED = flag('--seed', '42');
+const OUT = path.resolve(root, flag('--out', 'bench/results/frontend.json'));
+const CHROMIUM = process.env.PORTICO_CHROMIUM ?? '/usr/bin/chromium';
+const ROW = 'table[aria-label="Catalog"] tbody tr:has(td a)';
+const log = msg => console.log(`[bench:frontend] ${msg}`);
+
+function generator() {
+  const candidates = [path.join(root, 'bench/catalog/gen-entities.js'), '/work/shared/bench/gen-entities.js'];
+  const found = candidates.find(f => fs.existsSync(f));
+  if (!found) throw new Error(`gen-entities.js not found in ${candidates.join(' or ')}`);
+  return found;
+}
+
+async function waitForEntities(url, n, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 0;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/api/catalog/entities/by-query?limit=1`);
+      if (res.ok) {
+        last = (await res.json()).totalItems ?? 0;
+        if (last >= n) return last;
+      }
+    } catch {
+      // the catalog is still starting
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`only ${last} of ${n} entities visible after ${timeoutMs / 1000}s`);
+}
+
+function gzipSize(buf) {
+  return zlib.gzipSync(buf, { level: 9 }).length;
+}
+
+/** Per script file the page loaded: raw and gzip bytes (gzip of the file's body, as a CDN would serve it). */
+function breakdown(scripts) {
+  const rows = scripts.map(s => ({ file: s.file, raw: s.body.length, gzip: gzipSize(s.body) }));
+  rows.sort((a, b) => b.gzip - a.gzip);
+  const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip }), { raw: 0, gzip: 0 });
+  return { files: rows, total };
+}
+
+async function measure(url) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    await context.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver(list => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    const page = await context.newPage();
+    const scripts = [];
+    page.on('response', async res => {
+      if (res.request().resourceType() !== 'script') return;
+      try {
+        scripts.push({ file: new URL(res.url()).pathname, body: await res.body() });
+      } catch {
+        // a redirected or aborted response has no body
+      }
+    });
+
+    // 1. a cold load of /catalog: navigation start → first rows in the table
+    await page.goto(`${url}/catalog`, { waitUntil: 'commit' });
+    await page.locator(ROW).first().waitFor({ timeout: 30_000 });
+    const cold = await page.evaluate(() => performance.now());
+    await page.waitForLoadState('networkidle');
+    const initial = breakdown(scripts);
+    const rowsShown = await page.locator(ROW).count();
+    const coldLongTasks = await page.evaluate(() => window.__longTasks.slice());
+
+    // 2. scrolling the table: long tasks and frames while the virtualised rows scroll
+    const scroll = await page.evaluate(async () => {
+      const table = document.querySelector('table[aria-label="Catalog"]');
+      let el = table;
+      while (el && !(el.scrollHeight > el.clientHeight + 10 && /(auto|scroll)/.test(getComputedStyle(el).overflowY))) {
+        el = el.parentElement;
+      }
+      const scroller = el ?? document.scrollingElement;
+      window.__longTasks.length = 0;
+      const frames = [];
+      const start = performance.now();
+      await new Promise(resolve => {
+        const step = now => {
+          frames.push(now);
+          scroller.scrollTop += 120; // about a wheel notch per frame: a fast, steady scroll
+          if (now - start < 4000 && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight) {
+            requestAnimationFrame(step);
+          } else resolve();
+        };
+        requestAnimationFrame(step);
+      });
+      await new Promise(r => setTimeout(r, 300));
+      const gaps = frames.slice(1).map((t, i) => t - frames[i]);
+      const sorted = [...gaps].sort((a, b) => a - b);
+      return {
+        durationMs: Math.round(frames[frames.length - 1] - frames[0]),
+        scrolledPx: Math.round(scroller.scrollTop),
+        frames: frames.length,
+        fps: Math.round((1000 * (frames.length - 1)) / (frames[frames.length - 1] - frames[0])),
+        p95FrameMs: Math.round(sorted[Math.floor(sorted.length * 0.95)] ?? 0),
+        maxFrameMs: Math.round(sorted[sorted.length - 1] ?? 0),
+        renderedRows: document.querySelectorAll('table[aria-label="Catalog"] tbody tr').length,
+        longTasks: window.__longTasks.slice(),
+      };
+    });
+
+    // 3. client-side navigation: home → Catalog nav link → first rows
+    await page.goto(`${url}/`, { waitUntil: 'networkidle' });
+    const warmStart = Date.now();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Catalog' }).click();
+    await page.locator(ROW).first().waitFor({ timeout: 30_000 });
+    const warm = Date.now() - warmStart;
+
+    const summarize = tasks => ({
+      count: tasks.length,
+      totalMs: Math.round(tasks.reduce((t, x) => t + x.duration, 0)),
+      maxMs: Math.round(tasks.reduce((m, x) => Math.max(m, x.duration), 0)),
+    });
+    return {
+      initialJs: initial,
+      coldNavigationToFirstRowsMs: Math.round(cold),
+      clientNavigationToFirstRowsMs: warm,
+      rowsShownAtFirstPaint: rowsShown,
+      longTasksDuringLoad: summarize(coldLongTasks),
+      scroll: { ...scroll, longTasks: summarize(scroll.longTasks) },
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+function report(result) {
+  const kb = b => `${(b / 1024).toFixed(1)} KB`;
+  console.log(`\nInitial JavaScript of /catalog (${result.initialJs.files.length} files):`);
+  for (const f of result.initialJs.files) console.log(`  ${kb(f.gzip).padStart(10)} gzip  ${kb(f.raw).padStart(10)} raw  ${f.file}`);
+  console.log(`  ${kb(result.initialJs.total.gzip).padStart(10)} gzip  ${kb(result.initialJs.total.raw).padStart(10)} raw  TOTAL (target < 300 KB gzip)`);
+  console.log(`\nWith ${result.entities} entities (${result.cpus} CPUs, 1-min load ${result.loadAverage1m.before.toFixed(1)}):`);
+  console.log(`  cold load, navigation start → first rows: ${result.coldNavigationToFirstRowsMs} ms (target < 1000 ms)`);
+  console.log(`  client-side navigation from home → first rows: ${result.clientNavigationToFirstRowsMs} ms`);
+  console.log(`  long tasks during the cold load: ${JSON.stringify(result.longTasksDuringLoad)}`);
+  const s = result.scroll;
+  console.log(
+    `  scrolling ${s.scrolledPx}px in ${s.durationMs} ms: ${s.fps} fps, p95 frame ${s.p95FrameMs} ms, max frame ${s.maxFrameMs} ms, ` +
+      `${s.renderedRows} rows in the DOM, long tasks ${JSON.stringify(s.longTasks)}`,
+  );
+}
+
+async function main() {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM}`);
+  let portal;
+  if (process.env.PORTICO_BENCH_URL) {
+    portal = { url: process.env.PORTICO_BENCH_URL, stop: async () => {} };
+  } else {
+    buildIfNeeded();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-bench-frontend-'));
+    const org = path.join(work, 'org.yaml');
+    fs.writeFileSync(org, execFileSync(process.execPath, [generator(), String(N), SEED], { maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] }));
+    log(`generated ${N} entities in ${org}`);
+    portal = await startPortal({
+      logDir: 'artifacts/bench',
+      config: {
+        backend: { plugins: ['@portico/plugin-catalog-backend'] },
+        catalog: { processingInterval: 'PT24H', locations: [{ type: 'file', target: org }] },
+        integrations: { file: { roots: [work] } },
+      },
+    });
+    portal.cleanup = () => fs.rmSync(work, { recursive: true, force: true });
+  }
+  try {
+    const t0 = Date.now();
+    const visible = await waitForEntities(portal.url, process.env.PORTICO_BENCH_URL ? 1 : N, 600_000);
+    log(`${visible} entities visible after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // the machine's load skews every timing: record it next to them
+    const loadBefore = os.loadavg()[0];
+    const measured = await measure(portal.url);
+    const result = {
+      date: new Date().toISOString(),
+      entities: visible,
+      cpus: os.cpus().length,
+      loadAverage1m: { before: loadBefore, after: os.loadavg()[0] },
+      ...measured,
+    };
+    report(result);
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${path.relative(root, OUT)}`);
+  } finally {
+    await portal.stop();
+    portal.cleanup?.();
+  }
+}
+
+main().catch(error => {
+  console.error(`[bench:frontend] ${error.stack ?? error.message}`);
+  process.exit(1);
+});

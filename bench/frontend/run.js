@@ -4,7 +4,7 @@
 // what long tasks happen while scrolling the table.
 //   node bench/frontend/run.js [N=10000] [--seed 42] [--out bench/results/frontend.json]
 // Env: PORTICO_BENCH_URL=http://host:port measures a portal you started (no build, no data load).
-/* global window, document, performance, requestAnimationFrame, getComputedStyle, PerformanceObserver */
+/* global window, document, requestAnimationFrame, getComputedStyle, PerformanceObserver */
 'use strict';
 const fs = require('fs');
 const os = require('os');

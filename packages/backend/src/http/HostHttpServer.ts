@@ -8,6 +8,7 @@ import { createHttpMetricsMiddleware } from './httpMetrics';
 import { jsonBodyParser } from './jsonBodyParser';
 import { notFoundHandler } from './notFoundHandler';
 import { requestIdMiddleware } from './requestId';
+import { requestLogMiddleware } from './requestLog';
 
 export interface HostHttpServerOptions {
   port: number;
@@ -39,6 +40,7 @@ export class HostHttpServer {
     app.disable('x-powered-by');
     app.set('trust proxy', true);
     app.use(requestIdMiddleware());
+    app.use(requestLogMiddleware(options.logger));
     app.use(createHttpMetricsMiddleware(this.metrics));
     app.use(this.systemRouter);
     app.use('/api', jsonBodyParser(options.bodyLimit));

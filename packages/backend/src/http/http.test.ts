@@ -89,9 +89,12 @@ describe('the HTTP server', () => {
     expect(line?.meta.requestId).toBe('req-crash-1');
   });
 
-  it('echoes x-request-id, or generates one', async () => {
+  it('echoes x-request-id, or generates one, and logs the request with it', async () => {
     const echoed = await request(host.backend.server).get('/healthz').set('x-request-id', 'abc-123');
     expect(echoed.headers['x-request-id']).toBe('abc-123');
+    expect(host.lines).toContainEqual(
+      expect.objectContaining({ level: 'debug', message: 'GET /healthz 200', meta: expect.objectContaining({ requestId: 'abc-123' }) }),
+    );
     const generated = await request(host.backend.server).get('/healthz');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });

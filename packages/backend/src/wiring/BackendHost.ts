@@ -131,19 +131,21 @@ export class BackendHost {
         }
       }
 
-      let integrations: IntegrationRegistry | undefined;
+      // Filled once the config is loaded; the service is only created after that.
+      const host: { integrations?: IntegrationRegistry } = {};
       const registry = new ServiceRegistry([
         ...this.options.defaultServiceFactories,
         ...factories,
         createServiceFactory({ service: backendStateServiceRef, deps: {}, factory: () => this.state }),
         // The host owns core.integrations: one registry is both the extension point and the service.
-        createServiceFactory({ service: coreServices.integrations, deps: {}, factory: () => integrations! }),
+        createServiceFactory({ service: coreServices.integrations, deps: {}, factory: () => host.integrations! }),
       ]);
       this.registry = registry;
       const config = await registry.get(coreServices.rootConfig);
       const logger = await registry.get(coreServices.rootLogger);
       this.logger = logger;
-      integrations = createHostIntegrationRegistry(config);
+      const integrations = createHostIntegrationRegistry(config);
+      host.integrations = integrations;
 
       const plan = planStartup(plugins, registry, integrations);
       for (const skipped of plan.skippedModules) {

@@ -291,7 +291,9 @@ describe('backend.add()', () => {
   it('accepts dynamic imports of packages, however their default export is wrapped', async () => {
     const { backend } = buildTestBackend();
     backend.add(Promise.resolve({ default: [feature] }));
-    backend.add(Promise.resolve({ default: { default: createBackendPlugin({ pluginId: 'cjs', register: env => env.registerInit({ deps: {}, init() {} }) }) } }));
+    const cjs = createBackendPlugin({ pluginId: 'cjs', register: env => env.registerInit({ deps: {}, init() {} }) });
+    // What `import()` of a compiled CommonJS package yields: module.exports under `default`.
+    backend.add(Promise.resolve({ default: { default: cjs } }) as never);
     await backend.start();
     await backend.stop();
   });

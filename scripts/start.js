@@ -24,9 +24,10 @@ function nodePackagesNeedBuild(workspaces) {
   return workspaces
     .filter(w => w.kind !== 'web' && fs.existsSync(path.join(w.dir, 'src')))
     .filter(w => {
-      const built = path.join(w.dir, 'dist', 'index.js');
-      if (!fs.existsSync(built)) return true;
-      return newestMtime(path.join(w.dir, 'src'), isTestFile) > fs.statSync(built).mtimeMs;
+      if (!fs.existsSync(path.join(w.dir, 'dist', 'index.js'))) return true;
+      // tsc -b rewrites .tsbuildinfo whenever it rebuilds the package, even when index.js is unchanged.
+      const stamp = [path.join(w.dir, 'dist', '.tsbuildinfo'), path.join(w.dir, 'dist', 'index.js')].find(f => fs.existsSync(f));
+      return newestMtime(path.join(w.dir, 'src'), isTestFile) > fs.statSync(stamp).mtimeMs;
     })
     .map(w => w.name);
 }

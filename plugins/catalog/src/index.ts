@@ -6,10 +6,8 @@ export { catalogPlugin, catalogPlugin as default } from './plugin';
 export { catalogApiRef } from './apis';
 export { EntityRefLink, type EntityRefLinkProps } from './components/shared/EntityRefLink';
 export { entityRoute as entityRouteFor, humanizeEntityRef } from './components/shared/entityRoutes';
-export { CatalogPage } from './components/CatalogPage/CatalogPage';
-export { EntityPage, EntityLayout } from './components/EntityPage/EntityPage';
-export { RegisterPage } from './components/RegisterPage/RegisterPage';
-export { SearchBox } from './components/SearchBox/SearchBox';
+// Pages, tabs and cards are not exported: they reach the app only through the plugin's lazy extensions,
+// so that each stays in its own chunk.
 export {
   parseFilterState,
   toSearchParams,

@@ -36,8 +36,8 @@ export function layoutNeighbours(
   }
   const targets = [...byTarget.keys()].sort();
   // A ring grows with the number of neighbours so that labels keep apart.
-  const radius = options.radius ?? Math.max(120, targets.length * 18);
-  const margin = options.margin ?? 130;
+  const radius = options.radius ?? Math.max(110, targets.length * 12);
+  const margin = options.margin ?? 90;
   const width = 2 * (radius + margin);
   const height = 2 * (radius + 40);
   const centre = { x: width / 2, y: height / 2 };

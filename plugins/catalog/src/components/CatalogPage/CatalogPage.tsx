@@ -1,4 +1,5 @@
 import { Box, Button, InputAdornment, TextField, Typography } from '@mui/material';
+import { createSvgIcon } from '@mui/material/utils';
 import { useEffect, useMemo, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import {
@@ -14,6 +15,11 @@ import { CatalogFilters } from './CatalogFilters';
 import { CatalogTable } from './CatalogTable';
 import { useEntityRows } from './useEntityRows';
 import { useFacets } from './useFacets';
+
+const SearchIcon = createSvgIcon(
+  <path d="M15.5 14h-.79l-.28-.27C15.41 12.59 16 11.11 16 9.5 16 5.91 13.09 3 9.5 3S3 5.91 3 9.5 5.91 16 9.5 16c1.61 0 3.09-.59 4.23-1.57l.27.28v.79l5 4.99L20.49 19zm-6 0C7.01 14 5 11.99 5 9.5S7.01 5 9.5 5 14 7.01 14 9.5 11.99 14 9.5 14" />,
+  'Search',
+);
 
 export interface CatalogPageProps {
   /** Rows per server page. */
@@ -99,7 +105,15 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
             fullWidth
             value={text}
             onChange={e => setText(e.target.value)}
-            slotProps={{ input: { startAdornment: <InputAdornment position="start">⌕</InputAdornment> } }}
+            slotProps={{
+              input: {
+                startAdornment: (
+                  <InputAdornment position="start">
+                    <SearchIcon fontSize="small" />
+                  </InputAdornment>
+                ),
+              },
+            }}
             sx={{ mb: 2 }}
           />
           {body}

@@ -22,12 +22,12 @@ const ROW_HEIGHT = 53;
 const PREFETCH_ROWS = 40;
 
 const columns: Array<{ field?: CatalogColumnField; label: string; width: string }> = [
-  { field: 'metadata.name', label: 'Name', width: '22%' },
-  { field: 'kind', label: 'Kind', width: '10%' },
+  { field: 'metadata.name', label: 'Name', width: '20%' },
+  { field: 'kind', label: 'Kind', width: '11%' },
   { field: 'spec.type', label: 'Type', width: '10%' },
-  { field: 'spec.owner', label: 'Owner', width: '14%' },
-  { field: 'spec.lifecycle', label: 'Lifecycle', width: '10%' },
-  { label: 'Tags', width: '14%' },
+  { field: 'spec.owner', label: 'Owner', width: '13%' },
+  { field: 'spec.lifecycle', label: 'Lifecycle', width: '11%' },
+  { label: 'Tags', width: '15%' },
   { label: 'Description', width: '20%' },
 ];
 
@@ -52,26 +52,28 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+const cell = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
+
 function EntityRow({ entity, index }: { entity: Entity; index: number }) {
   const owner = text(entity.spec?.owner);
   const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
   return (
     <TableRow hover aria-rowindex={index + 2} sx={{ height: ROW_HEIGHT }}>
-      <TableCell sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+      <TableCell sx={cell}>
         <EntityRefLink entityRef={entity} title={entity.metadata.title ?? entity.metadata.name} />
       </TableCell>
-      <TableCell>{entity.kind}</TableCell>
-      <TableCell>{text(entity.spec?.type)}</TableCell>
-      <TableCell sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+      <TableCell sx={cell}>{entity.kind}</TableCell>
+      <TableCell sx={cell}>{text(entity.spec?.type)}</TableCell>
+      <TableCell sx={cell}>
         {owner ? <EntityRefLink entityRef={owner} defaultKind="group" defaultNamespace={namespace} /> : null}
       </TableCell>
-      <TableCell>{text(entity.spec?.lifecycle)}</TableCell>
-      <TableCell sx={{ overflow: 'hidden', whiteSpace: 'nowrap' }}>
+      <TableCell sx={cell}>{text(entity.spec?.lifecycle)}</TableCell>
+      <TableCell sx={cell} title={(entity.metadata.tags ?? []).join(', ')}>
         {(entity.metadata.tags ?? []).slice(0, 3).map(tag => (
           <Chip key={tag} label={tag} size="small" sx={{ mr: 0.5 }} />
         ))}
       </TableCell>
-      <TableCell sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+      <TableCell sx={cell} title={entity.metadata.description}>
         {entity.metadata.description}
       </TableCell>
     </TableRow>

@@ -52,6 +52,19 @@ describe('EntityPage', () => {
     expect(within(graph).getAllByRole('link')).toHaveLength(5);
   });
 
+  it("shows the system's domain when the entity names none", async () => {
+    const api = new FakeCatalogApi(exampleOrg());
+    api.entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: 'checkout', namespace: 'default' },
+      spec: { owner: 'team-a', domain: 'commerce' },
+    });
+    renderEntity(api, '/catalog/default/component/payments');
+    const about = await screen.findByRole('region', { name: 'About' });
+    expect(await within(about).findByRole('link', { name: 'commerce' })).toHaveAttribute('href', '/catalog/default/domain/commerce');
+  });
+
   it('follows a neighbour of the graph to its page', async () => {
     const user = userEvent.setup();
     renderEntity(new FakeCatalogApi(exampleOrg()), '/catalog/default/component/payments');

@@ -5,7 +5,7 @@ import type { Entity } from '@portico/catalog-model';
 import { catalogApiRef } from '../../apis';
 import { FakeCatalogApi } from '../../__testUtils__/fakeCatalogApi';
 import { exampleOrg } from '../../__testUtils__/fixtures';
-import { RegisterPage, toLocationTarget } from './RegisterPage';
+import { RegisterPage, toLocationSpec } from './RegisterPage';
 
 const billing: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -25,7 +25,8 @@ function setup() {
 describe('RegisterPage', () => {
   it('previews what a location would add with a dry run, then registers it', async () => {
     const { api, addLocation, user } = setup();
-    await user.type(screen.getByRole('textbox', { name: 'Location URL' }), 'https://git.example.com/billing/catalog-info.yaml');
+    await user.click(screen.getByRole('textbox', { name: 'Location URL' }));
+    await user.paste('https://git.example.com/billing/catalog-info.yaml');
     await user.click(screen.getByRole('button', { name: 'Analyze' }));
 
     const preview = await screen.findByRole('region', { name: 'Preview' });
@@ -48,7 +49,8 @@ describe('RegisterPage', () => {
   it('says why a location cannot be read, and lets the user correct it', async () => {
     const { user } = setup();
     const input = screen.getByRole('textbox', { name: 'Location URL' });
-    await user.type(input, 'https://git.example.com/nothing.yaml');
+    await user.click(input);
+    await user.paste('https://git.example.com/nothing.yaml');
     await user.click(screen.getByRole('button', { name: 'Analyze' }));
     expect(await screen.findByText('Could not read this location')).toBeInTheDocument();
     expect(screen.getByText(/not found/)).toBeInTheDocument();
@@ -58,15 +60,28 @@ describe('RegisterPage', () => {
 
   it('cancels a preview without registering anything', async () => {
     const { api, user } = setup();
-    await user.type(screen.getByRole('textbox', { name: 'Location URL' }), 'https://git.example.com/billing/catalog-info.yaml');
+    await user.click(screen.getByRole('textbox', { name: 'Location URL' }));
+    await user.paste('https://git.example.com/billing/catalog-info.yaml');
     await user.click(screen.getByRole('button', { name: 'Analyze' }));
     await user.click(await screen.findByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('region', { name: 'Preview' })).not.toBeInTheDocument();
     expect(api.registered).toEqual([]);
   });
 
-  it('turns a pasted absolute path into a file URL', () => {
-    expect(toLocationTarget(' /srv/catalog/all.yaml ')).toBe('file:///srv/catalog/all.yaml');
-    expect(toLocationTarget('https://x/y.yaml')).toBe('https://x/y.yaml');
+  it('registers a URL as a url location and a path as a file location', () => {
+    expect(toLocationSpec(' /srv/catalog/all.yaml ')).toEqual({ type: 'file', target: '/srv/catalog/all.yaml' });
+    expect(toLocationSpec('examples/catalog/apis.yaml')).toEqual({ type: 'file', target: 'examples/catalog/apis.yaml' });
+    expect(toLocationSpec('https://x/y.yaml')).toEqual({ type: 'url', target: 'https://x/y.yaml' });
+    expect(toLocationSpec('file:///srv/y.yaml')).toEqual({ type: 'url', target: 'file:///srv/y.yaml' });
+  });
+
+  it('does not register a location twice', async () => {
+    const { api, user } = setup();
+    api.registered.push('https://git.example.com/billing/catalog-info.yaml');
+    await user.click(screen.getByRole('textbox', { name: 'Location URL' }));
+    await user.paste('https://git.example.com/billing/catalog-info.yaml');
+    await user.click(screen.getByRole('button', { name: 'Analyze' }));
+    expect(await screen.findByText(/already registered/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Register' })).toBeDisabled();
   });
 });

@@ -26,11 +26,10 @@ type Step =
   | { name: 'registering'; entities: Entity[]; exists: boolean }
   | { name: 'done'; entities: Entity[] };
 
-/** A pasted absolute path becomes a `file://` URL, which the backend's file integration reads. */
-export function toLocationTarget(input: string): string {
-  const trimmed = input.trim();
-  if (trimmed.startsWith('/')) return `file://${trimmed}`;
-  return trimmed;
+/** A URL (`https:`, `file:`) registers as a `url` location; anything else is a file path for the backend to resolve. */
+export function toLocationSpec(input: string): { type: 'url' | 'file'; target: string } {
+  const target = input.trim();
+  return /^(https?|file):/i.test(target) ? { type: 'url', target } : { type: 'file', target };
 }
 
 function EntitiesTable({ entities, label, linked }: { entities: Entity[]; label: string; linked: boolean }) {
@@ -76,7 +75,7 @@ export function RegisterPage() {
     setError(undefined);
     setStep({ name: 'analysing' });
     try {
-      const res = await catalogApi.addLocation({ type: 'url', target: toLocationTarget(url), dryRun: true });
+      const res = await catalogApi.addLocation({ ...toLocationSpec(url), dryRun: true });
       setStep({ name: 'preview', entities: res.entities, exists: Boolean(res.exists) });
     } catch (e) {
       fail(e, { name: 'input' });
@@ -88,7 +87,7 @@ export function RegisterPage() {
     setError(undefined);
     setStep({ ...step, name: 'registering' });
     try {
-      const res = await catalogApi.addLocation({ type: 'url', target: toLocationTarget(url) });
+      const res = await catalogApi.addLocation(toLocationSpec(url));
       setStep({ name: 'done', entities: res.entities.length ? res.entities : step.entities });
     } catch (e) {
       fail(e, step);
@@ -108,7 +107,7 @@ export function RegisterPage() {
         Register an existing component
       </Typography>
       <Typography sx={{ mb: 2 }} color="text.secondary">
-        Paste the URL (or absolute file path) of a <code>catalog-info.yaml</code>. You will see what it adds before
+        Paste the URL (or a file path on the portal's server) of a <code>catalog-info.yaml</code>. You will see what it adds before
         anything is registered.
       </Typography>
       <Box component="form" onSubmit={analyse} aria-label="Location" sx={{ display: 'flex', gap: 2, mb: 3 }}>
@@ -140,7 +139,7 @@ export function RegisterPage() {
               : `This location would add ${step.entities.length} entities`}
           </Typography>
           {step.exists ? (
-            <Alert severity="info">This location is already registered; registering it again refreshes it.</Alert>
+            <Alert severity="info">This location is already registered; the catalog reads it again on its own.</Alert>
           ) : null}
           {step.entities.length ? (
             <EntitiesTable entities={step.entities} label="Entities to add" linked={false} />
@@ -148,7 +147,7 @@ export function RegisterPage() {
             <Alert severity="warning">The location holds no entities.</Alert>
           )}
           <Stack direction="row" spacing={2}>
-            <Button variant="contained" onClick={register} disabled={step.name === 'registering'}>
+            <Button variant="contained" onClick={register} disabled={step.name === 'registering' || step.exists}>
               Register
             </Button>
             <Button onClick={reset} disabled={step.name === 'registering'}>

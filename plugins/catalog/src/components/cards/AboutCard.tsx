@@ -3,9 +3,12 @@ import {
   ANNOTATION_SOURCE_LOCATION,
   ANNOTATION_VIEW_URL,
   DEFAULT_NAMESPACE,
+  parseEntityRef,
   type Entity,
 } from '@portico/catalog-model';
-import { useEntity } from '@portico/frontend-plugin-api';
+import { useApi, useEntity } from '@portico/frontend-plugin-api';
+import { catalogApiRef } from '../../apis';
+import { useAsync } from '../../hooks/useAsync';
 import type { ReactNode } from 'react';
 import { EntityRefLink } from '../shared/EntityRefLink';
 import { InfoCard } from '../shared/InfoCard';
@@ -41,7 +44,14 @@ export function AboutCard() {
   const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
   const owner = text(spec.owner);
   const system = text(spec.system);
-  const domain = text(spec.domain);
+  // A component's domain is its system's: look it up when the entity names none itself.
+  const catalogApi = useApi(catalogApiRef);
+  const systemDomain = useAsync(async () => {
+    if (text(spec.domain) || !system) return undefined;
+    const found = await catalogApi.getEntityByRef(parseEntityRef(system, { defaultKind: 'system', defaultNamespace: namespace }));
+    return text(found?.spec?.domain);
+  }, [catalogApi, system, namespace]);
+  const domain = text(spec.domain) ?? systemDomain.value;
   const source = sourceUrl(entity);
   return (
     <InfoCard title="About">

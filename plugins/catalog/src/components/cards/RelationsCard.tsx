@@ -12,6 +12,11 @@ function relationWords(type: string): string {
   return type.replace(/([a-z])([A-Z])/g, '$1 $2').toLocaleLowerCase('en-US');
 }
 
+/** Short enough to sit inside a node's circle. */
+function kindAbbreviation(kind: string): string {
+  return kind.length > 6 ? `${kind.slice(0, 4)}.` : kind;
+}
+
 function kindOf(ref: string): string {
   return ref.split(':')[0] ?? '';
 }
@@ -41,7 +46,7 @@ export function RelationsCard() {
           aria-label={`Relations of ${self}`}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           width="100%"
-          style={{ maxWidth: layout.width, display: 'block', margin: '0 auto', font: '12px sans-serif' }}
+          style={{ maxWidth: layout.width, display: 'block', margin: '0 auto', font: '13px sans-serif' }}
         >
           {layout.nodes.map(node => (
             <g key={`edge-${node.ref}`}>
@@ -78,8 +83,8 @@ export function RelationsCard() {
                 }}
               >
                 <circle cx={node.x} cy={node.y} r={22} fill={theme.palette.background.paper} stroke={theme.palette.primary.main} strokeWidth={2} />
-                <text x={node.x} y={node.y + 4} textAnchor="middle" fill={theme.palette.primary.main} fontSize={10}>
-                  {kindOf(label) !== label ? kindOf(label) : ''}
+                <text x={node.x} y={node.y + 4} textAnchor="middle" fill={theme.palette.primary.main} fontSize={9}>
+                  {kindAbbreviation(kindOf(label) !== label ? kindOf(label) : '')}
                 </text>
                 <text x={node.x} y={node.y + 36} textAnchor="middle" fill={colour} style={{ textDecoration: 'underline' }}>
                   {label.split(':').at(-1)}

@@ -1,7 +1,7 @@
 import { Button, Stack } from '@mui/material';
 import { RELATION_CONSUMES_API, RELATION_PROVIDES_API, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useEntity } from '@portico/frontend-plugin-api';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiDefinition } from '../apiDefinition/ApiDefinition';
 import { humanizeEntityRef } from '../shared/entityRoutes';
 import { InfoCard } from '../shared/InfoCard';
@@ -11,6 +11,9 @@ import { RelatedEntitiesTable, relatedRefs } from '../shared/RelatedEntitiesTabl
 export function ApisTab() {
   const { entity } = useEntity();
   const [selected, setSelected] = useState<Entity>();
+  const definitionRef = useRef<HTMLDivElement>(null);
+  // The definition opens below the tables: bring it into view.
+  useEffect(() => definitionRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' }), [selected]);
   const showButton = (api: Entity) => (
     <Button size="small" onClick={() => setSelected(api)} aria-label={`Show definition of ${api.metadata.name}`}>
       Definition
@@ -35,12 +38,14 @@ export function ApisTab() {
         />
       </InfoCard>
       {selected ? (
+        <div ref={definitionRef}>
         <InfoCard
           title={`Definition of ${humanizeEntityRef(stringifyEntityRef(selected), { defaultKind: 'api' })}`}
           action={<Button onClick={() => setSelected(undefined)}>Close</Button>}
         >
           <ApiDefinition type={String(selected.spec?.type ?? '')} definition={String(selected.spec?.definition ?? '')} />
         </InfoCard>
+        </div>
       ) : null}
     </Stack>
   );

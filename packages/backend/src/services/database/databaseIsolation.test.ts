@@ -87,10 +87,11 @@ describeEachDatabase(
       await new Promise(resolve => setTimeout(resolve, 1600));
       await Promise.all([one.stop(), two.stop()]);
       const times = runs.map(r => Number(r.split('@')[1]));
-      // 1.6 s at one run per 0.5 s: 3 or 4 runs in all, never two in one period.
+      // 1.6 s at one run per 0.5 s: 3 or 4 runs in all, never two in one period (a double run would
+      // show up as two starts a few milliseconds apart; start latency under load varies by tens of ms).
       expect(runs.length).toBeGreaterThanOrEqual(3);
       expect(runs.length).toBeLessThanOrEqual(4);
-      for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(470);
+      for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(300);
     });
   },
   { engines: ['pg'] },

@@ -183,7 +183,7 @@ describeEachDatabase(
       const a = new SchedulerManager({ config, pollIntervalMs: 25, instanceId: 'a' });
       const b = new SchedulerManager({ config, pollIntervalMs: 25, instanceId: 'b' });
       try {
-        let release!: () => void;
+        let release: (() => void) | undefined;
         const def = {
           id: 'manual', scope: 'global' as const, frequency: { trigger: 'manual' as const }, timeout: 'PT5S',
           fn: () => new Promise<void>(resolve => (release = resolve)),
@@ -191,9 +191,9 @@ describeEachDatabase(
         await a.forPlugin('x').scheduleTask(def);
         await b.forPlugin('x').scheduleTask({ ...def, fn: () => {} });
         const running = a.forPlugin('x').triggerTask('manual');
-        await sleep(100);
+        await waitFor(() => release !== undefined);
         await expect(b.forPlugin('x').triggerTask('manual')).rejects.toThrow(/another instance/);
-        release();
+        release!();
         await running;
         await b.forPlugin('x').triggerTask('manual');
       } finally {

@@ -44,6 +44,7 @@ export const catalogPlugin = createBackendPlugin({
         for (const kind of builtinKinds) if (!kinds.has(kind.kind)) kinds.add(kind);
         await database.migrate(catalogMigrations);
         const store = new CatalogStore(await database.getClient());
+        await store.ensureIndexes();
         const catalog = new CatalogService({
           store,
           kinds,

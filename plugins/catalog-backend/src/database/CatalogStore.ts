@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { EntityFilter, FilterCondition, SortField } from '../service/filters';
 import { deleteWhereIn, engineOf, insertMany, selectWhereIn, type Engine } from './bulk';
+import { createDerivedIndexes, dropDerivedIndexes } from './migrations';
 
-/** An entity row as stored. `body` is the authored entity (plus uid, etag) as JSON, without relations. */
+/** An entity row as stored. `body` is the authored entity as JSON; uid, etag and relations are added when served. */
 export interface EntityRow {
   id: string;
   entityRef: string;
@@ -85,6 +86,7 @@ export interface QueryPage {
 
 export interface QueriedEntity {
   id: string;
+  etag: string;
   entityRef: string;
   body: string;
   sortValues: string[];
@@ -151,6 +153,8 @@ function toEntityRow(r: Record<string, unknown>): EntityRow {
 
 type Sql = { sql: string; bindings: unknown[] };
 
+const BULK_LOAD_MIN = 2000;
+
 /** knex queries of the catalog. No business rules: callers decide what to write. */
 export class CatalogStore {
   readonly engine: Engine;
@@ -202,11 +206,20 @@ export class CatalogStore {
       });
     }
     chunks[chunks.length - 1].history = batch.history;
+    // A large first load into an empty catalog builds the derived indexes once, at the end.
+    const bulk = batch.upserts.length >= BULK_LOAD_MIN && !(await this.knex('catalog_entities').select('eid').first());
     try {
+      if (bulk) await dropDerivedIndexes(this.knex);
       for (const chunk of chunks) await this.knex.transaction(trx => this.writeChunk(trx, chunk));
     } finally {
+      if (bulk) await createDerivedIndexes(this.knex);
       this.bump();
     }
+  }
+
+  /** Repairs what an interrupted bulk load may have left (call once at startup). */
+  async ensureIndexes(): Promise<void> {
+    await createDerivedIndexes(this.knex);
   }
 
   /** Integer keys for new entity rows: a sequence on PostgreSQL, MAX+1 on SQLite (one writer at a time). */
@@ -384,7 +397,7 @@ export class CatalogStore {
       bindings.push(...s.bindings);
       return `, ${s.sql} AS sort_${i}`;
     });
-    let sql = `SELECT e.id, e.entity_ref, e.body${selectSorts.join('')} FROM catalog_entities e WHERE ${where.sql}`;
+    let sql = `SELECT e.id, e.etag, e.entity_ref, e.body${selectSorts.join('')} FROM catalog_entities e WHERE ${where.sql}`;
     bindings.push(...where.bindings);
     if (q.after) {
       // lexicographic (s0, s1, ..., ref) > (v0, v1, ..., ref) honouring each direction
@@ -416,6 +429,7 @@ export class CatalogStore {
     const hasMore = rows.length > q.limit;
     const page = rows.slice(0, q.limit).map(r => ({
       id: String(r.id),
+      etag: String(r.etag),
       entityRef: String(r.entity_ref),
       body: String(r.body),
       sortValues: sorts.map((_, i) => String(r[`sort_${i}`] ?? '')),
@@ -440,7 +454,19 @@ export class CatalogStore {
     const filtered = where.sql !== '1 = 1';
     let sql: string;
     let bindings: unknown[];
-    if (key.startsWith('relations.')) {
+    if (key === 'kind') {
+      // from the entities table (indexed); the authored spelling comes from one sample row per kind
+      sql = `SELECT e.kind AS lv, COUNT(*) AS c, MIN(e.eid) AS sample FROM catalog_entities e WHERE ${where.sql} GROUP BY e.kind`;
+      bindings = where.bindings;
+      return this.cached(`facet:${sql}:${JSON.stringify(bindings)}`, async () => {
+        const rows = (await this.raw(sql, bindings)) as Array<{ lv: string; c: number | string; sample: number | string }>;
+        const samples = await selectWhereIn<{ eid: number | string; body: string }>(this.knex, 'catalog_entities', ['eid', 'body'], 'eid', rows.map(r => Number(r.sample)) as unknown as string[]);
+        const spelled = new Map(samples.map(r => [String(r.eid), (JSON.parse(r.body) as { kind: string }).kind]));
+        return rows
+          .map(r => ({ value: spelled.get(String(r.sample)) ?? r.lv, count: Number(r.c) }))
+          .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+      });
+    } else if (key.startsWith('relations.')) {
       sql = `SELECT r.target_ref AS value, COUNT(DISTINCT r.source_ref) AS c FROM catalog_relations r WHERE r.type_key = ?${
         filtered ? ` AND r.source_ref IN (SELECT e.entity_ref FROM catalog_entities e WHERE ${where.sql})` : ''
       } GROUP BY r.target_ref`;
@@ -458,25 +484,25 @@ export class CatalogStore {
   }
 
   /** Full-text search ranked by relevance. `tokens` are plain words (already sanitised). */
-  async searchText(tokens: string[], limit: number): Promise<Array<{ id: string; entityRef: string; body: string; rank: number }>> {
+  async searchText(tokens: string[], limit: number): Promise<Array<{ id: string; etag: string; entityRef: string; body: string; rank: number }>> {
     if (tokens.length === 0) return [];
     let rows: Array<Record<string, unknown>>;
     if (this.engine === 'pg') {
       const query = tokens.map(t => `${t}:*`).join(' & ');
       rows = (await this.raw(
-        `SELECT e.id, e.entity_ref, e.body, ts_rank(f.document, q) AS rank FROM catalog_fts f, to_tsquery('simple', ?) q, catalog_entities e
+        `SELECT e.id, e.etag, e.entity_ref, e.body, ts_rank(f.document, q) AS rank FROM catalog_fts f, to_tsquery('simple', ?) q, catalog_entities e
          WHERE f.document @@ q AND e.eid = f.entity_id ORDER BY rank DESC, e.entity_ref LIMIT ?`,
         [query, limit],
       )) as Array<Record<string, unknown>>;
     } else {
       const query = tokens.map(t => `"${t}"*`).join(' AND ');
       rows = (await this.raw(
-        `SELECT e.id, e.entity_ref, e.body, -bm25(catalog_fts) AS rank FROM catalog_fts f JOIN catalog_entities e ON e.eid = f.rowid
+        `SELECT e.id, e.etag, e.entity_ref, e.body, -bm25(catalog_fts) AS rank FROM catalog_fts f JOIN catalog_entities e ON e.eid = f.rowid
          WHERE catalog_fts MATCH ? ORDER BY bm25(catalog_fts), e.entity_ref LIMIT ?`,
         [`document : (${query})`, limit],
       )) as Array<Record<string, unknown>>;
     }
-    return rows.map(r => ({ id: String(r.id), entityRef: String(r.entity_ref), body: String(r.body), rank: Number(r.rank) }));
+    return rows.map(r => ({ id: String(r.id), etag: String(r.etag), entityRef: String(r.entity_ref), body: String(r.body), rank: Number(r.rank) }));
   }
 
   private async raw(sql: string, bindings: unknown[]): Promise<unknown[]> {

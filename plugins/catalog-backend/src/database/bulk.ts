@@ -67,7 +67,7 @@ export async function deleteWhereIn(
 ): Promise<void> {
   if (values.length === 0) return;
   if (engine === 'pg') {
-    await trx.raw(`DELETE FROM "${table}" WHERE "${column}" = ANY(?::${pgType}[])`, [values]);
+    await trx.raw(`DELETE FROM "${table}" WHERE "${column}" = ANY(?::${pgType}[])`, [values as Knex.RawBinding]);
     return;
   }
   for (let i = 0; i < values.length; i += 500) {

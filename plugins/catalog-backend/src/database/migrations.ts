@@ -1,6 +1,29 @@
 import type { DatabaseMigration } from '@portico/backend-plugin-api';
 import type { Knex } from 'knex';
 
+/**
+ * Indexes of the derived tables (relations, search). A bulk load into an empty catalog drops them
+ * and builds them once at the end, which is several times faster than maintaining them row by row.
+ */
+export const DERIVED_INDEXES: Array<{ name: string; table: string; columns: string[] }> = [
+  { name: 'catalog_relations_source_idx', table: 'catalog_relations', columns: ['source_ref'] },
+  { name: 'catalog_relations_target_idx', table: 'catalog_relations', columns: ['type_key', 'target_ref', 'source_ref'] },
+  { name: 'catalog_relations_origin_idx', table: 'catalog_relations', columns: ['originating_id'] },
+  { name: 'catalog_search_key_value_idx', table: 'catalog_search', columns: ['key', 'value', 'entity_id'] },
+  { name: 'catalog_search_entity_idx', table: 'catalog_search', columns: ['entity_id'] },
+];
+
+/** Creates any missing derived index (also repairs an interrupted bulk load). */
+export async function createDerivedIndexes(knex: Knex | Knex.Transaction): Promise<void> {
+  for (const index of DERIVED_INDEXES) {
+    await knex.raw(`CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})`);
+  }
+}
+
+export async function dropDerivedIndexes(knex: Knex | Knex.Transaction): Promise<void> {
+  for (const index of DERIVED_INDEXES) await knex.raw(`DROP INDEX IF EXISTS ${index.name}`);
+}
+
 function isPg(knex: Knex): boolean {
   const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
   return client === 'pg' || client === 'postgres' || client === 'postgresql';
@@ -39,17 +62,12 @@ export const catalogMigrations: DatabaseMigration[] = [
         t.string('type', 255).notNullable();
         t.string('type_key', 255).notNullable(); // lower-case type, for `relations.<type>` filters
         t.string('target_ref', 512).notNullable();
-        t.index(['source_ref'], 'catalog_relations_source_idx');
-        t.index(['type_key', 'target_ref', 'source_ref'], 'catalog_relations_target_idx');
-        t.index(['originating_id'], 'catalog_relations_origin_idx');
       });
       await knex.schema.createTable('catalog_search', t => {
         t.bigInteger('entity_id').notNullable();
         t.string('key', 255).notNullable();
         t.text('value'); // lower-case; null for a key that exists with an empty/null value
         t.text('original_value');
-        t.index(['key', 'value', 'entity_id'], 'catalog_search_key_value_idx');
-        t.index(['entity_id'], 'catalog_search_entity_idx');
       });
       if (isPg(knex)) {
         await knex.schema.createTable('catalog_fts', t => {
@@ -63,6 +81,7 @@ export const catalogMigrations: DatabaseMigration[] = [
           "CREATE VIRTUAL TABLE catalog_fts USING fts5(document, tokenize = 'unicode61')",
         );
       }
+      await createDerivedIndexes(knex);
       await knex.schema.createTable('catalog_history', t => {
         t.increments('id').primary();
         t.string('entity_ref', 512).notNullable();

@@ -31,10 +31,12 @@ export class EntityQueries {
   constructor(private readonly store: CatalogStore) {}
 
   /** Turns stored rows into served entities, adding their relations in one query. */
-  async assemble(rows: Array<Pick<QueriedEntity, 'entityRef' | 'body'>>, fields?: string[]): Promise<Array<Partial<Entity>>> {
+  async assemble(rows: Array<Pick<QueriedEntity, 'id' | 'etag' | 'entityRef' | 'body'>>, fields?: string[]): Promise<Array<Partial<Entity>>> {
     const relations = needsRelations(fields) ? await this.store.getRelations(rows.map(r => r.entityRef)) : undefined;
     return rows.map(r => {
       const entity = JSON.parse(r.body) as Entity;
+      entity.metadata.uid = r.id;
+      entity.metadata.etag = r.etag;
       if (relations) {
         entity.relations = (relations.get(r.entityRef) ?? []).map(rel => ({ type: rel.type, targetRef: rel.targetRef }));
       }

@@ -28,20 +28,24 @@ const ORPHAN_HASH = 'orphan';
 /** Errors a provider reports about files, as opposed to the ones processing finds. */
 const READ_TYPES: ErrorRecord['type'][] = ['read', 'parse', 'policy'];
 
-function hashInput(entity: unknown, locationKey: string | undefined): string {
-  return createHash('sha1').update(JSON.stringify(entity)).update('\u0000').update(locationKey ?? '').digest('hex');
+function hashInput(json: string, locationKey: string | undefined): string {
+  return createHash('sha1').update(json).update('\u0000').update(locationKey ?? '').digest('hex');
 }
 
 function newEtag(): string {
   return randomUUID().replace(/-/g, '');
 }
 
-/** Strips what the catalog adds (uid, etag, relations) so versions compare as authored. */
+/** The stored (authored) version of an entity. */
 function authoredOf(body: string): Entity {
-  const e = JSON.parse(body) as Entity;
-  const { uid: _uid, etag: _etag, ...metadata } = e.metadata;
-  const { relations: _r, ...rest } = e;
-  return { ...rest, metadata: metadata as Entity['metadata'] };
+  return JSON.parse(body) as Entity;
+}
+
+/** What is stored: the entity as authored, without relations (the catalog derives those). */
+function bodyOf(entity: Entity, json?: string): string {
+  if (json !== undefined && !('relations' in entity)) return json;
+  const { relations: _relations, ...rest } = entity;
+  return JSON.stringify(rest);
 }
 
 function errorKey(e: ErrorRecord): string {
@@ -147,11 +151,12 @@ export class IngestionService {
     const errors: ErrorRecord[] = [];
     // refs this mutation emits, valid or not (never orphaned), with the location that emitted them first
     const emitted = new Map<string, string | null>();
-    const candidates: Array<{ processed: ProcessedEntity; hash: string; locationKey: string | null }> = [];
-    const unchecked: Array<{ deferred: DeferredEntity; hash: string; ref?: string }> = [];
+    const candidates: Array<{ processed: ProcessedEntity; hash: string; locationKey: string | null; json?: string }> = [];
+    const unchecked: Array<{ deferred: DeferredEntity; hash: string; ref?: string; json: string }> = [];
 
     for (const deferred of incoming) {
-      const hash = hashInput(deferred.entity, deferred.locationKey);
+      const json = JSON.stringify(deferred.entity);
+      const hash = hashInput(json, deferred.locationKey);
       const ref = guessEntityRef(deferred.entity);
       if (ref && isFull) {
         const mine = owned.get(ref);
@@ -160,11 +165,11 @@ export class IngestionService {
           continue;
         }
       }
-      unchecked.push({ deferred, hash, ref });
+      unchecked.push({ deferred, hash, ref, json });
     }
 
     const touchedRefs: string[] = [];
-    for (const { deferred, hash, ref } of unchecked) {
+    for (const { deferred, hash, ref, json } of unchecked) {
       const locationKey = deferred.locationKey ?? null;
       const result = processEntity(deferred.entity, this.kinds);
       if (!result.ok) {
@@ -185,7 +190,8 @@ export class IngestionService {
         continue;
       }
       emitted.set(r, locationKey);
-      candidates.push({ processed: result.value, hash, locationKey });
+      // the stored JSON is the input's own when processing did not have to fill anything in
+      candidates.push({ processed: result.value, hash, locationKey, json: result.value.entity === deferred.entity ? json : undefined });
     }
 
     // Refs owned by another provider keep their first source; ours are updated.
@@ -211,8 +217,8 @@ export class IngestionService {
       if (previous && previous.hash === c.hash) continue; // same input (delta re-add)
       const id = previous?.id ?? randomUUID();
       const etag = newEtag();
-      const { relations: _authoredRelations, ...entity } = c.processed.entity;
-      const body = JSON.stringify({ ...entity, metadata: { ...entity.metadata, uid: id, etag } });
+      const entity = c.processed.entity;
+      const body = bodyOf(entity, c.json);
       writes.push({
         row: {
           id, entityRef: ref, kind: c.processed.kind, provider, locationKey: c.locationKey, hash: c.hash, etag, body,
@@ -226,7 +232,7 @@ export class IngestionService {
       });
       const source = c.locationKey ? `${provider} ${c.locationKey}` : provider;
       if (previous) {
-        const diff = diffEntities(authoredOf(previous.body), entity);
+        const diff = diffEntities(authoredOf(previous.body), JSON.parse(body));
         history.push({ entityRef: ref, action: 'updated', source, diff: JSON.stringify(diff), at });
         changes.updated.push(ref);
       } else {
@@ -258,7 +264,7 @@ export class IngestionService {
         if (!result.ok) continue;
         const etag = newEtag();
         writes.push({
-          row: { ...row, hash: ORPHAN_HASH, etag, updatedAt: at, body: JSON.stringify({ ...result.value.entity, metadata: { ...result.value.entity.metadata, uid: row.id, etag } }) },
+          row: { ...row, hash: ORPHAN_HASH, etag, updatedAt: at, body: bodyOf(result.value.entity) },
           namespace: result.value.namespace,
           name: result.value.name,
           relations: result.value.relations,

@@ -39,7 +39,10 @@ export function createAppPlugin(distDir: string) {
           router.use(express.static(distDir, { index: false, maxAge: '1h' }));
           router.use((req, res, next) => {
             if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path === '/api' || req.path.startsWith('/api/')) return next();
-            res.set('cache-control', 'no-cache').sendFile(indexHtml);
+            // A missing index.html (the app is being rebuilt) is a plain 404, not a 500 with a path in it.
+            res.set('cache-control', 'no-cache').sendFile(indexHtml, error => {
+              if (error) next((error as { code?: string }).code === 'ENOENT' ? undefined : error);
+            });
           });
           rootHttpRouter.use('/', router);
         },

@@ -94,6 +94,10 @@ describe('portico start', () => {
         app: { title: 'Acme portal' },
         backend: { baseUrl: 'http://portal.test' },
       });
+      fs.rmSync(path.join(dist, 'index.html'));
+      const rebuilding = await get(`${base}/catalog`);
+      expect(rebuilding.status).toBe(404);
+      expect(JSON.parse(rebuilding.body)).toEqual({ error: { name: 'NotFoundError', message: 'No route for GET /catalog' } });
       const api = await get(`${base}/api/unknown`);
       expect(api.status).toBe(404);
       expect(JSON.parse(api.body).error.name).toBe('NotFoundError');

@@ -85,6 +85,13 @@ export class FactStore {
     return this.knex('fact_history').where('collected_at', '<', olderThan).delete();
   }
 
+  /** Renews the collection time of a source's facts (values re-collected unchanged). */
+  async touch(source: string, entityRefs: readonly string[], collectedAt: number): Promise<void> {
+    for (const part of chunk(entityRefs, 500)) {
+      await this.knex('facts').where({ source }).whereIn('entity_ref', part).update({ collected_at: collectedAt });
+    }
+  }
+
   async deleteEntity(entityRef: string): Promise<void> {
     await this.knex('facts').where({ entity_ref: entityRef }).delete();
   }

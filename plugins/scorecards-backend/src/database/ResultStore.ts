@@ -91,6 +91,8 @@ export class ResultStore {
         ]);
         const scoreByRef = new Map(oldScores.map(r => [r.entity_ref as string, r]));
         const ruleByKey = new Map(oldRules.map(r => [ruleKey(r.entity_ref, r.rule_id), r]));
+        const oldIdsByEntity = new Map<string, string[]>();
+        for (const r of oldRules) oldIdsByEntity.set(r.entity_ref, [...(oldIdsByEntity.get(r.entity_ref) ?? []), r.rule_id]);
 
         const ruleUpserts: Record<string, unknown>[] = [];
         const ruleHistory: Record<string, unknown>[] = [];
@@ -119,7 +121,7 @@ export class ResultStore {
             ruleUpserts.push(row);
             if (statusChanged) ruleHistory.push(row);
           }
-          const oldIds = oldRules.filter(r => r.entity_ref === result.entityRef && !currentIds.has(r.rule_id)).map(r => r.rule_id as string);
+          const oldIds = (oldIdsByEntity.get(result.entityRef) ?? []).filter(id => !currentIds.has(id));
           if (oldIds.length) staleRules.push([result.entityRef, oldIds]);
 
           const failing = result.rules.filter(r => r.status !== 'pass' && !r.exempted).map(r => r.ruleId);

@@ -87,6 +87,14 @@ describeEachDatabase('EvaluationService', db => {
     expect((await results.trends('scorecard:default/basics')).length).toBe(2);
   });
 
+  it('writes fact history only when a collected value changes', async () => {
+    const facts = new FactStore(db.knex);
+    const history = await facts.factHistory('component:default/a', 'catalog.hasOwner');
+    expect(history).toHaveLength(1);
+    await service.evaluateEntities(['component:default/a']);
+    expect(await facts.factHistory('component:default/a', 'catalog.hasOwner')).toHaveLength(1);
+  });
+
   it('re-evaluates only the changed entity', async () => {
     catalog.entities[1] = { ...component('b'), spec: { type: 'service' } };
     catalog.askedByRef.length = 0;

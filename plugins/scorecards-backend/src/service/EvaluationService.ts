@@ -81,6 +81,7 @@ export class EvaluationService {
     const old = await this.options.facts.getFacts(collected.map(c => c.entityRef));
     const writes: FactWrite[] = [];
     const changed = new Set<string>();
+    const unchanged = new Set<string>();
     for (const { entityRef, facts } of collected) {
       for (const [name, value] of Object.entries(facts)) {
         const schema = collector.facts[name];
@@ -92,12 +93,18 @@ export class EvaluationService {
           this.options.logger.warn(`Fact collector ${collector.id} returned a bad value for ${name} of ${entityRef}; dropped`);
           continue;
         }
-        writes.push({ entityRef, name, value, source: collector.id, collectedAt: at });
         const previous = old.get(entityRef)?.get(name);
-        if (!previous || JSON.stringify(previous.value) !== JSON.stringify(value)) changed.add(entityRef);
+        // History records changes; an unchanged value only needs its time renewed (below).
+        if (previous && previous.source === collector.id && JSON.stringify(previous.value) === JSON.stringify(value)) {
+          unchanged.add(entityRef);
+          continue;
+        }
+        writes.push({ entityRef, name, value, source: collector.id, collectedAt: at });
+        changed.add(entityRef);
       }
     }
     await this.options.facts.writeFacts(writes);
+    if (collector.freshness && unchanged.size) await this.options.facts.touch(collector.id, [...unchanged], at);
     return [...changed];
   }
 

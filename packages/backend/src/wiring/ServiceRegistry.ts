@@ -4,7 +4,7 @@ import {
   type ServiceFactory,
   type ServiceRef,
 } from '@portico/backend-plugin-api';
-import { coreServices } from '@portico/backend-plugin-api';
+import { ConfigError, coreServices } from '@portico/backend-plugin-api';
 import { capitalize } from './describeFeature';
 
 const rootContextId = (serviceId: string) => `${serviceId}#rootContext`;
@@ -139,6 +139,8 @@ export class ServiceRegistry {
     try {
       return await factory.factory(deps, context);
     } catch (error) {
+      // A ConfigError already names the config path; keep its type for callers (the CLI, tests).
+      if (error instanceof ConfigError) throw error;
       const where = pluginId ? ` for plugin '${pluginId}'` : '';
       throw new Error(`Failed to create service '${factory.service.id}'${where}: ${(error as Error)?.message ?? error}`, { cause: error });
     }

@@ -93,3 +93,12 @@ describe('boot failure policy', () => {
     await backend.stop();
   });
 });
+
+describe('config errors from core services', () => {
+  it('keep their type and name the config path', async () => {
+    const { backend } = buildTestBackend({ backend: { database: { client: 'mongo' } } }, [healthy]);
+    const error = await backend.start().catch(e => e);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain('backend.database.client');
+  });
+});

@@ -75,6 +75,12 @@ describe('the HTTP server', () => {
     expect(bad.body).toEqual({ error: { name: 'InputError', message: 'query.limit: must be a number', details: { field: 'query.limit' } } });
   });
 
+  it('answers a malformed percent-encoding in a path parameter with a 400', async () => {
+    const res = await request(host.backend.server).get('/api/echo/items/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/decode|URI/i);
+  });
+
   it('treats a zod validation error thrown by a route as bad input, not a 500', async () => {
     const res = await request(host.backend.server).get('/api/echo/zod');
     expect(res.status).toBe(400);

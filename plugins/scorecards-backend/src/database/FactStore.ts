@@ -1,6 +1,6 @@
 import type { Fact, JsonValue } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
-import { chunk, toIso, toMillis } from './dbValues';
+import { chunk, MAX_ROWS_PER_INSERT, toIso, toMillis } from './dbValues';
 
 export interface FactWrite {
   entityRef: string;
@@ -31,7 +31,7 @@ export class FactStore {
       collected_at: f.collectedAt,
     }));
     await this.knex.transaction(async tx => {
-      for (const part of chunk(rows, 1000)) {
+      for (const part of chunk(rows, MAX_ROWS_PER_INSERT)) {
         await tx('fact_history').insert(part);
         // A batch may name one fact twice; the last write wins.
         const unique = [...new Map(part.map(r => [`${r.entity_ref}\u0000${r.name}`, r])).values()];

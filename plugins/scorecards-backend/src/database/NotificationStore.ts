@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationKind, ScorecardNotification } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
-import { chunk, optionalIso, toIso } from './dbValues';
+import { chunk, MAX_ROWS_PER_INSERT, optionalIso, toIso } from './dbValues';
 
 export type NewNotification = Omit<ScorecardNotification, 'id' | 'createdAt' | 'readAt'>;
 
@@ -33,7 +33,7 @@ export class NotificationStore {
       created_at: now,
       read_at: null,
     }));
-    for (const part of chunk(rows, 500)) await this.knex('notifications').insert(part);
+    for (const part of chunk(rows, MAX_ROWS_PER_INSERT)) await this.knex('notifications').insert(part);
     return rows.map(fromRow);
   }
 

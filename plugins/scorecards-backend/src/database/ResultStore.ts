@@ -1,7 +1,7 @@
 import type { EntityScore, EntityScorecardResult, RuleResult, TrendPoint } from '@portico/plugin-scorecards-common';
 import { NO_LEVEL } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
-import { chunk, toBool, toIso, toMillis } from './dbValues';
+import { chunk, MAX_ROWS_PER_INSERT, toBool, toIso, toMillis } from './dbValues';
 
 /** An entity whose level went up or down in a save. */
 export interface LevelChange {
@@ -159,14 +159,14 @@ export class ResultStore {
             });
           }
         }
-        for (const rows of chunk(ruleUpserts, 500)) {
+        for (const rows of chunk(ruleUpserts, MAX_ROWS_PER_INSERT)) {
           await tx('rule_results').insert(rows).onConflict(['scorecard_ref', 'entity_ref', 'rule_id']).merge();
         }
-        for (const rows of chunk(ruleHistory, 500)) await tx('rule_result_history').insert(rows);
-        for (const rows of chunk(scoreRows, 500)) {
+        for (const rows of chunk(ruleHistory, MAX_ROWS_PER_INSERT)) await tx('rule_result_history').insert(rows);
+        for (const rows of chunk(scoreRows, MAX_ROWS_PER_INSERT)) {
           await tx('entity_scores').insert(rows).onConflict(['scorecard_ref', 'entity_ref']).merge();
         }
-        for (const rows of chunk(scoreHistory, 500)) await tx('entity_score_history').insert(rows);
+        for (const rows of chunk(scoreHistory, MAX_ROWS_PER_INSERT)) await tx('entity_score_history').insert(rows);
         for (const [entityRef, ids] of staleRules) {
           await tx('rule_results').where({ scorecard_ref: scorecardRef, entity_ref: entityRef }).whereIn('rule_id', ids).delete();
         }

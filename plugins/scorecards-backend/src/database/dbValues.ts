@@ -22,3 +22,6 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** knex inserts many rows on SQLite as one compound SELECT, which SQLite caps at 500 terms. */
+export const MAX_ROWS_PER_INSERT = 400;

@@ -124,6 +124,20 @@ describeEachDatabase('scorecards storage', db => {
     });
   });
 
+  describe('large batches', () => {
+    it('writes more rows than one SQLite statement takes', async () => {
+      const facts = new FactStore(db.knex);
+      const refs = Array.from({ length: 1200 }, (_, i) => `component:bulk/c-${i}`);
+      await facts.writeFacts(refs.map(entityRef => ({ entityRef, name: 'bulk.n', value: 1, source: 'bulk', collectedAt: T0 })));
+      expect((await facts.getFacts(refs)).size).toBe(1200);
+      const results = new ResultStore(db.knex);
+      const bulkCard = 'scorecard:default/bulk';
+      await results.saveResults(bulkCard, refs.map(ref => ({ ...result(ref, null, 0, 0, [rule('a', 'fail', T0), rule('b', 'pass', T0)], T0), scorecardRef: bulkCard })));
+      expect((await results.listScores(bulkCard, { limit: 1 })).totalItems).toBe(1200);
+      expect(await results.distribution(bulkCard)).toEqual({ none: 1200 });
+    });
+  });
+
   describe('ExemptionStore', () => {
     it('creates, decides once and reports exemptions in force', async () => {
       const store = new ExemptionStore(db.knex);

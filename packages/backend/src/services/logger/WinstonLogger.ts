@@ -7,6 +7,8 @@ export interface WinstonLoggerOptions {
   level?: LogLevel;
   /** `json`: one JSON object per line (production); `text`: readable, colourised. */
   format?: 'json' | 'text';
+  /** Colour the level in text output. Default: when stdout is a terminal and NO_COLOR is unset. */
+  colors?: boolean;
   /** Extra transports (tests capture lines with a stream transport). */
   transports?: winston.transport[];
   meta?: LogMeta;
@@ -60,7 +62,9 @@ export function createWinston(options: WinstonLoggerOptions = {}): winston.Logge
   const format =
     options.format === 'json'
       ? winston.format.combine(winston.format.timestamp(), winston.format.json())
-      : winston.format.combine(winston.format.timestamp(), winston.format.colorize(), textFormat);
+      : options.colors ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR)
+        ? winston.format.combine(winston.format.timestamp(), winston.format.colorize(), textFormat)
+        : winston.format.combine(winston.format.timestamp(), textFormat);
   return winston.createLogger({
     level: level === 'silent' ? 'error' : level,
     silent: level === 'silent',

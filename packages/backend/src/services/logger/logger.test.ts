@@ -4,7 +4,7 @@ import { ConfigReader } from '../config/ConfigReader';
 import { WinstonLogger } from './WinstonLogger';
 import { loggerServiceFactory, resolveLoggerOptions, rootLoggerServiceFactory } from './loggerServiceFactories';
 
-function capture(format: 'json' | 'text', level: 'debug' | 'info' | 'warn' = 'debug') {
+function capture(format: 'json' | 'text', level: 'debug' | 'info' | 'warn' = 'debug', colors = true) {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, done) {
@@ -12,7 +12,7 @@ function capture(format: 'json' | 'text', level: 'debug' | 'info' | 'warn' = 'de
       done();
     },
   });
-  const logger = WinstonLogger.create({ format, level, transports: [new winston.transports.Stream({ stream })] });
+  const logger = WinstonLogger.create({ format, level, colors, transports: [new winston.transports.Stream({ stream })] });
   return { logger, lines };
 }
 
@@ -53,6 +53,12 @@ describe('logger', () => {
     expect(text).toContain('entity=component:default/a');
     expect(text).toContain('error="no facts"');
     expect(text).toContain('at ');
+  });
+
+  it('writes plain text without colour codes when colours are off', () => {
+    const { logger, lines } = capture('text', 'debug', false);
+    logger.info('plain', { a: 1 });
+    expect(lines[0]).toMatch(/^\S+ backend info plain a=1$/);
   });
 
   it('drops lines below the level', () => {

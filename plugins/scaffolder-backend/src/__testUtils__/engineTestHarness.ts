@@ -47,6 +47,11 @@ export async function createTestEngine(
         registered.push(location.target);
         return { entityRefs: ['component:default/new-service'] };
       },
+      async getEntityByRef(ref: string) {
+        return ref === 'resource:default/orders-db'
+          ? { apiVersion: 'backstage.io/v1alpha1', kind: 'Resource', metadata: { name: 'orders-db', namespace: 'default' }, spec: { type: 'database', owner: 'dbas' } }
+          : undefined;
+      },
     },
     workingDirectory,
     worker: { pollIntervalMs: 50, heartbeatIntervalMs: 50, staleAfterMs: 1000 },

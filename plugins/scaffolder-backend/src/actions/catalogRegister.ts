@@ -1,9 +1,45 @@
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
 
-/** The part of the catalog API catalog:register needs. */
+/** The part of the catalog API catalog:register and catalog:fetch need. */
 export interface CatalogLocationsClient {
   addLocation(location: { type: string; target: string }, options: { signal?: AbortSignal }): Promise<{ entityRefs: string[] }>;
+  getEntityByRef?(entityRef: string): Promise<Record<string, unknown> | undefined>;
+}
+
+/** `team-a` → `group:<namespace>/team-a`; full refs are kept (lower-cased). */
+function ownerRefOf(owner: unknown, namespace: string): string | undefined {
+  if (typeof owner !== 'string' || !owner) return undefined;
+  const m = /^(?:([^:/]+):)?(?:([^:/]+)\/)?([^:/]+)$/.exec(owner);
+  if (!m) return undefined;
+  return `${(m[1] ?? 'group').toLowerCase()}:${(m[2] ?? namespace).toLowerCase()}/${m[3].toLowerCase()}`;
+}
+
+export function createCatalogFetchAction(options: { catalog: CatalogLocationsClient }) {
+  return createTemplateAction({
+    id: 'catalog:fetch',
+    description: 'Reads an entity from the catalog; outputs it and its owner as a full entity ref.',
+    supportsDryRun: true,
+    schema: {
+      input: z.object({ entityRef: z.string().min(1), optional: z.boolean().optional() }),
+      output: z.object({ entity: z.record(z.string(), z.unknown()).nullable(), ownerRef: z.string().optional() }),
+    },
+    async handler(ctx) {
+      if (!options.catalog.getEntityByRef) throw new Error('catalog:fetch needs a catalog client that can read entities');
+      const entity = await options.catalog.getEntityByRef(ctx.input.entityRef);
+      if (!entity) {
+        if (ctx.input.optional) {
+          ctx.output('entity', null);
+          return;
+        }
+        throw new Error(`Entity ${ctx.input.entityRef} was not found in the catalog`);
+      }
+      const metadata = (entity.metadata ?? {}) as { namespace?: string };
+      const ownerRef = ownerRefOf((entity.spec as { owner?: unknown } | undefined)?.owner, metadata.namespace ?? 'default');
+      ctx.output('entity', JSON.parse(JSON.stringify(entity)));
+      if (ownerRef) ctx.output('ownerRef', ownerRef);
+    },
+  });
 }
 
 export function createCatalogRegisterAction(options: { catalog: CatalogLocationsClient }) {

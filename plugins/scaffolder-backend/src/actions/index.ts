@@ -2,7 +2,7 @@ import type { TemplateAction } from '../extensions';
 import type { HostPolicy } from '../service/guardedRequest';
 import type { SecureTemplater } from '../service/SecureTemplater';
 import type { SkeletonReader } from '../service/SkeletonReader';
-import { createCatalogRegisterAction, type CatalogLocationsClient } from './catalogRegister';
+import { createCatalogFetchAction, createCatalogRegisterAction, type CatalogLocationsClient } from './catalogRegister';
 import { createDataTransformAction } from './dataTransform';
 import { createDebugLogAction, createDebugWaitAction } from './debug';
 import { createFetchPlainAction, createFetchTemplateAction } from './fetch';
@@ -12,7 +12,7 @@ import { createApprovalRequestAction, createInputRequestAction } from './human';
 import { createPublishGitAction } from './publishGit';
 import { createNotifySlackAction } from './slack';
 
-export { createCatalogRegisterAction, type CatalogLocationsClient } from './catalogRegister';
+export { createCatalogFetchAction, createCatalogRegisterAction, type CatalogLocationsClient } from './catalogRegister';
 export { createDataTransformAction } from './dataTransform';
 export { createDebugLogAction, createDebugWaitAction } from './debug';
 export { createFetchPlainAction, createFetchTemplateAction } from './fetch';
@@ -46,6 +46,7 @@ export function createBuiltinActions(options: BuiltinActionsOptions): TemplateAc
     createApprovalRequestAction(),
     createNotifySlackAction({ policy: options.httpPolicy, defaultWebhookUrl: options.slackWebhookUrl }),
     createCatalogRegisterAction({ catalog: options.catalog }),
+    createCatalogFetchAction({ catalog: options.catalog }),
     createPublishGitAction({ allowedRemotes: options.gitAllowedRemotes ?? [], defaultAuthor: options.gitAuthor }),
   ] as TemplateAction[];
 }

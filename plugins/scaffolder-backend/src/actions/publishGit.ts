@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
@@ -31,8 +33,12 @@ export function createPublishGitAction(options: { allowedRemotes: string[]; defa
         gitAuthorName: z.string().optional(),
         gitAuthorEmail: z.string().optional(),
         token: z.string().optional().describe('Sent as HTTP basic auth (x-access-token); pass a secret'),
+        createLocalRemote: z
+          .boolean()
+          .default(false)
+          .describe('For a file:// remote that does not exist: create it as a repository whose working tree follows pushes, so its files can be read (e.g. by the catalog)'),
       }),
-      output: z.object({ remoteUrl: z.string(), commitHash: z.string(), branch: z.string() }),
+      output: z.object({ remoteUrl: z.string(), commitHash: z.string(), branch: z.string(), repoContentsUrl: z.string().optional() }),
     },
     async handler(ctx) {
       const { remoteUrl, branch, commitMessage, token } = ctx.input;
@@ -66,6 +72,18 @@ export function createPublishGitAction(options: { allowedRemotes: string[]; defa
           throw new Error(`git ${args[0]} failed: ${(err.stderr || err.message).trim()}`);
         }
       };
+      let repoContentsUrl: string | undefined;
+      if (remoteUrl.startsWith('file:')) {
+        const remoteDir = fileURLToPath(remoteUrl);
+        if (ctx.input.createLocalRemote && !fs.existsSync(remoteDir)) {
+          fs.mkdirSync(remoteDir, { recursive: true });
+          await run('git', ['init', '--quiet', `--initial-branch=${branch}`, remoteDir], { env });
+          // Pushes update the remote's working tree, so the pushed files can be read from disk.
+          await run('git', ['-C', remoteDir, 'config', 'receive.denyCurrentBranch', 'updateInstead'], { env });
+          ctx.logger.info(`Created the local repository ${remoteDir}`);
+        }
+        if (fs.existsSync(`${remoteDir}/.git`)) repoContentsUrl = remoteUrl.replace(/\/?$/, '');
+      }
       const commitHash = await ctx.checkpoint('commit', async () => {
         await git('init', '--quiet', `--initial-branch=${branch}`);
         await git('add', '--all');
@@ -79,6 +97,7 @@ export function createPublishGitAction(options: { allowedRemotes: string[]; defa
       ctx.output('remoteUrl', remoteUrl);
       ctx.output('commitHash', commitHash);
       ctx.output('branch', branch);
+      if (repoContentsUrl) ctx.output('repoContentsUrl', repoContentsUrl);
     },
   });
 }

@@ -36,4 +36,9 @@ export class CatalogLocationsAdapter implements CatalogLocationsClient {
     const result = await this.catalog.addLocation({ type: location.type, target: location.target }, { token: await this.getToken() });
     return { entityRefs: result.entities.map(e => stringifyEntityRef(e)) };
   }
+
+  async getEntityByRef(entityRef: string) {
+    const entity = await this.catalog.getEntityByRef(entityRef, { token: await this.getToken() });
+    return entity as unknown as Record<string, unknown> | undefined;
+  }
 }

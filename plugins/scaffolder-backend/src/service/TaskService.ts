@@ -117,8 +117,8 @@ export class TaskService {
 
   async createTask(options: { templateRef: string; values: JsonObject; secrets?: Record<string, string> }, caller: Caller): Promise<{ id: string }> {
     const { ref, template, baseUrl } = await this.loadTemplate(options.templateRef, caller);
-    validateTemplateParameters(template, options.values);
-    const spec = this.buildSpec(template, options.values, caller, ref, baseUrl);
+    const values = validateTemplateParameters(template, options.values);
+    const spec = this.buildSpec(template, values, caller, ref, baseUrl);
     const sealed = this.o.vault.encrypts ? this.o.vault.seal('pending', options.secrets) : undefined;
     const task = await this.o.store.createTask({ spec, createdBy: caller.userEntityRef, templateRef: ref, secretsEncrypted: sealed });
     this.o.vault.remember(task.id, options.secrets);
@@ -192,13 +192,13 @@ export class TaskService {
     if (wait.kind === 'approval' && answer.decision === 'submit') throw new InputError('This step waits for an approval: use approve or reject');
     if (wait.kind === 'input' && answer.decision !== 'submit') throw new InputError('This step waits for input: use submit');
     if (wait.expiresAt && wait.expiresAt < new Date().toISOString()) throw new ConflictError(`The request expired at ${wait.expiresAt}`);
-    if (wait.kind === 'input') validateAgainstSchema(wait.request.schema ?? {}, answer.values ?? {});
+    const values = wait.kind === 'input' ? validateAgainstSchema(wait.request.schema ?? {}, answer.values ?? {}) : undefined;
     const resolution: HumanTaskResolution = {
       decision: answer.decision === 'approve' ? 'approved' : answer.decision === 'reject' ? 'rejected' : 'submitted',
       by: caller.userEntityRef ?? 'unknown',
       at: new Date().toISOString(),
       ...(answer.comment ? { comment: answer.comment } : {}),
-      ...(wait.kind === 'input' ? { values: answer.values ?? {} } : {}),
+      ...(values ? { values } : {}),
     };
     if (!(await this.o.store.resolveWait(taskId, wait.waitKey, resolution))) throw new ConflictError('The request was answered already');
     await this.o.store.appendEvent(taskId, 'log', { message: `${wait.request.title}: ${resolution.decision} by ${resolution.by}`, stepId });
@@ -215,9 +215,9 @@ export class TaskService {
     caller: Caller,
   ) {
     const template = this.checkTemplate(options.template);
-    validateTemplateParameters(template, options.values);
+    const values = validateTemplateParameters(template, options.values);
     const ref = `template:${template.metadata.namespace ?? 'default'}/${template.metadata.name}`;
-    const spec = this.buildSpec(template, options.values, caller, ref);
+    const spec = this.buildSpec(template, values, caller, ref);
     const task = await this.o.store.createTask({ spec, createdBy: caller.userEntityRef, templateRef: ref, dryRun: true, claimedBy: this.o.worker.workerId });
     this.o.vault.remember(task.id, options.secrets);
     const workspace = this.o.runner.workspaceOf(task.id);

@@ -3,7 +3,8 @@ import addFormats from 'ajv-formats';
 import { InputError } from '@portico/backend-plugin-api';
 import type { JsonObject, TemplateEntityV1beta3, TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+// useDefaults: a field left out gets its schema default, as the wizard would have filled it.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 addFormats(ajv);
 
 function pages(template: TemplateEntityV1beta3): JsonObject[] {
@@ -20,8 +21,12 @@ function describe(errors: ErrorObject[] | null | undefined, prefix: string) {
   });
 }
 
-/** Validates values against a JSON Schema, throwing an InputError (400) that names each field. */
-export function validateAgainstSchema(schema: JsonObject, values: unknown, prefix = 'values') {
+/**
+ * Validates values against a JSON Schema, throwing an InputError (400) that names each field.
+ * Returns a copy with the schema's defaults filled in.
+ */
+export function validateAgainstSchema<T>(schema: JsonObject, input: T, prefix = 'values'): T {
+  const values = structuredClone(input);
   let validate;
   try {
     validate = ajv.compile(schema);
@@ -32,11 +37,14 @@ export function validateAgainstSchema(schema: JsonObject, values: unknown, prefi
     const issues = describe(validate.errors, prefix);
     throw new InputError(`Invalid ${prefix}: ${issues.map(i => `${i.path} ${i.message}`).join('; ')}`, { issues });
   }
+  return values;
 }
 
 /** Each page of `spec.parameters` is checked separately, as the wizard submits them together. */
-export function validateTemplateParameters(template: TemplateEntityV1beta3, values: JsonObject) {
-  for (const page of pages(template)) validateAgainstSchema(page, values);
+export function validateTemplateParameters(template: TemplateEntityV1beta3, values: JsonObject): JsonObject {
+  let out = values;
+  for (const page of pages(template)) out = validateAgainstSchema(page, out);
+  return out;
 }
 
 export function templateParameterSchema(template: TemplateEntityV1beta3): TemplateParameterSchema {

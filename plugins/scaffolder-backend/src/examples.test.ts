@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import { parse } from 'yaml';
+import type { TemplateEntityV1beta3 } from '@portico/plugin-scaffolder-common';
+import { createTestEngine, guest, waitForStatus } from './__testUtils__/engineTestHarness';
+
+const examples = path.resolve(__dirname, '..', '..', '..', 'examples', 'templates');
+const load = (rel: string) => parse(fs.readFileSync(path.join(examples, rel), 'utf8')) as TemplateEntityV1beta3;
+
+describe('example templates (examples/templates)', () => {
+  let knex: Knex;
+  let server: http.Server;
+  let base = '';
+  const calls: Array<{ url?: string; body: string; auth?: string }> = [];
+  beforeAll(async () => {
+    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', c => (body += c));
+      req.on('end', () => {
+        calls.push({ url: req.url, body, auth: req.headers.authorization });
+        if (req.url === '/grants') res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'grant-7' }));
+        else res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await knex.destroy();
+    await new Promise(r => server.close(r));
+  });
+
+  it('the Location lists both templates', () => {
+    const location = parse(fs.readFileSync(path.join(examples, 'location.yaml'), 'utf8'));
+    expect(location.spec.targets).toEqual(['./node-service/template.yaml', './database-access/template.yaml']);
+  });
+
+  it('"New Node.js service" renders the skeleton, pushes to a local repository and registers it', async () => {
+    const repos = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-repos-'));
+    const template = load('node-service/template.yaml');
+    const e = await createTestEngine(
+      { knex, engine: 'sqlite' },
+      { templates: [template], baseUrl: pathToFileURL(path.join(examples, 'node-service', 'template.yaml')).toString(), git: { allowedRemotes: [pathToFileURL(repos).toString()] } },
+    );
+    await e.worker.start();
+    try {
+      await expect(e.service.createTask({ templateRef: 'template:default/new-node-service', values: { name: 'Bad Name', owner: 'group:default/payments' } }, guest)).rejects.toMatchObject({ name: 'InputError' });
+      const { id } = await e.service.createTask(
+        { templateRef: 'template:default/new-node-service', values: { name: 'payments-api', owner: 'group:default/payments', repoLocation: pathToFileURL(repos).toString() } },
+        guest,
+      );
+      await waitForStatus(e, id, ['completed', 'failed']);
+      const task = await e.service.getTask(id);
+      expect(task.error).toBeUndefined();
+      const checkout = path.join(repos, 'payments-api');
+      expect(fs.readFileSync(path.join(checkout, 'catalog-info.yaml'), 'utf8')).toContain('owner: group:default/payments');
+      expect(JSON.parse(fs.readFileSync(path.join(checkout, 'package.json'), 'utf8'))).toMatchObject({ name: 'payments-api', description: 'A Node.js service' });
+      expect(fs.readFileSync(path.join(checkout, 'src', 'index.js'), 'utf8')).toContain('payments-api listening on ${port}');
+      expect(e.registered).toEqual([`${pathToFileURL(checkout).toString()}/catalog-info.yaml`]);
+      expect(task.output?.links).toEqual([
+        { title: 'Repository', url: pathToFileURL(checkout).toString() },
+        { title: 'Open in the catalog', icon: 'catalog', entityRef: 'component:default/new-service' },
+      ]);
+    } finally {
+      await e.worker.stop();
+    }
+  });
+
+  it('"Request database access" waits for the owner team, then the platform team, then grants and notifies', async () => {
+    const template = load('database-access/template.yaml');
+    const grant = template.spec.steps.find(s => s.id === 'grant')!;
+    grant.input!.url = `${base}/grants`;
+    const e = await createTestEngine(
+      { knex, engine: 'sqlite' },
+      { migrate: false, templates: [template], http: { allowedHosts: [base.replace('http://', '')] }, slackWebhookUrl: `${base}/slack` },
+    );
+    await e.worker.start();
+    try {
+      const { id } = await e.service.createTask(
+        { templateRef: 'request-database-access', values: { database: 'resource:default/orders-db', reason: 'debugging a failed order', access: 'read' }, secrets: { accessApiToken: 't0ken-abc' } },
+        guest,
+      );
+      await waitForStatus(e, id, ['waiting']);
+      const dba = { userEntityRef: 'user:default/dana', ownershipEntityRefs: ['user:default/dana', 'group:default/dbas'] };
+      const [approval] = await e.service.inbox(dba);
+      expect(approval.request).toMatchObject({ kind: 'approval', title: 'user:default/guest asks for read access to resource:default/orders-db', assignees: ['group:default/dbas'] });
+      await e.service.answer(id, 'approve', { decision: 'approve' }, dba);
+
+      await waitForStatus(e, id, ['waiting']);
+      const platform = { userEntityRef: 'user:default/pat', ownershipEntityRefs: ['user:default/pat', 'group:default/platform'] };
+      const [input] = await e.service.inbox(platform);
+      expect(input.request.kind).toBe('input');
+      await expect(e.service.answer(id, 'provision', { decision: 'submit', values: { role: 'root', days: 7 } }, platform)).rejects.toMatchObject({ name: 'InputError' });
+      await e.service.answer(id, 'provision', { decision: 'submit', values: { role: 'reader', days: 7 } }, platform);
+
+      await waitForStatus(e, id, ['completed', 'failed']);
+      const task = await e.service.getTask(id);
+      expect(task.error).toBeUndefined();
+      expect(task.output).toEqual({ text: [{ title: 'Grant', content: 'Grant grant-7 expires in 7 days.' }] });
+      const grantCall = calls.find(c => c.url === '/grants')!;
+      expect(JSON.parse(grantCall.body)).toEqual({ user: 'user:default/guest', database: 'resource:default/orders-db', role: 'reader', days: 7, approvedBy: 'user:default/dana' });
+      expect(grantCall.auth).toBe('Bearer t0ken-abc');
+      expect(JSON.parse(calls.find(c => c.url === '/slack')!.body).text).toContain('got reader on resource:default/orders-db for 7 days (approved by user:default/dana)');
+      const log = (await e.service.events(id)).map(ev => ev.body.message).join('\n');
+      expect(log).not.toContain('t0ken-abc');
+    } finally {
+      await e.worker.stop();
+    }
+  });
+});

@@ -116,6 +116,7 @@ export class BackendHost {
   private async doStart(): Promise<void> {
     this.state.phase = 'starting';
     const startedAt = Date.now();
+    let plan: StartupPlan | undefined;
     try {
       const features = (await Promise.all(this.inputs.map(unwrapFeatures))).flat();
       const factories: ServiceFactory[] = [];
@@ -147,7 +148,7 @@ export class BackendHost {
       const integrations = createHostIntegrationRegistry(config);
       host.integrations = integrations;
 
-      const plan = planStartup(plugins, registry, integrations);
+      plan = planStartup(plugins, registry, integrations);
       for (const skipped of plan.skippedModules) {
         logger.info(`Skipping ${skipped.label}: plugin '${skipped.pluginId}' is not installed`);
       }
@@ -170,6 +171,11 @@ export class BackendHost {
       logStartupSummary(logger, this.state, plan, Date.now() - startedAt);
     } catch (error) {
       this.state.phase = 'aborted';
+      // Plugins whose init never ran because the start stopped early.
+      for (const [pluginId, plugin] of this.state.plugins) {
+        if (plugin.status === 'pending') this.state.setPlugin(pluginId, { status: 'skipped', error: 'startup was aborted before its init ran' });
+      }
+      if (plan && this.logger && this.state.plugins.size > 0) logStartupSummary(this.logger, this.state, plan, Date.now() - startedAt, 'aborted');
       this.logger?.error(`Backend failed to start: ${(error as Error)?.message ?? error}`);
       await this.shutdown().catch(() => undefined);
       this.state.phase = 'aborted';
@@ -243,7 +249,7 @@ export class BackendHost {
           logger.error(`${error.message} (onBootFailure: continue, starting the rest)`);
           return 'continue';
         }
-        this.state.setPlugin(node.pluginId, { status: 'failed', error: message });
+        this.state.setPlugin(node.pluginId, { status: 'failed', error: message, durationMs: Date.now() - pluginStart.get(node.pluginId)! });
         return { abort: error };
       }
     });

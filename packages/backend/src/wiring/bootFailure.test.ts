@@ -1,6 +1,8 @@
 import request from 'supertest';
-import { coreServices, createBackendModule, createBackendPlugin } from '@portico/backend-plugin-api';
+import { coreServices, createBackendModule, createBackendPlugin, createExtensionPoint } from '@portico/backend-plugin-api';
 import { buildTestBackend, startTestHost } from '../__testUtils__/testBackend';
+
+const waitingExtensionPoint = createExtensionPoint<object>({ id: 'waiting.things' });
 
 const healthy = createBackendPlugin({
   pluginId: 'healthy',
@@ -23,6 +25,38 @@ describe('boot failure policy', () => {
     const { backend } = buildTestBackend({}, [healthy, broken]);
     await expect(backend.start()).rejects.toThrow("Plugin 'broken' failed to start: cannot reach the vendor");
     expect(backend.server.listening).toBe(false);
+  });
+
+  it('reports plugins that never ran after an abort as skipped', async () => {
+    // 'waiting' owns an extension point 'failing' contributes to, so it waits for 'failing', which fails.
+    const waiting = createBackendPlugin({
+      pluginId: 'waiting',
+      register(env) {
+        env.registerExtensionPoint(waitingExtensionPoint, {});
+        env.registerInit({ deps: {}, init() {} });
+      },
+    });
+    const failing = createBackendPlugin({
+      pluginId: 'failing',
+      register: env => env.registerInit({ deps: { ep: waitingExtensionPoint }, init: () => Promise.reject(new Error('nope')) }),
+    });
+    const { backend, lines } = buildTestBackend({}, [waiting, failing]);
+    await expect(backend.start()).rejects.toThrow("Plugin 'failing' failed to start: nope");
+    expect(lines.map(l => l.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Plugin 'failing' failed in \d+ ms: nope$/),
+        "Plugin 'waiting' skipped: startup was aborted before its init ran",
+        expect.stringMatching(/^Backend start aborted after \d+ ms: 0 plugin\(s\) started, 1 failed, 1 skipped$/),
+      ]),
+    );
+    const report = await (await backend.getService(coreServices.rootHealth)).getReadiness();
+    expect(report).toEqual({
+      status: 'failed',
+      plugins: {
+        failing: { status: 'failed', error: 'nope' },
+        waiting: { status: 'skipped', error: 'startup was aborted before its init ran' },
+      },
+    });
   });
 
   it('with onBootFailure: continue, marks the plugin failed and starts the rest', async () => {

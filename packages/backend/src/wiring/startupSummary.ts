@@ -3,7 +3,13 @@ import type { BackendState } from './BackendState';
 import type { StartupPlan } from './planStartup';
 
 /** One line per plugin (started, failed, skipped; time taken), then the total. */
-export function logStartupSummary(logger: LoggerService, state: BackendState, plan: StartupPlan, totalMs: number): void {
+export function logStartupSummary(
+  logger: LoggerService,
+  state: BackendState,
+  plan: StartupPlan,
+  totalMs: number,
+  outcome: 'started' | 'aborted' = 'started',
+): void {
   for (const [pluginId, plugin] of state.plugins) {
     const time = plugin.durationMs === undefined ? '' : ` in ${plugin.durationMs} ms`;
     const line = `Plugin '${pluginId}' ${plugin.status}${time}${plugin.error ? `: ${plugin.error}` : ''}`;
@@ -14,5 +20,9 @@ export function logStartupSummary(logger: LoggerService, state: BackendState, pl
     logger.info(`Module '${skipped.pluginId}.${skipped.moduleId}' skipped: plugin '${skipped.pluginId}' is not installed`);
   }
   const failed = [...state.plugins.values()].filter(p => p.status === 'failed').length;
-  logger.info(`Backend started in ${totalMs} ms: ${state.plugins.size - failed} plugin(s) started, ${failed} failed`);
+  const started = [...state.plugins.values()].filter(p => p.status === 'started').length;
+  const skipped = state.plugins.size - started - failed;
+  const counts = `${started} plugin(s) started, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  if (outcome === 'started') logger.info(`Backend started in ${totalMs} ms: ${counts}`);
+  else logger.error(`Backend start aborted after ${totalMs} ms: ${counts}`);
 }

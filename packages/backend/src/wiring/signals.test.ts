@@ -52,5 +52,5 @@ describe('signals', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  }, 20000);
+  }, 60000);
 });

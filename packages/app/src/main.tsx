@@ -4,8 +4,10 @@ import { BrowserRouter } from 'react-router';
 import plugins from 'virtual:portico-plugins';
 import { App } from './App';
 import { loadFrontendConfig } from './loadFrontendConfig';
+import { preloadCurrentPage } from './preloadCurrentPage';
 
 async function start() {
+  preloadCurrentPage(plugins, window.location.pathname);
   const config = await loadFrontendConfig();
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

@@ -21,12 +21,13 @@ describe('porticoPlugins (vite)', () => {
     expect(findPluginPackages(dir)).toEqual(['@portico/plugin-catalog', '@acme/plugin-example']);
   });
 
-  it('falls back to workspace packages marked as frontend plugins', () => {
+  it('falls back to the web packages under plugins/ and examples/plugins/', () => {
     const dir = tempRepo({
       'app-config.yaml': 'backend: {}\n',
-      'plugins/catalog/package.json': JSON.stringify({ name: '@portico/plugin-catalog', portico: { kind: 'web', role: 'frontend-plugin' } }),
+      'plugins/catalog/package.json': JSON.stringify({ name: '@portico/plugin-catalog', portico: { kind: 'web' } }),
       'plugins/catalog-backend/package.json': JSON.stringify({ name: '@portico/plugin-catalog-backend' }),
-      'examples/plugins/example/package.json': JSON.stringify({ name: '@portico/example', portico: { role: 'frontend-plugin' } }),
+      'packages/app/package.json': JSON.stringify({ name: '@portico/app', portico: { kind: 'web' } }),
+      'examples/plugins/example/package.json': JSON.stringify({ name: '@portico/example', portico: { kind: 'web' } }),
     });
     expect(findPluginPackages(dir)).toEqual(['@portico/plugin-catalog', '@portico/example']);
   });

@@ -13,6 +13,7 @@ interface ViteLikePlugin {
   configureServer?(server: { watcher: { add(file: string): void } }): void;
 }
 
+/** Reads app.plugins from one config file; undefined when the file or the key is absent. */
 function readAppPlugins(file: string): string[] | undefined {
   if (!fs.existsSync(file)) return undefined;
   const doc = parse(fs.readFileSync(file, 'utf8')) as { app?: { plugins?: unknown } } | null;
@@ -26,7 +27,7 @@ function readAppPlugins(file: string): string[] | undefined {
 
 /**
  * The frontend plugin packages to bundle: app-config `app.plugins` (app-config.local.yaml wins when it
- * sets the key), else every workspace package marked `"portico": { "role": "frontend-plugin" }`.
+ * sets the key), else every web package (`"portico": { "kind": "web" }`) under plugins/ and examples/plugins/.
  */
 export function findPluginPackages(rootDir: string, configFiles?: string[]): string[] {
   const files = configFiles ?? ['app-config.yaml', 'app-config.local.yaml'].map(f => path.join(rootDir, f));
@@ -40,8 +41,8 @@ export function findPluginPackages(rootDir: string, configFiles?: string[]): str
     for (const dir of fs.readdirSync(base).sort()) {
       const pj = path.join(base, dir, 'package.json');
       if (!fs.existsSync(pj)) continue;
-      const pkg = JSON.parse(fs.readFileSync(pj, 'utf8')) as { name: string; portico?: { role?: string } };
-      if (pkg.portico?.role === 'frontend-plugin') found.push(pkg.name);
+      const pkg = JSON.parse(fs.readFileSync(pj, 'utf8')) as { name: string; portico?: { kind?: string } };
+      if (pkg.portico?.kind === 'web') found.push(pkg.name);
     }
   }
   return found;

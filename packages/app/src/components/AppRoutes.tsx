@@ -3,15 +3,11 @@ import { Route, Routes } from 'react-router';
 import { useExtensions } from '@portico/frontend-plugin-api';
 import { ErrorBoundary } from './ErrorBoundary';
 import { PageProgress } from './PageProgress';
+import { routePattern } from './routePattern';
 
 const HomePage = lazy(() => import('./HomePage'));
 const NotFoundPage = lazy(() => import('./NotFoundPage'));
 
-/** Page path → route pattern: sub-paths go to the page (it may have its own <Routes>). */
-export function routePattern(path: string): string {
-  if (path === '/' || path.endsWith('*')) return path;
-  return `${path.replace(/\/+$/, '')}/*`;
-}
 
 /** One route per enabled page extension (code-split), the default home, and a 404. */
 export function AppRoutes() {

@@ -1,7 +1,6 @@
-import type { ComponentType, LazyExoticComponent } from 'react';
 import type { EntityFilter } from '../entity/EntityFilter';
 import { createExtension, type ExtensionDefinition } from '../extensions/Extension';
-import { lazyComponent, type ComponentLoader } from '../extensions/lazyComponent';
+import { lazyComponent, type ComponentLoader, type LazyExtensionComponent } from '../extensions/lazyComponent';
 
 export type EntityCardSize = 'small' | 'medium' | 'large';
 
@@ -9,7 +8,7 @@ export interface EntityCardExtensionData {
   title?: string;
   size: EntityCardSize;
   filter?: EntityFilter;
-  Component: LazyExoticComponent<ComponentType>;
+  Component: LazyExtensionComponent;
 }
 
 /**

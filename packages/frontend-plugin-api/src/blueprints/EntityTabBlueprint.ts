@@ -1,14 +1,13 @@
-import type { ComponentType, LazyExoticComponent } from 'react';
 import type { EntityFilter } from '../entity/EntityFilter';
 import { createExtension, nameFromPath, type ExtensionDefinition } from '../extensions/Extension';
-import { lazyComponent, type ComponentLoader } from '../extensions/lazyComponent';
+import { lazyComponent, type ComponentLoader, type LazyExtensionComponent } from '../extensions/lazyComponent';
 
 export interface EntityTabExtensionData {
   /** Relative to the entity page: `''` or `/` is the overview, `apis` is `/catalog/ns/kind/name/apis`. */
   path: string;
   title: string;
   filter?: EntityFilter;
-  Component: LazyExoticComponent<ComponentType>;
+  Component: LazyExtensionComponent;
 }
 
 /**

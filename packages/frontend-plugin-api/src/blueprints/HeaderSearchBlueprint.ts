@@ -1,9 +1,8 @@
-import type { ComponentType, LazyExoticComponent } from 'react';
 import { createExtension, type ExtensionDefinition } from '../extensions/Extension';
-import { lazyComponent, type ComponentLoader } from '../extensions/lazyComponent';
+import { lazyComponent, type ComponentLoader, type LazyExtensionComponent } from '../extensions/lazyComponent';
 
 export interface HeaderSearchExtensionData {
-  Component: LazyExoticComponent<ComponentType>;
+  Component: LazyExtensionComponent;
 }
 
 /**

@@ -1,12 +1,11 @@
-import type { ComponentType, LazyExoticComponent } from 'react';
 import { createExtension, nameFromPath, type ExtensionDefinition } from '../extensions/Extension';
-import { lazyComponent, type ComponentLoader } from '../extensions/lazyComponent';
+import { lazyComponent, type ComponentLoader, type LazyExtensionComponent } from '../extensions/lazyComponent';
 
 export interface PageExtensionData {
   /** Absolute route path, may contain params: `/catalog/:namespace/:kind/:name`. Sub-routes below it go to the page too. */
   path: string;
   title?: string;
-  Component: LazyExoticComponent<ComponentType>;
+  Component: LazyExtensionComponent;
 }
 
 /**

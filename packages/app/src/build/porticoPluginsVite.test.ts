@@ -21,15 +21,26 @@ describe('porticoPlugins (vite)', () => {
     expect(findPluginPackages(dir)).toEqual(['@portico/plugin-catalog', '@acme/plugin-example']);
   });
 
-  it('falls back to the web packages under plugins/ and examples/plugins/', () => {
+  it('falls back to the installed web packages under plugins/ and examples/plugins/', () => {
     const dir = tempRepo({
       'app-config.yaml': 'backend: {}\n',
       'plugins/catalog/package.json': JSON.stringify({ name: '@portico/plugin-catalog', portico: { kind: 'web' } }),
       'plugins/catalog-backend/package.json': JSON.stringify({ name: '@portico/plugin-catalog-backend' }),
       'packages/app/package.json': JSON.stringify({ name: '@portico/app', portico: { kind: 'web' } }),
       'examples/plugins/example/package.json': JSON.stringify({ name: '@portico/example', portico: { kind: 'web' } }),
+      'plugins/new-one/package.json': JSON.stringify({ name: '@portico/plugin-new-one', portico: { kind: 'web' } }),
+      'plugins/catalog/src/index.ts': 'export default {};',
+      'examples/plugins/example/src/index.ts': 'export default {};',
+      'plugins/half-done/package.json': JSON.stringify({ name: '@portico/plugin-half-done', portico: { kind: 'web' } }),
+      'node_modules/@portico/plugin-half-done/package.json': '{}',
+      'node_modules/@portico/plugin-catalog/package.json': '{}',
+      'node_modules/@portico/example/package.json': '{}',
     });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     expect(findPluginPackages(dir)).toEqual(['@portico/plugin-catalog', '@portico/example']);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('skipping @portico/plugin-new-one: not installed'));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('skipping @portico/plugin-half-done'));
+    warn.mockRestore();
   });
 
   it('rejects an app.plugins that is not a list of names', () => {

@@ -27,7 +27,8 @@ function readAppPlugins(file: string): string[] | undefined {
 
 /**
  * The frontend plugin packages to bundle: app-config `app.plugins` (app-config.local.yaml wins when it
- * sets the key), else every web package (`"portico": { "kind": "web" }`) under plugins/ and examples/plugins/.
+ * sets the key), else every installed web package (`"portico": { "kind": "web" }`) under plugins/ and
+ * examples/plugins/.
  */
 export function findPluginPackages(rootDir: string, configFiles?: string[]): string[] {
   const files = configFiles ?? ['app-config.yaml', 'app-config.local.yaml'].map(f => path.join(rootDir, f));
@@ -41,8 +42,17 @@ export function findPluginPackages(rootDir: string, configFiles?: string[]): str
     for (const dir of fs.readdirSync(base).sort()) {
       const pj = path.join(base, dir, 'package.json');
       if (!fs.existsSync(pj)) continue;
-      const pkg = JSON.parse(fs.readFileSync(pj, 'utf8')) as { name: string; portico?: { kind?: string } };
-      if (pkg.portico?.kind === 'web') found.push(pkg.name);
+      const pkg = JSON.parse(fs.readFileSync(pj, 'utf8')) as { name: string; main?: string; portico?: { kind?: string } };
+      if (pkg.portico?.kind !== 'web') continue;
+      // a package still being created (not linked, no entry yet) would fail the whole build
+      const ready =
+        fs.existsSync(path.join(rootDir, 'node_modules', pkg.name)) &&
+        fs.existsSync(path.join(base, dir, pkg.main ?? 'src/index.ts'));
+      if (!ready) {
+        console.warn(`[portico-plugins] skipping ${pkg.name}: not installed or without its entry file yet`);
+        continue;
+      }
+      found.push(pkg.name);
     }
   }
   return found;

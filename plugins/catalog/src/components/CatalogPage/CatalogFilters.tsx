@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Autocomplete, Box, Button, Stack, TextField, Typography } from '@mui/material';
 import { catalogFacetFilters, type CatalogFacetKey, type CatalogFilterState } from '../../filters/catalogFilterState';
 import { humanizeEntityRef } from '../shared/entityRoutes';
@@ -17,7 +18,7 @@ function optionLabel(key: CatalogFacetKey, value: string): string {
 const sameValue = (a: string, b: string) => a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
 /** One multi-select per facet, each listing the values the catalog has with how many entities carry them. */
-export function CatalogFilters({ state, facets, onChange, onClear }: CatalogFiltersProps) {
+export const CatalogFilters = memo(function CatalogFilters({ state, facets, onChange, onClear }: CatalogFiltersProps) {
   const active = catalogFacetFilters.some(f => state[f.key].length > 0);
   return (
     <Stack component="section" aria-label="Filters" spacing={2}>
@@ -68,4 +69,4 @@ export function CatalogFilters({ state, facets, onChange, onClear }: CatalogFilt
       })}
     </Stack>
   );
-}
+});

@@ -1,6 +1,6 @@
 import { Box, Button, InputAdornment, TextField, Typography } from '@mui/material';
 import { createSvgIcon } from '@mui/material/utils';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import {
   emptyFilterState,
@@ -8,6 +8,7 @@ import {
   toSearchParams,
   type CatalogFacetKey,
   type CatalogFilterState,
+  type CatalogSort,
 } from '../../filters/catalogFilterState';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
 import { EmptyState, ErrorPanel, Progress } from '../shared/states';
@@ -32,7 +33,20 @@ export interface CatalogPageProps {
 export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
   const [searchParams, setSearchParams] = useSearchParams();
   const state = useMemo(() => parseFilterState(searchParams), [searchParams]);
-  const update = (next: CatalogFilterState, replace = false) => setSearchParams(toSearchParams(next), { replace });
+  const update = useCallback(
+    (next: CatalogFilterState, replace = false) => setSearchParams(toSearchParams(next), { replace }),
+    [setSearchParams],
+  );
+  // Stable callbacks keep the (memoised) filters from re-rendering while rows load or scroll.
+  const onFilterChange = useCallback(
+    (key: CatalogFacetKey, values: string[]) => update({ ...state, [key]: values }),
+    [state, update],
+  );
+  const onClear = useCallback(
+    () => update({ ...emptyFilterState(), text: state.text, sort: state.sort }),
+    [state, update],
+  );
+  const onSort = useCallback((sort: CatalogSort) => update({ ...state, sort }), [state, update]);
 
   const [text, setText] = useState(state.text);
   const debouncedText = useDebouncedValue(text.trim(), 300);
@@ -45,7 +59,8 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
   }, [state.text]);
 
   const rows = useEntityRows(state, pageSize);
-  const { facets, error: facetsError } = useFacets(state);
+  // Filter choices wait for the first rows, so the rows' query does not queue behind five facet queries.
+  const { facets, error: facetsError } = useFacets(state, rows.totalItems !== undefined || rows.error !== undefined);
 
   let body;
   if (rows.error && rows.items.length === 0) {
@@ -66,7 +81,7 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
           items={rows.items}
           totalItems={rows.totalItems}
           sort={state.sort}
-          onSort={sort => update({ ...state, sort })}
+          onSort={onSort}
           hasMore={rows.hasMore}
           loadingMore={rows.loadingMore}
           refreshing={rows.loading}
@@ -93,8 +108,8 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
           <CatalogFilters
             state={state}
             facets={facets}
-            onChange={(key: CatalogFacetKey, values) => update({ ...state, [key]: values })}
-            onClear={() => update({ ...emptyFilterState(), text: state.text, sort: state.sort })}
+            onChange={onFilterChange}
+            onClear={onClear}
           />
         </Box>
         <Box sx={{ minWidth: 0 }}>

@@ -13,7 +13,7 @@ import {
 } from '@mui/material';
 import { DEFAULT_NAMESPACE, type Entity } from '@portico/catalog-model';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { CatalogColumnField, CatalogSort } from '../../filters/catalogFilterState';
 import { EntityRefLink } from '../shared/EntityRefLink';
 
@@ -54,11 +54,12 @@ function text(value: unknown): string {
 
 const cell = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
 
-function EntityRow({ entity, index }: { entity: Entity; index: number }) {
+/** One row; memoised so that scrolling renders only the rows that come into view. */
+const EntityRow = memo(function EntityRow({ entity, index }: { entity: Entity; index: number }) {
   const owner = text(entity.spec?.owner);
   const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
   return (
-    <TableRow hover aria-rowindex={index + 2} sx={{ height: ROW_HEIGHT }}>
+    <TableRow hover aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }}>
       <TableCell sx={cell}>
         <EntityRefLink entityRef={entity} title={entity.metadata.title ?? entity.metadata.name} />
       </TableCell>
@@ -78,7 +79,7 @@ function EntityRow({ entity, index }: { entity: Entity; index: number }) {
       </TableCell>
     </TableRow>
   );
-}
+});
 
 function useLoadMoreNearEnd(virtualizer: Virtualizer<HTMLDivElement, Element>, props: CatalogTableProps) {
   const { items, hasMore, loadingMore, onLoadMore } = props;
@@ -87,6 +88,43 @@ function useLoadMoreNearEnd(virtualizer: Virtualizer<HTMLDivElement, Element>, p
     if (hasMore && !loadingMore && last >= items.length - PREFETCH_ROWS) onLoadMore();
   }, [last, items.length, hasMore, loadingMore, onLoadMore]);
 }
+
+/** The column headers; each sortable one toggles between ascending and descending. */
+const CatalogTableHead = memo(function CatalogTableHead({ sort, onSort }: { sort: CatalogSort; onSort(sort: CatalogSort): void }) {
+  return (
+    <TableHead>
+      <TableRow aria-rowindex={1}>
+        {columns.map(column => {
+          const active = column.field !== undefined && sort.field === column.field;
+          return (
+            <TableCell
+              key={column.label}
+              sx={{ width: column.width }}
+              sortDirection={active ? sort.order : false}
+            >
+              {column.field ? (
+                <TableSortLabel
+                  active={active}
+                  direction={active ? sort.order : 'asc'}
+                  onClick={() =>
+                    onSort({
+                      field: column.field!,
+                      order: active && sort.order === 'asc' ? 'desc' : 'asc',
+                    })
+                  }
+                >
+                  {column.label}
+                </TableSortLabel>
+              ) : (
+                column.label
+              )}
+            </TableCell>
+          );
+        })}
+      </TableRow>
+    </TableHead>
+  );
+});
 
 /** The catalog's rows in a fixed-height scroll area; only the rows in view are in the DOM. */
 export function CatalogTable(props: CatalogTableProps) {
@@ -112,40 +150,11 @@ export function CatalogTable(props: CatalogTableProps) {
       <Box sx={{ height: 4 }}>{refreshing || loadingMore ? <LinearProgress aria-label="Loading rows" /> : null}</Box>
       <TableContainer ref={scrollRef} sx={{ height, minHeight: 320, overflow: 'auto' }}>
         <Table stickyHeader size="medium" aria-label="Catalog" aria-rowcount={(totalItems ?? items.length) + 1} sx={{ tableLayout: 'fixed' }}>
-          <TableHead>
-            <TableRow aria-rowindex={1}>
-              {columns.map(column => {
-                const active = column.field !== undefined && sort.field === column.field;
-                return (
-                  <TableCell
-                    key={column.label}
-                    sx={{ width: column.width }}
-                    sortDirection={active ? sort.order : false}
-                  >
-                    {column.field ? (
-                      <TableSortLabel
-                        active={active}
-                        direction={active ? sort.order : 'asc'}
-                        onClick={() =>
-                          onSort({
-                            field: column.field!,
-                            order: active && sort.order === 'asc' ? 'desc' : 'asc',
-                          })
-                        }
-                      >
-                        {column.label}
-                      </TableSortLabel>
-                    ) : (
-                      column.label
-                    )}
-                  </TableCell>
-                );
-              })}
-            </TableRow>
-          </TableHead>
+          <CatalogTableHead sort={sort} onSort={onSort} />
           <TableBody>
+            {/* Spacers use inline style: as `sx`, every new height would insert a CSS rule while scrolling. */}
             {paddingTop > 0 ? (
-              <TableRow aria-hidden="true" sx={{ height: paddingTop }}>
+              <TableRow aria-hidden="true" style={{ height: paddingTop }}>
                 <TableCell colSpan={columns.length} sx={{ p: 0, border: 0 }} />
               </TableRow>
             ) : null}
@@ -154,7 +163,7 @@ export function CatalogTable(props: CatalogTableProps) {
               return <EntityRow key={`${entity.kind}:${entity.metadata.namespace}/${entity.metadata.name}`} entity={entity} index={row.index} />;
             })}
             {paddingBottom > 0 ? (
-              <TableRow aria-hidden="true" sx={{ height: paddingBottom }}>
+              <TableRow aria-hidden="true" style={{ height: paddingBottom }}>
                 <TableCell colSpan={columns.length} sx={{ p: 0, border: 0 }} />
               </TableRow>
             ) : null}

@@ -14,12 +14,13 @@ export type FacetChoices = Partial<Record<CatalogFacetKey, Array<{ value: string
  * The choices and counts of each filter. A filter's own selection is left out of its query so that
  * picking one owner still shows the other owners (with counts under the remaining filters).
  */
-export function useFacets(state: CatalogFilterState): { facets: FacetChoices; error?: Error } {
+export function useFacets(state: CatalogFilterState, enabled = true): { facets: FacetChoices; error?: Error } {
   const catalogApi = useApi(catalogApiRef);
   const [facets, setFacets] = useState<FacetChoices>({});
   const [error, setError] = useState<Error>();
   const key = JSON.stringify(catalogFacetFilters.map(f => toEntityFilter(state, f.key)));
   useEffect(() => {
+    if (!enabled) return;
     let current = true;
     setError(undefined);
     Promise.all(
@@ -35,6 +36,6 @@ export function useFacets(state: CatalogFilterState): { facets: FacetChoices; er
     return () => {
       current = false;
     };
-  }, [catalogApi, key]);
+  }, [catalogApi, key, enabled]);
   return { facets, error };
 }

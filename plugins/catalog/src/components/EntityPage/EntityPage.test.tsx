@@ -1,3 +1,4 @@
+import '../../__testUtils__/testTimeouts';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

@@ -18,7 +18,7 @@ export function useApi<T>(ref: ApiRef<T>): T {
   return api;
 }
 
-/** Like useApi, but returns undefined when the API is not installed. */
+/** The holder of every API: `useApiHolder().get(ref)` is undefined when no plugin provides `ref`. */
 export function useApiHolder(): ApiHolder {
   const holder = useContext(ApiContext);
   if (!holder) throw new Error('useApiHolder called outside an <ApiProvider>');

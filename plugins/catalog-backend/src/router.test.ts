@@ -365,5 +365,10 @@ describeEachDatabase('catalog API', db => {
     await api().delete(`/api/catalog/entities/by-uid/${res.body.metadata.uid}`).expect(204);
     await api().get('/api/catalog/entities/by-name/component/default/web-shop').expect(404);
     await api().delete(`/api/catalog/entities/by-uid/${res.body.metadata.uid}`).expect(404);
+    // the reverse relations it contributed are gone from the entities it pointed at
+    const team = await api().get('/api/catalog/entities/by-name/group/default/team-a').expect(200);
+    expect(team.body.relations).not.toContainEqual({ type: 'ownerOf', targetRef: 'component:default/web-shop' });
+    const payments = await api().get('/api/catalog/entities/by-query?filter=metadata.name=payments-service').expect(200);
+    expect(payments.body.items[0].relations).not.toContainEqual({ type: 'dependencyOf', targetRef: 'component:default/web-shop' });
   });
 });

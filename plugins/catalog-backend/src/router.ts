@@ -30,6 +30,11 @@ function stringParam(name: string, value: unknown, max = 1000): string | undefin
   return value;
 }
 
+/** Sends JSON text assembled from already-serialised parts. */
+function sendJsonText(res: Response, text: string, status = 200) {
+  res.status(status).type('application/json').send(text);
+}
+
 function refFromParams(params: Record<string, string>): string {
   const { kind, namespace, name } = params;
   if (!isValidKind(kind)) throw new InputError(`params.kind: '${String(kind).slice(0, 64)}' is not a valid kind`);
@@ -80,7 +85,7 @@ export function createRouter(catalog: CatalogService): express.Router {
       params.set('after', result.next);
       res.setHeader('link', `<${req.baseUrl}${req.path}?${params.toString()}>; rel="next"`);
     }
-    res.json(result.items);
+    sendJsonText(res, `[${result.items.join(',')}]`);
   });
 
   router.get('/entities/by-query', async (req: Request, res: Response) => {
@@ -99,7 +104,7 @@ export function createRouter(catalog: CatalogService): express.Router {
       cursor: stringParam('cursor', q.cursor, 20_000),
       skipTotal: totalItems === 'exclude',
     });
-    res.json(result);
+    sendJsonText(res, `{"items":[${result.items.join(',')}],"totalItems":${result.totalItems},"pageInfo":${JSON.stringify(result.pageInfo)}}`);
   });
 
   router.post('/entities/by-refs', async (req: Request, res: Response) => {
@@ -107,7 +112,7 @@ export function createRouter(catalog: CatalogService): express.Router {
     const refs = body.entityRefs.map((r, i) => parseRef(`entityRefs[${i}]`, r));
     const fields = body.fields?.length ? parseFieldsParam(body.fields.join(','), 'fields') : parseFieldsParam(req.query.fields);
     const items = await catalog.queries.getByRefs(refs, fields, parseEntityFilterParams(req.query.filter, 'filter'));
-    res.json({ items });
+    sendJsonText(res, `{"items":[${items.join(',')}]}`);
   });
 
   router.get('/entities/errors', async (req: Request, res: Response) => {
@@ -122,9 +127,9 @@ export function createRouter(catalog: CatalogService): express.Router {
 
   router.get('/entities/by-name/:kind/:namespace/:name', async (req: Request, res: Response) => {
     const ref = refFromParams(req.params as Record<string, string>);
-    const entity = await catalog.queries.getByRef(ref);
+    const entity = await catalog.queries.getByRefText(ref);
     if (!entity) throw new NotFoundError(`No entity named '${ref}' found`);
-    res.json(entity);
+    sendJsonText(res, entity);
   });
 
   router.get('/entities/by-name/:kind/:namespace/:name/ancestry', async (req: Request, res: Response) => {

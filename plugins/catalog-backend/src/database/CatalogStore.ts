@@ -13,6 +13,8 @@ export interface EntityRow {
   hash: string;
   etag: string;
   body: string;
+  /** Stitched relations JSON (`[{type,targetRef}]`), or null while a batch is being stitched. */
+  relations?: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -89,6 +91,7 @@ export interface QueriedEntity {
   etag: string;
   entityRef: string;
   body: string;
+  relations?: string | null;
   sortValues: string[];
 }
 
@@ -146,12 +149,18 @@ function toEntityRow(r: Record<string, unknown>): EntityRow {
     hash: String(r.hash),
     etag: String(r.etag),
     body: String(r.body),
+    relations: (r.relations as string | null) ?? null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
 }
 
 type Sql = { sql: string; bindings: unknown[] };
+
+interface SqliteConnection {
+  prepare(sql: string): { all(...params: unknown[]): unknown[] };
+}
+const preparedByConnection = new WeakMap<SqliteConnection, Map<string, { all(...params: unknown[]): unknown[] }>>();
 
 const BULK_LOAD_MIN = 2000;
 
@@ -208,12 +217,50 @@ export class CatalogStore {
     chunks[chunks.length - 1].history = batch.history;
     // A large first load into an empty catalog builds the derived indexes once, at the end.
     const bulk = batch.upserts.length >= BULK_LOAD_MIN && !(await this.knex('catalog_entities').select('eid').first());
+    const affected = new Set<string>();
     try {
       if (bulk) await dropDerivedIndexes(this.knex);
-      for (const chunk of chunks) await this.knex.transaction(trx => this.writeChunk(trx, chunk));
+      for (const chunk of chunks) await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected));
     } finally {
       if (bulk) await createDerivedIndexes(this.knex);
       this.bump();
+    }
+    await this.stitch([...affected]);
+    this.bump();
+  }
+
+  /**
+   * Recomputes the served relations of `refs` (entities whose own or incoming relations changed) and
+   * stores them as JSON on the entity rows, so reads never join the relations table.
+   */
+  private async stitch(refs: string[]): Promise<void> {
+    for (let i = 0; i < refs.length; i += this.chunkSize) {
+      const part = refs.slice(i, i + this.chunkSize);
+      await this.knex.transaction(async trx => {
+        const rows: Array<{ source_ref: string; type: string; target_ref: string }> = [];
+        for (let j = 0; j < part.length; j += 500) {
+          const slice = part.slice(j, j + 500);
+          const res = await trx.raw(
+            `SELECT source_ref, type, target_ref FROM catalog_relations WHERE source_ref IN (${slice.map(() => '?').join(', ')})`,
+            slice,
+          );
+          rows.push(...(this.engine === 'pg' ? (res as { rows: typeof rows }).rows : (res as typeof rows)));
+        }
+        const bySource = new Map<string, Map<string, { type: string; targetRef: string }>>();
+        for (const ref of part) bySource.set(ref, new Map());
+        for (const r of rows) bySource.get(r.source_ref)?.set(`${r.type}|${r.target_ref}`, { type: r.type, targetRef: r.target_ref });
+        const updates = [...bySource].map(([ref, rels]) => [JSON.stringify([...rels.values()]), ref]);
+        if (this.engine === 'pg') {
+          await trx.raw(
+            `UPDATE catalog_entities e SET relations = u.rel FROM unnest(?::text[], ?::text[]) AS u(rel, ref) WHERE e.entity_ref = u.ref`,
+            [updates.map(u => u[0]), updates.map(u => u[1])] as Knex.RawBinding[],
+          );
+        } else {
+          const conn = (await trx.client.acquireConnection()) as { prepare(sql: string): { run(...p: unknown[]): unknown } };
+          const update = conn.prepare('UPDATE catalog_entities SET relations = ? WHERE entity_ref = ?');
+          for (const u of updates) update.run(u[0], u[1]);
+        }
+      });
     }
   }
 
@@ -234,10 +281,20 @@ export class CatalogStore {
     return Array.from({ length: n }, (_, i) => start + i);
   }
 
-  private async writeChunk(trx: Knex.Transaction, batch: BatchWrite) {
+  private async writeChunk(trx: Knex.Transaction, batch: BatchWrite, affected: Set<string>) {
     const e = this.engine;
     const ids = [...batch.upserts.map(u => u.row.id), ...batch.deletes.map(d => d.id)];
     const old = (await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'id', ids)).map(r => Number(r.eid));
+    // whoever the replaced relations pointed from must be stitched again
+    if (old.length) {
+      for (const r of await selectWhereIn<{ source_ref: string }>(trx, 'catalog_relations', ['source_ref'], 'originating_id', old as unknown as string[])) {
+        affected.add(r.source_ref);
+      }
+    }
+    for (const u of batch.upserts) {
+      affected.add(u.row.entityRef);
+      for (const r of u.relations) affected.add(r.sourceRef);
+    }
     await deleteWhereIn(trx, e, 'catalog_relations', 'originating_id', old, 'bigint');
     await deleteWhereIn(trx, e, 'catalog_search', 'entity_id', old, 'bigint');
     await deleteWhereIn(trx, e, 'catalog_fts', e === 'pg' ? 'entity_id' : 'rowid', old, 'bigint');
@@ -294,12 +351,12 @@ export class CatalogStore {
   }
 
   async getRowByUid(uid: string): Promise<EntityRow | undefined> {
-    const r = await this.knex('catalog_entities').where('id', uid).first();
+    const [r] = (await this.raw('SELECT * FROM catalog_entities WHERE id = ?', [uid])) as Array<Record<string, unknown>>;
     return r ? toEntityRow(r) : undefined;
   }
 
   async getRowByRef(ref: string): Promise<EntityRow | undefined> {
-    const r = await this.knex('catalog_entities').where('entity_ref', ref).first();
+    const [r] = (await this.raw('SELECT * FROM catalog_entities WHERE entity_ref = ?', [ref])) as Array<Record<string, unknown>>;
     return r ? toEntityRow(r) : undefined;
   }
 
@@ -307,9 +364,14 @@ export class CatalogStore {
   async getRelations(refs: string[]): Promise<Map<string, RelationRow[]>> {
     const out = new Map<string, RelationRow[]>();
     if (refs.length === 0) return out;
-    const rows = await selectWhereIn<{ source_ref: string; type: string; target_ref: string }>(
-      this.knex, 'catalog_relations', ['source_ref', 'type', 'target_ref'], 'source_ref', refs,
-    );
+    const rows: Array<{ source_ref: string; type: string; target_ref: string }> = [];
+    for (let i = 0; i < refs.length; i += 500) {
+      const part = refs.slice(i, i + 500);
+      rows.push(...((await this.raw(
+        `SELECT source_ref, type, target_ref FROM catalog_relations WHERE source_ref IN (${part.map(() => '?').join(', ')})`,
+        part,
+      )) as typeof rows));
+    }
     const seen = new Set<string>();
     for (const r of rows) {
       const k = `${r.source_ref}|${r.type}|${r.target_ref}`;
@@ -397,7 +459,7 @@ export class CatalogStore {
       bindings.push(...s.bindings);
       return `, ${s.sql} AS sort_${i}`;
     });
-    let sql = `SELECT e.id, e.etag, e.entity_ref, e.body${selectSorts.join('')} FROM catalog_entities e WHERE ${where.sql}`;
+    let sql = `SELECT e.id, e.etag, e.entity_ref, e.body, e.relations${selectSorts.join('')} FROM catalog_entities e WHERE ${where.sql}`;
     bindings.push(...where.bindings);
     if (q.after) {
       // lexicographic (s0, s1, ..., ref) > (v0, v1, ..., ref) honouring each direction
@@ -432,6 +494,7 @@ export class CatalogStore {
       etag: String(r.etag),
       entityRef: String(r.entity_ref),
       body: String(r.body),
+      relations: (r.relations as string | null) ?? null,
       sortValues: sorts.map((_, i) => String(r[`sort_${i}`] ?? '')),
     }));
     if (reverse) page.reverse();
@@ -505,9 +568,29 @@ export class CatalogStore {
     return rows.map(r => ({ id: String(r.id), etag: String(r.etag), entityRef: String(r.entity_ref), body: String(r.body), rank: Number(r.rank) }));
   }
 
+  /**
+   * Runs a read. On SQLite the statement is prepared once per connection and reused: the query
+   * builder and statement preparation cost more than the lookup itself on the hot read paths.
+   */
   private async raw(sql: string, bindings: unknown[]): Promise<unknown[]> {
-    const res = await this.knex.raw(sql, bindings as Knex.RawBinding[]);
-    return this.engine === 'pg' ? (res as { rows: unknown[] }).rows : (res as unknown[]);
+    if (this.engine === 'pg') {
+      const res = await this.knex.raw(sql, bindings as Knex.RawBinding[]);
+      return (res as { rows: unknown[] }).rows;
+    }
+    const conn = (await this.knex.client.acquireConnection()) as SqliteConnection;
+    try {
+      let statements = preparedByConnection.get(conn);
+      if (!statements) preparedByConnection.set(conn, (statements = new Map()));
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = conn.prepare(sql);
+        if (statements.size > 200) statements.clear();
+        statements.set(sql, statement);
+      }
+      return statement.all(...bindings.map(b => (typeof b === 'boolean' ? Number(b) : b)));
+    } finally {
+      await this.knex.client.releaseConnection(conn);
+    }
   }
 
   // ---------------------------------------------------------------- history

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
  * and builds them once at the end, which is several times faster than maintaining them row by row.
  */
 export const DERIVED_INDEXES: Array<{ name: string; table: string; columns: string[] }> = [
-  { name: 'catalog_relations_source_idx', table: 'catalog_relations', columns: ['source_ref'] },
+  { name: 'catalog_relations_source_idx', table: 'catalog_relations', columns: ['source_ref', 'type', 'target_ref'] },
   { name: 'catalog_relations_target_idx', table: 'catalog_relations', columns: ['type_key', 'target_ref', 'source_ref'] },
   { name: 'catalog_relations_origin_idx', table: 'catalog_relations', columns: ['originating_id'] },
   { name: 'catalog_search_key_value_idx', table: 'catalog_search', columns: ['key', 'value', 'entity_id'] },
@@ -51,6 +51,7 @@ export const catalogMigrations: DatabaseMigration[] = [
         t.string('hash', 64).notNullable();
         t.string('etag', 64).notNullable();
         t.text('body').notNullable();
+        t.text('relations'); // JSON of the served relations, stitched after each batch; null until then
         t.bigInteger('created_at').notNullable();
         t.bigInteger('updated_at').notNullable();
         t.index(['kind', 'entity_ref'], 'catalog_entities_kind_idx');

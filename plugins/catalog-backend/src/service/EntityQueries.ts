@@ -17,7 +17,8 @@ export interface QueryEntitiesInput {
 }
 
 export interface QueryEntitiesOutput {
-  items: Array<Partial<Entity>>;
+  /** Each item's JSON text. */
+  items: string[];
   totalItems: number;
   pageInfo: { nextCursor?: string; prevCursor?: string };
 }
@@ -31,17 +32,47 @@ export class EntityQueries {
   constructor(private readonly store: CatalogStore) {}
 
   /** Turns stored rows into served entities, adding their relations in one query. */
-  async assemble(rows: Array<Pick<QueriedEntity, 'id' | 'etag' | 'entityRef' | 'body'>>, fields?: string[]): Promise<Array<Partial<Entity>>> {
-    const relations = needsRelations(fields) ? await this.store.getRelations(rows.map(r => r.entityRef)) : undefined;
+  async assemble(rows: Array<Pick<QueriedEntity, 'id' | 'etag' | 'entityRef' | 'body' | 'relations'>>, fields?: string[]): Promise<Array<Partial<Entity>>> {
+    const relations = needsRelations(fields) ? await this.relationsOf(rows) : undefined;
     return rows.map(r => {
       const entity = JSON.parse(r.body) as Entity;
       entity.metadata.uid = r.id;
       entity.metadata.etag = r.etag;
-      if (relations) {
-        entity.relations = (relations.get(r.entityRef) ?? []).map(rel => ({ type: rel.type, targetRef: rel.targetRef }));
-      }
+      if (relations) entity.relations = JSON.parse(relations.get(r.entityRef) ?? '[]');
       return projectFields(entity, fields);
     });
+  }
+
+  /** The relations JSON of each row: stitched on the row, or read from the relations table while a batch is being stitched. */
+  private async relationsOf(rows: Array<Pick<QueriedEntity, 'entityRef' | 'relations'>>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const r of rows) {
+      if (typeof r.relations === 'string') out.set(r.entityRef, r.relations);
+      else missing.push(r.entityRef);
+    }
+    if (missing.length) {
+      const fetched = await this.store.getRelations(missing);
+      for (const ref of missing) {
+        out.set(ref, JSON.stringify((fetched.get(ref) ?? []).map(rel => ({ type: rel.type, targetRef: rel.targetRef }))));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Served entities as JSON text. Without a `fields` projection the stored JSON is sent as it is with
+   * the relations appended, so a page of entities is never parsed and re-serialised.
+   */
+  async assembleText(rows: Array<Pick<QueriedEntity, 'id' | 'etag' | 'entityRef' | 'body' | 'relations'>>, fields?: string[]): Promise<string[]> {
+    if (fields) return (await this.assemble(rows, fields)).map(e => JSON.stringify(e));
+    const relations = await this.relationsOf(rows);
+    return rows.map(r => `${r.body.slice(0, -1)},"relations":${relations.get(r.entityRef)}}`);
+  }
+
+  async getByRefText(ref: string): Promise<string | undefined> {
+    const row = await this.store.getRowByRef(ref.toLowerCase());
+    return row ? (await this.assembleText([row]))[0] : undefined;
   }
 
   async getByRef(ref: string, fields?: string[]): Promise<Partial<Entity> | undefined> {
@@ -57,7 +88,8 @@ export class EntityQueries {
   }
 
   /** In the order asked, `null` for refs that do not exist. */
-  async getByRefs(refs: string[], fields?: string[], filter?: EntityFilter): Promise<Array<Partial<Entity> | null>> {
+  /** JSON text of each entity in the order asked, `null` for refs that do not exist. */
+  async getByRefs(refs: string[], fields?: string[], filter?: EntityFilter): Promise<string[]> {
     const lower = refs.map(r => r.toLowerCase());
     let rows = await this.store.getRowsByRefs([...new Set(lower)]);
     if (filter) {
@@ -67,9 +99,9 @@ export class EntityQueries {
       for (const m of matching.rows) allowed.add(m.entityRef);
       rows = rows.filter(r => allowed.has(r.entityRef));
     }
-    const served = await this.assemble(rows, fields);
+    const served = await this.assembleText(rows, fields);
     const byRef = new Map(rows.map((r, i) => [r.entityRef, served[i]]));
-    return lower.map(r => byRef.get(r) ?? null);
+    return lower.map(r => byRef.get(r) ?? 'null');
   }
 
   /** GET /entities: offset/limit paging (or keyset with `after`), as a plain list. */
@@ -79,7 +111,7 @@ export class EntityQueries {
     let after: QueryCursor['after'] | undefined;
     if (input.after) after = decodeCursor(input.after).after;
     const page = await this.store.queryEntities({ filter: input.filter, order, limit, offset: input.offset, after });
-    const items = await this.assemble(page.rows, input.fields);
+    const items = await this.assembleText(page.rows, input.fields);
     const last = page.rows[page.rows.length - 1];
     const next = page.hasMore && last
       ? encodeCursor({ filter: input.filter, order, after: { values: last.sortValues, ref: last.entityRef }, direction: 'next' })
@@ -100,7 +132,7 @@ export class EntityQueries {
       this.store.queryEntities({ filter: q.filter, fullText: q.fullText, order: q.order, after: q.after, direction: q.direction, limit: input.limit, offset: input.cursor ? undefined : input.offset }),
       q.totalItems !== undefined ? q.totalItems : input.skipTotal ? 0 : this.store.countEntities(q.filter, q.fullText),
     ]);
-    const items = await this.assemble(page.rows, input.fields);
+    const items = await this.assembleText(page.rows, input.fields);
     const first = page.rows[0];
     const last = page.rows[page.rows.length - 1];
     const base = { filter: q.filter, fullText: q.fullText, order: q.order, totalItems };

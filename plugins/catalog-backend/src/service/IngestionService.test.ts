@@ -48,7 +48,7 @@ describeEachDatabase('IngestionService', db => {
     expect(changes.added.sort()).toEqual(['component:default/svc-1', 'component:default/svc-2', 'group:default/team-a']);
     const svc1 = await served('component:default/svc-1');
     expect(svc1!.entity.spec.owner).toBe('team-a'); // served as authored
-    expect(svc1!.entity.metadata.uid).toBeUndefined(); // uid and etag are added when served
+    expect(svc1!.entity.metadata.uid).toEqual(expect.any(String));
     expect(svc1!.relations).toEqual([
       'dependencyOf:component:default/svc-2',
       'ownedBy:group:default/team-a',

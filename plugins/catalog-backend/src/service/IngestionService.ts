@@ -36,9 +36,28 @@ function newEtag(): string {
   return randomUUID().replace(/-/g, '');
 }
 
-/** The stored (authored) version of an entity. */
+/** The stored version of an entity as authored (without the uid and etag the catalog added). */
 function authoredOf(body: string): Entity {
-  return JSON.parse(body) as Entity;
+  const entity = JSON.parse(body) as Entity;
+  const { uid: _uid, etag: _etag, ...metadata } = entity.metadata;
+  return { ...entity, metadata: metadata as Entity['metadata'] };
+}
+
+const ENVELOPE_START = /^\{"apiVersion":"[^"\\]*","kind":"[^"\\]*","metadata":\{/;
+
+/**
+ * The served JSON of an entity (relations are appended when read): the authored JSON with
+ * `metadata.uid` and `metadata.etag` spliced in, without re-serialising when the layout allows.
+ */
+function servedBody(entity: Entity, json: string | undefined, uid: string, etag: string): string {
+  const base = bodyOf(entity, json);
+  const m = ENVELOPE_START.exec(base);
+  if (m && !('uid' in entity.metadata) && !('etag' in entity.metadata)) {
+    const at = m[0].length;
+    return `${base.slice(0, at)}"uid":${JSON.stringify(uid)},"etag":${JSON.stringify(etag)}${base[at] === '}' ? '' : ','}${base.slice(at)}`;
+  }
+  const { relations: _relations, ...rest } = entity;
+  return JSON.stringify({ ...rest, metadata: { ...entity.metadata, uid, etag } });
 }
 
 /** What is stored: the entity as authored, without relations (the catalog derives those). */
@@ -218,7 +237,7 @@ export class IngestionService {
       const id = previous?.id ?? randomUUID();
       const etag = newEtag();
       const entity = c.processed.entity;
-      const body = bodyOf(entity, c.json);
+      const body = servedBody(entity, c.json, id, etag);
       writes.push({
         row: {
           id, entityRef: ref, kind: c.processed.kind, provider, locationKey: c.locationKey, hash: c.hash, etag, body,
@@ -232,7 +251,7 @@ export class IngestionService {
       });
       const source = c.locationKey ? `${provider} ${c.locationKey}` : provider;
       if (previous) {
-        const diff = diffEntities(authoredOf(previous.body), JSON.parse(body));
+        const diff = diffEntities(authoredOf(previous.body), authoredOf(body));
         history.push({ entityRef: ref, action: 'updated', source, diff: JSON.stringify(diff), at });
         changes.updated.push(ref);
       } else {
@@ -264,7 +283,7 @@ export class IngestionService {
         if (!result.ok) continue;
         const etag = newEtag();
         writes.push({
-          row: { ...row, hash: ORPHAN_HASH, etag, updatedAt: at, body: bodyOf(result.value.entity) },
+          row: { ...row, hash: ORPHAN_HASH, etag, updatedAt: at, body: servedBody(result.value.entity, undefined, row.id, etag) },
           namespace: result.value.namespace,
           name: result.value.name,
           relations: result.value.relations,

@@ -35,7 +35,9 @@ export function findTooDeep(value: unknown, max: number, path = ''): string | un
     }
     return undefined;
   }
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || typeof v !== 'object') continue;
     const p = findTooDeep(v, max - 1, path ? `${path}.${k}` : k);
     if (p) return p;
   }

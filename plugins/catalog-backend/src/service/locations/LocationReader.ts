@@ -32,6 +32,17 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Whether `value` holds a `$text`/`$json`/`$yaml` placeholder anywhere (cheap pre-check: most entities have none). */
+function hasPlaceholder(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasPlaceholder);
+  if (!isPlainObject(value)) return false;
+  for (const k in value) {
+    if (k === '$text' || k === '$json' || k === '$yaml') return true;
+    if (hasPlaceholder(value[k])) return true;
+  }
+  return false;
+}
+
 /** Replaces `{ $text | $json | $yaml: ref }` anywhere in `value`, reading `ref` relative to `baseUrl`. */
 async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlReader, path: string, budget: { left: number }): Promise<unknown> {
   if (Array.isArray(value)) {
@@ -62,7 +73,7 @@ async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlR
     }
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = await resolvePlaceholders(v, baseUrl, reader, path ? `${path}.${k}` : k, budget);
+  for (const [k, v] of Object.entries(value)) out[k] = hasPlaceholder(v) ? await resolvePlaceholders(v, baseUrl, reader, path ? `${path}.${k}` : k, budget) : v;
   return out;
 }
 
@@ -116,7 +127,7 @@ export async function readLocation(rootUrl: string, reader: UrlReader, allowKind
       let raw = doc.value;
       const entityRef = guessEntityRef(raw);
       try {
-        raw = (await resolvePlaceholders(raw, url, reader, '', { left: MAX_PLACEHOLDERS })) as Record<string, unknown>;
+        if (hasPlaceholder(raw)) raw = (await resolvePlaceholders(raw, url, reader, '', { left: MAX_PLACEHOLDERS })) as Record<string, unknown>;
       } catch (error) {
         errors.push({ locationKey, entityRef, reason: 'read', message: (error as Error).message });
         continue;

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Portico's backend with just the catalog, for the benchmark.
+//   node server.js --entities FILE [--port 7027] [--db sqlite|pg] [--pg URL] [--warm]
+// --warm loads every module once (filling the compile cache) and exits.
+'use strict';
+require('./register');
+
+const argv = process.argv.slice(2);
+const opt = {};
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--warm') opt.warm = true;
+  else opt[argv[i].replace(/^--/, '')] = argv[++i];
+}
+
+const { createBackend } = require('@portico/backend');
+const catalog = require('@portico/plugin-catalog-backend').default;
+if (opt.warm) {
+  require('@portico/catalog-model');
+  require('js-yaml');
+  process.exit(0);
+}
+
+const port = Number(opt.port || 7027);
+const database = opt.db === 'pg'
+  ? { client: 'pg', connection: opt.pg || 'postgres://postgres@127.0.0.1:5432/portico_bench', prefix: 'bench_' }
+  : { client: 'better-sqlite3', connection: ':memory:' };
+
+const backend = createBackend({
+  config: {
+    backend: {
+      baseUrl: `http://127.0.0.1:${port}`,
+      listen: { host: '127.0.0.1', port },
+      database,
+    },
+    catalog: {
+      processingInterval: 'PT24H',
+      locations: [{ type: 'file', target: opt.entities }],
+    },
+  },
+  handleSignals: true,
+});
+backend.add(catalog);
+backend.start().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

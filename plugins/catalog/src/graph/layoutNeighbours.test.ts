@@ -33,4 +33,23 @@ describe('layoutNeighbours', () => {
     const many = layoutNeighbours(Array.from({ length: 30 }, (_, i) => ({ type: 'hasPart', targetRef: `component:default/c${i}` })));
     expect(many.width).toBeGreaterThan(few.width);
   });
+
+  it('draws at most the given number of neighbours and counts the rest', () => {
+    const relations = Array.from({ length: 50 }, (_, i) => ({ type: 'ownerOf', targetRef: `component:default/c${String(i).padStart(2, '0')}` }));
+    const layout = layoutNeighbours(relations, { maxNeighbours: 30 });
+    expect(layout.nodes).toHaveLength(30);
+    expect(layout.hidden).toBe(20);
+    expect(layout.nodes[0].ref).toBe('component:default/c00');
+  });
+
+  it('keeps the owner and the system when it has to leave neighbours out', () => {
+    const relations = [
+      ...Array.from({ length: 40 }, (_, i) => ({ type: 'hasPart', targetRef: `component:default/a${i}` })),
+      { type: 'ownedBy', targetRef: 'group:default/team-a' },
+      { type: 'partOf', targetRef: 'system:default/z' },
+    ];
+    const refs = layoutNeighbours(relations, { maxNeighbours: 10 }).nodes.map(n => n.ref);
+    expect(refs).toContain('group:default/team-a');
+    expect(refs).toContain('system:default/z');
+  });
 });

@@ -15,6 +15,8 @@ export interface NeighbourLayout {
   height: number;
   centre: { x: number; y: number };
   nodes: NeighbourNode[];
+  /** Neighbours left out because of `maxNeighbours`. */
+  hidden: number;
 }
 
 export interface LayoutOptions {
@@ -22,7 +24,19 @@ export interface LayoutOptions {
   radius?: number;
   /** Horizontal room kept for node labels on each side. */
   margin?: number;
+  /** Draw at most this many neighbours (the first in ref order); the rest are counted in `hidden`. */
+  maxNeighbours?: number;
 }
+
+const MANY_SIDE_RELATIONS = new Set([
+  'ownerOf',
+  'hasMember',
+  'hasPart',
+  'parentOf',
+  'dependencyOf',
+  'apiProvidedBy',
+  'apiConsumedBy',
+]);
 
 export function layoutNeighbours(
   relations: ReadonlyArray<{ type: string; targetRef: string }>,
@@ -34,7 +48,11 @@ export function layoutNeighbours(
     if (!types.includes(type)) types.push(type);
     byTarget.set(targetRef, types);
   }
-  const targets = [...byTarget.keys()].sort();
+  // When neighbours must be left out, keep the few that say what the entity is (owner, system, parent,
+  // dependencies) and drop from the many (what it owns, its members, its parts).
+  const manySide = (ref: string) => byTarget.get(ref)!.every(type => MANY_SIDE_RELATIONS.has(type));
+  const all = [...byTarget.keys()].sort((a, b) => Number(manySide(a)) - Number(manySide(b)) || a.localeCompare(b));
+  const targets = all.slice(0, options.maxNeighbours ?? all.length);
   // A ring grows with the number of neighbours so that labels keep apart.
   const radius = options.radius ?? Math.max(110, targets.length * 12);
   const margin = options.margin ?? 90;
@@ -51,5 +69,5 @@ export function layoutNeighbours(
       relations: byTarget.get(ref)!,
     };
   });
-  return { width, height, centre, nodes };
+  return { width, height, centre, nodes, hidden: all.length - targets.length };
 }

@@ -1,4 +1,4 @@
-import { Box, useTheme } from '@mui/material';
+import { Box, Typography, useTheme } from '@mui/material';
 import { stringifyEntityRef } from '@portico/catalog-model';
 import { useEntity } from '@portico/frontend-plugin-api';
 import { useNavigate } from 'react-router';
@@ -11,6 +11,9 @@ import { EmptyState } from '../shared/states';
 function relationWords(type: string): string {
   return type.replace(/([a-z])([A-Z])/g, '$1 $2').toLocaleLowerCase('en-US');
 }
+
+/** Beyond this many neighbours a graph stops being readable; the rest are counted, not drawn. */
+const MAX_NEIGHBOURS = 30;
 
 /** Short enough to sit inside a node's circle. */
 function kindAbbreviation(kind: string): string {
@@ -35,7 +38,7 @@ export function RelationsCard() {
       </InfoCard>
     );
   }
-  const layout = layoutNeighbours(relations);
+  const layout = layoutNeighbours(relations, { maxNeighbours: MAX_NEIGHBOURS });
   const { centre } = layout;
   const colour = theme.palette.text.primary;
   return (
@@ -94,6 +97,12 @@ export function RelationsCard() {
           })}
         </svg>
       </Box>
+      {layout.hidden > 0 ? (
+        <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+          Showing {layout.nodes.length} of {layout.nodes.length + layout.hidden} neighbours; the tabs and cards list
+          them all.
+        </Typography>
+      ) : null}
     </InfoCard>
   );
 }

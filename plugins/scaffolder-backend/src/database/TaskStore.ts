@@ -53,6 +53,13 @@ export interface WaitRow {
 }
 
 const now = () => new Date().toISOString();
+
+/** An event not yet written. */
+export interface PendingEvent {
+  type: TaskEventType;
+  body: SerializedTaskEvent['body'];
+  createdAt: string;
+}
 const parseJson = <T>(v: unknown): T | undefined => (typeof v === 'string' && v !== '' ? (JSON.parse(v) as T) : undefined);
 const nullable = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
@@ -181,31 +188,27 @@ export class TaskStore {
   }
 
   /**
-   * Claims the oldest open task for `workerId`. On PostgreSQL the candidate row is locked with
-   * `FOR UPDATE SKIP LOCKED`, so concurrent workers never pick the same row; on SQLite writes are
-   * serialised and the conditional update (`status = 'open'`) decides.
+   * Claims up to `limit` of the oldest open tasks for `workerId`, in one statement. On PostgreSQL the
+   * candidate rows are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers never pick the same
+   * row; on SQLite writes are serialised and the `status = 'open'` condition decides.
    */
-  async claimTask(workerId: string): Promise<TaskRow | undefined> {
+  async claimTasks(workerId: string, limit: number): Promise<TaskRow[]> {
+    if (limit <= 0) return [];
     const ts = now();
-    if (this.engine === 'pg') {
-      const result = await this.knex.raw(
-        `UPDATE scaffolder_tasks SET status = 'processing', claimed_by = ?, heartbeat_at = ?, updated_at = ?
-         WHERE id = (SELECT id FROM scaffolder_tasks WHERE status = 'open' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
-        [workerId, ts, ts],
-      );
-      const row = (result as { rows: Row[] }).rows[0];
-      return row ? toTask(row) : undefined;
-    }
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const candidate = await this.knex('scaffolder_tasks').where({ status: 'open' }).orderBy('created_at').first('id');
-      if (!candidate) return undefined;
-      const n = await this.knex('scaffolder_tasks')
-        .where({ id: candidate.id, status: 'open' })
-        .update({ status: 'processing', claimed_by: workerId, heartbeat_at: ts, updated_at: ts });
-      if (n === 1) return this.getTask(candidate.id as string);
-    }
-    return undefined;
+    const lock = this.engine === 'pg' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const result = await this.knex.raw(
+      `UPDATE scaffolder_tasks SET status = 'processing', claimed_by = ?, heartbeat_at = ?, updated_at = ?
+       WHERE status = 'open' AND id IN (SELECT id FROM scaffolder_tasks WHERE status = 'open' ORDER BY created_at LIMIT ? ${lock})
+       RETURNING *`,
+      [workerId, ts, ts, limit],
+    );
+    const rows = (this.engine === 'pg' ? (result as { rows: Row[] }).rows : (result as Row[])) ?? [];
+    return rows.map(toTask).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Claims the oldest open task, if any. */
+  async claimTask(workerId: string): Promise<TaskRow | undefined> {
+    return (await this.claimTasks(workerId, 1))[0];
   }
 
   /** Records that the worker is alive; returns whether a cancel was requested. */
@@ -215,6 +218,26 @@ export class TaskStore {
       .update({ heartbeat_at: now() });
     const row = await this.knex('scaffolder_tasks').where({ id: taskId }).first('cancel_requested');
     return { owned: n === 1, cancelRequested: Boolean(row?.cancel_requested) };
+  }
+
+  /**
+   * Heartbeat for all runs a worker holds, in one UPDATE. Returns the runs among `taskIds` the
+   * worker no longer holds (another worker took them over) and those flagged for cancellation.
+   */
+  async heartbeatAll(workerId: string, taskIds: string[]): Promise<{ lost: string[]; cancelRequested: string[] }> {
+    if (taskIds.length === 0) return { lost: [], cancelRequested: [] };
+    await this.knex('scaffolder_tasks').where({ claimed_by: workerId, status: 'processing' }).update({ heartbeat_at: now() });
+    const rows = await this.knex('scaffolder_tasks').whereIn('id', taskIds).select('id', 'claimed_by', 'status', 'cancel_requested');
+    const held = new Map(rows.map(r => [r.id as string, r]));
+    const lost: string[] = [];
+    const cancelRequested: string[] = [];
+    for (const id of taskIds) {
+      const row = held.get(id);
+      // Reopened as stale, or claimed by someone else. (A run that just ended was released by its own runner.)
+      if (row && ((row.status === 'processing' && row.claimed_by !== workerId) || row.status === 'open')) lost.push(id);
+      else if (row?.cancel_requested) cancelRequested.push(id);
+    }
+    return { lost, cancelRequested };
   }
 
   /** Ends a task the worker holds. */
@@ -321,6 +344,24 @@ export class TaskStore {
       error: step.error ?? null,
     };
     await this.knex('scaffolder_task_steps').insert(row).onConflict(['task_id', 'step_id']).merge();
+  }
+
+  /**
+   * Saves a step and the events that led to it in one transaction (one commit per step change:
+   * on SQLite each commit is a disk sync, so this is most of a step's cost).
+   */
+  async saveStepWithEvents(taskId: string, step: StepRow, events: PendingEvent[]): Promise<void> {
+    await this.knex.transaction(async tx => {
+      await new TaskStore(tx, this.engine).saveStep(taskId, step);
+      await new TaskStore(tx, this.engine).appendEvents(taskId, events);
+    });
+  }
+
+  async appendEvents(taskId: string, events: PendingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.knex('scaffolder_task_events').insert(
+      events.map(e => ({ task_id: taskId, event_type: e.type, body: JSON.stringify(e.body), created_at: e.createdAt })),
+    );
   }
 
   async appendEvent(taskId: string, type: TaskEventType, body: SerializedTaskEvent['body']): Promise<void> {

@@ -95,9 +95,22 @@ export class SecureTemplater {
     }
   }
 
+  /** Compiled templates by source: compiling costs far more than rendering, and steps repeat. */
+  private readonly compiled = new Map<string, nunjucks.Template>();
+
+  private compile(source: string): nunjucks.Template {
+    let template = this.compiled.get(source);
+    if (!template) {
+      template = new nunjucks.Template(source, this.env, undefined, true);
+      if (this.compiled.size >= 2000) this.compiled.delete(this.compiled.keys().next().value as string);
+      this.compiled.set(source, template);
+    }
+    return template;
+  }
+
   /** Renders a string template to a string. */
   renderString(template: string, context: Record<string, unknown>): string {
-    return this.env.renderString(template, toSafeContext(context));
+    return this.compile(template).render(toSafeContext(context));
   }
 
   /**

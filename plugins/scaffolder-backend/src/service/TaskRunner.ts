@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { formatZodIssues, InputError, type LoggerService, type LogMeta } from '@portico/backend-plugin-api';
@@ -12,7 +13,7 @@ import type {
   TemplateStep,
 } from '@portico/plugin-scaffolder-common';
 import type { ActionContext } from '../extensions';
-import type { StepRow, TaskRow, TaskStore } from '../database/TaskStore';
+import type { PendingEvent, StepRow, TaskRow, TaskStore } from '../database/TaskStore';
 import type { ActionRegistry } from './ActionRegistry';
 import { durationToMs } from './duration';
 import { redactSecrets, redactValue } from './SecretsVault';
@@ -35,18 +36,43 @@ class TaskCancelled extends Error {
 
 const now = () => new Date().toISOString();
 
-/** Writes run events in order without blocking the caller; `flush` waits for them. */
+/**
+ * Collects run events in memory and writes them in batches: with the next step change (same
+ * transaction), or every 200 ms while a handler runs so the live log stays live.
+ */
 class EventLog {
+  private pending: PendingEvent[] = [];
   private chain: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
   constructor(private readonly store: TaskStore, private readonly taskId: string, private readonly secrets: Record<string, string>, private readonly onError: (e: unknown) => void) {}
 
   append(type: TaskEventType, body: SerializedTaskEvent['body']) {
-    const safe = redactValue(body, this.secrets);
-    this.chain = this.chain.then(() => this.store.appendEvent(this.taskId, type, safe)).catch(this.onError);
+    this.pending.push({ type, body: redactValue(body, this.secrets), createdAt: now() });
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, 200);
+      this.timer.unref();
+    }
+  }
+
+  /** Hands over the events not yet written (to be written with a step change). */
+  take(): PendingEvent[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
   }
 
   flush(): Promise<void> {
+    const batch = this.take();
+    if (batch.length > 0) this.chain = this.chain.then(() => this.store.appendEvents(this.taskId, batch)).catch(this.onError);
     return this.chain;
+  }
+
+  close() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** A LoggerService whose lines go to the run log. */
@@ -101,7 +127,6 @@ export class TaskRunner {
     const { secrets, signal } = run;
     const events = new EventLog(store, task.id, secrets, e => this.options.logger.error(`Could not write an event of task ${task.id}`, e as Error));
     const workspacePath = this.workspaceOf(task.id);
-    await fs.mkdir(workspacePath, { recursive: true });
 
     const stepRows = new Map((await store.getSteps(task.id)).map(r => [r.stepId, r]));
     const context: Record<string, unknown> = {
@@ -197,16 +222,21 @@ export class TaskRunner {
       await store.finishTask(task.id, run.workerId, status, { error: cancelled ? 'The run was cancelled' : message });
       await this.cleanup(task, run);
       return status;
+    } finally {
+      events.close();
     }
   }
 
   private async cleanup(task: TaskRow, run: RunOptions) {
-    if (!run.keepWorkspace) await fs.rm(this.workspaceOf(task.id), { recursive: true, force: true });
+    if (run.keepWorkspace) return;
+    const dir = this.workspaceOf(task.id);
+    if (await fs.stat(dir).then(() => true, () => false)) await fs.rm(dir, { recursive: true, force: true });
   }
 
   private async saveStep(taskId: string, step: StepRow, events: EventLog, message: string, level: 'info' | 'warn' | 'error' = 'info') {
-    await this.options.store.saveStep(taskId, step);
     events.append('step', { message, stepId: step.stepId, status: step.status, level });
+    await events.flush(); // earlier batches first, so events stay in order
+    await this.options.store.saveStepWithEvents(taskId, step, events.take());
   }
 
   private renderCondition(step: TemplateStep, context: Record<string, unknown>): boolean {
@@ -238,11 +268,17 @@ export class TaskRunner {
     const timer = timeoutMs ? setTimeout(() => timeout.abort(new StepTimeoutError(`Step ${step.id} timed out after ${timeoutMs} ms`)), timeoutMs) : undefined;
     const signal = AbortSignal.any([env.signal, timeout.signal]);
     let waitCount = 0;
+    let workspaceReady = false;
 
     const ctx: ActionContext<unknown> = {
       input,
       logger: env.events.logger(step.id),
-      workspacePath: env.workspacePath,
+      // Created on first use: most workflow steps (http, approvals, data) never touch the disk.
+      get workspacePath() {
+        if (!workspaceReady) mkdirSync(env.workspacePath, { recursive: true });
+        workspaceReady = true;
+        return env.workspacePath;
+      },
       signal,
       isDryRun: task.dryRun,
       user: { ref: task.spec.user?.ref },
@@ -301,7 +337,6 @@ export class TaskRunner {
       throw error;
     } finally {
       if (timer) clearTimeout(timer);
-      await env.events.flush();
     }
   }
 }

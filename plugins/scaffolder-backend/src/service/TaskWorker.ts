@@ -35,6 +35,8 @@ export class TaskWorker {
   private polling?: Promise<void>;
   private pollAgain = false;
   private lastMaintenance = 0;
+  private readonly controllers = new Map<string, AbortController>();
+  private heartbeatTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: TaskWorkerOptions) {}
 
@@ -53,6 +55,8 @@ export class TaskWorker {
   async stop(graceMs = 5000) {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
     await Promise.race([Promise.allSettled([...this.running.values()]), new Promise(r => setTimeout(r, graceMs).unref())]);
     await this.polling;
   }
@@ -97,13 +101,15 @@ export class TaskWorker {
     try {
       if (Date.now() - this.lastMaintenance > Math.min(5000, (this.options.staleAfterMs ?? 30000) / 2)) await this.maintenance();
       while (!this.stopped && this.running.size < this.concurrency) {
-        const task = await this.options.store.claimTask(this.workerId);
-        if (!task) break;
-        const promise = this.runTask(task).finally(() => {
-          this.running.delete(task.id);
-          this.wake();
-        });
-        this.running.set(task.id, promise);
+        const tasks = await this.options.store.claimTasks(this.workerId, this.concurrency - this.running.size);
+        for (const task of tasks) {
+          const promise = this.runTask(task).finally(() => {
+            this.running.delete(task.id);
+            this.wake();
+          });
+          this.running.set(task.id, promise);
+        }
+        if (tasks.length === 0) break;
       }
     } catch (error) {
       if (!this.stopped) this.options.logger.error('Scaffolder worker could not claim a task', error as Error);
@@ -111,18 +117,10 @@ export class TaskWorker {
   }
 
   private async runTask(task: TaskRow, options: { keepWorkspace?: boolean } = {}): Promise<TaskStatus | undefined> {
-    const { store, runner, vault, logger } = this.options;
+    const { runner, vault, logger } = this.options;
     const controller = new AbortController();
-    const heartbeat = setInterval(() => {
-      store
-        .heartbeat(task.id, this.workerId)
-        .then(({ owned, cancelRequested }) => {
-          if (!owned) controller.abort(new LostClaimError(`Task ${task.id} is no longer claimed by ${this.workerId}`));
-          else if (cancelRequested) controller.abort();
-        })
-        .catch(e => logger.warn(`Heartbeat of task ${task.id} failed`, e as Error));
-    }, this.options.heartbeatIntervalMs ?? 1000);
-    heartbeat.unref();
+    this.controllers.set(task.id, controller);
+    this.ensureHeartbeat();
     try {
       if (task.cancelRequested) controller.abort();
       const secrets = vault.open(task.id, task.secretsEncrypted);
@@ -133,8 +131,33 @@ export class TaskWorker {
       logger.error(`Task ${task.id} could not be executed`, error as Error);
       return undefined;
     } finally {
-      clearInterval(heartbeat);
+      this.controllers.delete(task.id);
     }
+  }
+
+  /**
+   * One heartbeat for every run this worker holds: a single UPDATE per interval, then the runs to
+   * cancel (flagged) or to drop (taken over by another worker after a stall) are aborted.
+   */
+  private ensureHeartbeat() {
+    if (this.heartbeatTimer) return;
+    const { store, logger } = this.options;
+    this.heartbeatTimer = setInterval(() => {
+      if (this.controllers.size === 0) {
+        clearInterval(this.heartbeatTimer);
+        this.heartbeatTimer = undefined;
+        return;
+      }
+      const ids = [...this.controllers.keys()];
+      store
+        .heartbeatAll(this.workerId, ids)
+        .then(({ lost, cancelRequested }) => {
+          for (const id of lost) this.controllers.get(id)?.abort(new LostClaimError(`Task ${id} is no longer claimed by ${this.workerId}`));
+          for (const id of cancelRequested) this.controllers.get(id)?.abort();
+        })
+        .catch(e => logger.warn('Scaffolder heartbeat failed', e as Error));
+    }, this.options.heartbeatIntervalMs ?? 1000);
+    this.heartbeatTimer.unref();
   }
 
   /** Requeues expired waits and abandoned runs. Safe to run on every instance at once. */

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { InputError } from '@portico/backend-plugin-api';
 import type { JsonObject, TemplateEntityV1beta3, TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
@@ -6,6 +6,8 @@ import type { JsonObject, TemplateEntityV1beta3, TemplateParameterSchema } from 
 // useDefaults: a field left out gets its schema default, as the wizard would have filled it.
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 addFormats(ajv);
+/** Compiled validators by schema text: templates come back from the catalog as new objects each time. */
+const validators = new Map<string, ValidateFunction>();
 
 function pages(template: TemplateEntityV1beta3): JsonObject[] {
   const p = template.spec.parameters;
@@ -27,11 +29,16 @@ function describe(errors: ErrorObject[] | null | undefined, prefix: string) {
  */
 export function validateAgainstSchema<T>(schema: JsonObject, input: T, prefix = 'values'): T {
   const values = structuredClone(input);
-  let validate;
-  try {
-    validate = ajv.compile(schema);
-  } catch (e) {
-    throw new InputError(`The form schema is not a valid JSON Schema: ${(e as Error).message}`);
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    try {
+      validate = ajv.compile(schema);
+    } catch (e) {
+      throw new InputError(`The form schema is not a valid JSON Schema: ${(e as Error).message}`);
+    }
+    if (validators.size >= 500) validators.delete(validators.keys().next().value as string);
+    validators.set(key, validate);
   }
   if (!validate(values)) {
     const issues = describe(validate.errors, prefix);

@@ -43,6 +43,12 @@ describe('porticoPlugins (vite)', () => {
     warn.mockRestore();
   });
 
+  it('lets PORTICO_APP_PLUGINS override app-config for one build', () => {
+    const dir = tempRepo({ 'app-config.yaml': 'app:\n  plugins: ["a"]\n' });
+    expect(findPluginPackages(dir, undefined, { PORTICO_APP_PLUGINS: 'b, c' })).toEqual(['b', 'c']);
+    expect(findPluginPackages(dir, undefined, {})).toEqual(['a']);
+  });
+
   it('rejects an app.plugins that is not a list of names', () => {
     const dir = tempRepo({ 'app-config.yaml': 'app:\n  plugins: catalog\n' });
     expect(() => findPluginPackages(dir)).toThrow('app.plugins must be a list of frontend plugin package names');

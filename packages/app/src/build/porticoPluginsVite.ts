@@ -26,11 +26,15 @@ function readAppPlugins(file: string): string[] | undefined {
 }
 
 /**
- * The frontend plugin packages to bundle: app-config `app.plugins` (app-config.local.yaml wins when it
+ * The frontend plugin packages to bundle: `PORTICO_APP_PLUGINS` (comma-separated) if set, else
+ * app-config `app.plugins` (app-config.local.yaml wins when it
  * sets the key), else every installed web package (`"portico": { "kind": "web" }`) under plugins/ and
  * examples/plugins/.
  */
-export function findPluginPackages(rootDir: string, configFiles?: string[]): string[] {
+export function findPluginPackages(rootDir: string, configFiles?: string[], env = process.env): string[] {
+  // a one-off build with other plugins, without touching app-config
+  const fromEnv = env.PORTICO_APP_PLUGINS?.split(',').map(s => s.trim()).filter(Boolean);
+  if (fromEnv?.length) return fromEnv;
   const files = configFiles ?? ['app-config.yaml', 'app-config.local.yaml'].map(f => path.join(rootDir, f));
   let listed: string[] | undefined;
   for (const file of files) listed = readAppPlugins(file) ?? listed;

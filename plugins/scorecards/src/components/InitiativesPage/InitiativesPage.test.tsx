@@ -1,0 +1,66 @@
+import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { screen, within } from '@testing-library/react';
+import { scorecardsApiRef } from '../../api/ScorecardsApi';
+import { fakeScorecardsApi, initiative } from '../../__testUtils__/fakeScorecardsApi';
+import { InitiativesPage, timeLeft } from './InitiativesPage';
+
+describe('InitiativesPage', () => {
+  it('shows each initiative with its progress against the deadline and what is still below target', async () => {
+    const api = fakeScorecardsApi();
+    renderInTestApp(<InitiativesPage />, { apis: [[scorecardsApiRef, api]] });
+    const card = await screen.findByRole('region', { name: 'Everything Silver by new year' });
+    expect(within(card).getByText(/Reach Silver on/)).toHaveTextContent(/by 2026-12-31/);
+    expect(within(card).getByRole('link', { name: 'production-readiness' })).toHaveAttribute(
+      'href',
+      '/scorecards/default/production-readiness',
+    );
+    const bar = await within(card).findByRole('progressbar', { name: 'Share of entities at Silver or above' });
+    expect(bar).toHaveAttribute('aria-valuenow', '25');
+    expect(within(card).getByText('25% (1 of 4)')).toBeInTheDocument();
+    const chart = within(card).getByRole('figure', { name: 'Progress of Everything Silver by new year' });
+    expect(within(chart).getByText('1 of 4 entities at Silver or above; the deadline is 2026-12-31.')).toBeInTheDocument();
+    const failing = within(card).getByRole('list', { name: 'Entities below the target of Everything Silver by new year' });
+    expect(within(failing).getAllByRole('listitem')).toHaveLength(3);
+    expect(within(failing).getByRole('link', { name: 'component:search' })).toBeInTheDocument();
+    expect(within(failing).getByText('No level · team-b')).toBeInTheDocument();
+    expect(api.getInitiativeProgress).toHaveBeenCalledWith('i-1');
+  });
+
+  it('shows one initiative at /initiatives/:id, and says when it does not exist', async () => {
+    const api = fakeScorecardsApi({
+      getInitiatives: jest.fn(async () => [initiative, { ...initiative, id: 'i-2', title: 'Other' }]),
+    });
+    const { unmount } = renderInTestApp(<InitiativesPage />, {
+      apis: [[scorecardsApiRef, api]],
+      route: '/scorecards/initiatives/i-2',
+      path: '/scorecards/initiatives/:id',
+    });
+    expect(await screen.findByRole('region', { name: 'Other' })).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Everything Silver by new year' })).not.toBeInTheDocument();
+    unmount();
+    renderInTestApp(<InitiativesPage />, {
+      apis: [[scorecardsApiRef, api]],
+      route: '/scorecards/initiatives/gone',
+      path: '/scorecards/initiatives/:id',
+    });
+    expect(await screen.findByText('No such initiative')).toBeInTheDocument();
+  });
+
+  it('shows empty and error states', async () => {
+    const empty = fakeScorecardsApi({ getInitiatives: jest.fn(async () => []) });
+    const { unmount } = renderInTestApp(<InitiativesPage />, { apis: [[scorecardsApiRef, empty]] });
+    expect(await screen.findByText('No initiatives yet')).toBeInTheDocument();
+    unmount();
+    const failing = fakeScorecardsApi({ getInitiativeProgress: jest.fn().mockRejectedValue(new Error('gone')) });
+    renderInTestApp(<InitiativesPage />, { apis: [[scorecardsApiRef, failing]] });
+    expect(await screen.findByText('Could not load the progress')).toBeInTheDocument();
+  });
+
+  it('says how much time is left', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(timeLeft('2026-12-31T00:00:00Z', now)).toBe('30 days left');
+    expect(timeLeft('2026-12-02T00:00:00Z', now)).toBe('1 day left');
+    expect(timeLeft('2026-12-01T08:00:00Z', now)).toBe('due today');
+    expect(timeLeft('2026-11-28T00:00:00Z', now)).toBe('3 days overdue');
+  });
+});

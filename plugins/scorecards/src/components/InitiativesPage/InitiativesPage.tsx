@@ -1,0 +1,137 @@
+import {
+  Box,
+  Card,
+  CardContent,
+  CardHeader,
+  Grid,
+  LinearProgress,
+  Link,
+  List,
+  ListItem,
+  ListItemText,
+  Typography,
+} from '@mui/material';
+import { useApi } from '@portico/frontend-plugin-api';
+import type { Initiative } from '@portico/plugin-scorecards-common';
+import { Link as RouterLink, useParams } from 'react-router';
+import { scorecardsApiRef } from '../../api/ScorecardsApi';
+import { useAsync } from '../../hooks/useAsync';
+import { InitiativeProgressChart } from '../charts/InitiativeProgressChart';
+import { levelLabel, percent } from '../shared/levels';
+import { EntityLink, humanizeRef } from '../shared/EntityLink';
+import { scorecardRoute } from '../shared/routes';
+import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+
+const DAY = 24 * 3600 * 1000;
+/** How many entities below the target a card lists. */
+const FAILING_SHOWN = 10;
+
+/** "12 days left", "due today", "3 days overdue". */
+export function timeLeft(deadline: string, now = Date.now()): string {
+  const days = Math.ceil((Date.parse(deadline) - now) / DAY);
+  if (days > 1) return `${days} days left`;
+  if (days === 1) return '1 day left';
+  if (days === 0) return 'due today';
+  return `${-days} ${days === -1 ? 'day' : 'days'} overdue`;
+}
+
+function InitiativeCard({ initiative }: { initiative: Initiative }) {
+  const api = useApi(scorecardsApiRef);
+  const progress = useAsync(() => api.getInitiativeProgress(initiative.id), [api, initiative.id]);
+  return (
+    <Card component="section" aria-label={initiative.title} variant="outlined">
+      <CardHeader
+        title={initiative.title}
+        slotProps={{ title: { component: 'h2', variant: 'h6' } }}
+        subheader={
+          <>
+            Reach {initiative.targetLevel} on{' '}
+            <Link component={RouterLink} to={scorecardRoute(initiative.scorecardRef)}>
+              {humanizeRef(initiative.scorecardRef, 'scorecard')}
+            </Link>{' '}
+            by {initiative.deadline.slice(0, 10)} ({timeLeft(initiative.deadline)})
+          </>
+        }
+      />
+      <CardContent>
+        {initiative.description ? <Typography sx={{ mb: 2 }}>{initiative.description}</Typography> : null}
+        {progress.loading ? (
+          <Progress label={`Loading the progress of ${initiative.title}`} />
+        ) : progress.error ? (
+          <ErrorPanel title="Could not load the progress" error={progress.error} onRetry={progress.retry} />
+        ) : (
+          <Grid container spacing={2}>
+            <Grid size={{ xs: 12, md: 7 }}>
+              <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mb: 1 }}>
+                <LinearProgress
+                  variant="determinate"
+                  value={progress.value.share * 100}
+                  aria-label={`Share of entities at ${initiative.targetLevel} or above`}
+                  sx={{ flexGrow: 1, height: 8, borderRadius: 4 }}
+                />
+                <Typography variant="body2">
+                  {percent(progress.value.share)} ({progress.value.atOrAbove} of {progress.value.total})
+                </Typography>
+              </Box>
+              <InitiativeProgressChart progress={progress.value} />
+            </Grid>
+            <Grid size={{ xs: 12, md: 5 }}>
+              <Typography variant="subtitle2" component="h3">
+                Still below {initiative.targetLevel}
+              </Typography>
+              {progress.value.failing.length === 0 ? (
+                <Typography color="text.secondary">Every entity has reached the target.</Typography>
+              ) : (
+                <List dense aria-label={`Entities below the target of ${initiative.title}`}>
+                  {progress.value.failing.slice(0, FAILING_SHOWN).map(f => (
+                    <ListItem key={f.entityRef} disableGutters>
+                      <ListItemText
+                        primary={<EntityLink entityRef={f.entityRef} />}
+                        secondary={`${levelLabel(f.level)}${f.owner ? ` · ${humanizeRef(f.owner, 'group')}` : ''}`}
+                      />
+                    </ListItem>
+                  ))}
+                </List>
+              )}
+              {progress.value.failing.length > FAILING_SHOWN ? (
+                <Typography variant="body2" color="text.secondary">
+                  and {progress.value.failing.length - FAILING_SHOWN} more
+                </Typography>
+              ) : null}
+            </Grid>
+          </Grid>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** `/scorecards/initiatives` (or `/initiatives/:id` for one): progress toward each initiative's deadline. */
+export function InitiativesPage() {
+  const api = useApi(scorecardsApiRef);
+  const { id } = useParams();
+  const initiatives = useAsync(() => api.getInitiatives(), [api]);
+  if (initiatives.loading) return <Progress label="Loading initiatives" />;
+  if (initiatives.error) {
+    return <ErrorPanel title="Could not load initiatives" error={initiatives.error} onRetry={initiatives.retry} />;
+  }
+  const shown = id ? initiatives.value.filter(i => i.id === id) : initiatives.value;
+  if (shown.length === 0) {
+    return id ? (
+      <EmptyState title="No such initiative">It may have been deleted.</EmptyState>
+    ) : (
+      <EmptyState title="No initiatives yet">
+        An initiative sets a target level on a scorecard and a deadline; create one with POST /api/scorecards/initiatives.
+      </EmptyState>
+    );
+  }
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
+      {shown.map(initiative => (
+        <InitiativeCard key={initiative.id} initiative={initiative} />
+      ))}
+    </Box>
+  );
+}
+
+export default InitiativesPage;

@@ -1,0 +1,81 @@
+import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { scorecardsApiRef } from '../../api/ScorecardsApi';
+import { fakeScorecardsApi, productionReadiness, resultRow } from '../../__testUtils__/fakeScorecardsApi';
+import { ScorecardPage } from './ScorecardPage';
+
+const route = { route: '/scorecards/default/production-readiness', path: '/scorecards/:namespace/:name' };
+
+describe('ScorecardPage', () => {
+  it('lists entities with level, score and the titles of failing rules', async () => {
+    const api = fakeScorecardsApi();
+    renderInTestApp(<ScorecardPage />, { apis: [[scorecardsApiRef, api]], ...route });
+    expect(await screen.findByRole('heading', { name: 'Production readiness' })).toBeInTheDocument();
+    const table = await screen.findByRole('table', { name: 'Results of Production readiness' });
+    const [, row] = within(table).getAllByRole('row');
+    expect(within(row).getByRole('link', { name: 'component:checkout' })).toHaveAttribute('href', '/catalog/default/component/checkout');
+    expect(within(row).getByRole('link', { name: 'team-a' })).toHaveAttribute('href', '/catalog/default/group/team-a');
+    expect(within(row).getByText('Bronze')).toBeInTheDocument();
+    expect(within(row).getByText('25%')).toBeInTheDocument();
+    expect(within(row).getByText('Has a runbook, Coverage of 80%')).toBeInTheDocument();
+    expect(api.getScorecard).toHaveBeenCalledWith(productionReadiness.ref);
+  });
+
+  it('filters by an owner typed as a group ref and by level', async () => {
+    const api = fakeScorecardsApi();
+    const user = userEvent.setup();
+    renderInTestApp(<ScorecardPage />, { apis: [[scorecardsApiRef, api]], ...route });
+    await user.type(await screen.findByRole('textbox', { name: 'Owner' }), 'group:default/team-a{Enter}');
+    await screen.findByRole('table');
+    expect(api.getResults).toHaveBeenLastCalledWith(productionReadiness.ref, expect.objectContaining({ owner: 'group:default/team-a' }));
+    await user.click(screen.getByRole('combobox', { name: 'Level' }));
+    await user.click(await screen.findByRole('option', { name: 'No level' }));
+    expect(api.getResults).toHaveBeenLastCalledWith(
+      productionReadiness.ref,
+      expect.objectContaining({ owner: 'group:default/team-a', level: 'none' }),
+    );
+  });
+
+  it('takes a bare group name as the owner', async () => {
+    const api = fakeScorecardsApi();
+    const user = userEvent.setup();
+    renderInTestApp(<ScorecardPage />, { apis: [[scorecardsApiRef, api]], ...route });
+    await user.type(await screen.findByRole('textbox', { name: 'Owner' }), 'team-b{Enter}');
+    expect(api.getResults).toHaveBeenLastCalledWith(productionReadiness.ref, expect.objectContaining({ owner: 'team-b' }));
+  });
+
+  it('pages forward with the cursor and back again', async () => {
+    const api = fakeScorecardsApi({
+      getResults: jest.fn(async (_ref, request) =>
+        request?.cursor === 'c2'
+          ? { items: [resultRow('component:default/search')], totalItems: 2, pageInfo: {} }
+          : { items: [resultRow('component:default/checkout')], totalItems: 2, pageInfo: { nextCursor: 'c2' } },
+      ),
+    });
+    const user = userEvent.setup();
+    renderInTestApp(<ScorecardPage pageSize={1} />, { apis: [[scorecardsApiRef, api]], ...route });
+    expect(await screen.findByText('1–1 of 2')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Previous page' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByRole('link', { name: 'component:search' })).toBeInTheDocument();
+    expect(screen.getByText('2–2 of 2')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Previous page' }));
+    expect(await screen.findByRole('link', { name: 'component:checkout' })).toBeInTheDocument();
+    expect(api.getResults).toHaveBeenCalledWith(productionReadiness.ref, expect.objectContaining({ cursor: 'c2', limit: 1 }));
+  });
+
+  it('shows an empty state when no entity matches', async () => {
+    const api = fakeScorecardsApi({ getResults: jest.fn(async () => ({ items: [], totalItems: 0, pageInfo: {} })) });
+    renderInTestApp(<ScorecardPage />, { apis: [[scorecardsApiRef, api]], ...route });
+    expect(await screen.findByText('No entities match')).toBeInTheDocument();
+  });
+
+  it('says when the scorecard does not exist', async () => {
+    const api = fakeScorecardsApi({ getScorecard: jest.fn().mockRejectedValue(new Error('No scorecard scorecard:default/nope')) });
+    renderInTestApp(<ScorecardPage />, { apis: [[scorecardsApiRef, api]], route: '/scorecards/default/nope', path: route.path });
+    expect(await screen.findByText('Could not load the scorecard')).toBeInTheDocument();
+    expect(screen.getByText('No scorecard scorecard:default/nope')).toBeInTheDocument();
+  });
+});

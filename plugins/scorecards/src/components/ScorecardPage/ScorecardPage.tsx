@@ -1,0 +1,149 @@
+import {
+  Box,
+  Button,
+  MenuItem,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { useApi } from '@portico/frontend-plugin-api';
+import { NO_LEVEL, type ScorecardSummary } from '@portico/plugin-scorecards-common';
+import { useState } from 'react';
+import { useParams, useSearchParams } from 'react-router';
+import { scorecardsApiRef } from '../../api/ScorecardsApi';
+import { useAsync } from '../../hooks/useAsync';
+import { EntityLink } from '../shared/EntityLink';
+import { GroupRefField } from '../shared/GroupRefField';
+import { LevelChip } from '../shared/LevelChip';
+import { percent, sortLevels } from '../shared/levels';
+import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+
+function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pageSize: number }) {
+  const api = useApi(scorecardsApiRef);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const owner = searchParams.get('owner') ?? '';
+  const level = searchParams.get('level') ?? '';
+  // Cursors of the pages before the current one, so "Previous" can go back.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  const results = useAsync(
+    () => api.getResults(scorecard.ref, { owner: owner || undefined, level: level || undefined, cursor, limit: pageSize }),
+    [api, scorecard.ref, owner, level, cursor, pageSize],
+  );
+  const setFilter = (key: 'owner' | 'level', value: string) => {
+    const next = new URLSearchParams(searchParams);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setSearchParams(next);
+    setCursors([undefined]);
+  };
+  const ruleTitles = new Map(scorecard.spec.rules.map(r => [r.id, r.title ?? r.id]));
+  const first = (cursors.length - 1) * pageSize;
+
+  return (
+    <Box component="section" aria-label="Entities">
+      <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start', flexWrap: 'wrap', mb: 2 }}>
+        <GroupRefField label="Owner" value={owner} helperText="A group ref; empty for all owners" onChange={value => setFilter('owner', value)} />
+        <TextField
+          select
+          label="Level"
+          size="small"
+          sx={{ minWidth: 160 }}
+          value={level}
+          onChange={event => setFilter('level', event.target.value)}
+        >
+          <MenuItem value="">All levels</MenuItem>
+          <MenuItem value={NO_LEVEL}>No level</MenuItem>
+          {sortLevels(scorecard.spec.levels).map(l => (
+            <MenuItem key={l.name} value={l.name}>
+              {l.name}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Box>
+      {results.error ? (
+        <ErrorPanel title="Could not load the results" error={results.error} onRetry={results.retry} />
+      ) : results.loading && !results.value ? (
+        <Progress label="Loading results" />
+      ) : results.value && results.value.items.length === 0 ? (
+        <EmptyState title="No entities match">
+          {owner || level ? 'Try another owner or level.' : 'This scorecard has not evaluated any entity yet.'}
+        </EmptyState>
+      ) : results.value ? (
+        <>
+          <TableContainer>
+            <Table size="small" aria-label={`Results of ${scorecard.title ?? scorecard.name}`}>
+              <TableHead>
+                <TableRow>
+                  <TableCell>Entity</TableCell>
+                  <TableCell>Owner</TableCell>
+                  <TableCell>Level</TableCell>
+                  <TableCell align="right">Score</TableCell>
+                  <TableCell>Failing rules</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {results.value.items.map(row => (
+                  <TableRow key={row.entityRef}>
+                    <TableCell>
+                      <EntityLink entityRef={row.entityRef} />
+                    </TableCell>
+                    <TableCell>{row.owner ? <EntityLink entityRef={row.owner} defaultKind="group" /> : '—'}</TableCell>
+                    <TableCell>
+                      <LevelChip levels={scorecard.spec.levels} level={row.level} />
+                    </TableCell>
+                    <TableCell align="right">{percent(row.score)}</TableCell>
+                    <TableCell>
+                      {row.failingRules.length === 0 ? 'None' : row.failingRules.map(id => ruleTitles.get(id) ?? id).join(', ')}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </TableContainer>
+          <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mt: 1 }}>
+            <Typography variant="body2" aria-live="polite">
+              {`${first + 1}–${first + results.value.items.length} of ${results.value.totalItems}`}
+            </Typography>
+            <Button disabled={cursors.length <= 1 || results.loading} onClick={() => setCursors(c => c.slice(0, -1))}>
+              Previous page
+            </Button>
+            <Button
+              disabled={!results.value.pageInfo.nextCursor || results.loading}
+              onClick={() => setCursors(c => [...c, results.value?.pageInfo.nextCursor])}
+            >
+              Next page
+            </Button>
+          </Box>
+        </>
+      ) : null}
+    </Box>
+  );
+}
+
+/** `/scorecards/:namespace/:name`: the entities a scorecard measures, with level, score and failing rules. */
+export function ScorecardPage({ pageSize = 50 }: { pageSize?: number }) {
+  const api = useApi(scorecardsApiRef);
+  const { namespace = 'default', name = '' } = useParams();
+  const ref = `scorecard:${namespace}/${name}`;
+  const scorecard = useAsync(() => api.getScorecard(ref), [api, ref]);
+  if (scorecard.loading) return <Progress label="Loading the scorecard" />;
+  if (scorecard.error) return <ErrorPanel title="Could not load the scorecard" error={scorecard.error} onRetry={scorecard.retry} />;
+  const value = scorecard.value;
+  return (
+    <Box>
+      <Typography variant="h5" component="h2">
+        {value.title ?? value.name}
+      </Typography>
+      {value.description ? <Typography sx={{ mb: 2 }}>{value.description}</Typography> : null}
+      <ResultsTable scorecard={value} pageSize={pageSize} />
+    </Box>
+  );
+}
+
+export default ScorecardPage;

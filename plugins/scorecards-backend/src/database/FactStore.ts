@@ -1,6 +1,7 @@
 import type { Fact, JsonValue } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
-import { chunk, MAX_ROWS_PER_INSERT, toIso, toMillis } from './dbValues';
+import { bulkInsert } from './bulkInsert';
+import { chunk, toIso, toMillis } from './dbValues';
 
 export interface FactWrite {
   entityRef: string;
@@ -14,6 +15,8 @@ export interface StoredFact {
   value: JsonValue;
   source: string;
   collectedAt: number;
+  /** The value as stored JSON text, for cheap comparisons. */
+  json: string;
 }
 
 /** Latest facts per entity, plus their history for the configured retention. */
@@ -30,13 +33,11 @@ export class FactStore {
       source: f.source,
       collected_at: f.collectedAt,
     }));
+    // A batch may name one fact twice; the last write wins.
+    const latest = [...new Map(rows.map(r => [`${r.entity_ref}\u0000${r.name}`, r])).values()];
     await this.knex.transaction(async tx => {
-      for (const part of chunk(rows, MAX_ROWS_PER_INSERT)) {
-        await tx('fact_history').insert(part);
-        // A batch may name one fact twice; the last write wins.
-        const unique = [...new Map(part.map(r => [`${r.entity_ref}\u0000${r.name}`, r])).values()];
-        await tx('facts').insert(unique).onConflict(['entity_ref', 'name']).merge();
-      }
+      await bulkInsert(tx, 'fact_history', rows);
+      await bulkInsert(tx, 'facts', latest, { conflict: ['entity_ref', 'name'] });
     });
   }
 
@@ -48,7 +49,7 @@ export class FactStore {
       for (const row of rows) {
         let facts = out.get(row.entity_ref);
         if (!facts) out.set(row.entity_ref, (facts = new Map()));
-        facts.set(row.name, { value: JSON.parse(row.value), source: row.source, collectedAt: toMillis(row.collected_at) });
+        facts.set(row.name, { value: JSON.parse(row.value), source: row.source, collectedAt: toMillis(row.collected_at), json: row.value });
       }
     }
     return out;

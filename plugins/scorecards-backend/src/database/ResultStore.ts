@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { EntityScore, EntityScorecardResult, RuleResult, TrendPoint } from '@portico/plugin-scorecards-common';
 import { NO_LEVEL } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
-import { chunk, MAX_ROWS_PER_INSERT, toBool, toIso, toMillis } from './dbValues';
+import { bulkInsert } from './bulkInsert';
+import { chunk, toBool, toIso, toMillis } from './dbValues';
 
 /** An entity whose level went up or down in a save. */
 export interface LevelChange {
@@ -78,18 +80,45 @@ export class ResultStore {
 
   /**
    * Saves evaluations of one scorecard. Latest rows are replaced; a rule's history grows only when
-   * its status, exemption or message changes, and an entity's when its level or score changes.
+   * its status, exemption or message changes, and an entity's when its level or score changes. An
+   * entity whose rule results are unchanged (same digest) only gets its evaluation time renewed.
    */
   async saveResults(scorecardRef: string, results: readonly EntityScorecardResult[]): Promise<LevelChange[]> {
     const changes: LevelChange[] = [];
     await this.knex.transaction(async tx => {
       for (const part of chunk(results, 400)) {
         const refs = part.map(r => r.entityRef);
-        const [oldScores, oldRules] = await Promise.all([
-          tx('entity_scores').where({ scorecard_ref: scorecardRef }).whereIn('entity_ref', refs).select('entity_ref', 'level', 'level_rank', 'score'),
-          tx('rule_results').where({ scorecard_ref: scorecardRef }).whereIn('entity_ref', refs).select('entity_ref', 'rule_id', 'status', 'evidence', 'message', 'exempted'),
-        ]);
+        const oldScores = await tx('entity_scores')
+          .where({ scorecard_ref: scorecardRef })
+          .whereIn('entity_ref', refs)
+          .select('entity_ref', 'level', 'level_rank', 'score', 'owner', 'rules_digest');
         const scoreByRef = new Map(oldScores.map(r => [r.entity_ref as string, r]));
+
+        const digests = new Map<string, string>();
+        const changed: EntityScorecardResult[] = [];
+        const unchanged: string[] = [];
+        const at = part.length ? Date.parse(part[0].evaluatedAt) : Date.now();
+        for (const result of part) {
+          const digest = createHash('sha1')
+            .update(JSON.stringify(result.rules.map(r => [r.ruleId, r.status, r.exempted, r.message, r.evidence])))
+            .digest('hex');
+          digests.set(result.entityRef, digest);
+          const old = scoreByRef.get(result.entityRef);
+          if (old && old.rules_digest === digest && (old.owner ?? undefined) === result.owner && Number(old.level_rank) === result.levelRank && Number(old.score) === result.score) {
+            unchanged.push(result.entityRef);
+          } else {
+            changed.push(result);
+          }
+        }
+        for (const ids of chunk(unchanged, 400)) {
+          await tx('entity_scores').where({ scorecard_ref: scorecardRef }).whereIn('entity_ref', ids).update({ evaluated_at: at });
+        }
+        if (changed.length === 0) continue;
+
+        const oldRules = await tx('rule_results')
+          .where({ scorecard_ref: scorecardRef })
+          .whereIn('entity_ref', changed.map(r => r.entityRef))
+          .select('entity_ref', 'rule_id', 'status', 'evidence', 'message', 'exempted');
         const ruleByKey = new Map(oldRules.map(r => [ruleKey(r.entity_ref, r.rule_id), r]));
         const oldIdsByEntity = new Map<string, string[]>();
         for (const r of oldRules) oldIdsByEntity.set(r.entity_ref, [...(oldIdsByEntity.get(r.entity_ref) ?? []), r.rule_id]);
@@ -99,8 +128,8 @@ export class ResultStore {
         const scoreRows: Record<string, unknown>[] = [];
         const scoreHistory: Record<string, unknown>[] = [];
         const staleRules: Array<[string, string[]]> = [];
-        for (const result of part) {
-          const at = Date.parse(result.evaluatedAt);
+        for (const result of changed) {
+          const resultAt = Date.parse(result.evaluatedAt);
           const currentIds = new Set<string>();
           for (const rule of result.rules) {
             currentIds.add(rule.ruleId);
@@ -116,7 +145,7 @@ export class ResultStore {
               evidence,
               message: rule.message,
               exempted: rule.exempted,
-              evaluated_at: at,
+              evaluated_at: resultAt,
             };
             ruleUpserts.push(row);
             if (statusChanged) ruleHistory.push(row);
@@ -136,7 +165,8 @@ export class ResultStore {
             unknown: result.unknown,
             owner: result.owner ?? null,
             failing_rules: JSON.stringify(failing),
-            evaluated_at: at,
+            evaluated_at: resultAt,
+            rules_digest: digests.get(result.entityRef),
           });
           const old = scoreByRef.get(result.entityRef);
           if (!old || Number(old.level_rank) !== result.levelRank || Number(old.score) !== result.score) {
@@ -146,7 +176,7 @@ export class ResultStore {
               level: result.level,
               level_rank: result.levelRank,
               score: result.score,
-              evaluated_at: at,
+              evaluated_at: resultAt,
             });
           }
           if (old && Number(old.level_rank) !== result.levelRank) {
@@ -159,14 +189,10 @@ export class ResultStore {
             });
           }
         }
-        for (const rows of chunk(ruleUpserts, MAX_ROWS_PER_INSERT)) {
-          await tx('rule_results').insert(rows).onConflict(['scorecard_ref', 'entity_ref', 'rule_id']).merge();
-        }
-        for (const rows of chunk(ruleHistory, MAX_ROWS_PER_INSERT)) await tx('rule_result_history').insert(rows);
-        for (const rows of chunk(scoreRows, MAX_ROWS_PER_INSERT)) {
-          await tx('entity_scores').insert(rows).onConflict(['scorecard_ref', 'entity_ref']).merge();
-        }
-        for (const rows of chunk(scoreHistory, MAX_ROWS_PER_INSERT)) await tx('entity_score_history').insert(rows);
+        await bulkInsert(tx, 'rule_results', ruleUpserts, { conflict: ['scorecard_ref', 'entity_ref', 'rule_id'] });
+        await bulkInsert(tx, 'rule_result_history', ruleHistory);
+        await bulkInsert(tx, 'entity_scores', scoreRows, { conflict: ['scorecard_ref', 'entity_ref'] });
+        await bulkInsert(tx, 'entity_score_history', scoreHistory);
         for (const [entityRef, ids] of staleRules) {
           await tx('rule_results').where({ scorecard_ref: scorecardRef, entity_ref: entityRef }).whereIn('rule_id', ids).delete();
         }
@@ -254,7 +280,7 @@ export class ResultStore {
       score_sum: Number(r.s),
     }));
     if (points.length === 0) points.push({ scorecard_ref: scorecardRef, taken_at: takenAt, level: NO_LEVEL, level_rank: 0, entity_count: 0, score_sum: 0 });
-    await this.knex('trend_points').insert(points).onConflict(['scorecard_ref', 'taken_at', 'level']).merge();
+    await bulkInsert(this.knex, 'trend_points', points, { conflict: ['scorecard_ref', 'taken_at', 'level'] });
   }
 
   async trends(scorecardRef: string, options: { since?: number; until?: number } = {}): Promise<TrendPoint[]> {

@@ -129,4 +129,13 @@ export const migrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    name: '20261127_002_scorecards_rules_digest',
+    async up(knex) {
+      // A digest of an entity's rule results: an unchanged entity is skipped without reading its rules.
+      await knex.schema.alterTable('entity_scores', t => {
+        t.string('rules_digest', 64).nullable();
+      });
+    },
+  },
 ];

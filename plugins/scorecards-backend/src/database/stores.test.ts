@@ -44,7 +44,7 @@ describeEachDatabase('scorecards storage', db => {
       ]);
       await facts.writeFacts([{ entityRef: 'component:default/a', name: 'coverage.percent', value: 85.5, source: 'ci', collectedAt: T0 + 1000 }]);
       const latest = await facts.getFacts(['component:default/a', 'component:default/none']);
-      expect(latest.get('component:default/a')?.get('coverage.percent')).toEqual({ value: 85.5, source: 'ci', collectedAt: T0 + 1000 });
+      expect(latest.get('component:default/a')?.get('coverage.percent')).toEqual({ value: 85.5, source: 'ci', collectedAt: T0 + 1000, json: '85.5' });
       expect(latest.has('component:default/none')).toBe(false);
       const history = await facts.factHistory('component:default/a', 'coverage.percent');
       expect(history.map(h => h.value)).toEqual([85.5, 70]);

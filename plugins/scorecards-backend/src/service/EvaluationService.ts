@@ -8,7 +8,7 @@ import {
   type JsonValue,
 } from '@portico/plugin-scorecards-common';
 import type { ZodType } from 'zod';
-import type { FactStore, FactWrite } from '../database/FactStore';
+import type { FactStore, FactWrite, StoredFact } from '../database/FactStore';
 import type { ExemptionStore } from '../database/ExemptionStore';
 import type { LevelChange, ResultStore } from '../database/ResultStore';
 import type { CollectedFacts, FactCollector } from '../extensions';
@@ -62,8 +62,11 @@ export class EvaluationService {
     return [...this.factSchemas.keys()].sort();
   }
 
-  /** Runs a collector over entities and stores what it returns; returns refs whose facts changed. */
-  async collect(collector: FactCollector, entities: Entity[], signal?: AbortSignal): Promise<string[]> {
+  /**
+   * Runs a collector over entities and stores what it returns; returns refs whose facts changed.
+   * `known` (the entities' stored facts, if already loaded) is compared against and kept up to date.
+   */
+  async collect(collector: FactCollector, entities: Entity[], signal?: AbortSignal, known?: Map<string, Map<string, StoredFact>>): Promise<string[]> {
     const targets = entities.filter(e => matchesEntityFilter(e, collector.filter));
     if (targets.length === 0) return [];
     let collected: CollectedFacts[];
@@ -73,12 +76,12 @@ export class EvaluationService {
       this.options.logger.error(`Fact collector ${collector.id} failed`, error instanceof Error ? error : { error: String(error) });
       return [];
     }
-    return this.storeCollected(collector, collected);
+    return this.storeCollected(collector, collected, known);
   }
 
-  private async storeCollected(collector: FactCollector, collected: CollectedFacts[]): Promise<string[]> {
+  private async storeCollected(collector: FactCollector, collected: CollectedFacts[], known?: Map<string, Map<string, StoredFact>>): Promise<string[]> {
     const at = this.now().getTime();
-    const old = await this.options.facts.getFacts(collected.map(c => c.entityRef));
+    const old = known ?? (await this.options.facts.getFacts(collected.map(c => c.entityRef)));
     const writes: FactWrite[] = [];
     const changed = new Set<string>();
     const unchanged = new Set<string>();
@@ -89,17 +92,22 @@ export class EvaluationService {
           this.options.logger.warn(`Fact collector ${collector.id} returned undeclared fact ${name}; dropped`);
           continue;
         }
-        if (!schema.safeParse(value).success || !scalarOrJson(value)) {
-          this.options.logger.warn(`Fact collector ${collector.id} returned a bad value for ${name} of ${entityRef}; dropped`);
-          continue;
-        }
-        const previous = old.get(entityRef)?.get(name);
-        // History records changes; an unchanged value only needs its time renewed (below).
-        if (previous && previous.source === collector.id && JSON.stringify(previous.value) === JSON.stringify(value)) {
+        let facts = old.get(entityRef);
+        const previous = facts?.get(name);
+        const json = JSON.stringify(value);
+        // History records changes; an unchanged (already validated) value only needs its time renewed.
+        if (previous && previous.source === collector.id && previous.json === json) {
+          previous.collectedAt = at;
           unchanged.add(entityRef);
           continue;
         }
+        if (!scalarOrJson(value) || !schema.safeParse(value).success) {
+          this.options.logger.warn(`Fact collector ${collector.id} returned a bad value for ${name} of ${entityRef}; dropped`);
+          continue;
+        }
         writes.push({ entityRef, name, value, source: collector.id, collectedAt: at });
+        if (!facts) old.set(entityRef, (facts = new Map()));
+        facts.set(name, { value, source: collector.id, collectedAt: at, json });
         changed.add(entityRef);
       }
     }
@@ -140,42 +148,60 @@ export class EvaluationService {
     return { entityRef, accepted: Object.keys(input.facts) };
   }
 
-  private async evaluate(scorecard: CompiledScorecard, entities: Entity[]): Promise<{ results: EntityScorecardResult[]; changes: LevelChange[] }> {
+  private async evaluate(
+    scorecard: CompiledScorecard,
+    entities: Entity[],
+    facts: Map<string, Map<string, StoredFact>>,
+    phase: (name: string) => void = () => undefined,
+  ): Promise<{ results: EntityScorecardResult[]; changes: LevelChange[] }> {
     const now = this.now();
     const refs = entities.map(e => stringifyEntityRef(e));
-    const [facts, exemptions] = await Promise.all([
-      this.options.facts.getFacts(refs),
-      this.options.exemptions.activeExemptions(scorecard.ref, now.getTime(), refs.length <= 500 ? refs : undefined),
-    ]);
+    const exemptions = await this.options.exemptions.activeExemptions(scorecard.ref, now.getTime(), refs.length <= 500 ? refs : undefined);
+    phase('load');
     const freshness = (name: string) => this.freshness.get(name);
     const results = entities.map((entity, i) =>
       evaluateEntity({ scorecard, entity, facts: facts.get(refs[i]) ?? new Map(), exemptedRules: exemptions.get(refs[i]), freshness, now }),
     );
+    phase('evaluate');
     const changes = await this.options.results.saveResults(scorecard.ref, results);
+    phase('save');
     return { results, changes };
   }
 
-  private async collectOnChange(entities: Entity[]): Promise<void> {
+  /** Loads the entities' facts once and refreshes them with the collectors that run on change. */
+  private async collectOnChange(entities: Entity[]): Promise<Map<string, Map<string, StoredFact>>> {
+    const facts = await this.options.facts.getFacts(entities.map(e => stringifyEntityRef(e)));
     for (const collector of this.options.collectors) {
-      if (collector.collectOnChange) await this.collect(collector, entities);
+      if (collector.collectOnChange) await this.collect(collector, entities, undefined, facts);
     }
+    return facts;
   }
 
   /** Evaluates a whole scorecard now: every entity its filter matches. */
   async evaluateScorecard(scorecard: CompiledScorecard): Promise<EntityScorecardResult[]> {
     const started = this.now().getTime();
+    const phases: Record<string, number> = {};
+    let mark = performance.now();
+    const phase = (name: string) => {
+      const t = performance.now();
+      phases[name] = Math.round(t - mark);
+      mark = t;
+    };
     const entities = (await this.options.catalog.getEntities(scorecard.spec.filter)).filter(e =>
       matchesEntityFilter(e, scorecard.spec.filter),
     );
-    await this.collectOnChange(entities);
-    const { results, changes } = await this.evaluate(scorecard, entities);
+    phase('read');
+    const facts = await this.collectOnChange(entities);
+    phase('collect');
+    const { results, changes } = await this.evaluate(scorecard, entities, facts, phase);
     const current = new Set(results.map(r => r.entityRef));
     const gone = (await this.options.results.entityRefs(scorecard.ref)).filter(ref => !current.has(ref));
     await this.options.results.deleteEntityResults(gone, scorecard.ref);
     await this.options.results.setLastRun(scorecard.ref, started);
     await this.options.results.recordTrendPoint(scorecard.ref, started);
     await this.notifyLevelChanges(scorecard, changes);
-    this.options.logger.info(`Evaluated scorecard ${scorecard.ref}: ${results.length} entities in ${this.now().getTime() - started} ms`);
+    phase('finish');
+    this.options.logger.info(`Evaluated scorecard ${scorecard.ref}: ${results.length} entities in ${this.now().getTime() - started} ms`, { phases });
     return results;
   }
 
@@ -192,7 +218,7 @@ export class EvaluationService {
       await this.options.results.deleteEntityResults(removed);
       for (const ref of removed) await this.options.facts.deleteEntity(ref);
     }
-    await this.collectOnChange(entities);
+    const facts = await this.collectOnChange(entities);
     const response: EvaluateResponse = { results: [], errors: [] };
     const scorecards = only ? [only] : await this.options.registry.valid();
     for (const scorecard of scorecards) {
@@ -201,7 +227,7 @@ export class EvaluationService {
         const notMatching = entities.filter(e => !matching.includes(e)).map(e => stringifyEntityRef(e));
         if (notMatching.length) await this.options.results.deleteEntityResults(notMatching, scorecard.ref);
         if (matching.length === 0) continue;
-        const { results, changes } = await this.evaluate(scorecard, matching);
+        const { results, changes } = await this.evaluate(scorecard, matching, facts);
         response.results.push(...results);
         await this.notifyLevelChanges(scorecard, changes);
       } catch (error) {

@@ -26,14 +26,39 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-/** Names of facts an expression reads as `facts.name` or `facts["name"]`, for evidence. */
+/**
+ * Fact names an expression reads (`facts["a.b"]`, `facts.a.b` and its prefixes), once per expression;
+ * `all` when it also uses `facts` another way (`"x" in facts`, `facts[name]`), so every fact is needed.
+ */
+interface FactReads {
+  names: string[];
+  all: boolean;
+}
+const readsByExpression = new Map<string, FactReads>();
+
+function factReads(expression: string): FactReads {
+  let reads = readsByExpression.get(expression);
+  if (!reads) {
+    const names = new Set<string>();
+    let uses = 0;
+    for (const m of expression.matchAll(/\bfacts\s*\[\s*["']([^"']+)["']\s*\]/g)) {
+      names.add(m[1]);
+      uses++;
+    }
+    for (const m of expression.matchAll(/\bfacts\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g)) {
+      const parts = m[1].split('.');
+      for (let i = 1; i <= parts.length; i++) names.add(parts.slice(0, i).join('.'));
+      uses++;
+    }
+    const mentions = expression.match(/\bfacts\b/g)?.length ?? 0;
+    reads = { names: [...names], all: mentions > uses };
+    readsByExpression.set(expression, reads);
+  }
+  return reads;
+}
+
 function referencedFacts(expression: string, facts: Readonly<Record<string, JsonValue>>): string[] {
-  const names = new Set<string>();
-  for (const m of expression.matchAll(/facts\s*\[\s*["']([^"']+)["']\s*\]/g)) names.add(m[1]);
-  for (const m of expression.matchAll(/facts\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
-  // Fact names contain dots (`catalog.hasOwner`): also record every known fact named in the text.
-  for (const name of Object.keys(facts)) if (expression.includes(name)) names.add(name);
-  return [...names].filter(n => n in facts);
+  return factReads(expression).names.filter(n => n in facts);
 }
 
 const paramsSchema = z
@@ -73,10 +98,16 @@ function entityForCel(entity: object): unknown {
   return converted;
 }
 
+const celFactsCache = new WeakMap<object, Record<string, unknown>>();
+
 /** Converts JSON facts into a CEL map; names with dots are also nested (`facts.catalog.hasOwner`). */
-function factsForCel(facts: Readonly<Record<string, JsonValue>>): Record<string, unknown> {
+function factsForCel(facts: Readonly<Record<string, JsonValue>>, only?: readonly string[]): Record<string, unknown> {
+  // One entity's rules share one facts object: convert all of it once, or just what an expression reads.
+  const cached = only ? undefined : celFactsCache.get(facts);
+  if (cached) return cached;
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(facts)) {
+  const entries = only ? only.filter(n => n in facts).map(n => [n, facts[n]] as const) : Object.entries(facts);
+  for (const [name, value] of entries) {
     out[name] = toCel(value);
     const parts = name.split('.');
     if (parts.length < 2) continue;
@@ -93,7 +124,13 @@ function factsForCel(facts: Readonly<Record<string, JsonValue>>): Record<string,
     const last = parts[parts.length - 1];
     if (!(last in node)) node[last] = out[name];
   }
+  if (!only) celFactsCache.set(facts, out);
   return out;
+}
+
+function celFacts(expression: string, facts: Readonly<Record<string, JsonValue>>): Record<string, unknown> {
+  const reads = factReads(expression);
+  return reads.all ? factsForCel(facts) : factsForCel(facts, reads.names);
 }
 
 /**
@@ -110,7 +147,7 @@ export const expressionRuleType: RuleType<z.infer<typeof paramsSchema>> = {
     for (const name of referencedFacts(expression, context.facts)) evidence[name] = context.facts[name];
     let result: unknown;
     try {
-      result = compile(expression)({ entity: entityForCel(context.entity), facts: factsForCel(context.facts) });
+      result = compile(expression)({ entity: entityForCel(context.entity), facts: celFacts(expression, context.facts) });
     } catch (error) {
       const message = firstLine(error);
       const missing = /no such key: (\S+)/i.exec(message);

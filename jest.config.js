@@ -24,11 +24,16 @@ const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swc, swcrc: false }] }
 const common = {
   rootDir: root,
   transform,
-  moduleNameMapper: { ...moduleNameMapper, '\\.(css|svg|png)$': path.join(root, 'scripts/jest/file-stub.js') },
+  moduleNameMapper: {
+    ...moduleNameMapper,
+    '\\.(css|svg|png)$': path.join(root, 'scripts/jest/file-stub.js'),
+    // Exports only an `import` condition, which jest's require-based resolver does not try.
+    '^@octokit/webhooks-methods$': path.join(root, 'node_modules/@octokit/webhooks-methods/dist-node/index.js'),
+  },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   // ESM-only dependencies that Node 20 loads with require() but jest must transform first.
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|toad-cache|json-with-bigint|content-type/dist)/)'],
 };
 
 module.exports = {

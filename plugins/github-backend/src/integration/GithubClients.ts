@@ -1,0 +1,71 @@
+import { Octokit } from '@octokit/rest';
+import { throttling } from '@octokit/plugin-throttling';
+import { retry } from '@octokit/plugin-retry';
+import { createAppAuth } from '@octokit/auth-app';
+import Bottleneck from 'bottleneck';
+import { InputError, type LoggerService } from '@portico/backend-plugin-api';
+import type { GithubHostConfig } from './config';
+
+const GithubOctokit = Octokit.plugin(throttling, retry);
+/** The client every part of the plugin uses: REST methods, pagination, throttling and retries. */
+export type GithubClient = InstanceType<typeof GithubOctokit>;
+
+/**
+ * One Octokit per configured host. Rate limits (403/429 with `x-ratelimit-reset` or `retry-after`)
+ * wait for the reset and resume instead of failing, up to `rateLimitRetries` times.
+ */
+export class GithubClients {
+  private readonly clients = new Map<string, GithubClient>();
+
+  constructor(
+    readonly hosts: GithubHostConfig[],
+    private readonly logger?: LoggerService,
+  ) {}
+
+  hostConfig(host: string): GithubHostConfig | undefined {
+    return this.hosts.find(h => h.host === host);
+  }
+
+  /** The client for a host; an InputError when the host is not configured. */
+  forHost(host = 'github.com'): GithubClient {
+    const existing = this.clients.get(host);
+    if (existing) return existing;
+    const config = this.hostConfig(host);
+    if (!config) {
+      throw new InputError(`No GitHub integration is configured for host '${host}'; add it to integrations.github`);
+    }
+    const client = this.create(config);
+    this.clients.set(host, client);
+    return client;
+  }
+
+  private create(config: GithubHostConfig): GithubClient {
+    const logger = this.logger;
+    const retries = config.rateLimitRetries ?? 5;
+    const auth =
+      'appId' in config
+        ? { authStrategy: createAppAuth, auth: { appId: config.appId, privateKey: config.privateKey, installationId: config.installationId } }
+        : 'token' in config
+          ? { auth: config.token }
+          : {};
+    const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
+      logger?.warn(`GitHub ${kind} on ${config.host} for ${options.method} ${options.url}; waiting ${retryAfter}s (attempt ${retryCount + 1})`);
+      return retryCount < retries;
+    };
+    return new GithubOctokit({
+      ...auth,
+      baseUrl: config.apiBaseUrl,
+      userAgent: 'portico-github',
+      log: { debug() {}, info() {}, warn: (m: string) => logger?.debug(m), error: (m: string) => logger?.debug(m) },
+      throttle: {
+        id: `portico-${config.host}`,
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+        ...(config.writeIntervalMs !== undefined
+          ? { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs }) }
+          : {}),
+      },
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    });
+  }
+}

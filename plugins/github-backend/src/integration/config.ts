@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ConfigError, type ConfigService } from '@portico/backend-plugin-api';
+
+const common = {
+  /** e.g. `github.com` or `ghe.example.com`: the host of the URLs this entry serves. */
+  host: z.string().min(1),
+  /** REST base URL; `https://api.github.com` for github.com, `https://<host>/api/v3` for Enterprise. */
+  apiBaseUrl: z.string().url().optional(),
+  /** Milliseconds between write requests (GitHub asks for one second; lower it for fakes and GHES). */
+  writeIntervalMs: z.number().int().nonnegative().optional(),
+  /** Times a rate-limited request is retried after waiting for the reset. */
+  rateLimitRetries: z.number().int().nonnegative().optional(),
+};
+
+/** One entry of `integrations.github`: a token, or GitHub App credentials. */
+export const githubHostConfigSchema = z.union([
+  z.object({ ...common, token: z.string().min(1) }).strict(),
+  z.object({
+    ...common,
+    appId: z.union([z.string().min(1), z.number().int()]),
+    privateKey: z.string().min(1),
+    installationId: z.union([z.string().min(1), z.number().int()]),
+  }).strict(),
+  z.object({ ...common }).strict(),
+]);
+
+export const githubIntegrationsConfigSchema = z.array(githubHostConfigSchema).default([]);
+
+export type GithubHostConfig = z.output<typeof githubHostConfigSchema> & { apiBaseUrl: string };
+
+/** The API base URL for a host: api.github.com for github.com, /api/v3 for Enterprise. */
+export function defaultApiBaseUrl(host: string): string {
+  return host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`;
+}
+
+/** Reads `integrations.github`; github.com without credentials when the section is absent. */
+export function readGithubIntegrationConfig(config: ConfigService): GithubHostConfig[] {
+  const parsed = githubIntegrationsConfigSchema.safeParse(config.getOptional('integrations.github') ?? []);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid config at integrations.github.${issue.path.join('.')}: ${issue.message}`);
+  }
+  const hosts = parsed.data.map(h => ({ ...h, apiBaseUrl: (h.apiBaseUrl ?? defaultApiBaseUrl(h.host)).replace(/\/+$/, '') }));
+  if (!hosts.some(h => h.host === 'github.com')) hosts.push({ host: 'github.com', apiBaseUrl: defaultApiBaseUrl('github.com') });
+  return hosts;
+}

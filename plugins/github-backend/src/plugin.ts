@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import {
+  coreServices,
+  createBackendModule,
+  createBackendPlugin,
+  integrationsExtensionPoint,
+  type BackendFeature,
+} from '@portico/backend-plugin-api';
+import { catalogProvidersExtensionPoint } from '@portico/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@portico/plugin-scaffolder-node';
+import { scorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
+import { createGithubActionsDispatchAction, createGithubPullRequestAction, createPublishGithubAction } from './actions/githubActions';
+import { githubClientsServiceRef } from './clientsService';
+import { readDiscoveryConfig, readOrgConfig } from './discovery/config';
+import { GithubEntityProvider } from './discovery/GithubEntityProvider';
+import { GithubOrgEntityProvider } from './discovery/GithubOrgEntityProvider';
+import { createGithubFactCollector } from './facts/GithubFactCollector';
+import { GithubIntegrationProvider } from './integration/GithubIntegrationProvider';
+import { createRouter } from './router';
+import { GithubRepositoryService } from './service/GithubRepositoryService';
+import { createCatalogWebhookHandler } from './webhooks/catalogWebhookHandler';
+import { GITHUB_WEBHOOK_TOPIC, type GithubWebhookEvent } from './webhooks/webhookEvents';
+
+/** The `github:` section of app-config. */
+export const githubPluginConfigSchema = z
+  .object({
+    /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). */
+    webhookSecret: z.string().min(1).optional(),
+    /** ISO-8601 duration between fact collections. */
+    factsSchedule: z.string().optional(),
+  })
+  .strict()
+  .optional();
+
+/** The `github` plugin: webhooks and the routes its frontend calls, under /api/github. */
+export const githubPlugin = createBackendPlugin({
+  pluginId: 'github',
+  configSchema: githubPluginConfigSchema,
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.config,
+        logger: coreServices.logger,
+        http: coreServices.httpRouter,
+        events: coreServices.events,
+        clients: githubClientsServiceRef,
+      },
+      async init({ config, logger, http, events, clients }) {
+        const settings = githubPluginConfigSchema.parse(config.getOptional('github')) ?? {};
+        if (!settings.webhookSecret) logger.info('github.webhookSecret is not set: POST /api/github/webhooks answers 503');
+        http.use(createRouter({ clients, service: new GithubRepositoryService(clients), events, logger, webhookSecret: settings.webhookSecret }));
+        // GitHub cannot log in: signatures authenticate webhook deliveries instead.
+        http.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
+      },
+    });
+  },
+});
+
+/** `core.integrations`: reads GitHub blob and tree URLs; health per host. */
+export const githubIntegrationModule = createBackendModule({
+  pluginId: 'github',
+  moduleId: 'integration',
+  register(env) {
+    env.registerInit({
+      deps: { integrations: integrationsExtensionPoint, clients: githubClientsServiceRef },
+      async init({ integrations, clients }) {
+        integrations.addProvider(new GithubIntegrationProvider(clients));
+      },
+    });
+  },
+});
+
+/** `catalog.providers`: organisation discovery and teams/members, kept fresh by schedule and webhooks. */
+export const githubCatalogModule = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'github',
+  register(env) {
+    env.registerInit({
+      deps: {
+        providers: catalogProvidersExtensionPoint,
+        config: coreServices.config,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        events: coreServices.events,
+        clients: githubClientsServiceRef,
+      },
+      async init({ providers, config, logger, scheduler, events, clients }) {
+        const discovery = readDiscoveryConfig(config).map(c => new GithubEntityProvider(c, clients, logger));
+        const orgs = readOrgConfig(config).map(c => new GithubOrgEntityProvider(c, clients, logger));
+        providers.addEntityProvider(...discovery, ...orgs);
+        for (const provider of [...discovery, ...orgs]) {
+          const { frequency, timeout } = provider.config.schedule;
+          const taskFrequency = typeof frequency === 'string' ? { duration: frequency } : frequency;
+          await scheduler.scheduleTask({
+            id: `${provider.getProviderName()}:refresh`,
+            frequency: taskFrequency,
+            timeout,
+            // The first run starts when the catalog connects the provider.
+            ...(typeof frequency === 'string' ? { initialDelay: frequency } : {}),
+            scope: 'global',
+            fn: async () => void (await provider.run()),
+          });
+          const connect = provider.connect.bind(provider);
+          provider.connect = async connection => {
+            await connect(connection);
+            void provider.run();
+          };
+        }
+        const handle = createCatalogWebhookHandler({ providers: discovery, orgProviders: orgs, logger });
+        await events.subscribe({
+          id: 'catalog-github-webhooks',
+          topics: [GITHUB_WEBHOOK_TOPIC],
+          onEvent: event => handle(event.payload as GithubWebhookEvent),
+        });
+      },
+    });
+  },
+});
+
+/** `scorecards.factCollectors`: repository facts for entities annotated github.com/project-slug. */
+export const githubScorecardsModule = createBackendModule({
+  pluginId: 'scorecards',
+  moduleId: 'github',
+  register(env) {
+    env.registerInit({
+      deps: { collectors: scorecardsFactCollectorsExtensionPoint, clients: githubClientsServiceRef, logger: coreServices.logger, config: coreServices.config },
+      async init({ collectors, clients, logger, config }) {
+        const schedule = config.getOptionalString('github.factsSchedule');
+        collectors.addFactCollector(createGithubFactCollector({ service: new GithubRepositoryService(clients), logger, schedule }));
+      },
+    });
+  },
+});
+
+/** `scaffolder.actions`: publish:github, github:pull-request, github:actions:dispatch. */
+export const githubScaffolderModule = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'github',
+  register(env) {
+    env.registerInit({
+      deps: { actions: scaffolderActionsExtensionPoint, clients: githubClientsServiceRef },
+      async init({ actions, clients }) {
+        actions.addActions(createPublishGithubAction(clients), createGithubPullRequestAction(clients), createGithubActionsDispatchAction(clients));
+      },
+    });
+  },
+});
+
+/** Everything this package offers; modules whose target plugin is not installed are skipped by the host. */
+export const githubFeatures: BackendFeature[] = [
+  githubPlugin,
+  githubIntegrationModule,
+  githubCatalogModule,
+  githubScorecardsModule,
+  githubScaffolderModule,
+];

@@ -91,6 +91,22 @@ describe('EntityPage', () => {
     expect(await screen.findByLabelText('asyncapi definition')).toHaveTextContent('asyncapi: 2.6.0');
   });
 
+  it('leaves the APIs tab cleanly when the browser returns a promise from scrollIntoView', async () => {
+    const user = userEvent.setup();
+    const scrollIntoView = jest.fn(() => Promise.resolve());
+    Object.defineProperty(Element.prototype, 'scrollIntoView', { value: scrollIntoView, configurable: true });
+    try {
+      renderEntity(new FakeCatalogApi(exampleOrg()), '/catalog/default/component/payments/apis');
+      const consumed = await screen.findByRole('table', { name: 'Consumed APIs' });
+      await user.click(within(consumed).getByRole('button', { name: 'Show definition of users-api' }));
+      expect(scrollIntoView).toHaveBeenCalled();
+      await user.click(screen.getByRole('tab', { name: 'Dependencies' }));
+      expect(await screen.findByRole('table', { name: 'Depends on' })).toBeInTheDocument();
+    } finally {
+      delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+    }
+  });
+
   it('shows dependencies, marking those the catalog does not know', async () => {
     const user = userEvent.setup();
     renderEntity(new FakeCatalogApi(exampleOrg()), '/catalog/default/component/payments');

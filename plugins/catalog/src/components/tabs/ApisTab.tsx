@@ -13,7 +13,10 @@ export function ApisTab() {
   const [selected, setSelected] = useState<Entity>();
   const definitionRef = useRef<HTMLDivElement>(null);
   // The definition opens below the tables: bring it into view.
-  useEffect(() => definitionRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' }), [selected]);
+  // (A block body: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.)
+  useEffect(() => {
+    definitionRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' });
+  }, [selected]);
   const showButton = (api: Entity) => (
     <Button size="small" onClick={() => setSelected(api)} aria-label={`Show definition of ${api.metadata.name}`}>
       Definition

@@ -84,6 +84,15 @@ spec:
   lifecycle: production
   owner: team-a
   notes: { $text: ../outside.txt }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: too-deep }
+spec: { type: service, lifecycle: production, owner: team-a, x: ${'{a: '.repeat(40)}1${'}'.repeat(40)} }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Spaceship
+metadata: { name: enterprise }
 `;
 
 describeEachDatabase('catalog API', db => {
@@ -101,6 +110,7 @@ describeEachDatabase('catalog API', db => {
     fs.writeFileSync(path.join(root, 'more', 'second.yaml'), SECOND);
     fs.writeFileSync(path.join(root, 'broken.yaml'), BROKEN);
     fs.writeFileSync(path.join(dir, 'outside.txt'), 'secret');
+    fs.writeFileSync(path.join(root, 'huge.yaml'), `# ${'x'.repeat(300_000)}\n`);
     fs.writeFileSync(path.join(dir, 'outside.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: outsiders }\nspec: { type: team, children: [] }\n');
     const listener = createBackendModule({
       pluginId: 'catalog',
@@ -121,7 +131,9 @@ describeEachDatabase('catalog API', db => {
           locations: [
             { type: 'file', target: path.join(root, 'org.yaml') },
             { type: 'file', target: path.join(root, 'broken.yaml') },
+            { type: 'file', target: path.join(root, 'huge.yaml') },
           ],
+          maxFileBytes: 200_000,
         },
       },
       features: [catalogPlugin, listener],
@@ -213,11 +225,14 @@ describeEachDatabase('catalog API', db => {
       expect.stringMatching(/^metadata\.name: "Not A Valid Name!" is not a valid entity name/),
       expect.stringMatching(/not an object/),
       expect.stringMatching(/^spec\.notes: \$text \.\.\/outside\.txt could not be read: .*outside the allowed file roots/),
+      expect.stringMatching(/^spec\.x\.a\.a.*: nested deeper than 32 levels/),
+      expect.stringMatching(/^kind: unknown kind "Spaceship"/),
+      expect.stringMatching(/huge\.yaml.* is 300003 bytes, more than the 200000 allowed/),
     ]));
     const locations = await api().get('/api/catalog/locations').expect(200);
     const broken = locations.body.find((l: { data: { target: string } }) => l.data.target.endsWith('broken.yaml'));
     const status = await api().get(`/api/catalog/locations/${broken.data.id}`).expect(200);
-    expect(status.body.status.errors).toHaveLength(4);
+    expect(status.body.status.errors).toHaveLength(6);
     await api().get('/api/catalog/entities/by-name/component/default/leaky').expect(404);
   });
 

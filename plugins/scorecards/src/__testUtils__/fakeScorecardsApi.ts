@@ -178,6 +178,18 @@ export function entityScorecards(entityRef: string): EntityScorecardsResponse {
   };
 }
 
+export const exemption: Exemption = {
+  id: 'e-7',
+  scorecardRef: productionReadiness.ref,
+  entityRef: 'component:default/checkout',
+  ruleId: 'has-runbook',
+  reason: 'The runbook lives in the wiki until Q1',
+  expiresAt: '2027-03-31T23:59:59.000Z',
+  status: 'pending',
+  requestedBy: 'user:default/jane',
+  createdAt: '2026-11-27T10:00:00.000Z',
+};
+
 function notImplemented(name: string): never {
   throw new Error(`FakeScorecardsApi.${name} is not set up for this test`);
 }
@@ -204,6 +216,17 @@ export function fakeScorecardsApi(overrides: Partial<ScorecardsApi> = {}): jest.
         status: 'pending',
         requestedBy: 'user:default/guest',
         createdAt: '2026-11-27T10:00:00.000Z',
+      }),
+    ),
+    getExemption: jest.fn(async (id: string) => (id === exemption.id ? exemption : notImplemented('getExemption'))),
+    decideExemption: jest.fn(
+      async (id: string, decision: { status: 'approved' | 'rejected'; comment?: string }): Promise<Exemption> => ({
+        ...exemption,
+        id,
+        status: decision.status,
+        ...(decision.comment ? { comment: decision.comment } : {}),
+        decidedBy: 'user:default/guest',
+        decidedAt: '2026-11-27T11:00:00.000Z',
       }),
     ),
     getInitiatives: jest.fn(async () => [initiative]),

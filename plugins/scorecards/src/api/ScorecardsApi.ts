@@ -44,7 +44,10 @@ export interface ScorecardsApi {
   getTrends(scorecardRef: string, request?: { since?: string; until?: string }): Promise<TrendPoint[]>;
   getEntityScorecards(entityRef: string): Promise<EntityScorecardsResponse>;
   getExemptions(request?: { scorecardRef?: string; entityRef?: string; status?: ExemptionStatus }): Promise<Exemption[]>;
+  getExemption(id: string): Promise<Exemption>;
   requestExemption(request: RequestExemptionRequest): Promise<Exemption>;
+  /** Approves or rejects a pending exemption; the scorecard's owner (or a permitted user) may. */
+  decideExemption(id: string, decision: { status: 'approved' | 'rejected'; comment?: string }): Promise<Exemption>;
   getInitiatives(request?: { scorecardRef?: string }): Promise<Initiative[]>;
   getInitiativeProgress(id: string): Promise<InitiativeProgress>;
   /** The caller's notifications (theirs and their groups'), or those of `recipient`. */

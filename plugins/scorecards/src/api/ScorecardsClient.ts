@@ -112,6 +112,14 @@ export class ScorecardsClient implements ScorecardsApi {
     return (await this.request<{ items: Exemption[] }>(`/exemptions${queryString(request)}`)).items;
   }
 
+  getExemption(id: string): Promise<Exemption> {
+    return this.request(`/exemptions/${encodeURIComponent(id)}`);
+  }
+
+  decideExemption(id: string, decision: { status: 'approved' | 'rejected'; comment?: string }): Promise<Exemption> {
+    return this.request(`/exemptions/${encodeURIComponent(id)}/decision`, { method: 'POST', body: decision });
+  }
+
   requestExemption(request: RequestExemptionRequest): Promise<Exemption> {
     return this.request('/exemptions', { method: 'POST', body: request });
   }

@@ -1,5 +1,6 @@
 import { Box, Tab, Tabs, Typography } from '@mui/material';
 import { Link as RouterLink, Route, Routes, useLocation } from 'react-router';
+import { ExemptionsPage } from './ExemptionsPage/ExemptionsPage';
 import { InitiativesPage } from './InitiativesPage/InitiativesPage';
 import { NotificationsPage } from './NotificationsPage/NotificationsPage';
 import { ScorecardPage } from './ScorecardPage/ScorecardPage';
@@ -11,6 +12,7 @@ const SECTIONS = [
   { path: '', label: 'Scorecards' },
   { path: 'team', label: 'My team' },
   { path: 'initiatives', label: 'Initiatives' },
+  { path: 'exemptions', label: 'Exemptions' },
   { path: 'notifications', label: 'Notifications' },
 ];
 
@@ -40,6 +42,8 @@ export function ScorecardsRoot() {
         <Route path="team" element={<TeamPage />} />
         <Route path="initiatives" element={<InitiativesPage />} />
         <Route path="initiatives/:id" element={<InitiativesPage />} />
+        <Route path="exemptions" element={<ExemptionsPage />} />
+        <Route path="exemptions/:id" element={<ExemptionsPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path=":namespace/:name" element={<ScorecardPage />} />
       </Routes>

@@ -1,0 +1,137 @@
+import request from 'supertest';
+import { Webhooks } from '@octokit/webhooks';
+import type { TestBackend } from '@portico/test-utils';
+import { FakeGithub } from '../__testUtils__/FakeGithub';
+import { entityRefs, eventually, startGithubBackend, WEBHOOK_SECRET } from '../__testUtils__/startGithubBackend';
+
+type Example = { name: string; examples: Array<Record<string, unknown> & { action?: string; ref?: string }> };
+const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Example[];
+const example = (name: string, match: (e: Example['examples'][number]) => boolean = () => true) =>
+  structuredClone(examples.find(e => e.name === name)!.examples.find(match)!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const signer = new Webhooks({ secret: WEBHOOK_SECRET });
+
+async function deliver(backend: TestBackend, event: string, payload: unknown, signature?: string | null) {
+  const body = JSON.stringify(payload);
+  const req = request(backend.server).post('/api/github/webhooks').set('content-type', 'application/json').set('x-github-event', event).set('x-github-delivery', 'd-1');
+  const sig = signature === undefined ? await signer.sign(body) : signature;
+  if (sig !== null) req.set('x-hub-signature-256', sig);
+  return req.send(body);
+}
+
+const component = (name: string, lifecycle = 'production') =>
+  `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: ${lifecycle}\n  owner: team-a\n`;
+
+describe('POST /api/github/webhooks', () => {
+  let fake: FakeGithub;
+  let backend: TestBackend;
+  beforeEach(async () => {
+    fake = await new FakeGithub().start();
+    fake.addRepo('Codertocat', 'Hello-World', { defaultBranch: 'master', files: { 'catalog-info.yaml': component('hello-world') } });
+    backend = await startGithubBackend(fake, { discovery: { organization: 'Codertocat' } });
+    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/hello-world']));
+  });
+  afterEach(async () => {
+    await backend.stop();
+    await fake.stop();
+  });
+
+  it('refuses a missing or wrong signature with 401 and processes nothing', async () => {
+    const repo = fake.repo('Codertocat/Hello-World')!;
+    fake.commitFiles(repo, 'master', { 'catalog-info.yaml': component('renamed-by-push') });
+    const push = example('push', e => e.ref === 'refs/heads/master');
+    push.commits = [{ ...push.commits[0], modified: ['catalog-info.yaml'] }];
+    const before = fake.requests.length;
+    const missing = await deliver(backend, 'push', push, null);
+    expect(missing.status).toBe(401);
+    expect(missing.body.error.message).toMatch(/Missing X-Hub-Signature-256/);
+    const wrong = await deliver(backend, 'push', push, await new Webhooks({ secret: 'not the secret' }).sign(JSON.stringify(push)));
+    expect(wrong.status).toBe(401);
+    const tampered = await deliver(backend, 'push', { ...push, ref: 'refs/heads/other' }, await signer.sign(JSON.stringify(push)));
+    expect(tampered.status).toBe(401);
+    expect(fake.requests.length).toBe(before);
+    expect(await entityRefs(backend)).toEqual(['component:default/hello-world']);
+  });
+
+  it('applies a push to the default branch that changes the catalog file within a second', async () => {
+    const repo = fake.repo('Codertocat/Hello-World')!;
+    fake.commitFiles(repo, 'master', { 'catalog-info.yaml': component('hello-world', 'deprecated') + '---\n' + component('hello-worker') });
+    const push = example('push', e => e.ref === 'refs/heads/master');
+    push.commits = [{ ...push.commits[0], modified: ['catalog-info.yaml'] }];
+    const started = Date.now();
+    const res = await deliver(backend, 'push', push);
+    expect(res.status).toBe(202);
+    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/hello-worker', 'component:default/hello-world']), 1000);
+    const updated = await eventually(async () => {
+      const body = (await request(backend.server).get('/api/catalog/entities/by-name/component/default/hello-world').expect(200)).body;
+      expect(body.spec.lifecycle).toBe('deprecated');
+      return body;
+    }, 1000);
+    expect(updated.metadata.annotations['github.com/project-slug']).toBe('Codertocat/Hello-World');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('ignores pushes to tags, other branches and files that are not catalog files', async () => {
+    const tagPush = example('push', e => e.ref === 'refs/tags/simple-tag');
+    expect((await deliver(backend, 'push', tagPush)).status).toBe(202);
+    const readme = example('push', e => e.ref === 'refs/heads/master');
+    readme.commits = [{ ...readme.commits[0], modified: ['README.md'] }];
+    const before = fake.requests.length;
+    expect((await deliver(backend, 'push', readme)).status).toBe(202);
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('removes the entities of a deleted or transferred repository and follows a rename', async () => {
+    const renamed = example('repository', e => e.action === 'renamed');
+    const repo = fake.repo('Codertocat/Hello-World')!;
+    fake.repos.delete('codertocat/hello-world');
+    repo.name = 'Hello-Universe';
+    fake.repos.set('codertocat/hello-universe', repo);
+    fake.commitFiles(repo, 'master', { 'catalog-info.yaml': component('hello-universe') });
+    renamed.changes = { repository: { name: { from: 'Hello-World' } } };
+    renamed.repository = { ...renamed.repository, name: 'Hello-Universe', full_name: 'Codertocat/Hello-Universe', owner: { ...renamed.repository.owner, login: 'Codertocat' }, default_branch: 'master' };
+    expect((await deliver(backend, 'repository', renamed)).status).toBe(202);
+    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/hello-universe']), 1000);
+
+    const transferred = example('repository', e => e.action === 'transferred');
+    transferred.repository = renamed.repository;
+    expect((await deliver(backend, 'repository', transferred)).status).toBe(202);
+    await eventually(async () => expect(await entityRefs(backend)).toEqual([]), 1000);
+  });
+
+  it('drops an archived repository (archived ones are filtered out by default)', async () => {
+    const archived = example('repository', e => e.action === 'edited');
+    archived.action = 'archived';
+    archived.repository = { ...archived.repository, name: 'Hello-World', full_name: 'Codertocat/Hello-World', owner: { ...archived.repository.owner, login: 'Codertocat' }, archived: true, default_branch: 'master' };
+    expect((await deliver(backend, 'repository', archived)).status).toBe(202);
+    await eventually(async () => expect(await entityRefs(backend)).toEqual([]), 1000);
+  });
+
+  it('answers 400 for an unknown event and 400 without an event name', async () => {
+    const res = await deliver(backend, 'not_an_event', { zen: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/Unknown GitHub event 'not_an_event'/);
+    const body = JSON.stringify({ zen: 'x' });
+    const unnamed = await request(backend.server).post('/api/github/webhooks').set('content-type', 'application/json').set('x-hub-signature-256', await signer.sign(body)).send(body);
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.error.message).toMatch(/Missing X-GitHub-Event/);
+  });
+});
+
+describe('team webhooks', () => {
+  it('re-imports Groups when a team is created', async () => {
+    const fake = await new FakeGithub().start();
+    fake.addTeam('Octocoders', { slug: 'core', members: ['octocat'] });
+    const backend = await startGithubBackend(fake, { discovery: false, org: true, config: { catalog: { processingInterval: 'PT1H', providers: { githubOrg: { octo: { organization: 'Octocoders' } } } } } });
+    try {
+      await eventually(async () => expect(await entityRefs(backend)).toEqual(['group:default/core', 'user:default/octocat']));
+      fake.addTeam('Octocoders', { slug: 'new-team', parent: 'core', members: ['hubot'] });
+      const created = example('team', e => e.action === 'created');
+      expect((await deliver(backend, 'team', created)).status).toBe(202);
+      await eventually(async () => expect(await entityRefs(backend)).toEqual(['group:default/core', 'group:default/new-team', 'user:default/hubot', 'user:default/octocat']), 1000);
+    } finally {
+      await backend.stop();
+      await fake.stop();
+    }
+  });
+});

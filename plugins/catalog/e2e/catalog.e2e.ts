@@ -1,17 +1,27 @@
 // The catalog's journeys in a real browser, against the portal `npm run test:e2e` starts with the example
 // organisation (examples/catalog). One screenshot per step under artifacts/e2e/catalog/.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { openPortal, type PortalSession } from '../../../packages/app/e2e/harness';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
+interface StartedPortal {
+  url: string;
+  stop(): Promise<void>;
+}
+// The shared helper that npm run test:e2e starts the portal with (plain JS).
+const { startPortal } = require('../../../scripts/lib/portal') as {
+  startPortal(options: { config?: object; logDir?: string }): Promise<StartedPortal>;
+};
+
 /**
  * Where a registrable file may live: PORTICO_E2E_FILE_ROOT (for a portal you started with other config),
- * else the first `integrations.file.roots` entry of the repository's app-config.
+ * else the first `integrations.file.roots` entry of the repository's app-config, if any.
  */
-function firstFileRoot(): string {
+function configuredFileRoot(): string | undefined {
   if (process.env.PORTICO_E2E_FILE_ROOT) return path.resolve(process.env.PORTICO_E2E_FILE_ROOT);
   let roots: unknown;
   for (const file of ['app-config.yaml', 'app-config.local.yaml']) {
@@ -20,15 +30,14 @@ function firstFileRoot(): string {
     const doc = parse(fs.readFileSync(full, 'utf8')) as { integrations?: { file?: { roots?: unknown } } } | null;
     roots = doc?.integrations?.file?.roots ?? roots;
   }
-  if (!Array.isArray(roots) || typeof roots[0] !== 'string') {
-    throw new Error('app-config has no integrations.file.roots: the register journey needs a folder the portal may read');
-  }
-  return path.resolve(repoRoot, roots[0]);
+  return Array.isArray(roots) && typeof roots[0] === 'string' ? path.resolve(repoRoot, roots[0]) : undefined;
 }
 
 describe('catalog journeys', () => {
   let s: PortalSession;
   let registeredFile: string | undefined;
+  let registerPortal: StartedPortal | undefined;
+  let registerDir: string | undefined;
 
   beforeAll(async () => {
     s = await openPortal('catalog');
@@ -36,6 +45,8 @@ describe('catalog journeys', () => {
   afterAll(async () => {
     await s?.close();
     if (registeredFile) fs.rmSync(registeredFile, { force: true });
+    if (registerDir) fs.rmSync(registerDir, { recursive: true, force: true });
+    await registerPortal?.stop();
   });
 
   it('opens the home page', async () => {
@@ -112,8 +123,21 @@ describe('catalog journeys', () => {
   });
 
   it('registers a location after a dry-run preview', async () => {
+    // Registered files must lie under integrations.file.roots; when the portal's config names none, a
+    // second portal (same app-config, plus a root) serves this journey.
+    let root = configuredFileRoot();
+    let base = '';
+    if (!root) {
+      registerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-register-'));
+      root = registerDir;
+      registerPortal = await startPortal({
+        config: { integrations: { file: { roots: [registerDir] } } },
+        logDir: 'artifacts/e2e/catalog-register',
+      });
+      base = registerPortal.url;
+    }
     const name = `e2e-service-${Date.now()}`;
-    registeredFile = path.join(firstFileRoot(), `${name}.yaml`);
+    registeredFile = path.join(root, `${name}.yaml`);
     fs.writeFileSync(
       registeredFile,
       [
@@ -129,7 +153,7 @@ describe('catalog journeys', () => {
         '',
       ].join('\n'),
     );
-    await s.goto('/catalog-import');
+    await s.goto(`${base}/catalog-import`);
     await s.page.getByRole('textbox', { name: 'Location URL' }).fill(registeredFile);
     await s.page.getByRole('button', { name: 'Analyze' }).click();
     const preview = s.page.getByRole('region', { name: 'Preview' });

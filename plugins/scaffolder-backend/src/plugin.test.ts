@@ -192,12 +192,17 @@ describe('scaffolder plugin over HTTP', () => {
     const { body } = await request(backend.server).post('/api/scaffolder/v2/tasks').send({ templateRef: 'template:default/access', values: { reason: 'again' } }).expect(201);
     await waitForStatus(backend, body.id, ['waiting']);
     expect((await request(backend.server).post(`/api/scaffolder/v2/tasks/${body.id}/cancel`).expect(200)).body.status).toBe('cancelled');
-    const events = await request(backend.server).get(`/api/scaffolder/v2/tasks/${body.id}/events`).expect(200);
-    expect(events.body.map((e: { type: string }) => e.type)).toContain('cancelled');
+    const stored = await request(backend.server).get(`/api/scaffolder/v2/tasks/${body.id}/events`).expect(200);
+    expect(stored.body.map((e: { type: string }) => e.type)).toContain('cancelled');
     await request(backend.server).post(`/api/scaffolder/v2/tasks/${body.id}/retry`).send({}).expect(201);
     await waitForStatus(backend, body.id, ['waiting']);
     const task = (await request(backend.server).get(`/api/scaffolder/v2/tasks/${body.id}`)).body;
     expect(task.steps[1]).toMatchObject({ id: 'approve', status: 'waiting', waitingFor: { kind: 'approval' } });
+    // The stream of a retried run goes past the earlier attempt's completion event.
+    const stream = readEventStream(`${backend.url}/api/scaffolder/v2/tasks/${body.id}/eventstream`);
+    await request(backend.server).post(`/api/scaffolder/v2/tasks/${body.id}/steps/approve/approve`).set({ 'x-test-user': 'user:default/dana', 'x-test-groups': 'group:default/dbas' }).expect(200);
+    const events = (await stream).filter(e => e.event === 'completion');
+    expect(events.map(e => e.data.body.status)).toEqual(['cancelled', 'completed']);
   });
 
   it('dry-runs a template sent in the body', async () => {

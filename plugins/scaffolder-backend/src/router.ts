@@ -128,6 +128,7 @@ async function streamEvents(req: Request, res: Response, service: TaskService, t
     closed = true;
   });
   let last = after;
+  let lastType: string | undefined;
   let lastWrite = Date.now();
   while (!closed) {
     const events = await service.events(taskId, last);
@@ -136,7 +137,9 @@ async function streamEvents(req: Request, res: Response, service: TaskService, t
       last = event.id;
       lastWrite = Date.now();
     }
-    if (events.some(e => e.type === 'completion')) break;
+    if (events.length > 0) lastType = events[events.length - 1].type;
+    // A retried run has the completion event of its earlier attempt: end only when the run has ended.
+    if (lastType === 'completion' && ['completed', 'failed', 'cancelled'].includes((await service.getTask(taskId)).status)) break;
     if (Date.now() - lastWrite > 15000) {
       res.write(': keep-alive\n\n');
       lastWrite = Date.now();

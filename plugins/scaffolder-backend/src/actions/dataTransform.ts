@@ -20,7 +20,7 @@ export function createDataTransformAction() {
       try {
         expression = jsonata(ctx.input.expression);
       } catch (e) {
-        throw new Error(`Invalid JSONata expression: ${(e as Error).message}`);
+        throw new Error(`Invalid JSONata expression: ${(e as Error).message}`, { cause: e });
       }
       const result = (await expression.evaluate(ctx.input.data ?? {})) as unknown;
       ctx.output('result', result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JsonValue));

@@ -69,7 +69,7 @@ export function createPublishGitAction(options: { allowedRemotes: string[]; defa
           return stdout.trim();
         } catch (e) {
           const err = e as { stderr?: string; message: string };
-          throw new Error(`git ${args[0]} failed: ${(err.stderr || err.message).trim()}`);
+          throw new Error(`git ${args[0]} failed: ${(err.stderr || err.message).trim()}`, { cause: e });
         }
       };
       let repoContentsUrl: string | undefined;

@@ -61,3 +61,29 @@ describe('the app shell in a browser', () => {
     expect(await background()).toBe('rgb(246, 247, 249)');
   });
 });
+
+describe('the app shell on a narrow screen', () => {
+  let s: PortalSession;
+  beforeAll(async () => {
+    s = await openPortal('shell-narrow', { viewport: { width: 600, height: 900 } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('opens the navigation from the menu button and closes it after navigating', async () => {
+    await s.goto('/');
+    const menu = s.page.getByRole('button', { name: 'Open navigation' });
+    await menu.click();
+    const nav = s.page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.waitFor();
+    await s.shot('menu-open');
+    const target = nav.getByRole('link').nth(1);
+    const href = await target.getAttribute('href');
+    await target.click();
+    await s.page.waitForURL(url => url.pathname === href);
+    await nav.waitFor({ state: 'hidden' });
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await s.shot('after-navigation');
+  });
+});

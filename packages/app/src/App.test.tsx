@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import {
@@ -119,6 +119,36 @@ describe('App', () => {
     await renderApp({ route: '/greeter' });
     await userEvent.click(await screen.findByRole('button', { name: 'Save' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Saved');
+  });
+
+  it('puts the navigation behind a menu button on narrow screens', async () => {
+    const original = window.matchMedia;
+    window.matchMedia = ((query: string) => ({
+      matches: query.includes('max-width'),
+      media: query,
+      onchange: null,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      addListener: () => {},
+      removeListener: () => {},
+      dispatchEvent: () => false,
+    })) as typeof window.matchMedia;
+    try {
+      await renderApp();
+      expect(screen.queryByRole('navigation', { name: 'Main navigation' })).not.toBeInTheDocument();
+      const menu = screen.getByRole('button', { name: 'Open navigation' });
+      expect(menu).toHaveAttribute('aria-expanded', 'false');
+      await userEvent.click(menu);
+      const nav = await screen.findByRole('navigation', { name: 'Main navigation' });
+      await userEvent.click(within(nav).getByRole('link', { name: 'Docs' }));
+      // jsdom runs no CSS transitions, so the closing drawer keeps the page aria-hidden: look past it
+      expect(await screen.findByRole('heading', { name: 'Docs', hidden: true })).toBeInTheDocument();
+      await waitFor(() =>
+        expect(screen.getByRole('button', { name: 'Open navigation', hidden: true })).toHaveAttribute('aria-expanded', 'false'),
+      );
+    } finally {
+      window.matchMedia = original;
+    }
   });
 
   it('keeps the shell alive when a page crashes', async () => {

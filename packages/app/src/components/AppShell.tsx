@@ -1,4 +1,4 @@
-import { Suspense, type ReactNode } from 'react';
+import { Suspense, useEffect, useState, type ReactNode } from 'react';
 import {
   AppBar,
   Box,
@@ -13,7 +13,10 @@ import {
   Toolbar,
   Tooltip,
   Typography,
+  useMediaQuery,
+  useTheme,
 } from '@mui/material';
+import MenuIcon from '@mui/icons-material/Menu';
 import DarkModeIcon from '@mui/icons-material/DarkMode';
 import LightModeIcon from '@mui/icons-material/LightMode';
 import HomeIcon from '@mui/icons-material/Home';
@@ -84,9 +87,17 @@ function HeaderSearch() {
   );
 }
 
-/** The frame around every page: top bar (title, search, theme), side navigation, main content. */
+/**
+ * The frame around every page: top bar (title, search, theme), side navigation (permanent on wide
+ * screens, a menu on narrow ones), main content.
+ */
 export function AppShell(props: { children?: ReactNode }) {
   const title = useApi(configApiRef).getOptionalString('app.title') ?? 'Portico';
+  const theme = useTheme();
+  const narrow = useMediaQuery(theme.breakpoints.down('md'), { noSsr: true });
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  useEffect(() => setMenuOpen(false), [pathname]);
   return (
     <Box sx={{ display: 'flex', minHeight: '100vh' }}>
       <Link
@@ -102,6 +113,18 @@ export function AppShell(props: { children?: ReactNode }) {
       </Link>
       <AppBar position="fixed" sx={{ zIndex: theme => theme.zIndex.drawer + 1 }} component="header">
         <Toolbar sx={{ gap: 2 }}>
+          {narrow && (
+            <IconButton
+              color="inherit"
+              edge="start"
+              aria-label="Open navigation"
+              aria-expanded={menuOpen}
+              aria-controls="main-navigation-drawer"
+              onClick={() => setMenuOpen(true)}
+            >
+              <MenuIcon />
+            </IconButton>
+          )}
           <Typography
             variant="h6"
             component={RouterLink}
@@ -117,8 +140,15 @@ export function AppShell(props: { children?: ReactNode }) {
         </Toolbar>
       </AppBar>
       <Drawer
-        variant="permanent"
-        sx={{ width: DRAWER_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER_WIDTH, boxSizing: 'border-box' } }}
+        id="main-navigation-drawer"
+        variant={narrow ? 'temporary' : 'permanent'}
+        open={narrow ? menuOpen : true}
+        onClose={() => setMenuOpen(false)}
+        sx={{
+          width: narrow ? 0 : DRAWER_WIDTH,
+          flexShrink: 0,
+          '& .MuiDrawer-paper': { width: DRAWER_WIDTH, boxSizing: 'border-box' },
+        }}
       >
         <Toolbar />
         <Navigation />

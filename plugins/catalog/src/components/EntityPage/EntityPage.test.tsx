@@ -107,6 +107,14 @@ describe('EntityPage', () => {
     }
   });
 
+  it("shows an API's definition with the components that provide and consume it", async () => {
+    renderEntity(new FakeCatalogApi(exampleOrg()), '/catalog/default/api/users-api/definition');
+    expect(await screen.findByLabelText('asyncapi definition')).toHaveTextContent('asyncapi: 2.6.0');
+    const consumers = await screen.findByRole('table', { name: 'Consumed by' });
+    expect(within(consumers).getByRole('link', { name: 'Payments Service' })).toHaveAttribute('href', '/catalog/default/component/payments');
+    expect(screen.getByText('No component provides this API.')).toBeInTheDocument();
+  });
+
   it('shows dependencies, marking those the catalog does not know', async () => {
     const user = userEvent.setup();
     renderEntity(new FakeCatalogApi(exampleOrg()), '/catalog/default/component/payments');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EntityScore, EntityScorecardResult, RuleResult, TrendPoint } from '@portico/plugin-scorecards-common';
 import { NO_LEVEL } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
@@ -38,6 +38,13 @@ export interface LevelHistoryRow {
 }
 
 const ruleKey = (entityRef: string, ruleId: string) => `${entityRef}\u0000${ruleId}`;
+
+/** What identifies an entity's rule results apart from their time: id, status, exemption, message, evidence. */
+function rulesDigest(rules: readonly RuleResult[]): string {
+  let text = '';
+  for (const r of rules) text += `${r.ruleId}\u0001${r.status}\u0001${r.exempted ? 1 : 0}\u0001${r.message}\u0001${JSON.stringify(r.evidence)}\u0002`;
+  return hash('sha1', text, 'base64');
+}
 
 function encodeCursor(entityRef: string): string {
   return Buffer.from(entityRef, 'utf8').toString('base64url');
@@ -99,9 +106,7 @@ export class ResultStore {
         const unchanged: string[] = [];
         const at = part.length ? Date.parse(part[0].evaluatedAt) : Date.now();
         for (const result of part) {
-          const digest = createHash('sha1')
-            .update(JSON.stringify(result.rules.map(r => [r.ruleId, r.status, r.exempted, r.message, r.evidence])))
-            .digest('hex');
+          const digest = rulesDigest(result.rules);
           digests.set(result.entityRef, digest);
           const old = scoreByRef.get(result.entityRef);
           if (old && old.rules_digest === digest && (old.owner ?? undefined) === result.owner && Number(old.level_rank) === result.levelRank && Number(old.score) === result.score) {

@@ -94,9 +94,10 @@ export class EvaluationService {
         }
         let facts = old.get(entityRef);
         const previous = facts?.get(name);
-        const json = JSON.stringify(value);
+        const primitive = value === null || typeof value !== 'object';
+        const json = primitive && previous ? undefined : JSON.stringify(value);
         // History records changes; an unchanged (already validated) value only needs its time renewed.
-        if (previous && previous.source === collector.id && previous.json === json) {
+        if (previous && previous.source === collector.id && (primitive ? previous.value === value : previous.json === json)) {
           previous.collectedAt = at;
           unchanged.add(entityRef);
           continue;
@@ -107,7 +108,7 @@ export class EvaluationService {
         }
         writes.push({ entityRef, name, value, source: collector.id, collectedAt: at });
         if (!facts) old.set(entityRef, (facts = new Map()));
-        facts.set(name, { value, source: collector.id, collectedAt: at, json });
+        facts.set(name, { value, source: collector.id, collectedAt: at, json: json ?? JSON.stringify(value) });
         changed.add(entityRef);
       }
     }

@@ -431,8 +431,10 @@ export class FakeGithub {
       ref: `refs/heads/${branch}`, node_id: `REF_${branch}`, url: `${this.baseUrl}/repos/${repo.owner}/${repo.name}/git/refs/heads/${branch}`,
       object: { type: 'commit', sha: repo.branches.get(branch)!, url: `${this.baseUrl}/repos/${repo.owner}/${repo.name}/git/commits/${repo.branches.get(branch)}` },
     });
-    app.get('/repos/:owner/:repo/git/ref/heads/{*branch}', r((req, res, repo) => {
-      const branch = ([] as string[]).concat((req.params as { branch?: string[] }).branch ?? []).join('/');
+    // Octokit sends `heads%2Fmain`; git clients send `heads/main`.
+    const branchParam = (req: Request) => ([] as string[]).concat((req.params as { ref?: string[] }).ref ?? []).join('/').replace(/^heads\//, '');
+    app.get('/repos/:owner/:repo/git/ref/{*ref}', r((req, res, repo) => {
+      const branch = branchParam(req);
       if (!repo.branches.has(branch)) return this.error(res, 404, 'Not Found');
       res.json(refJson(repo, branch));
     }));
@@ -444,8 +446,8 @@ export class FakeGithub {
       repo.branches.set(branch, String(req.body.sha));
       res.status(201).json(refJson(repo, branch));
     }));
-    app.patch('/repos/:owner/:repo/git/refs/heads/{*branch}', r((req, res, repo) => {
-      const branch = ([] as string[]).concat((req.params as { branch?: string[] }).branch ?? []).join('/');
+    app.patch('/repos/:owner/:repo/git/refs/{*ref}', r((req, res, repo) => {
+      const branch = branchParam(req);
       if (!repo.branches.has(branch)) return this.error(res, 422, 'Reference does not exist');
       repo.branches.set(branch, String(req.body?.sha));
       res.json(refJson(repo, branch));

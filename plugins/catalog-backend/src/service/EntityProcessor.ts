@@ -56,39 +56,43 @@ export function guessEntityRef(raw: unknown): string | undefined {
 /** Flattens an entity into search rows: one per leaf (arrays share their key), keys and values lower-cased. */
 export function buildSearchRows(entity: Entity): SearchRow[] {
   const rows: SearchRow[] = [];
-  const seen = new Set<string>();
-  const add = (key: string, v: unknown) => {
+  let seen: Set<string> | undefined; // duplicates only arise inside arrays
+  const add = (key: string, v: unknown, inArray: boolean) => {
     if (rows.length >= MAX_SEARCH_ROWS) return;
     let value: string | null = null;
     let original: string | null = null;
     if (v !== null && v !== undefined) {
-      const s = String(v);
-      if (s.length <= MAX_SEARCH_VALUE_LENGTH) {
-        original = s;
-        value = s.toLowerCase();
+      const text = typeof v === 'string' ? v : String(v);
+      if (text.length <= MAX_SEARCH_VALUE_LENGTH) {
+        original = text;
+        value = text.toLowerCase();
       }
     }
-    const id = `${key}\u0000${value}`;
-    if (seen.has(id)) return;
-    seen.add(id);
+    if (inArray) {
+      seen ??= new Set();
+      const id = `${key}\u0000${value}`;
+      if (seen.has(id)) return;
+      seen.add(id);
+    }
     rows.push({ key, value, originalValue: original });
   };
-  const walk = (prefix: string, v: unknown, depth: number) => {
+  const walk = (key: string, v: unknown, depth: number, inArray: boolean) => {
     if (depth > MAX_ENTITY_DEPTH) return;
     if (Array.isArray(v)) {
-      for (const item of v) walk(prefix, item, depth + 1);
+      for (const item of v) walk(key, item, depth + 1, true);
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, child] of Object.entries(v)) {
-        const key = (prefix ? `${prefix}.${k}` : k).toLowerCase();
-        if (key.length > 200) continue;
-        walk(key, child, depth + 1);
+      for (const k in v) {
+        const child = `${key}.${k.toLowerCase()}`;
+        if (child.length <= 200) walk(child, (v as Record<string, unknown>)[k], depth + 1, inArray);
       }
-    } else if (prefix) {
-      add(prefix, v);
+    } else {
+      add(key, v, inArray);
     }
   };
-  const { relations: _relations, status: _status, ...rest } = entity;
-  walk('', rest, 0);
+  for (const k in entity) {
+    if (k === 'relations' || k === 'status') continue;
+    walk(k.toLowerCase(), (entity as unknown as Record<string, unknown>)[k], 1, false);
+  }
   return rows;
 }
 

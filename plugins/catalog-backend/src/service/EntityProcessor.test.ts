@@ -1,0 +1,60 @@
+import { builtinKinds } from '@portico/catalog-model';
+import { buildSearchRows, findTooDeep, processEntity } from './EntityProcessor';
+import { KindRegistry } from './KindRegistry';
+
+const kinds = new KindRegistry();
+for (const k of builtinKinds) kinds.add(k);
+
+describe('processEntity', () => {
+  it('resolves refs with kind defaults, derives both directions and fills in the namespace', () => {
+    const result = processEntity({
+      apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'svc', namespace: 'payments' },
+      spec: { type: 'service', lifecycle: 'production', owner: 'team-a', providesApis: ['default/cards'] },
+    }, kinds);
+    if (!result.ok) throw new Error(result.errors.join());
+    expect(result.value.entityRef).toBe('component:payments/svc');
+    expect(result.value.relations).toEqual([
+      { sourceRef: 'component:payments/svc', type: 'ownedBy', targetRef: 'group:payments/team-a' },
+      { sourceRef: 'group:payments/team-a', type: 'ownerOf', targetRef: 'component:payments/svc' },
+      { sourceRef: 'component:payments/svc', type: 'providesApi', targetRef: 'api:default/cards' },
+      { sourceRef: 'api:default/cards', type: 'apiProvidedBy', targetRef: 'component:payments/svc' },
+    ]);
+    const noNamespace = processEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'g' }, spec: { type: 'team', children: [] } }, kinds);
+    expect(noNamespace.ok && noNamespace.value.entity.metadata.namespace).toBe('default');
+  });
+
+  it('names the field of every problem', () => {
+    const bad = processEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'svc' }, spec: { type: 'service', owner: 'x' } }, kinds);
+    expect(bad).toEqual({ ok: false, entityRef: 'component:default/svc', errors: [expect.stringMatching(/^spec\.lifecycle: /)] });
+    expect(processEntity('just a string', kinds)).toMatchObject({ ok: false, errors: [expect.stringMatching(/object/)] });
+  });
+
+  it('refuses values nested deeper than the limit before validating', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(findTooDeep({ spec: { x: deep } }, 32)).toMatch(/^spec\.x\[0\]/);
+    expect(processEntity({ apiVersion: 'v1', kind: 'Component', metadata: { name: 'x' }, spec: { x: deep } }, kinds))
+      .toMatchObject({ ok: false, errors: [expect.stringMatching(/nested deeper than 32 levels$/)] });
+  });
+});
+
+describe('buildSearchRows', () => {
+  it('flattens leaves with lower-cased keys and values, arrays under one key, long values as null', () => {
+    const rows = buildSearchRows({
+      apiVersion: 'backstage.io/v1alpha1', kind: 'Component',
+      metadata: { name: 'Svc', tags: ['java', 'java', 'go'], annotations: { 'Acme.com/Tier': '1' } },
+      spec: { definition: 'x'.repeat(500), links: [{ url: 'https://a' }] },
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/a' }],
+    });
+    expect(rows).toEqual([
+      { key: 'apiversion', value: 'backstage.io/v1alpha1', originalValue: 'backstage.io/v1alpha1' },
+      { key: 'kind', value: 'component', originalValue: 'Component' },
+      { key: 'metadata.name', value: 'svc', originalValue: 'Svc' },
+      { key: 'metadata.tags', value: 'java', originalValue: 'java' },
+      { key: 'metadata.tags', value: 'go', originalValue: 'go' },
+      { key: 'metadata.annotations.acme.com/tier', value: '1', originalValue: '1' },
+      { key: 'spec.definition', value: null, originalValue: null },
+      { key: 'spec.links.url', value: 'https://a', originalValue: 'https://a' },
+    ]);
+  });
+});

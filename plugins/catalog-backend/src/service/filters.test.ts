@@ -1,0 +1,42 @@
+import { parseEntityFilterParams, parseFieldsParam, parseOrderFields, parseOrderParam, projectFields } from './filters';
+import { decodeCursor, encodeCursor } from './cursor';
+
+describe('parseEntityFilterParams', () => {
+  it('ANDs conditions within a param, ORs params, groups repeated keys and lower-cases', () => {
+    expect(parseEntityFilterParams(['Kind=Component,spec.type=service,spec.type=Website', 'kind=api,metadata.annotations.backstage.io/x'])).toEqual({
+      anyOf: [
+        { allOf: [{ key: 'kind', values: ['component'] }, { key: 'spec.type', values: ['service', 'website'] }] },
+        { allOf: [{ key: 'kind', values: ['api'] }, { key: 'metadata.annotations.backstage.io/x' }] },
+      ],
+    });
+    expect(parseEntityFilterParams(undefined)).toBeUndefined();
+  });
+
+  it('keeps values with SQL in them as plain values and rejects keys with odd characters', () => {
+    expect(parseEntityFilterParams("kind=a' OR 1=1--")).toEqual({ anyOf: [{ allOf: [{ key: 'kind', values: ["a' or 1=1--"] }] }] });
+    expect(() => parseEntityFilterParams('kind;drop table x=1')).toThrow(/^filter: invalid key/);
+    expect(() => parseEntityFilterParams({ a: 1 })).toThrow(/^filter: must be a string/);
+    expect(() => parseEntityFilterParams(Array(51).fill('kind=a'))).toThrow(/^filter: at most 50/);
+  });
+
+  it('parses fields and both order syntaxes', () => {
+    expect(parseFieldsParam(['kind,metadata.name', 'relations'])).toEqual(['kind', 'metadata.name', 'relations']);
+    expect(() => parseFieldsParam('kind,(select 1)')).toThrow(/^fields: invalid field/);
+    expect(parseOrderFields('metadata.name,desc')).toEqual([{ field: 'metadata.name', order: 'desc' }]);
+    expect(parseOrderParam('asc:metadata.title')).toEqual([{ field: 'metadata.title', order: 'asc' }]);
+    expect(() => parseOrderFields('metadata.name,up')).toThrow(/^orderField: order must be asc or desc/);
+  });
+
+  it('projects dotted fields', () => {
+    expect(projectFields({ kind: 'A', metadata: { name: 'n', title: 't' }, spec: {} }, ['kind', 'metadata.name', 'missing.x'])).toEqual({ kind: 'A', metadata: { name: 'n' } });
+  });
+});
+
+describe('cursors', () => {
+  it('round-trips and refuses anything it did not issue', () => {
+    const cursor = { order: [], after: { values: [], ref: 'component:default/a' }, direction: 'next' as const, totalItems: 3 };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    expect(() => decodeCursor('garbage!!')).toThrow(/^cursor: /);
+    expect(() => decodeCursor(Buffer.from('{"order":"x"}').toString('base64url'))).toThrow(/^cursor: /);
+  });
+});

@@ -20,6 +20,7 @@ import { useState } from 'react';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '../../hooks/useAsync';
 import { LevelChip } from '../shared/LevelChip';
+import { RemediationText } from '../shared/RemediationText';
 import { percent } from '../shared/levels';
 import { EmptyState, ErrorPanel, Progress } from '../shared/states';
 import { VisuallyHidden } from '../shared/VisuallyHidden';
@@ -74,12 +75,12 @@ function RuleRow(props: {
           {formatEvidence(result.evidence)}
         </Typography>
       </TableCell>
-      <TableCell>{result.status === 'pass' ? '' : (rule?.remediation ?? '')}</TableCell>
+      <TableCell>{result.status !== 'pass' && rule?.remediation ? <RemediationText text={rule.remediation} /> : null}</TableCell>
       <TableCell>
         {result.status === 'pass' || result.exempted ? null : pending ? (
           <Typography variant="body2">Exemption pending</Typography>
         ) : (
-          <Button size="small" onClick={props.onRequestExemption} aria-label={`Request an exemption for ${title}`}>
+          <Button size="small" sx={{ whiteSpace: 'nowrap' }} onClick={props.onRequestExemption} aria-label={`Request an exemption for ${title}`}>
             Request exemption
           </Button>
         )}

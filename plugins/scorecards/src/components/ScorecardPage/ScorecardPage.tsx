@@ -55,6 +55,7 @@ function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pa
           size="small"
           sx={{ minWidth: 160 }}
           value={level}
+          slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
           onChange={event => setFilter('level', event.target.value)}
         >
           <MenuItem value="">All levels</MenuItem>

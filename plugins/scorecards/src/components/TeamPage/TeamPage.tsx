@@ -6,6 +6,7 @@ import { useAsync } from '../../hooks/useAsync';
 import { EntityLink } from '../shared/EntityLink';
 import { GroupRefField } from '../shared/GroupRefField';
 import { levelLabel } from '../shared/levels';
+import { RemediationText } from '../shared/RemediationText';
 import { EmptyState, ErrorPanel, Progress } from '../shared/states';
 import { fixNext, type FixItem } from './fixNext';
 
@@ -40,7 +41,7 @@ function FixNextTable({ items }: { items: FixItem[] }) {
                   ? `Needed for ${item.unlocksLevel} (now ${levelLabel(item.currentLevel)})`
                   : 'Raises the score'}
               </TableCell>
-              <TableCell>{item.remediation ?? '—'}</TableCell>
+              <TableCell>{item.remediation ? <RemediationText text={item.remediation} /> : '—'}</TableCell>
             </TableRow>
           ))}
         </TableBody>

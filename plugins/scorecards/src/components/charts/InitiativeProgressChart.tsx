@@ -29,7 +29,7 @@ export function InitiativeProgressChart({ progress }: { progress: InitiativeProg
         <XAxis dataKey="time" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={day} />
         <YAxis allowDecimals={false} domain={[0, Math.max(progress.total, 1)]} />
         <Tooltip labelFormatter={value => day(Number(value))} />
-        <ReferenceLine x={deadline} stroke="#d32f2f" label="Deadline" />
+        <ReferenceLine x={deadline} stroke="#d32f2f" label={{ value: 'Deadline', position: 'insideTopRight' }} />
         <Line dataKey="planned" name="On pace" stroke="#9e9e9e" strokeDasharray="5 5" dot={false} isAnimationActive={false} />
         <Line dataKey="atOrAbove" name="At target" stroke="#1976d2" connectNulls isAnimationActive={false} />
       </LineChart>

@@ -5,7 +5,7 @@
 // handlers spent, divided by its steps. The handlers do no work (`bench:noop`), or `--builtin` uses
 // debug:log + data:transform, so the figures are the engine's own cost (templating, validation,
 // step/event/checkpoint writes, heartbeats).
-//   node bench/scaffolder [--runs 100] [--concurrency 100] [--db sqlite|pg] [--pg URL] [--builtin]
+//   node bench/scaffolder [--runs 100] [--concurrency N (default: the plugin's, 100)] [--db sqlite|pg] [--pg URL] [--builtin]
 'use strict';
 require('../catalog/register');
 const fs = require('fs');
@@ -15,7 +15,7 @@ const path = require('path');
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
 const runs = Number(opt('runs', 100));
-const concurrency = Number(opt('concurrency', 100));
+const concurrency = opt('concurrency') ? Number(opt('concurrency')) : undefined; // default: the plugin's (100)
 const db = opt('db', 'sqlite');
 const builtin = argv.includes('--builtin');
 
@@ -62,17 +62,20 @@ async function main() {
   }
 
   const handlerMs = new Map(); // taskId -> ms spent inside handlers
-  const timed = action => ({
+  const timed = action => {
+    const inner = action.handler;
+    return {
     ...action,
     async handler(ctx) {
       const t0 = performance.now();
       try {
-        await action.handler(ctx);
+        await inner.call(action, ctx);
       } finally {
         handlerMs.set(ctx.taskId, (handlerMs.get(ctx.taskId) ?? 0) + performance.now() - t0);
       }
     },
-  });
+    };
+  };
   const noop = createTemplateAction({
     id: 'bench:noop',
     supportsDryRun: true,
@@ -140,7 +143,7 @@ async function main() {
     runs,
     steps: steps.length,
     actions: builtin ? 'debug:log + data:transform' : 'bench:noop',
-    concurrency,
+    concurrency: concurrency ?? 'default (100)',
     completed: tasks.length - failed.length,
     failed: failed.length,
     wallMs: wall,

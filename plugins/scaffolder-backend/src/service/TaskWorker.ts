@@ -13,7 +13,7 @@ export interface TaskWorkerOptions {
   vault: SecretsVault;
   registry: ActionRegistry;
   logger: LoggerService;
-  /** How many runs this instance executes at once. Default 10. */
+  /** How many runs this instance executes at once. Default 100: steps mostly wait on I/O, and paused runs hold no slot. */
   concurrency?: number;
   /** How often to look for open runs. Default 500 ms (a run is claimed well within 1 s). */
   pollIntervalMs?: number;
@@ -41,7 +41,7 @@ export class TaskWorker {
   constructor(private readonly options: TaskWorkerOptions) {}
 
   private get concurrency() {
-    return this.options.concurrency ?? 10;
+    return this.options.concurrency ?? 100;
   }
 
   async start() {

@@ -81,6 +81,23 @@ describe('CatalogPage', () => {
     );
   });
 
+  it('keeps the newest view when an older answer arrives late', async () => {
+    const user = userEvent.setup();
+    const api = new FakeCatalogApi(exampleOrg());
+    const realQuery = api.queryEntities.bind(api);
+    let releaseFirst: () => void = () => {};
+    jest.spyOn(api, 'queryEntities').mockImplementationOnce(
+      request => new Promise(resolve => (releaseFirst = () => resolve(realQuery(request)))),
+    );
+    renderPage(api);
+    await user.type(screen.getByRole('searchbox', { name: 'Search the catalog' }), 'card');
+    expect(await screen.findByText('2 entities')).toBeInTheDocument();
+    releaseFirst();
+    await new Promise(r => setTimeout(r, 50));
+    expect(screen.getByText('2 entities')).toBeInTheDocument();
+    expect(rowNames().sort()).toEqual(['Payments Service', 'payments-api']);
+  });
+
   it('sorts on the server when a column header is clicked', async () => {
     const user = userEvent.setup();
     const api = new FakeCatalogApi(exampleOrg());

@@ -26,7 +26,7 @@ describe('ScorecardPage', () => {
     const api = fakeScorecardsApi();
     const user = userEvent.setup();
     renderInTestApp(<ScorecardPage />, { apis: [[scorecardsApiRef, api]], ...route });
-    await user.type(await screen.findByRole('textbox', { name: 'Owner' }), 'group:default/team-a{Enter}');
+    await user.type(await screen.findByRole('combobox', { name: 'Owner' }), 'group:default/team-a{Enter}');
     await screen.findByRole('table');
     expect(api.getResults).toHaveBeenLastCalledWith(productionReadiness.ref, expect.objectContaining({ owner: 'group:default/team-a' }));
     await user.click(screen.getByRole('combobox', { name: 'Level' }));
@@ -41,7 +41,7 @@ describe('ScorecardPage', () => {
     const api = fakeScorecardsApi();
     const user = userEvent.setup();
     renderInTestApp(<ScorecardPage />, { apis: [[scorecardsApiRef, api]], ...route });
-    await user.type(await screen.findByRole('textbox', { name: 'Owner' }), 'team-b{Enter}');
+    await user.type(await screen.findByRole('combobox', { name: 'Owner' }), 'team-b{Enter}');
     expect(api.getResults).toHaveBeenLastCalledWith(productionReadiness.ref, expect.objectContaining({ owner: 'team-b' }));
   });
 

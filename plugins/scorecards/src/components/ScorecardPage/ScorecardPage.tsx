@@ -18,7 +18,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '../../hooks/useAsync';
 import { EntityLink } from '../shared/EntityLink';
-import { GroupRefField } from '../shared/GroupRefField';
+import { GroupField } from '../shared/GroupField';
 import { LevelChip } from '../shared/LevelChip';
 import { percent, sortLevels } from '../shared/levels';
 import { EmptyState, ErrorPanel, Progress } from '../shared/states';
@@ -48,7 +48,7 @@ function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pa
   return (
     <Box component="section" aria-label="Entities">
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start', flexWrap: 'wrap', mb: 2 }}>
-        <GroupRefField label="Owner" value={owner} helperText="A group ref; empty for all owners" onChange={value => setFilter('owner', value)} />
+        <GroupField label="Owner" value={owner} helperText="A group; empty for all owners" onChange={value => setFilter('owner', value)} />
         <TextField
           select
           label="Level"

@@ -23,7 +23,7 @@ describe('TeamPage', () => {
     const user = userEvent.setup();
     renderInTestApp(<TeamPage />, { apis: [[scorecardsApiRef, api]], route: '/scorecards/team' });
     expect(await screen.findByText('Pick a team')).toBeInTheDocument();
-    await user.click(screen.getByRole('textbox', { name: 'Team' }));
+    await user.click(screen.getByRole('combobox', { name: 'Team' }));
     await user.paste('group:default/team-a');
     await user.keyboard('{Enter}');
 
@@ -44,7 +44,7 @@ describe('TeamPage', () => {
     });
     const user = userEvent.setup();
     renderInTestApp(<TeamPage />, { apis: [[scorecardsApiRef, api]] });
-    await user.type(screen.getByRole('textbox', { name: 'Team' }), 'group:default/team-b{Enter}');
+    await user.type(screen.getByRole('combobox', { name: 'Team' }), 'group:default/team-b{Enter}');
     expect(await screen.findByText('Nothing to fix')).toBeInTheDocument();
     expect(api.getResults).toHaveBeenCalledWith(productionReadiness.ref, { owner: 'group:default/team-b', limit: 1000 });
   });

@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router';
 import { scorecardsApiRef, type ScorecardResultRow } from '../../api/ScorecardsApi';
 import { useAsync } from '../../hooks/useAsync';
 import { EntityLink } from '../shared/EntityLink';
-import { GroupRefField } from '../shared/GroupRefField';
+import { GroupField } from '../shared/GroupField';
 import { levelLabel } from '../shared/levels';
 import { RemediationText } from '../shared/RemediationText';
 import { EmptyState, ErrorPanel, Progress } from '../shared/states';
@@ -86,7 +86,7 @@ export function TeamPage() {
   return (
     <Box component="section" aria-label="My team">
       <Box sx={{ mb: 2 }}>
-        <GroupRefField
+        <GroupField
           label="Team"
           value={group}
           onChange={value => setSearchParams(value ? { group: value } : {})}

@@ -64,15 +64,55 @@ function breakdown(scripts) {
   return { files: rows, total };
 }
 
-/** CPU time (ms) used so far by every process of this chromium (found by its profile dir), from /proc. */
+/** This chromium's processes: those with the marker flag and all their descendants (zygote-forked renderers lack the flag). */
+function browserPids(profileMarker) {
+  const parents = new Map();
+  const roots = [];
+  for (const pid of fs.readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parents.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(profileMarker)) roots.push(pid);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const found = new Set(roots);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parents) {
+      if (!found.has(pid) && found.has(ppid)) {
+        found.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
+}
+
+/**
+ * PORTICO_BENCH_NICE=-10 raises the priority of the browser and the portal (root only), so that on a
+ * shared machine the figures measure the page rather than the queue for a CPU.
+ */
+function renice(pids) {
+  const nice = process.env.PORTICO_BENCH_NICE;
+  if (!nice || pids.length === 0) return;
+  try {
+    execFileSync('renice', ['-n', nice, '-p', ...pids.map(String)], { stdio: 'ignore' });
+  } catch {
+    log(`could not renice to ${nice} (not root?)`);
+  }
+}
+
+/** CPU time (ms) used so far by every process of this chromium, from /proc. */
 function browserCpuMs(profileMarker) {
   const tick = 1000 / 100; // USER_HZ is 100 on Linux
   let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+  for (const pid of browserPids(profileMarker)) {
     try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmdline.includes(profileMarker)) continue;
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       total += (Number(fields[11]) + Number(fields[12])) * tick; // utime + stime
     } catch {
       // the process ended meanwhile
@@ -81,7 +121,8 @@ function browserCpuMs(profileMarker) {
   return Math.round(total);
 }
 
-async function measure(url) {
+async function measure(url, portalPid) {
+  if (portalPid) renice([portalPid]);
   // a unique flag in every chromium process's command line, to find them in /proc
   const marker = `--portico-bench-${process.pid}-${Date.now()}`;
   const browser = await chromium.launch({
@@ -97,6 +138,7 @@ async function measure(url) {
       }).observe({ type: 'longtask', buffered: true });
     });
     const page = await context.newPage();
+    renice(browserPids(marker));
     const scripts = [];
     page.on('response', async res => {
       if (res.request().resourceType() !== 'script') return;
@@ -230,12 +272,13 @@ async function main() {
     log(`${visible} entities visible after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     // the machine's load skews every timing: record it next to them
     const loadBefore = os.loadavg()[0];
-    const measured = await measure(portal.url);
+    const measured = await measure(portal.url, portal.pid);
     const result = {
       date: new Date().toISOString(),
       entities: visible,
       cpus: os.cpus().length,
       loadAverage1m: { before: loadBefore, after: os.loadavg()[0] },
+      nice: process.env.PORTICO_BENCH_NICE ?? null,
       ...measured,
     };
     report(result);

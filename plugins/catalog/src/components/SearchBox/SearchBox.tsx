@@ -112,7 +112,18 @@ export function SearchBox({ debounceMs = 250 }: { debounceMs?: number }) {
           </Box>
         );
       }}
-      renderInput={params => <TextField {...params} label="Search entities" placeholder="Name, title, tag…" />}
+      renderInput={params => (
+        // No floating label: in the app bar it would sit on the bar's colour. The input is named by aria-label.
+        <TextField
+          {...params}
+          placeholder="Search entities…"
+          slotProps={{
+            ...params.slotProps,
+            htmlInput: { ...params.slotProps.htmlInput, 'aria-label': 'Search entities' },
+          }}
+          sx={{ '& .MuiInputBase-root': { bgcolor: 'background.paper', borderRadius: 1 } }}
+        />
+      )}
     />
   );
 }

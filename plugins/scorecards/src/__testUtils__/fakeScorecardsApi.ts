@@ -208,6 +208,7 @@ export function fakeScorecardsApi(overrides: Partial<ScorecardsApi> = {}): jest.
     ),
     getTrends: jest.fn(async (_ref: string, _request?: { since?: string; until?: string }) => trend),
     getEntityScorecards: jest.fn(async (ref: string) => entityScorecards(ref)),
+    evaluate: jest.fn(async (_request: { scorecardRef?: string; entityRef?: string }) => ({ results: [], errors: [] })),
     getExemptions: jest.fn(async (): Promise<Exemption[]> => []),
     requestExemption: jest.fn(
       async (request: RequestExemptionRequest): Promise<Exemption> => ({

@@ -2,6 +2,7 @@ import { createApiRef } from '@portico/frontend-plugin-api';
 import type {
   EntityScore,
   EntityScorecardsResponse,
+  EvaluateResponse,
   Exemption,
   ExemptionStatus,
   Initiative,
@@ -43,6 +44,8 @@ export interface ScorecardsApi {
   getResults(scorecardRef: string, request?: GetResultsRequest): Promise<Page<ScorecardResultRow>>;
   getTrends(scorecardRef: string, request?: { since?: string; until?: string }): Promise<TrendPoint[]>;
   getEntityScorecards(entityRef: string): Promise<EntityScorecardsResponse>;
+  /** Evaluates a scorecard and/or an entity now and returns the fresh results. */
+  evaluate(request: { scorecardRef?: string; entityRef?: string }): Promise<EvaluateResponse>;
   getExemptions(request?: { scorecardRef?: string; entityRef?: string; status?: ExemptionStatus }): Promise<Exemption[]>;
   getExemption(id: string): Promise<Exemption>;
   requestExemption(request: RequestExemptionRequest): Promise<Exemption>;

@@ -73,6 +73,10 @@ describe('ScorecardsClient against the scorecards backend', () => {
     expect(prod?.levels.map(l => l.name)).toEqual(['Bronze', 'Silver', 'Gold']);
     expect(prod?.ruleDetails.find(r => r.id === 'coverage')?.title).toBeTruthy();
     expect(prod?.rules.find(r => r.ruleId === 'coverage')).toMatchObject({ status: expect.stringMatching(/fail|unknown/), exempted: false });
+
+    const evaluated = await client.evaluate({ entityRef: CART });
+    expect(evaluated.errors).toEqual([]);
+    expect(evaluated.results.map(r => r.scorecardRef)).toContain(PROD);
   });
 
   it('requests an exemption, lists it as pending and lets it be decided', async () => {

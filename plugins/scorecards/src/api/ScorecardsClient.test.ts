@@ -59,6 +59,12 @@ describe('ScorecardsClient', () => {
     ]);
   });
 
+  it('evaluates an entity now with a POST', async () => {
+    const { client, calls } = setup(() => json({ results: [], errors: [] }));
+    expect(await client.evaluate({ entityRef: 'component:default/checkout' })).toEqual({ results: [], errors: [] });
+    expect(calls).toEqual([{ url: 'http://host/api/scorecards/evaluate', method: 'POST', body: { entityRef: 'component:default/checkout' } }]);
+  });
+
   it('asks for unread notifications only when told to', async () => {
     const { client, calls } = setup(() => json({ items: [] }));
     await client.getNotifications();

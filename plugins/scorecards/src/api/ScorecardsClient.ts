@@ -1,6 +1,7 @@
 import { parseEntityRef } from '@portico/catalog-model';
 import type {
   EntityScorecardsResponse,
+  EvaluateResponse,
   Exemption,
   ExemptionStatus,
   Initiative,
@@ -104,6 +105,10 @@ export class ScorecardsClient implements ScorecardsApi {
 
   getEntityScorecards(entityRef: string): Promise<EntityScorecardsResponse> {
     return this.request(`/entities/${refPath(entityRef)}`);
+  }
+
+  evaluate(request: { scorecardRef?: string; entityRef?: string }): Promise<EvaluateResponse> {
+    return this.request('/evaluate', { method: 'POST', body: request });
   }
 
   async getExemptions(

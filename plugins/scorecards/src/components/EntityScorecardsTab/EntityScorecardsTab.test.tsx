@@ -93,6 +93,16 @@ describe('EntityScorecardsTab', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
+  it('evaluates the entity now and reloads its results', async () => {
+    const api = fakeScorecardsApi();
+    const user = userEvent.setup();
+    const { alertApi } = renderInTestApp(<EntityScorecardsTab />, { entity, apis: [[scorecardsApiRef, api]] });
+    await user.click(await screen.findByRole('button', { name: 'Evaluate now' }));
+    expect(api.evaluate).toHaveBeenCalledWith({ entityRef: 'component:default/checkout' });
+    await waitFor(() => expect(api.getEntityScorecards).toHaveBeenCalledTimes(2));
+    expect(alertApi.alerts).toEqual([expect.objectContaining({ message: 'Evaluated now' })]);
+  });
+
   it('shows an empty state and an error', async () => {
     const empty = fakeScorecardsApi({ getEntityScorecards: jest.fn(async () => ({ entityRef: 'x', scorecards: [] })) });
     const { unmount } = renderInTestApp(<EntityScorecardsTab />, { entity, apis: [[scorecardsApiRef, empty]] });

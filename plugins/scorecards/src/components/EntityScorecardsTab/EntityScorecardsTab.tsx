@@ -155,6 +155,24 @@ export function EntityScorecardsTab() {
   const results = useAsync(() => api.getEntityScorecards(entityRef), [api, entityRef]);
   const exemptions = useAsync(() => api.getExemptions({ entityRef }), [api, entityRef]);
   const [requesting, setRequesting] = useState<{ scorecard: EntityScorecard; rule: { id: string; title: string } }>();
+  const [evaluating, setEvaluating] = useState(false);
+
+  const evaluateNow = async () => {
+    setEvaluating(true);
+    try {
+      const { errors } = await api.evaluate({ entityRef });
+      if (errors.length > 0) {
+        alertApi.post({ message: errors.map(e => `${e.scorecardRef}: ${e.message}`).join('; '), severity: 'warning' });
+      } else {
+        alertApi.post({ message: 'Evaluated now', severity: 'success', display: 'transient' });
+      }
+      results.retry();
+    } catch (e) {
+      alertApi.post({ message: `Could not evaluate: ${e instanceof Error ? e.message : String(e)}`, severity: 'error' });
+    } finally {
+      setEvaluating(false);
+    }
+  };
 
   if (results.loading) return <Progress label="Loading scorecards" />;
   if (results.error) return <ErrorPanel title="Could not load scorecards" error={results.error} onRetry={results.retry} />;
@@ -163,6 +181,11 @@ export function EntityScorecardsTab() {
   }
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
+      <Box sx={{ display: 'flex', justifyContent: 'flex-end' }}>
+        <Button variant="outlined" size="small" disabled={evaluating} onClick={() => void evaluateNow()}>
+          {evaluating ? 'Evaluating…' : 'Evaluate now'}
+        </Button>
+      </Box>
       {results.value.scorecards.map(scorecard => (
         <ScorecardResultCard
           key={scorecard.scorecardRef}

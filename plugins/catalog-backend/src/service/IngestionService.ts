@@ -25,6 +25,8 @@ export interface IngestionServiceOptions {
 }
 
 const ORPHAN_HASH = 'orphan';
+/** Lets requests be served while a large batch is processed. */
+const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
 /** Errors a provider reports about files, as opposed to the ones processing finds. */
 const READ_TYPES: ErrorRecord['type'][] = ['read', 'parse', 'policy'];
 
@@ -173,7 +175,9 @@ export class IngestionService {
     const candidates: Array<{ processed: ProcessedEntity; hash: string; locationKey: string | null; json?: string }> = [];
     const unchecked: Array<{ deferred: DeferredEntity; hash: string; ref?: string; json: string }> = [];
 
+    let n = 0;
     for (const deferred of incoming) {
+      if (++n % 1000 === 0) await yieldToEventLoop();
       const json = JSON.stringify(deferred.entity);
       const hash = hashInput(json, deferred.locationKey);
       const ref = guessEntityRef(deferred.entity);
@@ -189,6 +193,7 @@ export class IngestionService {
 
     const touchedRefs: string[] = [];
     for (const { deferred, hash, ref, json } of unchecked) {
+      if (++n % 250 === 0) await yieldToEventLoop();
       const locationKey = deferred.locationKey ?? null;
       const result = processEntity(deferred.entity, this.kinds);
       if (!result.ok) {

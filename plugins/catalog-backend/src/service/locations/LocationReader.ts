@@ -2,7 +2,7 @@ import yaml from 'js-yaml';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProviderError } from '@portico/plugin-catalog-node';
 import { guessEntityRef } from '../EntityProcessor';
-import { parseYamlDocuments } from './yamlDocuments';
+import { parseYamlDocumentsAsync } from './yamlDocuments';
 
 /** Reads files by URL; config locations and API locations get readers with different trust. */
 export interface UrlReader {
@@ -115,7 +115,7 @@ export async function readLocation(rootUrl: string, reader: UrlReader, allowKind
       continue;
     }
     const name = url.startsWith('file:') ? decodeURIComponent(new URL(url).pathname) : url;
-    for (const doc of parseYamlDocuments(text, name)) {
+    for (const doc of await parseYamlDocumentsAsync(text, name)) {
       if ('error' in doc) {
         errors.push({ locationKey, reason: 'parse', message: doc.error });
         continue;

@@ -39,6 +39,15 @@ describe('ExemptionsPage', () => {
     expect(alertApi.alerts).toEqual([expect.objectContaining({ message: 'Exemption approved' })]);
   });
 
+  it('marks an approved exemption past its expiry as expired', async () => {
+    const expired = { ...exemption, status: 'approved' as const, expiresAt: '2020-01-01T00:00:00.000Z' };
+    const api = fakeScorecardsApi({ getExemptions: jest.fn(async () => [expired, { ...exemption, id: 'e-8', status: 'approved' as const }]) });
+    renderInTestApp(<ExemptionsPage />, { apis: [[scorecardsApiRef, api]], route: '/scorecards/exemptions?status=approved' });
+    const table = await screen.findByRole('table', { name: 'Exemption requests' });
+    expect(within(table).getByText('Expired')).toBeInTheDocument();
+    expect(within(table).getByText('Approved')).toBeInTheDocument();
+  });
+
   it('shows why a decision was refused', async () => {
     const api = fakeScorecardsApi({
       decideExemption: jest.fn().mockRejectedValue(new Error('Only the owner of scorecard:default/production-readiness may decide')),

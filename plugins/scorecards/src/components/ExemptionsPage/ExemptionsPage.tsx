@@ -33,7 +33,12 @@ const STATUS_COLOR: Record<ExemptionStatus, 'warning' | 'success' | 'error'> = {
   rejected: 'error',
 };
 
-function StatusChip({ status }: { status: ExemptionStatus }) {
+/** The status, or "Expired" for an approved exemption past its expiry (it no longer counts). */
+function StatusChip({ exemption }: { exemption: Exemption }) {
+  if (exemption.status === 'approved' && Date.parse(exemption.expiresAt) < Date.now()) {
+    return <Chip size="small" label="Expired" />;
+  }
+  const { status } = exemption;
   return <Chip size="small" color={STATUS_COLOR[status]} label={status[0].toUpperCase() + status.slice(1)} />;
 }
 
@@ -91,7 +96,7 @@ function ExemptionDetail({ id }: { id: string }) {
       <CardHeader
         title={`Exemption for ${exemption.ruleId}`}
         slotProps={{ title: { component: 'h2', variant: 'h6' } }}
-        action={<StatusChip status={exemption.status} />}
+        action={<StatusChip exemption={exemption} />}
       />
       <CardContent>
         <Box component="dl" sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 2, rowGap: 1, m: 0 }}>
@@ -178,7 +183,7 @@ function ExemptionList() {
                   </TableCell>
                   <TableCell>{humanizeRef(e.scorecardRef, 'scorecard')}</TableCell>
                   <TableCell>
-                    <StatusChip status={e.status} />
+                    <StatusChip exemption={e} />
                   </TableCell>
                   <TableCell>{date(e.expiresAt)}</TableCell>
                   <TableCell>{humanizeRef(e.requestedBy, 'user')}</TableCell>

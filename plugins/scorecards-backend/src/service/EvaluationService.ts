@@ -170,8 +170,9 @@ export class EvaluationService {
   }
 
   /** Loads the entities' facts once and refreshes them with the collectors that run on change. */
-  private async collectOnChange(entities: Entity[]): Promise<Map<string, Map<string, StoredFact>>> {
+  private async collectOnChange(entities: Entity[], phase: (name: string) => void = () => undefined): Promise<Map<string, Map<string, StoredFact>>> {
     const facts = await this.options.facts.getFacts(entities.map(e => stringifyEntityRef(e)));
+    phase('facts');
     for (const collector of this.options.collectors) {
       if (collector.collectOnChange) await this.collect(collector, entities, undefined, facts);
     }
@@ -192,7 +193,7 @@ export class EvaluationService {
       matchesEntityFilter(e, scorecard.spec.filter),
     );
     phase('read');
-    const facts = await this.collectOnChange(entities);
+    const facts = await this.collectOnChange(entities, phase);
     phase('collect');
     const { results, changes } = await this.evaluate(scorecard, entities, facts, phase);
     const current = new Set(results.map(r => r.entityRef));

@@ -34,6 +34,7 @@ const backend = createBackend({
     },
     catalog: {
       processingInterval: 'PT24H',
+      maxFileBytes: 1024 * 1024 * 1024, // the generated file holds the whole organisation
       locations: [{ type: 'file', target: opt.entities }],
     },
   },

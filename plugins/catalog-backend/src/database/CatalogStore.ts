@@ -163,6 +163,7 @@ interface SqliteConnection {
 const preparedByConnection = new WeakMap<SqliteConnection, Map<string, { all(...params: unknown[]): unknown[] }>>();
 
 const BULK_LOAD_MIN = 2000;
+const ANALYZE_MIN = 1000;
 
 /** knex queries of the catalog. No business rules: callers decide what to write. */
 export class CatalogStore {
@@ -226,7 +227,19 @@ export class CatalogStore {
       this.bump();
     }
     await this.stitch([...affected]);
+    // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
+    if (total >= ANALYZE_MIN) await this.analyze();
     this.bump();
+  }
+
+  /** Refreshes the planner's statistics of the catalog tables (sampled, so cheap even on large catalogs). */
+  async analyze(): Promise<void> {
+    if (this.engine === 'pg') {
+      await this.knex.raw('ANALYZE catalog_entities, catalog_search, catalog_relations');
+    } else {
+      await this.knex.raw('PRAGMA analysis_limit = 400');
+      await this.knex.raw('ANALYZE');
+    }
   }
 
   /**
@@ -267,6 +280,7 @@ export class CatalogStore {
   /** Repairs what an interrupted bulk load may have left (call once at startup). */
   async ensureIndexes(): Promise<void> {
     await createDerivedIndexes(this.knex);
+    await this.analyze();
   }
 
   /** Integer keys for new entity rows: a sequence on PostgreSQL, MAX+1 on SQLite (one writer at a time). */

@@ -44,13 +44,17 @@ export const githubPlugin = createBackendPlugin({
         http: coreServices.httpRouter,
         events: coreServices.events,
         clients: githubClientsServiceRef,
+        health: coreServices.health,
       },
-      async init({ config, logger, http, events, clients }) {
+      async init({ config, logger, http, events, clients, health }) {
         const settings = githubPluginConfigSchema.parse(config.getOptional('github')) ?? {};
         if (!settings.webhookSecret) logger.info('github.webhookSecret is not set: POST /api/github/webhooks answers 503');
         http.use(createRouter({ clients, service: new GithubRepositoryService(clients), events, logger, webhookSecret: settings.webhookSecret }));
         // GitHub cannot log in: signatures authenticate webhook deliveries instead.
         http.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
+        // Credentials valid and rate limit left, per host, in /readyz.
+        const integration = new GithubIntegrationProvider(clients);
+        health.addCheck('integrations', () => integration.health());
       },
     });
   },

@@ -65,3 +65,20 @@ describe('/api/github routes', () => {
     await request(backend.server).get('/api/github/discovery/preview?organization=ghost').expect(400);
   });
 });
+
+describe('readiness', () => {
+  it('reports the GitHub hosts in /readyz with the rate limit left', async () => {
+    const fake = await new FakeGithub().start();
+    const backend = await startGithubBackend(fake, { discovery: false });
+    try {
+      const res = await request(backend.server).get('/readyz');
+      expect(JSON.stringify(res.body)).toMatch(/"github.com":\{"remaining":\d+,"limit":5000/);
+      fake.tokens = ['someone-else'];
+      const down = await request(backend.server).get('/readyz');
+      expect(JSON.stringify(down.body)).toMatch(/refused the credentials/);
+    } finally {
+      await backend.stop();
+      await fake.stop();
+    }
+  });
+});

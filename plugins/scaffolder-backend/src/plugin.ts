@@ -25,6 +25,8 @@ export const scaffolderConfigSchema = z
     pollInterval: duration.optional(),
     heartbeatInterval: duration.optional(),
     staleAfter: duration.optional(),
+    /** On shutdown, how long running steps may finish before their runs are handed back (default 5 s). */
+    shutdownGracePeriod: duration.optional(),
     defaultStepTimeout: duration.optional(),
     http: z.object({ allowedHosts: z.array(z.string()).default([]) }).optional(),
     slack: z.object({ webhookUrl: z.string().optional() }).optional(),
@@ -94,6 +96,7 @@ export const scaffolderPlugin = createBackendPlugin({
             pollIntervalMs: ms(cfg.pollInterval),
             heartbeatIntervalMs: ms(cfg.heartbeatInterval),
             staleAfterMs: ms(cfg.staleAfter),
+            shutdownGraceMs: ms(cfg.shutdownGracePeriod),
           },
           defaultStepTimeoutMs: ms(cfg.defaultStepTimeout),
         });

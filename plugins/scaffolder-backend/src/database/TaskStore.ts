@@ -309,6 +309,11 @@ export class TaskStore {
     return rows.map(toTask);
   }
 
+  /** Tasks a worker still holds. */
+  async findClaimedBy(workerId: string): Promise<TaskRow[]> {
+    return (await this.knex('scaffolder_tasks').where({ status: 'processing', claimed_by: workerId })).map(toTask);
+  }
+
   /** Hands a stale task back to the queue, unless another instance already did. */
   async reopenStale(taskId: string, heartbeatBefore: string): Promise<boolean> {
     const n = await this.knex('scaffolder_tasks')

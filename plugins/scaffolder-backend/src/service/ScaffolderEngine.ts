@@ -28,7 +28,7 @@ export interface ScaffolderEngineOptions {
   http?: { allowedHosts: string[] };
   slackWebhookUrl?: string;
   git?: { allowedRemotes?: string[]; author?: { name: string; email: string } };
-  worker?: { concurrency?: number; pollIntervalMs?: number; heartbeatIntervalMs?: number; staleAfterMs?: number };
+  worker?: { concurrency?: number; pollIntervalMs?: number; heartbeatIntervalMs?: number; staleAfterMs?: number; shutdownGraceMs?: number };
   defaultStepTimeoutMs?: number;
 }
 

@@ -191,7 +191,7 @@ export class TaskRunner {
       return 'completed';
     } catch (error) {
       if (signal.reason instanceof LostClaimError) {
-        this.options.logger.warn(`Task ${task.id} was taken over by another worker; stopping here`);
+        this.options.logger.info(`Task ${task.id} stopped here: ${(signal.reason as Error).message}`);
         return undefined;
       }
       if (error instanceof TaskSuspended && current) {

@@ -19,6 +19,8 @@ export interface TaskWorkerOptions {
   pollIntervalMs?: number;
   /** How often a running task's heartbeat is written (and cancels are noticed). Default 1000 ms. */
   heartbeatIntervalMs?: number;
+  /** On shutdown, how long running steps may take to finish before their runs are handed back. Default 5 s. */
+  shutdownGraceMs?: number;
   /** A processing task without a heartbeat for this long is considered abandoned. Default 30 s. */
   staleAfterMs?: number;
 }
@@ -52,13 +54,25 @@ export class TaskWorker {
   }
 
   /** Stops claiming; waits a little for runs in progress (a run left behind is recovered later). */
-  async stop(graceMs = 5000) {
+  /**
+   * Stops claiming and gives running steps `graceMs` to finish. Runs still going then are aborted and
+   * handed back to the queue at once (another instance, or this one after a restart, resumes them from
+   * the interrupted step), or failed when that step cannot be resumed safely.
+   */
+  async stop(graceMs = this.options.shutdownGraceMs ?? 5000) {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await Promise.race([Promise.allSettled([...this.running.values()]), new Promise(r => setTimeout(r, graceMs).unref())]);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
-    await Promise.race([Promise.allSettled([...this.running.values()]), new Promise(r => setTimeout(r, graceMs).unref())]);
     await this.polling;
+    if (this.running.size === 0) return;
+    for (const controller of this.controllers.values()) controller.abort(new LostClaimError('The instance is shutting down'));
+    await Promise.allSettled([...this.running.values()]);
+    const inFuture = new Date(Date.now() + 86_400_000).toISOString();
+    for (const task of await this.options.store.findClaimedBy(this.workerId)) {
+      await this.recover(task, inFuture, 'The instance running this task shut down');
+    }
   }
 
   /** Looks for work now (after a run was created on this instance). */
@@ -163,27 +177,33 @@ export class TaskWorker {
   /** Requeues expired waits and abandoned runs. Safe to run on every instance at once. */
   async maintenance() {
     this.lastMaintenance = Date.now();
-    const { store, registry, logger } = this.options;
+    const { store } = this.options;
     await store.reopenExpiredWaits(new Date().toISOString());
     const staleBefore = new Date(Date.now() - (this.options.staleAfterMs ?? 30000)).toISOString();
     for (const task of await store.findStaleTasks(staleBefore)) {
-      const steps = await store.getSteps(task.id);
-      const interrupted = steps.find(s => s.status === 'processing');
-      const action = interrupted && registry.has(interrupted.action) ? registry.get(interrupted.action) : undefined;
-      if (interrupted && action?.resumable === false) {
-        const error = `The run was interrupted during step '${interrupted.stepId}' (${interrupted.action}), which cannot be resumed safely; retry the run to execute it again`;
-        if (await store.failStale(task.id, staleBefore, error)) {
-          await store.saveStep(task.id, { ...interrupted, status: 'failed', endedAt: new Date().toISOString(), error });
-          await store.appendEvent(task.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: { name: 'Error', message: error } });
-          logger.warn(`Failed abandoned scaffolder task ${task.id}: ${error}`);
-        }
-        continue;
+      await this.recover(task, staleBefore, 'The worker running this task stopped');
+    }
+  }
+
+  /** Reopens an interrupted run, or fails it when its interrupted step is not resumable. */
+  private async recover(task: TaskRow, heartbeatBefore: string, why: string) {
+    const { store, registry, logger } = this.options;
+    const steps = await store.getSteps(task.id);
+    const interrupted = steps.find(s => s.status === 'processing');
+    const action = interrupted && registry.has(interrupted.action) ? registry.get(interrupted.action) : undefined;
+    if (interrupted && action?.resumable === false) {
+      const error = `The run was interrupted during step '${interrupted.stepId}' (${interrupted.action}), which cannot be resumed safely; retry the run to execute it again`;
+      if (await store.failStale(task.id, heartbeatBefore, error)) {
+        await store.saveStep(task.id, { ...interrupted, status: 'failed', endedAt: new Date().toISOString(), error });
+        await store.appendEvent(task.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: { name: 'Error', message: error } });
+        logger.warn(`Failed interrupted scaffolder task ${task.id}: ${error}`);
       }
-      if (await store.reopenStale(task.id, staleBefore)) {
-        const where = interrupted ? `step '${interrupted.stepId}'` : 'the next step';
-        await store.appendEvent(task.id, 'recovered', { message: `The worker running this task stopped; resuming from ${where}`, status: 'open' });
-        logger.info(`Recovered abandoned scaffolder task ${task.id}`);
-      }
+      return;
+    }
+    if (await store.reopenStale(task.id, heartbeatBefore)) {
+      const where = interrupted ? `step '${interrupted.stepId}'` : 'the next step';
+      await store.appendEvent(task.id, 'recovered', { message: `${why}; resuming from ${where}`, status: 'open' });
+      logger.info(`Handed interrupted scaffolder task ${task.id} back to the queue`);
     }
   }
 }

@@ -96,6 +96,9 @@ describe('exemptions', () => {
     const unread = await request(backend.server).get('/api/scorecards/notifications?unread=true').expect(200);
     expect(unread.body.items.map((n: { id: string }) => n.id)).not.toContain(mine.body.items[0].id);
     await request(backend.server).post('/api/scorecards/notifications/nope/read').expect(404);
+    const owners = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/platform').expect(200);
+    const refused = await request(backend.server).post(`/api/scorecards/notifications/${owners.body.items[0].id}/read`).expect(403);
+    expect(refused.body.error.message).toMatch(/is for group:default\/platform, not for you$/);
   });
 });
 

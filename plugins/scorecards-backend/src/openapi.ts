@@ -98,7 +98,7 @@ export const scorecardsOpenApi = {
         responses: { 200: json('Notifications', items('Notification')) },
       },
     },
-    '/notifications/{id}/read': { post: { summary: 'Mark a notification read', parameters: path('id'), responses: { 204: { description: 'Marked' }, 404: notFound } } },
+    '/notifications/{id}/read': { post: { summary: 'Mark a notification read (its recipient only)', parameters: path('id'), responses: { 204: { description: 'Marked' }, 403: json('Not a recipient'), 404: notFound } } },
   },
   components: {
     schemas: {

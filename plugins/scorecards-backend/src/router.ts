@@ -189,7 +189,8 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
   });
 
   router.post('/notifications/:id/read', async (req, res) => {
-    await service.markNotificationRead(String(req.params.id));
+    const who = await caller(req);
+    await service.markNotificationRead(String(req.params.id), who.ownership);
     res.status(204).end();
   });
 

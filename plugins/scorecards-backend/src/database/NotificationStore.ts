@@ -47,6 +47,11 @@ export class NotificationStore {
     return (await q).map(fromRow);
   }
 
+  async get(id: string): Promise<ScorecardNotification | undefined> {
+    const row = await this.knex('notifications').where({ id }).first();
+    return row ? fromRow(row) : undefined;
+  }
+
   async markRead(id: string, now: number): Promise<boolean> {
     return (await this.knex('notifications').where({ id }).update({ read_at: now })) > 0;
   }

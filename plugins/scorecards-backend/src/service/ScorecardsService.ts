@@ -1,4 +1,4 @@
-import { NotFoundError } from '@portico/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@portico/backend-plugin-api';
 import type {
   EntityScorecardsResponse,
   EvaluateResponse,
@@ -134,7 +134,13 @@ export class ScorecardsService {
     return this.parts.notifications.list(recipients, options);
   }
 
-  async markNotificationRead(id: string): Promise<void> {
-    if (!(await this.parts.notifications.markRead(id, this.now().getTime()))) throw new NotFoundError(`No notification ${id}`);
+  /** Marks a notification read; only one of its recipients (the user or a member of the group) may. */
+  async markNotificationRead(id: string, callerOwnership: readonly string[]): Promise<void> {
+    const notification = await this.parts.notifications.get(id);
+    if (!notification) throw new NotFoundError(`No notification ${id}`);
+    if (!callerOwnership.includes(notification.recipient)) {
+      throw new NotAllowedError(`Notification ${id} is for ${notification.recipient}, not for you`);
+    }
+    await this.parts.notifications.markRead(id, this.now().getTime());
   }
 }

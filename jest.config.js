@@ -29,11 +29,14 @@ const common = {
     '\\.(css|svg|png)$': path.join(root, 'scripts/jest/file-stub.js'),
     // Exports only an `import` condition, which jest's require-based resolver does not try.
     '^@octokit/webhooks-methods$': path.join(root, 'node_modules/@octokit/webhooks-methods/dist-node/index.js'),
+    // @rjsf/mui's CommonJS build reads MUI's CommonJS modules with Node's interop (the module, not the component);
+    // its ES build, transformed below, is also what Vite bundles.
+    '^@rjsf/mui$': path.join(root, 'node_modules/@rjsf/mui/lib/index.js'),
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   // ESM-only dependencies that Node 20 loads with require() but jest must transform first.
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|toad-cache|json-with-bigint|content-type/dist)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|toad-cache|json-with-bigint|content-type/dist|@x0k/json-schema-merge|@rjsf/mui/lib)/)'],
 };
 
 module.exports = {

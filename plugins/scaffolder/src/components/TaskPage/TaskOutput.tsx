@@ -1,0 +1,75 @@
+import { Box, Link, List, ListItem, Paper, Stack, Typography } from '@mui/material';
+import type { JsonObject, JsonValue } from '@portico/plugin-scaffolder-common';
+import { Link as RouterLink } from 'react-router';
+import { humanizeEntityRef } from '../shared/humanizeEntityRef';
+
+interface OutputLink {
+  title?: string;
+  url?: string;
+  entityRef?: string;
+}
+interface OutputText {
+  title?: string;
+  content?: string;
+}
+
+function asObjects(value: JsonValue | undefined): JsonObject[] {
+  return Array.isArray(value) ? value.filter((v): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v)) : [];
+}
+
+function entityPath(ref: string): string | undefined {
+  const match = /^([^:/]+):(?:([^:/]+)\/)?([^:/]+)$/.exec(ref);
+  if (!match) return undefined;
+  return `/catalog/${encodeURIComponent(match[2] ?? 'default')}/${encodeURIComponent(match[1]!.toLocaleLowerCase('en-US'))}/${encodeURIComponent(match[3]!)}`;
+}
+
+/** The run's `output.links` and `output.text`, once it has any. */
+export function TaskOutput({ output }: { output: JsonObject | undefined }) {
+  const links = asObjects(output?.links) as OutputLink[];
+  const texts = asObjects(output?.text) as OutputText[];
+  if (links.length === 0 && texts.length === 0) return null;
+  return (
+    <Paper variant="outlined" component="section" aria-labelledby="task-output-heading" sx={{ p: 2, mb: 2 }}>
+      <Typography variant="h6" component="h2" id="task-output-heading">
+        Output
+      </Typography>
+      {links.length ? (
+        <List dense aria-label="Output links">
+          {links.map((link, i) => {
+            const path = link.entityRef ? entityPath(link.entityRef) : undefined;
+            const title = link.title ?? (link.entityRef ? humanizeEntityRef(link.entityRef) : link.url) ?? 'Link';
+            return (
+              <ListItem key={i}>
+                {path ? (
+                  <Link component={RouterLink} to={path}>
+                    {title}
+                  </Link>
+                ) : link.url ? (
+                  <Link href={link.url} target="_blank" rel="noopener noreferrer">
+                    {title}
+                  </Link>
+                ) : (
+                  title
+                )}
+              </ListItem>
+            );
+          })}
+        </List>
+      ) : null}
+      <Stack spacing={1}>
+        {texts.map((text, i) => (
+          <Box key={i}>
+            {text.title ? (
+              <Typography variant="subtitle1" component="h3">
+                {text.title}
+              </Typography>
+            ) : null}
+            <Typography component="div" sx={{ whiteSpace: 'pre-wrap' }}>
+              {text.content}
+            </Typography>
+          </Box>
+        ))}
+      </Stack>
+    </Paper>
+  );
+}

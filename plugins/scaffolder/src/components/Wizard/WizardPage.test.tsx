@@ -1,0 +1,130 @@
+import '../../__testUtils__/testSetup';
+import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { catalogApiRef } from '../../api/catalogApiRef';
+import type { TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useParams } from 'react-router';
+import { scaffolderApiRef } from '../../api/ScaffolderApi';
+import { exampleEntities, fakeCatalogApi } from '../../__testUtils__/fakeCatalogApi';
+import { fakeScaffolderApi } from '../../__testUtils__/fakeScaffolderApi';
+import { WizardPage } from './WizardPage';
+
+const parameters: TemplateParameterSchema = {
+  title: 'New Node.js service',
+  description: 'A TypeScript service with CI',
+  steps: [
+    {
+      title: 'About the service',
+      schema: {
+        type: 'object',
+        required: ['name', 'owner'],
+        properties: {
+          name: { type: 'string', title: 'Name', pattern: '^[a-z-]+$', 'ui:autofocus': true },
+          owner: { type: 'string', title: 'Owner', 'ui:field': 'OwnerPicker' },
+        },
+      },
+    },
+    {
+      title: 'Placement',
+      schema: {
+        type: 'object',
+        properties: {
+          system: { type: 'string', title: 'System', 'ui:field': 'EntityPicker', 'ui:options': { allowedKinds: ['System'] } },
+        },
+      },
+    },
+  ],
+};
+
+function TaskRoute() {
+  return <h1>Run {useParams().taskId}</h1>;
+}
+
+function setup(schema: TemplateParameterSchema = parameters) {
+  const scaffolder = fakeScaffolderApi();
+  scaffolder.getTemplateParameterSchema.mockResolvedValue(schema);
+  scaffolder.scaffold.mockResolvedValue({ taskId: 'task-9' });
+  const catalog = fakeCatalogApi(exampleEntities);
+  renderInTestApp(<WizardPage />, {
+    apis: [
+      [scaffolderApiRef, scaffolder],
+      [catalogApiRef, catalog],
+    ],
+    route: '/create/templates/default/node-service',
+    path: '/create/templates/:namespace/:name',
+    routes: { '/create/tasks/:taskId': <TaskRoute /> },
+  });
+  return { scaffolder, catalog, user: userEvent.setup() };
+}
+
+describe('WizardPage', () => {
+  it('walks the parameter pages with entity pickers, reviews the values and starts the run', async () => {
+    const { scaffolder, catalog, user } = setup();
+    expect(await screen.findByRole('heading', { name: 'About the service' })).toBeInTheDocument();
+    expect(scaffolder.getTemplateParameterSchema).toHaveBeenCalledWith('template:default/node-service');
+
+    await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'checkout');
+    await user.click(screen.getByRole('combobox', { name: /^Owner/ }));
+    await user.click(await screen.findByRole('option', { name: 'Platform team (platform)' }));
+    expect(catalog.calls).toContainEqual(expect.objectContaining({ filter: { kind: ['group', 'user'] } }));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+
+    expect(await screen.findByRole('heading', { name: 'Placement' })).toBeInTheDocument();
+    await user.click(screen.getByRole('combobox', { name: /^System/ }));
+    await user.click(await screen.findByRole('option', { name: 'system:payments' }));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+
+    const review = await screen.findByRole('table', { name: 'Review values' });
+    expect(within(review).getByRole('row', { name: 'Name checkout' })).toBeInTheDocument();
+    expect(within(review).getByRole('row', { name: 'Owner group:default/platform' })).toBeInTheDocument();
+    expect(within(review).getByRole('row', { name: 'System system:default/payments' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    expect(await screen.findByRole('heading', { name: 'Run task-9' })).toBeInTheDocument();
+    expect(scaffolder.scaffold).toHaveBeenCalledWith({
+      templateRef: 'template:default/node-service',
+      values: { name: 'checkout', owner: 'group:default/platform', system: 'system:default/payments' },
+    });
+  });
+
+  it('keeps the user on a page whose values fail the schema, and goes back without losing values', async () => {
+    const { user } = setup();
+    await screen.findByRole('heading', { name: 'About the service' });
+    await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'Not Valid');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findByText(/must match pattern/)).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'About the service' })).toBeInTheDocument();
+
+    await user.clear(screen.getByRole('textbox', { name: /^Name/ }));
+    await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'billing');
+    await user.click(screen.getByRole('combobox', { name: /^Owner/ }));
+    await user.click(await screen.findByRole('option', { name: 'dba' }));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByRole('heading', { name: 'Placement' });
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    expect(await screen.findByRole('textbox', { name: /^Name/ })).toHaveValue('billing');
+  });
+
+  it('shows why the run could not start and lets the user try again', async () => {
+    const { scaffolder, user } = setup({ title: 'Nothing to ask', steps: [] });
+    scaffolder.scaffold.mockRejectedValueOnce(new Error('InputError: values failed the schema'));
+    await user.click(await screen.findByRole('button', { name: 'Create' }));
+    expect(await screen.findByText('Could not start the run')).toBeInTheDocument();
+    expect(screen.getByText('InputError: values failed the schema')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    expect(await screen.findByRole('heading', { name: 'Run task-9' })).toBeInTheDocument();
+  });
+
+  it('says when the template cannot be loaded', async () => {
+    const scaffolder = fakeScaffolderApi();
+    scaffolder.getTemplateParameterSchema.mockRejectedValue(new Error('NotFoundError: template not found'));
+    renderInTestApp(<WizardPage />, {
+      apis: [[scaffolderApiRef, scaffolder]],
+      route: '/create/templates/default/missing',
+      path: '/create/templates/:namespace/:name',
+    });
+    expect(await screen.findByText('Could not load the template')).toBeInTheDocument();
+    expect(screen.getByText('NotFoundError: template not found')).toBeInTheDocument();
+  });
+});

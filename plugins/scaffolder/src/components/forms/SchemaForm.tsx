@@ -1,0 +1,57 @@
+import { Box } from '@mui/material';
+import Form from '@rjsf/mui';
+import type { IChangeEvent } from '@rjsf/core';
+import type { RegistryFieldsType, RJSFSchema, UiSchema } from '@rjsf/utils';
+import validator from '@rjsf/validator-ajv8';
+import type { JsonObject } from '@portico/plugin-scaffolder-common';
+import { useMemo, type ReactNode } from 'react';
+import { EntityPickerField, OwnerPickerField } from './EntityPickerField';
+import { extractUiSchema } from './extractUiSchema';
+
+const fields: RegistryFieldsType = {
+  EntityPicker: EntityPickerField,
+  OwnerPicker: OwnerPickerField,
+};
+
+export interface SchemaFormProps {
+  /** A JSON Schema object, with Backstage-style `ui:*` keys inline. */
+  schema: JsonObject;
+  formData: JsonObject;
+  onChange?(values: JsonObject): void;
+  /** Called with the values once they pass the schema. */
+  onSubmit(values: JsonObject): void;
+  disabled?: boolean;
+  /** The form's buttons; one of them should be `type="submit"`. */
+  children: ReactNode;
+  /** The accessible name of the form. */
+  label: string;
+  /** Prefix of the field ids; needed when a page shows several forms. Default `root`. */
+  idPrefix?: string;
+}
+
+/** A form rendered from JSON Schema (rjsf with the MUI theme), with the catalog entity pickers. */
+export function SchemaForm({ schema, formData, onChange, onSubmit, disabled, children, label, idPrefix }: SchemaFormProps) {
+  const split = useMemo(() => extractUiSchema(schema), [schema]);
+  const uiSchema = split.uiSchema as UiSchema;
+  return (
+    <Box component="section" aria-label={label}>
+    <Form
+      schema={split.schema as RJSFSchema}
+      uiSchema={uiSchema}
+      formData={formData}
+      validator={validator}
+      fields={fields}
+      disabled={disabled}
+      noHtml5Validate
+      showErrorList={false}
+      idPrefix={idPrefix}
+      onChange={(event: IChangeEvent) => onChange?.((event.formData ?? {}) as JsonObject)}
+      onSubmit={(event: IChangeEvent) => onSubmit((event.formData ?? {}) as JsonObject)}
+    >
+      {children}
+    </Form>
+    </Box>
+  );
+}
+
+export default SchemaForm;

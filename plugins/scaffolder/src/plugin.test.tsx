@@ -1,0 +1,26 @@
+import { ExtensionRegistry } from '@portico/frontend-plugin-api';
+import { scaffolderPlugin } from './plugin';
+
+describe('scaffolderPlugin', () => {
+  it('contributes its api, its five pages and the Create nav item', () => {
+    expect(scaffolderPlugin.extensions.map(e => e.id)).toEqual([
+      'api:scaffolder/plugin.scaffolder.service',
+      'page:scaffolder/create',
+      'page:scaffolder/wizard',
+      'page:scaffolder/task',
+      'page:scaffolder/tasks',
+      'page:scaffolder/inbox',
+      'nav-item:scaffolder/create',
+    ]);
+    const registry = ExtensionRegistry.create({ plugins: [scaffolderPlugin] });
+    expect(registry.apiFactories().map(f => f.api.id)).toEqual(['plugin.scaffolder.service']);
+  });
+
+  it('loads every page lazily, each from its own module', async () => {
+    const pages = scaffolderPlugin.extensions.filter(e => e.kind === 'page');
+    const loaded = await Promise.all(
+      pages.map(p => (p.data as { Component: { preload(): Promise<void> } }).Component.preload()),
+    );
+    expect(loaded).toHaveLength(5);
+  });
+});

@@ -1,6 +1,6 @@
 import '../../__testUtils__/testTimeouts';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { catalogApiRef } from '../../apis';
 import { FakeCatalogApi } from '../../__testUtils__/fakeCatalogApi';
@@ -59,7 +59,8 @@ describe('SearchBox', () => {
   it('does not search for a single character', async () => {
     const { search, user } = setup();
     await user.type(screen.getByRole('combobox', { name: 'Search entities' }), 'p');
-    await new Promise(r => setTimeout(r, 400));
+    // the debounce fires inside this wait: let React apply it
+    await act(() => new Promise(r => setTimeout(r, 400)));
     expect(search).not.toHaveBeenCalled();
   });
 

@@ -6,9 +6,10 @@ import Bottleneck from 'bottleneck';
 import { InputError, type LoggerService } from '@portico/backend-plugin-api';
 import type { GithubHostConfig } from './config';
 
-const GithubOctokit = Octokit.plugin(throttling, retry);
+// Throttling and retries change behaviour, not the API surface: the client is typed as @octokit/rest's Octokit.
+const GithubOctokit: typeof Octokit = Octokit.plugin(throttling, retry);
 /** The client every part of the plugin uses: REST methods, pagination, throttling and retries. */
-export type GithubClient = InstanceType<typeof GithubOctokit>;
+export type GithubClient = Octokit;
 
 /**
  * One Octokit per configured host. Rate limits (403/429 with `x-ratelimit-reset` or `retry-after`)

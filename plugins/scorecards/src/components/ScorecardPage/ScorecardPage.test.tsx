@@ -22,7 +22,7 @@ describe('ScorecardPage', () => {
     expect(api.getScorecard).toHaveBeenCalledWith(productionReadiness.ref);
   });
 
-  it('filters by an owner typed as a group ref and by level', async () => {
+  it('filters by an owner typed as a group ref, by level and by failing rule', async () => {
     const api = fakeScorecardsApi();
     const user = userEvent.setup();
     renderInTestApp(<ScorecardPage />, { apis: [[scorecardsApiRef, api]], ...route });
@@ -34,6 +34,12 @@ describe('ScorecardPage', () => {
     expect(api.getResults).toHaveBeenLastCalledWith(
       productionReadiness.ref,
       expect.objectContaining({ owner: 'group:default/team-a', level: 'none' }),
+    );
+    await user.click(screen.getByRole('combobox', { name: 'Failing rule' }));
+    await user.click(await screen.findByRole('option', { name: 'Coverage of 80%' }));
+    expect(api.getResults).toHaveBeenLastCalledWith(
+      productionReadiness.ref,
+      expect.objectContaining({ owner: 'group:default/team-a', level: 'none', failingRule: 'coverage' }),
     );
   });
 

@@ -28,14 +28,22 @@ function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pa
   const [searchParams, setSearchParams] = useSearchParams();
   const owner = searchParams.get('owner') ?? '';
   const level = searchParams.get('level') ?? '';
+  const failingRule = searchParams.get('failingRule') ?? '';
   // Cursors of the pages before the current one, so "Previous" can go back.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const results = useAsync(
-    () => api.getResults(scorecard.ref, { owner: owner || undefined, level: level || undefined, cursor, limit: pageSize }),
-    [api, scorecard.ref, owner, level, cursor, pageSize],
+    () =>
+      api.getResults(scorecard.ref, {
+        owner: owner || undefined,
+        level: level || undefined,
+        failingRule: failingRule || undefined,
+        cursor,
+        limit: pageSize,
+      }),
+    [api, scorecard.ref, owner, level, failingRule, cursor, pageSize],
   );
-  const setFilter = (key: 'owner' | 'level', value: string) => {
+  const setFilter = (key: 'owner' | 'level' | 'failingRule', value: string) => {
     const next = new URLSearchParams(searchParams);
     if (value) next.set(key, value);
     else next.delete(key);
@@ -66,6 +74,22 @@ function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pa
             </MenuItem>
           ))}
         </TextField>
+        <TextField
+          select
+          label="Failing rule"
+          size="small"
+          sx={{ minWidth: 200 }}
+          value={failingRule}
+          slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
+          onChange={event => setFilter('failingRule', event.target.value)}
+        >
+          <MenuItem value="">Any</MenuItem>
+          {scorecard.spec.rules.map(r => (
+            <MenuItem key={r.id} value={r.id}>
+              {r.title ?? r.id}
+            </MenuItem>
+          ))}
+        </TextField>
       </Box>
       {results.error ? (
         <ErrorPanel title="Could not load the results" error={results.error} onRetry={results.retry} />
@@ -73,7 +97,7 @@ function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pa
         <Progress label="Loading results" />
       ) : results.value && results.value.items.length === 0 ? (
         <EmptyState title="No entities match">
-          {owner || level ? 'Try another owner or level.' : 'This scorecard has not evaluated any entity yet.'}
+          {owner || level || failingRule ? 'Try other filters.' : 'This scorecard has not evaluated any entity yet.'}
         </EmptyState>
       ) : results.value ? (
         <>

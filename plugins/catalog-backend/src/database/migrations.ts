@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
  * and builds them once at the end, which is several times faster than maintaining them row by row.
  */
 export const DERIVED_INDEXES: Array<{ name: string; table: string; columns: string[] }> = [
-  { name: 'catalog_relations_source_idx', table: 'catalog_relations', columns: ['source_ref', 'type', 'target_ref'] },
+  { name: 'catalog_relations_source_idx', table: 'catalog_relations', columns: ['source_ref'] },
   { name: 'catalog_relations_target_idx', table: 'catalog_relations', columns: ['type_key', 'target_ref', 'source_ref'] },
   { name: 'catalog_relations_origin_idx', table: 'catalog_relations', columns: ['originating_id'] },
   { name: 'catalog_search_key_value_idx', table: 'catalog_search', columns: ['key', 'value', 'entity_id'] },

@@ -2,6 +2,7 @@ import type { JsonObject } from '@portico/plugin-scaffolder-common';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
 import { durationToMs } from '../service/duration';
+import { compileSchema } from '../service/TemplateParameters';
 
 /** `jane` → `user:default/jane`; `group:dbas` → `group:default/dbas`; lower-cased like entity refs. */
 export function normalizeAssignee(ref: string): string {
@@ -38,6 +39,7 @@ export function createInputRequestAction() {
     },
     async handler(ctx) {
       const { title, description, assignees, schema } = ctx.input;
+      compileSchema(schema as JsonObject); // a broken form fails the step now, not when someone answers
       const answer = await ctx.waitForHuman({
         kind: 'input',
         title,

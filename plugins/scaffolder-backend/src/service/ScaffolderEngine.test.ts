@@ -204,6 +204,12 @@ describeEachDatabase('scaffolder engine', db => {
     }
   });
 
+  it('fails an input request whose form is not a valid JSON Schema', async () => {
+    const e = await engine();
+    const result = await e.service.dryRun({ template: template('bad-form', [{ id: 'ask', action: 'input:request', input: { title: 'x', assignees: ['guest'], schema: { type: 'nonsense' } } }]), values: {} }, guest);
+    expect(result.error).toMatch(/not a valid JSON Schema/);
+  });
+
   it('fails the step when an approval is rejected or expires', async () => {
     const e = await engine({
       templates: [

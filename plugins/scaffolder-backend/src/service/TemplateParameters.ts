@@ -23,23 +23,29 @@ function describe(errors: ErrorObject[] | null | undefined, prefix: string) {
   });
 }
 
-/**
- * Validates values against a JSON Schema, throwing an InputError (400) that names each field.
- * Returns a copy with the schema's defaults filled in.
- */
-export function validateAgainstSchema<T>(schema: JsonObject, input: T, prefix = 'values'): T {
-  const values = structuredClone(input);
+/** Compiles a JSON Schema (cached), throwing an InputError when it is not a valid schema. */
+export function compileSchema(schema: JsonObject): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = validators.get(key);
   if (!validate) {
     try {
       validate = ajv.compile(schema);
     } catch (e) {
-      throw new InputError(`The form schema is not a valid JSON Schema: ${(e as Error).message}`);
+      throw new InputError(`The form schema is not a valid JSON Schema: ${(e as Error).message}`, undefined, { cause: e });
     }
     if (validators.size >= 500) validators.delete(validators.keys().next().value as string);
     validators.set(key, validate);
   }
+  return validate;
+}
+
+/**
+ * Validates values against a JSON Schema, throwing an InputError (400) that names each field.
+ * Returns a copy with the schema's defaults filled in.
+ */
+export function validateAgainstSchema<T>(schema: JsonObject, input: T, prefix = 'values'): T {
+  const values = structuredClone(input);
+  const validate = compileSchema(schema);
   if (!validate(values)) {
     const issues = describe(validate.errors, prefix);
     throw new InputError(`Invalid ${prefix}: ${issues.map(i => `${i.path} ${i.message}`).join('; ')}`, { issues });

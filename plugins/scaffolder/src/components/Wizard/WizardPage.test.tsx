@@ -106,6 +106,33 @@ describe('WizardPage', () => {
     expect(await screen.findByRole('textbox', { name: /^Name/ })).toHaveValue('billing');
   });
 
+  it("narrows an entity picker with its catalogFilter and accepts a ref typed by hand", async () => {
+    const { catalog, scaffolder, user } = setup({
+      title: 'Access',
+      steps: [
+        {
+          title: 'Access request',
+          schema: {
+            type: 'object',
+            properties: {
+              team: { type: 'string', title: 'Team', 'ui:field': 'EntityPicker', 'ui:options': { catalogFilter: { kind: 'Group' } } },
+              other: { type: 'string', title: 'Other', 'ui:field': 'EntityPicker' },
+            },
+          },
+        },
+      ],
+    });
+    await user.click(await screen.findByRole('combobox', { name: 'Team' }));
+    const options = await screen.findAllByRole('option');
+    expect(options.map(o => o.textContent)).toEqual(['Platform team (group:platform)', 'group:dba']);
+    expect(catalog.calls).toContainEqual(expect.objectContaining({ filter: { kind: 'Group' } }));
+    await user.keyboard('{Escape}');
+    await user.type(screen.getByRole('combobox', { name: 'Other' }), 'resource:default/orders-db');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await user.click(await screen.findByRole('button', { name: 'Create' }));
+    expect(scaffolder.scaffold).toHaveBeenCalledWith({ templateRef: 'template:default/node-service', values: { other: 'resource:default/orders-db' } });
+  });
+
   it('shows why the run could not start and lets the user try again', async () => {
     const { scaffolder, user } = setup({ title: 'Nothing to ask', steps: [] });
     scaffolder.scaffold.mockRejectedValueOnce(new Error('InputError: values failed the schema'));

@@ -35,9 +35,9 @@ function Wizard({ templateRef, parameters }: { templateRef: string; parameters: 
   const page = pages[active];
   return (
     <>
-      <Stepper activeStep={active} alternativeLabel sx={{ mb: 3 }} aria-label="Wizard steps">
-        {pages.map(p => (
-          <Step key={p.title}>
+      <Stepper activeStep={active} alternativeLabel sx={{ mb: 3 }}>
+        {pages.map((p, i) => (
+          <Step key={i}>
             <StepLabel>{p.title}</StepLabel>
           </Step>
         ))}

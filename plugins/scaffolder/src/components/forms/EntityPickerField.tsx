@@ -43,8 +43,10 @@ function EntityPicker(props: FieldProps<string>, defaults: EntityPickerOptions) 
   const label = (typeof schema.title === 'string' && schema.title) || name;
   const labelOf = (ref: string) => {
     const entity = byRef.get(ref);
+    // a ref typed by hand reads as typed (reformatting it would move the caret and change what is typed)
+    if (!entity) return ref;
     const short = humanizeEntityRef(ref, { defaultKind: options.defaultKind, defaultNamespace: options.defaultNamespace });
-    return entity?.metadata.title ? `${entity.metadata.title} (${short})` : short;
+    return entity.metadata.title ? `${entity.metadata.title} (${short})` : short;
   };
   const freeSolo = options.allowArbitraryValues !== false;
   const errors = rawErrors?.filter(Boolean) ?? [];

@@ -10,7 +10,7 @@ const nodeGlobals = ['process', 'Buffer', '__dirname', '__filename', 'require', 
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'artifacts/**', 'data/**', 'coverage/**', '**/*.d.ts', 'packages/app/dist/**'],
+    ignores: ['**/node_modules/**', '**/dist/**', 'artifacts/**', 'data/**', 'coverage/**', '**/*.d.ts', 'packages/app/dist/**', 'examples/templates/*/skeleton/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -15,7 +15,7 @@ describe('GithubEntityProvider', () => {
   async function connected() {
     const mutations: EntityProviderMutation[] = [];
     const config = { ...githubDiscoveryConfigSchema.parse({ organization: 'acme' }), id: 'test' };
-    const provider = new GithubEntityProvider(config, new GithubClients([{ host: 'github.com', apiBaseUrl: fake.url, rateLimitRetries: 0 }]), new MockLogger());
+    const provider = new GithubEntityProvider(config, new GithubClients([{ host: 'github.com', apiBaseUrl: fake.url, rateLimitRetries: 0, serverErrorRetries: 1 }]), new MockLogger());
     await provider.connect({ applyMutation: async m => void mutations.push(m), refresh: async () => {}, reportErrors: async () => {} });
     return { provider, mutations };
   }
@@ -27,7 +27,7 @@ describe('GithubEntityProvider', () => {
     await provider.run();
     expect(mutations[0]).toMatchObject({ type: 'full', entities: [{ entity: { metadata: { name: 'a' } } }, { entity: { metadata: { name: 'b' } } }] });
 
-    fake.failNext({ path: /\/repos\/acme\/b\/contents\//, status: 502, times: 10, message: 'Bad gateway' });
+    fake.failNext({ path: /\/repos\/acme\/b\/contents\//, status: 502, times: 2, message: 'Bad gateway' });
     await provider.run();
     const second = mutations[1] as Extract<EntityProviderMutation, { type: 'full' }>;
     expect(second.entities.map(e => e.entity.metadata.name).sort()).toEqual(['a', 'b']);
@@ -47,5 +47,19 @@ describe('GithubEntityProvider', () => {
     expect(mutations.at(-1)).toMatchObject({ type: 'delta', added: [{ entity: { metadata: { name: 'a-renamed' } } }], removed: [{ entityRef: 'component:default/a' }] });
     await provider.removeRepository('acme/a');
     expect(mutations.at(-1)).toMatchObject({ type: 'delta', added: [], removed: [{ entityRef: 'component:default/a-renamed' }] });
+  });
+
+  it('records a huge catalog file as an error on its location and skips a repository that vanished', async () => {
+    const huge = fake.addRepo('acme', 'huge', { files: { 'catalog-info.yaml': `# ${'x'.repeat(1024 * 1024 + 10)}\n` } });
+    fake.addRepo('acme', 'vanishing', { files: { 'catalog-info.yaml': file('vanishing') } });
+    fake.failNext({ path: /\/repos\/acme\/vanishing\//, status: 404, times: 5, message: 'Not Found' });
+    const errors: unknown[] = [];
+    const config = { ...githubDiscoveryConfigSchema.parse({ organization: 'acme', catalogPath: '**/catalog-info.yaml' }), id: 'glob' };
+    const provider = new GithubEntityProvider(config, new GithubClients([{ host: 'github.com', apiBaseUrl: fake.url, serverErrorRetries: 0 }]), new MockLogger());
+    await provider.connect({ applyMutation: async () => {}, refresh: async () => {}, reportErrors: async e => void errors.push(...e.errors) });
+    const summary = (await provider.run())!;
+    expect(summary.skipped).toContainEqual({ fullName: 'acme/vanishing', reason: 'repository vanished' });
+    expect(errors).toContainEqual(expect.objectContaining({ locationKey: 'url:https://github.com/acme/huge/blob/main/catalog-info.yaml', message: expect.stringMatching(/larger than 1048576 bytes/) }));
+    expect(huge.name).toBe('huge');
   });
 });

@@ -66,7 +66,7 @@ export class GithubClients {
           ? { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs }) }
           : {}),
       },
-      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retries: config.serverErrorRetries ?? 3 },
     });
   }
 }

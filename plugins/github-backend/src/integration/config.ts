@@ -10,6 +10,8 @@ const common = {
   writeIntervalMs: z.number().int().nonnegative().optional(),
   /** Times a rate-limited request is retried after waiting for the reset. */
   rateLimitRetries: z.number().int().nonnegative().optional(),
+  /** Times a request failing with a 5xx or a network error is retried (1 s, 4 s, 9 s apart). */
+  serverErrorRetries: z.number().int().nonnegative().optional(),
 };
 
 /** One entry of `integrations.github`: a token, or GitHub App credentials. */

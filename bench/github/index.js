@@ -61,7 +61,7 @@ async function main() {
   await backend.start();
   const base = `http://127.0.0.1:${backend.port}`;
   const count = async () => (await (await fetch(`${base}/api/catalog/entities/by-query?limit=1&filter=kind=component`)).json()).totalItems;
-  let n = 0;
+  let n: number;
   while ((n = await count()) < expected) {
     if (Date.now() - started > 120_000) throw new Error(`discovery did not finish: ${n} of ${expected} entities after 120 s`);
     await new Promise(r => setTimeout(r, 50));

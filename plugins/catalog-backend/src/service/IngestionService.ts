@@ -267,7 +267,7 @@ export class IngestionService {
 
     // Orphans: what a full mutation no longer emits, or what a delta removes.
     const deletes: Array<{ id: string; entityRef: string }> = [];
-    let orphanRefs: string[] = [];
+    let orphanRefs: string[];
     if (isFull) {
       orphanRefs = [...owned.keys()].filter(ref => !emitted.has(ref) && owned.get(ref)!.hash !== ORPHAN_HASH);
     } else {

@@ -61,6 +61,7 @@ export function parseEntityFilterParams(value: unknown, param = 'filter'): Entit
       }
       const v = part.slice(eq + 1).trim();
       if (v.length > MAX_VALUE_LENGTH) throw new InputError(`${param}: value of '${key}' longer than ${MAX_VALUE_LENGTH} characters`);
+      // eslint-disable-next-line no-control-regex -- refusing control characters is the point
       if (/[\u0000-\u001f]/.test(v)) throw new InputError(`${param}: value of '${key}' contains control characters`);
       const existing = byKey.get(key);
       if (existing && existing.values) existing.values.push(v.toLowerCase());

@@ -63,13 +63,13 @@ async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlR
       url = reader.resolve(baseUrl, ref);
       text = await reader.read(url);
     } catch (error) {
-      throw new Error(`${path}: ${kind} ${ref} could not be read: ${(error as Error).message}`);
+      throw new Error(`${path}: ${kind} ${ref} could not be read: ${(error as Error).message}`, { cause: error });
     }
     if (kind === '$text') return text;
     try {
       return kind === '$json' ? JSON.parse(text) : yaml.load(text, { schema: yaml.CORE_SCHEMA });
     } catch (error) {
-      throw new Error(`${path}: ${kind} ${ref} is not valid ${kind === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+      throw new Error(`${path}: ${kind} ${ref} is not valid ${kind === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
   }
   const out: Record<string, unknown> = {};

@@ -3,7 +3,7 @@
  * other plugins call the catalog through `useApi(catalogApiRef)` and link to entities with `EntityRefLink`.
  */
 export { catalogPlugin, catalogPlugin as default } from './plugin';
-export { catalogApiRef } from './apis';
+export { catalogApiRef } from '@portico/plugin-catalog-react';
 export { EntityRefLink, type EntityRefLinkProps } from './components/shared/EntityRefLink';
 export { entityRoute as entityRouteFor, humanizeEntityRef } from './components/shared/entityRoutes';
 // Pages, tabs and cards are not exported: they reach the app only through the plugin's lazy extensions,

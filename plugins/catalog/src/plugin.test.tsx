@@ -1,5 +1,5 @@
 import { ApiResolver, discoveryApiRef, ExtensionRegistry, fetchApiRef } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from './apis';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { catalogPlugin } from './plugin';
 import { exampleOrg } from './__testUtils__/fixtures';
 

@@ -11,7 +11,7 @@ import {
   type CatalogSort,
 } from '../../filters/catalogFilterState';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 import { CatalogFilters } from './CatalogFilters';
 import { CatalogTable } from './CatalogTable';
 import { useEntityRows } from './useEntityRows';

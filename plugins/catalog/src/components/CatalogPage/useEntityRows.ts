@@ -1,7 +1,7 @@
 import type { Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { catalogApiRef } from '../../apis';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { FULL_TEXT_FIELDS, toEntityFilter, type CatalogFilterState } from '../../filters/catalogFilterState';
 
 /** Only what the table shows travels over the wire. */

@@ -1,6 +1,6 @@
 import { useApi } from '@portico/frontend-plugin-api';
 import { useEffect, useState } from 'react';
-import { catalogApiRef } from '../../apis';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import {
   catalogFacetFilters,
   toEntityFilter,

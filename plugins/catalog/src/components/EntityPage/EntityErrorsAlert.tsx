@@ -1,8 +1,8 @@
 import { Alert, AlertTitle, Box } from '@mui/material';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '../../apis';
-import { useAsync } from '../../hooks/useAsync';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useAsync } from '@portico/core-components';
 
 interface ProcessingError {
   message: string;

@@ -3,7 +3,7 @@ import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@portico/catalog-model';
-import { catalogApiRef } from '../../apis';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { FakeCatalogApi } from '../../__testUtils__/fakeCatalogApi';
 import { exampleOrg } from '../../__testUtils__/fixtures';
 import { RegisterPage, toLocationSpec } from './RegisterPage';

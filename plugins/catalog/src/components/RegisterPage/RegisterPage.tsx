@@ -15,9 +15,9 @@ import {
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
 import { useState, type FormEvent } from 'react';
-import { catalogApiRef } from '../../apis';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { EntityRefLink } from '../shared/EntityRefLink';
-import { Progress } from '../shared/states';
+import { Progress } from '@portico/core-components';
 
 type Step =
   | { name: 'input' }

@@ -2,7 +2,7 @@ import '../../__testUtils__/testTimeouts';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { catalogApiRef } from '../../apis';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { FakeCatalogApi } from '../../__testUtils__/fakeCatalogApi';
 import { exampleOrg } from '../../__testUtils__/fixtures';
 import { LocationProbe } from '../../__testUtils__/LocationProbe';

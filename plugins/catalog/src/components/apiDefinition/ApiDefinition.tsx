@@ -1,6 +1,6 @@
 import { Box, Typography } from '@mui/material';
 import { lazy, Suspense } from 'react';
-import { Progress } from '../shared/states';
+import { Progress } from '@portico/core-components';
 
 const OpenApiViewer = lazy(() => import('./OpenApiViewer'));
 

@@ -7,8 +7,8 @@ import {
   type Entity,
 } from '@portico/catalog-model';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '../../apis';
-import { useAsync } from '../../hooks/useAsync';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useAsync } from '@portico/core-components';
 import type { ReactNode } from 'react';
 import { EntityRefLink } from '../shared/EntityRefLink';
 import { InfoCard } from '../shared/InfoCard';

@@ -7,12 +7,12 @@ import {
   type Entity,
 } from '@portico/catalog-model';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '../../apis';
-import { useAsync } from '../../hooks/useAsync';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useAsync } from '@portico/core-components';
 import { EntityRefLink } from '../shared/EntityRefLink';
 import { InfoCard } from '../shared/InfoCard';
 import { relatedRefs } from '../shared/RelatedEntitiesTable';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 interface Profile {
   displayName?: string;

@@ -2,12 +2,12 @@ import { Box, Button, Chip, List, ListItem, ListItemText, Stack } from '@mui/mat
 import { RELATION_MEMBER_OF, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
 import { useState } from 'react';
-import { catalogApiRef } from '../../apis';
-import { useAsync } from '../../hooks/useAsync';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useAsync } from '@portico/core-components';
 import { EntityRefLink } from '../shared/EntityRefLink';
 import { InfoCard } from '../shared/InfoCard';
 import { relatedRefs } from '../shared/RelatedEntitiesTable';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 const PAGE = 20;
 const FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.description', 'spec.type'];

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import { layoutNeighbours } from '../../graph/layoutNeighbours';
 import { entityRoute, humanizeEntityRef } from '../shared/entityRoutes';
 import { InfoCard } from '../shared/InfoCard';
-import { EmptyState } from '../shared/states';
+import { EmptyState } from '@portico/core-components';
 
 /** Reads a relation type as words: `ownedBy` → `owned by`. */
 function relationWords(type: string): string {

@@ -2,10 +2,10 @@ import { Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material'
 import { DEFAULT_NAMESPACE, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
 import type { ReactNode } from 'react';
-import { catalogApiRef } from '../../apis';
-import { useAsync } from '../../hooks/useAsync';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useAsync } from '@portico/core-components';
 import { EntityRefLink } from './EntityRefLink';
-import { EmptyState, ErrorPanel, Progress } from './states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';

@@ -1,10 +1,10 @@
 import { Box, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { stringifyEntityRef } from '@portico/catalog-model';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '../../apis';
-import { useAsync } from '../../hooks/useAsync';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useAsync } from '@portico/core-components';
 import { InfoCard } from '../shared/InfoCard';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 function show(value: unknown): string {
   if (value === undefined) return '∅';

@@ -1,7 +1,7 @@
 import { Grid } from '@mui/material';
 import { useEntity, useEntityCards } from '@portico/frontend-plugin-api';
 import { Suspense } from 'react';
-import { EmptyState, Progress } from '../shared/states';
+import { EmptyState, Progress } from '@portico/core-components';
 
 const columnsBySize = { small: 4, medium: 6, large: 12 } as const;
 

@@ -8,8 +8,8 @@ import { scaffolderApiRef } from '../../api/ScaffolderApi';
 import { SchemaForm } from '../forms/SchemaForm';
 import { humanizeEntityRef } from '../shared/humanizeEntityRef';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
-import { useAsync } from '../shared/useAsync';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
+import { useAsync } from '@portico/core-components';
 
 const DONE: Record<AnswerRequest['decision'], string> = { approve: 'Approved', reject: 'Rejected', submit: 'Submitted' };
 

@@ -22,8 +22,8 @@ import { scaffolderApiRef } from '../../api/ScaffolderApi';
 import { humanizeEntityRef } from '../shared/humanizeEntityRef';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
 import { TaskStatusChip } from '../shared/TaskStatusChip';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
-import { useAsync } from '../shared/useAsync';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
+import { useAsync } from '@portico/core-components';
 
 const PAGE_SIZE = 25;
 const STATUSES: TaskStatus[] = ['open', 'processing', 'waiting', 'completed', 'failed', 'cancelled'];

@@ -6,8 +6,8 @@ import { Link as RouterLink, useParams } from 'react-router';
 import { scaffolderApiRef } from '../../api/ScaffolderApi';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
 import { TaskStatusChip } from '../shared/TaskStatusChip';
-import { ErrorPanel, Progress } from '../shared/states';
-import { useAsync } from '../shared/useAsync';
+import { ErrorPanel, Progress } from '@portico/core-components';
+import { useAsync } from '@portico/core-components';
 import { TaskOutput } from './TaskOutput';
 
 const ACTIVE = ['open', 'processing', 'waiting'];

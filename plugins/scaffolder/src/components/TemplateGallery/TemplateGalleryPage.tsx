@@ -12,13 +12,13 @@ import {
 } from '@mui/material';
 import { DEFAULT_NAMESPACE, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '../../api/catalogApiRef';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { humanizeEntityRef } from '../shared/humanizeEntityRef';
 import { useMemo, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
-import { useAsync } from '../shared/useAsync';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
+import { useAsync } from '@portico/core-components';
 
 /** Where the wizard for a template lives. */
 export function templateRoute(entity: Entity): string {

@@ -1,6 +1,6 @@
 import '../../__testUtils__/testSetup';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
-import { catalogApiRef } from '../../api/catalogApiRef';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import type { TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

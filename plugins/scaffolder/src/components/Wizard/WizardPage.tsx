@@ -6,8 +6,8 @@ import { useNavigate, useParams } from 'react-router';
 import { scaffolderApiRef } from '../../api/ScaffolderApi';
 import { SchemaForm } from '../forms/SchemaForm';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
-import { ErrorPanel, Progress } from '../shared/states';
-import { useAsync } from '../shared/useAsync';
+import { ErrorPanel, Progress } from '@portico/core-components';
+import { useAsync } from '@portico/core-components';
 import { ReviewStep } from './ReviewStep';
 
 function Wizard({ templateRef, parameters }: { templateRef: string; parameters: TemplateParameterSchema }) {

@@ -1,12 +1,12 @@
 import { Autocomplete, CircularProgress, TextField } from '@mui/material';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '../../api/catalogApiRef';
+import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { humanizeEntityRef } from '../shared/humanizeEntityRef';
 import type { EntityFilterQuery } from '@portico/plugin-catalog-common';
 import type { FieldProps } from '@rjsf/utils';
 import { useMemo } from 'react';
-import { useAsync } from '../shared/useAsync';
+import { useAsync } from '@portico/core-components';
 
 /** `ui:options` of Backstage's EntityPicker and OwnerPicker that we honour. */
 export interface EntityPickerOptions {

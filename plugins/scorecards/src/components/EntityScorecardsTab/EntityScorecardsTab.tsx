@@ -18,11 +18,11 @@ import { alertApiRef, useApi, useEntity } from '@portico/frontend-plugin-api';
 import type { EntityScorecardsResponse, Exemption, JsonValue, RuleResult, ScorecardRule } from '@portico/plugin-scorecards-common';
 import { useState } from 'react';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync } from '@portico/core-components';
 import { LevelChip } from '../shared/LevelChip';
 import { RemediationText } from '../shared/RemediationText';
 import { percent } from '../shared/levels';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 import { VisuallyHidden } from '../shared/VisuallyHidden';
 import { ExemptionDialog } from './ExemptionDialog';
 

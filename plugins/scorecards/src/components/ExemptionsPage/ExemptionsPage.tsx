@@ -22,10 +22,10 @@ import type { Exemption, ExemptionStatus } from '@portico/plugin-scorecards-comm
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync } from '@portico/core-components';
 import { EntityLink, humanizeRef } from '../shared/EntityLink';
 import { SCORECARDS_ROOT, scorecardRoute } from '../shared/routes';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 const STATUS_COLOR: Record<ExemptionStatus, 'warning' | 'success' | 'error'> = {
   pending: 'warning',

@@ -15,12 +15,12 @@ import { useApi } from '@portico/frontend-plugin-api';
 import type { Initiative } from '@portico/plugin-scorecards-common';
 import { Link as RouterLink, useParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync } from '@portico/core-components';
 import { InitiativeProgressChart } from '../charts/InitiativeProgressChart';
 import { levelLabel, percent } from '../shared/levels';
 import { EntityLink, humanizeRef } from '../shared/EntityLink';
 import { scorecardRoute } from '../shared/routes';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 const DAY = 24 * 3600 * 1000;
 /** How many entities below the target a card lists. */

@@ -4,8 +4,8 @@ import type { NotificationKind, ScorecardNotification } from '@portico/plugin-sc
 import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
-import { useAsync } from '../../hooks/useAsync';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { useAsync } from '@portico/core-components';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 const KIND_LABELS: Record<NotificationKind, string> = {
   'level-dropped': 'Level dropped',

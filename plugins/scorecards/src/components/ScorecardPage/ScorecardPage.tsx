@@ -16,12 +16,12 @@ import { NO_LEVEL, type ScorecardSummary } from '@portico/plugin-scorecards-comm
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync } from '@portico/core-components';
 import { EntityLink } from '../shared/EntityLink';
 import { GroupField } from '../shared/GroupField';
 import { LevelChip } from '../shared/LevelChip';
 import { percent, sortLevels } from '../shared/levels';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pageSize: number }) {
   const api = useApi(scorecardsApiRef);

@@ -3,12 +3,12 @@ import { useApi } from '@portico/frontend-plugin-api';
 import type { ScorecardSummary } from '@portico/plugin-scorecards-common';
 import { Link as RouterLink } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync } from '@portico/core-components';
 import { LevelDistributionChart } from '../charts/LevelDistributionChart';
 import { TrendChart } from '../charts/TrendChart';
 import { humanizeRef } from '../shared/EntityLink';
 import { scorecardRoute } from '../shared/routes';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 function ScorecardTrend({ scorecard, title }: { scorecard: ScorecardSummary; title: string }) {
   const api = useApi(scorecardsApiRef);

@@ -2,12 +2,12 @@ import { Box, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, 
 import { useApi } from '@portico/frontend-plugin-api';
 import { useSearchParams } from 'react-router';
 import { scorecardsApiRef, type ScorecardResultRow } from '../../api/ScorecardsApi';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync } from '@portico/core-components';
 import { EntityLink } from '../shared/EntityLink';
 import { GroupField } from '../shared/GroupField';
 import { levelLabel } from '../shared/levels';
 import { RemediationText } from '../shared/RemediationText';
-import { EmptyState, ErrorPanel, Progress } from '../shared/states';
+import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 import { fixNext, type FixItem } from './fixNext';
 
 /** The API's largest page: a team's entities on one scorecard rarely exceed it. */

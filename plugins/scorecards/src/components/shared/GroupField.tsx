@@ -2,7 +2,7 @@ import { Autocomplete, Box, TextField, Typography } from '@mui/material';
 import { stringifyEntityRef } from '@portico/catalog-model';
 import { discoveryApiRef, fetchApiRef, useApi } from '@portico/frontend-plugin-api';
 import { CatalogClient } from '@portico/plugin-catalog-common';
-import { useAsync } from '../../hooks/useAsync';
+import { useAsync } from '@portico/core-components';
 
 interface GroupOption {
   ref: string;

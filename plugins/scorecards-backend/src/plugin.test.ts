@@ -57,6 +57,7 @@ describeEachDatabase('the scorecards plugin', db => {
     const page1 = await eventually(async () => {
       const r = await request(backend.server).get('/api/scorecards/scorecards/default/production-readiness/results?limit=1').expect(200);
       expect(r.body.totalItems).toBe(2);
+      expect(r.body.items).toHaveLength(1);
       return r;
     });
     expect(page1.body.items[0]).toMatchObject({

@@ -220,7 +220,10 @@ export class ResultStore {
     };
     const page = filtered().orderBy('entity_ref').limit(options.limit + 1);
     if (options.cursor) page.where('entity_ref', '>', decodeCursor(options.cursor));
-    const [rows, [{ n }]] = await Promise.all([page.select(), filtered().count({ n: '*' })]);
+    // Count first, then read the page: rows only appear while an evaluation commits, so the page then
+    // holds at least what the count saw (in parallel, a count could see rows the page missed).
+    const [{ n }] = await filtered().count({ n: '*' });
+    const rows = await page.select();
     const items = rows.slice(0, options.limit).map(scoreFromRow);
     return {
       items,

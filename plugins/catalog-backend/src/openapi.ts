@@ -56,7 +56,32 @@ export const catalogOpenApi = {
       },
     },
     '/entities/by-name/{kind}/{namespace}/{name}': { get: { summary: 'One entity', parameters: refParams, responses: { 200: json(entity), 400: error, 404: notFound } } },
-    '/entities/by-name/{kind}/{namespace}/{name}/ancestry': { get: { summary: 'The entity and what led to it', parameters: refParams, responses: { 200: json({ type: 'object' }), 404: notFound } } },
+    '/entities/by-name/{kind}/{namespace}/{name}/ancestry': {
+      get: {
+        summary: 'The entity and the Location entities that led to it (each once, the entity first)',
+        parameters: refParams,
+        responses: {
+          200: json({
+            type: 'object', required: ['rootEntityRef', 'items'],
+            properties: {
+              rootEntityRef: { type: 'string', description: 'The entity asked for' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object', required: ['entity', 'parentEntityRefs'],
+                  properties: {
+                    entity,
+                    parentEntityRefs: { type: 'array', items: { type: 'string' }, description: 'Location entities whose target is the file this entity was read from' },
+                  },
+                },
+              },
+            },
+          }),
+          400: error,
+          404: notFound,
+        },
+      },
+    },
     '/entities/by-name/{kind}/{namespace}/{name}/history': {
       get: {
         summary: 'Every recorded change of the entity, newest first, with a field diff',

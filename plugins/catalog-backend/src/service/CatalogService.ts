@@ -6,6 +6,7 @@ import { processEntity } from './EntityProcessor';
 import { IngestionService, type EntityChanges, type OrphanStrategy } from './IngestionService';
 import type { KindRegistry } from './KindRegistry';
 import { LocationService, type LocationSpec } from './locations/LocationService';
+import { integrationsReader } from './locations/readers';
 import { ProviderRegistry } from './ProviderRegistry';
 
 export interface CatalogServiceOptions {
@@ -29,7 +30,8 @@ export class CatalogService {
 
   constructor(private readonly options: CatalogServiceOptions) {
     this.ingestion = new IngestionService({ store: options.store, kinds: options.kinds, orphanStrategy: options.orphanStrategy, onChanges: options.onChanges });
-    this.queries = new EntityQueries(options.store);
+    // ancestry resolves Location targets with the integrations' rules, as the location reader did
+    this.queries = new EntityQueries(options.store, integrationsReader(options.integrations, options.maxFileBytes));
     this.providers = new ProviderRegistry(this.ingestion, options.logger);
     this.locations = new LocationService({
       store: options.store,

@@ -1,9 +1,11 @@
+import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '@portico/backend-plugin-api';
-import type { Entity } from '@portico/catalog-model';
-import type { CatalogStore, ErrorRecord, QueriedEntity } from '../database/CatalogStore';
+import { ANNOTATION_LOCATION, type Entity } from '@portico/catalog-model';
+import type { CatalogStore, EntityRow, ErrorRecord, QueriedEntity } from '../database/CatalogStore';
 import { decodeCursor, encodeCursor, type QueryCursor } from './cursor';
 import type { EntityChange } from './entityDiff';
 import { projectFields, type EntityFilter, type SortField } from './filters';
+import { locationKeyOf, type UrlReader } from './locations/LocationReader';
 
 export interface QueryEntitiesInput {
   filter?: EntityFilter;
@@ -23,13 +25,41 @@ export interface QueryEntitiesOutput {
   pageInfo: { nextCursor?: string; prevCursor?: string };
 }
 
+/** Resolves a Location entity's target against the URL of its file, as the location reader does. */
+export type TargetResolver = Pick<UrlReader, 'resolve'>;
+
+const plainResolver: TargetResolver = { resolve: (base, url) => new URL(url, base).toString() };
+
+/** The URL a location key (`file:/abs/path`, `url:https://…`) was read from; undefined for other keys. */
+function urlOfLocationKey(key: string): string | undefined {
+  if (key.startsWith('file:/')) return pathToFileURL(key.slice('file:'.length)).toString();
+  if (key.startsWith('url:')) return key.slice('url:'.length);
+  return undefined;
+}
+
+function managedByLocation(body: string): string | undefined {
+  const value = (JSON.parse(body) as Entity).metadata?.annotations?.[ANNOTATION_LOCATION];
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+function locationTargets(entity: Entity): string[] {
+  const spec = entity.spec as { target?: unknown; targets?: unknown } | undefined;
+  const out: string[] = [];
+  if (typeof spec?.target === 'string') out.push(spec.target);
+  if (Array.isArray(spec?.targets)) out.push(...spec.targets.filter((t): t is string => typeof t === 'string'));
+  return out;
+}
+
+const LOCATION_PAGE = 5000;
+
 function needsRelations(fields?: string[]): boolean {
   return !fields || fields.some(f => f === 'relations' || f.startsWith('relations.'));
 }
 
 /** Reads of the catalog: entities as served (authored + uid, etag, relations), facets, history, search. */
 export class EntityQueries {
-  constructor(private readonly store: CatalogStore) {}
+  /** `resolver` must resolve Location targets as the location reader did (the integrations' rules). */
+  constructor(private readonly store: CatalogStore, private readonly resolver: TargetResolver = plainResolver) {}
 
   /** Turns stored rows into served entities, adding their relations in one query. */
   async assemble(rows: Array<Pick<QueriedEntity, 'id' | 'etag' | 'entityRef' | 'body' | 'relations'>>, fields?: string[]): Promise<Array<Partial<Entity>>> {
@@ -150,12 +180,69 @@ export class EntityQueries {
     return out;
   }
 
-  /** The entity and the Location entities that led to it (via `backstage.io/managed-by-location`). */
-  async ancestry(ref: string) {
-    const entity = await this.getByRef(ref);
-    if (!entity) throw new NotFoundError(`No entity ${ref}`);
+  /**
+   * The entity and the Location entities that led to it, as Backstage's ancestry: each item's parents are
+   * the Location entities whose target, resolved against their own file, is the file the item was read
+   * from (its `backstage.io/managed-by-location`); then those Locations' parents, and so on, each entity
+   * once. Items come in Backstage's order: the entity first, then depth-first. Entities not read from a
+   * file (provider-emitted) and those of a root file have no parents.
+   */
+  async ancestry(ref: string): Promise<{ rootEntityRef: string; items: Array<{ entity: Partial<Entity>; parentEntityRefs: string[] }> }> {
     const rootEntityRef = ref.toLowerCase();
-    return { rootEntityRef, items: [{ entity, parentEntityRefs: [] as string[] }] };
+    const root = await this.store.getRowByRef(rootEntityRef);
+    if (!root) throw new NotFoundError(`No entity named '${ref}' found`);
+    const { rows, parentsOf } = await this.locationsByTarget();
+    rows.set(rootEntityRef, root);
+    const visited: Array<{ row: Pick<EntityRow, 'id' | 'etag' | 'entityRef' | 'body' | 'relations'>; parentEntityRefs: string[] }> = [];
+    const seen = new Set([rootEntityRef]);
+    const todo = [rootEntityRef];
+    while (todo.length) {
+      const row = rows.get(todo.pop()!)!;
+      const key = managedByLocation(row.body);
+      const parentEntityRefs = (key && parentsOf.get(key)) || [];
+      for (const parent of parentEntityRefs) {
+        if (seen.has(parent)) continue;
+        seen.add(parent);
+        todo.push(parent);
+      }
+      visited.push({ row, parentEntityRefs });
+    }
+    const entities = await this.assemble(visited.map(v => v.row));
+    return { rootEntityRef, items: visited.map((v, i) => ({ entity: entities[i], parentEntityRefs: v.parentEntityRefs })) };
+  }
+
+  /** Every Location entity, and which of them point at each file (by location key, refs sorted). */
+  private async locationsByTarget() {
+    const rows = new Map<string, Pick<EntityRow, 'id' | 'etag' | 'entityRef' | 'body' | 'relations'>>();
+    const parentsOf = new Map<string, string[]>();
+    const filter: EntityFilter = { anyOf: [{ allOf: [{ key: 'kind', values: ['location'] }] }] };
+    let after: QueryCursor['after'] | undefined;
+    for (;;) {
+      const page = await this.store.queryEntities({ filter, order: [], limit: LOCATION_PAGE, after });
+      for (const row of page.rows) {
+        rows.set(row.entityRef, row);
+        const entity = JSON.parse(row.body) as Entity;
+        const key = entity.metadata?.annotations?.[ANNOTATION_LOCATION];
+        const base = typeof key === 'string' ? urlOfLocationKey(key) : undefined;
+        if (!base) continue;
+        for (const target of locationTargets(entity)) {
+          let file: string;
+          try {
+            file = locationKeyOf(this.resolver.resolve(base, target));
+          } catch {
+            continue; // the reader could not follow it either (recorded as an error at read time)
+          }
+          const list = parentsOf.get(file) ?? [];
+          if (!list.includes(row.entityRef)) list.push(row.entityRef);
+          parentsOf.set(file, list);
+        }
+      }
+      const last = page.rows[page.rows.length - 1];
+      if (!page.hasMore || !last) break;
+      after = { values: [], ref: last.entityRef };
+    }
+    for (const list of parentsOf.values()) list.sort();
+    return { rows, parentsOf };
   }
 
   async history(ref: string, limit: number) {

@@ -7,9 +7,14 @@ export interface DeferredEntity {
   locationKey?: string;
 }
 
-/** Replace everything this provider owns, or add and remove some. */
+/**
+ * Replace everything this provider owns, or add and remove some. A full mutation's entities may be
+ * streamed as an async iterable of chunks: each chunk is validated and written as it arrives, so a
+ * provider with a very large source never holds it all in memory. Entities the stream does not emit
+ * are orphaned once it ends.
+ */
 export type EntityProviderMutation =
-  | { type: 'full'; entities: DeferredEntity[] }
+  | { type: 'full'; entities: DeferredEntity[] | AsyncIterable<DeferredEntity[]> }
   | { type: 'delta'; added: DeferredEntity[]; removed: Array<DeferredEntity | { entityRef: string; locationKey?: string }> };
 
 /** An entity or file a provider could not turn into an entity, recorded against its location. */

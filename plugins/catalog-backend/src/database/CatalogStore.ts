@@ -75,6 +75,17 @@ export interface BatchWrite {
   history: HistoryWrite[];
 }
 
+/** What a write did not do: refs another writer inserted first (to be reported as conflicts). */
+export interface BatchResult {
+  skipped: string[];
+}
+
+/** See `CatalogStore.openBatch`. */
+export interface BatchSession {
+  write(batch: BatchWrite): Promise<BatchResult>;
+  finish(): Promise<void>;
+}
+
 export interface QueryPage {
   filter?: EntityFilter;
   fullText?: { term: string; fields?: string[] };
@@ -163,6 +174,30 @@ interface SqliteConnection {
 const preparedByConnection = new WeakMap<SqliteConnection, Map<string, { all(...params: unknown[]): unknown[] }>>();
 
 const BULK_LOAD_MIN = 2000;
+/** Lets requests be served between the statements of a long write. */
+const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
+
+const stitchStatements = new WeakMap<object, Map<number, { run(...p: unknown[]): unknown }>>();
+/**
+ * SQLite: sets the served relations JSON of `n` entities (by ref) from the relations table. The
+ * covering (source_ref, type, target_ref) index yields each entity's relations already in order.
+ */
+function stitchStatement(conn: { prepare(sql: string): { run(...p: unknown[]): unknown } }, n: number) {
+  let byCount = stitchStatements.get(conn);
+  if (!byCount) stitchStatements.set(conn, (byCount = new Map()));
+  let statement = byCount.get(n);
+  if (!statement) {
+    statement = conn.prepare(
+      `UPDATE catalog_entities SET relations = (
+         SELECT json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))
+         FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = catalog_entities.entity_ref) d)
+       WHERE entity_ref IN (${Array(n).fill('?').join(', ')})`,
+    );
+    if (byCount.size > 20) byCount.clear();
+    byCount.set(n, statement);
+  }
+  return statement;
+}
 const ANALYZE_MIN = 1000;
 
 /** knex queries of the catalog. No business rules: callers decide what to write. */
@@ -203,33 +238,67 @@ export class CatalogStore {
 
   // ---------------------------------------------------------------- writes
 
-  /** Writes a batch: chunked, each chunk in ONE transaction. */
-  async writeBatch(batch: BatchWrite): Promise<void> {
-    const total = batch.upserts.length + batch.deletes.length;
-    if (total === 0 && batch.history.length === 0) return;
-    const chunks: BatchWrite[] = [];
-    for (let i = 0; i < Math.max(batch.upserts.length, batch.deletes.length, 1); i += this.chunkSize) {
-      chunks.push({
-        upserts: batch.upserts.slice(i, i + this.chunkSize),
-        deletes: batch.deletes.slice(i, i + this.chunkSize),
-        history: [],
-      });
-    }
-    chunks[chunks.length - 1].history = batch.history;
-    // A large first load into an empty catalog builds the derived indexes once, at the end.
-    const bulk = batch.upserts.length >= BULK_LOAD_MIN && !(await this.knex('catalog_entities').select('eid').first());
+  /** Writes a batch and makes it fully served (relations stitched) before returning. */
+  async writeBatch(batch: BatchWrite): Promise<BatchResult> {
+    const session = this.openBatch();
+    const result = await session.write(batch);
+    await session.finish();
+    return result;
+  }
+
+  /**
+   * A write session: `write` may be called many times (a provider's mutation streamed in chunks),
+   * each chunk committed in its own transaction and visible at once; `finish` rebuilds what a bulk
+   * load dropped and stitches the served relations of everything the session touched, once.
+   */
+  openBatch(): BatchSession {
+    let bulk: boolean | undefined;
+    let total = 0;
+    let finished = false;
     const affected = new Set<string>();
-    try {
-      if (bulk) await dropDerivedIndexes(this.knex);
-      for (const chunk of chunks) await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected));
-    } finally {
-      if (bulk) await createDerivedIndexes(this.knex);
-      this.bump();
-    }
-    await this.stitch([...affected]);
-    // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
-    if (total >= ANALYZE_MIN) await this.analyze();
-    this.bump();
+    return {
+      write: async (batch: BatchWrite): Promise<BatchResult> => {
+        if (finished) throw new Error('catalog write session already finished');
+        const skipped: string[] = [];
+        if (batch.upserts.length + batch.deletes.length + batch.history.length === 0) return { skipped };
+        if (bulk === undefined) {
+          // A large first load into an empty catalog builds the derived indexes once, at the end.
+          bulk = batch.upserts.length >= BULK_LOAD_MIN && !(await this.knex('catalog_entities').select('eid').first());
+          if (bulk) await dropDerivedIndexes(this.knex);
+        }
+        total += batch.upserts.length + batch.deletes.length;
+        const chunks: BatchWrite[] = [];
+        for (let i = 0; i < Math.max(batch.upserts.length, batch.deletes.length, 1); i += this.chunkSize) {
+          chunks.push({ upserts: batch.upserts.slice(i, i + this.chunkSize), deletes: batch.deletes.slice(i, i + this.chunkSize), history: [] });
+        }
+        chunks[chunks.length - 1].history = batch.history;
+        try {
+          for (const chunk of chunks) {
+            await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped));
+            this.bump();
+          }
+        } catch (error) {
+          if (bulk) await createDerivedIndexes(this.knex);
+          bulk = false;
+          throw error;
+        }
+        return { skipped };
+      },
+      finish: async () => {
+        if (finished) return;
+        finished = true;
+        if (bulk === undefined) return; // nothing was written
+        try {
+          if (bulk) await createDerivedIndexes(this.knex);
+        } finally {
+          this.bump();
+        }
+        await this.stitch([...affected]);
+        // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
+        if (total >= ANALYZE_MIN) await this.analyze();
+        this.bump();
+      },
+    };
   }
 
   /** Refreshes the planner's statistics of the catalog tables (sampled, so cheap even on large catalogs). */
@@ -244,39 +313,34 @@ export class CatalogStore {
 
   /**
    * Recomputes the served relations of `refs` (entities whose own or incoming relations changed) and
-   * stores them as JSON on the entity rows, so reads never join the relations table.
+   * stores them as JSON on the entity rows, so reads never join the relations table. The database
+   * builds the JSON (one statement per few hundred entities); nothing crosses into JavaScript.
    */
   private async stitch(refs: string[]): Promise<void> {
+    const STEP = 500;
     for (let i = 0; i < refs.length; i += this.chunkSize) {
       const part = refs.slice(i, i + this.chunkSize);
       await this.knex.transaction(async trx => {
-        const rows: Array<{ source_ref: string; type: string; target_ref: string }> = [];
-        for (let j = 0; j < part.length; j += 500) {
-          const slice = part.slice(j, j + 500);
-          const res = await trx.raw(
-            `SELECT source_ref, type, target_ref FROM catalog_relations WHERE source_ref IN (${slice.map(() => '?').join(', ')})`,
-            slice,
-          );
-          rows.push(...(this.engine === 'pg' ? (res as { rows: typeof rows }).rows : (res as typeof rows)));
-        }
-        const bySource = new Map<string, Map<string, { type: string; targetRef: string }>>();
-        for (const ref of part) bySource.set(ref, new Map());
-        for (const r of rows) bySource.get(r.source_ref)?.set(`${r.type}|${r.target_ref}`, { type: r.type, targetRef: r.target_ref });
-        const updates = [...bySource].map(([ref, rels]) => [JSON.stringify([...rels.values()]), ref]);
-        if (this.engine === 'pg') {
-          await trx.raw(
-            `UPDATE catalog_entities e SET relations = u.rel FROM unnest(?::text[], ?::text[]) AS u(rel, ref) WHERE e.entity_ref = u.ref`,
-            [updates.map(u => u[0]), updates.map(u => u[1])] as Knex.RawBinding[],
-          );
-        } else {
-          const conn = (await trx.client.acquireConnection()) as { prepare(sql: string): { run(...p: unknown[]): unknown } };
-          const update = conn.prepare('UPDATE catalog_entities SET relations = ? WHERE entity_ref = ?');
-          for (const u of updates) update.run(u[0], u[1]);
+        for (let j = 0; j < part.length; j += STEP) {
+          const slice = part.slice(j, j + STEP);
+          if (this.engine === 'pg') {
+            await trx.raw(
+              `UPDATE catalog_entities e SET relations = COALESCE((
+                 SELECT jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text
+                 FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = e.entity_ref) d), '[]')
+               WHERE e.entity_ref = ANY(?::text[])`,
+              [slice] as Knex.RawBinding[],
+            );
+          } else {
+            const conn = (await trx.client.acquireConnection()) as { prepare(sql: string): { run(...p: unknown[]): unknown } };
+            stitchStatement(conn, slice.length).run(...slice);
+          }
         }
       });
+      this.bump();
+      await yieldToEventLoop();
     }
   }
-
   /** Repairs what an interrupted bulk load may have left (call once at startup). */
   async ensureIndexes(): Promise<void> {
     await createDerivedIndexes(this.knex);
@@ -295,7 +359,11 @@ export class CatalogStore {
     return Array.from({ length: n }, (_, i) => start + i);
   }
 
-  private async writeChunk(trx: Knex.Transaction, batch: BatchWrite, affected: Set<string>) {
+  /**
+   * One transaction of a batch. An entity row whose ref another writer inserted meanwhile (two
+   * instances reading the same location at once) is not written; its ref is added to `skipped`.
+   */
+  private async writeChunk(trx: Knex.Transaction, batch: BatchWrite, affected: Set<string>, skipped: string[]) {
     const e = this.engine;
     const ids = [...batch.upserts.map(u => u.row.id), ...batch.deletes.map(d => d.id)];
     const old = (await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'id', ids)).map(r => Number(r.eid));
@@ -305,25 +373,30 @@ export class CatalogStore {
         affected.add(r.source_ref);
       }
     }
-    for (const u of batch.upserts) {
-      affected.add(u.row.entityRef);
-      for (const r of u.relations) affected.add(r.sourceRef);
-    }
     await deleteWhereIn(trx, e, 'catalog_relations', 'originating_id', old, 'bigint');
     await deleteWhereIn(trx, e, 'catalog_search', 'entity_id', old, 'bigint');
     await deleteWhereIn(trx, e, 'catalog_fts', e === 'pg' ? 'entity_id' : 'rowid', old, 'bigint');
     await deleteWhereIn(trx, e, 'catalog_entities', 'eid', old, 'bigint');
     const eids = await this.allocateEids(trx, batch.upserts.length);
-    await insertMany(trx, e, 'catalog_entities', ENTITY_COLUMNS, batch.upserts.map((u, i) => [
+    const inserted = await insertMany(trx, e, 'catalog_entities', ENTITY_COLUMNS, batch.upserts.map((u, i) => [
       eids[i], u.row.id, u.row.entityRef, u.row.kind, u.namespace, u.name, u.row.provider, u.row.locationKey,
       u.row.hash, u.row.etag, u.row.body, u.row.createdAt, u.row.updatedAt,
-    ]));
+    ]), { ignoreConflicts: true });
+    const written = inserted === batch.upserts.length ? undefined : new Set(await this.insertedEids(trx, eids));
     const relations: unknown[][] = [];
     const search: unknown[][] = [];
     const fts: unknown[][] = [];
     batch.upserts.forEach((u, i) => {
       const eid = eids[i];
-      for (const r of u.relations) relations.push([eid, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
+      if (written && !written.has(eid)) {
+        skipped.push(u.row.entityRef);
+        return;
+      }
+      affected.add(u.row.entityRef);
+      for (const r of u.relations) {
+        affected.add(r.sourceRef);
+        relations.push([eid, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
+      }
       for (const s of u.search) search.push([eid, s.key, s.value, s.originalValue]);
       fts.push([eid, u.document]);
     });
@@ -339,7 +412,15 @@ export class CatalogStore {
     } else {
       await insertMany(trx, e, 'catalog_fts', [{ name: 'rowid', pgType: 'bigint' }, { name: 'document', pgType: 'text' }], fts);
     }
-    await insertMany(trx, e, 'catalog_history', HISTORY_COLUMNS, batch.history.map(h => [h.entityRef, h.at, h.action, h.source, h.diff]));
+    const lost = new Set(skipped);
+    const history = lost.size ? batch.history.filter(h => !lost.has(h.entityRef)) : batch.history;
+    await insertMany(trx, e, 'catalog_history', HISTORY_COLUMNS, history.map(h => [h.entityRef, h.at, h.action, h.source, h.diff]));
+  }
+
+  /** Which of `eids` this transaction's entity insert actually wrote. */
+  private async insertedEids(trx: Knex.Transaction, eids: number[]): Promise<number[]> {
+    const rows = await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'eid', eids as unknown as string[]);
+    return rows.map(r => Number(r.eid));
   }
 
   // ---------------------------------------------------------------- entity reads for ingestion

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 export type Engine = 'sqlite' | 'pg';
 
 interface SqliteStatement {
-  run(...params: unknown[]): unknown;
+  run(...params: unknown[]): { changes: number };
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
@@ -28,32 +28,36 @@ export async function insertMany(
   table: string,
   columns: Array<{ name: string; pgType: string }>,
   rows: unknown[][],
-): Promise<void> {
-  if (rows.length === 0) return;
+  options?: { ignoreConflicts?: boolean },
+): Promise<number> {
+  if (rows.length === 0) return 0;
   const cols = columns.map(c => `"${c.name}"`).join(', ');
+  const onConflict = options?.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '';
   if (engine === 'pg') {
     const arrays = columns.map((_, i) => rows.map(r => r[i] ?? null));
     const unnest = columns.map(c => `?::${c.pgType}[]`).join(', ');
-    await trx.raw(`INSERT INTO "${table}" (${cols}) SELECT * FROM unnest(${unnest})`, arrays as Knex.RawBinding[]);
-    return;
+    const res = await trx.raw(`INSERT INTO "${table}" (${cols}) SELECT * FROM unnest(${unnest})${onConflict}`, arrays as Knex.RawBinding[]);
+    return Number((res as { rowCount?: number }).rowCount ?? rows.length);
   }
   const conn = (await trx.client.acquireConnection()) as SqliteConnection;
+  let written = 0;
   try {
     const one = `(${columns.map(() => '?').join(', ')})`;
-    const full = conn.prepare(`INSERT INTO "${table}" (${cols}) VALUES ${Array(SQLITE_CHUNK).fill(one).join(', ')}`);
+    const full = conn.prepare(`INSERT INTO "${table}" (${cols}) VALUES ${Array(SQLITE_CHUNK).fill(one).join(', ')}${onConflict}`);
     let i = 0;
     for (; i + SQLITE_CHUNK <= rows.length; i += SQLITE_CHUNK) {
       const params: unknown[] = [];
       for (let j = i; j < i + SQLITE_CHUNK; j++) for (const v of rows[j]) params.push(v ?? null);
-      full.run(...params);
+      written += full.run(...params).changes;
     }
     if (i < rows.length) {
-      const single = conn.prepare(`INSERT INTO "${table}" (${cols}) VALUES ${one}`);
-      for (; i < rows.length; i++) single.run(...rows[i].map(v => v ?? null));
+      const single = conn.prepare(`INSERT INTO "${table}" (${cols}) VALUES ${one}${onConflict}`);
+      for (; i < rows.length; i++) written += single.run(...rows[i].map(v => v ?? null)).changes;
     }
   } finally {
     if (!('isTransaction' in trx && trx.isTransaction)) await trx.client.releaseConnection(conn);
   }
+  return written;
 }
 
 /** Deletes rows whose `column` is one of `values`, in chunks that fit any engine's parameter limit. */

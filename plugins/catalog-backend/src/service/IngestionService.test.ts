@@ -119,4 +119,60 @@ describeEachDatabase('IngestionService', db => {
     expect(await store.getRowByRef('component:default/a')).toBeUndefined();
     expect(await store.getRowByRef('component:default/b')).toBeDefined();
   });
+
+  it('takes a full mutation streamed in chunks: relations across chunks, duplicates and orphans', async () => {
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('old'), locationKey: 'file:a' }] });
+    async function* chunks() {
+      yield [{ entity: component('svc-1', { dependsOn: ['component:svc-3'] }), locationKey: 'file:a' }];
+      yield [{ entity: group('team-a'), locationKey: 'file:a' }, { entity: component('svc-2'), locationKey: 'file:a' }];
+      yield [{ entity: component('svc-3'), locationKey: 'file:a' }, { entity: component('svc-1'), locationKey: 'file:b' }];
+    }
+    const changes = await ingestion.applyMutation('p1', { type: 'full', entities: chunks() });
+    expect(changes.added.sort()).toEqual(['component:default/svc-1', 'component:default/svc-2', 'component:default/svc-3', 'group:default/team-a']);
+    expect(changes.removed).toEqual(['component:default/old']);
+    expect(await store.getRowByRef('component:default/old')).toBeUndefined();
+    // served relations are stitched on the rows once the stream ends, including those to later chunks
+    const svc3 = await store.getRowByRef('component:default/svc-3');
+    expect(JSON.parse(svc3!.relations!)).toEqual([
+      { type: 'dependencyOf', targetRef: 'component:default/svc-1' },
+      { type: 'ownedBy', targetRef: 'group:default/team-a' },
+    ]);
+    const team = await store.getRowByRef('group:default/team-a');
+    expect(JSON.parse(team!.relations!).map((r: { targetRef: string }) => r.targetRef).sort()).toEqual([
+      'component:default/svc-1', 'component:default/svc-2', 'component:default/svc-3',
+    ]);
+    const errors = await store.listErrors({ provider: 'p1' });
+    expect(errors).toEqual([expect.objectContaining({ type: 'conflict', entityRef: 'component:default/svc-1', locationKey: 'file:b' })]);
+    expect(errors[0].message).toContain('emitted twice');
+    expect(JSON.parse((await store.getRowByRef('component:default/svc-1'))!.body).spec.dependsOn).toEqual(['component:svc-3']);
+  });
+
+  it('records a conflict, not a failure, when another instance inserts the same new ref first', async () => {
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('svc-1'), locationKey: 'file:a' }] });
+    // a second instance that read the owners before the first one committed (it sees no owner)
+    const lateStore = new CatalogStore(db.knex);
+    const realOwners = lateStore.getOwnersByRefs.bind(lateStore);
+    let stale = true;
+    lateStore.getOwnersByRefs = async refs => {
+      if (!stale) return realOwners(refs);
+      stale = false;
+      return new Map();
+    };
+    const late = new IngestionService({ store: lateStore, kinds: kinds() });
+    const changes = await late.applyMutation('p2', {
+      type: 'full',
+      entities: [{ entity: component('svc-1', { lifecycle: 'experimental' }), locationKey: 'file:x' }, { entity: component('svc-9'), locationKey: 'file:x' }],
+    });
+    expect(changes.added).toEqual(['component:default/svc-9']);
+    expect(JSON.parse((await store.getRowByRef('component:default/svc-1'))!.body).spec.lifecycle).toBe('production');
+    expect(await store.getRowByRef('component:default/svc-9')).toBeDefined();
+    const errors = await store.listErrors({ provider: 'p2' });
+    expect(errors).toEqual([expect.objectContaining({ type: 'conflict', entityRef: 'component:default/svc-1' })]);
+    expect(errors[0].message).toContain('already provided by p1');
+    // the same source written by two instances at once is not a conflict
+    stale = true;
+    const twin = new IngestionService({ store: lateStore, kinds: kinds() });
+    await twin.applyMutation('p1', { type: 'delta', added: [{ entity: component('svc-1', { lifecycle: 'deprecated' }), locationKey: 'file:a' }], removed: [] });
+    expect(await store.listErrors({ provider: 'p1' })).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ANNOTATION_ORPHAN, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
-import type { CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';
+import type { BatchSession, BatchWrite, CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';
 import { diffEntities } from './entityDiff';
 import { guessEntityRef, processEntity, type ProcessedEntity } from './EntityProcessor';
 import type { KindRegistry } from './KindRegistry';
@@ -25,6 +25,30 @@ export interface IngestionServiceOptions {
 }
 
 const ORPHAN_HASH = 'orphan';
+
+/** The state of one mutation while its chunks are processed. */
+interface MutationRun {
+  provider: string;
+  at: number;
+  isFull: boolean;
+  /** What the provider owned before (full), or the rows a delta removes. */
+  owned: Map<string, { id: string; hash: string; locationKey: string | null }>;
+  /** Refs this mutation emits, valid or not (never orphaned), with the location that emitted them first. */
+  emitted: Map<string, string | null>;
+  errors: ErrorRecord[];
+  touchedRefs: string[];
+  changes: EntityChanges;
+  yieldCounter: number;
+}
+
+/** A full mutation's entities as chunks, whether given as one array or streamed. */
+async function* chunksOf(entities: DeferredEntity[] | AsyncIterable<DeferredEntity[]>): AsyncIterable<DeferredEntity[]> {
+  if (Array.isArray(entities)) {
+    for (let i = 0; i < entities.length; i += 2000) yield entities.slice(i, i + 2000);
+  } else {
+    for await (const chunk of entities) yield chunk;
+  }
+}
 /** Lets requests be served while a large batch is processed. */
 const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
 /** Errors a provider reports about files, as opposed to the ones processing finds. */
@@ -161,23 +185,65 @@ export class IngestionService {
   private async apply(provider: string, mutation: EntityProviderMutation): Promise<EntityChanges> {
     const at = this.now();
     const isFull = mutation.type === 'full';
-    const incoming: DeferredEntity[] = isFull ? mutation.entities : mutation.added;
-
+    const run: MutationRun = {
+      provider,
+      at,
+      isFull,
+      owned: new Map(),
+      emitted: new Map(),
+      errors: [],
+      touchedRefs: [],
+      changes: { added: [], updated: [], removed: [] },
+      yieldCounter: 0,
+    };
     // What this provider owns now (full), or the rows touched (delta).
-    const owned = new Map<string, { id: string; hash: string; locationKey: string | null }>();
     if (isFull) {
-      for (const o of await this.store.listProviderEntities(provider)) owned.set(o.entityRef, o);
+      for (const o of await this.store.listProviderEntities(provider)) run.owned.set(o.entityRef, o);
     }
+    const session = this.store.openBatch();
+    try {
+      if (mutation.type === 'full') {
+        // a full mutation may arrive in chunks (an async iterable): each is validated and written on its own
+        for await (const chunk of chunksOf(mutation.entities)) await this.writePrepared(run, session, await this.prepare(run, chunk));
+      } else {
+        await this.writePrepared(run, session, await this.prepare(run, mutation.added));
+      }
+      await this.writePrepared(run, session, await this.removals(run, mutation));
+    } finally {
+      await session.finish();
+    }
+    await this.syncErrors(provider, isFull ? undefined : run.touchedRefs, run.errors);
+    await this.emit(run.changes);
+    return run.changes;
+  }
 
-    const errors: ErrorRecord[] = [];
-    // refs this mutation emits, valid or not (never orphaned), with the location that emitted them first
-    const emitted = new Map<string, string | null>();
+  /** Writes one prepared part; refs another instance inserted first are reported, not lost. */
+  private async writePrepared(run: MutationRun, session: BatchSession, batch: BatchWrite & { added: string[]; updated: string[]; removed: string[] }) {
+    const { skipped } = await session.write(batch);
+    const lost = new Set(skipped);
+    run.changes.added.push(...(lost.size ? batch.added.filter(r => !lost.has(r)) : batch.added));
+    run.changes.updated.push(...(lost.size ? batch.updated.filter(r => !lost.has(r)) : batch.updated));
+    run.changes.removed.push(...batch.removed);
+    if (!lost.size) return;
+    const owners = await this.store.getOwnersByRefs([...lost]);
+    for (const ref of lost) {
+      const owner = owners.get(ref);
+      if (!owner || owner.provider === run.provider) continue; // the same source, written by another instance
+      run.errors.push({
+        provider: run.provider, locationKey: null, type: 'conflict', entityRef: ref, inputHash: null, at: run.at,
+        message: `${ref} is already provided by ${owner.provider}${owner.locationKey ? ` (${owner.locationKey})` : ''}; ignored the copy from ${run.provider}`,
+      });
+    }
+  }
+
+  /** Validates and derives a set of incoming entities; returns what to write. */
+  private async prepare(run: MutationRun, incoming: DeferredEntity[]) {
+    const { provider, at, isFull, owned, emitted, errors, touchedRefs } = run;
     const candidates: Array<{ processed: ProcessedEntity; hash: string; locationKey: string | null; json?: string }> = [];
     const unchecked: Array<{ deferred: DeferredEntity; hash: string; ref?: string; json: string }> = [];
 
-    let n = 0;
     for (const deferred of incoming) {
-      if (++n % 1000 === 0) await yieldToEventLoop();
+      if (++run.yieldCounter % 1000 === 0) await yieldToEventLoop();
       const json = JSON.stringify(deferred.entity);
       const hash = hashInput(json, deferred.locationKey);
       const ref = guessEntityRef(deferred.entity);
@@ -191,9 +257,8 @@ export class IngestionService {
       unchecked.push({ deferred, hash, ref, json });
     }
 
-    const touchedRefs: string[] = [];
     for (const { deferred, hash, ref, json } of unchecked) {
-      if (++n % 250 === 0) await yieldToEventLoop();
+      if (++run.yieldCounter % 250 === 0) await yieldToEventLoop();
       const locationKey = deferred.locationKey ?? null;
       const result = processEntity(deferred.entity, this.kinds);
       if (!result.ok) {
@@ -220,9 +285,10 @@ export class IngestionService {
 
     // Refs owned by another provider keep their first source; ours are updated.
     const owners = await this.store.getOwnersByRefs(candidates.map(c => c.processed.entityRef));
-    const writes: EntityWrite[] = [];
+    const upserts: EntityWrite[] = [];
     const history: HistoryWrite[] = [];
-    const changes: EntityChanges = { added: [], updated: [], removed: [] };
+    const added: string[] = [];
+    const updated: string[] = [];
     const previousRows = new Map<string, EntityRow>();
     const toUpdate = candidates.filter(c => owners.get(c.processed.entityRef)?.provider === provider).map(c => c.processed.entityRef);
     for (const row of await this.store.getRowsByRefs(toUpdate)) previousRows.set(row.entityRef, row);
@@ -243,7 +309,7 @@ export class IngestionService {
       const etag = newEtag();
       const entity = c.processed.entity;
       const body = servedBody(entity, c.json, id, etag);
-      writes.push({
+      upserts.push({
         row: {
           id, entityRef: ref, kind: c.processed.kind, provider, locationKey: c.locationKey, hash: c.hash, etag, body,
           createdAt: previous?.createdAt ?? at, updatedAt: at,
@@ -258,24 +324,32 @@ export class IngestionService {
       if (previous) {
         const diff = diffEntities(authoredOf(previous.body), authoredOf(body));
         history.push({ entityRef: ref, action: 'updated', source, diff: JSON.stringify(diff), at });
-        changes.updated.push(ref);
+        updated.push(ref);
       } else {
         history.push({ entityRef: ref, action: 'created', source, diff: '[]', at });
-        changes.added.push(ref);
+        added.push(ref);
       }
     }
+    return { upserts, deletes: [] as Array<{ id: string; entityRef: string }>, history, added, updated, removed: [] as string[] };
+  }
 
-    // Orphans: what a full mutation no longer emits, or what a delta removes.
+  /** Orphans: what a full mutation no longer emits, or what a delta removes. */
+  private async removals(run: MutationRun, mutation: EntityProviderMutation) {
+    const { provider, at, owned, emitted } = run;
+    const upserts: EntityWrite[] = [];
     const deletes: Array<{ id: string; entityRef: string }> = [];
+    const history: HistoryWrite[] = [];
+    const updated: string[] = [];
+    const removed: string[] = [];
     let orphanRefs: string[];
-    if (isFull) {
+    if (mutation.type === 'full') {
       orphanRefs = [...owned.keys()].filter(ref => !emitted.has(ref) && owned.get(ref)!.hash !== ORPHAN_HASH);
     } else {
       const refs = mutation.removed.map(r => ('entityRef' in r ? r.entityRef : stringifyEntityRef((r as DeferredEntity).entity)).toLowerCase());
       const removedOwners = await this.store.getOwnersByRefs(refs);
       orphanRefs = refs.filter(ref => removedOwners.get(ref)?.provider === provider && removedOwners.get(ref)?.hash !== ORPHAN_HASH);
       for (const ref of orphanRefs) owned.set(ref, removedOwners.get(ref)!);
-      touchedRefs.push(...refs);
+      run.touchedRefs.push(...refs);
     }
     if (orphanRefs.length && this.orphanStrategy === 'keep') {
       for (const row of await this.store.getRowsByRefs(orphanRefs)) {
@@ -287,7 +361,7 @@ export class IngestionService {
         const result = processEntity(annotated, this.kinds);
         if (!result.ok) continue;
         const etag = newEtag();
-        writes.push({
+        upserts.push({
           row: { ...row, hash: ORPHAN_HASH, etag, updatedAt: at, body: servedBody(result.value.entity, undefined, row.id, etag) },
           namespace: result.value.namespace,
           name: result.value.name,
@@ -296,20 +370,16 @@ export class IngestionService {
           document: result.value.document,
         });
         history.push({ entityRef: row.entityRef, action: 'updated', source: provider, diff: JSON.stringify(diffEntities(authored, annotated)), at });
-        changes.updated.push(row.entityRef);
+        updated.push(row.entityRef);
       }
     } else {
       for (const ref of orphanRefs) {
         deletes.push({ id: owned.get(ref)!.id, entityRef: ref });
         history.push({ entityRef: ref, action: 'deleted', source: provider, diff: '[]', at });
-        changes.removed.push(ref);
+        removed.push(ref);
       }
     }
-
-    await this.store.writeBatch({ upserts: writes, deletes, history });
-    await this.syncErrors(provider, isFull ? undefined : touchedRefs, errors);
-    await this.emit(changes);
-    return changes;
+    return { upserts, deletes, history, added: [] as string[], updated, removed };
   }
 
   private async syncErrors(provider: string, entityRefs: string[] | undefined, errors: ErrorRecord[]) {

@@ -1,4 +1,4 @@
-import type { EntityProviderMutation } from '@portico/plugin-catalog-node';
+import type { DeferredEntity, EntityProviderMutation } from '@portico/plugin-catalog-node';
 import { MockLogger } from '@portico/test-utils';
 import { FakeGithub } from '../__testUtils__/FakeGithub';
 import { GithubClients } from '../integration/GithubClients';
@@ -30,7 +30,7 @@ describe('GithubEntityProvider', () => {
     fake.failNext({ path: /\/repos\/acme\/b\/contents\//, status: 502, times: 2, message: 'Bad gateway' });
     await provider.run();
     const second = mutations[1] as Extract<EntityProviderMutation, { type: 'full' }>;
-    expect(second.entities.map(e => e.entity.metadata.name).sort()).toEqual(['a', 'b']);
+    expect((second.entities as DeferredEntity[]).map(e => e.entity.metadata.name).sort()).toEqual(['a', 'b']);
 
     fake.tokens = ['nobody-has-this'];
     expect(await provider.run()).toBeUndefined();

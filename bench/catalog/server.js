@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Portico's backend with just the catalog, for the benchmark.
-//   node server.js --entities FILE [--port 7027] [--db sqlite|pg] [--pg URL] [--warm]
+//   node server.js --entities FILE [--port 7027] [--db sqlite|sqlite-file|pg] [--file DB.sqlite] [--pg URL] [--warm]
 // --warm loads every module once (filling the compile cache) and exits.
 'use strict';
 require('./register');
@@ -23,7 +23,7 @@ if (opt.warm) {
 const port = Number(opt.port || 7027);
 const database = opt.db === 'pg'
   ? { client: 'pg', connection: opt.pg || 'postgres://postgres@127.0.0.1:5432/portico_bench', prefix: 'bench_' }
-  : { client: 'better-sqlite3', connection: ':memory:' };
+  : { client: 'better-sqlite3', connection: opt.db === 'sqlite-file' ? opt.file : ':memory:' };
 
 const backend = createBackend({
   config: {

@@ -173,7 +173,6 @@ interface SqliteConnection {
 }
 const preparedByConnection = new WeakMap<SqliteConnection, Map<string, { all(...params: unknown[]): unknown[] }>>();
 
-const BULK_LOAD_MIN = 2000;
 /** Lets requests be served between the statements of a long write. */
 const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
 
@@ -262,8 +261,9 @@ export class CatalogStore {
         const skipped: string[] = [];
         if (batch.upserts.length + batch.deletes.length + batch.history.length === 0) return { skipped };
         if (bulk === undefined) {
-          // A large first load into an empty catalog builds the derived indexes once, at the end.
-          bulk = batch.upserts.length >= BULK_LOAD_MIN && !(await this.knex('catalog_entities').select('eid').first());
+          // A first load into an empty catalog builds the derived indexes once, at the end (several
+          // times faster than maintaining them row by row; the first chunk says nothing of the total).
+          bulk = batch.upserts.length > 0 && !(await this.knex('catalog_entities').select('eid').first());
           if (bulk) await dropDerivedIndexes(this.knex);
         }
         total += batch.upserts.length + batch.deletes.length;

@@ -2,7 +2,7 @@ import yaml from 'js-yaml';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProviderError } from '@portico/plugin-catalog-node';
 import { guessEntityRef } from '../EntityProcessor';
-import { parseYamlDocumentsAsync } from './yamlDocuments';
+import { streamYamlDocuments } from './yamlDocuments';
 
 /** Reads files by URL; config locations and API locations get readers with different trust. */
 export interface UrlReader {
@@ -25,7 +25,13 @@ const MAX_PLACEHOLDERS = 100;
 
 /** `file:/abs/path` or `url:https://…`, Backstage's location key form. */
 export function locationKeyOf(url: string): string {
-  return url.startsWith('file:') ? `file:${decodeURIComponent(new URL(url).pathname)}` : `url:${url}`;
+  if (!url.startsWith('file:')) return `url:${url}`;
+  const pathname = new URL(url).pathname;
+  try {
+    return `file:${decodeURIComponent(pathname)}`;
+  } catch {
+    return `file:${pathname}`; // a literal '%' that is not an escape
+  }
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -85,77 +91,111 @@ function locationTargets(entity: Record<string, unknown>): string[] {
   return out;
 }
 
+/** A location being read: entities arrive in chunks; errors and keys are complete once they end. */
+export interface LocationStream {
+  entities: AsyncIterable<DeferredEntity[]>;
+  errors: EntityProviderError[];
+  /** Every file read (location keys), for reporting and clearing errors. */
+  locationKeys: string[];
+}
+
+const CHUNK_ENTITIES = 1000;
+
 /**
  * Reads a location: the root file, then every file its Location entities point at (relative to the
  * file that names them), each file once (cycles end there). Malformed documents, unreadable files and
- * forbidden kinds become errors against the file; the rest become entities.
+ * forbidden kinds become errors against the file; the rest become entities, handed on in chunks as
+ * they are parsed so that a large file is never held whole as entities.
  */
-export async function readLocation(rootUrl: string, reader: UrlReader, allowKinds: KindRule): Promise<ReadLocationResult> {
-  const entities: DeferredEntity[] = [];
+export function streamLocation(rootUrl: string, reader: UrlReader, allowKinds: KindRule, options?: { workerMinBytes?: number }): LocationStream {
   const errors: EntityProviderError[] = [];
   const locationKeys: string[] = [];
-  const origin = locationKeyOf(rootUrl);
-  const visited = new Set<string>();
-  const queue = [rootUrl];
-  while (queue.length) {
-    const url = queue.shift()!;
-    if (visited.has(url)) continue;
-    visited.add(url);
-    const locationKey = locationKeyOf(url);
-    locationKeys.push(locationKey);
-    if (visited.size > MAX_FILES) {
-      errors.push({ locationKey, reason: 'read', message: `more than ${MAX_FILES} files under ${origin}; stopped here` });
-      break;
-    }
-    let text: string;
-    try {
-      text = await reader.read(url);
-    } catch (error) {
-      errors.push({ locationKey, reason: 'read', message: `${locationKey}: ${(error as Error).message}` });
-      continue;
-    }
-    const name = url.startsWith('file:') ? decodeURIComponent(new URL(url).pathname) : url;
-    for (const doc of await parseYamlDocumentsAsync(text, name)) {
-      if ('error' in doc) {
-        errors.push({ locationKey, reason: 'parse', message: doc.error });
-        continue;
-      }
-      if (!isPlainObject(doc.value)) {
-        errors.push({ locationKey, reason: 'parse', message: `${name}:${doc.line}: the document is not an object (an entity needs apiVersion, kind, metadata)` });
-        continue;
-      }
-      let raw = doc.value;
-      const entityRef = guessEntityRef(raw);
+  async function* entities(): AsyncGenerator<DeferredEntity[]> {
+    const origin = locationKeyOf(rootUrl);
+    const visited = new Set<string>();
+    const queue = [rootUrl];
+    let chunk: DeferredEntity[] = [];
+    while (queue.length) {
+      const url = queue.shift()!;
+      if (visited.has(url)) continue;
+      visited.add(url);
+      let locationKey: string;
       try {
-        if (hasPlaceholder(raw)) raw = (await resolvePlaceholders(raw, url, reader, '', { left: MAX_PLACEHOLDERS })) as Record<string, unknown>;
+        locationKey = locationKeyOf(url);
       } catch (error) {
-        errors.push({ locationKey, entityRef, reason: 'read', message: (error as Error).message });
+        errors.push({ locationKey: `url:${url}`, reason: 'read', message: `${url}: ${(error as Error).message}` });
         continue;
       }
-      const kind = typeof raw.kind === 'string' ? raw.kind : '';
-      if (allowKinds && kind && !allowKinds.has(kind.toLowerCase())) {
-        errors.push({ locationKey, entityRef, reason: 'policy', message: `kind: ${kind} is not allowed from ${origin} by catalog.rules` });
+      locationKeys.push(locationKey);
+      if (visited.size > MAX_FILES) {
+        errors.push({ locationKey, reason: 'read', message: `more than ${MAX_FILES} files under ${origin}; stopped here` });
+        break;
+      }
+      let text: string;
+      try {
+        text = await reader.read(url);
+      } catch (error) {
+        errors.push({ locationKey, reason: 'read', message: `${locationKey}: ${(error as Error).message}` });
         continue;
       }
-      if (kind.toLowerCase() === 'location') {
-        for (const target of locationTargets(raw)) {
+      const name = url.startsWith('file:') ? locationKey.slice('file:'.length) : url;
+      for await (const docs of streamYamlDocuments(text, name, { workerMinBytes: options?.workerMinBytes })) {
+        for (const doc of docs) {
+          if ('error' in doc) {
+            errors.push({ locationKey, reason: 'parse', message: doc.error });
+            continue;
+          }
+          if (!isPlainObject(doc.value)) {
+            errors.push({ locationKey, reason: 'parse', message: `${name}:${doc.line}: the document is not an object (an entity needs apiVersion, kind, metadata)` });
+            continue;
+          }
+          let raw = doc.value;
+          const entityRef = guessEntityRef(raw);
           try {
-            queue.push(reader.resolve(url, target));
+            if (hasPlaceholder(raw)) raw = (await resolvePlaceholders(raw, url, reader, '', { left: MAX_PLACEHOLDERS })) as Record<string, unknown>;
           } catch (error) {
-            errors.push({ locationKey, entityRef, reason: 'read', message: `spec.target: ${target}: ${(error as Error).message}` });
+            errors.push({ locationKey, entityRef, reason: 'read', message: (error as Error).message });
+            continue;
+          }
+          const kind = typeof raw.kind === 'string' ? raw.kind : '';
+          if (allowKinds && kind && !allowKinds.has(kind.toLowerCase())) {
+            errors.push({ locationKey, entityRef, reason: 'policy', message: `kind: ${kind} is not allowed from ${origin} by catalog.rules` });
+            continue;
+          }
+          if (kind.toLowerCase() === 'location') {
+            for (const target of locationTargets(raw)) {
+              try {
+                queue.push(reader.resolve(url, target));
+              } catch (error) {
+                errors.push({ locationKey, entityRef, reason: 'read', message: `spec.target: ${target}: ${(error as Error).message}` });
+              }
+            }
+          }
+          const metadata = isPlainObject(raw.metadata) ? raw.metadata : undefined;
+          if (metadata) {
+            const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
+            raw = {
+              ...raw,
+              metadata: { ...metadata, annotations: { ...annotations, [ANNOTATION_LOCATION]: locationKey, [ANNOTATION_ORIGIN_LOCATION]: origin } },
+            };
+          }
+          chunk.push({ entity: raw as unknown as Entity, locationKey });
+          if (chunk.length >= CHUNK_ENTITIES) {
+            yield chunk;
+            chunk = [];
           }
         }
       }
-      const metadata = isPlainObject(raw.metadata) ? raw.metadata : undefined;
-      if (metadata) {
-        const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
-        raw = {
-          ...raw,
-          metadata: { ...metadata, annotations: { ...annotations, [ANNOTATION_LOCATION]: locationKey, [ANNOTATION_ORIGIN_LOCATION]: origin } },
-        };
-      }
-      entities.push({ entity: raw as unknown as Entity, locationKey });
     }
+    if (chunk.length) yield chunk;
   }
-  return { entities, errors, locationKeys };
+  return { entities: entities(), errors, locationKeys };
+}
+
+/** Reads a whole location into memory (dry runs, small locations). */
+export async function readLocation(rootUrl: string, reader: UrlReader, allowKinds: KindRule): Promise<ReadLocationResult> {
+  const stream = streamLocation(rootUrl, reader, allowKinds);
+  const entities: DeferredEntity[] = [];
+  for await (const chunk of stream.entities) entities.push(...chunk);
+  return { entities, errors: stream.errors, locationKeys: stream.locationKeys };
 }

@@ -7,14 +7,14 @@ import {
   type LoggerService,
 } from '@portico/backend-plugin-api';
 import type { Entity } from '@portico/catalog-model';
-import type { EntityProvider, EntityProviderConnection } from '@portico/plugin-catalog-node';
+import type { DeferredEntity, EntityProvider, EntityProviderConnection } from '@portico/plugin-catalog-node';
 import type { CatalogStore, LocationRecord } from '../../database/CatalogStore';
 import { formatError } from '../EntityQueries';
 import { processEntity } from '../EntityProcessor';
 import type { IngestionService } from '../IngestionService';
 import type { KindRegistry } from '../KindRegistry';
 import type { ProviderRegistry } from '../ProviderRegistry';
-import { readLocation, type KindRule, type ReadLocationResult } from './LocationReader';
+import { readLocation, streamLocation, type KindRule, type LocationStream, type ReadLocationResult } from './LocationReader';
 import { integrationsReader, toLocationUrl, trustedFileReader } from './readers';
 
 export interface LocationSpec {
@@ -55,7 +55,7 @@ const providerName = (id: string) => `location:${id}`;
 class LocationProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private previousKeys: string[] = [];
-  constructor(private readonly id: string, private readonly read: () => Promise<ReadLocationResult>) {}
+  constructor(private readonly id: string, private readonly read: () => LocationStream) {}
   getProviderName() {
     return providerName(this.id);
   }
@@ -65,15 +65,28 @@ class LocationProvider implements EntityProvider {
   async refresh() {
     await this.run();
   }
-  async run(): Promise<ReadLocationResult> {
-    const result = await this.read();
-    if (!this.connection) return result;
-    await this.connection.applyMutation({ type: 'full', entities: result.entities });
+  /** Reads the location into the catalog, streaming; `collect` also returns what it emitted. */
+  async run(options?: { collect?: boolean }): Promise<ReadLocationResult> {
+    const stream = this.read();
+    const collected: DeferredEntity[] = [];
+    if (!this.connection) {
+      for await (const chunk of stream.entities) collected.push(...chunk);
+      return { entities: collected, errors: stream.errors, locationKeys: stream.locationKeys };
+    }
+    const entities = options?.collect ? tap(stream.entities, chunk => collected.push(...chunk)) : stream.entities;
+    await this.connection.applyMutation({ type: 'full', entities });
     // errors of files no longer read are cleared too
-    const keys = [...new Set([...this.previousKeys, ...result.locationKeys])];
-    this.previousKeys = result.locationKeys;
-    await this.connection.reportErrors?.({ locationKeys: keys, errors: result.errors });
-    return result;
+    const keys = [...new Set([...this.previousKeys, ...stream.locationKeys])];
+    this.previousKeys = stream.locationKeys;
+    await this.connection.reportErrors?.({ locationKeys: keys, errors: stream.errors });
+    return { entities: collected, errors: stream.errors, locationKeys: stream.locationKeys };
+  }
+}
+
+async function* tap<T>(source: AsyncIterable<T>, see: (item: T) => void): AsyncGenerator<T> {
+  for await (const item of source) {
+    see(item);
+    yield item;
   }
 }
 
@@ -105,7 +118,7 @@ export class LocationService {
     const rules = record.rules ? (JSON.parse(record.rules) as Array<{ allow: string[] }>) : undefined;
     const reader = this.reader(origin, url);
     const rule = this.kindRule({ rules });
-    const provider = new LocationProvider(record.id, () => readLocation(url, reader, rule));
+    const provider = new LocationProvider(record.id, () => streamLocation(url, reader, rule));
     const managed = { record, origin, url, provider };
     this.locations.set(record.id, managed);
     await this.options.providers.connect(provider);
@@ -186,7 +199,7 @@ export class LocationService {
     const record: LocationRecord = { id: randomUUID(), type: spec.type, target: spec.target, rules: null, createdAt: Date.now() };
     await this.options.store.insertLocation(record);
     const managed = await this.manage(record, 'api');
-    const result = await managed.provider.run();
+    const result = await managed.provider.run({ collect: true });
     const entities: Entity[] = [];
     for (const d of result.entities) {
       const processed = processEntity(d.entity, this.options.kinds);

@@ -1,71 +1,174 @@
+import { Worker } from 'node:worker_threads';
 import yaml from 'js-yaml';
 
 /** One YAML document of a file: its parsed value, or why it could not be parsed, and where it starts. */
 export type ParsedDocument = { line: number; value: unknown } | { line: number; error: string };
 
+/** Files at least this large are parsed on a worker thread, while the catalog writes what came before. */
+export const WORKER_PARSE_MIN_BYTES = 256 * 1024;
+const CHUNK_DOCUMENTS = 500;
+/** How many parsed chunks a worker may run ahead of the consumer (bounds memory on huge files). */
+const WORKER_CHUNKS_AHEAD = 4;
+
 /**
- * Splits a multi-document YAML file at `---` lines and parses each document on its own, so one
- * malformed document does not hide the others. Uses the YAML 1.2 core schema (no timestamps).
+ * Splits a multi-document YAML text at `---` and `...` lines and parses each document on its own,
+ * so one malformed document does not hide the others; YAML 1.2 core schema (no timestamps). Calls
+ * `emit` with every `chunkSize` documents.
+ *
+ * Self-contained on purpose (no imports, no outer bindings): a worker thread runs its source text.
  */
+function splitAndParse(
+  text: string,
+  fileName: string,
+  load: (source: string, options: object) => unknown,
+  coreSchema: unknown,
+  chunkSize: number,
+  emit: (chunk: ParsedDocument[]) => void,
+): void {
+  let out: ParsedDocument[] = [];
+  const parse = (source: string, start: number) => {
+    if (!source.replace(/#.*$/gm, '').trim()) return;
+    try {
+      const value = load(source, { schema: coreSchema, filename: fileName, json: true });
+      if (value !== undefined && value !== null) out.push({ line: start + 1, value });
+    } catch (error) {
+      const e = error as { reason?: string; message: string; mark?: { line: number } };
+      const line = e.mark ? start + e.mark.line + 1 : start + 1;
+      out.push({ line, error: `${fileName}:${line}: ${e.reason ?? String(e.message).split('\n')[0]}` });
+    }
+    if (out.length >= chunkSize) {
+      emit(out);
+      out = [];
+    }
+  };
+  // documents are slices of the text between marker lines; no per-line strings are kept
+  let docStart = 0; // offset where the current document's text starts
+  let docLine = 0; // 0-based line it starts at
+  let prefix = ''; // content after a `--- ` marker on the marker's own line
+  let pos = 0;
+  let line = 0;
+  const flush = (end: number) => {
+    const body = end > docStart ? text.slice(docStart, end) : '';
+    const source = prefix ? (body ? `${prefix}\n${body}` : prefix) : body;
+    if (source) parse(source.endsWith('\n') ? source.slice(0, -1) : source, docLine);
+    prefix = '';
+  };
+  while (pos <= text.length) {
+    let next = text.indexOf('\n', pos);
+    if (next === -1) next = text.length;
+    const c = text.charCodeAt(pos);
+    if (c === 45 /* - */ && text.startsWith('---', pos) && (next === pos + 3 || /\s/.test(text[pos + 3]))) {
+      flush(pos);
+      const rest = text.slice(pos + 3, next).trim();
+      docStart = next + 1;
+      docLine = line + 1;
+      if (rest && !rest.startsWith('#')) {
+        prefix = rest;
+        docLine = line;
+      }
+    } else if (c === 46 /* . */ && text.startsWith('...', pos) && !text.slice(pos + 3, next).trim()) {
+      flush(pos);
+      docStart = next + 1;
+      docLine = line + 1;
+    }
+    pos = next + 1;
+    line++;
+  }
+  flush(text.length);
+  if (out.length) emit(out);
+}
+
+/** Parses every document of a file at once (small files, the CLI). */
 export function parseYamlDocuments(text: string, fileName: string): ParsedDocument[] {
   const out: ParsedDocument[] = [];
-  for (const source of splitYamlDocuments(text)) parseOne(source, fileName, out);
+  splitAndParse(text, fileName, yaml.load, yaml.CORE_SCHEMA, Number.MAX_SAFE_INTEGER, chunk => out.push(...chunk));
   return out;
 }
 
-/** Like `parseYamlDocuments`, but lets the event loop run every few hundred documents (large files). */
-export async function parseYamlDocumentsAsync(text: string, fileName: string): Promise<ParsedDocument[]> {
-  const out: ParsedDocument[] = [];
-  let n = 0;
-  for (const source of splitYamlDocuments(text)) {
-    parseOne(source, fileName, out);
-    if (++n % 250 === 0) await new Promise(resolve => setImmediate(resolve));
+/**
+ * Parses a file's documents as a stream of chunks. Large files are parsed on a worker thread (the
+ * other core), a few chunks ahead of the consumer, so parsing overlaps validation and writes and
+ * a huge file never exists as one array of parsed documents.
+ */
+export async function* streamYamlDocuments(
+  text: string,
+  fileName: string,
+  options?: { workerMinBytes?: number; chunkSize?: number },
+): AsyncGenerator<ParsedDocument[]> {
+  const chunkSize = options?.chunkSize ?? CHUNK_DOCUMENTS;
+  if (text.length < (options?.workerMinBytes ?? WORKER_PARSE_MIN_BYTES)) {
+    const chunks: ParsedDocument[][] = [];
+    splitAndParse(text, fileName, yaml.load, yaml.CORE_SCHEMA, chunkSize, chunk => chunks.push(chunk));
+    for (const chunk of chunks) {
+      yield chunk;
+      await new Promise(resolve => setImmediate(resolve));
+    }
+    return;
   }
-  return out;
+  yield* parseInWorker(text, fileName, chunkSize);
 }
 
-function parseOne({ source, start }: { source: string; start: number }, fileName: string, out: ParsedDocument[]) {
-  if (!source.replace(/#.*$/gm, '').trim()) return;
-  try {
-    const value = yaml.load(source, { schema: yaml.CORE_SCHEMA, filename: fileName, json: true });
-    if (value === undefined || value === null) return;
-    out.push({ line: start + 1, value });
-  } catch (error) {
-    const e = error as { reason?: string; message: string; mark?: { line: number; column: number } };
-    const line = e.mark ? start + e.mark.line + 1 : start + 1;
-    out.push({ line, error: `${fileName}:${line}: ${e.reason ?? e.message.split('\n')[0]}` });
+/**
+ * The worker parses and posts chunk after chunk; once it is `ahead` chunks in front of the
+ * consumer it blocks (Atomics.wait) until the consumer counts one more chunk taken.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const yaml = require(workerData.jsYaml);
+const splitAndParse = ${splitAndParse.toString()};
+const consumed = new Int32Array(workerData.consumed);
+let sent = 0;
+splitAndParse(workerData.text, workerData.fileName, yaml.load, yaml.CORE_SCHEMA, workerData.chunkSize, chunk => {
+  parentPort.postMessage(chunk);
+  sent++;
+  for (;;) {
+    const taken = Atomics.load(consumed, 0);
+    if (sent - taken < workerData.ahead) break;
+    Atomics.wait(consumed, 0, taken);
   }
-}
+});
+parentPort.postMessage(null);
+`;
 
-/** The documents of a file (split at `---` and `...` lines) with the 0-based line each starts at. */
-function splitYamlDocuments(text: string): Array<{ source: string; start: number }> {
-  const docs: Array<{ source: string; start: number }> = [];
-  const lines = text.split('\n');
-  let start = 0;
-  let buffer: string[] = [];
-  const flush = () => {
-    if (buffer.length) docs.push({ source: buffer.join('\n'), start });
-    buffer = [];
+async function* parseInWorker(text: string, fileName: string, chunkSize: number): AsyncGenerator<ParsedDocument[]> {
+  const consumedBuffer = new SharedArrayBuffer(4);
+  const consumed = new Int32Array(consumedBuffer);
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { text, fileName, chunkSize, ahead: WORKER_CHUNKS_AHEAD, consumed: consumedBuffer, jsYaml: require.resolve('js-yaml') },
+  });
+  const queue: Array<ParsedDocument[] | null> = [];
+  let failure: Error | undefined;
+  let notify: (() => void) | undefined;
+  const wake = () => {
+    const n = notify;
+    notify = undefined;
+    n?.();
   };
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.startsWith('---') && /^---(\s|$)/.test(l)) {
-      flush();
-      start = i + 1;
-      const rest = l.slice(3).trim();
-      if (rest && !rest.startsWith('#')) {
-        buffer.push(rest);
-        start = i;
-      }
-      continue;
+  worker.on('message', (chunk: ParsedDocument[] | null) => {
+    queue.push(chunk);
+    wake();
+  });
+  worker.on('error', error => {
+    failure = error;
+    wake();
+  });
+  worker.on('exit', code => {
+    if (code !== 0 && !failure) failure = new Error(`${fileName}: the YAML parser worker exited with code ${code}`);
+    queue.push(null);
+    wake();
+  });
+  try {
+    for (;;) {
+      while (!queue.length && !failure) await new Promise<void>(resolve => (notify = resolve));
+      if (failure) throw failure;
+      const chunk = queue.shift()!;
+      if (chunk === null) return;
+      Atomics.add(consumed, 0, 1); // one more chunk may come
+      Atomics.notify(consumed, 0);
+      yield chunk;
     }
-    if (l.startsWith('...') && /^\.\.\.\s*$/.test(l)) {
-      flush();
-      start = i + 1;
-      continue;
-    }
-    buffer.push(l);
+  } finally {
+    void worker.terminate();
   }
-  flush();
-  return docs;
 }

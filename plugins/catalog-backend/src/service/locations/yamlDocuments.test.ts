@@ -1,0 +1,74 @@
+import { parseYamlDocuments, streamYamlDocuments, type ParsedDocument } from './yamlDocuments';
+
+const text = [
+  '# a comment before the first document',
+  'kind: Component',
+  'metadata: { name: a }',
+  '---',
+  'kind: Group',
+  'metadata:',
+  '  name: b',
+  '--- # marker with a comment',
+  '# only a comment',
+  '--- { kind: API, metadata: { name: c } }',
+  '---',
+  'kind: [unclosed',
+  '---',
+  'kind: System',
+  'metadata: { name: d, note: "--- not a marker" }',
+  '...',
+  'ignored: after the end marker is a new document',
+].join('\n');
+
+async function collect(iterable: AsyncIterable<ParsedDocument[]>) {
+  const chunks: ParsedDocument[][] = [];
+  for await (const chunk of iterable) chunks.push(chunk);
+  return chunks;
+}
+
+describe('YAML documents', () => {
+  it('splits at marker lines, keeps line numbers and reports a malformed document without hiding the others', () => {
+    const docs = parseYamlDocuments(text, 'org.yaml');
+    expect(docs.map(d => ('error' in d ? `${d.line}: error` : `${d.line}: ${(d.value as { kind?: string }).kind ?? Object.keys(d.value as object)}`))).toEqual([
+      '1: Component',
+      '5: Group',
+      '10: API',
+      '13: error',
+      '14: System',
+      '17: ignored',
+    ]);
+    const error = docs.find(d => 'error' in d) as { error: string };
+    expect(error.error).toMatch(/^org\.yaml:13: /);
+    expect((docs[4] as { value: { metadata: { note: string } } }).value.metadata.note).toBe('--- not a marker');
+  });
+
+  it('uses the YAML 1.2 core schema: dates stay strings', () => {
+    const [doc] = parseYamlDocuments('kind: Component\nmetadata: { created: 2026-01-01 }\n', 'a.yaml');
+    expect((doc as { value: { metadata: { created: unknown } } }).value.metadata.created).toBe('2026-01-01');
+  });
+
+  it('parses a large file on a worker thread in chunks, with the same result as in-thread parsing', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => `kind: Component\nmetadata:\n  name: c-${i}\n  description: "Component ${i}"`);
+    many[700] = 'kind: [broken';
+    const big = many.join('\n---\n');
+    const inThread = parseYamlDocuments(big, 'big.yaml');
+    const chunks = await collect(streamYamlDocuments(big, 'big.yaml', { workerMinBytes: 0, chunkSize: 100 }));
+    expect(chunks).toHaveLength(12);
+    expect(chunks.flat()).toEqual(inThread);
+    expect(chunks.flat()[700]).toEqual({ line: 3502, error: expect.stringMatching(/^big\.yaml:3502: /) });
+    expect(chunks.flat()[1199]).toEqual({ line: 5993, value: { kind: 'Component', metadata: { name: 'c-1199', description: 'Component 1199' } } });
+  });
+
+  it('stops the worker when the consumer stops early', async () => {
+    const big = Array.from({ length: 5000 }, (_, i) => `kind: Component\nmetadata: { name: c-${i} }`).join('\n---\n');
+    let seen = 0;
+    for await (const chunk of streamYamlDocuments(big, 'big.yaml', { workerMinBytes: 0, chunkSize: 10 })) {
+      seen += chunk.length;
+      if (seen >= 30) break;
+    }
+    expect(seen).toBe(30);
+    // a second stream still works (the first worker is gone, not blocking anything)
+    const chunks = await collect(streamYamlDocuments('kind: A\n', 'small.yaml', { workerMinBytes: 0 }));
+    expect(chunks).toEqual([[{ line: 1, value: { kind: 'A' } }]]);
+  });
+});

@@ -190,6 +190,12 @@ describeEachDatabase('catalog API', db => {
     expect(names(await api().get(`/api/catalog/entities?filter=${encodeURIComponent('relations.dependencyOf=component:default/web-shop')}`).expect(200))).toEqual(['payments-service']);
     const fields = await api().get('/api/catalog/entities?filter=kind=group&fields=kind,metadata.name').expect(200);
     expect(fields.body).toEqual([{ kind: 'Group', metadata: { name: 'team-a' } }]);
+    const whole = await api().get('/api/catalog/entities?filter=kind=group').expect(200);
+    expect(whole.body[0].relations.length).toBeGreaterThan(0);
+    const withRelations = await api().get('/api/catalog/entities/by-query?filter=kind=group&fields=kind,metadata.name,relations').expect(200);
+    expect(withRelations.body.items).toEqual([{ kind: 'Group', metadata: { name: 'team-a' }, relations: whole.body[0].relations }]);
+    const onlyRelations = await api().get('/api/catalog/entities/by-query?filter=kind=group&fields=relations').expect(200);
+    expect(onlyRelations.body.items).toEqual([{ relations: whole.body[0].relations }]);
     const ordered = await api().get('/api/catalog/entities?filter=kind=component&order=desc:metadata.name&limit=2').expect(200);
     expect(ordered.body.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual(['web-shop', 'payments-service']);
     expect(ordered.headers.link).toContain('rel="next"');

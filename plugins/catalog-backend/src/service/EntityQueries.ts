@@ -95,8 +95,22 @@ export class EntityQueries {
    * the relations appended, so a page of entities is never parsed and re-serialised.
    */
   async assembleText(rows: Array<Pick<QueriedEntity, 'id' | 'etag' | 'entityRef' | 'body' | 'relations'>>, fields?: string[]): Promise<string[]> {
-    if (fields) return (await this.assemble(rows, fields)).map(e => JSON.stringify(e));
+    if (fields && !fields.includes('relations')) return (await this.assemble(rows, fields)).map(e => JSON.stringify(e));
     const relations = await this.relationsOf(rows);
+    if (fields) {
+      // the stored relations JSON is spliced in as text, never parsed and re-serialised
+      const rest = fields.filter(f => f !== 'relations' && !f.startsWith('relations.'));
+      return rows.map(r => {
+        let head = '{}';
+        if (rest.length) {
+          const entity = JSON.parse(r.body) as Entity;
+          entity.metadata.uid = r.id;
+          entity.metadata.etag = r.etag;
+          head = JSON.stringify(projectFields(entity, rest));
+        }
+        return `${head === '{}' ? '{' : `${head.slice(0, -1)},`}"relations":${relations.get(r.entityRef)}}`;
+      });
+    }
     return rows.map(r => `${r.body.slice(0, -1)},"relations":${relations.get(r.entityRef)}}`);
   }
 

@@ -123,7 +123,7 @@ describeEachDatabase('database service', db => {
 });
 
 describe('database service on SQLite files', () => {
-  it('stores each plugin in <dataDir>/<pluginId>.sqlite with WAL enabled', async () => {
+  it('stores each plugin in <dataDir>/<pluginId>.sqlite with WAL and synchronous=NORMAL', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-db-'));
     const manager = DatabaseManager.fromConfig(new ConfigReader({ backend: { dataDir } }));
     try {
@@ -132,6 +132,8 @@ describe('database service on SQLite files', () => {
       expect(fs.existsSync(path.join(dataDir, 'catalog.sqlite'))).toBe(true);
       const [mode] = await knex.raw('PRAGMA journal_mode');
       expect(mode.journal_mode).toBe('wal');
+      const [sync] = await knex.raw('PRAGMA synchronous');
+      expect(sync.synchronous).toBe(1); // NORMAL: no fsync per commit, still crash-safe in WAL mode
     } finally {
       await manager.shutdown();
     }

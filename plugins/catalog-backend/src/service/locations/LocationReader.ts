@@ -115,6 +115,7 @@ export function streamLocation(rootUrl: string, reader: UrlReader, allowKinds: K
     const visited = new Set<string>();
     const queue = [rootUrl];
     let chunk: DeferredEntity[] = [];
+    let chunkLimit = 100; // the first chunk is small, so writing starts while the rest is parsed
     while (queue.length) {
       const url = queue.shift()!;
       if (visited.has(url)) continue;
@@ -180,7 +181,8 @@ export function streamLocation(rootUrl: string, reader: UrlReader, allowKinds: K
             };
           }
           chunk.push({ entity: raw as unknown as Entity, locationKey });
-          if (chunk.length >= CHUNK_ENTITIES) {
+          if (chunk.length >= chunkLimit) {
+            chunkLimit = CHUNK_ENTITIES;
             yield chunk;
             chunk = [];
           }

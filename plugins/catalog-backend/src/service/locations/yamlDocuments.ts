@@ -26,6 +26,8 @@ function splitAndParse(
   emit: (chunk: ParsedDocument[]) => void,
 ): void {
   let out: ParsedDocument[] = [];
+  // a small first chunk lets the consumer start while the rest is parsed
+  let limit = Math.min(chunkSize, 100);
   const parse = (source: string, start: number) => {
     if (!source.replace(/#.*$/gm, '').trim()) return;
     try {
@@ -36,9 +38,10 @@ function splitAndParse(
       const line = e.mark ? start + e.mark.line + 1 : start + 1;
       out.push({ line, error: `${fileName}:${line}: ${e.reason ?? String(e.message).split('\n')[0]}` });
     }
-    if (out.length >= chunkSize) {
+    if (out.length >= limit) {
       emit(out);
       out = [];
+      limit = chunkSize;
     }
   };
   // documents are slices of the text between marker lines; no per-line strings are kept
@@ -119,7 +122,7 @@ const splitAndParse = ${splitAndParse.toString()};
 const consumed = new Int32Array(workerData.consumed);
 let sent = 0;
 splitAndParse(workerData.text, workerData.fileName, yaml.load, yaml.CORE_SCHEMA, workerData.chunkSize, chunk => {
-  parentPort.postMessage(chunk);
+  parentPort.postMessage(JSON.stringify(chunk)); // JSON text crosses threads faster than a structured clone
   sent++;
   for (;;) {
     const taken = Atomics.load(consumed, 0);
@@ -145,8 +148,8 @@ async function* parseInWorker(text: string, fileName: string, chunkSize: number)
     notify = undefined;
     n?.();
   };
-  worker.on('message', (chunk: ParsedDocument[] | null) => {
-    queue.push(chunk);
+  worker.on('message', (chunk: string | null) => {
+    queue.push(chunk === null ? null : (JSON.parse(chunk) as ParsedDocument[]));
     wake();
   });
   worker.on('error', error => {

@@ -83,19 +83,29 @@ export class WinstonLogger implements LoggerService {
   constructor(private readonly winstonLogger: winston.Logger) {}
 
   error(message: string, meta?: LogMeta | Error): void {
-    this.winstonLogger.error(message, normalizeMeta(meta));
+    if (this.isLevelEnabled('error')) this.winstonLogger.error(message, normalizeMeta(meta));
   }
 
   warn(message: string, meta?: LogMeta | Error): void {
-    this.winstonLogger.warn(message, normalizeMeta(meta));
+    if (this.isLevelEnabled('warn')) this.winstonLogger.warn(message, normalizeMeta(meta));
   }
 
   info(message: string, meta?: LogMeta): void {
-    this.winstonLogger.info(message, normalizeMeta(meta));
+    if (this.isLevelEnabled('info')) this.winstonLogger.info(message, normalizeMeta(meta));
   }
 
   debug(message: string, meta?: LogMeta): void {
-    this.winstonLogger.debug(message, normalizeMeta(meta));
+    if (this.isLevelEnabled('debug')) this.winstonLogger.debug(message, normalizeMeta(meta));
+  }
+
+  /**
+   * Whether a line at `level` would be written: false when the logger is silent or every transport's level
+   * (or the logger's, for a transport without one) is below it. Read at call time, so a level changed at run
+   * time (`logger.winston.level = 'debug'`) takes effect at once. Winston itself builds and formats (timestamp
+   * included) every line before its transports drop it, so callers with costly lines should ask first.
+   */
+  isLevelEnabled(level: Exclude<LogLevel, 'silent'>): boolean {
+    return !this.winstonLogger.silent && this.winstonLogger.isLevelEnabled(level);
   }
 
   child(meta: LogMeta): LoggerService {

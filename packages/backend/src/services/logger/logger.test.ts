@@ -69,6 +69,25 @@ describe('logger', () => {
     expect(lines).toHaveLength(1);
   });
 
+  it('tells whether a level is written (logger level, transport levels, silence), without building skipped lines', () => {
+    const { logger, lines } = capture('json', 'info');
+    const write = jest.spyOn(logger.winston, 'debug');
+    expect([logger.isLevelEnabled('error'), logger.isLevelEnabled('info'), logger.isLevelEnabled('debug')]).toEqual([true, true, false]);
+    logger.debug('not built', { big: 'x' });
+    expect(write).not.toHaveBeenCalled();
+    const child = logger.child({ plugin: 'p' }) as WinstonLogger;
+    logger.winston.level = 'debug';
+    expect(child.isLevelEnabled('debug')).toBe(true);
+    child.debug('now written');
+    expect(lines.map(l => JSON.parse(l).message)).toEqual(['now written']);
+    logger.winston.transports[0].level = 'warn';
+    expect(logger.isLevelEnabled('info')).toBe(false);
+    logger.winston.transports[0].level = undefined;
+    logger.winston.silent = true;
+    expect(logger.isLevelEnabled('error')).toBe(false);
+    expect(WinstonLogger.create({ level: 'silent', transports: [] }).isLevelEnabled('error')).toBe(false);
+  });
+
   it('takes the level from LOG_LEVEL, then backend.logging.level, and the format from NODE_ENV', () => {
     const config = new ConfigReader({ backend: { logging: { level: 'debug' } } });
     expect(resolveLoggerOptions(config, { NODE_ENV: 'production' })).toEqual({ level: 'debug', format: 'json' });

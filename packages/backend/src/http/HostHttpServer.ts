@@ -39,6 +39,11 @@ export class HostHttpServer {
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', true);
+    // No ETag on res.send/res.json: express's default hashes every body sent (large catalog pages too) only
+    // so that a browser revalidating from its HTTP cache may get a 304; no Portico client relies on that,
+    // and the server builds the whole body either way. express.static keeps its stat-based ETags; files
+    // sent with res.sendFile keep Last-Modified, so If-Modified-Since still gets a 304.
+    app.set('etag', false);
     app.use(requestIdMiddleware());
     app.use(requestLogMiddleware(options.logger));
     app.use(createHttpMetricsMiddleware(this.metrics));

@@ -17,13 +17,16 @@ function write(file: string, text: string) {
   fs.writeFileSync(file, text);
 }
 
-function get(url: string): Promise<{ status: number; type?: string; body: string }> {
+function get(
+  url: string,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<{ status: number; type?: string; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, res => {
+      .get(url, { headers }, res => {
         let body = '';
         res.on('data', c => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
+        res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body, headers: res.headers }));
       })
       .on('error', reject);
   });
@@ -90,6 +93,13 @@ describe('portico start', () => {
       const deepLink = await get(`${base}/catalog/default/component/api`);
       expect(deepLink.status).toBe(200);
       expect(deepLink.body).toContain('<title>Portico</title>');
+      // The host sends no ETags for generated bodies; files still revalidate (Last-Modified, and ETags from express.static).
+      expect(deepLink.headers['last-modified']).toEqual(expect.any(String));
+      expect((await get(`${base}/catalog/default/component/api`, { 'if-modified-since': deepLink.headers['last-modified']! })).status).toBe(304);
+      const asset = await get(`${base}/assets/main.js`);
+      expect(asset.headers.etag).toEqual(expect.any(String));
+      expect((await get(`${base}/assets/main.js`, { 'if-none-match': asset.headers.etag! })).status).toBe(304);
+      expect((await get(`${base}/app-config.json`)).headers.etag).toBeUndefined();
       expect(JSON.parse((await get(`${base}/app-config.json`)).body)).toEqual({
         app: { title: 'Acme portal' },
         backend: { baseUrl: 'http://portal.test' },

@@ -203,8 +203,17 @@ export class IngestionService {
     const session = this.store.openBatch();
     try {
       if (mutation.type === 'full') {
-        // a full mutation may arrive in chunks (an async iterable): each is validated and written on its own
-        for await (const chunk of chunksOf(mutation.entities)) await this.writePrepared(run, session, await this.prepare(run, chunk));
+        // A full mutation may arrive in chunks (an async iterable): each is validated and written on
+        // its own, the next chunk validated while the previous one is written (PostgreSQL works on its
+        // own core meanwhile). Refs repeated across chunks are caught by `run.emitted`, not the database.
+        let writing: Promise<void> | undefined;
+        for await (const chunk of chunksOf(mutation.entities)) {
+          const prepared = await this.prepare(run, chunk);
+          if (writing) await writing;
+          writing = this.writePrepared(run, session, prepared);
+          writing.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+        }
+        if (writing) await writing;
       } else {
         await this.writePrepared(run, session, await this.prepare(run, mutation.added));
       }

@@ -27,6 +27,10 @@ const echoPlugin = createBackendPlugin({
         router.get('/crash', () => {
           throw new Error('database exploded');
         });
+        // A whole express app mounted by a plugin (not through app.use, so it never sees the host app).
+        const subApp = express();
+        subApp.get('/things/:thing', (req, res) => void res.json({ thing: req.params.thing }));
+        router.use('/sub', subApp);
         http.use(router);
       },
     });
@@ -124,5 +128,11 @@ describe('the HTTP server', () => {
     expect(res.text).toMatch(/http_requests_total\{plugin="echo",method="GET",route="\/api\/echo\/items\/:id",status="404"\} \d/);
     expect(res.text).toContain('process_resident_memory_bytes');
     expect(res.text).not.toContain('/api/echo/items/42');
+  });
+
+  it('labels routes of an express app a plugin mounted with their full pattern', async () => {
+    expect((await request(host.backend.server).get('/api/echo/sub/things/7')).body).toEqual({ thing: '7' });
+    const res = await request(host.backend.server).get('/metrics');
+    expect(res.text).toMatch(/http_requests_total\{plugin="echo",method="GET",route="\/api\/echo\/sub\/things\/:thing",status="200"\} 1/);
   });
 });

@@ -1,10 +1,11 @@
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 const PLUGIN = Symbol.for('portico.plugin');
 const MATCHED_ROUTE = Symbol.for('portico.matchedRoute');
+const ROUTE = Symbol('portico.route');
 
-type Tagged = Record<symbol, string | undefined>;
+type Tagged = Record<symbol, unknown>;
 
 /** Marks a request as served by a plugin (set by the plugin's router), for metric labels. */
 export function setRequestPlugin(req: Request, pluginId: string): void {
@@ -16,12 +17,39 @@ function joinRoute(base: string, path: unknown): string {
   return `${base}${tail === '/' && base ? '' : tail}` || '/';
 }
 
+const TRACKING = Symbol.for('portico.tracksMatchedRoutes');
+
+/**
+ * Makes `req.route` an accessor on express's base request prototype (`express.request`, which every app's
+ * and sub-app's `app.request` inherits from), so that when the router assigns the matched route the full
+ * pattern is recorded with the `baseUrl` of that moment, before routers unwind. Defined once: a per-request
+ * `Object.defineProperty` on the request itself allocated two closures and gave every request object a
+ * shape of its own, which made all later property access on it slower (about 10% of a request's CPU).
+ * The accessor stores and returns the value as a plain property would.
+ */
+function trackMatchedRoutes(requestPrototype: object): void {
+  if ((requestPrototype as Tagged)[TRACKING]) return;
+  Object.defineProperty(requestPrototype, TRACKING, { value: true });
+  Object.defineProperty(requestPrototype, 'route', {
+    configurable: true,
+    enumerable: true,
+    get(this: Tagged) {
+      return this[ROUTE];
+    },
+    set(this: Tagged & { baseUrl: string }, value: unknown) {
+      this[ROUTE] = value;
+      this[MATCHED_ROUTE] = joinRoute(this.baseUrl, (value as { path?: unknown } | undefined)?.path);
+    },
+  });
+}
+
 /**
  * Counts requests and times them by plugin, method, route pattern and status. The route is the
  * express pattern (`/api/catalog/entities/by-name/:kind/:namespace/:name`), captured when express
  * matches it, so raw URLs never become label values.
  */
 export function createHttpMetricsMiddleware(registry: Registry) {
+  trackMatchedRoutes(express.request);
   const labelNames = ['plugin', 'method', 'route', 'status'] as const;
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames, registers: [registry] });
   const duration = new Histogram({
@@ -34,21 +62,12 @@ export function createHttpMetricsMiddleware(registry: Registry) {
 
   return (req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
-    let route: unknown;
-    Object.defineProperty(req, 'route', {
-      configurable: true,
-      enumerable: true,
-      get: () => route,
-      set: value => {
-        route = value;
-        (req as unknown as Tagged)[MATCHED_ROUTE] = joinRoute(req.baseUrl, (value as { path?: unknown })?.path);
-      },
-    });
     res.on('finish', () => {
+      const tagged = req as unknown as Tagged;
       const labels = {
-        plugin: (req as unknown as Tagged)[PLUGIN] ?? 'host',
+        plugin: (tagged[PLUGIN] as string | undefined) ?? 'host',
         method: req.method,
-        route: (req as unknown as Tagged)[MATCHED_ROUTE] ?? 'unmatched',
+        route: (tagged[MATCHED_ROUTE] as string | undefined) ?? 'unmatched',
         status: String(res.statusCode),
       };
       requests.inc(labels);

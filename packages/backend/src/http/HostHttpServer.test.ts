@@ -37,4 +37,32 @@ describe('HostHttpServer', () => {
       await server.close();
     }
   });
+
+  it('closes a keep-alive connection as soon as the request in flight has been answered', async () => {
+    const server = new HostHttpServer({ port: 0, host: '127.0.0.1', bodyLimit: '1mb', logger: capturingLogger([]) });
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>(resolve => (arrived = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>(resolve => (release = resolve));
+    server.router.get('/api/x/wait', async (_req, res) => {
+      arrived();
+      await gate;
+      res.json({ done: true });
+    });
+    await server.listen();
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const inFlight = get(`http://127.0.0.1:${server.port}/api/x/wait`, agent);
+      await requestArrived;
+      const closing = server.close(10_000);
+      const startedClosing = Date.now();
+      release();
+      expect((await inFlight).body).toBe('{"done":true}');
+      await closing;
+      // Without dropping the connection, close() would wait for the keep-alive timeout (5 s).
+      expect(Date.now() - startedClosing).toBeLessThan(2000);
+    } finally {
+      agent.destroy();
+    }
+  });
 });

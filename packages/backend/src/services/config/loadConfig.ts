@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument, YAMLParseError } from 'yaml';
+import type * as Yaml from 'yaml';
 import { ConfigError } from '@portico/errors';
 import type { ConfigService, JsonValue } from '@portico/backend-plugin-api';
 import { ConfigReader } from './ConfigReader';
@@ -79,6 +79,13 @@ export function substituteEnv(value: JsonValue, env: Record<string, string | und
   return value;
 }
 
+let yaml: typeof Yaml | undefined;
+
+/** The YAML parser, loaded with the first config file (a backend given its config as an object never needs it). */
+function loadYaml(): typeof Yaml {
+  return (yaml ??= require('yaml') as typeof Yaml);
+}
+
 async function readConfigFile(file: string): Promise<JsonObject> {
   let text: string;
   try {
@@ -86,6 +93,7 @@ async function readConfigFile(file: string): Promise<JsonObject> {
   } catch (error) {
     throw new ConfigError(`Cannot read config file ${file}: ${(error as Error).message}`);
   }
+  const { parseDocument, YAMLParseError } = loadYaml();
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];

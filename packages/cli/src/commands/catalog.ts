@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { formatCatalogValidationReport, validateCatalogFiles } from './catalogValidate';
 
 /** `portico catalog …`: offline tools for catalog descriptor files. */
 export function registerCatalogCommands(program: Command): void {
@@ -10,6 +9,8 @@ export function registerCatalogCommands(program: Command): void {
     .argument('<files...>', 'descriptor files (Location entities pull in their relative file targets)')
     .option('--no-follow', 'do not follow the targets of Location entities')
     .action((files: string[], opts: { follow: boolean }) => {
+      // Loaded when the command runs: `portico start` and the others never need the catalog model.
+      const { formatCatalogValidationReport, validateCatalogFiles } = require('./catalogValidate') as typeof import('./catalogValidate');
       const report = validateCatalogFiles(files, { followLocations: opts.follow });
       const lines = formatCatalogValidationReport(report);
       process.stdout.write(`${lines.join('\n')}\n`);

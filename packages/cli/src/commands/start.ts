@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startPortico } from '../start/startPortico';
 
 /** `portico start [--config FILE]...`: the assembled backend, serving the built app when there is one. */
 export function registerStartCommand(program: Command): void {
@@ -9,6 +8,8 @@ export function registerStartCommand(program: Command): void {
     .option('--config <file>', 'config file (repeatable; replaces app-config.yaml + app-config.local.yaml)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (options: { config: string[] }) => {
       try {
+        // Loaded here, not at the top: the other commands never need the backend (~0.4 s to load).
+        const { startPortico } = require('../start/startPortico') as typeof import('../start/startPortico');
         await startPortico({ configPaths: options.config, handleSignals: true });
       } catch (error) {
         console.error(`portico start failed: ${(error as Error)?.message ?? error}`);

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
 import { builtinKinds } from '@portico/catalog-model';
 import { describeEachDatabase } from '@portico/test-utils';
 import { CatalogStore } from '../database/CatalogStore';
@@ -174,5 +178,98 @@ describeEachDatabase('IngestionService', db => {
     const twin = new IngestionService({ store: lateStore, kinds: kinds() });
     await twin.applyMutation('p1', { type: 'delta', added: [{ entity: component('svc-1', { lifecycle: 'deprecated' }), locationKey: 'file:a' }], removed: [] });
     expect(await store.listErrors({ provider: 'p1' })).toEqual([]);
+  });
+});
+
+describe('IngestionService (SQLite file: writes on the writer thread)', () => {
+  let dir: string;
+  let knex: Knex;
+  let store: CatalogStore;
+  let ingestion: IngestionService;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-catalog-writer-'));
+    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'catalog.sqlite') }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+    await knex.raw('PRAGMA journal_mode = WAL');
+    for (const m of catalogMigrations) await m.up(knex);
+    store = new CatalogStore(knex, { chunkSize: 50 });
+    ingestion = new IngestionService({ store, kinds: kinds() });
+  });
+  afterAll(async () => {
+    await store.close();
+    await knex.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('bulk-loads a stream, serves stitched relations, answers reads meanwhile, then updates and removes', async () => {
+    const components = Array.from({ length: 600 }, (_, i) => ({ entity: component(`svc-${i}`, { dependsOn: i ? [`component:svc-${i - 1}`] : [] }), locationKey: 'file:a' }));
+    async function* chunks() {
+      for (let i = 0; i < components.length; i += 100) yield components.slice(i, i + 100);
+      yield [{ entity: group('team-a'), locationKey: 'file:a' }];
+    }
+    const loading = ingestion.applyMutation('p1', { type: 'full', entities: chunks() });
+    // the main connection keeps answering while the writer thread works
+    const counts: number[] = [];
+    let done = false;
+    void loading.finally(() => (done = true));
+    while (!done) {
+      counts.push(await store.countEntities());
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    const changes = await loading;
+    expect(changes.added).toHaveLength(601);
+    expect(counts.length).toBeGreaterThan(0);
+    expect(await store.countEntities()).toBe(601);
+    const svc = await store.getRowByRef('component:default/svc-10');
+    expect(JSON.parse(svc!.relations!)).toEqual([
+      { type: 'dependencyOf', targetRef: 'component:default/svc-11' },
+      { type: 'dependsOn', targetRef: 'component:default/svc-9' },
+      { type: 'ownedBy', targetRef: 'group:default/team-a' },
+    ]);
+    // the derived indexes dropped for the bulk load are back
+    const indexes = (await knex.raw("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'catalog_%'")).map((r: { name: string }) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(['catalog_search_key_value_idx', 'catalog_relations_source_cover_idx']));
+    const page = await store.queryEntities({ filter: { anyOf: [{ allOf: [{ key: 'spec.dependson', values: ['component:svc-41'] }] }] }, order: [], limit: 10 });
+    expect(page.rows.map(r => r.entityRef)).toEqual(['component:default/svc-42']);
+
+    const next = await ingestion.applyMutation('p1', {
+      type: 'full',
+      entities: [...components.slice(0, 599), { entity: component('svc-599', { lifecycle: 'deprecated' }), locationKey: 'file:a' }],
+    });
+    expect(next).toEqual({ added: [], updated: ['component:default/svc-599'], removed: ['group:default/team-a'] });
+    const after = await store.getRowByRef('component:default/svc-0');
+    // relations to a target that is gone stay, as in Backstage (the owner is still named in the spec)
+    expect(JSON.parse(after!.relations!)).toEqual([
+      { type: 'dependencyOf', targetRef: 'component:default/svc-1' },
+      { type: 'ownedBy', targetRef: 'group:default/team-a' },
+    ]);
+    expect(await store.getRowByRef('group:default/team-a')).toBeUndefined();
+    expect((await store.getHistory('component:default/svc-599', 10)).map(h => h.action)).toEqual(['updated', 'created']);
+  });
+
+  it('records a conflict when a second instance on the same file inserts a ref the first one wrote meanwhile', async () => {
+    const other = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'catalog.sqlite') }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+    const otherStore = new CatalogStore(other);
+    try {
+      const realOwners = otherStore.getOwnersByRefs.bind(otherStore);
+      let stale = true;
+      otherStore.getOwnersByRefs = async refs => {
+        if (!stale) return realOwners(refs);
+        stale = false;
+        return new Map(); // read before the first instance committed svc-1
+      };
+      const late = new IngestionService({ store: otherStore, kinds: kinds() });
+      const changes = await late.applyMutation('p2', {
+        type: 'delta',
+        added: [{ entity: component('svc-1', { lifecycle: 'experimental' }), locationKey: 'file:x' }, { entity: component('new-one'), locationKey: 'file:x' }],
+        removed: [],
+      });
+      expect(changes.added).toEqual(['component:default/new-one']);
+      expect(JSON.parse((await store.getRowByRef('component:default/svc-1'))!.body).spec.lifecycle).toBe('production');
+      expect(await store.listErrors({ provider: 'p2' })).toEqual([expect.objectContaining({ type: 'conflict', entityRef: 'component:default/svc-1' })]);
+    } finally {
+      await otherStore.close();
+      await other.destroy();
+    }
   });
 });

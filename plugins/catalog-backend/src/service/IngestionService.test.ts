@@ -151,6 +151,17 @@ describeEachDatabase('IngestionService', db => {
     expect(JSON.parse((await store.getRowByRef('component:default/svc-1'))!.body).spec.dependsOn).toEqual(['component:svc-3']);
   });
 
+  it('keeps what a stream wrote and removes nothing when the stream fails midway', async () => {
+    await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('old'), locationKey: 'file:a' }] });
+    async function* failing() {
+      yield [{ entity: component('svc-1'), locationKey: 'file:a' }];
+      throw new Error('the source went away');
+    }
+    await expect(ingestion.applyMutation('p1', { type: 'full', entities: failing() })).rejects.toThrow('the source went away');
+    expect(await store.getRowByRef('component:default/old')).toBeDefined();
+    expect(JSON.parse((await store.getRowByRef('component:default/svc-1'))!.relations!)).toEqual([{ type: 'ownedBy', targetRef: 'group:default/team-a' }]);
+  });
+
   it('records a conflict, not a failure, when another instance inserts the same new ref first', async () => {
     await ingestion.applyMutation('p1', { type: 'full', entities: [{ entity: component('svc-1'), locationKey: 'file:a' }] });
     // a second instance that read the owners before the first one committed (it sees no owner)

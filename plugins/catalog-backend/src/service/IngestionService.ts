@@ -201,24 +201,26 @@ export class IngestionService {
       for (const o of await this.store.listProviderEntities(provider)) run.owned.set(o.entityRef, o);
     }
     const session = this.store.openBatch();
+    let writing: Promise<void> | undefined;
     try {
       if (mutation.type === 'full') {
         // A full mutation may arrive in chunks (an async iterable): each is validated and written on
         // its own, the next chunk validated while the previous one is written (PostgreSQL works on its
         // own core meanwhile). Refs repeated across chunks are caught by `run.emitted`, not the database.
-        let writing: Promise<void> | undefined;
         for await (const chunk of chunksOf(mutation.entities)) {
           const prepared = await this.prepare(run, chunk);
           if (writing) await writing;
           writing = this.writePrepared(run, session, prepared);
           writing.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
         }
-        if (writing) await writing;
+        await writing;
       } else {
         await this.writePrepared(run, session, await this.prepare(run, mutation.added));
       }
       await this.writePrepared(run, session, await this.removals(run, mutation));
     } finally {
+      // a failing stream still lets the chunk in flight commit, then stitches what was written
+      await writing?.catch(() => undefined);
       await session.finish();
     }
     await this.syncErrors(provider, isFull ? undefined : run.touchedRefs, run.errors);

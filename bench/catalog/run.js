@@ -2,7 +2,7 @@
 // Portico catalog benchmark: generate N entities with the shared kit, start Portico's backend with just
 // the catalog on SQLite (in memory) or PostgreSQL, drive it with the shared catalog-api-bench.js, then
 // time full-text search.
-//   node bench/catalog/run.js N [--db sqlite|sqlite-file|pg] [--pg URL] [--port 7027] [--requests 200] [--out FILE]
+//   node bench/catalog/run.js N [--db sqlite|sqlite-memory|pg] [--pg URL] [--port 7027] [--requests 200] [--out FILE]
 // The shared kit lives at ../shared/bench relative to the repository (PORTICO_BENCH_KIT overrides).
 'use strict';
 const fs = require('fs');
@@ -14,7 +14,7 @@ const { spawn, spawnSync } = require('child_process');
 const argv = process.argv.slice(2);
 const N = parseInt(argv[0], 10);
 if (!(N >= 20)) {
-  console.error('usage: node bench/catalog/run.js N [--db sqlite|sqlite-file|pg] [--pg URL] [--port P] [--requests R] [--out FILE]');
+  console.error('usage: node bench/catalog/run.js N [--db sqlite|sqlite-memory|pg] [--pg URL] [--port P] [--requests R] [--out FILE]');
   process.exit(2);
 }
 const opt = { db: 'sqlite', port: '7027', requests: '200', seed: '42' };
@@ -49,7 +49,7 @@ if (opt.db === 'pg') {
 const server = path.join(__dirname, 'server.js');
 spawnSync(process.execPath, [server, '--warm'], { stdio: 'inherit' });
 
-const serverArgs = [server, '--entities', entitiesFile, '--port', opt.port, '--db', opt.db, ...(pgUrl ? ['--pg', pgUrl] : []), ...(opt.db === 'sqlite-file' ? ['--file', path.join(work, 'portico.sqlite')] : [])];
+const serverArgs = [server, '--entities', entitiesFile, '--port', opt.port, '--db', opt.db, ...(pgUrl ? ['--pg', pgUrl] : []), ...(opt.db === 'sqlite' ? ['--file', path.join(work, 'portico.sqlite')] : [])];
 const t0 = Date.now();
 const child = spawn(process.execPath, serverArgs, {
   stdio: ['ignore', fs.openSync(path.join(work, 'backend.log'), 'w'), fs.openSync(path.join(work, 'backend.log'), 'a')],

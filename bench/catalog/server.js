@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Portico's backend with just the catalog, for the benchmark.
-//   node server.js --entities FILE [--port 7027] [--db sqlite|sqlite-file|pg] [--file DB.sqlite] [--pg URL] [--warm]
+//   node server.js --entities FILE [--port 7027] [--db sqlite|sqlite-memory|pg] [--file DB.sqlite] [--pg URL] [--warm]
+// sqlite (the default deployment) is a file in WAL mode; --file names it.
 // --warm loads every module once (filling the compile cache) and exits.
 'use strict';
 require('./register');
@@ -23,7 +24,7 @@ if (opt.warm) {
 const port = Number(opt.port || 7027);
 const database = opt.db === 'pg'
   ? { client: 'pg', connection: opt.pg || 'postgres://postgres@127.0.0.1:5432/portico_bench', prefix: 'bench_' }
-  : { client: 'better-sqlite3', connection: opt.db === 'sqlite-file' ? opt.file : ':memory:' };
+  : { client: 'better-sqlite3', connection: opt.db === 'sqlite-memory' ? ':memory:' : opt.file || require('path').join(require('os').tmpdir(), `portico-bench-${process.pid}.sqlite`) };
 
 const backend = createBackend({
   config: {

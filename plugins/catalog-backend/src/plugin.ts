@@ -78,7 +78,6 @@ export const catalogPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(async () => {
           stopped = true;
           await first;
-          await store.close();
         }, { label: 'catalog: finish the current read' });
       },
     });

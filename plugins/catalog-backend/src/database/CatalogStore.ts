@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { EntityFilter, FilterCondition, SortField } from '../service/filters';
 import { deleteWhereIn, engineOf, insertMany, selectWhereIn, type Engine } from './bulk';
-import { createDerivedIndexes, DERIVED_INDEXES, dropDerivedIndexes } from './migrations';
-import { SqliteWriter, type WriterChunk } from './sqliteWriter';
+import { createDerivedIndexes, dropDerivedIndexes } from './migrations';
 
 /** An entity row as stored. `body` is the authored entity as JSON; uid, etag and relations are added when served. */
 export interface EntityRow {
@@ -177,33 +176,6 @@ const preparedByConnection = new WeakMap<SqliteConnection, Map<string, { all(...
 /** Lets requests be served between the statements of a long write. */
 const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
 
-const STITCH_SQLITE = `UPDATE catalog_entities SET relations = (
-  SELECT json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))
-  FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = catalog_entities.entity_ref) d)
-WHERE entity_ref IN ({in})`;
-
-/** The SQLite file behind a knex, if it is one. */
-function sqliteFilenameOf(knex: Knex): string | undefined {
-  const connection = (knex.client as { config?: { connection?: unknown } }).config?.connection;
-  const filename = typeof connection === 'string' ? connection : (connection as { filename?: unknown } | undefined)?.filename;
-  return typeof filename === 'string' ? filename : undefined;
-}
-
-/** A chunk as plain arrays for the writer thread (eids are allocated there). */
-function toWriterChunk(batch: BatchWrite): WriterChunk {
-  return {
-    upserts: batch.upserts.map(u => ({
-      row: [u.row.id, u.row.entityRef, u.row.kind, u.namespace, u.name, u.row.provider, u.row.locationKey, u.row.hash, u.row.etag, u.row.body, u.row.createdAt, u.row.updatedAt],
-      entityRef: u.row.entityRef,
-      relations: u.relations.map(r => [r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]),
-      search: u.search.map(x => [x.key, x.value, x.originalValue]),
-      document: u.document,
-    })),
-    deleteIds: batch.deletes.map(d => d.id),
-    history: batch.history.map(h => [h.entityRef, h.at, h.action, h.source, h.diff]),
-  };
-}
-
 const stitchStatements = new WeakMap<object, Map<number, { run(...p: unknown[]): unknown }>>();
 /**
  * SQLite: sets the served relations JSON of `n` entities (by ref) from the relations table. The
@@ -214,7 +186,12 @@ function stitchStatement(conn: { prepare(sql: string): { run(...p: unknown[]): u
   if (!byCount) stitchStatements.set(conn, (byCount = new Map()));
   let statement = byCount.get(n);
   if (!statement) {
-    statement = conn.prepare(STITCH_SQLITE.replace('{in}', Array(n).fill('?').join(', ')));
+    statement = conn.prepare(
+      `UPDATE catalog_entities SET relations = (
+         SELECT json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))
+         FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = catalog_entities.entity_ref) d)
+       WHERE entity_ref IN (${Array(n).fill('?').join(', ')})`,
+    );
     if (byCount.size > 20) byCount.clear();
     byCount.set(n, statement);
   }
@@ -229,33 +206,11 @@ export class CatalogStore {
   private generation = 0;
   private readonly cache = new Map<string, unknown>();
 
-  /** Writes on a worker thread with its own connection (file-backed SQLite only). */
-  private readonly writer?: SqliteWriter;
-
-  constructor(private readonly knex: Knex, options?: { chunkSize?: number; writerThread?: boolean }) {
+  constructor(private readonly knex: Knex, options?: { chunkSize?: number }) {
     this.engine = engineOf(knex);
     this.chunkSize = options?.chunkSize ?? 2000;
-    const filename = sqliteFilenameOf(knex);
-    if (this.engine === 'sqlite' && filename && filename !== ':memory:' && !filename.startsWith('file:') && options?.writerThread !== false) {
-      this.writer = new SqliteWriter({
-        filename,
-        columns: {
-          entities: ENTITY_COLUMNS.map(c => c.name),
-          relations: RELATION_COLUMNS.map(c => c.name),
-          search: SEARCH_COLUMNS.map(c => c.name),
-          history: HISTORY_COLUMNS.map(c => c.name),
-        },
-        derivedIndexes: DERIVED_INDEXES,
-        stitchSql: STITCH_SQLITE,
-      });
-    }
   }
   private readonly chunkSize: number;
-
-  /** Stops the writer thread (the plugin's shutdown). */
-  async close(): Promise<void> {
-    await this.writer?.close();
-  }
 
   getGeneration(): number {
     return this.generation;
@@ -309,7 +264,7 @@ export class CatalogStore {
           // A first load into an empty catalog builds the derived indexes once, at the end (several
           // times faster than maintaining them row by row; the first chunk says nothing of the total).
           bulk = batch.upserts.length > 0 && !(await this.knex('catalog_entities').select('eid').first());
-          if (bulk) await (this.writer ? this.writer.call('dropIndexes') : dropDerivedIndexes(this.knex));
+          if (bulk) await dropDerivedIndexes(this.knex);
         }
         total += batch.upserts.length + batch.deletes.length;
         const chunks: BatchWrite[] = [];
@@ -319,17 +274,11 @@ export class CatalogStore {
         chunks[chunks.length - 1].history = batch.history;
         try {
           for (const chunk of chunks) {
-            if (this.writer) {
-              const done = await this.writer.call('write', toWriterChunk(chunk));
-              for (const ref of done.affected) affected.add(ref);
-              skipped.push(...done.skipped);
-            } else {
-              await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped));
-            }
+            await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped));
             this.bump();
           }
         } catch (error) {
-          if (bulk) await this.createIndexes();
+          if (bulk) await createDerivedIndexes(this.knex);
           bulk = false;
           throw error;
         }
@@ -340,7 +289,7 @@ export class CatalogStore {
         finished = true;
         if (bulk === undefined) return; // nothing was written
         try {
-          if (bulk) await this.createIndexes();
+          if (bulk) await createDerivedIndexes(this.knex);
         } finally {
           this.bump();
         }
@@ -352,15 +301,9 @@ export class CatalogStore {
     };
   }
 
-  private async createIndexes(): Promise<void> {
-    await (this.writer ? this.writer.call('createIndexes') : createDerivedIndexes(this.knex));
-  }
-
   /** Refreshes the planner's statistics of the catalog tables (sampled, so cheap even on large catalogs). */
   async analyze(): Promise<void> {
-    if (this.writer) {
-      await this.writer.call('analyze');
-    } else if (this.engine === 'pg') {
+    if (this.engine === 'pg') {
       await this.knex.raw('ANALYZE catalog_entities, catalog_search, catalog_relations');
     } else {
       await this.knex.raw('PRAGMA analysis_limit = 400');
@@ -377,11 +320,6 @@ export class CatalogStore {
     const STEP = 500;
     for (let i = 0; i < refs.length; i += this.chunkSize) {
       const part = refs.slice(i, i + this.chunkSize);
-      if (this.writer) {
-        await this.writer.call('stitch', part);
-        this.bump();
-        continue;
-      }
       await this.knex.transaction(async trx => {
         for (let j = 0; j < part.length; j += STEP) {
           const slice = part.slice(j, j + STEP);

@@ -192,7 +192,7 @@ describeEachDatabase('IngestionService', db => {
   });
 });
 
-describe('IngestionService (SQLite file: writes on the writer thread)', () => {
+describe('IngestionService (SQLite file in WAL mode)', () => {
   let dir: string;
   let knex: Knex;
   let store: CatalogStore;
@@ -207,7 +207,6 @@ describe('IngestionService (SQLite file: writes on the writer thread)', () => {
     ingestion = new IngestionService({ store, kinds: kinds() });
   });
   afterAll(async () => {
-    await store.close();
     await knex.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -219,7 +218,7 @@ describe('IngestionService (SQLite file: writes on the writer thread)', () => {
       yield [{ entity: group('team-a'), locationKey: 'file:a' }];
     }
     const loading = ingestion.applyMutation('p1', { type: 'full', entities: chunks() });
-    // the main connection keeps answering while the writer thread works
+    // requests are answered between the chunks of a big load
     const counts: number[] = [];
     let done = false;
     void loading.finally(() => (done = true));
@@ -279,7 +278,6 @@ describe('IngestionService (SQLite file: writes on the writer thread)', () => {
       expect(JSON.parse((await store.getRowByRef('component:default/svc-1'))!.body).spec.lifecycle).toBe('production');
       expect(await store.listErrors({ provider: 'p2' })).toEqual([expect.objectContaining({ type: 'conflict', entityRef: 'component:default/svc-1' })]);
     } finally {
-      await otherStore.close();
       await other.destroy();
     }
   });

@@ -30,9 +30,16 @@ function stringParam(name: string, value: unknown, max = 1000): string | undefin
   return value;
 }
 
-/** Sends JSON text assembled from already-serialised parts. */
+/**
+ * Sends JSON text assembled from already-serialised parts. Ending with the string itself lets Node
+ * write the headers and the body in one go (express's `send` turns longer bodies into a Buffer, which
+ * goes out as a second write).
+ */
 function sendJsonText(res: Response, text: string, status = 200) {
-  res.status(status).type('application/json').send(text);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 function refFromParams(params: Record<string, string>): string {

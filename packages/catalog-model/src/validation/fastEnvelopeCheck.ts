@@ -27,17 +27,18 @@ function optionalString(value: unknown): boolean {
   return value === undefined || typeof value === 'string';
 }
 
-function stringMapOk(value: unknown, isKey: (v: string) => boolean, isValue: (v: string) => boolean): boolean {
+function stringMapOk(value: unknown, prefix: string, isKey: (v: unknown) => boolean, isValue: (v: string) => boolean): boolean {
   if (value === undefined) return true;
   if (!isPlainObject(value)) return false;
   for (const key of Object.keys(value)) {
     const v = value[key];
-    if (typeof v !== 'string' || !isKey(key) || !isValue(v)) return false;
+    // keys repeat across entities (backstage.io/managed-by-location, …): remember their verdicts
+    if (typeof v !== 'string' || !cached(prefix, key, isKey) || !isValue(v)) return false;
   }
   return true;
 }
 
-// apiVersion and kind take few distinct values; remember the verdicts.
+// apiVersion, kind, namespaces and label/annotation keys take few distinct values; remember the verdicts.
 const verdicts = new Map<string, boolean>();
 function cached(prefix: string, value: unknown, check: (v: unknown) => boolean): boolean {
   if (typeof value !== 'string') return false;
@@ -60,8 +61,8 @@ export function envelopeCertainlyValid(value: unknown): boolean {
   if (!isPlainObject(meta) || !isValidEntityName(meta.name)) return false;
   if (meta.namespace !== undefined && !cached('n', meta.namespace, isValidNamespace)) return false;
   for (const field of STRING_META) if (!optionalString(meta[field])) return false;
-  if (!stringMapOk(meta.labels, isValidLabelKey, isValidLabelValue)) return false;
-  if (!stringMapOk(meta.annotations, isValidAnnotationKey, () => true)) return false;
+  if (!stringMapOk(meta.labels, 'l', isValidLabelKey, isValidLabelValue)) return false;
+  if (!stringMapOk(meta.annotations, 'o', isValidAnnotationKey, () => true)) return false;
   if (meta.tags !== undefined) {
     if (!Array.isArray(meta.tags)) return false;
     for (const tag of meta.tags) if (!isValidTag(tag)) return false;

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { EntityFilter, FilterCondition, SortField } from '../service/filters';
 import { deleteWhereIn, engineOf, insertMany, selectWhereIn, type Engine } from './bulk';
-import { createDerivedIndexes, dropDerivedIndexes } from './migrations';
+import { createDerivedIndexes, DERIVED_INDEXES, dropDerivedIndexes } from './migrations';
+import { runOnSqliteThread, type SqlPlan } from './sqliteThread';
 
 /** An entity row as stored. `body` is the authored entity as JSON; uid, etag and relations are added when served. */
 export interface EntityRow {
@@ -176,6 +177,20 @@ const preparedByConnection = new WeakMap<SqliteConnection, Map<string, { all(...
 /** Lets requests be served between the statements of a long write. */
 const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
 
+const THREAD_MIN = 20_000;
+
+const STITCH_SQLITE = `UPDATE catalog_entities SET relations = (
+  SELECT json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))
+  FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = catalog_entities.entity_ref) d)
+WHERE entity_ref IN ({in})`;
+
+/** The SQLite file behind a knex, if it is one. */
+function sqliteFilenameOf(knex: Knex): string | undefined {
+  const connection = (knex.client as { config?: { connection?: unknown } }).config?.connection;
+  const filename = typeof connection === 'string' ? connection : (connection as { filename?: unknown } | undefined)?.filename;
+  return typeof filename === 'string' ? filename : undefined;
+}
+
 const stitchStatements = new WeakMap<object, Map<number, { run(...p: unknown[]): unknown }>>();
 /**
  * SQLite: sets the served relations JSON of `n` entities (by ref) from the relations table. The
@@ -186,12 +201,7 @@ function stitchStatement(conn: { prepare(sql: string): { run(...p: unknown[]): u
   if (!byCount) stitchStatements.set(conn, (byCount = new Map()));
   let statement = byCount.get(n);
   if (!statement) {
-    statement = conn.prepare(
-      `UPDATE catalog_entities SET relations = (
-         SELECT json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))
-         FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = catalog_entities.entity_ref) d)
-       WHERE entity_ref IN (${Array(n).fill('?').join(', ')})`,
-    );
+    statement = conn.prepare(STITCH_SQLITE.replace('{in}', Array(n).fill('?').join(', ')));
     if (byCount.size > 20) byCount.clear();
     byCount.set(n, statement);
   }
@@ -206,9 +216,25 @@ export class CatalogStore {
   private generation = 0;
   private readonly cache = new Map<string, unknown>();
 
-  constructor(private readonly knex: Knex, options?: { chunkSize?: number }) {
+  /** The SQLite file (not in-memory) whose long statements may run on a thread of their own. */
+  private readonly sqliteFile?: string;
+
+  /** How many entities a write session must touch before its end runs on a thread. */
+  private readonly threadMin: number;
+
+  /**
+   * `sqliteThreadMin`: on a SQLite file, a write session touching at least this many entities builds
+   * indexes and stitches on a thread of its own (default 20,000; below that the thread costs more
+   * than the half second it would free).
+   */
+  constructor(private readonly knex: Knex, options?: { chunkSize?: number; sqliteThreadMin?: number }) {
     this.engine = engineOf(knex);
     this.chunkSize = options?.chunkSize ?? 2000;
+    this.threadMin = options?.sqliteThreadMin ?? THREAD_MIN;
+    const filename = sqliteFilenameOf(knex);
+    if (this.engine === 'sqlite' && filename && filename !== ':memory:' && !filename.startsWith('file:')) {
+      this.sqliteFile = filename;
+    }
   }
   private readonly chunkSize: number;
 
@@ -288,17 +314,50 @@ export class CatalogStore {
         if (finished) return;
         finished = true;
         if (bulk === undefined) return; // nothing was written
+        const refs = [...affected];
+        if (this.sqliteFile && refs.length >= this.threadMin) {
+          // Index builds and stitching a large load take seconds of synchronous SQLite work: run them on
+          // a thread of their own, the API answering from this connection meanwhile (right answers,
+          // relations read from the relations table until stitched).
+          try {
+            await runOnSqliteThread(this.sqliteFile, this.finishPlan(bulk, refs, total >= ANALYZE_MIN));
+          } finally {
+            this.bump();
+          }
+          return;
+        }
         try {
           if (bulk) await createDerivedIndexes(this.knex);
         } finally {
           this.bump();
         }
-        await this.stitch([...affected]);
+        await this.stitch(refs);
         // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
         if (total >= ANALYZE_MIN) await this.analyze();
         this.bump();
       },
     };
+  }
+
+  /** The end of a large write on a SQLite file, as statements for `runOnSqliteThread`. */
+  private finishPlan(bulk: boolean, refs: string[], analyze: boolean): SqlPlan {
+    const plan: SqlPlan = [];
+    if (bulk) {
+      for (const index of DERIVED_INDEXES) {
+        plan.push({ sql: `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})` });
+      }
+    }
+    const STEP = 500;
+    for (let i = 0; i < refs.length; i += this.chunkSize) {
+      const group = [];
+      for (let j = i; j < Math.min(i + this.chunkSize, refs.length); j += STEP) {
+        const params = refs.slice(j, Math.min(j + STEP, i + this.chunkSize, refs.length));
+        group.push({ sql: STITCH_SQLITE.replace('{in}', Array(params.length).fill('?').join(', ')), params });
+      }
+      plan.push(group);
+    }
+    if (analyze) plan.push({ sql: 'PRAGMA analysis_limit = 400' }, { sql: 'ANALYZE' });
+    return plan;
   }
 
   /** Refreshes the planner's statistics of the catalog tables (sampled, so cheap even on large catalogs). */

@@ -203,7 +203,8 @@ describe('IngestionService (SQLite file in WAL mode)', () => {
     knex = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'catalog.sqlite') }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
     await knex.raw('PRAGMA journal_mode = WAL');
     for (const m of catalogMigrations) await m.up(knex);
-    store = new CatalogStore(knex, { chunkSize: 50 });
+    // the end of a load this size (indexes, stitching) runs on a thread of its own
+    store = new CatalogStore(knex, { chunkSize: 50, sqliteThreadMin: 100 });
     ingestion = new IngestionService({ store, kinds: kinds() });
   });
   afterAll(async () => {

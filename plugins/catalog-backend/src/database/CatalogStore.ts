@@ -327,11 +327,12 @@ export class CatalogStore {
           return;
         }
         try {
-          if (bulk) await createDerivedIndexes(this.knex);
+          if (bulk) await createDerivedIndexes(this.knex, { parallel: this.engine === 'pg' });
         } finally {
           this.bump();
         }
-        await this.stitch(refs);
+        // a bulk load wrote every entity there is: PostgreSQL stitches the whole table in one pass
+        await this.stitch(refs, { wholeTable: bulk });
         // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
         if (total >= ANALYZE_MIN) await this.analyze();
         this.bump();
@@ -375,25 +376,40 @@ export class CatalogStore {
    * stores them as JSON on the entity rows, so reads never join the relations table. The database
    * builds the JSON (one statement per few hundred entities); nothing crosses into JavaScript.
    */
-  private async stitch(refs: string[]): Promise<void> {
+  private async stitch(refs: string[], options?: { wholeTable?: boolean }): Promise<void> {
     const STEP = 500;
+    if (this.engine === 'pg' && options?.wholeTable) {
+      // one pass over all relations, grouped, instead of an index lookup per entity
+      await this.knex.raw(
+        `UPDATE catalog_entities e SET relations = COALESCE(agg.rel, '[]')
+         FROM catalog_entities e2 LEFT JOIN (
+           SELECT d.source_ref, jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text AS rel
+           FROM (SELECT DISTINCT r.source_ref, r.type, r.target_ref FROM catalog_relations r) d
+           GROUP BY d.source_ref) agg ON agg.source_ref = e2.entity_ref
+         WHERE e.eid = e2.eid`,
+      );
+      this.bump();
+      return;
+    }
     for (let i = 0; i < refs.length; i += this.chunkSize) {
       const part = refs.slice(i, i + this.chunkSize);
+      if (this.engine === 'pg') {
+        await this.knex.raw(
+          `UPDATE catalog_entities e SET relations = COALESCE((
+             SELECT jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text
+             FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = e.entity_ref) d), '[]')
+           WHERE e.entity_ref = ANY(?::text[])`,
+          [part] as Knex.RawBinding[],
+        );
+        this.bump();
+        await yieldToEventLoop();
+        continue;
+      }
       await this.knex.transaction(async trx => {
         for (let j = 0; j < part.length; j += STEP) {
           const slice = part.slice(j, j + STEP);
-          if (this.engine === 'pg') {
-            await trx.raw(
-              `UPDATE catalog_entities e SET relations = COALESCE((
-                 SELECT jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text
-                 FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = e.entity_ref) d), '[]')
-               WHERE e.entity_ref = ANY(?::text[])`,
-              [slice] as Knex.RawBinding[],
-            );
-          } else {
-            const conn = (await trx.client.acquireConnection()) as { prepare(sql: string): { run(...p: unknown[]): unknown } };
-            stitchStatement(conn, slice.length).run(...slice);
-          }
+          const conn = (await trx.client.acquireConnection()) as { prepare(sql: string): { run(...p: unknown[]): unknown } };
+          stitchStatement(conn, slice.length).run(...slice);
         }
       });
       this.bump();

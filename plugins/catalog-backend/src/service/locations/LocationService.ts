@@ -52,7 +52,7 @@ interface ManagedLocation {
 const providerName = (id: string) => `location:${id}`;
 
 /** One location as an entity provider: each read replaces everything it emitted before. */
-class LocationProvider implements EntityProvider {
+export class LocationProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private previousKeys: string[] = [];
   constructor(private readonly id: string, private readonly read: () => LocationStream) {}
@@ -74,7 +74,17 @@ class LocationProvider implements EntityProvider {
       return { entities: collected, errors: stream.errors, locationKeys: stream.locationKeys };
     }
     const entities = options?.collect ? tap(stream.entities, chunk => collected.push(...chunk)) : stream.entities;
-    await this.connection.applyMutation({ type: 'full', entities });
+    try {
+      await this.connection.applyMutation({ type: 'full', entities });
+    } catch (error) {
+      // What was written stays and nothing was removed; the location says why its read stopped.
+      const at = stream.locationKeys[stream.locationKeys.length - 1];
+      if (at) {
+        const message = `reading stopped at ${at}: ${(error as Error).message}; the entities read before were kept and none was removed`;
+        await this.connection.reportErrors?.({ locationKeys: stream.locationKeys, errors: [...stream.errors, { locationKey: at, reason: 'read', message }] }).catch(() => undefined);
+      }
+      throw error;
+    }
     // errors of files no longer read are cleared too
     const keys = [...new Set([...this.previousKeys, ...stream.locationKeys])];
     this.previousKeys = stream.locationKeys;

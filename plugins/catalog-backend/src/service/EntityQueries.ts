@@ -5,7 +5,7 @@ import type { CatalogStore, EntityRow, ErrorRecord, QueriedEntity } from '../dat
 import { decodeCursor, encodeCursor, type QueryCursor } from './cursor';
 import type { EntityChange } from './entityDiff';
 import { projectFields, type EntityFilter, type SortField } from './filters';
-import { locationKeyOf, type UrlReader } from './locations/LocationReader';
+import { locationKeyOf, locationTargets, type UrlReader } from './locations/LocationReader';
 
 export interface QueryEntitiesInput {
   filter?: EntityFilter;
@@ -40,14 +40,6 @@ function urlOfLocationKey(key: string): string | undefined {
 function managedByLocation(body: string): string | undefined {
   const value = (JSON.parse(body) as Entity).metadata?.annotations?.[ANNOTATION_LOCATION];
   return typeof value === 'string' && value ? value : undefined;
-}
-
-function locationTargets(entity: Entity): string[] {
-  const spec = entity.spec as { target?: unknown; targets?: unknown } | undefined;
-  const out: string[] = [];
-  if (typeof spec?.target === 'string') out.push(spec.target);
-  if (Array.isArray(spec?.targets)) out.push(...spec.targets.filter((t): t is string => typeof t === 'string'));
-  return out;
 }
 
 const LOCATION_PAGE = 5000;

@@ -83,7 +83,8 @@ async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlR
   return out;
 }
 
-function locationTargets(entity: Record<string, unknown>): string[] {
+/** The targets a Location entity names (`spec.target` and `spec.targets`), as written. */
+export function locationTargets(entity: { spec?: unknown }): string[] {
   const spec = entity.spec as { target?: unknown; targets?: unknown } | undefined;
   const out: string[] = [];
   if (typeof spec?.target === 'string') out.push(spec.target);

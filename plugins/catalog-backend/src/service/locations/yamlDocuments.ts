@@ -81,7 +81,7 @@ function splitAndParse(
   if (out.length) emit(out);
 }
 
-/** Parses every document of a file at once (small files, the CLI). */
+/** Parses every document of a text at once, on this thread. */
 export function parseYamlDocuments(text: string, fileName: string): ParsedDocument[] {
   const out: ParsedDocument[] = [];
   splitAndParse(text, fileName, yaml.load, yaml.CORE_SCHEMA, Number.MAX_SAFE_INTEGER, chunk => out.push(...chunk));

@@ -208,6 +208,8 @@ function stitchStatement(conn: { prepare(sql: string): { run(...p: unknown[]): u
   return statement;
 }
 const ANALYZE_MIN = 1000;
+/** SQLite's default: checkpoint the WAL once it holds this many pages. */
+const WAL_AUTOCHECKPOINT = 1000;
 
 /** knex queries of the catalog. No business rules: callers decide what to write. */
 export class CatalogStore {
@@ -225,7 +227,7 @@ export class CatalogStore {
   /**
    * `sqliteThreadMin`: on a SQLite file, a write session touching at least this many entities builds
    * indexes and stitches on a thread of its own (default 20,000; below that the thread costs more
-   * than the half second it would free).
+   * than the half second it would free, and its memory adds to the peak).
    */
   constructor(private readonly knex: Knex, options?: { chunkSize?: number; sqliteThreadMin?: number }) {
     this.engine = engineOf(knex);
@@ -291,6 +293,9 @@ export class CatalogStore {
           // times faster than maintaining them row by row; the first chunk says nothing of the total).
           bulk = batch.upserts.length > 0 && !(await this.knex('catalog_entities').select('eid').first());
           if (bulk) await dropDerivedIndexes(this.knex);
+          // A first load writes every page once: checkpointing the WAL every 4 MB on the way would copy
+          // each page twice and sync the file each time; one checkpoint at the end does it once.
+          if (bulk && this.sqliteFile) await this.knex.raw('PRAGMA wal_autocheckpoint = 0');
         }
         total += batch.upserts.length + batch.deletes.length;
         const chunks: BatchWrite[] = [];
@@ -305,6 +310,7 @@ export class CatalogStore {
           }
         } catch (error) {
           if (bulk) await createDerivedIndexes(this.knex);
+          if (bulk && this.sqliteFile) await this.knex.raw(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
           bulk = false;
           throw error;
         }
@@ -315,13 +321,17 @@ export class CatalogStore {
         finished = true;
         if (bulk === undefined) return; // nothing was written
         const refs = [...affected];
+        const checkpoint = bulk && !!this.sqliteFile;
         if (this.sqliteFile && refs.length >= this.threadMin) {
           // Index builds and stitching a large load take seconds of synchronous SQLite work: run them on
           // a thread of their own, the API answering from this connection meanwhile (right answers,
           // relations read from the relations table until stitched).
+          const plan = this.finishPlan(bulk, refs, total >= ANALYZE_MIN);
+          if (checkpoint) plan.push({ sql: 'PRAGMA wal_checkpoint(PASSIVE)' });
           try {
-            await runOnSqliteThread(this.sqliteFile, this.finishPlan(bulk, refs, total >= ANALYZE_MIN));
+            await runOnSqliteThread(this.sqliteFile, plan);
           } finally {
+            if (checkpoint) await this.knex.raw(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
             this.bump();
           }
           return;
@@ -336,6 +346,11 @@ export class CatalogStore {
         // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
         if (total >= ANALYZE_MIN) await this.analyze();
         this.bump();
+        if (checkpoint) {
+          await this.knex.raw(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+          // copying the whole load from the WAL into the file holds a connection for a while: not this one
+          await runOnSqliteThread(this.sqliteFile!, [{ sql: 'PRAGMA wal_checkpoint(PASSIVE)' }]);
+        }
       },
     };
   }
@@ -343,11 +358,11 @@ export class CatalogStore {
   /** The end of a large write on a SQLite file, as statements for `runOnSqliteThread`. */
   private finishPlan(bulk: boolean, refs: string[], analyze: boolean): SqlPlan {
     const plan: SqlPlan = [];
-    if (bulk) {
-      for (const index of DERIVED_INDEXES) {
-        plan.push({ sql: `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})` });
-      }
-    }
+    const create = (index: (typeof DERIVED_INDEXES)[number]) =>
+      plan.push({ sql: `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})` });
+    // the index stitching reads first, then stitching (reads serve stitched rows as they commit), then the rest
+    const [stitchIndex, ...others] = DERIVED_INDEXES;
+    if (bulk) create(stitchIndex);
     const STEP = 500;
     for (let i = 0; i < refs.length; i += this.chunkSize) {
       const group = [];
@@ -357,6 +372,7 @@ export class CatalogStore {
       }
       plan.push(group);
     }
+    if (bulk) others.forEach(create);
     if (analyze) plan.push({ sql: 'PRAGMA analysis_limit = 400' }, { sql: 'ANALYZE' });
     return plan;
   }

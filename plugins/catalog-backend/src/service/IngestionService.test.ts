@@ -221,15 +221,20 @@ describe('IngestionService (SQLite file in WAL mode)', () => {
     const loading = ingestion.applyMutation('p1', { type: 'full', entities: chunks() });
     // requests are answered between the chunks of a big load
     const counts: number[] = [];
+    const autocheckpoints = new Set<number>();
     let done = false;
     void loading.finally(() => (done = true));
     while (!done) {
       counts.push(await store.countEntities());
+      autocheckpoints.add((await knex.raw('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint);
       await new Promise(resolve => setTimeout(resolve, 5));
     }
     const changes = await loading;
     expect(changes.added).toHaveLength(601);
     expect(counts.length).toBeGreaterThan(0);
+    // the load does not checkpoint the WAL on the way; afterwards SQLite's default is back
+    expect(autocheckpoints).toContain(0);
+    expect((await knex.raw('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint).toBe(1000);
     expect(await store.countEntities()).toBe(601);
     const svc = await store.getRowByRef('component:default/svc-10');
     expect(JSON.parse(svc!.relations!)).toEqual([

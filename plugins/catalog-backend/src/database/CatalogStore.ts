@@ -210,6 +210,12 @@ function stitchStatement(conn: { prepare(sql: string): { run(...p: unknown[]): u
 const ANALYZE_MIN = 1000;
 /** SQLite's default: checkpoint the WAL once it holds this many pages. */
 const WAL_AUTOCHECKPOINT = 1000;
+/**
+ * Copies a first load from the WAL into the file: PASSIVE does the bulk of it without blocking
+ * anyone; TRUNCATE then copies what came since and empties the WAL (holding writers back only for
+ * that), so reads stop consulting a WAL the size of the catalog and the file does not stay behind.
+ */
+const CHECKPOINT = [{ sql: 'PRAGMA wal_checkpoint(PASSIVE)' }, { sql: 'PRAGMA wal_checkpoint(TRUNCATE)' }];
 
 /** knex queries of the catalog. No business rules: callers decide what to write. */
 export class CatalogStore {
@@ -327,7 +333,7 @@ export class CatalogStore {
           // a thread of their own, the API answering from this connection meanwhile (right answers,
           // relations read from the relations table until stitched).
           const plan = this.finishPlan(bulk, refs, total >= ANALYZE_MIN);
-          if (checkpoint) plan.push({ sql: 'PRAGMA wal_checkpoint(PASSIVE)' });
+          if (checkpoint) plan.push(...CHECKPOINT);
           try {
             await runOnSqliteThread(this.sqliteFile, plan);
           } finally {
@@ -349,7 +355,7 @@ export class CatalogStore {
         if (checkpoint) {
           await this.knex.raw(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
           // copying the whole load from the WAL into the file holds a connection for a while: not this one
-          await runOnSqliteThread(this.sqliteFile!, [{ sql: 'PRAGMA wal_checkpoint(PASSIVE)' }]);
+          await runOnSqliteThread(this.sqliteFile!, CHECKPOINT);
         }
       },
     };
@@ -358,11 +364,12 @@ export class CatalogStore {
   /** The end of a large write on a SQLite file, as statements for `runOnSqliteThread`. */
   private finishPlan(bulk: boolean, refs: string[], analyze: boolean): SqlPlan {
     const plan: SqlPlan = [];
-    const create = (index: (typeof DERIVED_INDEXES)[number]) =>
-      plan.push({ sql: `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})` });
-    // the index stitching reads first, then stitching (reads serve stitched rows as they commit), then the rest
-    const [stitchIndex, ...others] = DERIVED_INDEXES;
-    if (bulk) create(stitchIndex);
+    if (bulk) {
+      // every index before stitching: once an entity is served stitched, its filters are fast too
+      for (const index of DERIVED_INDEXES) {
+        plan.push({ sql: `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})` });
+      }
+    }
     const STEP = 500;
     for (let i = 0; i < refs.length; i += this.chunkSize) {
       const group = [];
@@ -372,7 +379,6 @@ export class CatalogStore {
       }
       plan.push(group);
     }
-    if (bulk) others.forEach(create);
     if (analyze) plan.push({ sql: 'PRAGMA analysis_limit = 400' }, { sql: 'ANALYZE' });
     return plan;
   }

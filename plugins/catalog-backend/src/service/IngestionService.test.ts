@@ -235,6 +235,7 @@ describe('IngestionService (SQLite file in WAL mode)', () => {
     // the load does not checkpoint the WAL on the way; afterwards SQLite's default is back
     expect(autocheckpoints).toContain(0);
     expect((await knex.raw('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint).toBe(1000);
+    expect(fs.statSync(path.join(dir, 'catalog.sqlite-wal')).size).toBe(0); // copied into the file once, at the end
     expect(await store.countEntities()).toBe(601);
     const svc = await store.getRowByRef('component:default/svc-10');
     expect(JSON.parse(svc!.relations!)).toEqual([

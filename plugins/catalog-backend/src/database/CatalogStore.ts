@@ -3,6 +3,7 @@ import type { EntityFilter, FilterCondition, SortField } from '../service/filter
 import { deleteWhereIn, engineOf, insertMany, selectWhereIn, type Engine } from './bulk';
 import { createDerivedIndexes, DERIVED_INDEXES, dropDerivedIndexes } from './migrations';
 import { runOnSqliteThread, type SqlPlan } from './sqliteThread';
+import { yieldToEventLoop } from '../yieldToEventLoop';
 
 /** An entity row as stored. `body` is the authored entity as JSON; uid, etag and relations are added when served. */
 export interface EntityRow {
@@ -174,8 +175,6 @@ interface SqliteConnection {
 }
 const preparedByConnection = new WeakMap<SqliteConnection, Map<string, { all(...params: unknown[]): unknown[] }>>();
 
-/** Lets requests be served between the statements of a long write. */
-const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
 
 const THREAD_MIN = 20_000;
 

@@ -5,6 +5,7 @@ import type { BatchSession, BatchWrite, CatalogStore, EntityRow, EntityWrite, Er
 import { diffEntities } from './entityDiff';
 import { guessEntityRef, processEntity, type ProcessedEntity } from './EntityProcessor';
 import type { KindRegistry } from './KindRegistry';
+import { yieldToEventLoop } from '../yieldToEventLoop';
 
 export type OrphanStrategy = 'delete' | 'keep';
 
@@ -49,8 +50,6 @@ async function* chunksOf(entities: DeferredEntity[] | AsyncIterable<DeferredEnti
     for await (const chunk of entities) yield chunk;
   }
 }
-/** Lets requests be served while a large batch is processed. */
-const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
 /** Errors a provider reports about files, as opposed to the ones processing finds. */
 const READ_TYPES: ErrorRecord['type'][] = ['read', 'parse', 'policy'];
 

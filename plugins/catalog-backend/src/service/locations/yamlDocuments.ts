@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import yaml from 'js-yaml';
+import { yieldToEventLoop } from '../../yieldToEventLoop';
 
 /** One YAML document of a file: its parsed value, or why it could not be parsed, and where it starts. */
 export type ParsedDocument = { line: number; value: unknown } | { line: number; error: string };
@@ -104,7 +105,7 @@ export async function* streamYamlDocuments(
     splitAndParse(text, fileName, yaml.load, yaml.CORE_SCHEMA, chunkSize, chunk => chunks.push(chunk));
     for (const chunk of chunks) {
       yield chunk;
-      await new Promise(resolve => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     return;
   }

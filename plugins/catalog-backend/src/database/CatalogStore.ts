@@ -175,7 +175,6 @@ interface SqliteConnection {
 }
 const preparedByConnection = new WeakMap<SqliteConnection, Map<string, { all(...params: unknown[]): unknown[] }>>();
 
-
 const THREAD_MIN = 20_000;
 
 const STITCH_SQLITE = `UPDATE catalog_entities SET relations = (
@@ -300,7 +299,7 @@ export class CatalogStore {
           if (bulk) await dropDerivedIndexes(this.knex);
           // A first load writes every page once: checkpointing the WAL every 4 MB on the way would copy
           // each page twice and sync the file each time; one checkpoint at the end does it once.
-          if (bulk && this.sqliteFile) await this.knex.raw('PRAGMA wal_autocheckpoint = 0');
+          if (bulk && this.sqliteFile) await this.walAutocheckpoint(0);
         }
         total += batch.upserts.length + batch.deletes.length;
         const chunks: BatchWrite[] = [];
@@ -315,7 +314,7 @@ export class CatalogStore {
           }
         } catch (error) {
           if (bulk) await createDerivedIndexes(this.knex);
-          if (bulk && this.sqliteFile) await this.knex.raw(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+          if (bulk && this.sqliteFile) await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
           bulk = false;
           throw error;
         }
@@ -336,7 +335,7 @@ export class CatalogStore {
           try {
             await runOnSqliteThread(this.sqliteFile, plan);
           } finally {
-            if (checkpoint) await this.knex.raw(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+            if (checkpoint) await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
             this.bump();
           }
           return;
@@ -352,12 +351,17 @@ export class CatalogStore {
         if (total >= ANALYZE_MIN) await this.analyze();
         this.bump();
         if (checkpoint) {
-          await this.knex.raw(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+          await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
           // copying the whole load from the WAL into the file holds a connection for a while: not this one
           await runOnSqliteThread(this.sqliteFile!, CHECKPOINT);
         }
       },
     };
+  }
+
+  /** How many WAL pages make SQLite checkpoint on commit (0: never) on the main connection. */
+  private async walAutocheckpoint(pages: number): Promise<void> {
+    await this.knex.raw(`PRAGMA wal_autocheckpoint = ${pages}`);
   }
 
   /** The end of a large write on a SQLite file, as statements for `runOnSqliteThread`. */

@@ -208,6 +208,8 @@ function stitchStatement(conn: { prepare(sql: string): { run(...p: unknown[]): u
 const ANALYZE_MIN = 1000;
 /** SQLite's default: checkpoint the WAL once it holds this many pages. */
 const WAL_AUTOCHECKPOINT = 1000;
+/** A first load of fewer entities leaves a WAL of a few MB: not worth a thread to copy it. */
+const CHECKPOINT_THREAD_MIN = 1000;
 /**
  * Copies a first load from the WAL into the file: PASSIVE does the bulk of it without blocking
  * anyone; TRUNCATE then copies what came since and empties the WAL (holding writers back only for
@@ -352,8 +354,9 @@ export class CatalogStore {
         this.bump();
         if (checkpoint) {
           await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
-          // copying the whole load from the WAL into the file holds a connection for a while: not this one
-          await runOnSqliteThread(this.sqliteFile!, CHECKPOINT);
+          // copying a large load from the WAL into the file holds a connection for a while: not this one
+          // (a small one, such as the example organisation at start-up, is left to the next commit)
+          if (total >= CHECKPOINT_THREAD_MIN) await runOnSqliteThread(this.sqliteFile!, CHECKPOINT);
         }
       },
     };

@@ -78,7 +78,9 @@ export const catalogPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(async () => {
           stopped = true;
           await first;
-        }, { label: 'catalog: finish the current read' });
+          // providers may still be writing (their own schedules): finish that before the database closes
+          await catalog.ingestion.close();
+        }, { label: 'catalog: finish the current read and writes' });
       },
     });
   },

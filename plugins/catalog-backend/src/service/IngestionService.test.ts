@@ -40,6 +40,25 @@ describeEachDatabase('IngestionService', db => {
     return { entity: JSON.parse(row.body), relations: rel.map(r => `${r.type}:${r.targetRef}`).sort() };
   }
 
+  it('finishes the writes in progress on close, then refuses new ones', async () => {
+    async function* slow() {
+      for (let i = 0; i < 5; i++) {
+        await new Promise(resolve => setTimeout(resolve, 5));
+        yield [{ entity: component(`svc-${i}`), locationKey: 'file:a' }];
+      }
+    }
+    const loading = ingestion.applyMutation('p1', { type: 'full', entities: slow() });
+    const queued = ingestion.applyMutation('p2', { type: 'delta', added: [{ entity: group('team-a'), locationKey: 'file:b' }], removed: [] });
+    await ingestion.close();
+    // both were under way or queued before close: they completed, nothing was cut off
+    expect((await loading).added).toHaveLength(5);
+    expect((await queued).added).toEqual(['group:default/team-a']);
+    expect(await store.countEntities()).toBe(6);
+    await expect(ingestion.applyMutation('p1', { type: 'delta', added: [{ entity: component('late'), locationKey: 'file:a' }], removed: [] }))
+      .rejects.toThrow(/shutting down/);
+    expect(await store.getRowByRef('component:default/late')).toBeUndefined();
+  });
+
   it('stores a full mutation with relations in both directions, across chunks', async () => {
     const changes = await ingestion.applyMutation('p1', {
       type: 'full',

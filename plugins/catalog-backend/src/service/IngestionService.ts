@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { ServiceUnavailableError } from '@portico/backend-plugin-api';
 import { ANNOTATION_ORPHAN, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
 import type { BatchSession, BatchWrite, CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';
@@ -115,8 +116,22 @@ export class IngestionService {
     this.now = options.now ?? Date.now;
   }
 
+  /** Set by `close`: no new write is accepted. */
+  private closed = false;
+
+  /**
+   * Lets the write in progress and those already queued finish, then refuses new ones. The plugin's
+   * shutdown calls it before the host closes the database, so no write is cut off half-way (a
+   * provider still reading gets a 503-style error for its late mutation and logs it).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+  }
+
   /** Runs `fn` after every earlier write has finished. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new ServiceUnavailableError('The catalog is shutting down; the write was not applied'));
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;

@@ -1,5 +1,6 @@
 import type { DatabaseMigration } from '@portico/backend-plugin-api';
 import type { Knex } from 'knex';
+import { yieldToEventLoop } from '../yieldToEventLoop';
 
 /**
  * Indexes of the derived tables (relations, search). A bulk load into an empty catalog drops them
@@ -24,7 +25,10 @@ export async function createDerivedIndexes(knex: Knex | Knex.Transaction, option
     await Promise.all(sql.map(statement => knex.raw(statement)));
     return;
   }
-  for (const statement of sql) await knex.raw(statement);
+  for (const statement of sql) {
+    await knex.raw(statement);
+    await yieldToEventLoop(); // the API answers between index builds
+  }
 }
 
 export async function dropDerivedIndexes(knex: Knex | Knex.Transaction): Promise<void> {

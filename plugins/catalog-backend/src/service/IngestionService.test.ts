@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { builtinKinds } from '@portico/catalog-model';
-import { describeEachDatabase } from '@portico/test-utils';
+import { describeEachDatabase, MockLogger } from '@portico/test-utils';
+import type { EntityProviderConnection } from '@portico/plugin-catalog-node';
 import { CatalogStore } from '../database/CatalogStore';
 import { catalogMigrations } from '../database/migrations';
 import { component, group } from '../__testUtils__/entities';
 import { IngestionService, type EntityChanges } from './IngestionService';
 import { KindRegistry } from './KindRegistry';
+import { ProviderRegistry } from './ProviderRegistry';
 
 function kinds() {
   const k = new KindRegistry();
@@ -57,6 +59,21 @@ describeEachDatabase('IngestionService', db => {
     await expect(ingestion.applyMutation('p1', { type: 'delta', added: [{ entity: component('late'), locationKey: 'file:a' }], removed: [] }))
       .rejects.toThrow(/shutting down/);
     expect(await store.getRowByRef('component:default/late')).toBeUndefined();
+  });
+
+  it('drops a provider\'s writes that arrive after close with a warning, not an error', async () => {
+    const logger = new MockLogger();
+    const registry = new ProviderRegistry(ingestion, logger);
+    let connection: EntityProviderConnection | undefined;
+    await registry.connect({ getProviderName: () => 'late-provider', async connect(c) { connection = c; } });
+    await ingestion.close();
+    await expect(connection!.applyMutation({ type: 'full', entities: [{ entity: component('late'), locationKey: 'file:a' }] })).resolves.toBeUndefined();
+    await expect(connection!.reportErrors!({ locationKeys: ['file:a'], errors: [] })).resolves.toBeUndefined();
+    expect(await store.getRowByRef('component:default/late')).toBeUndefined();
+    expect(logger.lines.filter(l => l.level === 'warn').map(l => l.message)).toEqual([
+      "Ignored a mutation from provider 'late-provider': the catalog is shutting down",
+      "Ignored an error report from provider 'late-provider': the catalog is shutting down",
+    ]);
   });
 
   it('stores a full mutation with relations in both directions, across chunks', async () => {

@@ -119,6 +119,10 @@ export class IngestionService {
   /** Set by `close`: no new write is accepted. */
   private closed = false;
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /**
    * Lets the write in progress and those already queued finish, then refuses new ones. The plugin's
    * shutdown calls it before the host closes the database, so no write is cut off half-way (a

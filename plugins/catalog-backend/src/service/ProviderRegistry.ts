@@ -1,4 +1,4 @@
-import type { LoggerService } from '@portico/backend-plugin-api';
+import { ServiceUnavailableError, type LoggerService } from '@portico/backend-plugin-api';
 import type { EntityProvider } from '@portico/plugin-catalog-node';
 import type { IngestionService } from './IngestionService';
 
@@ -13,10 +13,20 @@ export class ProviderRegistry {
     if (!name || typeof name !== 'string') throw new Error('catalog.providers: a provider needs a name');
     if (this.providers.has(name)) throw new Error(`catalog.providers: provider '${name}' is registered twice`);
     this.providers.set(name, provider);
+    // A provider still reading when the catalog shuts down gets its late writes dropped with a warning
+    // (it reads again on the next start) rather than an error its own code may not expect.
+    const unlessClosed = async (what: string, write: () => Promise<unknown>) => {
+      try {
+        await write();
+      } catch (error) {
+        if (!(error instanceof ServiceUnavailableError && this.ingestion.isClosed)) throw error;
+        this.logger.warn(`Ignored ${what} from provider '${name}': the catalog is shutting down`);
+      }
+    };
     await provider.connect({
-      applyMutation: mutation => this.ingestion.applyMutation(name, mutation).then(() => undefined),
+      applyMutation: mutation => unlessClosed('a mutation', () => this.ingestion.applyMutation(name, mutation)),
       refresh: ({ keys }) => this.refresh(keys),
-      reportErrors: ({ locationKeys, errors }) => this.ingestion.reportErrors(name, locationKeys, errors),
+      reportErrors: ({ locationKeys, errors }) => unlessClosed('an error report', () => this.ingestion.reportErrors(name, locationKeys, errors)),
     });
   }
 

@@ -15,6 +15,8 @@ import { catalogMigrations } from './database/migrations';
 import { createRouter } from './router';
 import { CatalogService } from './service/CatalogService';
 import { KindRegistry } from './service/KindRegistry';
+import { hasLargeConfigFile } from './service/locations/LocationService';
+import { prewarmYamlParser, releaseYamlParser } from './service/locations/yamlDocuments';
 
 /** The topic the catalog publishes after each committed batch. */
 export const CATALOG_ENTITIES_CHANGED_TOPIC = 'catalog.entities.changed';
@@ -42,6 +44,8 @@ export const catalogPlugin = createBackendPlugin({
       async init({ logger, config, database, httpRouter, scheduler, lifecycle, events, integrations }) {
         const settings = readCatalogConfig(config.getOptional('catalog'));
         for (const kind of builtinKinds) if (!kinds.has(kind.kind)) kinds.add(kind);
+        // a large file in config is parsed on a thread: start it now, on the other core, while migrations run
+        if (hasLargeConfigFile(settings.locations)) prewarmYamlParser();
         await database.migrate(catalogMigrations);
         const store = new CatalogStore(await database.getClient());
         await store.ensureIndexes();
@@ -66,7 +70,9 @@ export const catalogPlugin = createBackendPlugin({
           logger.debug(`Read all locations in ${Date.now() - started} ms`);
         };
         // Read right away (not awaited: the API answers while the first read runs), then on a schedule.
-        const first = readAll().catch(error => logger.error(`Initial catalog read failed: ${(error as Error).message}`));
+        const first = readAll()
+          .catch(error => logger.error(`Initial catalog read failed: ${(error as Error).message}`))
+          .finally(releaseYamlParser); // if no file used the prewarmed parser
         await scheduler.scheduleTask({
           id: 'catalog-refresh-locations',
           frequency: { duration: settings.processingInterval },

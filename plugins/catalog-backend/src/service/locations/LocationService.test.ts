@@ -1,5 +1,9 @@
 import type { EntityProviderConnection, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
-import { LocationProvider } from './LocationService';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hasLargeConfigFile, LocationProvider } from './LocationService';
+import { WORKER_PARSE_MIN_BYTES } from './yamlDocuments';
 import type { LocationStream } from './LocationReader';
 
 describe('LocationProvider', () => {
@@ -32,5 +36,26 @@ describe('LocationProvider', () => {
         { locationKey: 'file:/org/a.yaml', reason: 'read', message: expect.stringMatching(/^reading stopped at file:\/org\/a\.yaml: disk I\/O error; .*none was removed$/) },
       ],
     }]);
+  });
+});
+
+describe('hasLargeConfigFile', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-large-'));
+    fs.writeFileSync(path.join(dir, 'small.yaml'), 'kind: Component\n');
+    fs.writeFileSync(path.join(dir, 'large.yaml'), 'x'.repeat(WORKER_PARSE_MIN_BYTES));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is true when a file location in config is large enough for the parser thread, relative paths from cwd', () => {
+    expect(hasLargeConfigFile([{ type: 'file', target: 'small.yaml' }], dir)).toBe(false);
+    expect(hasLargeConfigFile([{ type: 'file', target: 'small.yaml' }, { type: 'file', target: 'large.yaml' }], dir)).toBe(true);
+    expect(hasLargeConfigFile([{ type: 'file', target: path.join(dir, 'large.yaml') }])).toBe(true);
+  });
+
+  it('counts missing files and url locations as small', () => {
+    expect(hasLargeConfigFile([{ type: 'file', target: 'missing.yaml' }, { type: 'url', target: 'https://example.com/large.yaml' }], dir)).toBe(false);
+    expect(hasLargeConfigFile([])).toBe(false);
   });
 });

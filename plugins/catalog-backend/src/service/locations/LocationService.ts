@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   ConflictError,
   InputError,
@@ -16,6 +18,7 @@ import type { KindRegistry } from '../KindRegistry';
 import type { ProviderRegistry } from '../ProviderRegistry';
 import { readLocation, streamLocation, type KindRule, type LocationStream, type ReadLocationResult } from './LocationReader';
 import { integrationsReader, toLocationUrl, trustedFileReader } from './readers';
+import { WORKER_PARSE_MIN_BYTES } from './yamlDocuments';
 
 export interface LocationSpec {
   type: 'file' | 'url';
@@ -103,6 +106,22 @@ async function* tap<T>(source: AsyncIterable<T>, see: (item: T) => void): AsyncG
 function allowSet(rules?: Array<{ allow: string[] }>): KindRule {
   if (!rules) return undefined;
   return new Set(rules.flatMap(r => r.allow.map(k => k.toLowerCase())));
+}
+
+/**
+ * Whether the first read will parse a file on a parser thread: a `file` location in config at least
+ * `WORKER_PARSE_MIN_BYTES` long (those the thread would parse). Unreadable targets count as small:
+ * the read reports them.
+ */
+export function hasLargeConfigFile(locations: LocationSpec[], cwd?: string): boolean {
+  return locations.some(spec => {
+    if (spec.type !== 'file') return false;
+    try {
+      return fs.statSync(fileURLToPath(toLocationUrl(spec.type, spec.target, cwd))).size >= WORKER_PARSE_MIN_BYTES;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Locations from config and from the API, each read as its own provider. */

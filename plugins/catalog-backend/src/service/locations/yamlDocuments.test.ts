@@ -1,4 +1,5 @@
-import { parseYamlDocuments, streamYamlDocuments, type ParsedDocument } from './yamlDocuments';
+import workerThreads from 'node:worker_threads';
+import { parseYamlDocuments, prewarmYamlParser, releaseYamlParser, streamYamlDocuments, type ParsedDocument } from './yamlDocuments';
 
 const text = [
   '# a comment before the first document',
@@ -70,5 +71,43 @@ describe('YAML documents', () => {
     // a second stream still works (the first worker is gone, not blocking anything)
     const chunks = await collect(streamYamlDocuments('kind: A\n', 'small.yaml', { workerMinBytes: 0 }));
     expect(chunks).toEqual([[{ line: 1, value: { kind: 'A' } }]]);
+  });
+
+  describe('a parser thread started ahead of need', () => {
+    const big = Array.from({ length: 600 }, (_, i) => `kind: Component\nmetadata: { name: c-${i} }`).join('\n---\n');
+    let started: jest.SpyInstance;
+    const RealWorker = workerThreads.Worker;
+    beforeEach(() => {
+      // counts the threads started; each is a real one
+      started = jest.spyOn(workerThreads, 'Worker').mockImplementation((...args) => new RealWorker(...args));
+    });
+    afterEach(() => {
+      releaseYamlParser();
+      started.mockRestore();
+    });
+
+    it('parses the next large file, and only that one', async () => {
+      prewarmYamlParser();
+      prewarmYamlParser(); // one is enough
+      expect(started).toHaveBeenCalledTimes(1);
+      const chunks = await collect(streamYamlDocuments(big, 'big.yaml', { workerMinBytes: 0, chunkSize: 100 }));
+      expect(started).toHaveBeenCalledTimes(1);
+      expect(chunks.flat()).toEqual(parseYamlDocuments(big, 'big.yaml'));
+      // the next file gets a thread of its own
+      const again = await collect(streamYamlDocuments(big, 'big.yaml', { workerMinBytes: 0, chunkSize: 100 }));
+      expect(started).toHaveBeenCalledTimes(2);
+      expect(again.flat()).toHaveLength(600);
+    });
+
+    it('is ended when released unused, and the next file starts its own', async () => {
+      prewarmYamlParser();
+      const spare = started.mock.results[0].value as workerThreads.Worker;
+      const exited = new Promise(resolve => spare.once('exit', resolve));
+      releaseYamlParser();
+      await exited;
+      const chunks = await collect(streamYamlDocuments(big, 'big.yaml', { workerMinBytes: 0, chunkSize: 100 }));
+      expect(started).toHaveBeenCalledTimes(2);
+      expect(chunks.flat()).toHaveLength(600);
+    });
   });
 });

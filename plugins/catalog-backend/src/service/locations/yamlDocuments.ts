@@ -113,34 +113,75 @@ export async function* streamYamlDocuments(
 }
 
 /**
- * The worker parses and posts chunk after chunk; once it is `ahead` chunks in front of the
- * consumer it blocks (Atomics.wait) until the consumer counts one more chunk taken.
+ * The worker loads js-yaml, waits for its file, then parses and posts chunk after chunk; once it is
+ * `ahead` chunks in front of the consumer it blocks (Atomics.wait) until the consumer counts one
+ * more chunk taken.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const yaml = require(workerData.jsYaml);
 const splitAndParse = ${splitAndParse.toString()};
-const consumed = new Int32Array(workerData.consumed);
-let sent = 0;
-splitAndParse(workerData.text, workerData.fileName, yaml.load, yaml.CORE_SCHEMA, workerData.chunkSize, chunk => {
-  parentPort.postMessage(JSON.stringify(chunk)); // JSON text crosses threads faster than a structured clone
-  sent++;
-  for (;;) {
-    const taken = Atomics.load(consumed, 0);
-    if (sent - taken < workerData.ahead) break;
-    Atomics.wait(consumed, 0, taken);
-  }
+parentPort.once('message', job => {
+  const consumed = new Int32Array(job.consumed);
+  let sent = 0;
+  splitAndParse(job.text, job.fileName, yaml.load, yaml.CORE_SCHEMA, job.chunkSize, chunk => {
+    parentPort.postMessage(JSON.stringify(chunk)); // JSON text crosses threads faster than a structured clone
+    sent++;
+    for (;;) {
+      const taken = Atomics.load(consumed, 0);
+      if (sent - taken < job.ahead) break;
+      Atomics.wait(consumed, 0, taken);
+    }
+  });
+  parentPort.postMessage(null);
 });
-parentPort.postMessage(null);
 `;
+
+function startParserThread(): Worker {
+  return new Worker(WORKER_SOURCE, { eval: true, workerData: { jsYaml: require.resolve('js-yaml') } });
+}
+
+/** A parser thread started ahead of need, not yet given a file. */
+let spare: Worker | undefined;
+
+/**
+ * Starts a parser thread now, so that its start-up (a fresh V8 isolate and js-yaml, about 50 ms) runs
+ * on the other core while the caller does other work, such as migrations before the first read. The
+ * next large file uses it; `releaseYamlParser` ends it if none came. It never keeps the process alive.
+ */
+export function prewarmYamlParser(): void {
+  if (spare) return;
+  const worker = startParserThread();
+  worker.unref();
+  const forget = () => {
+    if (spare === worker) spare = undefined;
+  };
+  worker.once('error', forget);
+  worker.once('exit', forget);
+  spare = worker;
+}
+
+/** Ends a prewarmed parser thread that no file used. */
+export function releaseYamlParser(): void {
+  const worker = spare;
+  spare = undefined;
+  void worker?.terminate();
+}
+
+function takeParserThread(): Worker {
+  const worker = spare;
+  spare = undefined;
+  if (!worker) return startParserThread();
+  worker.removeAllListeners();
+  worker.ref();
+  return worker;
+}
 
 async function* parseInWorker(text: string, fileName: string, chunkSize: number): AsyncGenerator<ParsedDocument[]> {
   const consumedBuffer = new SharedArrayBuffer(4);
   const consumed = new Int32Array(consumedBuffer);
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { text, fileName, chunkSize, ahead: WORKER_CHUNKS_AHEAD, consumed: consumedBuffer, jsYaml: require.resolve('js-yaml') },
-  });
+  const worker = takeParserThread();
+  worker.postMessage({ text, fileName, chunkSize, ahead: WORKER_CHUNKS_AHEAD, consumed: consumedBuffer });
   const queue: Array<ParsedDocument[] | null> = [];
   let failure: Error | undefined;
   let notify: (() => void) | undefined;

@@ -1,25 +1,18 @@
 #!/usr/bin/env node
-// Portico's backend with just the catalog, for the benchmark.
-//   node server.js --entities FILE [--port 7027] [--db sqlite|sqlite-memory|pg] [--file DB.sqlite] [--pg URL] [--warm]
+// Portico's backend with just the catalog, for the benchmark, from the packages' build (dist), as
+// `npm start` runs it: run.js builds first.
+//   node server.js --entities FILE [--port 7027] [--db sqlite|sqlite-memory|pg] [--file DB.sqlite] [--pg URL]
 // sqlite (the default deployment) is a file in WAL mode; --file names it.
-// --warm loads every module once (filling the compile cache) and exits.
 'use strict';
-require('./register');
 
 const argv = process.argv.slice(2);
 const opt = {};
 for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--warm') opt.warm = true;
-  else opt[argv[i].replace(/^--/, '')] = argv[++i];
+  opt[argv[i].replace(/^--/, '')] = argv[++i];
 }
 
 const { createBackend } = require('@portico/backend');
 const catalog = require('@portico/plugin-catalog-backend').default;
-if (opt.warm) {
-  require('@portico/catalog-model');
-  require('js-yaml');
-  process.exit(0);
-}
 
 const port = Number(opt.port || 7027);
 const database = opt.db === 'pg'

@@ -141,8 +141,9 @@ describe('App', () => {
       await userEvent.click(menu);
       const nav = await screen.findByRole('navigation', { name: 'Main navigation' });
       await userEvent.click(within(nav).getByRole('link', { name: 'Docs' }));
-      // jsdom runs no CSS transitions, so the closing drawer keeps the page aria-hidden: look past it
-      expect(await screen.findByRole('heading', { name: 'Docs', hidden: true })).toBeInTheDocument();
+      // jsdom runs no CSS transitions, so the closing drawer keeps the page aria-hidden: look past it. The
+      // drawer closing re-renders the page, so a heading found a moment ago may be a replaced node: query afresh
+      await waitFor(() => expect(screen.getByRole('heading', { name: 'Docs', hidden: true })).toBeInTheDocument());
       await waitFor(() =>
         expect(screen.getByRole('button', { name: 'Open navigation', hidden: true })).toHaveAttribute('aria-expanded', 'false'),
       );

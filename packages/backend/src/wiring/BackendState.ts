@@ -21,9 +21,28 @@ export class BackendState {
   phase: BackendPhase = 'created';
   readonly plugins = new Map<string, PluginState>();
   private readonly checks = new Map<string, Map<string, () => Promise<HealthCheckResult>>>();
+  private readonly waiters = new Map<string, Array<(state: PluginState) => void>>();
 
   setPlugin(pluginId: string, state: PluginState): void {
     this.plugins.set(pluginId, state);
+    if (state.status === 'pending') return;
+    const waiting = this.waiters.get(pluginId);
+    this.waiters.delete(pluginId);
+    for (const resolve of waiting ?? []) resolve(state);
+  }
+
+  /**
+   * A plugin's state once its startup has settled (started, failed or skipped); at once when it is
+   * not pending, or not known to this host.
+   */
+  whenSettled(pluginId: string): Promise<PluginState | undefined> {
+    const state = this.plugins.get(pluginId);
+    if (state?.status !== 'pending') return Promise.resolve(state);
+    return new Promise(resolve => {
+      const waiting = this.waiters.get(pluginId) ?? [];
+      waiting.push(resolve);
+      this.waiters.set(pluginId, waiting);
+    });
   }
 
   addCheck(pluginId: string, name: string, check: () => Promise<HealthCheckResult>): void {

@@ -226,6 +226,23 @@ describeEachDatabase('IngestionService', db => {
     await twin.applyMutation('p1', { type: 'delta', added: [{ entity: component('svc-1', { lifecycle: 'deprecated' }), locationKey: 'file:a' }], removed: [] });
     expect(await store.listErrors({ provider: 'p1' })).toEqual([]);
   });
+  it('records a conflict when another instance inserts a ref while a first load is streaming', async () => {
+    // the first load looks up no owners (every row is its own), so the ref's unique key catches it
+    const other = new IngestionService({ store: new CatalogStore(db.knex), kinds: kinds() });
+    async function* chunks() {
+      yield [{ entity: component('svc-1'), locationKey: 'file:a' }, { entity: group('team-a'), locationKey: 'file:a' }];
+      await other.applyMutation('p2', { type: 'delta', added: [{ entity: component('svc-2', { lifecycle: 'experimental' }), locationKey: 'file:x' }], removed: [] });
+      yield [{ entity: component('svc-2'), locationKey: 'file:a' }, { entity: component('svc-3'), locationKey: 'file:a' }];
+    }
+    const changes = await ingestion.applyMutation('p1', { type: 'full', entities: chunks() });
+    expect(changes.added.sort()).toEqual(['component:default/svc-1', 'component:default/svc-3', 'group:default/team-a']);
+    expect(JSON.parse((await store.getRowByRef('component:default/svc-2'))!.body).spec.lifecycle).toBe('experimental');
+    expect(await store.listErrors({ provider: 'p1' })).toEqual([
+      expect.objectContaining({ type: 'conflict', entityRef: 'component:default/svc-2', message: expect.stringContaining('already provided by p2') }),
+    ]);
+    // p2's svc-2 names team-a as its owner too
+    expect((await served('group:default/team-a'))!.relations).toEqual(['ownerOf:component:default/svc-1', 'ownerOf:component:default/svc-2', 'ownerOf:component:default/svc-3']);
+  });
 });
 
 describe('IngestionService (SQLite file in WAL mode)', () => {
@@ -298,6 +315,53 @@ describe('IngestionService (SQLite file in WAL mode)', () => {
     ]);
     expect(await store.getRowByRef('group:default/team-a')).toBeUndefined();
     expect((await store.getHistory('component:default/svc-599', 10)).map(h => h.action)).toEqual(['updated', 'created']);
+  });
+
+  it('builds the relations of a row not yet stitched in the query that reads it, once they are indexed', async () => {
+    const page = () => store.queryEntities({ filter: { anyOf: [{ allOf: [{ key: 'metadata.name', values: ['svc-10'] }] }] }, order: [], limit: 10 });
+    const stitched = (await page()).rows[0].relations;
+    expect(JSON.parse(stitched!)).toContainEqual({ type: 'dependsOn', targetRef: 'component:default/svc-9' });
+    await knex('catalog_entities').where({ entity_ref: 'component:default/svc-10' }).update({ relations: null });
+    try {
+      expect((await page()).rows[0].relations).toBe(stitched);
+    } finally {
+      await knex('catalog_entities').where({ entity_ref: 'component:default/svc-10' }).update({ relations: stitched });
+    }
+  });
+
+  it('leaves rows not yet stitched to the caller while a first load has the relations index dropped', async () => {
+    const file = path.join(dir, 'first-load.sqlite');
+    const fresh = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+    try {
+      await fresh.raw('PRAGMA journal_mode = WAL');
+      for (const m of catalogMigrations) await m.up(fresh);
+      const freshStore = new CatalogStore(fresh, { sqliteThreadMin: 2 });
+      const session = freshStore.openBatch();
+      const write = (ref: string, relations: Array<{ sourceRef: string; type: string; targetRef: string }>) => ({
+        row: { id: `uid-${ref}`, entityRef: ref, kind: 'component', provider: 'p1', locationKey: null, hash: 'h', etag: 'e', body: '{}', createdAt: 1, updatedAt: 1 },
+        namespace: 'default', name: ref.split('/')[1], relations, search: [], document: '',
+      });
+      await session.write({
+        upserts: [
+          write('component:default/a', [{ sourceRef: 'component:default/a', type: 'dependsOn', targetRef: 'component:default/b' }]),
+          write('component:default/b', [{ sourceRef: 'component:default/b', type: 'dependencyOf', targetRef: 'component:default/a' }]),
+        ],
+        deletes: [],
+        history: [],
+      });
+      expect(session.firstLoad).toBe(true);
+      // no index to build them from: a subquery per row would scan the relations table each time
+      const during = await freshStore.queryEntities({ order: [], limit: 10 });
+      expect(during.rows.map(r => r.relations)).toEqual([null, null]);
+      await session.finish(); // on a thread: index, then stitching
+      const after = await freshStore.queryEntities({ order: [], limit: 10 });
+      expect(after.rows.map(r => JSON.parse(r.relations!))).toEqual([
+        [{ type: 'dependsOn', targetRef: 'component:default/b' }],
+        [{ type: 'dependencyOf', targetRef: 'component:default/a' }],
+      ]);
+    } finally {
+      await fresh.destroy();
+    }
   });
 
   it('records a conflict when a second instance on the same file inserts a ref the first one wrote meanwhile', async () => {

@@ -226,14 +226,14 @@ export class IngestionService {
         // its own, the next chunk validated while the previous one is written (PostgreSQL works on its
         // own core meanwhile). Refs repeated across chunks are caught by `run.emitted`, not the database.
         for await (const chunk of chunksOf(mutation.entities)) {
-          const prepared = await this.prepare(run, chunk);
+          const prepared = await this.prepare(run, chunk, session);
           if (writing) await writing;
           writing = this.writePrepared(run, session, prepared);
           writing.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
         }
         await writing;
       } else {
-        await this.writePrepared(run, session, await this.prepare(run, mutation.added));
+        await this.writePrepared(run, session, await this.prepare(run, mutation.added, session));
       }
       await this.writePrepared(run, session, await this.removals(run, mutation));
     } finally {
@@ -266,7 +266,7 @@ export class IngestionService {
   }
 
   /** Validates and derives a set of incoming entities; returns what to write. */
-  private async prepare(run: MutationRun, incoming: DeferredEntity[]) {
+  private async prepare(run: MutationRun, incoming: DeferredEntity[], session: BatchSession) {
     const { provider, at, isFull, owned, emitted, errors, touchedRefs } = run;
     const candidates: Array<{ processed: ProcessedEntity; hash: string; locationKey: string | null; json?: string }> = [];
     const unchecked: Array<{ deferred: DeferredEntity; hash: string; ref?: string; json: string }> = [];
@@ -312,8 +312,9 @@ export class IngestionService {
       candidates.push({ processed: result.value, hash, locationKey, json: result.value.entity === deferred.entity ? json : undefined });
     }
 
-    // Refs owned by another provider keep their first source; ours are updated.
-    const owners = await this.store.getOwnersByRefs(candidates.map(c => c.processed.entityRef));
+    // Refs owned by another provider keep their first source; ours are updated. (In a first load
+    // every row is this mutation's own, and refs it repeats are caught by `run.emitted`.)
+    const owners = session.firstLoad ? new Map() : await this.store.getOwnersByRefs(candidates.map(c => c.processed.entityRef));
     const upserts: EntityWrite[] = [];
     const history: HistoryWrite[] = [];
     const added: string[] = [];

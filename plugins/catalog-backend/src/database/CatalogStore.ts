@@ -615,6 +615,33 @@ export class CatalogStore {
     return out;
   }
 
+  /**
+   * The served relations JSON of entities not yet stitched, by ref, in the stitched form ('[]' for none).
+   * SQLite builds the JSON in one query for all of them (one pass over the relations table even while a
+   * first load has its index dropped); PostgreSQL reads the rows and serialises them here.
+   */
+  async servedRelationsOf(refs: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (refs.length === 0) return out;
+    if (this.engine === 'sqlite') {
+      const rows = (await this.raw(
+        `SELECT source_ref, json_group_array(json_object('type', type, 'targetRef', target_ref)) AS relations
+         FROM (SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations
+               WHERE source_ref IN (SELECT value FROM json_each(?)) ORDER BY source_ref, type, target_ref)
+         GROUP BY source_ref`,
+        [JSON.stringify(refs)],
+      )) as Array<{ source_ref: string; relations: string }>;
+      for (const r of rows) out.set(r.source_ref, r.relations);
+    } else {
+      for (const [ref, list] of await this.getRelations(refs)) {
+        list.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.targetRef < b.targetRef ? -1 : a.targetRef > b.targetRef ? 1 : 0));
+        out.set(ref, JSON.stringify(list.map(rel => ({ type: rel.type, targetRef: rel.targetRef }))));
+      }
+    }
+    for (const ref of refs) if (!out.has(ref)) out.set(ref, '[]');
+    return out;
+  }
+
   /** Refs of the entities with a relation of `type` pointing to `targetRef` (e.g. children of a group). */
   async getSourcesOf(type: string, targetRef: string): Promise<string[]> {
     const rows = await this.knex('catalog_relations').distinct('source_ref').where({ type_key: type.toLowerCase(), target_ref: targetRef });

@@ -73,12 +73,7 @@ export class EntityQueries {
       if (typeof r.relations === 'string') out.set(r.entityRef, r.relations);
       else missing.push(r.entityRef);
     }
-    if (missing.length) {
-      const fetched = await this.store.getRelations(missing);
-      for (const ref of missing) {
-        out.set(ref, JSON.stringify((fetched.get(ref) ?? []).map(rel => ({ type: rel.type, targetRef: rel.targetRef }))));
-      }
-    }
+    if (missing.length) for (const [ref, json] of await this.store.servedRelationsOf(missing)) out.set(ref, json);
     return out;
   }
 

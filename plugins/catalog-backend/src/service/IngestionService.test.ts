@@ -226,6 +226,26 @@ describeEachDatabase('IngestionService', db => {
     await twin.applyMutation('p1', { type: 'delta', added: [{ entity: component('svc-1', { lifecycle: 'deprecated' }), locationKey: 'file:a' }], removed: [] });
     expect(await store.listErrors({ provider: 'p1' })).toEqual([]);
   });
+  it('serves the relations of rows not yet stitched in the stitched form, one query for a page', async () => {
+    await ingestion.applyMutation('p1', {
+      type: 'full',
+      entities: [
+        { entity: component('svc-1', { dependsOn: ['component:svc-2'] }), locationKey: 'file:a' },
+        { entity: component('svc-2'), locationKey: 'file:a' },
+        { entity: group('team-a'), locationKey: 'file:a' },
+      ],
+    });
+    const refs = ['component:default/svc-1', 'group:default/team-a'];
+    const stitched = new Map((await store.getRowsByRefs(refs)).map(r => [r.entityRef, JSON.parse(r.relations!)]));
+    const built = await store.servedRelationsOf([...refs, 'component:default/nobody']);
+    expect(new Map([...built].map(([ref, json]) => [ref, JSON.parse(json)]))).toEqual(new Map([...stitched, ['component:default/nobody', []]]));
+    expect(built.get('component:default/svc-1')).toContain('"targetRef"');
+    expect(stitched.get('group:default/team-a')).toEqual([
+      { type: 'ownerOf', targetRef: 'component:default/svc-1' },
+      { type: 'ownerOf', targetRef: 'component:default/svc-2' },
+    ]);
+  });
+
   it('records a conflict when another instance inserts a ref while a first load is streaming', async () => {
     // the first load looks up no owners (every row is its own), so the ref's unique key catches it
     const other = new IngestionService({ store: new CatalogStore(db.knex), kinds: kinds() });

@@ -213,6 +213,15 @@ describeEachDatabase('catalog API', db => {
     expect(back.body.items.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual(['ledger', 'payments-service']);
     const text = await api().get('/api/catalog/entities/by-query?fullTextFilterTerm=REFUNDS&fullTextFilterFields=metadata.description').expect(200);
     expect(text.body.items.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual(['payments-service']);
+    // names and kinds are matched too, with or without naming their fields
+    const byName = await api().get('/api/catalog/entities/by-query?fullTextFilterTerm=LEDG&fullTextFilterFields=metadata.name&fields=metadata.name').expect(200);
+    expect(byName.body.items.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual(['ledger']);
+    const anyField = await api().get('/api/catalog/entities/by-query?fullTextFilterTerm=ledger&fields=metadata.name').expect(200);
+    expect(anyField.body.items.map((e: { metadata: { name: string } }) => e.metadata.name)).toContain('ledger');
+    const byKind = await api().get('/api/catalog/entities/by-query?fullTextFilterTerm=COMPON&fullTextFilterFields=kind&fields=kind').expect(200);
+    expect(byKind.body.totalItems).toBe(3);
+    const notThere = await api().get('/api/catalog/entities/by-query?fullTextFilterTerm=ledger&fullTextFilterFields=metadata.description').expect(200);
+    expect(notThere.body.items.map((e: { metadata: { name: string } }) => e.metadata.name)).not.toContain('ledger');
   });
 
   it('counts facets, optionally filtered', async () => {
@@ -221,6 +230,10 @@ describeEachDatabase('catalog API', db => {
     expect(res.body.facets['spec.type']).toEqual(expect.arrayContaining([{ value: 'service', count: 1 }, { value: 'library', count: 1 }, { value: 'website', count: 1 }]));
     const rel = await api().get('/api/catalog/entity-facets?facet=relations.ownedBy').expect(200);
     expect(rel.body.facets['relations.ownedBy']).toEqual([{ value: 'group:default/team-a', count: 4 }]);
+    // names and namespaces come from the entity columns, spelled as authored
+    const names = await api().get('/api/catalog/entity-facets?facet=metadata.name&facet=metadata.namespace&filter=kind=component').expect(200);
+    expect(names.body.facets['metadata.name']).toEqual([{ value: 'ledger', count: 1 }, { value: 'payments-service', count: 1 }, { value: 'web-shop', count: 1 }]);
+    expect(names.body.facets['metadata.namespace']).toEqual([{ value: 'default', count: 3 }]);
   });
 
   it('records malformed YAML, invalid entities and out-of-root placeholders against the location', async () => {

@@ -30,6 +30,7 @@ export interface RelationRow {
 export interface SearchRow {
   key: string;
   value: string | null;
+  /** The value as authored when it differs from the lower-cased `value`; null otherwise. */
   originalValue: string | null;
 }
 
@@ -149,6 +150,12 @@ const HISTORY_COLUMNS = [
   { name: 'source', pgType: 'text' },
   { name: 'diff', pgType: 'text' },
 ];
+
+/**
+ * Keys that get no search rows: the entity row's own columns answer them (filters, sorting, facets and
+ * full-text filters read them there), which saves three of the seventeen rows of a typical entity.
+ */
+export const COLUMN_KEYS: ReadonlySet<string> = new Set(['kind', 'metadata.name', 'metadata.namespace']);
 
 /** Columns of catalog_entities that answer some keys without the search table. */
 const DIRECT_COLUMNS: Record<string, string> = {
@@ -690,10 +697,13 @@ export class CatalogStore {
     if (fullText && fullText.term) {
       const like = `%${fullText.term.toLowerCase().replace(/[\\%_]/g, m => `\\${m}`)}%`;
       const fields = fullText.fields?.length ? fullText.fields : undefined;
+      // kind, name and namespace are matched on the entity columns (they have no search rows)
+      const columns = [...COLUMN_KEYS].filter(k => !fields || fields.includes(k)).map(k => DIRECT_COLUMNS[k]);
       parts.push(
-        `e.eid IN (SELECT entity_id FROM catalog_search WHERE value LIKE ? ESCAPE '\\'${fields ? ` AND key IN (${fields.map(() => '?').join(', ')})` : ''})`,
+        `(e.eid IN (SELECT entity_id FROM catalog_search WHERE value LIKE ? ESCAPE '\\'${fields ? ` AND key IN (${fields.map(() => '?').join(', ')})` : ''})${
+          columns.map(c => ` OR ${c} LIKE ? ESCAPE '\\'`).join('')})`,
       );
-      bindings.push(like, ...(fields ?? []));
+      bindings.push(like, ...(fields ?? []), ...columns.map(() => like));
     }
     return { sql: parts.length ? parts.join(' AND ') : '1 = 1', bindings };
   }
@@ -800,13 +810,19 @@ export class CatalogStore {
           .map(r => ({ value: spelled.get(String(r.sample)) ?? r.lv, count: Number(r.c) }))
           .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
       });
+    } else if (key === 'metadata.name' || key === 'metadata.namespace') {
+      // from the entity columns (they have no search rows); the authored spelling from the stored JSON
+      const column = key === 'metadata.name' ? 'e.name' : 'e.namespace';
+      const authored = this.engine === 'pg' ? `(e.body::jsonb #>> '{metadata,${key.slice('metadata.'.length)}}')` : `json_extract(e.body, '$.${key}')`;
+      sql = `SELECT ${column} AS lv, MIN(COALESCE(${authored}, ${column})) AS value, COUNT(*) AS c FROM catalog_entities e WHERE ${where.sql} GROUP BY ${column}`;
+      bindings = where.bindings;
     } else if (key.startsWith('relations.')) {
       sql = `SELECT r.target_ref AS value, COUNT(DISTINCT r.source_ref) AS c FROM catalog_relations r WHERE r.type_key = ?${
         filtered ? ` AND r.source_ref IN (SELECT e.entity_ref FROM catalog_entities e WHERE ${where.sql})` : ''
       } GROUP BY r.target_ref`;
       bindings = [key.slice('relations.'.length), ...where.bindings];
     } else {
-      sql = `SELECT s.value AS lv, MIN(s.original_value) AS value, COUNT(DISTINCT s.entity_id) AS c FROM catalog_search s WHERE s.key = ? AND s.value IS NOT NULL${
+      sql = `SELECT s.value AS lv, MIN(COALESCE(s.original_value, s.value)) AS value, COUNT(DISTINCT s.entity_id) AS c FROM catalog_search s WHERE s.key = ? AND s.value IS NOT NULL${
         filtered ? ` AND s.entity_id IN (SELECT e.eid FROM catalog_entities e WHERE ${where.sql})` : ''
       } GROUP BY s.value`;
       bindings = [key, ...where.bindings];

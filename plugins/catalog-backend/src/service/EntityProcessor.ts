@@ -1,5 +1,5 @@
 import { DEFAULT_NAMESPACE, getEmittedRelations, stringifyEntityRef, validateEntity, type Entity } from '@portico/catalog-model';
-import type { RelationRow, SearchRow } from '../database/CatalogStore';
+import { COLUMN_KEYS, type RelationRow, type SearchRow } from '../database/CatalogStore';
 import type { KindRegistry } from './KindRegistry';
 
 /** An entity that passed validation, with everything derived from it. */
@@ -53,19 +53,23 @@ export function guessEntityRef(raw: unknown): string | undefined {
   return `${e.kind}:${ns}/${e.metadata.name}`.toLowerCase();
 }
 
-/** Flattens an entity into search rows: one per leaf (arrays share their key), keys and values lower-cased. */
+/**
+ * Flattens an entity into search rows: one per leaf (arrays share their key), keys and values
+ * lower-cased, none for `COLUMN_KEYS` (the entity row's own columns answer those). `originalValue` is null when it equals `value` (most do).
+ */
 export function buildSearchRows(entity: Entity): SearchRow[] {
   const rows: SearchRow[] = [];
   let seen: Set<string> | undefined; // duplicates only arise inside arrays
   const add = (key: string, v: unknown, inArray: boolean) => {
     if (rows.length >= MAX_SEARCH_ROWS) return;
+    if (!inArray && COLUMN_KEYS.has(key)) return;
     let value: string | null = null;
     let original: string | null = null;
     if (v !== null && v !== undefined) {
       const text = typeof v === 'string' ? v : String(v);
       if (text.length <= MAX_SEARCH_VALUE_LENGTH) {
-        original = text;
         value = text.toLowerCase();
+        original = value === text ? null : text;
       }
     }
     if (inArray) {

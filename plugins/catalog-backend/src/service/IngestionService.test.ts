@@ -246,6 +246,26 @@ describeEachDatabase('IngestionService', db => {
     ]);
   });
 
+  it('facets and filters names, kinds and values as authored, from the columns or the search rows', async () => {
+    await ingestion.applyMutation('p1', {
+      type: 'full',
+      entities: [
+        { entity: component('Svc-Upper', {}, { title: 'Payments API', namespace: 'ops' }), locationKey: 'file:a' },
+        { entity: component('svc-lower', {}, { title: 'payments api' }), locationKey: 'file:a' },
+      ],
+    });
+    expect(await store.facet('metadata.name')).toEqual([{ value: 'svc-lower', count: 1 }, { value: 'Svc-Upper', count: 1 }]);
+    expect(await store.facet('metadata.namespace')).toEqual([{ value: 'default', count: 1 }, { value: 'ops', count: 1 }]);
+    // one facet value per lower-cased value, spelled as one of the entities authored it
+    expect(await store.facet('metadata.title')).toEqual([{ value: 'Payments API', count: 2 }]);
+    const names = async (filter: Parameters<CatalogStore['queryEntities']>[0]['filter'], fullText?: { term: string; fields?: string[] }) =>
+      (await store.queryEntities({ filter, fullText, order: [], limit: 10 })).rows.map(r => r.entityRef);
+    expect(await names({ anyOf: [{ allOf: [{ key: 'metadata.name', values: ['svc-upper'] }] }] })).toEqual(['component:ops/svc-upper']);
+    expect(await names(undefined, { term: 'UPPER' })).toEqual(['component:ops/svc-upper']);
+    expect(await names(undefined, { term: 'ops', fields: ['metadata.namespace'] })).toEqual(['component:ops/svc-upper']);
+    expect(await names(undefined, { term: 'ops', fields: ['metadata.title'] })).toEqual([]);
+  });
+
   it('records a conflict when another instance inserts a ref while a first load is streaming', async () => {
     // the first load looks up no owners (every row is its own), so the ref's unique key catches it
     const other = new IngestionService({ store: new CatalogStore(db.knex), kinds: kinds() });

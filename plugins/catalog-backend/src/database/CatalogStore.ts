@@ -726,8 +726,9 @@ export class CatalogStore {
    */
   private servedRelationsSql(): string {
     if (this.engine !== 'sqlite' || !this.relationsIndexed) return 'e.relations';
+    // INDEXED BY: without the index the statement fails at once instead of scanning the table per row
     return `COALESCE(e.relations, (SELECT json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))
-      FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = e.entity_ref) d))`;
+      FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r INDEXED BY ${SOURCE_INDEX} WHERE r.source_ref = e.entity_ref) d))`;
   }
 
   /** One page of entities matching a filter, ordered by `order` then entity ref, keyset-paginated. */
@@ -740,7 +741,8 @@ export class CatalogStore {
       bindings.push(...s.bindings);
       return `, ${s.sql} AS sort_${i}`;
     });
-    let sql = `SELECT e.id, e.etag, e.entity_ref, e.body, ${this.servedRelationsSql()} AS relations${selectSorts.join('')} FROM catalog_entities e WHERE ${where.sql}`;
+    const relationsSql = this.servedRelationsSql();
+    let sql = `SELECT e.id, e.etag, e.entity_ref, e.body, ${relationsSql} AS relations${selectSorts.join('')} FROM catalog_entities e WHERE ${where.sql}`;
     bindings.push(...where.bindings);
     if (q.after) {
       // lexicographic (s0, s1, ..., ref) > (v0, v1, ..., ref) honouring each direction
@@ -768,7 +770,16 @@ export class CatalogStore {
       sql += ' OFFSET ?';
       bindings.push(q.offset);
     }
-    const rows = (await this.raw(sql, bindings)) as Array<Record<string, unknown>>;
+    let rows: Array<Record<string, unknown>>;
+    try {
+      rows = (await this.raw(sql, bindings)) as Array<Record<string, unknown>>;
+    } catch (error) {
+      // another process on the same file dropped the index for a first load of its own: read the
+      // relations the other way until this process has rebuilt it (its next load or restart)
+      if (relationsSql === 'e.relations' || !/no such index/i.test(String((error as Error).message))) throw error;
+      this.relationsIndexed = false;
+      return this.queryEntities(q);
+    }
     const hasMore = rows.length > q.limit;
     const page = rows.slice(0, q.limit).map(r => ({
       id: String(r.id),

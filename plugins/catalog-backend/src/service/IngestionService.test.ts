@@ -369,6 +369,22 @@ describe('IngestionService (SQLite file in WAL mode)', () => {
     }
   });
 
+  it('reads relations the other way when another process on the file has dropped the relations index', async () => {
+    const page = () => store.queryEntities({ filter: { anyOf: [{ allOf: [{ key: 'metadata.name', values: ['svc-10'] }] }] }, order: [], limit: 10 });
+    const stitched = (await page()).rows[0].relations;
+    await knex('catalog_entities').where({ entity_ref: 'component:default/svc-10' }).update({ relations: null });
+    await knex.raw('DROP INDEX catalog_relations_source_cover_idx'); // as a first load elsewhere would
+    try {
+      expect((await page()).rows[0].relations).toBeNull(); // completed by the caller, one query per page
+    } finally {
+      await store.ensureIndexes();
+      await knex('catalog_entities').where({ entity_ref: 'component:default/svc-10' }).update({ relations: stitched });
+    }
+    await knex('catalog_entities').where({ entity_ref: 'component:default/svc-10' }).update({ relations: null });
+    expect((await page()).rows[0].relations).toBe(stitched); // built in SQL again once the index is back
+    await knex('catalog_entities').where({ entity_ref: 'component:default/svc-10' }).update({ relations: stitched });
+  });
+
   it('leaves rows not yet stitched to the caller while a first load has the relations index dropped', async () => {
     const file = path.join(dir, 'first-load.sqlite');
     const fresh = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true, pool: { min: 1, max: 1 } });

@@ -378,7 +378,8 @@ export class CatalogStore {
           return;
         }
         try {
-          if (bulk) await createDerivedIndexes(this.knex, { parallel: this.engine === 'pg' });
+          // PostgreSQL builds them side by side, leaving two connections of the pool to the API
+          if (bulk) await createDerivedIndexes(this.knex, { parallel: this.engine === 'pg' ? Math.max(1, this.poolSize() - 2) : 1 });
           this.relationsIndexed = true;
         } finally {
           this.bump();
@@ -396,6 +397,12 @@ export class CatalogStore {
         }
       },
     };
+  }
+
+  /** The most connections the knex pool opens. */
+  private poolSize(): number {
+    const pool = (this.knex.client as { pool?: { max?: number } }).pool;
+    return pool?.max ?? 1;
   }
 
   /** How many WAL pages make SQLite checkpoint on commit (0: never) on the main connection. */
@@ -598,53 +605,26 @@ export class CatalogStore {
     return r ? toEntityRow(r) : undefined;
   }
 
-  /** Distinct relations whose source is one of `refs`. */
-  async getRelations(refs: string[]): Promise<Map<string, RelationRow[]>> {
-    const out = new Map<string, RelationRow[]>();
-    if (refs.length === 0) return out;
-    const rows: Array<{ source_ref: string; type: string; target_ref: string }> = [];
-    for (let i = 0; i < refs.length; i += 500) {
-      const part = refs.slice(i, i + 500);
-      rows.push(...((await this.raw(
-        `SELECT source_ref, type, target_ref FROM catalog_relations WHERE source_ref IN (${part.map(() => '?').join(', ')})`,
-        part,
-      )) as typeof rows));
-    }
-    const seen = new Set<string>();
-    for (const r of rows) {
-      const k = `${r.source_ref}|${r.type}|${r.target_ref}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      let list = out.get(r.source_ref);
-      if (!list) out.set(r.source_ref, (list = []));
-      list.push({ sourceRef: r.source_ref, type: r.type, targetRef: r.target_ref });
-    }
-    return out;
-  }
-
   /**
-   * The served relations JSON of entities not yet stitched, by ref, in the stitched form ('[]' for none).
-   * SQLite builds the JSON in one query for all of them (one pass over the relations table even while a
-   * first load has its index dropped); PostgreSQL reads the rows and serialises them here.
+   * The served relations JSON of entities not yet stitched, by ref, in the stitched form ('[]' for none),
+   * built by the database in one query for all of them: one pass over the relations table even while a
+   * first load has its index dropped.
    */
   async servedRelationsOf(refs: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (refs.length === 0) return out;
-    if (this.engine === 'sqlite') {
-      const rows = (await this.raw(
-        `SELECT source_ref, json_group_array(json_object('type', type, 'targetRef', target_ref)) AS relations
-         FROM (SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations
-               WHERE source_ref IN (SELECT value FROM json_each(?)) ORDER BY source_ref, type, target_ref)
-         GROUP BY source_ref`,
-        [JSON.stringify(refs)],
-      )) as Array<{ source_ref: string; relations: string }>;
-      for (const r of rows) out.set(r.source_ref, r.relations);
-    } else {
-      for (const [ref, list] of await this.getRelations(refs)) {
-        list.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.targetRef < b.targetRef ? -1 : a.targetRef > b.targetRef ? 1 : 0));
-        out.set(ref, JSON.stringify(list.map(rel => ({ type: rel.type, targetRef: rel.targetRef }))));
-      }
-    }
+    const rows = (await this.raw(
+      this.engine === 'pg'
+        ? `SELECT d.source_ref, jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text AS relations
+           FROM (SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations WHERE source_ref = ANY(?::text[])) d
+           GROUP BY d.source_ref`
+        : `SELECT source_ref, json_group_array(json_object('type', type, 'targetRef', target_ref)) AS relations
+           FROM (SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations
+                 WHERE source_ref IN (SELECT value FROM json_each(?)) ORDER BY source_ref, type, target_ref)
+           GROUP BY source_ref`,
+      [this.engine === 'pg' ? refs : JSON.stringify(refs)],
+    )) as Array<{ source_ref: string; relations: string }>;
+    for (const r of rows) out.set(r.source_ref, r.relations);
     for (const ref of refs) if (!out.has(ref)) out.set(ref, '[]');
     return out;
   }

@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import { describeEachDatabase } from '@portico/test-utils';
 import { catalogMigrations, createDerivedIndexes, DERIVED_INDEXES, dropDerivedIndexes } from './migrations';
 
 describe('derived indexes', () => {
@@ -36,5 +37,35 @@ describe('derived indexes', () => {
     expect((await present()).sort()).toEqual(DERIVED_INDEXES.map(i => i.name).sort());
     // the event loop turned while some, but not all, indexes existed
     expect(seen.some(n => n > 0 && n < DERIVED_INDEXES.length)).toBe(true);
+  });
+});
+
+describeEachDatabase('derived indexes built side by side', db => {
+  beforeAll(async () => {
+    for (const m of catalogMigrations) await m.up(db.knex);
+  });
+
+  it('builds no more at once than asked, so the rest of the pool stays free for the API', async () => {
+    await dropDerivedIndexes(db.knex);
+    let running = 0;
+    let most = 0;
+    const started = (query: { sql: string }) => {
+      if (/^CREATE INDEX/.test(query.sql)) most = Math.max(most, ++running);
+    };
+    const ended = (_response: unknown, query: { sql: string }) => {
+      if (/^CREATE INDEX/.test(query.sql)) running--;
+    };
+    db.knex.on('query', started).on('query-response', ended);
+    try {
+      await createDerivedIndexes(db.knex, { parallel: 2 });
+    } finally {
+      db.knex.off('query', started).off('query-response', ended);
+    }
+    // PostgreSQL runs two at a time; SQLite has one connection, so one at a time
+    expect(most).toBe(db.engine === 'pg' ? 2 : 1);
+    const names = db.engine === 'pg'
+      ? (await db.knex.raw("SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'catalog_%'")).rows
+      : await db.knex.raw("SELECT name FROM sqlite_master WHERE type = 'index'");
+    expect((names as Array<{ name: string }>).map(r => r.name)).toEqual(expect.arrayContaining(DERIVED_INDEXES.map(i => i.name)));
   });
 });

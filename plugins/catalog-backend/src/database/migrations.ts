@@ -16,13 +16,18 @@ export const DERIVED_INDEXES: Array<{ name: string; table: string; columns: stri
 ];
 
 /**
- * Creates any missing derived index (also repairs an interrupted bulk load). `parallel` builds them
- * at once on separate connections (PostgreSQL: each build takes a SHARE lock, which do not conflict).
+ * Creates any missing derived index (also repairs an interrupted bulk load). `parallel` builds up to
+ * that many at once on separate connections (PostgreSQL: each build takes a SHARE lock, which do not
+ * conflict); the caller leaves connections of its pool free for the API.
  */
-export async function createDerivedIndexes(knex: Knex | Knex.Transaction, options?: { parallel?: boolean }): Promise<void> {
+export async function createDerivedIndexes(knex: Knex | Knex.Transaction, options?: { parallel?: number }): Promise<void> {
   const sql = DERIVED_INDEXES.map(index => `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})`);
-  if (options?.parallel) {
-    await Promise.all(sql.map(statement => knex.raw(statement)));
+  if (options?.parallel && options.parallel > 1) {
+    const queue = [...sql];
+    const builder = async () => {
+      for (let statement = queue.shift(); statement; statement = queue.shift()) await knex.raw(statement);
+    };
+    await Promise.all(Array.from({ length: Math.min(options.parallel, sql.length) }, builder));
     return;
   }
   for (const statement of sql) {

@@ -38,7 +38,7 @@ describeEachDatabase('IngestionService', db => {
   async function served(ref: string) {
     const row = await store.getRowByRef(ref);
     if (!row) return undefined;
-    const rel = (await store.getRelations([ref])).get(ref) ?? [];
+    const rel = JSON.parse((await store.servedRelationsOf([ref])).get(ref)!) as Array<{ type: string; targetRef: string }>;
     return { entity: JSON.parse(row.body), relations: rel.map(r => `${r.type}:${r.targetRef}`).sort() };
   }
 

@@ -58,3 +58,20 @@ export async function startTestHost(config: Record<string, unknown> = {}, featur
   await backend.start();
   return { backend, lines, url: `http://127.0.0.1:${backend.port}` };
 }
+
+/**
+ * Starts it without waiting for the plugins' inits: resolves once the server listens (before the
+ * inits run), with the start's own promise to await later.
+ */
+export async function startUntilListening(backend: BackendHost): Promise<{ started: Promise<void> }> {
+  const started = backend.start();
+  const listening = () => {
+    try {
+      return backend.server.listening;
+    } catch {
+      return false; // no server yet
+    }
+  };
+  while (!listening()) await new Promise(r => setTimeout(r, 5));
+  return { started };
+}

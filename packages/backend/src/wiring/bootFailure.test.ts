@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { coreServices, createBackendModule, createBackendPlugin, createExtensionPoint } from '@portico/backend-plugin-api';
-import { buildTestBackend, startTestHost } from '../__testUtils__/testBackend';
+import { buildTestBackend, startTestHost, startUntilListening } from '../__testUtils__/testBackend';
 
 const waitingExtensionPoint = createExtensionPoint<object>({ id: 'waiting.things' });
 
@@ -108,16 +108,8 @@ describe('boot failure policy', () => {
     const gate = new Promise<void>(r => (release = r));
     const slow = createBackendPlugin({ pluginId: 'slow', register: env => env.registerInit({ deps: {}, init: () => gate }) });
     const { backend } = buildTestBackend({}, [slow]);
-    const started = backend.start();
     // The server listens before inits run, so readiness can be probed during startup.
-    const listening = () => {
-      try {
-        return backend.server.listening;
-      } catch {
-        return false;
-      }
-    };
-    while (!listening()) await new Promise(r => setTimeout(r, 5));
+    const { started } = await startUntilListening(backend);
     const during = await request(backend.server).get('/readyz');
     expect(during.status).toBe(503);
     expect(during.body).toEqual({ status: 'starting', plugins: { slow: { status: 'pending' } } });

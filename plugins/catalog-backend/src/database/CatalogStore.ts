@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { EntityFilter, FilterCondition, SortField } from '../service/filters';
 import { deleteWhereIn, engineOf, insertMany, selectWhereIn, type Engine } from './bulk';
-import { createDerivedIndexes, DERIVED_INDEXES, dropDerivedIndexes } from './migrations';
+import { createDerivedIndexes, derivedIndexStatements, dropDerivedIndexes } from './migrations';
 import { runOnSqliteThread, type SqlPlan } from './sqliteThread';
 import { yieldToEventLoop } from '../yieldToEventLoop';
 
@@ -193,8 +193,18 @@ const THREAD_MIN = 5_000;
 /** The index reads need to build the relations of a row not yet stitched (see `servedRelationsSql`). */
 const SOURCE_INDEX = 'catalog_relations_source_cover_idx';
 
+/**
+ * The served relations of one entity as JSON text, aggregated over its distinct relation rows `d`
+ * (`type`, `target_ref`) in the order stitching stores them: every path that builds them uses these.
+ */
+const RELATIONS_JSON = {
+  // rows come in (type, target_ref) order from the covering index or an ORDER BY in the subquery
+  sqlite: "json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))",
+  pg: "jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text",
+};
+
 const STITCH_SQLITE = `UPDATE catalog_entities SET relations = (
-  SELECT json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))
+  SELECT ${RELATIONS_JSON.sqlite}
   FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = catalog_entities.entity_ref) d)
 WHERE entity_ref IN ({in})`;
 
@@ -415,9 +425,7 @@ export class CatalogStore {
     const plan: SqlPlan = [];
     if (bulk) {
       // every index before stitching: once an entity is served stitched, its filters are fast too
-      for (const index of DERIVED_INDEXES) {
-        plan.push({ sql: `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})` });
-      }
+      for (const sql of derivedIndexStatements()) plan.push({ sql });
     }
     const STEP = 500;
     for (let i = 0; i < refs.length; i += this.chunkSize) {
@@ -454,7 +462,7 @@ export class CatalogStore {
       await this.knex.raw(
         `UPDATE catalog_entities e SET relations = COALESCE(agg.rel, '[]')
          FROM catalog_entities e2 LEFT JOIN (
-           SELECT d.source_ref, jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text AS rel
+           SELECT d.source_ref, ${RELATIONS_JSON.pg} AS rel
            FROM (SELECT DISTINCT r.source_ref, r.type, r.target_ref FROM catalog_relations r) d
            GROUP BY d.source_ref) agg ON agg.source_ref = e2.entity_ref
          WHERE e.eid = e2.eid`,
@@ -467,7 +475,7 @@ export class CatalogStore {
       if (this.engine === 'pg') {
         await this.knex.raw(
           `UPDATE catalog_entities e SET relations = COALESCE((
-             SELECT jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text
+             SELECT ${RELATIONS_JSON.pg}
              FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r WHERE r.source_ref = e.entity_ref) d), '[]')
            WHERE e.entity_ref = ANY(?::text[])`,
           [part] as Knex.RawBinding[],
@@ -615,13 +623,13 @@ export class CatalogStore {
     if (refs.length === 0) return out;
     const rows = (await this.raw(
       this.engine === 'pg'
-        ? `SELECT d.source_ref, jsonb_agg(jsonb_build_object('type', d.type, 'targetRef', d.target_ref) ORDER BY d.type, d.target_ref)::text AS relations
+        ? `SELECT d.source_ref, ${RELATIONS_JSON.pg} AS relations
            FROM (SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations WHERE source_ref = ANY(?::text[])) d
            GROUP BY d.source_ref`
-        : `SELECT source_ref, json_group_array(json_object('type', type, 'targetRef', target_ref)) AS relations
+        : `SELECT d.source_ref, ${RELATIONS_JSON.sqlite} AS relations
            FROM (SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations
-                 WHERE source_ref IN (SELECT value FROM json_each(?)) ORDER BY source_ref, type, target_ref)
-           GROUP BY source_ref`,
+                 WHERE source_ref IN (SELECT value FROM json_each(?)) ORDER BY source_ref, type, target_ref) d
+           GROUP BY d.source_ref`,
       [this.engine === 'pg' ? refs : JSON.stringify(refs)],
     )) as Array<{ source_ref: string; relations: string }>;
     for (const r of rows) out.set(r.source_ref, r.relations);
@@ -707,7 +715,7 @@ export class CatalogStore {
   private servedRelationsSql(): string {
     if (this.engine !== 'sqlite' || !this.relationsIndexed) return 'e.relations';
     // INDEXED BY: without the index the statement fails at once instead of scanning the table per row
-    return `COALESCE(e.relations, (SELECT json_group_array(json_object('type', d.type, 'targetRef', d.target_ref))
+    return `COALESCE(e.relations, (SELECT ${RELATIONS_JSON.sqlite}
       FROM (SELECT DISTINCT r.type, r.target_ref FROM catalog_relations r INDEXED BY ${SOURCE_INDEX} WHERE r.source_ref = e.entity_ref) d))`;
   }
 
@@ -801,9 +809,10 @@ export class CatalogStore {
           .map(r => ({ value: spelled.get(String(r.sample)) ?? r.lv, count: Number(r.c) }))
           .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
       });
-    } else if (key === 'metadata.name' || key === 'metadata.namespace') {
-      // from the entity columns (they have no search rows); the authored spelling from the stored JSON
-      const column = key === 'metadata.name' ? 'e.name' : 'e.namespace';
+    } else if (COLUMN_KEYS.has(key)) {
+      // name and namespace from the entity columns (they have no search rows); the authored spelling
+      // from the stored JSON
+      const column = DIRECT_COLUMNS[key];
       const authored = this.engine === 'pg' ? `(e.body::jsonb #>> '{metadata,${key.slice('metadata.'.length)}}')` : `json_extract(e.body, '$.${key}')`;
       sql = `SELECT ${column} AS lv, MIN(COALESCE(${authored}, ${column})) AS value, COUNT(*) AS c FROM catalog_entities e WHERE ${where.sql} GROUP BY ${column}`;
       bindings = where.bindings;

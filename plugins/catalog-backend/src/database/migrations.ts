@@ -15,13 +15,18 @@ export const DERIVED_INDEXES: Array<{ name: string; table: string; columns: stri
   { name: 'catalog_search_entity_idx', table: 'catalog_search', columns: ['entity_id'] },
 ];
 
+/** The statements that create the derived indexes missing, in `DERIVED_INDEXES` order. */
+export function derivedIndexStatements(): string[] {
+  return DERIVED_INDEXES.map(index => `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})`);
+}
+
 /**
  * Creates any missing derived index (also repairs an interrupted bulk load). `parallel` builds up to
  * that many at once on separate connections (PostgreSQL: each build takes a SHARE lock, which do not
  * conflict); the caller leaves connections of its pool free for the API.
  */
 export async function createDerivedIndexes(knex: Knex | Knex.Transaction, options?: { parallel?: number }): Promise<void> {
-  const sql = DERIVED_INDEXES.map(index => `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})`);
+  const sql = derivedIndexStatements();
   if (options?.parallel && options.parallel > 1) {
     const queue = [...sql];
     const builder = async () => {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import request from 'supertest';
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
-import { buildTestBackend, startTestHost } from '../../__testUtils__/testBackend';
+import { buildTestBackend, startTestHost, startUntilListening } from '../../__testUtils__/testBackend';
 import { BackendState } from '../../wiring/BackendState';
 import { startupGate } from './httpRouterServiceFactory';
 
@@ -29,15 +29,7 @@ describe('requests to a plugin that is starting', () => {
         }),
     });
     const { backend } = buildTestBackend({}, [slow]);
-    const started = backend.start();
-    const listening = () => {
-      try {
-        return backend.server.listening;
-      } catch {
-        return false;
-      }
-    };
-    while (!listening()) await new Promise(r => setTimeout(r, 5));
+    const { started } = await startUntilListening(backend);
     let answered = false;
     const response = request(backend.server).get('/api/slow/ping').then(r => {
       answered = true;

@@ -6,8 +6,14 @@ import { createPluginPair, pluginNames, renameExample } from './newPlugin';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempRepo(appConfig?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-new-plugin-'));
+  tempDirs.push(dir);
   for (const half of ['example', 'example-backend']) {
     fs.cpSync(path.join(repoRoot, 'examples/plugins', half), path.join(dir, 'examples/plugins', half), {
       recursive: true,

@@ -7,8 +7,14 @@ import { loadConfig } from './loadConfig';
 import { rootConfigServiceFactory, configServiceFactory } from './rootConfigServiceFactory';
 import { ConfigReader } from './ConfigReader';
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-config-'));
+  tempDirs.push(dir);
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
   return dir;
 }

@@ -23,7 +23,6 @@ export interface RouterOptions {
 export function createRouter(options: RouterOptions): express.Router {
   const { service, registry, httpAuth, auth } = options;
   const router = express.Router();
-  router.use(express.json({ limit: '10mb' }));
 
   async function caller(req: Request): Promise<Caller> {
     const credentials = await httpAuth.credentials(req);

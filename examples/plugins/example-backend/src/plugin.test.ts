@@ -68,7 +68,7 @@ describe('the example plugin', () => {
     expect(badRef.body.error.message).toContain('query.entityRef');
     const missing = await request(backend.server).get('/api/example/things/1b4e28ba-2fa1-41d2-883f-0016d3cca427');
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error: { name: 'NotFoundError', message: "No thing with id '1b4e28ba-2fa1-41d2-883f-0016d3cca427'" } });
+    expect(missing.body).toEqual({ error: { name: 'NotFoundError', message: "No thing with id '1b4e28ba-2fa1-41d2-883f-0016d3cca427'", requestId: expect.any(String) } });
   });
 
   it('refuses to start with an invalid greeting in config', async () => {

@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LoggerService } from '@portico/backend-plugin-api';
 import { createErrorHandler } from './errorHandler';
 import { createHttpMetricsMiddleware } from './httpMetrics';
+import { forbiddenQueryKeys } from './forbiddenQueryKeys';
 import { jsonBodyParser } from './jsonBodyParser';
 import { notFoundHandler } from './notFoundHandler';
 import { requestIdMiddleware } from './requestId';
@@ -15,12 +16,17 @@ export interface HostHttpServerOptions {
   host: string;
   /** e.g. '1mb'; larger JSON bodies under /api are a 413. */
   bodyLimit: string;
+  /** How deeply a JSON body under /api may nest arrays and objects; deeper is a 400. Default 64. */
+  bodyDepthLimit?: number;
   logger: LoggerService;
 }
 
+/** Deep enough for any entity, template or fact; shallow enough that no handler overflows the stack. */
+export const DEFAULT_BODY_DEPTH_LIMIT = 64;
+
 /**
  * The backend's one HTTP server. Requests flow: request id -> metrics -> system routes
- * (health, metrics) -> JSON parsing for /api -> mounted routers (plugins at /api/<id>, the
+ * (health, metrics) -> refusal of prototype keys in the query -> JSON parsing for /api -> mounted routers (plugins at /api/<id>, the
  * app at /) -> JSON 404 -> the shared error handler.
  */
 export class HostHttpServer {
@@ -44,11 +50,18 @@ export class HostHttpServer {
     // and the server builds the whole body either way. express.static keeps its stat-based ETags; files
     // sent with res.sendFile keep Last-Modified, so If-Modified-Since still gets a 304.
     app.set('etag', false);
+    // Express 5's default, pinned: flat keys (`a[b]` stays one key) into null-prototype objects, never qs.
+    app.set('query parser', 'simple');
     app.use(requestIdMiddleware());
     app.use(requestLogMiddleware(options.logger));
-    app.use(createHttpMetricsMiddleware(this.metrics));
+    app.use(
+      createHttpMetricsMiddleware(this.metrics, error =>
+        options.logger.error(`Could not record HTTP metrics: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+    );
     app.use(this.systemRouter);
-    app.use('/api', jsonBodyParser(options.bodyLimit));
+    app.use(forbiddenQueryKeys());
+    app.use('/api', jsonBodyParser({ limit: options.bodyLimit, maxDepth: options.bodyDepthLimit ?? DEFAULT_BODY_DEPTH_LIMIT }));
     app.use(this.router);
     app.use(notFoundHandler());
     app.use(createErrorHandler(options.logger));

@@ -21,15 +21,34 @@ function statusOf(error: unknown): number {
   return typeof legacy === 'number' && legacy >= 400 && legacy < 500 ? legacy : 500;
 }
 
+/** What a client learns of a server error: its kind, never its message (that goes to the log). */
+function serverErrorBody(status: number): { name: string; message: string } {
+  if (status === 501) return { name: 'NotImplementedError', message: 'Not implemented' };
+  if (status === 503) return { name: 'ServiceUnavailableError', message: 'Service unavailable' };
+  return { name: 'InternalServerError', message: 'Internal server error' };
+}
+
 /**
- * Turns any error into `{ error: { name, message, details } }` with the error's status.
- * Server errors are logged with the request id.
+ * Turns any error into `{ error: { name, message, details?, requestId } }` with the error's status.
+ * Client errors (4xx) say what was wrong. Server errors (5xx) carry a generic message only, since their
+ * messages name databases, hosts and files; the full error is logged with the request id, which the
+ * body and the `X-Request-Id` header give the caller to quote.
  */
 export function createErrorHandler(logger: LoggerService) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const status = statusOf(error);
     const requestId = getRequestId(req);
+    if (requestId && !res.getHeader('x-request-id')) res.setHeader('x-request-id', requestId);
+    if (status >= 500) {
+      const message = isError(error) ? error.message : String(error);
+      logger.error(`Request ${req.method} ${req.originalUrl} failed with ${status}: ${message}`, {
+        requestId,
+        stack: isError(error) ? error.stack : undefined,
+      });
+      res.status(status).json({ error: { ...serverErrorBody(status), requestId } });
+      return;
+    }
     let body: { name: string; message: string; details?: unknown };
     if (error instanceof PorticoError) {
       body = error.toJSON();
@@ -44,12 +63,6 @@ export function createErrorHandler(logger: LoggerService) {
     } else {
       body = { name: 'Error', message: String(error) };
     }
-    if (status >= 500) {
-      logger.error(`Request ${req.method} ${req.originalUrl} failed with ${status}: ${body.message}`, {
-        requestId,
-        stack: isError(error) ? error.stack : undefined,
-      });
-    }
-    res.status(status).json({ error: body });
+    res.status(status).json({ error: { ...body, requestId } });
   };
 }

@@ -18,6 +18,7 @@ const echoPlugin = createBackendPlugin({
           if (req.params.id === 'missing') throw new NotFoundError(`No item '${req.params.id}'`);
           res.json({ id: req.params.id });
         });
+        router.get('/ping', (_req, res) => void res.json({ pong: true }));
         router.get('/bad', () => {
           throw new InputError('query.limit: must be a number', { field: 'query.limit' });
         });
@@ -60,23 +61,25 @@ describe('the HTTP server', () => {
     const res = await request(host.backend.server).post('/api/echo/echo').send({ big: 'x'.repeat(2000) });
     expect(res.status).toBe(413);
     expect(res.body).toEqual({
-      error: { name: 'PayloadTooLargeError', message: 'Request body is larger than the limit of 1kb', details: { limit: '1kb' } },
+      error: { name: 'PayloadTooLargeError', message: 'Request body is larger than the limit of 1kb', details: { limit: '1kb' }, requestId: res.headers['x-request-id'] },
     });
   });
 
   it('answers unknown /api routes with a JSON 404', async () => {
     const res = await request(host.backend.server).get('/api/nope/things');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { name: 'NotFoundError', message: 'No route for GET /api/nope/things' } });
+    expect(res.body).toEqual({ error: { name: 'NotFoundError', message: 'No route for GET /api/nope/things', requestId: expect.any(String) } });
   });
 
   it('renders typed errors with their status and details', async () => {
     const missing = await request(host.backend.server).get('/api/echo/items/missing');
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error: { name: 'NotFoundError', message: "No item 'missing'" } });
+    expect(missing.body).toEqual({ error: { name: 'NotFoundError', message: "No item 'missing'", requestId: missing.headers['x-request-id'] } });
     const bad = await request(host.backend.server).get('/api/echo/bad');
     expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ error: { name: 'InputError', message: 'query.limit: must be a number', details: { field: 'query.limit' } } });
+    expect(bad.body).toEqual({
+      error: { name: 'InputError', message: 'query.limit: must be a number', details: { field: 'query.limit' }, requestId: bad.headers['x-request-id'] },
+    });
   });
 
   it('answers a malformed percent-encoding in a path parameter with a 400', async () => {
@@ -91,12 +94,50 @@ describe('the HTTP server', () => {
     expect(res.body.error).toMatchObject({ name: 'InputError', message: expect.stringContaining('limit') });
   });
 
-  it('logs 500s with the request id', async () => {
+  it('answers a 500 with a generic message and the request id, and logs the details with that id', async () => {
     const res = await request(host.backend.server).get('/api/echo/crash').set('x-request-id', 'req-crash-1');
     expect(res.status).toBe(500);
-    expect(res.body.error).toEqual({ name: 'Error', message: 'database exploded' });
+    expect(res.headers['x-request-id']).toBe('req-crash-1');
+    expect(res.body).toEqual({ error: { name: 'InternalServerError', message: 'Internal server error', requestId: 'req-crash-1' } });
+    expect(res.text).not.toContain('database');
     const line = host.lines.find(l => l.level === 'error' && l.message.includes('/api/echo/crash'));
+    expect(line?.message).toContain('database exploded');
     expect(line?.meta.requestId).toBe('req-crash-1');
+    expect(line?.meta.stack).toContain('database exploded');
+  });
+
+  it('refuses a body nested deeper than the limit with a 400 naming it', async () => {
+    const res = await request(host.backend.server).post('/api/echo/echo').set('content-type', 'application/json').send('['.repeat(500) + ']'.repeat(500));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ name: 'InputError', message: 'Request body is nested deeper than the limit of 64 levels', details: { maxDepth: 64 } });
+  });
+
+  it('refuses prototype keys in a body or a query with a 400 naming them', async () => {
+    const body = await request(host.backend.server).post('/api/echo/echo').set('content-type', 'application/json').send('{"a":{"__proto__":{"polluted":1}}}');
+    expect(body.status).toBe(400);
+    expect(body.body.error).toMatchObject({ name: 'InputError', details: { path: 'a.__proto__' } });
+    for (const query of ['__proto__[polluted]=1', '__proto__=x&__proto__=y', 'constructor[prototype][polluted]=1', 'a.prototype=1', '%5F_proto__=1']) {
+      const res = await request(host.backend.server).get(`/api/echo/ping?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+    }
+    expect((await request(host.backend.server).get('/api/echo/ping?fields=constructor&prototypes=1')).status).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps serving and counting requests when Object.prototype has been polluted by someone else', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'yes';
+    try {
+      for (let i = 0; i < 2; i++) expect((await request(host.backend.server).get('/api/echo/ping')).status).toBe(200);
+      expect((await request(host.backend.server).get('/healthz')).status).toBe(200);
+    } finally {
+      delete proto.polluted;
+    }
+    const metrics = await request(host.backend.server).get('/metrics');
+    expect(metrics.text).toMatch(/http_requests_total\{plugin="echo",method="GET",route="\/api\/echo\/ping",status="200"\} \d/);
+    expect(metrics.text).not.toContain('polluted');
+    expect(host.lines.filter(l => l.message.includes('Could not record HTTP metrics'))).toEqual([]);
   });
 
   it('echoes x-request-id, or generates one, and logs the request with it', async () => {

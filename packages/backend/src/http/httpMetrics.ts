@@ -48,7 +48,7 @@ function trackMatchedRoutes(requestPrototype: object): void {
  * express pattern (`/api/catalog/entities/by-name/:kind/:namespace/:name`), captured when express
  * matches it, so raw URLs never become label values.
  */
-export function createHttpMetricsMiddleware(registry: Registry) {
+export function createHttpMetricsMiddleware(registry: Registry, onError: (error: unknown) => void = () => {}) {
   trackMatchedRoutes(express.request);
   const labelNames = ['plugin', 'method', 'route', 'status'] as const;
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames, registers: [registry] });
@@ -63,16 +63,36 @@ export function createHttpMetricsMiddleware(registry: Registry) {
   return (req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      const tagged = req as unknown as Tagged;
-      const labels = {
-        plugin: (tagged[PLUGIN] as string | undefined) ?? 'host',
-        method: req.method,
-        route: (tagged[MATCHED_ROUTE] as string | undefined) ?? 'unmatched',
-        status: String(res.statusCode),
-      };
-      requests.inc(labels);
-      duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      const labels = requestLabels(req, res);
+      try {
+        requests.inc(labels);
+        duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      } catch (error) {
+        // A listener of 'finish' that throws takes the process down; a metric is never worth that.
+        onError(error);
+      }
     });
     next();
   };
+}
+
+type LabelName = 'plugin' | 'method' | 'route' | 'status';
+
+/**
+ * The labels of one request, on a null-prototype object with exactly the four label names: prom-client
+ * checks labels with `for...in`, so a key inherited from a polluted `Object.prototype` would otherwise
+ * reach it as an extra label and throw.
+ */
+export function requestLabels(req: Request, res: Response): Record<LabelName, string> {
+  const tagged = req as unknown as Tagged;
+  const labels = Object.create(null) as Record<LabelName, string>;
+  labels.plugin = labelValue(tagged[PLUGIN], 'host');
+  labels.method = labelValue(req.method, 'unknown');
+  labels.route = labelValue(tagged[MATCHED_ROUTE], 'unmatched');
+  labels.status = String(res.statusCode);
+  return labels;
+}
+
+function labelValue(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value !== '' ? value : fallback;
 }

@@ -4,9 +4,9 @@ import { jsonBodyParser } from './jsonBodyParser';
 
 type WithRawBody = express.Request & { rawBody?: Buffer };
 
-function echoApp(limit = '1mb') {
+function echoApp(limit = '1mb', maxDepth = 64) {
   const app = express();
-  app.use(jsonBodyParser(limit));
+  app.use(jsonBodyParser({ limit, maxDepth }));
   app.all('/echo', (req, res) => {
     res.json({ hasBody: 'body' in req, body: req.body ?? null, raw: (req as WithRawBody).rawBody?.toString('utf8') ?? null });
   });
@@ -19,7 +19,7 @@ function echoApp(limit = '1mb') {
 describe('jsonBodyParser', () => {
   it('keeps the exact bytes of a JSON body for signature checks', async () => {
     const app = express();
-    app.post('/hook', jsonBodyParser('1mb'), (req, res) => {
+    app.post('/hook', jsonBodyParser({ limit: '1mb', maxDepth: 64 }), (req, res) => {
       res.json({ parsed: req.body, raw: (req as WithRawBody).rawBody?.toString('utf8') });
     });
     const sent = '{\n  "action": "opened",  "n": 1\n}';
@@ -78,5 +78,40 @@ describe('jsonBodyParser', () => {
     const big = await request(echoApp('10b')).post('/echo').send({ big: 'x'.repeat(100) });
     expect(big.status).toBe(413);
     expect(big.body).toEqual({ name: 'PayloadTooLargeError', message: 'Request body is larger than the limit of 10b' });
+  });
+
+  it('refuses a body nested deeper than the limit with a 400 naming it, without overflowing the stack', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const started = Date.now();
+    const res = await request(echoApp('10mb')).post('/echo').set('content-type', 'application/json').send(deep);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ name: 'InputError', message: 'Request body is nested deeper than the limit of 64 levels' });
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    const atLimit = '{"a":'.repeat(3) + '1' + '}'.repeat(3);
+    expect((await request(echoApp('1mb', 3)).post('/echo').set('content-type', 'application/json').send(atLimit)).status).toBe(200);
+    expect((await request(echoApp('1mb', 2)).post('/echo').set('content-type', 'application/json').send(atLimit)).status).toBe(400);
+    // Brackets inside strings, escaped quotes included, are text.
+    const inStrings = JSON.stringify({ a: '[[[[[[[[\\"[[[[', b: ['"{{{{{{'] });
+    expect((await request(echoApp('1mb', 2)).post('/echo').set('content-type', 'application/json').send(inStrings)).status).toBe(200);
+  });
+
+  it.each([
+    ['{"__proto__":{"polluted":true}}', '__proto__', '__proto__'],
+    ['{"spec":{"links":[{"constructor":{"prototype":{"x":1}}}]}}', 'constructor', 'spec.links.0.constructor'],
+    ['{"a":{"prototype":1}}', 'prototype', 'a.prototype'],
+    ['{"a":{"\\u005f_proto__":{"polluted":true}}}', '__proto__', 'a.__proto__'],
+  ])('refuses a body with a prototype key (%s) with a 400 naming its path', async (sent, key, path) => {
+    const res = await request(echoApp()).post('/echo').set('content-type', 'application/json').send(sent);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ name: 'InputError', message: expect.stringContaining(`'${key}' at ${path}`) });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('accepts those words as values and inside longer keys', async () => {
+    const sent = { description: 'the constructor of a prototype: __proto__', my_constructor: 1, prototypes: ['x'] };
+    const res = await request(echoApp()).post('/echo').send(sent);
+    expect(res.status).toBe(200);
+    expect(res.body.body).toEqual(sent);
   });
 });

@@ -107,7 +107,7 @@ describe('portico start', () => {
       fs.rmSync(path.join(dist, 'index.html'));
       const rebuilding = await get(`${base}/catalog`);
       expect(rebuilding.status).toBe(404);
-      expect(JSON.parse(rebuilding.body)).toEqual({ error: { name: 'NotFoundError', message: 'No route for GET /catalog' } });
+      expect(JSON.parse(rebuilding.body)).toEqual({ error: { name: 'NotFoundError', message: 'No route for GET /catalog', requestId: expect.any(String) } });
       const api = await get(`${base}/api/unknown`);
       expect(api.status).toBe(404);
       expect(JSON.parse(api.body).error.name).toBe('NotFoundError');

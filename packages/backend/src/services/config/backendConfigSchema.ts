@@ -31,6 +31,8 @@ export const backendConfigSchema = z.looseObject({
     .looseObject({
       /** Maximum JSON body size, e.g. `1mb` or `512kb`. */
       bodyLimit: z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'a size such as 1mb or 512kb').optional(),
+      /** How deeply a JSON body may nest arrays and objects (default 64). */
+      bodyDepthLimit: z.number().int().min(1).max(10_000).optional(),
     })
     .optional(),
   logging: z.looseObject({ level: z.enum(['error', 'warn', 'info', 'debug', 'silent']).optional() }).optional(),

@@ -57,11 +57,15 @@ describe('requests to a plugin that is starting', () => {
           },
         }),
     });
-    const { backend } = await startTestHost({ backend: { startup: { plugins: { broken: { onBootFailure: 'continue' } } } } }, [broken]);
+    const { backend, lines } = await startTestHost({ backend: { startup: { plugins: { broken: { onBootFailure: 'continue' } } } } }, [broken]);
     try {
       const r = await request(backend.server).get('/api/broken/ping');
       expect(r.status).toBe(503);
-      expect(r.body.error.message).toBe("Plugin 'broken' did not start (failed: cannot reach the vendor)");
+      // The reason is for the operator (in the log), not for the caller.
+      expect(r.body.error).toEqual({ name: 'ServiceUnavailableError', message: 'Service unavailable', requestId: r.headers['x-request-id'] });
+      expect(lines.find(l => l.level === 'error' && l.meta.requestId === r.headers['x-request-id'])?.message).toContain(
+        "Plugin 'broken' did not start (failed: cannot reach the vendor)",
+      );
     } finally {
       await backend.stop();
     }

@@ -21,6 +21,7 @@ export const hostHttpServerServiceFactory = createServiceFactory({
       port: readPort(config.getOptional('backend.listen.port')) ?? 7007,
       host: config.getOptionalString('backend.listen.host') ?? '0.0.0.0',
       bodyLimit: config.getOptionalString('backend.http.bodyLimit') ?? '1mb',
+      bodyDepthLimit: config.getOptionalNumber('backend.http.bodyDepthLimit'),
       logger: logger.child({ service: 'http' }),
     });
   },

@@ -2,11 +2,138 @@
 // rot silently: see the "layering" blocks below and docs/architecture.md.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 
-const nodeBuiltins = [...new Set(builtinModules.flatMap(m => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]))];
-const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'location'];
+const { listWorkspaces } = createRequire(import.meta.url)('./scripts/workspaces.js');
+
+const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'Element', 'location', 'history', 'customElements', 'XMLHttpRequest', 'indexedDB', 'requestAnimationFrame', 'getComputedStyle'];
 const nodeGlobals = ['process', 'Buffer', '__dirname', '__filename', 'require', 'global'];
+
+// ---- layering ----
+// What docs/architecture.md says, as one no-restricted-imports block per workspace package. The layers come from
+// each package.json (scripts/workspaces.js), so a new plugin is covered without editing this file. One block per
+// package because flat config replaces a rule's options when two blocks match a file: rules must be merged here.
+
+/** Escapes a package name for a RegExp. */
+const escapeRegex = s => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A pattern matching the given packages and their subpaths. */
+const packagesPattern = names => `^(?:${names.map(escapeRegex).join('|')})(?:/.*)?$`;
+const nodeBuiltinsPattern = `^(?:node:.+|${builtinModules.map(escapeRegex).join('|')})(?:/.*)?$`;
+
+function layeringBlocks() {
+  const workspaces = listWorkspaces();
+  // Isomorphic packages run in the browser and in node; docs/architecture.md names them.
+  const isIsomorphic = w => w.name.endsWith('-common') || ['@portico/catalog-model', '@portico/errors'].includes(w.name);
+  const isWeb = w => w.pkg.portico?.kind === 'web' || w.name.endsWith('-react');
+  const isPluginApi = w => ['@portico/backend-plugin-api', '@portico/frontend-plugin-api'].includes(w.name);
+  const isPlugin = w => /^(?:examples\/)?plugins\//.test(w.rel);
+  const isPluginGateway = w => /-(?:common|node|react)$/.test(w.name);
+  const others = (w, keep) => workspaces.filter(o => o.name !== w.name && keep(o)).map(o => o.name);
+
+  /**
+   * Each rule says which packages it applies to and what they may not use: `packages(w)` (workspace names, which
+   * an exemption may allow back), `patterns` (regexes) and `globals`. Every message starts with `Layering (<id>)`.
+   */
+  const rules = [
+    {
+      id: 'frontend',
+      message: 'Layering (frontend): frontend packages run in the browser; they use no node built-ins or node globals and import no node package (-node, -backend, @portico/backend and the other packages/ that run in node).',
+      appliesTo: isWeb,
+      packages: w => others(w, o => !isWeb(o) && !isIsomorphic(o)),
+      patterns: [nodeBuiltinsPattern],
+      globals: nodeGlobals,
+    },
+    {
+      id: 'isomorphic',
+      message: 'Layering (isomorphic): catalog-model, errors and -common packages run in the browser and in node; they use neither node built-ins nor the DOM and import only other isomorphic packages.',
+      appliesTo: isIsomorphic,
+      packages: w => others(w, o => !isIsomorphic(o)),
+      patterns: [nodeBuiltinsPattern, packagesPattern(['react', 'react-dom'])],
+      globals: [...domGlobals, ...nodeGlobals],
+    },
+    {
+      id: 'plugin-api',
+      message: 'Layering (plugin-api): backend-plugin-api and frontend-plugin-api are what plugin authors import; they import no implementation or domain package (the host, the app, core-components, catalog-model, plugins), only @portico/errors.',
+      appliesTo: isPluginApi,
+      packages: w => others(w, o => o.name !== '@portico/errors'),
+    },
+    {
+      id: 'plugins',
+      message: 'Layering (plugins): a plugin reaches another plugin only through its -common, -node or -react package, an extension point or a service ref.',
+      appliesTo: isPlugin,
+      packages: w => others(w, o => isPlugin(o) && !isPluginGateway(o)),
+    },
+    {
+      id: 'backend',
+      message: 'Layering (backend): node packages import no frontend package (web packages and -react packages need a browser).',
+      appliesTo: w => !isWeb(w) && !isIsomorphic(w),
+      packages: w => others(w, isWeb),
+    },
+    {
+      id: 'relative',
+      message: 'Layering (relative): do not reach into another package by relative path; import it by name so the rules above see it.',
+      appliesTo: () => true,
+      patterns: ['^(?:\\.\\./)+(?:packages|plugins|examples)(?:/|$)', '^(?:\\.\\./)+[^./][^/]*/src(?:/|$)'],
+    },
+  ];
+
+  // Narrow exceptions, each with a comment saying why: `allow` lists the packages allowed back; without it the rule is off.
+  const exemptions = [
+    {
+      // Vite plugin and config helpers of the app's build: they run in node at build time, never in the browser.
+      files: ['packages/app/src/build/**'],
+      rule: 'frontend',
+    },
+    {
+      // Catalog concepts (entity route, context, filter, the entity extensions of the registry) still live in the
+      // framework package; issue 13 item 4 moves them to @portico/plugin-catalog-react and removes this exemption.
+      files: [
+        'packages/frontend-plugin-api/src/entity/EntityContext.tsx',
+        'packages/frontend-plugin-api/src/entity/EntityFilter.ts',
+        'packages/frontend-plugin-api/src/extensions/ExtensionRegistry.ts',
+        'packages/frontend-plugin-api/src/extensions/ExtensionRegistryContext.tsx',
+        'packages/frontend-plugin-api/src/routing/entityRoute.ts',
+        'packages/frontend-plugin-api/src/testing/renderInTestApp.tsx',
+      ],
+      rule: 'plugin-api',
+      allow: ['@portico/catalog-model'],
+    },
+  ];
+
+  // Tests and their helpers run in jest under node and ship in no bundle, so the layering does not apply to them:
+  // backend tests start other plugins' backends, frontend contract tests start a real backend, jsdom setups use
+  // node:v8, client tests serve HTTP with node:http. e2e suites live outside src/, which these blocks cover.
+  const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/__testUtils__/**'];
+
+  const block = (w, files, except = {}) => {
+    const applicable = rules.filter(r => r.appliesTo(w) && !(except.rule === r.id && !except.allow));
+    const patterns = applicable.flatMap(r => {
+      const names = (r.packages?.(w) ?? []).filter(n => !(except.rule === r.id && except.allow.includes(n)));
+      return [...(names.length ? [packagesPattern(names)] : []), ...(r.patterns ?? [])].map(regex => ({ regex, message: r.message }));
+    });
+    const globals = applicable.flatMap(r => (r.globals ?? []).map(name => ({ name, message: r.message })));
+    return {
+      files,
+      ignores: testFiles,
+      rules: {
+        'no-restricted-imports': patterns.length ? ['error', { patterns }] : 'off',
+        'no-restricted-globals': globals.length ? ['error', ...globals] : 'off',
+      },
+    };
+  };
+
+  const ruleIds = new Set(rules.map(r => r.id));
+  for (const e of exemptions) if (!ruleIds.has(e.rule)) throw new Error(`eslint.config.mjs: exemption names unknown layering rule '${e.rule}'`);
+
+  return [
+    ...workspaces.map(w => block(w, [`${w.rel}/src/**`])),
+    ...exemptions.map(e => {
+      const owners = workspaces.filter(w => e.files.every(f => f.startsWith(`${w.rel}/src/`)));
+      if (owners.length !== 1) throw new Error(`eslint.config.mjs: exemption files must lie in one package's src/: ${e.files.join(', ')}`);
+      return block(owners[0], e.files, e);
+    }),
+  ];
+}
 
 export default tseslint.config(
   {
@@ -32,35 +159,6 @@ export default tseslint.config(
     },
     rules: { 'no-undef': 'error' },
   },
-  // ---- layering ----
-  {
-    // The plugin API is what authors import; it must never depend on the host that implements it.
-    files: ['packages/backend-plugin-api/src/**'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@portico/backend', '@portico/backend/*', '**/backend/src/**'], message: 'backend-plugin-api must not import the host (@portico/backend).' }] }],
-    },
-  },
-  {
-    // A plugin reaches another plugin only through its -common or -node package (types, extension
-    // points, service refs), never through its backend or frontend package or a relative path into it.
-    files: ['plugins/*/src/**', 'examples/plugins/*/src/**'],
-    ignores: ['plugins/*/src/**/*.test.ts', 'plugins/*/src/**/*.test.tsx', 'plugins/*/src/**/__testUtils__/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^@portico/plugin-[a-z0-9-]+(?<!-common)(?<!-node)(?<!-react)(/.*)?$', message: 'Reach other plugins only through their -common, -node or -react package, an extension point or a service ref.' },
-          { group: ['../../*/src/**', '../../../plugins/**', '../../../packages/**'], message: 'Do not reach into another package by relative path; import it by name.' },
-        ],
-      }],
-    },
-  },
-  {
-    // Isomorphic packages run in the browser and in node: neither node built-ins nor the DOM.
-    files: ['packages/catalog-model/src/**', 'packages/errors/src/**', 'plugins/*-common/src/**'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins.filter(m => !m.includes('*')).map(name => ({ name, message: 'Isomorphic packages must not import node built-ins.' })), patterns: [{ group: ['node:*'], message: 'Isomorphic packages must not import node built-ins.' }] }],
-      'no-restricted-globals': ['error', ...[...domGlobals, ...nodeGlobals].map(name => ({ name, message: 'Isomorphic packages use neither the DOM nor node globals.' }))],
-    },
-  },
+  // ---- layering ---- (generated per workspace package, see layeringBlocks above)
+  ...layeringBlocks(),
 );

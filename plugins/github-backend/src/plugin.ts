@@ -11,6 +11,8 @@ import { scaffolderActionsExtensionPoint } from '@portico/plugin-scaffolder-node
 import { scorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
 import { createGithubActionsDispatchAction, createGithubPullRequestAction, createPublishGithubAction } from './actions/githubActions';
 import { githubClientsServiceRef } from './clientsService';
+import { migrations } from './database/migrations';
+import { WebhookDeliveryStore } from './database/WebhookDeliveryStore';
 import { readDiscoveryConfig, readOrgConfig } from './discovery/config';
 import { GithubEntityProvider } from './discovery/GithubEntityProvider';
 import { GithubOrgEntityProvider } from './discovery/GithubOrgEntityProvider';
@@ -45,11 +47,16 @@ export const githubPlugin = createBackendPlugin({
         events: coreServices.events,
         clients: githubClientsServiceRef,
         health: coreServices.health,
+        database: coreServices.database,
       },
-      async init({ config, logger, http, events, clients, health }) {
+      async init({ config, logger, http, events, clients, health, database }) {
         const settings = githubPluginConfigSchema.parse(config.getOptional('github')) ?? {};
         if (!settings.webhookSecret) logger.info('github.webhookSecret is not set: POST /api/github/webhooks answers 503');
-        http.use(createRouter({ clients, service: new GithubRepositoryService(clients), events, logger, webhookSecret: settings.webhookSecret }));
+        await database.migrate(migrations);
+        const deliveries = new WebhookDeliveryStore(await database.getClient());
+        http.use(
+          createRouter({ clients, service: new GithubRepositoryService(clients), events, logger, webhookSecret: settings.webhookSecret, deliveries }),
+        );
         // GitHub cannot log in: signatures authenticate webhook deliveries instead.
         http.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
         // Credentials valid and rate limit left, per host, in /readyz.

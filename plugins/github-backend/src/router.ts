@@ -1,5 +1,5 @@
-import { Router, type Request } from 'express';
-import { Webhooks, emitterEventNames } from '@octokit/webhooks';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { emitterEventNames } from '@octokit/webhooks';
 import { z } from 'zod';
 import {
   AuthenticationError,
@@ -14,7 +14,9 @@ import { githubDiscoveryConfigSchema } from './discovery/config';
 import { discoverOrganization } from './discovery/GithubEntityProvider';
 import type { GithubClients } from './integration/GithubClients';
 import type { GithubRepositoryService } from './service/GithubRepositoryService';
+import type { WebhookDeliveryStore } from './database/WebhookDeliveryStore';
 import { GITHUB_WEBHOOK_TOPIC, type GithubWebhookEvent } from './webhooks/webhookEvents';
+import { isValidWebhookSignature, webhookBodyDigest } from './webhooks/webhookSignature';
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ., _ and - only');
 const repoParams = z.object({ owner: name, repo: name });
@@ -28,13 +30,23 @@ const previewQuery = z.object({
 
 const knownEvents = new Set<string>(emitterEventNames.map(n => n.split('.')[0]));
 
-/** The body exactly as sent when the host kept it, else its JSON serialisation (GitHub sends compact JSON). */
-function rawBody(req: Request): string {
-  const raw = (req as Request & { rawBody?: Buffer | string }).rawBody;
-  if (raw !== undefined) return raw.toString();
-  if (typeof req.body === 'string') return req.body;
-  return JSON.stringify(req.body ?? {});
+type WithRawBody = Request & { rawBody?: Buffer };
+
+/** Reads the bytes of a body the host's JSON parser left alone (any other content type), up to 1 MB. */
+const readOtherBody = express.raw({ type: () => true, limit: '1mb' });
+
+/** The bytes received: kept by the host's JSON parser, or read here for any other content type. */
+function receiveRawBody(req: Request, res: Response, next: NextFunction): void {
+  if ((req as WithRawBody).rawBody !== undefined) return next();
+  readOtherBody(req, res, error => {
+    if (error) return next(error);
+    (req as WithRawBody).rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    req.body = undefined;
+    next();
+  });
 }
+
+const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Routes under /api/github: webhooks, repository data for the card and tab, and the discovery preview. */
 export function createRouter(options: {
@@ -43,32 +55,49 @@ export function createRouter(options: {
   events: EventsService;
   logger: LoggerService;
   webhookSecret?: string;
+  /** Deliveries processed recently: a redelivered or replayed one is answered 200 and not processed again. */
+  deliveries: WebhookDeliveryStore;
 }): Router {
-  const { clients, service, events, logger } = options;
-  const webhooks = options.webhookSecret ? new Webhooks({ secret: options.webhookSecret }) : undefined;
+  const { clients, service, events, logger, webhookSecret, deliveries } = options;
   const router = Router();
 
-  router.post('/webhooks', async (req, res) => {
-    if (!webhooks) throw new ServiceUnavailableError('GitHub webhooks are not configured: set github.webhookSecret');
+  router.post('/webhooks', receiveRawBody, async (req, res) => {
+    if (!webhookSecret) throw new ServiceUnavailableError('GitHub webhooks are not configured: set github.webhookSecret');
     const signature = req.header('x-hub-signature-256');
     if (!signature) throw new AuthenticationError('Missing X-Hub-Signature-256 header');
-    const payload = rawBody(req);
-    const valid = await webhooks.verify(payload, signature).catch(() => false);
-    if (!valid) throw new AuthenticationError('The X-Hub-Signature-256 signature does not match the payload');
+    const raw = (req as WithRawBody).rawBody ?? Buffer.alloc(0);
+    if (!isValidWebhookSignature(webhookSecret, raw, signature)) {
+      throw new AuthenticationError('The X-Hub-Signature-256 signature does not match the payload');
+    }
+    // Only the host's JSON parser parses a payload (bounded in size and depth); anything else is refused.
+    if (!isJsonObject(req.body)) throw new InputError('The webhook payload must be a JSON object sent as application/json');
     const event = req.header('x-github-event');
     if (!event) throw new InputError('Missing X-GitHub-Event header');
     if (!knownEvents.has(event)) throw new InputError(`Unknown GitHub event '${event}'`);
-    const body = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : (JSON.parse(payload) as Record<string, unknown>);
+    const id = req.header('x-github-delivery');
+    if (!id) throw new InputError('Missing X-GitHub-Delivery header');
+    if (id.length > 255) throw new InputError('X-GitHub-Delivery header is longer than 255 characters');
+    if (!(await deliveries.claim({ id, bodyDigest: webhookBodyDigest(raw) }))) {
+      logger.info(`GitHub webhook ${event} ${id} was already received; not processed again`);
+      res.status(200).json({ received: true, duplicate: true, event, id });
+      return;
+    }
     const message: GithubWebhookEvent = {
       name: event,
-      id: req.header('x-github-delivery') ?? '',
+      id,
       host: req.header('x-github-enterprise-host') ?? 'github.com',
-      payload: body,
+      payload: req.body,
     };
     const started = Date.now();
-    await events.publish({ topic: GITHUB_WEBHOOK_TOPIC, payload: message, metadata: { plugin: 'github' } });
-    logger.debug(`GitHub webhook ${event} ${message.id} handled in ${Date.now() - started} ms`);
-    res.status(202).json({ received: true, event, id: message.id });
+    try {
+      await events.publish({ topic: GITHUB_WEBHOOK_TOPIC, payload: message, metadata: { plugin: 'github' } });
+    } catch (error) {
+      // GitHub redelivers with the same id: that one must be processed.
+      await deliveries.release(id);
+      throw error;
+    }
+    logger.debug(`GitHub webhook ${event} ${id} handled in ${Date.now() - started} ms`);
+    res.status(202).json({ received: true, event, id });
   });
 
   router.get('/repos/:owner/:repo/summary', validateRequest({ params: repoParams, query: hostQuery }), async (_req, res) => {

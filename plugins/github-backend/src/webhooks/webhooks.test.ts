@@ -1,8 +1,11 @@
 import request from 'supertest';
 import { Webhooks } from '@octokit/webhooks';
-import type { TestBackend } from '@portico/test-utils';
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { startTestBackend, type TestBackend } from '@portico/test-utils';
+import githubFeatures from '../index';
 import { FakeGithub } from '../__testUtils__/FakeGithub';
 import { entityRefs, eventually, startGithubBackend, WEBHOOK_SECRET } from '../__testUtils__/startGithubBackend';
+import { GITHUB_WEBHOOK_TOPIC, type GithubWebhookEvent } from './webhookEvents';
 
 type Example = { name: string; examples: Array<Record<string, unknown> & { action?: string; ref?: string }> };
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Example[];
@@ -11,9 +14,15 @@ const example = (name: string, match: (e: Example['examples'][number]) => boolea
 
 const signer = new Webhooks({ secret: WEBHOOK_SECRET });
 
+let deliveryCount = 0;
+
 async function deliver(backend: TestBackend, event: string, payload: unknown, signature?: string | null) {
   const body = JSON.stringify(payload);
-  const req = request(backend.server).post('/api/github/webhooks').set('content-type', 'application/json').set('x-github-event', event).set('x-github-delivery', 'd-1');
+  const req = request(backend.server)
+    .post('/api/github/webhooks')
+    .set('content-type', 'application/json')
+    .set('x-github-event', event)
+    .set('x-github-delivery', `d-${++deliveryCount}`);
   const sig = signature === undefined ? await signer.sign(body) : signature;
   if (sig !== null) req.set('x-hub-signature-256', sig);
   return req.send(body);
@@ -133,5 +142,78 @@ describe('team webhooks', () => {
       await backend.stop();
       await fake.stop();
     }
+  });
+});
+
+describe('webhook deliveries that are not what GitHub sends', () => {
+  const received: GithubWebhookEvent[] = [];
+  const recorder = createBackendPlugin({
+    pluginId: 'recorder',
+    register(env) {
+      env.registerInit({
+        deps: { events: coreServices.events },
+        async init({ events }) {
+          await events.subscribe({ id: 'recorder', topics: [GITHUB_WEBHOOK_TOPIC], onEvent: event => void received.push(event.payload as GithubWebhookEvent) });
+        },
+      });
+    },
+  });
+  let backend: TestBackend;
+  beforeAll(async () => {
+    backend = await startTestBackend({ features: [githubFeatures, recorder], config: { github: { webhookSecret: WEBHOOK_SECRET } } });
+  });
+  afterAll(() => backend.stop());
+  beforeEach(() => void (received.length = 0));
+
+  const post = (body: string | Buffer, headers: Record<string, string>) => {
+    const req = request(backend.server).post('/api/github/webhooks').set('x-github-event', 'ping');
+    for (const [name, value] of Object.entries(headers)) req.set(name, value);
+    return req.send(body);
+  };
+
+  it('verifies a body that is not JSON against the bytes received: 401 unless signed, 400 when signed', async () => {
+    const text = 'zen=not json at all';
+    // Formerly verified against "{}" and accepted with 202.
+    const signedEmpty = await post(text, { 'content-type': 'text/plain', 'x-github-delivery': 'nj-1', 'x-hub-signature-256': await signer.sign('{}') });
+    expect(signedEmpty.status).toBe(401);
+    const signed = await post(text, { 'content-type': 'text/plain', 'x-github-delivery': 'nj-2', 'x-hub-signature-256': await signer.sign(text) });
+    expect(signed.status).toBe(400);
+    expect(signed.body.error.message).toMatch(/must be a JSON object sent as application\/json/);
+    const form = await post('payload=%7B%7D', { 'content-type': 'application/x-www-form-urlencoded', 'x-github-delivery': 'nj-3', 'x-hub-signature-256': await signer.sign('{}') });
+    expect(form.status).toBe(401);
+    // Bytes that are not UTF-8 are verified as they are, not as a re-encoded string.
+    const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const { createHmac } = await import('node:crypto');
+    const byteSignature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(bytes).digest('hex')}`;
+    const binary = await post(bytes, { 'content-type': 'application/octet-stream', 'x-github-delivery': 'nj-4', 'x-hub-signature-256': byteSignature });
+    expect(binary.status).toBe(400);
+    expect(received).toEqual([]);
+  });
+
+  it('answers a redelivered id or a replayed body 200 without processing it again', async () => {
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    const signature = await signer.sign(body);
+    const send = (id: string) => post(body, { 'content-type': 'application/json', 'x-github-delivery': id, 'x-hub-signature-256': signature });
+    const first = await send('replay-1');
+    expect(first.status).toBe(202);
+    expect(received.map(e => e.id)).toEqual(['replay-1']);
+    const again = await send('replay-1');
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ received: true, duplicate: true, event: 'ping', id: 'replay-1' });
+    // The delivery id is not signed: the same body under a new id is the same delivery.
+    expect((await send('replay-2')).status).toBe(200);
+    expect(received.map(e => e.id)).toEqual(['replay-1']);
+    const other = JSON.stringify({ zen: 'Another one.', hook_id: 1 });
+    const otherRes = await post(other, { 'content-type': 'application/json', 'x-github-delivery': 'replay-1', 'x-hub-signature-256': await signer.sign(other) });
+    expect(otherRes.status).toBe(200);
+    expect(received.map(e => e.id)).toEqual(['replay-1']);
+  });
+
+  it('requires a delivery id', async () => {
+    const body = JSON.stringify({ zen: 'no id' });
+    const res = await post(body, { 'content-type': 'application/json', 'x-hub-signature-256': await signer.sign(body) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/Missing X-GitHub-Delivery/);
+    expect(received).toEqual([]);
   });
 });

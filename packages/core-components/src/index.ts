@@ -1,2 +1,4 @@
+export * from './SafeLink';
+export * from './safeHref';
 export * from './states';
 export * from './useAsync';

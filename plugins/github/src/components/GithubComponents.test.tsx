@@ -47,6 +47,14 @@ describe('GitHub entity card', () => {
     expect(githubApi.getRepositorySummary).toHaveBeenCalledWith({ owner: 'acme', repo: 'payments' });
   });
 
+  it('shows URLs from the API that are not http(s) as plain text', async () => {
+    const hostile = { ...summary, htmlUrl: 'javascript:alert(1)', lastCommit: { ...summary.lastCommit!, htmlUrl: 'data:text/html,x' } };
+    renderInTestApp(<GithubRepositoryCard />, { entity, apis: [[githubApiRef, api({ getRepositorySummary: async () => hostile })]] });
+    expect(await screen.findByText('acme/payments')).toBeInTheDocument();
+    expect(screen.queryAllByRole('link')).toEqual([]);
+    expect(screen.getByText(/Last commit abcdef1 Fix rounding/)).toBeInTheDocument();
+  });
+
   it('says when the branch is not protected', async () => {
     renderInTestApp(<GithubRepositoryCard />, {
       entity,
@@ -76,6 +84,16 @@ describe('Pull requests tab', () => {
     expect(table).toHaveTextContent('2 hours');
     expect(table).toHaveTextContent('Review required');
     expect(screen.getByRole('link', { name: '#8 WIP' })).toHaveAttribute('href', 'https://github.com/acme/payments/pull/8');
+  });
+
+  it('shows a pull request whose URL is not http(s) as plain text', async () => {
+    const listPullRequests = jest.fn(async () => [
+      { number: 9, title: 'Sneaky', htmlUrl: 'javascript:alert(1)', author: 'eve', createdAt: new Date().toISOString(), draft: false, reviewState: 'review_required' as const },
+    ]);
+    renderInTestApp(<GithubPullRequestsTab />, { entity, apis: [[githubApiRef, api({ listPullRequests })]] });
+    const table = await screen.findByRole('table', { name: 'Open pull requests' });
+    expect(table).toHaveTextContent('#9 Sneaky');
+    expect(screen.queryAllByRole('link')).toEqual([]);
   });
 
   it('says when there are none', async () => {

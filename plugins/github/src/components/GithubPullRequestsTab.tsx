@@ -1,4 +1,5 @@
-import { Alert, Chip, CircularProgress, Link, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Chip, CircularProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { SafeLink } from '@portico/core-components';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
 import type { GithubPullRequestSummary } from '@portico/plugin-github-common';
 import { githubApiRef } from '../api/GithubApi';
@@ -38,9 +39,9 @@ export function GithubPullRequestsTab() {
         {pulls.map(pull => (
           <TableRow key={pull.number}>
             <TableCell>
-              <Link href={pull.htmlUrl} target="_blank" rel="noopener noreferrer">
+              <SafeLink url={pull.htmlUrl} external>
                 #{pull.number} {pull.title}
-              </Link>
+              </SafeLink>
               {pull.draft && <Chip size="small" label="Draft" sx={{ ml: 1 }} />}
             </TableCell>
             <TableCell>{pull.author ?? 'unknown'}</TableCell>

@@ -1,4 +1,5 @@
-import { Alert, Box, Card, CardContent, CardHeader, Chip, CircularProgress, Link, Stack, Tooltip, Typography } from '@mui/material';
+import { Alert, Box, Card, CardContent, CardHeader, Chip, CircularProgress, Stack, Tooltip, Typography } from '@mui/material';
+import { SafeLink } from '@portico/core-components';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
 import { githubApiRef } from '../api/GithubApi';
 import { ageOf, repositoryOf, useAsync } from './useGithubRepository';
@@ -25,9 +26,9 @@ export function GithubRepositoryCard() {
         {repo && (
           <Stack spacing={2}>
             <Box>
-              <Link href={repo.htmlUrl} target="_blank" rel="noopener noreferrer">
+              <SafeLink url={repo.htmlUrl} external>
                 {repo.fullName}
-              </Link>
+              </SafeLink>
               {repo.archived && <Chip size="small" label="Archived" sx={{ ml: 1 }} />}
               {repo.description && <Typography color="text.secondary">{repo.description}</Typography>}
             </Box>
@@ -54,9 +55,9 @@ export function GithubRepositoryCard() {
             {repo.lastCommit && (
               <Typography variant="body2">
                 Last commit{' '}
-                <Link href={repo.lastCommit.htmlUrl} target="_blank" rel="noopener noreferrer">
+                <SafeLink url={repo.lastCommit.htmlUrl} external>
                   {repo.lastCommit.sha.slice(0, 7)}
-                </Link>{' '}
+                </SafeLink>{' '}
                 {repo.lastCommit.message.split('\n')[0]}
                 {repo.lastCommit.author ? ` by ${repo.lastCommit.author}` : ''}
                 {repo.lastCommit.date ? `, ${ageOf(repo.lastCommit.date)} ago` : ''}

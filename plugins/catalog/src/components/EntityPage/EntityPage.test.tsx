@@ -53,6 +53,21 @@ describe('EntityPage', () => {
     expect(within(graph).getAllByRole('link')).toHaveLength(5);
   });
 
+  it('shows entity links whose URL is not http(s), mailto or relative as plain text', async () => {
+    const entities = exampleOrg();
+    const payments = entities.find(e => e.metadata.name === 'payments')!;
+    payments.metadata.links = [
+      { url: 'https://dashboards.example.com/payments', title: 'Dashboard' },
+      { url: 'javascript:alert(document.cookie)', title: 'Runbook' },
+      { url: 'data:text/html,<script>alert(1)</script>', title: 'Status' },
+    ];
+    renderEntity(new FakeCatalogApi(entities), '/catalog/default/component/payments');
+    const links = await screen.findByRole('navigation', { name: 'Links' });
+    expect(within(links).getAllByRole('link').map(l => l.textContent)).toEqual(['Dashboard']);
+    expect(within(links).getByText('Runbook')).toBeInTheDocument();
+    expect(within(links).getByText('Status')).toBeInTheDocument();
+  });
+
   it("shows the system's domain when the entity names none", async () => {
     const api = new FakeCatalogApi(exampleOrg());
     api.entities.push({

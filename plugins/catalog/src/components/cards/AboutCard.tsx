@@ -1,4 +1,4 @@
-import { Box, Chip, Grid, Link, Typography } from '@mui/material';
+import { Box, Chip, Grid, Typography } from '@mui/material';
 import {
   ANNOTATION_SOURCE_LOCATION,
   ANNOTATION_VIEW_URL,
@@ -8,7 +8,7 @@ import {
 } from '@portico/catalog-model';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
 import { catalogApiRef } from '@portico/plugin-catalog-react';
-import { useAsync } from '@portico/core-components';
+import { SafeLink, useAsync } from '@portico/core-components';
 import type { ReactNode } from 'react';
 import { EntityRefLink } from '../shared/EntityRefLink';
 import { InfoCard } from '../shared/InfoCard';
@@ -82,16 +82,16 @@ export function AboutCard() {
           <Box component="ul" sx={{ m: 0, pl: 2 }}>
             {(entity.metadata.links ?? []).map(link => (
               <li key={link.url}>
-                <Link href={link.url} target="_blank" rel="noopener noreferrer">
+                <SafeLink url={link.url} external>
                   {link.title ?? link.url}
-                </Link>
+                </SafeLink>
               </li>
             ))}
             {source && /^https?:/.test(source) ? (
               <li>
-                <Link href={source} target="_blank" rel="noopener noreferrer">
+                <SafeLink url={source} external>
                   View source
-                </Link>
+                </SafeLink>
               </li>
             ) : null}
           </Box>

@@ -1,4 +1,5 @@
 import { Box, Link, List, ListItem, Paper, Stack, Typography } from '@mui/material';
+import { SafeLink } from '@portico/core-components';
 import type { JsonObject, JsonValue } from '@portico/plugin-scaffolder-common';
 import { Link as RouterLink } from 'react-router';
 import { humanizeEntityRef } from '../shared/humanizeEntityRef';
@@ -45,9 +46,9 @@ export function TaskOutput({ output }: { output: JsonObject | undefined }) {
                     {title}
                   </Link>
                 ) : link.url ? (
-                  <Link href={link.url} target="_blank" rel="noopener noreferrer">
+                  <SafeLink url={link.url} external>
                     {title}
-                  </Link>
+                  </SafeLink>
                 ) : (
                   title
                 )}

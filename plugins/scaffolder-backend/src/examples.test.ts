@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { TemplateEntityV1beta3 } from '@portico/plugin-scaffolder-common';
-import { createTestEngine, guest, waitForStatus } from './__testUtils__/engineTestHarness';
+import { createTestEngine, fileReadingCatalog, guest, waitForStatus } from './__testUtils__/engineTestHarness';
 
 const examples = path.resolve(__dirname, '..', '..', '..', 'examples', 'templates');
 const load = (rel: string) => parse(fs.readFileSync(path.join(examples, rel), 'utf8')) as TemplateEntityV1beta3;
@@ -41,35 +41,57 @@ describe('example templates (examples/templates)', () => {
     expect(location.spec.targets).toEqual(['./node-service/template.yaml', './database-access/template.yaml']);
   });
 
-  it('"New Node.js service" renders the skeleton, pushes to a local repository and registers it', async () => {
+  let migrated = false;
+  async function runNodeService(values: Record<string, string>) {
     const repos = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-repos-'));
-    const template = load('node-service/template.yaml');
+    const catalog = fileReadingCatalog();
     const e = await createTestEngine(
       { knex, engine: 'sqlite' },
-      { templates: [template], baseUrl: pathToFileURL(path.join(examples, 'node-service', 'template.yaml')).toString(), git: { allowedRemotes: [pathToFileURL(repos).toString()] } },
+      {
+        migrate: !migrated,
+        catalog,
+        templates: [load('node-service/template.yaml')],
+        baseUrl: pathToFileURL(path.join(examples, 'node-service', 'template.yaml')).toString(),
+        git: { allowedRemotes: [pathToFileURL(repos).toString()] },
+      },
     );
+    migrated = true;
     await e.worker.start();
     try {
-      await expect(e.service.createTask({ templateRef: 'template:default/new-node-service', values: { name: 'Bad Name', owner: 'group:default/payments' } }, guest)).rejects.toMatchObject({ name: 'InputError' });
-      const { id } = await e.service.createTask(
-        { templateRef: 'template:default/new-node-service', values: { name: 'payments-api', owner: 'group:default/payments', repoLocation: pathToFileURL(repos).toString() } },
-        guest,
-      );
+      const { id } = await e.service.createTask({ templateRef: 'template:default/new-node-service', values: { ...values, repoLocation: pathToFileURL(repos).toString() } }, guest);
       await waitForStatus(e, id, ['completed', 'failed']);
-      const task = await e.service.getTask(id);
-      expect(task.error).toBeUndefined();
-      const checkout = path.join(repos, 'payments-api');
-      expect(fs.readFileSync(path.join(checkout, 'catalog-info.yaml'), 'utf8')).toContain('owner: group:default/payments');
-      expect(JSON.parse(fs.readFileSync(path.join(checkout, 'package.json'), 'utf8'))).toMatchObject({ name: 'payments-api', description: 'A Node.js service' });
-      expect(fs.readFileSync(path.join(checkout, 'src', 'index.js'), 'utf8')).toContain('payments-api listening on ${port}');
-      expect(e.registered).toEqual([`${pathToFileURL(checkout).toString()}/catalog-info.yaml`]);
-      expect(task.output?.links).toEqual([
-        { title: 'Repository', url: pathToFileURL(checkout).toString() },
-        { title: 'Open in the catalog', icon: 'catalog', entityRef: 'component:default/new-service' },
-      ]);
+      return { task: await e.service.getTask(id), checkout: path.join(repos, values.name), catalog, e };
     } finally {
       await e.worker.stop();
     }
+  }
+
+  it('"New Node.js service" renders the skeleton, pushes to a local repository and registers it', async () => {
+    const e = await createTestEngine({ knex, engine: 'sqlite' }, { migrate: !migrated, templates: [load('node-service/template.yaml')] });
+    migrated = true;
+    await expect(e.service.createTask({ templateRef: 'template:default/new-node-service', values: { name: 'Bad Name', owner: 'group:default/payments' } }, guest)).rejects.toMatchObject({ name: 'InputError' });
+    const { task, checkout, catalog } = await runNodeService({ name: 'payments-api', owner: 'group:default/payments' });
+    expect(task.error).toBeUndefined();
+    expect(parse(fs.readFileSync(path.join(checkout, 'catalog-info.yaml'), 'utf8'))).toMatchObject({ metadata: { name: 'payments-api' }, spec: { owner: 'group:default/payments' } });
+    expect(JSON.parse(fs.readFileSync(path.join(checkout, 'package.json'), 'utf8'))).toMatchObject({ name: 'payments-api', description: 'A Node.js service' });
+    expect(fs.readFileSync(path.join(checkout, 'src', 'index.js'), 'utf8')).toContain('payments-api listening on ${port}');
+    expect(catalog.registered).toEqual([`${pathToFileURL(checkout).toString()}/catalog-info.yaml`]);
+    expect(task.output?.links).toEqual([
+      { title: 'Repository', url: pathToFileURL(checkout).toString() },
+      { title: 'Open in the catalog', icon: 'catalog', entityRef: 'component:default/payments-api' },
+    ]);
+  });
+
+  it('"New Node.js service" keeps a hostile owner and description inside their YAML and JSON strings', async () => {
+    const owner = 'group:default/platform\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: evil\nspec:\n  type: team';
+    const description = 'Says "hi"\n---\nkind: User\nmetadata: { name: mallory } # and \u2028 more';
+    const { task, checkout, catalog } = await runNodeService({ name: 'inject-me', owner, description });
+    expect(task.error).toBeUndefined();
+    const docs = parseAllDocuments(fs.readFileSync(path.join(checkout, 'catalog-info.yaml'), 'utf8'));
+    expect(docs).toHaveLength(1);
+    expect(docs[0].toJS()).toMatchObject({ kind: 'Component', metadata: { name: 'inject-me', description }, spec: { owner } });
+    expect(catalog.registered).toHaveLength(1);
+    expect(task.output?.links).toContainEqual({ title: 'Open in the catalog', icon: 'catalog', entityRef: 'component:default/inject-me' });
   });
 
   it('"Request database access" waits for the owner team, then the platform team, then grants and notifies', async () => {
@@ -78,7 +100,7 @@ describe('example templates (examples/templates)', () => {
     grant.input!.url = `${base}/grants`;
     const e = await createTestEngine(
       { knex, engine: 'sqlite' },
-      { migrate: false, templates: [template], http: { allowedHosts: [base.replace('http://', '')] }, slackWebhookUrl: `${base}/slack` },
+      { migrate: !migrated, templates: [template], http: { allowedHosts: [base.replace('http://', '')] }, slackWebhookUrl: `${base}/slack` },
     );
     await e.worker.start();
     try {

@@ -5,5 +5,5 @@
 export { scaffolderPlugin as default, scaffolderPlugin, scaffolderConfigSchema } from './plugin';
 export * from './extensions';
 export * from './actions';
-export { resolveSafeChildPath } from './service/resolveSafeChildPath';
+export { assertRealPathInside, resolveSafeChildPath } from './service/resolveSafeChildPath';
 export { SecureTemplater } from './service/SecureTemplater';

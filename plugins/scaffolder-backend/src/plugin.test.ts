@@ -205,6 +205,22 @@ describe('scaffolder plugin over HTTP', () => {
     expect(events.map(e => e.data.body.status)).toEqual(['cancelled', 'completed']);
   });
 
+  it.each([
+    ['a NUL', 'a\u0000b.txt', /must not contain a NUL character/],
+    ['an absolute path', '/etc/cron.d/x', /must be a relative path/],
+    ['a .. that escapes', 'a/../../x', /must name a file inside the workspace/],
+  ])('answers 400 naming the field for a directoryContents path with %s', async (_what, badPath, message) => {
+    const res = await request(backend.server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send({
+        template: { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'dry' }, spec: { steps: [{ id: 'log', action: 'debug:log', input: { message: 'x' } }] } },
+        directoryContents: [{ path: 'ok.txt', base64Content: '' }, { path: badPath, base64Content: Buffer.from('x').toString('base64') }],
+      })
+      .expect(400);
+    expect(res.body.error.message).toMatch(/body\.directoryContents\.1\.path/);
+    expect(res.body.error.message).toMatch(message);
+  });
+
   it('dry-runs a template sent in the body', async () => {
     const res = await request(backend.server)
       .post('/api/scaffolder/v2/dry-run')

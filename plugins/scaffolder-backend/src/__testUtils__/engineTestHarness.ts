@@ -2,7 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
+import { parseAllDocuments } from 'yaml';
+import { stringifyEntityRef } from '@portico/catalog-model';
 import type { LoggerService } from '@portico/backend-plugin-api';
 import type { TemplateEntityV1beta3 } from '@portico/plugin-scaffolder-common';
 import type { TemplateAction } from '../extensions';
@@ -70,6 +73,24 @@ export async function waitForStatus(engine: { store: { getTask(id: string): Prom
     if (Date.now() - start > timeoutMs) throw new Error(`Task ${id} is ${task?.status}, not ${statuses.join('/')} after ${timeoutMs} ms`);
     await new Promise(r => setTimeout(r, 20));
   }
+}
+
+/** A catalog that reads `file:` locations and reports the entities the YAML really holds; records what it registered. */
+export function fileReadingCatalog() {
+  const registered: string[] = [];
+  const previewed: string[] = [];
+  return {
+    registered,
+    previewed,
+    async addLocation(location: { type: string; target: string; dryRun?: boolean }) {
+      const text = fs.readFileSync(fileURLToPath(location.target), 'utf8');
+      const entities = parseAllDocuments(text)
+        .map(d => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } } | null)
+        .filter(e => e !== null);
+      (location.dryRun ? previewed : registered).push(location.target);
+      return { entityRefs: entities.map(e => stringifyEntityRef({ kind: e.kind, namespace: e.metadata.namespace, name: e.metadata.name })) };
+    },
+  };
 }
 
 export const guest = { userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest'] };

@@ -1,9 +1,11 @@
+import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
 
 /** The part of the catalog API catalog:register and catalog:fetch need. */
 export interface CatalogLocationsClient {
-  addLocation(location: { type: string; target: string }, options: { signal?: AbortSignal }): Promise<{ entityRefs: string[] }>;
+  /** With `dryRun`, reads the target and reports its entities without storing anything. */
+  addLocation(location: { type: string; target: string; dryRun?: boolean }, options: { signal?: AbortSignal }): Promise<{ entityRefs: string[] }>;
   getEntityByRef?(entityRef: string): Promise<Record<string, unknown> | undefined>;
 }
 
@@ -42,16 +44,50 @@ export function createCatalogFetchAction(options: { catalog: CatalogLocationsCli
   });
 }
 
+function canonicalRef(ref: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(ref));
+  } catch (e) {
+    throw new Error(`expectedEntityRefs: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Reads the file through a dry run of the catalog and refuses it unless it yields exactly the
+ * expected entities: a value that broke out of its YAML scalar cannot smuggle in another entity.
+ */
+async function checkExpectedEntities(catalog: CatalogLocationsClient, url: string, expectedRefs: string[], signal?: AbortSignal) {
+  const expected = new Set(expectedRefs.map(canonicalRef));
+  const preview = await catalog.addLocation({ type: 'url', target: url, dryRun: true }, { signal });
+  const found = new Set(preview.entityRefs.filter(r => !r.startsWith('location:')).map(r => r.toLowerCase()));
+  const unexpected = [...found].filter(r => !expected.has(r));
+  const missing = [...expected].filter(r => !found.has(r));
+  if (unexpected.length > 0 || missing.length > 0) {
+    const parts = [unexpected.length ? `unexpected ${unexpected.join(', ')}` : '', missing.length ? `missing ${missing.join(', ')}` : ''].filter(Boolean);
+    throw new Error(`Refusing to register ${url}: it does not yield exactly the expected entities (${parts.join('; ')})`);
+  }
+}
+
 export function createCatalogRegisterAction(options: { catalog: CatalogLocationsClient }) {
   return createTemplateAction({
     id: 'catalog:register',
     description: 'Registers a catalog-info.yaml with the catalog (POST /api/catalog/locations).',
     supportsDryRun: false,
     schema: {
-      input: z.union([
-        z.object({ catalogInfoUrl: z.string().min(1), optional: z.boolean().optional() }),
-        z.object({ repoContentsUrl: z.string().min(1), catalogInfoPath: z.string().default('/catalog-info.yaml'), optional: z.boolean().optional() }),
-      ]),
+      input: z.intersection(
+        z.union([
+          z.object({ catalogInfoUrl: z.string().min(1) }),
+          z.object({ repoContentsUrl: z.string().min(1), catalogInfoPath: z.string().default('/catalog-info.yaml') }),
+        ]),
+        z.object({
+          optional: z.boolean().optional(),
+          expectedEntityRefs: z
+            .array(z.string().min(1))
+            .min(1)
+            .optional()
+            .describe('The entities the file must yield, e.g. ["component:default/${{ parameters.name }}"]; a file that yields any other (or misses one) is not registered'),
+        }),
+      ),
       output: z.object({ entityRef: z.string().optional(), catalogInfoUrl: z.string() }),
     },
     async handler(ctx) {
@@ -60,6 +96,12 @@ export function createCatalogRegisterAction(options: { catalog: CatalogLocations
         'catalogInfoUrl' in input
           ? input.catalogInfoUrl
           : `${input.repoContentsUrl.replace(/\/$/, '')}/${input.catalogInfoPath.replace(/^\//, '')}`;
+      if (input.expectedEntityRefs) {
+        await ctx.checkpoint('preview', async () => {
+          await checkExpectedEntities(options.catalog, url, input.expectedEntityRefs!, ctx.signal);
+          return true;
+        });
+      }
       ctx.logger.info(`Registering ${url} in the catalog`);
       try {
         const result = await ctx.checkpoint('register', async () => {

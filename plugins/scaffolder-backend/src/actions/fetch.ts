@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
-import { resolveSafeChildPath } from '../service/resolveSafeChildPath';
+import { assertRealPathInside, resolveSafeChildPath } from '../service/resolveSafeChildPath';
 import type { SecureTemplater } from '../service/SecureTemplater';
 import type { SkeletonReader } from '../service/SkeletonReader';
 
@@ -10,7 +10,9 @@ function isBinary(buf: Buffer) {
   return buf.subarray(0, 8000).includes(0);
 }
 
-async function writeFile(target: string, content: Buffer | string, replace: boolean, shown: string) {
+/** Writes a file of the workspace; refuses a path that a symlink in the workspace leads outside it. */
+async function writeFile(workspace: string, target: string, content: Buffer | string, replace: boolean, shown: string) {
+  await assertRealPathInside(workspace, target);
   await fs.mkdir(path.dirname(target), { recursive: true });
   if (!replace && (await fs.stat(target).then(() => true, () => false))) {
     throw new Error(`File '${shown}' already exists in the workspace; set replace: true to overwrite it`);
@@ -34,7 +36,7 @@ export function createFetchPlainAction(options: { reader: SkeletonReader }) {
       const target = resolveSafeChildPath(ctx.workspacePath, ctx.input.targetPath);
       const files = await options.reader.readTree({ url: ctx.input.url, baseUrl: ctx.templateInfo?.baseUrl, signal: ctx.signal });
       for (const file of files) {
-        await writeFile(resolveSafeChildPath(target, file.path), await file.content(), ctx.input.replace, file.path);
+        await writeFile(ctx.workspacePath, resolveSafeChildPath(target, file.path), await file.content(), ctx.input.replace, file.path);
       }
       ctx.logger.info(`Fetched ${files.length} file(s) from ${ctx.input.url} into ${ctx.input.targetPath}`);
     },
@@ -74,7 +76,7 @@ export function createFetchTemplateAction(options: { reader: SkeletonReader; tem
         }
         if (!outPath || outPath.endsWith('/')) continue; // a templated name that rendered empty drops the file
         const content = render ? options.templater.renderString(raw.toString('utf8'), context) : raw;
-        await writeFile(resolveSafeChildPath(target, outPath), content, replace, outPath);
+        await writeFile(ctx.workspacePath, resolveSafeChildPath(target, outPath), content, replace, outPath);
       }
       ctx.logger.info(`Rendered ${files.length} file(s) from ${url} into ${targetPath}`);
     },

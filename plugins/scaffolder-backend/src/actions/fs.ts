@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
-import { resolveSafeChildPath } from '../service/resolveSafeChildPath';
+import { assertRealPathInside, resolveSafeChildPath } from '../service/resolveSafeChildPath';
 
 async function exists(p: string) {
   return fs.lstat(p).then(() => true, () => false);
@@ -21,6 +21,9 @@ export function createFsRenameAction() {
       for (const file of ctx.input.files) {
         const from = resolveSafeChildPath(ctx.workspacePath, file.from);
         const to = resolveSafeChildPath(ctx.workspacePath, file.to);
+        // The links themselves are moved, but never through a linked directory that leads outside.
+        await assertRealPathInside(ctx.workspacePath, from, { followLast: false });
+        await assertRealPathInside(ctx.workspacePath, to, { followLast: false });
         if (!(await exists(from))) throw new Error(`File '${file.from}' does not exist in the workspace`);
         if ((await exists(to)) && !file.overwrite) throw new Error(`File '${file.to}' already exists; set overwrite: true to replace it`);
         await fs.mkdir(resolveSafeChildPath(ctx.workspacePath, file.to + '/..'), { recursive: true });
@@ -42,6 +45,7 @@ export function createFsDeleteAction() {
       for (const file of ctx.input.files) {
         const target = resolveSafeChildPath(ctx.workspacePath, file);
         if (target === ctx.workspacePath) throw new Error('fs:delete cannot delete the workspace itself');
+        await assertRealPathInside(ctx.workspacePath, target, { followLast: false });
         await fs.rm(target, { recursive: true, force: true });
         ctx.logger.info(`Deleted ${file}`);
       }

@@ -1,22 +1,25 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
-import { resolveSafeChildPath } from '../service/resolveSafeChildPath';
+import { checkGitRemote, type CheckedGitRemote } from '../service/checkGitRemote';
+import { assertRealPathInside, resolveSafeChildPath } from '../service/resolveSafeChildPath';
 
 const run = promisify(execFile);
 
 /**
- * https, http and ssh remotes are allowed; `file://` and anything else only when it starts with an
- * entry of `scaffolder.git.allowedRemotes`. Git's `ext::` transport (runs commands) never is.
+ * `-c` options of every git call: no remote helpers, no redirects to hosts that were not checked,
+ * and for http(s) the connection pinned to the address the check resolved.
  */
-export function checkRemote(remoteUrl: string, allowedRemotes: string[]) {
-  if (remoteUrl.startsWith('-')) throw new Error(`Invalid git remote '${remoteUrl}'`);
-  if (allowedRemotes.some(prefix => remoteUrl.startsWith(prefix))) return;
-  if (/^(https?|ssh):\/\//.test(remoteUrl) || /^[\w.-]+@[\w.-]+:/.test(remoteUrl)) return;
-  throw new Error(`Git remote '${remoteUrl}' is not allowed; list its prefix in scaffolder.git.allowedRemotes`);
+function gitConfigArgs(remote: CheckedGitRemote): string[] {
+  const args = ['-c', 'protocol.ext.allow=never', '-c', 'protocol.fd.allow=never', '-c', 'http.followRedirects=false'];
+  if (remote.pinned && (remote.transport === 'http' || remote.transport === 'https')) {
+    const { host, port, address } = remote.pinned;
+    args.push('-c', `http.curloptResolve=${host.includes(':') ? `[${host}]` : host}:${port}:${address.includes(':') ? `[${address}]` : address}`);
+  }
+  return args;
 }
 
 export function createPublishGitAction(options: { allowedRemotes: string[]; defaultAuthor?: { name: string; email: string } }) {
@@ -42,21 +45,26 @@ export function createPublishGitAction(options: { allowedRemotes: string[]; defa
     },
     async handler(ctx) {
       const { remoteUrl, branch, commitMessage, token } = ctx.input;
-      checkRemote(remoteUrl, options.allowedRemotes);
+      const remote = await checkGitRemote(remoteUrl, options.allowedRemotes);
       const cwd = resolveSafeChildPath(ctx.workspacePath, ctx.input.sourcePath);
+      await assertRealPathInside(ctx.workspacePath, cwd);
       const name = ctx.input.gitAuthorName ?? options.defaultAuthor?.name ?? 'Portico Scaffolder';
       const email = ctx.input.gitAuthorEmail ?? options.defaultAuthor?.email ?? 'scaffolder@portico.local';
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         GIT_TERMINAL_PROMPT: '0',
-        GIT_ALLOW_PROTOCOL: 'https:http:ssh:file:git',
+        GIT_ALLOW_PROTOCOL: remote.transport,
         GIT_AUTHOR_NAME: name,
         GIT_AUTHOR_EMAIL: email,
         GIT_COMMITTER_NAME: name,
         GIT_COMMITTER_EMAIL: email,
         GIT_CONFIG_NOSYSTEM: '1',
       };
+      if (remote.transport === 'ssh' && remote.pinned) {
+        // ssh resolves the host itself: connect to the checked address, keep the host's known_hosts entry.
+        env.GIT_SSH_COMMAND = `ssh -o HostName=${remote.pinned.address} -o HostKeyAlias=${remote.pinned.host}`;
+      }
       if (token) {
         // Passed through the environment, not argv, so it does not show in process listings.
         env.GIT_CONFIG_COUNT = '1';
@@ -65,7 +73,7 @@ export function createPublishGitAction(options: { allowedRemotes: string[]; defa
       }
       const git = async (...args: string[]) => {
         try {
-          const { stdout } = await run('git', args, { cwd, env, signal: ctx.signal, maxBuffer: 10 * 1024 * 1024 });
+          const { stdout } = await run('git', [...gitConfigArgs(remote), ...args], { cwd, env, signal: ctx.signal, maxBuffer: 10 * 1024 * 1024 });
           return stdout.trim();
         } catch (e) {
           const err = e as { stderr?: string; message: string };
@@ -73,8 +81,8 @@ export function createPublishGitAction(options: { allowedRemotes: string[]; defa
         }
       };
       let repoContentsUrl: string | undefined;
-      if (remoteUrl.startsWith('file:')) {
-        const remoteDir = fileURLToPath(remoteUrl);
+      if (remote.localPath) {
+        const remoteDir = remote.localPath;
         if (ctx.input.createLocalRemote && !fs.existsSync(remoteDir)) {
           fs.mkdirSync(remoteDir, { recursive: true });
           await run('git', ['init', '--quiet', `--initial-branch=${branch}`, remoteDir], { env });
@@ -82,16 +90,19 @@ export function createPublishGitAction(options: { allowedRemotes: string[]; defa
           await run('git', ['-C', remoteDir, 'config', 'receive.denyCurrentBranch', 'updateInstead'], { env });
           ctx.logger.info(`Created the local repository ${remoteDir}`);
         }
-        if (fs.existsSync(`${remoteDir}/.git`)) repoContentsUrl = remoteUrl.replace(/\/?$/, '');
+        if (fs.existsSync(`${remoteDir}/.git`)) repoContentsUrl = remote.url.replace(/\/?$/, '');
       }
       const commitHash = await ctx.checkpoint('commit', async () => {
+        // A `.git` written by the template (config with core.fsmonitor, hooks, url.insteadOf) would run
+        // commands or redirect the push: always commit from a repository of our own.
+        fs.rmSync(path.join(cwd, '.git'), { recursive: true, force: true });
         await git('init', '--quiet', `--initial-branch=${branch}`);
         await git('add', '--all');
         await git('commit', '--quiet', '--allow-empty', '-m', commitMessage);
         return git('rev-parse', 'HEAD');
       });
       await ctx.checkpoint('push', async () => {
-        await git('push', '--quiet', '--', remoteUrl, `HEAD:refs/heads/${branch}`);
+        await git('push', '--quiet', '--', remote.url, `HEAD:refs/heads/${branch}`);
       });
       ctx.logger.info(`Pushed ${commitHash.slice(0, 12)} to ${remoteUrl} (${branch})`);
       ctx.output('remoteUrl', remoteUrl);

@@ -32,8 +32,8 @@ export class CatalogTemplateSource implements TemplateSource {
 export class CatalogLocationsAdapter implements CatalogLocationsClient {
   constructor(private readonly catalog: CatalogApi, private readonly getToken: () => Promise<string | undefined>) {}
 
-  async addLocation(location: { type: string; target: string }) {
-    const result = await this.catalog.addLocation({ type: location.type, target: location.target }, { token: await this.getToken() });
+  async addLocation(location: { type: string; target: string; dryRun?: boolean }) {
+    const result = await this.catalog.addLocation({ type: location.type, target: location.target, dryRun: location.dryRun }, { token: await this.getToken() });
     return { entityRefs: result.entities.map(e => stringifyEntityRef(e)) };
   }
 

@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { yamlFilters } from './yamlFilters';
 
 /**
  * Names and keys a template may never read: they lead from any value to `Function` and from
@@ -90,7 +91,7 @@ export class SecureTemplater {
       return out;
     });
     this.env.addFilter('__jsonify', (value: unknown) => JSON.stringify(value === undefined ? null : value));
-    for (const [name, fn] of Object.entries({ ...builtinFilters, ...(options.filters ?? {}) })) {
+    for (const [name, fn] of Object.entries({ ...builtinFilters, ...yamlFilters, ...(options.filters ?? {}) })) {
       this.env.addFilter(name, fn);
     }
   }

@@ -42,6 +42,15 @@ function matches(entry: string, url: URL): 'exact' | 'wildcard' | undefined {
   return entryHost === host ? 'exact' : undefined;
 }
 
+/** The addresses a host name or IP literal (`[::1]` too) resolves to; an InputError when it resolves to none. */
+export async function resolveHost(host: string): Promise<Array<{ address: string; family: 4 | 6 }>> {
+  const hostname = host.replace(/^\[|\]$/g, '');
+  if (net.isIP(hostname)) return [{ address: hostname, family: net.isIP(hostname) as 4 | 6 }];
+  const addresses = await dns.lookup(hostname, { all: true }).catch(() => []);
+  if (addresses.length === 0) throw new InputError(`Host '${hostname}' could not be resolved`);
+  return addresses.map(a => ({ address: a.address, family: a.family as 4 | 6 }));
+}
+
 /**
  * Checks a URL against the policy and resolves its host; returns the address to connect to, so
  * the request goes to the address that was checked (no DNS rebinding between check and connect).
@@ -58,11 +67,7 @@ export async function checkUrl(rawUrl: string, policy: HostPolicy): Promise<{ ur
   if (!match) {
     throw new NotAllowedError(`Host '${url.host}' is not in scaffolder.http.allowedHosts`);
   }
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = net.isIP(hostname) ? [{ address: hostname, family: net.isIP(hostname) as 4 | 6 }] : await dns.lookup(hostname, { all: true }).catch(() => {
-    throw new InputError(`Host '${hostname}' could not be resolved`);
-  });
-  if (addresses.length === 0) throw new InputError(`Host '${hostname}' could not be resolved`);
+  const addresses = await resolveHost(url.hostname);
   for (const a of addresses) {
     if (isPrivateAddress(a.address) && match !== 'exact') {
       throw new NotAllowedError(`Host '${url.host}' resolves to the private or loopback address ${a.address}, which is refused unless the host is listed exactly in scaffolder.http.allowedHosts`);

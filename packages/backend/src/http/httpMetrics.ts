@@ -83,7 +83,7 @@ type LabelName = 'plugin' | 'method' | 'route' | 'status';
  * checks labels with `for...in`, so a key inherited from a polluted `Object.prototype` would otherwise
  * reach it as an extra label and throw.
  */
-export function requestLabels(req: Request, res: Response): Record<LabelName, string> {
+function requestLabels(req: Request, res: Response): Record<LabelName, string> {
   const tagged = req as unknown as Tagged;
   const labels = Object.create(null) as Record<LabelName, string>;
   labels.plugin = labelValue(tagged[PLUGIN], 'host');

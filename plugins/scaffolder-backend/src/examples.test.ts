@@ -82,7 +82,7 @@ describe('example templates (examples/templates)', () => {
     ]);
   });
 
-  it('"New Node.js service" keeps a hostile owner and description inside their YAML and JSON strings', async () => {
+  it('"New Node.js service" keeps a hostile owner and description inside their YAML strings: one entity, the values as typed', async () => {
     const owner = 'group:default/platform\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: evil\nspec:\n  type: team';
     const description = 'Says "hi"\n---\nkind: User\nmetadata: { name: mallory } # and \u2028 more';
     const { task, checkout, catalog } = await runNodeService({ name: 'inject-me', owner, description });

@@ -9,6 +9,7 @@ import { scaffolderActionsExtensionPoint, type TemplateAction } from './extensio
 import { createRouter } from './router';
 import { CatalogLocationsAdapter, CatalogTemplateSource } from './service/CatalogTemplateSource';
 import { durationToMs } from './service/duration';
+import { SANDBOX_DEFAULTS } from './service/sandbox/Sandbox';
 import { createScaffolderEngine } from './service/ScaffolderEngine';
 import { DefaultSkeletonReader } from './service/SkeletonReader';
 
@@ -34,6 +35,17 @@ export const scaffolderConfigSchema = z
       .object({
         allowedRemotes: z.array(z.string()).default([]),
         author: z.object({ name: z.string(), email: z.string() }).optional(),
+      })
+      .optional(),
+    /** Worker threads that evaluate templates and JSONata expressions, so none can block the server. */
+    sandbox: z
+      .object({
+        /** How long one evaluation (a step's input, a file, an expression) may run. */
+        timeout: duration.default(SANDBOX_DEFAULTS.timeoutMs),
+        /** Heap cap of each thread, in MB. */
+        maxMemoryMb: z.number().int().min(16).max(8192).default(SANDBOX_DEFAULTS.maxMemoryMb),
+        /** Evaluations at once (one thread each). */
+        workers: z.number().int().min(1).max(32).default(SANDBOX_DEFAULTS.workers),
       })
       .optional(),
   })
@@ -99,13 +111,14 @@ export const scaffolderPlugin = createBackendPlugin({
             shutdownGraceMs: ms(cfg.shutdownGracePeriod),
           },
           defaultStepTimeoutMs: ms(cfg.defaultStepTimeout),
+          sandbox: cfg.sandbox && { timeoutMs: ms(cfg.sandbox.timeout), maxMemoryMb: cfg.sandbox.maxMemoryMb, workers: cfg.sandbox.workers },
         });
         logger.info(
           `Scaffolder ready with ${engine.registry.list().length} actions; secrets are ${engine.vault.encrypts ? 'stored encrypted (scaffolder.secretsKey)' : 'kept in memory only (set scaffolder.secretsKey to survive restarts)'}`,
         );
         httpRouter.use(createRouter({ service: engine.service, registry: engine.registry, httpAuth, auth }));
         lifecycle.addStartupHook(() => engine.worker.start(), { label: 'scaffolder worker' });
-        lifecycle.addShutdownHook(() => engine.worker.stop(), { label: 'scaffolder worker' });
+        lifecycle.addShutdownHook(() => engine.stop(), { label: 'scaffolder worker' });
       },
     });
   },

@@ -1,9 +1,9 @@
-import jsonata from 'jsonata';
 import type { JsonValue } from '@portico/plugin-scaffolder-common';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
+import { defaultSandbox, type Sandbox } from '../service/sandbox/Sandbox';
 
-export function createDataTransformAction() {
+export function createDataTransformAction(options: { sandbox?: Sandbox } = {}) {
   return createTemplateAction({
     id: 'data:transform',
     description: 'Evaluates a JSONata expression over data (typically parameters and step outputs) and outputs the result.',
@@ -16,14 +16,10 @@ export function createDataTransformAction() {
       output: z.object({ result: z.unknown() }),
     },
     async handler(ctx) {
-      let expression: ReturnType<typeof jsonata>;
-      try {
-        expression = jsonata(ctx.input.expression);
-      } catch (e) {
-        throw new Error(`Invalid JSONata expression: ${(e as Error).message}`, { cause: e });
-      }
-      const result = (await expression.evaluate(ctx.input.data ?? {})) as unknown;
-      ctx.output('result', result === undefined ? null : (JSON.parse(JSON.stringify(result)) as JsonValue));
+      // On a worker thread with a time limit and a heap cap: an expression can loop or recurse for ever.
+      const sandbox = options.sandbox ?? defaultSandbox();
+      const result = await sandbox.run({ kind: 'jsonata', expression: ctx.input.expression, data: ctx.input.data ?? {} }, { label: 'data:transform: expression', signal: ctx.signal });
+      ctx.output('result', result as JsonValue);
     },
   });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
 import { assertRealPathInside, resolveSafeChildPath } from '../service/resolveSafeChildPath';
-import type { SecureTemplater } from '../service/SecureTemplater';
+import type { SandboxedTemplater } from '../service/sandbox/SandboxedTemplater';
 import type { SkeletonReader } from '../service/SkeletonReader';
 
 function isBinary(buf: Buffer) {
@@ -43,7 +43,7 @@ export function createFetchPlainAction(options: { reader: SkeletonReader }) {
   });
 }
 
-export function createFetchTemplateAction(options: { reader: SkeletonReader; templater: SecureTemplater }) {
+export function createFetchTemplateAction(options: { reader: SkeletonReader; templater: SandboxedTemplater }) {
   return createTemplateAction({
     id: 'fetch:template',
     description:
@@ -68,14 +68,14 @@ export function createFetchTemplateAction(options: { reader: SkeletonReader; tem
       for (const file of files) {
         const raw = await file.content();
         const verbatim = copyWithoutTemplating.some(glob => path.matchesGlob(file.path, glob) || file.path.startsWith(glob.replace(/\/?\*\*$/, '') + '/'));
-        let outPath = verbatim ? file.path : options.templater.renderString(file.path, context);
+        let outPath = verbatim ? file.path : await options.templater.renderString(file.path, context, { label: `fetch:template: the name of ${file.path}`, signal: ctx.signal });
         let render = !verbatim && !isBinary(raw);
         if (ext) {
           render = render && outPath.endsWith(ext);
           if (outPath.endsWith(ext)) outPath = outPath.slice(0, -ext.length);
         }
         if (!outPath || outPath.endsWith('/')) continue; // a templated name that rendered empty drops the file
-        const content = render ? options.templater.renderString(raw.toString('utf8'), context) : raw;
+        const content = render ? await options.templater.renderString(raw.toString('utf8'), context, { label: `fetch:template: ${file.path}`, signal: ctx.signal }) : raw;
         await writeFile(ctx.workspacePath, resolveSafeChildPath(target, outPath), content, replace, outPath);
       }
       ctx.logger.info(`Rendered ${files.length} file(s) from ${url} into ${targetPath}`);

@@ -1,6 +1,7 @@
 import type { TemplateAction } from '../extensions';
 import type { HostPolicy } from '../service/guardedRequest';
-import type { SecureTemplater } from '../service/SecureTemplater';
+import type { Sandbox } from '../service/sandbox/Sandbox';
+import type { SandboxedTemplater } from '../service/sandbox/SandboxedTemplater';
 import type { SkeletonReader } from '../service/SkeletonReader';
 import { createCatalogFetchAction, createCatalogRegisterAction, type CatalogLocationsClient } from './catalogRegister';
 import { createDataTransformAction } from './dataTransform';
@@ -24,7 +25,9 @@ export { createNotifySlackAction } from './slack';
 
 export interface BuiltinActionsOptions {
   reader: SkeletonReader;
-  templater: SecureTemplater;
+  templater: SandboxedTemplater;
+  /** Where JSONata expressions are evaluated. */
+  sandbox: Sandbox;
   httpPolicy: HostPolicy;
   catalog: CatalogLocationsClient;
   slackWebhookUrl?: string;
@@ -41,7 +44,7 @@ export function createBuiltinActions(options: BuiltinActionsOptions): TemplateAc
     createDebugLogAction(),
     createDebugWaitAction(),
     createHttpRequestAction({ policy: options.httpPolicy }),
-    createDataTransformAction(),
+    createDataTransformAction({ sandbox: options.sandbox }),
     createInputRequestAction(),
     createApprovalRequestAction(),
     createNotifySlackAction({ policy: options.httpPolicy, defaultWebhookUrl: options.slackWebhookUrl }),

@@ -24,6 +24,8 @@ export interface TaskRow {
   claimedBy?: string;
   cancelRequested: boolean;
   dryRun: boolean;
+  /** How often the run was found abandoned by a worker that crashed or hung. */
+  lostClaims: number;
   secretsEncrypted?: string;
   output?: JsonObject;
   error?: string;
@@ -77,6 +79,7 @@ function toTask(r: Row): TaskRow {
     claimedBy: nullable(r.claimed_by as string | null),
     cancelRequested: Boolean(r.cancel_requested),
     dryRun: Boolean(r.dry_run),
+    lostClaims: Number(r.lost_claims ?? 0),
     secretsEncrypted: nullable(r.secrets_encrypted as string | null),
     output: parseJson<JsonObject>(r.output),
     error: nullable(r.error as string | null),
@@ -198,7 +201,7 @@ export class TaskStore {
     const lock = this.engine === 'pg' ? 'FOR UPDATE SKIP LOCKED' : '';
     const result = await this.knex.raw(
       `UPDATE scaffolder_tasks SET status = 'processing', claimed_by = ?, heartbeat_at = ?, updated_at = ?
-       WHERE status = 'open' AND id IN (SELECT id FROM scaffolder_tasks WHERE status = 'open' ORDER BY created_at LIMIT ? ${lock})
+       WHERE status = 'open' AND id IN (SELECT id FROM scaffolder_tasks WHERE status = 'open' AND NOT dry_run ORDER BY created_at LIMIT ? ${lock})
        RETURNING *`,
       [workerId, ts, ts, limit],
     );
@@ -293,6 +296,7 @@ export class TaskStore {
           output: null,
           cancel_requested: false,
           claimed_by: null,
+          lost_claims: 0,
           updated_at: now(),
           ...(secretsEncrypted !== undefined ? { secrets_encrypted: secretsEncrypted } : {}),
         });
@@ -314,20 +318,35 @@ export class TaskStore {
     return (await this.knex('scaffolder_tasks').where({ status: 'processing', claimed_by: workerId })).map(toTask);
   }
 
-  /** Hands a stale task back to the queue, unless another instance already did. */
-  async reopenStale(taskId: string, heartbeatBefore: string): Promise<boolean> {
+  /**
+   * Hands a stale task back to the queue, unless another instance already did; `lostClaim` counts it
+   * as abandoned by a crashed or hung worker (not handed back by one shutting down).
+   */
+  async reopenStale(taskId: string, heartbeatBefore: string, options: { lostClaim?: boolean } = {}): Promise<boolean> {
     const n = await this.knex('scaffolder_tasks')
       .where({ id: taskId, status: 'processing' })
       .where('heartbeat_at', '<', heartbeatBefore)
-      .update({ status: 'open', claimed_by: null, updated_at: now() });
+      .update({
+        status: 'open',
+        claimed_by: null,
+        updated_at: now(),
+        ...(options.lostClaim ? { lost_claims: this.knex.raw('lost_claims + 1') } : {}),
+      });
     return n === 1;
   }
 
-  async failStale(taskId: string, heartbeatBefore: string, error: string): Promise<boolean> {
+  /** Fails a stale task, unless another instance already handled it; `lostClaim` as in reopenStale. */
+  async failStale(taskId: string, heartbeatBefore: string, error: string, options: { lostClaim?: boolean } = {}): Promise<boolean> {
     const n = await this.knex('scaffolder_tasks')
       .where({ id: taskId, status: 'processing' })
       .where('heartbeat_at', '<', heartbeatBefore)
-      .update({ status: 'failed', claimed_by: null, error, updated_at: now() });
+      .update({
+        status: 'failed',
+        claimed_by: null,
+        error,
+        updated_at: now(),
+        ...(options.lostClaim ? { lost_claims: this.knex.raw('lost_claims + 1') } : {}),
+      });
     return n === 1;
   }
 

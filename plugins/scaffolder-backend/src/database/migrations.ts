@@ -66,4 +66,14 @@ export const scaffolderMigrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    // How often a run lost its claim to a crash or a hang (no heartbeat): the second time it is quarantined.
+    name: '20261206_001_scaffolder_task_lost_claims',
+    async up(knex) {
+      if (await knex.schema.hasColumn('scaffolder_tasks', 'lost_claims')) return;
+      await knex.schema.alterTable('scaffolder_tasks', t => {
+        t.integer('lost_claims').notNullable().defaultTo(0);
+      });
+    },
+  },
 ];

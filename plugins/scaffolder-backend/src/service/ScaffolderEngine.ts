@@ -8,7 +8,8 @@ import { TaskStore } from '../database/TaskStore';
 import type { TemplateAction } from '../extensions';
 import { ActionRegistry } from './ActionRegistry';
 import { SecretsVault } from './SecretsVault';
-import { SecureTemplater } from './SecureTemplater';
+import { Sandbox, type SandboxOptions } from './sandbox/Sandbox';
+import { SandboxedTemplater } from './sandbox/SandboxedTemplater';
 import type { SkeletonReader } from './SkeletonReader';
 import { TaskRunner } from './TaskRunner';
 import { TaskService, type TemplateSource } from './TaskService';
@@ -30,15 +31,19 @@ export interface ScaffolderEngineOptions {
   git?: { allowedRemotes?: string[]; author?: { name: string; email: string } };
   worker?: { concurrency?: number; pollIntervalMs?: number; heartbeatIntervalMs?: number; staleAfterMs?: number; shutdownGraceMs?: number };
   defaultStepTimeoutMs?: number;
+  /** Limits of the worker threads that evaluate templates and JSONata. */
+  sandbox?: SandboxOptions;
 }
 
 /** Builds the scaffolder's parts from its dependencies (the plugin and the tests use the same wiring). */
 export function createScaffolderEngine(options: ScaffolderEngineOptions) {
-  const templater = new SecureTemplater();
+  const sandbox = new Sandbox(options.sandbox);
+  const templater = new SandboxedTemplater({ sandbox });
   const registry = new ActionRegistry();
   const builtins = createBuiltinActions({
     reader: options.reader,
     templater,
+    sandbox,
     httpPolicy: { allowedHosts: options.http?.allowedHosts ?? [] },
     catalog: options.catalog,
     slackWebhookUrl: options.slackWebhookUrl,
@@ -60,6 +65,7 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
   const service = new TaskService({ store, registry, vault, worker, runner, templates: options.templates, logger: options.logger });
   return {
     templater,
+    sandbox,
     registry,
     store,
     vault,
@@ -68,6 +74,11 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
     service,
     async migrate() {
       for (const m of scaffolderMigrations) await m.up(options.knex);
+    },
+    /** Stops the worker, then the sandbox's threads. */
+    async stop() {
+      await worker.stop();
+      await sandbox.close();
     },
   };
 }

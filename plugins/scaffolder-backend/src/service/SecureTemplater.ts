@@ -62,6 +62,27 @@ export interface SecureTemplaterOptions {
   filters?: Record<string, TemplateFilter>;
 }
 
+/**
+ * The globals and filters every template environment has. The one place to register a filter: the
+ * sandbox's worker threads build their templater with it too (src/service/sandbox/sandboxWorker.ts).
+ */
+export function registerTemplateFilters(env: nunjucks.Environment, extra: Record<string, TemplateFilter> = {}): void {
+  // The default globals (range, cycler, joiner) are functions; keep a bounded range only.
+  const globals = (env as unknown as { globals: Record<string, unknown> }).globals;
+  for (const key of Object.keys(globals)) delete globals[key];
+  env.addGlobal('range', (start: number, stop?: number, step = 1) => {
+    const [from, to] = stop === undefined ? [0, start] : [start, stop];
+    const out: number[] = [];
+    for (let i = from; step > 0 ? i < to : i > to; i += step) {
+      if (out.length >= MAX_RANGE) throw new TemplateSandboxError(`range() is limited to ${MAX_RANGE} items`);
+      out.push(i);
+    }
+    return out;
+  });
+  env.addFilter('__jsonify', (value: unknown) => JSON.stringify(value === undefined ? null : value));
+  for (const [name, fn] of Object.entries({ ...builtinFilters, ...yamlFilters, ...extra })) env.addFilter(name, fn);
+}
+
 const EXPRESSION_ONLY = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/;
 
 /**
@@ -78,22 +99,7 @@ export class SecureTemplater {
       throwOnUndefined: false,
       tags: { variableStart: '${{', variableEnd: '}}' },
     });
-    // The default globals (range, cycler, joiner) are functions; keep a bounded range only.
-    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
-    for (const key of Object.keys(globals)) delete globals[key];
-    this.env.addGlobal('range', (start: number, stop?: number, step = 1) => {
-      const [from, to] = stop === undefined ? [0, start] : [start, stop];
-      const out: number[] = [];
-      for (let i = from; step > 0 ? i < to : i > to; i += step) {
-        if (out.length >= MAX_RANGE) throw new TemplateSandboxError(`range() is limited to ${MAX_RANGE} items`);
-        out.push(i);
-      }
-      return out;
-    });
-    this.env.addFilter('__jsonify', (value: unknown) => JSON.stringify(value === undefined ? null : value));
-    for (const [name, fn] of Object.entries({ ...builtinFilters, ...yamlFilters, ...(options.filters ?? {}) })) {
-      this.env.addFilter(name, fn);
-    }
+    registerTemplateFilters(this.env, options.filters);
   }
 
   /** Compiled templates by source: compiling costs far more than rendering, and steps repeat. */

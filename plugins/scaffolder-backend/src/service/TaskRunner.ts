@@ -17,7 +17,7 @@ import type { PendingEvent, StepRow, TaskRow, TaskStore } from '../database/Task
 import type { ActionRegistry } from './ActionRegistry';
 import { durationToMs } from './duration';
 import { redactSecrets, redactValue } from './SecretsVault';
-import type { SecureTemplater } from './SecureTemplater';
+import type { SandboxedTemplater } from './sandbox/SandboxedTemplater';
 
 /** Thrown inside a handler to pause the run until a person answers. */
 class TaskSuspended extends Error {
@@ -97,7 +97,8 @@ class EventLog {
 export interface TaskRunnerOptions {
   store: TaskStore;
   registry: ActionRegistry;
-  templater: SecureTemplater;
+  /** Renders `${{ }}` in the sandbox (see SandboxedTemplater). */
+  templater: SandboxedTemplater;
   logger: LoggerService;
   /** Each run works in `<workingDirectory>/<taskId>`. */
   workingDirectory: string;
@@ -150,7 +151,7 @@ export class TaskRunner {
         if (signal.aborted) throw new TaskCancelled('The run was cancelled');
 
         current = { stepId: step.id, position, action: step.action, status: 'processing', startedAt: saved?.startedAt ?? now() };
-        if (step.if !== undefined && !this.renderCondition(step, context)) {
+        if (step.if !== undefined && !(await this.renderCondition(step, context, signal))) {
           await this.saveStep(task.id, { ...current, status: 'skipped', endedAt: now() }, events, `Skipping step ${step.id} because its if condition is false`);
           continue;
         }
@@ -162,10 +163,10 @@ export class TaskRunner {
         await this.saveStep(task.id, current, events, `Beginning step ${step.name ?? step.id}`);
 
         const output: JsonObject = {};
-        const iterations = this.iterationsOf(step, context);
+        const iterations = await this.iterationsOf(step, context, signal);
         for (const [index, each] of iterations.entries()) {
           const iterContext = each ? { ...context, each } : context;
-          const rawInput = templater.renderValue(step.input ?? {}, iterContext);
+          const rawInput = await templater.renderValue(step.input ?? {}, iterContext, { label: `Templating the input of step '${step.id}'`, signal });
           let input: unknown = rawInput;
           if (action.schema?.input) {
             const parsed = action.schema.input.safeParse(rawInput);
@@ -183,7 +184,8 @@ export class TaskRunner {
         current = undefined;
       }
 
-      const output = redactValue((templater.renderValue(task.spec.output ?? {}, context) ?? {}) as JsonObject, secrets);
+      const rendered = await templater.renderValue(task.spec.output ?? {}, context, { label: 'Templating the output of the run', signal });
+      const output = redactValue((rendered ?? {}) as JsonObject, secrets);
       events.append('completion', { message: 'Run completed with status: completed', status: 'completed', output });
       await events.flush();
       await store.finishTask(task.id, run.workerId, 'completed', { output });
@@ -239,14 +241,14 @@ export class TaskRunner {
     await this.options.store.saveStepWithEvents(taskId, step, events.take());
   }
 
-  private renderCondition(step: TemplateStep, context: Record<string, unknown>): boolean {
-    const value = typeof step.if === 'string' ? this.options.templater.renderValue(step.if, context) : step.if;
+  private async renderCondition(step: TemplateStep, context: Record<string, unknown>, signal: AbortSignal): Promise<boolean> {
+    const value = typeof step.if === 'string' ? await this.options.templater.renderValue(step.if, context, { label: `Templating the if of step '${step.id}'`, signal }) : step.if;
     return Boolean(value) && value !== 'false';
   }
 
-  private iterationsOf(step: TemplateStep, context: Record<string, unknown>): Array<{ key: string | number; value: unknown } | undefined> {
+  private async iterationsOf(step: TemplateStep, context: Record<string, unknown>, signal: AbortSignal): Promise<Array<{ key: string | number; value: unknown } | undefined>> {
     if (step.each === undefined) return [undefined];
-    const items = this.options.templater.renderValue(step.each, context);
+    const items = await this.options.templater.renderValue(step.each, context, { label: `Templating the each of step '${step.id}'`, signal });
     if (Array.isArray(items)) return items.map((value, key) => ({ key, value }));
     if (items && typeof items === 'object') return Object.entries(items).map(([key, value]) => ({ key, value }));
     throw new InputError(`The 'each' of step ${step.id} must be a list or an object`);

@@ -7,6 +7,9 @@ import type { ActionRegistry } from './ActionRegistry';
 import type { SecretsVault } from './SecretsVault';
 import { LostClaimError, type TaskRunner } from './TaskRunner';
 
+/** A run abandoned by a crashed or hung worker this often is failed instead of handed back again. */
+export const QUARANTINE_AFTER_LOST_CLAIMS = 2;
+
 export interface TaskWorkerOptions {
   store: TaskStore;
   runner: TaskRunner;
@@ -71,7 +74,7 @@ export class TaskWorker {
     await Promise.allSettled([...this.running.values()]);
     const inFuture = new Date(Date.now() + 86_400_000).toISOString();
     for (const task of await this.options.store.findClaimedBy(this.workerId)) {
-      await this.recover(task, inFuture, 'The instance running this task shut down');
+      await this.recover(task, inFuture, 'The instance running this task shut down', { lostClaim: false });
     }
   }
 
@@ -181,26 +184,40 @@ export class TaskWorker {
     await store.reopenExpiredWaits(new Date().toISOString());
     const staleBefore = new Date(Date.now() - (this.options.staleAfterMs ?? 30000)).toISOString();
     for (const task of await store.findStaleTasks(staleBefore)) {
-      await this.recover(task, staleBefore, 'The worker running this task stopped');
+      await this.recover(task, staleBefore, 'The worker running this task stopped', { lostClaim: true });
     }
   }
 
-  /** Reopens an interrupted run, or fails it when its interrupted step is not resumable. */
-  private async recover(task: TaskRow, heartbeatBefore: string, why: string) {
+  /**
+   * Reopens an interrupted run, or fails it: a dry run (never resumed: its caller is gone), a run
+   * abandoned by crashed or hung workers twice (quarantined, so it cannot take instances down for
+   * ever), or one whose interrupted step is not resumable. `lostClaim`: its worker crashed or hung.
+   */
+  private async recover(task: TaskRow, heartbeatBefore: string, why: string, options: { lostClaim: boolean }) {
     const { store, registry, logger } = this.options;
     const steps = await store.getSteps(task.id);
     const interrupted = steps.find(s => s.status === 'processing');
+    const during = interrupted ? ` during step '${interrupted.stepId}' (${interrupted.action})` : '';
+    const fail = async (error: string) => {
+      if (!(await store.failStale(task.id, heartbeatBefore, error, { lostClaim: options.lostClaim }))) return;
+      if (interrupted) await store.saveStep(task.id, { ...interrupted, status: 'failed', endedAt: new Date().toISOString(), error });
+      await store.appendEvent(task.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: { name: 'Error', message: error } });
+      logger.warn(`Failed interrupted scaffolder task ${task.id}: ${error}`);
+    };
+    if (task.dryRun) {
+      return fail(`The dry run was interrupted${during} (${why}); dry runs are never resumed, start a new one`);
+    }
+    if (options.lostClaim && task.lostClaims + 1 >= QUARANTINE_AFTER_LOST_CLAIMS) {
+      return fail(
+        `quarantined: the run was abandoned ${task.lostClaims + 1} times by a worker that crashed or hung${during} (${why}); ` +
+          'it is not handed back again, fix the template or action and retry the run',
+      );
+    }
     const action = interrupted && registry.has(interrupted.action) ? registry.get(interrupted.action) : undefined;
     if (interrupted && action?.resumable === false) {
-      const error = `The run was interrupted during step '${interrupted.stepId}' (${interrupted.action}), which cannot be resumed safely; retry the run to execute it again`;
-      if (await store.failStale(task.id, heartbeatBefore, error)) {
-        await store.saveStep(task.id, { ...interrupted, status: 'failed', endedAt: new Date().toISOString(), error });
-        await store.appendEvent(task.id, 'completion', { message: 'Run completed with status: failed', status: 'failed', error: { name: 'Error', message: error } });
-        logger.warn(`Failed interrupted scaffolder task ${task.id}: ${error}`);
-      }
-      return;
+      return fail(`The run was interrupted during step '${interrupted.stepId}' (${interrupted.action}), which cannot be resumed safely; retry the run to execute it again`);
     }
-    if (await store.reopenStale(task.id, heartbeatBefore)) {
+    if (await store.reopenStale(task.id, heartbeatBefore, { lostClaim: options.lostClaim })) {
       const where = interrupted ? `step '${interrupted.stepId}'` : 'the next step';
       await store.appendEvent(task.id, 'recovered', { message: `${why}; resuming from ${where}`, status: 'open' });
       logger.info(`Handed interrupted scaffolder task ${task.id} back to the queue`);

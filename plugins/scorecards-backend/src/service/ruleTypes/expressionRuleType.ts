@@ -2,11 +2,14 @@ import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import type { JsonValue } from '@portico/plugin-scorecards-common';
 import { z } from 'zod';
 import type { RuleType } from '../../extensions';
+import { CEL_LIMITS, CelLimitError, checkExpressionLimits, installEvaluationLimits } from './celLimits';
 
 // CEL over `entity` and `facts` (maps); interpreted by @marcbachmann/cel-js, never by eval.
-const environment = new Environment({ homogeneousAggregateLiterals: false })
+const environment = new Environment({ homogeneousAggregateLiterals: false, limits: CEL_LIMITS.parser })
   .registerVariable('entity', 'map')
   .registerVariable('facts', 'map');
+/** Runs one evaluation with a step budget and size checks (see celLimits.ts). */
+const evaluateWithLimits = installEvaluationLimits(environment);
 
 const programs = new Map<string, ParseResult>();
 
@@ -14,9 +17,11 @@ const programs = new Map<string, ParseResult>();
 function compile(expression: string): ParseResult {
   let program = programs.get(expression);
   if (!program) {
+    if (expression.length > CEL_LIMITS.maxLength) throw new CelLimitError(`expression is longer than ${CEL_LIMITS.maxLength} characters`);
     program = environment.parse(expression);
     const checked = program.check();
     if (!checked.valid) throw checked.error ?? new Error('invalid expression');
+    checkExpressionLimits(expression, program.ast);
     programs.set(expression, program);
   }
   return program;
@@ -67,7 +72,8 @@ const paramsSchema = z
       try {
         compile(expression);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `CEL expression does not parse: ${firstLine(error)}` });
+        const over = error instanceof CelLimitError || /limit|exceed|longer than/i.test(firstLine(error));
+        ctx.addIssue({ code: 'custom', message: `${over ? 'CEL expression is over a limit' : 'CEL expression does not parse'}: ${firstLine(error)}` });
       }
     }),
   })
@@ -147,7 +153,9 @@ export const expressionRuleType: RuleType<z.infer<typeof paramsSchema>> = {
     for (const name of referencedFacts(expression, context.facts)) evidence[name] = context.facts[name];
     let result: unknown;
     try {
-      result = compile(expression)({ entity: entityForCel(context.entity), facts: celFacts(expression, context.facts) });
+      const program = compile(expression);
+      const variables = { entity: entityForCel(context.entity), facts: celFacts(expression, context.facts) };
+      result = evaluateWithLimits(program, variables);
     } catch (error) {
       const message = firstLine(error);
       const missing = /no such key: (\S+)/i.exec(message);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RuleType } from '../../extensions';
+import { riskyPattern } from './celLimits';
 import { describeValue, readFact } from './readFact';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -18,7 +19,15 @@ const paramsSchema = z.union([
   z
     .object({
       fact: z.string().min(1),
-      pattern: z.string().min(1).refine(isValidRegExp, { message: 'is not a valid regular expression' }),
+      pattern: z
+        .string()
+        .min(1)
+        .refine(isValidRegExp, { message: 'is not a valid regular expression' })
+        // it runs on the main thread for every entity: refuse patterns that backtrack for ever
+        .superRefine((pattern, ctx) => {
+          const risk = riskyPattern(pattern);
+          if (risk) ctx.addIssue({ code: 'custom', message: `is refused: ${risk}` });
+        }),
     })
     .strict(),
 ]);

@@ -132,8 +132,7 @@ export class Sandbox {
     const startTimer = setTimeout(() => {
       startFailed(`it did not start within ${seconds(THREAD_START_TIMEOUT_MS)}`);
       void worker.terminate();
-    }, THREAD_START_TIMEOUT_MS);
-    startTimer.unref();
+    }, THREAD_START_TIMEOUT_MS); // keeps the process alive while a job waits for this thread, as a job's own timer does
     const startFailed = (why: string) => {
       if (started) return;
       started = true;

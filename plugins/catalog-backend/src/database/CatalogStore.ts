@@ -3,6 +3,7 @@ import type { EntityFilter, FilterCondition, SortField } from '../service/filter
 import { deleteWhereIn, engineOf, insertMany, selectWhereIn, type Engine } from './bulk';
 import { createDerivedIndexes, derivedIndexStatements, dropDerivedIndexes } from './migrations';
 import { runOnSqliteThread, type SqlPlan } from './sqliteThread';
+import { searchTokens } from './searchTokens';
 import { yieldToEventLoop } from '../yieldToEventLoop';
 
 /** An entity row as stored. `body` is the authored entity as JSON; uid, etag and relations are added when served. */
@@ -556,14 +557,15 @@ export class CatalogStore {
         relations.push([eid, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
       }
       for (const s of u.search) search.push([eid, s.key, s.value, s.originalValue]);
-      fts.push([eid, u.document]);
+      // indexed as our own tokens, so both engines hold the same words (see searchTokens)
+      fts.push([eid, searchTokens(u.document).join(' ')]);
     });
     await insertMany(trx, e, 'catalog_relations', RELATION_COLUMNS, relations);
     await insertMany(trx, e, 'catalog_search', SEARCH_COLUMNS, search);
     if (e === 'pg') {
       if (fts.length) {
         await trx.raw(
-          `INSERT INTO catalog_fts (entity_id, document) SELECT id, to_tsvector('simple', doc) FROM unnest(?::bigint[], ?::text[]) AS t(id, doc)`,
+          `INSERT INTO catalog_fts (entity_id, document) SELECT id, array_to_tsvector(string_to_array(doc, ' ')) FROM unnest(?::bigint[], ?::text[]) AS t(id, doc)`,
           [fts.map(f => f[0]), fts.map(f => f[1])] as Knex.RawBinding[],
         );
       }
@@ -833,14 +835,16 @@ export class CatalogStore {
     });
   }
 
-  /** Full-text search ranked by relevance. `tokens` are plain words (already sanitised). */
-  async searchText(tokens: string[], limit: number): Promise<Array<{ id: string; etag: string; entityRef: string; body: string; rank: number }>> {
+  /** Full-text search ranked by relevance: entities holding a word that starts with each of `searchTokens(term)`. */
+  async searchText(term: string, limit: number): Promise<Array<{ id: string; etag: string; entityRef: string; body: string; rank: number }>> {
+    const tokens = searchTokens(term).slice(0, 10).map(t => t.slice(0, 64));
     if (tokens.length === 0) return [];
     let rows: Array<Record<string, unknown>>;
     if (this.engine === 'pg') {
-      const query = tokens.map(t => `${t}:*`).join(' & ');
+      // lexemes as they are (tokens hold only letters and digits): no parser splits them differently
+      const query = tokens.map(t => `'${t}':*`).join(' & ');
       rows = (await this.raw(
-        `SELECT e.id, e.etag, e.entity_ref, e.body, ts_rank(f.document, q) AS rank FROM catalog_fts f, to_tsquery('simple', ?) q, catalog_entities e
+        `SELECT e.id, e.etag, e.entity_ref, e.body, ts_rank(f.document, q) AS rank FROM catalog_fts f, CAST(? AS tsquery) q, catalog_entities e
          WHERE f.document @@ q AND e.eid = f.entity_id ORDER BY rank DESC, e.entity_ref LIMIT ?`,
         [query, limit],
       )) as Array<Record<string, unknown>>;

@@ -69,3 +69,18 @@ describeEachDatabase('derived indexes built side by side', db => {
     expect((names as Array<{ name: string }>).map(r => r.name)).toEqual(expect.arrayContaining(DERIVED_INDEXES.map(i => i.name)));
   });
 });
+
+describeEachDatabase('full-text words indexed before words were split alike', db => {
+  it('splits the words PostgreSQL stored whole (`-5249`, `v1.2`) as search splits them now', async () => {
+    const split = catalogMigrations.find(m => m.name === '20261206_040_catalog_fts_same_words_on_every_engine')!;
+    for (const m of catalogMigrations) if (m !== split) await m.up(db.knex);
+    if (db.engine !== 'pg') {
+      await split.up(db.knex); // nothing to do on SQLite
+      return;
+    }
+    await db.knex.raw("INSERT INTO catalog_fts (entity_id, document) VALUES (1, to_tsvector('simple', 'component-5249 Ledger v1.2')), (2, ''::tsvector)");
+    await split.up(db.knex);
+    const rows = (await db.knex.raw('SELECT entity_id, document::text AS words FROM catalog_fts ORDER BY entity_id')).rows;
+    expect(rows).toEqual([{ entity_id: '1', words: "'2' '5249' 'component' 'ledger' 'v1'" }, { entity_id: '2', words: '' }]);
+  });
+});

@@ -161,4 +161,18 @@ export const catalogMigrations: DatabaseMigration[] = [
       if (isPg(knex)) await knex.raw('ALTER TABLE catalog_entities RESET (fillfactor)');
     },
   },
+  {
+    name: '20261206_040_catalog_fts_same_words_on_every_engine',
+    async up(knex) {
+      // PostgreSQL's parser kept `-5249` of `component-5249` as one word; documents are now indexed as
+      // runs of letters and digits (searchTokens): split the stored words the same way
+      if (!isPg(knex)) return;
+      await knex.raw(`UPDATE catalog_fts SET document = COALESCE((
+        SELECT array_to_tsvector(array_agg(DISTINCT word)) FROM unnest(tsvector_to_array(document)) AS lexeme,
+          regexp_split_to_table(lexeme, '[^[:alnum:]]+') AS word WHERE word <> ''), ''::tsvector)`);
+    },
+    async down() {
+      // the split words still match searches; nothing to undo
+    },
+  },
 ];

@@ -273,9 +273,8 @@ export class EntityQueries {
 
   /** Full-text search, best first. */
   async search(term: string, limit: number, kinds?: string[]) {
-    const tokens = (term.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10).map(t => t.slice(0, 64));
     const wanted = kinds?.length ? new Set(kinds.map(k => k.toLowerCase())) : undefined;
-    const hits = await this.store.searchText(tokens, wanted ? limit * 5 : limit);
+    const hits = await this.store.searchText(term, wanted ? limit * 5 : limit);
     const kept = hits.filter(h => !wanted || wanted.has(h.entityRef.slice(0, h.entityRef.indexOf(':')))).slice(0, limit);
     const entities = await this.assemble(kept);
     return { items: kept.map((h, i) => ({ entityRef: h.entityRef, entity: entities[i], rank: h.rank })) };

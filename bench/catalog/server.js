@@ -29,6 +29,7 @@ const backend = createBackend({
     catalog: {
       processingInterval: 'PT24H',
       maxFileBytes: 1024 * 1024 * 1024, // the generated file holds the whole organisation
+      limits: { maxEntitiesPerFile: 10_000_000 },
       locations: [{ type: 'file', target: opt.entities }],
     },
   },

@@ -4,6 +4,7 @@ export * from './entity/entityEnvelopeSchema';
 export * from './validation/rules';
 export * from './validation/EntityValidationError';
 export * from './validation/validateEntityEnvelope';
+export * from './validation/forbiddenKeys';
 export * from './validation/validateEntity';
 export * from './ref/entityRef';
 export * from './ref/locationRef';

@@ -33,6 +33,17 @@ export const catalogConfigSchema = z.object({
   orphanStrategy: z.enum(['delete', 'keep']).default('delete'),
   /** Largest descriptor file read, in bytes. */
   maxFileBytes: z.number().int().positive().default(5 * 1024 * 1024),
+  /** What one entity, file or YAML document may cost; inputs past a limit are refused with an error. */
+  limits: z.object({
+    /** Largest entity, serialised as JSON, in bytes (YAML aliases expanded). */
+    maxEntityBytes: z.number().int().positive().default(1024 * 1024),
+    /** Most entities (YAML documents) read from one file; the rest of the file is refused. */
+    maxEntitiesPerFile: z.number().int().positive().default(20_000),
+    /** Most aliases (`*name`) in one YAML document. */
+    maxYamlAliases: z.number().int().nonnegative().default(1000),
+    /** Longest a file's YAML parse may go without progress before its parser thread is stopped, in ms. */
+    parseTimeoutMs: z.number().int().positive().default(10_000),
+  }).strict().prefault({}),
 }).optional();
 
 export type CatalogConfig = NonNullable<z.output<typeof catalogConfigSchema>>;

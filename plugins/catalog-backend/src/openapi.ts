@@ -154,7 +154,26 @@ export const catalogOpenApi = {
           relations: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, targetRef: { type: 'string' } } } },
         },
       },
-      Location: { type: 'object', required: ['id', 'type', 'target'], properties: { id: { type: 'string' }, type: { type: 'string' }, target: { type: 'string' }, status: { type: 'object' } } },
+      Location: {
+        type: 'object',
+        required: ['id', 'type', 'target'],
+        properties: {
+          id: { type: 'string' },
+          type: { type: 'string' },
+          target: { type: 'string' },
+          status: {
+            type: 'object',
+            properties: {
+              errors: { type: 'array', items: { $ref: '#/components/schemas/EntityError' } },
+              backoff: {
+                type: 'object',
+                description: "Present while the location's reads keep failing: it is read again after nextReadInRefreshes refreshes",
+                properties: { failures: { type: 'integer' }, nextReadInRefreshes: { type: 'integer' }, reason: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
       HistoryEntry: { type: 'object', properties: { id: { type: 'string' }, entityRef: { type: 'string' }, action: { enum: ['created', 'updated', 'deleted'] }, changedAt: { type: 'string' }, source: { type: 'string' }, changes: { type: 'array' } } },
       EntityError: { type: 'object', properties: { entityRef: { type: 'string' }, locationKey: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' }, occurredAt: { type: 'string' } } },
       Error: { type: 'object', properties: { error: { type: 'object', properties: { name: { type: 'string' }, message: { type: 'string' } } } } },

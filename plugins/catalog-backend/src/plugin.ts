@@ -57,6 +57,11 @@ export const catalogPlugin = createBackendPlugin({
           orphanStrategy: settings.orphanStrategy,
           rules: settings.rules,
           maxFileBytes: settings.maxFileBytes,
+          limits: {
+            maxEntityBytes: settings.limits.maxEntityBytes,
+            maxEntitiesPerFile: settings.limits.maxEntitiesPerFile,
+            yaml: { maxAliases: settings.limits.maxYamlAliases, maxExpandedBytes: settings.limits.maxEntityBytes, timeoutMs: settings.limits.parseTimeoutMs },
+          },
           onChanges: changes => events.publish({ topic: CATALOG_ENTITIES_CHANGED_TOPIC, payload: changes, metadata: { plugin: 'catalog' } }),
         });
         await catalog.start({ providers, locations: settings.locations });

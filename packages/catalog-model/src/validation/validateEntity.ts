@@ -4,6 +4,7 @@ import type { CatalogKindDefinition } from '../kinds/CatalogKindDefinition';
 import { builtinKinds } from '../kinds/builtinKinds';
 import { parseEntityRef, stringifyEntityRef } from '../ref/entityRef';
 import { createIssue, EntityValidationError, issuesFromZod, type EntityValidationIssue, type EntityValidationResult } from './EntityValidationError';
+import { findForbiddenKey } from './forbiddenKeys';
 import { validateEntityEnvelope } from './validateEntityEnvelope';
 
 /** The kind definition for an entity's kind (case-insensitive), or undefined. */
@@ -20,9 +21,13 @@ export interface ValidateEntityOptions {
 /**
  * Validates the envelope, the kind (known, apiVersion supported), `spec` against the kind's schema and
  * the refs of the relations the kind emits. Reports every problem it can find in one pass: spec problems
- * are reported alongside envelope problems whenever the kind and apiVersion are usable.
+ * are reported alongside envelope problems whenever the kind and apiVersion are usable. Keys that reach
+ * prototypes (`FORBIDDEN_ENTITY_KEYS`) are refused at any depth, before anything else is looked at.
  */
 export function validateEntity(value: unknown, options: ValidateEntityOptions = {}): EntityValidationResult<Entity> {
+  // checked first: nothing below may walk or copy an object carrying such a key
+  const forbidden = findForbiddenKey(value);
+  if (forbidden) return { ok: false, errors: [createIssue(forbidden, `"${String(forbidden[forbidden.length - 1])}" is not allowed as a key`)] };
   const envelope = validateEntityEnvelope(value);
   const errors: EntityValidationIssue[] = envelope.ok ? [] : [...envelope.errors];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, errors };

@@ -2,9 +2,10 @@ import { NotFoundError, type IntegrationsService, type LoggerService } from '@po
 import type { EntityProvider } from '@portico/plugin-catalog-node';
 import type { CatalogStore } from '../database/CatalogStore';
 import { EntityQueries } from './EntityQueries';
-import { processEntity } from './EntityProcessor';
+import { DEFAULT_MAX_ENTITY_BYTES, processEntity, type EntityLimits } from './EntityProcessor';
 import { IngestionService, type EntityChanges, type OrphanStrategy } from './IngestionService';
 import type { KindRegistry } from './KindRegistry';
+import { DEFAULT_LOCATION_READ_LIMITS, type LocationReadLimits } from './locations/LocationReader';
 import { LocationService, type LocationSpec } from './locations/LocationService';
 import { integrationsReader } from './locations/readers';
 import { ProviderRegistry } from './ProviderRegistry';
@@ -17,6 +18,8 @@ export interface CatalogServiceOptions {
   orphanStrategy: OrphanStrategy;
   rules?: Array<{ allow: string[] }>;
   maxFileBytes: number;
+  /** `catalog.limits`; the defaults when absent. */
+  limits?: LocationReadLimits & EntityLimits;
   onChanges?(changes: EntityChanges): void | Promise<void>;
   cwd?: string;
 }
@@ -28,8 +31,12 @@ export class CatalogService {
   readonly providers: ProviderRegistry;
   readonly locations: LocationService;
 
+  private readonly limits: LocationReadLimits & EntityLimits;
+
   constructor(private readonly options: CatalogServiceOptions) {
-    this.ingestion = new IngestionService({ store: options.store, kinds: options.kinds, orphanStrategy: options.orphanStrategy, onChanges: options.onChanges });
+    const limits = options.limits ?? { ...DEFAULT_LOCATION_READ_LIMITS, maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
+    this.limits = limits;
+    this.ingestion = new IngestionService({ store: options.store, kinds: options.kinds, orphanStrategy: options.orphanStrategy, limits, onChanges: options.onChanges });
     // ancestry resolves Location targets with the integrations' rules, as the location reader did
     this.queries = new EntityQueries(options.store, integrationsReader(options.integrations, options.maxFileBytes));
     this.providers = new ProviderRegistry(this.ingestion, options.logger);
@@ -42,6 +49,7 @@ export class CatalogService {
       logger: options.logger,
       rules: options.rules,
       maxFileBytes: options.maxFileBytes,
+      limits,
       cwd: options.cwd,
     });
   }
@@ -71,7 +79,7 @@ export class CatalogService {
 
   /** The problems of an entity, each naming its field; empty when it is valid. */
   validateEntity(entity: unknown): string[] {
-    const result = processEntity(entity, this.options.kinds);
+    const result = processEntity(entity, this.options.kinds, this.limits);
     return result.ok ? [] : result.errors;
   }
 }

@@ -44,6 +44,51 @@ export function findTooDeep(value: unknown, max: number, path = ''): string | un
   return undefined;
 }
 
+/** An entity's serialised size limit when none is configured (`catalog.limits.maxEntityBytes`). */
+export const DEFAULT_MAX_ENTITY_BYTES = 1024 * 1024;
+
+export interface EntityLimits {
+  /** Largest serialised (JSON) size of an entity, in bytes. */
+  maxEntityBytes: number;
+}
+
+/**
+ * Why a value cannot be an entity's shape: nested deeper than `MAX_ENTITY_DEPTH`, or larger than
+ * `maxEntityBytes` as JSON; undefined when neither. It counts the JSON it would write and stops
+ * at the limit, so a value whose objects are shared many times over (a YAML alias bomb, or a
+ * provider's graph) costs at most the limit, never its expanded size.
+ */
+export function findShapeProblem(value: unknown, limits: EntityLimits): string | undefined {
+  let bytes = 0;
+  let problem: string | undefined;
+  const max = limits.maxEntityBytes;
+  const walk = (v: unknown, depth: number, path: string): boolean => {
+    if (typeof v === 'string') bytes += Buffer.byteLength(v) + 2;
+    else if (v === null || typeof v !== 'object') bytes += v === undefined ? 0 : String(v).length;
+    else if (depth >= MAX_ENTITY_DEPTH) {
+      problem = `${path || '(root)'}: nested deeper than ${MAX_ENTITY_DEPTH} levels`;
+      return false;
+    } else if (Array.isArray(v)) {
+      bytes += 2;
+      for (let i = 0; i < v.length; i++) if (!walk(v[i], depth + 1, `${path}[${i}]`)) return false;
+      bytes += v.length;
+    } else {
+      bytes += 2;
+      for (const k of Object.keys(v)) {
+        bytes += Buffer.byteLength(k) + 4;
+        if (!walk((v as Record<string, unknown>)[k], depth + 1, path ? `${path}.${k}` : k)) return false;
+      }
+    }
+    if (bytes > max) {
+      problem = `entity is larger than ${max} bytes as JSON (catalog.limits.maxEntityBytes)`;
+      return false;
+    }
+    return true;
+  };
+  walk(value, 0, '');
+  return problem;
+}
+
 /** Best-effort ref of something that may not be a valid entity, for attaching errors to it. */
 export function guessEntityRef(raw: unknown): string | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
@@ -118,10 +163,13 @@ export function buildSearchDocument(entity: Entity): string {
   return parts.join(' ');
 }
 
-/** Validates one entity (envelope, then kind schema) and derives its ref, relations and index rows. */
-export function processEntity(raw: unknown, kinds: KindRegistry): ProcessResult {
-  const tooDeep = findTooDeep(raw, MAX_ENTITY_DEPTH);
-  if (tooDeep) return { ok: false, entityRef: guessEntityRef(raw), errors: [`${tooDeep}: nested deeper than ${MAX_ENTITY_DEPTH} levels`] };
+/**
+ * Validates one entity (shape and size, envelope, then kind schema) and derives its ref, relations
+ * and index rows.
+ */
+export function processEntity(raw: unknown, kinds: KindRegistry, limits: EntityLimits = { maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES }): ProcessResult {
+  const shape = findShapeProblem(raw, limits);
+  if (shape) return { ok: false, entityRef: guessEntityRef(raw), errors: [shape] };
   const result = validateEntity(raw, { kinds: kinds.list() });
   if (!result.ok) return { ok: false, entityRef: guessEntityRef(raw), errors: result.errors.map(e => e.message) };
   const authored = result.entity;

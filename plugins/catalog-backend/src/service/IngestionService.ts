@@ -4,7 +4,7 @@ import { ANNOTATION_ORPHAN, stringifyEntityRef, type Entity } from '@portico/cat
 import type { DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
 import type { BatchSession, BatchWrite, CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';
 import { diffEntities } from './entityDiff';
-import { guessEntityRef, processEntity, type ProcessedEntity } from './EntityProcessor';
+import { DEFAULT_MAX_ENTITY_BYTES, findShapeProblem, guessEntityRef, processEntity, type EntityLimits, type ProcessedEntity } from './EntityProcessor';
 import type { KindRegistry } from './KindRegistry';
 import { yieldToEventLoop } from '../yieldToEventLoop';
 
@@ -21,6 +21,8 @@ export interface IngestionServiceOptions {
   store: CatalogStore;
   kinds: KindRegistry;
   orphanStrategy?: OrphanStrategy;
+  /** Size limits every entity is held to (`catalog.limits`). */
+  limits?: EntityLimits;
   /** Called after each committed mutation that changed something. */
   onChanges?(changes: EntityChanges): void | Promise<void>;
   now?(): number;
@@ -107,12 +109,14 @@ export class IngestionService {
   private readonly store: CatalogStore;
   private readonly kinds: KindRegistry;
   private readonly orphanStrategy: OrphanStrategy;
+  private readonly limits: EntityLimits;
   private readonly now: () => number;
 
   constructor(private readonly options: IngestionServiceOptions) {
     this.store = options.store;
     this.kinds = options.kinds;
     this.orphanStrategy = options.orphanStrategy ?? 'delete';
+    this.limits = options.limits ?? { maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
     this.now = options.now ?? Date.now;
   }
 
@@ -273,6 +277,15 @@ export class IngestionService {
 
     for (const deferred of incoming) {
       if (++run.yieldCounter % 1000 === 0) await yieldToEventLoop();
+      // before serialising: a provider's entity may be far larger than it looks (shared objects)
+      const shape = findShapeProblem(deferred.entity, this.limits);
+      if (shape) {
+        const guessed = guessEntityRef(deferred.entity);
+        if (guessed && !emitted.has(guessed)) emitted.set(guessed, deferred.locationKey ?? null);
+        errors.push({ provider, locationKey: deferred.locationKey ?? null, type: 'validation', entityRef: guessed ?? null, message: shape, inputHash: null, at });
+        if (guessed) touchedRefs.push(guessed);
+        continue;
+      }
       const json = JSON.stringify(deferred.entity);
       const hash = hashInput(json, deferred.locationKey);
       const ref = guessEntityRef(deferred.entity);
@@ -289,7 +302,7 @@ export class IngestionService {
     for (const { deferred, hash, ref, json } of unchecked) {
       if (++run.yieldCounter % 250 === 0) await yieldToEventLoop();
       const locationKey = deferred.locationKey ?? null;
-      const result = processEntity(deferred.entity, this.kinds);
+      const result = processEntity(deferred.entity, this.kinds, this.limits);
       if (!result.ok) {
         if (result.entityRef && !emitted.has(result.entityRef)) emitted.set(result.entityRef, locationKey);
         for (const message of result.errors) {
@@ -388,7 +401,7 @@ export class IngestionService {
           ...authored,
           metadata: { ...authored.metadata, annotations: { ...authored.metadata.annotations, [ANNOTATION_ORPHAN]: 'true' } },
         };
-        const result = processEntity(annotated, this.kinds);
+        const result = processEntity(annotated, this.kinds, this.limits);
         if (!result.ok) continue;
         const etag = newEtag();
         upserts.push({

@@ -30,6 +30,19 @@ describe('parseEntityFilterParams', () => {
   it('projects dotted fields', () => {
     expect(projectFields({ kind: 'A', metadata: { name: 'n', title: 't' }, spec: {} }, ['kind', 'metadata.name', 'missing.x'])).toEqual({ kind: 'A', metadata: { name: 'n' } });
   });
+
+  it('never reads or writes through a prototype when projecting', () => {
+    // as a stored entity with an own `__proto__` key would parse
+    const entity = JSON.parse('{"kind":"A","spec":{"__proto__":{"polluted":"yes"},"toString":"own"}}');
+    expect(projectFields(entity, ['spec.__proto__.polluted', 'spec.constructor.name', 'kind.length', 'spec.toString'])).toEqual({ spec: { toString: 'own' } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses field, filter and order paths through keys that reach prototypes', () => {
+    expect(() => parseFieldsParam('kind,spec.__proto__.polluted')).toThrow("fields: 'spec.__proto__.polluted' names '__proto__', which no entity may have as a key");
+    expect(() => parseEntityFilterParams('metadata.name=x,spec.constructor.prototype=y')).toThrow(/^filter: 'spec\.constructor\.prototype' names 'constructor'/);
+    expect(() => parseOrderFields('spec.Prototype,asc')).toThrow(/^orderField: .* names 'prototype'/);
+  });
 });
 
 describe('cursors', () => {

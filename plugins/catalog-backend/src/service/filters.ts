@@ -1,4 +1,5 @@
 import { InputError } from '@portico/backend-plugin-api';
+import { FORBIDDEN_ENTITY_KEYS } from '@portico/catalog-model';
 
 /** `key=value` (values: any of them, lower-cased) or a bare `key` (exists). */
 export interface FilterCondition {
@@ -22,6 +23,12 @@ const MAX_VALUE_LENGTH = 1000;
 const MAX_FILTERS = 50;
 const MAX_CONDITIONS = 100;
 
+/** Refuses a dotted path with a segment no entity may have (`__proto__`, `constructor`, `prototype`). */
+function refuseForbiddenSegments(param: string, path: string): void {
+  const segment = path.split('.').find(p => FORBIDDEN_ENTITY_KEYS.has(p.toLowerCase()));
+  if (segment) throw new InputError(`${param}: '${path.slice(0, 60)}' names '${segment}', which no entity may have as a key`);
+}
+
 /** Validates a dotted field key (`spec.type`, `metadata.annotations.backstage.io/x`); returns it lower-cased. */
 export function parseFieldKey(param: string, raw: string): string {
   const key = raw.trim().toLowerCase();
@@ -30,6 +37,7 @@ export function parseFieldKey(param: string, raw: string): string {
   if (!KEY_PATTERN.test(key)) {
     throw new InputError(`${param}: invalid key '${raw.slice(0, 60)}'; use letters, digits and . _ - / :`);
   }
+  refuseForbiddenSegments(param, key);
   return key;
 }
 
@@ -81,6 +89,7 @@ export function parseFieldsParam(value: unknown, param = 'fields'): string[] | u
     if (f.length > MAX_KEY_LENGTH || !/^[A-Za-z0-9_.\-/:]+$/.test(f)) {
       throw new InputError(`${param}: invalid field '${f.slice(0, 60)}'`);
     }
+    refuseForbiddenSegments(param, f);
     return f;
   });
 }
@@ -106,21 +115,25 @@ export function parseOrderParam(value: unknown, param = 'order'): SortField[] {
   });
 }
 
-/** Picks the dotted `fields` out of an entity, as Backstage does (missing fields are left out). */
+/**
+ * Picks the dotted `fields` out of an entity, as Backstage does (missing fields are left out). Only
+ * own properties are read and written: a path never reaches a prototype.
+ */
 export function projectFields<T extends object>(entity: T, fields: string[] | undefined): Partial<T> {
   if (!fields) return entity;
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     const parts = field.split('.');
+    if (parts.some(p => FORBIDDEN_ENTITY_KEYS.has(p))) continue;
     let src: unknown = entity;
     for (const p of parts) {
-      if (src === null || typeof src !== 'object') { src = undefined; break; }
+      if (src === null || typeof src !== 'object' || !Object.hasOwn(src, p)) { src = undefined; break; }
       src = (src as Record<string, unknown>)[p];
     }
     if (src === undefined) continue;
     let dst = out;
     for (let i = 0; i < parts.length - 1; i++) {
-      const next = dst[parts[i]];
+      const next = Object.hasOwn(dst, parts[i]) ? dst[parts[i]] : undefined;
       if (next === null || typeof next !== 'object') dst[parts[i]] = {};
       dst = dst[parts[i]] as Record<string, unknown>;
     }

@@ -1,8 +1,7 @@
-import yaml from 'js-yaml';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProviderError } from '@portico/plugin-catalog-node';
 import { guessEntityRef } from '../EntityProcessor';
-import { streamYamlDocuments } from './yamlDocuments';
+import { DEFAULT_YAML_LIMITS, streamYamlDocuments, type YamlLimits } from './yamlDocuments';
 
 /** Reads files by URL; config locations and API locations get readers with different trust. */
 export interface UrlReader {
@@ -22,6 +21,15 @@ export interface ReadLocationResult {
 
 const MAX_FILES = 1000;
 const MAX_PLACEHOLDERS = 100;
+
+/** What reading a location may cost (`catalog.limits`). */
+export interface LocationReadLimits {
+  yaml: YamlLimits;
+  /** Most documents read from one file. */
+  maxEntitiesPerFile: number;
+}
+
+export const DEFAULT_LOCATION_READ_LIMITS: LocationReadLimits = { yaml: DEFAULT_YAML_LIMITS, maxEntitiesPerFile: 20_000 };
 
 /** `file:/abs/path` or `url:https://…`, Backstage's location key form. */
 export function locationKeyOf(url: string): string {
@@ -49,11 +57,21 @@ function hasPlaceholder(value: unknown): boolean {
   return false;
 }
 
+/** The one document of a `$yaml` placeholder's file, parsed under the same limits as a location's files. */
+async function loadPlaceholderYaml(text: string, ref: string, limits: YamlLimits): Promise<unknown> {
+  const docs = [];
+  for await (const chunk of streamYamlDocuments(text, ref, { limits })) docs.push(...chunk);
+  if (docs.length > 1) throw new Error('holds more than one document');
+  const doc = docs[0];
+  if (doc && 'error' in doc) throw new Error(doc.error);
+  return doc?.value;
+}
+
 /** Replaces `{ $text | $json | $yaml: ref }` anywhere in `value`, reading `ref` relative to `baseUrl`. */
-async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlReader, path: string, budget: { left: number }): Promise<unknown> {
+async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlReader, path: string, budget: { left: number }, limits: YamlLimits): Promise<unknown> {
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) out.push(await resolvePlaceholders(value[i], baseUrl, reader, `${path}[${i}]`, budget));
+    for (let i = 0; i < value.length; i++) out.push(await resolvePlaceholders(value[i], baseUrl, reader, `${path}[${i}]`, budget, limits));
     return out;
   }
   if (!isPlainObject(value)) return value;
@@ -73,13 +91,13 @@ async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlR
     }
     if (kind === '$text') return text;
     try {
-      return kind === '$json' ? JSON.parse(text) : yaml.load(text, { schema: yaml.CORE_SCHEMA });
+      return kind === '$json' ? JSON.parse(text) : await loadPlaceholderYaml(text, ref, limits);
     } catch (error) {
       throw new Error(`${path}: ${kind} ${ref} is not valid ${kind === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = hasPlaceholder(v) ? await resolvePlaceholders(v, baseUrl, reader, path ? `${path}.${k}` : k, budget) : v;
+  for (const [k, v] of Object.entries(value)) out[k] = hasPlaceholder(v) ? await resolvePlaceholders(v, baseUrl, reader, path ? `${path}.${k}` : k, budget, limits) : v;
   return out;
 }
 
@@ -108,7 +126,13 @@ const CHUNK_ENTITIES = 1000;
  * forbidden kinds become errors against the file; the rest become entities, handed on in chunks as
  * they are parsed so that a large file is never held whole as entities.
  */
-export function streamLocation(rootUrl: string, reader: UrlReader, allowKinds: KindRule, options?: { workerMinBytes?: number }): LocationStream {
+export function streamLocation(
+  rootUrl: string,
+  reader: UrlReader,
+  allowKinds: KindRule,
+  options?: { workerMinBytes?: number; limits?: LocationReadLimits },
+): LocationStream {
+  const limits = options?.limits ?? DEFAULT_LOCATION_READ_LIMITS;
   const errors: EntityProviderError[] = [];
   const locationKeys: string[] = [];
   async function* entities(): AsyncGenerator<DeferredEntity[]> {
@@ -141,8 +165,14 @@ export function streamLocation(rootUrl: string, reader: UrlReader, allowKinds: K
         continue;
       }
       const name = url.startsWith('file:') ? locationKey.slice('file:'.length) : url;
-      for await (const docs of streamYamlDocuments(text, name, { workerMinBytes: options?.workerMinBytes })) {
+      let documents = 0;
+      read: for await (const docs of streamYamlDocuments(text, name, { workerMinBytes: options?.workerMinBytes, limits: limits.yaml })) {
         for (const doc of docs) {
+          if (++documents > limits.maxEntitiesPerFile) {
+            // leaving the loop stops the parse (and its thread)
+            errors.push({ locationKey, reason: 'read', message: `${name}:${doc.line}: more than ${limits.maxEntitiesPerFile} entities in one file (catalog.limits.maxEntitiesPerFile); the rest of the file was not read` });
+            break read;
+          }
           if ('error' in doc) {
             errors.push({ locationKey, reason: 'parse', message: doc.error });
             continue;
@@ -154,7 +184,7 @@ export function streamLocation(rootUrl: string, reader: UrlReader, allowKinds: K
           let raw = doc.value;
           const entityRef = guessEntityRef(raw);
           try {
-            if (hasPlaceholder(raw)) raw = (await resolvePlaceholders(raw, url, reader, '', { left: MAX_PLACEHOLDERS })) as Record<string, unknown>;
+            if (hasPlaceholder(raw)) raw = (await resolvePlaceholders(raw, url, reader, '', { left: MAX_PLACEHOLDERS }, limits.yaml)) as Record<string, unknown>;
           } catch (error) {
             errors.push({ locationKey, entityRef, reason: 'read', message: (error as Error).message });
             continue;
@@ -196,8 +226,8 @@ export function streamLocation(rootUrl: string, reader: UrlReader, allowKinds: K
 }
 
 /** Reads a whole location into memory (dry runs, small locations). */
-export async function readLocation(rootUrl: string, reader: UrlReader, allowKinds: KindRule): Promise<ReadLocationResult> {
-  const stream = streamLocation(rootUrl, reader, allowKinds);
+export async function readLocation(rootUrl: string, reader: UrlReader, allowKinds: KindRule, limits?: LocationReadLimits): Promise<ReadLocationResult> {
+  const stream = streamLocation(rootUrl, reader, allowKinds, { limits });
   const entities: DeferredEntity[] = [];
   for await (const chunk of stream.entities) entities.push(...chunk);
   return { entities, errors: stream.errors, locationKeys: stream.locationKeys };

@@ -12,11 +12,19 @@ import type { Entity } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProvider, EntityProviderConnection } from '@portico/plugin-catalog-node';
 import type { CatalogStore, LocationRecord } from '../../database/CatalogStore';
 import { formatError } from '../EntityQueries';
-import { processEntity } from '../EntityProcessor';
+import { DEFAULT_MAX_ENTITY_BYTES, processEntity, type EntityLimits } from '../EntityProcessor';
 import type { IngestionService } from '../IngestionService';
 import type { KindRegistry } from '../KindRegistry';
 import type { ProviderRegistry } from '../ProviderRegistry';
-import { readLocation, streamLocation, type KindRule, type LocationStream, type ReadLocationResult } from './LocationReader';
+import {
+  DEFAULT_LOCATION_READ_LIMITS,
+  readLocation,
+  streamLocation,
+  type KindRule,
+  type LocationReadLimits,
+  type LocationStream,
+  type ReadLocationResult,
+} from './LocationReader';
 import { integrationsReader, toLocationUrl, trustedFileReader } from './readers';
 import { WORKER_PARSE_MIN_BYTES } from './yamlDocuments';
 
@@ -42,6 +50,8 @@ export interface LocationServiceOptions {
   /** `catalog.rules`; undefined: every kind is allowed. */
   rules?: Array<{ allow: string[] }>;
   maxFileBytes: number;
+  /** `catalog.limits`: what reading a file and one entity may cost. */
+  limits?: LocationReadLimits & EntityLimits;
   cwd?: string;
 }
 
@@ -53,6 +63,20 @@ interface ManagedLocation {
 }
 
 const providerName = (id: string) => `location:${id}`;
+
+/** A failing location is read every 2^(failures-1) refreshes, and at least every this many. */
+const MAX_BACKOFF_REFRESHES = 64;
+
+/**
+ * Why a read counts as failed for back-off: it stopped, a file could not be read (or was cut
+ * short), or it recorded errors and yielded no entity at all. Bad entities among good ones are not a failure.
+ */
+function failureOf(result: { errors: Array<{ reason?: string; entityRef?: string; message: string }>; entityCount: number }): string | undefined {
+  const read = result.errors.find(e => e.reason === 'read' && !e.entityRef);
+  if (read) return read.message;
+  if (result.entityCount === 0 && result.errors.length) return result.errors[0].message;
+  return undefined;
+}
 
 /** One location as an entity provider: each read replaces everything it emitted before. */
 export class LocationProvider implements EntityProvider {
@@ -69,14 +93,18 @@ export class LocationProvider implements EntityProvider {
     await this.run();
   }
   /** Reads the location into the catalog, streaming; `collect` also returns what it emitted. */
-  async run(options?: { collect?: boolean }): Promise<ReadLocationResult> {
+  async run(options?: { collect?: boolean }): Promise<ReadLocationResult & { entityCount: number }> {
     const stream = this.read();
     const collected: DeferredEntity[] = [];
+    let entityCount = 0;
     if (!this.connection) {
       for await (const chunk of stream.entities) collected.push(...chunk);
-      return { entities: collected, errors: stream.errors, locationKeys: stream.locationKeys };
+      return { entities: collected, errors: stream.errors, locationKeys: stream.locationKeys, entityCount: collected.length };
     }
-    const entities = options?.collect ? tap(stream.entities, chunk => collected.push(...chunk)) : stream.entities;
+    const entities = tap(stream.entities, chunk => {
+      entityCount += chunk.length;
+      if (options?.collect) collected.push(...chunk);
+    });
     try {
       await this.connection.applyMutation({ type: 'full', entities });
     } catch (error) {
@@ -92,7 +120,7 @@ export class LocationProvider implements EntityProvider {
     const keys = [...new Set([...this.previousKeys, ...stream.locationKeys])];
     this.previousKeys = stream.locationKeys;
     await this.connection.reportErrors?.({ locationKeys: keys, errors: stream.errors });
-    return { entities: collected, errors: stream.errors, locationKeys: stream.locationKeys };
+    return { entities: collected, errors: stream.errors, locationKeys: stream.locationKeys, entityCount };
   }
 }
 
@@ -127,8 +155,14 @@ export function hasLargeConfigFile(locations: LocationSpec[], cwd?: string): boo
 /** Locations from config and from the API, each read as its own provider. */
 export class LocationService {
   private readonly locations = new Map<string, ManagedLocation>();
+  /** Locations whose last reads failed: how many in a row, and the refresh that reads them next. */
+  private readonly failing = new Map<string, { failures: number; nextRefresh: number; reason: string }>();
+  private refreshes = 0;
+  private readonly limits: LocationReadLimits & EntityLimits;
 
-  constructor(private readonly options: LocationServiceOptions) {}
+  constructor(private readonly options: LocationServiceOptions) {
+    this.limits = options.limits ?? { ...DEFAULT_LOCATION_READ_LIMITS, maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
+  }
 
   private kindRule(spec: { rules?: Array<{ allow: string[] }> }): KindRule {
     const global = allowSet(this.options.rules);
@@ -147,7 +181,7 @@ export class LocationService {
     const rules = record.rules ? (JSON.parse(record.rules) as Array<{ allow: string[] }>) : undefined;
     const reader = this.reader(origin, url);
     const rule = this.kindRule({ rules });
-    const provider = new LocationProvider(record.id, () => streamLocation(url, reader, rule));
+    const provider = new LocationProvider(record.id, () => streamLocation(url, reader, rule, { limits: this.limits }));
     const managed = { record, origin, url, provider };
     this.locations.set(record.id, managed);
     await this.options.providers.connect(provider);
@@ -168,14 +202,31 @@ export class LocationService {
     }
   }
 
-  /** Reads every location once (startup and the scheduled refresh). */
+  /**
+   * Reads every location once (startup and the scheduled refresh). A location whose reads keep
+   * failing is backed off: after n failures in a row it is read again 2^(n-1) refreshes later.
+   */
   async refreshAll(): Promise<void> {
+    const refresh = ++this.refreshes;
     for (const l of [...this.locations.values()]) {
+      const id = l.record.id;
+      const state = this.failing.get(id);
+      if (state && refresh < state.nextRefresh) continue;
+      let failure: string | undefined;
       try {
-        await l.provider.run();
+        failure = failureOf(await l.provider.run());
       } catch (error) {
-        this.options.logger.warn(`Reading location ${l.record.target} failed: ${(error as Error).message}`);
+        failure = (error as Error).message;
       }
+      if (!this.locations.has(id)) continue; // removed while it was read
+      if (!failure) {
+        this.failing.delete(id);
+        continue;
+      }
+      const failures = (state?.failures ?? 0) + 1;
+      const wait = Math.min(2 ** (failures - 1), MAX_BACKOFF_REFRESHES);
+      this.failing.set(id, { failures, nextRefresh: refresh + wait, reason: failure });
+      this.options.logger.warn(`Reading location ${l.record.target} failed (${failures} in a row, next read in ${wait} refreshes): ${failure}`);
     }
   }
 
@@ -198,10 +249,14 @@ export class LocationService {
     const l = this.locations.get(id);
     if (!l) throw new NotFoundError(`No location with id ${id}`);
     const errors = await this.options.store.listErrors({ provider: providerName(id) });
+    const failing = this.failing.get(id);
     return {
       id, type: l.record.type, target: l.record.target,
       origin: l.origin,
-      status: { errors: errors.map(formatError) },
+      status: {
+        errors: errors.map(formatError),
+        ...(failing ? { backoff: { failures: failing.failures, nextReadInRefreshes: Math.max(failing.nextRefresh - this.refreshes, 0), reason: failing.reason } } : {}),
+      },
     };
   }
 
@@ -217,10 +272,10 @@ export class LocationService {
     // read the root file through the integrations first: unreadable or out-of-roots targets are the caller's error
     await this.options.integrations.readUrl(url, { maxBytes: this.options.maxFileBytes });
     if (dryRun) {
-      const result = await readLocation(url, this.reader('api', url), this.kindRule({}));
+      const result = await readLocation(url, this.reader('api', url), this.kindRule({}), this.limits);
       const entities: Entity[] = [];
       for (const d of result.entities) {
-        const processed = processEntity(d.entity, this.options.kinds);
+        const processed = processEntity(d.entity, this.options.kinds, this.limits);
         if (processed.ok) entities.push(processed.value.entity);
       }
       return { location: { id: existing?.record.id ?? randomUUID(), type: spec.type, target: spec.target }, entities, exists: !!existing };
@@ -231,7 +286,7 @@ export class LocationService {
     const result = await managed.provider.run({ collect: true });
     const entities: Entity[] = [];
     for (const d of result.entities) {
-      const processed = processEntity(d.entity, this.options.kinds);
+      const processed = processEntity(d.entity, this.options.kinds, this.limits);
       if (processed.ok) entities.push(processed.value.entity);
     }
     return { location: { id: record.id, type: record.type, target: record.target }, entities };
@@ -243,6 +298,7 @@ export class LocationService {
     if (l.origin === 'config') throw new InputError(`id: location ${id} is configured in app-config (catalog.locations); remove it there`);
     await this.options.store.deleteLocation(id);
     this.locations.delete(id);
+    this.failing.delete(id);
     this.options.providers.disconnect(providerName(id));
     await this.options.ingestion.removeProvider(providerName(id));
   }

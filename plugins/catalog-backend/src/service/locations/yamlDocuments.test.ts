@@ -1,5 +1,5 @@
 import workerThreads from 'node:worker_threads';
-import { parseYamlDocuments, prewarmYamlParser, releaseYamlParser, streamYamlDocuments, type ParsedDocument } from './yamlDocuments';
+import { DEFAULT_YAML_LIMITS, parseYamlDocuments, prewarmYamlParser, releaseYamlParser, streamYamlDocuments, type ParsedDocument } from './yamlDocuments';
 
 const text = [
   '# a comment before the first document',
@@ -71,6 +71,46 @@ describe('YAML documents', () => {
     // a second stream still works (the first worker is gone, not blocking anything)
     const chunks = await collect(streamYamlDocuments('kind: A\n', 'small.yaml', { workerMinBytes: 0 }));
     expect(chunks).toEqual([[{ line: 1, value: { kind: 'A' } }]]);
+  });
+
+  describe('limits', () => {
+    const limits = { ...DEFAULT_YAML_LIMITS, maxAliases: 10, maxExpandedBytes: 1000 };
+
+    it('keeps aliases within the limits and refuses a document past them, without hiding the others', () => {
+      const docs = parseYamlDocuments([
+        'base: &b { x: 1 }\ncopy: *b\nlist: [*b]',
+        `list: [${Array(11).fill('*a').join(', ')}]\nx: &a 1`.replace(/^(.*)\n(.*)$/, '$2\n$1'),
+        `a: &a [${Array(8).fill('abcdefghij').join(', ')}]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b]`,
+        'kind: After',
+      ].join('\n---\n'), 'aliases.yaml', limits);
+      expect(docs[0]).toEqual({ line: 1, value: { base: { x: 1 }, copy: { x: 1 }, list: [{ x: 1 }] } });
+      expect(docs[1]).toEqual({ line: 6, error: 'aliases.yaml:6: more than 10 YAML aliases in one document (catalog.limits.maxYamlAliases)' });
+      expect(docs[2]).toEqual({ line: 8, error: "aliases.yaml:8: the document's YAML aliases expand it past 1000 bytes (catalog.limits.maxEntityBytes)" });
+      expect(docs[3]).toEqual({ line: 12, value: { kind: 'After' } });
+    });
+
+    it('parses a small file that has aliases on the worker thread, with the same result', async () => {
+      const RealWorker = workerThreads.Worker;
+      const started = jest.spyOn(workerThreads, 'Worker').mockImplementation((...args) => new RealWorker(...args));
+      try {
+        const text = 'a: &a [1, 2]\nb: [*a, *a]\n---\nplain: "no * alias"\n';
+        const chunks = await collect(streamYamlDocuments(text, 'small.yaml', { limits }));
+        expect(started).toHaveBeenCalledTimes(1);
+        expect(chunks.flat()).toEqual(parseYamlDocuments(text, 'small.yaml', limits));
+        await collect(streamYamlDocuments('plain: "a * b"\nurl: "https://x?a=1&b=*"\n', 'plain.yaml', { limits }));
+        expect(started).toHaveBeenCalledTimes(1);
+      } finally {
+        started.mockRestore();
+      }
+    });
+
+    it('stops a parse that makes no progress within the time limit', async () => {
+      const big = Array.from({ length: 20_000 }, (_, i) => `kind: Component\nmetadata: { name: c-${i} }`).join('\n---\n');
+      const started = Date.now();
+      await expect(collect(streamYamlDocuments(big, 'slow.yaml', { workerMinBytes: 0, chunkSize: 20_000, limits: { ...limits, timeoutMs: 1 } })))
+        .rejects.toThrow('slow.yaml: parsing made no progress for 1 ms (catalog.limits.parseTimeoutMs); stopped');
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
   });
 
   describe('a parser thread started ahead of need', () => {

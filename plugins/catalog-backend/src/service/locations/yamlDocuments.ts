@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import yaml from 'js-yaml';
+import { InputError } from '@portico/backend-plugin-api';
 import { yieldToEventLoop } from '../../yieldToEventLoop';
 
 /** One YAML document of a file: its parsed value, or why it could not be parsed, and where it starts. */
@@ -7,6 +8,21 @@ export type ParsedDocument = { line: number; value: unknown } | { line: number; 
 
 /** Files at least this large are parsed on a worker thread, while the catalog writes what came before. */
 export const WORKER_PARSE_MIN_BYTES = 256 * 1024;
+
+/** What one YAML document may cost (`catalog.limits`). */
+export interface YamlLimits {
+  /** Most aliases (`*name`) in one document. */
+  maxAliases: number;
+  /** Largest size of one document as JSON, aliases expanded, in bytes. */
+  maxExpandedBytes: number;
+  /** Longest a parse on the worker thread may go without progress before the thread is stopped, in ms. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliases: 1000, maxExpandedBytes: 1024 * 1024, timeoutMs: 10_000 };
+
+/** An alias node (`*name` where a node starts): files that may have one are parsed on the worker thread. */
+const MAY_HAVE_ALIAS = /(?:^|[\s[{,])\*[^\s,[\]{}]/;
 const CHUNK_DOCUMENTS = 500;
 /** How many parsed chunks a worker may run ahead of the consumer (bounds memory on huge files). */
 const WORKER_CHUNKS_AHEAD = 4;
@@ -16,6 +32,10 @@ const WORKER_CHUNKS_AHEAD = 4;
  * so one malformed document does not hide the others; YAML 1.2 core schema (no timestamps). Calls
  * `emit` with every `chunkSize` documents.
  *
+ * js-yaml shares an aliased node rather than copying it, so an alias bomb parses quickly into a small
+ * graph whose expansion (as JSON, or walked as a tree) is huge: a document may hold at most
+ * `maxAliases` aliases, and one that has any is measured as JSON, stopping at `maxExpandedBytes`.
+ *
  * Self-contained on purpose (no imports, no outer bindings): a worker thread runs its source text.
  */
 function splitAndParse(
@@ -24,16 +44,45 @@ function splitAndParse(
   load: (source: string, options: object) => unknown,
   coreSchema: unknown,
   chunkSize: number,
+  limits: { maxAliases: number; maxExpandedBytes: number },
   emit: (chunk: ParsedDocument[]) => void,
 ): void {
   let out: ParsedDocument[] = [];
   // a small first chunk lets the consumer start while the rest is parsed
   let limit = Math.min(chunkSize, 100);
+  /** Whether `value` as JSON stays within `budget.left` bytes; counts down and stops once past it. */
+  const fitsAsJson = (value: unknown, budget: { left: number }): boolean => {
+    if (typeof value === 'string') budget.left -= value.length + 2;
+    else if (value === null || typeof value !== 'object') budget.left -= String(value).length;
+    else if (Array.isArray(value)) {
+      budget.left -= value.length + 2;
+      for (const item of value) if (budget.left < 0 || !fitsAsJson(item, budget)) return false;
+    } else {
+      budget.left -= 2;
+      for (const key of Object.keys(value)) {
+        budget.left -= key.length + 4;
+        if (budget.left < 0 || !fitsAsJson((value as Record<string, unknown>)[key], budget)) return false;
+      }
+    }
+    return budget.left >= 0;
+  };
   const parse = (source: string, start: number) => {
     if (!source.replace(/#.*$/gm, '').trim()) return;
+    let aliases = 0;
+    // an alias closes a node without giving it a kind (empty nodes have a null result)
+    const listener = source.includes('*')
+      ? (event: string, state: { kind: unknown; result: unknown; line: number }) => {
+        if (event !== 'close' || state.kind !== null || state.result === null || ++aliases <= limits.maxAliases) return;
+        const reason = `more than ${limits.maxAliases} YAML aliases in one document (catalog.limits.maxYamlAliases)`;
+        throw Object.assign(new Error(reason), { reason, mark: { line: state.line } });
+      }
+      : undefined;
     try {
-      const value = load(source, { schema: coreSchema, filename: fileName, json: true });
-      if (value !== undefined && value !== null) out.push({ line: start + 1, value });
+      const value = load(source, { schema: coreSchema, filename: fileName, json: true, listener });
+      if (aliases > 0 && !fitsAsJson(value, { left: limits.maxExpandedBytes })) {
+        const line = start + 1;
+        out.push({ line, error: `${fileName}:${line}: the document's YAML aliases expand it past ${limits.maxExpandedBytes} bytes (catalog.limits.maxEntityBytes)` });
+      } else if (value !== undefined && value !== null) out.push({ line: start + 1, value });
     } catch (error) {
       const e = error as { reason?: string; message: string; mark?: { line: number } };
       const line = e.mark ? start + e.mark.line + 1 : start + 1;
@@ -83,33 +132,35 @@ function splitAndParse(
 }
 
 /** Parses every document of a text at once, on this thread. */
-export function parseYamlDocuments(text: string, fileName: string): ParsedDocument[] {
+export function parseYamlDocuments(text: string, fileName: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedDocument[] {
   const out: ParsedDocument[] = [];
-  splitAndParse(text, fileName, yaml.load, yaml.CORE_SCHEMA, Number.MAX_SAFE_INTEGER, chunk => out.push(...chunk));
+  splitAndParse(text, fileName, yaml.load, yaml.CORE_SCHEMA, Number.MAX_SAFE_INTEGER, limits, chunk => out.push(...chunk));
   return out;
 }
 
 /**
- * Parses a file's documents as a stream of chunks. Large files are parsed on a worker thread (the
- * other core), a few chunks ahead of the consumer, so parsing overlaps validation and writes and
- * a huge file never exists as one array of parsed documents.
+ * Parses a file's documents as a stream of chunks. Large files, and files that may hold aliases,
+ * are parsed on a worker thread (the other core) that is stopped when it makes no progress for
+ * `limits.timeoutMs`; it runs a few chunks ahead of the consumer, so parsing overlaps validation and
+ * writes and a huge file never exists as one array of parsed documents.
  */
 export async function* streamYamlDocuments(
   text: string,
   fileName: string,
-  options?: { workerMinBytes?: number; chunkSize?: number },
+  options?: { workerMinBytes?: number; chunkSize?: number; limits?: YamlLimits },
 ): AsyncGenerator<ParsedDocument[]> {
   const chunkSize = options?.chunkSize ?? CHUNK_DOCUMENTS;
-  if (text.length < (options?.workerMinBytes ?? WORKER_PARSE_MIN_BYTES)) {
+  const limits = options?.limits ?? DEFAULT_YAML_LIMITS;
+  if (text.length < (options?.workerMinBytes ?? WORKER_PARSE_MIN_BYTES) && !MAY_HAVE_ALIAS.test(text)) {
     const chunks: ParsedDocument[][] = [];
-    splitAndParse(text, fileName, yaml.load, yaml.CORE_SCHEMA, chunkSize, chunk => chunks.push(chunk));
+    splitAndParse(text, fileName, yaml.load, yaml.CORE_SCHEMA, chunkSize, limits, chunk => chunks.push(chunk));
     for (const chunk of chunks) {
       yield chunk;
       await yieldToEventLoop();
     }
     return;
   }
-  yield* parseInWorker(text, fileName, chunkSize);
+  yield* parseInWorker(text, fileName, chunkSize, limits);
 }
 
 /**
@@ -124,7 +175,7 @@ const splitAndParse = ${splitAndParse.toString()};
 parentPort.once('message', job => {
   const consumed = new Int32Array(job.consumed);
   let sent = 0;
-  splitAndParse(job.text, job.fileName, yaml.load, yaml.CORE_SCHEMA, job.chunkSize, chunk => {
+  splitAndParse(job.text, job.fileName, yaml.load, yaml.CORE_SCHEMA, job.chunkSize, job.limits, chunk => {
     parentPort.postMessage(JSON.stringify(chunk)); // JSON text crosses threads faster than a structured clone
     sent++;
     for (;;) {
@@ -177,11 +228,12 @@ function takeParserThread(): Worker {
   return worker;
 }
 
-async function* parseInWorker(text: string, fileName: string, chunkSize: number): AsyncGenerator<ParsedDocument[]> {
+async function* parseInWorker(text: string, fileName: string, chunkSize: number, limits: YamlLimits): AsyncGenerator<ParsedDocument[]> {
   const consumedBuffer = new SharedArrayBuffer(4);
   const consumed = new Int32Array(consumedBuffer);
   const worker = takeParserThread();
-  worker.postMessage({ text, fileName, chunkSize, ahead: WORKER_CHUNKS_AHEAD, consumed: consumedBuffer });
+  const { maxAliases, maxExpandedBytes } = limits;
+  worker.postMessage({ text, fileName, chunkSize, ahead: WORKER_CHUNKS_AHEAD, consumed: consumedBuffer, limits: { maxAliases, maxExpandedBytes } });
   const queue: Array<ParsedDocument[] | null> = [];
   let failure: Error | undefined;
   let notify: (() => void) | undefined;
@@ -190,7 +242,25 @@ async function* parseInWorker(text: string, fileName: string, chunkSize: number)
     notify = undefined;
     n?.();
   };
+  let received = 0;
+  let taken = 0;
+  // the parse must make progress: a chunk within timeoutMs, unless it waits for the consumer
+  let watchdog: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(watchdog);
+    const due = Date.now() + limits.timeoutMs;
+    watchdog = setTimeout(() => {
+      if (received - taken >= WORKER_CHUNKS_AHEAD) return arm(); // blocked on the consumer, not parsing
+      if (Date.now() - due > 1000) return arm(); // this thread was busy: the worker's messages may be waiting
+      failure = new InputError(`${fileName}: parsing made no progress for ${limits.timeoutMs} ms (catalog.limits.parseTimeoutMs); stopped`);
+      void worker.terminate();
+      wake();
+    }, limits.timeoutMs);
+  };
+  arm();
   worker.on('message', (chunk: string | null) => {
+    received++;
+    arm();
     queue.push(chunk === null ? null : (JSON.parse(chunk) as ParsedDocument[]));
     wake();
   });
@@ -209,11 +279,14 @@ async function* parseInWorker(text: string, fileName: string, chunkSize: number)
       if (failure) throw failure;
       const chunk = queue.shift()!;
       if (chunk === null) return;
+      taken++;
+      if (received - taken === WORKER_CHUNKS_AHEAD - 1) arm(); // the worker parses again from now
       Atomics.add(consumed, 0, 1); // one more chunk may come
       Atomics.notify(consumed, 0);
       yield chunk;
     }
   } finally {
+    clearTimeout(watchdog);
     void worker.terminate();
   }
 }

@@ -1,0 +1,36 @@
+import { validateEntity } from './validateEntity';
+import { findForbiddenKey } from './forbiddenKeys';
+
+const entity = (extra: { metadata?: object; spec?: object }) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout', ...extra.metadata },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a', ...extra.spec },
+});
+
+describe('forbidden entity keys', () => {
+  it.each([
+    ['__proto__', JSON.parse('{"spec":{"__proto__":{"polluted":"x"}}}'), 'spec.__proto__'],
+    ['constructor', { metadata: { annotations: { constructor: 'x' } } }, 'metadata.annotations.constructor'],
+    ['prototype', { spec: { deep: { list: [{ ok: 1 }, { prototype: { a: 1 } }] } } }, 'spec.deep.list[1].prototype'],
+  ])('refuses an entity with a %s key and names its path', (_key, extra, path) => {
+    const result = validateEntity(entity(extra));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0].path).toBe(path);
+    expect(result.errors[0].message).toMatch(new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}: ".+" is not allowed as a key`));
+  });
+
+  it('accepts the same words as values and inside longer keys', () => {
+    expect(validateEntity(entity({ spec: { system: 'prototype', constructorName: '__proto__' } })).ok).toBe(true);
+  });
+
+  it('ends on shared and cyclic values', () => {
+    const shared = { a: 1 };
+    const cyclic: Record<string, unknown> = { shared, again: shared };
+    cyclic.self = cyclic;
+    expect(findForbiddenKey(cyclic)).toBeUndefined();
+    expect(findForbiddenKey({ x: [cyclic, { y: JSON.parse('{"__proto__":1}') }] })).toEqual(['x', 1, 'y', '__proto__']);
+  });
+});

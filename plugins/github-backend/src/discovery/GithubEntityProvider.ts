@@ -145,8 +145,17 @@ export class GithubEntityProvider implements EntityProvider {
     return host === this.config.host && owner.toLowerCase() === this.config.organization.toLowerCase();
   }
 
+  /**
+   * A webhook's delta waits for a full run in flight: until that run has recorded what each repository
+   * produced, a removal would find nothing to remove, and the run's older view would overwrite the delta.
+   */
+  private async afterRunInFlight(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
   /** Reads one repository again and applies the difference as a delta mutation. */
   async refreshRepository(repo: RepositoryInfo): Promise<void> {
+    await this.afterRunInFlight();
     const connection = this.connection;
     if (!connection) return;
     const key = repo.full_name.toLowerCase();
@@ -168,6 +177,7 @@ export class GithubEntityProvider implements EntityProvider {
 
   /** Removes everything a repository contributed (deleted, archived, renamed away, filtered out). */
   async removeRepository(fullName: string): Promise<void> {
+    await this.afterRunInFlight();
     const key = fullName.toLowerCase();
     const previous = this.byRepo.get(key);
     if (!previous || !this.connection) return;

@@ -62,22 +62,20 @@ describe('POST /api/github/webhooks', () => {
     expect(await entityRefs(backend)).toEqual(['component:default/hello-world']);
   });
 
-  it('applies a push to the default branch that changes the catalog file within a second', async () => {
+  it('applies a push to the default branch that changes the catalog file (its speed is measured in bench/github)', async () => {
     const repo = fake.repo('Codertocat/Hello-World')!;
     fake.commitFiles(repo, 'master', { 'catalog-info.yaml': component('hello-world', 'deprecated') + '---\n' + component('hello-worker') });
     const push = example('push', e => e.ref === 'refs/heads/master');
     push.commits = [{ ...push.commits[0], modified: ['catalog-info.yaml'] }];
-    const started = Date.now();
     const res = await deliver(backend, 'push', push);
     expect(res.status).toBe(202);
-    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/hello-worker', 'component:default/hello-world']), 1000);
+    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/hello-worker', 'component:default/hello-world']));
     const updated = await eventually(async () => {
       const body = (await request(backend.server).get('/api/catalog/entities/by-name/component/default/hello-world').expect(200)).body;
       expect(body.spec.lifecycle).toBe('deprecated');
       return body;
-    }, 1000);
+    });
     expect(updated.metadata.annotations['github.com/project-slug']).toBe('Codertocat/Hello-World');
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('ignores pushes to tags, other branches and files that are not catalog files', async () => {
@@ -100,12 +98,12 @@ describe('POST /api/github/webhooks', () => {
     renamed.changes = { repository: { name: { from: 'Hello-World' } } };
     renamed.repository = { ...renamed.repository, name: 'Hello-Universe', full_name: 'Codertocat/Hello-Universe', owner: { ...renamed.repository.owner, login: 'Codertocat' }, default_branch: 'master' };
     expect((await deliver(backend, 'repository', renamed)).status).toBe(202);
-    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/hello-universe']), 1000);
+    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/hello-universe']));
 
     const transferred = example('repository', e => e.action === 'transferred');
     transferred.repository = renamed.repository;
     expect((await deliver(backend, 'repository', transferred)).status).toBe(202);
-    await eventually(async () => expect(await entityRefs(backend)).toEqual([]), 1000);
+    await eventually(async () => expect(await entityRefs(backend)).toEqual([]));
   });
 
   it('drops an archived repository (archived ones are filtered out by default)', async () => {
@@ -113,7 +111,7 @@ describe('POST /api/github/webhooks', () => {
     archived.action = 'archived';
     archived.repository = { ...archived.repository, name: 'Hello-World', full_name: 'Codertocat/Hello-World', owner: { ...archived.repository.owner, login: 'Codertocat' }, archived: true, default_branch: 'master' };
     expect((await deliver(backend, 'repository', archived)).status).toBe(202);
-    await eventually(async () => expect(await entityRefs(backend)).toEqual([]), 1000);
+    await eventually(async () => expect(await entityRefs(backend)).toEqual([]));
   });
 
   it('answers 400 for an unknown event and 400 without an event name', async () => {
@@ -137,7 +135,7 @@ describe('team webhooks', () => {
       fake.addTeam('Octocoders', { slug: 'new-team', parent: 'core', members: ['hubot'] });
       const created = example('team', e => e.action === 'created');
       expect((await deliver(backend, 'team', created)).status).toBe(202);
-      await eventually(async () => expect(await entityRefs(backend)).toEqual(['group:default/core', 'group:default/new-team', 'user:default/hubot', 'user:default/octocat']), 1000);
+      await eventually(async () => expect(await entityRefs(backend)).toEqual(['group:default/core', 'group:default/new-team', 'user:default/hubot', 'user:default/octocat']));
     } finally {
       await backend.stop();
       await fake.stop();

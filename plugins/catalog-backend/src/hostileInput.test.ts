@@ -107,12 +107,15 @@ describe('hostile input to the catalog', () => {
 
     it.each(cases)('refuses a %s key from a YAML location, naming the path', async (_key, metadata, expected, specExtra = '') => {
       const target = file(`keys-${_key}.yaml`, `${ENTITY_HEAD}${metadata}spec:\n${SPEC}${specExtra}`);
+      const refused = expect.stringMatching(new RegExp(`^${expected.replace(/[.[\]]/g, '\\$&')}: ".+" is not allowed as a key`));
       const dry = await api().post('/api/catalog/locations?dryRun=true').send({ type: 'file', target }).expect(201);
       expect(dry.body.entities).toEqual([]);
+      expect(dry.body.errors).toEqual([expect.objectContaining({ reason: 'validation', message: refused })]);
       const added = await api().post('/api/catalog/locations').send({ type: 'file', target }).expect(201);
       expect(added.body.entities).toEqual([]);
+      expect(added.body.errors).toEqual([expect.objectContaining({ reason: 'validation', message: refused })]);
       const errors = await locationErrors(added.body.location.id);
-      expect(errors).toEqual([expect.stringMatching(new RegExp(`^${expected.replace(/[.[\]]/g, '\\$&')}: ".+" is not allowed as a key`))]);
+      expect(errors).toEqual([refused]);
       const stored = await api().get('/api/catalog/entities').expect(200);
       expect(stored.body.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual(['team-a']);
     });
@@ -169,12 +172,14 @@ describe('hostile input to the catalog', () => {
       const text = make();
       const target = file(`${name.split(' ')[0]}-${text.length}.yaml`, text);
       const dry = await whileServing(app.server, () => api().post('/api/catalog/locations?dryRun=true').send({ type: 'file', target }));
+      const expanded = expect.stringMatching(/YAML aliases expand it past 65536 bytes \(catalog\.limits\.maxEntityBytes\)/);
       expect(dry.result.status).toBe(201);
-      expect(dry.result.body.entities).toEqual([]);
+      expect(dry.result.body).toMatchObject({ entities: [], errors: [{ reason: 'parse', message: expanded }] });
       const added = await whileServing(app.server, () => api().post('/api/catalog/locations').send({ type: 'file', target }));
       expect(added.result.status).toBe(201);
+      expect(added.result.body).toMatchObject({ entities: [], errors: [{ reason: 'parse', message: expanded }] });
       const errors = await locationErrors(added.result.body.location.id);
-      expect(errors).toEqual([expect.stringMatching(/YAML aliases expand it past 65536 bytes \(catalog\.limits\.maxEntityBytes\)/)]);
+      expect(errors).toEqual([expanded]);
       timings.push(`${name} (${text.length} bytes): dry run ${dry.ms} ms, register ${added.ms} ms, slowest concurrent GET ${Math.max(dry.slowestOtherMs, added.slowestOtherMs)} ms`);
       expect(dry.ms).toBeLessThan(2000);
       expect(added.ms).toBeLessThan(2000);

@@ -120,7 +120,19 @@ export const catalogOpenApi = {
         summary: 'Register a location (dryRun: read and report only)',
         parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
         requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['target'], properties: { type: { enum: ['url', 'file'] }, target: { type: 'string' } } } } } },
-        responses: { 201: json({ type: 'object', properties: { location: { $ref: '#/components/schemas/Location' }, entities: { type: 'array', items: entity }, exists: { type: 'boolean' } } }, 'Created'), 400: error, 409: error },
+        responses: {
+          201: json({
+            type: 'object',
+            properties: {
+              location: { $ref: '#/components/schemas/Location' },
+              entities: { type: 'array', items: entity },
+              errors: { type: 'array', items: { $ref: '#/components/schemas/EntityError' }, description: 'Problems met reading it: unreadable files, refused documents, invalid entities' },
+              exists: { type: 'boolean' },
+            },
+          }, 'Created'),
+          400: error,
+          409: error,
+        },
       },
     },
     '/locations/{id}': {

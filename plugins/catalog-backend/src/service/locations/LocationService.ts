@@ -55,6 +55,14 @@ export interface LocationServiceOptions {
   cwd?: string;
 }
 
+/** A problem met reading a location, as `POST /locations` answers it. */
+export interface LocationReadError {
+  entityRef?: string;
+  locationKey: string;
+  reason: string;
+  message: string;
+}
+
 interface ManagedLocation {
   record: LocationRecord;
   origin: 'config' | 'api';
@@ -260,8 +268,11 @@ export class LocationService {
     };
   }
 
-  /** POST /locations: validates by reading; with dryRun stores nothing. */
-  async add(spec: { type: 'file' | 'url'; target: string }, dryRun: boolean): Promise<{ location: LocationInfo; entities: Entity[]; exists?: boolean }> {
+  /**
+   * POST /locations: validates by reading; with dryRun stores nothing. Answers the valid entities and
+   * the problems found (unreadable files, malformed or refused documents, invalid entities).
+   */
+  async add(spec: { type: 'file' | 'url'; target: string }, dryRun: boolean): Promise<{ location: LocationInfo; entities: Entity[]; errors: LocationReadError[]; exists?: boolean }> {
     const url = toLocationUrl(spec.type, spec.target, this.options.cwd);
     if (!this.options.integrations.providerFor(url)) {
       const host = url.startsWith('file:') ? 'file' : new URL(url).host;
@@ -273,23 +284,28 @@ export class LocationService {
     await this.options.integrations.readUrl(url, { maxBytes: this.options.maxFileBytes });
     if (dryRun) {
       const result = await readLocation(url, this.reader('api', url), this.kindRule({}), this.limits);
-      const entities: Entity[] = [];
-      for (const d of result.entities) {
-        const processed = processEntity(d.entity, this.options.kinds, this.limits);
-        if (processed.ok) entities.push(processed.value.entity);
-      }
-      return { location: { id: existing?.record.id ?? randomUUID(), type: spec.type, target: spec.target }, entities, exists: !!existing };
+      return { location: { id: existing?.record.id ?? randomUUID(), type: spec.type, target: spec.target }, ...this.outcome(result), exists: !!existing };
     }
     const record: LocationRecord = { id: randomUUID(), type: spec.type, target: spec.target, rules: null, createdAt: Date.now() };
     await this.options.store.insertLocation(record);
     const managed = await this.manage(record, 'api');
     const result = await managed.provider.run({ collect: true });
+    return { location: { id: record.id, type: record.type, target: record.target }, ...this.outcome(result) };
+  }
+
+  /** The valid entities of a read, and every problem it met, as the location's status shows them. */
+  private outcome(result: ReadLocationResult): { entities: Entity[]; errors: LocationReadError[] } {
     const entities: Entity[] = [];
+    const errors: LocationReadError[] = result.errors.map(e => ({ ...(e.entityRef ? { entityRef: e.entityRef } : {}), locationKey: e.locationKey, reason: e.reason ?? 'read', message: e.message }));
     for (const d of result.entities) {
       const processed = processEntity(d.entity, this.options.kinds, this.limits);
       if (processed.ok) entities.push(processed.value.entity);
+      else {
+        const entityRef = processed.entityRef ? { entityRef: processed.entityRef } : {};
+        for (const message of processed.errors) errors.push({ ...entityRef, locationKey: d.locationKey ?? '', reason: 'validation', message });
+      }
     }
-    return { location: { id: record.id, type: record.type, target: record.target }, entities };
+    return { entities, errors };
   }
 
   async remove(id: string): Promise<void> {

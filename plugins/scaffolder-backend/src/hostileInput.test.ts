@@ -82,6 +82,16 @@ describe('scaffolder under hostile templates and expressions', () => {
     expect(slowestOtherMs).toBeLessThan(1000);
   });
 
+  it.each([
+    ['a huge string upper-cased', '($s := $pad("x", 100000000); $t := $s & $s; $uppercase($t & "y"))'],
+    ['a string split into more items than an array holds', '($s := $pad("x", 100000000); $t := $s & $s; $length($split($t, "")))'],
+  ])('fails a data:transform step whose expression makes V8 abort (%s), and the server lives on', async (_name, expression) => {
+    const { result, slowestOtherMs } = await dryRunWhileServing(backend, { id: 'abort', action: 'data:transform', input: { expression } });
+    expect(result.status).toBe('failed');
+    expect(result.steps[0].error).toMatch(limit);
+    expect(slowestOtherMs).toBeLessThan(1000);
+  });
+
   it('fails a step whose input template loops for ever, and keeps answering', async () => {
     const { result, ms, slowestOtherMs } = await dryRunWhileServing(backend, {
       id: 'loop',

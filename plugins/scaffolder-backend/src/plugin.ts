@@ -37,14 +37,14 @@ export const scaffolderConfigSchema = z
         author: z.object({ name: z.string(), email: z.string() }).optional(),
       })
       .optional(),
-    /** Worker threads that evaluate templates and JSONata expressions, so none can block the server. */
+    /** Child processes that evaluate templates and JSONata expressions, so none can block or crash the server. */
     sandbox: z
       .object({
         /** How long one evaluation (a step's input, a file, an expression) may run. */
         timeout: duration.default(SANDBOX_DEFAULTS.timeoutMs),
-        /** Heap cap of each thread, in MB. */
+        /** Heap cap of each evaluation process, in MB. */
         maxMemoryMb: z.number().int().min(16).max(8192).default(SANDBOX_DEFAULTS.maxMemoryMb),
-        /** Evaluations at once (one thread each). */
+        /** Evaluations at once (one process each). */
         workers: z.number().int().min(1).max(32).default(SANDBOX_DEFAULTS.workers),
       })
       .optional(),

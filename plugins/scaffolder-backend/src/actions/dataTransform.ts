@@ -16,7 +16,7 @@ export function createDataTransformAction(options: { sandbox?: Sandbox } = {}) {
       output: z.object({ result: z.unknown() }),
     },
     async handler(ctx) {
-      // On a worker thread with a time limit and a heap cap: an expression can loop or recurse for ever.
+      // In an evaluation process with a time limit and a heap cap: an expression can loop or recurse for ever.
       const sandbox = options.sandbox ?? defaultSandbox();
       const result = await sandbox.run({ kind: 'jsonata', expression: ctx.input.expression, data: ctx.input.data ?? {} }, { label: 'data:transform: expression', signal: ctx.signal });
       ctx.output('result', result as JsonValue);

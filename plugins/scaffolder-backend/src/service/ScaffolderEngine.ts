@@ -31,7 +31,7 @@ export interface ScaffolderEngineOptions {
   git?: { allowedRemotes?: string[]; author?: { name: string; email: string } };
   worker?: { concurrency?: number; pollIntervalMs?: number; heartbeatIntervalMs?: number; staleAfterMs?: number; shutdownGraceMs?: number };
   defaultStepTimeoutMs?: number;
-  /** Limits of the worker threads that evaluate templates and JSONata. */
+  /** Limits of the processes that evaluate templates and JSONata. */
   sandbox?: SandboxOptions;
 }
 
@@ -75,7 +75,7 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
     async migrate() {
       for (const m of scaffolderMigrations) await m.up(options.knex);
     },
-    /** Stops the worker, then the sandbox's threads. */
+    /** Stops the worker, then the sandbox's evaluation processes. */
     async stop() {
       await worker.stop();
       await sandbox.close();

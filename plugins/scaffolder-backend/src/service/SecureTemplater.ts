@@ -64,7 +64,7 @@ export interface SecureTemplaterOptions {
 
 /**
  * The globals and filters every template environment has. The one place to register a filter: the
- * sandbox's worker threads build their templater with it too (src/service/sandbox/sandboxWorker.ts).
+ * sandbox's evaluation processes build their templater with it too (src/service/sandbox/sandboxWorker.ts).
  */
 export function registerTemplateFilters(env: nunjucks.Environment, extra: Record<string, TemplateFilter> = {}): void {
   // The default globals (range, cycler, joiner) are functions; keep a bounded range only.

@@ -17,6 +17,7 @@ async function longestStall<T>(work: Promise<T>): Promise<{ result: PromiseSettl
 }
 
 describe('Sandbox', () => {
+  // 64 MB: the processes of a test run stay small
   const sandbox = new Sandbox({ timeoutMs: 1500, maxMemoryMb: 64, workers: 2 });
   afterAll(() => sandbox.close());
 
@@ -48,6 +49,17 @@ describe('Sandbox', () => {
     );
     expect((result as PromiseRejectedResult).reason).toBeInstanceOf(SandboxLimitError);
     expect(stallMs).toBeLessThan(500);
+  });
+
+  it.each([
+    ['a huge string upper-cased', '($s := $pad("x", 100000000); $t := $s & $s; $uppercase($t & "y"))'],
+    ['a string split into more items than an array holds', '($s := $pad("x", 100000000); $t := $s & $s; $length($split($t, "")))'],
+  ])('survives an expression that makes V8 abort its process: %s', async (_name, expression) => {
+    // In a worker thread these abort the whole server (V8's fatal out-of-memory and invalid-size errors).
+    await expect(sandbox.run({ kind: 'jsonata', expression, data: {} }, { label: 'data:transform: expression' })).rejects.toThrow(
+      /^data:transform: expression exceeded its (memory limit \(64 MB\)|1\.5 s time limit)$/,
+    );
+    await expect(sandbox.run({ kind: 'jsonata', expression: '"still" & " here"', data: {} }, { label: 'x' })).resolves.toBe('still here');
   });
 
   it('stops a nunjucks template that loops for ever', async () => {
@@ -84,7 +96,7 @@ describe('Sandbox', () => {
     );
   });
 
-  it('kills the thread of an aborted evaluation', async () => {
+  it('kills the process of an aborted evaluation', async () => {
     const controller = new AbortController();
     const running = sandbox.run({ kind: 'jsonata', expression: '($f := function($n){$f($n+1)}; $f(0))', data: {} }, { label: 'x', signal: controller.signal });
     setTimeout(() => controller.abort(new Error('cancelled')), 50);

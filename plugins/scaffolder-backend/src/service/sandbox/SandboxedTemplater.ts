@@ -30,7 +30,7 @@ function isPlainValue(value: unknown, depth = 0): boolean {
 /**
  * The engine's templater: the SecureTemplater's rendering, run in the sandbox unless the template
  * only copies data (the common `${{ parameters.name }}`, rendered here at once). A whole value (a
- * step's input) is one sandbox call, so a step pays one thread round-trip at most.
+ * step's input) is one sandbox call, so a step pays one round-trip to an evaluation process at most.
  */
 export class SandboxedTemplater {
   private readonly local = new SecureTemplater();

@@ -1,5 +1,4 @@
-// Runs inside the sandbox's worker threads only (started by Sandbox.ts); imports nothing of the host.
-import { parentPort } from 'node:worker_threads';
+// Runs inside the sandbox's evaluation processes only (started by Sandbox.ts); imports nothing of the host.
 import jsonata from 'jsonata';
 import { SecureTemplater } from '../SecureTemplater';
 import type { SandboxJob, SandboxReply } from './SandboxJob';
@@ -38,18 +37,19 @@ export async function runSandboxJob(job: SandboxJob): Promise<unknown> {
   }
 }
 
-/** Answers the host's jobs one at a time, for as long as the thread lives. */
+/** Answers the host's jobs one at a time over the IPC channel, until the host goes away. */
 export function serveSandboxJobs(): void {
-  const port = parentPort;
-  if (!port) throw new Error('serveSandboxJobs runs in a worker thread only');
-  port.on('message', (job: SandboxJob) => {
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('serveSandboxJobs runs in a process started with an IPC channel only');
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (job: SandboxJob) => {
     runSandboxJob(job).then(
-      value => port.postMessage({ ok: true, value } satisfies SandboxReply),
+      value => send({ ok: true, value } satisfies SandboxReply),
       (error: unknown) => {
         const e = error instanceof Error ? error : new Error(String(error));
-        port.postMessage({ ok: false, error: { name: e.name, message: e.message } } satisfies SandboxReply);
+        send({ ok: false, error: { name: e.name, message: e.message } } satisfies SandboxReply);
       },
     );
   });
-  port.postMessage({ ready: true });
+  send({ ready: true });
 }

@@ -31,6 +31,11 @@ class SandboxEvaluationError extends Error {
  * there is nothing compiled, so it compiles .ts files on load with @swc/core (a dev dependency).
  */
 const BOOTSTRAP = `
+// A busy evaluation never sees the IPC channel close: a watchdog thread ends the process if the server died.
+new (require('node:worker_threads').Worker)(
+  'const server = ' + process.ppid + '; setInterval(() => { if (process.ppid !== server) process.kill(process.pid, "SIGKILL"); }, 1000);',
+  { eval: true, resourceLimits: { maxOldGenerationSizeMb: 8 } },
+).unref();
 const entry = process.env.PORTICO_SANDBOX_ENTRY;
 const swcPath = process.env.PORTICO_SANDBOX_SWC;
 if (swcPath) {

@@ -10,24 +10,31 @@ export const FORBIDDEN_ENTITY_KEYS: ReadonlySet<string> = new Set(['__proto__', 
  */
 export function findForbiddenKey(value: unknown): Array<string | number> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
+  // each node links to its parent: the path is only built for the key found
+  type Node = { value: object; key: string | number; parent: Node | undefined };
+  const pathOf = (node: Node | undefined, last: string) => {
+    const path: Array<string | number> = [last];
+    for (let n = node; n?.parent; n = n.parent) path.unshift(n.key);
+    return path;
+  };
   const seen = new Set<object>();
-  const stack: Array<{ value: object; path: Array<string | number> }> = [{ value, path: [] }];
+  const stack: Node[] = [{ value, key: '', parent: undefined }];
   while (stack.length) {
-    const { value: node, path } = stack.pop()!;
-    if (seen.has(node)) continue;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) {
-        const item: unknown = node[i];
-        if (item !== null && typeof item === 'object') stack.push({ value: item, path: [...path, i] });
+    const node = stack.pop()!;
+    if (seen.has(node.value)) continue;
+    seen.add(node.value);
+    if (Array.isArray(node.value)) {
+      for (let i = node.value.length - 1; i >= 0; i--) {
+        const item: unknown = node.value[i];
+        if (item !== null && typeof item === 'object') stack.push({ value: item, key: i, parent: node });
       }
       continue;
     }
-    const keys = Object.keys(node);
-    for (const key of keys) if (FORBIDDEN_ENTITY_KEYS.has(key)) return [...path, key];
+    const keys = Object.keys(node.value);
+    for (const key of keys) if (FORBIDDEN_ENTITY_KEYS.has(key)) return pathOf(node, key);
     for (let i = keys.length - 1; i >= 0; i--) {
-      const child: unknown = (node as Record<string, unknown>)[keys[i]];
-      if (child !== null && typeof child === 'object') stack.push({ value: child, path: [...path, keys[i]] });
+      const child: unknown = (node.value as Record<string, unknown>)[keys[i]];
+      if (child !== null && typeof child === 'object') stack.push({ value: child, key: keys[i], parent: node });
     }
   }
   return undefined;

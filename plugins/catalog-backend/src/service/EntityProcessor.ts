@@ -59,34 +59,38 @@ export interface EntityLimits {
  * provider's graph) costs at most the limit, never its expanded size.
  */
 export function findShapeProblem(value: unknown, limits: EntityLimits): string | undefined {
-  let bytes = 0;
-  let problem: string | undefined;
   const max = limits.maxEntityBytes;
-  const walk = (v: unknown, depth: number, path: string): boolean => {
+  const path: Array<string | number> = []; // joined only for a problem
+  let bytes = 0;
+  let tooDeep = false;
+  const walk = (v: unknown, depth: number): boolean => {
     if (typeof v === 'string') bytes += Buffer.byteLength(v) + 2;
     else if (v === null || typeof v !== 'object') bytes += v === undefined ? 0 : String(v).length;
     else if (depth >= MAX_ENTITY_DEPTH) {
-      problem = `${path || '(root)'}: nested deeper than ${MAX_ENTITY_DEPTH} levels`;
+      tooDeep = true;
       return false;
     } else if (Array.isArray(v)) {
-      bytes += 2;
-      for (let i = 0; i < v.length; i++) if (!walk(v[i], depth + 1, `${path}[${i}]`)) return false;
-      bytes += v.length;
+      bytes += 2 + v.length;
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        if (!walk(v[i], depth + 1)) return false;
+        path.pop();
+      }
     } else {
       bytes += 2;
       for (const k of Object.keys(v)) {
-        bytes += Buffer.byteLength(k) + 4;
-        if (!walk((v as Record<string, unknown>)[k], depth + 1, path ? `${path}.${k}` : k)) return false;
+        bytes += k.length + 4;
+        path.push(k);
+        if (!walk((v as Record<string, unknown>)[k], depth + 1)) return false;
+        path.pop();
       }
     }
-    if (bytes > max) {
-      problem = `entity is larger than ${max} bytes as JSON (catalog.limits.maxEntityBytes)`;
-      return false;
-    }
-    return true;
+    return bytes <= max;
   };
-  walk(value, 0, '');
-  return problem;
+  if (walk(value, 0)) return undefined;
+  if (!tooDeep) return `entity is larger than ${max} bytes as JSON (catalog.limits.maxEntityBytes)`;
+  const at = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
+  return `${at || '(root)'}: nested deeper than ${MAX_ENTITY_DEPTH} levels`;
 }
 
 /** Best-effort ref of something that may not be a valid entity, for attaching errors to it. */
@@ -165,10 +169,14 @@ export function buildSearchDocument(entity: Entity): string {
 
 /**
  * Validates one entity (shape and size, envelope, then kind schema) and derives its ref, relations
- * and index rows.
+ * and index rows. `limits.shapeChecked`: the caller has run `findShapeProblem` on this very value.
  */
-export function processEntity(raw: unknown, kinds: KindRegistry, limits: EntityLimits = { maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES }): ProcessResult {
-  const shape = findShapeProblem(raw, limits);
+export function processEntity(
+  raw: unknown,
+  kinds: KindRegistry,
+  limits: EntityLimits & { shapeChecked?: boolean } = { maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES },
+): ProcessResult {
+  const shape = limits.shapeChecked ? undefined : findShapeProblem(raw, limits);
   if (shape) return { ok: false, entityRef: guessEntityRef(raw), errors: [shape] };
   const result = validateEntity(raw, { kinds: kinds.list() });
   if (!result.ok) return { ok: false, entityRef: guessEntityRef(raw), errors: result.errors.map(e => e.message) };

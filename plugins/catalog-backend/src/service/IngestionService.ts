@@ -110,6 +110,8 @@ export class IngestionService {
   private readonly kinds: KindRegistry;
   private readonly orphanStrategy: OrphanStrategy;
   private readonly limits: EntityLimits;
+  /** The limits for an entity `prepare` has already measured. */
+  private readonly checkedLimits: EntityLimits & { shapeChecked: true };
   private readonly now: () => number;
 
   constructor(private readonly options: IngestionServiceOptions) {
@@ -117,6 +119,7 @@ export class IngestionService {
     this.kinds = options.kinds;
     this.orphanStrategy = options.orphanStrategy ?? 'delete';
     this.limits = options.limits ?? { maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
+    this.checkedLimits = { ...this.limits, shapeChecked: true };
     this.now = options.now ?? Date.now;
   }
 
@@ -302,7 +305,7 @@ export class IngestionService {
     for (const { deferred, hash, ref, json } of unchecked) {
       if (++run.yieldCounter % 250 === 0) await yieldToEventLoop();
       const locationKey = deferred.locationKey ?? null;
-      const result = processEntity(deferred.entity, this.kinds, this.limits);
+      const result = processEntity(deferred.entity, this.kinds, this.checkedLimits);
       if (!result.ok) {
         if (result.entityRef && !emitted.has(result.entityRef)) emitted.set(result.entityRef, locationKey);
         for (const message of result.errors) {

@@ -103,10 +103,11 @@ describe('hostile input to the catalog', () => {
       ['__proto__', 'metadata:\n  name: proto-a\n  labels:\n    __proto__: { polluted: "yes" }\n', 'metadata.labels.__proto__'],
       ['constructor', 'metadata: { name: ctor-a }\n', 'spec.deep.constructor', '  deep:\n    constructor: { polluted: "yes" }\n'],
       ['prototype', 'metadata: { name: proto-type-a }\n', 'spec.list[1].prototype', '  list:\n    - ok\n    - prototype: x\n'],
+      ['__proto__ beside a placeholder', 'metadata: { name: proto-b }\n', 'spec.__proto__', '  notes: { $text: ./org.yaml }\n  __proto__: { polluted: "yes" }\n'],
     ];
 
     it.each(cases)('refuses a %s key from a YAML location, naming the path', async (_key, metadata, expected, specExtra = '') => {
-      const target = file(`keys-${_key}.yaml`, `${ENTITY_HEAD}${metadata}spec:\n${SPEC}${specExtra}`);
+      const target = file(`keys-${_key.replace(/\W+/g, '-')}.yaml`, `${ENTITY_HEAD}${metadata}spec:\n${SPEC}${specExtra}`);
       const refused = expect.stringMatching(new RegExp(`^${expected.replace(/[.[\]]/g, '\\$&')}: ".+" is not allowed as a key`));
       const dry = await api().post('/api/catalog/locations?dryRun=true').send({ type: 'file', target }).expect(201);
       expect(dry.body.entities).toEqual([]);

@@ -96,9 +96,10 @@ async function resolvePlaceholders(value: unknown, baseUrl: string, reader: UrlR
       throw new Error(`${path}: ${kind} ${ref} is not valid ${kind === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = hasPlaceholder(v) ? await resolvePlaceholders(v, baseUrl, reader, path ? `${path}.${k}` : k, budget, limits) : v;
-  return out;
+  const entries: Array<[string, unknown]> = [];
+  for (const [k, v] of Object.entries(value)) entries.push([k, hasPlaceholder(v) ? await resolvePlaceholders(v, baseUrl, reader, path ? `${path}.${k}` : k, budget, limits) : v]);
+  // own properties, whatever their names (`out[k] = v` with k = '__proto__' would set a prototype instead)
+  return Object.fromEntries(entries);
 }
 
 /** The targets a Location entity names (`spec.target` and `spec.targets`), as written. */

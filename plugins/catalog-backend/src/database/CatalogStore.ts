@@ -605,6 +605,16 @@ export class CatalogStore {
     return new Map(rows.map(r => [String(r.entity_ref), { id: String(r.id), provider: String(r.provider), locationKey: r.location_key ?? null, hash: String(r.hash) }]));
   }
 
+  /** Rows whose stored JSON contains any of `needles`: a coarse text match (LIKE), the caller decides. */
+  async rowsWithBodyContaining(needles: string[]): Promise<Array<{ id: string; entityRef: string; body: string }>> {
+    if (!needles.length) return [];
+    const rows = (await this.raw(
+      `SELECT id, entity_ref, body FROM catalog_entities WHERE ${needles.map(() => 'body LIKE ?').join(' OR ')}`,
+      needles.map(n => `%${n}%`),
+    )) as Array<Record<string, unknown>>;
+    return rows.map(r => ({ id: String(r.id), entityRef: String(r.entity_ref), body: String(r.body) }));
+  }
+
   async getRowByUid(uid: string): Promise<EntityRow | undefined> {
     const [r] = (await this.raw('SELECT * FROM catalog_entities WHERE id = ?', [uid])) as Array<Record<string, unknown>>;
     return r ? toEntityRow(r) : undefined;

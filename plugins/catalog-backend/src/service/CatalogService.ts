@@ -57,6 +57,9 @@ export class CatalogService {
   /** Connects the contributed providers and registers the locations (nothing is read yet). */
   async start(options: { providers: EntityProvider[]; locations: LocationSpec[] }): Promise<void> {
     this.options.kinds.freeze();
+    for (const ref of await this.ingestion.removeEntitiesWithForbiddenKeys()) {
+      this.options.logger.warn(`Removed ${ref}: it was stored with a __proto__, constructor or prototype key, which no entity may have`);
+    }
     for (const provider of options.providers) await this.providers.connect(provider);
     await this.locations.start(options.locations);
   }

@@ -42,6 +42,17 @@ describeEachDatabase('IngestionService', db => {
     return { entity: JSON.parse(row.body), relations: rel.map(r => `${r.type}:${r.targetRef}`).sort() };
   }
 
+  it('removes entities stored with keys that reach prototypes, and only those', async () => {
+    await ingestion.applyMutation('p1', { type: 'full', entities: [component('bad'), component('good', { note: 'a constructor of "prototype" values' })].map(entity => ({ entity, locationKey: 'file:a' })) });
+    // as an entity stored before such keys were refused
+    const bad = (await store.getRowByRef('component:default/bad'))!;
+    await db.knex('catalog_entities').where({ id: bad.id }).update({ body: bad.body.replace('"spec":{', '"spec":{"__proto__":{"polluted":"yes"},') });
+    expect(await ingestion.removeEntitiesWithForbiddenKeys()).toEqual(['component:default/bad']);
+    expect(await store.getRowByRef('component:default/bad')).toBeUndefined();
+    expect(await store.getRowByRef('component:default/good')).toBeDefined();
+    expect(await ingestion.removeEntitiesWithForbiddenKeys()).toEqual([]);
+  });
+
   it('finishes the writes in progress on close, then refuses new ones', async () => {
     async function* slow() {
       for (let i = 0; i < 5; i++) {

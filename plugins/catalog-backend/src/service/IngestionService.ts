@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@portico/backend-plugin-api';
-import { ANNOTATION_ORPHAN, stringifyEntityRef, type Entity } from '@portico/catalog-model';
+import { ANNOTATION_ORPHAN, FORBIDDEN_ENTITY_KEYS, findForbiddenKey, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
 import type { BatchSession, BatchWrite, CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';
 import { diffEntities } from './entityDiff';
@@ -164,6 +164,18 @@ export class IngestionService {
       const same = old.length === next.length && old.every((e, i) => errorKey(e) === errorKey(next[i]));
       if (!same) await this.store.replaceErrors({ provider, types: READ_TYPES, locationKeys }, next);
     });
+  }
+
+  /**
+   * Removes stored entities that carry a key no entity may have (`FORBIDDEN_ENTITY_KEYS`): they were
+   * stored before such keys were refused. Their source gets a validation error when it emits them again.
+   */
+  async removeEntitiesWithForbiddenKeys(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const row of await this.store.rowsWithBodyContaining([...FORBIDDEN_ENTITY_KEYS].map(k => `"${k}"`))) {
+      if (findForbiddenKey(JSON.parse(row.body)) && (await this.removeEntityByUid(row.id, 'catalog: forbidden keys'))) removed.push(row.entityRef);
+    }
+    return removed;
   }
 
   /** Removes one entity (by uid); its provider may emit it again on the next refresh. */

@@ -77,11 +77,13 @@ async function waitForReady(url, child, timeoutMs) {
 /**
  * Starts `portico start` with the repo's app-config plus a generated file: the port, a temporary
  * data dir and `options.config` (an object; JSON is YAML, later config files win key by key, arrays
- * are replaced). Returns its URL, pid and a stop function.
+ * are replaced). `options.dataDir` starts it on an existing data dir (a restart), which `stop` then
+ * leaves in place. Returns its URL, pid, data dir, `stop` (SIGTERM) and `kill` (SIGKILL, as a crash).
  */
 async function startPortal(options = {}) {
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
+  const ownDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
   const configFile = path.join(dataDir, 'e2e-config.yaml');
   const extra = options.config ?? {};
   const generated = { ...extra, backend: { ...extra.backend, dataDir, listen: { ...extra.backend?.listen, port } } };
@@ -92,7 +94,7 @@ async function startPortal(options = {}) {
   const logDir = path.join(root, options.logDir ?? 'artifacts/e2e');
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, 'portal.log');
-  const out = fs.openSync(logFile, 'w');
+  const out = fs.openSync(logFile, ownDataDir ? 'w' : 'a');
   const child = spawn(process.execPath, ['packages/cli/bin/portico', 'start', ...configs, '--config', configFile], {
     cwd: root,
     env: { ...process.env, PORT: String(port), NODE_ENV: process.env.NODE_ENV ?? 'production' },
@@ -121,9 +123,15 @@ async function startPortal(options = {}) {
         });
       });
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, stop, pid: child.pid, dataDir };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise(r => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { url, stop, kill, pid: child.pid, dataDir };
 }
 
 module.exports = { buildIfNeeded, startPortal, freePort };

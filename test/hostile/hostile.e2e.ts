@@ -12,13 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 
 const { startPortal } = require('../../scripts/lib/portal') as {
-  startPortal(options: { config?: object; logDir?: string }): Promise<{ url: string; stop(): Promise<void>; pid: number }>;
+  startPortal(options: { config?: object; logDir?: string; dataDir?: string }): Promise<Portal>;
 };
+type Portal = { url: string; stop(): Promise<void>; kill(): Promise<void>; pid: number; dataDir: string };
 
 const WEBHOOK_SECRET = 'hostile-webhook-secret';
 const timings: Array<[string, number]> = [];
 
-let portal: { url: string; stop(): Promise<void>; pid: number };
+let portal: Portal;
 let root: string;
 let monitor: HealthMonitor;
 
@@ -86,29 +87,30 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-hostile-'));
   fs.mkdirSync(path.join(root, 'files'));
   fs.mkdirSync(path.join(root, 'repos'));
-  portal = await startPortal({
-    logDir: 'artifacts/hostile',
-    config: {
-      backend: {
-        plugins: [
-          '@portico/plugin-catalog-backend',
-          '@portico/plugin-scorecards-backend',
-          '@portico/plugin-scaffolder-backend',
-          '@portico/plugin-github-backend',
-          '@portico/example-backend',
-        ],
-      },
-      integrations: {
-        file: { roots: [path.join(root, 'files'), path.join(root, 'repos')] },
-        // nothing listens on port 9: every GitHub call fails fast
-        github: [{ host: 'github.com', token: 'hostile', apiBaseUrl: 'http://127.0.0.1:9' }],
-      },
-      github: { webhookSecret: WEBHOOK_SECRET },
-      scaffolder: { git: { allowedRemotes: [`file://${path.join(root, 'repos')}/`] } },
-    },
-  });
+  portal = await startPortal({ logDir: 'artifacts/hostile', config: hostileConfig() });
   monitor = new HealthMonitor(portal.url);
 }, 180_000);
+
+function hostileConfig() {
+  return {
+    backend: {
+      plugins: [
+        '@portico/plugin-catalog-backend',
+        '@portico/plugin-scorecards-backend',
+        '@portico/plugin-scaffolder-backend',
+        '@portico/plugin-github-backend',
+        '@portico/example-backend',
+      ],
+    },
+    integrations: {
+      file: { roots: [path.join(root, 'files'), path.join(root, 'repos')] },
+      // nothing listens on port 9: every GitHub call fails fast
+      github: [{ host: 'github.com', token: 'hostile', apiBaseUrl: 'http://127.0.0.1:9' }],
+    },
+    github: { webhookSecret: WEBHOOK_SECRET },
+    scaffolder: { git: { allowedRemotes: [`file://${path.join(root, 'repos')}/`] } },
+  };
+}
 
 afterAll(async () => {
   await monitor?.stop();
@@ -383,4 +385,63 @@ describe('11. errors name no internals', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.requestId).toEqual(expect.any(String));
   });
+});
+
+describe('1. a run that keeps killing its instance', () => {
+  it('is quarantined after its instance was killed twice, not handed back for ever', async () => {
+    const config = { ...hostileConfig(), scaffolder: { ...hostileConfig().scaffolder, staleAfter: 'PT2S', heartbeatInterval: 'PT0.5S', pollInterval: 'PT0.2S' } };
+    const tplFile = path.join(root, 'files', 'crash-template.yaml');
+    fs.writeFileSync(
+      tplFile,
+      [
+        'apiVersion: scaffolder.backstage.io/v1beta3',
+        'kind: Template',
+        'metadata: { name: hostile-crash, title: Crash }',
+        'spec:',
+        '  owner: group:default/platform',
+        '  type: service',
+        '  steps:',
+        '    - { id: hold, action: debug:wait, input: { minutes: 10 } }',
+        '',
+      ].join('\n'),
+    );
+    let instance: Portal = await startPortal({ logDir: 'artifacts/hostile-crash', config });
+    const dataDir = instance.dataDir;
+    const get = async (route: string) => (await fetch(`${instance.url}${route}`)).json();
+    const until = async <T>(what: string, check: () => Promise<T | undefined>): Promise<T> => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const value = await check();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise(r => setTimeout(r, 100));
+      }
+    };
+    try {
+      const location = await fetch(`${instance.url}/api/catalog/locations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', target: tplFile }) });
+      expect(location.status).toBe(201);
+      await until('the template in the catalog', async () => ((await fetch(`${instance.url}/api/catalog/entities/by-name/template/default/hostile-crash`)).ok ? true : undefined));
+      const created = await fetch(`${instance.url}/api/scaffolder/v2/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ templateRef: 'template:default/hostile-crash', values: {} }) });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const holding = async () => {
+        const task = await get(`/api/scaffolder/v2/tasks/${id}`);
+        return task.status === 'processing' && task.steps?.some((st: { status: string }) => st.status === 'processing') ? true : undefined;
+      };
+      for (let crash = 1; crash <= 2; crash++) {
+        await until(`the run holding its step before crash ${crash}`, holding);
+        await instance.kill();
+        instance = await startPortal({ logDir: 'artifacts/hostile-crash', config, dataDir });
+      }
+      const task = await until('the run to be quarantined', async () => {
+        const t = await get(`/api/scaffolder/v2/tasks/${id}`);
+        return ['failed', 'completed', 'cancelled'].includes(t.status) ? t : undefined;
+      });
+      expect(task.status).toBe('failed');
+      expect(JSON.stringify(task.error)).toMatch(/quarantined/);
+    } finally {
+      await instance.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

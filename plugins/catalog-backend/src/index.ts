@@ -3,6 +3,6 @@
  */
 import { catalogPlugin } from './plugin';
 
-export { catalogPlugin, catalogModuleBuiltinKinds, CATALOG_ENTITIES_CHANGED_TOPIC } from './plugin';
+export { catalogPlugin, catalogModuleBuiltinKinds } from './plugin';
 export { catalogConfigSchema, type CatalogConfig } from './config';
 export default catalogPlugin;

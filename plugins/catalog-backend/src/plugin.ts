@@ -5,6 +5,7 @@ import {
 } from '@portico/backend-plugin-api';
 import { builtinKinds } from '@portico/catalog-model';
 import {
+  CATALOG_ENTITIES_CHANGED_TOPIC,
   catalogKindsExtensionPoint,
   catalogProvidersExtensionPoint,
   type EntityProvider,
@@ -17,9 +18,6 @@ import { CatalogService } from './service/CatalogService';
 import { KindRegistry } from './service/KindRegistry';
 import { hasLargeConfigFile } from './service/locations/LocationService';
 import { prewarmYamlParser, releaseYamlParser } from './service/locations/yamlDocuments';
-
-/** The topic the catalog publishes after each committed batch. */
-export const CATALOG_ENTITIES_CHANGED_TOPIC = 'catalog.entities.changed';
 
 /** The catalog: kinds, providers, locations, set-based ingestion and the Backstage-compatible API. */
 export const catalogPlugin = createBackendPlugin({

@@ -1,5 +1,5 @@
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
-import { catalogKindsExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
+import { CATALOG_ENTITIES_CHANGED_TOPIC, catalogKindsExtensionPoint, catalogServiceRef, type CatalogEntitiesChangedPayload } from '@portico/plugin-catalog-node';
 import { SCORECARD_API_VERSION, SCORECARD_KIND } from '@portico/plugin-scorecards-common';
 import { factTypeSchema, scorecardsConfigSchema } from './config';
 import { ExemptionStore } from './database/ExemptionStore';
@@ -32,15 +32,6 @@ import { createScorecardSpecSchema } from './service/scorecardSchema';
 import { catalogFromApi } from './service/ScorecardsCatalog';
 import { ScorecardRegistry } from './service/ScorecardRegistry';
 import { ScorecardsService } from './service/ScorecardsService';
-
-/** The topic the catalog publishes after each committed batch of changes. */
-const CATALOG_CHANGED_TOPIC = 'catalog.entities.changed';
-
-interface CatalogChanges {
-  added?: string[];
-  updated?: string[];
-  removed?: string[];
-}
 
 const isScorecardRef = (ref: string) => ref.startsWith(`${SCORECARD_KIND.toLowerCase()}:`);
 
@@ -173,9 +164,9 @@ export const scorecardsPlugin = createBackendPlugin({
         // On change: only the changed entities are re-evaluated; a changed Scorecard is re-run whole.
         await events.subscribe({
           id: 'scorecards',
-          topics: [CATALOG_CHANGED_TOPIC],
+          topics: [CATALOG_ENTITIES_CHANGED_TOPIC],
           onEvent: async ({ payload }) => {
-            const { added = [], updated = [], removed = [] } = (payload ?? {}) as CatalogChanges;
+            const { added = [], updated = [], removed = [] } = (payload ?? {}) as Partial<CatalogEntitiesChangedPayload>;
             const changedCards = [...added, ...updated].filter(isScorecardRef);
             const removedCards = removed.filter(isScorecardRef);
             if (changedCards.length || removedCards.length) registry.invalidate();

@@ -1,9 +1,9 @@
 import { NotFoundError, type IntegrationsService, type LoggerService } from '@portico/backend-plugin-api';
-import type { EntityProvider } from '@portico/plugin-catalog-node';
+import type { CatalogEntitiesChangedPayload, EntityProvider } from '@portico/plugin-catalog-node';
 import type { CatalogStore } from '../database/CatalogStore';
 import { EntityQueries } from './EntityQueries';
 import { DEFAULT_MAX_ENTITY_BYTES, processEntity, type EntityLimits } from './EntityProcessor';
-import { IngestionService, type EntityChanges, type OrphanStrategy } from './IngestionService';
+import { IngestionService, type OrphanStrategy } from './IngestionService';
 import type { KindRegistry } from './KindRegistry';
 import { DEFAULT_LOCATION_READ_LIMITS, type LocationReadLimits } from './locations/LocationReader';
 import { LocationService, type LocationSpec } from './locations/LocationService';
@@ -20,7 +20,7 @@ export interface CatalogServiceOptions {
   maxFileBytes: number;
   /** `catalog.limits`; the defaults when absent. */
   limits?: LocationReadLimits & EntityLimits;
-  onChanges?(changes: EntityChanges): void | Promise<void>;
+  onChanges?(changes: CatalogEntitiesChangedPayload): void | Promise<void>;
   cwd?: string;
 }
 

@@ -4,11 +4,11 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { builtinKinds } from '@portico/catalog-model';
 import { describeEachDatabase, MockLogger } from '@portico/test-utils';
-import type { EntityProviderConnection } from '@portico/plugin-catalog-node';
+import type { CatalogEntitiesChangedPayload, EntityProviderConnection } from '@portico/plugin-catalog-node';
 import { CatalogStore } from '../database/CatalogStore';
 import { catalogMigrations } from '../database/migrations';
 import { component, group } from '../__testUtils__/entities';
-import { IngestionService, type EntityChanges } from './IngestionService';
+import { IngestionService } from './IngestionService';
 import { KindRegistry } from './KindRegistry';
 import { ProviderRegistry } from './ProviderRegistry';
 
@@ -21,7 +21,7 @@ function kinds() {
 describeEachDatabase('IngestionService', db => {
   let store: CatalogStore;
   let ingestion: IngestionService;
-  const events: EntityChanges[] = [];
+  const events: CatalogEntitiesChangedPayload[] = [];
 
   beforeAll(async () => {
     for (const m of catalogMigrations) await m.up(db.knex);

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@portico/backend-plugin-api';
 import { ANNOTATION_ORPHAN, FORBIDDEN_ENTITY_KEYS, findForbiddenKey, stringifyEntityRef, type Entity } from '@portico/catalog-model';
-import type { DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
+import type { CatalogEntitiesChangedPayload, DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
 import type { BatchSession, BatchWrite, CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';
 import { diffEntities } from './entityDiff';
 import { DEFAULT_MAX_ENTITY_BYTES, findShapeProblem, guessEntityRef, processEntity, type EntityLimits, type ProcessedEntity } from './EntityProcessor';
@@ -10,12 +10,6 @@ import { yieldToEventLoop } from '../yieldToEventLoop';
 
 export type OrphanStrategy = 'delete' | 'keep';
 
-/** What a committed mutation changed, as entity refs (the `catalog.entities.changed` payload). */
-export interface EntityChanges {
-  added: string[];
-  updated: string[];
-  removed: string[];
-}
 
 export interface IngestionServiceOptions {
   store: CatalogStore;
@@ -24,7 +18,7 @@ export interface IngestionServiceOptions {
   /** Size limits every entity is held to (`catalog.limits`). */
   limits?: EntityLimits;
   /** Called after each committed mutation that changed something. */
-  onChanges?(changes: EntityChanges): void | Promise<void>;
+  onChanges?(changes: CatalogEntitiesChangedPayload): void | Promise<void>;
   now?(): number;
 }
 
@@ -41,7 +35,7 @@ interface MutationRun {
   emitted: Map<string, string | null>;
   errors: ErrorRecord[];
   touchedRefs: string[];
-  changes: EntityChanges;
+  changes: CatalogEntitiesChangedPayload;
   yieldCounter: number;
 }
 
@@ -148,7 +142,7 @@ export class IngestionService {
     return run;
   }
 
-  applyMutation(provider: string, mutation: EntityProviderMutation): Promise<EntityChanges> {
+  applyMutation(provider: string, mutation: EntityProviderMutation): Promise<CatalogEntitiesChangedPayload> {
     return this.serial(() => this.apply(provider, mutation));
   }
 
@@ -194,7 +188,7 @@ export class IngestionService {
   }
 
   /** Removes everything a provider owns and its errors (a deleted location). */
-  removeProvider(provider: string): Promise<EntityChanges> {
+  removeProvider(provider: string): Promise<CatalogEntitiesChangedPayload> {
     return this.serial(async () => {
       const owned = await this.store.listProviderEntities(provider);
       const at = this.now();
@@ -210,7 +204,7 @@ export class IngestionService {
     });
   }
 
-  private async emit(changes: EntityChanges) {
+  private async emit(changes: CatalogEntitiesChangedPayload) {
     if (!changes.added.length && !changes.updated.length && !changes.removed.length) return;
     try {
       await this.options.onChanges?.(changes);
@@ -219,7 +213,7 @@ export class IngestionService {
     }
   }
 
-  private async apply(provider: string, mutation: EntityProviderMutation): Promise<EntityChanges> {
+  private async apply(provider: string, mutation: EntityProviderMutation): Promise<CatalogEntitiesChangedPayload> {
     const at = this.now();
     const isFull = mutation.type === 'full';
     const run: MutationRun = {

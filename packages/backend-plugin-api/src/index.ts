@@ -19,6 +19,7 @@ export * from './services/definitions/LoggerService';
 export * from './services/definitions/PermissionsService';
 export * from './services/definitions/PluginMetadataService';
 export * from './services/definitions/SchedulerService';
+export * from './durations/durations';
 export * from './wiring/ExtensionPoint';
 export * from './wiring/features';
 export * from './wiring/integrationsExtensionPoint';

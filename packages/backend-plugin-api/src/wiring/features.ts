@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import type { ServiceFactory, ServiceRef } from '../services/ServiceRef';
 import type { ExtensionPoint } from './ExtensionPoint';
 
@@ -9,19 +9,31 @@ export type ResolvedInitDeps<TDeps extends InitDeps> = {
   [K in keyof TDeps]: TDeps[K]['T'];
 };
 
-export interface InitRegistration<TDeps extends InitDeps = InitDeps> {
-  deps: TDeps;
-  init(deps: ResolvedInitDeps<TDeps>): void | Promise<void>;
+/** What init gets besides its deps. */
+export interface InitContext<TConfig = unknown> {
+  /**
+   * The `<pluginId>` config section as the feature's `configSchema` output it (defaults applied), parsed
+   * once by the host before any init runs; `undefined` when the feature declares no schema.
+   */
+  pluginConfig: TConfig;
 }
 
-export interface PluginRegistrationPoints {
+export interface InitRegistration<TDeps extends InitDeps = InitDeps, TConfig = unknown> {
+  deps: TDeps;
+  init(deps: ResolvedInitDeps<TDeps>, context: InitContext<TConfig>): void | Promise<void>;
+}
+
+export interface PluginRegistrationPoints<TConfig = unknown> {
   /** Provides an extension point this plugin owns. Call during `register`. */
   registerExtensionPoint<T>(ref: ExtensionPoint<T>, impl: T): void;
   /** Declares the plugin's init and what it depends on. Call exactly once. */
-  registerInit<TDeps extends InitDeps>(registration: InitRegistration<TDeps>): void;
+  registerInit<TDeps extends InitDeps>(registration: InitRegistration<TDeps, TConfig>): void;
 }
 
-export type ModuleRegistrationPoints = PluginRegistrationPoints;
+export type ModuleRegistrationPoints<TConfig = unknown> = PluginRegistrationPoints<TConfig>;
+
+/** What a feature without a `configSchema` is handed as `pluginConfig`. */
+type NoConfigSchema = ZodType<undefined>;
 
 /** The internal record the host reads. Plugin authors never build one by hand. */
 export interface FeatureRegistration {
@@ -50,7 +62,7 @@ export type BackendFeatureBundle = BackendFeature | BackendFeature[];
 
 const ID_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
-function collect(kind: string, name: string, register: (env: PluginRegistrationPoints) => void) {
+function collect<TConfig>(kind: string, name: string, register: (env: PluginRegistrationPoints<TConfig>) => void) {
   const extensionPoints: FeatureRegistration['extensionPoints'] = [];
   let init: InitRegistration | undefined;
   register({
@@ -69,16 +81,22 @@ function collect(kind: string, name: string, register: (env: PluginRegistrationP
   return { extensionPoints, init };
 }
 
-export interface CreateBackendPluginOptions {
+export interface CreateBackendPluginOptions<TSchema extends ZodType = NoConfigSchema> {
   /** Lower-case id; the plugin's routes live under `/api/<pluginId>`. */
   pluginId: string;
-  /** zod schema of the plugin's config section (`<pluginId>:` in app-config); checked at startup. */
-  configSchema?: ZodType;
-  register(env: PluginRegistrationPoints): void;
+  /**
+   * zod schema of the plugin's config section (`<pluginId>:` in app-config). The host parses the section
+   * with it once at startup (an absent section is `undefined`: give the schema `.prefault({})` so its
+   * defaults apply) and hands the output to init as `pluginConfig`.
+   */
+  configSchema?: TSchema;
+  register(env: PluginRegistrationPoints<z.output<TSchema>>): void;
 }
 
 /** Creates a backend plugin: routes, a database and a config section of its own. */
-export function createBackendPlugin(options: CreateBackendPluginOptions): BackendPluginFeature {
+export function createBackendPlugin<TSchema extends ZodType = NoConfigSchema>(
+  options: CreateBackendPluginOptions<TSchema>,
+): BackendPluginFeature {
   if (!ID_PATTERN.test(options.pluginId)) {
     throw new Error(`Invalid plugin id '${options.pluginId}': use lower-case letters, digits and dashes`);
   }
@@ -93,17 +111,19 @@ export function createBackendPlugin(options: CreateBackendPluginOptions): Backen
   };
 }
 
-export interface CreateBackendModuleOptions {
+export interface CreateBackendModuleOptions<TSchema extends ZodType = NoConfigSchema> {
   /** The plugin this module extends. If it is not installed, the module is skipped with a log line. */
   pluginId: string;
   moduleId: string;
-  /** zod schema of the target plugin's config section, for the keys this module reads. */
-  configSchema?: ZodType;
-  register(env: ModuleRegistrationPoints): void;
+  /** zod schema of the target plugin's config section, for the keys this module reads; its output is init's `pluginConfig`. */
+  configSchema?: TSchema;
+  register(env: ModuleRegistrationPoints<z.output<TSchema>>): void;
 }
 
 /** Creates a module: extends one plugin through that plugin's extension points. */
-export function createBackendModule(options: CreateBackendModuleOptions): BackendPluginFeature {
+export function createBackendModule<TSchema extends ZodType = NoConfigSchema>(
+  options: CreateBackendModuleOptions<TSchema>,
+): BackendPluginFeature {
   if (!ID_PATTERN.test(options.pluginId)) throw new Error(`Invalid plugin id '${options.pluginId}' for module '${options.moduleId}'`);
   if (!ID_PATTERN.test(options.moduleId)) throw new Error(`Invalid module id '${options.moduleId}' for plugin '${options.pluginId}'`);
   const name = `${options.pluginId}.${options.moduleId}`;

@@ -8,6 +8,7 @@ import {
   type BackendPluginFeature,
   type ConfigService,
   type ExtensionPoint,
+  type FeatureRegistration,
   type LoggerService,
   type RootLifecycleService,
   type ServiceFactory,
@@ -152,7 +153,7 @@ export class BackendHost {
       for (const skipped of plan.skippedModules) {
         logger.info(`Skipping ${skipped.label}: plugin '${skipped.pluginId}' is not installed`);
       }
-      validatePluginConfig(
+      const pluginConfigs = validatePluginConfig(
         config,
         [...plan.nodes.values()].flatMap(n => (n.registration ? [n.registration] : [])),
       );
@@ -165,7 +166,7 @@ export class BackendHost {
       const lifecycle = await registry.get(coreServices.rootLifecycle);
       await server.listen();
 
-      await this.initFeatures(plan, registry, config, logger, integrations);
+      await this.initFeatures(plan, registry, config, logger, integrations, pluginConfigs);
       this.state.phase = 'started';
       await lifecycle.startup();
       logStartupSummary(logger, this.state, plan, Date.now() - startedAt);
@@ -189,6 +190,7 @@ export class BackendHost {
     config: ConfigService,
     logger: LoggerService,
     integrations: IntegrationRegistry,
+    pluginConfigs: Map<FeatureRegistration, unknown>,
   ) {
     const closedExtensionPoints = new Set<string>();
     const failedPlugins = new Map<string, string>();
@@ -231,7 +233,7 @@ export class BackendHost {
       for (const { ref } of registration.extensionPoints) closedExtensionPoints.add(ref.id);
       if (!pluginStart.has(node.pluginId)) pluginStart.set(node.pluginId, Date.now());
       try {
-        await registration.init.init(await resolveDeps(node));
+        await registration.init.init(await resolveDeps(node), { pluginConfig: pluginConfigs.get(registration) });
         if (!node.moduleId) {
           this.state.setPlugin(node.pluginId, { status: 'started', durationMs: Date.now() - pluginStart.get(node.pluginId)! });
         }

@@ -5,6 +5,7 @@ import {
   createExtensionPoint,
   createServiceFactory,
   createServiceRef,
+  durationSchema,
   integrationsExtensionPoint,
 } from '@portico/backend-plugin-api';
 import { ConfigError } from '@portico/errors';
@@ -282,6 +283,33 @@ describe('startup errors name the features involved', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(/^Invalid config at catalog\.orphanStrategy: /);
     expect(initialised).toBe(false);
+  });
+
+  it("hands each plugin and module its section parsed by its own schema, defaults applied", async () => {
+    const seen: unknown[] = [];
+    const plugin = createBackendPlugin({
+      pluginId: 'catalog',
+      configSchema: z.object({ orphanStrategy: z.enum(['keep', 'delete']).default('delete'), interval: durationSchema.default('PT1M') }).prefault({}),
+      register: env =>
+        env.registerInit({
+          deps: {},
+          init: (_deps, { pluginConfig }) => {
+            const strategy: 'keep' | 'delete' = pluginConfig.orphanStrategy;
+            seen.push({ plugin: strategy, interval: pluginConfig.interval });
+          },
+        }),
+    });
+    const module = createBackendModule({
+      pluginId: 'catalog',
+      moduleId: 'reader',
+      configSchema: z.object({ interval: durationSchema.default('PT1M') }).prefault({}),
+      register: env => env.registerInit({ deps: {}, init: (_deps, { pluginConfig }) => void seen.push({ module: pluginConfig.interval }) }),
+    });
+    const { backend } = buildTestBackend({ catalog: { interval: { minutes: 5 } } }, [plugin, module]);
+    await backend.start();
+    await backend.stop();
+    expect(seen).toHaveLength(2);
+    expect(seen).toEqual(expect.arrayContaining([{ plugin: 'delete', interval: 300_000 }, { module: 300_000 }]));
   });
 });
 

@@ -1,14 +1,16 @@
-/** How often a task runs: a cron expression, or an ISO-8601 duration such as `PT5M`. */
-export type TaskFrequency = { cron: string } | { duration: string } | { trigger: 'manual' };
+import type { Duration } from '../../durations/durations';
+
+/** How often a task runs: a cron expression, or a duration such as `PT5M` or `{ minutes: 5 }`. */
+export type TaskFrequency = { cron: string } | { duration: Duration } | { trigger: 'manual' };
 
 export interface TaskDefinition {
   /** Unique within the plugin. */
   id: string;
   frequency: TaskFrequency;
-  /** ISO-8601 duration after which the run is aborted. */
-  timeout: string;
-  /** ISO-8601 duration to wait before the first run. Default: none. */
-  initialDelay?: string;
+  /** Duration (`PT10M` or `{ minutes: 10 }`) after which the run is aborted. */
+  timeout: Duration;
+  /** Duration to wait before the first run. Default: none. */
+  initialDelay?: Duration;
   /** `global`: one instance of a cluster at a time (a lease row); `local`: every instance. Default global. */
   scope?: 'global' | 'local';
   fn(signal: AbortSignal): void | Promise<void>;

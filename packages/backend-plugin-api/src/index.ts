@@ -23,5 +23,6 @@ export * from './durations/durations';
 export * from './wiring/ExtensionPoint';
 export * from './wiring/features';
 export * from './wiring/integrationsExtensionPoint';
+export * from './routes/createRouteRegistry';
 export * from './validateRequest';
 export * from '@portico/errors';

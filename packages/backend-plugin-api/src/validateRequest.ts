@@ -1,16 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { InputError } from '@portico/errors';
 import type { ZodType, z } from 'zod';
-
-/** Describes a zod issue path as `body.spec.owner` or `query.limit`. */
-export function formatZodIssues(part: string, error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
-  return error.issues
-    .map(issue => {
-      const path = [part, ...issue.path.map(p => String(p))].filter(Boolean).join('.');
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
-}
+import { formatZodIssues } from './routes/createRouteRegistry';
 
 /** Parses a value with a zod schema, throwing an InputError that names the failing field. */
 export function parseInput<T>(part: string, schema: ZodType<T>, value: unknown): T {

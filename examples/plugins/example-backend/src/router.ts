@@ -1,33 +1,69 @@
-import { Router } from 'express';
-import { validateRequest } from '@portico/backend-plugin-api';
+import type { Router } from 'express';
+import { createRouteRegistry } from '@portico/backend-plugin-api';
 import { z } from 'zod';
 import type { ExampleService } from './service/ExampleService';
 
 /** `kind:namespace/name`, as the catalog writes entity refs. */
 const entityRef = z.string().regex(/^[a-z0-9-]+:[a-z0-9-]+\/[a-z0-9._-]+$/i, 'expected an entity ref like component:default/my-service');
-const createBody = z.object({ name: z.string().trim().min(1).max(200), entityRef: entityRef.optional() });
-const listQuery = z.object({ entityRef: entityRef.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
-const idParams = z.object({ id: z.string().uuid() });
+const thing = z
+  .object({ id: z.string(), name: z.string(), entityRef: z.string().nullable(), createdAt: z.string() })
+  .meta({ id: 'Thing' });
 
-/** HTTP routes: parse with zod, call the service, respond. Served under /api/example. */
+/** HTTP routes: declared with zod schemas, call the service, return the answer. Served under /api/example. */
 export function createRouter(service: ExampleService): Router {
-  const router = Router();
-
-  router.get('/greeting', (_req, res) => {
-    res.json({ greeting: service.getGreeting() });
+  const routes = createRouteRegistry({
+    pluginId: 'example',
+    title: 'Portico example',
+    description: 'A greeting from config and a table of things.',
   });
 
-  router.post('/things', validateRequest({ body: createBody }), async (_req, res) => {
-    res.status(201).json(await service.addThing(res.locals.body as z.infer<typeof createBody>));
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/greeting',
+      summary: 'The greeting',
+      description: 'The configured greeting, passed through every registered decorator.',
+      response: { description: 'The greeting', schema: z.object({ greeting: z.string() }) },
+    },
+    () => ({ greeting: service.getGreeting() }),
+  );
 
-  router.get('/things', validateRequest({ query: listQuery }), async (_req, res) => {
-    res.json({ items: await service.listThings(res.locals.query as z.infer<typeof listQuery>) });
-  });
+  routes.route(
+    {
+      method: 'post',
+      path: '/things',
+      summary: 'Add a thing',
+      description: 'Stores a thing, optionally about a catalog entity.',
+      body: z.object({ name: z.string().trim().min(1).max(200), entityRef: entityRef.optional() }),
+      response: { status: 201, description: 'The stored thing', schema: thing },
+    },
+    ({ body }) => service.addThing(body),
+  );
 
-  router.get('/things/:id', validateRequest({ params: idParams }), async (_req, res) => {
-    res.json(await service.getThing((res.locals.params as z.infer<typeof idParams>).id));
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/things',
+      summary: 'List things',
+      description: 'Things, newest first, optionally only those about one entity.',
+      query: z.object({ entityRef: entityRef.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: { description: 'The things', schema: z.object({ items: z.array(thing) }) },
+    },
+    async ({ query }) => ({ items: await service.listThings(query) }),
+  );
 
-  return router;
+  routes.route(
+    {
+      method: 'get',
+      path: '/things/:id',
+      summary: 'One thing',
+      description: 'The thing with this id.',
+      params: z.object({ id: z.string().uuid() }),
+      response: { description: 'The thing', schema: thing },
+      errors: { 404: 'No thing with this id' },
+    },
+    ({ params }) => service.getThing(params.id),
+  );
+
+  return routes.router;
 }

@@ -4,3 +4,4 @@ export { mockServices } from './services/mockServices';
 export { MockLogger, type MockLogLine } from './services/MockLogger';
 export { MockScheduler } from './services/MockScheduler';
 export * from './database';
+export { eventually } from './eventually';

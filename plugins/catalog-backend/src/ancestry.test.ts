@@ -6,7 +6,7 @@ import { CatalogClient } from '@backstage/catalog-client';
 import { createBackendModule } from '@portico/backend-plugin-api';
 import { builtinKinds, type Entity } from '@portico/catalog-model';
 import { catalogProvidersExtensionPoint, type EntityProviderConnection } from '@portico/plugin-catalog-node';
-import { describeEachDatabase } from '@portico/test-utils';
+import { describeEachDatabase, eventually } from '@portico/test-utils';
 import { CatalogStore } from './database/CatalogStore';
 import { catalogMigrations } from './database/migrations';
 import { catalogPlugin } from './plugin';
@@ -14,7 +14,7 @@ import { EntityQueries } from './service/EntityQueries';
 import { IngestionService } from './service/IngestionService';
 import { KindRegistry } from './service/KindRegistry';
 import { component, group } from './__testUtils__/entities';
-import { eventually, startCatalogBackend } from './__testUtils__/testCatalogBackend';
+import { startCatalogBackend } from './__testUtils__/testCatalogBackend';
 
 const location = (name: string, targets: string[]) => `
 apiVersion: backstage.io/v1alpha1

@@ -4,8 +4,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { createBackendModule } from '@portico/backend-plugin-api';
 import { catalogProvidersExtensionPoint, type EntityProviderConnection } from '@portico/plugin-catalog-node';
+import { eventually } from '@portico/test-utils';
 import { catalogPlugin } from './plugin';
-import { eventually, startCatalogBackend } from './__testUtils__/testCatalogBackend';
+import { startCatalogBackend } from './__testUtils__/testCatalogBackend';
 
 const ENTITY_HEAD = 'apiVersion: backstage.io/v1alpha1\nkind: Component\n';
 const SPEC = '  type: service\n  lifecycle: production\n  owner: team-a\n';

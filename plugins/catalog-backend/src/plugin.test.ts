@@ -2,9 +2,9 @@ import request from 'supertest';
 import { z } from 'zod';
 import { createBackendModule } from '@portico/backend-plugin-api';
 import { catalogKindsExtensionPoint, catalogProvidersExtensionPoint, catalogServiceRef, type EntityProviderConnection } from '@portico/plugin-catalog-node';
-import { describeEachDatabase } from '@portico/test-utils';
+import { describeEachDatabase, eventually } from '@portico/test-utils';
 import { catalogPlugin } from './plugin';
-import { eventually, startCatalogBackend } from './__testUtils__/testCatalogBackend';
+import { startCatalogBackend } from './__testUtils__/testCatalogBackend';
 
 describeEachDatabase('catalog extension points', db => {
   let app: Awaited<ReturnType<typeof startCatalogBackend>>;

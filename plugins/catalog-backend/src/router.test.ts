@@ -4,9 +4,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { CatalogClient } from '@backstage/catalog-client';
 import { coreServices, createBackendModule, type EventParams } from '@portico/backend-plugin-api';
-import { describeEachDatabase } from '@portico/test-utils';
+import { describeEachDatabase, eventually } from '@portico/test-utils';
 import { catalogPlugin } from './plugin';
-import { eventually, startCatalogBackend } from './__testUtils__/testCatalogBackend';
+import { startCatalogBackend } from './__testUtils__/testCatalogBackend';
 
 const ORG = `
 apiVersion: backstage.io/v1alpha1

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { describeEachDatabase } from '@portico/test-utils';
+import { describeEachDatabase, eventually } from '@portico/test-utils';
 import { catalogPlugin } from './plugin';
-import { eventually, startCatalogBackend } from './__testUtils__/testCatalogBackend';
+import { startCatalogBackend } from './__testUtils__/testCatalogBackend';
 
 const component = (name: string, title: string) =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: ${name}, title: "${title}" }\nspec: { type: service, lifecycle: production, owner: team-a }\n`;

@@ -2,9 +2,9 @@ import request from 'supertest';
 import { catalogPlugin } from '@portico/plugin-catalog-backend';
 import { scaffolderPlugin } from '@portico/plugin-scaffolder-backend';
 import { scorecardsPlugin } from '@portico/plugin-scorecards-backend';
-import { mockServices, startTestBackend } from '@portico/test-utils';
+import { mockServices, startTestBackend, eventually } from '@portico/test-utils';
 import { FakeGithub } from './__testUtils__/FakeGithub';
-import { eventually } from './__testUtils__/startGithubBackend';
+import {  } from './__testUtils__/startGithubBackend';
 import githubFeatures from './index';
 
 describe('the github bundle with the catalog, scorecards and scaffolder installed', () => {

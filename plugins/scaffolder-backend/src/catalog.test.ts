@@ -4,20 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import request from 'supertest';
 import catalogPlugin from '@portico/plugin-catalog-backend';
-import { startTestBackend, type TestBackend } from '@portico/test-utils';
+import { eventually, startTestBackend, type TestBackend } from '@portico/test-utils';
 import { scaffolderPlugin } from './index';
 
 const examples = path.resolve(__dirname, '..', '..', '..', 'examples', 'templates');
-
-async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 describe('scaffolder with the real catalog', () => {
   let backend: TestBackend;
@@ -37,8 +27,9 @@ describe('scaffolder with the real catalog', () => {
   it('reads templates from the catalog, runs "New Node.js service" and registers the result in the catalog', async () => {
     await eventually(async () => {
       const res = await request(backend.server).get('/api/catalog/entities/by-name/template/default/new-node-service');
-      return res.status === 200 ? res.body : undefined;
-    }, 'the template in the catalog');
+      if (res.status !== 200) throw new Error('timed out waiting for the template in the catalog');
+      return res.body;
+    }, 20_000);
     const schema = await request(backend.server).get('/api/scaffolder/v2/templates/default/template/new-node-service/parameter-schema').expect(200);
     expect(schema.body.steps.map((s: { title: string }) => s.title)).toEqual(['About the service', 'Repository']);
 
@@ -48,16 +39,18 @@ describe('scaffolder with the real catalog', () => {
       .expect(201);
     const task = await eventually(async () => {
       const res = await request(backend.server).get(`/api/scaffolder/v2/tasks/${created.body.id}`);
-      return ['completed', 'failed'].includes(res.body.status) ? res.body : undefined;
-    }, 'the run');
+      if (!['completed', 'failed'].includes(res.body.status)) throw new Error('timed out waiting for the run');
+      return res.body;
+    }, 20_000);
     expect(task.error).toBeUndefined();
     expect(task.status).toBe('completed');
     expect(task.output.links[1]).toEqual({ title: 'Open in the catalog', icon: 'catalog', entityRef: 'component:default/ledger' });
 
     const component = await eventually(async () => {
       const res = await request(backend.server).get('/api/catalog/entities/by-name/component/default/ledger');
-      return res.status === 200 ? res.body : undefined;
-    }, 'the new component in the catalog');
+      if (res.status !== 200) throw new Error('timed out waiting for the new component in the catalog');
+      return res.body;
+    }, 20_000);
     expect(component.spec).toMatchObject({ owner: 'group:default/payments', type: 'service' });
   });
 });

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import catalogPlugin from '@portico/plugin-catalog-backend';
-import { mockServices, startTestBackend, type TestBackend } from '@portico/test-utils';
+import { mockServices, startTestBackend, type TestBackend, eventually } from '@portico/test-utils';
 import request from 'supertest';
-import { eventually } from './__testUtils__/testScorecardsBackend';
+import {  } from './__testUtils__/testScorecardsBackend';
 import { scorecardsPlugin } from './plugin';
 
 const examples = path.resolve(__dirname, '../../../examples');

@@ -1,8 +1,8 @@
 import { coreServices, createServiceFactory, type PermissionsService } from '@portico/backend-plugin-api';
+import { eventually } from '@portico/test-utils';
 import request from 'supertest';
 import {
   component,
-  eventually,
   platform,
   readinessSpec,
   scorecard,

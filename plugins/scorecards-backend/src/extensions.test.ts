@@ -1,8 +1,9 @@
 import { createBackendModule } from '@portico/backend-plugin-api';
 import { stringifyEntityRef } from '@portico/catalog-model';
+import { eventually } from '@portico/test-utils';
 import request from 'supertest';
 import { z } from 'zod';
-import { component, eventually, platform, readinessSpec, scorecard, startScorecardsBackend, teamA, type ScorecardsTestBackend } from './__testUtils__/testScorecardsBackend';
+import { component, platform, readinessSpec, scorecard, startScorecardsBackend, teamA, type ScorecardsTestBackend } from './__testUtils__/testScorecardsBackend';
 import { scorecardsFactCollectorsExtensionPoint, scorecardsRuleTypesExtensionPoint } from './extensions';
 
 // A rule type and a fact collector contributed by a module, as an integration would.

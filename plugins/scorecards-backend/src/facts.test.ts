@@ -1,7 +1,7 @@
+import { eventually } from '@portico/test-utils';
 import request from 'supertest';
 import {
   component,
-  eventually,
   platform,
   readinessSpec,
   scorecard,

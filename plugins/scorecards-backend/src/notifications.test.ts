@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { eventually } from '@portico/test-utils';
 import request from 'supertest';
 import {
   component,
-  eventually,
   readinessSpec,
   scorecard,
   startScorecardsBackend,

@@ -1,8 +1,7 @@
-import { describeEachDatabase } from '@portico/test-utils';
+import { describeEachDatabase, eventually } from '@portico/test-utils';
 import request from 'supertest';
 import {
   component,
-  eventually,
   platform,
   readinessSpec,
   scorecard,

@@ -45,15 +45,3 @@ export async function startCatalogBackend(options: { config: Record<string, unkn
   return { backend, server: backend.server, url: `http://127.0.0.1:${backend.port}`, tasks, stop: () => backend.stop() };
 }
 
-/** Polls until `check` passes (ingestion runs in the background after start). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise(r => setTimeout(r, 25));
-    }
-  }
-}

@@ -23,19 +23,6 @@ export async function startGithubBackend(fake: FakeGithub, options: { config?: R
   });
 }
 
-/** Polls `check` until it stops throwing. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise(r => setTimeout(r, 25));
-    }
-  }
-}
-
 /** The catalog's entities as `kind:namespace/name` refs, sorted. */
 export async function entityRefs(backend: TestBackend, filter?: string): Promise<string[]> {
   const res = await request(backend.server).get(`/api/catalog/entities${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`).expect(200);

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import type { TestBackend } from '@portico/test-utils';
+import { eventually } from '@portico/test-utils';
 import { FakeGithub } from '../__testUtils__/FakeGithub';
-import { entityRefs, eventually, startGithubBackend } from '../__testUtils__/startGithubBackend';
+import { entityRefs, startGithubBackend } from '../__testUtils__/startGithubBackend';
 
 const component = (name: string, extra = '') => `apiVersion: backstage.io/v1alpha1
 kind: Component

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { Webhooks } from '@octokit/webhooks';
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
-import { startTestBackend, type TestBackend } from '@portico/test-utils';
+import { startTestBackend, type TestBackend, eventually } from '@portico/test-utils';
 import githubFeatures from '../index';
 import { FakeGithub } from '../__testUtils__/FakeGithub';
-import { entityRefs, eventually, startGithubBackend, WEBHOOK_SECRET } from '../__testUtils__/startGithubBackend';
+import { entityRefs, startGithubBackend, WEBHOOK_SECRET } from '../__testUtils__/startGithubBackend';
 import { GITHUB_WEBHOOK_TOPIC, type GithubWebhookEvent } from './webhookEvents';
 
 type Example = { name: string; examples: Array<Record<string, unknown> & { action?: string; ref?: string }> };

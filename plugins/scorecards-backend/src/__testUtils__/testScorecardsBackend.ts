@@ -63,19 +63,6 @@ export async function startScorecardsBackend(options: {
   return { ...backend, provider, scheduler: schedulers.get('scorecards')! };
 }
 
-/** Polls until `check` stops throwing. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise(r => setTimeout(r, 25));
-    }
-  }
-}
-
 export function component(name: string, extra: { spec?: Record<string, unknown>; metadata?: Partial<Entity['metadata']> } = {}): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',

@@ -1,25 +1,13 @@
 import path from 'node:path';
 import catalogPlugin from '@portico/plugin-catalog-backend';
 import { scorecardsPlugin } from '@portico/plugin-scorecards-backend';
-import { mockServices, startTestBackend, type TestBackend } from '@portico/test-utils';
+import { eventually, mockServices, startTestBackend, type TestBackend } from '@portico/test-utils';
 import { ScorecardsClient } from './ScorecardsClient';
 
 // The client against the real backend with the example scorecards, so the UI's types and the API cannot drift apart.
 const examples = path.resolve(__dirname, '../../../../examples');
 const PROD = 'scorecard:default/production-readiness';
 const CART = 'component:default/cart-service';
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise(r => setTimeout(r, 50));
-    }
-  }
-}
 
 describe('ScorecardsClient against the scorecards backend', () => {
   let backend: TestBackend;

@@ -1,0 +1,269 @@
+import type { Knex } from 'knex';
+import type { BulkColumn, CatalogDialect } from './CatalogDialect';
+import type { BatchResult, BatchSession, BatchWrite } from './catalogRecords';
+import type { GenerationCache } from './GenerationCache';
+import { createDerivedIndexes, derivedIndexStatements, dropDerivedIndexes } from './migrations';
+import type { RelationsIndexState } from './RelationsIndexState';
+import { searchTokens } from './searchTokens';
+import { selectWhereIn } from './selectWhereIn';
+import { SOURCE_INDEX, sqliteStitchSql } from './SqliteDialect';
+import { runOnSqliteThread, type SqlPlan } from './sqliteThread';
+import type { Stitcher } from './Stitcher';
+
+const ENTITY_COLUMNS: BulkColumn[] = [
+  { name: 'eid', pgType: 'bigint' },
+  { name: 'id', pgType: 'text' },
+  { name: 'entity_ref', pgType: 'text' },
+  { name: 'kind', pgType: 'text' },
+  { name: 'namespace', pgType: 'text' },
+  { name: 'name', pgType: 'text' },
+  { name: 'provider', pgType: 'text' },
+  { name: 'location_key', pgType: 'text' },
+  { name: 'hash', pgType: 'text' },
+  { name: 'etag', pgType: 'text' },
+  { name: 'body', pgType: 'text' },
+  { name: 'created_at', pgType: 'bigint' },
+  { name: 'updated_at', pgType: 'bigint' },
+];
+const RELATION_COLUMNS: BulkColumn[] = [
+  { name: 'originating_id', pgType: 'bigint' },
+  { name: 'source_ref', pgType: 'text' },
+  { name: 'type', pgType: 'text' },
+  { name: 'type_key', pgType: 'text' },
+  { name: 'target_ref', pgType: 'text' },
+];
+const SEARCH_COLUMNS: BulkColumn[] = [
+  { name: 'entity_id', pgType: 'bigint' },
+  { name: 'key', pgType: 'text' },
+  { name: 'value', pgType: 'text' },
+  { name: 'original_value', pgType: 'text' },
+];
+const HISTORY_COLUMNS: BulkColumn[] = [
+  { name: 'entity_ref', pgType: 'text' },
+  { name: 'at', pgType: 'bigint' },
+  { name: 'action', pgType: 'text' },
+  { name: 'source', pgType: 'text' },
+  { name: 'diff', pgType: 'text' },
+];
+
+const THREAD_MIN = 5_000;
+const ANALYZE_MIN = 1000;
+/** SQLite's default: checkpoint the WAL once it holds this many pages. */
+const WAL_AUTOCHECKPOINT = 1000;
+/** A first load of fewer entities leaves a WAL of a few MB: not worth a thread to copy it. */
+const CHECKPOINT_THREAD_MIN = 1000;
+/**
+ * Copies a first load from the WAL into the file: PASSIVE does the bulk of it without blocking
+ * anyone; TRUNCATE then copies what came since and empties the WAL (holding writers back only for
+ * that), so reads stop consulting a WAL the size of the catalog and the file does not stay behind.
+ */
+const CHECKPOINT = [{ sql: 'PRAGMA wal_checkpoint(PASSIVE)' }, { sql: 'PRAGMA wal_checkpoint(TRUNCATE)' }];
+
+/**
+ * Writes of entities (rows, relations, search rows, full text, history) in write sessions, and the
+ * bulk load of an empty catalog: derived indexes dropped and rebuilt once, and on a SQLite file the
+ * end of a large session run on a thread of its own (see `sqliteThread.ts`).
+ */
+export class EntityWriter {
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: CatalogDialect,
+    private readonly cache: GenerationCache,
+    private readonly relationsIndex: RelationsIndexState,
+    private readonly stitcher: Stitcher,
+    private readonly options: { chunkSize: number; sqliteThreadMin?: number },
+  ) {}
+
+  private get chunkSize(): number {
+    return this.options.chunkSize;
+  }
+
+  /** How many entities a write session must touch before its end runs on a thread. */
+  private get threadMin(): number {
+    return this.options.sqliteThreadMin ?? THREAD_MIN;
+  }
+
+  /** See `CatalogStore.openBatch`. */
+  openBatch(): BatchSession {
+    const sqliteFile = this.dialect.sqliteFile;
+    let bulk: boolean | undefined;
+    let total = 0;
+    let finished = false;
+    const affected = new Set<string>();
+    return {
+      get firstLoad() {
+        return bulk === true;
+      },
+      write: async (batch: BatchWrite): Promise<BatchResult> => {
+        if (finished) throw new Error('catalog write session already finished');
+        const skipped: string[] = [];
+        if (batch.upserts.length + batch.deletes.length + batch.history.length === 0) return { skipped };
+        if (bulk === undefined) {
+          // A first load into an empty catalog builds the derived indexes once, at the end (several
+          // times faster than maintaining them row by row; the first chunk says nothing of the total).
+          bulk = batch.upserts.length > 0 && !(await this.knex('catalog_entities').select('eid').first());
+          if (bulk) {
+            await dropDerivedIndexes(this.knex);
+            this.relationsIndex.indexed = false;
+          }
+          // A first load writes every page once: checkpointing the WAL every 4 MB on the way would copy
+          // each page twice and sync the file each time; one checkpoint at the end does it once.
+          if (bulk && sqliteFile) await this.walAutocheckpoint(0);
+        }
+        total += batch.upserts.length + batch.deletes.length;
+        const chunks: BatchWrite[] = [];
+        for (let i = 0; i < Math.max(batch.upserts.length, batch.deletes.length, 1); i += this.chunkSize) {
+          chunks.push({ upserts: batch.upserts.slice(i, i + this.chunkSize), deletes: batch.deletes.slice(i, i + this.chunkSize), history: [] });
+        }
+        chunks[chunks.length - 1].history = batch.history;
+        try {
+          for (const chunk of chunks) {
+            await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped, bulk === true));
+            this.cache.bump();
+          }
+        } catch (error) {
+          if (bulk) {
+            await createDerivedIndexes(this.knex);
+            this.relationsIndex.indexed = true;
+          }
+          if (bulk && sqliteFile) await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
+          bulk = false;
+          throw error;
+        }
+        return { skipped };
+      },
+      finish: async () => {
+        if (finished) return;
+        finished = true;
+        if (bulk === undefined) return; // nothing was written
+        const refs = [...affected];
+        const checkpoint = bulk && !!sqliteFile;
+        if (sqliteFile && refs.length >= this.threadMin) {
+          // Index builds and stitching a large load take seconds of synchronous SQLite work: run them on
+          // a thread of their own, the API answering from this connection meanwhile (right answers,
+          // relations read from the relations table until stitched).
+          const plan = this.finishPlan(bulk, refs, total >= ANALYZE_MIN);
+          if (checkpoint) plan.push(...CHECKPOINT);
+          try {
+            await runOnSqliteThread(sqliteFile, plan, step => {
+              const item = plan[step];
+              if (!Array.isArray(item) && item.sql.includes(SOURCE_INDEX)) this.relationsIndex.indexed = true;
+            });
+          } finally {
+            if (checkpoint) await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
+            this.cache.bump();
+          }
+          return;
+        }
+        try {
+          if (bulk) await createDerivedIndexes(this.knex, { parallel: this.dialect.indexBuildParallelism(this.knex) });
+          this.relationsIndex.indexed = true;
+        } finally {
+          this.cache.bump();
+        }
+        // a bulk load wrote every entity there is: the dialect may stitch the whole table in one pass
+        await this.stitcher.stitch(refs, { wholeTable: bulk });
+        // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
+        if (total >= ANALYZE_MIN) await this.dialect.analyze(this.knex);
+        this.cache.bump();
+        if (checkpoint) {
+          await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
+          // copying a large load from the WAL into the file holds a connection for a while: not this one
+          // (a small one, such as the example organisation at start-up, is left to the next commit)
+          if (total >= CHECKPOINT_THREAD_MIN) await runOnSqliteThread(sqliteFile!, CHECKPOINT);
+        }
+      },
+    };
+  }
+
+  /** Repairs what an interrupted bulk load may have left (call once at startup). */
+  async ensureIndexes(): Promise<void> {
+    await createDerivedIndexes(this.knex);
+    this.relationsIndex.indexed = true;
+    await this.dialect.analyze(this.knex);
+  }
+
+  /** How many WAL pages make SQLite checkpoint on commit (0: never) on the main connection. */
+  private async walAutocheckpoint(pages: number): Promise<void> {
+    await this.knex.raw(`PRAGMA wal_autocheckpoint = ${pages}`);
+  }
+
+  /** The end of a large write on a SQLite file, as statements for `runOnSqliteThread`. */
+  private finishPlan(bulk: boolean, refs: string[], analyze: boolean): SqlPlan {
+    const plan: SqlPlan = [];
+    if (bulk) {
+      // every index before stitching: once an entity is served stitched, its filters are fast too
+      for (const sql of derivedIndexStatements()) plan.push({ sql });
+    }
+    const STEP = 500;
+    for (let i = 0; i < refs.length; i += this.chunkSize) {
+      const group = [];
+      for (let j = i; j < Math.min(i + this.chunkSize, refs.length); j += STEP) {
+        const params = refs.slice(j, Math.min(j + STEP, i + this.chunkSize, refs.length));
+        group.push({ sql: sqliteStitchSql(params.length), params });
+      }
+      plan.push(group);
+    }
+    if (analyze) plan.push({ sql: 'PRAGMA analysis_limit = 400' }, { sql: 'ANALYZE' });
+    return plan;
+  }
+
+  /**
+   * One transaction of a batch. An entity row whose ref another writer inserted meanwhile (two
+   * instances reading the same location at once) is not written; its ref is added to `skipped`.
+   */
+  private async writeChunk(trx: Knex.Transaction, batch: BatchWrite, affected: Set<string>, skipped: string[], firstLoad: boolean) {
+    const d = this.dialect;
+    const ids = [...batch.upserts.map(u => u.row.id), ...batch.deletes.map(del => del.id)];
+    // a first load's rows are all new (fresh uids): there is nothing to replace
+    const old = firstLoad && batch.deletes.length === 0
+      ? []
+      : (await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'id', ids)).map(r => Number(r.eid));
+    // whoever the replaced relations pointed from must be stitched again
+    if (old.length) {
+      for (const r of await selectWhereIn<{ source_ref: string }>(trx, 'catalog_relations', ['source_ref'], 'originating_id', old as unknown as string[])) {
+        affected.add(r.source_ref);
+      }
+    }
+    await d.deleteWhereIn(trx, 'catalog_relations', 'originating_id', old, 'bigint');
+    await d.deleteWhereIn(trx, 'catalog_search', 'entity_id', old, 'bigint');
+    await d.deleteWhereIn(trx, 'catalog_fts', d.ftsEntityColumn, old, 'bigint');
+    await d.deleteWhereIn(trx, 'catalog_entities', 'eid', old, 'bigint');
+    const eids = await d.allocateEids(trx, batch.upserts.length);
+    const inserted = await d.insertMany(trx, 'catalog_entities', ENTITY_COLUMNS, batch.upserts.map((u, i) => [
+      eids[i], u.row.id, u.row.entityRef, u.row.kind, u.namespace, u.name, u.row.provider, u.row.locationKey,
+      u.row.hash, u.row.etag, u.row.body, u.row.createdAt, u.row.updatedAt,
+    ]), { ignoreConflicts: true });
+    const written = inserted === batch.upserts.length ? undefined : new Set(await this.insertedEids(trx, eids));
+    const relations: unknown[][] = [];
+    const search: unknown[][] = [];
+    const fts: unknown[][] = [];
+    batch.upserts.forEach((u, i) => {
+      const eid = eids[i];
+      if (written && !written.has(eid)) {
+        skipped.push(u.row.entityRef);
+        return;
+      }
+      affected.add(u.row.entityRef);
+      for (const r of u.relations) {
+        affected.add(r.sourceRef);
+        relations.push([eid, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
+      }
+      for (const s of u.search) search.push([eid, s.key, s.value, s.originalValue]);
+      // indexed as our own tokens, so both engines hold the same words (see searchTokens)
+      fts.push([eid, searchTokens(u.document).join(' ')]);
+    });
+    await d.insertMany(trx, 'catalog_relations', RELATION_COLUMNS, relations);
+    await d.insertMany(trx, 'catalog_search', SEARCH_COLUMNS, search);
+    await d.insertFts(trx, fts);
+    const lost = new Set(skipped);
+    const history = lost.size ? batch.history.filter(h => !lost.has(h.entityRef)) : batch.history;
+    await d.insertMany(trx, 'catalog_history', HISTORY_COLUMNS, history.map(h => [h.entityRef, h.at, h.action, h.source, h.diff]));
+  }
+
+  /** Which of `eids` this transaction's entity insert actually wrote. */
+  private async insertedEids(trx: Knex.Transaction, eids: number[]): Promise<number[]> {
+    const rows = await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'eid', eids as unknown as string[]);
+    return rows.map(r => Number(r.eid));
+  }
+}

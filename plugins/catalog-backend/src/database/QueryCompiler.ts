@@ -1,0 +1,114 @@
+import type { EntityFilter, FilterCondition } from '../service/filters';
+import { COLUMN_KEYS, DIRECT_COLUMNS, type QueryPage } from './catalogRecords';
+import type { Sql } from './CatalogDialect';
+
+// A parsed filter, full-text filter and sort order as SQL over `catalog_entities e`, the same on both engines.
+
+/** Full-text filter of a query: a substring of any search value (optionally of some keys only). */
+export type FullTextFilter = { term: string; fields?: string[] };
+
+function conditionSql(c: FilterCondition): Sql {
+  const direct = DIRECT_COLUMNS[c.key];
+  if (direct) {
+    if (!c.values) return { sql: '1 = 1', bindings: [] };
+    return { sql: `${direct} IN (${c.values.map(() => '?').join(', ')})`, bindings: c.values };
+  }
+  if (c.key.startsWith('relations.')) {
+    const type = c.key.slice('relations.'.length);
+    if (!c.values) {
+      return { sql: 'e.entity_ref IN (SELECT source_ref FROM catalog_relations WHERE type_key = ?)', bindings: [type] };
+    }
+    return {
+      sql: `e.entity_ref IN (SELECT source_ref FROM catalog_relations WHERE type_key = ? AND target_ref IN (${c.values.map(() => '?').join(', ')}))`,
+      bindings: [type, ...c.values],
+    };
+  }
+  if (!c.values) return { sql: 'e.eid IN (SELECT entity_id FROM catalog_search WHERE key = ?)', bindings: [c.key] };
+  return {
+    sql: `e.eid IN (SELECT entity_id FROM catalog_search WHERE key = ? AND value IN (${c.values.map(() => '?').join(', ')}))`,
+    bindings: [c.key, ...c.values],
+  };
+}
+
+/** The WHERE clause of a filter and full-text filter ('1 = 1' for none). */
+export function compileWhere(filter?: EntityFilter, fullText?: FullTextFilter): Sql {
+  const parts: string[] = [];
+  const bindings: unknown[] = [];
+  if (filter && filter.anyOf.length) {
+    const ors = filter.anyOf.map(group => {
+      const ands = group.allOf.map(c => {
+        const s = conditionSql(c);
+        bindings.push(...s.bindings);
+        return s.sql;
+      });
+      return `(${ands.join(' AND ')})`;
+    });
+    parts.push(`(${ors.join(' OR ')})`);
+  }
+  if (fullText && fullText.term) {
+    const like = `%${fullText.term.toLowerCase().replace(/[\\%_]/g, m => `\\${m}`)}%`;
+    const fields = fullText.fields?.length ? fullText.fields : undefined;
+    // kind, name and namespace are matched on the entity columns (they have no search rows)
+    const columns = [...COLUMN_KEYS].filter(k => !fields || fields.includes(k)).map(k => DIRECT_COLUMNS[k]);
+    parts.push(
+      `(e.eid IN (SELECT entity_id FROM catalog_search WHERE value LIKE ? ESCAPE '\\'${fields ? ` AND key IN (${fields.map(() => '?').join(', ')})` : ''})${
+        columns.map(c => ` OR ${c} LIKE ? ESCAPE '\\'`).join('')})`,
+    );
+    bindings.push(like, ...(fields ?? []), ...columns.map(() => like));
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1 = 1', bindings };
+}
+
+function sortExpr(field: string): Sql {
+  const direct = DIRECT_COLUMNS[field];
+  if (direct) return { sql: direct, bindings: [] };
+  return {
+    sql: `COALESCE((SELECT MIN(s.value) FROM catalog_search s WHERE s.entity_id = e.eid AND s.key = ?), '')`,
+    bindings: [field],
+  };
+}
+
+/**
+ * One page of entities matching a filter, ordered by `order` then entity ref, keyset-paginated,
+ * selecting id, etag, entity_ref, body, `relationsColumn` AS relations and sort_0..sort_{sorts-1}.
+ * It asks for one row more than `limit`, which says whether there are more.
+ */
+export function compilePageQuery(q: QueryPage, relationsColumn: string): Sql & { sorts: number } {
+  const where = compileWhere(q.filter, q.fullText);
+  const sorts = q.order.map(o => ({ ...sortExpr(o.field), order: o.order }));
+  const reverse = q.direction === 'prev';
+  const bindings: unknown[] = [];
+  const selectSorts = sorts.map((s, i) => {
+    bindings.push(...s.bindings);
+    return `, ${s.sql} AS sort_${i}`;
+  });
+  let sql = `SELECT e.id, e.etag, e.entity_ref, e.body, ${relationsColumn} AS relations${selectSorts.join('')} FROM catalog_entities e WHERE ${where.sql}`;
+  bindings.push(...where.bindings);
+  if (q.after) {
+    // lexicographic (s0, s1, ..., ref) > (v0, v1, ..., ref) honouring each direction
+    const cols = [...sorts.map((s, i) => ({ sql: s.sql, bindings: s.bindings, asc: s.order === 'asc', value: q.after!.values[i] ?? '' })),
+      { sql: 'e.entity_ref', bindings: [] as unknown[], asc: true, value: q.after.ref }];
+    const build = (i: number): Sql => {
+      const c = cols[i];
+      const forward = c.asc !== reverse;
+      const op = forward ? '>' : '<';
+      if (i === cols.length - 1) return { sql: `${c.sql} ${op} ?`, bindings: [...c.bindings, c.value] };
+      const rest = build(i + 1);
+      return {
+        sql: `(${c.sql} ${op} ? OR (${c.sql} = ? AND ${rest.sql}))`,
+        bindings: [...c.bindings, c.value, ...c.bindings, c.value, ...rest.bindings],
+      };
+    };
+    const k = build(0);
+    sql += ` AND ${k.sql}`;
+    bindings.push(...k.bindings);
+  }
+  const orderBy = [...sorts.map((s, i) => `sort_${i} ${(s.order === 'asc') !== reverse ? 'ASC' : 'DESC'}`), `e.entity_ref ${reverse ? 'DESC' : 'ASC'}`];
+  sql += ` ORDER BY ${orderBy.join(', ')} LIMIT ?`;
+  bindings.push(q.limit + 1);
+  if (q.offset) {
+    sql += ' OFFSET ?';
+    bindings.push(q.offset);
+  }
+  return { sql, bindings, sorts: sorts.length };
+}

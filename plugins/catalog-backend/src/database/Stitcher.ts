@@ -1,0 +1,32 @@
+import type { Knex } from 'knex';
+import { yieldToEventLoop } from '../yieldToEventLoop';
+import type { CatalogDialect } from './CatalogDialect';
+import type { GenerationCache } from './GenerationCache';
+
+/**
+ * Stitching: recomputes the served relations of entities whose own or incoming relations changed and
+ * stores them as JSON on the entity rows, so reads never join the relations table. The database
+ * builds the JSON (one statement per few hundred entities); nothing crosses into JavaScript.
+ */
+export class Stitcher {
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: CatalogDialect,
+    private readonly cache: GenerationCache,
+    private readonly chunkSize: number,
+  ) {}
+
+  /** `wholeTable`: every entity there is was touched (a bulk load), so the dialect may stitch all in one pass. */
+  async stitch(refs: string[], options?: { wholeTable?: boolean }): Promise<void> {
+    if (options?.wholeTable && this.dialect.stitchWholeTable) {
+      await this.dialect.stitchWholeTable(this.knex);
+      this.cache.bump();
+      return;
+    }
+    for (let i = 0; i < refs.length; i += this.chunkSize) {
+      await this.dialect.stitchChunk(this.knex, refs.slice(i, i + this.chunkSize));
+      this.cache.bump();
+      await yieldToEventLoop();
+    }
+  }
+}

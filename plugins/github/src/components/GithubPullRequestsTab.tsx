@@ -1,9 +1,9 @@
 import { Alert, Chip, CircularProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { SafeLink } from '@portico/core-components';
+import { SafeLink, useAsync } from '@portico/core-components';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
 import type { GithubPullRequestSummary } from '@portico/plugin-github-common';
 import { githubApiRef } from '../api/GithubApi';
-import { ageOf, repositoryOf, useAsync } from './useGithubRepository';
+import { ageOf, repositoryOf } from './useGithubRepository';
 
 const reviewLabels: Record<GithubPullRequestSummary['reviewState'], { label: string; color: 'success' | 'error' | 'default' | 'info' }> = {
   approved: { label: 'Approved', color: 'success' },

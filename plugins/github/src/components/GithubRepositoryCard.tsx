@@ -1,8 +1,8 @@
 import { Alert, Box, Card, CardContent, CardHeader, Chip, CircularProgress, Stack, Tooltip, Typography } from '@mui/material';
-import { SafeLink } from '@portico/core-components';
+import { SafeLink, useAsync } from '@portico/core-components';
 import { useApi, useEntity } from '@portico/frontend-plugin-api';
 import { githubApiRef } from '../api/GithubApi';
-import { ageOf, repositoryOf, useAsync } from './useGithubRepository';
+import { ageOf, repositoryOf } from './useGithubRepository';
 
 const palette = ['#3178c6', '#00add8', '#f1e05a', '#b07219', '#3572A5', '#89e051', '#e34c26', '#563d7c'];
 
@@ -23,7 +23,7 @@ export function GithubRepositoryCard() {
       <CardContent>
         {error && <Alert severity="error">{error.message}</Alert>}
         {loading && <CircularProgress size={24} aria-label="Loading repository" />}
-        {repo && (
+        {!loading && repo && (
           <Stack spacing={2}>
             <Box>
               <SafeLink url={repo.htmlUrl} external>

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import type { Entity } from '@portico/catalog-model';
 import { ANNOTATION_GITHUB_HOST, ANNOTATION_GITHUB_PROJECT_SLUG, parseProjectSlug } from '@portico/plugin-github-common';
 
@@ -8,22 +7,6 @@ export function repositoryOf(entity: Entity): { owner: string; repo: string; hos
   if (!slug) return undefined;
   const host = entity.metadata.annotations?.[ANNOTATION_GITHUB_HOST];
   return host ? { ...slug, host } : slug;
-}
-
-/** Loads something asynchronously, cancelling on change; `deps` decide when to reload. */
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { value?: T; error?: Error; loading: boolean } {
-  const [state, setState] = useState<{ value?: T; error?: Error; loading: boolean }>({ loading: true });
-  useEffect(() => {
-    let cancelled = false;
-    setState({ loading: true });
-    load()
-      .then(value => !cancelled && setState({ value, loading: false }))
-      .catch((error: Error) => !cancelled && setState({ error, loading: false }));
-    return () => {
-      cancelled = true;
-    };
-  }, deps);
-  return state;
 }
 
 /** "3 days", "5 hours": how long ago an ISO time was. */

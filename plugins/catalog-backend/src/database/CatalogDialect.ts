@@ -56,8 +56,13 @@ export interface CatalogDialect {
   indexBuildParallelism(knex: Knex): number;
 }
 
+/** The engine behind a knex. */
+export function engineOf(knex: Knex): Engine {
+  const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
+  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'pg' : 'sqlite';
+}
+
 /** The dialect of a knex. */
 export function dialectFor(knex: Knex): CatalogDialect {
-  const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
-  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? new PgDialect() : new SqliteDialect(knex);
+  return engineOf(knex) === 'pg' ? new PgDialect() : new SqliteDialect(knex);
 }

@@ -1,6 +1,7 @@
 import type { DatabaseMigration } from '@portico/backend-plugin-api';
 import type { Knex } from 'knex';
 import { yieldToEventLoop } from '../yieldToEventLoop';
+import { engineOf } from './CatalogDialect';
 
 /**
  * Indexes of the derived tables (relations, search). A bulk load into an empty catalog drops them
@@ -46,8 +47,7 @@ export async function dropDerivedIndexes(knex: Knex | Knex.Transaction): Promise
 }
 
 function isPg(knex: Knex): boolean {
-  const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
-  return client === 'pg' || client === 'postgres' || client === 'postgresql';
+  return engineOf(knex) === 'pg';
 }
 
 /** The catalog's tables. Entities as authored; relations, search rows and full text derived from them. */

@@ -1,13 +1,28 @@
-import express, { type Request } from 'express';
+import type { Request, Router } from 'express';
+import { z } from 'zod';
 import {
+  createRouteRegistry,
   InputError,
-  parseInput,
   type HttpAuthService,
   type PermissionsService,
 } from '@portico/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import type { ScorecardsService } from './service/ScorecardsService';
-import { scorecardsOpenApi } from './openapi';
+import {
+  entityScorecards,
+  evaluateResponse,
+  exemption,
+  fact,
+  factsAccepted,
+  initiative,
+  initiativeProgress,
+  itemsOf,
+  notification,
+  resultsPage,
+  ruleResult,
+  scorecardSummary,
+  trendPoint,
+} from './responseSchemas';
 import {
   decisionBody,
   evaluateBody,
@@ -45,13 +60,26 @@ function pathRef(kind: string, namespace: string, name: string): string {
   return stringifyEntityRef({ kind, namespace, name });
 }
 
-function scorecardRef(req: Request): string {
-  return pathRef('scorecard', String(req.params.namespace), String(req.params.name));
+function scorecardRef(params: { namespace: string; name: string }): string {
+  return pathRef('scorecard', params.namespace, params.name);
 }
 
+const scorecardParams = z.object({ namespace: z.string(), name: z.string() });
+const entityParams = z.object({ kind: z.string(), namespace: z.string(), name: z.string() });
+const idParams = z.object({ id: z.string() });
+/** A query value given once; a repeated key is ignored, as before typed routes. */
+const onceString = z
+  .unknown()
+  .optional()
+  .transform(v => (typeof v === 'string' ? v : undefined));
+
 /** The scorecards HTTP API, served at /api/scorecards. */
-export function createRouter({ service, httpAuth, permissions }: RouterOptions): express.Router {
-  const router = express.Router();
+export function createRouter({ service, httpAuth, permissions }: RouterOptions): Router {
+  const routes = createRouteRegistry({
+    pluginId: 'scorecards',
+    title: 'Portico scorecards',
+    description: 'Scorecards, their stored results and trends, facts, exemptions, initiatives and notifications.',
+  });
 
   async function caller(req: Request): Promise<{ ref: string; ownership: string[] }> {
     const credentials = await httpAuth.credentials(req);
@@ -61,138 +89,307 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
     return { ref: 'anonymous', ownership: [] };
   }
 
-  router.get('/openapi.json', (_req, res) => {
-    res.json(scorecardsOpenApi);
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/scorecards',
+      summary: 'List scorecards',
+      description: 'Every scorecard with its level distribution and the errors that stop it from evaluating.',
+      response: { description: 'Scorecards', schema: itemsOf(scorecardSummary) },
+    },
+    async () => ({ items: await service.listScorecards() }),
+  );
 
-  router.get('/scorecards', async (_req, res) => {
-    res.json({ items: await service.listScorecards() });
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/scorecards/:namespace/:name',
+      summary: 'One scorecard',
+      description: 'A scorecard with its level distribution and errors.',
+      params: scorecardParams,
+      response: { description: 'The scorecard', schema: scorecardSummary },
+      errors: { 404: 'No such scorecard' },
+    },
+    ({ params }) => service.getScorecard(scorecardRef(params)),
+  );
 
-  router.get('/scorecards/:namespace/:name', async (req, res) => {
-    res.json(await service.getScorecard(scorecardRef(req)));
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/scorecards/:namespace/:name/results',
+      summary: 'Entities of a scorecard with level, score and failing rules',
+      description:
+        'A page of entity scores (cursor pagination), optionally only at one level (`none` for below every level), ' +
+        'of one owner (`group:default/team-a` or `team-a`) or failing one rule.',
+      params: scorecardParams,
+      query: resultsQuery,
+      response: { description: 'A page of entity scores', schema: resultsPage },
+      errors: { 404: 'No such scorecard', 409: 'The scorecard is invalid' },
+    },
+    ({ params, query }) => {
+      const owner = query.owner ? ref('query.owner', query.owner, 'group') : undefined;
+      return service.listResults(scorecardRef(params), { ...query, owner });
+    },
+  );
 
-  router.get('/scorecards/:namespace/:name/results', async (req, res) => {
-    const query = parseInput('query', resultsQuery, req.query);
-    const owner = query.owner ? ref('query.owner', query.owner, 'group') : undefined;
-    res.json(await service.listResults(scorecardRef(req), { ...query, owner }));
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/scorecards/:namespace/:name/trends',
+      summary: 'Level distribution over time',
+      description: 'Level distribution and average score after each full evaluation, optionally between two ISO date-times.',
+      params: scorecardParams,
+      query: trendsQuery,
+      response: { description: 'Trend points', schema: itemsOf(trendPoint) },
+      errors: { 404: 'No such scorecard' },
+    },
+    async ({ params, query }) => ({
+      items: await service.trends(scorecardRef(params), {
+        since: query.since ? Date.parse(query.since) : undefined,
+        until: query.until ? Date.parse(query.until) : undefined,
+      }),
+    }),
+  );
 
-  router.get('/scorecards/:namespace/:name/trends', async (req, res) => {
-    const query = parseInput('query', trendsQuery, req.query);
-    const items = await service.trends(scorecardRef(req), {
-      since: query.since ? Date.parse(query.since) : undefined,
-      until: query.until ? Date.parse(query.until) : undefined,
-    });
-    res.json({ items });
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/scorecards/:namespace/:name/entities/:kind/:entityNamespace/:entityName/history',
+      summary: "Changes of an entity's rule results",
+      description: "Changes of an entity's rule results on a scorecard, newest first.",
+      params: z.object({ namespace: z.string(), name: z.string(), kind: z.string(), entityNamespace: z.string(), entityName: z.string() }),
+      response: { description: 'Rule result changes', schema: itemsOf(ruleResult) },
+    },
+    async ({ params }) => ({
+      items: await service.ruleHistory(scorecardRef(params), pathRef(params.kind, params.entityNamespace, params.entityName)),
+    }),
+  );
 
-  router.get('/scorecards/:namespace/:name/entities/:kind/:entityNamespace/:entityName/history', async (req, res) => {
-    const entityRef = pathRef(String(req.params.kind), String(req.params.entityNamespace), String(req.params.entityName));
-    res.json({ items: await service.ruleHistory(scorecardRef(req), entityRef) });
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities/:kind/:namespace/:name',
+      summary: 'An entity on every scorecard',
+      description: "An entity's level, score and rule results on every scorecard that measures it.",
+      params: entityParams,
+      response: { description: 'The entity on its scorecards', schema: entityScorecards },
+    },
+    ({ params }) => service.entityScorecards(pathRef(params.kind, params.namespace, params.name)),
+  );
 
-  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    res.json(await service.entityScorecards(pathRef(String(req.params.kind), String(req.params.namespace), String(req.params.name))));
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities/:kind/:namespace/:name/facts',
+      summary: "An entity's facts",
+      description: "An entity's latest facts, or one fact's history with `?name=`.",
+      params: entityParams,
+      query: z.object({ name: onceString.meta({ type: 'string', description: 'A fact name for its history' }) }),
+      response: { description: 'Facts', schema: itemsOf(fact) },
+    },
+    async ({ params, query: { name } }) => {
+      const entityRef = pathRef(params.kind, params.namespace, params.name);
+      return { items: name ? await service.factHistory(entityRef, name) : await service.entityFacts(entityRef) };
+    },
+  );
 
-  router.get('/entities/:kind/:namespace/:name/facts', async (req, res) => {
-    const entityRef = pathRef(String(req.params.kind), String(req.params.namespace), String(req.params.name));
-    const name = typeof req.query.name === 'string' ? req.query.name : undefined;
-    res.json({ items: name ? await service.factHistory(entityRef, name) : await service.entityFacts(entityRef) });
-  });
+  routes.route(
+    {
+      method: 'post',
+      path: '/facts',
+      summary: 'Push facts about an entity',
+      description: 'Stores facts from an external system; the entity is re-evaluated within seconds.',
+      body: factsBody,
+      response: { status: 202, description: 'Accepted', schema: factsAccepted },
+    },
+    async ({ body }) => {
+      const accepted = await service.evaluation.pushFacts(body);
+      service.queue.enqueue([accepted.entityRef]);
+      return accepted;
+    },
+  );
 
-  router.post('/facts', async (req, res) => {
-    const body = parseInput('body', factsBody, req.body);
-    const accepted = await service.evaluation.pushFacts(body);
-    service.queue.enqueue([accepted.entityRef]);
-    res.status(202).json(accepted);
-  });
-
-  router.post('/evaluate', async (req, res) => {
-    const body = parseInput('body', evaluateBody, req.body);
-    res.json(
-      await service.evaluateNow({
+  routes.route(
+    {
+      method: 'post',
+      path: '/evaluate',
+      summary: 'Evaluate now',
+      description: 'Evaluates a scorecard and/or an entity now and returns the results.',
+      body: evaluateBody,
+      response: { description: 'Results', schema: evaluateResponse },
+      errors: { 404: 'No such scorecard or entity' },
+    },
+    ({ body }) =>
+      service.evaluateNow({
         scorecardRef: body.scorecardRef ? ref('body.scorecardRef', body.scorecardRef, 'scorecard') : undefined,
         entityRef: body.entityRef ? ref('body.entityRef', body.entityRef) : undefined,
       }),
-    );
-  });
+  );
 
-  router.get('/exemptions', async (req, res) => {
-    const query = parseInput('query', exemptionsQuery, req.query);
-    res.json({
+  routes.route(
+    {
+      method: 'get',
+      path: '/exemptions',
+      summary: 'List exemptions',
+      description: 'Exemptions, optionally of one scorecard, one entity or one status.',
+      query: exemptionsQuery,
+      response: { description: 'Exemptions', schema: itemsOf(exemption) },
+    },
+    async ({ query }) => ({
       items: await service.exemptions.list({
         scorecardRef: query.scorecardRef ? ref('query.scorecardRef', query.scorecardRef, 'scorecard') : undefined,
         entityRef: query.entityRef ? ref('query.entityRef', query.entityRef) : undefined,
         status: query.status,
       }),
-    });
-  });
+    }),
+  );
 
-  router.post('/exemptions', async (req, res) => {
-    const body = parseInput('body', exemptionBody, req.body);
-    const who = await caller(req);
-    const exemption = await service.exemptions.request(
-      { ...body, scorecardRef: ref('body.scorecardRef', body.scorecardRef, 'scorecard') },
-      who.ref,
-    );
-    res.status(201).json(exemption);
-  });
+  routes.route(
+    {
+      method: 'post',
+      path: '/exemptions',
+      summary: 'Request an exemption',
+      description: 'Requests an exemption from a rule for an entity until a time; the scorecard owner is notified.',
+      body: exemptionBody,
+      response: { status: 201, description: 'The pending exemption', schema: exemption },
+      errors: { 404: 'No such scorecard or rule' },
+    },
+    async ({ body, req }) => {
+      const who = await caller(req);
+      return service.exemptions.request({ ...body, scorecardRef: ref('body.scorecardRef', body.scorecardRef, 'scorecard') }, who.ref);
+    },
+  );
 
-  router.get('/exemptions/:id', async (req, res) => {
-    res.json(await service.exemptions.get(String(req.params.id)));
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/exemptions/:id',
+      summary: 'One exemption',
+      description: 'An exemption with its status and decision.',
+      params: idParams,
+      response: { description: 'The exemption', schema: exemption },
+      errors: { 404: 'No such exemption' },
+    },
+    ({ params }) => service.exemptions.get(params.id),
+  );
 
-  router.post('/exemptions/:id/decision', async (req, res) => {
-    const body = parseInput('body', decisionBody, req.body);
-    const credentials = await httpAuth.credentials(req);
-    const who = await caller(req);
-    const decided = await service.exemptions.decide(String(req.params.id), body, {
-      ref: who.ref,
-      // The owner decides; anyone else needs the permission (the development policy allows all).
-      authorize: async ({ scorecardRef: resourceRef, owner }) => {
-        if (who.ownership.includes(owner)) return true;
-        const [decision] = await permissions.authorize([{ permission: exemptionDecidePermission, resourceRef }], { credentials });
-        return decision?.result === 'ALLOW';
-      },
-    });
-    res.json(decided);
-  });
+  routes.route(
+    {
+      method: 'post',
+      path: '/exemptions/:id/decision',
+      summary: 'Approve or reject a pending exemption',
+      description: "Decides a pending exemption: the scorecard's owner may, anyone else needs the `scorecards.exemption.decide` permission.",
+      params: idParams,
+      body: decisionBody,
+      permission: exemptionDecidePermission,
+      response: { description: 'The decided exemption', schema: exemption },
+      errors: { 403: 'Not allowed', 404: 'No such exemption' },
+    },
+    async ({ params, body, req }) => {
+      const credentials = await httpAuth.credentials(req);
+      const who = await caller(req);
+      return service.exemptions.decide(params.id, body, {
+        ref: who.ref,
+        // The owner decides; anyone else needs the permission (the development policy allows all).
+        authorize: async ({ scorecardRef: resourceRef, owner }) => {
+          if (who.ownership.includes(owner)) return true;
+          const [decision] = await permissions.authorize([{ permission: exemptionDecidePermission, resourceRef }], { credentials });
+          return decision?.result === 'ALLOW';
+        },
+      });
+    },
+  );
 
-  router.get('/initiatives', async (req, res) => {
-    const sc = typeof req.query.scorecardRef === 'string' ? ref('query.scorecardRef', req.query.scorecardRef, 'scorecard') : undefined;
-    res.json({ items: await service.initiatives.list({ scorecardRef: sc }) });
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/initiatives',
+      summary: 'List initiatives',
+      description: 'Initiatives, optionally of one scorecard.',
+      query: z.object({ scorecardRef: onceString.meta({ type: 'string', description: 'Scorecard ref' }) }),
+      response: { description: 'Initiatives', schema: itemsOf(initiative) },
+    },
+    async ({ query }) => {
+      const sc = query.scorecardRef !== undefined ? ref('query.scorecardRef', query.scorecardRef, 'scorecard') : undefined;
+      return { items: await service.initiatives.list({ scorecardRef: sc }) };
+    },
+  );
 
-  router.post('/initiatives', async (req, res) => {
-    const body = parseInput('body', initiativeBody, req.body);
-    const who = await caller(req);
-    res.status(201).json(await service.initiatives.create(body, who.ref));
-  });
+  routes.route(
+    {
+      method: 'post',
+      path: '/initiatives',
+      summary: 'Create an initiative',
+      description: 'A target level for the entities of a scorecard (or a scope of them) by a deadline.',
+      body: initiativeBody,
+      response: { status: 201, description: 'The initiative', schema: initiative },
+      errors: { 404: 'No such scorecard' },
+    },
+    async ({ body, req }) => {
+      const who = await caller(req);
+      return service.initiatives.create(body, who.ref);
+    },
+  );
 
-  router.get('/initiatives/:id', async (req, res) => {
-    res.json(await service.initiatives.progress(String(req.params.id)));
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/initiatives/:id',
+      summary: 'An initiative with its progress',
+      description: 'An initiative with its progress over time and the entities still below the target.',
+      params: idParams,
+      response: { description: 'Progress', schema: initiativeProgress },
+      errors: { 404: 'No such initiative' },
+    },
+    ({ params }) => service.initiatives.progress(params.id),
+  );
 
-  router.delete('/initiatives/:id', async (req, res) => {
-    await service.initiatives.delete(String(req.params.id));
-    res.status(204).end();
-  });
+  routes.route(
+    {
+      method: 'delete',
+      path: '/initiatives/:id',
+      summary: 'Delete an initiative',
+      description: 'Deletes an initiative and its progress history.',
+      params: idParams,
+      response: { status: 204, description: 'Deleted' },
+      errors: { 404: 'No such initiative' },
+    },
+    async ({ params }) => {
+      await service.initiatives.delete(params.id);
+    },
+  );
 
-  router.get('/notifications', async (req, res) => {
-    const query = parseInput('query', notificationsQuery, req.query);
-    const who = await caller(req);
-    const recipients = query.recipient ? [ref('query.recipient', query.recipient, 'group')] : who.ownership;
-    res.json({ items: await service.notificationsFor(recipients, { unreadOnly: query.unread === 'true', limit: query.limit }) });
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/notifications',
+      summary: "The caller's notifications",
+      description: "The notifications of the caller (their user and groups), or a recipient's with `?recipient=`.",
+      query: notificationsQuery,
+      response: { description: 'Notifications', schema: itemsOf(notification) },
+    },
+    async ({ query, req }) => {
+      const who = await caller(req);
+      const recipients = query.recipient ? [ref('query.recipient', query.recipient, 'group')] : who.ownership;
+      return { items: await service.notificationsFor(recipients, { unreadOnly: query.unread === 'true', limit: query.limit }) };
+    },
+  );
 
-  router.post('/notifications/:id/read', async (req, res) => {
-    const who = await caller(req);
-    await service.markNotificationRead(String(req.params.id), who.ownership);
-    res.status(204).end();
-  });
+  routes.route(
+    {
+      method: 'post',
+      path: '/notifications/:id/read',
+      summary: 'Mark a notification read',
+      description: 'Marks a notification read; only its recipient may.',
+      params: idParams,
+      response: { status: 204, description: 'Marked' },
+      errors: { 403: 'Not a recipient', 404: 'No such notification' },
+    },
+    async ({ params, req }) => {
+      const who = await caller(req);
+      await service.markNotificationRead(params.id, who.ownership);
+    },
+  );
 
-  return router;
+  return routes.router;
 }

@@ -12,6 +12,6 @@ export type {
   ScaffolderApi,
   StreamEventsOptions,
 } from './api/ScaffolderApi';
-export { ScaffolderClient, ScaffolderResponseError } from './api/ScaffolderClient';
+export { ScaffolderClient } from './api/ScaffolderClient';
 // Pages are not exported: they reach the app only through the plugin's lazy extensions, so that the
 // form library stays in their chunks.

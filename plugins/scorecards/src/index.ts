@@ -10,5 +10,5 @@ export {
   type GetResultsRequest,
   type RequestExemptionRequest,
 } from './api/ScorecardsApi';
-export { ScorecardsClient, ScorecardsResponseError } from './api/ScorecardsClient';
+export { ScorecardsClient } from './api/ScorecardsClient';
 // Pages and the tab are not exported: they reach the app only through the plugin's lazy extensions.

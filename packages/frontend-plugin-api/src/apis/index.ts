@@ -3,3 +3,4 @@ export * from './system/ApiHolder';
 export * from './system/ApiProvider';
 export * from './definitions';
 export * from './implementations';
+export * from './client/createPluginHttpClient';

@@ -1,6 +1,7 @@
+import { ResponseError } from '@portico/errors';
 import type { SerializedTaskEvent } from '@portico/plugin-scaffolder-common';
 import { MockEventSource } from '../__testUtils__/MockEventSource';
-import { ScaffolderClient, ScaffolderResponseError } from './ScaffolderClient';
+import { ScaffolderClient } from './ScaffolderClient';
 
 function setup(answer: (url: string, init?: RequestInit) => { status?: number; body: unknown }) {
   const requests: Array<{ url: string; method?: string; body?: unknown }> = [];
@@ -8,7 +9,7 @@ function setup(answer: (url: string, init?: RequestInit) => { status?: number; b
     const url = String(input);
     requests.push({ url, method: init?.method, body: init?.body ? JSON.parse(String(init.body)) : undefined });
     const { status = 200, body } = answer(url, init);
-    return { ok: status < 400, status, statusText: 'Status', json: async () => body } as Response;
+    return { ok: status < 400, status, statusText: 'Status', json: async () => body, text: async () => JSON.stringify(body) } as Response;
   };
   MockEventSource.instances = [];
   const client = new ScaffolderClient({
@@ -50,7 +51,7 @@ describe('ScaffolderClient', () => {
   it("turns the server's error body into an error with its name, message and status", async () => {
     const { client } = setup(() => ({ status: 404, body: { error: { name: 'NotFoundError', message: 'Task t not found' } } }));
     const error = await client.getTask('t').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ScaffolderResponseError);
+    expect(error).toBeInstanceOf(ResponseError);
     expect(error).toMatchObject({ message: 'NotFoundError: Task t not found', statusCode: 404 });
   });
 

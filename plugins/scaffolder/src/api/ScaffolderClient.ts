@@ -1,4 +1,4 @@
-import type { DiscoveryApi, FetchApi } from '@portico/frontend-plugin-api';
+import { createPluginHttpClient, type DiscoveryApi, type FetchApi, type PluginHttpClient } from '@portico/frontend-plugin-api';
 import type {
   ActionDescription,
   InboxItem,
@@ -18,27 +18,6 @@ import type {
 
 const EVENT_TYPES: TaskEventType[] = ['log', 'step', 'completion', 'cancelled', 'recovered', 'waiting'];
 
-/** A failed call to the scaffolder backend, with the server's message and status. */
-export class ScaffolderResponseError extends Error {
-  readonly statusCode: number;
-  constructor(message: string, statusCode: number) {
-    super(message);
-    this.name = 'ScaffolderResponseError';
-    this.statusCode = statusCode;
-  }
-}
-
-async function toError(response: Response): Promise<ScaffolderResponseError> {
-  let message = `${response.status} ${response.statusText}`.trim();
-  try {
-    const body = (await response.json()) as { error?: { name?: string; message?: string } };
-    if (body.error?.message) message = body.error.name ? `${body.error.name}: ${body.error.message}` : body.error.message;
-  } catch {
-    // not JSON: keep the status line
-  }
-  return new ScaffolderResponseError(message, response.status);
-}
-
 /** Parses `kind:namespace/name` (kind and namespace optional) into the path segments of the parameter-schema route. */
 function templateRefParts(ref: string): { kind: string; namespace: string; name: string } {
   const match = /^(?:([^:/]+):)?(?:([^:/]+)\/)?([^:/]+)$/.exec(ref.trim());
@@ -49,39 +28,28 @@ function templateRefParts(ref: string): { kind: string; namespace: string; name:
 /** The fetch-based ScaffolderApi; events come through an EventSource. */
 export class ScaffolderClient implements ScaffolderApi {
   private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly http: PluginHttpClient;
   private readonly EventSourceImpl: typeof EventSource | undefined;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi?: FetchApi; EventSource?: typeof EventSource }) {
     this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi ?? { fetch: (input, init) => globalThis.fetch(input, init) };
+    this.http = createPluginHttpClient({ pluginId: 'scaffolder', discoveryApi: options.discoveryApi, fetchApi: options.fetchApi });
     this.EventSourceImpl = options.EventSource ?? globalThis.EventSource;
-  }
-
-  private async request<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
-    const base = await this.discoveryApi.getBaseUrl('scaffolder');
-    const response = await this.fetchApi.fetch(`${base}${path}`, {
-      method: init?.method ?? 'GET',
-      headers: init?.body === undefined ? undefined : { 'Content-Type': 'application/json' },
-      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    if (!response.ok) throw await toError(response);
-    return (await response.json()) as T;
   }
 
   getTemplateParameterSchema(templateRef: string): Promise<TemplateParameterSchema> {
     const { kind, namespace, name } = templateRefParts(templateRef);
     const path = [namespace, kind, name].map(encodeURIComponent).join('/');
-    return this.request(`/v2/templates/${path}/parameter-schema`);
+    return this.http.request(`/v2/templates/${path}/parameter-schema`);
   }
 
   async scaffold(request: ScaffoldRequest): Promise<{ taskId: string }> {
-    const { id } = await this.request<{ id: string }>('/v2/tasks', { method: 'POST', body: request });
+    const { id } = await this.http.request<{ id: string }>('/v2/tasks', { method: 'POST', body: request });
     return { taskId: id };
   }
 
   getTask(taskId: string): Promise<SerializedTask> {
-    return this.request(`/v2/tasks/${encodeURIComponent(taskId)}`);
+    return this.http.request(`/v2/tasks/${encodeURIComponent(taskId)}`);
   }
 
   listTasks(request: ListTasksRequest = {}): Promise<ListTasksResponse> {
@@ -91,15 +59,15 @@ export class ScaffolderClient implements ScaffolderApi {
     if (request.limit !== undefined) query.set('limit', String(request.limit));
     if (request.offset !== undefined) query.set('offset', String(request.offset));
     const qs = query.toString();
-    return this.request(`/v2/tasks${qs ? `?${qs}` : ''}`);
+    return this.http.request(`/v2/tasks${qs ? `?${qs}` : ''}`);
   }
 
   cancelTask(taskId: string): Promise<{ status: string }> {
-    return this.request(`/v2/tasks/${encodeURIComponent(taskId)}/cancel`, { method: 'POST', body: {} });
+    return this.http.request(`/v2/tasks/${encodeURIComponent(taskId)}/cancel`, { method: 'POST', body: {} });
   }
 
   async retryTask(taskId: string): Promise<{ taskId: string }> {
-    const { id } = await this.request<{ id: string }>(`/v2/tasks/${encodeURIComponent(taskId)}/retry`, { method: 'POST', body: {} });
+    const { id } = await this.http.request<{ id: string }>(`/v2/tasks/${encodeURIComponent(taskId)}/retry`, { method: 'POST', body: {} });
     return { taskId: id };
   }
 
@@ -139,19 +107,19 @@ export class ScaffolderClient implements ScaffolderApi {
   }
 
   async getInbox(): Promise<InboxItem[]> {
-    const { items } = await this.request<{ items: InboxItem[] }>('/v2/inbox');
+    const { items } = await this.http.request<{ items: InboxItem[] }>('/v2/inbox');
     return items;
   }
 
   answer(request: AnswerRequest): Promise<{ status: string }> {
     const { taskId, stepId, decision, values, comment } = request;
-    return this.request(`/v2/tasks/${encodeURIComponent(taskId)}/steps/${encodeURIComponent(stepId)}/${decision}`, {
+    return this.http.request(`/v2/tasks/${encodeURIComponent(taskId)}/steps/${encodeURIComponent(stepId)}/${decision}`, {
       method: 'POST',
       body: { values, comment },
     });
   }
 
   listActions(): Promise<ActionDescription[]> {
-    return this.request('/v2/actions');
+    return this.http.request('/v2/actions');
   }
 }

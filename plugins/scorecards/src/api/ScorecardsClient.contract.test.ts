@@ -83,6 +83,6 @@ describe('ScorecardsClient against the scorecards backend', () => {
   it('says what is wrong with a bad exemption request', async () => {
     await expect(
       client.requestExemption({ scorecardRef: PROD, entityRef: CART, ruleId: 'no-such-rule', reason: 'x', expiresAt: '2099-01-01T00:00:00Z' }),
-    ).rejects.toMatchObject({ status: 400, message: expect.stringContaining('no-such-rule') });
+    ).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('no-such-rule') });
   });
 });

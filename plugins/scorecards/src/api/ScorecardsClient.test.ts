@@ -1,4 +1,5 @@
-import { ScorecardsClient, ScorecardsResponseError } from './ScorecardsClient';
+import { ResponseError } from '@portico/errors';
+import { ScorecardsClient } from './ScorecardsClient';
 
 function setup(respond: (url: string, init?: RequestInit) => Response) {
   const calls: Array<{ url: string; method: string; body?: unknown }> = [];
@@ -78,8 +79,8 @@ describe('ScorecardsClient', () => {
   it('throws the backend’s error message with the status', async () => {
     const { client } = setup(() => json({ error: { name: 'NotFoundError', message: 'No scorecard scorecard:default/x' } }, 404));
     const error = await client.getScorecard('scorecard:default/x').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ScorecardsResponseError);
-    expect(error).toMatchObject({ message: 'No scorecard scorecard:default/x', status: 404, errorName: 'NotFoundError' });
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error).toMatchObject({ message: 'NotFoundError: No scorecard scorecard:default/x', statusCode: 404, body: { name: 'NotFoundError' } });
   });
 
   it('keeps the status line when the error body is not JSON', async () => {

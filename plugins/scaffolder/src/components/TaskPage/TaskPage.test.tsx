@@ -12,7 +12,7 @@ import { TaskPage } from './TaskPage';
 /** jsdom has no Response; the client reads only these members. */
 function jsonResponse(body: unknown, init: { status?: number } = {}): Response {
   const status = init.status ?? 200;
-  return { ok: status < 400, status, statusText: '', json: async () => body } as Response;
+  return { ok: status < 400, status, statusText: '', json: async () => body, text: async () => JSON.stringify(body) } as Response;
 }
 
 /** A fake backend behind a real ScaffolderClient: GET /v2/tasks/:id answers `current`, POSTs are recorded. */

@@ -5,6 +5,7 @@
 export { createBackend, type Backend, type CreateBackendOptions } from './createBackend';
 export { BackendHost, SHUTDOWN_TIMEOUT_MS, type BackendFeatureInput } from './wiring/BackendHost';
 export { type BackendState, type PluginState } from './wiring/BackendState';
+export { isBackendFeature } from './wiring/isBackendFeature';
 export * from './services';
 export { createErrorHandler } from './http/errorHandler';
 export { getRequestId } from './http/requestId';

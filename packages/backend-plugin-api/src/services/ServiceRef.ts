@@ -49,6 +49,8 @@ export interface ServiceFactory<TService = unknown, TScope extends ServiceScope 
   readonly factory: (deps: Record<string, unknown>, rootContext: unknown) => TService | Promise<TService>;
   /** Plugin-scoped factories only: built once, shared by every plugin's instance. */
   readonly createRootContext?: (deps: Record<string, unknown>) => unknown | Promise<unknown>;
+  /** Plugin-scoped factories only: what `createRootContext` depends on. */
+  readonly rootDeps?: Record<string, ServiceRef<unknown, 'root'>>;
 }
 
 export interface RootServiceFactoryOptions<TService, TDeps extends Record<string, ServiceRef<unknown, 'root'>>> {
@@ -108,9 +110,4 @@ export function createServiceFactory(
       ? { createRootContext, rootDeps: { ...(rootDeps ?? {}) } }
       : {}),
   } as ServiceFactory;
-}
-
-/** The root deps a plugin-scoped factory's createRootContext needs (read by the host). */
-export function getRootDeps(factory: ServiceFactory): Record<string, ServiceRef<unknown>> {
-  return (factory as unknown as { rootDeps?: Record<string, ServiceRef<unknown>> }).rootDeps ?? {};
 }

@@ -1,27 +1,27 @@
 import { createServiceRef } from './ServiceRef';
 import type { AuthService } from './definitions/AuthService';
 import type { CacheService } from './definitions/CacheService';
-import type { ConfigService, RootConfigService } from './definitions/ConfigService';
+import type { ConfigService } from './definitions/ConfigService';
 import type { DatabaseService } from './definitions/DatabaseService';
 import type { DiscoveryService } from './definitions/DiscoveryService';
 import type { EventsService } from './definitions/EventsService';
-import type { HealthService, RootHealthService } from './definitions/HealthService';
+import type { HealthService } from './definitions/HealthService';
 import type { HttpAuthService } from './definitions/HttpAuthService';
 import type { HttpRouterService, RootHttpRouterService } from './definitions/HttpRouterService';
 import type { IntegrationsService } from './definitions/IntegrationsService';
-import type { LifecycleService, RootLifecycleService } from './definitions/LifecycleService';
-import type { LoggerService, RootLoggerService } from './definitions/LoggerService';
+import type { LifecycleService } from './definitions/LifecycleService';
+import type { LoggerService } from './definitions/LoggerService';
 import type { PermissionsService } from './definitions/PermissionsService';
 import type { PluginMetadataService } from './definitions/PluginMetadataService';
 import type { SchedulerService } from './definitions/SchedulerService';
 
 /** The services every backend provides. Depend on them by ref; override with `backend.add(factory)`. */
 export const coreServices = {
-  rootConfig: createServiceRef<RootConfigService>({ id: 'core.rootConfig', scope: 'root' }),
+  rootConfig: createServiceRef<ConfigService>({ id: 'core.rootConfig', scope: 'root' }),
   config: createServiceRef<ConfigService>({ id: 'core.config' }),
-  rootLogger: createServiceRef<RootLoggerService>({ id: 'core.rootLogger', scope: 'root' }),
+  rootLogger: createServiceRef<LoggerService>({ id: 'core.rootLogger', scope: 'root' }),
   logger: createServiceRef<LoggerService>({ id: 'core.logger' }),
-  rootLifecycle: createServiceRef<RootLifecycleService>({ id: 'core.rootLifecycle', scope: 'root' }),
+  rootLifecycle: createServiceRef<LifecycleService>({ id: 'core.rootLifecycle', scope: 'root' }),
   lifecycle: createServiceRef<LifecycleService>({ id: 'core.lifecycle' }),
   rootHttpRouter: createServiceRef<RootHttpRouterService>({ id: 'core.rootHttpRouter', scope: 'root' }),
   httpRouter: createServiceRef<HttpRouterService>({ id: 'core.httpRouter' }),
@@ -29,7 +29,6 @@ export const coreServices = {
   scheduler: createServiceRef<SchedulerService>({ id: 'core.scheduler' }),
   discovery: createServiceRef<DiscoveryService>({ id: 'core.discovery', scope: 'root' }),
   cache: createServiceRef<CacheService>({ id: 'core.cache' }),
-  rootHealth: createServiceRef<RootHealthService>({ id: 'core.rootHealth', scope: 'root' }),
   health: createServiceRef<HealthService>({ id: 'core.health' }),
   auth: createServiceRef<AuthService>({ id: 'core.auth' }),
   httpAuth: createServiceRef<HttpAuthService>({ id: 'core.httpAuth' }),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { coreServices } from '../services/coreServices';
 import { createServiceFactory, createServiceRef } from '../services/ServiceRef';
 import { createExtensionPoint } from './ExtensionPoint';
-import { createBackendModule, createBackendPlugin, isBackendFeature } from './features';
+import { isBackendFeature } from '@portico/backend';
+import { createBackendModule, createBackendPlugin } from './features';
 
 describe('createBackendPlugin', () => {
   it('records the extension points and init a plugin declares', () => {

@@ -138,8 +138,3 @@ export function createBackendModule<TSchema extends ZodType = NoConfigSchema>(
     },
   };
 }
-
-/** True for anything `backend.add()` accepts. */
-export function isBackendFeature(value: unknown): value is BackendFeature {
-  return typeof value === 'object' && value !== null && (value as { $$type?: unknown }).$$type === '@portico/BackendFeature';
-}

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
-import type { RootHealthService } from '@portico/backend-plugin-api';
+import type { RootHealthService } from '../services/health/RootHealthService';
 
 /** `/healthz` (alive), `/readyz` (every plugin started or allowed to fail) and `/metrics`. */
 export function createHealthRoutes(options: { health: RootHealthService; metrics: Registry }): Router {

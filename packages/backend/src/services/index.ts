@@ -29,6 +29,9 @@ export { httpRouterServiceFactory } from './httpRouter/httpRouterServiceFactory'
 export { lifecycleServiceFactory } from './lifecycle/lifecycleServiceFactory';
 export { rootLifecycleServiceFactory } from './lifecycle/rootLifecycleServiceFactory';
 export { RootLifecycle } from './lifecycle/RootLifecycle';
+export type { PermissionPolicy } from './permissions/PermissionPolicy';
+export { rootHealthServiceRef, type RootHealthService, type ReadinessReport, type PluginStartupStatus } from './health/RootHealthService';
+export { rootLifecycleServiceRef, type RootLifecycleService } from './lifecycle/RootLifecycleService';
 export {
   allowAllPermissionPolicy,
   createPermissionsServiceFactory,

@@ -2,7 +2,6 @@ import type http from 'node:http';
 import {
   coreServices,
   createServiceFactory,
-  isBackendFeature,
   type BackendFeature,
   type BackendFeatureBundle,
   type BackendPluginFeature,
@@ -10,14 +9,16 @@ import {
   type ExtensionPoint,
   type FeatureRegistration,
   type LoggerService,
-  type RootLifecycleService,
   type ServiceFactory,
   type ServiceRef,
 } from '@portico/backend-plugin-api';
 import { createHealthRoutes } from '../http/healthRoutes';
 import type { HostHttpServer } from '../http/HostHttpServer';
 import { hostHttpServerServiceRef } from '../services/rootHttpRouter/hostHttpServerServiceFactory';
+import { rootHealthServiceRef } from '../services/health/RootHealthService';
+import { rootLifecycleServiceRef, type RootLifecycleService } from '../services/lifecycle/RootLifecycleService';
 import { BackendState, backendStateServiceRef } from './BackendState';
+import { isBackendFeature } from './isBackendFeature';
 import { bootFailurePolicy } from './bootFailurePolicy';
 import { capitalize } from './describeFeature';
 import { guardExtensionPoint } from './extensionPointGuard';
@@ -162,8 +163,8 @@ export class BackendHost {
 
       const server = await registry.get(hostHttpServerServiceRef);
       this.httpServer = server;
-      server.systemRouter.use(createHealthRoutes({ health: await registry.get(coreServices.rootHealth), metrics: server.metrics }));
-      const lifecycle = await registry.get(coreServices.rootLifecycle);
+      server.systemRouter.use(createHealthRoutes({ health: await registry.get(rootHealthServiceRef), metrics: server.metrics }));
+      const lifecycle = await registry.get(rootLifecycleServiceRef);
       await server.listen();
 
       await this.initFeatures(plan, registry, config, logger, integrations, pluginConfigs);
@@ -297,7 +298,7 @@ export class BackendHost {
       const registry = this.registry;
       const logger = this.logger;
       await this.httpServer?.close(DRAIN_TIMEOUT_MS);
-      const lifecycle = registry?.getCreatedRootService<RootLifecycleService>(coreServices.rootLifecycle);
+      const lifecycle = registry?.getCreatedRootService<RootLifecycleService>(rootLifecycleServiceRef);
       await lifecycle?.shutdown(logger);
       for (const serviceId of [coreServices.scheduler.id, coreServices.cache.id, coreServices.database.id]) {
         const context = registry?.getCreatedRootContext(serviceId) as { shutdown?: () => Promise<void> } | undefined;

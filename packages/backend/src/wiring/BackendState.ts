@@ -1,9 +1,5 @@
-import {
-  createServiceRef,
-  type HealthCheckResult,
-  type PluginStartupStatus,
-  type ReadinessReport,
-} from '@portico/backend-plugin-api';
+import { createServiceRef, type HealthCheckResult } from '@portico/backend-plugin-api';
+import type { PluginStartupStatus, ReadinessReport } from '../services/health/RootHealthService';
 
 export type BackendPhase = 'created' | 'starting' | 'started' | 'aborted' | 'stopping' | 'stopped';
 

@@ -1,9 +1,5 @@
 import { Container } from 'inversify';
-import {
-  getRootDeps,
-  type ServiceFactory,
-  type ServiceRef,
-} from '@portico/backend-plugin-api';
+import type { ServiceFactory, ServiceRef } from '@portico/backend-plugin-api';
 import { ConfigError, coreServices } from '@portico/backend-plugin-api';
 import { capitalize } from './describeFeature';
 
@@ -56,7 +52,7 @@ export class ServiceRegistry {
       if (this.checked.has(ref.id)) return;
       const next = [...chain, ref.id];
       for (const dep of Object.values(factory.deps)) visit(dep, next);
-      for (const dep of Object.values(getRootDeps(factory))) visit(dep, next);
+      for (const dep of Object.values(factory.rootDeps ?? {})) visit(dep, next);
       this.checked.add(ref.id);
     };
     for (const ref of refs) visit(ref, []);
@@ -71,7 +67,7 @@ export class ServiceRegistry {
       const factory = this.getFactory(ref);
       if (!factory) return;
       for (const dep of Object.values(factory.deps)) visit(dep);
-      for (const dep of Object.values(getRootDeps(factory))) visit(dep);
+      for (const dep of Object.values(factory.rootDeps ?? {})) visit(dep);
     };
     refs.forEach(visit);
     return out;
@@ -124,7 +120,7 @@ export class ServiceRegistry {
         .bind(id)
         .toDynamicValue(async () => {
           if (!factory.createRootContext) return undefined;
-          const deps = await this.resolveMany(getRootDeps(factory), undefined);
+          const deps = await this.resolveMany(factory.rootDeps ?? {}, undefined);
           const context = await factory.createRootContext(deps);
           this.createdRootContexts.set(factory.service.id, context);
           return context;

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { coreServices, createBackendModule, createBackendPlugin, createExtensionPoint } from '@portico/backend-plugin-api';
 import { buildTestBackend, startTestHost, startUntilListening } from '../__testUtils__/testBackend';
+import { rootHealthServiceRef } from '../services/health/RootHealthService';
 
 const waitingExtensionPoint = createExtensionPoint<object>({ id: 'waiting.things' });
 
@@ -49,7 +50,7 @@ describe('boot failure policy', () => {
         expect.stringMatching(/^Backend start aborted after \d+ ms: 0 plugin\(s\) started, 1 failed, 1 skipped$/),
       ]),
     );
-    const report = await (await backend.getService(coreServices.rootHealth)).getReadiness();
+    const report = await (await backend.getService(rootHealthServiceRef)).getReadiness();
     expect(report).toEqual({
       status: 'failed',
       plugins: {

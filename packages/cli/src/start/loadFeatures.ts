@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { ConfigError, isBackendFeature, type BackendFeature, type ConfigService } from '@portico/backend-plugin-api';
+import { isBackendFeature } from '@portico/backend';
+import { ConfigError, type BackendFeature, type ConfigService } from '@portico/backend-plugin-api';
 
 async function importPackage(name: string, cwd: string): Promise<unknown> {
   let resolved: string;

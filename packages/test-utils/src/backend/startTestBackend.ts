@@ -1,11 +1,10 @@
 import type http from 'node:http';
 import {
   coreServices,
-  isBackendFeature,
   type BackendFeature,
   type ServiceFactory,
 } from '@portico/backend-plugin-api';
-import { createBackend, rootConfigServiceFactory, type BackendFeatureInput, type BackendHost } from '@portico/backend';
+import { createBackend, isBackendFeature, rootConfigServiceFactory, type BackendFeatureInput, type BackendHost } from '@portico/backend';
 
 export interface StartTestBackendOptions {
   /** Plugins, modules, bundles, dynamic imports, and service factories to override defaults. */

@@ -28,6 +28,3 @@ export interface ConfigService {
   /** Validates the value at `key` with a zod schema and returns the parsed value; a failure names the path. */
   parse<T>(key: string, schema: ZodType<T>): T;
 }
-
-/** The whole merged config, shared by every plugin. */
-export type RootConfigService = ConfigService;

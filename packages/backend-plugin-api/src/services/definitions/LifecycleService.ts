@@ -1,5 +1,3 @@
-import type { LoggerService } from './LoggerService';
-
 export interface LifecycleHookOptions {
   /** A name for logs when the hook fails or is slow. */
   label?: string;
@@ -13,10 +11,4 @@ export interface LifecycleHookOptions {
 export interface LifecycleService {
   addStartupHook(hook: () => void | Promise<void>, options?: LifecycleHookOptions): void;
   addShutdownHook(hook: () => void | Promise<void>, options?: LifecycleHookOptions): void;
-}
-
-export interface RootLifecycleService extends LifecycleService {
-  /** Used by the host; plugins do not call these. */
-  startup(): Promise<void>;
-  shutdown(logger?: LoggerService): Promise<void>;
 }

@@ -9,5 +9,3 @@ export interface LoggerService {
   /** A logger that adds `meta` to every line. */
   child(meta: LogMeta): LoggerService;
 }
-
-export type RootLoggerService = LoggerService;

@@ -17,11 +17,6 @@ export interface AuthorizeRequest {
 
 export type AuthorizeResult = 'ALLOW' | 'DENY';
 
-/** Decides requests; the default development policy allows everything. */
-export interface PermissionPolicy {
-  handle(request: AuthorizeRequest, credentials: Credentials): Promise<AuthorizeResult>;
-}
-
 export interface PermissionsService {
   authorize(requests: AuthorizeRequest[], options: { credentials: Credentials }): Promise<Array<{ result: AuthorizeResult }>>;
 }

@@ -1,4 +1,5 @@
-import type { LifecycleHookOptions, LoggerService, RootLifecycleService } from '@portico/backend-plugin-api';
+import type { LifecycleHookOptions, LoggerService } from '@portico/backend-plugin-api';
+import type { RootLifecycleService } from './RootLifecycleService';
 
 type Hook = { fn: () => void | Promise<void>; label: string };
 

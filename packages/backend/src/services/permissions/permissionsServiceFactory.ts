@@ -1,4 +1,5 @@
-import { coreServices, createServiceFactory, type PermissionPolicy } from '@portico/backend-plugin-api';
+import { coreServices, createServiceFactory } from '@portico/backend-plugin-api';
+import type { PermissionPolicy } from './PermissionPolicy';
 
 /** The development policy: everything is allowed. */
 export const allowAllPermissionPolicy: PermissionPolicy = {

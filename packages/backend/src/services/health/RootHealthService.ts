@@ -1,0 +1,17 @@
+import { createServiceRef, type HealthCheckResult } from '@portico/backend-plugin-api';
+
+export type PluginStartupStatus = 'pending' | 'started' | 'failed' | 'skipped';
+
+/** The body of `GET /readyz`. */
+export interface ReadinessReport {
+  status: 'ready' | 'starting' | 'failed';
+  plugins: Record<string, { status: PluginStartupStatus; error?: string; checks?: Record<string, HealthCheckResult> }>;
+}
+
+/** Host-wide health: liveness and readiness. Read by the host's health routes; plugins report through `coreServices.health`. */
+export interface RootHealthService {
+  getLiveness(): Promise<{ status: 'ok' }>;
+  getReadiness(): Promise<ReadinessReport>;
+}
+
+export const rootHealthServiceRef = createServiceRef<RootHealthService>({ id: 'core.rootHealth', scope: 'root' });

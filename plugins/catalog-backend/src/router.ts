@@ -1,6 +1,6 @@
-import express, { type Request, type Response } from 'express';
+import type { Response, Router } from 'express';
 import { z } from 'zod';
-import { InputError, NotFoundError, parseInput } from '@portico/backend-plugin-api';
+import { createRouteRegistry, InputError, NotFoundError } from '@portico/backend-plugin-api';
 import { isValidEntityName, isValidKind, isValidNamespace, parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import type { CatalogService } from './service/CatalogService';
 import { findTooDeep, MAX_ENTITY_DEPTH } from './service/EntityProcessor';
@@ -11,7 +11,6 @@ import {
   parseOrderFields,
   parseOrderParam,
 } from './service/filters';
-import { catalogOpenApi } from './openapi';
 
 const MAX_LIMIT = 10_000;
 
@@ -69,171 +68,479 @@ const byRefsBody = z.object({
 const refreshBody = z.object({ entityRef: z.string().min(1).max(1024), authorizationToken: z.string().optional() });
 const validateBody = z.object({ entity: z.unknown(), location: z.string().max(2048).optional() });
 
+/**
+ * A query key read with the catalog's own grammar (Backstage's): its errors name the key alone
+ * (`limit: must be a whole number`), as Backstage's catalog answers them.
+ */
+function queryParam<T>(schema: Record<string, unknown>, parse: (value: unknown) => T) {
+  return z
+    .unknown()
+    .optional()
+    .transform((value): T => parse(value))
+    .meta(schema);
+}
+
+const filterParam = queryParam(
+  {
+    type: 'array',
+    items: { type: 'string' },
+    description:
+      'Backstage filter: `kind=component,spec.type=service`; repeated keys mean IN, repeated params mean OR, a bare key means exists. Keys may be `relations.<type>`.',
+  },
+  value => parseEntityFilterParams(value, 'filter'),
+);
+const fieldsParam = queryParam(
+  { type: 'string', description: 'Comma-separated dotted fields to return, e.g. `kind,metadata.name`.' },
+  value => parseFieldsParam(value),
+);
+const intQueryParam = (name: string, options: { min: number; max: number }, description?: string) =>
+  queryParam({ type: 'integer', minimum: options.min, maximum: options.max, ...(description ? { description } : {}) }, value =>
+    intParam(name, value, options),
+  );
+const stringQueryParam = (name: string, max: number, description?: string) =>
+  queryParam({ type: 'string', maxLength: max, ...(description ? { description } : {}) }, value => stringParam(name, value, max));
+
+/** `:kind/:namespace/:name` as a canonical entity ref. */
+const refParams = z.object({ kind: z.string(), namespace: z.string(), name: z.string() }).transform(refFromParams);
+const uidParams = z.object({ uid: z.string() });
+const locationIdParams = z.object({ id: z.string() });
+
+const entity = z
+  .object({
+    apiVersion: z.string(),
+    kind: z.string(),
+    metadata: z.object({
+      name: z.string(),
+      namespace: z.string().optional(),
+      uid: z.string().optional(),
+      etag: z.string().optional(),
+      title: z.string().optional(),
+      description: z.string().optional(),
+      labels: z.record(z.string(), z.string()).optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+      tags: z.array(z.string()).optional(),
+      links: z.array(z.unknown()).optional(),
+    }),
+    spec: z.record(z.string(), z.unknown()).optional(),
+    relations: z.array(z.object({ type: z.string(), targetRef: z.string() })).optional(),
+  })
+  // `fields` may project any of them away.
+  .partial()
+  .meta({ id: 'Entity', description: 'An entity; every stored entity has apiVersion, kind and metadata.name' });
+const entityError = z
+  .object({
+    entityRef: z.string().optional(),
+    locationKey: z.string().optional(),
+    reason: z.string(),
+    message: z.string(),
+    occurredAt: z.string().optional(),
+  })
+  .meta({ id: 'EntityError' });
+const location = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    target: z.string(),
+    status: z
+      .object({
+        errors: z.array(entityError).optional(),
+        backoff: z
+          .object({ failures: z.number().int(), nextReadInRefreshes: z.number().int(), reason: z.string().optional() })
+          .optional()
+          .meta({ description: "Present while the location's reads keep failing: it is read again after nextReadInRefreshes refreshes" }),
+      })
+      .optional(),
+  })
+  .meta({ id: 'Location' });
+const historyEntry = z
+  .object({
+    id: z.string(),
+    entityRef: z.string(),
+    action: z.enum(['created', 'updated', 'deleted']),
+    changedAt: z.string(),
+    source: z.string().optional(),
+    changes: z.array(z.unknown()),
+  })
+  .meta({ id: 'HistoryEntry' });
+const ancestry = z.object({
+  rootEntityRef: z.string().meta({ description: 'The entity asked for' }),
+  items: z.array(
+    z.object({
+      entity,
+      parentEntityRefs: z.array(z.string()).meta({ description: 'Location entities whose target is the file this entity was read from' }),
+    }),
+  ),
+});
+
 /** The catalog's HTTP API (Backstage-compatible) plus history, search and errors. */
-export function createRouter(catalog: CatalogService): express.Router {
-  const router = express.Router();
-
-  router.get('/openapi.json', (_req, res) => {
-    res.json(catalogOpenApi);
+export function createRouter(catalog: CatalogService): Router {
+  const routes = createRouteRegistry({
+    pluginId: 'catalog',
+    title: 'Portico catalog',
+    description: "Compatible with Backstage's catalog API (@backstage/catalog-client), plus history, search and errors.",
   });
 
-  router.get('/entities', async (req: Request, res: Response) => {
-    const q = req.query;
-    const result = await catalog.queries.listEntities({
-      filter: parseEntityFilterParams(q.filter, 'filter'),
-      fields: parseFieldsParam(q.fields),
-      order: parseOrderParam(q.order),
-      limit: intParam('limit', q.limit, { min: 0, max: 1_000_000 }),
-      offset: intParam('offset', q.offset, { min: 0, max: 1_000_000_000 }),
-      after: stringParam('after', q.after, 20_000),
-    });
-    if (result.next) {
-      const params = new URLSearchParams(req.query as Record<string, string>);
-      params.set('after', result.next);
-      res.setHeader('link', `<${req.baseUrl}${req.path}?${params.toString()}>; rel="next"`);
-    }
-    sendJsonText(res, `[${result.items.join(',')}]`);
-  });
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities',
+      summary: 'List entities',
+      description: 'Entities matching the filter, with `limit`/`offset` or cursor pagination through the `link` header (`after`).',
+      query: z.object({
+        filter: filterParam,
+        fields: fieldsParam,
+        order: queryParam({ type: 'array', items: { type: 'string' }, description: '`asc:metadata.name`' }, parseOrderParam),
+        limit: intQueryParam('limit', { min: 0, max: 1_000_000 }),
+        offset: intQueryParam('offset', { min: 0, max: 1_000_000_000 }),
+        after: stringQueryParam('after', 20_000, 'Opaque cursor from the `link` header'),
+      }),
+      response: { description: 'Entities', schema: z.array(entity) },
+    },
+    async ({ query, req, res }) => {
+      const result = await catalog.queries.listEntities(query);
+      if (result.next) {
+        const params = new URLSearchParams(req.query as Record<string, string>);
+        params.set('after', result.next);
+        res.setHeader('link', `<${req.baseUrl}${req.path}?${params.toString()}>; rel="next"`);
+      }
+      sendJsonText(res, `[${result.items.join(',')}]`);
+    },
+  );
 
-  router.get('/entities/by-query', async (req: Request, res: Response) => {
-    const q = req.query;
-    const fullTextFilterTerm = stringParam('fullTextFilterTerm', q.fullTextFilterTerm, 200)?.trim();
-    const fullTextFields = parseFieldsParam(q.fullTextFilterFields, 'fullTextFilterFields')?.map(f => parseFieldKey('fullTextFilterFields', f));
-    const totalItems = stringParam('totalItems', q.totalItems, 20);
-    if (totalItems !== undefined && totalItems !== 'include' && totalItems !== 'exclude') throw new InputError(`totalItems: must be 'include' or 'exclude'`);
-    const result = await catalog.queries.queryEntities({
-      filter: parseEntityFilterParams(q.filter, 'filter'),
-      fields: parseFieldsParam(q.fields),
-      order: parseOrderFields(q.orderField),
-      fullText: fullTextFilterTerm ? { term: fullTextFilterTerm, fields: fullTextFields } : undefined,
-      limit: intParam('limit', q.limit, { min: 0, max: MAX_LIMIT }) ?? 20,
-      offset: intParam('offset', q.offset, { min: 0, max: 1_000_000_000 }),
-      cursor: stringParam('cursor', q.cursor, 20_000),
-      skipTotal: totalItems === 'exclude',
-    });
-    sendJsonText(res, `{"items":[${result.items.join(',')}],"totalItems":${result.totalItems},"pageInfo":${JSON.stringify(result.pageInfo)}}`);
-  });
-
-  router.post('/entities/by-refs', async (req: Request, res: Response) => {
-    const body = parseInput('body', byRefsBody, req.body ?? {});
-    const refs = body.entityRefs.map((r, i) => parseRef(`entityRefs[${i}]`, r));
-    const fields = body.fields?.length ? parseFieldsParam(body.fields.join(','), 'fields') : parseFieldsParam(req.query.fields);
-    const items = await catalog.queries.getByRefs(refs, fields, parseEntityFilterParams(req.query.filter, 'filter'));
-    sendJsonText(res, `{"items":[${items.join(',')}]}`);
-  });
-
-  router.get('/entities/errors', async (req: Request, res: Response) => {
-    const entityRef = stringParam('entityRef', req.query.entityRef, 1024);
-    const locationKey = stringParam('locationKey', req.query.locationKey, 4096);
-    const items = await catalog.queries.errors({
-      entityRef: entityRef ? parseRef('entityRef', entityRef) : undefined,
-      locationKeys: locationKey ? [locationKey] : undefined,
-    });
-    res.json({ items });
-  });
-
-  router.get('/entities/by-name/:kind/:namespace/:name', async (req: Request, res: Response) => {
-    const ref = refFromParams(req.params as Record<string, string>);
-    const entity = await catalog.queries.getByRefText(ref);
-    if (!entity) throw new NotFoundError(`No entity named '${ref}' found`);
-    sendJsonText(res, entity);
-  });
-
-  router.get('/entities/by-name/:kind/:namespace/:name/ancestry', async (req: Request, res: Response) => {
-    res.json(await catalog.queries.ancestry(refFromParams(req.params as Record<string, string>)));
-  });
-
-  router.get('/entities/by-name/:kind/:namespace/:name/history', async (req: Request, res: Response) => {
-    const limit = intParam('limit', req.query.limit, { min: 1, max: 1000 }) ?? 100;
-    res.json(await catalog.queries.history(refFromParams(req.params as Record<string, string>), limit));
-  });
-
-  router.get('/entities/by-uid/:uid', async (req: Request, res: Response) => {
-    const uid = String(req.params.uid);
-    const entity = uid.length <= 64 ? await catalog.queries.getByUid(uid) : undefined;
-    if (!entity) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
-    res.json(entity);
-  });
-
-  router.delete('/entities/by-uid/:uid', async (req: Request, res: Response) => {
-    const uid = String(req.params.uid);
-    const removed = uid.length <= 64 ? await catalog.ingestion.removeEntityByUid(uid, 'api') : undefined;
-    if (!removed) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
-    res.status(204).end();
-  });
-
-  router.get('/entity-facets', async (req: Request, res: Response) => {
-    const raw = req.query.facet === undefined ? [] : [req.query.facet].flat();
-    if (raw.length === 0) throw new InputError('facet: at least one facet is required');
-    if (raw.length > 50) throw new InputError('facet: at most 50 facets');
-    const facets = raw.map(f => {
-      if (typeof f !== 'string') throw new InputError('facet: must be a string');
-      parseFieldKey('facet', f);
-      return f;
-    });
-    const result = await catalog.queries.facets(facets, parseEntityFilterParams(req.query.filter, 'filter'));
-    res.json({ facets: result });
-  });
-
-  router.get('/search', async (req: Request, res: Response) => {
-    const term = stringParam('term', req.query.term, 200);
-    if (!term || !term.trim()) throw new InputError('term: is required');
-    const limit = intParam('limit', req.query.limit, { min: 1, max: 100 }) ?? 20;
-    const kinds = req.query.kind === undefined ? undefined : [req.query.kind].flat().map(k => {
-      if (typeof k !== 'string' || !isValidKind(k)) throw new InputError(`kind: '${String(k).slice(0, 64)}' is not a valid kind`);
-      return k;
-    });
-    res.json(await catalog.queries.search(term, limit, kinds));
-  });
-
-  router.post('/locations', async (req: Request, res: Response) => {
-    const body = parseInput('body', locationBody, req.body ?? {});
-    const dryRun = stringParam('dryRun', req.query.dryRun, 10);
-    const result = await catalog.locations.add(body, dryRun === 'true' || dryRun === '1');
-    res.status(201).json(result);
-  });
-
-  router.get('/locations', async (_req: Request, res: Response) => {
-    res.json(catalog.locations.list().map(data => ({ data })));
-  });
-
-  router.get('/locations/by-entity/:kind/:namespace/:name', async (req: Request, res: Response) => {
-    const ref = refFromParams(req.params as Record<string, string>);
-    const location = await catalog.locationOfEntity(ref);
-    if (!location) throw new NotFoundError(`No location for entity ${ref}`);
-    res.json(location);
-  });
-
-  router.get('/locations/:id', async (req: Request, res: Response) => {
-    res.json(await catalog.locations.get(String(req.params.id).slice(0, 128)));
-  });
-
-  router.delete('/locations/:id', async (req: Request, res: Response) => {
-    await catalog.locations.remove(String(req.params.id).slice(0, 128));
-    res.status(204).end();
-  });
-
-  router.post('/refresh', async (req: Request, res: Response) => {
-    const body = parseInput('body', refreshBody, req.body ?? {});
-    await catalog.refreshEntity(parseRef('entityRef', body.entityRef));
-    res.status(200).json({});
-  });
-
-  router.post('/validate-entity', async (req: Request, res: Response) => {
-    const body = parseInput('body', validateBody, req.body ?? {});
-    const tooDeep = findTooDeep(body.entity, MAX_ENTITY_DEPTH);
-    const errors = tooDeep
-      ? [`entity.${tooDeep}: nested deeper than ${MAX_ENTITY_DEPTH} levels`]
-      : catalog.validateEntity(body.entity);
-    if (errors.length) {
-      res.status(400).json({
-        errors: errors.map(message => ({ name: 'InputError', message })),
-        error: { name: 'InputError', message: errors.join('; ') },
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities/by-query',
+      summary: 'Query entities with cursor pagination',
+      description: 'Entities matching the filter and full-text term, ordered, a page at a time; `totalItems: exclude` skips the count.',
+      query: z.object({
+        fullTextFilterTerm: stringQueryParam('fullTextFilterTerm', 200),
+        fullTextFilterFields: queryParam({ type: 'string' }, value =>
+          parseFieldsParam(value, 'fullTextFilterFields')?.map(f => parseFieldKey('fullTextFilterFields', f)),
+        ),
+        totalItems: queryParam({ enum: ['include', 'exclude'] }, value => {
+          const totalItems = stringParam('totalItems', value, 20);
+          if (totalItems !== undefined && totalItems !== 'include' && totalItems !== 'exclude') throw new InputError(`totalItems: must be 'include' or 'exclude'`);
+          return totalItems;
+        }),
+        filter: filterParam,
+        fields: fieldsParam,
+        orderField: queryParam({ type: 'array', items: { type: 'string' }, description: '`metadata.name,asc`' }, value => parseOrderFields(value)),
+        limit: intQueryParam('limit', { min: 0, max: MAX_LIMIT }, 'Page size (default 20)'),
+        offset: intQueryParam('offset', { min: 0, max: 1_000_000_000 }),
+        cursor: stringQueryParam('cursor', 20_000),
+      }),
+      response: {
+        description: 'A page of entities',
+        schema: z.object({
+          items: z.array(entity),
+          totalItems: z.number().int(),
+          pageInfo: z.object({ nextCursor: z.string().optional(), prevCursor: z.string().optional() }),
+        }),
+      },
+    },
+    async ({ query, res }) => {
+      const term = query.fullTextFilterTerm?.trim();
+      const result = await catalog.queries.queryEntities({
+        filter: query.filter,
+        fields: query.fields,
+        order: query.orderField,
+        fullText: term ? { term, fields: query.fullTextFilterFields } : undefined,
+        limit: query.limit ?? 20,
+        offset: query.offset,
+        cursor: query.cursor,
+        skipTotal: query.totalItems === 'exclude',
       });
-      return;
-    }
-    res.status(200).json({});
-  });
+      sendJsonText(res, `{"items":[${result.items.join(',')}],"totalItems":${result.totalItems},"pageInfo":${JSON.stringify(result.pageInfo)}}`);
+    },
+  );
 
-  return router;
+  routes.route(
+    {
+      method: 'post',
+      path: '/entities/by-refs',
+      summary: 'Entities by ref',
+      description: 'Entities by ref, in the order asked (null where missing), optionally projected and filtered.',
+      query: z.object({ filter: filterParam, fields: fieldsParam }),
+      body: byRefsBody,
+      response: { description: 'The entities', schema: z.object({ items: z.array(entity.nullable()) }) },
+    },
+    async ({ query, body, res }) => {
+      const refs = body.entityRefs.map((r, i) => parseRef(`entityRefs[${i}]`, r));
+      const fields = body.fields?.length ? parseFieldsParam(body.fields.join(','), 'fields') : query.fields;
+      const items = await catalog.queries.getByRefs(refs, fields, query.filter);
+      sendJsonText(res, `{"items":[${items.join(',')}]}`);
+    },
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities/errors',
+      summary: 'Recorded ingestion problems',
+      description: 'Problems met reading entities, by entity or location; the last good version of an entity stays served.',
+      query: z.object({ entityRef: stringQueryParam('entityRef', 1024), locationKey: stringQueryParam('locationKey', 4096) }),
+      response: { description: 'The problems', schema: z.object({ items: z.array(entityError) }) },
+    },
+    async ({ query }) => ({
+      items: await catalog.queries.errors({
+        entityRef: query.entityRef ? parseRef('entityRef', query.entityRef) : undefined,
+        locationKeys: query.locationKey ? [query.locationKey] : undefined,
+      }),
+    }),
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities/by-name/:kind/:namespace/:name',
+      summary: 'One entity',
+      description: 'The entity with this kind, namespace and name.',
+      params: refParams,
+      response: { description: 'The entity', schema: entity },
+      errors: { 404: 'No such entity' },
+    },
+    async ({ params: ref, res }) => {
+      const text = await catalog.queries.getByRefText(ref);
+      if (!text) throw new NotFoundError(`No entity named '${ref}' found`);
+      sendJsonText(res, text);
+    },
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities/by-name/:kind/:namespace/:name/ancestry',
+      summary: 'The entity and the locations that led to it',
+      description: 'The entity and the Location entities that led to it (each once, the entity first).',
+      params: refParams,
+      response: { description: 'The ancestry', schema: ancestry },
+      errors: { 404: 'No such entity' },
+    },
+    ({ params: ref }) => catalog.queries.ancestry(ref),
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities/by-name/:kind/:namespace/:name/history',
+      summary: 'History of an entity',
+      description: 'Every recorded change of the entity, newest first, with a field diff.',
+      params: refParams,
+      query: z.object({ limit: intQueryParam('limit', { min: 1, max: 1000 }, 'At most this many changes (default 100)') }),
+      response: { description: 'The changes', schema: z.object({ items: z.array(historyEntry) }) },
+      errors: { 404: 'No such entity' },
+    },
+    ({ params: ref, query }) => catalog.queries.history(ref, query.limit ?? 100),
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/entities/by-uid/:uid',
+      summary: 'One entity by uid',
+      description: 'The entity with this uid.',
+      params: uidParams,
+      response: { description: 'The entity', schema: entity },
+      errors: { 404: 'No such entity' },
+    },
+    async ({ params: { uid } }) => {
+      const found = uid.length <= 64 ? await catalog.queries.getByUid(uid) : undefined;
+      if (!found) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
+      return found;
+    },
+  );
+
+  routes.route(
+    {
+      method: 'delete',
+      path: '/entities/by-uid/:uid',
+      summary: 'Remove an entity',
+      description: 'Removes an entity by uid (its provider may emit it again).',
+      params: uidParams,
+      response: { status: 204, description: 'Removed' },
+      errors: { 404: 'No such entity' },
+    },
+    async ({ params: { uid } }) => {
+      const removed = uid.length <= 64 ? await catalog.ingestion.removeEntityByUid(uid, 'api') : undefined;
+      if (!removed) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
+    },
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/entity-facets',
+      summary: 'Value counts of fields',
+      description: 'For each facet (a dotted field), the values it takes among the entities matching the filter, with counts.',
+      query: z.object({
+        facet: queryParam({ type: 'array', items: { type: 'string' } }, value => {
+          const raw = value === undefined ? [] : [value].flat();
+          if (raw.length === 0) throw new InputError('facet: at least one facet is required');
+          if (raw.length > 50) throw new InputError('facet: at most 50 facets');
+          return raw.map(f => {
+            if (typeof f !== 'string') throw new InputError('facet: must be a string');
+            parseFieldKey('facet', f);
+            return f;
+          });
+        }),
+        filter: filterParam,
+      }),
+      response: {
+        description: 'Value counts per facet',
+        schema: z.object({ facets: z.record(z.string(), z.array(z.object({ value: z.string(), count: z.number().int() }))) }),
+      },
+    },
+    async ({ query }) => ({ facets: await catalog.queries.facets(query.facet, query.filter) }),
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/search',
+      summary: 'Full-text search',
+      description: 'Entities matching the term, ranked by relevance, optionally of some kinds.',
+      query: z.object({
+        term: queryParam({ type: 'string', maxLength: 200 }, value => {
+          const term = stringParam('term', value, 200);
+          if (!term || !term.trim()) throw new InputError('term: is required');
+          return term;
+        }),
+        limit: intQueryParam('limit', { min: 1, max: 100 }, 'At most this many results (default 20)'),
+        kind: queryParam({ type: 'array', items: { type: 'string' } }, value =>
+          value === undefined
+            ? undefined
+            : [value].flat().map(k => {
+                if (typeof k !== 'string' || !isValidKind(k)) throw new InputError(`kind: '${String(k).slice(0, 64)}' is not a valid kind`);
+                return k;
+              }),
+        ),
+      }),
+      response: {
+        description: 'Ranked results',
+        schema: z.object({ items: z.array(z.object({ entityRef: z.string(), entity, rank: z.number() })) }),
+      },
+    },
+    ({ query }) => catalog.queries.search(query.term, query.limit ?? 20, query.kind),
+  );
+
+  routes.route(
+    {
+      method: 'post',
+      path: '/locations',
+      summary: 'Register a location',
+      description: 'Registers a location and reads it; with `dryRun=true` it is read and reported only.',
+      query: z.object({ dryRun: stringQueryParam('dryRun', 10, '`true` to read and report without storing') }),
+      body: locationBody,
+      response: {
+        status: 201,
+        description: 'Created',
+        schema: z.object({
+          location,
+          entities: z.array(entity),
+          errors: z.array(entityError).meta({ description: 'Problems met reading it: unreadable files, refused documents, invalid entities' }).optional(),
+          exists: z.boolean().optional(),
+        }),
+      },
+      errors: { 409: 'Registered already' },
+    },
+    ({ query, body }) => catalog.locations.add(body, query.dryRun === 'true' || query.dryRun === '1'),
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/locations',
+      summary: 'Registered locations',
+      description: 'Every registered location.',
+      response: { description: 'Locations', schema: z.array(z.object({ data: location })) },
+    },
+    () => catalog.locations.list().map(data => ({ data })),
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/locations/by-entity/:kind/:namespace/:name',
+      summary: 'The location an entity came from',
+      description: 'The registered location an entity was read from.',
+      params: refParams,
+      response: { description: 'The location', schema: location },
+      errors: { 404: 'No such entity or location' },
+    },
+    async ({ params: ref }) => {
+      const found = await catalog.locationOfEntity(ref);
+      if (!found) throw new NotFoundError(`No location for entity ${ref}`);
+      return found;
+    },
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/locations/:id',
+      summary: 'A location',
+      description: 'A location with its status (errors, backoff).',
+      params: locationIdParams,
+      response: { description: 'The location', schema: location },
+      errors: { 404: 'No such location' },
+    },
+    ({ params }) => catalog.locations.get(params.id.slice(0, 128)),
+  );
+
+  routes.route(
+    {
+      method: 'delete',
+      path: '/locations/:id',
+      summary: 'Remove a location',
+      description: 'Removes a location and the entities read from it.',
+      params: locationIdParams,
+      response: { status: 204, description: 'Removed' },
+      errors: { 404: 'No such location' },
+    },
+    async ({ params }) => {
+      await catalog.locations.remove(params.id.slice(0, 128));
+    },
+  );
+
+  routes.route(
+    {
+      method: 'post',
+      path: '/refresh',
+      summary: "Re-read the entity's source",
+      description: 'Reads the source of an entity again now.',
+      body: refreshBody,
+      response: { description: 'Refreshed', schema: z.object({}) },
+      errors: { 404: 'No such entity' },
+    },
+    async ({ body }) => {
+      await catalog.refreshEntity(parseRef('entityRef', body.entityRef));
+      return {};
+    },
+  );
+
+  routes.route(
+    {
+      method: 'post',
+      path: '/validate-entity',
+      summary: 'Validate an entity without storing it',
+      description: 'Checks an entity as ingestion would; a 400 lists each problem, naming its field.',
+      body: validateBody,
+      response: { description: 'Valid', schema: z.object({}) },
+    },
+    ({ body, res }) => {
+      const tooDeep = findTooDeep(body.entity, MAX_ENTITY_DEPTH);
+      const errors = tooDeep ? [`entity.${tooDeep}: nested deeper than ${MAX_ENTITY_DEPTH} levels`] : catalog.validateEntity(body.entity);
+      if (errors.length) {
+        res.status(400).json({
+          errors: errors.map(message => ({ name: 'InputError', message })),
+          error: { name: 'InputError', message: errors.join('; ') },
+        });
+        return undefined;
+      }
+      return {};
+    },
+  );
+
+  return routes.router;
 }

@@ -24,5 +24,4 @@ export * from './wiring/ExtensionPoint';
 export * from './wiring/features';
 export * from './wiring/integrationsExtensionPoint';
 export * from './routes/createRouteRegistry';
-export * from './validateRequest';
 export * from '@portico/errors';

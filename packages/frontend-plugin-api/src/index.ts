@@ -6,4 +6,3 @@ export * from './apis';
 export * from './blueprints';
 export * from './extensions';
 export * from './entity';
-export * from './routing/entityRoute';

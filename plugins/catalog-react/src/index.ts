@@ -1,1 +1,2 @@
 export * from './apis';
+export * from './routes/entityRoute';

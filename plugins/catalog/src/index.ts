@@ -1,11 +1,10 @@
 /**
  * @portico/plugin-catalog: the catalog's web UI. Install `catalogPlugin` (the default export) in the app;
- * other plugins call the catalog through `useApi(catalogApiRef)` and link to entities with `EntityRefLink`.
+ * other plugins call the catalog through `useApi(catalogApiRef)` (from `@portico/plugin-catalog-react`) and link
+ * to entities with `EntityRefLink`.
  */
 export { catalogPlugin, catalogPlugin as default } from './plugin';
-export { catalogApiRef } from '@portico/plugin-catalog-react';
 export { EntityRefLink, type EntityRefLinkProps } from './components/shared/EntityRefLink';
-export { entityRoute as entityRouteFor, humanizeEntityRef } from './components/shared/entityRoutes';
 // Pages, tabs and cards are not exported: they reach the app only through the plugin's lazy extensions,
 // so that each stays in its own chunk.
 export {

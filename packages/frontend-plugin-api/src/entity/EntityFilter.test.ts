@@ -1,6 +1,5 @@
 import type { Entity } from '@portico/catalog-model';
 import { entityMatchesFilter } from './EntityFilter';
-import { entityRoute } from '../routing/entityRoute';
 
 const service: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -25,15 +24,5 @@ describe('entityMatchesFilter', () => {
   it('accepts a predicate and no filter', () => {
     expect(entityMatchesFilter(service, e => e.metadata.namespace === 'shop')).toBe(true);
     expect(entityMatchesFilter(service, undefined)).toBe(true);
-  });
-});
-
-describe('entityRoute', () => {
-  it('builds /catalog/:namespace/:kind/:name from an entity, a name or a ref', () => {
-    expect(entityRoute(service)).toBe('/catalog/shop/component/checkout');
-    expect(entityRoute({ kind: 'Group', name: 'team-a' })).toBe('/catalog/default/group/team-a');
-    expect(entityRoute('user:default/jane', '/ownership')).toBe('/catalog/default/user/jane/ownership');
-    expect(entityRoute('api:petstore')).toBe('/catalog/default/api/petstore');
-    expect(() => entityRoute('not a ref')).toThrow("'not a ref' is not an entity ref");
   });
 });

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Autocomplete, Box, Button, Stack, TextField, Typography } from '@mui/material';
 import { catalogFacetFilters, type CatalogFacetKey, type CatalogFilterState } from '../../filters/catalogFilterState';
-import { humanizeEntityRef } from '../shared/entityRoutes';
+import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import type { FacetChoices } from './useFacets';
 
 export interface CatalogFiltersProps {

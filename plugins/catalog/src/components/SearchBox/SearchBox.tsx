@@ -3,9 +3,8 @@ import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { catalogApiRef, entityRoute } from '@portico/plugin-catalog-react';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
-import { entityRoute } from '../shared/entityRoutes';
 
 const MIN_CHARS = 2;
 

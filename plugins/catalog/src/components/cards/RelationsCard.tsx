@@ -3,7 +3,7 @@ import { stringifyEntityRef } from '@portico/catalog-model';
 import { useEntity } from '@portico/frontend-plugin-api';
 import { useNavigate } from 'react-router';
 import { layoutNeighbours } from '../../graph/layoutNeighbours';
-import { entityRoute, humanizeEntityRef } from '../shared/entityRoutes';
+import { entityRoute, humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { InfoCard } from '../shared/InfoCard';
 import { EmptyState } from '@portico/core-components';
 

@@ -1,7 +1,7 @@
 import { Link as MuiLink } from '@mui/material';
 import { DEFAULT_NAMESPACE, type Entity } from '@portico/catalog-model';
 import { Link as RouterLink } from 'react-router';
-import { entityRoute, humanizeEntityRef } from './entityRoutes';
+import { entityRoute, humanizeEntityRef } from '@portico/plugin-catalog-react';
 
 export interface EntityRefLinkProps {
   entityRef: string | Entity;

@@ -3,7 +3,7 @@ import { RELATION_CONSUMES_API, RELATION_PROVIDES_API, stringifyEntityRef, type 
 import { useEntity } from '@portico/frontend-plugin-api';
 import { useEffect, useRef, useState } from 'react';
 import { ApiDefinition } from '../apiDefinition/ApiDefinition';
-import { humanizeEntityRef } from '../shared/entityRoutes';
+import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { InfoCard } from '../shared/InfoCard';
 import { RelatedEntitiesTable, relatedRefs } from '../shared/RelatedEntitiesTable';
 

@@ -23,7 +23,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
-import { EntityLink, humanizeRef } from '../shared/EntityLink';
+import { humanizeEntityRef } from '@portico/plugin-catalog-react';
+import { EntityLink } from '../shared/EntityLink';
 import { SCORECARDS_ROOT, scorecardRoute } from '../shared/routes';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
@@ -78,15 +79,15 @@ function ExemptionDetail({ id }: { id: string }) {
     [
       'Scorecard',
       <Link key="s" component={RouterLink} to={scorecardRoute(exemption.scorecardRef)}>
-        {humanizeRef(exemption.scorecardRef, 'scorecard')}
+        {humanizeEntityRef(exemption.scorecardRef, { defaultKind: 'scorecard' })}
       </Link>,
     ],
     ['Rule', exemption.ruleId],
     ['Reason', exemption.reason],
     ['Expires', date(exemption.expiresAt)],
-    ['Requested by', `${humanizeRef(exemption.requestedBy, 'user')} on ${date(exemption.createdAt)}`],
+    ['Requested by', `${humanizeEntityRef(exemption.requestedBy, { defaultKind: 'user' })} on ${date(exemption.createdAt)}`],
     ...(exemption.decidedBy
-      ? ([['Decided by', `${humanizeRef(exemption.decidedBy, 'user')}${exemption.decidedAt ? ` on ${date(exemption.decidedAt)}` : ''}`]] as Array<[string, string]>)
+      ? ([['Decided by', `${humanizeEntityRef(exemption.decidedBy, { defaultKind: 'user' })}${exemption.decidedAt ? ` on ${date(exemption.decidedAt)}` : ''}`]] as Array<[string, string]>)
       : []),
     ...(exemption.comment ? ([['Comment', exemption.comment]] as Array<[string, string]>) : []),
   ];
@@ -181,12 +182,12 @@ function ExemptionList() {
                   <TableCell>
                     <EntityLink entityRef={e.entityRef} />
                   </TableCell>
-                  <TableCell>{humanizeRef(e.scorecardRef, 'scorecard')}</TableCell>
+                  <TableCell>{humanizeEntityRef(e.scorecardRef, { defaultKind: 'scorecard' })}</TableCell>
                   <TableCell>
                     <StatusChip exemption={e} />
                   </TableCell>
                   <TableCell>{date(e.expiresAt)}</TableCell>
-                  <TableCell>{humanizeRef(e.requestedBy, 'user')}</TableCell>
+                  <TableCell>{humanizeEntityRef(e.requestedBy, { defaultKind: 'user' })}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

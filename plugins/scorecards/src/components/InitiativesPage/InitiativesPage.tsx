@@ -18,7 +18,8 @@ import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
 import { InitiativeProgressChart } from '../charts/InitiativeProgressChart';
 import { levelLabel, percent } from '../shared/levels';
-import { EntityLink, humanizeRef } from '../shared/EntityLink';
+import { humanizeEntityRef } from '@portico/plugin-catalog-react';
+import { EntityLink } from '../shared/EntityLink';
 import { scorecardRoute } from '../shared/routes';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
@@ -47,7 +48,7 @@ function InitiativeCard({ initiative }: { initiative: Initiative }) {
           <>
             Reach {initiative.targetLevel} on{' '}
             <Link component={RouterLink} to={scorecardRoute(initiative.scorecardRef)}>
-              {humanizeRef(initiative.scorecardRef, 'scorecard')}
+              {humanizeEntityRef(initiative.scorecardRef, { defaultKind: 'scorecard' })}
             </Link>{' '}
             by {initiative.deadline.slice(0, 10)} ({timeLeft(initiative.deadline)})
           </>
@@ -87,7 +88,7 @@ function InitiativeCard({ initiative }: { initiative: Initiative }) {
                     <ListItem key={f.entityRef} disableGutters>
                       <ListItemText
                         primary={<EntityLink entityRef={f.entityRef} />}
-                        secondary={`${levelLabel(f.level)}${f.owner ? ` · ${humanizeRef(f.owner, 'group')}` : ''}`}
+                        secondary={`${levelLabel(f.level)}${f.owner ? ` · ${humanizeEntityRef(f.owner, { defaultKind: 'group' })}` : ''}`}
                       />
                     </ListItem>
                   ))}

@@ -6,7 +6,7 @@ import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
 import { LevelDistributionChart } from '../charts/LevelDistributionChart';
 import { TrendChart } from '../charts/TrendChart';
-import { humanizeRef } from '../shared/EntityLink';
+import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { scorecardRoute } from '../shared/routes';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
@@ -32,7 +32,7 @@ function ScorecardCard({ scorecard }: { scorecard: ScorecardSummary }) {
         }
         slotProps={{ title: { component: 'h2', variant: 'h6' } }}
         subheader={[
-          scorecard.spec.owner ? `Owned by ${humanizeRef(scorecard.spec.owner, 'group')}` : undefined,
+          scorecard.spec.owner ? `Owned by ${humanizeEntityRef(scorecard.spec.owner, { defaultKind: 'group' })}` : undefined,
           `${total} ${total === 1 ? 'entity' : 'entities'}`,
           `${scorecard.spec.rules.length} ${scorecard.spec.rules.length === 1 ? 'rule' : 'rules'}`,
         ]

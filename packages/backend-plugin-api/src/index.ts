@@ -24,4 +24,3 @@ export * from './wiring/ExtensionPoint';
 export * from './wiring/features';
 export * from './wiring/integrationsExtensionPoint';
 export * from './routes/createRouteRegistry';
-export * from '@portico/errors';

@@ -1,6 +1,7 @@
 import type { Response, Router } from 'express';
 import { z } from 'zod';
-import { createRouteRegistry, InputError, NotFoundError } from '@portico/backend-plugin-api';
+import { createRouteRegistry } from '@portico/backend-plugin-api';
+import { InputError, NotFoundError } from '@portico/errors';
 import { isValidEntityName, isValidKind, isValidNamespace, parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import type { CatalogService } from './service/CatalogService';
 import { findTooDeep, MAX_ENTITY_DEPTH } from './service/EntityProcessor';

@@ -1,14 +1,8 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { emitterEventNames } from '@octokit/webhooks';
 import { z } from 'zod';
-import {
-  AuthenticationError,
-  InputError,
-  ServiceUnavailableError,
-  createRouteRegistry,
-  type EventsService,
-  type LoggerService,
-} from '@portico/backend-plugin-api';
+import { createRouteRegistry, type EventsService, type LoggerService } from '@portico/backend-plugin-api';
+import { AuthenticationError, InputError, ServiceUnavailableError } from '@portico/errors';
 import type { GithubDiscoveryPreview } from '@portico/plugin-github-common';
 import { githubDiscoveryConfigSchema } from './discovery/config';
 import { discoverOrganization } from './discovery/GithubEntityProvider';

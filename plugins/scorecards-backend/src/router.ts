@@ -1,11 +1,7 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import {
-  createRouteRegistry,
-  InputError,
-  type HttpAuthService,
-  type PermissionsService,
-} from '@portico/backend-plugin-api';
+import { createRouteRegistry, type HttpAuthService, type PermissionsService } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import type { ScorecardsService } from './service/ScorecardsService';
 import {

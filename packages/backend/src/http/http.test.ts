@@ -1,6 +1,7 @@
 import express from 'express';
 import request from 'supertest';
-import { coreServices, createBackendPlugin, InputError, NotFoundError } from '@portico/backend-plugin-api';
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { InputError, NotFoundError } from '@portico/errors';
 import { z } from 'zod';
 import { startTestHost, type TestHost } from '../__testUtils__/testBackend';
 

@@ -1,6 +1,7 @@
 import { Container } from 'inversify';
 import type { ServiceFactory, ServiceRef } from '@portico/backend-plugin-api';
-import { ConfigError, coreServices } from '@portico/backend-plugin-api';
+import { coreServices } from '@portico/backend-plugin-api';
+import { ConfigError } from '@portico/errors';
 import { capitalize } from './describeFeature';
 
 const rootContextId = (serviceId: string) => `${serviceId}#rootContext`;

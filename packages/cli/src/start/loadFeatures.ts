@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { isBackendFeature } from '@portico/backend';
-import { ConfigError, type BackendFeature, type ConfigService } from '@portico/backend-plugin-api';
+import { type BackendFeature, type ConfigService } from '@portico/backend-plugin-api';
+import { ConfigError } from '@portico/errors';
 
 async function importPackage(name: string, cwd: string): Promise<unknown> {
   let resolved: string;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { ConfigError } from '@portico/backend-plugin-api';
+import { ConfigError } from '@portico/errors';
 import { createBackend, loadConfig } from '@portico/backend';
 import { createAppPlugin } from './appPlugin';
 import { loadFeaturesFromConfig } from './loadFeatures';

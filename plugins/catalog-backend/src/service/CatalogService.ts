@@ -1,4 +1,5 @@
-import { NotFoundError, type IntegrationsService, type LoggerService } from '@portico/backend-plugin-api';
+import { type IntegrationsService, type LoggerService } from '@portico/backend-plugin-api';
+import { NotFoundError } from '@portico/errors';
 import type { CatalogEntitiesChangedPayload, EntityProvider } from '@portico/plugin-catalog-node';
 import type { CatalogStore } from '../database/CatalogStore';
 import { EntityQueries } from './EntityQueries';

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { NotFoundError } from '@portico/backend-plugin-api';
+import { NotFoundError } from '@portico/errors';
 import { ANNOTATION_LOCATION, type Entity } from '@portico/catalog-model';
 import type { CatalogStore, EntityRow, ErrorRecord, QueriedEntity } from '../database/CatalogStore';
 import { decodeCursor, encodeCursor, type QueryCursor } from './cursor';

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ServiceUnavailableError } from '@portico/backend-plugin-api';
+import { ServiceUnavailableError } from '@portico/errors';
 import { ANNOTATION_ORPHAN, FORBIDDEN_ENTITY_KEYS, findForbiddenKey, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { CatalogEntitiesChangedPayload, DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
 import type { BatchSession, BatchWrite, CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';

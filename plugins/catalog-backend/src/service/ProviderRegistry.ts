@@ -1,4 +1,5 @@
-import { ServiceUnavailableError, type LoggerService } from '@portico/backend-plugin-api';
+import { type LoggerService } from '@portico/backend-plugin-api';
+import { ServiceUnavailableError } from '@portico/errors';
 import type { EntityProvider } from '@portico/plugin-catalog-node';
 import type { IngestionService } from './IngestionService';
 

@@ -1,4 +1,4 @@
-import { InputError } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import { z } from 'zod';
 import type { EntityFilter, SortField } from './filters';
 

@@ -1,4 +1,4 @@
-import { InputError } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import { FORBIDDEN_ENTITY_KEYS } from '@portico/catalog-model';
 
 /** `key=value` (values: any of them, lower-cased) or a bare `key` (exists). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConflictError, InputError } from '@portico/backend-plugin-api';
+import { ConflictError, InputError } from '@portico/errors';
 import { createTemplateAction, type TemplateAction } from '@portico/plugin-scaffolder-node';
 import type { GithubClient, GithubClients } from '../integration/GithubClients';
 import { toPorticoError } from '../integration/githubErrors';

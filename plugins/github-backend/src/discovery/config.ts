@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, type ConfigService } from '@portico/backend-plugin-api';
+import { type ConfigService } from '@portico/backend-plugin-api';
+import { ConfigError } from '@portico/errors';
 
 const durationSchema = z.union([
   z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { error: 'must be an ISO-8601 duration such as PT30M' }),

@@ -3,7 +3,8 @@ import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { createAppAuth } from '@octokit/auth-app';
 import Bottleneck from 'bottleneck';
-import { InputError, type LoggerService } from '@portico/backend-plugin-api';
+import { type LoggerService } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import type { GithubHostConfig } from './config';
 
 // Throttling and retries change behaviour, not the API surface: the client is typed as @octokit/rest's Octokit.

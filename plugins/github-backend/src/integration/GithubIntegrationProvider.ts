@@ -5,7 +5,7 @@ import type {
   ReadUrlOptions,
   ReadUrlResult,
 } from '@portico/backend-plugin-api';
-import { InputError } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import { githubIntegrationsConfigSchema } from './config';
 import type { GithubClients } from './GithubClients';
 import { toPorticoError } from './githubErrors';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, type ConfigService } from '@portico/backend-plugin-api';
+import { type ConfigService } from '@portico/backend-plugin-api';
+import { ConfigError } from '@portico/errors';
 
 const common = {
   /** e.g. `github.com` or `ghe.example.com`: the host of the URLs this entry serves. */

@@ -6,7 +6,7 @@ import {
   NotFoundError,
   PorticoError,
   ServiceUnavailableError,
-} from '@portico/backend-plugin-api';
+} from '@portico/errors';
 
 /** Maps an Octokit RequestError to a typed error whose message names what was being read. */
 export function toPorticoError(error: unknown, what: string): Error {

@@ -1,4 +1,4 @@
-import { InputError } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 
 /** A parsed `https://<host>/<owner>/<repo>/(blob|tree)/<ref>/<path>` URL. */
 export interface GithubUrl {

@@ -1,4 +1,4 @@
-import { ConflictError, InputError } from '@portico/backend-plugin-api';
+import { ConflictError, InputError } from '@portico/errors';
 import type { ActionDescription, JsonObject } from '@portico/plugin-scaffolder-common';
 import { z } from 'zod';
 import type { TemplateAction } from '../extensions';

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, NotAllowedError, type IntegrationsService, type ReadTreeFile } from '@portico/backend-plugin-api';
+import { type IntegrationsService, type ReadTreeFile } from '@portico/backend-plugin-api';
+import { InputError, NotAllowedError } from '@portico/errors';
 import { isInside, realPathOf } from './resolveSafeChildPath';
 
 /** Reads a skeleton directory for fetch:plain and fetch:template. */

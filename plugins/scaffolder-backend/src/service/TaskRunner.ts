@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { formatZodIssues, InputError, type LoggerService, type LogMeta } from '@portico/backend-plugin-api';
+import { formatZodIssues, type LoggerService, type LogMeta } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import type {
   HumanTaskRequest,
   HumanTaskResolution,

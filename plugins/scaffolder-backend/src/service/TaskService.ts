@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ConflictError, InputError, NotAllowedError, NotFoundError, type LoggerService } from '@portico/backend-plugin-api';
+import { type LoggerService } from '@portico/backend-plugin-api';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@portico/errors';
 import {
   TEMPLATE_API_VERSION,
   type HumanTaskResolution,

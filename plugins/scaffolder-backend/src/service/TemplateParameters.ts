@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { InputError } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import type { JsonObject, TemplateEntityV1beta3, TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
 
 // useDefaults: a field left out gets its schema default, as the wizard would have filled it.

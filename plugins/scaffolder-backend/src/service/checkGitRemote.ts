@@ -1,7 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputError, NotAllowedError } from '@portico/backend-plugin-api';
+import { InputError, NotAllowedError } from '@portico/errors';
 import { isPrivateAddress, resolveHost } from './guardedRequest';
 import { isInside, realPathOf } from './resolveSafeChildPath';
 

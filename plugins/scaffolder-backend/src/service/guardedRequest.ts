@@ -2,7 +2,7 @@ import dns from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { InputError, NotAllowedError } from '@portico/backend-plugin-api';
+import { InputError, NotAllowedError } from '@portico/errors';
 
 const privateRanges = new net.BlockList();
 for (const [addr, prefix] of [

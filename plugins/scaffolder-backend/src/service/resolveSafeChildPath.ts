@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, NotAllowedError } from '@portico/backend-plugin-api';
+import { InputError, NotAllowedError } from '@portico/errors';
 
 /** Resolves `target` inside `base`; a path that escapes it (`../`, absolute elsewhere) or holds a NUL is an InputError. */
 export function resolveSafeChildPath(base: string, target: string): string {

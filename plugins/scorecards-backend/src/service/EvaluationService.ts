@@ -1,5 +1,5 @@
 import type { LoggerService } from '@portico/backend-plugin-api';
-import { InputError } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import {
   matchesEntityFilter,

@@ -1,4 +1,4 @@
-import { InputError, NotAllowedError, NotFoundError } from '@portico/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import type { Exemption, ExemptionStatus } from '@portico/plugin-scorecards-common';
 import type { ExemptionStore } from '../database/ExemptionStore';

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@portico/backend-plugin-api';
+import { InputError, NotFoundError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import {
   matchesEntityFilter,

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@portico/backend-plugin-api';
-import { NotFoundError, ConflictError } from '@portico/backend-plugin-api';
+import { NotFoundError, ConflictError } from '@portico/errors';
 import { SCORECARD_KIND } from '@portico/plugin-scorecards-common';
 import type { RuleType } from '../extensions';
 import { createScorecardCompiler, type CompileResult, type CompiledScorecard } from './compileScorecard';

@@ -1,4 +1,4 @@
-import { NotAllowedError, NotFoundError } from '@portico/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@portico/errors';
 import type {
   EntityScorecardsResponse,
   EvaluateResponse,

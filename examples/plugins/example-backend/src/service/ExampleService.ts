@@ -1,4 +1,4 @@
-import { NotFoundError } from '@portico/backend-plugin-api';
+import { NotFoundError } from '@portico/errors';
 import type { GreetingDecorator } from '../extensions';
 import type { Thing, ThingStore } from '../database/ThingStore';
 

@@ -1,13 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-  type IntegrationsService,
-  type LoggerService,
-} from '@portico/backend-plugin-api';
+import { type IntegrationsService, type LoggerService } from '@portico/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@portico/errors';
 import type { Entity } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProvider, EntityProviderConnection } from '@portico/plugin-catalog-node';
 import type { CatalogStore, LocationRecord } from '../../database/CatalogStore';

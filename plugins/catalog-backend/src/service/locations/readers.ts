@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputError, PayloadTooLargeError, type IntegrationsService } from '@portico/backend-plugin-api';
+import { type IntegrationsService } from '@portico/backend-plugin-api';
+import { InputError, PayloadTooLargeError } from '@portico/errors';
 import type { UrlReader } from './LocationReader';
 
 /** Turns a location's `type` and `target` into the URL it is read from (files relative to `cwd`). */

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import yaml from 'js-yaml';
-import { InputError } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import { yieldToEventLoop } from '../../yieldToEventLoop';
 
 /** One YAML document of a file: its parsed value, or why it could not be parsed, and where it starts. */

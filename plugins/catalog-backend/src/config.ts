@@ -1,23 +1,7 @@
+import { durationSchema } from '@portico/backend-plugin-api';
 import { z } from 'zod';
 
 const rulesSchema = z.array(z.object({ allow: z.array(z.string().min(1)).min(1) }));
-
-/** `{ hours: 1, minutes: 30 }` (Backstage's form) or an ISO-8601 duration (`PT1M`) → ISO-8601. */
-const durationSchema = z.union([
-  z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { error: 'must be an ISO-8601 duration such as PT1M' }),
-  z.object({
-    days: z.number().nonnegative().optional(),
-    hours: z.number().nonnegative().optional(),
-    minutes: z.number().nonnegative().optional(),
-    seconds: z.number().nonnegative().optional(),
-    milliseconds: z.number().nonnegative().optional(),
-  }).strict().transform(d => {
-    const seconds = (d.seconds ?? 0) + (d.milliseconds ?? 0) / 1000;
-    const time = `${d.hours ? `${d.hours}H` : ''}${d.minutes ? `${d.minutes}M` : ''}${seconds ? `${seconds}S` : ''}`;
-    const iso = `P${d.days ? `${d.days}D` : ''}${time ? `T${time}` : ''}`;
-    return iso === 'P' ? 'PT1M' : iso;
-  }),
-]);
 
 /** The `catalog:` section of app-config. */
 export const catalogConfigSchema = z.object({
@@ -29,7 +13,8 @@ export const catalogConfigSchema = z.object({
   })).default([]),
   /** Kinds locations may emit (`[{ allow: [Component, API] }]`); all kinds when absent. */
   rules: rulesSchema.optional(),
-  processingInterval: durationSchema.default('PT1M'),
+  /** How often locations are read again: `PT1M` or `{ minutes: 1 }`; milliseconds once parsed. */
+  processingInterval: durationSchema.prefault('PT1M'),
   orphanStrategy: z.enum(['delete', 'keep']).default('delete'),
   /** Largest descriptor file read, in bytes. */
   maxFileBytes: z.number().int().positive().default(5 * 1024 * 1024),
@@ -44,10 +29,6 @@ export const catalogConfigSchema = z.object({
     /** Longest a file's YAML parse may go without progress before its parser thread is stopped, in ms. */
     parseTimeoutMs: z.number().int().positive().default(10_000),
   }).strict().prefault({}),
-}).optional();
+}).prefault({});
 
-export type CatalogConfig = NonNullable<z.output<typeof catalogConfigSchema>>;
-
-export function readCatalogConfig(value: unknown): CatalogConfig {
-  return catalogConfigSchema.parse(value ?? {}) as CatalogConfig;
-}
+export type CatalogConfig = z.output<typeof catalogConfigSchema>;

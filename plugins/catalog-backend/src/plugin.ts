@@ -10,7 +10,7 @@ import {
   catalogProvidersExtensionPoint,
   type EntityProvider,
 } from '@portico/plugin-catalog-node';
-import { catalogConfigSchema, readCatalogConfig } from './config';
+import { catalogConfigSchema } from './config';
 import { CatalogStore } from './database/CatalogStore';
 import { catalogMigrations } from './database/migrations';
 import { createRouter } from './router';
@@ -31,7 +31,6 @@ export const catalogPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         logger: coreServices.logger,
-        config: coreServices.config,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         scheduler: coreServices.scheduler,
@@ -39,8 +38,7 @@ export const catalogPlugin = createBackendPlugin({
         events: coreServices.events,
         integrations: coreServices.integrations,
       },
-      async init({ logger, config, database, httpRouter, scheduler, lifecycle, events, integrations }) {
-        const settings = readCatalogConfig(config.getOptional('catalog'));
+      async init({ logger, database, httpRouter, scheduler, lifecycle, events, integrations }, { pluginConfig: settings }) {
         for (const kind of builtinKinds) if (!kinds.has(kind.kind)) kinds.add(kind);
         // a large file in config is parsed on a thread: start it now, on the other core, while migrations run
         if (hasLargeConfigFile(settings.locations)) prewarmYamlParser();
@@ -78,8 +76,8 @@ export const catalogPlugin = createBackendPlugin({
           .finally(releaseYamlParser); // if no file used the prewarmed parser
         await scheduler.scheduleTask({
           id: 'catalog-refresh-locations',
-          frequency: { duration: settings.processingInterval },
-          initialDelay: settings.processingInterval,
+          frequency: { duration: { milliseconds: settings.processingInterval } },
+          initialDelay: { milliseconds: settings.processingInterval },
           timeout: 'PT10M',
           scope: 'global',
           fn: readAll,

@@ -3,6 +3,7 @@ import {
   coreServices,
   createBackendModule,
   createBackendPlugin,
+  durationSchema,
   integrationsExtensionPoint,
   type BackendFeature,
 } from '@portico/backend-plugin-api';
@@ -13,7 +14,7 @@ import { createGithubActionsDispatchAction, createGithubPullRequestAction, creat
 import { githubClientsServiceRef } from './clientsService';
 import { migrations } from './database/migrations';
 import { WebhookDeliveryStore } from './database/WebhookDeliveryStore';
-import { readDiscoveryConfig, readOrgConfig } from './discovery/config';
+import { githubCatalogProvidersConfigSchema, withIds } from './discovery/config';
 import { GithubEntityProvider } from './discovery/GithubEntityProvider';
 import { GithubOrgEntityProvider } from './discovery/GithubOrgEntityProvider';
 import { createGithubFactCollector } from './facts/GithubFactCollector';
@@ -28,11 +29,11 @@ export const githubPluginConfigSchema = z
   .object({
     /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). */
     webhookSecret: z.string().min(1).optional(),
-    /** ISO-8601 duration between fact collections. */
-    factsSchedule: z.string().optional(),
+    /** ISO-8601 duration between fact collections (read by the scorecards module as written). */
+    factsSchedule: z.string().refine(v => durationSchema.safeParse(v).success, { message: 'must be an ISO-8601 duration such as PT6H' }).optional(),
   })
   .strict()
-  .optional();
+  .prefault({});
 
 /** The `github` plugin: webhooks and the routes its frontend calls, under /api/github. */
 export const githubPlugin = createBackendPlugin({
@@ -41,7 +42,6 @@ export const githubPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        config: coreServices.config,
         logger: coreServices.logger,
         http: coreServices.httpRouter,
         events: coreServices.events,
@@ -49,8 +49,7 @@ export const githubPlugin = createBackendPlugin({
         health: coreServices.health,
         database: coreServices.database,
       },
-      async init({ config, logger, http, events, clients, health, database }) {
-        const settings = githubPluginConfigSchema.parse(config.getOptional('github')) ?? {};
+      async init({ logger, http, events, clients, health, database }, { pluginConfig: settings }) {
         if (!settings.webhookSecret) logger.info('github.webhookSecret is not set: POST /api/github/webhooks answers 503');
         await database.migrate(migrations);
         const deliveries = new WebhookDeliveryStore(await database.getClient());
@@ -85,29 +84,29 @@ export const githubIntegrationModule = createBackendModule({
 export const githubCatalogModule = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'github',
+  configSchema: githubCatalogProvidersConfigSchema,
   register(env) {
     env.registerInit({
       deps: {
         providers: catalogProvidersExtensionPoint,
-        config: coreServices.config,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         events: coreServices.events,
         clients: githubClientsServiceRef,
       },
-      async init({ providers, config, logger, scheduler, events, clients }) {
-        const discovery = readDiscoveryConfig(config).map(c => new GithubEntityProvider(c, clients, logger));
-        const orgs = readOrgConfig(config).map(c => new GithubOrgEntityProvider(c, clients, logger));
+      async init({ providers, logger, scheduler, events, clients }, { pluginConfig }) {
+        const discovery = withIds(pluginConfig.providers.github).map(c => new GithubEntityProvider(c, clients, logger));
+        const orgs = withIds(pluginConfig.providers.githubOrg).map(c => new GithubOrgEntityProvider(c, clients, logger));
         providers.addEntityProvider(...discovery, ...orgs);
         for (const provider of [...discovery, ...orgs]) {
           const { frequency, timeout } = provider.config.schedule;
-          const taskFrequency = typeof frequency === 'string' ? { duration: frequency } : frequency;
+          const taskFrequency = typeof frequency === 'number' ? { duration: { milliseconds: frequency } } : frequency;
           await scheduler.scheduleTask({
             id: `${provider.getProviderName()}:refresh`,
             frequency: taskFrequency,
-            timeout,
+            timeout: { milliseconds: timeout },
             // The first run starts when the catalog connects the provider.
-            ...(typeof frequency === 'string' ? { initialDelay: frequency } : {}),
+            ...(typeof frequency === 'number' ? { initialDelay: { milliseconds: frequency } } : {}),
             scope: 'global',
             fn: async () => void (await provider.run()),
           });

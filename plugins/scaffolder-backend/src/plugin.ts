@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { coreServices, createBackendPlugin, durationSchema } from '@portico/backend-plugin-api';
 import { catalogServiceRef } from '@portico/plugin-catalog-node';
 import { z } from 'zod';
 import { scaffolderMigrations } from './database/migrations';
 import { scaffolderActionsExtensionPoint, type TemplateAction } from './extensions';
 import { createRouter } from './router';
 import { CatalogLocationsAdapter, CatalogTemplateSource } from './service/CatalogTemplateSource';
-import { durationToMs } from './service/duration';
 import { SANDBOX_DEFAULTS } from './service/sandbox/Sandbox';
 import { createScaffolderEngine } from './service/ScaffolderEngine';
 import { DefaultSkeletonReader } from './service/SkeletonReader';
 
-const duration = z.union([z.string(), z.number()]);
+/** A number of milliseconds, `PT30S` or `{ seconds: 30 }`; milliseconds once parsed. */
+const duration = z.union([z.number().nonnegative(), durationSchema]);
 
 /** `scaffolder:` in app-config. */
 export const scaffolderConfigSchema = z
@@ -49,7 +49,7 @@ export const scaffolderConfigSchema = z
       })
       .optional(),
   })
-  .optional();
+  .prefault({});
 
 /** The scaffolder: templates from the catalog, durable runs, approvals and inputs, under /api/scaffolder. */
 export const scaffolderPlugin = createBackendPlugin({
@@ -65,7 +65,6 @@ export const scaffolderPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         logger: coreServices.logger,
-        config: coreServices.config,
         rootConfig: coreServices.rootConfig,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
@@ -75,11 +74,9 @@ export const scaffolderPlugin = createBackendPlugin({
         integrations: coreServices.integrations,
         catalog: catalogServiceRef,
       },
-      async init({ logger, config, rootConfig, database, httpRouter, httpAuth, auth, lifecycle, integrations, catalog }) {
-        const cfg = config.parse('scaffolder', scaffolderConfigSchema) ?? {};
+      async init({ logger, rootConfig, database, httpRouter, httpAuth, auth, lifecycle, integrations, catalog }, { pluginConfig: cfg }) {
         await database.migrate(scaffolderMigrations);
         const knex = await database.getClient();
-        const ms = (v: string | number | undefined) => (v === undefined ? undefined : durationToMs(v));
         const workingDirectory = path.resolve(cfg.workingDirectory ?? path.join(os.tmpdir(), 'portico-scaffolder'));
         fs.mkdirSync(workingDirectory, { recursive: true });
         const serviceToken = async () => {
@@ -105,13 +102,13 @@ export const scaffolderPlugin = createBackendPlugin({
           git: cfg.git,
           worker: {
             concurrency: cfg.concurrency,
-            pollIntervalMs: ms(cfg.pollInterval),
-            heartbeatIntervalMs: ms(cfg.heartbeatInterval),
-            staleAfterMs: ms(cfg.staleAfter),
-            shutdownGraceMs: ms(cfg.shutdownGracePeriod),
+            pollIntervalMs: cfg.pollInterval,
+            heartbeatIntervalMs: cfg.heartbeatInterval,
+            staleAfterMs: cfg.staleAfter,
+            shutdownGraceMs: cfg.shutdownGracePeriod,
           },
-          defaultStepTimeoutMs: ms(cfg.defaultStepTimeout),
-          sandbox: cfg.sandbox && { timeoutMs: ms(cfg.sandbox.timeout), maxMemoryMb: cfg.sandbox.maxMemoryMb, workers: cfg.sandbox.workers },
+          defaultStepTimeoutMs: cfg.defaultStepTimeout,
+          sandbox: cfg.sandbox && { timeoutMs: cfg.sandbox.timeout, maxMemoryMb: cfg.sandbox.maxMemoryMb, workers: cfg.sandbox.workers },
         });
         logger.info(
           `Scaffolder ready with ${engine.registry.list().length} actions; secrets are ${engine.vault.encrypts ? 'stored encrypted (scaffolder.secretsKey)' : 'kept in memory only (set scaffolder.secretsKey to survive restarts)'}`,

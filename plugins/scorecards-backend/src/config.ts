@@ -1,8 +1,8 @@
+import { durationSchema } from '@portico/backend-plugin-api';
 import { z } from 'zod';
-import { parseDuration } from './service/durations';
 
-const duration = (fallback: string) =>
-  z.string().refine(v => parseDuration(v) !== undefined, { message: 'must be an ISO-8601 duration such as PT1H' }).default(fallback);
+/** A duration setting (`PT1H` or `{ hours: 1 }`), in milliseconds once parsed. */
+const duration = (fallback: string) => durationSchema.prefault(fallback);
 
 /** Value types that pushed facts may be declared with in `scorecards.factTypes`. */
 export const factTypeNames = ['string', 'number', 'integer', 'boolean', 'string[]', 'object'] as const;
@@ -43,15 +43,7 @@ export const scorecardsConfigSchema = z
       })
       .default({}),
   })
-  .default({
-    factRetention: 'P90D',
-    defaultSchedule: 'PT1H',
-    evaluationCheckInterval: 'PT1M',
-    collectorSchedule: 'PT1H',
-    reminderInterval: 'P7D',
-    factTypes: {},
-    notifications: {},
-  });
+  .prefault({});
 
 export type ScorecardsConfig = z.output<typeof scorecardsConfigSchema>;
 

@@ -16,7 +16,6 @@ import {
 } from './extensions';
 import { createRouter } from './router';
 import { catalogFactCollector } from './service/catalogFactCollector';
-import { requireDuration } from './service/durations';
 import { EvaluationQueue } from './service/EvaluationQueue';
 import { EvaluationService } from './service/EvaluationService';
 import { ExemptionService } from './service/ExemptionService';
@@ -63,7 +62,6 @@ export const scorecardsPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         logger: coreServices.logger,
-        config: coreServices.config,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -75,8 +73,7 @@ export const scorecardsPlugin = createBackendPlugin({
         catalogKinds: catalogKindsExtensionPoint,
         catalogApi: catalogServiceRef,
       },
-      async init({ logger, config, database, httpRouter, httpAuth, permissions, auth, scheduler, lifecycle, events, catalogKinds, catalogApi }) {
-        const settings = config.parse('scorecards', scorecardsConfigSchema);
+      async init({ logger, database, httpRouter, httpAuth, permissions, auth, scheduler, lifecycle, events, catalogKinds, catalogApi }, { pluginConfig: settings }) {
 
         // Scorecards live in the catalog; the catalog checks them with the full spec schema.
         catalogKinds.addKind({
@@ -122,7 +119,7 @@ export const scorecardsPlugin = createBackendPlugin({
           notifier,
           logger,
           factTypes: Object.fromEntries(Object.entries(settings.factTypes).map(([name, type]) => [name, factTypeSchema(type)])),
-          defaultScheduleMs: requireDuration(settings.defaultSchedule, 'scorecards.defaultSchedule'),
+          defaultScheduleMs: settings.defaultSchedule,
         });
         const entityQueue = new EvaluationQueue(refs => evaluation.evaluateEntities(refs).then(() => undefined), logger);
         const scorecardQueue = new EvaluationQueue(async refs => {
@@ -147,7 +144,7 @@ export const scorecardsPlugin = createBackendPlugin({
           registry,
           catalog,
           notifier,
-          reminderIntervalMs: requireDuration(settings.reminderInterval, 'scorecards.reminderInterval'),
+          reminderIntervalMs: settings.reminderInterval,
         });
         const service = new ScorecardsService({
           registry,
@@ -179,7 +176,7 @@ export const scorecardsPlugin = createBackendPlugin({
         let lastExpiryCheck = Date.now();
         await scheduler.scheduleTask({
           id: 'scorecards-evaluate-due',
-          frequency: { duration: settings.evaluationCheckInterval },
+          frequency: { duration: { milliseconds: settings.evaluationCheckInterval } },
           initialDelay: 'PT5S',
           timeout: 'PT30M',
           scope: 'global',
@@ -195,14 +192,14 @@ export const scorecardsPlugin = createBackendPlugin({
         for (const collector of collectors) {
           await scheduler.scheduleTask({
             id: `scorecards-collect-${collector.id}`,
-            frequency: { duration: collector.schedule ?? settings.collectorSchedule },
+            frequency: { duration: collector.schedule ?? { milliseconds: settings.collectorSchedule } },
             initialDelay: 'PT10S',
             timeout: 'PT30M',
             scope: 'global',
             fn: async signal => entityQueue.enqueue(await evaluation.runCollector(collector, signal)),
           });
         }
-        const retentionMs = requireDuration(settings.factRetention, 'scorecards.factRetention');
+        const retentionMs = settings.factRetention;
         await scheduler.scheduleTask({
           id: 'scorecards-maintenance',
           frequency: { duration: 'PT1H' },
@@ -211,7 +208,7 @@ export const scorecardsPlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             const pruned = await stores.facts.pruneHistory(Date.now() - retentionMs);
-            if (pruned) logger.info(`Pruned ${pruned} fact history rows older than ${settings.factRetention}`);
+            if (pruned) logger.info(`Pruned ${pruned} fact history rows older than ${retentionMs} ms (scorecards.factRetention)`);
             await initiatives.sendReminders();
           },
         });

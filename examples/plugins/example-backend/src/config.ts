@@ -6,4 +6,5 @@ export const exampleConfigSchema = z
     /** The greeting `GET /api/example/greeting` serves (before decorators). */
     greeting: z.string().min(1).default('Hello from Portico'),
   })
-  .optional();
+  // An absent `example:` section parses as {}, so the defaults above apply.
+  .prefault({});

@@ -1,9 +1,9 @@
-import { coreServices, createBackendModule } from '@portico/backend-plugin-api';
+import { createBackendModule } from '@portico/backend-plugin-api';
 import { z } from 'zod';
 import { exampleDecoratorsExtensionPoint } from './extensions';
 
 /** The keys of `example:` this module reads. */
-const signatureConfigSchema = z.object({ signature: z.string().min(1).optional() }).optional();
+const signatureConfigSchema = z.object({ signature: z.string().min(1).default('the platform team') }).prefault({});
 
 /** A module of the example plugin: signs the greeting with `example.signature`. */
 export const exampleModuleSignature = createBackendModule({
@@ -12,9 +12,8 @@ export const exampleModuleSignature = createBackendModule({
   configSchema: signatureConfigSchema,
   register(env) {
     env.registerInit({
-      deps: { decorators: exampleDecoratorsExtensionPoint, config: coreServices.config },
-      async init({ decorators, config }) {
-        const signature = config.getOptionalString('example.signature') ?? 'the platform team';
+      deps: { decorators: exampleDecoratorsExtensionPoint },
+      async init({ decorators }, { pluginConfig: { signature } }) {
         decorators.addDecorator(greeting => `${greeting} (${signature})`);
       },
     });

@@ -20,13 +20,12 @@ export const examplePlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
-        config: coreServices.config,
         database: coreServices.database,
         http: coreServices.httpRouter,
         logger: coreServices.logger,
       },
-      async init({ config, database, http, logger }) {
-        const greeting = config.parse('example', exampleConfigSchema)?.greeting ?? 'Hello from Portico';
+      async init({ database, http, logger }, { pluginConfig }) {
+        const { greeting } = pluginConfig;
         await database.migrate(migrations);
         const store = new ThingStore(await database.getClient());
         http.use(createRouter(new ExampleService(store, { greeting, decorators })));

@@ -1,17 +1,10 @@
 import { z } from 'zod';
-import { type ConfigService } from '@portico/backend-plugin-api';
-import { ConfigError } from '@portico/errors';
+import { durationSchema } from '@portico/backend-plugin-api';
 
-const durationSchema = z.union([
-  z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { error: 'must be an ISO-8601 duration such as PT30M' }),
-  z.object({ hours: z.number().nonnegative().optional(), minutes: z.number().nonnegative().optional(), seconds: z.number().nonnegative().optional() })
-    .strict()
-    .transform(d => `PT${d.hours ? `${d.hours}H` : ''}${d.minutes ? `${d.minutes}M` : ''}${d.seconds ? `${d.seconds}S` : ''}`.replace(/^PT$/, 'PT1H')),
-]);
-
+/** `frequency` and `timeout` as `PT30M` or `{ minutes: 30 }` (milliseconds once parsed), or a cron frequency. */
 const scheduleSchema = z
-  .object({ frequency: z.union([durationSchema, z.object({ cron: z.string().min(1) }).strict()]).default('PT1H'), timeout: durationSchema.default('PT10M') })
-  .default({ frequency: 'PT1H', timeout: 'PT10M' });
+  .object({ frequency: z.union([durationSchema, z.object({ cron: z.string().min(1) }).strict()]).prefault('PT1H'), timeout: durationSchema.prefault('PT10M') })
+  .prefault({});
 
 const regexSchema = z.string().transform((value, ctx) => {
   try {
@@ -53,18 +46,22 @@ export const githubOrgConfigSchema = z.object({
 export type GithubDiscoveryConfig = z.output<typeof githubDiscoveryConfigSchema> & { id: string };
 export type GithubOrgConfig = z.output<typeof githubOrgConfigSchema> & { id: string };
 
-function readSection<T extends z.ZodType>(config: ConfigService, key: string, schema: T): Array<z.output<T> & { id: string }> {
-  const raw = config.getOptional(key);
-  if (raw === undefined) return [];
-  const parsed = z.record(z.string(), schema).safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid config at ${key}.${issue.path.join('.')}: ${issue.message}`);
-  }
-  return Object.entries(parsed.data as Record<string, Record<string, unknown>>).map(([id, value]) => ({ ...value, id }) as z.output<T> & { id: string });
-}
+/**
+ * What the GitHub catalog module reads of the `catalog:` section: `catalog.providers.github.<id>` and
+ * `catalog.providers.githubOrg.<id>`. The host parses it and hands it to the module's init.
+ */
+export const githubCatalogProvidersConfigSchema = z
+  .object({
+    providers: z
+      .object({
+        github: z.record(z.string(), githubDiscoveryConfigSchema).default({}),
+        githubOrg: z.record(z.string(), githubOrgConfigSchema).default({}),
+      })
+      .prefault({}),
+  })
+  .prefault({});
 
-export const readDiscoveryConfig = (config: ConfigService): GithubDiscoveryConfig[] =>
-  readSection(config, 'catalog.providers.github', githubDiscoveryConfigSchema);
-export const readOrgConfig = (config: ConfigService): GithubOrgConfig[] =>
-  readSection(config, 'catalog.providers.githubOrg', githubOrgConfigSchema);
+/** Each entry of a `catalog.providers.<kind>` record, with its id. */
+export function withIds<T>(section: Record<string, T>): Array<T & { id: string }> {
+  return Object.entries(section).map(([id, value]) => ({ ...value, id }));
+}

@@ -1,4 +1,4 @@
-import type { LoggerService } from '@portico/backend-plugin-api';
+import { durationToMilliseconds, type LoggerService } from '@portico/backend-plugin-api';
 import { InputError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import {
@@ -13,7 +13,6 @@ import type { ExemptionStore } from '../database/ExemptionStore';
 import type { LevelChange, ResultStore } from '../database/ResultStore';
 import type { CollectedFacts, FactCollector } from '../extensions';
 import type { CompiledScorecard } from './compileScorecard';
-import { parseDuration } from './durations';
 import { evaluateEntity } from './evaluateEntity';
 import type { Notifier } from './notifications/Notifier';
 import type { ScorecardRegistry } from './ScorecardRegistry';
@@ -46,7 +45,7 @@ export class EvaluationService {
   constructor(private readonly options: EvaluationServiceOptions) {
     this.now = options.now ?? (() => new Date());
     for (const collector of options.collectors) {
-      const freshnessMs = collector.freshness ? parseDuration(collector.freshness) : undefined;
+      const freshnessMs = collector.freshness ? durationToMilliseconds(collector.freshness) : undefined;
       for (const [name, schema] of Object.entries(collector.facts)) {
         this.factSchemas.set(name, { schema, owner: `collector ${collector.id}` });
         if (freshnessMs !== undefined) this.freshness.set(name, freshnessMs);

@@ -1,7 +1,7 @@
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { SCORECARD_API_VERSION, SCORECARD_KIND, type ScorecardRule, type ScorecardSpec } from '@portico/plugin-scorecards-common';
 import type { RuleType } from '../extensions';
-import { parseDuration } from './durations';
+import { durationToMilliseconds } from '@portico/backend-plugin-api';
 import { createScorecardSpecSchema, describeSpecIssues } from './scorecardSchema';
 
 /** A rule ready to evaluate: its type resolved and params parsed once. */
@@ -40,13 +40,13 @@ export function createScorecardCompiler(ruleTypes: ReadonlyMap<string, RuleType<
         rule,
         ruleType,
         params: ruleType.paramsSchema.parse(rule.params),
-        maxAgeMs: rule.maxAge ? parseDuration(rule.maxAge) : undefined,
+        maxAgeMs: rule.maxAge ? durationToMilliseconds(rule.maxAge) : undefined,
       };
     });
     return {
       ok: true,
       ref,
-      scorecard: { ref, entity, spec, rules, scheduleMs: spec.schedule ? parseDuration(spec.schedule) : undefined },
+      scorecard: { ref, entity, spec, rules, scheduleMs: spec.schedule ? durationToMilliseconds(spec.schedule) : undefined },
     };
   };
 }

@@ -1,11 +1,12 @@
 import { validateEntityFilter, type ScorecardSpec } from '@portico/plugin-scorecards-common';
 import { z } from 'zod';
 import type { RuleType } from '../extensions';
-import { parseDuration } from './durations';
+import { durationSchema } from '@portico/backend-plugin-api';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const filterSchema = z.record(z.string(), z.union([scalar, z.array(scalar)]));
-const isoDuration = z.string().refine(v => parseDuration(v) !== undefined, { message: 'must be an ISO-8601 duration such as PT1H' });
+// Kept as written in the entity; checked with the one duration grammar.
+const isoDuration = z.string().refine(v => durationSchema.safeParse(v).success, { message: 'must be an ISO-8601 duration such as PT1H' });
 
 const levelSchema = z.object({
   name: z.string().min(1),

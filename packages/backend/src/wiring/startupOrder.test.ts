@@ -289,7 +289,7 @@ describe('startup errors name the features involved', () => {
     const seen: unknown[] = [];
     const plugin = createBackendPlugin({
       pluginId: 'catalog',
-      configSchema: z.object({ orphanStrategy: z.enum(['keep', 'delete']).default('delete'), interval: durationSchema.default('PT1M') }).prefault({}),
+      configSchema: z.object({ orphanStrategy: z.enum(['keep', 'delete']).default('delete'), interval: durationSchema.prefault('PT1M') }).prefault({}),
       register: env =>
         env.registerInit({
           deps: {},
@@ -302,7 +302,7 @@ describe('startup errors name the features involved', () => {
     const module = createBackendModule({
       pluginId: 'catalog',
       moduleId: 'reader',
-      configSchema: z.object({ interval: durationSchema.default('PT1M') }).prefault({}),
+      configSchema: z.object({ interval: durationSchema.prefault('PT1M') }).prefault({}),
       register: env => env.registerInit({ deps: {}, init: (_deps, { pluginConfig }) => void seen.push({ module: pluginConfig.interval }) }),
     });
     const { backend } = buildTestBackend({ catalog: { interval: { minutes: 5 } } }, [plugin, module]);

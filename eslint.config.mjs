@@ -84,20 +84,6 @@ function layeringBlocks() {
       files: ['packages/app/src/build/**'],
       rule: 'frontend',
     },
-    {
-      // Catalog concepts (entity route, context, filter, the entity extensions of the registry) still live in the
-      // framework package; issue 13 item 4 moves them to @portico/plugin-catalog-react and removes this exemption.
-      files: [
-        'packages/frontend-plugin-api/src/entity/EntityContext.tsx',
-        'packages/frontend-plugin-api/src/entity/EntityFilter.ts',
-        'packages/frontend-plugin-api/src/extensions/ExtensionRegistry.ts',
-        'packages/frontend-plugin-api/src/extensions/ExtensionRegistryContext.tsx',
-        'packages/frontend-plugin-api/src/routing/entityRoute.ts',
-        'packages/frontend-plugin-api/src/testing/renderInTestApp.tsx',
-      ],
-      rule: 'plugin-api',
-      allow: ['@portico/catalog-model'],
-    },
   ];
 
   // Tests and their helpers run in jest under node and ship in no bundle, so the layering does not apply to them:

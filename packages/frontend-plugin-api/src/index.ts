@@ -5,4 +5,3 @@
 export * from './apis';
 export * from './blueprints';
 export * from './extensions';
-export * from './entity';

@@ -1,7 +1,13 @@
 import { ApiResolver, discoveryApiRef, ExtensionRegistry, fetchApiRef } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
+import type { Entity } from '@portico/catalog-model';
+import { catalogApiRef, entityMatchesFilter } from '@portico/plugin-catalog-react';
 import { catalogPlugin } from './plugin';
 import { exampleOrg } from './__testUtils__/fixtures';
+
+const entityTabs = (registry: ExtensionRegistry, entity: Entity) =>
+  registry.ofKind('entity-tab').filter(ext => entityMatchesFilter(entity, ext.data.filter));
+const entityCards = (registry: ExtensionRegistry, entity: Entity) =>
+  registry.ofKind('entity-card').filter(ext => entityMatchesFilter(entity, ext.data.filter));
 
 describe('catalogPlugin', () => {
   it('contributes its api, pages, nav item, header search, tabs and cards', () => {
@@ -29,10 +35,10 @@ describe('catalogPlugin', () => {
   it('filters tabs and cards per kind', () => {
     const registry = ExtensionRegistry.create({ plugins: [catalogPlugin] });
     const [group, , , payments, paymentsApi] = exampleOrg();
-    expect(registry.entityTabs(payments).map(t => t.data.title)).toEqual(['Overview', 'APIs', 'Dependencies', 'History']);
-    expect(registry.entityTabs(paymentsApi).map(t => t.data.title)).toEqual(['Overview', 'Definition', 'History']);
-    expect(registry.entityCards(group).map(c => c.name)).toEqual(['group-profile', 'relations', 'group-members', 'ownership']);
-    expect(registry.entityCards(payments).map(c => c.name)).toEqual(['about', 'relations']);
+    expect(entityTabs(registry, payments).map(t => t.data.title)).toEqual(['Overview', 'APIs', 'Dependencies', 'History']);
+    expect(entityTabs(registry, paymentsApi).map(t => t.data.title)).toEqual(['Overview', 'Definition', 'History']);
+    expect(entityCards(registry, group).map(c => c.name)).toEqual(['group-profile', 'relations', 'group-members', 'ownership']);
+    expect(entityCards(registry, payments).map(c => c.name)).toEqual(['about', 'relations']);
   });
 
   it('builds a catalog client over the discovery and fetch apis', async () => {

@@ -3,15 +3,13 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
-  EntityCardBlueprint,
-  EntityTabBlueprint,
   fetchApiRef,
   HeaderSearchBlueprint,
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
+import { catalogApiRef, EntityCardBlueprint, EntityTabBlueprint } from '@portico/plugin-catalog-react';
 import { CatalogClient } from '@portico/plugin-catalog-common';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
 
 const CatalogIcon = createSvgIcon(
   <path d="M4 6H2v14c0 1.1.9 2 2 2h14v-2H4zm16-4H8c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h12c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2m-1 9H9V9h10zm-4 4H9v-2h6zm4-8H9V5h10z" />,

@@ -2,12 +2,11 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
-  EntityCardBlueprint,
-  EntityTabBlueprint,
   fetchApiRef,
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
+import { EntityCardBlueprint, EntityTabBlueprint } from '@portico/plugin-catalog-react';
 import { ANNOTATION_GITHUB_PROJECT_SLUG } from '@portico/plugin-github-common';
 import { githubApiRef } from './api/GithubApi';
 import { GithubClient } from './api/GithubClient';

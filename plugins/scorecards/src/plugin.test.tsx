@@ -1,6 +1,7 @@
 import type { Entity } from '@portico/catalog-model';
 import { ApiResolver, discoveryApiRef, ExtensionRegistry, fetchApiRef } from '@portico/frontend-plugin-api';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { entityMatchesFilter } from '@portico/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { scorecardsApiRef } from './api/ScorecardsApi';
@@ -9,6 +10,8 @@ import { fakeScorecardsApi } from './__testUtils__/fakeScorecardsApi';
 import { ScorecardsRoot } from './components/ScorecardsRoot';
 
 const entity = (kind: string): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind, metadata: { name: 'x' } });
+const entityTabs = (registry: ExtensionRegistry, e: Entity) =>
+  registry.ofKind('entity-tab').filter(ext => entityMatchesFilter(e, ext.data.filter));
 
 describe('scorecardsPlugin', () => {
   it('contributes its api, the /scorecards page, a nav item and the entity tab', () => {
@@ -22,9 +25,9 @@ describe('scorecardsPlugin', () => {
 
   it('shows the tab on the kinds scorecards measure', () => {
     const registry = ExtensionRegistry.create({ plugins: [scorecardsPlugin] });
-    expect(registry.entityTabs(entity('Component')).map(t => t.data.title)).toEqual(['Scorecards']);
-    expect(registry.entityTabs(entity('API')).map(t => t.data.title)).toEqual(['Scorecards']);
-    expect(registry.entityTabs(entity('Group'))).toEqual([]);
+    expect(entityTabs(registry, entity('Component')).map(t => t.data.title)).toEqual(['Scorecards']);
+    expect(entityTabs(registry, entity('API')).map(t => t.data.title)).toEqual(['Scorecards']);
+    expect(entityTabs(registry, entity('Group'))).toEqual([]);
   });
 
   it('builds a client over the discovery and fetch apis', async () => {

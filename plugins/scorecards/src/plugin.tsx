@@ -3,11 +3,11 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
-  EntityTabBlueprint,
   fetchApiRef,
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
+import { EntityTabBlueprint } from '@portico/plugin-catalog-react';
 import { scorecardsApiRef } from './api/ScorecardsApi';
 import { ScorecardsClient } from './api/ScorecardsClient';
 

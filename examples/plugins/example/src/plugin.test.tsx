@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import type { Entity } from '@portico/catalog-model';
 import { Suspense } from 'react';
-import { useEntity, useEntityCards } from '@portico/frontend-plugin-api';
+import { EntityProvider, useEntity, useEntityCards } from '@portico/plugin-catalog-react';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
 import { exampleApiRef, type ExampleApi } from './api/ExampleApi';
 import examplePlugin from './index';
@@ -32,11 +32,11 @@ describe('examplePlugin', () => {
 
   it('shows its card, lazily loaded, on components only', async () => {
     const api: ExampleApi = { getGreeting: async () => 'Hello', listThings: async () => [], addThing: jest.fn() };
-    const { unmount } = renderInTestApp(<Cards />, { entity: component, plugins: [examplePlugin], apis: [[exampleApiRef, api]] });
+    const { unmount } = renderInTestApp(<EntityProvider entity={component}><Cards /></EntityProvider>, { plugins: [examplePlugin], apis: [[exampleApiRef, api]] });
     // the first dynamic import compiles MUI under jest, which can take seconds
     expect(await screen.findByText('Hello, checkout!', undefined, { timeout: 15000 })).toBeInTheDocument();
     unmount();
-    renderInTestApp(<Cards />, { entity: group, plugins: [examplePlugin], apis: [[exampleApiRef, api]] });
+    renderInTestApp(<EntityProvider entity={group}><Cards /></EntityProvider>, { plugins: [examplePlugin], apis: [[exampleApiRef, api]] });
     expect(screen.queryByRole('region', { name: 'Example' })).not.toBeInTheDocument();
   });
 });

@@ -2,11 +2,11 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
-  EntityCardBlueprint,
   fetchApiRef,
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
+import { EntityCardBlueprint } from '@portico/plugin-catalog-react';
 import { exampleApiRef } from './api/ExampleApi';
 import { ExampleClient } from './api/ExampleClient';
 

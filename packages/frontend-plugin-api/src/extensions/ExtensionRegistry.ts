@@ -1,21 +1,19 @@
-import type { Entity } from '@portico/catalog-model';
 import type { AnyApiFactory } from '../apis/system/ApiHolder';
 import type { ApiExtensionData } from '../blueprints/ApiBlueprint';
-import type { EntityCardExtensionData } from '../blueprints/EntityCardBlueprint';
-import type { EntityTabExtensionData } from '../blueprints/EntityTabBlueprint';
 import type { HeaderSearchExtensionData } from '../blueprints/HeaderSearchBlueprint';
 import type { NavItemExtensionData } from '../blueprints/NavItemBlueprint';
 import type { PageExtensionData } from '../blueprints/PageBlueprint';
-import { entityMatchesFilter } from '../entity/EntityFilter';
 import type { Extension } from './Extension';
 import type { FrontendPlugin } from './createFrontendPlugin';
 
-/** The data of each built-in extension kind. */
+/**
+ * The data of each extension kind. A package that defines a kind adds it here with declaration
+ * merging (`declare module '@portico/frontend-plugin-api' { interface ExtensionDataByKind { ... } }`),
+ * as `@portico/plugin-catalog-react` does for `entity-tab` and `entity-card`.
+ */
 export interface ExtensionDataByKind {
   page: PageExtensionData;
   'nav-item': NavItemExtensionData;
-  'entity-tab': EntityTabExtensionData;
-  'entity-card': EntityCardExtensionData;
   api: ApiExtensionData;
   'header-search': HeaderSearchExtensionData;
 }
@@ -119,13 +117,5 @@ export class ExtensionRegistry {
 
   apiFactories(): AnyApiFactory[] {
     return this.ofKind('api').map(ext => ext.data.factory);
-  }
-
-  entityTabs(entity: Entity): ExtensionOfKind<'entity-tab'>[] {
-    return this.ofKind('entity-tab').filter(ext => entityMatchesFilter(entity, ext.data.filter));
-  }
-
-  entityCards(entity: Entity): ExtensionOfKind<'entity-card'>[] {
-    return this.ofKind('entity-card').filter(ext => entityMatchesFilter(entity, ext.data.filter));
   }
 }

@@ -1,5 +1,4 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import type { Entity } from '@portico/catalog-model';
 import { ExtensionRegistry, type ExtensionOfKind } from './ExtensionRegistry';
 
 const ExtensionRegistryContext = createContext<ExtensionRegistry | undefined>(undefined);
@@ -19,16 +18,4 @@ export function useExtensionRegistry(): ExtensionRegistry {
 export function useExtensions<K extends string>(kind: K): ExtensionOfKind<K>[] {
   const registry = useExtensionRegistry();
   return useMemo(() => registry.ofKind(kind), [registry, kind]);
-}
-
-/** The entity tabs that apply to `entity`, in app order (for the entity page). */
-export function useEntityTabs(entity: Entity): ExtensionOfKind<'entity-tab'>[] {
-  const registry = useExtensionRegistry();
-  return useMemo(() => registry.entityTabs(entity), [registry, entity]);
-}
-
-/** The entity cards that apply to `entity`, in app order (for the overview tab). */
-export function useEntityCards(entity: Entity): ExtensionOfKind<'entity-card'>[] {
-  const registry = useExtensionRegistry();
-  return useMemo(() => registry.entityCards(entity), [registry, entity]);
 }

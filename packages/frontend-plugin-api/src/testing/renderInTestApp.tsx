@@ -1,7 +1,6 @@
 import { Suspense, type ReactElement, type ReactNode } from 'react';
 import { render, type RenderResult } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import type { Entity } from '@portico/catalog-model';
 import { alertApiRef } from '../apis/definitions/AlertApi';
 import { configApiRef, type JsonValue } from '../apis/definitions/ConfigApi';
 import { discoveryApiRef } from '../apis/definitions/DiscoveryApi';
@@ -10,7 +9,6 @@ import { fetchApiRef, type FetchApi } from '../apis/definitions/FetchApi';
 import { ApiResolver } from '../apis/system/ApiHolder';
 import { ApiProvider } from '../apis/system/ApiProvider';
 import type { ApiRef } from '../apis/system/ApiRef';
-import { EntityProvider } from '../entity/EntityContext';
 import type { FrontendPlugin } from '../extensions/createFrontendPlugin';
 import { ExtensionRegistry } from '../extensions/ExtensionRegistry';
 import { ExtensionRegistryProvider } from '../extensions/ExtensionRegistryContext';
@@ -22,15 +20,13 @@ export type TestApiPair<T = unknown> = readonly [ApiRef<T>, T];
 export interface RenderInTestAppOptions {
   /** API implementations, e.g. `[[catalogApiRef, fakeCatalog]]`; they override the mock core APIs. */
   apis?: ReadonlyArray<TestApiPair>;
-  /** Wraps the element in an EntityProvider, as the entity page does for tabs and cards. */
-  entity?: Entity;
   /** The URL the test starts at. Default: `/`. */
   route?: string;
   /** Mount the element at this route pattern (so `useParams` works), e.g. `/catalog/:namespace/:kind/:name/*`. */
   path?: string;
   /** Extra routes next to the element, e.g. `{ '/catalog/:namespace/:kind/:name': <div>Entity page</div> }`. */
   routes?: Record<string, ReactNode>;
-  /** Plugins whose extensions go in the registry (for `useEntityTabs`, `useExtensions`, ...); their ApiBlueprints are installed too. */
+  /** Plugins whose extensions go in the registry (for `useExtensions`, ...); their ApiBlueprints are installed too. */
   plugins?: ReadonlyArray<FrontendPlugin>;
   /** app-config `app.extensions`, applied to `plugins`. */
   extensionsConfig?: ReadonlyArray<unknown>;
@@ -46,9 +42,10 @@ export interface TestAppResult extends RenderResult {
 /**
  * Renders `element` the way the app would: inside a router, an ApiProvider with mock core APIs
  * (config, discovery at `http://localhost/api/<id>`, fetch = global fetch, recording alert/error
- * APIs), the extension registry and, optionally, an entity.
+ * APIs) and the extension registry. Wrap the element in `EntityProvider` (from
+ * `@portico/plugin-catalog-react`) to render it for an entity, as the entity page does.
  * @example
- * renderInTestApp(<EntityAboutCard />, { entity, apis: [[catalogApiRef, fakeCatalogApi]] });
+ * renderInTestApp(<EntityProvider entity={entity}><EntityAboutCard /></EntityProvider>, { apis: [[catalogApiRef, fakeCatalogApi]] });
  * expect(await screen.findByRole('link', { name: 'team-a' })).toHaveAttribute('href', '/catalog/default/group/team-a');
  */
 export function renderInTestApp(element: ReactElement, options: RenderInTestAppOptions = {}): TestAppResult {
@@ -67,14 +64,13 @@ export function renderInTestApp(element: ReactElement, options: RenderInTestAppO
     [errorApiRef, errorApi],
     ...(options.apis ?? []),
   ]);
-  const content = options.entity ? <EntityProvider entity={options.entity}>{element}</EntityProvider> : element;
   const result = render(
     <ApiProvider apis={apis}>
       <ExtensionRegistryProvider registry={registry}>
         <MemoryRouter initialEntries={[options.route ?? '/']}>
           <Suspense fallback={<div role="progressbar" aria-label="Loading" />}>
             <Routes>
-              <Route path={options.path ?? '*'} element={content} />
+              <Route path={options.path ?? '*'} element={element} />
               {Object.entries(options.routes ?? {}).map(([path, node]) => (
                 <Route key={path} path={path} element={node} />
               ))}

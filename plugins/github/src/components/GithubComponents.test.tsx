@@ -1,6 +1,6 @@
 import { fireEvent, screen } from '@testing-library/react';
 import type { Entity } from '@portico/catalog-model';
-import { entityMatchesFilter } from '@portico/frontend-plugin-api';
+import { entityMatchesFilter, EntityProvider } from '@portico/plugin-catalog-react';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
 import type { GithubDiscoveryPreview, GithubRepositorySummary } from '@portico/plugin-github-common';
 import { githubApiRef, type GithubApi } from '../api/GithubApi';
@@ -39,7 +39,7 @@ function api(overrides: Partial<GithubApi> = {}): GithubApi {
 describe('GitHub entity card', () => {
   it('shows the repository link, language bar, branch protection and last commit', async () => {
     const githubApi = api();
-    renderInTestApp(<GithubRepositoryCard />, { entity, apis: [[githubApiRef, githubApi]] });
+    renderInTestApp(<EntityProvider entity={entity}><GithubRepositoryCard /></EntityProvider>, { apis: [[githubApiRef, githubApi]] });
     expect(await screen.findByRole('link', { name: 'acme/payments' })).toHaveAttribute('href', 'https://github.com/acme/payments');
     expect(screen.getByRole('img', { name: 'Languages: TypeScript 75%, Go 25%' })).toBeInTheDocument();
     expect(screen.getByText(/protected \(2 required reviews, checks: ci\)/)).toBeInTheDocument();
@@ -49,22 +49,19 @@ describe('GitHub entity card', () => {
 
   it('shows URLs from the API that are not http(s) as plain text', async () => {
     const hostile = { ...summary, htmlUrl: 'javascript:alert(1)', lastCommit: { ...summary.lastCommit!, htmlUrl: 'data:text/html,x' } };
-    renderInTestApp(<GithubRepositoryCard />, { entity, apis: [[githubApiRef, api({ getRepositorySummary: async () => hostile })]] });
+    renderInTestApp(<EntityProvider entity={entity}><GithubRepositoryCard /></EntityProvider>, { apis: [[githubApiRef, api({ getRepositorySummary: async () => hostile })]] });
     expect(await screen.findByText('acme/payments')).toBeInTheDocument();
     expect(screen.queryAllByRole('link')).toEqual([]);
     expect(screen.getByText(/Last commit abcdef1 Fix rounding/)).toBeInTheDocument();
   });
 
   it('says when the branch is not protected', async () => {
-    renderInTestApp(<GithubRepositoryCard />, {
-      entity,
-      apis: [[githubApiRef, api({ getRepositorySummary: async () => ({ ...summary, branchProtection: { protected: false, requiredReviews: null, requiredStatusChecks: [], enforceAdmins: false } }) })]],
-    });
+    renderInTestApp(<EntityProvider entity={entity}><GithubRepositoryCard /></EntityProvider>, { apis: [[githubApiRef, api({ getRepositorySummary: async () => ({ ...summary, branchProtection: { protected: false, requiredReviews: null, requiredStatusChecks: [], enforceAdmins: false } }) })]] });
     expect(await screen.findByText(/not protected/)).toBeInTheDocument();
   });
 
   it('shows the error message when the repository cannot be read', async () => {
-    renderInTestApp(<GithubRepositoryCard />, { entity, apis: [[githubApiRef, api({ getRepositorySummary: async () => { throw new Error('Not found on GitHub: acme/payments'); } })]] });
+    renderInTestApp(<EntityProvider entity={entity}><GithubRepositoryCard /></EntityProvider>, { apis: [[githubApiRef, api({ getRepositorySummary: async () => { throw new Error('Not found on GitHub: acme/payments'); } })]] });
     expect(await screen.findByRole('alert')).toHaveTextContent('Not found on GitHub: acme/payments');
   });
 });
@@ -75,7 +72,7 @@ describe('Pull requests tab', () => {
       { number: 7, title: 'Add refunds', htmlUrl: 'https://github.com/acme/payments/pull/7', author: 'bob', createdAt: new Date(Date.now() - 5 * 86_400_000).toISOString(), draft: false, reviewState: 'approved' as const },
       { number: 8, title: 'WIP', htmlUrl: 'https://github.com/acme/payments/pull/8', author: 'carol', createdAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), draft: true, reviewState: 'review_required' as const },
     ]);
-    renderInTestApp(<GithubPullRequestsTab />, { entity, apis: [[githubApiRef, api({ listPullRequests })]] });
+    renderInTestApp(<EntityProvider entity={entity}><GithubPullRequestsTab /></EntityProvider>, { apis: [[githubApiRef, api({ listPullRequests })]] });
     const table = await screen.findByRole('table', { name: 'Open pull requests' });
     expect(table).toHaveTextContent('#7 Add refunds');
     expect(table).toHaveTextContent('bob');
@@ -90,14 +87,14 @@ describe('Pull requests tab', () => {
     const listPullRequests = jest.fn(async () => [
       { number: 9, title: 'Sneaky', htmlUrl: 'javascript:alert(1)', author: 'eve', createdAt: new Date().toISOString(), draft: false, reviewState: 'review_required' as const },
     ]);
-    renderInTestApp(<GithubPullRequestsTab />, { entity, apis: [[githubApiRef, api({ listPullRequests })]] });
+    renderInTestApp(<EntityProvider entity={entity}><GithubPullRequestsTab /></EntityProvider>, { apis: [[githubApiRef, api({ listPullRequests })]] });
     const table = await screen.findByRole('table', { name: 'Open pull requests' });
     expect(table).toHaveTextContent('#9 Sneaky');
     expect(screen.queryAllByRole('link')).toEqual([]);
   });
 
   it('says when there are none', async () => {
-    renderInTestApp(<GithubPullRequestsTab />, { entity, apis: [[githubApiRef, api()]] });
+    renderInTestApp(<EntityProvider entity={entity}><GithubPullRequestsTab /></EntityProvider>, { apis: [[githubApiRef, api()]] });
     expect(await screen.findByText('No open pull requests in acme/payments.')).toBeInTheDocument();
   });
 });

@@ -1,6 +1,7 @@
 import { Alert, Chip, CircularProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { SafeLink, useAsync } from '@portico/core-components';
-import { useApi, useEntity } from '@portico/frontend-plugin-api';
+import { useApi } from '@portico/frontend-plugin-api';
+import { useEntity } from '@portico/plugin-catalog-react';
 import type { GithubPullRequestSummary } from '@portico/plugin-github-common';
 import { githubApiRef } from '../api/GithubApi';
 import { ageOf, repositoryOf } from './useGithubRepository';

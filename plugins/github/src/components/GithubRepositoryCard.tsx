@@ -1,6 +1,7 @@
 import { Alert, Box, Card, CardContent, CardHeader, Chip, CircularProgress, Stack, Tooltip, Typography } from '@mui/material';
 import { SafeLink, useAsync } from '@portico/core-components';
-import { useApi, useEntity } from '@portico/frontend-plugin-api';
+import { useApi } from '@portico/frontend-plugin-api';
+import { useEntity } from '@portico/plugin-catalog-react';
 import { githubApiRef } from '../api/GithubApi';
 import { ageOf, repositoryOf } from './useGithubRepository';
 

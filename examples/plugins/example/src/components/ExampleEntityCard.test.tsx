@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import type { Entity } from '@portico/catalog-model';
+import { EntityProvider } from '@portico/plugin-catalog-react';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
 import { exampleApiRef, type ExampleApi } from '../api/ExampleApi';
 import { ExampleEntityCard } from './ExampleEntityCard';
@@ -15,7 +16,7 @@ describe('ExampleEntityCard', () => {
   it("lists the entity's things, asking the backend with the entity ref", async () => {
     const listThings = jest.fn(async () => [{ id: '1', name: 'runbook' }]);
     const api: ExampleApi = { getGreeting: async () => 'Hi', listThings, addThing: jest.fn() };
-    renderInTestApp(<ExampleEntityCard />, { entity, apis: [[exampleApiRef, api]] });
+    renderInTestApp(<EntityProvider entity={entity}><ExampleEntityCard /></EntityProvider>, { apis: [[exampleApiRef, api]] });
     expect(await screen.findByText('Hi, Checkout!')).toBeInTheDocument();
     expect(screen.getByRole('list', { name: 'Example things' })).toHaveTextContent('runbook');
     expect(screen.getByRole('region', { name: 'Example' })).toBeInTheDocument();
@@ -24,7 +25,7 @@ describe('ExampleEntityCard', () => {
 
   it('says so when the entity has no things', async () => {
     const api: ExampleApi = { getGreeting: async () => 'Hi', listThings: async () => [], addThing: jest.fn() };
-    renderInTestApp(<ExampleEntityCard />, { entity, apis: [[exampleApiRef, api]] });
+    renderInTestApp(<EntityProvider entity={entity}><ExampleEntityCard /></EntityProvider>, { apis: [[exampleApiRef, api]] });
     expect(await screen.findByText('No example things for this entity.')).toBeInTheDocument();
   });
 });

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Alert, Card, CardContent, CardHeader, CircularProgress, List, ListItem, ListItemText, Typography } from '@mui/material';
 import { stringifyEntityRef } from '@portico/catalog-model';
-import { useApi, useEntity } from '@portico/frontend-plugin-api';
+import { useApi } from '@portico/frontend-plugin-api';
+import { useEntity } from '@portico/plugin-catalog-react';
 import { exampleApiRef, type ExampleThing } from '../api/ExampleApi';
 
 /** A card on the entity overview: the greeting and the example things recorded for this entity. */

@@ -1,9 +1,9 @@
 import { Box, Tab, Tabs } from '@mui/material';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
-import { EntityProvider, useApi, useEntityTabs } from '@portico/frontend-plugin-api';
+import { useApi } from '@portico/frontend-plugin-api';
+import { catalogApiRef, EntityProvider, entityRoute, useEntityTabs } from '@portico/plugin-catalog-react';
 import { Suspense } from 'react';
 import { Link as RouterLink, Route, Routes, useLocation, useParams } from 'react-router';
-import { catalogApiRef, entityRoute } from '@portico/plugin-catalog-react';
 import { useAsync } from '@portico/core-components';
 import { ErrorPanel, Progress } from '@portico/core-components';
 import { EntityErrorsAlert } from './EntityErrorsAlert';

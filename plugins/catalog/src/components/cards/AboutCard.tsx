@@ -6,8 +6,8 @@ import {
   parseEntityRef,
   type Entity,
 } from '@portico/catalog-model';
-import { useApi, useEntity } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useApi } from '@portico/frontend-plugin-api';
+import { catalogApiRef, useEntity } from '@portico/plugin-catalog-react';
 import { SafeLink, useAsync } from '@portico/core-components';
 import type { ReactNode } from 'react';
 import { EntityRefLink } from '../shared/EntityRefLink';

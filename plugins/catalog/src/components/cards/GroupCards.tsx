@@ -6,8 +6,8 @@ import {
   RELATION_PARENT_OF,
   type Entity,
 } from '@portico/catalog-model';
-import { useApi, useEntity } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useApi } from '@portico/frontend-plugin-api';
+import { catalogApiRef, useEntity } from '@portico/plugin-catalog-react';
 import { useAsync } from '@portico/core-components';
 import { EntityRefLink } from '../shared/EntityRefLink';
 import { InfoCard } from '../shared/InfoCard';

@@ -1,8 +1,8 @@
 import { Box, Button, Chip, List, ListItem, ListItemText, Stack } from '@mui/material';
 import { RELATION_MEMBER_OF, stringifyEntityRef, type Entity } from '@portico/catalog-model';
-import { useApi, useEntity } from '@portico/frontend-plugin-api';
+import { useApi } from '@portico/frontend-plugin-api';
+import { catalogApiRef, useEntity } from '@portico/plugin-catalog-react';
 import { useState } from 'react';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { useAsync } from '@portico/core-components';
 import { EntityRefLink } from '../shared/EntityRefLink';
 import { InfoCard } from '../shared/InfoCard';

@@ -1,9 +1,8 @@
 import { Box, Typography, useTheme } from '@mui/material';
 import { stringifyEntityRef } from '@portico/catalog-model';
-import { useEntity } from '@portico/frontend-plugin-api';
+import { entityRoute, humanizeEntityRef, useEntity } from '@portico/plugin-catalog-react';
 import { useNavigate } from 'react-router';
 import { layoutNeighbours } from '../../graph/layoutNeighbours';
-import { entityRoute, humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { InfoCard } from '../shared/InfoCard';
 import { EmptyState } from '@portico/core-components';
 

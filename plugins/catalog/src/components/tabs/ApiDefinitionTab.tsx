@@ -1,6 +1,6 @@
 import { Stack } from '@mui/material';
 import { RELATION_API_CONSUMED_BY, RELATION_API_PROVIDED_BY } from '@portico/catalog-model';
-import { useEntity } from '@portico/frontend-plugin-api';
+import { useEntity } from '@portico/plugin-catalog-react';
 import { ApiDefinition } from '../apiDefinition/ApiDefinition';
 import { InfoCard } from '../shared/InfoCard';
 import { RelatedEntitiesTable, relatedRefs } from '../shared/RelatedEntitiesTable';

@@ -1,9 +1,8 @@
 import { Button, Stack } from '@mui/material';
 import { RELATION_CONSUMES_API, RELATION_PROVIDES_API, stringifyEntityRef, type Entity } from '@portico/catalog-model';
-import { useEntity } from '@portico/frontend-plugin-api';
+import { humanizeEntityRef, useEntity } from '@portico/plugin-catalog-react';
 import { useEffect, useRef, useState } from 'react';
 import { ApiDefinition } from '../apiDefinition/ApiDefinition';
-import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { InfoCard } from '../shared/InfoCard';
 import { RelatedEntitiesTable, relatedRefs } from '../shared/RelatedEntitiesTable';
 

@@ -1,6 +1,6 @@
 import { Stack } from '@mui/material';
 import { RELATION_DEPENDENCY_OF, RELATION_DEPENDS_ON } from '@portico/catalog-model';
-import { useEntity } from '@portico/frontend-plugin-api';
+import { useEntity } from '@portico/plugin-catalog-react';
 import { InfoCard } from '../shared/InfoCard';
 import { RelatedEntitiesTable, relatedRefs } from '../shared/RelatedEntitiesTable';
 

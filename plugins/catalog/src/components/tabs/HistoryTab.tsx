@@ -1,7 +1,7 @@
 import { Box, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { stringifyEntityRef } from '@portico/catalog-model';
-import { useApi, useEntity } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
+import { useApi } from '@portico/frontend-plugin-api';
+import { catalogApiRef, useEntity } from '@portico/plugin-catalog-react';
 import { useAsync } from '@portico/core-components';
 import { InfoCard } from '../shared/InfoCard';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';

@@ -1,5 +1,5 @@
 import { Grid } from '@mui/material';
-import { useEntity, useEntityCards } from '@portico/frontend-plugin-api';
+import { useEntity, useEntityCards } from '@portico/plugin-catalog-react';
 import { Suspense } from 'react';
 import { EmptyState, Progress } from '@portico/core-components';
 

@@ -1,4 +1,5 @@
 import type { Entity } from '@portico/catalog-model';
+import { EntityProvider } from '@portico/plugin-catalog-react';
 import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -17,7 +18,7 @@ const entity: Entity = {
 describe('EntityScorecardsTab', () => {
   it('shows the level per scorecard and every rule with status, evidence and remediation', async () => {
     const api = fakeScorecardsApi();
-    renderInTestApp(<EntityScorecardsTab />, { entity, apis: [[scorecardsApiRef, api]] });
+    renderInTestApp(<EntityProvider entity={entity}><EntityScorecardsTab /></EntityProvider>, { apis: [[scorecardsApiRef, api]] });
     const card = await screen.findByRole('region', { name: 'Production readiness' });
     expect(api.getEntityScorecards).toHaveBeenCalledWith('component:default/checkout');
     expect(within(card).getByText('Bronze', { selector: '.MuiChip-label' })).toBeInTheDocument();
@@ -39,7 +40,7 @@ describe('EntityScorecardsTab', () => {
   it('requests an exemption with a reason and an expiry, then shows it as pending', async () => {
     const api = fakeScorecardsApi();
     const user = userEvent.setup();
-    const { alertApi } = renderInTestApp(<EntityScorecardsTab />, { entity, apis: [[scorecardsApiRef, api]] });
+    const { alertApi } = renderInTestApp(<EntityProvider entity={entity}><EntityScorecardsTab /></EntityProvider>, { apis: [[scorecardsApiRef, api]] });
     await user.click(await screen.findByRole('button', { name: 'Request an exemption for Has a runbook' }));
     const dialog = screen.getByRole('dialog', { name: 'Request an exemption' });
     const submit = within(dialog).getByRole('button', { name: 'Submit request' });
@@ -76,7 +77,7 @@ describe('EntityScorecardsTab', () => {
   it('keeps the dialog open with the error when the request fails, and rejects a past expiry', async () => {
     const api = fakeScorecardsApi({ requestExemption: jest.fn().mockRejectedValue(new Error('expiresAt must be in the future')) });
     const user = userEvent.setup();
-    renderInTestApp(<EntityScorecardsTab />, { entity, apis: [[scorecardsApiRef, api]] });
+    renderInTestApp(<EntityProvider entity={entity}><EntityScorecardsTab /></EntityProvider>, { apis: [[scorecardsApiRef, api]] });
     await user.click(await screen.findByRole('button', { name: 'Request an exemption for Coverage of 80%' }));
     const dialog = screen.getByRole('dialog', { name: 'Request an exemption' });
     await user.type(within(dialog).getByRole('textbox', { name: 'Reason' }), 'Legacy');
@@ -96,7 +97,7 @@ describe('EntityScorecardsTab', () => {
   it('evaluates the entity now and reloads its results', async () => {
     const api = fakeScorecardsApi();
     const user = userEvent.setup();
-    const { alertApi } = renderInTestApp(<EntityScorecardsTab />, { entity, apis: [[scorecardsApiRef, api]] });
+    const { alertApi } = renderInTestApp(<EntityProvider entity={entity}><EntityScorecardsTab /></EntityProvider>, { apis: [[scorecardsApiRef, api]] });
     await user.click(await screen.findByRole('button', { name: 'Evaluate now' }));
     expect(api.evaluate).toHaveBeenCalledWith({ entityRef: 'component:default/checkout' });
     await waitFor(() => expect(api.getEntityScorecards).toHaveBeenCalledTimes(2));
@@ -105,11 +106,11 @@ describe('EntityScorecardsTab', () => {
 
   it('shows an empty state and an error', async () => {
     const empty = fakeScorecardsApi({ getEntityScorecards: jest.fn(async () => ({ entityRef: 'x', scorecards: [] })) });
-    const { unmount } = renderInTestApp(<EntityScorecardsTab />, { entity, apis: [[scorecardsApiRef, empty]] });
+    const { unmount } = renderInTestApp(<EntityProvider entity={entity}><EntityScorecardsTab /></EntityProvider>, { apis: [[scorecardsApiRef, empty]] });
     expect(await screen.findByText('No scorecard measures this entity yet')).toBeInTheDocument();
     unmount();
     const failing = fakeScorecardsApi({ getEntityScorecards: jest.fn().mockRejectedValue(new Error('boom')) });
-    renderInTestApp(<EntityScorecardsTab />, { entity, apis: [[scorecardsApiRef, failing]] });
+    renderInTestApp(<EntityProvider entity={entity}><EntityScorecardsTab /></EntityProvider>, { apis: [[scorecardsApiRef, failing]] });
     expect(await screen.findByText('Could not load scorecards')).toBeInTheDocument();
   });
 });

@@ -14,7 +14,8 @@ import {
   Typography,
 } from '@mui/material';
 import { stringifyEntityRef } from '@portico/catalog-model';
-import { alertApiRef, useApi, useEntity } from '@portico/frontend-plugin-api';
+import { alertApiRef, useApi } from '@portico/frontend-plugin-api';
+import { useEntity } from '@portico/plugin-catalog-react';
 import type { EntityScorecardsResponse, Exemption, JsonValue, RuleResult, ScorecardRule } from '@portico/plugin-scorecards-common';
 import { useState } from 'react';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';

@@ -2,15 +2,11 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Link, useParams } from 'react-router';
 import type { Entity } from '@portico/catalog-model';
-import { renderInTestApp } from './renderInTestApp';
-import { createApiRef } from '../apis/system/ApiRef';
-import { useApi } from '../apis/system/ApiProvider';
-import { alertApiRef } from '../apis/definitions/AlertApi';
-import { configApiRef } from '../apis/definitions/ConfigApi';
-import { useEntity } from '../entity/EntityContext';
-import { useEntityTabs } from '../extensions/ExtensionRegistryContext';
-import { createFrontendPlugin } from '../extensions/createFrontendPlugin';
+import { alertApiRef, configApiRef, createApiRef, createFrontendPlugin, useApi } from '@portico/frontend-plugin-api';
+import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
 import { EntityTabBlueprint } from '../blueprints/EntityTabBlueprint';
+import { EntityProvider, useEntity } from './EntityContext';
+import { useEntityTabs } from './useEntityExtensions';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -34,11 +30,7 @@ function Greeting() {
 
 describe('renderInTestApp', () => {
   it('provides apis, config and the entity', () => {
-    renderInTestApp(<Greeting />, {
-      entity,
-      config: { app: { title: 'Portico' } },
-      apis: [[greetingApiRef, { greet: (name: string) => `Hello ${name}` }]],
-    });
+    renderInTestApp(<EntityProvider entity={entity}><Greeting /></EntityProvider>, { config: { app: { title: 'Portico' } }, apis: [[greetingApiRef, { greet: (name: string) => `Hello ${name}` }]] });
     expect(screen.getByText('Hello checkout from Portico')).toBeInTheDocument();
   });
 
@@ -71,7 +63,7 @@ describe('renderInTestApp', () => {
         <button onClick={() => alerts.post({ message: 'clicked' })}>{tabs.map(t => t.data.title).join(',')}</button>
       );
     }
-    const { alertApi } = renderInTestApp(<Tabs />, { entity, plugins: [plugin] });
+    const { alertApi } = renderInTestApp(<EntityProvider entity={entity}><Tabs /></EntityProvider>, { plugins: [plugin] });
     await userEvent.click(screen.getByRole('button', { name: 'APIs' }));
     expect(alertApi.alerts).toEqual([{ message: 'clicked' }]);
   });

@@ -1,6 +1,12 @@
+import {
+  createExtension,
+  lazyComponent,
+  nameFromPath,
+  type ComponentLoader,
+  type ExtensionDefinition,
+  type LazyExtensionComponent,
+} from '@portico/frontend-plugin-api';
 import type { EntityFilter } from '../entity/EntityFilter';
-import { createExtension, nameFromPath, type ExtensionDefinition } from '../extensions/Extension';
-import { lazyComponent, type ComponentLoader, type LazyExtensionComponent } from '../extensions/lazyComponent';
 
 export interface EntityTabExtensionData {
   /** Relative to the entity page: `''` or `/` is the overview, `apis` is `/catalog/ns/kind/name/apis`. */

@@ -1,19 +1,26 @@
 import type { Entity } from '@portico/catalog-model';
-import { createApiRef } from '../apis/system/ApiRef';
-import { ApiResolver } from '../apis/system/ApiHolder';
 import {
   ApiBlueprint,
-  EntityCardBlueprint,
-  EntityTabBlueprint,
+  ApiResolver,
+  createApiRef,
+  createFrontendPlugin,
+  ExtensionRegistry,
   HeaderSearchBlueprint,
   NavItemBlueprint,
   PageBlueprint,
-} from '../blueprints';
-import { createFrontendPlugin } from './createFrontendPlugin';
-import { ExtensionRegistry } from './ExtensionRegistry';
+} from '@portico/frontend-plugin-api';
+import { entityMatchesFilter } from '../entity/EntityFilter';
+import '../entity/useEntityExtensions';
+import { EntityCardBlueprint } from './EntityCardBlueprint';
+import { EntityTabBlueprint } from './EntityTabBlueprint';
 
 const Empty = () => null;
 const loader = async () => Empty;
+
+const entityTabs = (registry: ExtensionRegistry, entity: Entity) =>
+  registry.ofKind('entity-tab').filter(ext => entityMatchesFilter(entity, ext.data.filter));
+const entityCards = (registry: ExtensionRegistry, entity: Entity) =>
+  registry.ofKind('entity-card').filter(ext => entityMatchesFilter(entity, ext.data.filter));
 
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -70,10 +77,10 @@ describe('createFrontendPlugin', () => {
 describe('ExtensionRegistry', () => {
   it('filters entity tabs and cards per entity', () => {
     const registry = ExtensionRegistry.create({ plugins: [examplePlugin()] });
-    expect(registry.entityTabs(component).map(e => e.id)).toEqual(['entity-tab:example/greeting']);
-    expect(registry.entityTabs(group)).toEqual([]);
-    expect(registry.entityCards(component).map(e => e.id)).toEqual(['entity-card:example/greeting']);
-    expect(registry.entityCards(group).map(e => e.id)).toEqual(['entity-card:example/team']);
+    expect(entityTabs(registry, component).map(e => e.id)).toEqual(['entity-tab:example/greeting']);
+    expect(entityTabs(registry, group)).toEqual([]);
+    expect(entityCards(registry, component).map(e => e.id)).toEqual(['entity-card:example/greeting']);
+    expect(entityCards(registry, group).map(e => e.id)).toEqual(['entity-card:example/team']);
   });
 
   it('disables extensions and whole plugins, and orders listed extensions first', () => {
@@ -91,7 +98,7 @@ describe('ExtensionRegistry', () => {
     });
     expect(registry.ofKind('nav-item').map(e => e.id)).toEqual(['nav-item:other/other', 'nav-item:example/example']);
     expect(registry.ofKind('page')).toEqual([]);
-    expect(registry.entityCards(component)).toEqual([]);
+    expect(entityCards(registry, component)).toEqual([]);
     expect(registry.ofKind('header-search')).toHaveLength(1);
 
     const withoutExample = ExtensionRegistry.create({

@@ -1,6 +1,11 @@
+import {
+  createExtension,
+  lazyComponent,
+  type ComponentLoader,
+  type ExtensionDefinition,
+  type LazyExtensionComponent,
+} from '@portico/frontend-plugin-api';
 import type { EntityFilter } from '../entity/EntityFilter';
-import { createExtension, type ExtensionDefinition } from '../extensions/Extension';
-import { lazyComponent, type ComponentLoader, type LazyExtensionComponent } from '../extensions/lazyComponent';
 
 export type EntityCardSize = 'small' | 'medium' | 'large';
 

@@ -1,2 +1,0 @@
-export * from './EntityFilter';
-export * from './EntityContext';

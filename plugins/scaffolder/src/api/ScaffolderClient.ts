@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@portico/catalog-model';
 import { createPluginHttpClient, type DiscoveryApi, type FetchApi, type PluginHttpClient } from '@portico/frontend-plugin-api';
 import type {
   ActionDescription,
@@ -18,13 +19,6 @@ import type {
 
 const EVENT_TYPES: TaskEventType[] = ['log', 'step', 'completion', 'cancelled', 'recovered', 'waiting'];
 
-/** Parses `kind:namespace/name` (kind and namespace optional) into the path segments of the parameter-schema route. */
-function templateRefParts(ref: string): { kind: string; namespace: string; name: string } {
-  const match = /^(?:([^:/]+):)?(?:([^:/]+)\/)?([^:/]+)$/.exec(ref.trim());
-  if (!match) throw new TypeError(`Invalid template ref '${ref}'`);
-  return { kind: match[1] ?? 'template', namespace: match[2] ?? 'default', name: match[3]! };
-}
-
 /** The fetch-based ScaffolderApi; events come through an EventSource. */
 export class ScaffolderClient implements ScaffolderApi {
   private readonly discoveryApi: DiscoveryApi;
@@ -38,7 +32,7 @@ export class ScaffolderClient implements ScaffolderApi {
   }
 
   getTemplateParameterSchema(templateRef: string): Promise<TemplateParameterSchema> {
-    const { kind, namespace, name } = templateRefParts(templateRef);
+    const { kind, namespace, name } = parseEntityRef(templateRef.trim(), { defaultKind: 'template' });
     const path = [namespace, kind, name].map(encodeURIComponent).join('/');
     return this.http.request(`/v2/templates/${path}/parameter-schema`);
   }

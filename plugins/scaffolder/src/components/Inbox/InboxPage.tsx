@@ -1,12 +1,12 @@
 import { Box, Button, Card, CardActions, CardContent, Chip, Link, Stack, TextField, Typography } from '@mui/material';
 import { alertApiRef, useApi } from '@portico/frontend-plugin-api';
+import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import type { InboxItem, JsonObject } from '@portico/plugin-scaffolder-common';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import type { AnswerRequest } from '../../api/ScaffolderApi';
 import { scaffolderApiRef } from '../../api/ScaffolderApi';
 import { SchemaForm } from '../forms/SchemaForm';
-import { humanizeEntityRef } from '../shared/humanizeEntityRef';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 import { useAsync } from '@portico/core-components';

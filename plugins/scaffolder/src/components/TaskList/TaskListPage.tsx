@@ -15,11 +15,11 @@ import {
   Typography,
 } from '@mui/material';
 import { useApi } from '@portico/frontend-plugin-api';
+import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import type { SerializedTask, TaskStatus } from '@portico/plugin-scaffolder-common';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { scaffolderApiRef } from '../../api/ScaffolderApi';
-import { humanizeEntityRef } from '../shared/humanizeEntityRef';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
 import { TaskStatusChip } from '../shared/TaskStatusChip';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';

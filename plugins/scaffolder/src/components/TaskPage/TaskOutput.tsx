@@ -2,7 +2,7 @@ import { Box, Link, List, ListItem, Paper, Stack, Typography } from '@mui/materi
 import { SafeLink } from '@portico/core-components';
 import type { JsonObject, JsonValue } from '@portico/plugin-scaffolder-common';
 import { Link as RouterLink } from 'react-router';
-import { humanizeEntityRef } from '../shared/humanizeEntityRef';
+import { entityRoute, humanizeEntityRef } from '@portico/plugin-catalog-react';
 
 interface OutputLink {
   title?: string;
@@ -18,12 +18,6 @@ function asObjects(value: JsonValue | undefined): JsonObject[] {
   return Array.isArray(value) ? value.filter((v): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v)) : [];
 }
 
-function entityPath(ref: string): string | undefined {
-  const match = /^([^:/]+):(?:([^:/]+)\/)?([^:/]+)$/.exec(ref);
-  if (!match) return undefined;
-  return `/catalog/${encodeURIComponent(match[2] ?? 'default')}/${encodeURIComponent(match[1]!.toLocaleLowerCase('en-US'))}/${encodeURIComponent(match[3]!)}`;
-}
-
 /** The run's `output.links` and `output.text`, once it has any. */
 export function TaskOutput({ output }: { output: JsonObject | undefined }) {
   const links = asObjects(output?.links) as OutputLink[];
@@ -37,7 +31,7 @@ export function TaskOutput({ output }: { output: JsonObject | undefined }) {
       {links.length ? (
         <List dense aria-label="Output links">
           {links.map((link, i) => {
-            const path = link.entityRef ? entityPath(link.entityRef) : undefined;
+            const path = link.entityRef ? entityRoute(link.entityRef) : undefined;
             const title = link.title ?? (link.entityRef ? humanizeEntityRef(link.entityRef) : link.url) ?? 'Link';
             return (
               <ListItem key={i}>

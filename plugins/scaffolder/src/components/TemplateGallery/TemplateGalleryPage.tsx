@@ -12,8 +12,7 @@ import {
 } from '@mui/material';
 import { DEFAULT_NAMESPACE, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
-import { humanizeEntityRef } from '../shared/humanizeEntityRef';
+import { catalogApiRef, humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { useMemo, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';

@@ -1,8 +1,7 @@
 import { Autocomplete, CircularProgress, TextField } from '@mui/material';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
-import { catalogApiRef } from '@portico/plugin-catalog-react';
-import { humanizeEntityRef } from '../shared/humanizeEntityRef';
+import { catalogApiRef, humanizeEntityRef } from '@portico/plugin-catalog-react';
 import type { EntityFilterQuery } from '@portico/plugin-catalog-common';
 import type { FieldProps } from '@rjsf/utils';
 import { useMemo } from 'react';

@@ -39,6 +39,10 @@ export interface EntityProviderConnection {
 export interface EntityProvider {
   /** Unique; owns the entities it emits. */
   getProviderName(): string;
+  /**
+   * Called once, when the catalog is ready to take mutations. A provider that reads on a schedule starts
+   * its first read here (without awaiting it), since a scheduled run before `connect` has nowhere to write.
+   */
   connect(connection: EntityProviderConnection): Promise<void>;
   /** Called when `POST /refresh` or `connection.refresh` names keys this provider owns. */
   refresh?(keys: string[]): Promise<void>;

@@ -110,11 +110,6 @@ export const githubCatalogModule = createBackendModule({
             scope: 'global',
             fn: async () => void (await provider.run()),
           });
-          const connect = provider.connect.bind(provider);
-          provider.connect = async connection => {
-            await connect(connection);
-            void provider.run();
-          };
         }
         const handle = createCatalogWebhookHandler({ providers: discovery, orgProviders: orgs, logger });
         await events.subscribe({

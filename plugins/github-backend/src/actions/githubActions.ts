@@ -128,7 +128,7 @@ export function createPublishGithubAction(clients: GithubClients): TemplateActio
       ctx.output('repoContentsUrl', `${created.htmlUrl}/blob/${branch}`);
       ctx.output('commitHash', commitHash);
     },
-  }) as unknown as TemplateAction;
+  });
 }
 
 export function createGithubPullRequestAction(clients: GithubClients): TemplateAction {
@@ -185,7 +185,7 @@ export function createGithubPullRequestAction(clients: GithubClients): TemplateA
       ctx.output('pullRequestNumber', result.number);
       ctx.output('targetBranchName', result.base);
     },
-  }) as unknown as TemplateAction;
+  });
 }
 
 export function createGithubActionsDispatchAction(clients: GithubClients): TemplateAction {
@@ -209,5 +209,5 @@ export function createGithubActionsDispatchAction(clients: GithubClients): Templ
       }
       ctx.logger.info(`Dispatched ${ctx.input.workflowId} on ${owner}/${repo}@${ctx.input.branchOrTagName}`);
     },
-  }) as unknown as TemplateAction;
+  });
 }

@@ -100,8 +100,10 @@ export class GithubEntityProvider implements EntityProvider {
     return this.config.organization;
   }
 
+  /** Starts the first read as soon as the catalog connects; later reads come from the schedule and webhooks. */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
+    void this.run();
   }
 
   /** One full discovery; concurrent calls share the run in flight. */

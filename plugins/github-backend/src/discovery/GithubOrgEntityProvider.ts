@@ -90,8 +90,10 @@ export class GithubOrgEntityProvider implements EntityProvider {
     return host === this.config.host && org.toLowerCase() === this.config.organization.toLowerCase();
   }
 
+  /** Starts the first read as soon as the catalog connects; later reads come from the schedule and webhooks. */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
+    void this.run();
   }
 
   /** Reads teams and members; a failure changes nothing in the catalog. */

@@ -51,5 +51,5 @@ export function createBuiltinActions(options: BuiltinActionsOptions): TemplateAc
     createCatalogRegisterAction({ catalog: options.catalog }),
     createCatalogFetchAction({ catalog: options.catalog }),
     createPublishGitAction({ allowedRemotes: options.gitAllowedRemotes ?? [], defaultAuthor: options.gitAuthor }),
-  ] as TemplateAction[];
+  ];
 }

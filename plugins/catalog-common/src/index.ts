@@ -1,3 +1,4 @@
 export * from './types';
 export * from './CatalogApi';
 export * from './CatalogClient';
+export * from './entityFilter';

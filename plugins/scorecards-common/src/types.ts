@@ -1,3 +1,5 @@
+import type { EntityFilter } from '@portico/plugin-catalog-common';
+
 /** A JSON value as stored for facts and evidence. */
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -37,9 +39,6 @@ export interface ScorecardRule {
   /** ISO-8601 duration: facts older than this make the rule `unknown`. */
   maxAge?: string;
 }
-
-/** A catalog filter: keys are entity paths (`kind`, `spec.type`, `metadata.tags`), a list means any of. */
-export type EntityFilter = Record<string, string | number | boolean | Array<string | number | boolean>>;
 
 export interface ScorecardSpec {
   /** Entity ref of the owner (approves exemptions), e.g. `group:default/platform`. */

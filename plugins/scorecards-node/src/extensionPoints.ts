@@ -1,6 +1,7 @@
 import { createExtensionPoint } from '@portico/backend-plugin-api';
 import type { Entity } from '@portico/catalog-model';
-import type { EntityFilter, JsonValue, RuleEvaluation } from '@portico/plugin-scorecards-common';
+import type { EntityFilter } from '@portico/plugin-catalog-common';
+import type { JsonValue, RuleEvaluation } from '@portico/plugin-scorecards-common';
 import type { ZodType } from 'zod';
 
 /** What a rule type sees when it evaluates one rule for one entity. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityFilter, Initiative } from '@portico/plugin-scorecards-common';
+import type { EntityFilter } from '@portico/plugin-catalog-common';
+import type { Initiative } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
 import { optionalIso, toIso } from './dbValues';
 

@@ -1,6 +1,6 @@
 import type { Entity } from '@portico/catalog-model';
 import { stringifyEntityRef } from '@portico/catalog-model';
-import { matchesEntityFilter } from '@portico/plugin-scorecards-common';
+import { matchesEntityFilter } from '@portico/plugin-catalog-common';
 import { MockLogger, describeEachDatabase } from '@portico/test-utils';
 import { ExemptionStore } from '../database/ExemptionStore';
 import { FactStore } from '../database/FactStore';

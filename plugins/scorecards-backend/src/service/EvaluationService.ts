@@ -1,8 +1,8 @@
 import { durationToMilliseconds, type LoggerService } from '@portico/backend-plugin-api';
 import { InputError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@portico/catalog-model';
+import { matchesEntityFilter } from '@portico/plugin-catalog-common';
 import {
-  matchesEntityFilter,
   type EntityScorecardResult,
   type EvaluateResponse,
   type JsonValue,

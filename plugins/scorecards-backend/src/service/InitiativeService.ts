@@ -1,13 +1,7 @@
 import { InputError, NotFoundError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
-import {
-  matchesEntityFilter,
-  validateEntityFilter,
-  type EntityFilter,
-  type Initiative,
-  type InitiativeProgress,
-  type InitiativeProgressPoint,
-} from '@portico/plugin-scorecards-common';
+import { matchesEntityFilter, validateEntityFilter, type EntityFilter } from '@portico/plugin-catalog-common';
+import type { Initiative, InitiativeProgress, InitiativeProgressPoint } from '@portico/plugin-scorecards-common';
 import type { InitiativeStore } from '../database/InitiativeStore';
 import type { ResultStore } from '../database/ResultStore';
 import type { Notifier } from './notifications/Notifier';

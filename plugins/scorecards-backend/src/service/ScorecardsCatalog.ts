@@ -1,6 +1,5 @@
 import type { Entity } from '@portico/catalog-model';
-import type { CatalogApi } from '@portico/plugin-catalog-common';
-import type { EntityFilter } from '@portico/plugin-scorecards-common';
+import { toEntityFilterQuery, type CatalogApi, type EntityFilter } from '@portico/plugin-catalog-common';
 
 /** What the scorecards need from the catalog. */
 export interface ScorecardsCatalog {
@@ -8,12 +7,6 @@ export interface ScorecardsCatalog {
   getEntities(filter?: EntityFilter | EntityFilter[]): Promise<Entity[]>;
   /** Entities in the order of the refs, undefined where one does not exist. */
   getEntitiesByRefs(entityRefs: string[]): Promise<Array<Entity | undefined>>;
-}
-
-function toQuery(filter: EntityFilter): Record<string, string | string[]> {
-  return Object.fromEntries(
-    Object.entries(filter).map(([key, value]) => [key, Array.isArray(value) ? value.map(String) : String(value)]),
-  );
 }
 
 /** Adapts a CatalogApi (the catalog service or a CatalogClient) to what the scorecards need. */
@@ -24,7 +17,7 @@ export function catalogFromApi(api: CatalogApi, getToken?: () => Promise<string 
   };
   return {
     async getEntities(filter) {
-      const query = filter === undefined ? undefined : Array.isArray(filter) ? filter.map(toQuery) : toQuery(filter);
+      const query = filter === undefined ? undefined : toEntityFilterQuery(filter);
       const { items } = await api.getEntities(query ? { filter: query } : {}, await options());
       return items;
     },

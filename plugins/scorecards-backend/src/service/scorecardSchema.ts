@@ -1,4 +1,5 @@
-import { validateEntityFilter, type ScorecardSpec } from '@portico/plugin-scorecards-common';
+import { validateEntityFilter } from '@portico/plugin-catalog-common';
+import { type ScorecardSpec } from '@portico/plugin-scorecards-common';
 import { z } from 'zod';
 import type { RuleType } from '../extensions';
 import { durationSchema } from '@portico/backend-plugin-api';

@@ -1,5 +1,11 @@
 import type { Entity } from '@portico/catalog-model';
-import type { EntityFilter } from './types';
+
+/**
+ * The object form of the catalog's filter grammar (`filter=kind=component,spec.type=service`): keys are entity
+ * paths (`kind`, `spec.type`, `metadata.tags`, `relations.ownedBy`), a list means any of. Matched in memory by
+ * `matchesEntityFilter` and sent to the catalog by `toEntityFilterQuery`, with the same meaning.
+ */
+export type EntityFilter = Record<string, string | number | boolean | Array<string | number | boolean>>;
 
 type Scalar = string | number | boolean;
 
@@ -50,6 +56,13 @@ export function matchesEntityFilter(entity: Entity, filter: EntityFilter | Entit
   const filters = Array.isArray(filter) ? filter : [filter];
   if (filters.length === 0) return true;
   return filters.some(f => matchesOne(entity, f));
+}
+
+/** The same filter as a catalog API query (`CatalogApi.getEntities({ filter })`); a list stays a list (any of). */
+export function toEntityFilterQuery(filter: EntityFilter | EntityFilter[]): Record<string, string | string[]> | Array<Record<string, string | string[]>> {
+  const one = (f: EntityFilter) =>
+    Object.fromEntries(Object.entries(f).map(([key, value]) => [key, Array.isArray(value) ? value.map(String) : String(value)]));
+  return Array.isArray(filter) ? filter.map(one) : one(filter);
 }
 
 /** Problems that make a filter unable to match anything, as sentences naming the key. */

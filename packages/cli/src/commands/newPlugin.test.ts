@@ -96,6 +96,24 @@ describe('createPluginPair', () => {
     });
   });
 
+  it('puts the extension point in a -node package that the backend imports', () => {
+    const dir = tempRepo('backend:\n  plugins: []\n');
+    const created = createPluginPair({ rootDir: dir, name: 'cost-insights', install: false });
+
+    expect(created.nodeDir).toBe(path.join(dir, 'plugins/cost-insights-node'));
+    expect(created.nodePackage).toBe('@portico/plugin-cost-insights-node');
+    const nodePj = JSON.parse(read(path.join(created.nodeDir, 'package.json')));
+    expect(nodePj).toMatchObject({ name: '@portico/plugin-cost-insights-node', dependencies: { '@portico/backend-plugin-api': expect.any(String) } });
+    expect(read(path.join(created.nodeDir, 'src/extensions.ts'))).toContain("createExtensionPoint<CostInsightsDecoratorsExtensionPoint>");
+    expect(read(path.join(created.nodeDir, 'src/index.ts'))).toContain("export * from './extensions'");
+    expect(fs.existsSync(path.join(created.backendDir, 'src/extensions.ts'))).toBe(false);
+    const backendPj = JSON.parse(read(path.join(created.backendDir, 'package.json')));
+    expect(backendPj.dependencies['@portico/plugin-cost-insights-node']).toBe('^0.1.0');
+    expect(read(path.join(created.backendDir, 'src/plugin.ts'))).toContain("from '@portico/plugin-cost-insights-node'");
+    expect(read(path.join(created.backendDir, 'src/module.ts'))).toContain("from '@portico/plugin-cost-insights-node'");
+    for (const file of created.files) expect(fs.existsSync(file)).toBe(true);
+  });
+
   it('leaves app.plugins unset when the app bundles every plugin, and creates backend.plugins', () => {
     const dir = tempRepo('app:\n  title: Acme\n');
     const logs: string[] = [];

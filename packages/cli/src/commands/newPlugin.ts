@@ -100,13 +100,69 @@ export interface CreatePluginPairOptions {
 export interface CreatedPluginPair {
   frontendDir: string;
   backendDir: string;
+  /** plugins/NAME-node: the plugin's extension points, for modules in other packages. */
+  nodeDir: string;
   frontendPackage: string;
   backendPackage: string;
+  nodePackage: string;
   files: string[];
 }
 
 /**
- * Creates plugins/NAME-backend and plugins/NAME from the example pair, and installs them in
+ * Moves the backend's `src/extensions.ts` into its own plugins/NAME-node package, as the repository's
+ * plugins do: a module in another package depends on the -node package, not on the backend.
+ */
+function extractNodePackage(backendDir: string, nodeDir: string, nodePackage: string, title: string): string[] {
+  const backendPjPath = path.join(backendDir, 'package.json');
+  const backendPj = JSON.parse(fs.readFileSync(backendPjPath, 'utf8')) as Record<string, unknown> & { dependencies?: Record<string, string> };
+  const apiVersion = backendPj.dependencies?.['@portico/backend-plugin-api'] ?? '^0.1.0';
+  fs.mkdirSync(path.join(nodeDir, 'src'), { recursive: true });
+  const moved = path.join(nodeDir, 'src/extensions.ts');
+  fs.renameSync(path.join(backendDir, 'src/extensions.ts'), moved);
+  const index = path.join(nodeDir, 'src/index.ts');
+  fs.writeFileSync(index, `/** ${nodePackage}: the extension points of the ${title} plugin, for modules in other packages. */
+export * from './extensions';
+`);
+  const pj = {
+    name: nodePackage,
+    version: '0.1.0',
+    description: `The ${title} plugin's extension points: what a module in another package imports to extend it.`,
+    license: backendPj.license ?? 'Apache-2.0',
+    main: 'dist/index.js',
+    types: 'dist/index.d.ts',
+    files: ['dist'],
+    scripts: {},
+    dependencies: { '@portico/backend-plugin-api': apiVersion },
+    exports: backendPj.exports,
+  };
+  const pjPath = path.join(nodeDir, 'package.json');
+  fs.writeFileSync(pjPath, `${JSON.stringify(pj, null, 2)}\n`);
+  const readme = path.join(nodeDir, 'README.md');
+  fs.writeFileSync(
+    readme,
+    `# ${nodePackage}\n\nThe extension points of the ${title} plugin. A module that extends the plugin from another package\n` +
+      `depends on this package (and \`@portico/backend-plugin-api\`), never on the backend package itself.\n`,
+  );
+  // The backend imports its extension points from the -node package now.
+  const rewrite = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) rewrite(file);
+      else if (/\.tsx?$/.test(entry.name)) {
+        const text = fs.readFileSync(file, 'utf8');
+        const next = text.replace(/(['"])\.{1,2}(?:\/\.\.)*\/extensions\1/g, `'${nodePackage}'`);
+        if (next !== text) fs.writeFileSync(file, next);
+      }
+    }
+  };
+  rewrite(path.join(backendDir, 'src'));
+  backendPj.dependencies = { ...backendPj.dependencies, [nodePackage]: '^0.1.0' };
+  fs.writeFileSync(backendPjPath, `${JSON.stringify(backendPj, null, 2)}\n`);
+  return [moved, index, pjPath, readme];
+}
+
+/**
+ * Creates plugins/NAME-backend, plugins/NAME-node and plugins/NAME from the example pair, and installs them in
  * app-config.yaml: `backend.plugins` gets the backend package; `app.plugins` gets the frontend
  * package when the app lists its plugins (otherwise the app bundles every web package under plugins/).
  */
@@ -124,6 +180,7 @@ export function createPluginPair(options: CreatePluginPairOptions): CreatedPlugi
     if (!fs.existsSync(path.join(from, 'package.json'))) throw new Error(`The template ${path.relative(rootDir, from)} is missing`);
     if (fs.existsSync(to)) throw new Error(`${path.relative(rootDir, to)} already exists`);
   }
+  if (fs.existsSync(path.join(rootDir, 'plugins', `${names.kebab}-node`))) throw new Error(`plugins/${names.kebab}-node already exists`);
 
   const files: string[] = [];
   for (const { from, to } of pairs) {
@@ -137,6 +194,12 @@ export function createPluginPair(options: CreatePluginPairOptions): CreatedPlugi
   }
   const backendPackage = `${scope}/plugin-${names.kebab}-backend`;
   const frontendPackage = `${scope}/plugin-${names.kebab}`;
+  const nodePackage = `${scope}/plugin-${names.kebab}-node`;
+  const nodeDir = path.join(rootDir, 'plugins', `${names.kebab}-node`);
+  const movedFrom = path.join(pairs[0].to, 'src/extensions.ts');
+  const nodeFiles = extractNodePackage(pairs[0].to, nodeDir, nodePackage, names.title);
+  files.splice(files.indexOf(movedFrom), 1, ...nodeFiles);
+  log(`created ${path.relative(rootDir, nodeDir)} (${nodePackage}) with the plugin's extension points`);
 
   const configPath = path.join(rootDir, 'app-config.yaml');
   const doc = parseDocument(fs.existsSync(configPath) ? fs.readFileSync(configPath, 'utf8') : '');
@@ -158,8 +221,10 @@ export function createPluginPair(options: CreatePluginPairOptions): CreatedPlugi
   return {
     frontendDir: pairs[1].to,
     backendDir: pairs[0].to,
+    nodeDir,
     frontendPackage,
     backendPackage,
+    nodePackage,
     files,
   };
 }
@@ -177,7 +242,7 @@ export function registerNewPluginCommand(program: Command): void {
   const create = program.commands.find(c => c.name() === 'new') ?? program.command('new').description('Create things from templates');
   create
     .command('plugin <name>')
-    .description('Create plugins/NAME-backend and plugins/NAME from the example pair, installed in app-config.yaml')
+    .description('Create plugins/NAME-backend, plugins/NAME-node (its extension points) and plugins/NAME from the example pair, installed in app-config.yaml')
     .option('--scope <scope>', 'npm scope of the new packages', '@portico')
     .option('--skip-install', 'do not run npm install afterwards')
     .action((name: string, options: { scope: string; skipInstall?: boolean }) => {

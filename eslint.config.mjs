@@ -23,7 +23,7 @@ const nodeBuiltinsPattern = `^(?:node:.+|${builtinModules.map(escapeRegex).join(
 function layeringBlocks() {
   const workspaces = listWorkspaces();
   // Isomorphic packages run in the browser and in node; docs/architecture.md names them.
-  const isIsomorphic = w => w.name.endsWith('-common') || ['@portico/catalog-model', '@portico/errors'].includes(w.name);
+  const isIsomorphic = w => w.name.endsWith('-common') || ['@portico/catalog-model', '@portico/errors', '@portico/types'].includes(w.name);
   const isWeb = w => w.pkg.portico?.kind === 'web' || w.name.endsWith('-react');
   const isPluginApi = w => ['@portico/backend-plugin-api', '@portico/frontend-plugin-api'].includes(w.name);
   const isPlugin = w => /^(?:examples\/)?plugins\//.test(w.rel);
@@ -45,7 +45,7 @@ function layeringBlocks() {
     },
     {
       id: 'isomorphic',
-      message: 'Layering (isomorphic): catalog-model, errors and -common packages run in the browser and in node; they use neither node built-ins nor the DOM and import only other isomorphic packages.',
+      message: 'Layering (isomorphic): catalog-model, errors, types and -common packages run in the browser and in node; they use neither node built-ins nor the DOM and import only other isomorphic packages.',
       appliesTo: isIsomorphic,
       packages: w => others(w, o => !isIsomorphic(o)),
       patterns: [nodeBuiltinsPattern, packagesPattern(['react', 'react-dom'])],
@@ -53,9 +53,9 @@ function layeringBlocks() {
     },
     {
       id: 'plugin-api',
-      message: 'Layering (plugin-api): backend-plugin-api and frontend-plugin-api are what plugin authors import; they import no implementation or domain package (the host, the app, core-components, catalog-model, plugins), only @portico/errors.',
+      message: 'Layering (plugin-api): backend-plugin-api and frontend-plugin-api are what plugin authors import; they import no implementation or domain package (the host, the app, core-components, catalog-model, plugins), only @portico/errors and @portico/types.',
       appliesTo: isPluginApi,
-      packages: w => others(w, o => o.name !== '@portico/errors'),
+      packages: w => others(w, o => o.name !== '@portico/errors' && o.name !== '@portico/types'),
     },
     {
       id: 'plugins',

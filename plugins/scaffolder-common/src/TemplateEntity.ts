@@ -1,6 +1,7 @@
-/** A JSON Schema object as written in a template (`ui:*` keys allowed). */
-export type JsonObject = { [key: string]: JsonValue };
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+import type { JsonObject, JsonValue } from '@portico/types';
+
+/** JSON Schema objects as written in a template (`ui:*` keys allowed) are JsonObjects. */
+export type { JsonObject, JsonValue } from '@portico/types';
 
 /** One step of a template (Backstage `scaffolder.backstage.io/v1beta3` shape). */
 export interface TemplateStep {

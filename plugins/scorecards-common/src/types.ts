@@ -1,8 +1,8 @@
 import type { EntityFilter } from '@portico/plugin-catalog-common';
+import type { JsonValue } from '@portico/types';
 
-/** A JSON value as stored for facts and evidence. */
-export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+/** Facts and evidence are stored as JSON values. */
+export type { JsonPrimitive, JsonValue } from '@portico/types';
 
 /** The outcome of one rule for one entity. `unknown`: a fact it needs is missing or stale. */
 export type RuleStatus = 'pass' | 'fail' | 'unknown';

@@ -1,7 +1,7 @@
+import type { JsonValue } from '@portico/types';
 import type { ZodType } from 'zod';
 
-export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonPrimitive, JsonValue } from '@portico/types';
 
 /**
  * Read access to the merged app-config. Keys are dot paths (`backend.listen.port`).

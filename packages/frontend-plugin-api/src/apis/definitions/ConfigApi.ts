@@ -1,7 +1,7 @@
+import type { JsonValue } from '@portico/types';
 import { createApiRef } from '../system/ApiRef';
 
-/** JSON values that app-config can hold. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from '@portico/types';
 
 /**
  * The frontend-visible part of app-config (served by the backend at `/app-config.json`).

@@ -30,8 +30,6 @@ export interface PluginRegistrationPoints<TConfig = unknown> {
   registerInit<TDeps extends InitDeps>(registration: InitRegistration<TDeps, TConfig>): void;
 }
 
-export type ModuleRegistrationPoints<TConfig = unknown> = PluginRegistrationPoints<TConfig>;
-
 /** What a feature without a `configSchema` is handed as `pluginConfig`. */
 type NoConfigSchema = ZodType<undefined>;
 
@@ -117,7 +115,7 @@ export interface CreateBackendModuleOptions<TSchema extends ZodType = NoConfigSc
   moduleId: string;
   /** zod schema of the target plugin's config section, for the keys this module reads; its output is init's `pluginConfig`. */
   configSchema?: TSchema;
-  register(env: ModuleRegistrationPoints<z.output<TSchema>>): void;
+  register(env: PluginRegistrationPoints<z.output<TSchema>>): void;
 }
 
 /** Creates a module: extends one plugin through that plugin's extension points. */

@@ -91,6 +91,17 @@ describe('layering lint rules', () => {
     expect(allowed).toEqual([]);
   });
 
+  it('lets the plugin APIs and isomorphic packages use @portico/types, which is isomorphic itself', () => {
+    const [types, backendApi, frontendApi, common] = lintAs(
+      ['packages/types/src/x.ts', importing('node:fs', '@portico/backend-plugin-api')],
+      ['packages/backend-plugin-api/src/x.ts', importing('@portico/types')],
+      ['packages/frontend-plugin-api/src/x.ts', importing('@portico/types')],
+      ['plugins/scaffolder-common/src/x.ts', importing('@portico/types')],
+    );
+    expect(rulesIn(types)).toEqual(['isomorphic', 'isomorphic']);
+    expect([...backendApi, ...frontendApi, ...common]).toEqual([]);
+  });
+
   it('lets a plugin reach another plugin only through its -common, -node or -react package', () => {
     const [backend, frontend, example, allowed] = lintAs(
       ['plugins/scorecards-backend/src/x.ts', importing('@portico/plugin-catalog-backend', '@portico/plugin-catalog-backend/src/database/CatalogStore')],

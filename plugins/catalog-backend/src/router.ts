@@ -11,7 +11,7 @@ import {
   parseFieldsParam,
   parseOrderFields,
   parseOrderParam,
-} from './service/filters';
+} from '@portico/plugin-catalog-common';
 
 const MAX_LIMIT = 10_000;
 

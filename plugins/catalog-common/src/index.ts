@@ -2,3 +2,4 @@ export * from './types';
 export * from './CatalogApi';
 export * from './CatalogClient';
 export * from './entityFilter';
+export * from './queryParams';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { EntityFilter } from '../service/filters';
+import type { ParsedEntityFilter } from '@portico/plugin-catalog-common';
 import { dialectFor, type CatalogDialect, type Engine } from './CatalogDialect';
 import type {
   BatchResult, BatchSession, BatchWrite, EntityRow, ErrorRecord, HistoryWrite, LocationRecord, QueriedEntity, QueryPage,
@@ -130,11 +130,11 @@ export class CatalogStore {
     return this.reads.queryEntities(q);
   }
 
-  countEntities(filter?: EntityFilter, fullText?: FullTextFilter): Promise<number> {
+  countEntities(filter?: ParsedEntityFilter, fullText?: FullTextFilter): Promise<number> {
     return this.reads.countEntities(filter, fullText);
   }
 
-  facet(key: string, filter?: EntityFilter): Promise<Array<{ value: string; count: number }>> {
+  facet(key: string, filter?: ParsedEntityFilter): Promise<Array<{ value: string; count: number }>> {
     return this.reads.facet(key, filter);
   }
 

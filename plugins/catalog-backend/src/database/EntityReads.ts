@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { EntityFilter } from '../service/filters';
+import type { ParsedEntityFilter } from '@portico/plugin-catalog-common';
 import { selectWhereIn } from './selectWhereIn';
 import type { CatalogDialect } from './CatalogDialect';
 import { COLUMN_KEYS, DIRECT_COLUMNS, toEntityRow, type EntityRow, type QueriedEntity, type QueryPage } from './catalogRecords';
@@ -113,7 +113,7 @@ export class EntityReads {
   }
 
   /** How many entities match (cached until the next write). */
-  async countEntities(filter?: EntityFilter, fullText?: FullTextFilter): Promise<number> {
+  async countEntities(filter?: ParsedEntityFilter, fullText?: FullTextFilter): Promise<number> {
     const where = compileWhere(filter, fullText);
     const sql = `SELECT COUNT(*) AS c FROM catalog_entities e WHERE ${where.sql}`;
     return this.cache.cached(`count:${sql}:${JSON.stringify(where.bindings)}`, async () => {
@@ -123,7 +123,7 @@ export class EntityReads {
   }
 
   /** Value counts of one key over the entities matching a filter (cached until the next write). */
-  async facet(key: string, filter?: EntityFilter): Promise<Array<{ value: string; count: number }>> {
+  async facet(key: string, filter?: ParsedEntityFilter): Promise<Array<{ value: string; count: number }>> {
     const where = compileWhere(filter);
     const filtered = where.sql !== '1 = 1';
     let sql: string;

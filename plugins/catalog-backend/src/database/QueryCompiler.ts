@@ -1,4 +1,4 @@
-import type { EntityFilter, FilterCondition } from '../service/filters';
+import type { FilterCondition, ParsedEntityFilter } from '@portico/plugin-catalog-common';
 import { COLUMN_KEYS, DIRECT_COLUMNS, type QueryPage } from './catalogRecords';
 import type { Sql } from './CatalogDialect';
 
@@ -31,7 +31,7 @@ function conditionSql(c: FilterCondition): Sql {
 }
 
 /** The WHERE clause of a filter and full-text filter ('1 = 1' for none). */
-export function compileWhere(filter?: EntityFilter, fullText?: FullTextFilter): Sql {
+export function compileWhere(filter?: ParsedEntityFilter, fullText?: FullTextFilter): Sql {
   const parts: string[] = [];
   const bindings: unknown[] = [];
   if (filter && filter.anyOf.length) {

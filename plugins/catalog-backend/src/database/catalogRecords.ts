@@ -1,4 +1,4 @@
-import type { EntityFilter, SortField } from '../service/filters';
+import type { ParsedEntityFilter, SortField } from '@portico/plugin-catalog-common';
 
 // The shapes the catalog store reads and writes: rows as stored, writes as sent, pages as queried.
 
@@ -93,7 +93,7 @@ export interface BatchSession {
 }
 
 export interface QueryPage {
-  filter?: EntityFilter;
+  filter?: ParsedEntityFilter;
   fullText?: { term: string; fields?: string[] };
   order: SortField[];
   /** Keyset: sort values of the row to continue after (or before when `direction` is 'prev'). */

@@ -4,11 +4,11 @@ import { ANNOTATION_LOCATION, type Entity } from '@portico/catalog-model';
 import type { CatalogStore, EntityRow, ErrorRecord, QueriedEntity } from '../database/CatalogStore';
 import { decodeCursor, encodeCursor, type QueryCursor } from './cursor';
 import type { EntityChange } from './entityDiff';
-import { projectFields, type EntityFilter, type SortField } from './filters';
+import { projectFields, type ParsedEntityFilter, type SortField } from '@portico/plugin-catalog-common';
 import { locationKeyOf, locationTargets, type UrlReader } from './locations/LocationReader';
 
 export interface QueryEntitiesInput {
-  filter?: EntityFilter;
+  filter?: ParsedEntityFilter;
   fields?: string[];
   order?: SortField[];
   fullText?: { term: string; fields?: string[] };
@@ -120,7 +120,7 @@ export class EntityQueries {
 
   /** In the order asked, `null` for refs that do not exist. */
   /** JSON text of each entity in the order asked, `null` for refs that do not exist. */
-  async getByRefs(refs: string[], fields?: string[], filter?: EntityFilter): Promise<string[]> {
+  async getByRefs(refs: string[], fields?: string[], filter?: ParsedEntityFilter): Promise<string[]> {
     const lower = refs.map(r => r.toLowerCase());
     let rows = await this.store.getRowsByRefs([...new Set(lower)]);
     if (filter) {
@@ -136,7 +136,7 @@ export class EntityQueries {
   }
 
   /** GET /entities: offset/limit paging (or keyset with `after`), as a plain list. */
-  async listEntities(input: { filter?: EntityFilter; fields?: string[]; order?: SortField[]; limit?: number; offset?: number; after?: string }) {
+  async listEntities(input: { filter?: ParsedEntityFilter; fields?: string[]; order?: SortField[]; limit?: number; offset?: number; after?: string }) {
     const order = input.order ?? [];
     const limit = input.limit ?? 1_000_000;
     let after: QueryCursor['after'] | undefined;
@@ -152,7 +152,7 @@ export class EntityQueries {
 
   /** GET /entities/by-query: keyset pagination with cursors in both directions. */
   async queryEntities(input: QueryEntitiesInput): Promise<QueryEntitiesOutput> {
-    let q: { filter?: EntityFilter; fullText?: QueryEntitiesInput['fullText']; order: SortField[]; after?: QueryCursor['after']; direction: 'next' | 'prev'; totalItems?: number };
+    let q: { filter?: ParsedEntityFilter; fullText?: QueryEntitiesInput['fullText']; order: SortField[]; after?: QueryCursor['after']; direction: 'next' | 'prev'; totalItems?: number };
     if (input.cursor) {
       const c = decodeCursor(input.cursor);
       q = { filter: c.filter, fullText: c.fullText, order: c.order, after: c.after, direction: c.direction, totalItems: c.totalItems };
@@ -175,7 +175,7 @@ export class EntityQueries {
     return { items, totalItems, pageInfo };
   }
 
-  async facets(keys: string[], filter?: EntityFilter): Promise<Record<string, Array<{ value: string; count: number }>>> {
+  async facets(keys: string[], filter?: ParsedEntityFilter): Promise<Record<string, Array<{ value: string; count: number }>>> {
     const out: Record<string, Array<{ value: string; count: number }>> = {};
     for (const key of keys) out[key] = await this.store.facet(key.toLowerCase(), filter);
     return out;
@@ -216,7 +216,7 @@ export class EntityQueries {
   private async locationsByTarget() {
     const rows = new Map<string, Pick<EntityRow, 'id' | 'etag' | 'entityRef' | 'body' | 'relations'>>();
     const parentsOf = new Map<string, string[]>();
-    const filter: EntityFilter = { anyOf: [{ allOf: [{ key: 'kind', values: ['location'] }] }] };
+    const filter: ParsedEntityFilter = { anyOf: [{ allOf: [{ key: 'kind', values: ['location'] }] }] };
     let after: QueryCursor['after'] | undefined;
     for (;;) {
       const page = await this.store.queryEntities({ filter, order: [], limit: LOCATION_PAGE, after });

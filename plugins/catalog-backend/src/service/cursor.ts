@@ -1,10 +1,10 @@
 import { InputError } from '@portico/errors';
 import { z } from 'zod';
-import type { EntityFilter, SortField } from './filters';
+import type { ParsedEntityFilter, SortField } from '@portico/plugin-catalog-common';
 
 /** Everything needed to continue a by-query listing; sent to clients as opaque base64url JSON. */
 export interface QueryCursor {
-  filter?: EntityFilter;
+  filter?: ParsedEntityFilter;
   fullText?: { term: string; fields?: string[] };
   order: SortField[];
   after: { values: string[]; ref: string };

@@ -1,3 +1,4 @@
+// The catalog API's query-param grammar (filter, fields, order), parsed the same wherever it is read.
 import { InputError } from '@portico/errors';
 import { FORBIDDEN_ENTITY_KEYS } from '@portico/catalog-model';
 
@@ -7,8 +8,11 @@ export interface FilterCondition {
   values?: string[];
 }
 
-/** Backstage's filter semantics: conditions of one `filter` param are ANDed, params are ORed. */
-export interface EntityFilter {
+/**
+ * The catalog's filter grammar (`filter=kind=component,spec.type=service`, repeatable) as parsed from query
+ * params: conditions of one `filter` param are ANDed, params are ORed. The backend compiles it to SQL.
+ */
+export interface ParsedEntityFilter {
   anyOf: Array<{ allOf: FilterCondition[] }>;
 }
 
@@ -50,12 +54,12 @@ function asStrings(param: string, value: unknown): string[] {
   });
 }
 
-/** Parses `filter` query params (`kind=component,spec.type=service`) into an EntityFilter. */
-export function parseEntityFilterParams(value: unknown, param = 'filter'): EntityFilter | undefined {
+/** Parses `filter` query params (`kind=component,spec.type=service`) into a ParsedEntityFilter. */
+export function parseEntityFilterParams(value: unknown, param = 'filter'): ParsedEntityFilter | undefined {
   const raw = asStrings(param, value);
   if (raw.length === 0) return undefined;
   if (raw.length > MAX_FILTERS) throw new InputError(`${param}: at most ${MAX_FILTERS} filter parameters`);
-  const anyOf: EntityFilter['anyOf'] = [];
+  const anyOf: ParsedEntityFilter['anyOf'] = [];
   for (const expression of raw) {
     const byKey = new Map<string, FilterCondition>();
     const parts = expression.split(',').map(p => p.trim()).filter(Boolean);

@@ -1,6 +1,7 @@
 import type { z, ZodType } from 'zod';
 import type { ServiceFactory, ServiceRef } from '../services/ServiceRef';
 import type { ExtensionPoint } from './ExtensionPoint';
+import type { FeatureRegistration } from './FeatureRegistration';
 
 /** What a feature's init may depend on: services and extension points. */
 export type InitDeps = Record<string, ServiceRef<unknown> | ExtensionPoint<unknown>>;
@@ -32,16 +33,6 @@ export interface PluginRegistrationPoints<TConfig = unknown> {
 
 /** What a feature without a `configSchema` is handed as `pluginConfig`. */
 type NoConfigSchema = ZodType<undefined>;
-
-/** The internal record the host reads. Plugin authors never build one by hand. */
-export interface FeatureRegistration {
-  type: 'plugin' | 'module';
-  pluginId: string;
-  moduleId?: string;
-  configSchema?: ZodType;
-  extensionPoints: Array<{ ref: ExtensionPoint<unknown>; impl: unknown }>;
-  init: InitRegistration;
-}
 
 /** A plugin, a module or a service factory: anything `backend.add()` accepts. */
 export interface BackendPluginFeature {

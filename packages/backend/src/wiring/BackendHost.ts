@@ -7,7 +7,6 @@ import {
   type BackendPluginFeature,
   type ConfigService,
   type ExtensionPoint,
-  type FeatureRegistration,
   type LoggerService,
   type ServiceFactory,
   type ServiceRef,
@@ -18,6 +17,7 @@ import { hostHttpServerServiceRef } from '../services/rootHttpRouter/hostHttpSer
 import { rootHealthServiceRef } from '../services/health/RootHealthService';
 import { rootLifecycleServiceRef, type RootLifecycleService } from '../services/lifecycle/RootLifecycleService';
 import { BackendState, backendStateServiceRef } from './BackendState';
+import type { FeatureRegistration } from './FeatureRegistration';
 import { isBackendFeature } from './isBackendFeature';
 import { bootFailurePolicy } from './bootFailurePolicy';
 import { capitalize } from './describeFeature';

@@ -3,10 +3,10 @@ import {
   integrationsExtensionPoint,
   type BackendPluginFeature,
   type ExtensionPoint,
-  type FeatureRegistration,
   type ServiceRef,
 } from '@portico/backend-plugin-api';
 import { capitalize, describeFeature } from './describeFeature';
+import type { FeatureRegistration } from './FeatureRegistration';
 import type { ServiceRegistry } from './ServiceRegistry';
 
 /** One unit of startup work: a plugin's or module's init, or the host's integrations registry. */

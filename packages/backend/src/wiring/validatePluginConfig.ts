@@ -1,4 +1,5 @@
-import type { ConfigService, FeatureRegistration } from '@portico/backend-plugin-api';
+import type { ConfigService } from '@portico/backend-plugin-api';
+import type { FeatureRegistration } from './FeatureRegistration';
 import { ConfigError } from '@portico/errors';
 
 /**

@@ -114,6 +114,14 @@ describe('createPluginPair', () => {
     for (const file of created.files) expect(fs.existsSync(file)).toBe(true);
   });
 
+  it('generates the current shapes: typed routes and config parsed once by the host', () => {
+    const dir = tempRepo('backend:\n  plugins: []\n');
+    const created = createPluginPair({ rootDir: dir, name: 'cost-insights', install: false });
+
+    expect(read(path.join(created.backendDir, 'src/router.ts'))).toContain('createRouteRegistry(');
+    expect(read(path.join(created.backendDir, 'src/plugin.ts'))).toContain('{ pluginConfig }');
+  });
+
   it('leaves app.plugins unset when the app bundles every plugin, and creates backend.plugins', () => {
     const dir = tempRepo('app:\n  title: Acme\n');
     const logs: string[] = [];

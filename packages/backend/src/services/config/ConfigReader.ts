@@ -1,8 +1,7 @@
 import type { ZodType } from 'zod';
 import { ConfigError } from '@portico/errors';
-import type { ConfigService, JsonValue } from '@portico/backend-plugin-api';
-
-type JsonObject = { [key: string]: JsonValue };
+import type { ConfigService } from '@portico/backend-plugin-api';
+import type { JsonObject, JsonValue } from '@portico/types';
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

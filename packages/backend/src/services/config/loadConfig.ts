@@ -2,11 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type * as Yaml from 'yaml';
 import { ConfigError } from '@portico/errors';
-import type { ConfigService, JsonValue } from '@portico/backend-plugin-api';
+import type { ConfigService } from '@portico/backend-plugin-api';
+import type { JsonObject, JsonValue } from '@portico/types';
 import { ConfigReader } from './ConfigReader';
 import { backendConfigSchema } from './backendConfigSchema';
-
-type JsonObject = { [key: string]: JsonValue };
 
 export interface LoadConfigOptions {
   /** Command-line arguments; every `--config FILE` (or `--config=FILE`) is read. */

@@ -1,11 +1,16 @@
 import type { Entity } from '@portico/catalog-model';
+import { CATALOG_FILTER_EXISTS, type EntityFilterQuery } from './types';
 
 /**
  * The object form of the catalog's filter grammar (`filter=kind=component,spec.type=service`): keys are entity
- * paths (`kind`, `spec.type`, `metadata.tags`, `relations.ownedBy`), a list means any of. Matched in memory by
- * `matchesEntityFilter` and sent to the catalog by `toEntityFilterQuery`, with the same meaning.
+ * paths (`kind`, `spec.type`, `metadata.tags`, `metadata.annotations.<key>`, `relations.ownedBy`), a list means any
+ * of. JSON-safe, for specs written in YAML. Matched in memory by `matchesEntityFilter` (which also takes an
+ * `EntityFilterQuery`, where `CATALOG_FILTER_EXISTS` means the path is present) and sent to the catalog by
+ * `toEntityFilterQuery`, with the same meaning.
  */
 export type EntityFilter = Record<string, string | number | boolean | Array<string | number | boolean>>;
+
+type AnyFilter = Record<string, string | number | boolean | symbol | Array<string | number | boolean | symbol>>;
 
 type Scalar = string | number | boolean;
 
@@ -38,8 +43,12 @@ function valuesForKey(entity: Entity, key: string): unknown[] {
   return valuesAt(entity, key.split('.'));
 }
 
-function matchesOne(entity: Entity, filter: EntityFilter): boolean {
+function matchesOne(entity: Entity, filter: AnyFilter): boolean {
   for (const [key, expected] of Object.entries(filter)) {
+    if (expected === CATALOG_FILTER_EXISTS) {
+      if (!valuesForKey(entity, key).some(v => v !== undefined && v !== null)) return false;
+      continue;
+    }
     const wanted = (Array.isArray(expected) ? expected : [expected]).map(v => String(v).toLowerCase());
     const actual = valuesForKey(entity, key).filter(isScalar).map(v => String(v).toLowerCase());
     if (!actual.some(v => wanted.includes(v))) return false;
@@ -51,17 +60,19 @@ function matchesOne(entity: Entity, filter: EntityFilter): boolean {
  * Catalog filter semantics: every key of a filter must match (case-insensitively, a list means
  * any of), and with a list of filters any one filter is enough. No filter matches everything.
  */
-export function matchesEntityFilter(entity: Entity, filter: EntityFilter | EntityFilter[] | undefined): boolean {
+export function matchesEntityFilter(entity: Entity, filter: EntityFilter | EntityFilter[] | EntityFilterQuery | undefined): boolean {
   if (filter === undefined) return true;
-  const filters = Array.isArray(filter) ? filter : [filter];
+  const filters: AnyFilter[] = Array.isArray(filter) ? filter : [filter];
   if (filters.length === 0) return true;
   return filters.some(f => matchesOne(entity, f));
 }
 
 /** The same filter as a catalog API query (`CatalogApi.getEntities({ filter })`); a list stays a list (any of). */
-export function toEntityFilterQuery(filter: EntityFilter | EntityFilter[]): Record<string, string | string[]> | Array<Record<string, string | string[]>> {
+export function toEntityFilterQuery(filter: EntityFilter | EntityFilter[]): EntityFilterQuery {
   const one = (f: EntityFilter) =>
-    Object.fromEntries(Object.entries(f).map(([key, value]) => [key, Array.isArray(value) ? value.map(String) : String(value)]));
+    Object.fromEntries(
+      Object.entries(f).map(([key, value]) => [key, Array.isArray(value) ? value.map(String) : String(value)]),
+    );
   return Array.isArray(filter) ? filter.map(one) : one(filter);
 }
 

@@ -6,6 +6,7 @@ import {
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@portico/plugin-catalog-common';
 import { EntityCardBlueprint, EntityTabBlueprint } from '@portico/plugin-catalog-react';
 import { ANNOTATION_GITHUB_PROJECT_SLUG } from '@portico/plugin-github-common';
 import { githubApiRef } from './api/GithubApi';
@@ -24,13 +25,13 @@ export const githubPlugin = createFrontendPlugin({
       name: 'repository',
       title: 'GitHub',
       size: 'medium',
-      filter: { annotation: ANNOTATION_GITHUB_PROJECT_SLUG },
+      filter: { [`metadata.annotations.${ANNOTATION_GITHUB_PROJECT_SLUG}`]: CATALOG_FILTER_EXISTS },
       loader: () => import('./components/GithubRepositoryCard'),
     }),
     EntityTabBlueprint({
       path: 'pull-requests',
       title: 'Pull requests',
-      filter: { annotation: ANNOTATION_GITHUB_PROJECT_SLUG },
+      filter: { [`metadata.annotations.${ANNOTATION_GITHUB_PROJECT_SLUG}`]: CATALOG_FILTER_EXISTS },
       loader: () => import('./components/GithubPullRequestsTab'),
     }),
     PageBlueprint({ path: '/github/import', title: 'Import from GitHub', loader: () => import('./components/GithubImportPage') }),

@@ -5,14 +5,14 @@ import {
   type ExtensionDefinition,
   type LazyExtensionComponent,
 } from '@portico/frontend-plugin-api';
-import type { EntityFilter } from '../entity/EntityFilter';
+import type { EntityExtensionFilter } from '../entity/EntityFilter';
 
 export type EntityCardSize = 'small' | 'medium' | 'large';
 
 export interface EntityCardExtensionData {
   title?: string;
   size: EntityCardSize;
-  filter?: EntityFilter;
+  filter?: EntityExtensionFilter;
   Component: LazyExtensionComponent;
 }
 
@@ -25,7 +25,7 @@ export function EntityCardBlueprint(options: {
   name: string;
   title?: string;
   size?: EntityCardSize;
-  filter?: EntityFilter;
+  filter?: EntityExtensionFilter;
   loader: ComponentLoader;
   disabled?: boolean;
 }): ExtensionDefinition<'entity-card', EntityCardExtensionData> {

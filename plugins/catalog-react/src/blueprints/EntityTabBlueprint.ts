@@ -6,13 +6,13 @@ import {
   type ExtensionDefinition,
   type LazyExtensionComponent,
 } from '@portico/frontend-plugin-api';
-import type { EntityFilter } from '../entity/EntityFilter';
+import type { EntityExtensionFilter } from '../entity/EntityFilter';
 
 export interface EntityTabExtensionData {
   /** Relative to the entity page: `''` or `/` is the overview, `apis` is `/catalog/ns/kind/name/apis`. */
   path: string;
   title: string;
-  filter?: EntityFilter;
+  filter?: EntityExtensionFilter;
   Component: LazyExtensionComponent;
 }
 
@@ -25,7 +25,7 @@ export function EntityTabBlueprint(options: {
   name?: string;
   path: string;
   title: string;
-  filter?: EntityFilter;
+  filter?: EntityExtensionFilter;
   loader: ComponentLoader;
   disabled?: boolean;
 }): ExtensionDefinition<'entity-tab', EntityTabExtensionData> {

@@ -9,6 +9,7 @@ import {
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@portico/plugin-catalog-common';
 import { entityMatchesFilter } from '../entity/EntityFilter';
 import '../entity/useEntityExtensions';
 import { EntityCardBlueprint } from './EntityCardBlueprint';
@@ -36,8 +37,8 @@ function examplePlugin() {
     extensions: [
       PageBlueprint({ path: '/example', title: 'Example', loader }),
       NavItemBlueprint({ title: 'Example', path: '/example' }),
-      EntityTabBlueprint({ path: '/greeting', title: 'Greeting', filter: { annotation: 'example.com/greeting' }, loader }),
-      EntityCardBlueprint({ name: 'greeting', filter: { kind: 'component', type: ['service'] }, loader }),
+      EntityTabBlueprint({ path: '/greeting', title: 'Greeting', filter: { 'metadata.annotations.example.com/greeting': CATALOG_FILTER_EXISTS }, loader }),
+      EntityCardBlueprint({ name: 'greeting', filter: { kind: 'component', 'spec.type': ['service'] }, loader }),
       EntityCardBlueprint({ name: 'team', filter: e => e.kind === 'Group', loader }),
     ],
   });

@@ -1,4 +1,5 @@
 import type { Entity } from '@portico/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@portico/plugin-catalog-common';
 import { entityMatchesFilter } from './EntityFilter';
 
 const service: Entity = {
@@ -11,14 +12,14 @@ const service: Entity = {
 describe('entityMatchesFilter', () => {
   it('matches kind and spec.type case-insensitively, any of a list', () => {
     expect(entityMatchesFilter(service, { kind: 'component' })).toBe(true);
-    expect(entityMatchesFilter(service, { kind: ['API', 'Component'], type: 'SERVICE' })).toBe(true);
-    expect(entityMatchesFilter(service, { kind: 'Component', type: 'website' })).toBe(false);
+    expect(entityMatchesFilter(service, { kind: ['API', 'Component'], 'spec.type': 'SERVICE' })).toBe(true);
+    expect(entityMatchesFilter(service, { kind: 'Component', 'spec.type': 'website' })).toBe(false);
     expect(entityMatchesFilter(service, { kind: 'Group' })).toBe(false);
   });
 
   it('matches when an annotation is present', () => {
-    expect(entityMatchesFilter(service, { annotation: 'github.com/project-slug' })).toBe(true);
-    expect(entityMatchesFilter(service, { annotation: 'pagerduty.com/service-id' })).toBe(false);
+    expect(entityMatchesFilter(service, { 'metadata.annotations.github.com/project-slug': CATALOG_FILTER_EXISTS })).toBe(true);
+    expect(entityMatchesFilter(service, { 'metadata.annotations.pagerduty.com/service-id': CATALOG_FILTER_EXISTS })).toBe(false);
   });
 
   it('accepts a predicate and no filter', () => {

@@ -53,9 +53,9 @@ function layeringBlocks() {
     },
     {
       id: 'plugin-api',
-      message: 'Layering (plugin-api): backend-plugin-api and frontend-plugin-api are what plugin authors import; they import no implementation or domain package (the host, the app, core-components, catalog-model, plugins), only @portico/errors and @portico/types.',
+      message: 'Layering (plugin-api): backend-plugin-api and frontend-plugin-api are what plugin authors import; they import no implementation or domain package (the host, the app, core-components, catalog-model, plugins), only @portico/errors, @portico/types and @portico/permission-common.',
       appliesTo: isPluginApi,
-      packages: w => others(w, o => o.name !== '@portico/errors' && o.name !== '@portico/types'),
+      packages: w => others(w, o => !['@portico/errors', '@portico/types', '@portico/permission-common'].includes(o.name)),
     },
     {
       id: 'plugins',

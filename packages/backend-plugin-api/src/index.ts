@@ -4,6 +4,7 @@
  */
 export * from './services/ServiceRef';
 export * from './services/coreServices';
+export * from './services/definitions/AuditorService';
 export * from './services/definitions/AuthService';
 export * from './services/definitions/CacheService';
 export * from './services/definitions/ConfigService';
@@ -17,10 +18,14 @@ export * from './services/definitions/IntegrationsService';
 export * from './services/definitions/LifecycleService';
 export * from './services/definitions/LoggerService';
 export * from './services/definitions/PermissionsService';
+export * from './services/definitions/PermissionsRegistryService';
 export * from './services/definitions/PluginMetadataService';
 export * from './services/definitions/SchedulerService';
+export * from './services/definitions/UserTokenService';
+export * from './permissions/createPermissionRule';
 export * from './durations/durations';
 export * from './wiring/ExtensionPoint';
 export * from './wiring/features';
 export * from './wiring/integrationsExtensionPoint';
+export * from './wiring/permissionsPolicyExtensionPoint';
 export * from './routes/createRouteRegistry';

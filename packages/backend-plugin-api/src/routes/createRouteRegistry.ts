@@ -1,22 +1,36 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { InputError } from '@portico/errors';
+import { InputError, NotAllowedError } from '@portico/errors';
 import { z } from 'zod';
+import type { Permission, PolicyDecision } from '@portico/permission-common';
+import type { AuditorService } from '../services/definitions/AuditorService';
+import type { Credentials } from '../services/definitions/AuthService';
+import type { HttpAuthService } from '../services/definitions/HttpAuthService';
+import type { PermissionsService } from '../services/definitions/PermissionsService';
+
+const ALLOWED_PRINCIPALS: Record<RouteAuthPolicy, Array<'user' | 'service' | 'none'>> = {
+  user: ['user'],
+  'user-cookie': ['user'],
+  service: ['service'],
+  'user-or-service': ['user', 'service'],
+  unauthenticated: ['user', 'service', 'none'],
+};
 
 /** The HTTP methods a route may answer. */
 export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
- * Who may call a route. Recorded on the route and in its OpenAPI entry; the host's auth policies
- * (`httpRouter.addAuthPolicy`) still decide today, the identity work enforces it from here.
+ * Who may call a route (default `user-or-service`: default deny). `unauthenticated` routes are reachable
+ * without credentials (the registry registers the host auth policy for them); `user-cookie` also accepts
+ * the session cookie on a plain GET (images, downloads, event streams). Recorded in the OpenAPI entry.
  */
 export type RouteAuthPolicy = 'user' | 'service' | 'user-or-service' | 'user-cookie' | 'unauthenticated';
 
-/** The permission a route checks, by name (see PermissionsService). */
-export interface RoutePermission {
-  name: string;
-  action?: 'create' | 'read' | 'update' | 'delete';
-  resourceType?: string;
-}
+/**
+ * The permission a route checks. A basic permission is authorized by the registry before the handler runs
+ * (403 when denied); a resource permission is checked by the handler with `authorize(resourceRef)`, or
+ * applied to the query with `authorizeConditional()` for list endpoints.
+ */
+export type RoutePermission = Permission;
 
 /** One answer of a route in its OpenAPI entry. */
 export interface RouteResponse<R extends z.ZodType = z.ZodType> {
@@ -57,11 +71,20 @@ export interface RouteDefinition<
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-/** What a route handler receives: validated, typed input plus the express request and response. */
+/** What a route handler receives: validated, typed input, the caller, plus the express request and response. */
 export interface RouteContext<P, Q, B> {
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;
+  /** The caller, already checked against the route's `auth` (type `none` on `unauthenticated` routes). */
+  credentials: Credentials;
+  /**
+   * For a route with a resource `permission`: the definitive decision for one resource (throws
+   * NotAllowedError, 403, and records the denial in the audit log when denied).
+   */
+  authorize(resourceRef: string): Promise<void>;
+  /** For a route with a resource `permission`: the decision for a list query (ALLOW, DENY or CONDITIONAL). */
+  authorizeConditional(): Promise<PolicyDecision>;
   req: Request;
   res: Response;
 }
@@ -89,10 +112,16 @@ export interface DeclaredRoute {
   permission?: RoutePermission;
 }
 
-/** Facts about the API for the OpenAPI document's `info` and `servers`. */
+/** Facts about the API for the OpenAPI document's `info` and `servers`, and the services that guard its routes. */
 export interface RouteRegistryOptions {
   /** The plugin id: the document's server is `/api/<pluginId>`. */
   pluginId: string;
+  /** Reads the caller of each route and enforces its `auth` (every plugin passes its `coreServices.httpAuth`). */
+  httpAuth?: HttpAuthService;
+  /** Authorizes each route's `permission` (every plugin passes its `coreServices.permissions`). */
+  permissions?: PermissionsService;
+  /** Where denied requests are recorded (`coreServices.auditor`). */
+  auditor?: AuditorService;
   title: string;
   version?: string;
   description: string;
@@ -159,11 +188,44 @@ export function createRouteRegistry(options: RouteRegistryOptions): RouteRegistr
       declared.push(definition as DeclaredRoute);
       document = undefined;
       const status = definition.response.status ?? 200;
+      const auth = definition.auth ?? 'user-or-service';
+      const allow = ALLOWED_PRINCIPALS[auth];
+      const permission = definition.permission;
       const run: RequestHandler = async (req, res) => {
+        const credentials: Credentials = options.httpAuth
+          ? await options.httpAuth.credentials(req, { allow })
+          : { $$type: '@portico/Credentials', principal: { type: 'none' } };
+        const deny = async (reason: string, resourceRef?: string): Promise<never> => {
+          const event = await options.auditor?.createEvent({ action: permission?.name ?? where, resourceRef, request: req, severity: 'medium' });
+          const error = new NotAllowedError(reason);
+          await event?.fail({ error });
+          throw error;
+        };
+        if (permission && permission.type === 'basic' && options.permissions) {
+          const [decision] = await options.permissions.authorize([{ permission }], { credentials });
+          if (decision.result !== 'ALLOW') await deny(decision.reason ?? `Not allowed: ${permission.name}`);
+        }
+        const resourcePermission = () => {
+          if (!permission || permission.type !== 'resource' || !options.permissions) {
+            throw new Error(`Route ${where} declares no resource permission (or its registry has no permissions service)`);
+          }
+          return { permission, permissions: options.permissions };
+        };
         const context = {
           params: (definition.params ? parseRequestPart('params', definition.params, req.params) : undefined) as never,
           query: (definition.query ? parseRequestPart('query', definition.query, req.query) : undefined) as never,
           body: (definition.body ? parseRequestPart('body', definition.body, req.body ?? {}) : undefined) as never,
+          credentials,
+          async authorize(resourceRef: string) {
+            const { permission: p, permissions } = resourcePermission();
+            const [decision] = await permissions.authorize([{ permission: p, resourceRef }], { credentials });
+            if (decision.result !== 'ALLOW') await deny(decision.reason ?? `Not allowed: ${p.name} on ${resourceRef}`, resourceRef);
+          },
+          async authorizeConditional() {
+            const { permission: p, permissions } = resourcePermission();
+            const [decision] = await permissions.authorizeConditional([{ permission: p }], { credentials });
+            return decision;
+          },
           req,
           res,
         };

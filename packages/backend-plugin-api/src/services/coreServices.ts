@@ -1,4 +1,5 @@
 import { createServiceRef } from './ServiceRef';
+import type { AuditorService } from './definitions/AuditorService';
 import type { AuthService } from './definitions/AuthService';
 import type { CacheService } from './definitions/CacheService';
 import type { ConfigService } from './definitions/ConfigService';
@@ -12,8 +13,10 @@ import type { IntegrationsService } from './definitions/IntegrationsService';
 import type { LifecycleService } from './definitions/LifecycleService';
 import type { LoggerService } from './definitions/LoggerService';
 import type { PermissionsService } from './definitions/PermissionsService';
+import type { PermissionsRegistryService } from './definitions/PermissionsRegistryService';
 import type { PluginMetadataService } from './definitions/PluginMetadataService';
 import type { SchedulerService } from './definitions/SchedulerService';
+import type { UserTokenService } from './definitions/UserTokenService';
 
 /** The services every backend provides. Depend on them by ref; override with `backend.add(factory)`. */
 export const coreServices = {
@@ -33,6 +36,12 @@ export const coreServices = {
   auth: createServiceRef<AuthService>({ id: 'core.auth' }),
   httpAuth: createServiceRef<HttpAuthService>({ id: 'core.httpAuth' }),
   permissions: createServiceRef<PermissionsService>({ id: 'core.permissions' }),
+  /** Declares the plugin's permissions, resource types and rules. */
+  permissionsRegistry: createServiceRef<PermissionsRegistryService>({ id: 'core.permissionsRegistry' }),
+  /** Records mutations and decisions in the audit log. */
+  auditor: createServiceRef<AuditorService>({ id: 'core.auditor' }),
+  /** Issues user tokens and personal access tokens (for the auth plugin). */
+  userTokens: createServiceRef<UserTokenService>({ id: 'core.userTokens', scope: 'root' }),
   pluginMetadata: createServiceRef<PluginMetadataService>({ id: 'core.pluginMetadata' }),
   /** Publish/subscribe between plugins (root: one bus for the backend). */
   events: createServiceRef<EventsService>({ id: 'core.events', scope: 'root' }),

@@ -10,8 +10,10 @@ export interface UserPrincipal {
 /** Another backend service or plugin. */
 export interface ServicePrincipal {
   type: 'service';
-  /** e.g. `plugin:scorecards` or `external:ci` */
+  /** e.g. `plugin:scorecards` or `external:ci-pipeline` */
   subject: string;
+  /** For external access tokens (`backend.auth.externalAccess`): the plugins and permissions it is limited to. */
+  accessRestrictions?: { plugins?: string[]; permissions?: string[] };
 }
 
 export interface NonePrincipal {
@@ -26,10 +28,20 @@ export interface Credentials<TPrincipal extends Principal = Principal> {
   expiresAt?: Date;
 }
 
-/** Verifies tokens and issues tokens for calls between plugins. */
+/**
+ * Verifies tokens and issues tokens for calls between plugins. `authenticate` accepts the host's signed user
+ * tokens, service tokens whose audience is this plugin, external access tokens and personal access tokens,
+ * and throws AuthenticationError (401) for anything else (forged, expired, wrong audience, `alg: none`).
+ */
 export interface AuthService {
   authenticate(token: string): Promise<Credentials>;
+  /** Credentials of type `none`: a caller without a token, on a route that allows it. */
+  getNoneCredentials(): Promise<Credentials<NonePrincipal>>;
   getOwnServiceCredentials(): Promise<Credentials<ServicePrincipal>>;
+  /**
+   * A short-lived token for a call to `targetPluginId`: for a user's credentials it acts on the user's behalf
+   * (the target sees the user), for service credentials it names this plugin.
+   */
   getPluginRequestToken(options: { onBehalfOf: Credentials; targetPluginId: string }): Promise<{ token: string }>;
   isPrincipal<T extends Principal['type']>(credentials: Credentials, type: T): credentials is Credentials<Extract<Principal, { type: T }>>;
 }

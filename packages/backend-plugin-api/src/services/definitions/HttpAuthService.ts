@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Credentials, Principal } from './AuthService';
 
 /** Reads who is calling from an incoming request. */
@@ -11,4 +11,11 @@ export interface HttpAuthService {
     req: Request,
     options?: { allow?: T[] },
   ): Promise<Credentials<Extract<Principal, { type: T }>>>;
+  /**
+   * Sets the session cookies (HttpOnly, SameSite=Lax, Secure behind https) holding a user token issued by
+   * `userTokens.issueUserToken`, plus the CSRF cookie the browser echoes in `x-csrf-token` on mutating calls.
+   */
+  issueUserCookie(res: Response, options: { token: string; expiresAt: Date }): void;
+  /** Clears the session and CSRF cookies (sign-out). */
+  clearUserCookie(res: Response): void;
 }

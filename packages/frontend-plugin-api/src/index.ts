@@ -5,3 +5,4 @@
 export * from './apis';
 export * from './blueprints';
 export * from './extensions';
+export * from './permissions';

@@ -3,3 +3,5 @@ export * from './FetchApi';
 export * from './ConfigApi';
 export * from './ErrorApi';
 export * from './AlertApi';
+export * from './IdentityApi';
+export * from './PermissionApi';

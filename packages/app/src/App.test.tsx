@@ -13,6 +13,7 @@ import {
   type JsonValue,
 } from '@portico/frontend-plugin-api';
 import { App } from './App';
+import { installFakeAuthBackend } from './__testUtils__/fakeAuthBackend';
 import { THEME_STORAGE_KEY } from './theme/ThemeModeProvider';
 
 const greetingApiRef = createApiRef<{ greeting: string }>({ id: 'plugin.greeter.greeting' });
@@ -49,6 +50,10 @@ function makePlugins() {
   return [greeter, docs];
 }
 
+async function sessionChecked() {
+  await waitFor(() => expect(screen.queryByRole('progressbar', { name: 'Checking your session' })).not.toBeInTheDocument());
+}
+
 // act() lets the lazily loaded pages and extensions resolve before assertions
 async function renderApp(options: { route?: string; config?: JsonValue } = {}) {
   let result!: ReturnType<typeof render>;
@@ -59,11 +64,17 @@ async function renderApp(options: { route?: string; config?: JsonValue } = {}) {
       </MemoryRouter>,
     );
   });
+  await sessionChecked();
   return result;
 }
 
 describe('App', () => {
-  beforeEach(() => window.localStorage.clear());
+  let backend: ReturnType<typeof installFakeAuthBackend>;
+  beforeEach(() => {
+    window.localStorage.clear();
+    backend = installFakeAuthBackend({ user: { userEntityRef: 'user:default/jane', profile: { displayName: 'Jane Doe' } } });
+  });
+  afterEach(() => backend.restore());
 
   it('shows the title, the nav items and the default home page', async () => {
     await renderApp();
@@ -173,6 +184,7 @@ describe('App', () => {
         </MemoryRouter>,
       );
     });
+    await sessionChecked();
     expect(await screen.findByText('Crashy failed to load')).toBeInTheDocument();
     expect(screen.getByRole('navigation', { name: 'Main navigation' })).toBeInTheDocument();
     spy.mockRestore();

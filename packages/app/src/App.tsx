@@ -9,6 +9,8 @@ import {
   type JsonValue,
 } from '@portico/frontend-plugin-api';
 import { createAppApis } from './apis/createAppApis';
+import { AuthProvider } from './auth/AuthContext';
+import { SessionGate } from './auth/SessionGate';
 import { AlertDisplay } from './components/AlertDisplay';
 import { AppRoutes } from './components/AppRoutes';
 import { AppShell } from './components/AppShell';
@@ -25,7 +27,8 @@ export interface AppProps {
 
 /**
  * The Portico app: the registry of enabled extensions (app-config `app.extensions`), the APIs, the
- * theme and the shell. Render it inside a router.
+ * theme, the session (nothing but `/sign-in` renders before someone is signed in) and the shell.
+ * Render it inside a router.
  */
 export function App(props: AppProps) {
   const { plugins, config, apis: overrides } = props;
@@ -36,14 +39,18 @@ export function App(props: AppProps) {
     }
     return ExtensionRegistry.create({ plugins, extensionsConfig: extensionsConfig ?? [] });
   }, [plugins, config]);
-  const apis = useMemo(() => createAppApis({ registry, config, overrides }), [registry, config, overrides]);
+  const { apis, auth } = useMemo(() => createAppApis({ registry, config, overrides }), [registry, config, overrides]);
   return (
     <ApiProvider apis={apis}>
       <ExtensionRegistryProvider registry={registry}>
         <ThemeModeProvider>
-          <AppShell>
-            <AppRoutes />
-          </AppShell>
+          <AuthProvider auth={auth}>
+            <SessionGate>
+              <AppShell>
+                <AppRoutes />
+              </AppShell>
+            </SessionGate>
+          </AuthProvider>
           <AlertDisplay />
         </ThemeModeProvider>
       </ExtensionRegistryProvider>

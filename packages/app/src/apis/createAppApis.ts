@@ -2,7 +2,6 @@ import {
   AlertApiForwarder,
   ApiResolver,
   ConfigReader,
-  DefaultFetchApi,
   ErrorApiForwarder,
   UrlDiscoveryApi,
   alertApiRef,
@@ -10,28 +9,40 @@ import {
   discoveryApiRef,
   errorApiRef,
   fetchApiRef,
+  identityApiRef,
+  permissionApiRef,
   type ApiRef,
   type ExtensionRegistry,
   type JsonValue,
 } from '@portico/frontend-plugin-api';
+import { createAuthApis, type AuthApis } from '../auth/createAuthApis';
 
 /**
  * The app's APIs: the core ones (config from /app-config.json, discovery at the page's origin,
- * fetch, alerts, errors), then every enabled ApiBlueprint, then explicit overrides.
+ * fetch with the session's credentials, identity, permissions, alerts, errors), then every enabled
+ * ApiBlueprint, then explicit overrides. `auth` is the session the shell signs in with.
  */
 export function createAppApis(options: {
   registry: ExtensionRegistry;
   config: JsonValue;
   overrides?: ReadonlyArray<readonly [ApiRef<unknown>, unknown]>;
-}): ApiResolver {
+}): { apis: ApiResolver; auth: AuthApis } {
   const config = new ConfigReader(options.config);
-  const discovery = UrlDiscoveryApi.fromConfig({ backendBaseUrl: config.getOptionalString('app.backendBaseUrl') });
-  return new ApiResolver(options.registry.apiFactories(), [
+  const backendBaseUrl = config.getOptionalString('app.backendBaseUrl');
+  const discovery = UrlDiscoveryApi.fromConfig({ backendBaseUrl });
+  const auth = createAuthApis({
+    discoveryApi: discovery,
+    origins: backendBaseUrl ? [window.location.origin, new URL(backendBaseUrl).origin] : undefined,
+  });
+  const apis = new ApiResolver(options.registry.apiFactories(), [
     [configApiRef, config],
     [discoveryApiRef, discovery],
-    [fetchApiRef, new DefaultFetchApi()],
+    [fetchApiRef, auth.fetchApi],
+    [identityApiRef, auth.session],
+    [permissionApiRef, auth.permissionApi],
     [alertApiRef, new AlertApiForwarder()],
     [errorApiRef, new ErrorApiForwarder()],
     ...(options.overrides ?? []),
   ]);
+  return { apis, auth };
 }

@@ -7,9 +7,9 @@ import { routePattern } from './routePattern';
 
 const HomePage = lazy(() => import('./HomePage'));
 const NotFoundPage = lazy(() => import('./NotFoundPage'));
+const PersonalTokensPage = lazy(() => import('../auth/PersonalTokensPage'));
 
-
-/** One route per enabled page extension (code-split), the default home, and a 404. */
+/** One route per enabled page extension (code-split), the default home, the personal tokens page, and a 404. */
 export function AppRoutes() {
   const pages = useExtensions('page');
   const hasHome = pages.some(page => page.data.path === '/');
@@ -28,6 +28,7 @@ export function AppRoutes() {
           />
         ))}
         {!hasHome && <Route path="/" element={<HomePage />} />}
+        <Route path="/settings/tokens" element={<PersonalTokensPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Suspense>

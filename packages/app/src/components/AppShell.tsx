@@ -23,6 +23,8 @@ import HomeIcon from '@mui/icons-material/Home';
 import ExtensionIcon from '@mui/icons-material/Extension';
 import { configApiRef, useApi, useExtensions } from '@portico/frontend-plugin-api';
 import { NavLink, Link as RouterLink, useLocation } from 'react-router';
+import { GuestBanner } from '../auth/GuestBanner';
+import { UserMenu } from '../auth/UserMenu';
 import { useThemeMode } from '../theme/ThemeModeProvider';
 import { ErrorBoundary } from './ErrorBoundary';
 
@@ -88,8 +90,8 @@ function HeaderSearch() {
 }
 
 /**
- * The frame around every page: top bar (title, search, theme), side navigation (permanent on wide
- * screens, a menu on narrow ones), main content.
+ * The frame around every page: top bar (title, search, theme, user menu), side navigation (permanent on
+ * wide screens, a menu on narrow ones), the guest-mode banner, main content.
  */
 export function AppShell(props: { children?: ReactNode }) {
   const title = useApi(configApiRef).getOptionalString('app.title') ?? 'Portico';
@@ -137,6 +139,7 @@ export function AppShell(props: { children?: ReactNode }) {
             <HeaderSearch />
           </Box>
           <ThemeToggle />
+          <UserMenu />
         </Toolbar>
       </AppBar>
       <Drawer
@@ -155,6 +158,7 @@ export function AppShell(props: { children?: ReactNode }) {
       </Drawer>
       <Box component="main" id="main-content" tabIndex={-1} sx={{ flexGrow: 1, minWidth: 0, outline: 'none' }}>
         <Toolbar />
+        <GuestBanner />
         {props.children}
       </Box>
     </Box>

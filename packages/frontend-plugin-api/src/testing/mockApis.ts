@@ -4,6 +4,7 @@ import type { JsonValue } from '../apis/definitions/ConfigApi';
 import { ConfigReader } from '../apis/implementations/ConfigReader';
 import { UrlDiscoveryApi } from '../apis/implementations/UrlDiscoveryApi';
 import { Publisher } from '../apis/implementations/Publisher';
+import { mockIdentityApis } from './mockIdentityApis';
 
 /** An AlertApi that also records what was posted, for assertions. */
 export class MockAlertApi implements AlertApi {
@@ -38,4 +39,8 @@ export const mockApis = {
   discovery: (baseUrl = 'http://localhost') => new UrlDiscoveryApi(baseUrl),
   alert: () => new MockAlertApi(),
   error: () => new MockErrorApi(),
+  /** The signed-in user: the guest by default, `{ userEntityRef, ownershipEntityRefs, profile }` to be someone else. */
+  identity: mockIdentityApis.identity,
+  /** Every permission allowed, or as `decide(request)` answers (`'DENY'`, `{ result: 'DENY', reason }`). */
+  permission: mockIdentityApis.permission,
 };

@@ -6,6 +6,8 @@ import { configApiRef, type JsonValue } from '../apis/definitions/ConfigApi';
 import { discoveryApiRef } from '../apis/definitions/DiscoveryApi';
 import { errorApiRef } from '../apis/definitions/ErrorApi';
 import { fetchApiRef, type FetchApi } from '../apis/definitions/FetchApi';
+import { identityApiRef } from '../apis/definitions/IdentityApi';
+import { permissionApiRef } from '../apis/definitions/PermissionApi';
 import { ApiResolver } from '../apis/system/ApiHolder';
 import { ApiProvider } from '../apis/system/ApiProvider';
 import type { ApiRef } from '../apis/system/ApiRef';
@@ -42,7 +44,7 @@ export interface TestAppResult extends RenderResult {
 /**
  * Renders `element` the way the app would: inside a router, an ApiProvider with mock core APIs
  * (config, discovery at `http://localhost/api/<id>`, fetch = global fetch, recording alert/error
- * APIs) and the extension registry. Wrap the element in `EntityProvider` (from
+ * APIs, the guest as the signed-in user, every permission allowed) and the extension registry. Wrap the element in `EntityProvider` (from
  * `@portico/plugin-catalog-react`) to render it for an entity, as the entity page does.
  * @example
  * renderInTestApp(<EntityProvider entity={entity}><EntityAboutCard /></EntityProvider>, { apis: [[catalogApiRef, fakeCatalogApi]] });
@@ -62,6 +64,8 @@ export function renderInTestApp(element: ReactElement, options: RenderInTestAppO
     [fetchApiRef, fetchApi],
     [alertApiRef, alertApi],
     [errorApiRef, errorApi],
+    [identityApiRef, mockApis.identity()],
+    [permissionApiRef, mockApis.permission()],
     ...(options.apis ?? []),
   ]);
   const result = render(

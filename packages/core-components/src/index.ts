@@ -1,3 +1,4 @@
+export * from './PermissionButton';
 export * from './SafeLink';
 export * from './safeHref';
 export * from './states';

@@ -3,3 +3,4 @@ export * from './CatalogApi';
 export * from './CatalogClient';
 export * from './entityFilter';
 export * from './queryParams';
+export * from './permissions';

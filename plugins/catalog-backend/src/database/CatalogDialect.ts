@@ -35,8 +35,11 @@ export interface CatalogDialect {
   readonly ftsEntityColumn: string;
   /** Inserts full-text rows `[eid, space-separated searchTokens]`. */
   insertFts(trx: Knex.Transaction, rows: unknown[][]): Promise<void>;
-  /** The ranked full-text query for `tokens` (see `searchTokens`), selecting id, etag, entity_ref, body, rank. */
-  fullTextQuery(tokens: string[], limit: number): Sql;
+  /**
+   * The ranked full-text query for `tokens` (see `searchTokens`), selecting id, etag, entity_ref, body, rank,
+   * of the entities `e` that also match `where` (a filter and the caller's read permission).
+   */
+  fullTextQuery(tokens: string[], limit: number, where?: Sql): Sql;
   /** The authored spelling of a `metadata.*` key of row `e`, read from its stored JSON. */
   authoredMetadataSql(key: string): string;
   /**

@@ -11,11 +11,12 @@ import { FullTextSearch, type FullTextHit } from './FullTextSearch';
 import { GenerationCache } from './GenerationCache';
 import { HistoryStore } from './HistoryStore';
 import { LocationStore } from './LocationStore';
-import type { FullTextFilter } from './QueryCompiler';
+import type { EntityPermissionCriteria, FullTextFilter } from './QueryCompiler';
 import type { RelationsIndexState } from './RelationsIndexState';
 import { Stitcher } from './Stitcher';
 
 export { COLUMN_KEYS } from './catalogRecords';
+export type { EntityPermissionCriteria } from './QueryCompiler';
 export type {
   BatchResult, BatchSession, BatchWrite, EntityRow, EntityWrite, ErrorRecord, HistoryWrite, LocationRecord, QueriedEntity,
   QueryPage, RelationRow, SearchRow,
@@ -130,18 +131,18 @@ export class CatalogStore {
     return this.reads.queryEntities(q);
   }
 
-  countEntities(filter?: ParsedEntityFilter, fullText?: FullTextFilter): Promise<number> {
-    return this.reads.countEntities(filter, fullText);
+  countEntities(filter?: ParsedEntityFilter, fullText?: FullTextFilter, permission?: EntityPermissionCriteria): Promise<number> {
+    return this.reads.countEntities(filter, fullText, permission);
   }
 
-  facet(key: string, filter?: ParsedEntityFilter): Promise<Array<{ value: string; count: number }>> {
-    return this.reads.facet(key, filter);
+  facet(key: string, filter?: ParsedEntityFilter, permission?: EntityPermissionCriteria): Promise<Array<{ value: string; count: number }>> {
+    return this.reads.facet(key, filter, permission);
   }
 
   // ---------------------------------------------------------------- full text, history, errors, locations
 
-  searchText(term: string, limit: number): Promise<FullTextHit[]> {
-    return this.fullText.searchText(term, limit);
+  searchText(term: string, limit: number, options?: { filter?: ParsedEntityFilter; permission?: EntityPermissionCriteria }): Promise<FullTextHit[]> {
+    return this.fullText.searchText(term, limit, options);
   }
 
   getHistory(entityRef: string, limit: number): Promise<Array<HistoryWrite & { id: number }>> {

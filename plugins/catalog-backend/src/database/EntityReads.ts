@@ -3,7 +3,7 @@ import type { ParsedEntityFilter } from '@portico/plugin-catalog-common';
 import { selectWhereIn } from './selectWhereIn';
 import type { CatalogDialect } from './CatalogDialect';
 import { COLUMN_KEYS, DIRECT_COLUMNS, toEntityRow, type EntityRow, type QueriedEntity, type QueryPage } from './catalogRecords';
-import { compilePageQuery, compileWhere, type FullTextFilter } from './QueryCompiler';
+import { compilePageQuery, compileWhere, type EntityPermissionCriteria, type FullTextFilter } from './QueryCompiler';
 import type { GenerationCache } from './GenerationCache';
 import type { RelationsIndexState } from './RelationsIndexState';
 
@@ -113,8 +113,8 @@ export class EntityReads {
   }
 
   /** How many entities match (cached until the next write). */
-  async countEntities(filter?: ParsedEntityFilter, fullText?: FullTextFilter): Promise<number> {
-    const where = compileWhere(filter, fullText);
+  async countEntities(filter?: ParsedEntityFilter, fullText?: FullTextFilter, permission?: EntityPermissionCriteria): Promise<number> {
+    const where = compileWhere(filter, fullText, permission);
     const sql = `SELECT COUNT(*) AS c FROM catalog_entities e WHERE ${where.sql}`;
     return this.cache.cached(`count:${sql}:${JSON.stringify(where.bindings)}`, async () => {
       const rows = (await this.raw(sql, where.bindings)) as Array<{ c: number | string }>;
@@ -122,9 +122,9 @@ export class EntityReads {
     });
   }
 
-  /** Value counts of one key over the entities matching a filter (cached until the next write). */
-  async facet(key: string, filter?: ParsedEntityFilter): Promise<Array<{ value: string; count: number }>> {
-    const where = compileWhere(filter);
+  /** Value counts of one key over the entities matching a filter and permission (cached until the next write). */
+  async facet(key: string, filter?: ParsedEntityFilter, permission?: EntityPermissionCriteria): Promise<Array<{ value: string; count: number }>> {
+    const where = compileWhere(filter, undefined, permission);
     const filtered = where.sql !== '1 = 1';
     let sql: string;
     let bindings: unknown[];

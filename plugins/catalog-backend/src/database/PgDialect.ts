@@ -48,13 +48,13 @@ export class PgDialect implements CatalogDialect {
     );
   }
 
-  fullTextQuery(tokens: string[], limit: number): Sql {
+  fullTextQuery(tokens: string[], limit: number, where?: Sql): Sql {
     // lexemes as they are (tokens hold only letters and digits): no parser splits them differently
     const query = tokens.map(t => `'${t}':*`).join(' & ');
     return {
       sql: `SELECT e.id, e.etag, e.entity_ref, e.body, ts_rank(f.document, q) AS rank FROM catalog_fts f, CAST(? AS tsquery) q, catalog_entities e
-         WHERE f.document @@ q AND e.eid = f.entity_id ORDER BY rank DESC, e.entity_ref LIMIT ?`,
-      bindings: [query, limit],
+         WHERE f.document @@ q AND e.eid = f.entity_id${where ? ` AND (${where.sql})` : ''} ORDER BY rank DESC, e.entity_ref LIMIT ?`,
+      bindings: [query, ...(where?.bindings ?? []), limit],
     };
   }
 

@@ -36,4 +36,15 @@ describe('QueryCompiler', () => {
     expect(page.sql).toMatch(/ORDER BY sort_0 DESC, e.entity_ref ASC LIMIT \?$/);
     expect(page.bindings).toEqual(['b', 'b', 'component:default/b', 11]);
   });
+
+  it('compiles permission criteria (allOf, anyOf, not) before the filter, and an empty claim list to nothing', () => {
+    const where = compileWhere({ anyOf: [{ allOf: [{ key: 'kind', values: ['component'] }] }] }, undefined, {
+      anyOf: [{ key: 'relations.ownedby', values: ['group:default/a'] }, { not: { allOf: [{ key: 'spec.lifecycle' }, { key: 'kind', values: [] }] } }],
+    });
+    expect(where.sql).toBe(
+      '(e.entity_ref IN (SELECT source_ref FROM catalog_relations WHERE type_key = ? AND target_ref IN (?)) OR '
+      + 'NOT ((e.eid IN (SELECT entity_id FROM catalog_search WHERE key = ?) AND 1 = 0))) AND ((e.kind IN (?)))',
+    );
+    expect(where.bindings).toEqual(['ownedby', 'group:default/a', 'spec.lifecycle', 'component']);
+  });
 });

@@ -1,3 +1,4 @@
+import { isAndCriteria, isNotCriteria, isOrCriteria, type PermissionCriteria } from '@portico/permission-common';
 import type { FilterCondition, ParsedEntityFilter } from '@portico/plugin-catalog-common';
 import { COLUMN_KEYS, DIRECT_COLUMNS, type QueryPage } from './catalogRecords';
 import type { Sql } from './CatalogDialect';
@@ -7,7 +8,16 @@ import type { Sql } from './CatalogDialect';
 /** Full-text filter of a query: a substring of any search value (optionally of some keys only). */
 export type FullTextFilter = { term: string; fields?: string[] };
 
+/**
+ * What a caller may read: a conditional decision's conditions in the catalog's filter language
+ * (`toEntityPermissionQuery`), combined with allOf / anyOf / not. Compiled into the WHERE clause of
+ * every page, count, facet and search, so nothing else is read.
+ */
+export type EntityPermissionCriteria = PermissionCriteria<FilterCondition>;
+
 function conditionSql(c: FilterCondition): Sql {
+  // an empty list of values matches nothing (a user who owns nothing owns no entity)
+  if (c.values && c.values.length === 0) return { sql: '1 = 0', bindings: [] };
   const direct = DIRECT_COLUMNS[c.key];
   if (direct) {
     if (!c.values) return { sql: '1 = 1', bindings: [] };
@@ -30,10 +40,30 @@ function conditionSql(c: FilterCondition): Sql {
   };
 }
 
-/** The WHERE clause of a filter and full-text filter ('1 = 1' for none). */
-export function compileWhere(filter?: ParsedEntityFilter, fullText?: FullTextFilter): Sql {
+/** Permission criteria as SQL over `catalog_entities e`. */
+export function compilePermissionCriteria(criteria: EntityPermissionCriteria): Sql {
+  const combine = (list: EntityPermissionCriteria[], op: 'AND' | 'OR'): Sql => {
+    const parts = list.map(compilePermissionCriteria);
+    return { sql: `(${parts.map(p => p.sql).join(` ${op} `)})`, bindings: parts.flatMap(p => p.bindings) };
+  };
+  if (isAndCriteria(criteria)) return combine(criteria.allOf, 'AND');
+  if (isOrCriteria(criteria)) return combine(criteria.anyOf, 'OR');
+  if (isNotCriteria(criteria)) {
+    const inner = compilePermissionCriteria(criteria.not);
+    return { sql: `NOT (${inner.sql})`, bindings: inner.bindings };
+  }
+  return conditionSql(criteria);
+}
+
+/** The WHERE clause of a filter, full-text filter and permission criteria ('1 = 1' for none). */
+export function compileWhere(filter?: ParsedEntityFilter, fullText?: FullTextFilter, permission?: EntityPermissionCriteria): Sql {
   const parts: string[] = [];
   const bindings: unknown[] = [];
+  if (permission) {
+    const p = compilePermissionCriteria(permission);
+    parts.push(p.sql);
+    bindings.push(...p.bindings);
+  }
   if (filter && filter.anyOf.length) {
     const ors = filter.anyOf.map(group => {
       const ands = group.allOf.map(c => {
@@ -74,7 +104,7 @@ function sortExpr(field: string): Sql {
  * It asks for one row more than `limit`, which says whether there are more.
  */
 export function compilePageQuery(q: QueryPage, relationsColumn: string): Sql & { sorts: number } {
-  const where = compileWhere(q.filter, q.fullText);
+  const where = compileWhere(q.filter, q.fullText, q.permission);
   const sorts = q.order.map(o => ({ ...sortExpr(o.field), order: o.order }));
   const reverse = q.direction === 'prev';
   const bindings: unknown[] = [];

@@ -130,12 +130,12 @@ export class SqliteDialect implements CatalogDialect {
     await this.insertMany(trx, 'catalog_fts', [{ name: 'rowid', pgType: 'bigint' }, { name: 'document', pgType: 'text' }], rows);
   }
 
-  fullTextQuery(tokens: string[], limit: number): Sql {
+  fullTextQuery(tokens: string[], limit: number, where?: Sql): Sql {
     const query = tokens.map(t => `"${t}"*`).join(' AND ');
     return {
       sql: `SELECT e.id, e.etag, e.entity_ref, e.body, -bm25(catalog_fts) AS rank FROM catalog_fts f JOIN catalog_entities e ON e.eid = f.rowid
-         WHERE catalog_fts MATCH ? ORDER BY bm25(catalog_fts), e.entity_ref LIMIT ?`,
-      bindings: [`document : (${query})`, limit],
+         WHERE catalog_fts MATCH ?${where ? ` AND (${where.sql})` : ''} ORDER BY bm25(catalog_fts), e.entity_ref LIMIT ?`,
+      bindings: [`document : (${query})`, ...(where?.bindings ?? []), limit],
     };
   }
 

@@ -1,4 +1,5 @@
-import type { ParsedEntityFilter, SortField } from '@portico/plugin-catalog-common';
+import type { FilterCondition, ParsedEntityFilter, SortField } from '@portico/plugin-catalog-common';
+import type { PermissionCriteria } from '@portico/permission-common';
 
 // The shapes the catalog store reads and writes: rows as stored, writes as sent, pages as queried.
 
@@ -94,6 +95,8 @@ export interface BatchSession {
 
 export interface QueryPage {
   filter?: ParsedEntityFilter;
+  /** What the caller may read (a conditional permission decision in the filter language); see QueryCompiler. */
+  permission?: PermissionCriteria<FilterCondition>;
   fullText?: { term: string; fields?: string[] };
   order: SortField[];
   /** Keyset: sort values of the row to continue after (or before when `direction` is 'prev'). */

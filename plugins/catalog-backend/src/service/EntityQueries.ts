@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '@portico/errors';
 import { ANNOTATION_LOCATION, type Entity } from '@portico/catalog-model';
-import type { CatalogStore, EntityRow, ErrorRecord, QueriedEntity } from '../database/CatalogStore';
+import type { CatalogStore, EntityPermissionCriteria, EntityRow, ErrorRecord, QueriedEntity } from '../database/CatalogStore';
 import { decodeCursor, encodeCursor, type QueryCursor } from './cursor';
 import type { EntityChange } from './entityDiff';
 import { projectFields, type ParsedEntityFilter, type SortField } from '@portico/plugin-catalog-common';
@@ -16,6 +16,8 @@ export interface QueryEntitiesInput {
   offset?: number;
   cursor?: string;
   skipTotal?: boolean;
+  /** Only entities the caller may read (a conditional decision); never taken from the cursor. */
+  permission?: EntityPermissionCriteria;
 }
 
 export interface QueryEntitiesOutput {
@@ -118,15 +120,19 @@ export class EntityQueries {
     return (await this.assemble([row]))[0];
   }
 
-  /** In the order asked, `null` for refs that do not exist. */
-  /** JSON text of each entity in the order asked, `null` for refs that do not exist. */
-  async getByRefs(refs: string[], fields?: string[], filter?: ParsedEntityFilter): Promise<string[]> {
+  /**
+   * JSON text of each entity in the order asked, `null` for refs that do not exist, that the filter
+   * excludes or that the caller may not read (`permission`).
+   */
+  async getByRefs(refs: string[], fields?: string[], filter?: ParsedEntityFilter, permission?: EntityPermissionCriteria): Promise<string[]> {
     const lower = refs.map(r => r.toLowerCase());
     let rows = await this.store.getRowsByRefs([...new Set(lower)]);
-    if (filter) {
+    if ((filter || permission) && rows.length) {
       const allowed = new Set<string>();
-      // the filter narrows the answer: refs it excludes come back as null
-      const matching = await this.store.queryEntities({ filter: { anyOf: filter.anyOf.map(g => ({ allOf: [...g.allOf, { key: 'metadata.uid', values: rows.map(r => r.id) }] })) }, order: [], limit: rows.length || 1 });
+      // the filter and the permission narrow the answer: refs they exclude come back as null
+      const byUid = { key: 'metadata.uid', values: rows.map(r => r.id) };
+      const narrowed = filter ? { anyOf: filter.anyOf.map(g => ({ allOf: [...g.allOf, byUid] })) } : { anyOf: [{ allOf: [byUid] }] };
+      const matching = await this.store.queryEntities({ filter: narrowed, permission, order: [], limit: rows.length });
       for (const m of matching.rows) allowed.add(m.entityRef);
       rows = rows.filter(r => allowed.has(r.entityRef));
     }
@@ -136,12 +142,20 @@ export class EntityQueries {
   }
 
   /** GET /entities: offset/limit paging (or keyset with `after`), as a plain list. */
-  async listEntities(input: { filter?: ParsedEntityFilter; fields?: string[]; order?: SortField[]; limit?: number; offset?: number; after?: string }) {
+  async listEntities(input: {
+    filter?: ParsedEntityFilter;
+    fields?: string[];
+    order?: SortField[];
+    limit?: number;
+    offset?: number;
+    after?: string;
+    permission?: EntityPermissionCriteria;
+  }) {
     const order = input.order ?? [];
     const limit = input.limit ?? 1_000_000;
     let after: QueryCursor['after'] | undefined;
     if (input.after) after = decodeCursor(input.after).after;
-    const page = await this.store.queryEntities({ filter: input.filter, order, limit, offset: input.offset, after });
+    const page = await this.store.queryEntities({ filter: input.filter, permission: input.permission, order, limit, offset: input.offset, after });
     const items = await this.assembleText(page.rows, input.fields);
     const last = page.rows[page.rows.length - 1];
     const next = page.hasMore && last
@@ -160,8 +174,17 @@ export class EntityQueries {
       q = { filter: input.filter, fullText: input.fullText, order: input.order ?? [], direction: 'next' };
     }
     const [page, totalItems] = await Promise.all([
-      this.store.queryEntities({ filter: q.filter, fullText: q.fullText, order: q.order, after: q.after, direction: q.direction, limit: input.limit, offset: input.cursor ? undefined : input.offset }),
-      q.totalItems !== undefined ? q.totalItems : input.skipTotal ? 0 : this.store.countEntities(q.filter, q.fullText),
+      this.store.queryEntities({
+        filter: q.filter,
+        fullText: q.fullText,
+        permission: input.permission,
+        order: q.order,
+        after: q.after,
+        direction: q.direction,
+        limit: input.limit,
+        offset: input.cursor ? undefined : input.offset,
+      }),
+      q.totalItems !== undefined ? q.totalItems : input.skipTotal ? 0 : this.store.countEntities(q.filter, q.fullText, input.permission),
     ]);
     const items = await this.assembleText(page.rows, input.fields);
     const first = page.rows[0];
@@ -175,9 +198,9 @@ export class EntityQueries {
     return { items, totalItems, pageInfo };
   }
 
-  async facets(keys: string[], filter?: ParsedEntityFilter): Promise<Record<string, Array<{ value: string; count: number }>>> {
+  async facets(keys: string[], filter?: ParsedEntityFilter, permission?: EntityPermissionCriteria): Promise<Record<string, Array<{ value: string; count: number }>>> {
     const out: Record<string, Array<{ value: string; count: number }>> = {};
-    for (const key of keys) out[key] = await this.store.facet(key.toLowerCase(), filter);
+    for (const key of keys) out[key] = await this.store.facet(key.toLowerCase(), filter, permission);
     return out;
   }
 
@@ -271,13 +294,14 @@ export class EntityQueries {
     return rows.map(formatError);
   }
 
-  /** Full-text search, best first. */
-  async search(term: string, limit: number, kinds?: string[]) {
-    const wanted = kinds?.length ? new Set(kinds.map(k => k.toLowerCase())) : undefined;
-    const hits = await this.store.searchText(term, wanted ? limit * 5 : limit);
-    const kept = hits.filter(h => !wanted || wanted.has(h.entityRef.slice(0, h.entityRef.indexOf(':')))).slice(0, limit);
-    const entities = await this.assemble(kept);
-    return { items: kept.map((h, i) => ({ entityRef: h.entityRef, entity: entities[i], rank: h.rank })) };
+  /** Full-text search, best first, among the entities of `kinds` the caller may read (`permission`). */
+  async search(term: string, limit: number, kinds?: string[], permission?: EntityPermissionCriteria) {
+    const filter: ParsedEntityFilter | undefined = kinds?.length
+      ? { anyOf: [{ allOf: [{ key: 'kind', values: kinds.map(k => k.toLowerCase()) }] }] }
+      : undefined;
+    const hits = await this.store.searchText(term, limit, { filter, permission });
+    const entities = await this.assemble(hits);
+    return { items: hits.map((h, i) => ({ entityRef: h.entityRef, entity: entities[i], rank: h.rank })) };
   }
 }
 

@@ -78,7 +78,8 @@ export class AuthSession implements IdentityApi {
 
   private async check(): Promise<void> {
     try {
-      const session = await this.client.getSession();
+      // an access token past its 15 minutes is renewed from the refresh cookie, so a reload keeps the session
+      const session = (await this.client.getSession()) ?? ((await this.client.refresh()) ? await this.client.getSession() : undefined);
       if (session) return this.set({ status: 'signed-in', session });
       const providers = await this.client.getProviders();
       // a portal whose only way in is guest opens straight onto the portal (`npm start`)

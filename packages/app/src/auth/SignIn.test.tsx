@@ -63,8 +63,21 @@ describe('signing in', () => {
     expect(screen.getByRole('status', { name: 'Guest mode' })).toHaveTextContent('Guest mode');
     // nothing but the auth plugin was called before someone was signed in
     const paths = backend.calls.map(c => `${c.method} ${c.path}`);
-    expect(paths.slice(0, 4)).toEqual(['GET /api/auth/me', 'GET /api/auth/providers', 'POST /api/auth/guest/sign-in', 'GET /api/auth/me']);
+    expect(paths.slice(0, 5)).toEqual([
+      'GET /api/auth/me',
+      'POST /api/auth/refresh',
+      'GET /api/auth/providers',
+      'POST /api/auth/guest/sign-in',
+      'GET /api/auth/me',
+    ]);
     expect(backend.calls.every(c => c.credentials === 'same-origin')).toBe(true);
+  });
+
+  it('renews an expired access token from the refresh cookie when the app loads', async () => {
+    await renderApp('/probe', { refreshAs: jane, providers: allProviders });
+    expect(await screen.findByRole('heading', { name: 'Probe' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Account of Jane Doe' })).toBeInTheDocument();
+    expect(backend.calls.map(c => c.path).slice(0, 3)).toEqual(['/api/auth/me', '/api/auth/refresh', '/api/auth/me']);
   });
 
   it('shows no banner to a user signed in with a provider', async () => {

@@ -9,12 +9,14 @@ export interface CatalogLocationsClient {
   getEntityByRef?(entityRef: string): Promise<Record<string, unknown> | undefined>;
 }
 
-/** `team-a` → `group:<namespace>/team-a`; full refs are kept (lower-cased). */
+/** `team-a` → `group:<namespace>/team-a`; full refs are kept (lower-cased); a malformed owner gives none. */
 function ownerRefOf(owner: unknown, namespace: string): string | undefined {
   if (typeof owner !== 'string' || !owner) return undefined;
-  const m = /^(?:([^:/]+):)?(?:([^:/]+)\/)?([^:/]+)$/.exec(owner);
-  if (!m) return undefined;
-  return `${(m[1] ?? 'group').toLowerCase()}:${(m[2] ?? namespace).toLowerCase()}/${m[3].toLowerCase()}`;
+  try {
+    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: namespace }));
+  } catch {
+    return undefined;
+  }
 }
 
 export function createCatalogFetchAction(options: { catalog: CatalogLocationsClient }) {

@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import type { JsonObject } from '@portico/plugin-scaffolder-common';
 import { z } from 'zod';
 import { createTemplateAction } from '../extensions';
@@ -6,9 +7,11 @@ import { compileSchema } from '../service/TemplateParameters';
 
 /** `jane` → `user:default/jane`; `group:dbas` → `group:default/dbas`; lower-cased like entity refs. */
 export function normalizeAssignee(ref: string): string {
-  const m = /^(?:([^:/]+):)?(?:([^:/]+)\/)?([^:/]+)$/.exec(ref.trim());
-  if (!m) throw new Error(`Invalid assignee '${ref}': use an entity ref such as user:default/jane or group:default/dbas`);
-  return `${(m[1] ?? 'user').toLowerCase()}:${(m[2] ?? 'default').toLowerCase()}/${m[3].toLowerCase()}`;
+  try {
+    return stringifyEntityRef(parseEntityRef(ref.trim(), { defaultKind: 'user' }));
+  } catch (cause) {
+    throw new Error(`Invalid assignee '${ref}': use an entity ref such as user:default/jane or group:default/dbas`, { cause });
+  }
 }
 
 function expiry(input: { expiresIn?: string; expiresAt?: string }): string | undefined {

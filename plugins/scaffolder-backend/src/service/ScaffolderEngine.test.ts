@@ -412,4 +412,29 @@ describeEachDatabase('scaffolder engine', db => {
     expect((await e.service.listTasks({ limit: 100, offset: 0 })).tasks.every(t => !t.dryRun)).toBe(true);
     expect(fs.existsSync(e.runner.workspaceOf('x'))).toBe(false);
   });
+  it('reads template refs and owners with the catalog model: kind and namespace may be left out', async () => {
+    const e = await engine({
+      templates: [template('hello', [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }])],
+      catalog: {
+        async addLocation() {
+          return { entityRefs: [] };
+        },
+        async getEntityByRef(ref: string) {
+          return ref === 'resource:shop/orders-db'
+            ? { kind: 'Resource', metadata: { name: 'orders-db', namespace: 'shop' }, spec: { owner: 'DBAs' } }
+            : undefined;
+        },
+      },
+    });
+    expect((await e.service.loadTemplate('Hello', guest)).ref).toBe('template:default/hello');
+    expect((await e.service.loadTemplate('Ops/Hello', guest)).ref).toBe('template:ops/hello');
+    await expect(e.service.loadTemplate('component:default/hello', guest)).rejects.toThrow("templateRef 'component:default/hello' does not name a Template");
+    await expect(e.service.loadTemplate('template:/hello', guest)).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('[<kind>:][<namespace>/]<name>') });
+
+    const result = await e.service.dryRun(
+      { template: template('owner', [{ id: 'resource', action: 'catalog:fetch', input: { entityRef: 'resource:shop/orders-db' } }], { output: { ownerRef: '${{ steps.resource.output.ownerRef }}' } }), values: {} },
+      guest,
+    );
+    expect(result.output).toEqual({ ownerRef: 'group:shop/dbas' });
+  });
 });

@@ -42,6 +42,18 @@ describe('SecureTemplater', () => {
     });
   });
 
+  it('parseEntityRef reads refs as the catalog does, with defaults from its argument', () => {
+    expect(templater.renderValue('${{ "checkout" | parseEntityRef }}', ctx)).toEqual({ kind: 'component', namespace: 'default', name: 'checkout' });
+    expect(templater.renderValue('${{ "payments/checkout" | parseEntityRef }}', ctx)).toEqual({ kind: 'component', namespace: 'payments', name: 'checkout' });
+    expect(templater.renderValue('${{ "team-a" | parseEntityRef({ defaultKind: "group", defaultNamespace: "ops" }) }}', ctx)).toEqual({
+      kind: 'group',
+      namespace: 'ops',
+      name: 'team-a',
+    });
+    expect(templater.renderValue('${{ ("user:default/jane" | parseEntityRef).name }}', ctx)).toBe('jane');
+    expect(() => templater.renderValue('${{ "component:/x" | parseEntityRef }}', ctx)).toThrow('[<kind>:][<namespace>/]<name>');
+  });
+
   it('allows string methods but not the way out to Function', () => {
     expect(templater.renderValue('${{ parameters.name.toUpperCase() }}', ctx)).toBe('SVC');
   });

@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { parseEntityRef } from '@portico/catalog-model';
 import { yamlFilters } from './yamlFilters';
 
 /**
@@ -174,11 +175,14 @@ const builtinFilters: Record<string, TemplateFilter> = {
     const { owner, repo } = parseRepoUrl(v);
     return `${owner}/${repo}`;
   },
-  parseEntityRef: (v: unknown) => {
+  // `owner | parseEntityRef({ defaultKind: 'group', defaultNamespace: 'ops' })`, as in Backstage; kind defaults to component.
+  parseEntityRef: (v: unknown, defaults: unknown) => {
     if (typeof v !== 'string') throw new TypeError('parseEntityRef expects a string');
-    const m = /^(?:([^:/]+):)?(?:([^:/]+)\/)?([^:/]+)$/.exec(v);
-    if (!m) throw new TypeError(`Invalid entity ref '${v}'`);
-    return { kind: m[1] ?? 'component', namespace: m[2] ?? 'default', name: m[3] };
+    const { defaultKind, defaultNamespace } = (defaults && typeof defaults === 'object' ? defaults : {}) as Record<string, unknown>;
+    return parseEntityRef(v, {
+      defaultKind: typeof defaultKind === 'string' && defaultKind ? defaultKind : 'component',
+      ...(typeof defaultNamespace === 'string' && defaultNamespace ? { defaultNamespace } : {}),
+    });
   },
   pick: (v: unknown, key: unknown) =>
     v && typeof v === 'object' && typeof key === 'string' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined,

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type LoggerService } from '@portico/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@portico/errors';
 import {
   TEMPLATE_API_VERSION,
@@ -67,10 +68,15 @@ export interface TaskServiceOptions {
   logger: LoggerService;
 }
 
+/** `[template:][namespace/]name`, lower-cased as the catalog compares refs. */
 function parseTemplateRef(ref: string) {
-  const m = /^(?:([^:/]+):)?(?:([^:/]+)\/)?([^:/]+)$/.exec(ref);
-  if (!m) throw new InputError(`Invalid templateRef '${ref}'`);
-  return { kind: (m[1] ?? 'template').toLowerCase(), namespace: (m[2] ?? 'default').toLowerCase(), name: m[3].toLowerCase() };
+  let parsed: { kind: string; namespace: string; name: string };
+  try {
+    parsed = parseEntityRef(ref, { defaultKind: 'template' });
+  } catch (cause) {
+    throw new InputError(`Invalid templateRef '${ref}': ${(cause as Error).message}`, undefined, { cause });
+  }
+  return { kind: parsed.kind.toLowerCase(), namespace: parsed.namespace.toLowerCase(), name: parsed.name.toLowerCase() };
 }
 
 /** Runs, their state, human answers and dry runs: everything the routes call. */
@@ -96,8 +102,8 @@ export class TaskService {
     const ref = parseTemplateRef(templateRef);
     if (ref.kind !== 'template') throw new InputError(`templateRef '${templateRef}' does not name a Template`);
     const found = await this.o.templates.getTemplate(ref, { token: caller.token });
-    if (!found) throw new NotFoundError(`Template ${ref.kind}:${ref.namespace}/${ref.name} was not found in the catalog`);
-    return { ref: `template:${ref.namespace}/${ref.name}`, template: this.checkTemplate(found.template), baseUrl: found.baseUrl };
+    if (!found) throw new NotFoundError(`Template ${stringifyEntityRef(ref)} was not found in the catalog`);
+    return { ref: stringifyEntityRef(ref), template: this.checkTemplate(found.template), baseUrl: found.baseUrl };
   }
 
   async parameterSchema(templateRef: string, caller: Caller): Promise<TemplateParameterSchema> {
@@ -217,7 +223,7 @@ export class TaskService {
   ) {
     const template = this.checkTemplate(options.template);
     const values = validateTemplateParameters(template, options.values);
-    const ref = `template:${template.metadata.namespace ?? 'default'}/${template.metadata.name}`;
+    const ref = stringifyEntityRef({ kind: 'template', namespace: template.metadata.namespace, name: template.metadata.name });
     const spec = this.buildSpec(template, values, caller, ref);
     const task = await this.o.store.createTask({ spec, createdBy: caller.userEntityRef, templateRef: ref, dryRun: true, claimedBy: this.o.worker.workerId });
     this.o.vault.remember(task.id, options.secrets);

@@ -36,7 +36,7 @@ const common = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/e2e/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   // ESM-only dependencies that Node 20 loads with require() but jest must transform first.
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|toad-cache|json-with-bigint|content-type/dist|@x0k/json-schema-merge|@rjsf/mui/lib)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|openid-client|oauth4webapi|jose|@octokit|universal-user-agent|before-after-hook|universal-github-app-jwt|toad-cache|json-with-bigint|content-type/dist|@x0k/json-schema-merge|@rjsf/mui/lib)/)'],
 };
 
 module.exports = {

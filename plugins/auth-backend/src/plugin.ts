@@ -1,0 +1,94 @@
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { catalogServiceRef } from '@portico/plugin-catalog-node';
+import { authConfigSchema, checkGuestAllowed } from './config';
+import { migrations } from './database/migrations';
+import { SessionStore } from './database/SessionStore';
+import { SignInFlowStore } from './database/SignInFlowStore';
+import { GithubProvider } from './providers/GithubProvider';
+import { OidcProvider } from './providers/OidcProvider';
+import type { AuthProvider } from './providers/types';
+import { OwnershipResolver } from './resolvers/OwnershipResolver';
+import { userCatalogFromApi } from './resolvers/UserCatalog';
+import { createRouter } from './router';
+import { SignInService } from './service/SignInService';
+import { cookieWriter } from './sessionCookies';
+
+/**
+ * Sign-in for the portal: OpenID Connect, GitHub and guest providers, resolvers from a provider's
+ * profile to a catalog User, sessions with rotating refresh tokens, and personal access tokens.
+ */
+export const authPlugin = createBackendPlugin({
+  pluginId: 'auth',
+  configSchema: authConfigSchema,
+  register(env) {
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        userTokens: coreServices.userTokens,
+        discovery: coreServices.discovery,
+        rootConfig: coreServices.rootConfig,
+        scheduler: coreServices.scheduler,
+        catalogApi: catalogServiceRef,
+      },
+      async init({ logger, database, httpRouter, httpAuth, auth, auditor, userTokens, discovery, rootConfig, scheduler, catalogApi }, { pluginConfig: config }) {
+        checkGuestAllowed(config, process.env.NODE_ENV);
+        if (config.allowGuest) logger.warn('Guest sign-in is enabled (auth.allowGuest): anyone who reaches the portal can sign in as user:default/guest');
+
+        await database.migrate(migrations);
+        const knex = await database.getClient();
+        const sessions = new SessionStore(knex);
+        const flows = new SignInFlowStore(knex);
+
+        const catalog = userCatalogFromApi(catalogApi, async () => {
+          const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' });
+          return token || undefined;
+        });
+        const providers = new Map<string, AuthProvider>();
+        if (config.providers.oidc) providers.set('oidc', new OidcProvider(config.providers.oidc, logger));
+        if (config.providers.github) {
+          // A GitHub Enterprise host configured under integrations.github lends its API URL.
+          const hosts = rootConfig.getOptional<Array<{ host?: string; apiBaseUrl?: string }>>('integrations.github') ?? [];
+          const integration = Array.isArray(hosts) ? hosts.find(h => h?.host === config.providers.github?.host) : undefined;
+          providers.set('github', new GithubProvider({ apiBaseUrl: integration?.apiBaseUrl, ...config.providers.github }));
+        }
+
+        const backendBaseUrl = rootConfig.getOptionalString('backend.baseUrl')?.replace(/\/+$/, '');
+        const externalBaseUrl = (await discovery.getExternalBaseUrl('auth')).replace(/\/+$/, '');
+        const signIn = new SignInService({ config, catalog, ownership: new OwnershipResolver(catalog), userTokens, sessions, logger });
+        httpRouter.use(
+          createRouter({
+            config,
+            providers,
+            signIn,
+            flows,
+            userTokens,
+            httpAuth,
+            auditor,
+            logger,
+            cookies: cookieWriter({ secure: externalBaseUrl.startsWith('https:') }),
+            externalBaseUrl,
+            appBaseUrl: (config.appBaseUrl ?? backendBaseUrl ?? '').replace(/\/+$/, ''),
+          }),
+        );
+
+        await scheduler.scheduleTask({
+          id: 'auth-expired-sessions',
+          frequency: { duration: 'PT1H' },
+          initialDelay: 'PT1M',
+          timeout: 'PT5M',
+          scope: 'global',
+          fn: async () => {
+            const ended = await sessions.deleteExpired();
+            await flows.deleteExpired();
+            if (ended) logger.info(`Removed ${ended} expired sessions`);
+          },
+        });
+      },
+    });
+  },
+});

@@ -1,19 +1,19 @@
 import { useMemo } from 'react';
 import {
   ApiProvider,
-  ConfigReader,
-  ExtensionRegistry,
   ExtensionRegistryProvider,
   type ApiRef,
   type FrontendPlugin,
   type JsonValue,
 } from '@portico/frontend-plugin-api';
+import { ConfigReader } from './apis/ConfigReader';
 import { createAppApis } from './apis/createAppApis';
 import { AuthProvider } from './auth/AuthContext';
 import { SessionGate } from './auth/SessionGate';
 import { AlertDisplay } from './components/AlertDisplay';
 import { AppRoutes } from './components/AppRoutes';
 import { AppShell } from './components/AppShell';
+import { ExtensionRegistry } from './extensions/ExtensionRegistry';
 import { ThemeModeProvider } from './theme/ThemeModeProvider';
 
 export interface AppProps {

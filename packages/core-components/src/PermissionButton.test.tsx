@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { permissionApiRef } from '@portico/frontend-plugin-api';
-import { mockApis, renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { mockApis, renderInTestApp } from '@portico/app/testing';
 import { createPermission } from '@portico/permission-common';
 import { PermissionButton } from './PermissionButton';
 

@@ -1,6 +1,6 @@
 /**
  * What frontend plugin authors import: createFrontendPlugin, extension blueprints, api refs and
- * hooks. Test helpers live in `@portico/frontend-plugin-api/testing`.
+ * hooks. The app's implementations and the test helpers (`@portico/app/testing`) live in `@portico/app`.
  */
 export * from './apis';
 export * from './blueprints';

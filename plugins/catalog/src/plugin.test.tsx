@@ -1,4 +1,5 @@
-import { ApiResolver, discoveryApiRef, ExtensionRegistry, fetchApiRef } from '@portico/frontend-plugin-api';
+import { ExtensionRegistry } from '@portico/app/testing';
+import { ApiResolver, discoveryApiRef, fetchApiRef } from '@portico/frontend-plugin-api';
 import type { Entity } from '@portico/catalog-model';
 import { catalogApiRef, entityMatchesFilter } from '@portico/plugin-catalog-react';
 import { catalogPlugin } from './plugin';

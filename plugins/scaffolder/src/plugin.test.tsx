@@ -1,4 +1,4 @@
-import { ExtensionRegistry } from '@portico/frontend-plugin-api';
+import { ExtensionRegistry } from '@portico/app/testing';
 import { scaffolderPlugin } from './plugin';
 
 describe('scaffolderPlugin', () => {

@@ -1,6 +1,6 @@
 import type { Entity } from '@portico/catalog-model';
-import { ApiResolver, discoveryApiRef, ExtensionRegistry, fetchApiRef } from '@portico/frontend-plugin-api';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { ExtensionRegistry, renderInTestApp } from '@portico/app/testing';
+import { ApiResolver, discoveryApiRef, fetchApiRef } from '@portico/frontend-plugin-api';
 import { entityMatchesFilter } from '@portico/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

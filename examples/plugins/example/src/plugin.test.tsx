@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import type { Entity } from '@portico/catalog-model';
 import { Suspense } from 'react';
 import { EntityProvider, useEntity, useEntityCards } from '@portico/plugin-catalog-react';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { exampleApiRef, type ExampleApi } from './api/ExampleApi';
 import examplePlugin from './index';
 

@@ -1,9 +1,5 @@
 import {
-  AlertApiForwarder,
   ApiResolver,
-  ConfigReader,
-  ErrorApiForwarder,
-  UrlDiscoveryApi,
   alertApiRef,
   configApiRef,
   discoveryApiRef,
@@ -12,10 +8,13 @@ import {
   identityApiRef,
   permissionApiRef,
   type ApiRef,
-  type ExtensionRegistry,
   type JsonValue,
 } from '@portico/frontend-plugin-api';
 import { createAuthApis, type AuthApis } from '../auth/createAuthApis';
+import type { ExtensionRegistry } from '../extensions/ExtensionRegistry';
+import { ConfigReader } from './ConfigReader';
+import { AlertApiForwarder, ErrorApiForwarder } from './MessageApis';
+import { UrlDiscoveryApi } from './UrlDiscoveryApi';
 
 /**
  * The app's APIs: the core ones (config from /app-config.json, discovery at the page's origin,

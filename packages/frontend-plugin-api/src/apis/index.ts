@@ -2,5 +2,4 @@ export * from './system/ApiRef';
 export * from './system/ApiHolder';
 export * from './system/ApiProvider';
 export * from './definitions';
-export * from './implementations';
 export * from './client/createPluginHttpClient';

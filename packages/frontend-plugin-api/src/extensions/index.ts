@@ -1,5 +1,5 @@
 export * from './Extension';
 export * from './lazyComponent';
 export * from './createFrontendPlugin';
-export * from './ExtensionRegistry';
+export * from './ExtensionHolder';
 export * from './ExtensionRegistryContext';

@@ -1,10 +1,10 @@
+import { ExtensionRegistry } from '@portico/app/testing';
 import type { Entity } from '@portico/catalog-model';
 import {
   ApiBlueprint,
   ApiResolver,
   createApiRef,
   createFrontendPlugin,
-  ExtensionRegistry,
   HeaderSearchBlueprint,
   NavItemBlueprint,
   PageBlueprint,

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { Link, useParams } from 'react-router';
 import type { Entity } from '@portico/catalog-model';
 import { alertApiRef, configApiRef, createApiRef, createFrontendPlugin, useApi } from '@portico/frontend-plugin-api';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { EntityTabBlueprint } from '../blueprints/EntityTabBlueprint';
 import { EntityProvider, useEntity } from './EntityContext';
 import { useEntityTabs } from './useEntityExtensions';

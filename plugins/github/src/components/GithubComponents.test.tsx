@@ -1,7 +1,7 @@
 import { fireEvent, screen } from '@testing-library/react';
 import type { Entity } from '@portico/catalog-model';
 import { entityMatchesFilter, EntityProvider } from '@portico/plugin-catalog-react';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import type { GithubDiscoveryPreview, GithubRepositorySummary } from '@portico/plugin-github-common';
 import { githubApiRef, type GithubApi } from '../api/GithubApi';
 import { githubPlugin } from '../plugin';

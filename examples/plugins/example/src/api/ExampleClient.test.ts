@@ -1,4 +1,4 @@
-import { UrlDiscoveryApi } from '@portico/frontend-plugin-api';
+import { mockApis } from '@portico/app/testing';
 import { ExampleClient } from './ExampleClient';
 
 function clientWith(responses: Array<{ status?: number; body: unknown }>) {
@@ -8,7 +8,7 @@ function clientWith(responses: Array<{ status?: number; body: unknown }>) {
     const { status = 200, body } = responses.shift()!;
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   }) as typeof globalThis.fetch;
-  return { calls, client: new ExampleClient({ discoveryApi: new UrlDiscoveryApi('http://portal'), fetchApi: { fetch } }) };
+  return { calls, client: new ExampleClient({ discoveryApi: mockApis.discovery('http://portal'), fetchApi: { fetch } }) };
 }
 
 describe('ExampleClient', () => {

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import type { Entity } from '@portico/catalog-model';
 import { EntityProvider } from '@portico/plugin-catalog-react';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { exampleApiRef, type ExampleApi } from '../api/ExampleApi';
 import { ExampleEntityCard } from './ExampleEntityCard';
 

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { exampleApiRef, type ExampleApi, type ExampleThing } from '../api/ExampleApi';
 import { ExamplePage } from './ExamplePage';
 

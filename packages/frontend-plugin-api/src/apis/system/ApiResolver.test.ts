@@ -1,7 +1,5 @@
 import { createApiRef } from './ApiRef';
 import { ApiResolver, createApiFactory } from './ApiHolder';
-import { ConfigReader } from '../implementations/ConfigReader';
-import { UrlDiscoveryApi } from '../implementations/UrlDiscoveryApi';
 
 describe('ApiResolver', () => {
   const aRef = createApiRef<string>({ id: 'test.a' });
@@ -36,30 +34,5 @@ describe('ApiResolver', () => {
 
   it('rejects malformed api ids', () => {
     expect(() => createApiRef({ id: 'has space' })).toThrow("API id 'has space' is invalid");
-  });
-});
-
-describe('ConfigReader', () => {
-  const config = new ConfigReader({ app: { title: 'Portico', port: 3000, extensions: [{ a: 1 }] } });
-
-  it('reads dotted keys with types', () => {
-    expect(config.getString('app.title')).toBe('Portico');
-    expect(config.getOptionalNumber('app.port')).toBe(3000);
-    expect(config.getOptionalString('app.missing')).toBeUndefined();
-    expect(config.has('app.title')).toBe(true);
-    expect(config.getOptionalConfigArray('app.extensions')?.[0].getOptionalNumber('a')).toBe(1);
-  });
-
-  it('fails with the key and the expectation', () => {
-    expect(() => config.getString('app.missing')).toThrow("Missing required config value at 'app.missing'");
-    expect(() => config.getOptionalBoolean('app.title')).toThrow("Config value at 'app.title' must be a boolean");
-  });
-});
-
-describe('UrlDiscoveryApi', () => {
-  it('puts plugins under /api/<pluginId>', async () => {
-    await expect(new UrlDiscoveryApi('http://portal.example/').getBaseUrl('catalog')).resolves.toBe(
-      'http://portal.example/api/catalog',
-    );
   });
 });

@@ -1,5 +1,5 @@
 import '../../__testUtils__/testSetup';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { scaffolderApiRef } from '../../api/ScaffolderApi';

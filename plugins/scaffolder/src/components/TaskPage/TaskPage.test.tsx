@@ -1,5 +1,5 @@
 import '../../__testUtils__/testSetup';
-import { mockApis, renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { mockApis, renderInTestApp } from '@portico/app/testing';
 import type { SerializedTask } from '@portico/plugin-scaffolder-common';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

@@ -1,5 +1,5 @@
 import '../../__testUtils__/testSetup';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { catalogApiRef } from '@portico/plugin-catalog-react';
 import type { TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
 import { screen, within } from '@testing-library/react';

@@ -1,6 +1,6 @@
 import type { Entity } from '@portico/catalog-model';
 import { EntityProvider } from '@portico/plugin-catalog-react';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';

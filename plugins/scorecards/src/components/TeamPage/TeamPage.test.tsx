@@ -1,4 +1,4 @@
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';

@@ -1,5 +1,5 @@
 import { fetchApiRef } from '@portico/frontend-plugin-api';
-import { renderInTestApp } from '@portico/frontend-plugin-api/testing';
+import { renderInTestApp } from '@portico/app/testing';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { GroupField } from './GroupField';

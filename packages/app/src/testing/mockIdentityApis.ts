@@ -1,11 +1,12 @@
 import type { DefinitivePolicyDecision } from '@portico/permission-common';
 import {
   GUEST_USER_ENTITY_REF,
+  type AuthorizePermissionRequest,
   type IdentityApi,
+  type PermissionApi,
   type PorticoUserIdentity,
   type ProfileInfo,
-} from '../apis/definitions/IdentityApi';
-import type { AuthorizePermissionRequest, PermissionApi } from '../apis/definitions/PermissionApi';
+} from '@portico/frontend-plugin-api';
 
 /** An IdentityApi for a fixed user; `signOut` only counts. */
 export class MockIdentityApi implements IdentityApi {

@@ -1,4 +1,4 @@
-import type { DiscoveryApi } from '../definitions/DiscoveryApi';
+import type { DiscoveryApi } from '@portico/frontend-plugin-api';
 
 /** Backend plugins live at `<baseUrl>/api/<pluginId>`; `baseUrl` defaults to the page's origin. */
 export class UrlDiscoveryApi implements DiscoveryApi {

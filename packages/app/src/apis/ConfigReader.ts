@@ -1,4 +1,4 @@
-import type { ConfigApi, JsonValue } from '../definitions/ConfigApi';
+import type { ConfigApi, JsonValue } from '@portico/frontend-plugin-api';
 
 function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

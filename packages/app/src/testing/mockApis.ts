@@ -1,9 +1,7 @@
-import type { AlertApi, AlertMessage } from '../apis/definitions/AlertApi';
-import type { ErrorApi, ErrorApiContext } from '../apis/definitions/ErrorApi';
-import type { JsonValue } from '../apis/definitions/ConfigApi';
-import { ConfigReader } from '../apis/implementations/ConfigReader';
-import { UrlDiscoveryApi } from '../apis/implementations/UrlDiscoveryApi';
-import { Publisher } from '../apis/implementations/Publisher';
+import type { AlertApi, AlertMessage, ErrorApi, ErrorApiContext, JsonValue } from '@portico/frontend-plugin-api';
+import { ConfigReader } from '../apis/ConfigReader';
+import { Publisher } from '../apis/Publisher';
+import { UrlDiscoveryApi } from '../apis/UrlDiscoveryApi';
 import { mockIdentityApis } from './mockIdentityApis';
 
 /** An AlertApi that also records what was posted, for assertions. */

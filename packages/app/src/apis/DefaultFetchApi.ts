@@ -1,4 +1,4 @@
-import type { FetchApi } from '../definitions/FetchApi';
+import type { FetchApi } from '@portico/frontend-plugin-api';
 
 /** Where credentials will be added once auth lands: every plugin's backend call goes through here. */
 export class DefaultFetchApi implements FetchApi {

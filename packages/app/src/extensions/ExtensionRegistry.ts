@@ -1,27 +1,10 @@
-import type { AnyApiFactory } from '../apis/system/ApiHolder';
-import type { ApiExtensionData } from '../blueprints/ApiBlueprint';
-import type { HeaderSearchExtensionData } from '../blueprints/HeaderSearchBlueprint';
-import type { NavItemExtensionData } from '../blueprints/NavItemBlueprint';
-import type { PageExtensionData } from '../blueprints/PageBlueprint';
-import type { Extension } from './Extension';
-import type { FrontendPlugin } from './createFrontendPlugin';
-
-/**
- * The data of each extension kind. A package that defines a kind adds it here with declaration
- * merging (`declare module '@portico/frontend-plugin-api' { interface ExtensionDataByKind { ... } }`),
- * as `@portico/plugin-catalog-react` does for `entity-tab` and `entity-card`.
- */
-export interface ExtensionDataByKind {
-  page: PageExtensionData;
-  'nav-item': NavItemExtensionData;
-  api: ApiExtensionData;
-  'header-search': HeaderSearchExtensionData;
-}
-
-export type ExtensionOfKind<K extends string> = Extension<
-  K,
-  K extends keyof ExtensionDataByKind ? ExtensionDataByKind[K] : unknown
->;
+import type {
+  AnyApiFactory,
+  Extension,
+  ExtensionHolder,
+  ExtensionOfKind,
+  FrontendPlugin,
+} from '@portico/frontend-plugin-api';
 
 /**
  * One entry of app-config `app.extensions`:
@@ -66,7 +49,7 @@ function parseExtensionsConfig(entries: ReadonlyArray<unknown>): Map<string, Set
  * The enabled extensions of the installed plugins, in app order, with typed look-ups.
  * Order: extensions listed in `app.extensions` first (in that order), then the rest in plugin order.
  */
-export class ExtensionRegistry {
+export class ExtensionRegistry implements ExtensionHolder {
   readonly extensions: ReadonlyArray<Extension>;
 
   constructor(extensions: ReadonlyArray<Extension>) {

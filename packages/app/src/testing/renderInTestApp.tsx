@@ -1,19 +1,23 @@
 import { Suspense, type ReactElement, type ReactNode } from 'react';
 import { render, type RenderResult } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { alertApiRef } from '../apis/definitions/AlertApi';
-import { configApiRef, type JsonValue } from '../apis/definitions/ConfigApi';
-import { discoveryApiRef } from '../apis/definitions/DiscoveryApi';
-import { errorApiRef } from '../apis/definitions/ErrorApi';
-import { fetchApiRef, type FetchApi } from '../apis/definitions/FetchApi';
-import { identityApiRef } from '../apis/definitions/IdentityApi';
-import { permissionApiRef } from '../apis/definitions/PermissionApi';
-import { ApiResolver } from '../apis/system/ApiHolder';
-import { ApiProvider } from '../apis/system/ApiProvider';
-import type { ApiRef } from '../apis/system/ApiRef';
-import type { FrontendPlugin } from '../extensions/createFrontendPlugin';
+import {
+  alertApiRef,
+  ApiProvider,
+  ApiResolver,
+  configApiRef,
+  discoveryApiRef,
+  errorApiRef,
+  ExtensionRegistryProvider,
+  fetchApiRef,
+  identityApiRef,
+  permissionApiRef,
+  type ApiRef,
+  type FrontendPlugin,
+  type JsonValue,
+} from '@portico/frontend-plugin-api';
+import { DefaultFetchApi } from '../apis/DefaultFetchApi';
 import { ExtensionRegistry } from '../extensions/ExtensionRegistry';
-import { ExtensionRegistryProvider } from '../extensions/ExtensionRegistryContext';
 import { mockApis, type MockAlertApi, type MockErrorApi } from './mockApis';
 
 /** A pair of an api ref and the implementation to use for it in a test. */
@@ -53,7 +57,7 @@ export interface TestAppResult extends RenderResult {
 export function renderInTestApp(element: ReactElement, options: RenderInTestAppOptions = {}): TestAppResult {
   const alertApi = mockApis.alert();
   const errorApi = mockApis.error();
-  const fetchApi: FetchApi = { fetch: (input, init) => globalThis.fetch(input, init) };
+  const fetchApi = new DefaultFetchApi();
   const registry = ExtensionRegistry.create({
     plugins: options.plugins ?? [],
     extensionsConfig: options.extensionsConfig,

@@ -1,5 +1,4 @@
-import type { AlertApi, AlertMessage } from '../definitions/AlertApi';
-import type { ErrorApi, ErrorApiContext } from '../definitions/ErrorApi';
+import type { AlertApi, AlertMessage, ErrorApi, ErrorApiContext } from '@portico/frontend-plugin-api';
 import { Publisher } from './Publisher';
 
 /** ErrorApi that forwards posted errors to subscribers (the app shows them). */

@@ -1,4 +1,0 @@
-export * from './ConfigReader';
-export * from './UrlDiscoveryApi';
-export * from './DefaultFetchApi';
-export * from './MessageApis';

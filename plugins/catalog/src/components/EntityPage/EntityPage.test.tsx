@@ -1,6 +1,8 @@
 import '../../__testUtils__/testTimeouts';
-import { renderInTestApp } from '@portico/app/testing';
-import { screen, within } from '@testing-library/react';
+import { permissionApiRef } from '@portico/frontend-plugin-api';
+import { mockApis, renderInTestApp } from '@portico/app/testing';
+import { catalogEntityDeletePermission } from '@portico/plugin-catalog-common';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { catalogPlugin } from '../../plugin';
@@ -265,5 +267,45 @@ describe('Group and User pages', () => {
     await user.click(within(ownership).getByRole('button', { name: 'Show more' }));
     expect(await within(ownership).findByText('27 of 27')).toBeInTheDocument();
     expect(within(ownership).queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
+  });
+});
+
+describe('EntityPage unregister', () => {
+  function renderWithPermission(decide: 'ALLOW' | 'DENY', api = new FakeCatalogApi(exampleOrg())) {
+    api.entities.find(e => e.metadata.name === 'payments')!.metadata.uid = 'uid-payments';
+    const permissionApi = mockApis.permission(() =>
+      decide === 'ALLOW' ? { result: 'ALLOW' } : { result: 'DENY', reason: 'Only the owners of component:default/payments may' },
+    );
+    renderInTestApp(<EntityPage />, {
+      apis: [
+        [catalogApiRef, api],
+        [permissionApiRef, permissionApi],
+      ],
+      plugins: [catalogPlugin],
+      path: '/catalog/:namespace/:kind/:name/*',
+      route: '/catalog/default/component/payments',
+      routes: { '/catalog': <h1>Catalog list</h1> },
+    });
+    return { api, permissionApi };
+  }
+
+  it('unregisters the entity after a confirmation and goes back to the catalog', async () => {
+    const { api, permissionApi } = renderWithPermission('ALLOW');
+    const remove = jest.spyOn(api, 'removeEntityByUid');
+    await screen.findByRole('heading', { level: 1, name: 'Payments Service' });
+    const button = screen.getByRole('button', { name: 'Unregister' });
+    await waitFor(() => expect(button).toBeEnabled());
+    expect(permissionApi.requests).toContainEqual({ permission: catalogEntityDeletePermission, resourceRef: 'component:default/payments' });
+    await userEvent.click(button);
+    const dialog = await screen.findByRole('dialog', { name: 'Unregister component:default/payments?' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Unregister' }));
+    expect(await screen.findByRole('heading', { name: 'Catalog list' })).toBeInTheDocument();
+    expect(remove).toHaveBeenCalledWith('uid-payments');
+  });
+
+  it('disables Unregister with the reason for someone who may not', async () => {
+    renderWithPermission('DENY');
+    expect(await screen.findByLabelText('Only the owners of component:default/payments may')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Unregister' })).toBeDisabled();
   });
 });

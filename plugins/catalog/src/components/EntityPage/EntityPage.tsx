@@ -9,6 +9,7 @@ import { ErrorPanel, Progress } from '@portico/core-components';
 import { EntityErrorsAlert } from './EntityErrorsAlert';
 import { EntityHeader } from './EntityHeader';
 import { EntityNotFound } from './EntityNotFound';
+import { UnregisterEntityButton } from './UnregisterEntityButton';
 
 /** The frame of an entity page: header, processing errors, and the tabs that apply to this entity. */
 export function EntityLayout({ entity }: { entity: Entity }) {
@@ -19,7 +20,10 @@ export function EntityLayout({ entity }: { entity: Entity }) {
   const current = tabs.find(tab => tab.data.path === rest) ?? tabs.find(tab => rest.startsWith(`${tab.data.path}/`));
   return (
     <Box sx={{ p: 3 }}>
-      <EntityHeader entity={entity} />
+      <Box sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: 2 }}>
+        <EntityHeader entity={entity} />
+        <UnregisterEntityButton entity={entity} />
+      </Box>
       <EntityErrorsAlert entity={entity} />
       <Tabs value={current?.id ?? false} aria-label="Entity tabs" variant="scrollable" sx={{ mb: 2 }}>
         {tabs.map(tab => (

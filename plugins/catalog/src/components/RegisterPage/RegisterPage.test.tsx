@@ -1,5 +1,6 @@
 import '../../__testUtils__/testTimeouts';
-import { renderInTestApp } from '@portico/app/testing';
+import { permissionApiRef } from '@portico/frontend-plugin-api';
+import { mockApis, renderInTestApp } from '@portico/app/testing';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@portico/catalog-model';
@@ -84,5 +85,26 @@ describe('RegisterPage', () => {
     await user.click(screen.getByRole('button', { name: 'Analyze' }));
     expect(await screen.findByText(/already registered/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Register' })).toBeDisabled();
+  });
+});
+
+describe('RegisterPage permissions', () => {
+  it('disables Analyze, saying why, for someone who may not register locations', async () => {
+    const api = new FakeCatalogApi(exampleOrg());
+    const addLocation = jest.spyOn(api, 'addLocation');
+    const permissionApi = mockApis.permission(() => ({ result: 'DENY', reason: 'Only the platform team registers locations' }));
+    renderInTestApp(<RegisterPage />, {
+      apis: [
+        [catalogApiRef, api],
+        [permissionApiRef, permissionApi],
+      ],
+    });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('textbox', { name: 'Location URL' }));
+    await user.paste('https://git.example.com/billing/catalog-info.yaml');
+    expect(await screen.findByLabelText('Only the platform team registers locations')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Analyze' })).toBeDisabled();
+    expect(permissionApi.requests[0].permission.name).toBe('catalog.location.create');
+    expect(addLocation).not.toHaveBeenCalled();
   });
 });

@@ -17,7 +17,8 @@ import { useApi } from '@portico/frontend-plugin-api';
 import { useState, type FormEvent } from 'react';
 import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { EntityRefLink } from '../shared/EntityRefLink';
-import { Progress } from '@portico/core-components';
+import { PermissionButton, Progress } from '@portico/core-components';
+import { catalogLocationCreatePermission } from '@portico/plugin-catalog-common';
 
 type Step =
   | { name: 'input' }
@@ -120,9 +121,14 @@ export function RegisterPage() {
           fullWidth
           required
         />
-        <Button type="submit" variant="contained" disabled={!editing || !url.trim() || step.name === 'analysing'}>
+        <PermissionButton
+          permission={catalogLocationCreatePermission}
+          type="submit"
+          variant="contained"
+          disabled={!editing || !url.trim() || step.name === 'analysing'}
+        >
           Analyze
-        </Button>
+        </PermissionButton>
       </Box>
       {error ? (
         <Alert severity="error" sx={{ mb: 2 }}>
@@ -147,9 +153,14 @@ export function RegisterPage() {
             <Alert severity="warning">The location holds no entities.</Alert>
           )}
           <Stack direction="row" spacing={2}>
-            <Button variant="contained" onClick={register} disabled={step.name === 'registering' || step.exists}>
+            <PermissionButton
+              permission={catalogLocationCreatePermission}
+              variant="contained"
+              onClick={register}
+              disabled={step.name === 'registering' || step.exists}
+            >
               Register
-            </Button>
+            </PermissionButton>
             <Button onClick={reset} disabled={step.name === 'registering'}>
               Cancel
             </Button>

@@ -1,14 +1,14 @@
 import { Box, Button, Card, CardActions, CardContent, Chip, Link, Stack, TextField, Typography } from '@mui/material';
 import { alertApiRef, useApi } from '@portico/frontend-plugin-api';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
-import type { InboxItem, JsonObject } from '@portico/plugin-scaffolder-common';
+import { scaffolderApprovalDecidePermission, type InboxItem, type JsonObject } from '@portico/plugin-scaffolder-common';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import type { AnswerRequest } from '../../api/ScaffolderApi';
 import { scaffolderApiRef } from '../../api/ScaffolderApi';
 import { SchemaForm } from '../forms/SchemaForm';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
-import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
+import { EmptyState, ErrorPanel, PermissionButton, Progress } from '@portico/core-components';
 import { useAsync } from '@portico/core-components';
 
 const DONE: Record<AnswerRequest['decision'], string> = { approve: 'Approved', reject: 'Rejected', submit: 'Submitted' };
@@ -91,12 +91,24 @@ function InboxCard({ item, onAnswered }: { item: InboxItem; onAnswered(): void }
             disabled={busy}
             sx={{ flexGrow: 1 }}
           />
-          <Button variant="contained" color="success" onClick={() => answer('approve')} disabled={busy}>
+          <PermissionButton
+            permission={scaffolderApprovalDecidePermission}
+            variant="contained"
+            color="success"
+            onClick={() => answer('approve')}
+            disabled={busy}
+          >
             Approve
-          </Button>
-          <Button variant="outlined" color="error" onClick={() => answer('reject')} disabled={busy}>
+          </PermissionButton>
+          <PermissionButton
+            permission={scaffolderApprovalDecidePermission}
+            variant="outlined"
+            color="error"
+            onClick={() => answer('reject')}
+            disabled={busy}
+          >
             Reject
-          </Button>
+          </PermissionButton>
         </CardActions>
       ) : null}
     </Card>

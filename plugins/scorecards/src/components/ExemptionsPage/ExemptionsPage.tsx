@@ -1,7 +1,6 @@
 import {
   Alert,
   Box,
-  Button,
   Card,
   CardContent,
   CardHeader,
@@ -18,7 +17,7 @@ import {
   Typography,
 } from '@mui/material';
 import { alertApiRef, useApi } from '@portico/frontend-plugin-api';
-import type { Exemption, ExemptionStatus } from '@portico/plugin-scorecards-common';
+import { scorecardsExemptionDecidePermission, type Exemption, type ExemptionStatus } from '@portico/plugin-scorecards-common';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
@@ -26,7 +25,7 @@ import { useAsync } from '@portico/core-components';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { EntityLink } from '../shared/EntityLink';
 import { SCORECARDS_ROOT, scorecardRoute } from '../shared/routes';
-import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
+import { EmptyState, ErrorPanel, PermissionButton, Progress } from '@portico/core-components';
 
 const STATUS_COLOR: Record<ExemptionStatus, 'warning' | 'success' | 'error'> = {
   pending: 'warning',
@@ -117,12 +116,26 @@ function ExemptionDetail({ id }: { id: string }) {
             {error ? <Alert severity="error">{error.message}</Alert> : null}
             <TextField label="Comment" multiline minRows={2} value={comment} onChange={event => setComment(event.target.value)} />
             <Box sx={{ display: 'flex', gap: 1 }}>
-              <Button variant="contained" color="success" disabled={deciding} onClick={() => void decide('approved')}>
+              <PermissionButton
+                permission={scorecardsExemptionDecidePermission}
+                resourceRef={exemption.scorecardRef}
+                variant="contained"
+                color="success"
+                disabled={deciding}
+                onClick={() => void decide('approved')}
+              >
                 Approve
-              </Button>
-              <Button variant="outlined" color="error" disabled={deciding} onClick={() => void decide('rejected')}>
+              </PermissionButton>
+              <PermissionButton
+                permission={scorecardsExemptionDecidePermission}
+                resourceRef={exemption.scorecardRef}
+                variant="outlined"
+                color="error"
+                disabled={deciding}
+                onClick={() => void decide('rejected')}
+              >
                 Reject
-              </Button>
+              </PermissionButton>
             </Box>
           </Box>
         ) : null}

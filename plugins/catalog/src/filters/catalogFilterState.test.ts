@@ -40,4 +40,23 @@ describe('catalog filter state in the URL', () => {
     expect(toEntityFilter(state)).toEqual({ kind: ['Component'], 'relations.ownedBy': ['group:default/team-a'] });
     expect(toEntityFilter(state, 'owner')).toEqual({ kind: ['Component'] });
   });
+
+  it('keeps "Owned by me" or "All" in the URL, and nothing when it is the default', () => {
+    expect(toSearchParams({ ...emptyFilterState(), owned: 'all', kind: ['API'] }).toString()).toBe('owned=all&kind=API');
+    expect(parseFilterState(new URLSearchParams('owned=me')).owned).toBe('me');
+    expect(parseFilterState(new URLSearchParams('owned=everyone')).owned).toBeUndefined();
+    expect(parseFilterState(new URLSearchParams('')).owned).toBeUndefined();
+  });
+
+  it('limits the owners to the signed-in user\'s ownership refs for "Owned by me"', () => {
+    const mine = ['user:default/jane', 'group:default/team-a'];
+    const state = { ...emptyFilterState(), kind: ['Component'] };
+    expect(toEntityFilter(state, undefined, mine)).toEqual({ kind: ['Component'], 'relations.ownedBy': mine });
+    // a chosen owner that is the user's narrows further; one that is not is ignored
+    const chosen = { ...state, owner: ['Group:default/Team-A', 'group:default/team-b'] };
+    expect(toEntityFilter(chosen, undefined, mine)).toEqual({ kind: ['Component'], 'relations.ownedBy': ['Group:default/Team-A'] });
+    expect(toEntityFilter({ ...state, owner: ['group:default/team-b'] }, undefined, mine)['relations.ownedBy']).toEqual(mine);
+    // the owner facet's own choices are the user's refs, whatever owner is chosen
+    expect(toEntityFilter(chosen, 'owner', mine)).toEqual({ kind: ['Component'], 'relations.ownedBy': mine });
+  });
 });

@@ -19,7 +19,14 @@ export const catalogColumnFields = [
 ] as const;
 export type CatalogColumnField = (typeof catalogColumnFields)[number];
 
+/**
+ * Whose entities the view shows: `me` those owned by the signed-in user or one of their groups, `all` every
+ * entity. Absent from the URL means the default: `me` when signed in as someone, `all` for the guest.
+ */
+export type OwnedView = 'me' | 'all';
+
 export interface CatalogFilterState {
+  owned?: OwnedView;
   kind: string[];
   type: string[];
   owner: string[];
@@ -53,9 +60,11 @@ function readList(params: URLSearchParams, key: string): string[] {
     .filter(Boolean);
 }
 
-/** Reads the view from a URL query (`?kind=component&owner=group:default/team-a&q=pay&sort=spec.owner:desc`). */
+/** Reads the view from a URL query (`?owned=all&kind=component&owner=group:default/team-a&q=pay&sort=spec.owner:desc`). */
 export function parseFilterState(params: URLSearchParams): CatalogFilterState {
   const state = emptyFilterState();
+  const owned = params.get('owned');
+  if (owned === 'me' || owned === 'all') state.owned = owned;
   for (const { key } of catalogFacetFilters) state[key] = readList(params, key);
   state.text = params.get('q')?.trim() ?? '';
   const sort = params.get('sort');
@@ -71,6 +80,7 @@ export function parseFilterState(params: URLSearchParams): CatalogFilterState {
 /** Writes the view to a URL query; empty filters and the default sort are left out to keep links short. */
 export function toSearchParams(state: CatalogFilterState): URLSearchParams {
   const params = new URLSearchParams();
+  if (state.owned) params.set('owned', state.owned);
   for (const { key } of catalogFacetFilters) {
     for (const value of state[key]) params.append(key, value);
   }
@@ -84,12 +94,23 @@ export function toSearchParams(state: CatalogFilterState): URLSearchParams {
 /** A Backstage catalog filter: each key must match one of its values. */
 export type CatalogEntityFilter = Record<string, string | string[]>;
 
-/** The server-side filter for the view's facet choices (text search and sort excluded). */
-export function toEntityFilter(state: CatalogFilterState, except?: CatalogFacetKey): CatalogEntityFilter {
+const lower = (value: string) => value.toLocaleLowerCase('en-US');
+
+/**
+ * The server-side filter for the view's facet choices (text search and sort excluded). With
+ * `ownershipRefs` ("Owned by me": the signed-in user and their groups), `relations.ownedBy` is limited to
+ * them: to the chosen owners that are among them, or to all of them when none is.
+ */
+export function toEntityFilter(state: CatalogFilterState, except?: CatalogFacetKey, ownershipRefs?: string[]): CatalogEntityFilter {
   const filter: CatalogEntityFilter = {};
   for (const { key, facet } of catalogFacetFilters) {
     if (key === except || state[key].length === 0) continue;
     filter[facet] = state[key];
+  }
+  if (ownershipRefs) {
+    const mine = new Set(ownershipRefs.map(lower));
+    const chosen = except === 'owner' ? [] : state.owner.filter(owner => mine.has(lower(owner)));
+    filter['relations.ownedBy'] = chosen.length ? chosen : ownershipRefs;
   }
   return filter;
 }

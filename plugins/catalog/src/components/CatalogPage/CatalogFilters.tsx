@@ -1,11 +1,19 @@
 import { memo } from 'react';
-import { Autocomplete, Box, Button, Stack, TextField, Typography } from '@mui/material';
-import { catalogFacetFilters, type CatalogFacetKey, type CatalogFilterState } from '../../filters/catalogFilterState';
+import { Autocomplete, Box, Button, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import {
+  catalogFacetFilters,
+  type CatalogFacetKey,
+  type CatalogFilterState,
+  type OwnedView,
+} from '../../filters/catalogFilterState';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import type { FacetChoices } from './useFacets';
 
 export interface CatalogFiltersProps {
   state: CatalogFilterState;
+  /** "Owned by me" or "All", as resolved for the signed-in user (undefined while it is not known yet). */
+  owned?: OwnedView;
+  onOwnedChange(owned: OwnedView): void;
   facets: FacetChoices;
   onChange(key: CatalogFacetKey, values: string[]): void;
   onClear(): void;
@@ -17,8 +25,8 @@ function optionLabel(key: CatalogFacetKey, value: string): string {
 
 const sameValue = (a: string, b: string) => a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
-/** One multi-select per facet, each listing the values the catalog has with how many entities carry them. */
-export const CatalogFilters = memo(function CatalogFilters({ state, facets, onChange, onClear }: CatalogFiltersProps) {
+/** "Owned by me" or "All", then one multi-select per facet, each listing the values the catalog has with how many entities carry them. */
+export const CatalogFilters = memo(function CatalogFilters({ state, owned, onOwnedChange, facets, onChange, onClear }: CatalogFiltersProps) {
   const active = catalogFacetFilters.some(f => state[f.key].length > 0);
   return (
     <Stack component="section" aria-label="Filters" spacing={2}>
@@ -30,6 +38,18 @@ export const CatalogFilters = memo(function CatalogFilters({ state, facets, onCh
           Clear all
         </Button>
       </Box>
+      <ToggleButtonGroup
+        exclusive
+        fullWidth
+        size="small"
+        color="primary"
+        value={owned ?? null}
+        aria-label="Show entities"
+        onChange={(_event, value: OwnedView | null) => value && onOwnedChange(value)}
+      >
+        <ToggleButton value="me">Owned by me</ToggleButton>
+        <ToggleButton value="all">All</ToggleButton>
+      </ToggleButtonGroup>
       {catalogFacetFilters.map(({ key, label }) => {
         const choices = facets[key] ?? [];
         const counts = new Map(choices.map(c => [c.value.toLocaleLowerCase('en-US'), c.count]));

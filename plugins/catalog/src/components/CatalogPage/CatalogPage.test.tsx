@@ -1,5 +1,6 @@
 import '../../__testUtils__/testTimeouts';
-import { renderInTestApp } from '@portico/app/testing';
+import { identityApiRef } from '@portico/frontend-plugin-api';
+import { mockApis, renderInTestApp } from '@portico/app/testing';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { catalogApiRef } from '@portico/plugin-catalog-react';
@@ -144,5 +145,58 @@ describe('CatalogPage', () => {
     expect(screen.getByText('Service Unavailable')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('7 entities')).toBeInTheDocument();
+  });
+});
+
+describe('CatalogPage "Owned by me"', () => {
+  const jane = { userEntityRef: 'user:default/jane', ownershipEntityRefs: ['user:default/jane', 'group:default/team-a'] };
+
+  function renderAs(identity: { userEntityRef: string; ownershipEntityRefs: string[] }, route = '/catalog') {
+    const api = new FakeCatalogApi(exampleOrg());
+    const query = jest.spyOn(api, 'queryEntities');
+    const result = renderInTestApp(
+      <>
+        <CatalogPage />
+        <LocationProbe />
+      </>,
+      {
+        apis: [
+          [catalogApiRef, api],
+          [identityApiRef, mockApis.identity(identity)],
+        ],
+        route,
+      },
+    );
+    return { api, query, unmount: result.unmount };
+  }
+
+  it('shows a signed-in user what they and their groups own first, in the server query', async () => {
+    const { query } = renderAs(jane);
+    expect(await screen.findByText('2 entities')).toBeInTheDocument();
+    expect(rowNames().sort()).toEqual(['Payments Service', 'payments-api']);
+    expect(screen.getByRole('button', { name: 'Owned by me' })).toHaveAttribute('aria-pressed', 'true');
+    expect(query).toHaveBeenCalledWith(
+      expect.objectContaining({ filter: { 'relations.ownedBy': ['user:default/jane', 'group:default/team-a'] } }),
+    );
+  });
+
+  it('switches to all entities, and the choice stays in the URL', async () => {
+    const user = userEvent.setup();
+    renderAs(jane);
+    await screen.findByText('2 entities');
+    await user.click(screen.getByRole('button', { name: 'All' }));
+    expect(await screen.findByText('7 entities')).toBeInTheDocument();
+    expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?owned=all');
+    expect(screen.getByRole('button', { name: 'All' })).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('starts the guest on all entities, and follows a shared "owned=me" link', async () => {
+    const { unmount } = renderAs({ userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest'] });
+    expect(await screen.findByText('7 entities')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'All' })).toHaveAttribute('aria-pressed', 'true');
+    unmount();
+    renderAs(jane, '/catalog?owned=me&kind=API');
+    expect(await screen.findByText('1 entity')).toBeInTheDocument();
+    expect(rowNames()).toEqual(['payments-api']);
   });
 });

@@ -9,8 +9,10 @@ import {
   type CatalogFacetKey,
   type CatalogFilterState,
   type CatalogSort,
+  type OwnedView,
 } from '../../filters/catalogFilterState';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
+import { useOwnedView } from '../../hooks/useOwnedView';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 import { CatalogFilters } from './CatalogFilters';
 import { CatalogTable } from './CatalogTable';
@@ -29,10 +31,15 @@ export interface CatalogPageProps {
   tableHeight?: number | string;
 }
 
-/** `/catalog`: every entity, filtered, searched and sorted on the server; the view lives in the URL. */
+/**
+ * `/catalog`: every entity, filtered, searched and sorted on the server; the view lives in the URL. A signed-in
+ * user first sees what they and their groups own ("Owned by me"); "All" shows the whole catalog.
+ */
 export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
   const [searchParams, setSearchParams] = useSearchParams();
   const state = useMemo(() => parseFilterState(searchParams), [searchParams]);
+  const owned = useOwnedView(state.owned);
+  const ownershipRefs = owned.loading ? undefined : owned.ownershipRefs;
   const update = useCallback(
     (next: CatalogFilterState, replace = false) => setSearchParams(toSearchParams(next), { replace }),
     [setSearchParams],
@@ -43,10 +50,11 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
     [state, update],
   );
   const onClear = useCallback(
-    () => update({ ...emptyFilterState(), text: state.text, sort: state.sort }),
+    () => update({ ...emptyFilterState(), owned: state.owned, text: state.text, sort: state.sort }),
     [state, update],
   );
   const onSort = useCallback((sort: CatalogSort) => update({ ...state, sort }), [state, update]);
+  const onOwnedChange = useCallback((next: OwnedView) => update({ ...state, owned: next }), [state, update]);
 
   const [text, setText] = useState(state.text);
   const debouncedText = useDebouncedValue(text.trim(), 300);
@@ -58,9 +66,10 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
     if (state.text !== debouncedText) setText(state.text);
   }, [state.text]);
 
-  const rows = useEntityRows(state, pageSize);
+  // rows wait for the signed-in user, so "Owned by me" is the first query and not the second
+  const rows = useEntityRows(state, pageSize, ownershipRefs, !owned.loading);
   // Filter choices wait for the first rows, so the rows' query does not queue behind five facet queries.
-  const { facets, error: facetsError } = useFacets(state, rows.totalItems !== undefined || rows.error !== undefined);
+  const { facets, error: facetsError } = useFacets(state, rows.totalItems !== undefined || rows.error !== undefined, ownershipRefs);
 
   let body;
   if (rows.error && rows.items.length === 0) {
@@ -107,6 +116,8 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
           {facetsError ? <ErrorPanel title="Could not load the filter choices" error={facetsError} /> : null}
           <CatalogFilters
             state={state}
+            owned={owned.loading ? undefined : owned.view}
+            onOwnedChange={onOwnedChange}
             facets={facets}
             onChange={onFilterChange}
             onClear={onClear}

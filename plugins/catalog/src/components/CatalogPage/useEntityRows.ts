@@ -35,11 +35,13 @@ type Page = { items: Entity[]; totalItems: number; nextCursor?: string };
 
 /**
  * The rows of the catalog table for a view, fetched a page at a time with the server's cursor.
- * A new view starts over; pages that arrive for an older view are dropped.
+ * A new view starts over; pages that arrive for an older view are dropped. `ownershipRefs` limits the rows
+ * to the signed-in user's entities ("Owned by me").
  */
-export function useEntityRows(state: CatalogFilterState, pageSize = 100): EntityRows {
+export function useEntityRows(state: CatalogFilterState, pageSize = 100, ownershipRefs?: string[], enabled = true): EntityRows {
   const catalogApi = useApi(catalogApiRef);
-  const viewKey = JSON.stringify([toEntityFilter(state), state.text, state.sort, pageSize]);
+  const filter = toEntityFilter(state, undefined, ownershipRefs);
+  const viewKey = JSON.stringify([filter, state.text, state.sort, pageSize]);
   const [data, setData] = useState<{ key: string; items: Entity[]; totalItems?: number; nextCursor?: string }>({
     key: '',
     items: [],
@@ -52,7 +54,7 @@ export function useEntityRows(state: CatalogFilterState, pageSize = 100): Entity
 
   const request = useMemo(
     () => ({
-      filter: toEntityFilter(state),
+      filter,
       fields: CATALOG_TABLE_FIELDS,
       orderFields: [{ field: state.sort.field, order: state.sort.order }],
       fullTextFilter: state.text ? { term: state.text, fields: FULL_TEXT_FIELDS } : undefined,
@@ -62,6 +64,7 @@ export function useEntityRows(state: CatalogFilterState, pageSize = 100): Entity
   );
 
   useEffect(() => {
+    if (!enabled) return;
     let current = true;
     setError(undefined);
     catalogApi.queryEntities(request).then(
@@ -73,7 +76,7 @@ export function useEntityRows(state: CatalogFilterState, pageSize = 100): Entity
     return () => {
       current = false;
     };
-  }, [catalogApi, request, viewKey, attempt]);
+  }, [catalogApi, request, viewKey, attempt, enabled]);
 
   const fetching = useRef(false);
   const loadMore = useCallback(() => {

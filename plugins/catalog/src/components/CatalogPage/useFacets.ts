@@ -12,20 +12,25 @@ export type FacetChoices = Partial<Record<CatalogFacetKey, Array<{ value: string
 
 /**
  * The choices and counts of each filter. A filter's own selection is left out of its query so that
- * picking one owner still shows the other owners (with counts under the remaining filters).
+ * picking one owner still shows the other owners (with counts under the remaining filters). With
+ * `ownershipRefs` ("Owned by me"), every choice counts only the user's entities.
  */
-export function useFacets(state: CatalogFilterState, enabled = true): { facets: FacetChoices; error?: Error } {
+export function useFacets(
+  state: CatalogFilterState,
+  enabled = true,
+  ownershipRefs?: string[],
+): { facets: FacetChoices; error?: Error } {
   const catalogApi = useApi(catalogApiRef);
   const [facets, setFacets] = useState<FacetChoices>({});
   const [error, setError] = useState<Error>();
-  const key = JSON.stringify(catalogFacetFilters.map(f => toEntityFilter(state, f.key)));
+  const key = JSON.stringify(catalogFacetFilters.map(f => toEntityFilter(state, f.key, ownershipRefs)));
   useEffect(() => {
     if (!enabled) return;
     let current = true;
     setError(undefined);
     Promise.all(
       catalogFacetFilters.map(async ({ key: filterKey, facet }) => {
-        const res = await catalogApi.getEntityFacets({ facets: [facet], filter: toEntityFilter(state, filterKey) });
+        const res = await catalogApi.getEntityFacets({ facets: [facet], filter: toEntityFilter(state, filterKey, ownershipRefs) });
         const values = [...(res.facets[facet] ?? [])].sort((a, b) => a.value.localeCompare(b.value));
         return [filterKey, values] as const;
       }),

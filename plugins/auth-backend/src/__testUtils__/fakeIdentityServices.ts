@@ -4,6 +4,7 @@ import {
   coreServices,
   createServiceFactory,
   type AuditEventOptions,
+  type AuthService,
   type Credentials,
   type Principal,
   type ServiceFactory,
@@ -73,8 +74,10 @@ export function fakeIdentityServices() {
     },
   };
 
-  function authenticate(token: string): Credentials {
+  /** Tokens this fake issued; any other goes to the host's auth (service tokens between plugins). */
+  async function authenticate(token: string, auth: AuthService): Promise<Credentials> {
     const issued = accessTokens.get(token) ?? (token.startsWith('pat_') ? pats.get(token) : undefined);
+    if (!issued && !token.startsWith('user.') && !token.startsWith('pat_')) return auth.authenticate(token);
     if (!issued || (issued as { revoked?: boolean }).revoked) throw new AuthenticationError('Invalid token');
     if (issued.expiresAt && issued.expiresAt.getTime() <= Date.now()) throw new AuthenticationError('Token expired');
     return {
@@ -84,11 +87,11 @@ export function fakeIdentityServices() {
     };
   }
 
-  const httpAuth = {
+  const httpAuth = (auth: AuthService) => ({
     async credentials<T extends Principal['type'] = Principal['type']>(req: Request, options?: { allow?: T[] }) {
       const bearer = req.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
       const token = bearer ?? cookie(req, 'portico_session');
-      const credentials: Credentials = token ? authenticate(token) : { $$type: '@portico/Credentials', principal: { type: 'none' } };
+      const credentials: Credentials = token ? await authenticate(token, auth) : { $$type: '@portico/Credentials', principal: { type: 'none' } };
       const type = credentials.principal.type as T;
       if (options?.allow && !options.allow.includes(type)) {
         if (type === 'none') throw new AuthenticationError('Missing credentials');
@@ -104,7 +107,7 @@ export function fakeIdentityServices() {
       res.clearCookie('portico_session', { path: '/' });
       res.clearCookie('portico_csrf', { path: '/' });
     },
-  };
+  });
 
   const auditor = {
     async createEvent(options: AuditEventOptions) {
@@ -123,7 +126,7 @@ export function fakeIdentityServices() {
 
   const services: ServiceFactory[] = [
     createServiceFactory({ service: coreServices.userTokens, deps: {}, factory: () => userTokens }),
-    createServiceFactory({ service: coreServices.httpAuth, deps: {}, factory: () => httpAuth }),
+    createServiceFactory({ service: coreServices.httpAuth, deps: { auth: coreServices.auth }, factory: ({ auth }) => httpAuth(auth) }),
     createServiceFactory({ service: coreServices.auditor, deps: {}, factory: () => auditor }),
   ];
   return { services, userTokens, accessTokens, ownershipUpdates, audit };

@@ -1,8 +1,11 @@
 import { coreServices, createServiceFactory, createServiceRef, type ServiceRef } from '@portico/backend-plugin-api';
-import { readGithubIntegrationConfig } from './integration/config';
+import { githubIntegrationsConfigSchema } from './integration/config';
 import { GithubClients } from './integration/GithubClients';
 
-/** The GitHub clients of `integrations.github`, one per host, shared by every feature of this package. */
+/**
+ * The GitHub clients of `integrations.github`, one per host, shared by every feature of this package.
+ * The section is parsed here and nowhere else: a bad value fails startup with a ConfigError naming its path.
+ */
 export const githubClientsServiceRef: ServiceRef<GithubClients, 'root'> = createServiceRef<GithubClients>({
   id: 'github.clients',
   scope: 'root',
@@ -10,6 +13,7 @@ export const githubClientsServiceRef: ServiceRef<GithubClients, 'root'> = create
     createServiceFactory({
       service: githubClientsServiceRef,
       deps: { config: coreServices.rootConfig, logger: coreServices.rootLogger },
-      factory: ({ config, logger }) => new GithubClients(readGithubIntegrationConfig(config), logger.child({ plugin: 'github' })),
+      factory: ({ config, logger }) =>
+        new GithubClients(config.parse('integrations.github', githubIntegrationsConfigSchema), logger.child({ plugin: 'github' })),
     }),
 });

@@ -29,8 +29,12 @@ export const githubPluginConfigSchema = z
   .object({
     /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). */
     webhookSecret: z.string().min(1).optional(),
-    /** ISO-8601 duration between fact collections (read by the scorecards module as written). */
-    factsSchedule: z.string().refine(v => durationSchema.safeParse(v).success, { message: 'must be an ISO-8601 duration such as PT6H' }).optional(),
+    /**
+     * ISO-8601 duration between fact collections, checked here with the one `durationSchema`. The scorecards
+     * module reads it as written: a module's `pluginConfig` is its target plugin's section (`scorecards:`), and
+     * a fact collector's `schedule` is an ISO-8601 string.
+     */
+    factsSchedule: z.string().pipe(durationSchema).optional(),
   })
   .strict()
   .prefault({});

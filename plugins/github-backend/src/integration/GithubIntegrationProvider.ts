@@ -6,15 +6,16 @@ import type {
   ReadUrlResult,
 } from '@portico/backend-plugin-api';
 import { InputError } from '@portico/errors';
-import { githubIntegrationsConfigSchema } from './config';
 import type { GithubClients } from './GithubClients';
 import { toPorticoError } from './githubErrors';
 import { parseGithubUrl, resolveGithubUrl } from './githubUrls';
 
-/** The `github` integration provider: reads blob and tree URLs of the configured hosts through the REST API. */
+/**
+ * The `github` integration provider: reads blob and tree URLs of the configured hosts through the REST API.
+ * It declares no `configSchema`: `integrations.github` is parsed once, by the `github.clients` service it is built on.
+ */
 export class GithubIntegrationProvider implements IntegrationProvider {
   readonly id = 'github';
-  readonly configSchema = githubIntegrationsConfigSchema.optional();
 
   constructor(private readonly clients: GithubClients) {}
 

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { type ConfigService } from '@portico/backend-plugin-api';
-import { ConfigError } from '@portico/errors';
 
 const common = {
   /** e.g. `github.com` or `ghe.example.com`: the host of the URLs this entry serves. */
@@ -27,8 +25,6 @@ export const githubHostConfigSchema = z.union([
   z.object({ ...common }).strict(),
 ]);
 
-export const githubIntegrationsConfigSchema = z.array(githubHostConfigSchema).default([]);
-
 export type GithubHostConfig = z.output<typeof githubHostConfigSchema> & { apiBaseUrl: string };
 
 /** The API base URL for a host: api.github.com for github.com, /api/v3 for Enterprise. */
@@ -36,14 +32,15 @@ export function defaultApiBaseUrl(host: string): string {
   return host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`;
 }
 
-/** Reads `integrations.github`; github.com without credentials when the section is absent. */
-export function readGithubIntegrationConfig(config: ConfigService): GithubHostConfig[] {
-  const parsed = githubIntegrationsConfigSchema.safeParse(config.getOptional('integrations.github') ?? []);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid config at integrations.github.${issue.path.join('.')}: ${issue.message}`);
-  }
-  const hosts = parsed.data.map(h => ({ ...h, apiBaseUrl: (h.apiBaseUrl ?? defaultApiBaseUrl(h.host)).replace(/\/+$/, '') }));
-  if (!hosts.some(h => h.host === 'github.com')) hosts.push({ host: 'github.com', apiBaseUrl: defaultApiBaseUrl('github.com') });
-  return hosts;
-}
+/**
+ * `integrations.github` as the clients use it: every host with its API base URL, and github.com
+ * (without credentials) when no entry names it. Parsed once, by the `github.clients` service.
+ */
+export const githubIntegrationsConfigSchema = z
+  .array(githubHostConfigSchema)
+  .default([])
+  .transform((entries): GithubHostConfig[] => {
+    const hosts = entries.map(h => ({ ...h, apiBaseUrl: (h.apiBaseUrl ?? defaultApiBaseUrl(h.host)).replace(/\/+$/, '') }));
+    if (!hosts.some(h => h.host === 'github.com')) hosts.push({ host: 'github.com', apiBaseUrl: defaultApiBaseUrl('github.com') });
+    return hosts;
+  });

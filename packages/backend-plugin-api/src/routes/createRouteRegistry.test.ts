@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import request from 'supertest';
 import { z } from 'zod';
 import { InputError, PorticoError } from '@portico/errors';
+import { createPermission } from '@portico/permission-common';
 import { createRouteRegistry, parseRequestPart } from './createRouteRegistry';
 
 const Thing = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Thing' });
@@ -19,7 +20,7 @@ function app() {
       response: { description: 'The thing', schema: Thing },
       errors: { 404: 'No such thing' },
       auth: 'user',
-      permission: { name: 'things.read', action: 'read' },
+      permission: createPermission({ name: 'things.read', attributes: { action: 'read' } }),
     },
     ({ params, query }) => ({ id: params.id, name: `${query.limit}:${[query.filter ?? []].flat().join('|')}` }),
   );
@@ -84,7 +85,7 @@ describe('createRouteRegistry', () => {
     );
     expect(get.responses[200].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Thing' });
     expect(Object.keys(get.responses)).toEqual(['200', '400', '404']);
-    expect(get['x-portico-permission']).toEqual({ name: 'things.read', action: 'read' });
+    expect(get['x-portico-permission']).toEqual({ type: 'basic', name: 'things.read', attributes: { action: 'read' } });
     expect(doc.components.schemas.Thing.required).toEqual(['id', 'name']);
     expect(doc.paths['/things'].post.requestBody.content['application/json'].schema.required).toEqual(['name']);
   });

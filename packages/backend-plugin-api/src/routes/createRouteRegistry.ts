@@ -15,6 +15,9 @@ const ALLOWED_PRINCIPALS: Record<RouteAuthPolicy, Array<'user' | 'service' | 'no
   unauthenticated: ['user', 'service', 'none'],
 };
 
+/** Where the router of a registry lists its routes, for the host (`httpRouter.use` reads it). */
+const DECLARED_ROUTES = Symbol.for('portico.declaredRoutes');
+
 /** The HTTP methods a route may answer. */
 export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -178,6 +181,8 @@ export function createRouteRegistry(options: RouteRegistryOptions): RouteRegistr
   const router = express.Router();
   const declared: DeclaredRoute[] = [];
   let document: OpenApiDocument | undefined;
+  // The host's default deny reads the declared routes from the mounted router to open `unauthenticated` ones.
+  Object.defineProperty(router, DECLARED_ROUTES, { value: () => declared });
 
   const registry: RouteRegistry = {
     router,

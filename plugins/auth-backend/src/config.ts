@@ -23,6 +23,8 @@ export const oidcProviderSchema = z.object({
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   scope: z.string().default('openid profile email'),
+  /** How the client secret is sent; default `client_secret_basic` unless the provider supports only `client_secret_post`. */
+  tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
   /** The title on the sign-in page. */
   title: z.string().default('OpenID Connect'),
   signIn: signInSchema(['emailMatchingUserEntityProfileEmail']),

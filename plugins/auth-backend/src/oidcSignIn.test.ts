@@ -5,7 +5,7 @@ import { authPlugin } from './plugin';
 
 const PORTAL = 'http://portal.test';
 const CALLBACK = `${PORTAL}/api/auth/oidc/handler/frame`;
-const client = { client_id: 'portico', client_secret: 'portico-test-secret', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'client_secret_post' };
+const client = { client_id: 'portico', client_secret: 'portico-test-secret', redirect_uris: [CALLBACK] };
 const accounts = {
   alice: { email: 'alice@example.com', email_verified: true, name: 'Alice Example', preferred_username: 'alice' },
   mallory: { email: 'mallory@elsewhere.test', email_verified: true },

@@ -57,7 +57,7 @@ export class OidcProvider implements AuthProvider {
     if (!this.configuration) {
       const issuer = new URL(this.config.issuer);
       this.configuration = client
-        .discovery(issuer, this.config.clientId, undefined, client.ClientSecretPost(this.config.clientSecret), {
+        .discovery(issuer, this.config.clientId, undefined, this.clientAuth(), {
           execute: isLoopbackHttp(issuer) ? [client.allowInsecureRequests] : [],
         })
         .catch(error => {
@@ -67,6 +67,22 @@ export class OidcProvider implements AuthProvider {
         });
     }
     return this.configuration;
+  }
+
+  /**
+   * The client secret goes where the provider wants it: `tokenEndpointAuthMethod` when configured, else
+   * `client_secret_basic` (the OpenID default) unless the provider's metadata lists only `client_secret_post`.
+   */
+  private clientAuth(): client.ClientAuth {
+    const basic = client.ClientSecretBasic(this.config.clientSecret);
+    const post = client.ClientSecretPost(this.config.clientSecret);
+    return (as, metadata, body, headers) => {
+      const supported = as.token_endpoint_auth_methods_supported;
+      const method =
+        this.config.tokenEndpointAuthMethod ??
+        (supported && !supported.includes('client_secret_basic') && supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic');
+      (method === 'client_secret_post' ? post : basic)(as, metadata, body, headers);
+    };
   }
 
   async authorizationUrl(checks: SignInChecks): Promise<URL> {

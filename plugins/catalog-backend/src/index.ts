@@ -6,3 +6,4 @@ import { catalogPlugin } from './plugin';
 export { catalogPlugin, catalogModuleBuiltinKinds } from './plugin';
 export { catalogConfigSchema, type CatalogConfig } from './config';
 export default catalogPlugin;
+export { catalogConditions, catalogPermissionRules, type EntityPermissionQuery } from './permissions/rules';

@@ -23,7 +23,7 @@ const NOT_SERVED_QUERY = new Set(['post /locations onConflict']);
 describe('the catalog OpenAPI document', () => {
   async function document() {
     const app = express();
-    app.use(createRouter({} as CatalogService));
+    app.use(createRouter({ catalog: {} as CatalogService }));
     return (await request(app).get('/openapi.json').expect(200)).body;
   }
 
@@ -52,5 +52,17 @@ describe('the catalog OpenAPI document', () => {
     );
     expect(operations.length).toBeGreaterThan(15);
     for (const op of operations) expect({ route: op.route, summary: Boolean(op.summary), description: Boolean(op.description) }).toEqual({ route: op.route, summary: true, description: true });
+  });
+
+  it('names the permission every route checks, except validating an entity, which reads and changes nothing', async () => {
+    const doc = await document();
+    const unguarded = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods as Record<string, { 'x-portico-permission'?: { name: string } }>)
+        .filter(([, op]) => !op['x-portico-permission'])
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(unguarded).toEqual(['post /validate-entity']);
+    expect(doc.paths['/entities/by-query'].get['x-portico-permission']).toMatchObject({ name: 'catalog.entity.read', resourceType: 'catalog-entity' });
+    expect(doc.paths['/locations'].post['x-portico-permission']).toMatchObject({ name: 'catalog.location.create', type: 'basic' });
   });
 });

@@ -3,7 +3,8 @@ import {
   createBackendModule,
   createBackendPlugin,
 } from '@portico/backend-plugin-api';
-import { builtinKinds } from '@portico/catalog-model';
+import { builtinKinds, type Entity } from '@portico/catalog-model';
+import { CATALOG_ENTITY_RESOURCE_TYPE, catalogEntityDeletePermission, catalogEntityReadPermission, catalogEntityRefreshPermission, catalogPermissions } from '@portico/plugin-catalog-common';
 import {
   CATALOG_ENTITIES_CHANGED_TOPIC,
   catalogKindsExtensionPoint,
@@ -13,6 +14,7 @@ import {
 import { catalogConfigSchema } from './config';
 import { CatalogStore } from './database/CatalogStore';
 import { catalogMigrations } from './database/migrations';
+import { catalogPermissionRules } from './permissions/rules';
 import { createRouter } from './router';
 import { CatalogService } from './service/CatalogService';
 import { KindRegistry } from './service/KindRegistry';
@@ -37,8 +39,15 @@ export const catalogPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         events: coreServices.events,
         integrations: coreServices.integrations,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
       },
-      async init({ logger, database, httpRouter, scheduler, lifecycle, events, integrations }, { pluginConfig: settings }) {
+      async init(
+        { logger, database, httpRouter, scheduler, lifecycle, events, integrations, httpAuth, permissions, permissionsRegistry, auditor },
+        { pluginConfig: settings },
+      ) {
         for (const kind of builtinKinds) if (!kinds.has(kind.kind)) kinds.add(kind);
         // a large file in config is parsed on a thread: start it now, on the other core, while migrations run
         if (hasLargeConfigFile(settings.locations)) prewarmYamlParser();
@@ -61,7 +70,18 @@ export const catalogPlugin = createBackendPlugin({
           onChanges: changes => events.publish({ topic: CATALOG_ENTITIES_CHANGED_TOPIC, payload: changes, metadata: { plugin: 'catalog' } }),
         });
         await catalog.start({ providers, locations: settings.locations });
-        httpRouter.use(createRouter(catalog));
+        permissionsRegistry.addPermissions(catalogPermissions);
+        permissionsRegistry.addResourceType<Entity, unknown>({
+          resourceType: CATALOG_ENTITY_RESOURCE_TYPE,
+          permissions: [catalogEntityReadPermission, catalogEntityDeletePermission, catalogEntityRefreshPermission],
+          rules: catalogPermissionRules,
+          // served entities (with their relations), so IS_ENTITY_OWNER sees the ownedBy relation
+          getResources: async refs => {
+            const texts = await catalog.queries.getByRefs(refs);
+            return texts.map(text => (text === 'null' ? undefined : (JSON.parse(text) as Entity)));
+          },
+        });
+        httpRouter.use(createRouter({ catalog, httpAuth, permissions, auditor }));
 
         let stopped = false;
         const readAll = async () => {

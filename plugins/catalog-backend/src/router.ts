@@ -1,17 +1,29 @@
-import type { Response, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { createRouteRegistry } from '@portico/backend-plugin-api';
+import {
+  createRouteRegistry,
+  type AuditorService,
+  type HttpAuthService,
+  type PermissionsService,
+} from '@portico/backend-plugin-api';
 import { InputError, NotFoundError } from '@portico/errors';
 import { isValidEntityName, isValidKind, isValidNamespace, parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import type { CatalogService } from './service/CatalogService';
 import { findTooDeep, MAX_ENTITY_DEPTH } from './service/EntityProcessor';
 import {
+  catalogEntityDeletePermission,
+  catalogEntityReadPermission,
+  catalogEntityRefreshPermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+  catalogLocationReadPermission,
   parseEntityFilterParams,
   parseFieldKey,
   parseFieldsParam,
   parseOrderFields,
   parseOrderParam,
 } from '@portico/plugin-catalog-common';
+import { EntityReadAccess } from './service/EntityReadAccess';
 
 const MAX_LIMIT = 10_000;
 
@@ -173,13 +185,42 @@ const ancestry = z.object({
   ),
 });
 
+export interface CatalogRouterOptions {
+  catalog: CatalogService;
+  httpAuth?: HttpAuthService;
+  permissions?: PermissionsService;
+  auditor?: AuditorService;
+}
+
+/** Records a mutation in the audit log: started before the change, ended with its outcome. */
+async function audited<T>(
+  auditor: AuditorService | undefined,
+  event: { action: string; resourceRef?: string; request: Request; meta?: Record<string, string> },
+  change: () => Promise<T>,
+): Promise<T> {
+  const recorded = await auditor?.createEvent(event);
+  try {
+    const result = await change();
+    await recorded?.success();
+    return result;
+  } catch (error) {
+    await recorded?.fail({ error });
+    throw error;
+  }
+}
+
 /** The catalog's HTTP API (Backstage-compatible) plus history, search and errors. */
-export function createRouter(catalog: CatalogService): Router {
+export function createRouter(options: CatalogRouterOptions): Router {
+  const { catalog, auditor } = options;
   const routes = createRouteRegistry({
     pluginId: 'catalog',
     title: 'Portico catalog',
     description: "Compatible with Backstage's catalog API (@backstage/catalog-client), plus history, search and errors.",
+    httpAuth: options.httpAuth,
+    permissions: options.permissions,
+    auditor,
   });
+  const access = new EntityReadAccess();
 
   routes.route(
     {
@@ -195,10 +236,13 @@ export function createRouter(catalog: CatalogService): Router {
         offset: intQueryParam('offset', { min: 0, max: 1_000_000_000 }),
         after: stringQueryParam('after', 20_000, 'Opaque cursor from the `link` header'),
       }),
+      permission: catalogEntityReadPermission,
       response: { description: 'Entities', schema: z.array(entity) },
     },
-    async ({ query, req, res }) => {
-      const result = await catalog.queries.listEntities(query);
+    async ({ query, req, res, authorizeConditional }) => {
+      const read = await access.of(await authorizeConditional());
+      if (read === 'none') return sendJsonText(res, '[]');
+      const result = await catalog.queries.listEntities({ ...query, permission: read.criteria });
       if (result.next) {
         const params = new URLSearchParams(req.query as Record<string, string>);
         params.set('after', result.next);
@@ -239,8 +283,11 @@ export function createRouter(catalog: CatalogService): Router {
           pageInfo: z.object({ nextCursor: z.string().optional(), prevCursor: z.string().optional() }),
         }),
       },
+      permission: catalogEntityReadPermission,
     },
-    async ({ query, res }) => {
+    async ({ query, res, authorizeConditional }) => {
+      const read = await access.of(await authorizeConditional());
+      if (read === 'none') return sendJsonText(res, '{"items":[],"totalItems":0,"pageInfo":{}}');
       const term = query.fullTextFilterTerm?.trim();
       const result = await catalog.queries.queryEntities({
         filter: query.filter,
@@ -251,6 +298,7 @@ export function createRouter(catalog: CatalogService): Router {
         offset: query.offset,
         cursor: query.cursor,
         skipTotal: query.totalItems === 'exclude',
+        permission: read.criteria,
       });
       sendJsonText(res, `{"items":[${result.items.join(',')}],"totalItems":${result.totalItems},"pageInfo":${JSON.stringify(result.pageInfo)}}`);
     },
@@ -264,12 +312,15 @@ export function createRouter(catalog: CatalogService): Router {
       description: 'Entities by ref, in the order asked (null where missing), optionally projected and filtered.',
       query: z.object({ filter: filterParam, fields: fieldsParam }),
       body: byRefsBody,
-      response: { description: 'The entities', schema: z.object({ items: z.array(entity.nullable()) }) },
+      response: { description: 'The entities (null for those the caller may not read)', schema: z.object({ items: z.array(entity.nullable()) }) },
+      permission: catalogEntityReadPermission,
     },
-    async ({ query, body, res }) => {
+    async ({ query, body, res, authorizeConditional }) => {
       const refs = body.entityRefs.map((r, i) => parseRef(`entityRefs[${i}]`, r));
       const fields = body.fields?.length ? parseFieldsParam(body.fields.join(','), 'fields') : query.fields;
-      const items = await catalog.queries.getByRefs(refs, fields, query.filter);
+      const read = await access.of(await authorizeConditional());
+      if (read === 'none') return sendJsonText(res, `{"items":[${refs.map(() => 'null').join(',')}]}`);
+      const items = await catalog.queries.getByRefs(refs, fields, query.filter, read.criteria);
       sendJsonText(res, `{"items":[${items.join(',')}]}`);
     },
   );
@@ -282,6 +333,7 @@ export function createRouter(catalog: CatalogService): Router {
       description: 'Problems met reading entities, by entity or location; the last good version of an entity stays served.',
       query: z.object({ entityRef: stringQueryParam('entityRef', 1024), locationKey: stringQueryParam('locationKey', 4096) }),
       response: { description: 'The problems', schema: z.object({ items: z.array(entityError) }) },
+      permission: catalogLocationReadPermission,
     },
     async ({ query }) => ({
       items: await catalog.queries.errors({
@@ -299,11 +351,14 @@ export function createRouter(catalog: CatalogService): Router {
       description: 'The entity with this kind, namespace and name.',
       params: refParams,
       response: { description: 'The entity', schema: entity },
-      errors: { 404: 'No such entity' },
+      errors: { 404: 'No such entity (or the caller may not read it)' },
+      permission: catalogEntityReadPermission,
     },
-    async ({ params: ref, res }) => {
+    async ({ params: ref, res, authorizeConditional }) => {
       const text = await catalog.queries.getByRefText(ref);
-      if (!text) throw new NotFoundError(`No entity named '${ref}' found`);
+      if (!text || !access.allows(await access.of(await authorizeConditional()), JSON.parse(text))) {
+        throw new NotFoundError(`No entity named '${ref}' found`);
+      }
       sendJsonText(res, text);
     },
   );
@@ -315,10 +370,18 @@ export function createRouter(catalog: CatalogService): Router {
       summary: 'The entity and the locations that led to it',
       description: 'The entity and the Location entities that led to it (each once, the entity first).',
       params: refParams,
-      response: { description: 'The ancestry', schema: ancestry },
-      errors: { 404: 'No such entity' },
+      response: { description: 'The ancestry (only the entities the caller may read)', schema: ancestry },
+      errors: { 404: 'No such entity (or the caller may not read it)' },
+      permission: catalogEntityReadPermission,
     },
-    ({ params: ref }) => catalog.queries.ancestry(ref),
+    async ({ params: ref, authorizeConditional }) => {
+      const read = await access.of(await authorizeConditional());
+      const found = await catalog.queries.ancestry(ref);
+      const items = found.items.filter(item => access.allows(read, item.entity));
+      if (items[0]?.entity !== found.items[0]?.entity) throw new NotFoundError(`No entity named '${ref}' found`);
+      const kept = new Set(items.map(item => stringifyEntityRef(item.entity as never).toLowerCase()));
+      return { rootEntityRef: found.rootEntityRef, items: items.map(item => ({ ...item, parentEntityRefs: item.parentEntityRefs.filter(p => kept.has(p)) })) };
+    },
   );
 
   routes.route(
@@ -330,9 +393,18 @@ export function createRouter(catalog: CatalogService): Router {
       params: refParams,
       query: z.object({ limit: intQueryParam('limit', { min: 1, max: 1000 }, 'At most this many changes (default 100)') }),
       response: { description: 'The changes', schema: z.object({ items: z.array(historyEntry) }) },
-      errors: { 404: 'No such entity' },
+      errors: { 404: 'No such entity (or the caller may not read it)' },
+      permission: catalogEntityReadPermission,
     },
-    ({ params: ref, query }) => catalog.queries.history(ref, query.limit ?? 100),
+    async ({ params: ref, query, authorizeConditional }) => {
+      const read = await access.of(await authorizeConditional());
+      if (read === 'none' || read.conditions) {
+        // a removed entity's history is the catalog readers' only; a policy with conditions sees live entities
+        const current = await catalog.queries.getByRef(ref);
+        if (!current || !access.allows(read, current)) throw new NotFoundError(`No entity ${ref}`);
+      }
+      return catalog.queries.history(ref, query.limit ?? 100);
+    },
   );
 
   routes.route(
@@ -343,11 +415,12 @@ export function createRouter(catalog: CatalogService): Router {
       description: 'The entity with this uid.',
       params: uidParams,
       response: { description: 'The entity', schema: entity },
-      errors: { 404: 'No such entity' },
+      errors: { 404: 'No such entity (or the caller may not read it)' },
+      permission: catalogEntityReadPermission,
     },
-    async ({ params: { uid } }) => {
+    async ({ params: { uid }, authorizeConditional }) => {
       const found = uid.length <= 64 ? await catalog.queries.getByUid(uid) : undefined;
-      if (!found) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
+      if (!found || !access.allows(await access.of(await authorizeConditional()), found)) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
       return found;
     },
   );
@@ -360,11 +433,18 @@ export function createRouter(catalog: CatalogService): Router {
       description: 'Removes an entity by uid (its provider may emit it again).',
       params: uidParams,
       response: { status: 204, description: 'Removed' },
-      errors: { 404: 'No such entity' },
+      errors: { 403: 'The caller may not delete it', 404: 'No such entity' },
+      permission: catalogEntityDeletePermission,
     },
-    async ({ params: { uid } }) => {
-      const removed = uid.length <= 64 ? await catalog.ingestion.removeEntityByUid(uid, 'api') : undefined;
-      if (!removed) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
+    async ({ params: { uid }, authorize, req }) => {
+      const found = uid.length <= 64 ? await catalog.queries.getByUid(uid) : undefined;
+      if (!found) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
+      const entityRef = stringifyEntityRef(found as never);
+      await authorize(entityRef);
+      await audited(auditor, { action: catalogEntityDeletePermission.name, resourceRef: entityRef, request: req }, async () => {
+        const removed = await catalog.ingestion.removeEntityByUid(uid, 'api');
+        if (!removed) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
+      });
     },
   );
 
@@ -391,8 +471,13 @@ export function createRouter(catalog: CatalogService): Router {
         description: 'Value counts per facet',
         schema: z.object({ facets: z.record(z.string(), z.array(z.object({ value: z.string(), count: z.number().int() }))) }),
       },
+      permission: catalogEntityReadPermission,
     },
-    async ({ query }) => ({ facets: await catalog.queries.facets(query.facet, query.filter) }),
+    async ({ query, authorizeConditional }) => {
+      const read = await access.of(await authorizeConditional());
+      if (read === 'none') return { facets: Object.fromEntries(query.facet.map(f => [f, []])) };
+      return { facets: await catalog.queries.facets(query.facet, query.filter, read.criteria) };
+    },
   );
 
   routes.route(
@@ -421,8 +506,13 @@ export function createRouter(catalog: CatalogService): Router {
         description: 'Ranked results',
         schema: z.object({ items: z.array(z.object({ entityRef: z.string(), entity, rank: z.number() })) }),
       },
+      permission: catalogEntityReadPermission,
     },
-    ({ query }) => catalog.queries.search(query.term, query.limit ?? 20, query.kind),
+    async ({ query, authorizeConditional }) => {
+      const read = await access.of(await authorizeConditional());
+      if (read === 'none') return { items: [] };
+      return catalog.queries.search(query.term, query.limit ?? 20, query.kind, read.criteria);
+    },
   );
 
   routes.route(
@@ -444,8 +534,15 @@ export function createRouter(catalog: CatalogService): Router {
         }),
       },
       errors: { 409: 'Registered already' },
+      permission: catalogLocationCreatePermission,
     },
-    ({ query, body }) => catalog.locations.add(body, query.dryRun === 'true' || query.dryRun === '1'),
+    ({ query, body, req }) => {
+      const dryRun = query.dryRun === 'true' || query.dryRun === '1';
+      if (dryRun) return catalog.locations.add(body, true);
+      return audited(auditor, { action: catalogLocationCreatePermission.name, resourceRef: `${body.type}:${body.target}`, request: req }, () =>
+        catalog.locations.add(body, false),
+      );
+    },
   );
 
   routes.route(
@@ -455,6 +552,7 @@ export function createRouter(catalog: CatalogService): Router {
       summary: 'Registered locations',
       description: 'Every registered location.',
       response: { description: 'Locations', schema: z.array(z.object({ data: location })) },
+      permission: catalogLocationReadPermission,
     },
     () => catalog.locations.list().map(data => ({ data })),
   );
@@ -468,6 +566,7 @@ export function createRouter(catalog: CatalogService): Router {
       params: refParams,
       response: { description: 'The location', schema: location },
       errors: { 404: 'No such entity or location' },
+      permission: catalogLocationReadPermission,
     },
     async ({ params: ref }) => {
       const found = await catalog.locationOfEntity(ref);
@@ -485,6 +584,7 @@ export function createRouter(catalog: CatalogService): Router {
       params: locationIdParams,
       response: { description: 'The location', schema: location },
       errors: { 404: 'No such location' },
+      permission: catalogLocationReadPermission,
     },
     ({ params }) => catalog.locations.get(params.id.slice(0, 128)),
   );
@@ -498,9 +598,11 @@ export function createRouter(catalog: CatalogService): Router {
       params: locationIdParams,
       response: { status: 204, description: 'Removed' },
       errors: { 404: 'No such location' },
+      permission: catalogLocationDeletePermission,
     },
-    async ({ params }) => {
-      await catalog.locations.remove(params.id.slice(0, 128));
+    async ({ params, req }) => {
+      const id = params.id.slice(0, 128);
+      await audited(auditor, { action: catalogLocationDeletePermission.name, resourceRef: id, request: req }, () => catalog.locations.remove(id));
     },
   );
 
@@ -512,10 +614,13 @@ export function createRouter(catalog: CatalogService): Router {
       description: 'Reads the source of an entity again now.',
       body: refreshBody,
       response: { description: 'Refreshed', schema: z.object({}) },
-      errors: { 404: 'No such entity' },
+      errors: { 403: 'The caller may not refresh it', 404: 'No such entity' },
+      permission: catalogEntityRefreshPermission,
     },
-    async ({ body }) => {
-      await catalog.refreshEntity(parseRef('entityRef', body.entityRef));
+    async ({ body, authorize, req }) => {
+      const entityRef = parseRef('entityRef', body.entityRef);
+      await authorize(entityRef);
+      await audited(auditor, { action: catalogEntityRefreshPermission.name, resourceRef: entityRef, request: req }, () => catalog.refreshEntity(entityRef));
       return {};
     },
   );

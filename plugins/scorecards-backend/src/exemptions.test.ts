@@ -10,9 +10,12 @@ import {
   teamA,
   type ScorecardsTestBackend,
 } from './__testUtils__/testScorecardsBackend';
+import { actAs, actAsHttpAuth } from './__testUtils__/actAs';
 
 const card = 'scorecard:default/production-readiness';
 const inOneDay = () => new Date(Date.now() + 86_400_000).toISOString();
+/** A member of group:default/platform, which owns the scorecard. */
+const olivia = actAs('user:default/olivia', ['group:default/platform']);
 
 async function levelOf(backend: ScorecardsTestBackend, name: string) {
   const r = await request(backend.server).get(`/api/scorecards/entities/component/default/${name}`).expect(200);
@@ -23,7 +26,7 @@ describe('exemptions', () => {
   let backend: ScorecardsTestBackend;
 
   beforeAll(async () => {
-    backend = await startScorecardsBackend({ entities: [teamA, platform, component('search'), scorecard(readinessSpec)] });
+    backend = await startScorecardsBackend({ entities: [teamA, platform, component('search'), scorecard(readinessSpec)], features: [actAsHttpAuth] });
     await eventually(async () => expect((await levelOf(backend, 'search')).level).toBe('Bronze'));
   });
 
@@ -37,8 +40,11 @@ describe('exemptions', () => {
       .send({ scorecardRef: card, entityRef: 'component:default/search', ruleId: 'has-runbook', reason: 'Runbook lives in the wiki', expiresAt: inOneDay() })
       .expect(201);
     expect(res.body).toMatchObject({ status: 'pending', requestedBy: 'user:default/guest', ruleId: 'has-runbook', entityRef: 'component:default/search' });
-    const notes = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/platform').expect(200);
+    const notes = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/platform').set(olivia).expect(200);
     expect(notes.body.items[0]).toMatchObject({ kind: 'exemption-requested', title: 'Exemption requested for has-runbook on component:default/search' });
+    // not the guest's to read
+    const refused = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/platform').expect(403);
+    expect(refused.body.error.message).toBe('The notifications of group:default/platform are not yours to read');
     const pending = await request(backend.server).get(`/api/scorecards/exemptions?status=pending&scorecardRef=${card}`).expect(200);
     expect(pending.body.items.map((e: { id: string }) => e.id)).toEqual([res.body.id]);
   });
@@ -63,9 +69,10 @@ describe('exemptions', () => {
     const [pending] = (await request(backend.server).get('/api/scorecards/exemptions?status=pending').expect(200)).body.items;
     const res = await request(backend.server)
       .post(`/api/scorecards/exemptions/${pending.id}/decision`)
+      .set(olivia)
       .send({ status: 'approved', comment: 'fine until the migration' })
       .expect(200);
-    expect(res.body).toMatchObject({ status: 'approved', decidedBy: 'user:default/guest', comment: 'fine until the migration' });
+    expect(res.body).toMatchObject({ status: 'approved', requestedBy: 'user:default/guest', decidedBy: 'user:default/olivia', comment: 'fine until the migration' });
     const result = await eventually(async () => {
       const r = await levelOf(backend, 'search');
       expect(r.level).toBe('Silver');
@@ -74,7 +81,7 @@ describe('exemptions', () => {
     expect(result.rules.find((r: { ruleId: string }) => r.ruleId === 'has-runbook')).toMatchObject({ status: 'fail', exempted: true });
     const notes = await request(backend.server).get('/api/scorecards/notifications?recipient=user:default/guest').expect(200);
     expect(notes.body.items[0]).toMatchObject({ kind: 'exemption-decided', title: 'Exemption approved for has-runbook on component:default/search' });
-    await request(backend.server).post(`/api/scorecards/exemptions/${pending.id}/decision`).send({ status: 'rejected' }).expect(400);
+    await request(backend.server).post(`/api/scorecards/exemptions/${pending.id}/decision`).set(olivia).send({ status: 'rejected' }).expect(400);
   });
 
   it('stop counting on their own when they expire', async () => {
@@ -82,7 +89,7 @@ describe('exemptions', () => {
       .post('/api/scorecards/exemptions')
       .send({ scorecardRef: card, entityRef: 'component:default/search', ruleId: 'coverage', reason: 'short', expiresAt: new Date(Date.now() + 1500).toISOString() })
       .expect(201);
-    await request(backend.server).post(`/api/scorecards/exemptions/${res.body.id}/decision`).send({ status: 'approved' }).expect(200);
+    await request(backend.server).post(`/api/scorecards/exemptions/${res.body.id}/decision`).set(olivia).send({ status: 'approved' }).expect(200);
     await eventually(async () => expect((await levelOf(backend, 'search')).level).toBe('Gold'), 2000);
     await new Promise(r => setTimeout(r, 1600));
     await backend.scheduler.triggerTask('scorecards-evaluate-due');
@@ -96,9 +103,26 @@ describe('exemptions', () => {
     const unread = await request(backend.server).get('/api/scorecards/notifications?unread=true').expect(200);
     expect(unread.body.items.map((n: { id: string }) => n.id)).not.toContain(mine.body.items[0].id);
     await request(backend.server).post('/api/scorecards/notifications/nope/read').expect(404);
-    const owners = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/platform').expect(200);
+    const owners = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/platform').set(olivia).expect(200);
     const refused = await request(backend.server).post(`/api/scorecards/notifications/${owners.body.items[0].id}/read`).expect(403);
     expect(refused.body.error.message).toMatch(/is for group:default\/platform, not for you$/);
+  });
+
+  it('may not be decided by the one who requested them, owner or not', async () => {
+    const created = await request(backend.server)
+      .post('/api/scorecards/exemptions')
+      .set(olivia)
+      .send({ scorecardRef: card, entityRef: 'component:default/search', ruleId: 'has-runbook', reason: 'mine', expiresAt: inOneDay() })
+      .expect(201);
+    expect(created.body.requestedBy).toBe('user:default/olivia');
+    const res = await request(backend.server).post(`/api/scorecards/exemptions/${created.body.id}/decision`).set(olivia).send({ status: 'approved' }).expect(403);
+    expect(res.body.error.message).toBe(
+      'user:default/olivia requested this exemption and may not decide it: another owner of scorecard:default/production-readiness must',
+    );
+    expect((await request(backend.server).get(`/api/scorecards/exemptions/${created.body.id}`).expect(200)).body.status).toBe('pending');
+    const other = actAs('user:default/oscar', ['group:default/platform']);
+    const decided = await request(backend.server).post(`/api/scorecards/exemptions/${created.body.id}/decision`).set(other).send({ status: 'rejected' }).expect(200);
+    expect(decided.body).toMatchObject({ status: 'rejected', requestedBy: 'user:default/olivia', decidedBy: 'user:default/oscar' });
   });
 });
 
@@ -107,17 +131,21 @@ describe('exemption decisions by someone other than the owner', () => {
   const asked: Array<{ name: string; resourceRef?: string }> = [];
 
   beforeAll(async () => {
-    const denyAll = createServiceFactory({
+    const denyDecisions = createServiceFactory({
       service: coreServices.permissions,
       deps: {},
       factory: (): PermissionsService => ({
         async authorize(requests) {
           asked.push(...requests.map(r => ({ name: r.permission.name, resourceRef: r.resourceRef })));
-          return requests.map(() => ({ result: 'DENY' as const }));
+          // only deciding is denied: the catalog reads and requesting go on
+          return requests.map(r => ({ result: r.permission.name === 'scorecards.exemption.decide' ? 'DENY' as const : 'ALLOW' as const }));
+        },
+        async authorizeConditional(requests) {
+          return requests.map(() => ({ result: 'ALLOW' as const }));
         },
       }),
     });
-    backend = await startScorecardsBackend({ entities: [teamA, platform, component('search'), scorecard(readinessSpec)], features: [denyAll] });
+    backend = await startScorecardsBackend({ entities: [teamA, platform, component('search'), scorecard(readinessSpec)], features: [denyDecisions, actAsHttpAuth] });
     await eventually(async () => expect((await levelOf(backend, 'search')).level).toBe('Bronze'));
   });
 
@@ -128,6 +156,7 @@ describe('exemption decisions by someone other than the owner', () => {
   it('are refused with 403 when the permission policy denies them', async () => {
     const created = await request(backend.server)
       .post('/api/scorecards/exemptions')
+      .set(actAs('user:default/rita'))
       .send({ scorecardRef: card, entityRef: 'component:default/search', ruleId: 'has-runbook', reason: 'r', expiresAt: inOneDay() })
       .expect(201);
     const res = await request(backend.server).post(`/api/scorecards/exemptions/${created.body.id}/decision`).send({ status: 'approved' }).expect(403);

@@ -18,5 +18,4 @@ export { builtinRuleTypes, readFact } from './service/ruleTypes';
 export { catalogFactCollector, catalogFacts } from './service/catalogFactCollector';
 export { scorecardsConfigSchema, type ScorecardsConfig } from './config';
 export type { NotificationChannel, OutgoingNotification } from './service/notifications/NotificationChannel';
-export { exemptionDecidePermission } from './router';
 export default scorecardsPlugin;

@@ -9,6 +9,7 @@ import {
   teamA,
   type ScorecardsTestBackend,
 } from './__testUtils__/testScorecardsBackend';
+import { actAs, actAsHttpAuth } from './__testUtils__/actAs';
 
 const runbook = { metadata: { links: [{ url: 'https://wiki/runbook', type: 'runbook' }] } };
 const teamB = { ...teamA, metadata: { name: 'team-b' } };
@@ -18,6 +19,7 @@ describe('initiatives', () => {
 
   beforeAll(async () => {
     backend = await startScorecardsBackend({
+      features: [actAsHttpAuth],
       entities: [
         teamA,
         teamB,
@@ -66,12 +68,12 @@ describe('initiatives', () => {
 
   it('remind the owners of failing entities, once per interval', async () => {
     await backend.scheduler.triggerTask('scorecards-maintenance');
-    const teamBNotes = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/team-b').expect(200);
+    const teamBNotes = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/team-b').set(actAs('user:default/bea', ['group:default/team-b'])).expect(200);
     expect(teamBNotes.body.items).toEqual([
       expect.objectContaining({ kind: 'initiative-reminder', title: 'Runbooks everywhere: 1 of your entities are below Silver', body: 'Reach Silver by 2027-03-31: component:default/ledger' }),
     ]);
     await backend.scheduler.triggerTask('scorecards-maintenance');
-    const again = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/team-b').expect(200);
+    const again = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/team-b').set(actAs('user:default/bea', ['group:default/team-b'])).expect(200);
     expect(again.body.items).toHaveLength(1);
   });
 

@@ -11,6 +11,7 @@ import {
   teamA,
   type ScorecardsTestBackend,
 } from './__testUtils__/testScorecardsBackend';
+import { actAs, actAsHttpAuth } from './__testUtils__/actAs';
 
 const platformWithEmail = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -51,6 +52,7 @@ describe('notification channels', () => {
     });
     await new Promise<void>(resolve => smtp.listen(0, '127.0.0.1', () => resolve()));
     backend = await startScorecardsBackend({
+      features: [actAsHttpAuth],
       entities: [teamA, platformWithEmail, component('search'), scorecard(readinessSpec)],
       config: {
         scorecards: {
@@ -87,7 +89,7 @@ describe('notification channels', () => {
         expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       })
       .expect(201);
-    const inPortal = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/platform').expect(200);
+    const inPortal = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/platform').set(actAs('user:default/olivia', ['group:default/platform'])).expect(200);
     expect(inPortal.body.items[0].kind).toBe('exemption-requested');
     await eventually(async () => expect(slackPosts).toHaveLength(1));
     expect(slackPosts[0]).toMatchObject({ text: expect.stringContaining('Exemption requested for has-runbook on component:default/search') });

@@ -9,6 +9,7 @@ import {
   teamA,
   type ScorecardsTestBackend,
 } from './__testUtils__/testScorecardsBackend';
+import { actAs, actAsHttpAuth } from './__testUtils__/actAs';
 
 const runbook = { metadata: { links: [{ url: 'https://wiki/runbook', type: 'runbook' }] } };
 
@@ -17,6 +18,7 @@ describeEachDatabase('the scorecards plugin', db => {
 
   beforeAll(async () => {
     backend = await startScorecardsBackend({
+      features: [actAsHttpAuth],
       entities: [
         teamA,
         platform,
@@ -135,7 +137,7 @@ describeEachDatabase('the scorecards plugin', db => {
       const r = await request(backend.server).get('/api/scorecards/entities/component/default/payments').expect(200);
       expect(r.body.scorecards[0].level).toBe('Bronze');
     }, 2000);
-    const notes = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/team-a').expect(200);
+    const notes = await request(backend.server).get('/api/scorecards/notifications?recipient=group:default/team-a').set(actAs('user:default/ada', ['group:default/team-a'])).expect(200);
     expect(notes.body.items[0]).toMatchObject({
       kind: 'level-dropped',
       recipient: 'group:default/team-a',

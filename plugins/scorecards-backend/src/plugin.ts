@@ -1,6 +1,6 @@
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
 import { CATALOG_ENTITIES_CHANGED_TOPIC, catalogKindsExtensionPoint, catalogServiceRef, type CatalogEntitiesChangedPayload } from '@portico/plugin-catalog-node';
-import { SCORECARD_API_VERSION, SCORECARD_KIND } from '@portico/plugin-scorecards-common';
+import { SCORECARD_API_VERSION, SCORECARD_KIND, scorecardsPermissions } from '@portico/plugin-scorecards-common';
 import { factTypeSchema, scorecardsConfigSchema } from './config';
 import { ExemptionStore } from './database/ExemptionStore';
 import { FactStore } from './database/FactStore';
@@ -66,6 +66,8 @@ export const scorecardsPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
@@ -73,7 +75,12 @@ export const scorecardsPlugin = createBackendPlugin({
         catalogKinds: catalogKindsExtensionPoint,
         catalogApi: catalogServiceRef,
       },
-      async init({ logger, database, httpRouter, httpAuth, permissions, auth, scheduler, lifecycle, events, catalogKinds, catalogApi }, { pluginConfig: settings }) {
+      async init(
+        { logger, database, httpRouter, httpAuth, permissions, permissionsRegistry, auditor, auth, scheduler, lifecycle, events, catalogKinds, catalogApi },
+        { pluginConfig: settings },
+      ) {
+        // scorecards.exemption.decide is about a Scorecard: the catalog's catalog-entity resource type
+        permissionsRegistry.addPermissions(scorecardsPermissions);
 
         // Scorecards live in the catalog; the catalog checks them with the full spec schema.
         catalogKinds.addKind({
@@ -156,7 +163,7 @@ export const scorecardsPlugin = createBackendPlugin({
           notifications: stores.notifications,
           queue: entityQueue,
         });
-        httpRouter.use(createRouter({ service, httpAuth, permissions }));
+        httpRouter.use(createRouter({ service, httpAuth, permissions, auditor }));
 
         // On change: only the changed entities are re-evaluated; a changed Scorecard is re-run whole.
         await events.subscribe({

@@ -1,8 +1,20 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { createRouteRegistry, type HttpAuthService, type PermissionsService } from '@portico/backend-plugin-api';
-import { InputError } from '@portico/errors';
+import {
+  createRouteRegistry,
+  type AuditorService,
+  type Credentials,
+  type HttpAuthService,
+  type PermissionsService,
+} from '@portico/backend-plugin-api';
+import { InputError, NotAllowedError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
+import {
+  scorecardsExemptionDecidePermission,
+  scorecardsExemptionRequestPermission,
+  scorecardsFactsPushPermission,
+  scorecardsInitiativeManagePermission,
+} from '@portico/plugin-scorecards-common';
 import type { ScorecardsService } from './service/ScorecardsService';
 import {
   entityScorecards,
@@ -33,16 +45,35 @@ import {
 
 export interface RouterOptions {
   service: ScorecardsService;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  httpAuth?: HttpAuthService;
+  permissions?: PermissionsService;
+  auditor?: AuditorService;
 }
 
-/** The permission checked when someone other than a scorecard's owner decides an exemption. */
-export const exemptionDecidePermission = {
-  name: 'scorecards.exemption.decide',
-  action: 'update' as const,
-  resourceType: 'scorecard',
-};
+/** Records a mutation in the audit log: started before the change, ended with its outcome. */
+async function audited<T>(
+  auditor: AuditorService | undefined,
+  event: { action: string; resourceRef?: string; request: Request },
+  change: () => Promise<T>,
+): Promise<T> {
+  const recorded = await auditor?.createEvent(event);
+  try {
+    const result = await change();
+    await recorded?.success();
+    return result;
+  } catch (error) {
+    await recorded?.fail({ error });
+    throw error;
+  }
+}
+
+/** Who is calling: a user's ref and ownership, a service's subject. */
+function caller(credentials: Credentials): { ref: string; ownership: string[]; service: boolean } {
+  const p = credentials.principal;
+  if (p.type === 'user') return { ref: p.userEntityRef, ownership: [...new Set([p.userEntityRef, ...p.ownershipEntityRefs])], service: false };
+  if (p.type === 'service') return { ref: p.subject, ownership: [], service: true };
+  return { ref: 'anonymous', ownership: [], service: false };
+}
 
 function ref(field: string, value: string, defaultKind?: string): string {
   try {
@@ -70,20 +101,15 @@ const onceString = z
   .transform(v => (typeof v === 'string' ? v : undefined));
 
 /** The scorecards HTTP API, served at /api/scorecards. */
-export function createRouter({ service, httpAuth, permissions }: RouterOptions): Router {
+export function createRouter({ service, httpAuth, permissions, auditor }: RouterOptions): Router {
   const routes = createRouteRegistry({
     pluginId: 'scorecards',
     title: 'Portico scorecards',
     description: 'Scorecards, their stored results and trends, facts, exemptions, initiatives and notifications.',
+    httpAuth,
+    permissions,
+    auditor,
   });
-
-  async function caller(req: Request): Promise<{ ref: string; ownership: string[] }> {
-    const credentials = await httpAuth.credentials(req);
-    const p = credentials.principal;
-    if (p.type === 'user') return { ref: p.userEntityRef, ownership: [p.userEntityRef, ...p.ownershipEntityRefs] };
-    if (p.type === 'service') return { ref: p.subject, ownership: [] };
-    return { ref: 'anonymous', ownership: [] };
-  }
 
   routes.route(
     {
@@ -197,9 +223,12 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
       description: 'Stores facts from an external system; the entity is re-evaluated within seconds.',
       body: factsBody,
       response: { status: 202, description: 'Accepted', schema: factsAccepted },
+      permission: scorecardsFactsPushPermission,
     },
-    async ({ body }) => {
-      const accepted = await service.evaluation.pushFacts(body);
+    async ({ body, req }) => {
+      const accepted = await audited(auditor, { action: scorecardsFactsPushPermission.name, resourceRef: body.entityRef, request: req }, () =>
+        service.evaluation.pushFacts(body),
+      );
       service.queue.enqueue([accepted.entityRef]);
       return accepted;
     },
@@ -249,10 +278,13 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
       body: exemptionBody,
       response: { status: 201, description: 'The pending exemption', schema: exemption },
       errors: { 404: 'No such scorecard or rule' },
+      permission: scorecardsExemptionRequestPermission,
     },
-    async ({ body, req }) => {
-      const who = await caller(req);
-      return service.exemptions.request({ ...body, scorecardRef: ref('body.scorecardRef', body.scorecardRef, 'scorecard') }, who.ref);
+    async ({ body, req, credentials }) => {
+      const scorecardRef = ref('body.scorecardRef', body.scorecardRef, 'scorecard');
+      return audited(auditor, { action: scorecardsExemptionRequestPermission.name, resourceRef: body.entityRef, request: req }, () =>
+        service.exemptions.request({ ...body, scorecardRef }, caller(credentials).ref),
+      );
     },
   );
 
@@ -274,25 +306,30 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
       method: 'post',
       path: '/exemptions/:id/decision',
       summary: 'Approve or reject a pending exemption',
-      description: "Decides a pending exemption: the scorecard's owner may, anyone else needs the `scorecards.exemption.decide` permission.",
+      description:
+        "Decides a pending exemption: the scorecard's owners may, anyone else needs `scorecards.exemption.decide` on the Scorecard; " +
+        'nobody decides an exemption they requested. The decider is recorded.',
       params: idParams,
       body: decisionBody,
-      permission: exemptionDecidePermission,
+      permission: scorecardsExemptionDecidePermission,
       response: { description: 'The decided exemption', schema: exemption },
-      errors: { 403: 'Not allowed', 404: 'No such exemption' },
+      errors: { 403: 'Not allowed, or the caller requested it', 404: 'No such exemption' },
     },
-    async ({ params, body, req }) => {
-      const credentials = await httpAuth.credentials(req);
-      const who = await caller(req);
-      return service.exemptions.decide(params.id, body, {
-        ref: who.ref,
-        // The owner decides; anyone else needs the permission (the development policy allows all).
-        authorize: async ({ scorecardRef: resourceRef, owner }) => {
-          if (who.ownership.includes(owner)) return true;
-          const [decision] = await permissions.authorize([{ permission: exemptionDecidePermission, resourceRef }], { credentials });
-          return decision?.result === 'ALLOW';
-        },
-      });
+    async ({ params, body, req, credentials }) => {
+      const who = caller(credentials);
+      const { scorecardRef } = await service.exemptions.get(params.id);
+      return audited(auditor, { action: scorecardsExemptionDecidePermission.name, resourceRef: scorecardRef, request: req }, () =>
+        service.exemptions.decide(params.id, body, {
+          ref: who.ref,
+          // The owners decide; anyone else needs the permission on the scorecard.
+          authorize: async ({ scorecardRef: resourceRef, owner }) => {
+            if (who.ownership.includes(owner)) return true;
+            if (!permissions) return false;
+            const [decision] = await permissions.authorize([{ permission: scorecardsExemptionDecidePermission, resourceRef }], { credentials });
+            return decision?.result === 'ALLOW';
+          },
+        }),
+      );
     },
   );
 
@@ -320,11 +357,12 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
       body: initiativeBody,
       response: { status: 201, description: 'The initiative', schema: initiative },
       errors: { 404: 'No such scorecard' },
+      permission: scorecardsInitiativeManagePermission,
     },
-    async ({ body, req }) => {
-      const who = await caller(req);
-      return service.initiatives.create(body, who.ref);
-    },
+    ({ body, req, credentials }) =>
+      audited(auditor, { action: scorecardsInitiativeManagePermission.name, resourceRef: body.scorecardRef, request: req }, () =>
+        service.initiatives.create(body, caller(credentials).ref),
+      ),
   );
 
   routes.route(
@@ -349,9 +387,12 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
       params: idParams,
       response: { status: 204, description: 'Deleted' },
       errors: { 404: 'No such initiative' },
+      permission: scorecardsInitiativeManagePermission,
     },
-    async ({ params }) => {
-      await service.initiatives.delete(params.id);
+    async ({ params, req }) => {
+      await audited(auditor, { action: scorecardsInitiativeManagePermission.name, resourceRef: `initiative:${params.id}`, request: req }, () =>
+        service.initiatives.delete(params.id),
+      );
     },
   );
 
@@ -360,13 +401,20 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
       method: 'get',
       path: '/notifications',
       summary: "The caller's notifications",
-      description: "The notifications of the caller (their user and groups), or a recipient's with `?recipient=`.",
+      description:
+        'The notifications of the caller (their user and groups), or of one of them with `?recipient=`; ' +
+        'a user may not read the notifications of a user or group they are not (services may).',
       query: notificationsQuery,
       response: { description: 'Notifications', schema: itemsOf(notification) },
+      errors: { 403: 'The recipient is not the caller or one of their groups' },
     },
-    async ({ query, req }) => {
-      const who = await caller(req);
-      const recipients = query.recipient ? [ref('query.recipient', query.recipient, 'group')] : who.ownership;
+    async ({ query, credentials }) => {
+      const who = caller(credentials);
+      const recipient = query.recipient ? ref('query.recipient', query.recipient, 'group') : undefined;
+      if (recipient && !who.service && !who.ownership.includes(recipient)) {
+        throw new NotAllowedError(`The notifications of ${recipient} are not yours to read`);
+      }
+      const recipients = recipient ? [recipient] : who.ownership;
       return { items: await service.notificationsFor(recipients, { unreadOnly: query.unread === 'true', limit: query.limit }) };
     },
   );
@@ -381,9 +429,8 @@ export function createRouter({ service, httpAuth, permissions }: RouterOptions):
       response: { status: 204, description: 'Marked' },
       errors: { 403: 'Not a recipient', 404: 'No such notification' },
     },
-    async ({ params, req }) => {
-      const who = await caller(req);
-      await service.markNotificationRead(params.id, who.ownership);
+    async ({ params, credentials }) => {
+      await service.markNotificationRead(params.id, caller(credentials).ownership);
     },
   );
 

@@ -71,7 +71,10 @@ export class ExemptionService {
     return exemption;
   }
 
-  /** Approves or rejects a pending exemption; only the scorecard's owner (per the authorizer) may. */
+  /**
+   * Approves or rejects a pending exemption; only the scorecard's owner (per the authorizer) may, and never
+   * the one who requested it. The decider is recorded.
+   */
   async decide(
     id: string,
     decision: { status: 'approved' | 'rejected'; comment?: string },
@@ -79,6 +82,9 @@ export class ExemptionService {
   ): Promise<Exemption> {
     const exemption = await this.get(id);
     const scorecard = await this.options.registry.get(exemption.scorecardRef);
+    if (exemption.requestedBy.toLowerCase() === caller.ref.toLowerCase()) {
+      throw new NotAllowedError(`${caller.ref} requested this exemption and may not decide it: another owner of ${scorecard.ref} must`);
+    }
     if (!(await caller.authorize({ scorecardRef: scorecard.ref, owner: scorecard.spec.owner }))) {
       throw new NotAllowedError(`Only the owner of ${scorecard.ref} (${scorecard.spec.owner}) may decide its exemptions`);
     }

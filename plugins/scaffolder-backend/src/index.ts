@@ -7,3 +7,4 @@ export * from './extensions';
 export * from './actions';
 export { assertRealPathInside, resolveSafeChildPath } from './service/resolveSafeChildPath';
 export { SecureTemplater } from './service/SecureTemplater';
+export { scaffolderConditions, scaffolderPermissionRules, type TaskResource } from './service/taskPermissions';

@@ -1,13 +1,13 @@
 import http from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
-import { coreServices, createBackendModule, createServiceFactory, type Credentials, type Principal } from '@portico/backend-plugin-api';
+import { coreServices, createBackendModule, createServiceFactory, type Credentials, type PermissionsService, type Principal } from '@portico/backend-plugin-api';
 import type { Entity } from '@portico/catalog-model';
 import type { CatalogApi } from '@portico/plugin-catalog-common';
 import { catalogServiceRef } from '@portico/plugin-catalog-node';
 import { startTestBackend, type TestBackend } from '@portico/test-utils';
 import { z } from 'zod';
-import { createTemplateAction, scaffolderActionsExtensionPoint, scaffolderPlugin } from './index';
+import { createTemplateAction, scaffolderActionsExtensionPoint, scaffolderConditions, scaffolderPlugin } from './index';
 
 const fixtures = path.join(__dirname, '__fixtures__', 'templates');
 
@@ -188,6 +188,18 @@ describe('scaffolder plugin over HTTP', () => {
     await request(backend.server).post(`/api/scaffolder/v2/tasks/${id}/retry`).expect(409);
   });
 
+  it('refuses an approval from the one who started the run, even when they are an assignee, and records who approved', async () => {
+    const dana = { 'x-test-user': 'user:default/dana', 'x-test-groups': 'group:default/dbas' };
+    const { body } = await request(backend.server).post('/api/scaffolder/v2/tasks').set(dana).send({ templateRef: 'template:default/access', values: { reason: 'my own' } }).expect(201);
+    await waitForStatus(backend, body.id, ['waiting']);
+    const refused = await request(backend.server).post(`/api/scaffolder/v2/tasks/${body.id}/steps/approve/approve`).set(dana).send({}).expect(403);
+    expect(refused.body.error.message).toBe('user:default/dana started this run and may not approve its own request');
+    const dora = { 'x-test-user': 'user:default/dora', 'x-test-groups': 'group:default/dbas' };
+    await request(backend.server).post(`/api/scaffolder/v2/tasks/${body.id}/steps/approve/approve`).set(dora).send({}).expect(200);
+    const task = await waitForStatus(backend, body.id, ['completed']);
+    expect(task.output).toEqual({ text: [{ title: 'Result', content: 'approved by user:default/dora' }] });
+  });
+
   it('cancels a waiting run and retries it', async () => {
     const { body } = await request(backend.server).post('/api/scaffolder/v2/tasks').send({ templateRef: 'template:default/access', values: { reason: 'again' } }).expect(201);
     await waitForStatus(backend, body.id, ['waiting']);
@@ -244,5 +256,48 @@ describe('scaffolder plugin over HTTP', () => {
     expect(res.body.steps.map((s: { status: string }) => s.status)).toEqual(['completed', 'skipped']);
     expect(res.body.log.map((l: { body: { message: string } }) => l.body.message)).toEqual(expect.arrayContaining(['hi you']));
     expect(res.body.directoryContents).toEqual([{ path: 'a.txt', base64Content: 'QQ==', executable: false }]);
+  });
+});
+
+describe('scaffolder runs under a conditional read decision', () => {
+  let backend: TestBackend;
+  const ownRunsOnly = createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: (): PermissionsService => ({
+      async authorize(requests) {
+        return requests.map(r => ({ result: r.permission.name === 'scaffolder.task.cancel' ? ('DENY' as const) : ('ALLOW' as const) }));
+      },
+      async authorizeConditional(requests, { credentials }) {
+        const claims = credentials.principal.type === 'user' ? credentials.principal.ownershipEntityRefs : [];
+        return requests.map(() => ({
+          result: 'CONDITIONAL' as const,
+          pluginId: 'scaffolder',
+          resourceType: 'scaffolder-task',
+          conditions: scaffolderConditions.isTaskOwner({ claims }),
+        }));
+      },
+    }),
+  });
+
+  beforeAll(async () => {
+    backend = await startTestBackend({
+      features: [scaffolderPlugin, echoModule, catalogFactory, httpAuthFactory, ownRunsOnly],
+      config: { scaffolder: { pollInterval: 50, heartbeatInterval: 100 } },
+    });
+  });
+  afterAll(() => backend.stop());
+
+  it('lists only the caller’s own runs, counted in the query, and refuses a cancel the policy denies', async () => {
+    const dana = { 'x-test-user': 'user:default/dana', 'x-test-groups': 'group:default/dbas' };
+    const mine = await request(backend.server).post('/api/scaffolder/v2/tasks').send({ templateRef: 'template:default/access', values: { reason: 'guest run' } }).expect(201);
+    const hers = await request(backend.server).post('/api/scaffolder/v2/tasks').set(dana).send({ templateRef: 'template:default/access', values: { reason: 'dana run' } }).expect(201);
+    const asGuest = await request(backend.server).get('/api/scaffolder/v2/tasks?limit=1').expect(200);
+    expect(asGuest.body).toMatchObject({ totalTasks: 1, tasks: [{ id: mine.body.id, createdBy: 'user:default/guest' }] });
+    const asDana = await request(backend.server).get('/api/scaffolder/v2/tasks').set(dana).expect(200);
+    expect(asDana.body.tasks.map((t: { id: string }) => t.id)).toEqual([hers.body.id]);
+    expect(asDana.body.totalTasks).toBe(1);
+    await request(backend.server).post(`/api/scaffolder/v2/tasks/${mine.body.id}/cancel`).expect(403);
+    await request(backend.server).post('/api/scaffolder/v2/tasks/does-not-exist/cancel').expect(404);
   });
 });

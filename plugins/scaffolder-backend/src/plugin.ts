@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { coreServices, createBackendPlugin, durationSchema } from '@portico/backend-plugin-api';
 import { catalogServiceRef } from '@portico/plugin-catalog-node';
+import { SCAFFOLDER_TASK_RESOURCE_TYPE, scaffolderPermissions, scaffolderTaskCancelPermission, scaffolderTaskReadPermission, scaffolderTaskRetryPermission } from '@portico/plugin-scaffolder-common';
 import { z } from 'zod';
 import { scaffolderMigrations } from './database/migrations';
 import { scaffolderActionsExtensionPoint, type TemplateAction } from './extensions';
@@ -11,6 +12,7 @@ import { CatalogLocationsAdapter, CatalogTemplateSource } from './service/Catalo
 import { SANDBOX_DEFAULTS } from './service/sandbox/Sandbox';
 import { createScaffolderEngine } from './service/ScaffolderEngine';
 import { DefaultSkeletonReader } from './service/SkeletonReader';
+import { scaffolderPermissionRules, type TaskResource } from './service/taskPermissions';
 
 /** A number of milliseconds, `PT30S` or `{ seconds: 30 }`; milliseconds once parsed. */
 const duration = z.union([z.number().nonnegative(), durationSchema]);
@@ -70,11 +72,17 @@ export const scaffolderPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         integrations: coreServices.integrations,
         catalog: catalogServiceRef,
       },
-      async init({ logger, rootConfig, database, httpRouter, httpAuth, auth, lifecycle, integrations, catalog }, { pluginConfig: cfg }) {
+      async init(
+        { logger, rootConfig, database, httpRouter, httpAuth, auth, permissions, permissionsRegistry, auditor, lifecycle, integrations, catalog },
+        { pluginConfig: cfg },
+      ) {
         await database.migrate(scaffolderMigrations);
         const knex = await database.getClient();
         const workingDirectory = path.resolve(cfg.workingDirectory ?? path.join(os.tmpdir(), 'portico-scaffolder'));
@@ -113,7 +121,14 @@ export const scaffolderPlugin = createBackendPlugin({
         logger.info(
           `Scaffolder ready with ${engine.registry.list().length} actions; secrets are ${engine.vault.encrypts ? 'stored encrypted (scaffolder.secretsKey)' : 'kept in memory only (set scaffolder.secretsKey to survive restarts)'}`,
         );
-        httpRouter.use(createRouter({ service: engine.service, registry: engine.registry, httpAuth, auth }));
+        permissionsRegistry.addPermissions(scaffolderPermissions);
+        permissionsRegistry.addResourceType<TaskResource, unknown>({
+          resourceType: SCAFFOLDER_TASK_RESOURCE_TYPE,
+          permissions: [scaffolderTaskReadPermission, scaffolderTaskCancelPermission, scaffolderTaskRetryPermission],
+          rules: scaffolderPermissionRules,
+          getResources: ids => Promise.all(ids.map(id => engine.store.getTask(id))),
+        });
+        httpRouter.use(createRouter({ service: engine.service, registry: engine.registry, store: engine.store, httpAuth, auth, permissions, auditor }));
         lifecycle.addStartupHook(() => engine.worker.start(), { label: 'scaffolder worker' });
         lifecycle.addShutdownHook(() => engine.stop(), { label: 'scaffolder worker' });
       },

@@ -1,8 +1,25 @@
 import type { Request, Response, Router } from 'express';
-import { createRouteRegistry, type HttpAuthService, type AuthService } from '@portico/backend-plugin-api';
-import type { JsonObject } from '@portico/plugin-scaffolder-common';
+import {
+  createRouteRegistry,
+  type AuditorService,
+  type AuthService,
+  type Credentials,
+  type HttpAuthService,
+  type PermissionsService,
+} from '@portico/backend-plugin-api';
+import { NotAllowedError } from '@portico/errors';
+import {
+  scaffolderApprovalDecidePermission,
+  scaffolderTaskCancelPermission,
+  scaffolderTaskReadPermission,
+  scaffolderTaskRetryPermission,
+  scaffolderTemplateRunPermission,
+  type JsonObject,
+} from '@portico/plugin-scaffolder-common';
 import { z } from 'zod';
+import { serializeTask, type TaskStore } from './database/TaskStore';
 import type { ActionRegistry } from './service/ActionRegistry';
+import { toTaskPermissionQuery } from './service/taskPermissions';
 import type { Caller, TaskService } from './service/TaskService';
 import { answerBody, createTaskBody, dryRunBody, listTasksQuery, retryBody } from './requestSchemas';
 
@@ -16,24 +33,54 @@ const jsonArray = z.unknown().meta({ type: 'array' });
 export interface RouterOptions {
   service: TaskService;
   registry: ActionRegistry;
-  httpAuth: HttpAuthService;
+  /** Lists runs with the caller's read permission applied in the query. */
+  store: TaskStore;
   auth: AuthService;
+  httpAuth?: HttpAuthService;
+  permissions?: PermissionsService;
+  auditor?: AuditorService;
   /** How often the event stream looks for new events. */
   eventPollIntervalMs?: number;
 }
 
+/** Records a mutation in the audit log: started before the change, ended with its outcome. */
+async function audited<T>(
+  auditor: AuditorService | undefined,
+  event: { action: string; resourceRef?: string; request: Request; meta?: Record<string, string> },
+  change: () => Promise<T>,
+): Promise<T> {
+  const recorded = await auditor?.createEvent(event);
+  try {
+    const result = await change();
+    await recorded?.success();
+    return result;
+  } catch (error) {
+    await recorded?.fail({ error });
+    throw error;
+  }
+}
+
 /** HTTP routes of /api/scaffolder: parse, call the TaskService, respond. */
 export function createRouter(options: RouterOptions): Router {
-  const { service, registry, httpAuth, auth } = options;
+  const { service, registry, store, auth, auditor } = options;
   const routes = createRouteRegistry({
     pluginId: 'scaffolder',
     title: 'Portico scaffolder',
     version: '0.1.0',
     description: 'Templates, durable runs, approvals and input requests. Follows Backstage scaffolder v2 routes where they overlap.',
+    httpAuth: options.httpAuth,
+    permissions: options.permissions,
+    auditor,
   });
 
-  async function caller(req: Request): Promise<Caller> {
-    const credentials = await httpAuth.credentials(req);
+  /** The run, or 404; then the caller's permission on it (403). */
+  async function authorizedTask(taskId: string, authorize: (resourceRef: string) => Promise<void>) {
+    const task = await service.getTask(taskId);
+    await authorize(taskId);
+    return task;
+  }
+
+  async function caller(credentials: Credentials): Promise<Caller> {
     const principal = credentials.principal;
     let token: string | undefined;
     try {
@@ -65,8 +112,12 @@ export function createRouter(options: RouterOptions): Router {
       body: createTaskBody,
       response: { status: 201, description: '`{ id }`', schema: z.object({ id: z.string() }) },
       errors: { 404: 'No such template' },
+      permission: scaffolderTemplateRunPermission,
     },
-    async ({ body, req }) => service.createTask({ templateRef: body.templateRef, values: body.values as JsonObject, secrets: body.secrets }, await caller(req)),
+    async ({ body, req, credentials }) =>
+      audited(auditor, { action: scaffolderTemplateRunPermission.name, resourceRef: body.templateRef, request: req }, async () =>
+        service.createTask({ templateRef: body.templateRef, values: body.values as JsonObject, secrets: body.secrets }, await caller(credentials)),
+      ),
   );
 
   routes.route(
@@ -74,13 +125,27 @@ export function createRouter(options: RouterOptions): Router {
       method: 'get',
       path: '/v2/tasks',
       summary: 'List runs',
-      description: 'Runs, newest first, optionally of one creator and with some statuses (comma-separated or repeated).',
+      description:
+        'Runs the caller may read, newest first, optionally of one creator and with some statuses (comma-separated or repeated); ' +
+        'a conditional read decision (e.g. IS_TASK_OWNER) is applied in the query, so `totalTasks` counts only those.',
       query: listTasksQuery,
       response: { description: '`{ tasks, totalTasks }`', schema: jsonObject },
+      permission: scaffolderTaskReadPermission,
     },
-    ({ query }) => {
+    async ({ query, authorizeConditional }) => {
       const status = query.status === undefined ? undefined : (Array.isArray(query.status) ? query.status : query.status.split(',')).filter(Boolean);
-      return service.listTasks({ createdBy: query.createdBy, status, limit: query.limit, offset: query.offset });
+      const decision = await authorizeConditional();
+      if (decision.result === 'DENY') return { tasks: [], totalTasks: 0 };
+      let permission;
+      if (decision.result === 'CONDITIONAL') {
+        try {
+          permission = toTaskPermissionQuery(decision.conditions);
+        } catch {
+          return { tasks: [], totalTasks: 0 }; // conditions the scaffolder does not know read nothing
+        }
+      }
+      const { tasks, total } = await store.listTasks({ createdBy: query.createdBy, status, limit: query.limit, offset: query.offset, permission });
+      return { tasks: tasks.map(t => serializeTask(t)), totalTasks: total };
     },
   );
 
@@ -92,9 +157,10 @@ export function createRouter(options: RouterOptions): Router {
       description: 'The run, its status, its steps and their outputs.',
       params: taskParams,
       response: { description: 'Task', schema: jsonObject },
-      errors: { 404: 'No such run' },
+      errors: { 403: 'The caller may not read it', 404: 'No such run' },
+      permission: scaffolderTaskReadPermission,
     },
-    ({ params }) => service.getTask(params.taskId),
+    ({ params, authorize }) => authorizedTask(params.taskId, authorize),
   );
 
   routes.route(
@@ -105,9 +171,13 @@ export function createRouter(options: RouterOptions): Router {
       description: 'Stops a run that has not ended; its current step is asked to stop.',
       params: taskParams,
       response: { description: '`{ status }`', schema: jsonObject },
-      errors: { 404: 'No such run', 409: 'Already ended' },
+      errors: { 403: 'The caller may not cancel it', 404: 'No such run', 409: 'Already ended' },
+      permission: scaffolderTaskCancelPermission,
     },
-    ({ params }) => service.cancel(params.taskId),
+    async ({ params, authorize, req }) => {
+      await authorizedTask(params.taskId, authorize);
+      return audited(auditor, { action: scaffolderTaskCancelPermission.name, resourceRef: params.taskId, request: req }, () => service.cancel(params.taskId));
+    },
   );
 
   routes.route(
@@ -119,9 +189,15 @@ export function createRouter(options: RouterOptions): Router {
       params: taskParams,
       body: retryBody,
       response: { status: 201, description: '`{ id }`', schema: jsonObject },
-      errors: { 404: 'No such run', 409: 'Not failed or cancelled' },
+      errors: { 403: 'The caller may not retry it', 404: 'No such run', 409: 'Not failed or cancelled' },
+      permission: scaffolderTaskRetryPermission,
     },
-    ({ params, body }) => service.retry(params.taskId, body.secrets),
+    async ({ params, body, authorize, req }) => {
+      await authorizedTask(params.taskId, authorize);
+      return audited(auditor, { action: scaffolderTaskRetryPermission.name, resourceRef: params.taskId, request: req }, () =>
+        service.retry(params.taskId, body.secrets),
+      );
+    },
   );
 
   routes.route(
@@ -133,10 +209,11 @@ export function createRouter(options: RouterOptions): Router {
       params: taskParams,
       query: afterQuery,
       response: { description: 'Events', schema: jsonArray },
-      errors: { 404: 'No such run' },
+      errors: { 403: 'The caller may not read it', 404: 'No such run' },
+      permission: scaffolderTaskReadPermission,
     },
-    async ({ params, query }) => {
-      await service.getTask(params.taskId);
+    async ({ params, query, authorize }) => {
+      await authorizedTask(params.taskId, authorize);
       return service.events(params.taskId, query.after);
     },
   );
@@ -150,10 +227,11 @@ export function createRouter(options: RouterOptions): Router {
       params: taskParams,
       query: afterQuery,
       response: { description: 'text/event-stream', contentType: 'text/event-stream', schema: z.string() },
-      errors: { 404: 'No such run' },
+      errors: { 403: 'The caller may not read it', 404: 'No such run' },
+      permission: scaffolderTaskReadPermission,
     },
-    async ({ params, query, req, res }) => {
-      await service.getTask(params.taskId); // 404 before the stream starts
+    async ({ params, query, req, res, authorize }) => {
+      await authorizedTask(params.taskId, authorize); // 404 or 403 before the stream starts
       await streamEvents(req, res, service, params.taskId, query.after ?? (Number(req.get('last-event-id')) || 0), options.eventPollIntervalMs ?? 250);
     },
   );
@@ -166,9 +244,10 @@ export function createRouter(options: RouterOptions): Router {
       description: 'Only actions that support dry run execute; the answer holds the output, steps, log and files written.',
       body: dryRunBody,
       response: { description: '`{ status, output, steps, log, directoryContents }`', schema: jsonObject },
+      permission: scaffolderTemplateRunPermission,
     },
-    async ({ body, req }) =>
-      service.dryRun({ template: body.template, values: body.values as JsonObject, secrets: body.secrets, directoryContents: body.directoryContents }, await caller(req)),
+    async ({ body, credentials }) =>
+      service.dryRun({ template: body.template, values: body.values as JsonObject, secrets: body.secrets, directoryContents: body.directoryContents }, await caller(credentials)),
   );
 
   routes.route(
@@ -181,7 +260,7 @@ export function createRouter(options: RouterOptions): Router {
       response: { description: 'The form pages', schema: jsonObject },
       errors: { 404: 'No such template' },
     },
-    async ({ params: { namespace, kind, name }, req }) => service.parameterSchema(`${kind}:${namespace}/${name}`, await caller(req)),
+    async ({ params: { namespace, kind, name }, credentials }) => service.parameterSchema(`${kind}:${namespace}/${name}`, await caller(credentials)),
   );
 
   routes.route(
@@ -192,7 +271,7 @@ export function createRouter(options: RouterOptions): Router {
       description: 'Approvals and input requests waiting for the current user (or their groups).',
       response: { description: '`{ items }`', schema: z.object({ items: jsonArray }) },
     },
-    async ({ req }) => ({ items: await service.inbox(await caller(req)) }),
+    async ({ credentials }) => ({ items: await service.inbox(await caller(credentials)) }),
   );
 
   for (const decision of ['approve', 'reject', 'submit'] as const) {
@@ -208,10 +287,27 @@ export function createRouter(options: RouterOptions): Router {
         params: stepParams,
         body: answerBody,
         response: { description: '`{ status }`', schema: jsonObject },
-        errors: { 403: 'Not an assignee', 404: 'No such run or step', 409: 'Answered already or expired' },
+        errors: {
+          403: decision === 'approve' ? 'Not an assignee, or the one who started the run' : 'Not an assignee',
+          404: 'No such run or step',
+          409: 'Answered already or expired',
+        },
+        ...(decision === 'submit' ? {} : { permission: scaffolderApprovalDecidePermission }),
       },
-      async ({ params: { taskId, stepId }, body, req }) =>
-        service.answer(taskId, stepId, { decision, values: body.values as JsonObject | undefined, comment: body.comment }, await caller(req)),
+      async ({ params: { taskId, stepId }, body, req, credentials }) => {
+        const who = await caller(credentials);
+        if (decision === 'approve') {
+          const task = await service.getTask(taskId);
+          // the assignees' check (a group the caller is in) is the service's; this one is about the caller
+          if (task.createdBy && who.userEntityRef && task.createdBy.toLowerCase() === who.userEntityRef.toLowerCase()) {
+            throw new NotAllowedError(`${who.userEntityRef} started this run and may not approve its own request`);
+          }
+        }
+        const action = decision === 'submit' ? 'scaffolder.input.submit' : scaffolderApprovalDecidePermission.name;
+        return audited(auditor, { action, resourceRef: taskId, request: req, meta: { stepId, decision } }, () =>
+          service.answer(taskId, stepId, { decision, values: body.values as JsonObject | undefined, comment: body.comment }, who),
+        );
+      },
     );
   }
 

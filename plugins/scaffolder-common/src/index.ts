@@ -1,3 +1,4 @@
 export * from './TemplateEntity';
 export * from './Task';
 export * from './Action';
+export * from './permissions';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isAndCriteria, isNotCriteria, isOrCriteria, type PermissionCriteria } from '@portico/permission-common';
 import type {
   HumanTaskRequest,
   HumanTaskResolution,
@@ -113,6 +114,26 @@ function toWait(r: Row): WaitRow {
   };
 }
 
+/** A task permission rule's query: the run was created by one of `createdBy` (lower-cased refs). */
+export interface TaskPermissionQuery {
+  createdBy: string[];
+}
+
+/** Permission criteria as a WHERE over scaffolder_tasks (an empty claim list matches nothing). */
+function whereCriteria(builder: Knex.QueryBuilder, criteria: PermissionCriteria<TaskPermissionQuery>): void {
+  if (isAndCriteria(criteria)) {
+    for (const c of criteria.allOf) builder.where(b => whereCriteria(b, c));
+  } else if (isOrCriteria(criteria)) {
+    for (const c of criteria.anyOf) builder.orWhere(b => whereCriteria(b, c));
+  } else if (isNotCriteria(criteria)) {
+    builder.whereNot(b => whereCriteria(b, criteria.not));
+  } else if (criteria.createdBy.length === 0) {
+    builder.whereRaw('1 = 0');
+  } else {
+    builder.whereRaw(`LOWER(created_by) IN (${criteria.createdBy.map(() => '?').join(', ')})`, criteria.createdBy);
+  }
+}
+
 export function serializeTask(task: TaskRow, steps?: StepRow[], waits?: WaitRow[]): SerializedTask {
   return {
     id: task.id,
@@ -181,8 +202,19 @@ export class TaskStore {
     return row ? toTask(row) : undefined;
   }
 
-  async listTasks(options: { createdBy?: string; status?: string[]; limit: number; offset: number }): Promise<{ tasks: TaskRow[]; total: number }> {
+  /** Runs, newest first; with `permission`, only those the caller may read (a conditional decision), in the query. */
+  async listTasks(options: {
+    createdBy?: string;
+    status?: string[];
+    limit: number;
+    offset: number;
+    permission?: PermissionCriteria<TaskPermissionQuery>;
+  }): Promise<{ tasks: TaskRow[]; total: number }> {
     const base = this.knex('scaffolder_tasks').where({ dry_run: false });
+    if (options.permission) {
+      const permission = options.permission;
+      base.where(b => whereCriteria(b, permission));
+    }
     if (options.createdBy) base.where({ created_by: options.createdBy });
     if (options.status?.length) base.whereIn('status', options.status);
     const [{ count }] = await base.clone().count({ count: '*' });

@@ -8,6 +8,7 @@ import {
   type BackendFeature,
 } from '@portico/backend-plugin-api';
 import { catalogProvidersExtensionPoint } from '@portico/plugin-catalog-node';
+import { githubPermissions } from '@portico/plugin-github-common';
 import { scaffolderActionsExtensionPoint } from '@portico/plugin-scaffolder-node';
 import { scorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
 import { createGithubActionsDispatchAction, createGithubPullRequestAction, createPublishGithubAction } from './actions/githubActions';
@@ -52,16 +53,19 @@ export const githubPlugin = createBackendPlugin({
         clients: githubClientsServiceRef,
         health: coreServices.health,
         database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
       },
-      async init({ logger, http, events, clients, health, database }, { pluginConfig: settings }) {
+      async init({ logger, http, events, clients, health, database, httpAuth, permissions, permissionsRegistry, auditor }, { pluginConfig: settings }) {
+        permissionsRegistry.addPermissions(githubPermissions);
         if (!settings.webhookSecret) logger.info('github.webhookSecret is not set: POST /api/github/webhooks answers 503');
         await database.migrate(migrations);
         const deliveries = new WebhookDeliveryStore(await database.getClient());
         http.use(
-          createRouter({ clients, service: new GithubRepositoryService(clients), events, logger, webhookSecret: settings.webhookSecret, deliveries }),
+          createRouter({ clients, service: new GithubRepositoryService(clients), events, logger, webhookSecret: settings.webhookSecret, deliveries, httpAuth, permissions, auditor }),
         );
-        // GitHub cannot log in: signatures authenticate webhook deliveries instead.
-        http.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
         // Credentials valid and rate limit left, per host, in /readyz.
         const integration = new GithubIntegrationProvider(clients);
         health.addCheck('integrations', () => integration.health());

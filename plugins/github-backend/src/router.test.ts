@@ -64,6 +64,13 @@ describe('/api/github routes', () => {
     expect(entities.body).toEqual([]);
     await request(backend.server).get('/api/github/discovery/preview?organization=ghost').expect(400);
   });
+
+  it('declares the webhook route open (its signature authenticates it) and the preview behind github.discovery.preview', async () => {
+    const doc = (await request(backend.server).get('/api/github/openapi.json').expect(200)).body;
+    expect(doc.paths['/webhooks'].post['x-portico-auth']).toBe('unauthenticated');
+    expect(doc.paths['/discovery/preview'].get['x-portico-permission']).toMatchObject({ type: 'basic', name: 'github.discovery.preview' });
+    expect(doc.paths['/repos/{owner}/{repo}/summary'].get['x-portico-auth']).toBeUndefined();
+  });
 });
 
 describe('readiness', () => {

@@ -1,9 +1,16 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { emitterEventNames } from '@octokit/webhooks';
 import { z } from 'zod';
-import { createRouteRegistry, type EventsService, type LoggerService } from '@portico/backend-plugin-api';
+import {
+  createRouteRegistry,
+  type AuditorService,
+  type EventsService,
+  type HttpAuthService,
+  type LoggerService,
+  type PermissionsService,
+} from '@portico/backend-plugin-api';
 import { AuthenticationError, InputError, ServiceUnavailableError } from '@portico/errors';
-import type { GithubDiscoveryPreview } from '@portico/plugin-github-common';
+import { githubDiscoveryPreviewPermission, type GithubDiscoveryPreview } from '@portico/plugin-github-common';
 import { githubDiscoveryConfigSchema } from './discovery/config';
 import { discoverOrganization } from './discovery/GithubEntityProvider';
 import type { GithubClients } from './integration/GithubClients';
@@ -103,12 +110,18 @@ export function createRouter(options: {
   webhookSecret?: string;
   /** Deliveries processed recently: a redelivered or replayed one is answered 200 and not processed again. */
   deliveries: WebhookDeliveryStore;
+  httpAuth?: HttpAuthService;
+  permissions?: PermissionsService;
+  auditor?: AuditorService;
 }): Router {
   const { clients, service, events, logger, webhookSecret, deliveries } = options;
   const routes = createRouteRegistry({
     pluginId: 'github',
     title: 'Portico GitHub',
     description: 'GitHub webhooks, repository data for the entity card and tab, and the discovery preview.',
+    httpAuth: options.httpAuth,
+    permissions: options.permissions,
+    auditor: options.auditor,
   });
 
   routes.route(
@@ -120,6 +133,7 @@ export function createRouter(options: {
         'Checks the X-Hub-Signature-256 signature, refuses unknown events, answers a redelivered X-GitHub-Delivery with 200 ' +
         'without processing it again, and publishes the event on the github.webhook topic.',
       middleware: [receiveRawBody],
+      // GitHub cannot sign in: the X-Hub-Signature-256 signature authenticates a delivery instead
       auth: 'unauthenticated',
       response: { status: 202, description: 'Received and published (200 with `duplicate: true` for a delivery seen before)', schema: webhookReceipt },
       errors: { 400: 'Not a JSON object, or a missing or unknown event header', 401: 'Missing or wrong signature', 503: 'Webhooks are not configured' },
@@ -200,6 +214,7 @@ export function createRouter(options: {
       description: 'Scans the repositories of an organisation for catalog files and reports the entities it would read, without storing anything.',
       query: previewQuery,
       response: { description: 'The preview', schema: discoveryPreview },
+      permission: githubDiscoveryPreviewPermission,
     },
     async ({ query }) => {
       const config = githubDiscoveryConfigSchema.parse({

@@ -1,4 +1,5 @@
 /** @portico/plugin-github-common: annotations and the shapes the GitHub plugin pair exchange. Isomorphic. */
+import { createPermission } from '@portico/permission-common';
 
 /** `owner/repo` of the repository an entity lives in; turns on the GitHub card, tab and facts. */
 export const ANNOTATION_GITHUB_PROJECT_SLUG = 'github.com/project-slug';
@@ -58,3 +59,12 @@ export function parseProjectSlug(slug: string | undefined): { owner: string; rep
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(slug?.trim() ?? '');
   return match ? { owner: match[1], repo: match[2] } : undefined;
 }
+
+// The GitHub plugin's permissions. Repository reads for the card and tab need credentials only; webhooks
+// are authenticated by their signature.
+
+/** Scan an organisation's repositories with the integration's credentials (`GET /discovery/preview`). */
+export const githubDiscoveryPreviewPermission = createPermission({ name: 'github.discovery.preview', attributes: { action: 'read' } });
+
+/** Every permission of the GitHub plugin. */
+export const githubPermissions = [githubDiscoveryPreviewPermission];

@@ -3,5 +3,6 @@ export { startTestBackend, testBackendConfig, type StartTestBackendOptions, type
 export { mockServices } from './services/mockServices';
 export { MockLogger, type MockLogLine } from './services/MockLogger';
 export { MockScheduler } from './services/MockScheduler';
+export { MockSchedulers } from './services/MockSchedulers';
 export * from './database';
 export { eventually } from './eventually';

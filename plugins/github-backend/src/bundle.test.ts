@@ -2,9 +2,8 @@ import request from 'supertest';
 import { catalogPlugin } from '@portico/plugin-catalog-backend';
 import { scaffolderPlugin } from '@portico/plugin-scaffolder-backend';
 import { scorecardsPlugin } from '@portico/plugin-scorecards-backend';
-import { mockServices, startTestBackend, eventually } from '@portico/test-utils';
+import { startTestBackend, eventually } from '@portico/test-utils';
 import { FakeGithub } from './__testUtils__/FakeGithub';
-import {  } from './__testUtils__/startGithubBackend';
 import githubFeatures from './index';
 
 describe('the github bundle with the catalog, scorecards and scaffolder installed', () => {
@@ -16,7 +15,6 @@ describe('the github bundle with the catalog, scorecards and scaffolder installe
     });
     const backend = await startTestBackend({
       features: [catalogPlugin, scorecardsPlugin, scaffolderPlugin, githubFeatures],
-      services: [mockServices.rootLogger.factory()],
       config: {
         integrations: { github: [{ host: 'github.com', apiBaseUrl: fake.url, token: 't', writeIntervalMs: 0 }] },
         catalog: { processingInterval: 'PT1H', providers: { github: { acme: { organization: 'acme' } } } },

@@ -92,4 +92,36 @@ describe('startTestBackend', () => {
       await stop();
     }
   });
+  it('keeps the logs in a MockLogger and, with manualSchedulers, runs each plugin\'s tasks only when triggered', async () => {
+    let runs = 0;
+    const plugin = createBackendPlugin({
+      pluginId: 'ticker',
+      register: env =>
+        env.registerInit({
+          deps: { scheduler: coreServices.scheduler, log: coreServices.logger },
+          async init({ scheduler, log }) {
+            log.warn('ticking soon');
+            await scheduler.scheduleTask({ id: 'tick', frequency: { duration: 'PT1S' }, timeout: 'PT1M', initialDelay: { milliseconds: 0 }, fn: async () => void runs++ });
+          },
+        }),
+    });
+    const backend = await startTestBackend({ features: [plugin, counterPlugin('quiet')], manualSchedulers: true });
+    try {
+      expect(backend.logger?.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'ticking soon', meta: { plugin: 'ticker' } }));
+      expect(backend.schedulers.tasks.map(t => t.id)).toEqual(['tick']);
+      expect(runs).toBe(0);
+      await backend.schedulers.get('ticker').triggerTask('tick');
+      await backend.schedulers.triggerTask('tick');
+      expect(runs).toBe(2);
+      expect(() => backend.schedulers.get('quiet')).toThrow("Plugin 'quiet' has no scheduler (plugins with one: ticker)");
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses manualSchedulers together with a scheduler of the test\'s own', async () => {
+    await expect(startTestBackend({ features: [counterPlugin('x')], services: [mockServices.scheduler.factory()], manualSchedulers: true })).rejects.toThrow(
+      'pass manualSchedulers or a scheduler service factory, not both',
+    );
+  });
 });

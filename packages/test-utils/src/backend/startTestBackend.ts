@@ -5,6 +5,9 @@ import {
   type ServiceFactory,
 } from '@portico/backend-plugin-api';
 import { createBackend, isBackendFeature, rootConfigServiceFactory, type BackendFeatureInput, type BackendHost } from '@portico/backend';
+import { MockLogger } from '../services/MockLogger';
+import { MockSchedulers } from '../services/MockSchedulers';
+import { mockServices } from '../services/mockServices';
 
 export interface StartTestBackendOptions {
   /** Plugins, modules, bundles, dynamic imports, and service factories to override defaults. */
@@ -13,6 +16,11 @@ export interface StartTestBackendOptions {
   config?: Record<string, unknown>;
   /** Service factories replacing defaults (same as passing them in `features`). */
   services?: ServiceFactory[];
+  /**
+   * Gives every plugin a MockScheduler that runs a task only when the test triggers it, through
+   * `schedulers` of the result. Off by default: plugins' tasks then run on their schedule.
+   */
+  manualSchedulers?: boolean;
 }
 
 export interface TestBackend {
@@ -21,6 +29,13 @@ export interface TestBackend {
   backend: BackendHost;
   /** e.g. `http://127.0.0.1:54321` */
   url: string;
+  /**
+   * The root logger, a MockLogger keeping every line (printed only with PORTICO_TEST_LOG=1);
+   * `undefined` when `services` replaced the root logger.
+   */
+  logger: MockLogger | undefined;
+  /** With `manualSchedulers`, each plugin's MockScheduler (empty otherwise). */
+  schedulers: MockSchedulers;
   stop(): Promise<void>;
 }
 
@@ -42,7 +57,8 @@ export function testBackendConfig(config: JsonRecord = {}): JsonRecord {
 
 /**
  * Starts a real backend with the given features on an ephemeral port. Every plugin gets its
- * own in-memory SQLite database unless `config.backend.database` says otherwise.
+ * own in-memory SQLite database unless `config.backend.database` says otherwise, and logs go to
+ * a MockLogger unless `services` holds a root logger.
  */
 export async function startTestBackend(options: StartTestBackendOptions = {}): Promise<TestBackend> {
   const backend = createBackend();
@@ -58,8 +74,17 @@ export async function startTestBackend(options: StartTestBackendOptions = {}): P
   if (!overridden.has(coreServices.rootConfig.id)) {
     backend.add(rootConfigServiceFactory({ config: testBackendConfig(options.config), env }) as BackendFeature);
   }
+  const logger = overridden.has(coreServices.rootLogger.id) ? undefined : new MockLogger();
+  if (logger) backend.add(mockServices.rootLogger.factory(logger));
+  const schedulers = new MockSchedulers();
+  if (options.manualSchedulers) {
+    if (overridden.has(coreServices.scheduler.id)) {
+      throw new Error('startTestBackend: pass manualSchedulers or a scheduler service factory, not both');
+    }
+    backend.add(schedulers.factory());
+  }
   for (const input of inputs) backend.add(input);
   await backend.start();
   const url = `http://127.0.0.1:${backend.port}`;
-  return { server: backend.server, backend, url, stop: () => backend.stop() };
+  return { server: backend.server, backend, url, logger, schedulers, stop: () => backend.stop() };
 }

@@ -1,19 +1,18 @@
 import request from 'supertest';
 import { catalogPlugin } from '@portico/plugin-catalog-backend';
-import { mockServices, startTestBackend, type TestBackend } from '@portico/test-utils';
+import { startTestBackend, type TestBackend } from '@portico/test-utils';
 import githubFeatures from '../index';
 import type { FakeGithub } from './FakeGithub';
 
 export const WEBHOOK_SECRET = 'It is a secret to everybody';
 
-/** A backend with the catalog and the GitHub bundle against the fake, discovery of org `acme`. */
+/** The fixture of the GitHub tests: the catalog and the GitHub bundle against the fake, discovery of org `acme`. */
 export async function startGithubBackend(fake: FakeGithub, options: { config?: Record<string, unknown>; discovery?: Record<string, unknown> | false; org?: boolean } = {}): Promise<TestBackend> {
   const providers: Record<string, unknown> = {};
   if (options.discovery !== false) providers.github = { acme: { organization: 'acme', ...(options.discovery ?? {}) } };
   if (options.org) providers.githubOrg = { acme: { organization: 'acme' } };
   return startTestBackend({
     features: [catalogPlugin, githubFeatures],
-    services: [mockServices.rootLogger.factory()],
     config: {
       integrations: { github: [{ host: 'github.com', apiBaseUrl: fake.url, token: 'good', writeIntervalMs: 0 }] },
       github: { webhookSecret: WEBHOOK_SECRET },

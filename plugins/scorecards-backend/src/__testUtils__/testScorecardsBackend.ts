@@ -1,66 +1,30 @@
-import { createBackendModule, type BackendFeature } from '@portico/backend-plugin-api';
+import type { BackendFeature } from '@portico/backend-plugin-api';
 import type { Entity } from '@portico/catalog-model';
 import catalogPlugin from '@portico/plugin-catalog-backend';
-import { catalogProvidersExtensionPoint, type EntityProviderConnection } from '@portico/plugin-catalog-node';
-import { mockServices, startTestBackend, type MockScheduler, type TestBackend } from '@portico/test-utils';
+import { createTestEntityProvider, type TestEntityProvider } from '@portico/plugin-catalog-node/testing';
+import { startTestBackend, type MockScheduler, type TestBackend } from '@portico/test-utils';
 import { scorecardsPlugin } from '../plugin';
 
-/** A catalog entity provider the test drives: `set(entities)` replaces what it provides. */
-export interface TestEntityProvider {
-  module: BackendFeature;
-  set(entities: Entity[]): Promise<void>;
-}
-
-export function createTestEntityProvider(initial: Entity[]): TestEntityProvider {
-  let connection: EntityProviderConnection | undefined;
-  const full = (entities: Entity[]) => ({ type: 'full' as const, entities: entities.map(entity => ({ entity, locationKey: 'scorecards-test' })) });
-  const module = createBackendModule({
-    pluginId: 'catalog',
-    moduleId: 'scorecards-test-entities',
-    register(env) {
-      env.registerInit({
-        deps: { providers: catalogProvidersExtensionPoint },
-        async init({ providers }) {
-          providers.addEntityProvider({
-            getProviderName: () => 'scorecards-test',
-            async connect(c) {
-              connection = c;
-              await c.applyMutation(full(initial));
-            },
-          });
-        },
-      });
-    },
-  });
-  return {
-    module,
-    async set(entities) {
-      if (!connection) throw new Error('provider not connected');
-      await connection.applyMutation(full(entities));
-    },
-  };
-}
-
 export interface ScorecardsTestBackend extends TestBackend {
+  /** Drives the catalog's entities: `provider.set(entities)` replaces them. */
   provider: TestEntityProvider;
   /** The scorecards plugin's scheduler: tasks run only when triggered. */
   scheduler: MockScheduler;
 }
 
-/** Starts the catalog and the scorecards plugin with a test entity provider and manual schedulers. */
+/** The fixture of the scorecards tests: the catalog and scorecards, entities from a test provider, manual schedulers. */
 export async function startScorecardsBackend(options: {
   entities: Entity[];
   config?: Record<string, unknown>;
   features?: BackendFeature[];
 }): Promise<ScorecardsTestBackend> {
-  const provider = createTestEntityProvider(options.entities);
-  const schedulers = new Map<string, MockScheduler>();
+  const provider = createTestEntityProvider({ name: 'scorecards-test', entities: options.entities });
   const backend = await startTestBackend({
     features: [catalogPlugin, scorecardsPlugin, provider.module, ...(options.features ?? [])],
-    services: [mockServices.scheduler.factory((pluginId, s) => schedulers.set(pluginId, s)), mockServices.rootLogger.factory()],
     config: options.config,
+    manualSchedulers: true,
   });
-  return { ...backend, provider, scheduler: schedulers.get('scorecards')! };
+  return { ...backend, provider, scheduler: backend.schedulers.get('scorecards') };
 }
 
 export function component(name: string, extra: { spec?: Record<string, unknown>; metadata?: Partial<Entity['metadata']> } = {}): Entity {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createBackendModule } from '@portico/backend-plugin-api';
+import { coreServices, createBackendModule, createServiceFactory, type PermissionsService } from '@portico/backend-plugin-api';
 import { startTestBackend, type TestBackend } from '@portico/test-utils';
 import { examplePlugin } from './plugin';
 import { exampleModuleSignature } from './module';
@@ -30,6 +30,25 @@ describe('the example plugin', () => {
     expect(forEntity.body).toEqual({ items: [first.body] });
     expect((await request(backend.server).get('/api/example/things')).body.items).toHaveLength(2);
     expect((await request(backend.server).get(`/api/example/things/${first.body.id}`)).body).toEqual(first.body);
+  });
+
+  it('refuses to add a thing when the policy denies example.thing.create, and adds nothing', async () => {
+    const denyCreate = createServiceFactory({
+      service: coreServices.permissions,
+      deps: {},
+      factory: (): PermissionsService => ({
+        async authorize(requests) {
+          return requests.map(r => (r.permission.name === 'example.thing.create' ? { result: 'DENY' as const, reason: 'Only admins add things' } : { result: 'ALLOW' as const }));
+        },
+        async authorizeConditional(requests) {
+          return requests.map(() => ({ result: 'ALLOW' as const }));
+        },
+      }),
+    });
+    backend = await startTestBackend({ features: [examplePlugin, denyCreate] });
+    const refused = await request(backend.server).post('/api/example/things').send({ name: 'runbook' }).expect(403);
+    expect(refused.body.error.message).toBe('Only admins add things');
+    expect((await request(backend.server).get('/api/example/things').expect(200)).body.items).toEqual([]);
   });
 
   it('lets modules decorate the greeting through its extension point', async () => {

@@ -3,6 +3,7 @@ import { exampleConfigSchema } from './config';
 import { ThingStore } from './database/ThingStore';
 import { migrations } from './database/migrations';
 import { exampleDecoratorsExtensionPoint, type GreetingDecorator } from './extensions';
+import { examplePermissions } from './permissions';
 import { createRouter } from './router';
 import { ExampleService } from './service/ExampleService';
 
@@ -23,12 +24,17 @@ export const examplePlugin = createBackendPlugin({
         database: coreServices.database,
         http: coreServices.httpRouter,
         logger: coreServices.logger,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
       },
-      async init({ database, http, logger }, { pluginConfig }) {
+      async init({ database, http, logger, httpAuth, permissions, permissionsRegistry, auditor }, { pluginConfig }) {
         const { greeting } = pluginConfig;
         await database.migrate(migrations);
         const store = new ThingStore(await database.getClient());
-        http.use(createRouter(new ExampleService(store, { greeting, decorators })));
+        permissionsRegistry.addPermissions(examplePermissions);
+        http.use(createRouter({ service: new ExampleService(store, { greeting, decorators }), httpAuth, permissions, auditor }));
         logger.info(`Example plugin ready with ${decorators.length} greeting decorator(s)`);
       },
     });

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
-import { createRouteRegistry } from '@portico/backend-plugin-api';
+import { createRouteRegistry, type AuditorService, type HttpAuthService, type PermissionsService } from '@portico/backend-plugin-api';
 import { z } from 'zod';
+import { exampleThingCreatePermission } from './permissions';
 import type { ExampleService } from './service/ExampleService';
 
 /** `kind:namespace/name`, as the catalog writes entity refs. */
@@ -9,12 +10,27 @@ const thing = z
   .object({ id: z.string(), name: z.string(), entityRef: z.string().nullable(), createdAt: z.string() })
   .meta({ id: 'Thing' });
 
-/** HTTP routes: declared with zod schemas, call the service, return the answer. Served under /api/example. */
-export function createRouter(service: ExampleService): Router {
+export interface RouterOptions {
+  service: ExampleService;
+  /** The host's services that check each route's `auth` and `permission` and record what changed. */
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+}
+
+/**
+ * HTTP routes: declared with zod schemas, call the service, return the answer. Served under /api/example.
+ * Every route needs a signed-in user or a service (the default `auth`); a route that changes something
+ * names its permission and records an audit event.
+ */
+export function createRouter({ service, httpAuth, permissions, auditor }: RouterOptions): Router {
   const routes = createRouteRegistry({
     pluginId: 'example',
     title: 'Portico example',
     description: 'A greeting from config and a table of things.',
+    httpAuth,
+    permissions,
+    auditor,
   });
 
   routes.route(
@@ -36,8 +52,19 @@ export function createRouter(service: ExampleService): Router {
       description: 'Stores a thing, optionally about a catalog entity.',
       body: z.object({ name: z.string().trim().min(1).max(200), entityRef: entityRef.optional() }),
       response: { status: 201, description: 'The stored thing', schema: thing },
+      permission: exampleThingCreatePermission,
     },
-    ({ body }) => service.addThing(body),
+    async ({ body, req }) => {
+      const event = await auditor.createEvent({ action: exampleThingCreatePermission.name, resourceRef: body.entityRef, request: req });
+      try {
+        const added = await service.addThing(body);
+        await event.success({ meta: { thingId: added.id } });
+        return added;
+      } catch (error) {
+        await event.fail({ error });
+        throw error;
+      }
+    },
   );
 
   routes.route(

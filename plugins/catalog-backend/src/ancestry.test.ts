@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { CatalogClient } from '@backstage/catalog-client';
-import { createBackendModule } from '@portico/backend-plugin-api';
 import { builtinKinds, type Entity } from '@portico/catalog-model';
-import { catalogProvidersExtensionPoint, type EntityProviderConnection } from '@portico/plugin-catalog-node';
+import { createTestEntityProvider } from '@portico/plugin-catalog-node/testing';
 import { describeEachDatabase, eventually } from '@portico/test-utils';
 import { CatalogStore } from './database/CatalogStore';
 import { catalogMigrations } from './database/migrations';
@@ -40,21 +39,9 @@ const chain = (a: Ancestry) => a.items.map(i => {
 describeEachDatabase('entity ancestry', db => {
   let dir: string;
   let app: Awaited<ReturnType<typeof startCatalogBackend>>;
-  let connection: EntityProviderConnection | undefined;
   let client: CatalogClient;
 
-  const provider = createBackendModule({
-    pluginId: 'catalog',
-    moduleId: 'test-provider',
-    register(env) {
-      env.registerInit({
-        deps: { providers: catalogProvidersExtensionPoint },
-        async init({ providers }) {
-          providers.addEntityProvider({ getProviderName: () => 'test-provider', async connect(c) { connection = c; } });
-        },
-      });
-    },
-  });
+  const provider = createTestEntityProvider({ name: 'test-provider' });
 
   beforeAll(async () => {
     dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'portico-ancestry-')));
@@ -77,7 +64,7 @@ describeEachDatabase('entity ancestry', db => {
         backend: { database: db.config },
         catalog: { locations: [{ type: 'file', target: path.join(dir, 'all.yaml') }, { type: 'file', target: path.join(dir, 'cycle', 'a.yaml') }] },
       },
-      features: [catalogPlugin, provider],
+      features: [catalogPlugin, provider.module],
       roots: [dir],
     });
     client = new CatalogClient({ discoveryApi: { getBaseUrl: async () => `${app.url}/api/catalog` } });
@@ -126,7 +113,7 @@ describeEachDatabase('entity ancestry', db => {
   });
 
   it('gives a provider-emitted entity (no location annotation) just itself, and 404s a missing one', async () => {
-    await connection!.applyMutation({ type: 'full', entities: [{ entity: component('emitted'), locationKey: 'test' }] });
+    await provider.connection.applyMutation({ type: 'full', entities: [{ entity: component('emitted'), locationKey: 'test' }] });
     await eventually(async () => {
       await request(app.server).get('/api/catalog/entities/by-name/component/default/emitted').expect(200);
     });

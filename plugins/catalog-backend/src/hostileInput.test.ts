@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { createBackendModule } from '@portico/backend-plugin-api';
-import { catalogProvidersExtensionPoint, type EntityProviderConnection } from '@portico/plugin-catalog-node';
+import { createTestEntityProvider } from '@portico/plugin-catalog-node/testing';
 import { eventually } from '@portico/test-utils';
 import { catalogPlugin } from './plugin';
 import { startCatalogBackend } from './__testUtils__/testCatalogBackend';
@@ -50,20 +49,8 @@ async function whileServing<T>(server: Parameters<typeof request>[0], fn: () => 
 describe('hostile input to the catalog', () => {
   let dir: string;
   let app: Awaited<ReturnType<typeof startCatalogBackend>>;
-  let connection: EntityProviderConnection | undefined;
 
-  const provider = createBackendModule({
-    pluginId: 'catalog',
-    moduleId: 'hostile-provider',
-    register(env) {
-      env.registerInit({
-        deps: { providers: catalogProvidersExtensionPoint },
-        async init({ providers }) {
-          providers.addEntityProvider({ getProviderName: () => 'hostile-provider', async connect(c) { connection = c; } });
-        },
-      });
-    },
-  });
+  const provider = createTestEntityProvider({ name: 'hostile-provider' });
 
   const file = (name: string, text: string) => {
     const target = path.join(dir, name);
@@ -81,7 +68,7 @@ describe('hostile input to the catalog', () => {
           limits: { maxEntityBytes: 64 * 1024, maxEntitiesPerFile: 5 },
         },
       },
-      features: [catalogPlugin, provider],
+      features: [catalogPlugin, provider.module],
       roots: [dir],
     });
     await eventually(async () => {
@@ -137,11 +124,11 @@ describe('hostile input to the catalog', () => {
     it('refuses them from an entity provider and records the error on the entity', async () => {
       const entity = JSON.parse(`{"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"from-provider"},
         "spec":{"type":"service","lifecycle":"production","owner":"team-a","nested":{"__proto__":{"polluted":"yes"}}}}`);
-      await connection!.applyMutation({ type: 'full', entities: [{ entity, locationKey: 'hostile:1' }] });
+      await provider.connection.applyMutation({ type: 'full', entities: [{ entity, locationKey: 'hostile:1' }] });
       await api().get('/api/catalog/entities/by-name/component/default/from-provider').expect(404);
       const errors = await api().get('/api/catalog/entities/errors?entityRef=component:default/from-provider').expect(200);
       expect(errors.body.items.map((e: { message: string }) => e.message)).toEqual(['spec.nested.__proto__: "__proto__" is not allowed as a key']);
-      await connection!.applyMutation({ type: 'full', entities: [] });
+      await provider.connection.applyMutation({ type: 'full', entities: [] });
     });
 
     it('answers projections and filters through those keys with 400, and keeps serving', async () => {
@@ -211,11 +198,11 @@ describe('hostile input to the catalog', () => {
       let graph: unknown = shared;
       for (let i = 0; i < 15; i++) graph = [graph, graph, graph, graph];
       const started = Date.now();
-      await connection!.applyMutation({ type: 'full', entities: [{ entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'graph' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a', graph } } as never, locationKey: 'hostile:2' }] });
+      await provider.connection.applyMutation({ type: 'full', entities: [{ entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'graph' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a', graph } } as never, locationKey: 'hostile:2' }] });
       expect(Date.now() - started).toBeLessThan(2000);
       const graphErrors = await api().get('/api/catalog/entities/errors?entityRef=component:default/graph').expect(200);
       expect(graphErrors.body.items.map((e: { message: string }) => e.message)).toEqual(['entity is larger than 65536 bytes as JSON (catalog.limits.maxEntityBytes)']);
-      await connection!.applyMutation({ type: 'full', entities: [] });
+      await provider.connection.applyMutation({ type: 'full', entities: [] });
     });
 
     it('reads at most maxEntitiesPerFile entities from one file', async () => {

@@ -26,6 +26,20 @@ const counterPlugin = (pluginId: string) =>
     },
   });
 
+/** A plugin that logs, then schedules a task `tick` every hour (due at once with the real scheduler). */
+const tickerPlugin = (pluginId: string, onRun: () => void) =>
+  createBackendPlugin({
+    pluginId,
+    register: env =>
+      env.registerInit({
+        deps: { scheduler: coreServices.scheduler, log: coreServices.logger },
+        async init({ scheduler, log }) {
+          log.info('scheduling');
+          await scheduler.scheduleTask({ id: 'tick', frequency: { duration: 'PT1H' }, timeout: 'PT1M', initialDelay: { milliseconds: 0 }, fn: async () => onRun() });
+        },
+      }),
+  });
+
 describe('startTestBackend', () => {
   it('serves plugins over a real server on an ephemeral port, each with its own in-memory database', async () => {
     const { server, url, stop } = await startTestBackend({ features: [counterPlugin('one'), counterPlugin('two')] });
@@ -62,19 +76,8 @@ describe('startTestBackend', () => {
     const logger = new MockLogger();
     const schedulers = new Map<string, MockScheduler>();
     let runs = 0;
-    const plugin = createBackendPlugin({
-      pluginId: 'tasks',
-      register: env =>
-        env.registerInit({
-          deps: { scheduler: coreServices.scheduler, log: coreServices.logger },
-          async init({ scheduler, log }) {
-            log.info('scheduling');
-            await scheduler.scheduleTask({ id: 'tick', frequency: { duration: 'PT1H' }, timeout: 'PT1M', fn: async () => void runs++ });
-          },
-        }),
-    });
     const { server, stop } = await startTestBackend({
-      features: [plugin, counterPlugin('who')],
+      features: [tickerPlugin('tasks', () => runs++), counterPlugin('who')],
       services: [
         mockServices.rootLogger.factory(logger),
         mockServices.logger.factory(logger),
@@ -92,22 +95,12 @@ describe('startTestBackend', () => {
       await stop();
     }
   });
+
   it('keeps the logs in a MockLogger and, with manualSchedulers, runs each plugin\'s tasks only when triggered', async () => {
     let runs = 0;
-    const plugin = createBackendPlugin({
-      pluginId: 'ticker',
-      register: env =>
-        env.registerInit({
-          deps: { scheduler: coreServices.scheduler, log: coreServices.logger },
-          async init({ scheduler, log }) {
-            log.warn('ticking soon');
-            await scheduler.scheduleTask({ id: 'tick', frequency: { duration: 'PT1S' }, timeout: 'PT1M', initialDelay: { milliseconds: 0 }, fn: async () => void runs++ });
-          },
-        }),
-    });
-    const backend = await startTestBackend({ features: [plugin, counterPlugin('quiet')], manualSchedulers: true });
+    const backend = await startTestBackend({ features: [tickerPlugin('ticker', () => runs++), counterPlugin('quiet')], manualSchedulers: true });
     try {
-      expect(backend.logger?.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'ticking soon', meta: { plugin: 'ticker' } }));
+      expect(backend.logger?.lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'scheduling', meta: { plugin: 'ticker' } }));
       expect(backend.schedulers.tasks.map(t => t.id)).toEqual(['tick']);
       expect(runs).toBe(0);
       await backend.schedulers.get('ticker').triggerTask('tick');

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { catalogPlugin } from '@portico/plugin-catalog-backend';
 import { startTestBackend, type TestBackend } from '@portico/test-utils';
 import githubFeatures from '../index';
@@ -25,7 +26,5 @@ export async function startGithubBackend(fake: FakeGithub, options: { config?: R
 /** The catalog's entities as `kind:namespace/name` refs, sorted. */
 export async function entityRefs(backend: TestBackend, filter?: string): Promise<string[]> {
   const res = await request(backend.server).get(`/api/catalog/entities${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`).expect(200);
-  return (res.body as Array<{ kind: string; metadata: { namespace?: string; name: string } }>)
-    .map(e => `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`.toLowerCase())
-    .sort();
+  return (res.body as Entity[]).map(e => stringifyEntityRef(e)).sort();
 }

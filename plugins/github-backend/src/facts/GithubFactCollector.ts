@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LoggerService } from '@portico/backend-plugin-api';
-import type { Entity } from '@portico/catalog-model';
+import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { CollectedFacts, FactCollector } from '@portico/plugin-scorecards-node';
 import { ANNOTATION_GITHUB_HOST, ANNOTATION_GITHUB_PROJECT_SLUG, parseProjectSlug } from '@portico/plugin-github-common';
 import type { GithubRepositoryService } from '../service/GithubRepositoryService';
@@ -93,7 +93,7 @@ export function createGithubFactCollector(options: { service: GithubRepositorySe
         if (!target) continue;
         try {
           const facts = await collectRepositoryFacts(options.service, target);
-          out.push({ entityRef: `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase(), facts });
+          out.push({ entityRef: stringifyEntityRef(entity), facts });
         } catch (error) {
           options.logger.warn(`GitHub facts for ${target.owner}/${target.repo} failed: ${(error as Error).message}`);
         }

@@ -565,10 +565,15 @@ export function createRouter(options: CatalogRouterOptions): Router {
       description: 'The registered location an entity was read from.',
       params: refParams,
       response: { description: 'The location', schema: location },
-      errors: { 404: 'No such entity or location' },
+      errors: { 404: 'No such entity or location (or the caller may not read the entity)' },
       permission: catalogLocationReadPermission,
     },
-    async ({ params: ref }) => {
+    async ({ params: ref, credentials }) => {
+      if (options.permissions) {
+        const [decision] = await options.permissions.authorizeConditional([{ permission: catalogEntityReadPermission }], { credentials });
+        const entity = await catalog.queries.getByRef(ref);
+        if (!entity || !access.allows(access.of(decision), entity)) throw new NotFoundError(`No location for entity ${ref}`);
+      }
       const found = await catalog.locationOfEntity(ref);
       if (!found) throw new NotFoundError(`No location for entity ${ref}`);
       return found;

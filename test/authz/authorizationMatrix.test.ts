@@ -1,0 +1,291 @@
+/**
+ * Issue 14, Testing: the authorization matrix. Every route the default portal registers (read from its
+ * routers) is called by every kind of caller of matrix.ts, with real tokens (minted by the portal's own
+ * services, or forged with jose), real RBAC and real fixtures (an entity the owner's team owns, runs the owner
+ * started, an exemption the owner requested), and each answer is compared with the route's row.
+ */
+import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import request from 'supertest';
+import { eventually } from '@portico/test-utils';
+import { EXTERNAL_TOKEN, people, startDefaultPortal, type DefaultPortal, type Person } from './defaultPortal';
+import { CALLERS, isPending, MATRIX, type Caller, type Outcome } from './matrix';
+import { listRoutes, routeKey, type Route } from './routes';
+
+const ROOT = path.join(__dirname, '../..');
+/** A member of the approving team (storefront) who did not start the runs: prepares the fixtures only. */
+const approver: Person = { userEntityRef: 'user:default/alice', ownershipEntityRefs: ['user:default/alice', 'group:default/platform', 'group:default/storefront', 'group:default/engineering', 'group:default/acme'] };
+
+const DATABASE_ACCESS = { templateRef: 'template:default/request-database-access', values: { database: 'resource:default/catalog-db', reason: 'the authorization matrix', access: 'read' } };
+
+let portal: DefaultPortal;
+let routes: Route[];
+const bearer: Partial<Record<Caller, string>> = {};
+const fixtures = {
+  uid: {} as Record<string, string>,
+  locationId: '',
+  tasks: {} as Record<'read' | 'cancel' | 'approve' | 'reject' | 'submit', string>,
+  exemptionId: '',
+  initiativeId: '',
+};
+
+type Call = { method: string; url: string; body?: unknown; token?: string };
+
+async function call({ method, url, body, token }: Call): Promise<request.Response> {
+  const req = request(portal.backend.server)[method.toLowerCase() as 'get'](url).timeout({ response: 10_000 });
+  if (token) req.set('authorization', `Bearer ${token}`);
+  // An event stream stays open: its status line is the answer.
+  req.buffer(false).parse((res, done) => {
+    const stream = res as unknown as IncomingMessage;
+    let text = '';
+    let finished = false;
+    const finish = () => {
+      if (!finished) done(null, text ? safeJson(text) : undefined);
+      finished = true;
+    };
+    stream.on('data', chunk => {
+      if ((stream.headers['content-type'] ?? '').includes('text/event-stream')) return stream.destroy();
+      text += String(chunk);
+    });
+    stream.on('end', finish);
+    stream.on('close', finish);
+  });
+  if (body !== undefined) req.send(body as object);
+  return req;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function asUser(person: Person, method: string, url: string, body?: unknown) {
+  return call({ method, url, body, token: await portal.userToken(person) });
+}
+
+/** The path of a route for one caller, every parameter filled with a fixture. */
+function urlFor(route: Route, caller: Caller): string {
+  const key = routeKey(route);
+  const victim = { owner: 'component:default/cart-service', admin: 'component:default/legacy-invoicing', serviceSelf: 'component:default/analytics-pipeline' } as Partial<Record<Caller, string>>;
+  const task = key.includes('/cancel') || key.includes('/retry') ? fixtures.tasks.cancel
+    : key.endsWith('/approve') ? fixtures.tasks.approve
+    : key.endsWith('/reject') ? fixtures.tasks.reject
+    : key.endsWith('/submit') ? fixtures.tasks.submit
+    : fixtures.tasks.read;
+  const byRoute: Record<string, Record<string, string>> = {
+    'GET /api/catalog/entities/by-uid/:uid': { uid: fixtures.uid['component:default/web-shop'] },
+    'DELETE /api/catalog/entities/by-uid/:uid': { uid: fixtures.uid[victim[caller] ?? 'component:default/cart-service'] },
+    'GET /api/catalog/locations/:id': { id: fixtures.locationId },
+    'DELETE /api/catalog/locations/:id': { id: '00000000-0000-4000-8000-000000000000' },
+    'GET /api/scorecards/exemptions/:id': { id: fixtures.exemptionId },
+    'POST /api/scorecards/exemptions/:id/decision': { id: fixtures.exemptionId },
+    'GET /api/scorecards/initiatives/:id': { id: fixtures.initiativeId },
+    'DELETE /api/scorecards/initiatives/:id': { id: fixtures.initiativeId },
+    'POST /api/scorecards/notifications/:id/read': { id: '1' },
+    'DELETE /api/auth/tokens/:id': { id: '00000000-0000-4000-8000-000000000000' },
+    'GET /api/example/things/:id': { id: '00000000-0000-4000-8000-000000000000' },
+    'GET /api/permission/roles/:name': { name: 'everyone' },
+    'GET /api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema': { namespace: 'default', kind: 'template', name: 'request-database-access' },
+  };
+  const defaults: Record<string, string> = {
+    kind: 'component',
+    namespace: 'default',
+    name: key.startsWith('GET /api/scorecards/scorecards') ? 'production-readiness' : key.includes('/roles/') ? 'matrix-role' : 'web-shop',
+    entityNamespace: 'default',
+    entityName: 'web-shop',
+    provider: 'oidc',
+    taskId: task,
+    stepId: key.endsWith('/submit') ? 'provision' : 'approve',
+    id: 'x',
+    ...byRoute[key],
+  };
+  const url = route.path.replace(/:(\w+)/g, (_m, param: string) => {
+    if (!(param in defaults)) throw new Error(`No fixture for :${param} of ${key}`);
+    return encodeURIComponent(defaults[param]);
+  });
+  const query: Record<string, string> = {
+    'GET /api/auth/:provider/start': 'redirect=/',
+    'GET /api/catalog/entity-facets': 'facet=kind',
+    'GET /api/catalog/search': 'term=web',
+  };
+  return query[key] ? `${url}?${query[key]}` : url;
+}
+
+/** A well-formed body for the routes that take one, so a refusal is about who calls, not about the input. */
+function bodyFor(route: Route): unknown {
+  const bodies: Record<string, unknown> = {
+    'POST /api/auth/tokens': { name: 'matrix' },
+    'POST /api/permission/authorize': { items: [{ id: '1', permission: { type: 'basic', name: 'catalog.location.create', attributes: { action: 'create' } } }] },
+    'PUT /api/permission/roles/:name': { members: ['group:default/design'], permissions: ['catalog.entity.read'] },
+    'POST /api/catalog/entities/by-refs': { entityRefs: ['component:default/web-shop'] },
+    'POST /api/catalog/locations': { type: 'file', target: path.join(ROOT, 'examples/catalog/domains.yaml') },
+    'POST /api/catalog/refresh': { entityRef: 'component:default/web-shop' },
+    'POST /api/catalog/validate-entity': { location: 'url:https://example.com/catalog-info.yaml', entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x' }, spec: { type: 'service', owner: 'group:default/design', lifecycle: 'production' } } },
+    'POST /api/scaffolder/v2/tasks': DATABASE_ACCESS,
+    'POST /api/scaffolder/v2/dry-run': { template: { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'dry' }, spec: { steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] } }, values: {} },
+    'POST /api/scaffolder/v2/tasks/:taskId/retry': {},
+    'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/approve': { comment: 'matrix' },
+    'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/reject': { comment: 'matrix' },
+    'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/submit': { values: { role: 'reader', days: 1 } },
+    'POST /api/scorecards/facts': { entityRef: 'component:default/web-shop', source: 'matrix', facts: { coverage: 80 } },
+    'POST /api/scorecards/evaluate': { entityRef: 'component:default/web-shop' },
+    'POST /api/scorecards/exemptions': exemptionBody(),
+    'POST /api/scorecards/exemptions/:id/decision': { status: 'approved', comment: 'matrix' },
+    'POST /api/scorecards/initiatives': initiativeBody(),
+    'POST /api/example/things': { name: 'matrix' },
+  };
+  return bodies[routeKey(route)];
+}
+
+function exemptionBody() {
+  return { scorecardRef: 'scorecard:default/production-readiness', entityRef: 'component:default/web-shop', ruleId: 'has-runbook', reason: 'the authorization matrix', expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+}
+
+function initiativeBody() {
+  return { title: 'Matrix initiative', scorecardRef: 'scorecard:default/production-readiness', targetLevel: 'Bronze', deadline: '2030-01-01' };
+}
+
+function classify(status: number): Outcome | number {
+  if (status === 401 || status === 403) return status;
+  return status >= 500 ? status : 'pass';
+}
+
+async function startRun(): Promise<string> {
+  const res = await asUser(people.owner, 'POST', '/api/scaffolder/v2/tasks', DATABASE_ACCESS);
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+async function waitForStatus(taskId: string, status: string) {
+  await eventually(async () => {
+    const res = await asUser(people.admin, 'GET', `/api/scaffolder/v2/tasks/${taskId}`);
+    expect(res.body.status).toBe(status);
+  }, 20_000);
+}
+
+beforeAll(async () => {
+  portal = await startDefaultPortal({
+    config: {
+      catalog: {
+        processingInterval: 'PT1H',
+        locations: [
+          { type: 'file', target: path.join(ROOT, 'examples/catalog/all.yaml') },
+          { type: 'file', target: path.join(ROOT, 'examples/scorecards/location.yaml') },
+          { type: 'file', target: path.join(ROOT, 'examples/templates/location.yaml') },
+        ],
+      },
+    },
+  });
+  routes = listRoutes(portal.app);
+
+  bearer.expired = await portal.expiredToken(people.plain);
+  bearer.forged = await portal.forgedToken(people.admin);
+  bearer.algNone = portal.unsignedToken(people.admin);
+  bearer.external = EXTERNAL_TOKEN;
+  bearer.plain = await portal.userToken(people.plain);
+  bearer.owner = await portal.userToken(people.owner);
+  bearer.admin = await portal.userToken(people.admin);
+
+  // The example organisation, its scorecards and templates are in the catalog.
+  for (const ref of ['component:default/web-shop', 'component:default/cart-service', 'component:default/legacy-invoicing', 'component:default/analytics-pipeline', 'template:default/request-database-access', 'scorecard:default/production-readiness', 'resource:default/catalog-db']) {
+    const [kind, rest] = ref.split(':');
+    const [namespace, name] = rest.split('/');
+    const entity = await eventually(async () => {
+      const res = await asUser(people.admin, 'GET', `/api/catalog/entities/by-name/${kind}/${namespace}/${name}`);
+      expect(res.status).toBe(200);
+      return res.body as { metadata: { uid: string } };
+    }, 30_000);
+    fixtures.uid[ref] = entity.metadata.uid;
+  }
+  const locations = await asUser(people.admin, 'GET', '/api/catalog/locations');
+  fixtures.locationId = (locations.body as Array<{ data?: { id: string }; id?: string }>).map(l => l.data?.id ?? l.id)[0] as string;
+
+  // Runs the owner started: one to read, one to cancel and retry, three waiting at their approval.
+  fixtures.tasks = { read: await startRun(), cancel: await startRun(), approve: await startRun(), reject: await startRun(), submit: await startRun() };
+  for (const id of Object.values(fixtures.tasks)) await waitForStatus(id, 'waiting');
+  // The submit run goes on to the platform team's input once a storefront member approved it.
+  const approved = await asUser(approver, 'POST', `/api/scaffolder/v2/tasks/${fixtures.tasks.submit}/steps/approve/approve`, { comment: 'fixture' });
+  expect(approved.status).toBe(200);
+  await eventually(async () => {
+    const inbox = await asUser(people.admin, 'GET', '/api/scaffolder/v2/inbox');
+    expect(JSON.stringify(inbox.body)).toContain(fixtures.tasks.submit);
+  }, 20_000);
+
+  const exemption = await asUser(people.owner, 'POST', '/api/scorecards/exemptions', exemptionBody());
+  expect(exemption.status).toBe(201);
+  fixtures.exemptionId = exemption.body.id;
+  const initiative = await asUser(people.admin, 'POST', '/api/scorecards/initiatives', initiativeBody());
+  expect(initiative.status).toBe(201);
+  fixtures.initiativeId = initiative.body.id;
+}, 120_000);
+
+afterAll(async () => {
+  await portal?.stop();
+});
+
+/** The plugin a route belongs to (`catalog` for /api/catalog/...), or undefined for the host's routes. */
+function pluginOf(route: Route): string | undefined {
+  return /^\/api\/([^/]+)/.exec(route.path)?.[1];
+}
+
+async function tokenFor(caller: Caller, route: Route): Promise<string | undefined> {
+  const plugin = pluginOf(route) ?? 'catalog';
+  if (caller === 'serviceSelf') return portal.serviceToken(plugin);
+  if (caller === 'serviceOther') return portal.serviceToken(plugin === 'catalog' ? 'scorecards' : 'catalog');
+  return bearer[caller];
+}
+
+describe('the authorization matrix of the default portal', () => {
+  it('has an entry for every route the portal registers, and no entry for a route that is gone', () => {
+    const keys = routes.map(routeKey);
+    expect(keys.length).toBeGreaterThan(60);
+    expect(keys.filter(k => !(k in MATRIX))).toEqual([]);
+    expect(Object.keys(MATRIX).filter(k => !keys.includes(k))).toEqual([]);
+  });
+
+  it('answers every route and caller as its row says', async () => {
+    const mismatches: string[] = [];
+    const observed: string[] = [`| route | ${CALLERS.join(' | ')} |`, `|---|${CALLERS.map(() => '---').join('|')}|`];
+    // Deleting routes last, so the entities and runs they remove are not needed afterwards.
+    const ordered = [...routes].sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'));
+    for (const route of ordered) {
+      const row = MATRIX[routeKey(route)];
+      if (!row) continue;
+      const cells: string[] = [];
+      for (const caller of CALLERS) {
+        const res = await call({ method: route.method, url: urlFor(route, caller), body: bodyFor(route), token: await tokenFor(caller, route) });
+        cells.push(String(res.status));
+        const got = classify(res.status);
+        if (isPending(routeKey(route), caller)) {
+          if (got === row[caller]) mismatches.push(`${routeKey(route)} as ${caller}: now answers ${res.status} as its row says; remove it from PENDING`);
+          continue;
+        }
+        if (got !== row[caller]) {
+          const message = (res.body as { error?: { message?: string } } | undefined)?.error?.message ?? '';
+          mismatches.push(`${routeKey(route)} as ${caller}: expected ${row[caller]}, got ${res.status} ${message}`.trim());
+        }
+      }
+      observed.push(`| ${routeKey(route)} | ${cells.join(' | ')} |`);
+    }
+    if (process.env.PORTICO_AUTHZ_MATRIX_OUT) fs.writeFileSync(process.env.PORTICO_AUTHZ_MATRIX_OUT, `${observed.join('\n')}\n\n${mismatches.join('\n')}\n`);
+    expect(mismatches).toEqual([]);
+  }, 300_000);
+
+  it('lets a member of the approving group who did not start the run approve it, as that member', async () => {
+    const frank: Person = { userEntityRef: 'user:default/frank', ownershipEntityRefs: ['user:default/frank', 'group:default/storefront', 'group:default/engineering', 'group:default/acme'] };
+    const id = await startRun();
+    await waitForStatus(id, 'waiting');
+    const inbox = await asUser(frank, 'GET', '/api/scaffolder/v2/inbox');
+    expect(JSON.stringify(inbox.body)).toContain(id);
+    const res = await asUser(frank, 'POST', `/api/scaffolder/v2/tasks/${id}/steps/approve/approve`, { comment: 'go ahead' });
+    expect({ status: res.status, error: res.body?.error?.message }).toEqual({ status: 200, error: undefined });
+    await eventually(async () => {
+      const task = await asUser(people.owner, 'GET', `/api/scaffolder/v2/tasks/${id}`);
+      expect(JSON.stringify(task.body)).toContain('user:default/frank');
+    });
+  });
+});

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import {
   coreServices,
@@ -10,7 +13,7 @@ import {
   type PermissionsService,
 } from '@portico/backend-plugin-api';
 import { catalogProvidersExtensionPoint } from '@portico/plugin-catalog-node';
-import { startTestBackend, type TestBackend } from '@portico/test-utils';
+import { eventually, startTestBackend, type TestBackend } from '@portico/test-utils';
 import { catalogConditions } from './permissions/rules';
 import { catalogPlugin } from './plugin';
 import { component, group } from './__testUtils__/entities';
@@ -97,12 +100,24 @@ const teamA = { 'x-test-user': 'user:default/ada', 'x-test-groups': 'group:defau
 
 describe('the catalog under a conditional read decision', () => {
   let backend: TestBackend;
+  let dir: string;
 
   beforeAll(async () => {
-    backend = await startTestBackend({ features: [catalogPlugin, entities, httpAuth, ownersRead, auditor] });
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'portico-catalog-permissions-')));
+    const file = path.join(dir, 'catalog.yaml');
+    fs.writeFileSync(file, 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: d }\nspec: { type: service, lifecycle: production, owner: team-b }\n');
+    backend = await startTestBackend({
+      features: [catalogPlugin, entities, httpAuth, ownersRead, auditor],
+      config: { catalog: { locations: [{ type: 'file', target: file }] }, integrations: { file: { roots: [dir] } } },
+    });
+    const teamB = { 'x-test-user': 'user:default/bo', 'x-test-groups': 'group:default/team-b' };
+    await eventually(async () => {
+      await request(backend.server).get('/api/catalog/entities/by-name/component/default/d').set(teamB).expect(200);
+    }, 20_000);
   });
   afterAll(async () => {
     await backend?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const names = (items: Array<{ metadata: { name: string } } | null>) => items.map(e => e?.metadata.name ?? null);
@@ -128,6 +143,10 @@ describe('the catalog under a conditional read decision', () => {
     expect(hidden.body.error.message).toBe("No entity named 'component:default/b' found");
     await request(backend.server).get('/api/catalog/entities/by-name/component/default/b/history').set(teamA).expect(404);
     await request(backend.server).get('/api/catalog/entities/by-name/component/default/b/ancestry').set(teamA).expect(404);
+    // the location d was read from: its owners may see it, team-a may not even learn d exists
+    const teamB = { 'x-test-user': 'user:default/bo', 'x-test-groups': 'group:default/team-b' };
+    await request(backend.server).get('/api/catalog/locations/by-entity/component/default/d').set(teamB).expect(200);
+    await request(backend.server).get('/api/catalog/locations/by-entity/component/default/d').set(teamA).expect(404);
     const b = await request(backend.server).get('/api/catalog/entities/by-name/component/default/b').set({ 'x-test-user': 'user:default/bo', 'x-test-groups': 'group:default/team-b' }).expect(200);
     await request(backend.server).get(`/api/catalog/entities/by-uid/${b.body.metadata.uid}`).set(teamA).expect(404);
     const byRefs = await request(backend.server)

@@ -35,7 +35,7 @@ export const githubPluginConfigSchema = z
      * module reads it as written: a module's `pluginConfig` is its target plugin's section (`scorecards:`), and
      * a fact collector's `schedule` is an ISO-8601 string.
      */
-    factsSchedule: z.string().pipe(durationSchema).optional(),
+    factsSchedule: z.string().pipe(durationSchema as z.ZodType<number, string>).optional(),
   })
   .strict()
   .prefault({});

@@ -149,6 +149,9 @@ describe('the catalog under a conditional read decision', () => {
     await request(backend.server).get('/api/catalog/locations/by-entity/component/default/d').set(teamA).expect(404);
     const b = await request(backend.server).get('/api/catalog/entities/by-name/component/default/b').set({ 'x-test-user': 'user:default/bo', 'x-test-groups': 'group:default/team-b' }).expect(200);
     await request(backend.server).get(`/api/catalog/entities/by-uid/${b.body.metadata.uid}`).set(teamA).expect(404);
+    // deleting or refreshing it is a 404 as well, not a 403 that would say it exists
+    await request(backend.server).delete(`/api/catalog/entities/by-uid/${b.body.metadata.uid}`).set(teamA).expect(404);
+    await request(backend.server).post('/api/catalog/refresh').set(teamA).send({ entityRef: 'component:default/b' }).expect(404);
     const byRefs = await request(backend.server)
       .post('/api/catalog/entities/by-refs')
       .set(teamA)

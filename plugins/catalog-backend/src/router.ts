@@ -3,11 +3,12 @@ import { z } from 'zod';
 import {
   createRouteRegistry,
   type AuditorService,
+  type Credentials,
   type HttpAuthService,
   type PermissionsService,
 } from '@portico/backend-plugin-api';
 import { InputError, NotFoundError } from '@portico/errors';
-import { isValidEntityName, isValidKind, isValidNamespace, parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
+import { isValidEntityName, isValidKind, isValidNamespace, parseEntityRef, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { CatalogService } from './service/CatalogService';
 import { findTooDeep, MAX_ENTITY_DEPTH } from './service/EntityProcessor';
 import {
@@ -222,6 +223,14 @@ export function createRouter(options: CatalogRouterOptions): Router {
   });
   const access = new EntityReadAccess();
 
+  /** Whether the caller may read the entity (served form); routes of another permission answer 404 when not. */
+  async function mayRead(entity: Partial<Entity> | undefined, credentials: Credentials): Promise<boolean> {
+    if (!entity) return false;
+    if (!options.permissions) return true;
+    const [decision] = await options.permissions.authorizeConditional([{ permission: catalogEntityReadPermission }], { credentials });
+    return access.allows(access.of(decision), entity);
+  }
+
   routes.route(
     {
       method: 'get',
@@ -433,12 +442,13 @@ export function createRouter(options: CatalogRouterOptions): Router {
       description: 'Removes an entity by uid (its provider may emit it again).',
       params: uidParams,
       response: { status: 204, description: 'Removed' },
-      errors: { 403: 'The caller may not delete it', 404: 'No such entity' },
+      errors: { 403: 'The caller may not delete it', 404: 'No such entity (or the caller may not read it)' },
       permission: catalogEntityDeletePermission,
     },
-    async ({ params: { uid }, authorize, req }) => {
+    async ({ params: { uid }, authorize, req, credentials }) => {
       const found = uid.length <= 64 ? await catalog.queries.getByUid(uid) : undefined;
-      if (!found) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
+      // one the caller may not read is not found, so existence does not leak through a 403
+      if (!found || !(await mayRead(found, credentials))) throw new NotFoundError(`No entity with uid ${uid.slice(0, 64)}`);
       const entityRef = stringifyEntityRef(found as never);
       await authorize(entityRef);
       await audited(auditor, { action: catalogEntityDeletePermission.name, resourceRef: entityRef, request: req }, async () => {
@@ -569,11 +579,7 @@ export function createRouter(options: CatalogRouterOptions): Router {
       permission: catalogLocationReadPermission,
     },
     async ({ params: ref, credentials }) => {
-      if (options.permissions) {
-        const [decision] = await options.permissions.authorizeConditional([{ permission: catalogEntityReadPermission }], { credentials });
-        const entity = await catalog.queries.getByRef(ref);
-        if (!entity || !access.allows(access.of(decision), entity)) throw new NotFoundError(`No location for entity ${ref}`);
-      }
+      if (!(await mayRead(await catalog.queries.getByRef(ref), credentials))) throw new NotFoundError(`No location for entity ${ref}`);
       const found = await catalog.locationOfEntity(ref);
       if (!found) throw new NotFoundError(`No location for entity ${ref}`);
       return found;
@@ -619,11 +625,12 @@ export function createRouter(options: CatalogRouterOptions): Router {
       description: 'Reads the source of an entity again now.',
       body: refreshBody,
       response: { description: 'Refreshed', schema: z.object({}) },
-      errors: { 403: 'The caller may not refresh it', 404: 'No such entity' },
+      errors: { 403: 'The caller may not refresh it', 404: 'No such entity (or the caller may not read it)' },
       permission: catalogEntityRefreshPermission,
     },
-    async ({ body, authorize, req }) => {
+    async ({ body, authorize, req, credentials }) => {
       const entityRef = parseRef('entityRef', body.entityRef);
+      if (!(await mayRead(await catalog.queries.getByRef(entityRef), credentials))) throw new NotFoundError(`No entity named '${entityRef}' found`);
       await authorize(entityRef);
       await audited(auditor, { action: catalogEntityRefreshPermission.name, resourceRef: entityRef, request: req }, () => catalog.refreshEntity(entityRef));
       return {};

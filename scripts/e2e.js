@@ -13,8 +13,9 @@ const log = msg => console.log(`[e2e] ${msg}`);
 
 /**
  * What the journeys need on top of the repository's app-config, added only where it has none: the
- * catalog backend, the example organisation (examples/catalog) as a location, and a folder the
- * portal may read files from, where the register journey writes its file (PORTICO_E2E_FILE_ROOT).
+ * catalog backend, the example organisation (examples/catalog) as a location, guest mode allowed under
+ * NODE_ENV=production when the app-config enables it, and a folder the portal may read files from, where
+ * the register journey writes its file (PORTICO_E2E_FILE_ROOT).
  */
 function exampleOrganisationConfig(registerRoot) {
   const { parse } = require('yaml');
@@ -36,6 +37,8 @@ function exampleOrganisationConfig(registerRoot) {
       locations: [{ type: 'file', target: path.join(root, 'examples/catalog/all.yaml') }],
     };
   }
+  // the portal runs with NODE_ENV=production, where guest mode (the default app-config's) must be allowed explicitly
+  if (merged.auth?.allowGuest) config.auth = { ...merged.auth, allowGuestInProduction: true };
   const roots = merged.integrations?.file?.roots ?? [];
   config.integrations = {
     ...merged.integrations,

@@ -8,7 +8,7 @@ delete swc.$schema;
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{packages,plugins,examples/plugins}/*/e2e/**/*.e2e.ts', '<rootDir>/test/hostile/**/*.e2e.ts'],
+  testMatch: ['<rootDir>/{packages,plugins,examples/plugins}/*/e2e/**/*.e2e.ts', '<rootDir>/test/hostile/**/*.e2e.ts', '<rootDir>/test/journeys/**/*.e2e.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swc, swcrc: false }] },
   testTimeout: 60000,
   maxWorkers: 1,

@@ -77,11 +77,12 @@ async function waitForReady(url, child, timeoutMs) {
 /**
  * Starts `portico start` with the repo's app-config plus a generated file: the port, a temporary
  * data dir and `options.config` (an object; JSON is YAML, later config files win key by key, arrays
- * are replaced). `options.dataDir` starts it on an existing data dir (a restart), which `stop` then
+ * are replaced). `options.port` picks the port (a journey whose identity provider must know the callback URL
+ * first). `options.dataDir` starts it on an existing data dir (a restart), which `stop` then
  * leaves in place. Returns its URL, pid, data dir, `stop` (SIGTERM) and `kill` (SIGKILL, as a crash).
  */
 async function startPortal(options = {}) {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const ownDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
   const configFile = path.join(dataDir, 'e2e-config.yaml');

@@ -1,9 +1,13 @@
-import { forwardRef } from 'react';
+import { forwardRef, type ElementType } from 'react';
 import { Button, Tooltip, type ButtonProps } from '@mui/material';
 import { usePermission } from '@portico/frontend-plugin-api';
 import type { Permission } from '@portico/permission-common';
 
 export interface PermissionButtonProps extends ButtonProps {
+  /** Render as another element, e.g. react-router's `Link` with `to` (a disabled link does not navigate). */
+  component?: ElementType;
+  /** Where a `component={Link}` button goes. */
+  to?: string;
   /** The permission the button's action needs. */
   permission: Permission;
   /** For a resource permission, the resource (an entity ref for `catalog-entity`). */

@@ -1,5 +1,5 @@
 import '../../__testUtils__/testTimeouts';
-import { identityApiRef } from '@portico/frontend-plugin-api';
+import { identityApiRef, permissionApiRef } from '@portico/frontend-plugin-api';
 import { mockApis, renderInTestApp } from '@portico/app/testing';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -198,5 +198,23 @@ describe('CatalogPage "Owned by me"', () => {
     renderAs(jane, '/catalog?owned=me&kind=API');
     expect(await screen.findByText('1 entity')).toBeInTheDocument();
     expect(rowNames()).toEqual(['payments-api']);
+  });
+});
+
+describe('CatalogPage register link', () => {
+  it('links to the register page for whoever may register locations, and says why not to others', async () => {
+    const { unmount } = renderInTestApp(<CatalogPage />, { apis: [[catalogApiRef, new FakeCatalogApi(exampleOrg())]] });
+    const link = await screen.findByRole('link', { name: 'Register existing component' });
+    await waitFor(() => expect(link).not.toHaveAttribute('aria-disabled'));
+    expect(link).toHaveAttribute('href', '/catalog-import');
+    unmount();
+    renderInTestApp(<CatalogPage />, {
+      apis: [
+        [catalogApiRef, new FakeCatalogApi(exampleOrg())],
+        [permissionApiRef, mockApis.permission(() => ({ result: 'DENY', reason: 'No role grants catalog.location.create' }))],
+      ],
+    });
+    expect(await screen.findByLabelText('No role grants catalog.location.create')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Register existing component' })).toHaveAttribute('aria-disabled', 'true');
   });
 });

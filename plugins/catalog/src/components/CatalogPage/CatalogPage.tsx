@@ -1,4 +1,4 @@
-import { Box, Button, InputAdornment, TextField, Typography } from '@mui/material';
+import { Box, InputAdornment, TextField, Typography } from '@mui/material';
 import { createSvgIcon } from '@mui/material/utils';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
@@ -13,7 +13,8 @@ import {
 } from '../../filters/catalogFilterState';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
 import { useOwnedView } from '../../hooks/useOwnedView';
-import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
+import { EmptyState, ErrorPanel, PermissionButton, Progress } from '@portico/core-components';
+import { catalogLocationCreatePermission } from '@portico/plugin-catalog-common';
 import { CatalogFilters } from './CatalogFilters';
 import { CatalogTable } from './CatalogTable';
 import { useEntityRows } from './useEntityRows';
@@ -107,9 +108,9 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
         <Typography variant="h4" component="h1">
           Catalog
         </Typography>
-        <Button variant="contained" component={RouterLink} to="/catalog-import">
+        <PermissionButton permission={catalogLocationCreatePermission} variant="contained" component={RouterLink} to="/catalog-import">
           Register existing component
-        </Button>
+        </PermissionButton>
       </Box>
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '260px 1fr' }, gap: 3 }}>
         <Box>

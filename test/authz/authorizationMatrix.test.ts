@@ -26,6 +26,8 @@ const fixtures = {
   uid: {} as Record<string, string>,
   locationId: '',
   tasks: {} as Record<'read' | 'cancel' | 'approve' | 'reject' | 'submit', string>,
+  /** Runs the admin and a service try to reject, since the owner may reject (withdraw) the shared one. */
+  rejectTasks: {} as Partial<Record<Caller, string>>,
   exemptionId: '',
   initiativeId: '',
 };
@@ -73,7 +75,7 @@ function urlFor(route: Route, caller: Caller): string {
   const victim = { owner: 'component:default/cart-service', admin: 'component:default/legacy-invoicing', serviceSelf: 'component:default/analytics-pipeline' } as Partial<Record<Caller, string>>;
   const task = key.includes('/cancel') || key.includes('/retry') ? fixtures.tasks.cancel
     : key.endsWith('/approve') ? fixtures.tasks.approve
-    : key.endsWith('/reject') ? fixtures.tasks.reject
+    : key.endsWith('/reject') ? (fixtures.rejectTasks[caller] ?? fixtures.tasks.reject)
     : key.endsWith('/submit') ? fixtures.tasks.submit
     : fixtures.tasks.read;
   const byRoute: Record<string, Record<string, string>> = {
@@ -206,7 +208,8 @@ beforeAll(async () => {
 
   // Runs the owner started: one to read, one to cancel and retry, three waiting at their approval.
   fixtures.tasks = { read: await startRun(), cancel: await startRun(), approve: await startRun(), reject: await startRun(), submit: await startRun() };
-  for (const id of Object.values(fixtures.tasks)) await waitForStatus(id, 'waiting');
+  fixtures.rejectTasks = { admin: await startRun(), serviceSelf: await startRun() };
+  for (const id of [...Object.values(fixtures.tasks), ...Object.values(fixtures.rejectTasks)]) await waitForStatus(id, 'waiting');
   // The submit run goes on to the platform team's input once a storefront member approved it.
   const approved = await asUser(approver, 'POST', `/api/scaffolder/v2/tasks/${fixtures.tasks.submit}/steps/approve/approve`, { comment: 'fixture' });
   expect(approved.status).toBe(200);
@@ -275,10 +278,12 @@ describe('the authorization matrix of the default portal', () => {
     expect(mismatches).toEqual([]);
   }, 300_000);
 
-  it('lets a member of the approving group who did not start the run approve it, as that member', async () => {
+  it('lets a member of the approving group who did not start the run approve it, as that member, and not its requester', async () => {
     const frank: Person = { userEntityRef: 'user:default/frank', ownershipEntityRefs: ['user:default/frank', 'group:default/storefront', 'group:default/engineering', 'group:default/acme'] };
     const id = await startRun();
     await waitForStatus(id, 'waiting');
+    const own = await asUser(people.owner, 'POST', `/api/scaffolder/v2/tasks/${id}/steps/approve/approve`, {});
+    expect({ status: own.status, error: own.body.error?.message }).toEqual({ status: 403, error: 'user:default/erin started this run and may not approve its own request' });
     const inbox = await asUser(frank, 'GET', '/api/scaffolder/v2/inbox');
     expect(JSON.stringify(inbox.body)).toContain(id);
     const res = await asUser(frank, 'POST', `/api/scaffolder/v2/tasks/${id}/steps/approve/approve`, { comment: 'go ahead' });

@@ -130,10 +130,11 @@ export const MATRIX: Record<string, Row> = {
   'POST /api/scaffolder/v2/dry-run': everyone(),
   'GET /api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema': everyone(),
   'GET /api/scaffolder/v2/inbox': everyone(),
-  // The owner's run waits for group:default/storefront: the owner is in it but started the run; the admin and a
-  // service are not assignees. (A storefront member who did not start it approves: authorizationMatrix.test.ts.)
+  // The owner's run waits for group:default/storefront: the owner is in it but started the run, so may not
+  // approve it (rejecting withdraws it); the admin and a service are not assignees. (A storefront member who
+  // did not start it approves: authorizationMatrix.test.ts.)
   'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/approve': guarded({ plain: 403, owner: 403, admin: 403, serviceSelf: 403 }),
-  'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/reject': guarded({ plain: 403, owner: 403, admin: 403, serviceSelf: 403 }),
+  'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/reject': guarded({ plain: 403, owner: 'pass', admin: 403, serviceSelf: 403 }),
   // The platform team's input, after the approval: the admin is in the platform team.
   'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/submit': guarded({ plain: 403, owner: 403, admin: 'pass' }),
 

@@ -4,11 +4,14 @@
  * services, or forged with jose), real RBAC and real fixtures (an entity the owner's team owns, runs the owner
  * started, an exemption the owner requested), and each answer is compared with the route's row.
  */
+import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
+import type { BackendFeature } from '@portico/backend-plugin-api';
 import { eventually } from '@portico/test-utils';
+import { FakeGithub } from '../../plugins/github-backend/src/__testUtils__/FakeGithub';
 import { EXTERNAL_TOKEN, people, startDefaultPortal, type DefaultPortal, type Person } from './defaultPortal';
 import { CALLERS, isPending, MATRIX, type Caller, type Outcome } from './matrix';
 import { listRoutes, routeKey, type Route } from './routes';
@@ -19,7 +22,10 @@ const approver: Person = { userEntityRef: 'user:default/alice', ownershipEntityR
 
 const DATABASE_ACCESS = { templateRef: 'template:default/request-database-access', values: { database: 'resource:default/catalog-db', reason: 'the authorization matrix', access: 'read' } };
 
+const WEBHOOK_SECRET = 'matrix-webhook-secret';
+
 let portal: DefaultPortal;
+let github: FakeGithub;
 let routes: Route[];
 const bearer: Partial<Record<Caller, string>> = {};
 const fixtures = {
@@ -32,11 +38,12 @@ const fixtures = {
   initiativeId: '',
 };
 
-type Call = { method: string; url: string; body?: unknown; token?: string };
+type Call = { method: string; url: string; body?: unknown; token?: string; headers?: Record<string, string> };
 
-async function call({ method, url, body, token }: Call): Promise<request.Response> {
+async function call({ method, url, body, token, headers }: Call): Promise<request.Response> {
   const req = request(portal.backend.server)[method.toLowerCase() as 'get'](url).timeout({ response: 10_000 });
   if (token) req.set('authorization', `Bearer ${token}`);
+  for (const [name, value] of Object.entries(headers ?? {})) req.set(name, value);
   // An event stream stays open: its status line is the answer.
   req.buffer(false).parse((res, done) => {
     const stream = res as unknown as IncomingMessage;
@@ -53,7 +60,8 @@ async function call({ method, url, body, token }: Call): Promise<request.Respons
     stream.on('end', finish);
     stream.on('close', finish);
   });
-  if (body !== undefined) req.send(body as object);
+  if (typeof body === 'string') req.set('content-type', 'application/json').send(body);
+  else if (body !== undefined) req.send(body as object);
   return req;
 }
 
@@ -90,6 +98,8 @@ function urlFor(route: Route, caller: Caller): string {
     'POST /api/scorecards/notifications/:id/read': { id: '1' },
     'DELETE /api/auth/tokens/:id': { id: '00000000-0000-4000-8000-000000000000' },
     'GET /api/example/things/:id': { id: '00000000-0000-4000-8000-000000000000' },
+    'GET /api/github/repos/:owner/:repo/summary': { owner: 'acme', repo: 'web-shop' },
+    'GET /api/github/repos/:owner/:repo/pulls': { owner: 'acme', repo: 'web-shop' },
     'GET /api/permission/roles/:name': { name: 'everyone' },
     'GET /api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema': { namespace: 'default', kind: 'template', name: 'request-database-access' },
   };
@@ -113,6 +123,7 @@ function urlFor(route: Route, caller: Caller): string {
     'GET /api/auth/:provider/start': 'redirect=/',
     'GET /api/catalog/entity-facets': 'facet=kind',
     'GET /api/catalog/search': 'term=web',
+    'GET /api/github/discovery/preview': 'organization=acme',
   };
   return query[key] ? `${url}?${query[key]}` : url;
 }
@@ -139,8 +150,17 @@ function bodyFor(route: Route): unknown {
     'POST /api/scorecards/exemptions/:id/decision': { status: 'approved', comment: 'matrix' },
     'POST /api/scorecards/initiatives': initiativeBody(),
     'POST /api/example/things': { name: 'matrix' },
+    'POST /api/github/webhooks': WEBHOOK_BODY,
   };
   return bodies[routeKey(route)];
+}
+
+/** GitHub signs its webhook deliveries: the matrix sends a correctly signed one (an unsigned one: below). */
+const WEBHOOK_BODY = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+function headersFor(route: Route): Record<string, string> | undefined {
+  if (routeKey(route) !== 'POST /api/github/webhooks') return undefined;
+  const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(WEBHOOK_BODY).digest('hex')}`;
+  return { 'x-hub-signature-256': signature, 'x-github-event': 'ping', 'x-github-delivery': randomUUID() };
 }
 
 function exemptionBody() {
@@ -170,8 +190,17 @@ async function waitForStatus(taskId: string, status: string) {
 }
 
 beforeAll(async () => {
+  // GitHub ships with the portal (commented out of app-config.yaml only for its credentials): a local one.
+  github = await new FakeGithub().start();
+  const githubPlugin = ((await import('@portico/plugin-github-backend')) as { default: BackendFeature | BackendFeature[] }).default;
   portal = await startDefaultPortal({
+    features: [githubPlugin].flat(),
     config: {
+      integrations: {
+        file: { roots: [path.join(ROOT, 'examples')] },
+        github: [{ host: 'github.com', apiBaseUrl: github.url, token: 't', writeIntervalMs: 0 }],
+      },
+      github: { webhookSecret: WEBHOOK_SECRET },
       catalog: {
         processingInterval: 'PT1H',
         locations: [
@@ -228,6 +257,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
+  await github?.stop();
 });
 
 /** The plugin a route belongs to (`catalog` for /api/catalog/...), or undefined for the host's routes. */
@@ -260,7 +290,7 @@ describe('the authorization matrix of the default portal', () => {
       if (!row) continue;
       const cells: string[] = [];
       for (const caller of CALLERS) {
-        const res = await call({ method: route.method, url: urlFor(route, caller), body: bodyFor(route), token: await tokenFor(caller, route) });
+        const res = await call({ method: route.method, url: urlFor(route, caller), body: bodyFor(route), headers: headersFor(route), token: await tokenFor(caller, route) });
         cells.push(String(res.status));
         const got = classify(res.status);
         if (isPending(routeKey(route), caller)) {
@@ -292,5 +322,20 @@ describe('the authorization matrix of the default portal', () => {
       const task = await asUser(people.owner, 'GET', `/api/scaffolder/v2/tasks/${id}`);
       expect(JSON.stringify(task.body)).toContain('user:default/frank');
     });
+  });
+
+  it('refuses a GitHub webhook without a valid signature (401), whoever sends it', async () => {
+    for (const token of [undefined, bearer.admin]) {
+      for (const signature of [undefined, 'sha256=0000']) {
+        const res = await call({
+          method: 'post',
+          url: '/api/github/webhooks',
+          body: WEBHOOK_BODY,
+          token,
+          headers: { 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+        });
+        expect({ token: Boolean(token), signature, status: res.status }).toEqual({ token: Boolean(token), signature, status: 401 });
+      }
+    }
   });
 });

@@ -62,11 +62,11 @@ const usersOnly = () => guarded({ plain: 'pass', owner: 'pass', admin: 'pass', s
 const catalogRead = () => everyone({ external: 'pass' });
 
 export const MATRIX: Record<string, Row> = {
-  // The host. /metrics is open only with backend.metrics.public: true (the test portal leaves it unset), else
-  // it needs credentials like a plugin route.
+  // The host. /metrics is served only with backend.metrics.public: true (the test portal leaves it unset): else a
+  // 403 naming that key, to everyone (metrics are scraped, not asked for by people).
   'GET /healthz': HOST_OPEN,
   'GET /readyz': HOST_OPEN,
-  'GET /metrics': everyone(),
+  'GET /metrics': Object.fromEntries([...CALLERS].map(c => [c, 403])) as Row,
 
   // The auth plugin: sign-in is open; a session's own routes need a user.
   'GET /api/auth/openapi.json': everyone(),
@@ -161,6 +161,13 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/scorecards/notifications': everyone(),
   'POST /api/scorecards/notifications/:id/read': everyone(),
 
+  // GitHub: webhooks are open but signed (the matrix signs its delivery); discovery previews are admins'.
+  'POST /api/github/webhooks': open(),
+  'GET /api/github/openapi.json': everyone(),
+  'GET /api/github/repos/:owner/:repo/summary': everyone(),
+  'GET /api/github/repos/:owner/:repo/pulls': everyone(),
+  'GET /api/github/discovery/preview': admins(),
+
   // The example plugin.
   'GET /api/example/openapi.json': everyone(),
   'GET /api/example/greeting': everyone(),
@@ -174,13 +181,7 @@ export const MATRIX: Record<string, Row> = {
  * Cells the portal does not answer as its row says YET, each with why. The test asserts nothing else for
  * them, and fails once one holds, so a fixed cell leaves this list. Empty when identity is complete.
  */
-export const PENDING: Array<{ route: string; callers: Caller[]; reason: string }> = [
-  {
-    route: 'GET /metrics',
-    callers: ['none', 'expired', 'forged', 'algNone', 'serviceOther', 'external'],
-    reason: 'the host serves /metrics to anyone; backend.metrics.public (default false) is not read yet',
-  },
-];
+export const PENDING: Array<{ route: string; callers: Caller[]; reason: string }> = [];
 
 export function isPending(route: string, caller: Caller): boolean {
   return PENDING.some(p => p.route === route && p.callers.includes(caller));

@@ -49,7 +49,7 @@ function guarded(row: Guarded): Row {
 }
 
 /** A route anyone may call without credentials; a token that is sent must still be valid. */
-function open(row: { external?: Outcome } = {}): Row {
+function open(row: Partial<Row> = {}): Row {
   return { none: 'pass', ...BAD_TOKENS, external: 403, plain: 'pass', owner: 'pass', admin: 'pass', serviceSelf: 'pass', ...row };
 }
 

@@ -414,4 +414,16 @@ describe('the authorization matrix of the default portal', () => {
     }
     expect([...missing, ...nowRecorded]).toEqual([]);
   });
+
+  it("lists a run to its creator and admins only: the task list applies the owner condition in its query", async () => {
+    const ids = (res: request.Response) => (res.body.items ?? res.body.tasks ?? res.body).map((t: { id: string }) => t.id) as string[];
+    const mine = Object.values(fixtures.tasks);
+    const owner = ids(await asUser(people.owner, 'GET', '/api/scaffolder/v2/tasks?limit=500'));
+    const admin = ids(await asUser(people.admin, 'GET', '/api/scaffolder/v2/tasks?limit=500'));
+    const plain = ids(await asUser(people.plain, 'GET', '/api/scaffolder/v2/tasks?limit=500'));
+    expect(owner).toEqual(expect.arrayContaining(mine));
+    expect(admin).toEqual(expect.arrayContaining(mine));
+    expect(plain.length).toBeGreaterThan(0); // the run the plain user started in the matrix
+    expect(plain.filter(id => mine.includes(id))).toEqual([]);
+  });
 });

@@ -174,6 +174,35 @@ describe('bad input to the assembled portal', () => {
     }, 3000);
   });
 
+  it('refuses a revoked personal access token (401) where it worked a moment before, and its owner keeps the session', async () => {
+    const session = await portal.userToken(people.owner);
+    const created = await request(portal.backend.server).post('/api/auth/tokens').set('authorization', `Bearer ${session}`).send({ name: 'ci script' });
+    expect(created.status).toBe(201);
+    const pat = created.body.token as string;
+    const asPat = () => request(portal.backend.server).post('/api/catalog/refresh').set('authorization', `Bearer ${pat}`).send({ entityRef: 'component:default/web-shop' });
+    expect((await asPat()).status).toBe(200);
+    const revoked = await request(portal.backend.server).delete(`/api/auth/tokens/${created.body.id}`).set('authorization', `Bearer ${session}`);
+    expect(revoked.status).toBe(204);
+    const refused = await asPat();
+    expect({ status: refused.status, message: refused.body.error?.message }).toEqual({ status: 401, message: 'Invalid personal access token' });
+    const tampered = await request(portal.backend.server).get('/api/catalog/entities?limit=1').set('authorization', `Bearer ${pat.slice(0, -4)}AAAA`);
+    expect({ status: tampered.status, message: tampered.body.error?.message }).toEqual({ status: 401, message: 'Invalid personal access token' });
+    expect((await request(portal.backend.server).get('/api/auth/me').set('authorization', `Bearer ${session}`)).status).toBe(200);
+  });
+
+  it('refuses a personal access token once it expired (401 naming it)', async () => {
+    const session = await portal.userToken(people.owner);
+    const expiresAt = new Date(Date.now() + 1500);
+    const created = await request(portal.backend.server).post('/api/auth/tokens').set('authorization', `Bearer ${session}`).send({ name: 'short', expiresAt: expiresAt.toISOString() });
+    expect(created.status).toBe(201);
+    const read = () => request(portal.backend.server).get('/api/catalog/entities?limit=1').set('authorization', `Bearer ${created.body.token}`);
+    expect((await read()).status).toBe(200);
+    await eventually(async () => {
+      const res = await read();
+      expect({ status: res.status, message: res.body.error?.message }).toEqual({ status: 401, message: 'Personal access token expired' });
+    });
+  });
+
   // Decision (docs/permissions.md): a user token is a signed, stateless proof that lives at most
   // auth.session.accessTokenDuration (PT15M); removing the User ends the person's sessions at the next refresh
   // or sign-in, which the catalog resolves again, not the tokens already issued.

@@ -62,6 +62,18 @@ export class PayloadTooLargeError extends PorticoError {
     return 413;
   }
 }
+/** The Host header names a host this server does not serve (DNS rebinding, a wrong proxy). 421. */
+export class MisdirectedRequestError extends PorticoError {
+  override get statusCode(): number {
+    return 421;
+  }
+}
+/** The caller sent too many requests in a while; retry later. 429. */
+export class TooManyRequestsError extends PorticoError {
+  override get statusCode(): number {
+    return 429;
+  }
+}
 /** The feature exists in the API but is not available in this installation. 501. */
 export class NotImplementedError extends PorticoError {
   override get statusCode(): number {

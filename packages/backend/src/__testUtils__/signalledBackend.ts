@@ -19,6 +19,7 @@ const plugin = createBackendPlugin({
           res.json({ finished: true });
         });
         http.use(router);
+        http.addAuthPolicy({ path: '/wait', allow: 'unauthenticated' });
         lifecycle.addShutdownHook(() => void process.stdout.write('SHUTDOWN_HOOK\n'));
       },
     }),

@@ -10,6 +10,12 @@ import { jsonBodyParser } from './jsonBodyParser';
 import { notFoundHandler } from './notFoundHandler';
 import { requestIdMiddleware } from './requestId';
 import { requestLogMiddleware } from './requestLog';
+import cors from 'cors';
+import { NotAllowedError } from '@portico/errors';
+import { authRateLimit, RATE_LIMITED_PATHS } from './authRateLimit';
+import { hostAllowList } from './hostAllowList';
+import type { HttpSecurityConfig } from './httpSecurityConfig';
+import { securityHeaders } from './securityHeaders';
 
 export interface HostHttpServerOptions {
   port: number;
@@ -19,15 +25,18 @@ export interface HostHttpServerOptions {
   /** How deeply a JSON body under /api may nest arrays and objects; deeper is a 400. Default 64. */
   bodyDepthLimit?: number;
   logger: LoggerService;
+  /** Headers, CORS, Host allow-list, `/metrics` and rate limits; absent: all off (tests of the server alone). */
+  security?: HttpSecurityConfig;
 }
 
 /** Deep enough for any entity, template or fact; shallow enough that no handler overflows the stack. */
 export const DEFAULT_BODY_DEPTH_LIMIT = 64;
 
 /**
- * The backend's one HTTP server. Requests flow: request id -> metrics -> system routes
- * (health, metrics) -> refusal of prototype keys in the query -> JSON parsing for /api -> mounted routers (plugins at /api/<id>, the
- * app at /) -> JSON 404 -> the shared error handler.
+ * The backend's one HTTP server. Requests flow: request id -> metrics -> security headers -> system routes
+ * (health, metrics) -> Host allow-list -> CORS for /api -> rate limits of the sign-in endpoints -> refusal of
+ * prototype keys in the query -> JSON parsing for /api -> mounted routers (plugins at /api/<id> behind their
+ * default deny, the app at /) -> JSON 404 -> the shared error handler.
  */
 export class HostHttpServer {
   readonly app: Express;
@@ -59,7 +68,23 @@ export class HostHttpServer {
         options.logger.error(`Could not record HTTP metrics: ${error instanceof Error ? error.message : String(error)}`),
       ),
     );
+    const security = options.security;
+    if (security) {
+      app.use(securityHeaders({ https: security.baseUrl.protocol === 'https:' }));
+      if (!security.metricsPublic) {
+        app.get('/metrics', (_req, _res, next) => next(new NotAllowedError('Metrics are not public here (backend.metrics.public)')));
+      }
+    }
     app.use(this.systemRouter);
+    if (security) {
+      // After the health routes: probes of an orchestrator address the pod by its IP.
+      app.use(hostAllowList({ baseUrl: security.baseUrl, allowedHosts: security.allowedHosts }));
+      if (security.cors) {
+        const { origins, credentials, methods } = security.cors;
+        app.use('/api', cors({ origin: origins, credentials, ...(methods ? { methods } : {}) }));
+      }
+      if (security.rateLimit) app.use(RATE_LIMITED_PATHS, authRateLimit(security.rateLimit));
+    }
     app.use(forbiddenQueryKeys());
     app.use('/api', jsonBodyParser({ limit: options.bodyLimit, maxDepth: options.bodyDepthLimit ?? DEFAULT_BODY_DEPTH_LIMIT }));
     app.use(this.router);

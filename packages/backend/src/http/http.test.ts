@@ -34,6 +34,8 @@ const echoPlugin = createBackendPlugin({
         subApp.get('/things/:thing', (req, res) => void res.json({ thing: req.params.thing }));
         router.use('/sub', subApp);
         http.use(router);
+        // This suite is about the server, not auth: the plugin opens all its routes.
+        http.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
       },
     });
   },
@@ -42,7 +44,7 @@ const echoPlugin = createBackendPlugin({
 describe('the HTTP server', () => {
   let host: TestHost;
   beforeAll(async () => {
-    host = await startTestHost({ backend: { http: { bodyLimit: '1kb' } } }, [echoPlugin]);
+    host = await startTestHost({ backend: { http: { bodyLimit: '1kb' }, metrics: { public: true } } }, [echoPlugin]);
   });
   afterAll(() => host.backend.stop());
 
@@ -155,7 +157,7 @@ describe('the HTTP server', () => {
     expect((await request(host.backend.server).get('/healthz')).body).toEqual({ status: 'ok' });
     const ready = await request(host.backend.server).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', plugins: { echo: { status: 'started' } } });
+    expect(ready.body).toMatchObject({ status: 'ready', plugins: { echo: { status: 'started' } } });
   });
 
   it('exposes Prometheus metrics labelled by plugin and route pattern', async () => {

@@ -7,6 +7,8 @@ import { eventsServiceFactory } from './events/eventsServiceFactory';
 import { healthServiceFactory } from './health/healthServiceFactory';
 import { rootHealthServiceFactory } from './health/rootHealthServiceFactory';
 import { httpAuthServiceFactory } from './httpAuth/httpAuthServiceFactory';
+import { identityHostServiceFactory } from './userTokens/IdentityHost';
+import { userTokenServiceFactory } from './userTokens/userTokenServiceFactory';
 import { httpRouterServiceFactory } from './httpRouter/httpRouterServiceFactory';
 import { lifecycleServiceFactory } from './lifecycle/lifecycleServiceFactory';
 import { rootLifecycleServiceFactory } from './lifecycle/rootLifecycleServiceFactory';
@@ -18,7 +20,11 @@ import { schedulerServiceFactory } from './scheduler';
 import { cacheServiceFactory } from './cache';
 
 export { authServiceFactory } from './auth/authServiceFactory';
-export { DevelopmentAuthService, guestCredentials, createCredentials, GUEST_USER_REF } from './auth/developmentAuth';
+export { HostAuthService } from './auth/HostAuthService';
+export { guestCredentials, createCredentials, GUEST_USER_REF } from './auth/credentials';
+export { userTokenServiceFactory } from './userTokens/userTokenServiceFactory';
+export { identityHostServiceFactory } from './userTokens/IdentityHost';
+export { SESSION_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './httpAuth/sessionCookies';
 export { discoveryServiceFactory } from './discovery/discoveryServiceFactory';
 export { eventsServiceFactory } from './events/eventsServiceFactory';
 export { InProcessEvents } from './events/InProcessEvents';
@@ -64,6 +70,8 @@ export const defaultServiceFactories: ServiceFactory[] = [
   discoveryServiceFactory,
   authServiceFactory,
   httpAuthServiceFactory,
+  identityHostServiceFactory,
+  userTokenServiceFactory,
   permissionsServiceFactory,
   eventsServiceFactory,
 ];

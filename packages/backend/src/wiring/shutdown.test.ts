@@ -40,6 +40,7 @@ describe('shutdown', () => {
               res.json({ done: true });
             });
             router.use(r);
+            router.addAuthPolicy({ path: '/wait', allow: 'unauthenticated' });
             lifecycle.addStartupHook(() => void events.push('startup hook'));
             lifecycle.addShutdownHook(() => void events.push('first hook'));
             lifecycle.addShutdownHook(() => void events.push('second hook'));

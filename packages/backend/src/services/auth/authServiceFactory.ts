@@ -1,10 +1,12 @@
 import { coreServices, createServiceFactory } from '@portico/backend-plugin-api';
-import { DevelopmentAuthService } from './developmentAuth';
+import { identityHostServiceRef, type IdentityHost } from '../userTokens/IdentityHost';
+import { HostAuthService } from './HostAuthService';
 
+/** Each plugin's AuthService, backed by the host's one identity (keys, personal and external tokens). */
 export const authServiceFactory = createServiceFactory({
   service: coreServices.auth,
   deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    return new DevelopmentAuthService(plugin.getId());
-  },
+  rootDeps: { identity: identityHostServiceRef },
+  createRootContext: ({ identity }) => identity,
+  factory: ({ plugin }, identity: IdentityHost) => new HostAuthService(plugin.getId(), identity),
 });

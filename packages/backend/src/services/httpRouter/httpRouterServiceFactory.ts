@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { coreServices, createServiceFactory } from '@portico/backend-plugin-api';
+import { coreServices, createServiceFactory, type HttpAuthService } from '@portico/backend-plugin-api';
 import { ServiceUnavailableError } from '@portico/errors';
 import { setRequestPlugin } from '../../http/httpMetrics';
 import { backendStateServiceRef, type BackendState } from '../../wiring/BackendState';
@@ -35,13 +35,66 @@ export function startupGate(pluginId: string, state: BackendState, waitMs: numbe
   };
 }
 
-/** Each plugin's router, mounted at `/api/<pluginId>`. */
+type AuthPolicy = 'unauthenticated' | 'user-cookie';
+type DeclaredRoute = { method: string; path: string; auth?: string };
+
+const OPEN = Symbol('portico.authPolicy');
+/** Where a route registry's router lists its declared routes (set by createRouteRegistry). */
+const DECLARED_ROUTES = Symbol.for('portico.declaredRoutes');
+
+function declaredRoutesOf(handler: unknown): (() => readonly DeclaredRoute[]) | undefined {
+  const list = (handler as Record<symbol, unknown> | undefined)?.[DECLARED_ROUTES];
+  return typeof list === 'function' ? (list as () => readonly DeclaredRoute[]) : undefined;
+}
+
+/**
+ * Default deny: every request to the plugin needs user or service credentials, except paths the plugin
+ * opened with `addAuthPolicy` and routes its route registries declare `auth: 'unauthenticated'`. The open
+ * paths are matched by an express router, so they match exactly as the plugin's own routes do.
+ */
+function createDefaultDeny(httpAuth: HttpAuthService) {
+  const openPaths = Router();
+  const registries: Array<{ routes: () => readonly DeclaredRoute[]; seen: number }> = [];
+  const mark =
+    (policy: AuthPolicy): RequestHandler =>
+    (req, _res, next) => {
+      (req as unknown as Record<symbol, AuthPolicy>)[OPEN] = policy;
+      next();
+    };
+  // Routes may be declared after the registry's router is mounted: pick new ones up at each request.
+  const syncRegistries: RequestHandler = (_req, _res, next) => {
+    for (const registry of registries) {
+      const routes = registry.routes();
+      for (const route of routes.slice(registry.seen)) {
+        if (route.auth === 'unauthenticated') (openPaths as unknown as Record<string, (path: string, h: RequestHandler) => void>)[route.method](route.path, mark('unauthenticated'));
+      }
+      registry.seen = routes.length;
+    }
+    next();
+  };
+  const deny: RequestHandler = (req, _res, next) => {
+    if ((req as unknown as Record<symbol, AuthPolicy>)[OPEN] === 'unauthenticated') return next();
+    httpAuth.credentials(req, { allow: ['user', 'service'] }).then(() => next(), next);
+  };
+  return {
+    middleware: [syncRegistries, openPaths, deny],
+    addPolicy(policy: { path: string; allow: AuthPolicy }) {
+      openPaths.use(policy.path, mark(policy.allow));
+    },
+    addRegistry(handler: unknown) {
+      const routes = declaredRoutesOf(handler);
+      if (routes) registries.push({ routes, seen: 0 });
+    },
+  };
+}
+
+/** Each plugin's router, mounted at `/api/<pluginId>`, behind the startup gate and default deny. */
 export const httpRouterServiceFactory = createServiceFactory({
   service: coreServices.httpRouter,
-  deps: { rootHttpRouter: coreServices.rootHttpRouter, plugin: coreServices.pluginMetadata },
+  deps: { rootHttpRouter: coreServices.rootHttpRouter, plugin: coreServices.pluginMetadata, httpAuth: coreServices.httpAuth },
   rootDeps: { state: backendStateServiceRef },
   createRootContext: ({ state }) => state,
-  factory({ rootHttpRouter, plugin }, state) {
+  factory({ rootHttpRouter, plugin, httpAuth }, state) {
     const pluginId = plugin.getId();
     const router = Router();
     router.use((req, _res, next) => {
@@ -49,15 +102,20 @@ export const httpRouterServiceFactory = createServiceFactory({
       next();
     });
     router.use(startupGate(pluginId, state, STARTUP_WAIT_MS));
+    const defaultDeny = createDefaultDeny(httpAuth);
+    router.use(...defaultDeny.middleware);
     rootHttpRouter.use(`/api/${pluginId}`, router);
-    const authPolicies: Array<{ path: string; allow: 'unauthenticated' | 'user-cookie' }> = [];
     return {
       use(handler) {
+        defaultDeny.addRegistry(handler);
         router.use(handler);
       },
-      // Development auth lets every request through; the policies are kept for the real auth to come.
       addAuthPolicy(policy) {
-        authPolicies.push(policy);
+        if (!policy?.path?.startsWith('/')) throw new Error(`addAuthPolicy of plugin '${pluginId}': path must start with '/', got '${policy?.path}'`);
+        if (policy.allow !== 'unauthenticated' && policy.allow !== 'user-cookie') {
+          throw new Error(`addAuthPolicy of plugin '${pluginId}': allow must be 'unauthenticated' or 'user-cookie', got '${String(policy.allow)}'`);
+        }
+        defaultDeny.addPolicy(policy);
       },
     };
   },

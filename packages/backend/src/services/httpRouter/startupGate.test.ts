@@ -25,6 +25,7 @@ describe('requests to a plugin that is starting', () => {
           async init({ http }) {
             await initGate; // e.g. migrations; the routes come last
             http.use(pingRoutes());
+            http.addAuthPolicy({ path: '/ping', allow: 'unauthenticated' });
           },
         }),
     });
@@ -53,6 +54,7 @@ describe('requests to a plugin that is starting', () => {
           deps: { http: coreServices.httpRouter },
           async init({ http }) {
             http.use(pingRoutes());
+            http.addAuthPolicy({ path: '/ping', allow: 'unauthenticated' });
             throw new Error('cannot reach the vendor');
           },
         }),

@@ -1,5 +1,6 @@
 import { coreServices, createServiceFactory, createServiceRef } from '@portico/backend-plugin-api';
 import { HostHttpServer } from '../../http/HostHttpServer';
+import { readHttpSecurityConfig } from '../../http/httpSecurityConfig';
 
 /** Internal: the one HTTP server of the backend. The host listens on it and closes it. */
 export const hostHttpServerServiceRef = createServiceRef<HostHttpServer>({ id: 'core.internal.httpServer', scope: 'root' });
@@ -23,6 +24,7 @@ export const hostHttpServerServiceFactory = createServiceFactory({
       bodyLimit: config.getOptionalString('backend.http.bodyLimit') ?? '1mb',
       bodyDepthLimit: config.getOptionalNumber('backend.http.bodyDepthLimit'),
       logger: logger.child({ service: 'http' }),
+      security: readHttpSecurityConfig(config),
     });
   },
 });

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { durationSchema, type ConfigService } from '@portico/backend-plugin-api';
+import { ConfigError } from '@portico/errors';
+
+const originSchema = z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://portal.example.com (no path)');
+
+const schema = z.object({
+  baseUrl: z.string().default('http://localhost:7007'),
+  cors: z
+    .object({
+      origin: z.union([originSchema, z.array(originSchema)]),
+      methods: z.array(z.string()).optional(),
+      credentials: z.boolean().default(true),
+    })
+    .optional(),
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  metricsPublic: z.boolean().default(false),
+  rateLimit: z
+    .union([
+      z.literal(false),
+      z.object({
+        windowMs: durationSchema.default(60_000),
+        max: z.number().int().positive().default(60),
+      }),
+    ])
+    .default({ windowMs: 60_000, max: 60 }),
+});
+
+/** The host's HTTP hardening, from `backend.cors`, `backend.allowedHosts`, `backend.metrics` and `backend.rateLimit`. */
+export interface HttpSecurityConfig {
+  /** `backend.baseUrl`: its host is always allowed; https turns on HSTS and upgrade-insecure-requests. */
+  baseUrl: URL;
+  /** Origins allowed to call the API from a browser (none by default). */
+  cors?: { origins: string[]; methods?: string[]; credentials: boolean };
+  /** Host headers accepted besides the baseUrl's and loopback ones; `*` accepts any. */
+  allowedHosts: string[];
+  /** Whether `/metrics` answers without credentials. */
+  metricsPublic: boolean;
+  /** Requests per window and IP on the sign-in and token endpoints; false turns the limit off. */
+  rateLimit: false | { windowMs: number; max: number };
+}
+
+const PATHS: Record<string, string> = {
+  baseUrl: 'backend.baseUrl',
+  cors: 'backend.cors',
+  allowedHosts: 'backend.allowedHosts',
+  metricsPublic: 'backend.metrics.public',
+  rateLimit: 'backend.rateLimit',
+};
+
+export function readHttpSecurityConfig(config: ConfigService): HttpSecurityConfig {
+  const rateLimit = config.getOptional<unknown>('backend.rateLimit');
+  const result = schema.safeParse({
+    baseUrl: config.getOptional('backend.baseUrl'),
+    cors: config.getOptional('backend.cors'),
+    allowedHosts: config.getOptional('backend.allowedHosts'),
+    metricsPublic: config.getOptional('backend.metrics.public'),
+    rateLimit:
+      rateLimit && typeof rateLimit === 'object'
+        ? { windowMs: (rateLimit as { window?: unknown }).window, max: (rateLimit as { max?: unknown }).max }
+        : rateLimit,
+  });
+  if (!result.success) {
+    const message = result.error.issues
+      .map(issue => {
+        const [first, ...rest] = issue.path.map(String);
+        return `Invalid config at '${[PATHS[first] ?? first, ...rest].join('.').replace('rateLimit.windowMs', 'rateLimit.window')}': ${issue.message}`;
+      })
+      .join('; ');
+    throw new ConfigError(message);
+  }
+  const { baseUrl, cors, ...rest } = result.data;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError(`Invalid config at 'backend.baseUrl': not a URL: '${baseUrl}'`);
+  }
+  return {
+    ...rest,
+    baseUrl: url,
+    ...(cors ? { cors: { origins: [cors.origin].flat(), methods: cors.methods, credentials: cors.credentials } } : {}),
+  };
+}

@@ -3,6 +3,8 @@ import request from 'supertest';
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
 import { startTestBackend } from './startTestBackend';
 import { mockServices } from '../services/mockServices';
+import { mockCredentials } from '../services/mockCredentials';
+import { createPermission } from '@portico/backend-plugin-api';
 import { MockLogger } from '../services/MockLogger';
 import type { MockScheduler } from '../services/MockScheduler';
 
@@ -116,5 +118,66 @@ describe('startTestBackend', () => {
     await expect(startTestBackend({ features: [counterPlugin('x')], services: [mockServices.scheduler.factory()], manualSchedulers: true })).rejects.toThrow(
       'pass manualSchedulers or a scheduler service factory, not both',
     );
+  });
+});
+
+describe('startTestBackend auth', () => {
+  const permissionProbe = createBackendPlugin({
+    pluginId: 'probe',
+    register: env =>
+      env.registerInit({
+        deps: { http: coreServices.httpRouter, httpAuth: coreServices.httpAuth, permissions: coreServices.permissions, auth: coreServices.auth },
+        async init({ http, httpAuth, permissions, auth }) {
+          const router = express.Router();
+          router.get('/whoami', async (req, res) => {
+            const credentials = await httpAuth.credentials(req);
+            const [decision] = await permissions.authorize([{ permission: createPermission({ name: 'probe.thing.delete' }) }], { credentials });
+            res.json({ principal: credentials.principal, decision: decision.result });
+          });
+          router.get('/call-other', async (req, res) => {
+            const { token } = await auth.getPluginRequestToken({ onBehalfOf: await httpAuth.credentials(req), targetPluginId: 'other' });
+            res.json({ principal: (await auth.authenticate(token)).principal });
+          });
+          http.use(router);
+        },
+      }),
+  });
+
+  it('by default treats a request without a token as the guest, mockCredentials tokens as their principal, and allows every permission', async () => {
+    const { server, stop } = await startTestBackend({ features: [permissionProbe] });
+    try {
+      expect((await request(server).get('/api/probe/whoami').expect(200)).body).toEqual({
+        principal: { type: 'user', userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest'] },
+        decision: 'ALLOW',
+      });
+      const ada = mockCredentials.user('user:default/ada', ['user:default/ada', 'group:default/team-a']);
+      expect((await request(server).get('/api/probe/whoami').set('authorization', ada.header()).expect(200)).body.principal).toEqual(ada.principal);
+      expect((await request(server).get('/api/probe/call-other').set('authorization', ada.header()).expect(200)).body.principal).toEqual(ada.principal);
+      const ci = mockCredentials.service('external:ci', { plugins: ['catalog'] });
+      await request(server).get('/api/probe/whoami').set('authorization', ci.header()).expect(403);
+      await request(server).get('/api/probe/whoami').set('authorization', mockCredentials.none().header()).expect(401);
+      await request(server).get('/api/probe/whoami').set('authorization', 'Bearer forged').expect(401);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('decides permissions with mockServices.permissions', async () => {
+    const { server, stop } = await startTestBackend({ features: [permissionProbe], services: [mockServices.permissions.factory('DENY')] });
+    try {
+      expect((await request(server).get('/api/probe/whoami').expect(200)).body.decision).toBe('DENY');
+    } finally {
+      await stop();
+    }
+  });
+
+  it("with auth: 'real' uses the host's signed tokens and default deny", async () => {
+    const { server, stop } = await startTestBackend({ features: [permissionProbe], auth: 'real' });
+    try {
+      expect((await request(server).get('/api/probe/whoami').expect(401)).body.error.message).toBe('Missing credentials');
+      await request(server).get('/api/probe/whoami').set('authorization', mockCredentials.user().header()).expect(401);
+    } finally {
+      await stop();
+    }
   });
 });

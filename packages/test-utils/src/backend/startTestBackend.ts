@@ -21,6 +21,13 @@ export interface StartTestBackendOptions {
    * `schedulers` of the result. Off by default: plugins' tasks then run on their schedule.
    */
   manualSchedulers?: boolean;
+  /**
+   * `mock` (default): requests without a token are the guest user, `mockCredentials` tokens act as anyone,
+   * and every permission is ALLOWed (pass `mockServices.permissions.factory(...)` to decide otherwise).
+   * `real`: the host's own AuthService and HttpAuthService (signed tokens, cookies, default deny), for
+   * tests of identity itself; permissions stay mocked unless the test adds its own factory.
+   */
+  auth?: 'mock' | 'real';
 }
 
 export interface TestBackend {
@@ -74,6 +81,11 @@ export async function startTestBackend(options: StartTestBackendOptions = {}): P
   if (!overridden.has(coreServices.rootConfig.id)) {
     backend.add(rootConfigServiceFactory({ config: testBackendConfig(options.config), env }) as BackendFeature);
   }
+  const mocks: Array<[string, () => ServiceFactory]> = [[coreServices.permissions.id, () => mockServices.permissions.factory()]];
+  if ((options.auth ?? 'mock') === 'mock') {
+    mocks.push([coreServices.auth.id, () => mockServices.auth.factory()], [coreServices.httpAuth.id, () => mockServices.httpAuth.factory()]);
+  }
+  for (const [id, factory] of mocks) if (!overridden.has(id)) backend.add(factory() as BackendFeature);
   const logger = overridden.has(coreServices.rootLogger.id) ? undefined : new MockLogger();
   if (logger) backend.add(mockServices.rootLogger.factory(logger));
   const schedulers = new MockSchedulers();

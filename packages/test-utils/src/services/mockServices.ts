@@ -1,19 +1,17 @@
 import {
   coreServices,
   createServiceFactory,
-  type AuthorizeRequest,
   type AuthorizeResult,
+  type AuthService,
   type Credentials,
-  type Principal,
+  type HttpAuthService,
+  type PolicyDecision,
+  type PolicyQuery,
   type ServiceFactory,
 } from '@portico/backend-plugin-api';
-import {
-  ConfigReader,
-  createPermissionsServiceFactory,
-  createCredentials,
-  guestCredentials,
-  InProcessEvents,
-} from '@portico/backend';
+import { ConfigReader, createPermissionsServiceFactory, InProcessEvents } from '@portico/backend';
+import { createMockAuthService, createMockHttpAuthService } from './mockAuth';
+import { mockCredentials } from './mockCredentials';
 import { MockLogger } from './MockLogger';
 import { MockScheduler } from './MockScheduler';
 
@@ -65,23 +63,39 @@ function events(): InProcessEvents {
 events.factory = (bus: InProcessEvents = events()): ServiceFactory =>
   createServiceFactory({ service: coreServices.events, deps: {}, factory: () => bus });
 
-function httpAuth(credentials: Credentials = guestCredentials()) {
-  return {
-    async credentials<T extends Principal['type'] = Principal['type']>() {
-      return credentials as Credentials<Extract<Principal, { type: T }>>;
-    },
-  };
+function auth(pluginId = 'test'): AuthService {
+  return createMockAuthService(pluginId);
 }
-/** Every request is made with the given credentials (default: the guest user). */
-httpAuth.factory = (credentials?: Credentials): ServiceFactory =>
-  createServiceFactory({ service: coreServices.httpAuth, deps: {}, factory: () => httpAuth(credentials) });
+/** Each plugin's AuthService accepts `mockCredentials` tokens and issues mock service tokens (a default of startTestBackend). */
+auth.factory = (): ServiceFactory =>
+  createServiceFactory({ service: coreServices.auth, deps: { plugin: coreServices.pluginMetadata }, factory: ({ plugin }) => auth(plugin.getId()) });
 
-/** Permissions decided by a fixed result or a function of the request. */
+function httpAuth(credentials?: Credentials, pluginId = 'test'): HttpAuthService {
+  return createMockHttpAuthService(createMockAuthService(pluginId), credentials);
+}
+/**
+ * Without credentials (a default of startTestBackend): a request with a `mockCredentials` token acts as
+ * it, one without a token is the guest user. With credentials: every request is made with them.
+ */
+httpAuth.factory = (credentials?: Credentials): ServiceFactory =>
+  createServiceFactory({
+    service: coreServices.httpAuth,
+    deps: { auth: coreServices.auth },
+    factory: ({ auth: service }) => createMockHttpAuthService(service, credentials),
+  });
+
+type MockDecision = AuthorizeResult | PolicyDecision;
+
+/**
+ * Permissions decided by a fixed result or a function of the request (a default of startTestBackend:
+ * ALLOW). Conditional decisions are applied through the rules the plugins registered, as in production.
+ */
 const permissions = {
-  factory: (decide: AuthorizeResult | ((request: AuthorizeRequest, credentials: Credentials) => AuthorizeResult) = 'ALLOW'): ServiceFactory =>
+  factory: (decide: MockDecision | ((request: PolicyQuery, credentials: Credentials) => MockDecision | Promise<MockDecision>) = 'ALLOW'): ServiceFactory =>
     createPermissionsServiceFactory({
-      async handle(request, credentials) {
-        return typeof decide === 'function' ? decide(request, credentials) : decide;
+      async handle(request, user) {
+        const decision = typeof decide === 'function' ? await decide(request, user.credentials) : decide;
+        return typeof decision === 'string' ? ({ result: decision } as PolicyDecision) : decision;
       },
     }),
 };
@@ -95,10 +109,7 @@ export const mockServices = {
   events,
   httpAuth,
   permissions,
-  credentials: {
-    user: (userEntityRef = 'user:default/guest', ownershipEntityRefs = [userEntityRef]) =>
-      createCredentials({ type: 'user', userEntityRef, ownershipEntityRefs }),
-    service: (subject = 'external:test') => createCredentials({ type: 'service', subject }),
-    none: () => createCredentials({ type: 'none' }),
-  },
+  auth,
+  /** The same as `mockCredentials`. */
+  credentials: mockCredentials,
 };

@@ -71,7 +71,7 @@ async function main() {
       {
         cwd: root,
         stdio: 'inherit',
-        env: { ...process.env, PORTICO_E2E_URL: portal.url, ...(registerRoot ? { PORTICO_E2E_FILE_ROOT: registerRoot } : {}) },
+        env: { ...process.env, PORTICO_E2E_URL: portal.url, ...(portal.token ? { PORTICO_E2E_TOKEN: portal.token } : {}), ...(registerRoot ? { PORTICO_E2E_FILE_ROOT: registerRoot } : {}) },
       },
     );
     status = jest.status ?? 1;

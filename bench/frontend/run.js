@@ -34,12 +34,12 @@ function generator() {
   return found;
 }
 
-async function waitForEntities(url, n, timeoutMs) {
+async function waitForEntities(url, n, timeoutMs, headers = {}) {
   const deadline = Date.now() + timeoutMs;
   let last = 0;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/api/catalog/entities/by-query?limit=1`);
+      const res = await fetch(`${url}/api/catalog/entities/by-query?limit=1`, { headers });
       if (res.ok) {
         last = (await res.json()).totalItems ?? 0;
         if (last >= n) return last;
@@ -267,7 +267,7 @@ async function main() {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM}`);
   let portal;
   if (process.env.PORTICO_BENCH_URL) {
-    portal = { url: process.env.PORTICO_BENCH_URL, stop: async () => {} };
+    portal = { url: process.env.PORTICO_BENCH_URL, authorization: process.env.PORTICO_TOKEN ? `Bearer ${process.env.PORTICO_TOKEN}` : undefined, stop: async () => {} };
   } else {
     buildIfNeeded();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-bench-frontend-'));
@@ -286,7 +286,7 @@ async function main() {
   }
   try {
     const t0 = Date.now();
-    const visible = await waitForEntities(portal.url, process.env.PORTICO_BENCH_URL ? 1 : N, 600_000);
+    const visible = await waitForEntities(portal.url, process.env.PORTICO_BENCH_URL ? 1 : N, 600_000, portal.authorization ? { authorization: portal.authorization } : {});
     log(`${visible} entities visible after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     // the machine's load skews every timing: record it next to them
     const loadBefore = os.loadavg()[0];

@@ -8,6 +8,8 @@ require('../catalog/register');
 
 const fs = require('fs');
 const path = require('path');
+// Every plugin route is behind default deny: the bench calls the API with this external access token.
+const BENCH_TOKEN = process.env.PORTICO_TOKEN || `bench-${require('crypto').randomBytes(24).toString('hex')}`;
 
 const argv = process.argv.slice(2);
 const opt = {};
@@ -47,7 +49,12 @@ async function main() {
 
   const backend = createBackend({
     config: {
-      backend: { listen: { port: 0, host: '127.0.0.1' }, database: { client: 'better-sqlite3', connection: ':memory:' } },
+      backend: {
+        listen: { port: 0, host: '127.0.0.1' },
+        database: { client: 'better-sqlite3', connection: ':memory:' },
+        // Every plugin route is behind default deny: the bench reads the catalog with this external access token.
+        auth: { externalAccess: [{ token: BENCH_TOKEN, subject: 'bench' }] },
+      },
       integrations: { github: [{ host: 'github.com', apiBaseUrl: fake.url, token: 'bench', writeIntervalMs: 0 }] },
       github: { webhookSecret: SECRET },
       catalog: { processingInterval: 'PT1H', providers: { github: { bench: { organization: 'bench' } } } },
@@ -60,7 +67,8 @@ async function main() {
   const started = Date.now();
   await backend.start();
   const base = `http://127.0.0.1:${backend.port}`;
-  const count = async () => (await (await fetch(`${base}/api/catalog/entities/by-query?limit=1&filter=kind=component`)).json()).totalItems;
+  const auth = { authorization: `Bearer ${BENCH_TOKEN}` };
+  const count = async () => (await (await fetch(`${base}/api/catalog/entities/by-query?limit=1&filter=kind=component`, { headers: auth })).json()).totalItems;
   let n: number;
   while ((n = await count()) < expected) {
     if (Date.now() - started > 120_000) throw new Error(`discovery did not finish: ${n} of ${expected} entities after 120 s`);
@@ -83,7 +91,7 @@ async function main() {
     const res = await fetch(`${base}/api/github/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': await signer.sign(body) }, body });
     if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
     for (;;) {
-      const entity = await (await fetch(`${base}/api/catalog/entities/by-name/component/default/${name}`)).json();
+      const entity = await (await fetch(`${base}/api/catalog/entities/by-name/component/default/${name}`, { headers: auth })).json();
       if (entity.spec?.lifecycle === lifecycle) break;
       if (performance.now() - t0 > 10_000) throw new Error(`push to ${name} not visible after 10 s`);
     }

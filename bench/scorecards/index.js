@@ -147,11 +147,14 @@ const fakeCatalogPlugin = createBackendPlugin({
   },
 });
 
+// Every plugin route is behind default deny: the bench calls the API with this external access token.
+const BENCH_TOKEN = process.env.PORTICO_TOKEN || `bench-${require('crypto').randomBytes(24).toString('hex')}`;
+
 function requestJson(port, method, url, body) {
   return new Promise((resolve, reject) => {
     const data = body ? JSON.stringify(body) : undefined;
     const req = http.request(
-      { host: '127.0.0.1', port, method, path: url, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} },
+      { host: '127.0.0.1', port, method, path: url, headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}) } },
       res => {
         let text = '';
         res.setEncoding('utf8');
@@ -201,7 +204,7 @@ async function main() {
       ? { client: 'pg', connection: opt.pg || 'postgres://postgres@127.0.0.1:5432/test', prefix: `bench_sc_${Date.now()}_` }
       : { client: 'better-sqlite3', connection: path.join(dataDir, 'portico.sqlite') };
   const backend = createBackend({
-    config: { backend: { listen: { host: '127.0.0.1', port: 0 }, database }, scorecards: {} },
+    config: { backend: { listen: { host: '127.0.0.1', port: 0 }, database, auth: { externalAccess: [{ token: BENCH_TOKEN, subject: 'bench' }] } }, scorecards: {} },
   });
   const quiet = { error: m => console.error(m), warn: m => console.error(m), info: (m, meta) => opt.verbose && console.error(m, JSON.stringify(meta ?? {})), debug() {}, child: () => quiet };
   backend.add(createServiceFactory({ service: coreServices.rootLogger, deps: {}, factory: () => quiet }));

@@ -1,5 +1,6 @@
 // Shared by scripts/e2e.js and bench/frontend: build what is stale, start the portal on a free port
 // with a temporary data dir, wait for /readyz, stop it.
+const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const net = require('net');
@@ -79,7 +80,9 @@ async function waitForReady(url, child, timeoutMs) {
  * data dir and `options.config` (an object; JSON is YAML, later config files win key by key, arrays
  * are replaced). `options.port` picks the port (a journey whose identity provider must know the callback URL
  * first). `options.dataDir` starts it on an existing data dir (a restart), which `stop` then
- * leaves in place. Returns its URL, pid, data dir, `stop` (SIGTERM) and `kill` (SIGKILL, as a crash).
+ * leaves in place. Returns its URL, pid, data dir, `token` (an external access token generated for the run,
+ * or `options.token`) and `authorization` (`Bearer <token>`) for API calls, `stop` (SIGTERM) and `kill`
+ * (SIGKILL, as a crash).
  */
 async function startPortal(options = {}) {
   const port = options.port ?? (await freePort());
@@ -87,7 +90,15 @@ async function startPortal(options = {}) {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-'));
   const configFile = path.join(dataDir, 'e2e-config.yaml');
   const extra = options.config ?? {};
-  const generated = { ...extra, backend: { ...extra.backend, dataDir, listen: { ...extra.backend?.listen, port } } };
+  // Callers reach the API with this external access token (every plugin is behind default deny).
+  const token = options.token ?? `e2e-${crypto.randomBytes(24).toString('hex')}`;
+  const externalAccess = [...(extra.backend?.auth?.externalAccess ?? []), { token, subject: 'e2e' }];
+  const generated = {
+    ...extra,
+    // Browser pages get in as the guest; the harness runs the portal with NODE_ENV=production.
+    auth: { allowGuestInProduction: true, ...extra.auth },
+    backend: { ...extra.backend, dataDir, listen: { ...extra.backend?.listen, port }, auth: { ...extra.backend?.auth, externalAccess } },
+  };
   fs.writeFileSync(configFile, `${JSON.stringify(generated, null, 2)}\n`);
   const configs = ['app-config.yaml', 'app-config.local.yaml']
     .filter(f => fs.existsSync(path.join(root, f)))
@@ -132,7 +143,7 @@ async function startPortal(options = {}) {
     child.kill('SIGKILL');
     await exited;
   };
-  return { url, stop, kill, pid: child.pid, dataDir };
+  return { url, token, authorization: `Bearer ${token}`, stop, kill, pid: child.pid, dataDir };
 }
 
 module.exports = { buildIfNeeded, startPortal, freePort };

@@ -14,7 +14,7 @@ import path from 'node:path';
 const { startPortal } = require('../../scripts/lib/portal') as {
   startPortal(options: { config?: object; logDir?: string; dataDir?: string }): Promise<Portal>;
 };
-type Portal = { url: string; stop(): Promise<void>; kill(): Promise<void>; pid: number; dataDir: string };
+type Portal = { url: string; authorization: string; stop(): Promise<void>; kill(): Promise<void>; pid: number; dataDir: string };
 
 const WEBHOOK_SECRET = 'hostile-webhook-secret';
 const timings: Array<[string, number]> = [];
@@ -55,7 +55,8 @@ class HealthMonitor {
 async function call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${portal.url}${route}`, {
     method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    // The run's external access token: every plugin route is behind default deny.
+    headers: { authorization: portal.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(60_000),
   });
@@ -407,7 +408,8 @@ describe('1. a run that keeps killing its instance', () => {
     );
     let instance: Portal = await startPortal({ logDir: 'artifacts/hostile-crash', config });
     const dataDir = instance.dataDir;
-    const get = async (route: string) => (await fetch(`${instance.url}${route}`)).json();
+    const auth = () => ({ authorization: instance.authorization });
+    const get = async (route: string) => (await fetch(`${instance.url}${route}`, { headers: auth() })).json();
     const until = async <T>(what: string, check: () => Promise<T | undefined>): Promise<T> => {
       const deadline = Date.now() + 60_000;
       for (;;) {
@@ -418,10 +420,10 @@ describe('1. a run that keeps killing its instance', () => {
       }
     };
     try {
-      const location = await fetch(`${instance.url}/api/catalog/locations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', target: tplFile }) });
+      const location = await fetch(`${instance.url}/api/catalog/locations`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', target: tplFile }) });
       expect(location.status).toBe(201);
-      await until('the template in the catalog', async () => ((await fetch(`${instance.url}/api/catalog/entities/by-name/template/default/hostile-crash`)).ok ? true : undefined));
-      const created = await fetch(`${instance.url}/api/scaffolder/v2/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ templateRef: 'template:default/hostile-crash', values: {} }) });
+      await until('the template in the catalog', async () => ((await fetch(`${instance.url}/api/catalog/entities/by-name/template/default/hostile-crash`, { headers: auth() })).ok ? true : undefined));
+      const created = await fetch(`${instance.url}/api/scaffolder/v2/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ templateRef: 'template:default/hostile-crash', values: {} }) });
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };
       const holding = async () => {

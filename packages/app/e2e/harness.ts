@@ -21,6 +21,21 @@ export function portalUrl(): string {
   return url.replace(/\/+$/, '');
 }
 
+/**
+ * Headers for a spec's own API calls: the external access token scripts/e2e.js generated for the run
+ * (PORTICO_E2E_TOKEN); every plugin route is behind default deny. Browser pages sign in as the guest instead.
+ */
+export function apiHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  const token = process.env.PORTICO_E2E_TOKEN;
+  if (!token) throw new Error('PORTICO_E2E_TOKEN is not set: run the specs with `npm run test:e2e`, or set it to a token of backend.auth.externalAccess');
+  return { authorization: `Bearer ${token}`, ...extra };
+}
+
+/** fetch on the portal under test with {@link apiHeaders}: `await apiFetch('/api/catalog/entities')`. */
+export function apiFetch(pathname: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${portalUrl()}${pathname}`, { ...init, headers: apiHeaders(init.headers as Record<string, string> | undefined) });
+}
+
 export interface PortalSession {
   browser: Browser;
   context: BrowserContext;

@@ -34,8 +34,9 @@ function bearerToken(req: Request): string | undefined {
  */
 export function createHttpAuthService(options: { auth: AuthService; secureCookies: boolean }): HttpAuthService {
   const { auth, secureCookies } = options;
-  // The default deny of the plugin router and the route registry both ask: one verification per request.
-  const cache = new WeakMap<Request, Promise<Credentials>>();
+  // The default deny of the plugin router, the route registry and handlers all ask: one verification per
+  // request and mode (lenient: a bad session cookie is no credentials; strict: it is refused).
+  const caches = { lenient: new WeakMap<Request, Promise<Credentials>>(), strict: new WeakMap<Request, Promise<Credentials>>() };
 
   const read = async (req: Request, allowNone: boolean): Promise<Credentials> => {
     const bearer = bearerToken(req);
@@ -57,9 +58,10 @@ export function createHttpAuthService(options: { auth: AuthService; secureCookie
     async credentials<T extends Principal['type'] = Principal['type']>(req: Request, opts?: { allow?: T[] }) {
       const allow = opts?.allow;
       const allowNone = !allow || allow.includes('none' as T);
-      let pending = allowNone ? read(req, true) : cache.get(req);
+      const cache = allowNone ? caches.lenient : caches.strict;
+      let pending = cache.get(req);
       if (!pending) {
-        pending = read(req, false);
+        pending = read(req, allowNone);
         cache.set(req, pending);
       }
       const credentials = await pending;

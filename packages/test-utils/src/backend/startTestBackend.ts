@@ -49,7 +49,7 @@ export interface TestBackend {
 type JsonRecord = Record<string, unknown>;
 const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The test defaults: an ephemeral port on loopback, in-memory SQLite (one per plugin), quiet logs. */
+/** The test defaults: an ephemeral port on loopback, in-memory SQLite (one per plugin), no rate limit, quiet logs. */
 export function testBackendConfig(config: JsonRecord = {}): JsonRecord {
   const backend = isRecord(config.backend) ? config.backend : {};
   return {
@@ -58,6 +58,8 @@ export function testBackendConfig(config: JsonRecord = {}): JsonRecord {
       ...backend,
       listen: { port: 0, host: '127.0.0.1', ...(isRecord(backend.listen) ? backend.listen : {}) },
       database: isRecord(backend.database) ? backend.database : { client: 'better-sqlite3', connection: ':memory:' },
+      // Tests call the sign-in and token endpoints far more often than a person would.
+      rateLimit: backend.rateLimit ?? false,
     },
   };
 }

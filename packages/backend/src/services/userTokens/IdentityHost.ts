@@ -22,6 +22,9 @@ export const SERVICE_TOKEN_LIFETIME_MS = 5 * 60 * 1000;
 /** No user token lives longer than this, whatever its caller asks (public keys are kept this long). */
 export const MAX_USER_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
+/** How many verified tokens are remembered (oldest forgotten first). */
+const VERIFIED_CACHE_SIZE = 2_000;
+
 /** A verified caller, and until when the proof holds. */
 export interface VerifiedPrincipal {
   principal: Exclude<Principal, { type: 'none' }>;
@@ -67,6 +70,7 @@ export class IdentityHost {
   private database?: DatabaseManager;
   private ready?: Promise<Knex>;
   private readonly externalAccess: Array<ExternalAccessEntry & { hash: Buffer }>;
+  private readonly verified = new Map<string, VerifiedPrincipal>();
 
   constructor(
     private readonly rootConfig: ConfigService,
@@ -152,14 +156,6 @@ export class IdentityHost {
    * AuthenticationError naming why anything else is refused.
    */
   async verify(token: string, pluginId: string): Promise<VerifiedPrincipal> {
-    if (PersonalAccessTokens.looksLikeOne(token)) {
-      const owner = await this.personalAccessTokens.verify(token);
-      if (typeof owner === 'string') throw new AuthenticationError(owner);
-      return {
-        principal: { type: 'user', userEntityRef: owner.userEntityRef, ownershipEntityRefs: owner.ownershipEntityRefs },
-        expiresAt: owner.expiresAt,
-      };
-    }
     const external = this.matchExternalAccess(token);
     if (external) {
       return {
@@ -170,8 +166,23 @@ export class IdentityHost {
         },
       };
     }
+    if (PersonalAccessTokens.looksLikeOne(token)) {
+      const owner = await this.personalAccessTokens.verify(token);
+      if (typeof owner === 'string') throw new AuthenticationError(owner);
+      return {
+        principal: { type: 'user', userEntityRef: owner.userEntityRef, ownershipEntityRefs: owner.ownershipEntityRefs },
+        expiresAt: owner.expiresAt,
+      };
+    }
     if (token.split('.').length !== 3) throw new AuthenticationError('Invalid token');
-    return this.verifyJwt(token, pluginId);
+    // A signed token cannot change or be revoked: one verified already holds until it expires.
+    const key = `${pluginId} ${token}`;
+    const cached = this.verified.get(key);
+    if (cached && cached.expiresAt!.getTime() > Date.now()) return cached;
+    const verified = await this.verifyJwt(token, pluginId);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(key, verified);
+    return verified;
   }
 
   private async verifyJwt(token: string, pluginId: string): Promise<VerifiedPrincipal> {

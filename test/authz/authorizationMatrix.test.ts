@@ -297,15 +297,6 @@ const READS_BY_POST = new Set([
  * the list only shrinks (docs/permissions.md).
  */
 const AUDIT_PENDING: Record<string, string> = {
-  'POST /api/auth/guest/sign-in': "the host does not record the 401/403 answers it sends (recordDeniedRequest is not called by the error handler)",
-  'POST /api/auth/refresh': 'as above',
-  'POST /api/auth/sign-out': 'as above',
-  'GET /api/auth/me as serviceSelf': "as above (a service token on an `auth: 'user'` route)",
-  'GET /api/auth/tokens as serviceSelf': 'as above',
-  'POST /api/auth/tokens as serviceSelf': 'as above',
-  'DELETE /api/auth/tokens/:id as serviceSelf': 'as above',
-  'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/approve as owner':
-    "the scaffolder router refuses a requester's own approval (router.ts, 'started this run') before its audited() call",
   'POST /api/github/webhooks': 'a verified delivery is not recorded (its body must not be, the delivery should)',
   'POST /api/scorecards/evaluate': 'an evaluation stores results and may notify, and is not recorded',
 };

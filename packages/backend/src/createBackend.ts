@@ -1,6 +1,7 @@
 import { coreServices, createServiceFactory, type ConfigService } from '@portico/backend-plugin-api';
 import { rootConfigServiceFactory } from './services/config';
 import { defaultServiceFactories } from './services';
+import { auditPlugin, permissionPlugin } from './builtins';
 import { BackendHost, type BackendFeatureInput } from './wiring/BackendHost';
 
 export interface CreateBackendOptions {
@@ -12,6 +13,12 @@ export interface CreateBackendOptions {
   argv?: string[];
   /** Shut down on SIGTERM/SIGINT and exit the process (the CLI turns this on). */
   handleSignals?: boolean;
+  /**
+   * The built-in plugins: `permission` (the policy, RBAC, `/api/permission`) and `audit` (the audit log,
+   * `/api/audit`). Both are on by default; `false` leaves one (or, as `builtinPlugins: false`, both) out.
+   * Adding your own plugin with the same id replaces a built-in too.
+   */
+  builtinPlugins?: false | { permission?: boolean; audit?: boolean };
 }
 
 /** A backend under assembly: add features, then start it. */
@@ -35,8 +42,13 @@ export function createBackend(options: CreateBackendOptions = {}): BackendHost {
     config && isConfigService(config)
       ? createServiceFactory({ service: coreServices.rootConfig, deps: {}, factory: () => config })
       : rootConfigServiceFactory({ config, configPaths: options.configPaths, argv: options.argv });
+  const builtins = options.builtinPlugins === false ? { permission: false, audit: false } : (options.builtinPlugins ?? {});
   return new BackendHost({
     defaultServiceFactories: [...defaultServiceFactories, rootConfigFactory],
     handleSignals: options.handleSignals,
+    defaultPlugins: [
+      ...(builtins.permission === false ? [] : [permissionPlugin]),
+      ...(builtins.audit === false ? [] : [auditPlugin]),
+    ],
   });
 }

@@ -10,3 +10,4 @@ export * from './services';
 export { createErrorHandler } from './http/errorHandler';
 export { getRequestId } from './http/requestId';
 export { notFoundHandler } from './http/notFoundHandler';
+export { permissionPlugin, auditPlugin } from './builtins';

@@ -124,3 +124,63 @@ export interface EvaluatePermissionRequest {
 export interface EvaluatePermissionResponse extends DefinitivePolicyDecision {
   id: string;
 }
+
+/** The most items one `POST /api/permission/authorize` call may ask about. */
+export const MAX_AUTHORIZE_ITEMS = 100;
+
+/** Edit the RBAC roles stored in the database (`PUT/DELETE /api/permission/roles/:name`); admins. */
+export const permissionRoleManagePermission = createPermission({ name: 'permission.role.manage', attributes: { action: 'update' } });
+
+/** Read the audit log (`GET /api/audit/events`); admins. */
+export const auditEventReadPermission = createPermission({ name: 'audit.event.read', attributes: { action: 'read' } });
+
+/**
+ * A condition of an RBAC role, without its resource type (that is the permission's): `{ rule: 'IS_ENTITY_OWNER' }`.
+ * A rule whose name ends in `_OWNER` is given the caller's ownership refs as `params.claims`.
+ */
+export interface RbacRoleCondition {
+  rule: string;
+  params?: JsonObject;
+}
+
+/** An RBAC role, as `GET /api/permission/roles` lists it and `PUT /api/permission/roles/:name` takes it. */
+export interface RbacRole {
+  name: string;
+  description?: string;
+  /** User and group refs (`group:default/platform`), or `user:*` for every signed-in user. */
+  members: string[];
+  /** Permission names or patterns (`catalog.*`, `scorecards.*.read`, `*`). */
+  permissions: string[];
+  /** Grants the permissions only on resources matching these conditions (resource permissions only). */
+  conditions?: PermissionCriteria<RbacRoleCondition>;
+}
+
+/** Where a role comes from: the default set, app-config (`permission.rbac.roles`) or the database (editable). */
+export type RbacRoleSource = 'default' | 'config' | 'database';
+
+/** A role as listed, with its origin. */
+export interface RbacRoleView extends RbacRole {
+  source: RbacRoleSource;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+/** A recorded audit event, as `GET /api/audit/events` answers it. */
+export interface AuditEventRecord {
+  id: string;
+  /** ISO 8601 UTC. */
+  time: string;
+  plugin: string;
+  action: string;
+  /** The user or service ref; `unknown` when the request carried no valid credentials. */
+  actor: string;
+  actorType: 'user' | 'service' | 'none' | 'unknown';
+  resourceRef?: string;
+  outcome: 'succeeded' | 'failed' | 'denied';
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  status?: number;
+  requestId?: string;
+  method?: string;
+  path?: string;
+  meta?: JsonObject;
+}

@@ -24,7 +24,9 @@ const plugin = createBackendPlugin({
     }),
 });
 
+// Without the built-in plugins: they open their databases at start by design.
 const backend = createBackend({
+  builtinPlugins: false,
   config: { backend: { listen: { port: 0, host: '127.0.0.1' }, database: { connection: ':memory:' }, logging: { level: 'error' } } },
 });
 backend.add(plugin);

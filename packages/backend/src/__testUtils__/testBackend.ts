@@ -33,11 +33,15 @@ export interface TestHost {
   url: string;
 }
 
-/** Builds a backend on an ephemeral port with in-memory SQLite and a capturing logger. */
+/**
+ * Builds a backend on an ephemeral port with in-memory SQLite and a capturing logger, without the built-in
+ * permission and audit plugins (the host's tests count plugins and log lines; the built-ins have their own).
+ */
 export function buildTestBackend(config: Record<string, unknown> = {}, features: BackendFeature[] = []) {
   const lines: CapturedLine[] = [];
   const backendConfig = (config.backend ?? {}) as Record<string, unknown>;
   const backend = createBackend({
+    builtinPlugins: false,
     config: {
       ...config,
       backend: {

@@ -14,6 +14,10 @@ import { lifecycleServiceFactory } from './lifecycle/lifecycleServiceFactory';
 import { rootLifecycleServiceFactory } from './lifecycle/rootLifecycleServiceFactory';
 import { loggerServiceFactory, rootLoggerServiceFactory } from './logger';
 import { permissionsServiceFactory } from './permissions/permissionsServiceFactory';
+import { permissionsHostServiceFactory } from './permissions/PermissionsHost';
+import { permissionsRegistryServiceFactory } from './permissions/permissionsRegistryServiceFactory';
+import { auditLogServiceFactory } from './auditor/AuditLog';
+import { auditorServiceFactory } from './auditor/auditorServiceFactory';
 import { hostHttpServerServiceFactory } from './rootHttpRouter/hostHttpServerServiceFactory';
 import { rootHttpRouterServiceFactory } from './rootHttpRouter/rootHttpRouterServiceFactory';
 import { schedulerServiceFactory } from './scheduler';
@@ -43,6 +47,12 @@ export {
   createPermissionsServiceFactory,
   permissionsServiceFactory,
 } from './permissions/permissionsServiceFactory';
+export { permissionsRegistryServiceFactory } from './permissions/permissionsRegistryServiceFactory';
+export { PermissionsRegistry, type RegisteredPermission, type RegisteredResourceType } from './permissions/PermissionsRegistry';
+export { RbacPolicy, type RbacPolicyOptions } from './permissions/rbac/RbacPolicy';
+export { DEFAULT_ROLES } from './permissions/rbac/defaultRoles';
+export { permissionConfigSchema, rbacRoleSchema, type PermissionConfig, type RbacConfig } from './permissions/rbac/rbacConfig';
+export { auditorServiceFactory, recordDeniedRequest, redactMeta } from './auditor';
 export { rootHttpRouterServiceFactory } from './rootHttpRouter/rootHttpRouterServiceFactory';
 export * from './config';
 export * from './logger';
@@ -73,5 +83,9 @@ export const defaultServiceFactories: ServiceFactory[] = [
   identityHostServiceFactory,
   userTokenServiceFactory,
   permissionsServiceFactory,
+  permissionsHostServiceFactory,
+  permissionsRegistryServiceFactory,
+  auditLogServiceFactory,
+  auditorServiceFactory,
   eventsServiceFactory,
 ];

@@ -39,6 +39,8 @@ export interface BackendHostOptions {
   defaultServiceFactories: ServiceFactory[];
   /** Stop on SIGTERM/SIGINT and exit the process (the CLI sets this). */
   handleSignals?: boolean;
+  /** Plugins added unless a plugin of the same id was added (the built-in `permission` and `audit`). */
+  defaultPlugins?: BackendPluginFeature[];
 }
 
 /** How long shutdown may take before the process is forced to exit. */
@@ -132,6 +134,9 @@ export class BackendHost {
         } else {
           plugins.push(feature);
         }
+      }
+      for (const plugin of this.options.defaultPlugins ?? []) {
+        if (!plugins.some(p => p.featureType === 'plugin' && p.pluginId === plugin.pluginId)) plugins.push(plugin);
       }
 
       // Filled once the config is loaded; the service is only created after that.

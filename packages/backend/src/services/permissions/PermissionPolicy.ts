@@ -1,6 +1,2 @@
-import type { AuthorizeRequest, AuthorizeResult, Credentials } from '@portico/backend-plugin-api';
-
-/** Decides requests; the default development policy allows everything. Given to `createPermissionsServiceFactory`. */
-export interface PermissionPolicy {
-  handle(request: AuthorizeRequest, credentials: Credentials): Promise<AuthorizeResult>;
-}
+/** The policy contract lives in backend-plugin-api (`permissionsPolicyExtensionPoint`); the host re-exports it. */
+export type { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@portico/backend-plugin-api';

@@ -1,0 +1,2 @@
+export { permissionPlugin } from './permissionPlugin';
+export { auditPlugin } from './auditPlugin';

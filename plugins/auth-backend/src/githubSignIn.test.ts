@@ -1,7 +1,7 @@
 import { startTestBackend, type TestBackend } from '@portico/test-utils';
 import { FakeGithubOAuth } from './__testUtils__/FakeGithubOAuth';
 import { TestBrowser } from './__testUtils__/OidcTestProvider';
-import { fakeCatalog, fakeIdentityServices, user } from './__testUtils__/fakeIdentityServices';
+import { fakeCatalog, user } from './__testUtils__/fakeIdentityServices';
 import { authPlugin } from './plugin';
 
 const PORTAL = 'http://portal.test';
@@ -14,11 +14,8 @@ describe('sign-in with GitHub (Enterprise host) against a local GitHub', () => {
   beforeAll(async () => {
     await github.start();
     backend = await startTestBackend({
-      features: [
-        authPlugin,
-        fakeCatalog([user('octo', { profile: { email: 'octocat@github.com' } }, { 'github.com/user-login': 'octocat' })]).factory,
-        ...fakeIdentityServices().services,
-      ],
+      auth: 'real',
+      features: [authPlugin, fakeCatalog([user('octo', { profile: { email: 'octocat@github.com' } }, { 'github.com/user-login': 'octocat' })]).factory],
       config: {
         backend: { baseUrl: PORTAL },
         auth: { providers: { github: { host: 'ghe.acme.test', ...oauthApp, webBaseUrl: github.url, apiBaseUrl: `${github.url}/api/v3` } } },

@@ -57,6 +57,8 @@ describe('guest sign-in, sessions and personal access tokens', () => {
     expect(refresh).toMatch(/Path=\/api\/auth/);
     expect(refresh).toMatch(/SameSite=Lax/i);
     expect((await browser.call('GET', '/me')).body).toMatchObject({ userEntityRef: 'user:default/guest' });
+    // Personal access tokens act with the ownership of the last sign-in.
+    expect(identity.ownershipUpdates).toContainEqual({ userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest', 'group:default/guests'] });
   });
 
   it('rotates the refresh token, and ends the session when an old one comes back', async () => {

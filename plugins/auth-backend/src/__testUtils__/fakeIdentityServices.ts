@@ -32,10 +32,10 @@ function cookie(req: Request, name: string): string | undefined {
 
 /**
  * Stand-ins for the host's user tokens, httpAuth (bearer or `portico_session` cookie, CSRF cookie) and
- * auditor, with what they issued and recorded open to assertions. Opaque tokens: the tests here are about
+ * auditor (`only` some of them), with what they issued and recorded open to assertions. Opaque tokens: the tests here are about
  * the auth plugin's flows, not the host's JWTs.
  */
-export function fakeIdentityServices() {
+export function fakeIdentityServices(options: { only?: Array<'userTokens' | 'httpAuth' | 'auditor'> } = {}) {
   const accessTokens = new Map<string, Issued>();
   const pats = new Map<string, Issued & { id: string; name: string; createdAt: string; revoked?: boolean }>();
   const ownershipUpdates: Array<{ userEntityRef: string; ownershipEntityRefs: string[] }> = [];
@@ -124,11 +124,12 @@ export function fakeIdentityServices() {
     },
   };
 
-  const services: ServiceFactory[] = [
-    createServiceFactory({ service: coreServices.userTokens, deps: {}, factory: () => userTokens }),
-    createServiceFactory({ service: coreServices.httpAuth, deps: { auth: coreServices.auth }, factory: ({ auth }) => httpAuth(auth) }),
-    createServiceFactory({ service: coreServices.auditor, deps: {}, factory: () => auditor }),
-  ];
+  const factories: Record<'userTokens' | 'httpAuth' | 'auditor', ServiceFactory> = {
+    userTokens: createServiceFactory({ service: coreServices.userTokens, deps: {}, factory: () => userTokens }),
+    httpAuth: createServiceFactory({ service: coreServices.httpAuth, deps: { auth: coreServices.auth }, factory: ({ auth }) => httpAuth(auth) }),
+    auditor: createServiceFactory({ service: coreServices.auditor, deps: {}, factory: () => auditor }),
+  };
+  const services = (options.only ?? (['userTokens', 'httpAuth', 'auditor'] as const)).map(name => factories[name]);
   return { services, userTokens, accessTokens, ownershipUpdates, audit };
 }
 

@@ -110,6 +110,28 @@ describe('sign-in with OpenID Connect against a real provider', () => {
     expect(portal.identity.audit).toContainEqual(expect.objectContaining({ action: 'auth.sign-in', outcome: 'succeeded' }));
   });
 
+  it('renews the session while the User is in the catalog, and ends it once the User is gone', async () => {
+    const browser = new TestBrowser();
+    const { callback } = await throughProvider(browser, portal.backend);
+    const { jar } = await deliver(browser, portal.backend, callback);
+    const refresh = () =>
+      browser.fetch(`${portal.backend.url}/api/auth/refresh`, { method: 'POST', headers: { 'x-csrf-token': jar.get('portico_csrf')! } });
+    const renewed = await refresh();
+    expect(renewed.status).toBe(200);
+    expect((await renewed.json()).ownershipEntityRefs).toEqual(['user:default/alice', 'group:default/team-a', 'group:default/platform']);
+
+    const index = portal.catalog.entities.findIndex(e => e.metadata.name === 'alice');
+    const [alice] = portal.catalog.entities.splice(index, 1);
+    try {
+      const refused = await refresh();
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).error.message).toBe('user:default/alice is no longer in the catalog: the session was ended');
+      expect(jar.get('portico_refresh')).toBeUndefined();
+    } finally {
+      portal.catalog.entities.splice(index, 0, alice);
+    }
+  });
+
   it('refuses a callback whose state was changed, or that reaches another browser', async () => {
     const browser = new TestBrowser();
     const { callback } = await throughProvider(browser, portal.backend);

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isError, PorticoError, statusCodeOf } from '@portico/errors';
 import type { LoggerService } from '@portico/backend-plugin-api';
+import { recordDeniedRequest } from '../services/auditor/recordDeniedRequest';
 import { getRequestId } from './requestId';
 
 interface ZodLikeError {
@@ -63,6 +64,8 @@ export function createErrorHandler(logger: LoggerService) {
     } else {
       body = { name: 'Error', message: String(error) };
     }
+    // 401 and 403 (missing or bad credentials, CSRF, default deny, denied permissions) go to the audit log.
+    recordDeniedRequest(req, status, error);
     res.status(status).json({ error: { ...body, requestId } });
   };
 }

@@ -175,6 +175,15 @@ describe('sign-in with OpenID Connect against a real provider', () => {
     expect(refused.jar.get('portico_session')).toBeUndefined();
   });
 
+  it("shows the provider's error code, never the description a link could have planted", async () => {
+    const browser = new TestBrowser();
+    const start = await browser.fetch(`${portal.backend.url}/api/auth/oidc/start`);
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const planted = `${PORTAL}/api/auth/oidc/handler/frame?error=access_denied&error_description=${encodeURIComponent('Call +1 555 0100 to unlock')}&state=${state}`;
+    const refused = await deliver(browser, portal.backend, planted);
+    expect(errorOf(refused.location)).toBe('OpenID Connect refused the sign-in (access_denied)');
+  });
+
   it('refuses a profile that matches no catalog User, with a clear message', async () => {
     const browser = new TestBrowser();
     const { callback } = await throughProvider(browser, portal.backend, { login: 'mallory' });

@@ -162,7 +162,8 @@ export function createRouter(options: RouterOptions): Router {
         if (!provider) throw new SignInError(`No sign-in provider '${params.provider}' is configured`);
         const current = new URL(req.originalUrl, options.externalBaseUrl);
         const idpError = current.searchParams.get('error');
-        if (idpError) throw new SignInError(`${provider.title} refused the sign-in: ${current.searchParams.get('error_description') ?? idpError}`);
+        // Only the error code: the description arrives in the URL, where anyone could have written it.
+        if (idpError) throw new SignInError(`${provider.title} refused the sign-in (${/^[\w.-]{1,64}$/.test(idpError) ? idpError : 'error'})`);
         const state = current.searchParams.get('state');
         if (!state || !browserState || state !== browserState) {
           throw new SignInError('The sign-in state does not match this browser: start the sign-in again');

@@ -55,7 +55,7 @@ export class GithubProvider implements AuthProvider {
 
   async handleCallback(callbackUrl: URL, checks: SignInChecks): Promise<SignInProfile> {
     const params = callbackUrl.searchParams;
-    if (params.get('error')) throw new SignInError(`GitHub refused the sign-in: ${params.get('error_description') ?? params.get('error')}`);
+    if (params.get('error')) throw new SignInError('GitHub refused the sign-in');
     if (params.get('state') !== checks.state) throw new SignInError('The sign-in state does not match: start the sign-in again');
     const code = params.get('code');
     if (!code) throw new SignInError('GitHub returned no authorization code');

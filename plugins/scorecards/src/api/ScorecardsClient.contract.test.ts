@@ -1,7 +1,7 @@
 import path from 'node:path';
 import catalogPlugin from '@portico/plugin-catalog-backend';
 import { scorecardsPlugin } from '@portico/plugin-scorecards-backend';
-import { eventually, mockServices, startTestBackend, type TestBackend } from '@portico/test-utils';
+import { eventually, mockCredentials, mockServices, startTestBackend, type TestBackend } from '@portico/test-utils';
 import { ScorecardsClient } from './ScorecardsClient';
 
 // The client against the real backend with the example scorecards, so the UI's types and the API cannot drift apart.
@@ -74,9 +74,18 @@ describe('ScorecardsClient against the scorecards backend', () => {
     expect(requested).toMatchObject({ status: 'pending', ruleId: 'coverage' });
     expect((await client.getExemptions({ entityRef: CART, status: 'pending' })).map(e => e.id)).toContain(requested.id);
     expect(await client.getExemption(requested.id)).toMatchObject({ reason: 'CI is being moved' });
-    const decided = await client.decideExemption(requested.id, { status: 'approved', comment: 'ok' });
+    // The requester (the guest here) may not decide it: another owner does, with their own token.
+    await expect(client.decideExemption(requested.id, { status: 'approved', comment: 'mine' })).rejects.toMatchObject({ statusCode: 403 });
+    const reviewer = mockCredentials.user('user:default/reviewer', ['user:default/reviewer', 'group:default/platform']);
+    const asReviewer = new ScorecardsClient({
+      discoveryApi: { getBaseUrl: async id => `${backend.url}/api/${id}` },
+      fetchApi: { fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: reviewer.header() } }) },
+    });
+    const decided = await asReviewer.decideExemption(requested.id, { status: 'approved', comment: 'ok' });
     expect(decided).toMatchObject({ status: 'approved', comment: 'ok' });
-    const notes = await client.getNotifications({ recipient: 'group:default/platform' });
+    // Platform's notifications are read by a member of platform, not by the guest.
+    await expect(client.getNotifications({ recipient: 'group:default/platform' })).rejects.toMatchObject({ statusCode: 403 });
+    const notes = await asReviewer.getNotifications({ recipient: 'group:default/platform' });
     expect(notes.map(n => n.kind)).toContain('exemption-requested');
   });
 

@@ -1,6 +1,7 @@
-import type { Request, Response, Router } from 'express';
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import {
+  audited,
   createRouteRegistry,
   type AuditorService,
   type Credentials,
@@ -191,23 +192,6 @@ export interface CatalogRouterOptions {
   httpAuth?: HttpAuthService;
   permissions?: PermissionsService;
   auditor?: AuditorService;
-}
-
-/** Records a mutation in the audit log: started before the change, ended with its outcome. */
-async function audited<T>(
-  auditor: AuditorService | undefined,
-  event: { action: string; resourceRef?: string; request: Request; meta?: Record<string, string> },
-  change: () => Promise<T>,
-): Promise<T> {
-  const recorded = await auditor?.createEvent(event);
-  try {
-    const result = await change();
-    await recorded?.success();
-    return result;
-  } catch (error) {
-    await recorded?.fail({ error });
-    throw error;
-  }
 }
 
 /** The catalog's HTTP API (Backstage-compatible) plus history, search and errors. */

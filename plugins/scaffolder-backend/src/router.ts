@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import {
+  audited,
   createRouteRegistry,
   type AuditorService,
   type AuthService,
@@ -41,23 +42,6 @@ export interface RouterOptions {
   auditor?: AuditorService;
   /** How often the event stream looks for new events. */
   eventPollIntervalMs?: number;
-}
-
-/** Records a mutation in the audit log: started before the change, ended with its outcome. */
-async function audited<T>(
-  auditor: AuditorService | undefined,
-  event: { action: string; resourceRef?: string; request: Request; meta?: Record<string, string> },
-  change: () => Promise<T>,
-): Promise<T> {
-  const recorded = await auditor?.createEvent(event);
-  try {
-    const result = await change();
-    await recorded?.success();
-    return result;
-  } catch (error) {
-    await recorded?.fail({ error });
-    throw error;
-  }
 }
 
 /** HTTP routes of /api/scaffolder: parse, call the TaskService, respond. */

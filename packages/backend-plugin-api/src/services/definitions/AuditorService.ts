@@ -29,3 +29,21 @@ export interface AuditEvent {
 export interface AuditorService {
   createEvent(options: AuditEventOptions): Promise<AuditEvent>;
 }
+
+/**
+ * Runs `change` inside an audit event: started before it, ended with its outcome (the error is rethrown).
+ * Without an auditor (a router built bare in a test) it only runs `change`.
+ * @example
+ * return audited(auditor, { action: 'catalog.location.delete', resourceRef: id, request: req }, () => catalog.deleteLocation(id));
+ */
+export async function audited<T>(auditor: AuditorService | undefined, event: AuditEventOptions, change: () => Promise<T>): Promise<T> {
+  const recorded = await auditor?.createEvent(event);
+  try {
+    const result = await change();
+    await recorded?.success();
+    return result;
+  } catch (error) {
+    await recorded?.fail({ error });
+    throw error;
+  }
+}

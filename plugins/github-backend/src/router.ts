@@ -2,6 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { emitterEventNames } from '@octokit/webhooks';
 import { z } from 'zod';
 import {
+  audited,
   createRouteRegistry,
   type AuditorService,
   type EventsService,
@@ -156,6 +157,8 @@ export function createRouter(options: {
       if (id.length > 255) throw new InputError('X-GitHub-Delivery header is longer than 255 characters');
       if (!(await deliveries.claim({ id, bodyDigest: webhookBodyDigest(raw) }))) {
         logger.info(`GitHub webhook ${event} ${id} was already received; not processed again`);
+        const recorded = await options.auditor?.createEvent({ action: 'github.webhook.receive', resourceRef: id, request: req, meta: { event, duplicate: true } });
+        await recorded?.success();
         res.status(200).json({ received: true, duplicate: true, event, id });
         return undefined;
       }
@@ -166,13 +169,16 @@ export function createRouter(options: {
         payload: req.body,
       };
       const started = Date.now();
-      try {
-        await events.publish({ topic: GITHUB_WEBHOOK_TOPIC, payload: message, metadata: { plugin: 'github' } });
-      } catch (error) {
-        // GitHub redelivers with the same id: that one must be processed.
-        await deliveries.release(id);
-        throw error;
-      }
+      // Each delivery is recorded (event, delivery id, host; a redelivery as a duplicate), never its payload.
+      await audited(options.auditor, { action: 'github.webhook.receive', resourceRef: id, request: req, meta: { event, host: message.host } }, async () => {
+        try {
+          await events.publish({ topic: GITHUB_WEBHOOK_TOPIC, payload: message, metadata: { plugin: 'github' } });
+        } catch (error) {
+          // GitHub redelivers with the same id: that one must be processed.
+          await deliveries.release(id);
+          throw error;
+        }
+      });
       logger.debug(`GitHub webhook ${event} ${id} handled in ${Date.now() - started} ms`);
       return { received: true as const, event, id };
     },

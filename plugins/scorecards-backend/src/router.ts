@@ -1,6 +1,7 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import {
+  audited,
   createRouteRegistry,
   type AuditorService,
   type Credentials,
@@ -48,23 +49,6 @@ export interface RouterOptions {
   httpAuth?: HttpAuthService;
   permissions?: PermissionsService;
   auditor?: AuditorService;
-}
-
-/** Records a mutation in the audit log: started before the change, ended with its outcome. */
-async function audited<T>(
-  auditor: AuditorService | undefined,
-  event: { action: string; resourceRef?: string; request: Request },
-  change: () => Promise<T>,
-): Promise<T> {
-  const recorded = await auditor?.createEvent(event);
-  try {
-    const result = await change();
-    await recorded?.success();
-    return result;
-  } catch (error) {
-    await recorded?.fail({ error });
-    throw error;
-  }
 }
 
 /** Who is calling: a user's ref and ownership, a service's subject. */
@@ -244,11 +228,16 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       response: { description: 'Results', schema: evaluateResponse },
       errors: { 404: 'No such scorecard or entity' },
     },
-    ({ body }) =>
-      service.evaluateNow({
-        scorecardRef: body.scorecardRef ? ref('body.scorecardRef', body.scorecardRef, 'scorecard') : undefined,
-        entityRef: body.entityRef ? ref('body.entityRef', body.entityRef) : undefined,
-      }),
+    ({ body, req }) => {
+      const scorecardRef = body.scorecardRef ? ref('body.scorecardRef', body.scorecardRef, 'scorecard') : undefined;
+      const entityRef = body.entityRef ? ref('body.entityRef', body.entityRef) : undefined;
+      // An evaluation stores results and may notify owners: recorded like any other change.
+      return audited(
+        auditor,
+        { action: 'scorecards.evaluate', resourceRef: entityRef ?? scorecardRef, request: req, meta: { ...(scorecardRef ? { scorecardRef } : {}), ...(entityRef ? { entityRef } : {}) } },
+        () => service.evaluateNow({ scorecardRef, entityRef }),
+      );
+    },
   );
 
   routes.route(

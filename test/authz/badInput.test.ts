@@ -160,9 +160,7 @@ describe('bad input to the assembled portal', () => {
     expect(browser.jar(new URL(portal.backend.url).origin).get('portico_session')).toBeUndefined();
   });
 
-  // PENDING (plugins/auth-backend/src/providers/types.ts: SignInError is a plain Error, so the auditor records it
-  // as a failed 500 and drops its message): `it.failing` turns red once it holds: make it an `it` then.
-  it.failing('records the refused sign-in as denied, with the reason', async () => {
+  it('records the refused sign-in as denied, with the reason', async () => {
     await eventually(async () => {
       const signIns = (await auditEvents(portal, { plugin: 'auth', since: started.signIn })).filter(e => e.action === 'auth.sign-in');
       expect(signIns.map(e => ({ outcome: e.outcome, message: e.meta?.error?.message }))).toEqual([

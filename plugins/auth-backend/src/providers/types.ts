@@ -1,3 +1,4 @@
+import { NotAllowedError } from '@portico/errors';
 import type { ResolverName } from '../config';
 
 /** What an identity provider says about the person signing in. */
@@ -36,7 +37,10 @@ export interface AuthProvider {
   handleCallback(callbackUrl: URL, checks: SignInChecks): Promise<SignInProfile>;
 }
 
-/** A refused sign-in: its message is shown on the app's sign-in page. */
-export class SignInError extends Error {
+/**
+ * A refused sign-in: its message is shown on the app's sign-in page. A 403 (`NotAllowedError`), so the
+ * audit log records it as denied, with the reason.
+ */
+export class SignInError extends NotAllowedError {
   override readonly name = 'SignInError';
 }

@@ -138,6 +138,20 @@ export default tseslint.config(
     },
   },
   {
+    // Markdown and HTML from entities, templates and vendors are shown as text (React escapes them): nothing is
+    // parsed into the DOM. A component that must render HTML passes it through a sanitizer first and disables this
+    // rule on that one line, naming the sanitizer (docs/auth.md, HTTP hardening).
+    files: ['packages/*/src/**/*.{ts,tsx}', 'plugins/*/src/**/*.{ts,tsx}', 'examples/plugins/*/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Unsanitized HTML: render data as text, or sanitize it and say so (eslint.config.mjs)' },
+        { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'Unsanitized HTML: render data as text, or sanitize it and say so (eslint.config.mjs)' },
+        { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/][callee.object.name='document'], CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Unsanitized HTML: render data as text, or sanitize it and say so (eslint.config.mjs)' },
+      ],
+    },
+  },
+  {
     // Plain JS scripts and configs are CommonJS/ESM node scripts.
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: {

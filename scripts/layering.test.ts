@@ -139,4 +139,15 @@ describe('layering lint rules', () => {
     expect(rulesIn(intoPackage)).toEqual(['relative']);
     expect(allowed).toEqual([]);
   });
+
+  it('refuses unsanitized HTML in packages and plugins: dangerouslySetInnerHTML, innerHTML, insertAdjacentHTML', () => {
+    const [jsx, assigned, inserted, text] = lintAs(
+      ['plugins/catalog/src/x.tsx', 'export const X = ({ html }: { html: string }) => <div dangerouslySetInnerHTML={{ __html: html }} />;\n'],
+      ['packages/app/src/x.ts', 'export function put(el: HTMLElement, html: string) { el.innerHTML = html; }\n'],
+      ['plugins/scaffolder/src/x.ts', "export function put(el: HTMLElement, html: string) { el.insertAdjacentHTML('beforeend', html); }\n"],
+      ['plugins/catalog/src/x.tsx', 'export const X = ({ text }: { text: string }) => <div>{text}</div>;\n'],
+    );
+    for (const messages of [jsx, assigned, inserted]) expect(messages).toEqual([expect.stringMatching(/^Unsanitized HTML/)]);
+    expect(text).toEqual([]);
+  });
 });

@@ -66,6 +66,17 @@ export const authConfigSchema = z
         refreshTokenDuration: durationSchema.prefault('P7D'),
       })
       .prefault({}),
+    /** `portico login`: the device authorization flow (RFC 8628) that gives the CLI a personal access token. */
+    device: z
+      .object({
+        /** How long a code waits for someone to approve it in the browser (`expires_in`). */
+        codeDuration: durationSchema.prefault('PT10M'),
+        /** The least time between two polls of the CLI (`interval`); a faster poll is answered `slow_down`. */
+        interval: durationSchema.prefault('PT5S'),
+        /** Lifetime of the personal access token an approved login receives. */
+        tokenDuration: durationSchema.prefault('P90D'),
+      })
+      .prefault({}),
     /** Where sign-in lands and where errors are shown (default `backend.baseUrl`: the app served by the backend). */
     appBaseUrl: z.url().optional(),
   })

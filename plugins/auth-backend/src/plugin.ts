@@ -2,6 +2,7 @@ import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
 import { catalogServiceRef } from '@portico/plugin-catalog-node';
 import { authConfigSchema, checkGuestAllowed } from './config';
 import { migrations } from './database/migrations';
+import { DeviceCodeStore } from './database/DeviceCodeStore';
 import { SessionStore } from './database/SessionStore';
 import { SignInFlowStore } from './database/SignInFlowStore';
 import { GithubProvider } from './providers/GithubProvider';
@@ -10,6 +11,7 @@ import type { AuthProvider } from './providers/types';
 import { OwnershipResolver } from './resolvers/OwnershipResolver';
 import { userCatalogFromApi } from './resolvers/UserCatalog';
 import { createRouter } from './router';
+import { DeviceAuthorizationService } from './service/DeviceAuthorizationService';
 import { SignInService } from './service/SignInService';
 import { cookieWriter } from './sessionCookies';
 
@@ -43,6 +45,7 @@ export const authPlugin = createBackendPlugin({
         const knex = await database.getClient();
         const sessions = new SessionStore(knex);
         const flows = new SignInFlowStore(knex);
+        const deviceCodes = new DeviceCodeStore(knex);
 
         const catalog = userCatalogFromApi(catalogApi, async () => {
           const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' });
@@ -60,19 +63,28 @@ export const authPlugin = createBackendPlugin({
         const backendBaseUrl = rootConfig.getOptionalString('backend.baseUrl')?.replace(/\/+$/, '');
         const externalBaseUrl = (await discovery.getExternalBaseUrl('auth')).replace(/\/+$/, '');
         const signIn = new SignInService({ config, catalog, ownership: new OwnershipResolver(catalog), userTokens, sessions, logger });
+        const appBaseUrl = (config.appBaseUrl ?? backendBaseUrl ?? '').replace(/\/+$/, '');
+        const devices = new DeviceAuthorizationService({
+          store: deviceCodes,
+          userTokens,
+          config: config.device,
+          // The page of the app where a person enters the code; the backend's own origin when no base URL is configured.
+          verificationUri: `${appBaseUrl || new URL(externalBaseUrl).origin}/device`,
+        });
         httpRouter.use(
           createRouter({
             config,
             providers,
             signIn,
             flows,
+            devices,
             userTokens,
             httpAuth,
             auditor,
             logger,
             cookies: cookieWriter({ secure: externalBaseUrl.startsWith('https:') }),
             externalBaseUrl,
-            appBaseUrl: (config.appBaseUrl ?? backendBaseUrl ?? '').replace(/\/+$/, ''),
+            appBaseUrl,
           }),
         );
 
@@ -85,6 +97,7 @@ export const authPlugin = createBackendPlugin({
           fn: async () => {
             const ended = await sessions.deleteExpired();
             await flows.deleteExpired();
+            await deviceCodes.deleteExpired();
             if (ended) logger.info(`Removed ${ended} expired sessions`);
           },
         });

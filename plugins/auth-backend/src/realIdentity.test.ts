@@ -1,29 +1,7 @@
 import { eventually, startTestBackend, type TestBackend } from '@portico/test-utils';
-import { CookieJar } from './__testUtils__/OidcTestProvider';
 import { fakeCatalog, user } from './__testUtils__/fakeIdentityServices';
+import { portalBrowser as browser } from './__testUtils__/PortalBrowser';
 import { authPlugin } from './plugin';
-
-/** A browser against the backend: keeps cookies, echoes the CSRF cookie on POST and DELETE unless told not to. */
-function browser(backend: TestBackend) {
-  const jar = new CookieJar();
-  async function call(method: string, path: string, options: { csrf?: boolean; body?: unknown; bearer?: string; cookies?: boolean } = {}) {
-    const csrf = jar.get('portico_csrf');
-    const res = await fetch(`${backend.url}/api/auth${path}`, {
-      method,
-      headers: {
-        ...(options.cookies !== false && jar.header() ? { cookie: jar.header() } : {}),
-        ...(options.csrf !== false && csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}),
-        ...(options.body ? { 'content-type': 'application/json' } : {}),
-        ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
-      },
-      body: options.body ? JSON.stringify(options.body) : undefined,
-    });
-    jar.store(res);
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
-  return { jar, call };
-}
 
 const jwtHeader = (token: string) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as { alg: string; kid: string; typ?: string };
 

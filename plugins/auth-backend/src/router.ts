@@ -11,8 +11,10 @@ import {
 import { AuthenticationError, InputError, NotAllowedError, NotFoundError } from '@portico/errors';
 import type { AuthConfig } from './config';
 import type { SignInFlowStore } from './database/SignInFlowStore';
+import { registerDeviceRoutes } from './deviceRoutes';
 import { SignInError, type AuthProvider } from './providers/types';
 import { safeRedirect } from './redirectTarget';
+import type { DeviceAuthorizationService } from './service/DeviceAuthorizationService';
 import type { SignedIn, SignInService } from './service/SignInService';
 import { checkCsrf, readCookie, REFRESH_COOKIE, STATE_COOKIE, type CookieWriter } from './sessionCookies';
 
@@ -24,6 +26,8 @@ export interface RouterOptions {
   providers: Map<string, AuthProvider>;
   signIn: SignInService;
   flows: SignInFlowStore;
+  /** `portico login` (device authorization, RFC 8628). */
+  devices: DeviceAuthorizationService;
   userTokens: UserTokenService;
   httpAuth: HttpAuthService;
   auditor: AuditorService;
@@ -60,11 +64,12 @@ const random = () => randomBytes(32).toString('base64url');
 
 /** The auth plugin's HTTP API, served at /api/auth. */
 export function createRouter(options: RouterOptions): Router {
-  const { config, providers, signIn, flows, userTokens, httpAuth, auditor, cookies, logger } = options;
+  const { config, providers, signIn, flows, devices, userTokens, httpAuth, auditor, cookies, logger } = options;
   const routes = createRouteRegistry({
     pluginId: 'auth',
     title: 'Portico auth',
-    description: 'Sign-in providers, sessions, the signed-in user, personal access tokens and the keys user tokens are signed with.',
+    description:
+      'Sign-in providers, sessions, the signed-in user, personal access tokens, CLI logins (device authorization) and the keys user tokens are signed with.',
     httpAuth,
     auditor,
   });
@@ -367,6 +372,8 @@ export function createRouter(options: RouterOptions): Router {
     },
     () => userTokens.getJwks(),
   );
+
+  registerDeviceRoutes(routes, { devices, auditor });
 
   return routes.router;
 }

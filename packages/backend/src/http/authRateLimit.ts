@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { TooManyRequestsError } from '@portico/errors';
 
-/** The sign-in and token endpoints of the auth plugin: the ones a guesser or a loop would hammer. */
-export const RATE_LIMITED_PATHS = ['/api/auth/:provider/start', '/api/auth/:provider/handler', '/api/auth/refresh', '/api/auth/tokens'];
+/** The sign-in and token endpoints of the auth plugin (and `portico login`'s codes): the ones a guesser or a loop would hammer. */
+export const RATE_LIMITED_PATHS = ['/api/auth/:provider/start', '/api/auth/:provider/handler', '/api/auth/refresh', '/api/auth/tokens', '/api/auth/device'];
 
 /** At most `max` requests per `windowMs` and client IP on {@link RATE_LIMITED_PATHS}, then 429 (in memory, per instance). */
 export function authRateLimit(options: { windowMs: number; max: number }): RequestHandler {

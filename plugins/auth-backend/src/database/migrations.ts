@@ -28,4 +28,22 @@ export const migrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    name: '20261206_002_auth_device_codes',
+    async up(knex) {
+      // One row per `portico login` (RFC 8628 device authorization); both codes stored as sha256 hex only.
+      await knex.schema.createTable('device_codes', t => {
+        t.string('device_code_hash', 64).primary();
+        t.string('user_code_hash', 64).notNullable().unique();
+        t.string('client_name', 200).notNullable();
+        // pending, approved or denied; an approved row is deleted when its token is issued (single use).
+        t.string('status', 16).notNullable();
+        t.string('user_entity_ref', 512).nullable();
+        t.text('ownership_entity_refs').nullable();
+        t.bigInteger('last_polled_at').nullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('expires_at').notNullable().index();
+      });
+    },
+  },
 ];

@@ -2,11 +2,11 @@ import { Box } from '@mui/material';
 import Form from '@rjsf/mui';
 import type { IChangeEvent } from '@rjsf/core';
 import type { RegistryFieldsType, RJSFSchema, UiSchema } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
 import type { JsonObject } from '@portico/plugin-scaffolder-common';
 import { useMemo, type ReactNode } from 'react';
 import { EntityPickerField, OwnerPickerField } from './EntityPickerField';
 import { extractUiSchema } from './extractUiSchema';
+import { schemaValidator } from './validator';
 
 const fields: RegistryFieldsType = {
   EntityPicker: EntityPickerField,
@@ -39,7 +39,7 @@ export function SchemaForm({ schema, formData, onChange, onSubmit, disabled, chi
       schema={split.schema as RJSFSchema}
       uiSchema={uiSchema}
       formData={formData}
-      validator={validator}
+      validator={schemaValidator}
       fields={fields}
       disabled={disabled}
       noHtml5Validate

@@ -2,6 +2,10 @@ import { Command } from 'commander';
 import { registerStartCommand } from './commands/start';
 import { registerCatalogCommands } from './commands/catalog';
 import { registerNewPluginCommand } from './commands/newPlugin';
+import { registerLoginCommand } from './commands/login';
+import { registerLogoutCommand } from './commands/logout';
+import { registerWhoamiCommand } from './commands/whoami';
+import { registerApiCommand } from './commands/api';
 
 /** Builds the `portico` command; each command lives in its own file under commands/. */
 export function createProgram(): Command {
@@ -9,6 +13,10 @@ export function createProgram(): Command {
   registerStartCommand(program);
   registerCatalogCommands(program);
   registerNewPluginCommand(program);
+  registerLoginCommand(program);
+  registerLogoutCommand(program);
+  registerWhoamiCommand(program);
+  registerApiCommand(program);
   return program;
 }
 

@@ -110,6 +110,7 @@ function urlFor(route: Route, caller: Caller): string {
     entityNamespace: 'default',
     entityName: 'web-shop',
     provider: 'oidc',
+    user_code: 'BBBB-BBBB',
     taskId: task,
     stepId: key.endsWith('/submit') ? 'provision' : 'approve',
     id: 'x',
@@ -132,6 +133,7 @@ function urlFor(route: Route, caller: Caller): string {
 function bodyFor(route: Route): unknown {
   const bodies: Record<string, unknown> = {
     'POST /api/auth/tokens': { name: 'matrix' },
+    'POST /api/auth/device/token': { device_code: 'matrix' },
     'POST /api/permission/authorize': { items: [{ id: '1', permission: { type: 'basic', name: 'catalog.location.create', attributes: { action: 'create' } } }] },
     'PUT /api/permission/roles/:name': { members: ['group:default/design'], permissions: ['catalog.entity.read'] },
     'POST /api/catalog/entities/by-refs': { entityRefs: ['component:default/web-shop'] },

@@ -83,6 +83,12 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/auth/tokens': usersOnly(),
   'POST /api/auth/tokens': usersOnly(),
   'DELETE /api/auth/tokens/:id': usersOnly(),
+  // portico login (device authorization): the CLI asks for codes and polls without credentials; a person approves.
+  'POST /api/auth/device/code': open(),
+  'POST /api/auth/device/token': open(),
+  'GET /api/auth/device/:user_code': usersOnly(),
+  'POST /api/auth/device/:user_code/approve': usersOnly(),
+  'POST /api/auth/device/:user_code/deny': usersOnly(),
 
   // The permission and audit built-ins.
   'GET /api/permission/openapi.json': everyone(),

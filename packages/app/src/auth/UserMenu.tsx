@@ -4,6 +4,7 @@ import KeyIcon from '@mui/icons-material/Key';
 import LogoutIcon from '@mui/icons-material/Logout';
 import { alertApiRef, useApi } from '@portico/frontend-plugin-api';
 import { Link as RouterLink, useNavigate } from 'react-router';
+import { AdministrationMenuItem } from '../admin/AdministrationMenuItem';
 import { useAuth, useSessionState } from './AuthContext';
 
 function initials(name: string): string {
@@ -15,7 +16,10 @@ function initials(name: string): string {
     .join('');
 }
 
-/** The top bar's account button: who is signed in (from the catalog User), personal access tokens, sign out. */
+/**
+ * The top bar's account button: who is signed in (from the catalog User), personal access tokens,
+ * Administration (for whoever may manage roles or read the audit log), sign out.
+ */
 export function UserMenu() {
   const { session } = useAuth();
   const state = useSessionState();
@@ -65,6 +69,7 @@ export function UserMenu() {
           </ListItemIcon>
           Personal access tokens
         </MenuItem>
+        <AdministrationMenuItem onClick={close} />
         <MenuItem onClick={() => void signOut()}>
           <ListItemIcon>
             <LogoutIcon fontSize="small" />

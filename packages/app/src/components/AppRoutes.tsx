@@ -8,8 +8,14 @@ import { routePattern } from './routePattern';
 const HomePage = lazy(() => import('./HomePage'));
 const NotFoundPage = lazy(() => import('./NotFoundPage'));
 const PersonalTokensPage = lazy(() => import('../auth/PersonalTokensPage'));
+const AdminIndexPage = lazy(() => import('../admin/AdminIndexPage'));
+const RolesPage = lazy(() => import('../admin/RolesPage'));
+const AuditLogPage = lazy(() => import('../admin/AuditLogPage'));
 
-/** One route per enabled page extension (code-split), the default home, the personal tokens page, and a 404. */
+/**
+ * One route per enabled page extension (code-split), the default home, the personal tokens page, the
+ * Administration pages of the host's built-ins (roles, audit log), and a 404.
+ */
 export function AppRoutes() {
   const pages = useExtensions('page');
   const hasHome = pages.some(page => page.data.path === '/');
@@ -29,6 +35,9 @@ export function AppRoutes() {
         ))}
         {!hasHome && <Route path="/" element={<HomePage />} />}
         <Route path="/settings/tokens" element={<PersonalTokensPage />} />
+        <Route path="/admin" element={<AdminIndexPage />} />
+        <Route path="/admin/roles" element={<RolesPage />} />
+        <Route path="/admin/audit" element={<AuditLogPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Suspense>

@@ -8,6 +8,7 @@ import { routePattern } from './routePattern';
 const HomePage = lazy(() => import('./HomePage'));
 const NotFoundPage = lazy(() => import('./NotFoundPage'));
 const PersonalTokensPage = lazy(() => import('../auth/PersonalTokensPage'));
+const DevicePage = lazy(() => import('../auth/DevicePage'));
 const AdminIndexPage = lazy(() => import('../admin/AdminIndexPage'));
 const RolesPage = lazy(() => import('../admin/RolesPage'));
 const AuditLogPage = lazy(() => import('../admin/AuditLogPage'));
@@ -35,6 +36,7 @@ export function AppRoutes() {
         ))}
         {!hasHome && <Route path="/" element={<HomePage />} />}
         <Route path="/settings/tokens" element={<PersonalTokensPage />} />
+        <Route path="/device" element={<DevicePage />} />
         <Route path="/admin" element={<AdminIndexPage />} />
         <Route path="/admin/roles" element={<RolesPage />} />
         <Route path="/admin/audit" element={<AuditLogPage />} />

@@ -97,7 +97,7 @@ function FilterForm(props: { filter: AuditEventFilter; onApply(filter: AuditEven
   };
   return (
     <Box component="form" onSubmit={submit} aria-label="Filter the audit log" sx={{ mb: 3 }}>
-      <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ alignItems: { md: 'flex-start' }, flexWrap: 'wrap' }}>
+      <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} useFlexGap sx={{ alignItems: { md: 'flex-start' }, flexWrap: 'wrap' }}>
         {TEXT_FILTERS.map(({ key, label, placeholder }) => (
           <TextField
             key={key}

@@ -53,7 +53,7 @@ function RoleRow(props: { role: RbacRoleView; onEdit(): void; onDelete(): void }
   const reason = readOnlyReason(role);
   return (
     <TableRow aria-label={`Role ${role.name}`}>
-      <TableCell sx={{ verticalAlign: 'top' }}>
+      <TableCell sx={{ verticalAlign: 'top', minWidth: 220 }}>
         <Typography variant="subtitle2" component="p">
           {role.name}
         </Typography>

@@ -1,0 +1,11 @@
+/** @portico/plugin-pagerduty-backend: the PagerDuty integration as a bundle of backend features. */
+import { pagerdutyFeatures } from './plugin';
+
+export default pagerdutyFeatures;
+export { pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyFeatures, pagerdutyPluginConfigSchema } from './plugin';
+export { pagerdutyClientsServiceRef } from './clientsService';
+export { PagerDutyClients } from './integration/PagerDutyClients';
+export { PagerDutyClient, type PagerDutyQuery } from './integration/PagerDutyClient';
+export { PagerDutyIntegrationProvider } from './integration/PagerDutyIntegrationProvider';
+export { pagerdutyAccountConfigSchema, pagerdutyIntegrationsConfigSchema, type PagerDutyAccountConfig } from './integration/config';
+export { PagerDutyEntityService, serviceTargetOf, defaultCacheTtls, type PagerDutyCacheTtls } from './service/PagerDutyEntityService';

@@ -1,0 +1,38 @@
+import type { HealthCheckResult, IntegrationProvider } from '@portico/backend-plugin-api';
+import type { PagerDutyClients } from './PagerDutyClients';
+
+/**
+ * The `pagerduty` integration provider: the configured accounts and their health. It reads no URLs.
+ * It declares no `configSchema`: `integrations.pagerduty` is parsed once, by the `pagerduty.clients` service.
+ */
+export class PagerDutyIntegrationProvider implements IntegrationProvider {
+  readonly id = 'pagerduty';
+
+  constructor(private readonly clients: PagerDutyClients) {}
+
+  describeTargets(): string[] {
+    return this.clients.accounts.map(a => `${a.id} (${a.apiBaseUrl})`);
+  }
+
+  serves(): boolean {
+    return false;
+  }
+
+  /** Key accepted, per account (`GET /abilities`, cheap and readable by every key): down when one refuses it. */
+  async health(): Promise<HealthCheckResult> {
+    const details: Record<string, unknown> = {};
+    let status: HealthCheckResult['status'] = 'ok';
+    await Promise.all(
+      this.clients.list().map(async client => {
+        try {
+          const { abilities } = await client.get<{ abilities: string[] }>('/abilities', { what: 'the account abilities' });
+          details[client.id] = { ok: true, abilities: abilities.length };
+        } catch (error) {
+          status = 'down';
+          details[client.id] = { error: (error as Error).message };
+        }
+      }),
+    );
+    return { status, details, ...(status === 'ok' ? {} : { message: 'PagerDuty is not fully usable; see details per account' }) };
+  }
+}

@@ -1,0 +1,216 @@
+import type { CacheService } from '@portico/backend-plugin-api';
+import type { Entity } from '@portico/catalog-model';
+import { InputError, NotFoundError } from '@portico/errors';
+import {
+  ANNOTATION_PAGERDUTY_ACCOUNT,
+  ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+  type PagerDutyAnalytics,
+  type PagerDutyChangeEvent,
+  type PagerDutyEntitySummary,
+  type PagerDutyEscalationPolicy,
+  type PagerDutyIncident,
+  type PagerDutyReference,
+  type PagerDutyService,
+} from '@portico/plugin-pagerduty-common';
+import type { PagerDutyClient } from '../integration/PagerDutyClient';
+import type { PagerDutyClients } from '../integration/PagerDutyClients';
+import type { PdChangeEvent, PdEscalationPolicy, PdIncident, PdOnCall, PdReference, PdService, PdServiceMetrics } from './pagerdutyApiTypes';
+
+/** How long each kind of answer is kept, in milliseconds. */
+export interface PagerDutyCacheTtls {
+  /** Service, escalation policy and on-call. */
+  onCall: number;
+  /** Open incidents and change events. */
+  incidents: number;
+  /** 30-day analytics and integration-key lookups. */
+  analytics: number;
+}
+
+export const defaultCacheTtls: PagerDutyCacheTtls = { onCall: 60_000, incidents: 60_000, analytics: 3_600_000 };
+
+const DAY_MS = 86_400_000;
+
+/** Where an entity's service lives, read from its annotations. */
+export interface PagerDutyServiceTarget {
+  account: string | undefined;
+  serviceId?: string;
+  integrationKey?: string;
+}
+
+/** The service an entity is mapped to by its annotations; a 404 naming the annotations when it has none. */
+export function serviceTargetOf(entity: Entity, entityRef: string): PagerDutyServiceTarget {
+  const annotations = entity.metadata.annotations ?? {};
+  const serviceId = annotations[ANNOTATION_PAGERDUTY_SERVICE_ID]?.trim();
+  const integrationKey = annotations[ANNOTATION_PAGERDUTY_INTEGRATION_KEY]?.trim();
+  const account = annotations[ANNOTATION_PAGERDUTY_ACCOUNT]?.trim() || undefined;
+  if (!serviceId && !integrationKey) {
+    throw new NotFoundError(`${entityRef} has no ${ANNOTATION_PAGERDUTY_SERVICE_ID} or ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY} annotation`);
+  }
+  if (serviceId && !/^[A-Za-z0-9]+$/.test(serviceId)) throw new InputError(`${entityRef} has a malformed ${ANNOTATION_PAGERDUTY_SERVICE_ID} '${serviceId}'`);
+  return { account, serviceId: serviceId || undefined, integrationKey: integrationKey || undefined };
+}
+
+const reference = (r: PdReference): PagerDutyReference => ({ id: r.id, type: r.type, name: r.summary ?? r.name ?? r.id, htmlUrl: r.html_url ?? null });
+
+/**
+ * What the card and tab show for an entity's PagerDuty service, each part cached with its TTL in the cache
+ * service and fetched once however many callers ask at the same time.
+ */
+export class PagerDutyEntityService {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly options: { clients: PagerDutyClients; cache: CacheService; ttls?: PagerDutyCacheTtls; now?: () => number },
+  ) {}
+
+  private get ttls(): PagerDutyCacheTtls {
+    return this.options.ttls ?? defaultCacheTtls;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** The cached value of `key`, else `load()` once (shared by concurrent callers) and cached for `ttl`. */
+  private async cached<T>(key: string, ttl: number, load: () => Promise<T>): Promise<T> {
+    const hit = await this.options.cache.get<T>(key);
+    if (hit !== undefined) return hit;
+    const pending = this.inFlight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const loading = (async () => {
+      try {
+        const value = await load();
+        await this.options.cache.set(key, value, { ttl });
+        return value;
+      } finally {
+        this.inFlight.delete(key);
+      }
+    })();
+    this.inFlight.set(key, loading);
+    return loading;
+  }
+
+  /** The account and service id of an annotation target (an integration key is looked up among the account's services). */
+  async resolveService(target: PagerDutyServiceTarget): Promise<{ client: PagerDutyClient; serviceId: string }> {
+    const client = this.options.clients.forAccount(target.account);
+    if (target.serviceId) return { client, serviceId: target.serviceId };
+    const key = target.integrationKey!;
+    const byKey = await this.cached(`integration-keys:${client.id}`, this.ttls.analytics, async () => {
+      const services = await client.list<PdService>('/services', 'services', { query: { 'include[]': ['integrations'] }, what: 'the services and their integrations' });
+      const map: Record<string, string> = {};
+      for (const s of services) for (const i of s.integrations ?? []) if (i.integration_key) map[i.integration_key] = s.id;
+      return map;
+    });
+    const serviceId = byKey[key];
+    if (!serviceId) throw new NotFoundError(`No service of PagerDuty account '${client.id}' has the integration key named by ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY}`);
+    return { client, serviceId };
+  }
+
+  async getSummary(options: { entityRef: string; target: PagerDutyServiceTarget }): Promise<PagerDutyEntitySummary> {
+    const { client, serviceId } = await this.resolveService(options.target);
+    const pd = await this.getService(client, serviceId);
+    const [escalationPolicy, openIncidents, changeEvents, analytics] = await Promise.all([
+      pd.escalation_policy?.id ? this.getEscalationPolicy(client, pd.escalation_policy.id) : Promise.resolve(null),
+      this.getOpenIncidents(client, serviceId),
+      this.getChangeEvents(client, serviceId),
+      this.getAnalytics(client, serviceId),
+    ]);
+    const service: PagerDutyService = { id: pd.id, name: pd.name, description: pd.description ?? null, status: pd.status, htmlUrl: pd.html_url, account: client.id };
+    return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, changeEvents, analytics };
+  }
+
+  private getService(client: PagerDutyClient, id: string): Promise<PdService> {
+    return this.cached(`service:${client.id}:${id}`, this.ttls.onCall, async () => {
+      const { service } = await client.get<{ service: PdService }>(`/services/${encodeURIComponent(id)}`, { what: `service ${id}` });
+      return { id: service.id, name: service.name, description: service.description ?? null, status: service.status, html_url: service.html_url, escalation_policy: service.escalation_policy };
+    });
+  }
+
+  /** The policy with its levels (lowest first) and who is on call at each now, until when. */
+  getEscalationPolicy(client: PagerDutyClient, id: string): Promise<PagerDutyEscalationPolicy> {
+    return this.cached(`escalation-policy:${client.id}:${id}`, this.ttls.onCall, async () => {
+      const what = `escalation policy ${id}`;
+      const [{ escalation_policy: policy }, oncalls] = await Promise.all([
+        client.get<{ escalation_policy: PdEscalationPolicy }>(`/escalation_policies/${encodeURIComponent(id)}`, { what }),
+        client.list<PdOnCall>('/oncalls', 'oncalls', { query: { 'escalation_policy_ids[]': [id], 'include[]': ['users'] }, what: `the on-calls of ${what}` }),
+      ]);
+      return {
+        id: policy.id,
+        name: policy.name,
+        htmlUrl: policy.html_url,
+        numLoops: policy.num_loops,
+        levels: policy.escalation_rules.map((rule, index) => ({
+          level: index + 1,
+          escalationDelayInMinutes: rule.escalation_delay_in_minutes,
+          targets: rule.targets.map(reference),
+          onCall: oncalls
+            .filter(o => o.escalation_level === index + 1)
+            .map(o => ({ user: reference(o.user), email: o.user.email ?? null, schedule: o.schedule ? reference(o.schedule) : null, start: o.start, end: o.end })),
+        })),
+      };
+    });
+  }
+
+  private async getOpenIncidents(client: PagerDutyClient, serviceId: string): Promise<PagerDutyIncident[]> {
+    const incidents = await this.cached(`incidents:${client.id}:${serviceId}`, this.ttls.incidents, () =>
+      client.list<PdIncident>('/incidents', 'incidents', {
+        query: { 'service_ids[]': [serviceId], 'statuses[]': ['triggered', 'acknowledged'], sort_by: 'created_at:desc' },
+        what: `the open incidents of service ${serviceId}`,
+        maxItems: 200,
+      }),
+    );
+    const now = this.now();
+    return incidents.map(i => ({
+      id: i.id,
+      number: i.incident_number,
+      title: i.title,
+      status: i.status,
+      urgency: i.urgency,
+      createdAt: i.created_at,
+      ageSeconds: Math.max(0, Math.round((now - Date.parse(i.created_at)) / 1000)),
+      htmlUrl: i.html_url,
+      assignees: i.assignments.map(a => reference(a.assignee)),
+    }));
+  }
+
+  private getChangeEvents(client: PagerDutyClient, serviceId: string): Promise<PagerDutyChangeEvent[]> {
+    return this.cached(`change-events:${client.id}:${serviceId}`, this.ttls.incidents, async () => {
+      const since = new Date(this.now() - 7 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const events = await client.list<PdChangeEvent>(`/services/${encodeURIComponent(serviceId)}/change_events`, 'change_events', {
+        query: { since },
+        what: `the change events of service ${serviceId}`,
+        maxItems: 50,
+      });
+      return events.map(e => ({
+        id: e.id,
+        summary: e.summary,
+        timestamp: e.timestamp,
+        source: e.source ?? null,
+        links: (e.links ?? []).map(l => ({ href: l.href, text: l.text ?? null })),
+      }));
+    });
+  }
+
+  /** Mean seconds to resolve and to first acknowledgement, and the incident count, over the last 30 days. */
+  private getAnalytics(client: PagerDutyClient, serviceId: string): Promise<PagerDutyAnalytics> {
+    return this.cached(`analytics:${client.id}:${serviceId}`, this.ttls.analytics, async () => {
+      const to = new Date(this.now());
+      const from = new Date(to.getTime() - 30 * DAY_MS);
+      const { data } = await client.post<{ data: PdServiceMetrics[] }>(
+        '/analytics/metrics/incidents/services',
+        { filters: { created_at_start: from.toISOString(), created_at_end: to.toISOString(), service_ids: [serviceId] } },
+        { what: `the 30-day analytics of service ${serviceId}` },
+      );
+      const row = data.find(d => d.service_id === serviceId);
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        totalIncidents: row?.total_incident_count ?? 0,
+        meanSecondsToResolve: row?.mean_seconds_to_resolve ?? null,
+        meanSecondsToFirstAck: row?.mean_seconds_to_first_ack ?? null,
+        totalHighUrgencyIncidents: row?.total_high_urgency_incidents ?? null,
+      };
+    });
+  }
+}

@@ -1,0 +1,120 @@
+/** @portico/plugin-pagerduty-common: annotations, permissions and the shapes the PagerDuty plugin pair exchange. Isomorphic. */
+import { createPermission } from '@portico/permission-common';
+import { z } from 'zod';
+
+/** The id of the PagerDuty service an entity runs as (e.g. `PX1234`); turns on the card, tab and facts. */
+export const ANNOTATION_PAGERDUTY_SERVICE_ID = 'pagerduty.com/service-id';
+/** The `integrations.pagerduty` account (its `id`) of the service, when it is not the default one. */
+export const ANNOTATION_PAGERDUTY_ACCOUNT = 'pagerduty.com/account';
+/** An Events API v2 integration key of the service; resolved to the service it belongs to. */
+export const ANNOTATION_PAGERDUTY_INTEGRATION_KEY = 'pagerduty.com/integration-key';
+
+/** Every annotation that maps an entity to a PagerDuty service. */
+export const PAGERDUTY_SERVICE_ANNOTATIONS = [ANNOTATION_PAGERDUTY_SERVICE_ID, ANNOTATION_PAGERDUTY_INTEGRATION_KEY] as const;
+
+// Permissions. Reads for the card and tab are authorized as reads of the entity (the catalog decides);
+// writes to PagerDuty and mapping changes name their own permission.
+
+/** Trigger an incident on an entity's service (the card's "Trigger incident", `pagerduty:incident:create`). */
+export const pagerdutyIncidentCreatePermission = createPermission({ name: 'pagerduty.incident.create', attributes: { action: 'create' } });
+/** Create a PagerDuty service (`pagerduty:service:create`). */
+export const pagerdutyServiceCreatePermission = createPermission({ name: 'pagerduty.service.create', attributes: { action: 'create' } });
+/** Save which component an unmapped PagerDuty service belongs to. */
+export const pagerdutyMappingUpdatePermission = createPermission({ name: 'pagerduty.mapping.update', attributes: { action: 'update' } });
+
+/** Every permission of the PagerDuty plugin. */
+export const pagerdutyPermissions = [pagerdutyIncidentCreatePermission, pagerdutyServiceCreatePermission, pagerdutyMappingUpdatePermission];
+
+// The shapes of /api/pagerduty: one zod schema per answer, so the backend validates what it sends and the
+// frontend can parse what it receives.
+
+/** A person, schedule or user reference as PagerDuty names it, with its web link. */
+export const pagerdutyReferenceSchema = z
+  .object({ id: z.string(), type: z.string(), name: z.string(), htmlUrl: z.string().nullable() })
+  .meta({ id: 'PagerDutyReference' });
+export type PagerDutyReference = z.infer<typeof pagerdutyReferenceSchema>;
+
+/** The PagerDuty service of an entity. */
+export const pagerdutyServiceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    status: z.string(),
+    htmlUrl: z.string(),
+    account: z.string(),
+  })
+  .meta({ id: 'PagerDutyService' });
+export type PagerDutyService = z.infer<typeof pagerdutyServiceSchema>;
+
+/** Who is on call at one escalation level now, and until when (null: permanently, no schedule end). */
+export const pagerdutyOnCallSchema = z
+  .object({ user: pagerdutyReferenceSchema, email: z.string().nullable(), schedule: pagerdutyReferenceSchema.nullable(), start: z.string().nullable(), end: z.string().nullable() })
+  .meta({ id: 'PagerDutyOnCall' });
+export type PagerDutyOnCall = z.infer<typeof pagerdutyOnCallSchema>;
+
+/** One level of the escalation policy with its targets and who is on call there now. */
+export const pagerdutyEscalationLevelSchema = z
+  .object({
+    level: z.number().int(),
+    escalationDelayInMinutes: z.number(),
+    targets: z.array(pagerdutyReferenceSchema),
+    onCall: z.array(pagerdutyOnCallSchema),
+  })
+  .meta({ id: 'PagerDutyEscalationLevel' });
+export type PagerDutyEscalationLevel = z.infer<typeof pagerdutyEscalationLevelSchema>;
+
+/** The escalation policy of a service, levels lowest first. */
+export const pagerdutyEscalationPolicySchema = z
+  .object({ id: z.string(), name: z.string(), htmlUrl: z.string(), numLoops: z.number(), levels: z.array(pagerdutyEscalationLevelSchema) })
+  .meta({ id: 'PagerDutyEscalationPolicy' });
+export type PagerDutyEscalationPolicy = z.infer<typeof pagerdutyEscalationPolicySchema>;
+
+/** An open (triggered or acknowledged) incident. */
+export const pagerdutyIncidentSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    title: z.string(),
+    status: z.enum(['triggered', 'acknowledged', 'resolved']),
+    urgency: z.enum(['high', 'low']),
+    createdAt: z.string(),
+    /** Seconds since it was created, when the answer was computed. */
+    ageSeconds: z.number(),
+    htmlUrl: z.string(),
+    assignees: z.array(pagerdutyReferenceSchema),
+  })
+  .meta({ id: 'PagerDutyIncident' });
+export type PagerDutyIncident = z.infer<typeof pagerdutyIncidentSchema>;
+
+/** A change event (deploy, config change) sent to the service. */
+export const pagerdutyChangeEventSchema = z
+  .object({ id: z.string(), summary: z.string(), timestamp: z.string(), source: z.string().nullable(), links: z.array(z.object({ href: z.string(), text: z.string().nullable() })) })
+  .meta({ id: 'PagerDutyChangeEvent' });
+export type PagerDutyChangeEvent = z.infer<typeof pagerdutyChangeEventSchema>;
+
+/** Incident metrics of the service over the last 30 days (null where PagerDuty has no value, e.g. no incident). */
+export const pagerdutyAnalyticsSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    totalIncidents: z.number(),
+    meanSecondsToResolve: z.number().nullable(),
+    meanSecondsToFirstAck: z.number().nullable(),
+    totalHighUrgencyIncidents: z.number().nullable(),
+  })
+  .meta({ id: 'PagerDutyAnalytics' });
+export type PagerDutyAnalytics = z.infer<typeof pagerdutyAnalyticsSchema>;
+
+/** Everything the "On call" card and the "Incidents" tab show for one entity. */
+export const pagerdutyEntitySummarySchema = z
+  .object({
+    entityRef: z.string(),
+    service: pagerdutyServiceSchema,
+    escalationPolicy: pagerdutyEscalationPolicySchema.nullable(),
+    openIncidents: z.array(pagerdutyIncidentSchema),
+    changeEvents: z.array(pagerdutyChangeEventSchema),
+    analytics: pagerdutyAnalyticsSchema,
+  })
+  .meta({ id: 'PagerDutyEntitySummary' });
+export type PagerDutyEntitySummary = z.infer<typeof pagerdutyEntitySummarySchema>;

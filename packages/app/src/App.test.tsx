@@ -78,7 +78,7 @@ describe('App', () => {
 
   it('shows the title, the nav items and the default home page', async () => {
     await renderApp();
-    expect(await screen.findByRole('heading', { name: 'Welcome to Acme Portal' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Welcome, Jane Doe' })).toBeInTheDocument();
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     expect(within(nav).getAllByRole('link').map(link => link.textContent)).toEqual(['Home', 'Greeter', 'Docs']);
     expect(within(nav).getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
@@ -113,7 +113,7 @@ describe('App', () => {
     await renderApp({ route: '/nowhere' });
     expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
     await userEvent.click(screen.getByRole('link', { name: 'Go home' }));
-    expect(await screen.findByRole('heading', { name: 'Welcome to Acme Portal' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Welcome, Jane Doe' })).toBeInTheDocument();
   });
 
   it('toggles between light and dark themes and remembers the choice', async () => {

@@ -2,3 +2,4 @@ export * from './PageBlueprint';
 export * from './NavItemBlueprint';
 export * from './ApiBlueprint';
 export * from './HeaderSearchBlueprint';
+export * from './HomeCardBlueprint';

@@ -1,5 +1,6 @@
 import type { ApiExtensionData } from '../blueprints/ApiBlueprint';
 import type { HeaderSearchExtensionData } from '../blueprints/HeaderSearchBlueprint';
+import type { HomeCardExtensionData } from '../blueprints/HomeCardBlueprint';
 import type { NavItemExtensionData } from '../blueprints/NavItemBlueprint';
 import type { PageExtensionData } from '../blueprints/PageBlueprint';
 import type { Extension } from './Extension';
@@ -14,6 +15,7 @@ export interface ExtensionDataByKind {
   'nav-item': NavItemExtensionData;
   api: ApiExtensionData;
   'header-search': HeaderSearchExtensionData;
+  'home-card': HomeCardExtensionData;
 }
 
 export type ExtensionOfKind<K extends string> = Extension<

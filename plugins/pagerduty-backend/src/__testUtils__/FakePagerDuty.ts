@@ -88,6 +88,8 @@ interface QueuedFailure {
 }
 
 const WEB = 'https://acme.pagerduty.com';
+/** `self` links name the real API, as PagerDuty's do; clients never follow them. */
+const API = 'https://api.pagerduty.com';
 
 export class FakePagerDuty {
   url = '';
@@ -289,7 +291,7 @@ export class FakePagerDuty {
   }
 
   private ref(type: string, id: string, summary: string, path: string): Json {
-    return { id, type, summary, self: `${this.url}/${path}/${id}`, html_url: `${WEB}/${path}/${id}` };
+    return { id, type, summary, self: `${API}/${path}/${id}`, html_url: `${WEB}/${path}/${id}` };
   }
 
   private userRef(id: string): Json {
@@ -302,7 +304,7 @@ export class FakePagerDuty {
       id: s.id,
       type: 'service',
       summary: s.name,
-      self: `${this.url}/services/${s.id}`,
+      self: `${API}/services/${s.id}`,
       html_url: `${WEB}/service-directory/${s.id}`,
       name: s.name,
       description: s.description,
@@ -313,12 +315,11 @@ export class FakePagerDuty {
       alert_creation: 'create_alerts_and_incidents',
       escalation_policy: this.ref('escalation_policy_reference', s.policyId, policy?.name ?? s.policyId, 'escalation_policies'),
       teams: [],
+      // With include[]=integrations PagerDuty expands each integration; the description documents references
+      // only, so the fake keeps the reference type and adds the key the plugin reads.
       integrations: s.integrationKeys.map((key, i) => {
-        const id = `${s.id}I${i}`;
-        const reference = this.ref('generic_events_api_inbound_integration_reference', id, `Events API v2 ${i + 1}`, `services/${s.id}/integrations`);
-        return withIntegrations
-          ? { ...reference, type: 'generic_events_api_inbound_integration', name: `Events API v2 ${i + 1}`, integration_key: key, service: this.ref('service_reference', s.id, s.name, 'services'), created_at: s.createdAt }
-          : reference;
+        const reference = this.ref('generic_events_api_inbound_integration_reference', `${s.id}I${i}`, `Events API v2 ${i + 1}`, `services/${s.id}/integrations`);
+        return withIntegrations ? { ...reference, name: `Events API v2 ${i + 1}`, integration_key: key } : reference;
       }),
       incident_urgency_rule: { type: 'constant', urgency: 'high' },
     };
@@ -329,7 +330,7 @@ export class FakePagerDuty {
       id: p.id,
       type: 'escalation_policy',
       summary: p.name,
-      self: `${this.url}/escalation_policies/${p.id}`,
+      self: `${API}/escalation_policies/${p.id}`,
       html_url: `${WEB}/escalation_policies/${p.id}`,
       name: p.name,
       num_loops: p.numLoops,
@@ -348,14 +349,15 @@ export class FakePagerDuty {
 
   private oncall(o: FakeOnCall, withUsers: boolean): Json {
     const user = this.users.get(o.userId);
-    const userJson = withUsers && user
-      ? { id: user.id, type: 'user', summary: user.name, self: `${this.url}/users/${user.id}`, html_url: `${WEB}/users/${user.id}`, name: user.name, email: user.email, time_zone: 'Etc/UTC', role: 'user' }
-      : this.userRef(o.userId);
+    // With include[]=users PagerDuty expands the user; the description documents a user_reference only, so the
+    // fake keeps the reference type and adds the name and email the plugin reads.
+    const userJson = withUsers && user ? { ...this.userRef(o.userId), name: user.name, email: user.email } : this.userRef(o.userId);
     return {
       escalation_policy: this.ref('escalation_policy_reference', o.policyId, this.policies.get(o.policyId)?.name ?? o.policyId, 'escalation_policies'),
       escalation_level: o.level,
       user: userJson,
-      schedule: o.scheduleId ? this.ref('schedule_reference', o.scheduleId, this.schedules.get(o.scheduleId) ?? o.scheduleId, 'schedules') : null,
+      // A user named directly by the policy has no schedule (the description has no null here, so it is left out).
+      ...(o.scheduleId ? { schedule: this.ref('schedule_reference', o.scheduleId, this.schedules.get(o.scheduleId) ?? o.scheduleId, 'schedules') } : {}),
       start: o.start,
       end: o.end,
     };
@@ -367,7 +369,7 @@ export class FakePagerDuty {
       id: i.id,
       type: 'incident',
       summary: `[#${i.number}] ${i.title}`,
-      self: `${this.url}/incidents/${i.id}`,
+      self: `${API}/incidents/${i.id}`,
       html_url: `${WEB}/incidents/${i.id}`,
       incident_number: i.number,
       title: i.title,

@@ -30,7 +30,7 @@ export interface PdEscalationPolicy {
 export interface PdOnCall {
   escalation_level: number;
   user: PdReference;
-  schedule: PdReference | null;
+  schedule?: PdReference | null;
   escalation_policy: PdReference;
   start: string | null;
   end: string | null;

@@ -1,0 +1,227 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import request from 'supertest';
+import { eventually } from '@portico/test-utils';
+import { FakePagerDuty, type FakeRequest } from './FakePagerDuty';
+import { INTEGRATION_KEY, seedPagerDuty } from './seedPagerDuty';
+import { component, startPagerDutyBackend } from './startPagerDutyBackend';
+
+// PagerDuty's official REST API description (see /work/shared/vendor-specs/README.md), read once per file.
+const specFile = path.resolve(__dirname, '../../../../../shared/vendor-specs/pagerduty-rest-openapiv3.json');
+
+type Operation = {
+  parameters?: Array<Record<string, unknown>>;
+  requestBody?: { content?: Record<string, { schema: unknown }> };
+  responses: Record<string, { $ref?: string; content?: Record<string, { schema: unknown }> }>;
+};
+type PathItem = Record<string, Operation> & { parameters?: Array<Record<string, unknown>> };
+const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as { paths: Record<string, PathItem>; components: Record<string, Record<string, unknown>> };
+
+// OpenAPI 3.0 `nullable` also admits null where there is no `type` or an `enum`; say so in JSON Schema.
+function normalize(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(normalize);
+  if (!node || typeof node !== 'object') return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, normalize(v)])) as Record<string, unknown>;
+  if (out.nullable !== true) return out;
+  if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
+  if (out.type) return { ...out, type: [out.type, 'null'] };
+  const { nullable: _nullable, ...rest } = out;
+  return { anyOf: [{ type: 'null' }, rest] };
+}
+spec.components = normalize(spec.components) as typeof spec.components;
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+// PagerDuty's own formats for time zone names; any string is accepted.
+for (const format of ['activesupport-time-zone', 'tzinfo']) ajv.addFormat(format, true);
+// Query values arrive as strings, repeated keys as arrays: coerce like a server would before checking.
+const queryAjv = new Ajv({ strict: false, allErrors: true, coerceTypes: 'array' });
+addFormats(queryAjv);
+
+/** Follows a local `$ref` (`#/components/...`). */
+function resolve<T>(node: T | { $ref: string }): T {
+  const ref = (node as { $ref?: string }).$ref;
+  if (!ref) return node as T;
+  const target = ref
+    .slice(2)
+    .split('/')
+    .map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], spec);
+  return resolve(target as T);
+}
+
+function operationOf(specPath: string, method: string): Operation {
+  const operation = spec.paths[specPath]?.[method];
+  if (!operation) throw new Error(`No operation ${method.toUpperCase()} ${specPath} in PagerDuty's OpenAPI description`);
+  return operation;
+}
+
+function responseValidator(specPath: string, method: string, status: string): ValidateFunction {
+  const response = resolve(operationOf(specPath, method).responses[status]);
+  const schema = normalize(response?.content?.['application/json']?.schema);
+  if (!schema) throw new Error(`No ${status} JSON response for ${method.toUpperCase()} ${specPath}`);
+  return ajv.compile({ allOf: [schema], components: spec.components });
+}
+
+/** The spec path a concrete path matches (`/services/PV1/change_events` -> `/services/{id}/change_events`). */
+function specPathOf(concrete: string): string | undefined {
+  if (spec.paths[concrete]) return concrete;
+  const matches = (template: string) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(concrete);
+  // The most literal template wins: `/services/{id}/change_events` over `/{a}/{b}/{c}`.
+  return Object.keys(spec.paths)
+    .filter(matches)
+    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
+}
+
+/** Every way a request the plugin sent departs from the description: path, method, query parameters, Accept, body. */
+function requestProblems(req: FakeRequest): string[] {
+  const specPath = specPathOf(req.path);
+  if (!specPath) return [`${req.method} ${req.path}: no such path`];
+  const method = req.method.toLowerCase();
+  const operation = spec.paths[specPath][method];
+  if (!operation) return [`${req.method} ${specPath}: no such operation`];
+  const problems: string[] = [];
+  const parameters = [...(spec.paths[specPath].parameters ?? []), ...(operation.parameters ?? [])].map(p => resolve(p) as { name: string; in: string; schema?: Record<string, unknown> });
+  for (const [name, value] of Object.entries(req.query)) {
+    const parameter = parameters.find(p => p.in === 'query' && p.name === name);
+    if (!parameter) {
+      problems.push(`${req.method} ${specPath}: undocumented query parameter ${name}`);
+      continue;
+    }
+    // `since` documents its format as the placeholder pattern `YYYY-MM-DDThh:mm:ssZ`, not a regular expression.
+    const { pattern: _pattern, ...schema } = (normalize(parameter.schema) ?? {}) as Record<string, unknown>;
+    const itemSchema = schema.type === 'array' ? schema : { type: 'array', items: schema };
+    const validate = queryAjv.compile(itemSchema);
+    const values = Array.isArray(value) ? [...value] : [value];
+    if (!validate(values)) problems.push(`${req.method} ${specPath}: ${name}=${JSON.stringify(value)} ${queryAjv.errorsText(validate.errors)}`);
+  }
+  if (req.headers.accept !== 'application/vnd.pagerduty+json;version=2') problems.push(`${req.method} ${specPath}: Accept is ${req.headers.accept}`);
+  const bodySchema = resolve(operation.requestBody ?? {})?.content?.['application/json']?.schema;
+  if (bodySchema) {
+    const validate = ajv.compile({ allOf: [normalize(bodySchema)], components: spec.components });
+    if (!validate(req.body)) problems.push(`${req.method} ${specPath}: body ${ajv.errorsText(validate.errors)}`);
+  } else if (req.body !== undefined && Object.keys(req.body as object).length > 0) {
+    problems.push(`${req.method} ${specPath}: a body where none is documented`);
+  }
+  return problems;
+}
+
+const validateError = ajv.compile({ $ref: '#/components/responses/Conflict/content/application~1json/schema', components: spec.components });
+
+describe('FakePagerDuty answers in the shapes of PagerDuty\'s OpenAPI description', () => {
+  const fake = new FakePagerDuty();
+  let seed: ReturnType<typeof seedPagerDuty>;
+  beforeAll(async () => {
+    await fake.start();
+    seed = seedPagerDuty(fake);
+  });
+  afterAll(() => fake.stop());
+
+  const call = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${fake.url}${path}`, {
+      ...init,
+      headers: { accept: 'application/vnd.pagerduty+json;version=2', authorization: 'Token token=good-key', 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+    });
+    return { res, body: await res.json() };
+  };
+
+  const cases: Array<[string, string, string, () => string]> = [
+    ['/abilities', 'get', '200', () => '/abilities'],
+    ['/services', 'get', '200', () => '/services?limit=2&include[]=integrations'],
+    ['/services/{id}', 'get', '200', () => `/services/${seed.search.id}`],
+    ['/services/{id}/change_events', 'get', '200', () => `/services/${seed.payments.id}/change_events`],
+    ['/escalation_policies/{id}', 'get', '200', () => `/escalation_policies/${seed.policy.id}`],
+    ['/oncalls', 'get', '200', () => `/oncalls?escalation_policy_ids[]=${seed.policy.id}&include[]=users`],
+    ['/oncalls', 'get', '200', () => `/oncalls?escalation_policy_ids[]=${seed.policy.id}`],
+    ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&statuses[]=triggered&statuses[]=acknowledged`],
+  ];
+
+  it.each(cases)('%s %s answers %s in the documented shape', async (specPath, method, status, target) => {
+    const { res, body } = await call(target());
+    expect(res.status).toBe(Number(status));
+    const validate = responseValidator(specPath, method, status);
+    validate(body);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+
+  it('answers the analytics of services in the documented shape', async () => {
+    const { res, body } = await call('/analytics/metrics/incidents/services', {
+      method: 'POST',
+      body: JSON.stringify({ filters: { created_at_start: '2026-01-01T00:00:00Z', created_at_end: '2026-01-31T00:00:00Z', service_ids: [seed.payments.id] } }),
+    });
+    expect(res.status).toBe(200);
+    const validate = responseValidator('/analytics/metrics/incidents/services', 'post', '200');
+    validate(body);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(body.data).toEqual([expect.objectContaining({ service_id: seed.payments.id, total_incident_count: 7 })]);
+  });
+
+  it('paginates with offset, limit and more', async () => {
+    for (let i = 0; i < 4; i++) fake.addService({ name: `extra-${i}`, policyId: seed.policy.id });
+    const first = await call('/services?limit=3&offset=0');
+    expect(first.body).toMatchObject({ limit: 3, offset: 0, more: true });
+    const last = await call('/services?limit=3&offset=3');
+    expect(last.body.more).toBe(false);
+    expect(last.body.services).toHaveLength(3);
+  });
+
+  it('answers 401, 403, 404 and 429 with PagerDuty\'s error object', async () => {
+    const unauthorized = await call('/abilities', { headers: { authorization: 'Token token=nope' } });
+    expect(unauthorized.res.status).toBe(401);
+    expect(validateError(unauthorized.body)).toBe(true);
+    expect(responseValidator('/services/{id}', 'get', '401')(unauthorized.body)).toBe(true);
+    const forbidden = await call(`/services/${seed.secret.id}`);
+    expect(forbidden.res.status).toBe(403);
+    expect(responseValidator('/services/{id}', 'get', '403')(forbidden.body)).toBe(true);
+    const missing = await call('/services/PNOSUCH');
+    expect(missing.res.status).toBe(404);
+    expect(responseValidator('/services/{id}', 'get', '404')(missing.body)).toBe(true);
+    fake.failNext({ path: /^\/abilities$/, status: 429, headers: { 'retry-after': '1' } });
+    const limited = await call('/abilities');
+    expect(limited.res.status).toBe(429);
+    expect(limited.res.headers.get('retry-after')).toBe('1');
+    expect(validateError(limited.body)).toBe(true);
+    expect((await call('/abilities')).res.status).toBe(200);
+  });
+});
+
+describe('the requests the plugin sends match PagerDuty\'s OpenAPI description', () => {
+  it('documents every path, method, query parameter and body it uses for an entity summary and health', async () => {
+    const fake = await new FakePagerDuty().start();
+    const seed = seedPagerDuty(fake);
+    const backend = await startPagerDutyBackend(fake, {
+      entities: [component('payments', { 'pagerduty.com/service-id': seed.payments.id }), component('search', { 'pagerduty.com/integration-key': INTEGRATION_KEY })],
+    });
+    try {
+      await eventually(async () => {
+        await request(backend.server).get('/api/pagerduty/entities/component/default/payments/summary').expect(200);
+        await request(backend.server).get('/api/pagerduty/entities/component/default/search/summary').expect(200);
+      });
+      await request(backend.server).get('/readyz');
+      const paths = new Set(fake.requests.map(r => `${r.method} ${specPathOf(r.path)}`));
+      expect([...paths].sort()).toEqual([
+        'GET /abilities',
+        'GET /escalation_policies/{id}',
+        'GET /incidents',
+        'GET /oncalls',
+        'GET /services',
+        'GET /services/{id}',
+        'GET /services/{id}/change_events',
+        'POST /analytics/metrics/incidents/services',
+      ]);
+      expect(fake.requests.flatMap(requestProblems)).toEqual([]);
+    } finally {
+      await backend.cleanup();
+      await fake.stop();
+    }
+  });
+
+  it('notices a request that departs from the description', () => {
+    const base = { headers: { accept: 'application/vnd.pagerduty+json;version=2' }, body: undefined };
+    expect(requestProblems({ ...base, method: 'GET', path: '/oncalls', query: { escalation_policy_id: 'P1' } })).toEqual(['GET /oncalls: undocumented query parameter escalation_policy_id']);
+    expect(requestProblems({ ...base, method: 'GET', path: '/services', query: { 'include[]': 'everything' } })[0]).toMatch(/include\[\]/);
+    expect(requestProblems({ ...base, method: 'GET', path: '/nowhere', query: {} })).toEqual(['GET /nowhere: no such path']);
+  });
+});

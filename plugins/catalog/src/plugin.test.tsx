@@ -19,6 +19,7 @@ describe('catalogPlugin', () => {
       'page:catalog/register',
       'nav-item:catalog/catalog',
       'header-search:catalog/search',
+      'home-card:catalog/my-components',
       'entity-tab:catalog/overview',
       'entity-tab:catalog/apis',
       'entity-tab:catalog/definition',

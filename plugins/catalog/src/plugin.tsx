@@ -5,6 +5,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
   HeaderSearchBlueprint,
+  HomeCardBlueprint,
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
@@ -16,7 +17,7 @@ const CatalogIcon = createSvgIcon(
   'Catalog',
 );
 
-/** The catalog's frontend: its api, pages, nav item, header search, and the entity page's tabs and cards. */
+/** The catalog's frontend: its api, pages, nav item, header search, the home card, and the entity page's tabs and cards. */
 export const catalogPlugin = createFrontendPlugin({
   id: 'catalog',
   extensions: [
@@ -44,6 +45,12 @@ export const catalogPlugin = createFrontendPlugin({
     }),
     NavItemBlueprint({ title: 'Catalog', path: '/catalog', icon: CatalogIcon }),
     HeaderSearchBlueprint({ loader: () => import('./components/SearchBox/SearchBox') }),
+    HomeCardBlueprint({
+      name: 'my-components',
+      title: 'My components',
+      order: 10,
+      loader: () => import('./components/home/MyComponentsCard'),
+    }),
 
     EntityTabBlueprint({ path: '', title: 'Overview', loader: () => import('./components/tabs/OverviewTab') }),
     EntityTabBlueprint({

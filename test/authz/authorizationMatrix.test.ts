@@ -195,8 +195,10 @@ beforeAll(async () => {
   // GitHub ships with the portal (commented out of app-config.yaml only for its credentials): a local one.
   github = await new FakeGithub().start();
   const githubPlugin = ((await import('@portico/plugin-github-backend')) as { default: BackendFeature | BackendFeature[] }).default;
+  // PagerDuty too (commented out for its key); without an account its routes still answer, with a 404 per entity.
+  const pagerdutyPlugin = ((await import('@portico/plugin-pagerduty-backend')) as { default: BackendFeature | BackendFeature[] }).default;
   portal = await startDefaultPortal({
-    features: [githubPlugin].flat(),
+    features: [githubPlugin, pagerdutyPlugin].flat(),
     config: {
       integrations: {
         file: { roots: [path.join(ROOT, 'examples')] },

@@ -174,6 +174,10 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/github/repos/:owner/:repo/pulls': everyone(),
   'GET /api/github/discovery/preview': admins(),
 
+  // PagerDuty: an entity's on-call and incidents, read as the caller (the catalog decides who may read the entity).
+  'GET /api/pagerduty/openapi.json': everyone(),
+  'GET /api/pagerduty/entities/:kind/:namespace/:name/summary': everyone(),
+
   // The example plugin.
   'GET /api/example/openapi.json': everyone(),
   'GET /api/example/greeting': everyone(),

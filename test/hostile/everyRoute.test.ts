@@ -53,10 +53,10 @@ function fillPath(pattern: string, value: string): string {
     .replace(/\/+/g, '/');
 }
 
-/** The backend plugins of the default app-config, plus GitHub (commented out there only for its credentials). */
+/** The backend plugins of the default app-config, plus GitHub and PagerDuty (commented out there only for their credentials). */
 async function defaultFeatures(): Promise<BackendFeature[]> {
   const config = parseYaml(fs.readFileSync(path.join(__dirname, '../../app-config.yaml'), 'utf8')) as { backend: { plugins: string[] } };
-  const names = [...config.backend.plugins, '@portico/plugin-github-backend'];
+  const names = [...config.backend.plugins, '@portico/plugin-github-backend', '@portico/plugin-pagerduty-backend'];
   const features: BackendFeature[] = [];
   for (const name of names) {
     const loaded = (await import(name)) as { default: BackendFeature | BackendFeature[] };
@@ -105,7 +105,6 @@ describe('every route of the default backend', () => {
     fake = await new FakeGithub().start();
     backend = await startTestBackend({
       features: await defaultFeatures(),
-      services: [mockServices.rootLogger.factory()],
       config: {
         integrations: { github: [{ host: 'github.com', apiBaseUrl: fake.url, token: 't', writeIntervalMs: 0 }] },
         github: { webhookSecret: 'hostile' },
@@ -140,7 +139,7 @@ describe('every route of the default backend', () => {
 
   it('are found in the routers: every plugin of the default set contributes routes', () => {
     const pluginsWithRoutes = new Set(routes.map(r => /^\/api\/([^/]+)/.exec(r.path)?.[1]).filter(Boolean));
-    expect([...pluginsWithRoutes].sort()).toEqual(expect.arrayContaining(['catalog', 'example', 'github', 'scaffolder', 'scorecards']));
+    expect([...pluginsWithRoutes].sort()).toEqual(expect.arrayContaining(['catalog', 'example', 'github', 'pagerduty', 'scaffolder', 'scorecards']));
     expect(routes.length).toBeGreaterThan(30);
   });
 

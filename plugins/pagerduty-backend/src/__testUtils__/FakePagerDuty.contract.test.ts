@@ -8,8 +8,9 @@ import { FakePagerDuty, type FakeRequest } from './FakePagerDuty';
 import { INTEGRATION_KEY, seedPagerDuty } from './seedPagerDuty';
 import { component, startPagerDutyBackend } from './startPagerDutyBackend';
 
-// PagerDuty's official REST API description (see /work/shared/vendor-specs/README.md), read once per file.
-const specFile = path.resolve(__dirname, '../../../../../shared/vendor-specs/pagerduty-rest-openapiv3.json');
+// PagerDuty's official REST API description (../shared/vendor-specs/README.md beside the checkout, or
+// $PORTICO_VENDOR_SPECS), read once per file.
+const specFile = path.join(process.env.PORTICO_VENDOR_SPECS ?? path.resolve(__dirname, '../../../../../shared/vendor-specs'), 'pagerduty-rest-openapiv3.json');
 
 type Operation = {
   parameters?: Array<Record<string, unknown>>;

@@ -2,7 +2,7 @@ import { ExtensionRegistry } from '@portico/app/testing';
 import { scaffolderPlugin } from './plugin';
 
 describe('scaffolderPlugin', () => {
-  it('contributes its api, its five pages and the Create nav item', () => {
+  it('contributes its api, its five pages, the Create nav item and two home cards', () => {
     expect(scaffolderPlugin.extensions.map(e => e.id)).toEqual([
       'api:scaffolder/plugin.scaffolder.service',
       'page:scaffolder/create',
@@ -11,6 +11,8 @@ describe('scaffolderPlugin', () => {
       'page:scaffolder/tasks',
       'page:scaffolder/inbox',
       'nav-item:scaffolder/create',
+      'home-card:scaffolder/waiting-for-me',
+      'home-card:scaffolder/my-recent-runs',
     ]);
     const registry = ExtensionRegistry.create({ plugins: [scaffolderPlugin] });
     expect(registry.apiFactories().map(f => f.api.id)).toEqual(['plugin.scaffolder.service']);

@@ -4,6 +4,7 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  HomeCardBlueprint,
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
@@ -15,7 +16,7 @@ const CreateIcon = createSvgIcon(
   'Create',
 );
 
-/** The scaffolder's frontend: its api, the gallery, wizard, run, inbox and history pages, and the nav item. */
+/** The scaffolder's frontend: its api, the gallery, wizard, run, inbox and history pages, the nav item, and the home cards of what waits for the user and their recent runs. */
 export const scaffolderPlugin = createFrontendPlugin({
   id: 'scaffolder',
   extensions: [
@@ -54,6 +55,18 @@ export const scaffolderPlugin = createFrontendPlugin({
       loader: () => import('./components/Inbox/InboxPage'),
     }),
     NavItemBlueprint({ title: 'Create', path: '/create', icon: CreateIcon }),
+    HomeCardBlueprint({
+      name: 'waiting-for-me',
+      title: 'Waiting for me',
+      order: 30,
+      loader: () => import('./components/home/WaitingForMeCard'),
+    }),
+    HomeCardBlueprint({
+      name: 'my-recent-runs',
+      title: 'My recent runs',
+      order: 40,
+      loader: () => import('./components/home/MyRecentRunsCard'),
+    }),
   ],
 });
 

@@ -16,24 +16,18 @@ import {
 } from '@mui/material';
 import { useApi } from '@portico/frontend-plugin-api';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
-import type { SerializedTask, TaskStatus } from '@portico/plugin-scaffolder-common';
+import type { TaskStatus } from '@portico/plugin-scaffolder-common';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { scaffolderApiRef } from '../../api/ScaffolderApi';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
 import { TaskStatusChip } from '../shared/TaskStatusChip';
+import { templateTitle } from '../shared/templateTitle';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 import { useAsync } from '@portico/core-components';
 
 const PAGE_SIZE = 25;
 const STATUSES: TaskStatus[] = ['open', 'processing', 'waiting', 'completed', 'failed', 'cancelled'];
-
-function templateTitle(task: SerializedTask): string {
-  const title = task.spec.templateInfo?.entity?.metadata.title;
-  if (typeof title === 'string') return title;
-  const ref = task.templateRef ?? task.spec.templateInfo?.entityRef;
-  return ref ? humanizeEntityRef(ref, { defaultKind: 'template' }) : 'Unknown template';
-}
 
 /** `/create/tasks`: earlier runs, newest first, filtered by status, a page at a time. */
 export function TaskListPage() {

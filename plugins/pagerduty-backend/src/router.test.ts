@@ -14,6 +14,7 @@ describe('/api/pagerduty/entities/:kind/:namespace/:name/summary', () => {
     await fake.start();
     seed = seedPagerDuty(fake);
     const ghost = 'PNOSUCH';
+    const noAnalytics = fake.addService({ name: 'no-analytics', policyId: seed.policy.id });
     backend = await startPagerDutyBackend(fake, {
       entities: [
         component('payments', { 'pagerduty.com/service-id': seed.payments.id }),
@@ -23,11 +24,12 @@ describe('/api/pagerduty/entities/:kind/:namespace/:name/summary', () => {
         component('elsewhere', { 'pagerduty.com/service-id': seed.payments.id, 'pagerduty.com/account': 'eu' }),
         component('unknown-key', { 'pagerduty.com/integration-key': 'ffffffffffffffffffffffffffffffff' }),
         component('plain'),
+        component('no-analytics', { 'pagerduty.com/service-id': noAnalytics.id }),
       ],
     });
     await eventually(async () => {
       const res = await request(backend.server).get('/api/catalog/entities').expect(200);
-      expect(res.body).toHaveLength(7);
+      expect(res.body).toHaveLength(8);
     });
   });
   afterAll(async () => {
@@ -115,6 +117,14 @@ describe('/api/pagerduty/entities/:kind/:namespace/:name/summary', () => {
     expect(elsewhere.body.error.message).toMatch(/No PagerDuty account 'eu' in integrations.pagerduty \(configured: 'default'\)/);
   });
 
+  it('still shows on-call and incidents when PagerDuty refuses the analytics, saying why', async () => {
+    fake.failNext({ path: /^\/analytics\//, status: 402, message: 'Account does not have the analytics ability' });
+    const res = await summary('no-analytics').expect(200);
+    expect(res.body.escalationPolicy.levels).toHaveLength(2);
+    expect(res.body.analytics).toBeNull();
+    expect(res.body.analyticsError).toMatch(/answered 402 .*analytics ability/);
+  });
+
   it('answers 403 when the key has no access to the service', async () => {
     const res = await summary('secret').expect(403);
     expect(res.body.error.message).toMatch(/has no access to service .*Access Denied/);
@@ -153,6 +163,26 @@ describe('readiness', () => {
       fake.tokens = ['rotated'];
       const down = await request(backend.server).get('/readyz');
       expect(JSON.stringify(down.body)).toMatch(/refused the API key of account 'default'/);
+    } finally {
+      await backend.cleanup();
+      await fake.stop();
+    }
+  });
+});
+
+describe('without integrations.pagerduty', () => {
+  it('starts, stays ready, and answers 404 saying no account is configured', async () => {
+    const fake = await new FakePagerDuty().start();
+    const backend = await startPagerDutyBackend(fake, { accounts: [], entities: [component('payments', { 'pagerduty.com/service-id': 'PX1' })] });
+    try {
+      // Until the catalog has read the entity the answer is "No entity"; then it names the missing account.
+      await eventually(async () => {
+        const res = await request(backend.server).get('/api/pagerduty/entities/component/default/payments/summary').expect(404);
+        expect(res.body.error.message).toBe('No PagerDuty account is configured: add one under integrations.pagerduty');
+      });
+      const ready = await request(backend.server).get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(fake.requests).toEqual([]);
     } finally {
       await backend.cleanup();
       await fake.stop();

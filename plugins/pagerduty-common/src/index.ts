@@ -114,7 +114,9 @@ export const pagerdutyEntitySummarySchema = z
     escalationPolicy: pagerdutyEscalationPolicySchema.nullable(),
     openIncidents: z.array(pagerdutyIncidentSchema),
     changeEvents: z.array(pagerdutyChangeEventSchema),
-    analytics: pagerdutyAnalyticsSchema,
+    /** Null when PagerDuty refused the analytics (an account without the Analytics API); `analyticsError` says why. */
+    analytics: pagerdutyAnalyticsSchema.nullable(),
+    analyticsError: z.string().optional(),
   })
   .meta({ id: 'PagerDutyEntitySummary' });
 export type PagerDutyEntitySummary = z.infer<typeof pagerdutyEntitySummarySchema>;

@@ -14,6 +14,7 @@ import {
   type PagerDutyService,
 } from '@portico/plugin-pagerduty-common';
 import type { PagerDutyClient } from '../integration/PagerDutyClient';
+import { PagerDutyUnavailableError } from '../integration/pagerdutyErrors';
 import type { PagerDutyClients } from '../integration/PagerDutyClients';
 import type { PdChangeEvent, PdEscalationPolicy, PdIncident, PdOnCall, PdReference, PdService, PdServiceMetrics } from './pagerdutyApiTypes';
 
@@ -114,9 +115,15 @@ export class PagerDutyEntityService {
       pd.escalation_policy?.id ? this.getEscalationPolicy(client, pd.escalation_policy.id) : Promise.resolve(null),
       this.getOpenIncidents(client, serviceId),
       this.getChangeEvents(client, serviceId),
-      this.getAnalytics(client, serviceId),
+      // An account without the Analytics API still gets its on-call and incidents.
+      this.getAnalytics(client, serviceId).catch((error: unknown) => {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 403 || (error instanceof PagerDutyUnavailableError && /answered 402/.test(error.message))) return error as Error;
+        throw error;
+      }),
     ]);
     const service: PagerDutyService = { id: pd.id, name: pd.name, description: pd.description ?? null, status: pd.status, htmlUrl: pd.html_url, account: client.id };
+    if (analytics instanceof Error) return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, changeEvents, analytics: null, analyticsError: analytics.message };
     return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, changeEvents, analytics };
   }
 

@@ -106,6 +106,15 @@ describe('WizardPage', () => {
     expect(await screen.findByRole('textbox', { name: /^Name/ })).toHaveValue('billing');
   });
 
+  it('shows a missing entity picker value once, under the picker', async () => {
+    const { user } = setup();
+    await screen.findByRole('heading', { name: 'About the service' });
+    await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'billing');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findAllByText("must have required property 'Owner'")).toHaveLength(1);
+    expect(screen.getByRole('combobox', { name: /^Owner/ })).toHaveAttribute('aria-invalid', 'true');
+  });
+
   it("narrows an entity picker with its catalogFilter and accepts a ref typed by hand", async () => {
     const { catalog, scaffolder, user } = setup({
       title: 'Access',

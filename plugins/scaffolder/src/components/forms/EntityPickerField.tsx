@@ -69,7 +69,8 @@ function EntityPicker(props: FieldProps<string>, defaults: EntityPickerOptions) 
           label={label}
           required={required}
           error={errors.length > 0}
-          helperText={errors[0] ?? (entities.error ? `Could not load entities: ${entities.error.message}` : schema.description)}
+          // the errors themselves are listed under the field by rjsf's field template; saying them here too doubled them
+          helperText={entities.error ? `Could not load entities: ${entities.error.message}` : schema.description}
           slotProps={{
             ...params.slotProps,
             input: {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { RJSFSchema } from '@rjsf/utils';
 import { JsonSchemaValidator } from './validator';
 
 // The portal's Content-Security-Policy has no 'unsafe-eval': a validator that compiles schemas to code (ajv) leaves
@@ -28,7 +29,7 @@ describe('the scaffolder forms under a CSP without unsafe-eval', () => {
     Object.assign(globalThis, { Function: refuse, eval: refuse });
     try {
       const validator = new JsonSchemaValidator();
-      const schema = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z]+$' }, at: { type: 'string', format: 'date' } } } as const;
+      const schema: RJSFSchema = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z]+$' }, at: { type: 'string', format: 'date' } } };
       expect(validator.validateFormData({ at: '2024-13-01' }, schema).errors.map(error => error.message)).toEqual([
         "must have required property 'name'",
         'must match format "date"',

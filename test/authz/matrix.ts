@@ -150,6 +150,7 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/scorecards/scorecards': everyone(),
   'GET /api/scorecards/scorecards/:namespace/:name': everyone(),
   'GET /api/scorecards/scorecards/:namespace/:name/results': everyone(),
+  'GET /api/scorecards/results': everyone(),
   'GET /api/scorecards/scorecards/:namespace/:name/trends': everyone(),
   'GET /api/scorecards/scorecards/:namespace/:name/entities/:kind/:entityNamespace/:entityName/history': everyone(),
   'GET /api/scorecards/entities/:kind/:namespace/:name': everyone(),

@@ -68,6 +68,10 @@ export const resultsPage = z
   .object({ items: z.array(entityScore), totalItems: z.number().int(), pageInfo: z.object({ nextCursor: z.string().optional() }) })
   .meta({ id: 'ResultsPage' });
 
+export const ownedResults = z
+  .object({ items: z.array(entityScore.extend({ failingRules: z.array(z.string()) })), totalItems: z.number().int() })
+  .meta({ id: 'OwnedResults' });
+
 export const trendPoint = z
   .object({ time: dateTime, total: z.number().int(), averageScore: z.number(), levels: z.record(z.string(), z.number().int()) })
   .meta({ id: 'TrendPoint' });

@@ -27,6 +27,7 @@ import {
   initiativeProgress,
   itemsOf,
   notification,
+  ownedResults,
   resultsPage,
   ruleResult,
   scorecardSummary,
@@ -39,7 +40,9 @@ import {
   exemptionsQuery,
   factsBody,
   initiativeBody,
+  initiativesOwnerQuery,
   notificationsQuery,
+  ownedResultsQuery,
   resultsQuery,
   trendsQuery,
 } from './schemas';
@@ -135,6 +138,23 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
     ({ params, query }) => {
       const owner = query.owner ? ref('query.owner', query.owner, 'group') : undefined;
       return service.listResults(scorecardRef(params), { ...query, owner });
+    },
+  );
+
+  routes.route(
+    {
+      method: 'get',
+      path: '/results',
+      summary: 'Entity scores of some owners across scorecards',
+      description:
+        'The level, score and failing rules of every entity owned by one of `owner` (repeat it: a user and their groups), ' +
+        'on every valid scorecard, ordered by scorecard then entity; the first `limit` and the total.',
+      query: ownedResultsQuery,
+      response: { description: 'Entity scores of the owners', schema: ownedResults },
+    },
+    ({ query }) => {
+      const owners = (Array.isArray(query.owner) ? query.owner : [query.owner]).map(o => ref('query.owner', o, 'group'));
+      return service.listResultsOfOwners([...new Set(owners)], { limit: query.limit });
     },
   );
 
@@ -327,13 +347,20 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       method: 'get',
       path: '/initiatives',
       summary: 'List initiatives',
-      description: 'Initiatives, optionally of one scorecard.',
-      query: z.object({ scorecardRef: onceString.meta({ type: 'string', description: 'Scorecard ref' }) }),
+      description:
+        'Initiatives, optionally of one scorecard; with `owner` (repeatable: a user and their groups), only those that concern ' +
+        'the owners: an entity they own is measured by the initiative\'s scorecard and in its scope.',
+      query: z.object({
+        scorecardRef: onceString.meta({ type: 'string', description: 'Scorecard ref' }),
+        owner: initiativesOwnerQuery,
+      }),
       response: { description: 'Initiatives', schema: itemsOf(initiative) },
     },
     async ({ query }) => {
       const sc = query.scorecardRef !== undefined ? ref('query.scorecardRef', query.scorecardRef, 'scorecard') : undefined;
-      return { items: await service.initiatives.list({ scorecardRef: sc }) };
+      const owners =
+        query.owner === undefined ? undefined : [...new Set((Array.isArray(query.owner) ? query.owner : [query.owner]).map(o => ref('query.owner', o, 'group')))];
+      return { items: await service.initiatives.list({ scorecardRef: sc, owners }) };
     },
   );
 

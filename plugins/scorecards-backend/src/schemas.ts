@@ -11,6 +11,13 @@ export const resultsQuery = z.object({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
 });
+/** One owner ref or several (`?owner=user:default/jane&owner=group:default/team-a`); a bare name means a group. */
+const ownerRefs = z.union([z.string().min(1).max(512), z.array(z.string().min(1).max(512)).min(1).max(100)]);
+export const ownedResultsQuery = z.object({
+  owner: ownerRefs,
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const initiativesOwnerQuery = ownerRefs.optional();
 export const trendsQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),

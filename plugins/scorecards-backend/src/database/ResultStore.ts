@@ -232,6 +232,18 @@ export class ResultStore {
     };
   }
 
+  /**
+   * Entity scores whose owner is one of `owners`, across the given scorecards, ordered by scorecard then entity;
+   * `totalItems` counts them all, `items` holds the first `limit`.
+   */
+  async listScoresOfOwners(options: { owners: string[]; scorecardRefs: string[]; limit: number }): Promise<{ items: EntityScoreRow[]; totalItems: number }> {
+    if (options.owners.length === 0 || options.scorecardRefs.length === 0) return { items: [], totalItems: 0 };
+    const filtered = () => this.knex('entity_scores').whereIn('owner', options.owners).whereIn('scorecard_ref', options.scorecardRefs);
+    const [{ n }] = await filtered().count({ n: '*' });
+    const rows = await filtered().orderBy([{ column: 'scorecard_ref' }, { column: 'entity_ref' }]).limit(options.limit).select();
+    return { items: rows.map(scoreFromRow), totalItems: Number(n) };
+  }
+
   /** Latest standing of one entity on every scorecard that measured it. */
   async getEntityResults(entityRef: string): Promise<EntityScorecardResult[]> {
     const [scores, rules] = await Promise.all([

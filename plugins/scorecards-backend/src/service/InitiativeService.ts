@@ -50,8 +50,30 @@ export class InitiativeService {
     return this.options.store.create({ ...input, scorecardRef, deadline }, createdBy, this.now().getTime());
   }
 
-  list(filter: { scorecardRef?: string } = {}): Promise<Initiative[]> {
-    return this.options.store.list(filter);
+  /**
+   * Initiatives, optionally of one scorecard; with `owners`, only those that concern them: the initiative's
+   * scorecard measures an entity one of them owns, and that entity is in the initiative's scope.
+   */
+  async list(filter: { scorecardRef?: string; owners?: string[] } = {}): Promise<Initiative[]> {
+    const initiatives = await this.options.store.list({ scorecardRef: filter.scorecardRef });
+    if (!filter.owners) return initiatives;
+    const scorecardRefs = [...new Set(initiatives.map(i => i.scorecardRef))];
+    const owned = await this.options.results.listScoresOfOwners({ owners: filter.owners, scorecardRefs, limit: 1_000_000 });
+    const ownedBy = new Map<string, Set<string>>();
+    for (const score of owned.items) ownedBy.set(score.scorecardRef, (ownedBy.get(score.scorecardRef) ?? new Set()).add(score.entityRef));
+    const concerning: Initiative[] = [];
+    for (const initiative of initiatives) {
+      const mine = ownedBy.get(initiative.scorecardRef);
+      if (!mine) continue;
+      if (initiative.scope) {
+        const inScope = (await this.options.catalog.getEntities(initiative.scope))
+          .filter(e => matchesEntityFilter(e, initiative.scope))
+          .some(e => mine.has(stringifyEntityRef(e)));
+        if (!inScope) continue;
+      }
+      concerning.push(initiative);
+    }
+    return concerning;
   }
 
   async delete(id: string): Promise<void> {

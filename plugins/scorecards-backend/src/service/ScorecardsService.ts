@@ -83,6 +83,12 @@ export class ScorecardsService {
     return { items: page.items, totalItems: page.totalItems, pageInfo: page.nextCursor ? { nextCursor: page.nextCursor } : {} };
   }
 
+  /** The scores of entities owned by any of `owners` on every valid scorecard (what a person's home page shows). */
+  async listResultsOfOwners(owners: string[], options: { limit: number }): Promise<{ items: EntityScoreRow[]; totalItems: number }> {
+    const scorecardRefs = (await this.parts.registry.valid()).map(s => s.ref);
+    return this.parts.results.listScoresOfOwners({ owners, scorecardRefs, limit: options.limit });
+  }
+
   async trends(scorecardRef: string, options: { since?: number; until?: number }): Promise<TrendPoint[]> {
     await this.parts.registry.get(scorecardRef);
     return this.parts.results.trends(scorecardRef, options);

@@ -10,6 +10,8 @@ export interface FeatureRegistration {
   type: 'plugin' | 'module';
   pluginId: string;
   moduleId?: string;
+  /** The top-level app-config section `configSchema` parses: the plugin's id, or the module's `configSection`. */
+  configSection: string;
   configSchema?: ZodType;
   extensionPoints: Array<{ ref: ExtensionPoint<unknown>; impl: unknown }>;
   init: InitRegistration;

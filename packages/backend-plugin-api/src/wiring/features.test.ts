@@ -3,7 +3,7 @@ import { coreServices } from '../services/coreServices';
 import { createServiceFactory, createServiceRef } from '../services/ServiceRef';
 import { createExtensionPoint } from './ExtensionPoint';
 import { isBackendFeature } from '@portico/backend';
-import { createBackendModule, createBackendPlugin } from './features';
+import { createBackendModule, createBackendPlugin, type PluginRegistrationPoints } from './features';
 
 describe('createBackendPlugin', () => {
   it('records the extension points and init a plugin declares', () => {
@@ -57,6 +57,17 @@ describe('createBackendModule', () => {
     });
     expect(mod).toMatchObject({ featureType: 'module', pluginId: 'catalog', moduleId: 'github-provider' });
     expect(() => mod.getRegistration()).toThrow("registerInit called twice for module 'catalog.github-provider'");
+  });
+
+  it("reads its target plugin's config section unless it names its own", () => {
+    const register = (env: PluginRegistrationPoints<unknown>) => env.registerInit({ deps: {}, init() {} });
+    const reader = createBackendModule({ pluginId: 'catalog', moduleId: 'reader', configSchema: z.object({}).prefault({}), register });
+    const facts = createBackendModule({ pluginId: 'scorecards', moduleId: 'github', configSection: 'github', configSchema: z.object({}).prefault({}), register });
+    expect(reader.getRegistration().configSection).toBe('catalog');
+    expect(facts.getRegistration().configSection).toBe('github');
+    expect(() => createBackendModule({ pluginId: 'scorecards', moduleId: 'github', configSection: 'GitHub', register })).toThrow(
+      "Invalid configSection 'GitHub' for module 'scorecards.github': name one top-level section, like a plugin id",
+    );
   });
 });
 

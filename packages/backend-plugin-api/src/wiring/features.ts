@@ -13,8 +13,9 @@ export type ResolvedInitDeps<TDeps extends InitDeps> = {
 /** What init gets besides its deps. */
 export interface InitContext<TConfig = unknown> {
   /**
-   * The `<pluginId>` config section as the feature's `configSchema` output it (defaults applied), parsed
-   * once by the host before any init runs; `undefined` when the feature declares no schema.
+   * The feature's config section (a plugin's `<pluginId>`, a module's `configSection`) as its
+   * `configSchema` outputs it (defaults applied), parsed once by the host before any init runs;
+   * `undefined` when the feature declares no schema.
    */
   pluginConfig: TConfig;
 }
@@ -50,6 +51,8 @@ export type BackendFeature = BackendPluginFeature | ServiceFactory;
 export type BackendFeatureBundle = BackendFeature | BackendFeature[];
 
 const ID_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+/** A module's `configSection` is one top-level key of app-config (`github`, not `github.facts`). */
+const SECTION_PATTERN = /^[a-z][a-zA-Z0-9-]*$/;
 
 function collect<TConfig>(kind: string, name: string, register: (env: PluginRegistrationPoints<TConfig>) => void) {
   const extensionPoints: FeatureRegistration['extensionPoints'] = [];
@@ -95,7 +98,14 @@ export function createBackendPlugin<TSchema extends ZodType = NoConfigSchema>(
     pluginId: options.pluginId,
     getRegistration() {
       const { extensionPoints, init } = collect('plugin', options.pluginId, options.register);
-      return { type: 'plugin', pluginId: options.pluginId, configSchema: options.configSchema, extensionPoints, init };
+      return {
+        type: 'plugin',
+        pluginId: options.pluginId,
+        configSection: options.pluginId,
+        configSchema: options.configSchema,
+        extensionPoints,
+        init,
+      };
     },
   };
 }
@@ -104,7 +114,17 @@ export interface CreateBackendModuleOptions<TSchema extends ZodType = NoConfigSc
   /** The plugin this module extends. If it is not installed, the module is skipped with a log line. */
   pluginId: string;
   moduleId: string;
-  /** zod schema of the target plugin's config section, for the keys this module reads; its output is init's `pluginConfig`. */
+  /**
+   * The top-level app-config section `configSchema` reads; the target plugin's (`pluginId`) when absent.
+   * Name another one when the module's settings belong to the package it ships in rather than to the
+   * plugin it extends, e.g. the GitHub scorecards module reads `github.factsSchedule`.
+   */
+  configSection?: string;
+  /**
+   * zod schema of the keys this module reads in its `configSection`. The host parses the section with it
+   * once at startup, like a plugin's, and hands the output to init as `pluginConfig`. A section may be
+   * shared by a plugin and modules: a key one of them declares is not unknown to the others' `.strict()`.
+   */
   configSchema?: TSchema;
   register(env: PluginRegistrationPoints<z.output<TSchema>>): void;
 }
@@ -116,6 +136,10 @@ export function createBackendModule<TSchema extends ZodType = NoConfigSchema>(
   if (!ID_PATTERN.test(options.pluginId)) throw new Error(`Invalid plugin id '${options.pluginId}' for module '${options.moduleId}'`);
   if (!ID_PATTERN.test(options.moduleId)) throw new Error(`Invalid module id '${options.moduleId}' for plugin '${options.pluginId}'`);
   const name = `${options.pluginId}.${options.moduleId}`;
+  const configSection = options.configSection ?? options.pluginId;
+  if (options.configSection !== undefined && !SECTION_PATTERN.test(options.configSection)) {
+    throw new Error(`Invalid configSection '${configSection}' for module '${name}': name one top-level section, like a plugin id`);
+  }
   return {
     $$type: '@portico/BackendFeature',
     featureType: 'module',
@@ -123,7 +147,15 @@ export function createBackendModule<TSchema extends ZodType = NoConfigSchema>(
     moduleId: options.moduleId,
     getRegistration() {
       const { extensionPoints, init } = collect('module', name, options.register);
-      return { type: 'module', pluginId: options.pluginId, moduleId: options.moduleId, configSchema: options.configSchema, extensionPoints, init };
+      return {
+        type: 'module',
+        pluginId: options.pluginId,
+        moduleId: options.moduleId,
+        configSection,
+        configSchema: options.configSchema,
+        extensionPoints,
+        init,
+      };
     },
   };
 }

@@ -162,6 +162,7 @@ export class BackendHost {
       const pluginConfigs = validatePluginConfig(
         config,
         [...plan.nodes.values()].flatMap(n => (n.registration ? [n.registration] : [])),
+        plan.skippedModules.map(m => m.registration),
       );
       for (const pluginId of plan.pluginIds) this.state.setPlugin(pluginId, { status: 'pending' });
       this.installSignalHandlers();

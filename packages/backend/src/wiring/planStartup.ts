@@ -31,7 +31,8 @@ export interface ExtensionPointEntry {
 export interface StartupPlan {
   nodes: Map<string, FeatureNode>;
   pluginIds: string[];
-  skippedModules: Array<{ pluginId: string; moduleId: string; label: string }>;
+  /** Modules whose target plugin is not installed; their config keys still count as known. */
+  skippedModules: Array<{ pluginId: string; moduleId: string; label: string; registration: FeatureRegistration }>;
   extensionPoints: Map<string, ExtensionPointEntry>;
 }
 
@@ -76,7 +77,7 @@ export function planStartup(
   const skippedModules: StartupPlan['skippedModules'] = [];
   for (const r of registrations) {
     if (r.type === 'module' && !pluginIds.has(r.pluginId)) {
-      skippedModules.push({ pluginId: r.pluginId, moduleId: r.moduleId!, label: describeFeature(r) });
+      skippedModules.push({ pluginId: r.pluginId, moduleId: r.moduleId!, label: describeFeature(r), registration: r });
       continue;
     }
     nodes.set(nodeKey(r), { key: nodeKey(r), label: describeFeature(r), pluginId: r.pluginId, moduleId: r.moduleId, registration: r, after: new Map() });

@@ -1,32 +1,75 @@
 import type { ConfigService } from '@portico/backend-plugin-api';
-import type { FeatureRegistration } from './FeatureRegistration';
 import { ConfigError } from '@portico/errors';
+import type { ZodType } from 'zod';
+import type { FeatureRegistration } from './FeatureRegistration';
+import { schemaDeclaresKey } from './schemaDeclaresKey';
+
+type UnknownKey = { path: PropertyKey[]; key: string };
+
+/** Issues of one parse, with `.strict()`'s unrecognized keys split out one by one. */
+function parseSection(schema: ZodType, input: unknown) {
+  const result = schema.safeParse(input);
+  if (result.success) return { data: result.data, issues: [], unknownKeys: [] };
+  const unknownKeys: UnknownKey[] = [];
+  const issues = result.error.issues.filter(issue => {
+    if (issue.code !== 'unrecognized_keys') return true;
+    for (const key of issue.keys) unknownKeys.push({ path: issue.path, key });
+    return false;
+  });
+  return { data: undefined, issues, unknownKeys };
+}
+
+/** A copy of `input` without the given keys, so a strict schema can parse the part of a shared section it owns. */
+function withoutKeys(input: unknown, keys: UnknownKey[]): unknown {
+  const copy = structuredClone(input);
+  for (const { path, key } of keys) {
+    const parent = path.reduce<unknown>((value, segment) => (value as Record<PropertyKey, unknown> | undefined)?.[segment], copy);
+    if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[key];
+  }
+  return copy;
+}
 
 /**
- * Parses every plugin's and module's `configSchema` against its `<pluginId>` section before any
- * init runs, and reports every problem at once, each with its full config path. Returns each
- * feature's parsed section (defaults applied), which its init receives as `pluginConfig`.
+ * Parses every plugin's and module's `configSchema` against its config section (the plugin id, or a
+ * module's `configSection`) before any init runs, and reports every problem at once, each with its full
+ * config path. A section may be shared by a plugin and its modules: a key that a `.strict()` schema does
+ * not know is unknown only if no other feature reading that section (installed, or a module skipped
+ * because its plugin is not) declares it. Returns each feature's parsed section (defaults applied),
+ * which its init receives as `pluginConfig`.
  */
 export function validatePluginConfig(
   config: ConfigService,
   registrations: FeatureRegistration[],
+  skippedModules: FeatureRegistration[] = [],
 ): Map<FeatureRegistration, unknown> {
   const problems: string[] = [];
   const parsed = new Map<FeatureRegistration, unknown>();
+  const readers = [...registrations, ...skippedModules];
+  const pathOf = (section: string, path: PropertyKey[]) => [section, ...path.map(p => String(p))].join('.');
+
   for (const registration of registrations) {
-    if (!registration.configSchema) continue;
-    const result = registration.configSchema.safeParse(config.getOptional(registration.pluginId));
-    if (result.success) {
-      parsed.set(registration, result.data);
+    const { configSchema: schema, configSection: section } = registration;
+    if (!schema) continue;
+    const input = config.getOptional(section);
+    const sharers = readers.filter(r => r !== registration && r.configSection === section && r.configSchema);
+    const isOthers = ({ path, key }: UnknownKey) => sharers.some(r => schemaDeclaresKey(r.configSchema!, path, key));
+
+    let outcome = parseSection(schema, input);
+    const othersKeys = outcome.unknownKeys.filter(isOthers);
+    if (othersKeys.length > 0) outcome = parseSection(schema, withoutKeys(input, othersKeys));
+
+    if (outcome.issues.length === 0 && outcome.unknownKeys.length === 0) {
+      parsed.set(registration, outcome.data);
       continue;
     }
-    for (const issue of result.error.issues) {
-      const path = [registration.pluginId, ...issue.path.map(p => String(p))].join('.');
-      problems.push(`Invalid config at ${path}: ${issue.message}`);
+    for (const issue of outcome.issues) problems.push(`Invalid config at ${pathOf(section, issue.path)}: ${issue.message}`);
+    for (const { path, key } of outcome.unknownKeys) {
+      problems.push(`Invalid config at ${pathOf(section, [...path, key])}: unknown key (no installed plugin or module reads it)`);
     }
   }
   if (problems.length > 0) {
-    throw new ConfigError([...new Set(problems)].join('\n'), { problems: [...new Set(problems)] });
+    const unique = [...new Set(problems)];
+    throw new ConfigError(unique.join('\n'), { problems: unique });
   }
   return parsed;
 }

@@ -10,6 +10,7 @@ export {
   githubScaffolderModule,
   githubFeatures,
   githubPluginConfigSchema,
+  githubScorecardsConfigSchema,
 } from './plugin';
 export { githubClientsServiceRef } from './clientsService';
 export { GithubClients, type GithubClient } from './integration/GithubClients';

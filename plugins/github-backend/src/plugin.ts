@@ -25,17 +25,23 @@ import { GithubRepositoryService } from './service/GithubRepositoryService';
 import { createCatalogWebhookHandler } from './webhooks/catalogWebhookHandler';
 import { GITHUB_WEBHOOK_TOPIC, type GithubWebhookEvent } from './webhooks/webhookEvents';
 
-/** The `github:` section of app-config. */
+/** The plugin's keys of the `github:` section of app-config. */
 export const githubPluginConfigSchema = z
   .object({
     /** The secret GitHub signs webhook deliveries with (X-Hub-Signature-256). */
     webhookSecret: z.string().min(1).optional(),
-    /**
-     * ISO-8601 duration between fact collections, checked here with the one `durationSchema`. The scorecards
-     * module reads it as written: a module's `pluginConfig` is its target plugin's section (`scorecards:`), and
-     * a fact collector's `schedule` is an ISO-8601 string.
-     */
-    factsSchedule: z.string().pipe(durationSchema as z.ZodType<number, string>).optional(),
+  })
+  .strict()
+  .prefault({});
+
+/**
+ * The scorecards module's keys of the `github:` section: the settings of GitHub's fact collector live with
+ * GitHub's other settings, not in `scorecards:`. Parsed and checked once by the host like the plugin's keys.
+ */
+export const githubScorecardsConfigSchema = z
+  .object({
+    /** ISO-8601 duration between fact collections (`PT6H`), handed to the collector as written. */
+    factsSchedule: z.string().refine(value => durationSchema.safeParse(value).success, 'is not an ISO-8601 duration').optional(),
   })
   .strict()
   .prefault({});
@@ -134,12 +140,15 @@ export const githubCatalogModule = createBackendModule({
 export const githubScorecardsModule = createBackendModule({
   pluginId: 'scorecards',
   moduleId: 'github',
+  configSection: 'github',
+  configSchema: githubScorecardsConfigSchema,
   register(env) {
     env.registerInit({
-      deps: { collectors: scorecardsFactCollectorsExtensionPoint, clients: githubClientsServiceRef, logger: coreServices.logger, config: coreServices.config },
-      async init({ collectors, clients, logger, config }) {
-        const schedule = config.getOptionalString('github.factsSchedule');
-        collectors.addFactCollector(createGithubFactCollector({ service: new GithubRepositoryService(clients), logger, schedule }));
+      deps: { collectors: scorecardsFactCollectorsExtensionPoint, clients: githubClientsServiceRef, logger: coreServices.logger },
+      async init({ collectors, clients, logger }, { pluginConfig }) {
+        collectors.addFactCollector(
+          createGithubFactCollector({ service: new GithubRepositoryService(clients), logger, schedule: pluginConfig.factsSchedule }),
+        );
       },
     });
   },

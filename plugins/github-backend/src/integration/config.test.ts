@@ -16,8 +16,4 @@ describe('integrations.github', () => {
       /integrations\.github\[0\]/,
     );
   });
-
-  it('fails startup when github.factsSchedule is not a duration', async () => {
-    await expect(startTestBackend({ features: [githubPlugin], config: { github: { factsSchedule: 'often' } } })).rejects.toThrow(/github\.factsSchedule/);
-  });
 });

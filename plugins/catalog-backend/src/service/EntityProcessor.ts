@@ -98,8 +98,8 @@ export function guessEntityRef(raw: unknown): string | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const e = raw as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
   if (typeof e.kind !== 'string' || typeof e.metadata?.name !== 'string') return undefined;
-  const ns = typeof e.metadata.namespace === 'string' && e.metadata.namespace ? e.metadata.namespace : DEFAULT_NAMESPACE;
-  return `${e.kind}:${ns}/${e.metadata.name}`.toLowerCase();
+  const namespace = typeof e.metadata.namespace === 'string' ? e.metadata.namespace : undefined;
+  return stringifyEntityRef({ kind: e.kind, namespace, name: e.metadata.name });
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import type { BackendFeature } from '@portico/backend-plugin-api';
-import { mockServices, startTestBackend, type TestBackend } from '@portico/test-utils';
+import { startTestBackend, type TestBackend } from '@portico/test-utils';
 import { FakeGithub } from '../../plugins/github-backend/src/__testUtils__/FakeGithub';
 
 interface RouteLayer {

@@ -13,7 +13,7 @@ describe('the example scorecards', () => {
   beforeAll(async () => {
     backend = await startTestBackend({
       features: [catalogPlugin, scorecardsPlugin],
-      services: [mockServices.scheduler.factory(), mockServices.rootLogger.factory()],
+      services: [mockServices.scheduler.factory()],
       config: {
         integrations: { file: { roots: [examples] } },
         catalog: {

@@ -16,7 +16,7 @@ describe('ScorecardsClient against the scorecards backend', () => {
   beforeAll(async () => {
     backend = await startTestBackend({
       features: [catalogPlugin, scorecardsPlugin],
-      services: [mockServices.scheduler.factory(), mockServices.rootLogger.factory()],
+      services: [mockServices.scheduler.factory()],
       config: {
         integrations: { file: { roots: [examples] } },
         catalog: {

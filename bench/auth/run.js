@@ -11,6 +11,7 @@
 const path = require('path');
 const { spawn } = require('child_process');
 const { performance } = require('perf_hooks');
+const { URLSearchParams } = require('url');
 const { buildIfNeeded, startPortal, freePort } = require('../../scripts/lib/portal');
 
 const args = process.argv.slice(2);

@@ -19,6 +19,8 @@ describe('scorecardsPlugin', () => {
       'api:scorecards/plugin.scorecards.service',
       'page:scorecards/scorecards',
       'nav-item:scorecards/scorecards',
+      'home-card:scorecards/my-scorecards',
+      'home-card:scorecards/my-initiatives',
       'entity-tab:scorecards/scorecards',
     ]);
   });

@@ -4,6 +4,7 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  HomeCardBlueprint,
   NavItemBlueprint,
   PageBlueprint,
 } from '@portico/frontend-plugin-api';
@@ -19,7 +20,7 @@ const ScorecardsIcon = createSvgIcon(
 /** The kinds scorecards usually measure; the tab says so when none applies to an entity. */
 export const SCORED_KINDS = ['Component', 'API', 'Resource', 'System'];
 
-/** The scorecards frontend: its api, the `/scorecards` pages, a nav item and the entity tab. */
+/** The scorecards frontend: its api, the `/scorecards` pages, a nav item, the entity tab and the home cards (my levels and failing rules, my initiatives). */
 export const scorecardsPlugin = createFrontendPlugin({
   id: 'scorecards',
   extensions: [
@@ -34,6 +35,18 @@ export const scorecardsPlugin = createFrontendPlugin({
       loader: () => import('./components/ScorecardsRoot'),
     }),
     NavItemBlueprint({ title: 'Scorecards', path: '/scorecards', icon: ScorecardsIcon }),
+    HomeCardBlueprint({
+      name: 'my-scorecards',
+      title: 'My scorecards',
+      order: 20,
+      loader: () => import('./components/home/MyScorecardsCard'),
+    }),
+    HomeCardBlueprint({
+      name: 'my-initiatives',
+      title: 'Initiatives that concern me',
+      order: 50,
+      loader: () => import('./components/home/MyInitiativesCard'),
+    }),
     EntityTabBlueprint({
       path: 'scorecards',
       title: 'Scorecards',

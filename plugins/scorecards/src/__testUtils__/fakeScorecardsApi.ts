@@ -206,6 +206,7 @@ export function fakeScorecardsApi(overrides: Partial<ScorecardsApi> = {}): jest.
         pageInfo: {},
       }),
     ),
+    getResultsOfOwners: jest.fn(async (_request: { owners: string[]; limit?: number }) => ({ items: [], totalItems: 0 })),
     getTrends: jest.fn(async (_ref: string, _request?: { since?: string; until?: string }) => trend),
     getEntityScorecards: jest.fn(async (ref: string) => entityScorecards(ref)),
     evaluate: jest.fn(async (_request: { scorecardRef?: string; entityRef?: string }) => ({ results: [], errors: [] })),

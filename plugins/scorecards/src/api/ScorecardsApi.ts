@@ -28,6 +28,12 @@ export interface GetResultsRequest {
   limit?: number;
 }
 
+export interface GetResultsOfOwnersRequest {
+  /** Owner refs, e.g. the signed-in user's ownership refs (the user and their groups). */
+  owners: string[];
+  limit?: number;
+}
+
 export interface RequestExemptionRequest {
   scorecardRef: string;
   entityRef: string;
@@ -42,6 +48,8 @@ export interface ScorecardsApi {
   getScorecards(): Promise<ScorecardSummary[]>;
   getScorecard(scorecardRef: string): Promise<ScorecardSummary>;
   getResults(scorecardRef: string, request?: GetResultsRequest): Promise<Page<ScorecardResultRow>>;
+  /** The standing of every entity the owners own, across scorecards (the first `limit`, and how many in all). */
+  getResultsOfOwners(request: GetResultsOfOwnersRequest): Promise<{ items: ScorecardResultRow[]; totalItems: number }>;
   getTrends(scorecardRef: string, request?: { since?: string; until?: string }): Promise<TrendPoint[]>;
   getEntityScorecards(entityRef: string): Promise<EntityScorecardsResponse>;
   /** Evaluates a scorecard and/or an entity now and returns the fresh results. */
@@ -51,7 +59,8 @@ export interface ScorecardsApi {
   requestExemption(request: RequestExemptionRequest): Promise<Exemption>;
   /** Approves or rejects a pending exemption; the scorecard's owner (or a permitted user) may. */
   decideExemption(id: string, decision: { status: 'approved' | 'rejected'; comment?: string }): Promise<Exemption>;
-  getInitiatives(request?: { scorecardRef?: string }): Promise<Initiative[]>;
+  /** Initiatives, of one scorecard or all; with `owners`, only those that concern an entity they own. */
+  getInitiatives(request?: { scorecardRef?: string; owners?: string[] }): Promise<Initiative[]>;
   getInitiativeProgress(id: string): Promise<InitiativeProgress>;
   /** The caller's notifications (theirs and their groups'), or those of `recipient`. */
   getNotifications(request?: { recipient?: string; unreadOnly?: boolean; limit?: number }): Promise<ScorecardNotification[]>;

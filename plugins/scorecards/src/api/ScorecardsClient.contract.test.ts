@@ -54,6 +54,10 @@ describe('ScorecardsClient against the scorecards backend', () => {
     if (owner) {
       const owned = await client.getResults(PROD, { owner });
       expect(owned.items.every(r => r.owner === owner)).toBe(true);
+      const acrossScorecards = await client.getResultsOfOwners({ owners: [owner, 'user:default/nobody'] });
+      expect(acrossScorecards.items.map(r => `${r.scorecardRef} ${r.entityRef}`)).toContain(`${PROD} ${CART}`);
+      expect(acrossScorecards.items.every(r => r.owner === owner && Array.isArray(r.failingRules))).toBe(true);
+      expect(Array.isArray(await client.getInitiatives({ owners: [owner] }))).toBe(true);
     }
 
     const entity = await client.getEntityScorecards(CART);

@@ -31,6 +31,16 @@ describe('ScorecardsClient', () => {
     ]);
   });
 
+  it('asks for results and initiatives of several owners with the owner parameter repeated', async () => {
+    const { client, calls } = setup(() => json({ items: [], totalItems: 0 }));
+    await client.getResultsOfOwners({ owners: ['user:default/jane', 'group:default/team-a'], limit: 50 });
+    await client.getInitiatives({ owners: ['user:default/jane', 'group:default/team-a'] });
+    expect(calls.map(c => c.url)).toEqual([
+      'http://host/api/scorecards/results?owner=user%3Adefault%2Fjane&owner=group%3Adefault%2Fteam-a&limit=50',
+      'http://host/api/scorecards/initiatives?owner=user%3Adefault%2Fjane&owner=group%3Adefault%2Fteam-a',
+    ]);
+  });
+
   it('reads an entity’s scorecards by kind, namespace and name, and trends by scorecard', async () => {
     const { client, calls } = setup(url => (url.includes('/trends') ? json({ items: [{ total: 1 }] }) : json({ entityRef: 'x', scorecards: [] })));
     await client.getEntityScorecards('component:default/checkout');

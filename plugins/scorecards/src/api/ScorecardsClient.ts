@@ -12,14 +12,16 @@ import type {
   ScorecardSummary,
   TrendPoint,
 } from '@portico/plugin-scorecards-common';
-import type { GetResultsRequest, RequestExemptionRequest, ScorecardResultRow, ScorecardsApi } from './ScorecardsApi';
+import type { GetResultsOfOwnersRequest, GetResultsRequest, RequestExemptionRequest, ScorecardResultRow, ScorecardsApi } from './ScorecardsApi';
 
-type Query = Record<string, string | number | boolean | undefined>;
+/** A query value; an array repeats the key (`owner=a&owner=b`). */
+type Query = Record<string, string | number | boolean | string[] | undefined>;
 
 function queryString(query: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
+    if (Array.isArray(value)) for (const item of value) params.append(key, item);
+    else if (value !== undefined && value !== '') params.set(key, String(value));
   }
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -62,6 +64,10 @@ export class ScorecardsClient implements ScorecardsApi {
     );
   }
 
+  getResultsOfOwners(request: GetResultsOfOwnersRequest): Promise<{ items: ScorecardResultRow[]; totalItems: number }> {
+    return this.http.request(`/results${queryString({ owner: request.owners, limit: request.limit })}`);
+  }
+
   async getTrends(scorecardRef: string, request: { since?: string; until?: string } = {}): Promise<TrendPoint[]> {
     const path = `/scorecards/${scorecardPath(scorecardRef)}/trends${queryString(request)}`;
     return (await this.http.request<{ items: TrendPoint[] }>(path)).items;
@@ -93,8 +99,9 @@ export class ScorecardsClient implements ScorecardsApi {
     return this.http.request('/exemptions', { method: 'POST', body: request });
   }
 
-  async getInitiatives(request: { scorecardRef?: string } = {}): Promise<Initiative[]> {
-    return (await this.http.request<{ items: Initiative[] }>(`/initiatives${queryString(request)}`)).items;
+  async getInitiatives(request: { scorecardRef?: string; owners?: string[] } = {}): Promise<Initiative[]> {
+    const query = queryString({ scorecardRef: request.scorecardRef, owner: request.owners });
+    return (await this.http.request<{ items: Initiative[] }>(`/initiatives${query}`)).items;
   }
 
   getInitiativeProgress(id: string): Promise<InitiativeProgress> {

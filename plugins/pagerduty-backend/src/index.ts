@@ -2,10 +2,12 @@
 import { pagerdutyFeatures } from './plugin';
 
 export default pagerdutyFeatures;
-export { pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyFeatures, pagerdutyPluginConfigSchema } from './plugin';
+export { pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyCatalogModule, pagerdutyFeatures, pagerdutyPluginConfigSchema } from './plugin';
 export { pagerdutyClientsServiceRef } from './clientsService';
 export { PagerDutyClients } from './integration/PagerDutyClients';
 export { PagerDutyClient, type PagerDutyQuery } from './integration/PagerDutyClient';
 export { PagerDutyIntegrationProvider } from './integration/PagerDutyIntegrationProvider';
 export { pagerdutyAccountConfigSchema, pagerdutyIntegrationsConfigSchema, type PagerDutyAccountConfig } from './integration/config';
 export { PagerDutyEntityService, serviceTargetOf, defaultCacheTtls, type PagerDutyCacheTtls } from './service/PagerDutyEntityService';
+export { PagerDutyServiceProvider, type PagerDutyServiceCheck } from './catalog/PagerDutyServiceProvider';
+export { pagerdutyCatalogConfigSchema, pagerdutyCatalogProviderConfigSchema } from './catalog/config';

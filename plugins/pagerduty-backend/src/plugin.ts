@@ -7,8 +7,10 @@ import {
   integrationsExtensionPoint,
   type BackendFeature,
 } from '@portico/backend-plugin-api';
-import { catalogServiceRef } from '@portico/plugin-catalog-node';
+import { catalogProvidersExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
 import { pagerdutyPermissions } from '@portico/plugin-pagerduty-common';
+import { pagerdutyCatalogConfigSchema } from './catalog/config';
+import { PagerDutyServiceProvider } from './catalog/PagerDutyServiceProvider';
 import { pagerdutyClientsServiceRef } from './clientsService';
 import { PagerDutyIntegrationProvider } from './integration/PagerDutyIntegrationProvider';
 import { createRouter } from './router';
@@ -79,5 +81,46 @@ export const pagerdutyIntegrationModule = createBackendModule({
   },
 });
 
+/**
+ * `catalog.providers`: `catalog.providers.pagerduty.<id>` lists an account's services on its schedule and reports
+ * `pagerduty.com/service-id` annotations naming none of them as catalog errors.
+ */
+export const pagerdutyCatalogModule = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'pagerduty',
+  configSchema: pagerdutyCatalogConfigSchema,
+  register(env) {
+    env.registerInit({
+      deps: {
+        providers: catalogProvidersExtensionPoint,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        clients: pagerdutyClientsServiceRef,
+        catalog: catalogServiceRef,
+      },
+      async init({ providers, logger, scheduler, auth, clients, catalog }, { pluginConfig }) {
+        const catalogToken = async () => (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' })).token;
+        const configured = Object.entries(pluginConfig.providers.pagerduty).map(([id, c]) => new PagerDutyServiceProvider({ ...c, id }, { clients, catalog, catalogToken, logger }));
+        // A provider naming an account that is not configured fails startup, naming both.
+        for (const provider of configured) clients.forAccount(provider.config.account);
+        providers.addEntityProvider(...configured);
+        for (const provider of configured) {
+          const { frequency, timeout } = provider.config.schedule;
+          await scheduler.scheduleTask({
+            id: `${provider.getProviderName()}:refresh`,
+            frequency: { duration: { milliseconds: frequency } },
+            timeout: { milliseconds: timeout },
+            // The catalog connects providers and reads its locations first.
+            initialDelay: { milliseconds: Math.min(frequency, 60_000) },
+            scope: 'global',
+            fn: async () => void (await provider.run()),
+          });
+        }
+      },
+    });
+  },
+});
+
 /** Everything this package offers; modules whose target plugin is not installed are skipped by the host. */
-export const pagerdutyFeatures: BackendFeature[] = [pagerdutyPlugin, pagerdutyIntegrationModule];
+export const pagerdutyFeatures: BackendFeature[] = [pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyCatalogModule];

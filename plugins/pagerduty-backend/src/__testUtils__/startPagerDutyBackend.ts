@@ -28,21 +28,27 @@ export function component(name: string, annotations: Record<string, string> = {}
  */
 export async function startPagerDutyBackend(
   fake: FakePagerDuty,
-  options: { entities?: string[]; accounts?: Array<Record<string, unknown>>; config?: Record<string, unknown> } = {},
+  options: { entities?: string[]; accounts?: Array<Record<string, unknown>>; config?: { catalog?: Record<string, unknown> } & Record<string, unknown>; manualSchedulers?: boolean } = {},
 ): Promise<TestBackend & { cleanup(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagerduty-'));
   const file = path.join(dir, 'catalog-info.yaml');
   fs.writeFileSync(file, (options.entities ?? []).join('\n---\n'));
-  const backend = await startTestBackend({
+  const { catalog, ...config } = options.config ?? {};
+  const started = startTestBackend({
+    manualSchedulers: options.manualSchedulers,
     features: [catalogPlugin, pagerdutyFeatures],
     config: {
       integrations: {
         file: { roots: [dir] },
         pagerduty: options.accounts ?? [{ id: 'default', apiBaseUrl: fake.url, token: 'good-key', timeoutMs: 500, maxRetryWaitMs: 2000 }],
       },
-      catalog: { locations: [{ type: 'file', target: file }], processingInterval: 'PT1H' },
-      ...options.config,
+      catalog: { locations: [{ type: 'file', target: file }], processingInterval: 'PT1H', ...catalog },
+      ...config,
     },
+  });
+  const backend = await started.catch(error => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   return Object.assign(backend, {
     async cleanup() {

@@ -102,11 +102,11 @@ afterAll(async () => {
 });
 
 /** A fresh browser profile signed in through the sign-in page and the provider's own login page. */
-async function signIn(login: keyof typeof accounts): Promise<Page> {
+async function signIn(login: keyof typeof accounts, startAt = '/create/inbox'): Promise<Page> {
   const context = await browser.newContext({ baseURL: portal.url, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  await page.goto('/create/inbox');
+  await page.goto(startAt);
   await page.getByRole('heading', { name: /^Sign in to / }).waitFor();
   await page.getByRole('link', { name: 'Sign in with OpenID Connect' }).or(page.getByRole('button', { name: 'Sign in with OpenID Connect' })).click();
   // oidc-provider's development login and consent pages.
@@ -114,7 +114,7 @@ async function signIn(login: keyof typeof accounts): Promise<Page> {
   await page.locator('input[name="password"]').fill('anything');
   await page.locator('button[type="submit"]').click();
   await page.locator('button[type="submit"]').click();
-  await page.waitForURL(url => url.origin === portal.url && url.pathname === '/create/inbox');
+  await page.waitForURL(url => url.origin === portal.url && url.pathname === startAt);
   await page.getByRole('button', { name: /^Account of / }).waitFor();
   return page;
 }
@@ -149,6 +149,12 @@ async function waitForTask(page: Page, id: string, done: (task: { status: string
 describe('"Request database access": asked, approved by the owner team, granted', () => {
   let taskId: string;
   let carol: Page;
+
+  it('Carol signs in at the front door and lands on her personal home page', async () => {
+    const home = await signIn('carol', '/');
+    await home.getByRole('heading', { level: 1, name: 'Welcome, Carol Dubois' }).waitFor();
+    await home.context().close();
+  });
 
   it('Carol signs in through the OpenID provider and runs the template', async () => {
     carol = await signIn('carol');

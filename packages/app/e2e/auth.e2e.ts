@@ -23,6 +23,23 @@ describe('signing in and out in a browser', () => {
     await s.shot('guest-home');
   });
 
+  it("lands on the personal home page: the guest's name and the plugins' home cards, each loaded", async () => {
+    await s.goto('/');
+    expect(new URL(s.page.url()).pathname).toBe('/');
+    await s.page.getByRole('heading', { level: 1, name: /^Welcome, guest$/i }).waitFor();
+    for (const card of ['My components', 'My scorecards', 'Waiting for me', 'My recent runs', 'Initiatives that concern me']) {
+      const region = s.page.getByRole('region', { name: card });
+      await region.getByRole('heading', { level: 2, name: card }).waitFor();
+      // each card settles on its content or its empty state, not on an error
+      await region.getByRole('progressbar').first().waitFor({ state: 'detached' });
+      expect(await region.getByRole('alert').count()).toBe(0);
+    }
+    await s.page.getByText('You own no components yet').waitFor();
+    expect(await s.page.getByRole('link', { name: 'register one' }).getAttribute('href')).toBe('/catalog-import');
+    await s.page.getByRole('list', { name: 'Sections' }).waitFor();
+    await s.shot('personal-home');
+  });
+
   it('calls plugin APIs with the session: a mutating call carries the CSRF header', async () => {
     const seen = s.page.waitForRequest(request => request.url().endsWith('/api/permission/authorize') && request.method() === 'POST');
     await s.goto('/catalog-import');
@@ -65,9 +82,10 @@ describe('signing in and out in a browser', () => {
     await s.shot('signed-out');
   });
 
-  it('signs in again as guest from the sign-in page and comes back', async () => {
+  it('signs in again as guest from the sign-in page and comes back to the home page', async () => {
     await s.page.getByRole('button', { name: 'Continue as guest' }).click();
     await s.page.getByRole('status', { name: 'Guest mode' }).waitFor();
     expect(new URL(s.page.url()).pathname).toBe('/');
+    await s.page.getByRole('heading', { level: 1, name: /^Welcome, guest$/i }).waitFor();
   });
 });

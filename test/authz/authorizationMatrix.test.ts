@@ -100,6 +100,8 @@ function urlFor(route: Route, caller: Caller): string {
     'GET /api/example/things/:id': { id: '00000000-0000-4000-8000-000000000000' },
     'GET /api/github/repos/:owner/:repo/summary': { owner: 'acme', repo: 'web-shop' },
     'GET /api/github/repos/:owner/:repo/pulls': { owner: 'acme', repo: 'web-shop' },
+    'PUT /api/pagerduty/services/:account/:serviceId/mapping': { account: 'default', serviceId: 'PMATRIX' },
+    'DELETE /api/pagerduty/services/:account/:serviceId/mapping': { account: 'default', serviceId: 'PMATRIX' },
     'GET /api/permission/roles/:name': { name: 'everyone' },
     'GET /api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema': { namespace: 'default', kind: 'template', name: 'request-database-access' },
   };
@@ -153,6 +155,7 @@ function bodyFor(route: Route): unknown {
     'POST /api/scorecards/initiatives': initiativeBody(),
     'POST /api/example/things': { name: 'matrix' },
     'POST /api/github/webhooks': WEBHOOK_BODY,
+    'PUT /api/pagerduty/services/:account/:serviceId/mapping': { entityRef: 'component:default/web-shop' },
   };
   return bodies[routeKey(route)];
 }

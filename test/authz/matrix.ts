@@ -178,6 +178,10 @@ export const MATRIX: Record<string, Row> = {
   // PagerDuty: an entity's on-call and incidents, read as the caller (the catalog decides who may read the entity).
   'GET /api/pagerduty/openapi.json': everyone(),
   'GET /api/pagerduty/entities/:kind/:namespace/:name/summary': everyone(),
+  // The account's service list and the saved mappings are admins' (no default role grants pagerduty.*).
+  'GET /api/pagerduty/services': admins(),
+  'PUT /api/pagerduty/services/:account/:serviceId/mapping': admins(),
+  'DELETE /api/pagerduty/services/:account/:serviceId/mapping': admins(),
 
   // The example plugin.
   'GET /api/example/openapi.json': everyone(),

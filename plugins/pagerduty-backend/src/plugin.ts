@@ -12,9 +12,12 @@ import { pagerdutyPermissions } from '@portico/plugin-pagerduty-common';
 import { pagerdutyCatalogConfigSchema } from './catalog/config';
 import { PagerDutyServiceProvider } from './catalog/PagerDutyServiceProvider';
 import { pagerdutyClientsServiceRef } from './clientsService';
+import { migrations } from './database/migrations';
+import { ServiceMappingStore } from './database/ServiceMappingStore';
 import { PagerDutyIntegrationProvider } from './integration/PagerDutyIntegrationProvider';
 import { createRouter } from './router';
 import { PagerDutyEntityService } from './service/PagerDutyEntityService';
+import { PagerDutyMappingService } from './service/PagerDutyMappingService';
 
 /** The `pagerduty:` section of app-config. */
 export const pagerdutyPluginConfigSchema = z
@@ -35,7 +38,10 @@ export const pagerdutyPluginConfigSchema = z
   .strict()
   .prefault({});
 
-/** The `pagerduty` plugin: the routes its frontend calls, under /api/pagerduty, and the accounts' health in /readyz. */
+/**
+ * The `pagerduty` plugin: the routes its frontend calls, under /api/pagerduty (entity summary, services and their
+ * saved mappings, stored in its database), and the accounts' health in /readyz.
+ */
 export const pagerdutyPlugin = createBackendPlugin({
   pluginId: 'pagerduty',
   configSchema: pagerdutyPluginConfigSchema,
@@ -45,6 +51,7 @@ export const pagerdutyPlugin = createBackendPlugin({
         logger: coreServices.logger,
         http: coreServices.httpRouter,
         cache: coreServices.cache,
+        database: coreServices.database,
         clients: pagerdutyClientsServiceRef,
         catalog: catalogServiceRef,
         health: coreServices.health,
@@ -54,11 +61,14 @@ export const pagerdutyPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
       },
-      async init({ logger, http, cache, clients, catalog, health, auth, httpAuth, permissions, permissionsRegistry, auditor }, { pluginConfig }) {
+      async init({ logger, http, cache, database, clients, catalog, health, auth, httpAuth, permissions, permissionsRegistry, auditor }, { pluginConfig }) {
         permissionsRegistry.addPermissions(pagerdutyPermissions);
         if (clients.accounts.length === 0) logger.info('integrations.pagerduty has no account: /api/pagerduty answers 404 for every entity');
+        await database.migrate(migrations);
+        const store = new ServiceMappingStore(await database.getClient());
         const service = new PagerDutyEntityService({ clients, cache, ttls: pluginConfig.cache });
-        http.use(createRouter({ service, catalog, auth, logger, httpAuth, permissions, auditor }));
+        const mappings = new PagerDutyMappingService({ clients, entities: service, store, catalog });
+        http.use(createRouter({ service, mappings, store, catalog, auth, logger, httpAuth, permissions, auditor }));
         // API key accepted, per account, in /readyz.
         const integration = new PagerDutyIntegrationProvider(clients);
         health.addCheck('integrations', () => integration.health());

@@ -19,11 +19,13 @@ export const PAGERDUTY_SERVICE_ANNOTATIONS = [ANNOTATION_PAGERDUTY_SERVICE_ID, A
 export const pagerdutyIncidentCreatePermission = createPermission({ name: 'pagerduty.incident.create', attributes: { action: 'create' } });
 /** Create a PagerDuty service (`pagerduty:service:create`). */
 export const pagerdutyServiceCreatePermission = createPermission({ name: 'pagerduty.service.create', attributes: { action: 'create' } });
+/** List an account's PagerDuty services with their mapping state (`GET /services`). */
+export const pagerdutyServicesReadPermission = createPermission({ name: 'pagerduty.services.read', attributes: { action: 'read' } });
 /** Save which component an unmapped PagerDuty service belongs to. */
 export const pagerdutyMappingUpdatePermission = createPermission({ name: 'pagerduty.mapping.update', attributes: { action: 'update' } });
 
 /** Every permission of the PagerDuty plugin. */
-export const pagerdutyPermissions = [pagerdutyIncidentCreatePermission, pagerdutyServiceCreatePermission, pagerdutyMappingUpdatePermission];
+export const pagerdutyPermissions = [pagerdutyIncidentCreatePermission, pagerdutyServiceCreatePermission, pagerdutyServicesReadPermission, pagerdutyMappingUpdatePermission];
 
 // The shapes of /api/pagerduty: one zod schema per answer, so the backend validates what it sends and the
 // frontend can parse what it receives.
@@ -120,3 +122,32 @@ export const pagerdutyEntitySummarySchema = z
   })
   .meta({ id: 'PagerDutyEntitySummary' });
 export type PagerDutyEntitySummary = z.infer<typeof pagerdutyEntitySummarySchema>;
+
+/** How a PagerDuty service is tied to an entity: by the entity's annotation, or by a choice saved in the portal. */
+export const pagerdutyServiceMappingSchema = z
+  .object({ entityRef: z.string(), via: z.enum(['annotation', 'saved']), mappedBy: z.string().optional(), mappedAt: z.string().optional() })
+  .meta({ id: 'PagerDutyServiceMapping' });
+export type PagerDutyServiceMapping = z.infer<typeof pagerdutyServiceMappingSchema>;
+
+/** One service of an account on the services page: mapped, or unmapped with a component of the same name to suggest. */
+export const pagerdutyServiceListItemSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    htmlUrl: z.string(),
+    mapping: pagerdutyServiceMappingSchema.nullable(),
+    /** A component named like the service, offered for an unmapped one. */
+    suggestion: z.string().nullable(),
+  })
+  .meta({ id: 'PagerDutyServiceListItem' });
+export type PagerDutyServiceListItem = z.infer<typeof pagerdutyServiceListItemSchema>;
+
+export const pagerdutyServiceListSchema = z
+  .object({ account: z.string(), items: z.array(pagerdutyServiceListItemSchema) })
+  .meta({ id: 'PagerDutyServiceList' });
+export type PagerDutyServiceList = z.infer<typeof pagerdutyServiceListSchema>;
+
+/** The entity name a service name suggests: lower case, runs of anything else than letters and digits as `-`. */
+export function entityNameForService(serviceName: string): string {
+  return serviceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}

@@ -39,15 +39,18 @@ export interface PagerDutyServiceTarget {
   integrationKey?: string;
 }
 
-/** The service an entity is mapped to by its annotations; a 404 naming the annotations when it has none. */
-export function serviceTargetOf(entity: Entity, entityRef: string): PagerDutyServiceTarget {
+/** The error for an entity no annotation (and no saved mapping) ties to a service. */
+export function noServiceError(entityRef: string): NotFoundError {
+  return new NotFoundError(`${entityRef} has no ${ANNOTATION_PAGERDUTY_SERVICE_ID} or ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY} annotation`);
+}
+
+/** The service an entity's annotations name; undefined when it has none of them. */
+export function annotatedServiceTarget(entity: Entity, entityRef: string): PagerDutyServiceTarget | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const serviceId = annotations[ANNOTATION_PAGERDUTY_SERVICE_ID]?.trim();
   const integrationKey = annotations[ANNOTATION_PAGERDUTY_INTEGRATION_KEY]?.trim();
   const account = annotations[ANNOTATION_PAGERDUTY_ACCOUNT]?.trim() || undefined;
-  if (!serviceId && !integrationKey) {
-    throw new NotFoundError(`${entityRef} has no ${ANNOTATION_PAGERDUTY_SERVICE_ID} or ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY} annotation`);
-  }
+  if (!serviceId && !integrationKey) return undefined;
   if (serviceId && !/^[A-Za-z0-9]+$/.test(serviceId)) throw new InputError(`${entityRef} has a malformed ${ANNOTATION_PAGERDUTY_SERVICE_ID} '${serviceId}'`);
   return { account, serviceId: serviceId || undefined, integrationKey: integrationKey || undefined };
 }
@@ -125,6 +128,19 @@ export class PagerDutyEntityService {
     const service: PagerDutyService = { id: pd.id, name: pd.name, description: pd.description ?? null, status: pd.status, htmlUrl: pd.html_url, account: client.id };
     if (analytics instanceof Error) return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, changeEvents, analytics: null, analyticsError: analytics.message };
     return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, changeEvents, analytics };
+  }
+
+  /** The account's services (id, name, link), cached for the analytics TTL. */
+  listServices(client: PagerDutyClient): Promise<Array<{ id: string; name: string; htmlUrl: string }>> {
+    return this.cached(`services:${client.id}`, this.ttls.analytics, async () => {
+      const services = await client.list<PdService>('/services', 'services', { what: 'the services' });
+      return services.map(s => ({ id: s.id, name: s.name, htmlUrl: s.html_url }));
+    });
+  }
+
+  /** One service (cached); a 404 naming it when the account has none of that id. */
+  getServiceOf(client: PagerDutyClient, id: string): Promise<PdService> {
+    return this.getService(client, id);
   }
 
   private getService(client: PagerDutyClient, id: string): Promise<PdService> {

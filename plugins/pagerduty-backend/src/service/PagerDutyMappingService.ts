@@ -1,0 +1,77 @@
+import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
+import { NotFoundError } from '@portico/errors';
+import type { CatalogApi } from '@portico/plugin-catalog-common';
+import { CATALOG_FILTER_EXISTS } from '@portico/plugin-catalog-common';
+import {
+  ANNOTATION_PAGERDUTY_ACCOUNT,
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+  entityNameForService,
+  type PagerDutyServiceList,
+} from '@portico/plugin-pagerduty-common';
+import type { ServiceMapping, ServiceMappingStore } from '../database/ServiceMappingStore';
+import type { PagerDutyClients } from '../integration/PagerDutyClients';
+import type { PagerDutyEntityService } from './PagerDutyEntityService';
+
+/**
+ * The services page: an account's services with the entity each belongs to (by annotation, or by a saved choice),
+ * suggestions by name for the others, and saving or forgetting a choice. Catalog reads use the caller's token.
+ */
+export class PagerDutyMappingService {
+  constructor(private readonly deps: { clients: PagerDutyClients; entities: PagerDutyEntityService; store: ServiceMappingStore; catalog: CatalogApi }) {}
+
+  async listServices(options: { account?: string; token?: string }): Promise<PagerDutyServiceList> {
+    const client = this.deps.clients.forAccount(options.account);
+    const isDefault = client.id === this.deps.clients.defaultAccountId;
+    const catalogOptions = options.token ? { token: options.token } : undefined;
+    const [services, saved, annotated] = await Promise.all([
+      this.deps.entities.listServices(client),
+      this.deps.store.list(client.id),
+      this.deps.catalog.getEntities({ filter: { [`metadata.annotations.${ANNOTATION_PAGERDUTY_SERVICE_ID}`]: CATALOG_FILTER_EXISTS } }, catalogOptions),
+    ]);
+    const byAnnotation = new Map<string, string>();
+    for (const entity of annotated.items) {
+      const account = entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_ACCOUNT]?.trim();
+      if (account ? account !== client.id : !isDefault) continue;
+      const id = entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_SERVICE_ID]?.trim();
+      if (id && !byAnnotation.has(id)) byAnnotation.set(id, stringifyEntityRef(entity));
+    }
+    const bySaved = new Map(saved.map(m => [m.serviceId, m]));
+    const unmapped = services.filter(s => !byAnnotation.has(s.id) && !bySaved.has(s.id));
+    const names = [...new Set(unmapped.map(s => entityNameForService(s.name)).filter(Boolean))];
+    const components = names.length
+      ? (await this.deps.catalog.getEntities({ filter: { kind: 'component', 'metadata.name': names } }, catalogOptions)).items
+      : [];
+    const componentByName = new Map(components.map(c => [c.metadata.name.toLowerCase(), stringifyEntityRef(c)]));
+    return {
+      account: client.id,
+      items: services.map(s => {
+        const annotation = byAnnotation.get(s.id);
+        const choice = bySaved.get(s.id);
+        const mapping = annotation
+          ? { entityRef: annotation, via: 'annotation' as const }
+          : choice
+            ? { entityRef: choice.entityRef, via: 'saved' as const, mappedBy: choice.mappedBy, mappedAt: choice.mappedAt }
+            : null;
+        return { id: s.id, name: s.name, htmlUrl: s.htmlUrl, mapping, suggestion: mapping ? null : (componentByName.get(entityNameForService(s.name)) ?? null) };
+      }),
+    };
+  }
+
+  /** Saves that a service belongs to an entity; both must exist (the entity as the caller sees it). */
+  async saveMapping(options: { account: string; serviceId: string; entityRef: string; mappedBy: string; token?: string }): Promise<ServiceMapping> {
+    const client = this.deps.clients.forAccount(options.account);
+    const entityRef = stringifyEntityRef(parseEntityRef(options.entityRef, { defaultKind: 'component', defaultNamespace: 'default' })).toLowerCase();
+    const entity = await this.deps.catalog.getEntityByRef(entityRef, options.token ? { token: options.token } : undefined);
+    if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    // A 404 from PagerDuty names the service.
+    await this.deps.entities.getServiceOf(client, options.serviceId);
+    return this.deps.store.save({ account: client.id, serviceId: options.serviceId, entityRef, mappedBy: options.mappedBy });
+  }
+
+  async removeMapping(options: { account: string; serviceId: string }): Promise<void> {
+    const client = this.deps.clients.forAccount(options.account);
+    if (!(await this.deps.store.remove({ account: client.id, serviceId: options.serviceId }))) {
+      throw new NotFoundError(`PagerDuty service ${options.serviceId} of account '${client.id}' has no saved mapping`);
+    }
+  }
+}

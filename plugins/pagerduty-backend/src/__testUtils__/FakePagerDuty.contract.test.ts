@@ -189,7 +189,7 @@ describe('FakePagerDuty answers in the shapes of PagerDuty\'s OpenAPI descriptio
 });
 
 describe('the requests the plugin sends match PagerDuty\'s OpenAPI description', () => {
-  it('documents every path, method, query parameter and body it uses for an entity summary and health', async () => {
+  it('documents every path, method, query parameter and body it uses for an entity summary, the services page and health', async () => {
     const fake = await new FakePagerDuty().start();
     const seed = seedPagerDuty(fake);
     const backend = await startPagerDutyBackend(fake, {
@@ -200,6 +200,8 @@ describe('the requests the plugin sends match PagerDuty\'s OpenAPI description',
         await request(backend.server).get('/api/pagerduty/entities/component/default/payments/summary').expect(200);
         await request(backend.server).get('/api/pagerduty/entities/component/default/search/summary').expect(200);
       });
+      await request(backend.server).get('/api/pagerduty/services').expect(200);
+      await request(backend.server).put(`/api/pagerduty/services/default/${seed.secret.id}/mapping`).send({ entityRef: 'component:default/payments' }).expect(403);
       await request(backend.server).get('/readyz');
       const paths = new Set(fake.requests.map(r => `${r.method} ${specPathOf(r.path)}`));
       expect([...paths].sort()).toEqual([

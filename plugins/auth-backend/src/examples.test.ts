@@ -18,7 +18,7 @@ describe('sign-in against the example organisation in the real catalog', () => {
     await github.start();
     backend = await startTestBackend({
       features: [catalogPlugin, authPlugin, ...fakeIdentityServices().services],
-      services: [mockServices.scheduler.factory(), mockServices.rootLogger.factory()],
+      services: [mockServices.scheduler.factory()],
       config: {
         backend: { baseUrl: PORTAL },
         integrations: { file: { roots: [examples] } },

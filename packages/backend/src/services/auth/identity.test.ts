@@ -252,7 +252,7 @@ describe('identity: tokens, default deny, cookies and external access', () => {
     ]);
     const listed = await tokens.listPersonalAccessTokens(ADA);
     expect(listed).toEqual([expect.objectContaining({ id: created.id, name: 'laptop', lastUsedAt: expect.any(String) })]);
-    expect(JSON.stringify(listed)).not.toContain(created.token.split('_')[2]);
+    expect(JSON.stringify(listed)).not.toContain(created.token.slice(`pat_${created.id}_`.length));
     const guessed = `pat_${created.id}_${'A'.repeat(43)}`;
     expect((await request(server).get('/api/probe/whoami').set('authorization', bearer(guessed)).expect(401)).body.error.message).toBe(
       'Invalid personal access token',

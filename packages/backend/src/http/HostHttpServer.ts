@@ -53,7 +53,8 @@ export class HostHttpServer {
     collectDefaultMetrics({ register: this.metrics });
     const app = express();
     app.disable('x-powered-by');
-    app.set('trust proxy', true);
+    // Whose X-Forwarded-* headers count (backend.trustProxy; the server alone, in its own tests, trusts any).
+    app.set('trust proxy', options.security ? options.security.trustProxy : true);
     // No ETag on res.send/res.json: express's default hashes every body sent (large catalog pages too) only
     // so that a browser revalidating from its HTTP cache may get a 304; no Portico client relies on that,
     // and the server builds the whole body either way. express.static keeps its stat-based ETags; files

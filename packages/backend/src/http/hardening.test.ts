@@ -108,4 +108,31 @@ describe('HTTP hardening', () => {
       await backend.stop();
     }
   });
+
+  it('keys the rate limit on X-Forwarded-For only when the proxy is trusted (backend.trustProxy)', async () => {
+    const start = (trustProxy?: unknown) =>
+      startTestHost({ backend: { rateLimit: { window: 'PT1H', max: 1 }, ...(trustProxy === undefined ? {} : { trustProxy }) } }, [authLike]);
+    const from = (server: Parameters<typeof request>[0], ip: string) => request(server).get('/api/auth/oidc/start').set('x-forwarded-for', ip);
+    // The default trusts a proxy on loopback (supertest's peer): two clients behind it have a bucket each.
+    const behindProxy = (await start()).backend;
+    try {
+      await from(behindProxy.server, '203.0.113.1').expect(200);
+      await from(behindProxy.server, '203.0.113.2').expect(200);
+      await from(behindProxy.server, '203.0.113.1').expect(429);
+    } finally {
+      await behindProxy.stop();
+    }
+    // Trusting nobody: a client cannot escape its limit by inventing X-Forwarded-For.
+    const direct = (await start(false)).backend;
+    try {
+      await from(direct.server, '203.0.113.1').expect(200);
+      await from(direct.server, '203.0.113.2').expect(429);
+    } finally {
+      await direct.stop();
+    }
+  });
+
+  it('refuses a backend.trustProxy of the wrong shape, naming the key', async () => {
+    await expect(startTestHost({ backend: { trustProxy: { hops: 1 } } }, [authLike])).rejects.toThrow(/backend\.trustProxy/);
+  });
 });

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { durationSchema, type ConfigService } from '@portico/backend-plugin-api';
 import { ConfigError } from '@portico/errors';
 
+/**
+ * Whose X-Forwarded-For / -Proto the portal believes: a proxy on loopback or a private network (a load balancer
+ * in front of the portal). A client on the internet that sends X-Forwarded-For itself is keyed by its own address.
+ */
+export const DEFAULT_TRUST_PROXY = ['loopback', 'linklocal', 'uniquelocal'];
+
 const originSchema = z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://portal.example.com (no path)');
 
 const schema = z.object({
@@ -24,6 +30,9 @@ const schema = z.object({
       }),
     ])
     .default({ windowMs: 60_000, max: 60 }),
+  trustProxy: z
+    .union([z.boolean(), z.number().int().nonnegative(), z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .default(DEFAULT_TRUST_PROXY),
 });
 
 /** The host's HTTP hardening, from `backend.cors`, `backend.allowedHosts`, `backend.metrics` and `backend.rateLimit`. */
@@ -38,6 +47,11 @@ export interface HttpSecurityConfig {
   metricsPublic: boolean;
   /** Requests per window and IP on the sign-in and token endpoints; false turns the limit off. */
   rateLimit: false | { windowMs: number; max: number };
+  /**
+   * `backend.trustProxy`, express's `trust proxy`: which peers' X-Forwarded-* headers are believed (client IP for
+   * rate limits and the audit log, https for Secure cookies). Default: loopback and private networks.
+   */
+  trustProxy: boolean | number | string | string[];
 }
 
 const PATHS: Record<string, string> = {
@@ -46,6 +60,7 @@ const PATHS: Record<string, string> = {
   allowedHosts: 'backend.allowedHosts',
   metricsPublic: 'backend.metrics.public',
   rateLimit: 'backend.rateLimit',
+  trustProxy: 'backend.trustProxy',
 };
 
 export function readHttpSecurityConfig(config: ConfigService): HttpSecurityConfig {
@@ -55,6 +70,7 @@ export function readHttpSecurityConfig(config: ConfigService): HttpSecurityConfi
     cors: config.getOptional('backend.cors'),
     allowedHosts: config.getOptional('backend.allowedHosts'),
     metricsPublic: config.getOptional('backend.metrics.public'),
+    trustProxy: config.getOptional('backend.trustProxy'),
     rateLimit:
       rateLimit && typeof rateLimit === 'object'
         ? { windowMs: (rateLimit as { window?: unknown }).window, max: (rateLimit as { max?: unknown }).max }

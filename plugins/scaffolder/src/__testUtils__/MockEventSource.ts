@@ -4,6 +4,8 @@ export class MockEventSource {
   readonly url: string;
   readonly withCredentials: boolean;
   closed = false;
+  /** 0 connecting, 1 open, 2 closed, as EventSource's. */
+  readyState = 1;
   onerror: ((event: Event) => void) | null = null;
   private readonly listeners = new Map<string, Array<(event: MessageEvent<string>) => void>>();
 
@@ -19,6 +21,7 @@ export class MockEventSource {
 
   close(): void {
     this.closed = true;
+    this.readyState = 2;
   }
 
   /** Delivers a named event, as the server's `event: <type>\ndata: <json>` would. */
@@ -29,7 +32,9 @@ export class MockEventSource {
     }
   }
 
-  fail(): void {
+  /** An error: by default the browser retries (CONNECTING); `{ closed: true }` is one it gives up on, such as a 401. */
+  fail(options: { closed?: boolean } = {}): void {
+    this.readyState = options.closed ? 2 : 0;
     this.onerror?.(new Event('error'));
   }
 

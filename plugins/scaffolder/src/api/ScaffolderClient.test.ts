@@ -70,6 +70,36 @@ describe('ScaffolderClient', () => {
     stop();
   });
 
+  it('renews the session and reopens the stream after the last event when the browser gives up on it (a 401)', async () => {
+    const { client, requests } = setup(() => ({ body: { id: 'task 1', status: 'processing' } }));
+    const events: SerializedTaskEvent[] = [];
+    const errors: string[] = [];
+    const stop = client.streamEvents({ taskId: 'task 1', onEvent: e => events.push(e), onError: e => errors.push(e.message) });
+    const opened = async (n: number) => {
+      for (let i = 0; i < 100 && MockEventSource.instances.length < n; i++) await new Promise(resolve => setTimeout(resolve, 0));
+      expect(MockEventSource.instances).toHaveLength(n);
+    };
+    await opened(1);
+    MockEventSource.latest().emit('log', { id: 7, type: 'log', body: { message: 'one' } });
+    // a network blip: the browser reconnects by itself, nothing is reopened
+    MockEventSource.latest().fail();
+    expect(MockEventSource.instances).toHaveLength(1);
+    MockEventSource.latest().fail({ closed: true });
+    await opened(2);
+    expect(requests.map(r => r.url)).toEqual(['http://portico/api/scaffolder/v2/tasks/task%201']);
+    expect(MockEventSource.latest().url).toBe('http://portico/api/scaffolder/v2/tasks/task%201/eventstream?after=7');
+    MockEventSource.latest().emit('log', { id: 8, type: 'log', body: { message: 'two' } });
+    expect(events.map(e => e.id)).toEqual([7, 8]);
+    // closed again and again without an event between: it gives up and says so
+    for (let n = 3; n <= 5; n++) {
+      MockEventSource.latest().fail({ closed: true });
+      await opened(n);
+    }
+    MockEventSource.latest().fail({ closed: true });
+    expect(errors[errors.length - 1]).toBe('The live log stopped; reload the page to follow it again');
+    stop();
+  });
+
   it('stops before the stream opens when asked to', async () => {
     const { client } = setup(() => ({ body: {} }));
     const stop = client.streamEvents({ taskId: 't', onEvent: () => undefined });

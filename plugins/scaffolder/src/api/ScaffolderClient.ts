@@ -19,6 +19,11 @@ import type {
 
 const EVENT_TYPES: TaskEventType[] = ['log', 'step', 'completion', 'cancelled', 'recovered', 'waiting'];
 
+/** `EventSource.CLOSED`: the browser will not reconnect by itself. */
+const EVENT_SOURCE_CLOSED = 2;
+/** Reopenings of a closed event stream in a row, without an event between them, before the client gives up. */
+const MAX_STREAM_RENEWALS = 3;
+
 /** The fetch-based ScaffolderApi; events come through an EventSource. */
 export class ScaffolderClient implements ScaffolderApi {
   private readonly discoveryApi: DiscoveryApi;
@@ -74,10 +79,13 @@ export class ScaffolderClient implements ScaffolderApi {
     }
     let source: EventSource | undefined;
     let stopped = false;
-    void this.discoveryApi.getBaseUrl('scaffolder').then(base => {
+    let lastId = after;
+    let renewals = 0;
+    const path = `/v2/tasks/${encodeURIComponent(taskId)}`;
+    const open = (base: string) => {
       if (stopped) return;
-      const query = after ? `?after=${after}` : '';
-      source = new Impl(`${base}/v2/tasks/${encodeURIComponent(taskId)}/eventstream${query}`, { withCredentials: true });
+      const query = lastId ? `?after=${lastId}` : '';
+      source = new Impl(`${base}${path}/eventstream${query}`, { withCredentials: true });
       const current = source;
       for (const type of EVENT_TYPES) {
         current.addEventListener(type, message => {
@@ -87,13 +95,35 @@ export class ScaffolderClient implements ScaffolderApi {
           } catch {
             return;
           }
+          lastId = event.id;
+          renewals = 0;
           onEvent(event);
           // the server ends the stream after `completion`; without this the browser would reconnect
           if (type === 'completion') current.close();
         });
       }
-      current.onerror = () => onError?.(new Error('The live log was interrupted; reconnecting'));
-    }, (error: unknown) => onError?.(error instanceof Error ? error : new Error(String(error))));
+      current.onerror = () => {
+        // CONNECTING: the browser reconnects by itself (a network blip).
+        if (current.readyState !== EVENT_SOURCE_CLOSED) {
+          onError?.(new Error('The live log was interrupted; reconnecting'));
+          return;
+        }
+        // CLOSED: the browser gave up, typically a 401 once the session's access token expired. A request through
+        // the fetchApi renews the session (it refreshes on 401), then the stream reopens after the last event seen.
+        current.close();
+        if (stopped) return;
+        if (++renewals > MAX_STREAM_RENEWALS) {
+          onError?.(new Error('The live log stopped; reload the page to follow it again'));
+          return;
+        }
+        onError?.(new Error('The live log was interrupted; reconnecting'));
+        this.http.request(path).then(
+          () => open(base),
+          (error: unknown) => onError?.(error instanceof Error ? error : new Error(String(error))),
+        );
+      };
+    };
+    void this.discoveryApi.getBaseUrl('scaffolder').then(open, (error: unknown) => onError?.(error instanceof Error ? error : new Error(String(error))));
     return () => {
       stopped = true;
       source?.close();

@@ -86,6 +86,13 @@ describeEachDatabase('built-in permission and audit plugins', db => {
     const decide = () =>
       request(backend.server).post('/api/permission/authorize').set('authorization', alice.header()).send({ items: [{ id: 'x', permission: thingCreate }] });
     expect((await decide()).body.items[0].result).toBe('ALLOW');
+    const unknownRule = await request(backend.server)
+      .put('/api/permission/roles/makers')
+      .set('authorization', admin.header())
+      .send({ ...role, conditions: { anyOf: [{ rule: 'IS_NO_SUCH_THING' }, { not: { rule: 'IS_NO_SUCH_THING' } }] } });
+    expect(unknownRule.status).toBe(400);
+    expect(unknownRule.body.error.message).toMatch(/^body\.conditions: unknown rule 'IS_NO_SUCH_THING'; the installed plugins register /);
+    expect((await request(backend.server).get('/api/permission/roles/makers').set('authorization', admin.header())).body.conditions).toBeUndefined();
     const conflict = await request(backend.server).put('/api/permission/roles/everyone').set('authorization', admin.header()).send(role);
     expect(conflict.status).toBe(409);
     const list = await request(backend.server).get('/api/permission/roles').set('authorization', admin.header());

@@ -7,7 +7,7 @@ import {
   type Permission,
   type PermissionsService,
 } from '@portico/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@portico/errors';
+import { ConflictError, InputError, NotFoundError } from '@portico/errors';
 import { MAX_AUTHORIZE_ITEMS, permissionRoleManagePermission, type RbacRoleView } from '@portico/permission-common';
 import type { PermissionsRegistry } from '../services/permissions/PermissionsRegistry';
 import { rbacRoleSchema } from '../services/permissions/rbac/rbacConfig';
@@ -56,6 +56,14 @@ const roleViewSchema = rbacRoleSchema.extend({
   updatedBy: z.string().optional(),
 });
 const roleParams = z.object({ name: rbacRoleSchema.shape.name });
+/** The rule names a role's conditions use, at any depth. */
+function ruleNamesIn(criteria: unknown): string[] {
+  if (!criteria || typeof criteria !== 'object') return [];
+  const c = criteria as { rule?: string; allOf?: unknown[]; anyOf?: unknown[]; not?: unknown };
+  if (typeof c.rule === 'string') return [c.rule];
+  return [...(c.allOf ?? []), ...(c.anyOf ?? []), ...(c.not ? [c.not] : [])].flatMap(ruleNamesIn);
+}
+
 const roleBody = rbacRoleSchema.omit({ name: true }).extend({ name: z.string().optional() });
 
 export interface PermissionRouterOptions {
@@ -172,7 +180,7 @@ export function createPermissionRouter(options: PermissionRouterOptions): Router
       body: roleBody,
       permission: manage,
       response: { description: 'The stored role', schema: roleViewSchema },
-      errors: { 403: 'The caller may not manage roles', 404: 'The backend does not use RBAC', 409: 'The role comes from the defaults or app-config' },
+      errors: { 400: 'A condition names a rule no installed plugin registers', 403: 'The caller may not manage roles', 404: 'The backend does not use RBAC', 409: 'The role comes from the defaults or app-config' },
     },
     async ({ params, body, credentials, req }) => {
       const { policy, store, cache } = rbac();
@@ -185,6 +193,14 @@ export function createPermissionRouter(options: PermissionRouterOptions): Router
         if (source) throw fixedRoleError(params.name, source);
         const principal = credentials.principal;
         const by = principal.type === 'user' ? principal.userEntityRef : principal.type === 'service' ? principal.subject : undefined;
+        // A condition naming a rule no plugin registered would be stored and grant nothing: refuse it now.
+        const known = new Set(registry.listRules().flatMap(t => t.rules));
+        const unknown = [...new Set(ruleNamesIn(body.conditions))].filter(rule => !known.has(rule));
+        if (unknown.length) {
+          throw new InputError(
+            `body.conditions: unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map(r => `'${r}'`).join(', ')}; the installed plugins register ${[...known].sort().join(', ') || 'no rules'}`,
+          );
+        }
         const { name: _ignored, ...role } = body;
         const { created, role: stored } = await store.put({ ...role, name: params.name }, by);
         await cache.refresh();

@@ -86,6 +86,11 @@ export class PermissionsRegistry {
     return this.resourceTypes.get(resourceType);
   }
 
+  /** Every registered rule name, by resource type. */
+  listRules(): Array<{ resourceType: string; rules: string[] }> {
+    return [...this.resourceTypes.entries()].map(([resourceType, type]) => ({ resourceType, rules: type.rules.map(r => r.name) }));
+  }
+
   /** Whether `rule` is registered for `resourceType` (policies skip conditions no plugin can apply). */
   hasRule(resourceType: string, rule: string): boolean {
     return this.resourceTypes.get(resourceType)?.rules.some(r => r.name === rule) ?? false;

@@ -2,7 +2,15 @@
 import { pagerdutyFeatures } from './plugin';
 
 export default pagerdutyFeatures;
-export { pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyCatalogModule, pagerdutyFeatures, pagerdutyPluginConfigSchema } from './plugin';
+export {
+  pagerdutyPlugin,
+  pagerdutyIntegrationModule,
+  pagerdutyCatalogModule,
+  pagerdutyScorecardsModule,
+  pagerdutyFeatures,
+  pagerdutyPluginConfigSchema,
+  pagerdutyScorecardsConfigSchema,
+} from './plugin';
 export { pagerdutyClientsServiceRef } from './clientsService';
 export { PagerDutyClients } from './integration/PagerDutyClients';
 export { PagerDutyClient, type PagerDutyQuery } from './integration/PagerDutyClient';
@@ -13,3 +21,5 @@ export { PagerDutyServiceProvider, type PagerDutyServiceCheck } from './catalog/
 export { pagerdutyCatalogConfigSchema, pagerdutyCatalogProviderConfigSchema } from './catalog/config';
 export { PagerDutyMappingService } from './service/PagerDutyMappingService';
 export { ServiceMappingStore, type ServiceMapping } from './database/ServiceMappingStore';
+export { createPagerDutyFactCollector, collectServiceFacts, pagerdutyFacts, type PagerDutyFacts } from './facts/PagerDutyFactCollector';
+export { WebhookEventStore } from './database/WebhookEventStore';

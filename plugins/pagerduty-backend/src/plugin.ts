@@ -9,15 +9,21 @@ import {
 } from '@portico/backend-plugin-api';
 import { catalogProvidersExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
 import { pagerdutyPermissions } from '@portico/plugin-pagerduty-common';
+import { scorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
 import { pagerdutyCatalogConfigSchema } from './catalog/config';
 import { PagerDutyServiceProvider } from './catalog/PagerDutyServiceProvider';
 import { pagerdutyClientsServiceRef } from './clientsService';
 import { migrations } from './database/migrations';
 import { ServiceMappingStore } from './database/ServiceMappingStore';
+import { WebhookEventStore } from './database/WebhookEventStore';
+import { createPagerDutyFactCollector } from './facts/PagerDutyFactCollector';
+import { prefixedCache } from './facts/prefixedCache';
+import { pushFactsOnIncident } from './facts/pushFactsOnIncident';
 import { PagerDutyIntegrationProvider } from './integration/PagerDutyIntegrationProvider';
 import { createRouter } from './router';
 import { PagerDutyEntityService } from './service/PagerDutyEntityService';
 import { PagerDutyMappingService } from './service/PagerDutyMappingService';
+import { createIncidentWebhookHandler } from './webhooks/incidentWebhook';
 
 /** The `pagerduty:` section of app-config. */
 export const pagerdutyPluginConfigSchema = z
@@ -34,6 +40,22 @@ export const pagerdutyPluginConfigSchema = z
       })
       .strict()
       .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+const isoDuration = (fallback: string) => z.string().refine(value => durationSchema.safeParse(value).success, 'is not an ISO-8601 duration').default(fallback);
+
+/**
+ * The scorecards module's keys of the `pagerduty:` section: the settings of PagerDuty's fact collector live with
+ * PagerDuty's other settings, not in `scorecards:`. Parsed and checked once by the host like the plugin's keys.
+ */
+export const pagerdutyScorecardsConfigSchema = z
+  .object({
+    /** ISO-8601 duration between fact collections (default PT30M); incident webhooks push facts in between. */
+    factsSchedule: isoDuration('PT30M'),
+    /** ISO-8601 duration after which uncollected facts are stale and rules using them unknown (default PT2H). */
+    factsFreshness: isoDuration('PT2H'),
   })
   .strict()
   .prefault({});
@@ -60,15 +82,23 @@ export const pagerdutyPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        events: coreServices.events,
       },
-      async init({ logger, http, cache, database, clients, catalog, health, auth, httpAuth, permissions, permissionsRegistry, auditor }, { pluginConfig }) {
+      async init({ logger, http, cache, database, clients, catalog, health, auth, httpAuth, permissions, permissionsRegistry, auditor, events }, { pluginConfig }) {
         permissionsRegistry.addPermissions(pagerdutyPermissions);
         if (clients.accounts.length === 0) logger.info('integrations.pagerduty has no account: /api/pagerduty answers 404 for every entity');
         await database.migrate(migrations);
         const store = new ServiceMappingStore(await database.getClient());
         const service = new PagerDutyEntityService({ clients, cache, ttls: pluginConfig.cache });
         const mappings = new PagerDutyMappingService({ clients, entities: service, store, catalog });
-        http.use(createRouter({ service, mappings, store, catalog, auth, logger, httpAuth, permissions, auditor }));
+        const catalogToken = async () => (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' })).token || undefined;
+        const webhooks = {
+          accounts: clients.accounts,
+          events: new WebhookEventStore(await database.getClient()),
+          handleIncident: createIncidentWebhookHandler({ service, clients, catalog, store, events, catalogToken }),
+        };
+        if (!clients.accounts.some(a => a.webhookSecrets.length > 0)) logger.info('No integrations.pagerduty account has webhookSecrets: POST /api/pagerduty/webhooks answers 503');
+        http.use(createRouter({ service, mappings, store, catalog, auth, logger, httpAuth, permissions, auditor, webhooks }));
         // API key accepted, per account, in /readyz.
         const integration = new PagerDutyIntegrationProvider(clients);
         health.addCheck('integrations', () => integration.health());
@@ -132,5 +162,38 @@ export const pagerdutyCatalogModule = createBackendModule({
   },
 });
 
+/**
+ * `scorecards.factCollectors`: `pagerduty.*` facts for entities annotated with a PagerDuty service, on
+ * `pagerduty.factsSchedule`, and pushed again for the service's entities on every `pagerduty.incident.*` event.
+ */
+export const pagerdutyScorecardsModule = createBackendModule({
+  pluginId: 'scorecards',
+  moduleId: 'pagerduty',
+  configSection: 'pagerduty',
+  configSchema: pagerdutyScorecardsConfigSchema,
+  register(env) {
+    env.registerInit({
+      deps: {
+        collectors: scorecardsFactCollectorsExtensionPoint,
+        clients: pagerdutyClientsServiceRef,
+        cache: coreServices.cache,
+        logger: coreServices.logger,
+        events: coreServices.events,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ collectors, clients, cache, logger, events, discovery, auth }, { pluginConfig }) {
+        // This module lives in scorecards' cache namespace: its PagerDuty answers are kept under their own prefix.
+        const pdCache = prefixedCache(cache, 'pagerduty:');
+        const service = new PagerDutyEntityService({ clients, cache: pdCache });
+        collectors.addFactCollector(
+          createPagerDutyFactCollector({ service, clients, cache: pdCache, logger, schedule: pluginConfig.factsSchedule, freshness: pluginConfig.factsFreshness }),
+        );
+        await pushFactsOnIncident({ events, service, clients, cache: pdCache, discovery, auth, logger });
+      },
+    });
+  },
+});
+
 /** Everything this package offers; modules whose target plugin is not installed are skipped by the host. */
-export const pagerdutyFeatures: BackendFeature[] = [pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyCatalogModule];
+export const pagerdutyFeatures: BackendFeature[] = [pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyCatalogModule, pagerdutyScorecardsModule];

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
 import {
   audited,
@@ -11,7 +11,7 @@ import {
   type PermissionsService,
 } from '@portico/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
-import { NotFoundError } from '@portico/errors';
+import { AuthenticationError, InputError, NotFoundError, ServiceUnavailableError } from '@portico/errors';
 import type { CatalogApi } from '@portico/plugin-catalog-common';
 import {
   pagerdutyEntitySummarySchema,
@@ -20,9 +20,13 @@ import {
   pagerdutyServicesReadPermission,
 } from '@portico/plugin-pagerduty-common';
 import type { ServiceMappingStore } from './database/ServiceMappingStore';
+import type { WebhookEventStore } from './database/WebhookEventStore';
+import type { PagerDutyAccountConfig } from './integration/config';
 import { PagerDutyUnavailableError } from './integration/pagerdutyErrors';
 import { annotatedServiceTarget, noServiceError, type PagerDutyEntityService } from './service/PagerDutyEntityService';
 import type { PagerDutyMappingService } from './service/PagerDutyMappingService';
+import { isIncidentEventType, webhookPayloadSchema, type createIncidentWebhookHandler } from './webhooks/incidentWebhook';
+import { signingAccount } from './webhooks/webhookSignature';
 
 const name = z.string().min(1).max(253).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ., _ and - only');
 const entityParams = z.object({ kind: name, namespace: name, name });
@@ -31,6 +35,18 @@ const entityRefSchema = z.string().max(800).regex(/^[A-Za-z0-9_.-]+:[A-Za-z0-9_.
 const savedMapping = z
   .object({ account: z.string(), serviceId: z.string(), entityRef: z.string(), mappedBy: z.string(), mappedAt: z.string() })
   .meta({ id: 'PagerDutySavedMapping' });
+const webhookReceipt = z
+  .object({
+    received: z.literal(true),
+    id: z.string(),
+    eventType: z.string(),
+    duplicate: z.literal(true).optional(),
+    ignored: z.literal(true).optional(),
+    entityRefs: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'PagerDutyWebhookReceipt' });
+
+type WithRawBody = Request & { rawBody?: Buffer };
 
 /** Routes under /api/pagerduty: what the card and tab show for an entity, and the services page's mapping. */
 export function createRouter(options: {
@@ -43,8 +59,10 @@ export function createRouter(options: {
   httpAuth?: HttpAuthService;
   permissions?: PermissionsService;
   auditor?: AuditorService;
+  /** V3 webhooks: the accounts (their `webhookSecrets`), the events processed recently, and what an incident event does. */
+  webhooks?: { accounts: readonly PagerDutyAccountConfig[]; events: WebhookEventStore; handleIncident: ReturnType<typeof createIncidentWebhookHandler> };
 }): Router {
-  const { service, mappings, store, catalog, auth } = options;
+  const { service, mappings, store, catalog, auth, webhooks } = options;
   const routes = createRouteRegistry({
     pluginId: 'pagerduty',
     title: 'Portico PagerDuty',
@@ -167,6 +185,65 @@ export function createRouter(options: {
     async ({ params, req }) => {
       await audited(options.auditor, { action: 'pagerduty.mapping.delete', resourceRef: `${params.account}/${params.serviceId}`, request: req }, () => mappings.removeMapping(params));
       return undefined;
+    },
+  );
+
+  routes.route(
+    {
+      method: 'post',
+      path: '/webhooks',
+      summary: 'Receive a PagerDuty V3 webhook',
+      description:
+        'Checks the X-PagerDuty-Signature header (v1=<HMAC-SHA256 of the body>, several during a secret rotation) against every ' +
+        'configured webhookSecrets entry; answers an event seen before (same event id) with 200 without processing it again. ' +
+        'incident.triggered, .acknowledged, .resolved, .reassigned and .escalated refresh the service\'s cached on-call and incidents, ' +
+        'and are published on the events service as pagerduty.incident.<type> with the entities mapped to the service; other ' +
+        'event types are acknowledged and ignored. Each delivery is audited, never its body.',
+      // PagerDuty cannot sign in: the X-PagerDuty-Signature HMAC authenticates a delivery instead.
+      auth: 'unauthenticated',
+      response: { status: 202, description: 'Received (200 with `duplicate: true` for an event seen before)', schema: webhookReceipt },
+      errors: { 400: 'Not a JSON object with an event', 401: 'Missing or wrong signature', 503: 'A signed delivery, but no webhook secret is configured' },
+    },
+    async ({ req, res }) => {
+      const signature = req.header('x-pagerduty-signature');
+      // Unsigned is unauthenticated, whatever the configuration.
+      if (!signature) throw new AuthenticationError('Missing X-PagerDuty-Signature header');
+      const accounts = webhooks?.accounts.filter(a => a.webhookSecrets.length > 0) ?? [];
+      if (!webhooks || accounts.length === 0) {
+        // The host hides the message of a 5xx it is thrown; whoever sets up the subscription needs to read it.
+        const error = new ServiceUnavailableError('PagerDuty webhooks are not configured: set webhookSecrets of an account in integrations.pagerduty');
+        res.status(503).json({ error: { name: error.name, message: error.message } });
+        return undefined;
+      }
+      // The bytes the host's JSON parser kept; another content type leaves none, and no signature matches.
+      const raw = (req as WithRawBody).rawBody ?? Buffer.alloc(0);
+      const account = signingAccount(accounts, raw, signature);
+      if (!account) throw new AuthenticationError('The X-PagerDuty-Signature signature does not match the payload under any configured webhook secret');
+      const parsed = webhookPayloadSchema.safeParse(req.body);
+      if (!parsed.success) throw new InputError('The webhook payload must be a JSON object { event: { id, event_type, data } } sent as application/json');
+      const { event } = parsed.data;
+      const meta = { account: account.id, eventType: event.event_type };
+      if (!(await webhooks.events.claim(event.id))) {
+        options.logger.info(`PagerDuty webhook ${event.event_type} ${event.id} was already received; not processed again`);
+        const recorded = await options.auditor?.createEvent({ action: 'pagerduty.webhook.receive', resourceRef: event.id, request: req, meta: { ...meta, duplicate: true } });
+        await recorded?.success();
+        res.status(200).json({ received: true, duplicate: true, id: event.id, eventType: event.event_type });
+        return undefined;
+      }
+      // Each delivery is recorded (account, event type, event id), never its body.
+      return audited(options.auditor, { action: 'pagerduty.webhook.receive', resourceRef: event.id, request: req, meta }, async () => {
+        const eventType = event.event_type;
+        if (!isIncidentEventType(eventType)) return { received: true as const, ignored: true as const, id: event.id, eventType };
+        try {
+          const handled = await webhooks.handleIncident(account.id, { ...event, event_type: eventType });
+          if (!handled) return { received: true as const, ignored: true as const, id: event.id, eventType };
+          return { received: true as const, id: event.id, eventType, entityRefs: handled.entityRefs };
+        } catch (error) {
+          // PagerDuty retries with the same event id: that one must be processed.
+          await webhooks.events.release(event.id);
+          throw error;
+        }
+      });
     },
   );
 

@@ -151,3 +151,31 @@ export type PagerDutyServiceList = z.infer<typeof pagerdutyServiceListSchema>;
 export function entityNameForService(serviceName: string): string {
   return serviceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
+
+// Incident events. A verified webhook (`POST /api/pagerduty/webhooks`) is published on the events service under one
+// topic per event type, for any plugin to react to without knowing PagerDuty's webhook format.
+
+/** The V3 webhook incident event types the backend processes. */
+export const PAGERDUTY_INCIDENT_EVENT_TYPES = ['incident.triggered', 'incident.acknowledged', 'incident.resolved', 'incident.reassigned', 'incident.escalated'] as const;
+export type PagerDutyIncidentEventType = (typeof PAGERDUTY_INCIDENT_EVENT_TYPES)[number];
+
+/** The events topic of an incident event type: `incident.triggered` is published on `pagerduty.incident.triggered`. */
+export const pagerdutyIncidentTopic = (eventType: PagerDutyIncidentEventType): string => `pagerduty.${eventType}`;
+
+/** Every topic an incident event may be published on. */
+export const PAGERDUTY_INCIDENT_TOPICS: readonly string[] = PAGERDUTY_INCIDENT_EVENT_TYPES.map(pagerdutyIncidentTopic);
+
+/** The payload of a `pagerduty.incident.*` event. */
+export interface PagerDutyIncidentEvent {
+  /** PagerDuty's event id (`event.id`), unique per event; a redelivery carries the same. */
+  eventId: string;
+  eventType: PagerDutyIncidentEventType;
+  /** When it happened in PagerDuty (`event.occurred_at`). */
+  occurredAt: string;
+  /** The `integrations.pagerduty` account whose webhook secret signed the delivery. */
+  account: string;
+  serviceId: string;
+  /** The entities mapped to the service (by annotation or a saved mapping); empty when none is. */
+  entityRefs: string[];
+  incident: { id: string; number: number | null; title: string | null; status: string | null; urgency: string | null; htmlUrl: string | null };
+}

@@ -3,8 +3,13 @@ import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { eventually } from '@portico/test-utils';
+import { eventually, MockLogger } from '@portico/test-utils';
+import { createPagerDutyFactCollector } from '../facts/PagerDutyFactCollector';
+import { pagerdutyIntegrationsConfigSchema } from '../integration/config';
+import { PagerDutyClients } from '../integration/PagerDutyClients';
+import { PagerDutyEntityService } from '../service/PagerDutyEntityService';
 import { FakePagerDuty, type FakeRequest } from './FakePagerDuty';
+import { memoryCache } from './memoryCache';
 import { INTEGRATION_KEY, seedPagerDuty } from './seedPagerDuty';
 import { component, startPagerDutyBackend } from './startPagerDutyBackend';
 
@@ -217,6 +222,22 @@ describe('the requests the plugin sends match PagerDuty\'s OpenAPI description',
       expect(fake.requests.flatMap(requestProblems)).toEqual([]);
     } finally {
       await backend.cleanup();
+      await fake.stop();
+    }
+  });
+
+  it('documents every request of the fact collector', async () => {
+    const fake = await new FakePagerDuty().start();
+    const seed = seedPagerDuty(fake);
+    try {
+      const clients = new PagerDutyClients(pagerdutyIntegrationsConfigSchema.parse([{ id: 'default', apiBaseUrl: fake.url, token: 'good-key' }]));
+      const cache = memoryCache();
+      const collector = createPagerDutyFactCollector({ service: new PagerDutyEntityService({ clients, cache }), clients, cache, logger: new MockLogger() });
+      const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'payments', annotations: { 'pagerduty.com/service-id': seed.payments.id } }, spec: {} };
+      expect(await collector.collect([entity], {})).toHaveLength(1);
+      expect(fake.requests.map(r => `${r.method} ${specPathOf(r.path)}`)).toContain('GET /incidents');
+      expect(fake.requests.flatMap(requestProblems)).toEqual([]);
+    } finally {
       await fake.stop();
     }
   });

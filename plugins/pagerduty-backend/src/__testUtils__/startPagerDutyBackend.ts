@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import catalogPlugin from '@portico/plugin-catalog-backend';
+import type { BackendFeature } from '@portico/backend-plugin-api';
 import { startTestBackend, type TestBackend } from '@portico/test-utils';
 import pagerdutyFeatures from '../index';
 import type { FakePagerDuty } from './FakePagerDuty';
@@ -28,7 +29,7 @@ export function component(name: string, annotations: Record<string, string> = {}
  */
 export async function startPagerDutyBackend(
   fake: FakePagerDuty,
-  options: { entities?: string[]; accounts?: Array<Record<string, unknown>>; config?: { catalog?: Record<string, unknown> } & Record<string, unknown>; manualSchedulers?: boolean } = {},
+  options: { entities?: string[]; accounts?: Array<Record<string, unknown>>; config?: { catalog?: Record<string, unknown> } & Record<string, unknown>; manualSchedulers?: boolean; features?: BackendFeature[] } = {},
 ): Promise<TestBackend & { cleanup(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagerduty-'));
   const file = path.join(dir, 'catalog-info.yaml');
@@ -36,7 +37,7 @@ export async function startPagerDutyBackend(
   const { catalog, ...config } = options.config ?? {};
   const started = startTestBackend({
     manualSchedulers: options.manualSchedulers,
-    features: [catalogPlugin, pagerdutyFeatures],
+    features: [catalogPlugin, pagerdutyFeatures, ...(options.features ?? [])],
     config: {
       integrations: {
         file: { roots: [dir] },

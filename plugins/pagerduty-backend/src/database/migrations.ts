@@ -18,4 +18,17 @@ export const migrations: DatabaseMigration[] = [
       await knex.schema.dropTable('service_mappings');
     },
   },
+  {
+    name: '20261206_002_pagerduty_webhook_events',
+    async up(knex) {
+      // One row per V3 webhook event processed recently (its event id), so a retried delivery is not processed twice.
+      await knex.schema.createTable('webhook_events', t => {
+        t.string('event_id', 255).primary();
+        t.bigInteger('received_at').notNullable().index();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('webhook_events');
+    },
+  },
 ];

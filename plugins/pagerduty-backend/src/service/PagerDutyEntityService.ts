@@ -130,6 +130,19 @@ export class PagerDutyEntityService {
     return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, changeEvents, analytics };
   }
 
+  /**
+   * Forgets what is cached about a service (a webhook said one of its incidents changed): the service, its
+   * escalation policy and on-call, open incidents, change events and analytics. The next read asks PagerDuty.
+   */
+  async forgetService(options: { account: string; serviceId: string }): Promise<void> {
+    const { account, serviceId } = options;
+    const service = await this.options.cache.get<PdService>(`service:${account}:${serviceId}`);
+    const keys = [`service:${account}:${serviceId}`, `incidents:${account}:${serviceId}`, `change-events:${account}:${serviceId}`, `analytics:${account}:${serviceId}`];
+    if (service?.escalation_policy?.id) keys.push(`escalation-policy:${account}:${service.escalation_policy.id}`);
+    for (const key of keys) this.inFlight.delete(key);
+    await Promise.all(keys.map(key => this.options.cache.delete(key)));
+  }
+
   /** The account's services (id, name, link), cached for the analytics TTL. */
   listServices(client: PagerDutyClient): Promise<Array<{ id: string; name: string; htmlUrl: string }>> {
     return this.cached(`services:${client.id}`, this.ttls.analytics, async () => {

@@ -12,6 +12,7 @@ import request from 'supertest';
 import type { BackendFeature } from '@portico/backend-plugin-api';
 import { eventually } from '@portico/test-utils';
 import { FakeGithub } from '../../plugins/github-backend/src/__testUtils__/FakeGithub';
+import { FakePagerDuty } from '../../plugins/pagerduty-backend/src/__testUtils__/FakePagerDuty';
 import { EXTERNAL_TOKEN, people, startDefaultPortal, type DefaultPortal, type Person } from './defaultPortal';
 import { CALLERS, isPending, MATRIX, type Caller, type Outcome } from './matrix';
 import { listRoutes, routeKey, type Route } from './routes';
@@ -26,6 +27,7 @@ const WEBHOOK_SECRET = 'matrix-webhook-secret';
 
 let portal: DefaultPortal;
 let github: FakeGithub;
+let pagerduty: FakePagerDuty;
 let routes: Route[];
 const bearer: Partial<Record<Caller, string>> = {};
 const fixtures = {
@@ -155,6 +157,7 @@ function bodyFor(route: Route): unknown {
     'POST /api/scorecards/initiatives': initiativeBody(),
     'POST /api/example/things': { name: 'matrix' },
     'POST /api/github/webhooks': WEBHOOK_BODY,
+    'POST /api/pagerduty/webhooks': PAGERDUTY_WEBHOOK_BODY,
     'PUT /api/pagerduty/services/:account/:serviceId/mapping': { entityRef: 'component:default/web-shop' },
   };
   return bodies[routeKey(route)];
@@ -162,7 +165,10 @@ function bodyFor(route: Route): unknown {
 
 /** GitHub signs its webhook deliveries: the matrix sends a correctly signed one (an unsigned one: below). */
 const WEBHOOK_BODY = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+/** PagerDuty signs its V3 webhook deliveries too (X-PagerDuty-Signature: v1=<hex HMAC-SHA256 of the body>). */
+const PAGERDUTY_WEBHOOK_BODY = JSON.stringify({ event: { id: 'matrix-ping', event_type: 'pagey.ping', resource_type: 'pagey', occurred_at: '2026-12-06T00:00:00Z', data: { type: 'ping' } } });
 function headersFor(route: Route): Record<string, string> | undefined {
+  if (routeKey(route) === 'POST /api/pagerduty/webhooks') return { 'x-pagerduty-signature': `v1=${createHmac('sha256', WEBHOOK_SECRET).update(PAGERDUTY_WEBHOOK_BODY).digest('hex')}` };
   if (routeKey(route) !== 'POST /api/github/webhooks') return undefined;
   const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(WEBHOOK_BODY).digest('hex')}`;
   return { 'x-hub-signature-256': signature, 'x-github-event': 'ping', 'x-github-delivery': randomUUID() };
@@ -198,7 +204,8 @@ beforeAll(async () => {
   // GitHub ships with the portal (commented out of app-config.yaml only for its credentials): a local one.
   github = await new FakeGithub().start();
   const githubPlugin = ((await import('@portico/plugin-github-backend')) as { default: BackendFeature | BackendFeature[] }).default;
-  // PagerDuty too (commented out for its key); without an account its routes still answer, with a 404 per entity.
+  // PagerDuty too (commented out for its key): a local one, whose account has a webhook secret for the signed delivery.
+  pagerduty = await new FakePagerDuty().start();
   const pagerdutyPlugin = ((await import('@portico/plugin-pagerduty-backend')) as { default: BackendFeature | BackendFeature[] }).default;
   portal = await startDefaultPortal({
     features: [githubPlugin, pagerdutyPlugin].flat(),
@@ -206,6 +213,7 @@ beforeAll(async () => {
       integrations: {
         file: { roots: [path.join(ROOT, 'examples')] },
         github: [{ host: 'github.com', apiBaseUrl: github.url, token: 't', writeIntervalMs: 0 }],
+        pagerduty: [{ id: 'default', apiBaseUrl: pagerduty.url, token: 'good-key', webhookSecrets: [WEBHOOK_SECRET] }],
       },
       github: { webhookSecret: WEBHOOK_SECRET },
       catalog: {
@@ -265,6 +273,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await portal?.stop();
   await github?.stop();
+  await pagerduty?.stop();
 });
 
 /** The plugin a route belongs to (`catalog` for /api/catalog/...), or undefined for the host's routes. */

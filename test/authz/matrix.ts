@@ -182,6 +182,8 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/pagerduty/services': admins(),
   'PUT /api/pagerduty/services/:account/:serviceId/mapping': admins(),
   'DELETE /api/pagerduty/services/:account/:serviceId/mapping': admins(),
+  // V3 webhooks are open but signed (the matrix signs its delivery), like GitHub's.
+  'POST /api/pagerduty/webhooks': open(),
 
   // The example plugin.
   'GET /api/example/openapi.json': everyone(),

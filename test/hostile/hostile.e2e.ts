@@ -145,7 +145,7 @@ describe('1. untrusted expressions cannot block the server', () => {
   it('fails a data:transform step that maps over five million items', async () => {
     const res = await timed('JSONata $map over 5,000,000 items (dry run)', () =>
       call('POST', '/api/scaffolder/v2/dry-run', {
-        template: template('big-map', [{ id: 't', action: 'data:transform', input: { expression: '$count($map([1..5000000], function($v){$v*2}))' } }]),
+        template: template('big-map', [{ id: 't', action: 'data:transform', input: { expression: '$count($map([1..5000000], function($v){ {"n": $v, "pair": [$v, $v * 2]} }))' } }]),
       }),
     );
     expect(res.status).toBe(200);

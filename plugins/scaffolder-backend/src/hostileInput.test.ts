@@ -74,7 +74,7 @@ describe('scaffolder under hostile templates and expressions', () => {
     const { result, ms, slowestOtherMs } = await dryRunWhileServing(backend, {
       id: 'map',
       action: 'data:transform',
-      input: { expression: '$count($map([1..5000000], function($v){ $v * 2 }))' },
+      input: { expression: '$count($map([1..5000000], function($v){ {"n": $v, "pair": [$v, $v * 2]} }))' },
     });
     expect(result.status).toBe('failed');
     expect(result.steps[0].error).toMatch(limit);

@@ -45,7 +45,7 @@ describe('Sandbox', () => {
 
   it('stops a JSONata expression over millions of items at a limit', async () => {
     const { result, stallMs } = await longestStall(
-      sandbox.run({ kind: 'jsonata', expression: '$count($map([1..5000000], function($v){ $v * 2 }))', data: {} }, { label: 'data:transform: expression' }),
+      sandbox.run({ kind: 'jsonata', expression: '$count($map([1..5000000], function($v){ {"n": $v, "pair": [$v, $v * 2]} }))', data: {} }, { label: 'data:transform: expression' }),
     );
     expect((result as PromiseRejectedResult).reason).toBeInstanceOf(SandboxLimitError);
     expect(stallMs).toBeLessThan(500);

@@ -15,6 +15,20 @@ function get(url: string, agent: http.Agent): Promise<{ status: number; body: st
 }
 
 describe('HostHttpServer', () => {
+  it('drops a GC sample instead of throwing when Object.prototype is polluted (prom-client checks labels with for...in)', () => {
+    const server = new HostHttpServer({ port: 0, host: '127.0.0.1', bodyLimit: '1mb', logger: capturingLogger([]) });
+    const gc = server.metrics.getSingleMetric('nodejs_gc_duration_seconds') as unknown as { observe(labels: object, value: number): void };
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'yes';
+    try {
+      // what prom-client's PerformanceObserver calls on every GC
+      expect(() => gc.observe({ kind: 'minor' }, 0.001)).not.toThrow();
+    } finally {
+      delete proto.polluted;
+    }
+    gc.observe({ kind: 'minor' }, 0.001);
+  });
+
   it('sends JSON without an ETag and never answers it with a 304', async () => {
     const server = new HostHttpServer({ port: 0, host: '127.0.0.1', bodyLimit: '1mb', logger: capturingLogger([]) });
     server.router.get('/api/x/page', (_req, res) => void res.json({ items: Array.from({ length: 200 }, (_, i) => ({ i })) }));

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Express } from 'express';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry, type Histogram } from 'prom-client';
 import type { LoggerService } from '@portico/backend-plugin-api';
 import { createErrorHandler } from './errorHandler';
 import { createHttpMetricsMiddleware } from './httpMetrics';
@@ -51,6 +51,20 @@ export class HostHttpServer {
 
   constructor(private readonly options: HostHttpServerOptions) {
     collectDefaultMetrics({ register: this.metrics });
+    // prom-client's GC observer checks its labels with for...in: with Object.prototype polluted (the hostile-input
+    // case the HTTP metrics survive), it would throw from a PerformanceObserver callback, an uncaught exception that
+    // ends the process. One GC sample is dropped instead.
+    const gcHistogram = this.metrics.getSingleMetric('nodejs_gc_duration_seconds') as Histogram | undefined;
+    if (gcHistogram) {
+      const observe = gcHistogram.observe.bind(gcHistogram) as (...args: unknown[]) => void;
+      (gcHistogram as unknown as { observe: (...args: unknown[]) => void }).observe = (...args) => {
+        try {
+          observe(...args);
+        } catch {
+          // dropped: see above
+        }
+      };
+    }
     const app = express();
     app.disable('x-powered-by');
     // Whose X-Forwarded-* headers count (backend.trustProxy; the server alone, in its own tests, trusts any).

@@ -22,7 +22,7 @@ const BUDGET_MS = 300;
 const accounts = { alice: { email: 'alice@acme.example', email_verified: true, name: 'Alice Martin', preferred_username: 'alice' } };
 
 function startProvider(clients) {
-  const child = spawn(process.execPath, ['--no-warnings', path.join(__dirname, 'oidcProvider.mjs'), JSON.stringify({ clients, accounts })], {
+  const child = spawn(process.execPath, ['--no-warnings', path.join(__dirname, '../../plugins/auth-backend/src/__testUtils__/oidcProviderProcess.mjs'), JSON.stringify({ clients, accounts })], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: __dirname,
   });

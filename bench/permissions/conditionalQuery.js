@@ -3,7 +3,7 @@
 // endpoints, against the same requests by a user whose read is unconditional. The portal runs as users run it
 // (`portico start` with the repo's app-config and its plugins, from the build), with a catalog location of N
 // generated entities (the shared kit's organisation; one extra group, bench-team, owns every tenth component).
-// Both users sign in through a local OpenID provider (bench/auth/oidcProvider.mjs) and call the API with the
+// Both users sign in through a local OpenID provider (the auth plugin's plugins/auth-backend/src/__testUtils__/oidcProviderProcess.mjs) and call the API with the
 // access token of their session, so the portal sees real user tokens with the ownership refs of a sign-in.
 //   node bench/permissions/conditionalQuery.js [--db sqlite|pg] [--requests 300] [--entities 10000] [--pg URL] [--out FILE] [--no-build]
 // (--pg: the database whose fresh `condbench_<pid>_*` schemas the run uses and drops; --out: the figures and every
@@ -84,7 +84,7 @@ function postgresSection() {
 }
 
 function startProvider(clients, accounts) {
-  const child = spawn(process.execPath, ['--no-warnings', path.join(__dirname, '../auth/oidcProvider.mjs'), JSON.stringify({ clients, accounts })], {
+  const child = spawn(process.execPath, ['--no-warnings', path.join(__dirname, '../../plugins/auth-backend/src/__testUtils__/oidcProviderProcess.mjs'), JSON.stringify({ clients, accounts })], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: path.join(__dirname, '../auth'),
   });

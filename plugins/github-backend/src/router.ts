@@ -157,8 +157,7 @@ export function createRouter(options: {
       if (id.length > 255) throw new InputError('X-GitHub-Delivery header is longer than 255 characters');
       if (!(await deliveries.claim({ id, bodyDigest: webhookBodyDigest(raw) }))) {
         logger.info(`GitHub webhook ${event} ${id} was already received; not processed again`);
-        const recorded = await options.auditor?.createEvent({ action: 'github.webhook.receive', resourceRef: id, request: req, meta: { event, duplicate: true } });
-        await recorded?.success();
+        await audited(options.auditor, { action: 'github.webhook.receive', resourceRef: id, request: req, meta: { event, duplicate: true } }, async () => undefined);
         res.status(200).json({ received: true, duplicate: true, event, id });
         return undefined;
       }

@@ -225,8 +225,7 @@ export function createRouter(options: {
       const meta = { account: account.id, eventType: event.event_type };
       if (!(await webhooks.events.claim(event.id))) {
         options.logger.info(`PagerDuty webhook ${event.event_type} ${event.id} was already received; not processed again`);
-        const recorded = await options.auditor?.createEvent({ action: 'pagerduty.webhook.receive', resourceRef: event.id, request: req, meta: { ...meta, duplicate: true } });
-        await recorded?.success();
+        await audited(options.auditor, { action: 'pagerduty.webhook.receive', resourceRef: event.id, request: req, meta: { ...meta, duplicate: true } }, async () => undefined);
         res.status(200).json({ received: true, duplicate: true, id: event.id, eventType: event.event_type });
         return undefined;
       }

@@ -10,11 +10,11 @@ export function Progress({ label = 'Loading' }: { label?: string }) {
   );
 }
 
-/** An error with its message and, when given, a way to try again. */
-export function ErrorPanel({ title, error, onRetry }: { title: string; error: Error; onRetry?: () => void }) {
+/** An error with its message and, when given, a way to try again (`severity: 'warning'` for what is merely missing). */
+export function ErrorPanel({ title, error, onRetry, severity = 'error' }: { title: string; error: Error; onRetry?: () => void; severity?: 'error' | 'warning' }) {
   return (
     <Alert
-      severity="error"
+      severity={severity}
       action={
         onRetry ? (
           <Button color="inherit" size="small" onClick={onRetry}>

@@ -1,4 +1,4 @@
-import { Alert, AlertTitle, Button } from '@mui/material';
+import { ErrorPanel } from '@portico/core-components';
 import { ResponseError } from '@portico/errors';
 
 /** The title that says what went wrong, by the status the backend answered (docs/integrations/pagerduty.md, Errors). */
@@ -19,19 +19,6 @@ export function messageOf(error: Error): string {
 
 /** Why PagerDuty data is missing: unreachable (503), a key without access (403), not found (404), with a retry. */
 export function PagerDutyErrorPanel({ error, onRetry }: { error: Error; onRetry?: () => void }) {
-  return (
-    <Alert
-      severity={error instanceof ResponseError && error.statusCode === 404 ? 'warning' : 'error'}
-      action={
-        onRetry ? (
-          <Button color="inherit" size="small" onClick={onRetry}>
-            Retry
-          </Button>
-        ) : undefined
-      }
-    >
-      <AlertTitle>{titleOf(error)}</AlertTitle>
-      {messageOf(error)}
-    </Alert>
-  );
+  const notFound = error instanceof ResponseError && error.statusCode === 404;
+  return <ErrorPanel title={titleOf(error)} error={new Error(messageOf(error))} severity={notFound ? 'warning' : 'error'} onRetry={onRetry} />;
 }

@@ -20,3 +20,10 @@ export function createExtensionPoint<T>(options: { id: string }): ExtensionPoint
     },
   } as ExtensionPoint<T>;
 }
+
+/**
+ * An extension point implementation may list under this key the methods its contributors call at run time,
+ * after the owner started (e.g. `collectNow` of `scorecards.factCollectors`): the host lets those through once
+ * the registry is frozen, while any other method still throws then, so a late contribution is never lost.
+ */
+export const extensionPointRuntimeMethods = Symbol.for('portico.extensionPoint.runtimeMethods');

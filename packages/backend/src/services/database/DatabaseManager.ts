@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { ConfigError } from '@portico/errors';
 import type { ConfigService, DatabaseMigration, DatabaseService, LoggerService } from '@portico/backend-plugin-api';
+import { withPgAdvisoryLock } from './pgAdvisoryLock';
 import { runMigrations } from './runMigrations';
 
 export type DatabaseEngine = 'sqlite' | 'pg';
@@ -142,6 +143,8 @@ export class DatabaseManager {
         | Knex.StaticConnectionConfig
         | string,
       searchPath: [schema],
+      // While PostgreSQL is unreachable a request fails (503) within this rather than knex's 60 s.
+      acquireConnectionTimeout: 10_000,
       pool: { min: this.pool.min ?? 0, max: this.pool.max ?? 5, idleTimeoutMillis: 30_000 },
     });
     const ready = ensureSchema(knex, schema);
@@ -155,12 +158,39 @@ export class DatabaseManager {
       getClient: () => this.getClient(pluginId),
       migrate: async (migrations: DatabaseMigration[]) => {
         const knex = await this.getClient(pluginId);
+        const schemaName = this.engine === 'pg' ? this.schemaName(pluginId) : undefined;
         await runMigrations(knex, migrations, {
-          schemaName: this.engine === 'pg' ? this.schemaName(pluginId) : undefined,
+          schemaName,
           logger: this.options.logger?.child({ plugin: pluginId }),
+          // Several instances share one PostgreSQL database: one migrates a schema at a time.
+          lock: schemaName ? fn => withPgAdvisoryLock(this.connection, `migrations:${schemaName}`, fn) : undefined,
         });
       },
     };
+  }
+
+  /**
+   * Whether the database answers `select 1` within `timeoutMs`, through a plugin's pool (so a pool that
+   * cannot connect says so). Undefined when nothing is open yet or on SQLite, whose file is always there.
+   */
+  async ping(timeoutMs = 1500): Promise<{ status: 'up' | 'down'; message?: string } | undefined> {
+    if (this.engine !== 'pg' || this.closed) return undefined;
+    const entry = this.clients.values().next().value as { knex: Knex; ready: Promise<void> } | undefined;
+    if (!entry) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        entry.knex.raw('select 1'),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return { status: 'up' };
+    } catch (error) {
+      return { status: 'down', message: `PostgreSQL is unreachable: ${(error as Error)?.message ?? error}` };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Closes every connection; later getClient calls fail. Called by the host after shutdown hooks. */

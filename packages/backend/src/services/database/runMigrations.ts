@@ -2,6 +2,15 @@ import type { Knex } from 'knex';
 import type { DatabaseMigration, LoggerService } from '@portico/backend-plugin-api';
 
 export const MIGRATIONS_TABLE = 'portico_migrations';
+/** knex's own lock table beside the migrations table: one row, `is_locked` 0 or 1. */
+export const MIGRATIONS_LOCK_TABLE = `${MIGRATIONS_TABLE}_lock`;
+
+/**
+ * Runs `fn` while holding a lock that no other instance migrating the same schema holds, and that
+ * cannot outlive its holder (on PostgreSQL a session advisory lock, freed when the connection closes,
+ * even on kill -9).
+ */
+export type MigrationLock = <T>(fn: () => Promise<T>) => Promise<T>;
 
 class InMemoryMigrationSource implements Knex.MigrationSource<DatabaseMigration> {
   constructor(private readonly migrations: DatabaseMigration[]) {}
@@ -37,7 +46,7 @@ function isConcurrentMigrationError(error: unknown): boolean {
 export async function runMigrations(
   knex: Knex,
   migrations: DatabaseMigration[],
-  options: { schemaName?: string; logger?: LoggerService; lockTimeoutMs?: number } = {},
+  options: { schemaName?: string; logger?: LoggerService; lockTimeoutMs?: number; lock?: MigrationLock } = {},
 ): Promise<void> {
   const names = new Set<string>();
   for (const m of migrations) {
@@ -50,6 +59,16 @@ export async function runMigrations(
     tableName: MIGRATIONS_TABLE,
     ...(options.schemaName ? { schemaName: options.schemaName } : {}),
   };
+  if (options.lock) {
+    // Alone on this schema: knex's lock row can only be stale (a migrator killed mid-run) or doubled (two
+    // instances that created the lock table at once before this lock existed), and is reset to one free row.
+    await options.lock(async () => {
+      await resetKnexLock(knex, options.schemaName, options.logger);
+      const [, applied] = (await knex.migrate.latest(config)) as [number, string[]];
+      if (applied.length > 0) options.logger?.info(`Applied ${applied.length} migration(s)`, { migrations: applied });
+    });
+    return;
+  }
   const deadline = Date.now() + (options.lockTimeoutMs ?? 60_000);
   for (;;) {
     try {
@@ -61,4 +80,18 @@ export async function runMigrations(
       await new Promise(resolve => setTimeout(resolve, 250));
     }
   }
+}
+
+async function resetKnexLock(knex: Knex, schemaName: string | undefined, logger?: LoggerService): Promise<void> {
+  const schema = schemaName ? knex.schema.withSchema(schemaName) : knex.schema;
+  if (!(await schema.hasTable(MIGRATIONS_LOCK_TABLE))) return;
+  const table = () => (schemaName ? knex(MIGRATIONS_LOCK_TABLE).withSchema(schemaName) : knex(MIGRATIONS_LOCK_TABLE));
+  const rows = (await table().select('is_locked')) as Array<{ is_locked: number | string }>;
+  if (rows.length === 1 && Number(rows[0].is_locked) === 0) return;
+  logger?.warn(`Resetting the migration lock left behind (${JSON.stringify(rows.map(r => String(r.is_locked)))}): no other instance is migrating`);
+  await knex.transaction(async trx => {
+    const inTrx = () => (schemaName ? trx(MIGRATIONS_LOCK_TABLE).withSchema(schemaName) : trx(MIGRATIONS_LOCK_TABLE));
+    await inTrx().delete();
+    await inTrx().insert({ is_locked: 0 });
+  });
 }

@@ -28,6 +28,7 @@ import { runFeatureGraph } from './runFeatureGraph';
 import { ServiceRegistry } from './ServiceRegistry';
 import { logStartupSummary } from './startupSummary';
 import { validatePluginConfig } from './validatePluginConfig';
+import { reportUnknownConfigKeys } from './reportUnknownConfigKeys';
 
 /** Anything `backend.add()` takes: a feature, a bundle, or a dynamic import of a package. */
 export type BackendFeatureInput =
@@ -164,6 +165,7 @@ export class BackendHost {
         [...plan.nodes.values()].flatMap(n => (n.registration ? [n.registration] : [])),
         plan.skippedModules.map(m => m.registration),
       );
+      reportUnknownConfigKeys(config, logger, [...plan.nodes.values()], plan.skippedModules.map(m => m.registration));
       for (const pluginId of plan.pluginIds) this.state.setPlugin(pluginId, { status: 'pending' });
       this.installSignalHandlers();
 

@@ -16,10 +16,10 @@ interface SchemaDef {
   getter?: () => ZodType;
 }
 
-const defOf = (schema: ZodType) => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+export const defOf = (schema: ZodType) => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
 
 /** The schemas a value at `path` meets inside `schema`, through wrappers, unions and pipes. */
-function schemasAt(schema: ZodType, path: readonly PropertyKey[]): ZodType[] {
+export function schemasAt(schema: ZodType, path: readonly PropertyKey[]): ZodType[] {
   const def = defOf(schema);
   switch (def.type) {
     case 'optional': case 'nullable': case 'default': case 'prefault': case 'readonly': case 'catch': case 'nonoptional': case 'success':
@@ -63,5 +63,13 @@ export function schemaDeclaresKey(schema: ZodType, path: readonly PropertyKey[],
     if (def.type === 'record') return true;
     if (def.type !== 'object') return false;
     return key in def.shape! || (def.catchall !== undefined && defOf(def.catchall).type !== 'never');
+  });
+}
+
+/** The keys `schema` names in the object at `path` (declared fields only): the candidates of a "did you mean". */
+export function declaredKeysAt(schema: ZodType, path: readonly PropertyKey[]): string[] {
+  return schemasAt(schema, path).flatMap(target => {
+    const def = defOf(target);
+    return def.type === 'object' ? Object.keys(def.shape!) : [];
   });
 }

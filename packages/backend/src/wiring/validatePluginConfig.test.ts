@@ -72,7 +72,7 @@ describe("a module's configSection", () => {
       factsModule({}),
     ]);
     expect(error.message.split('\n').sort()).toEqual([
-      'Invalid config at github.factSchedule: unknown key (no installed plugin or module reads it)',
+      "Invalid config at github.factSchedule: unknown key (no installed plugin or module reads it); did you mean 'github.factsSchedule'?",
       'Invalid config at github.limits.perMinute: unknown key (no installed plugin or module reads it)',
     ]);
   });

@@ -2,7 +2,8 @@ import type { ConfigService } from '@portico/backend-plugin-api';
 import { ConfigError } from '@portico/errors';
 import type { ZodType } from 'zod';
 import type { FeatureRegistration } from './FeatureRegistration';
-import { schemaDeclaresKey } from './schemaDeclaresKey';
+import { declaredKeysAt, schemaDeclaresKey } from './schemaDeclaresKey';
+import { closestKey } from './unknownConfigKeys';
 
 type UnknownKey = { path: PropertyKey[]; key: string };
 
@@ -64,7 +65,9 @@ export function validatePluginConfig(
     }
     for (const issue of outcome.issues) problems.push(`Invalid config at ${pathOf(section, issue.path)}: ${issue.message}`);
     for (const { path, key } of outcome.unknownKeys) {
-      problems.push(`Invalid config at ${pathOf(section, [...path, key])}: unknown key (no installed plugin or module reads it)`);
+      const near = closestKey(key, [registration, ...sharers].flatMap(r => declaredKeysAt(r.configSchema!, path)));
+      const hint = near ? `; did you mean '${pathOf(section, [...path, near])}'?` : '';
+      problems.push(`Invalid config at ${pathOf(section, [...path, key])}: unknown key (no installed plugin or module reads it)${hint}`);
     }
   }
   if (problems.length > 0) {

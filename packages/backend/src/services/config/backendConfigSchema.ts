@@ -5,10 +5,14 @@ const port = z.coerce.number().int().min(0).max(65535);
 /** The SQLite connection: a file path, `:memory:`, or knex's `{ filename }` object. */
 const connectionSchema = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
 
-/** The `backend` section of app-config. Unknown keys are kept so other host parts can add theirs. */
-export const backendConfigSchema = z.looseObject({
+/**
+ * The `backend` section of app-config: every key the host reads. Keys it does not declare are reported at start
+ * (an error under NODE_ENV=production, a warning otherwise) and kept in the config as written. Parts read by their
+ * own parser (cors, rateLimit, trustProxy, auth) are declared here by shape and checked there.
+ */
+export const backendConfigSchema = z.object({
   listen: z
-    .looseObject({
+    .object({
       port: port.default(7007),
       host: z.string().optional(),
     })
@@ -18,26 +22,28 @@ export const backendConfigSchema = z.looseObject({
   /** Where local state lives (SQLite files). */
   dataDir: z.string().min(1).default('./data'),
   database: z
-    .looseObject({
+    .object({
       client: z.enum(['better-sqlite3', 'pg']).default('better-sqlite3'),
       connection: connectionSchema.optional(),
       /** PostgreSQL: schema name prefix, one schema per plugin (`<prefix><pluginId>`). */
       prefix: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and underscores').optional(),
       /** PostgreSQL: connection pool size per plugin. */
       pool: z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(1).optional() }).optional(),
+      /** PostgreSQL: create the database named in `connection` when it does not exist (the role must be allowed to). */
+      ensureExists: z.boolean().optional(),
     })
     .default({ client: 'better-sqlite3' }),
   http: z
-    .looseObject({
+    .object({
       /** Maximum JSON body size, e.g. `1mb` or `512kb`. */
       bodyLimit: z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'a size such as 1mb or 512kb').optional(),
       /** How deeply a JSON body may nest arrays and objects (default 64). */
       bodyDepthLimit: z.number().int().min(1).max(10_000).optional(),
     })
     .optional(),
-  logging: z.looseObject({ level: z.enum(['error', 'warn', 'info', 'debug', 'silent']).optional() }).optional(),
+  logging: z.object({ level: z.enum(['error', 'warn', 'info', 'debug', 'silent']).optional() }).optional(),
   cache: z
-    .looseObject({
+    .object({
       store: z.enum(['memory', 'redis']).optional(),
       /** Redis URL when store is `redis`. */
       connection: z.string().optional(),
@@ -46,14 +52,27 @@ export const backendConfigSchema = z.looseObject({
       maxEntries: z.number().int().positive().optional(),
     })
     .optional(),
-  scheduler: z.looseObject({ pollInterval: z.number().int().positive().optional() }).optional(),
+  scheduler: z.object({ pollInterval: z.number().int().positive().optional() }).optional(),
   startup: z
-    .looseObject({
-      plugins: z.record(z.string(), z.looseObject({ onBootFailure: z.enum(['abort', 'continue']).optional() })).optional(),
+    .object({
+      plugins: z.record(z.string(), z.object({ onBootFailure: z.enum(['abort', 'continue']).optional() })).optional(),
+      default: z.object({ onBootFailure: z.enum(['abort', 'continue']).optional() }).optional(),
     })
     .optional(),
   /** Feature packages to load by name (used by the CLI). */
   plugins: z.array(z.string()).optional(),
+  /** Static tokens (checked by the identity services). */
+  auth: z.object({ externalAccess: z.array(z.object({ token: z.unknown().optional(), subject: z.unknown().optional(), accessRestrictions: z.unknown().optional() })).optional() }).optional(),
+  /** Browser origins allowed to call the API (checked by the HTTP security config). */
+  cors: z.object({ origin: z.unknown().optional(), methods: z.unknown().optional(), credentials: z.unknown().optional() }).optional(),
+  /** Host headers accepted besides baseUrl's and loopback. */
+  allowedHosts: z.unknown().optional(),
+  metrics: z.object({ public: z.unknown().optional() }).optional(),
+  /** Sign-in and token endpoint rate limit: `{ window, max }` or `false`. */
+  rateLimit: z.union([z.literal(false), z.object({ window: z.unknown().optional(), max: z.unknown().optional() })]).optional(),
+  /** express's `trust proxy`. */
+  trustProxy: z.unknown().optional(),
+  auditor: z.object({ log: z.unknown().optional() }).optional(),
 });
 
 export type BackendConfig = z.infer<typeof backendConfigSchema>;

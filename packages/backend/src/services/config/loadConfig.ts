@@ -142,7 +142,8 @@ export function finalizeConfig(raw: JsonObject, env: Record<string, string | und
   }
   const reader = new ConfigReader({ backend } as JsonObject);
   const parsed = reader.parse('backend', backendConfigSchema);
-  return { ...data, backend: parsed as unknown as JsonObject };
+  // Keys the schema does not declare stay as written (they are reported at start, see unknownConfigKeys).
+  return { ...data, backend: mergeConfigs(backend, parsed as unknown as JsonObject) as JsonObject };
 }
 
 /**

@@ -194,14 +194,29 @@ export class LocationService {
   /** Registers config locations and the stored API locations (does not read them yet). */
   async start(configLocations: LocationSpec[]): Promise<void> {
     const configIds = new Set<string>();
-    for (const spec of configLocations) {
+    for (const [index, spec] of configLocations.entries()) {
       const id = createHash('sha1').update(`${spec.type}:${spec.target}`).digest('hex').slice(0, 32);
       if (configIds.has(id)) continue;
       configIds.add(id);
+      this.reportMissingFile(spec, index);
       await this.manage({ id, type: spec.type, target: spec.target, rules: spec.rules ? JSON.stringify(spec.rules) : null, createdAt: 0 }, 'config');
     }
     for (const record of await this.options.store.listLocations()) {
       if (!this.locations.has(record.id)) await this.manage(record, 'api');
+    }
+  }
+
+  /** A config location naming a file that is not there is a typo in app-config: say so where operators look. */
+  private reportMissingFile(spec: LocationSpec, index: number): void {
+    if (spec.type !== 'file') return;
+    let file: string;
+    try {
+      file = fileURLToPath(toLocationUrl(spec.type, spec.target, this.options.cwd));
+    } catch {
+      return; // not a local path: reading it reports the problem
+    }
+    if (!fs.existsSync(file)) {
+      this.options.logger.error(`Config location catalog.locations[${index}] names ${file}, which does not exist`);
     }
   }
 

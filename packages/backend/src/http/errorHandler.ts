@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { isError, PorticoError, statusCodeOf } from '@portico/errors';
 import type { LoggerService } from '@portico/backend-plugin-api';
 import { recordDeniedRequest } from '../services/auditor/recordDeniedRequest';
+import { isDatabaseUnavailableError } from '../services/database/databaseUnavailable';
 import { getRequestId } from './requestId';
 
 interface ZodLikeError {
@@ -18,9 +19,14 @@ function statusOf(error: unknown): number {
   if (isZodError(error)) return 400;
   const status = statusCodeOf(error);
   if (status !== 500) return status;
+  // The database is down (or failing over): the request may succeed on retry, here or on another instance.
+  if (isDatabaseUnavailableError(error)) return 503;
   const legacy = (error as { status?: unknown } | null)?.status;
   return typeof legacy === 'number' && legacy >= 400 && legacy < 500 ? legacy : 500;
 }
+
+/** How long a client should wait before retrying a 503 (the database is being reconnected to). */
+const RETRY_AFTER_SECONDS = '5';
 
 /** What a client learns of a server error: its kind, never its message (that goes to the log). */
 function serverErrorBody(status: number): { name: string; message: string } {
@@ -47,6 +53,7 @@ export function createErrorHandler(logger: LoggerService) {
         requestId,
         stack: isError(error) ? error.stack : undefined,
       });
+      if (status === 503 && !res.getHeader('retry-after')) res.setHeader('retry-after', RETRY_AFTER_SECONDS);
       res.status(status).json({ error: { ...serverErrorBody(status), requestId } });
       return;
     }

@@ -18,6 +18,12 @@ export class BackendState {
   readonly plugins = new Map<string, PluginState>();
   private readonly checks = new Map<string, Map<string, () => Promise<HealthCheckResult>>>();
   private readonly waiters = new Map<string, Array<(state: PluginState) => void>>();
+  /** The shared database's reachability (the database service registers it); gates readiness once started. */
+  private databaseCheck?: () => Promise<{ status: 'up' | 'down'; message?: string } | undefined>;
+
+  setDatabaseCheck(check: () => Promise<{ status: 'up' | 'down'; message?: string } | undefined>): void {
+    this.databaseCheck = check;
+  }
 
   setPlugin(pluginId: string, state: PluginState): void {
     this.plugins.set(pluginId, state);
@@ -61,9 +67,20 @@ export class BackendState {
       }),
     );
     const pending = [...this.plugins.values()].some(p => p.status === 'pending');
+    const database = this.phase === 'started' ? await this.databaseCheck?.().catch(error => ({ status: 'down' as const, message: String(error?.message ?? error) })) : undefined;
     const status: ReadinessReport['status'] =
-      this.phase === 'aborted' ? 'failed' : this.phase === 'started' && !pending ? 'ready' : 'starting';
-    return { status, plugins: Object.fromEntries(Object.entries(plugins).sort(([a], [b]) => a.localeCompare(b))) };
+      this.phase === 'aborted'
+        ? 'failed'
+        : this.phase === 'started' && !pending
+          ? database?.status === 'down'
+            ? 'unavailable'
+            : 'ready'
+          : 'starting';
+    return {
+      status,
+      ...(database ? { database } : {}),
+      plugins: Object.fromEntries(Object.entries(plugins).sort(([a], [b]) => a.localeCompare(b))),
+    };
   }
 }
 

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { describeEachDatabase } from '@portico/test-utils';
 import type { DatabaseMigration } from '@portico/backend-plugin-api';
 import { ConfigReader } from '../config/ConfigReader';
+import { BackendState } from '../../wiring/BackendState';
 import { DatabaseManager } from './DatabaseManager';
 import { databaseServiceFactory } from './databaseServiceFactory';
 
@@ -164,7 +165,7 @@ describe('database service on SQLite files', () => {
 describe('databaseServiceFactory', () => {
   it('builds a root context once and a database per plugin', async () => {
     const config = new ConfigReader({ backend: { database: { connection: ':memory:' } } });
-    const manager = (await databaseServiceFactory.createRootContext!({ config, logger: undefined })) as DatabaseManager;
+    const manager = (await databaseServiceFactory.createRootContext!({ config, logger: undefined, state: new BackendState() })) as DatabaseManager;
     try {
       const service = await databaseServiceFactory.factory({ pluginMetadata: { getId: () => 'one' } }, manager);
       expect(service.engine).toBe('sqlite');

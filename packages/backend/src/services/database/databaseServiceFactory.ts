@@ -1,4 +1,5 @@
 import { coreServices, createServiceFactory } from '@portico/backend-plugin-api';
+import { backendStateServiceRef } from '../../wiring/BackendState';
 import { DatabaseManager } from './DatabaseManager';
 
 /**
@@ -8,7 +9,12 @@ import { DatabaseManager } from './DatabaseManager';
 export const databaseServiceFactory = createServiceFactory({
   service: coreServices.database,
   deps: { pluginMetadata: coreServices.pluginMetadata },
-  rootDeps: { config: coreServices.rootConfig, logger: coreServices.rootLogger },
-  createRootContext: ({ config, logger }) => DatabaseManager.fromConfig(config, { logger }),
+  rootDeps: { config: coreServices.rootConfig, logger: coreServices.rootLogger, state: backendStateServiceRef },
+  createRootContext: ({ config, logger, state }) => {
+    const manager = DatabaseManager.fromConfig(config, { logger });
+    // /readyz says not ready while PostgreSQL does not answer
+    state?.setDatabaseCheck(() => manager.ping());
+    return manager;
+  },
   factory: ({ pluginMetadata }, manager: DatabaseManager) => manager.forPlugin(pluginMetadata.getId()),
 });

@@ -4,7 +4,10 @@ export type PluginStartupStatus = 'pending' | 'started' | 'failed' | 'skipped';
 
 /** The body of `GET /readyz`. */
 export interface ReadinessReport {
-  status: 'ready' | 'starting' | 'failed';
+  /** `unavailable`: started, but the database does not answer (a load balancer sends traffic elsewhere). */
+  status: 'ready' | 'starting' | 'failed' | 'unavailable';
+  /** PostgreSQL's reachability, checked on each call with a 1.5 s limit (absent on SQLite). */
+  database?: { status: 'up' | 'down'; message?: string };
   plugins: Record<string, { status: PluginStartupStatus; error?: string; checks?: Record<string, HealthCheckResult> }>;
 }
 

@@ -76,6 +76,20 @@ describe('loadConfig', () => {
     expect(config.getString('backend.listen.host')).toBe('0.0.0.0');
   });
 
+  it('derives the default backend.baseUrl from the port used, PORT included, and keeps a configured one', async () => {
+    expect((await loadConfig({ config: {}, env: {} })).getString('backend.baseUrl')).toBe('http://localhost:7007');
+    expect((await loadConfig({ config: {}, env: { PORT: '7301' } })).getString('backend.baseUrl')).toBe('http://localhost:7301');
+    expect((await loadConfig({ config: { backend: { listen: { port: 8000 } } }, env: {} })).getString('backend.baseUrl')).toBe('http://localhost:8000');
+    const configured = await loadConfig({ config: { backend: { baseUrl: 'https://portal.example.com' } }, env: { PORT: '7301' } });
+    expect(configured.getString('backend.baseUrl')).toBe('https://portal.example.com');
+    expect((await loadConfig({ config: { backend: { listen: { port: 0 } } }, env: {} })).getOptionalString('backend.baseUrl')).toBeUndefined();
+  });
+
+  it("reads the repository's app-config.yaml with PORT=7301 as a portal at http://localhost:7301", async () => {
+    const config = await loadConfig({ cwd: path.resolve(__dirname, '../../../../..'), configPaths: ['app-config.yaml'], env: { PORT: '7301' } });
+    expect(config.getString('backend.baseUrl')).toBe('http://localhost:7301');
+  });
+
   it('applies backend defaults: dataDir ./data and the SQLite client', async () => {
     const config = await loadConfig({ config: {}, env: {} });
     expect(config.getString('backend.dataDir')).toBe('./data');

@@ -131,8 +131,8 @@ export async function resolveConfigFiles(options: { argv?: string[]; configPaths
 }
 
 /**
- * Applies env substitution, the `PORT` override and the `backend` schema (with its defaults)
- * to raw config data.
+ * Applies env substitution, the `PORT` override and the `backend` schema (with its defaults, `baseUrl`
+ * derived from the port when not set) to raw config data.
  */
 export function finalizeConfig(raw: JsonObject, env: Record<string, string | undefined>): JsonObject {
   const data = substituteEnv(raw, env) as JsonObject;
@@ -142,6 +142,8 @@ export function finalizeConfig(raw: JsonObject, env: Record<string, string | und
   }
   const reader = new ConfigReader({ backend } as JsonObject);
   const parsed = reader.parse('backend', backendConfigSchema);
+  // Without a baseUrl, the portal is where it listens: `PORT=7301` gives http://localhost:7301 (port 0 has none yet).
+  if (parsed.baseUrl === undefined && parsed.listen.port !== 0) parsed.baseUrl = `http://localhost:${parsed.listen.port}`;
   // Keys the schema does not declare stay as written (they are reported at start, see unknownConfigKeys).
   return { ...data, backend: mergeConfigs(backend, parsed as unknown as JsonObject) as JsonObject };
 }

@@ -8,14 +8,20 @@ export interface ServiceRef<TService, TScope extends ServiceScope = ServiceScope
   readonly scope: TScope;
   /** Type carrier only; never read at run time. */
   readonly T: TService;
-  /** Used when no factory for this ref was added to the backend. */
-  readonly defaultFactory?: () => ServiceFactory<TService, TScope>;
+  /** Used when no factory for this ref was added to the backend; receives this ref. A method, so refs stay covariant. */
+  defaultFactory?(service: ServiceRef<TService, TScope>): ServiceFactory<TService, TScope>;
 }
 
 export interface ServiceRefOptions<TService, TScope extends ServiceScope> {
   id: string;
   scope?: TScope;
-  defaultFactory?: () => ServiceFactory<TService, TScope>;
+  /**
+   * The factory used when none was added for this ref. It receives the ref itself (as in Backstage), so the
+   * factory can name its service without the ref and the factory referring to each other by name, which strict
+   * TypeScript cannot type without an annotation (TS7022):
+   * `defaultFactory: service => createServiceFactory({ service, deps: {}, factory: () => impl })`.
+   */
+  defaultFactory?(service: ServiceRef<TService, TScope>): ServiceFactory<TService, TScope>;
 }
 
 /** Creates a reference to a service. Plugin-scoped unless `scope: 'root'` is given. */

@@ -28,7 +28,7 @@ export class ServiceRegistry {
   getFactory(ref: ServiceRef<unknown>): ServiceFactory | undefined {
     let factory = this.factories.get(ref.id);
     if (!factory && ref.defaultFactory) {
-      factory = ref.defaultFactory() as ServiceFactory;
+      factory = ref.defaultFactory(ref) as ServiceFactory;
       this.factories.set(ref.id, factory);
     }
     return factory;

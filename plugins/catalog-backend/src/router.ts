@@ -149,6 +149,10 @@ const entityError = z
     reason: z.string(),
     message: z.string(),
     occurredAt: z.string().optional(),
+    file: z.string().optional().meta({ description: 'The file or URL the problem is in (the location key without its prefix)' }),
+    line: z.number().int().optional().meta({ description: "1-based line of the offending field in the file (the document's start when the field is missing)" }),
+    field: z.string().optional().meta({ description: 'Dotted path of the offending field, e.g. `spec.owner`' }),
+    source: z.string().optional().meta({ description: 'The text of that line, as written' }),
   })
   .meta({ id: 'EntityError' });
 const location = z
@@ -329,10 +333,12 @@ export function createRouter(options: CatalogRouterOptions): Router {
       permission: catalogLocationReadPermission,
     },
     async ({ query }) => ({
-      items: await catalog.queries.errors({
-        entityRef: query.entityRef ? parseRef('entityRef', query.entityRef) : undefined,
-        locationKeys: query.locationKey ? [query.locationKey] : undefined,
-      }),
+      items: await catalog.locateErrors(
+        await catalog.queries.errors({
+          entityRef: query.entityRef ? parseRef('entityRef', query.entityRef) : undefined,
+          locationKeys: query.locationKey ? [query.locationKey] : undefined,
+        }),
+      ),
     }),
   );
 
@@ -530,12 +536,14 @@ export function createRouter(options: CatalogRouterOptions): Router {
       errors: { 409: 'Registered already' },
       permission: catalogLocationCreatePermission,
     },
-    ({ query, body, req }) => {
+    async ({ query, body, req }) => {
       const dryRun = query.dryRun === 'true' || query.dryRun === '1';
-      if (dryRun) return catalog.locations.add(body, true);
-      return audited(auditor, { action: catalogLocationCreatePermission.name, resourceRef: `${body.type}:${body.target}`, request: req }, () =>
-        catalog.locations.add(body, false),
-      );
+      const added = dryRun
+        ? await catalog.locations.add(body, true)
+        : await audited(auditor, { action: catalogLocationCreatePermission.name, resourceRef: `${body.type}:${body.target}`, request: req }, () =>
+          catalog.locations.add(body, false),
+        );
+      return { ...added, errors: await catalog.locateErrors(added.errors) };
     },
   );
 
@@ -548,7 +556,7 @@ export function createRouter(options: CatalogRouterOptions): Router {
       response: { description: 'Locations', schema: z.array(z.object({ data: location })) },
       permission: catalogLocationReadPermission,
     },
-    () => catalog.locations.list().map(data => ({ data })),
+    async () => (await catalog.locations.list()).map(data => ({ data })),
   );
 
   routes.route(

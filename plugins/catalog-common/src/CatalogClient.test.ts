@@ -158,8 +158,9 @@ describe('CatalogClient', () => {
 
   it('manages locations', async () => {
     const location = { id: 'l1', type: 'url', target: 'https://x/catalog-info.yaml' };
+    const problem = { entityRef: 'component:default/b', locationKey: 'url:https://x/catalog-info.yaml', reason: 'validation', message: 'spec.owner: required', file: 'https://x/catalog-info.yaml', line: 12, field: 'spec.owner', source: 'spec:' };
     reply = req => {
-      if (req.method === 'POST') return { status: 201, body: { location, entities: [entity('Component', 'a')] } };
+      if (req.method === 'POST') return { status: 201, body: { location, entities: [entity('Component', 'a')], errors: [problem] } };
       if (req.url === '/api/catalog/locations') return { body: [{ data: location }] };
       if (req.url === '/api/catalog/locations/by-entity/component/default/a') return { body: location };
       if (req.url === '/api/catalog/locations/l1') return req.method === 'GET' ? { body: location } : { status: 204 };
@@ -167,7 +168,8 @@ describe('CatalogClient', () => {
     };
     const c = client();
     const added = await c.addLocation({ target: location.target, dryRun: true });
-    expect(added).toEqual({ location, entities: [entity('Component', 'a')] });
+    // the problems a dry run found reach the register page
+    expect(added).toEqual({ location, entities: [entity('Component', 'a')], errors: [problem] });
     expect(requests[0]).toMatchObject({ method: 'POST', url: '/api/catalog/locations?dryRun=true', body: { type: 'url', target: location.target } });
     expect(await c.getLocations()).toEqual({ items: [location] });
     expect(await c.getLocationById('l1')).toEqual(location);

@@ -165,7 +165,12 @@ export class CatalogClient implements CatalogApi {
     const { type = 'url', target, dryRun } = request;
     const result = await this.requestJson<AddLocationResponse>('POST', `/locations${dryRun ? '?dryRun=true' : ''}`, options, { type, target });
     if (!result?.location) throw new Error(`Location wasn't added: ${target}`);
-    return { location: result.location, entities: result.entities ?? [], ...(result.exists === undefined ? {} : { exists: result.exists }) };
+    return {
+      location: result.location,
+      entities: result.entities ?? [],
+      errors: result.errors ?? [],
+      ...(result.exists === undefined ? {} : { exists: result.exists }),
+    };
   }
 
   async removeLocationById(id: string, options?: CatalogRequestOptions): Promise<void> {

@@ -119,6 +119,28 @@ export interface AddLocationResponse {
   entities: Entity[];
   /** Set on dry runs: whether the location is already registered. */
   exists?: boolean;
+  /** Every problem met reading the target (unreadable files, malformed or refused documents, invalid entities). */
+  errors?: LocationReadError[];
+}
+
+/** Where a problem is in its source file (absent parts could not be told, e.g. the file is gone). */
+export interface ErrorSourcePosition {
+  /** The file or URL (the location key without its `file:` or `url:` prefix). */
+  file?: string;
+  /** 1-based line of the offending field; the document's start when the field is missing. */
+  line?: number;
+  /** Dotted path of the offending field, e.g. `spec.owner`. */
+  field?: string;
+  /** The text of that line, as written. */
+  source?: string;
+}
+
+/** A problem met reading a location, as `POST /locations` answers it. */
+export interface LocationReadError extends ErrorSourcePosition {
+  entityRef?: string;
+  locationKey: string;
+  reason: EntityErrorReason;
+  message: string;
 }
 
 export interface GetLocationsResponse {
@@ -164,7 +186,7 @@ export interface GetEntityHistoryResponse {
 export type EntityErrorReason = 'validation' | 'parse' | 'read' | 'conflict' | 'policy';
 
 /** A recorded ingestion problem: `GET /entities/errors`. The last good version of the entity stays served. */
-export interface EntityError {
+export interface EntityError extends ErrorSourcePosition {
   /** The ref, when the document got far enough to have one. */
   entityRef?: string;
   /** The location (or provider) the problem came from, e.g. `file:/srv/catalog/team-a.yaml`. */

@@ -17,6 +17,7 @@ describe('catalogPlugin', () => {
       'page:catalog/catalog',
       'page:catalog/entity',
       'page:catalog/register',
+      'page:catalog/errors',
       'nav-item:catalog/catalog',
       'header-search:catalog/search',
       'home-card:catalog/my-components',

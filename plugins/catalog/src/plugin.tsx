@@ -43,6 +43,12 @@ export const catalogPlugin = createFrontendPlugin({
       title: 'Register',
       loader: () => import('./components/RegisterPage/RegisterPage'),
     }),
+    PageBlueprint({
+      name: 'errors',
+      path: '/catalog-errors',
+      title: 'Catalog errors',
+      loader: () => import('./components/ErrorsPage/ErrorsPage'),
+    }),
     NavItemBlueprint({ title: 'Catalog', path: '/catalog', icon: CatalogIcon }),
     HeaderSearchBlueprint({ loader: () => import('./components/SearchBox/SearchBox') }),
     HomeCardBlueprint({

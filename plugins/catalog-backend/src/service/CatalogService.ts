@@ -1,4 +1,5 @@
 import { type IntegrationsService, type LoggerService } from '@portico/backend-plugin-api';
+import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '@portico/errors';
 import type { CatalogEntitiesChangedPayload, EntityProvider } from '@portico/plugin-catalog-node';
 import type { CatalogStore } from '../database/CatalogStore';
@@ -8,7 +9,8 @@ import { IngestionService, type OrphanStrategy } from './IngestionService';
 import type { KindRegistry } from './KindRegistry';
 import { DEFAULT_LOCATION_READ_LIMITS, type LocationReadLimits } from './locations/LocationReader';
 import { LocationService, type LocationSpec } from './locations/LocationService';
-import { integrationsReader } from './locations/readers';
+import { locateErrors, type ErrorSource, type ReportedError } from './locations/errorSources';
+import { integrationsReader, toLocationUrl, trustedFileReader } from './locations/readers';
 import { ProviderRegistry } from './ProviderRegistry';
 
 export interface CatalogServiceOptions {
@@ -33,6 +35,8 @@ export class CatalogService {
   readonly locations: LocationService;
 
   private readonly limits: LocationReadLimits & EntityLimits;
+  /** The `file` locations of app-config, as URLs: their directories are read directly, like their reads. */
+  private configFileUrls: string[] = [];
 
   constructor(private readonly options: CatalogServiceOptions) {
     const limits = options.limits ?? { ...DEFAULT_LOCATION_READ_LIMITS, maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
@@ -62,6 +66,7 @@ export class CatalogService {
       this.options.logger.warn(`Removed ${ref}: it was stored with a __proto__, constructor or prototype key, which no entity may have`);
     }
     for (const provider of options.providers) await this.providers.connect(provider);
+    this.configFileUrls = options.locations.filter(l => l.type === 'file').map(l => toLocationUrl(l.type, l.target, this.options.cwd));
     await this.locations.start(options.locations);
   }
 
@@ -78,7 +83,20 @@ export class CatalogService {
     const row = await this.options.store.getRowByRef(ref);
     if (!row) return undefined;
     const id = this.locations.idOfProvider(row.provider);
-    return id ? this.locations.list().find(l => l.id === id) : undefined;
+    return id ? (await this.locations.list()).find(l => l.id === id) : undefined;
+  }
+
+  /** Problems with their file, line, field and source line, each file read again once (as its location reads it). */
+  locateErrors<T extends ReportedError>(errors: T[]): Promise<Array<T & ErrorSource>> {
+    return locateErrors(errors, key => this.readSourceText(key));
+  }
+
+  private async readSourceText(locationKey: string): Promise<string | undefined> {
+    const url = locationKey.startsWith('file:') ? pathToFileURL(locationKey.slice('file:'.length)).toString() : locationKey.startsWith('url:') ? locationKey.slice('url:'.length) : undefined;
+    if (!url) return undefined;
+    const viaIntegrations = integrationsReader(this.options.integrations, this.options.maxFileBytes);
+    const root = url.startsWith('file:') ? this.configFileUrls.find(r => url.startsWith(r.slice(0, r.lastIndexOf('/') + 1))) : undefined;
+    return (root ? trustedFileReader(root, viaIntegrations, this.options.maxFileBytes) : viaIntegrations).read(url);
   }
 
   /** The problems of an entity, each naming its field; empty when it is valid. */

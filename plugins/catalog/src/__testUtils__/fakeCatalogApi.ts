@@ -8,6 +8,7 @@ import type {
   EntityHistoryEntry,
   EntityRefLike,
   GetEntityFacetsRequest,
+  LocationReadError,
   QueryEntitiesRequest,
   QueryEntitiesResponse,
   SearchEntitiesRequest,
@@ -47,6 +48,8 @@ export class FakeCatalogApi implements CatalogApi {
   errors: EntityError[] = [];
   /** What a location target reads to (for addLocation). */
   locations: Record<string, Entity[]> = {};
+  /** The problems a location target's read meets (for addLocation). */
+  locationErrors: Record<string, LocationReadError[]> = {};
   registered: string[] = [];
 
   constructor(entities: Entity[]) {
@@ -133,7 +136,7 @@ export class FakeCatalogApi implements CatalogApi {
       this.registered.push(target);
       this.entities.push(...entities);
     }
-    return { location: { id: 'loc-1', type, target }, entities, exists: dryRun ? exists : undefined };
+    return { location: { id: 'loc-1', type, target }, entities, errors: this.locationErrors[target] ?? [], exists: dryRun ? exists : undefined };
   }
 
   async removeLocationById() {}
@@ -159,7 +162,11 @@ export class FakeCatalogApi implements CatalogApi {
     };
   }
 
-  async getEntityErrors(request: { entityRef?: string } = {}) {
-    return { items: this.errors.filter(e => !request.entityRef || e.entityRef === request.entityRef) };
+  async getEntityErrors(request: { entityRef?: string; locationKey?: string } = {}) {
+    return {
+      items: this.errors.filter(
+        e => (!request.entityRef || e.entityRef === request.entityRef) && (!request.locationKey || e.locationKey === request.locationKey),
+      ),
+    };
   }
 }

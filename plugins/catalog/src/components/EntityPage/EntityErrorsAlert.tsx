@@ -1,4 +1,5 @@
-import { Alert, AlertTitle, Box } from '@mui/material';
+import { Alert, AlertTitle, Box, Link } from '@mui/material';
+import { Link as RouterLink } from 'react-router';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
 import { catalogApiRef } from '@portico/plugin-catalog-react';
@@ -29,7 +30,7 @@ export function EntityErrorsAlert({ entity }: { entity: Entity }) {
     const res = await catalogApi.getEntityErrors({ entityRef: ref });
     return res.items
       .filter(e => e.entityRef?.toLocaleLowerCase('en-US') === ref)
-      .map(e => ({ message: e.message, type: e.reason }));
+      .map(e => ({ message: e.line ? `${e.message} (${e.file ?? e.locationKey}:${e.line})` : e.message, type: e.reason }));
   }, [catalogApi, ref]);
   const errors: ProcessingError[] = [...statusErrors(entity), ...(value ?? [])];
   if (errors.length === 0) return null;
@@ -46,7 +47,10 @@ export function EntityErrorsAlert({ entity }: { entity: Entity }) {
           </li>
         ))}
       </Box>
-      The catalog keeps showing the last valid version until the source is fixed.
+      The catalog keeps showing the last valid version until the source is fixed.{' '}
+      <Link component={RouterLink} to={`/catalog-errors?entityRef=${encodeURIComponent(ref)}`}>
+        See where in the source
+      </Link>
     </Alert>
   );
 }

@@ -178,12 +178,21 @@ describe('EntityPage', () => {
         reason: 'validation',
         message: 'spec.lifecycle: must be a string',
         occurredAt: '2026-11-02T10:00:00Z',
+        file: '/srv/catalog/payments.yaml',
+        line: 9,
+        field: 'spec.lifecycle',
+        source: '  lifecycle: 42',
       },
     ];
     renderEntity(api, '/catalog/default/component/payments');
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('This entity has a processing error');
-    expect(alert).toHaveTextContent('validation: spec.lifecycle: must be a string');
+    expect(alert).toHaveTextContent('validation: spec.lifecycle: must be a string (/srv/catalog/payments.yaml:9)');
+    // the alert leads to the errors view of this entity, where the source line is shown
+    expect(within(alert).getByRole('link', { name: 'See where in the source' })).toHaveAttribute(
+      'href',
+      '/catalog-errors?entityRef=component%3Adefault%2Fpayments',
+    );
   });
 
   it('shows no error alert for a healthy entity', async () => {

@@ -88,6 +88,47 @@ describe('RegisterPage', () => {
   });
 });
 
+describe('RegisterPage problems', () => {
+  const target = 'https://git.example.com/broken/catalog-info.yaml';
+  const file = target;
+  const problems = [
+    { entityRef: 'component:default/no-owner', locationKey: `url:${target}`, reason: 'validation' as const, message: 'spec.owner: required', file, line: 14, field: 'spec.owner', source: 'spec:' },
+    { locationKey: `url:${target}`, reason: 'parse' as const, message: `${target}:31: unexpected end of the stream`, file, line: 31, source: 'kind: Component' },
+  ];
+
+  it('shows every problem of a location that yields nothing, and refuses to register it, saying why', async () => {
+    const { api, addLocation, user } = setup();
+    api.locations[target] = [];
+    api.locationErrors[target] = problems;
+    await user.click(screen.getByRole('textbox', { name: 'Location URL' }));
+    await user.paste(target);
+    await user.click(screen.getByRole('button', { name: 'Analyze' }));
+    const preview = await screen.findByRole('region', { name: 'Preview' });
+    expect(within(preview).getByText('2 problems in this location')).toBeInTheDocument();
+    const table = within(preview).getByRole('table', { name: 'Problems found' });
+    expect(within(table).getByText(`${target}:14`)).toBeInTheDocument();
+    expect(within(table).getByText('spec.owner')).toBeInTheDocument();
+    expect(within(table).getByText('component:default/no-owner')).toBeInTheDocument();
+    expect(within(table).getByLabelText('Source line 31')).toHaveTextContent('31 | kind: Component');
+    expect(within(preview).getByText(/Nothing to register: the location yields no entities \(2 problems below\)/)).toBeInTheDocument();
+    expect(within(preview).getByRole('button', { name: 'Register' })).toBeDisabled();
+    expect(addLocation).toHaveBeenCalledTimes(1);
+    expect(api.registered).toEqual([]);
+  });
+
+  it('registers a location whose valid entities come with problems, showing the problems first', async () => {
+    const { api, user } = setup();
+    api.locationErrors['https://git.example.com/billing/catalog-info.yaml'] = [{ ...problems[0]! }];
+    await user.click(screen.getByRole('textbox', { name: 'Location URL' }));
+    await user.paste('https://git.example.com/billing/catalog-info.yaml');
+    await user.click(screen.getByRole('button', { name: 'Analyze' }));
+    const preview = await screen.findByRole('region', { name: 'Preview' });
+    expect(within(preview).getByText('1 problem in this location')).toBeInTheDocument();
+    await user.click(within(preview).getByRole('button', { name: 'Register' }));
+    expect(await screen.findByText('Location registered')).toBeInTheDocument();
+  });
+});
+
 describe('RegisterPage permissions', () => {
   it('disables Analyze, saying why, for someone who may not register locations', async () => {
     const api = new FakeCatalogApi(exampleOrg());

@@ -18,14 +18,27 @@ import { useState, type FormEvent } from 'react';
 import { catalogApiRef } from '@portico/plugin-catalog-react';
 import { EntityRefLink } from '../shared/EntityRefLink';
 import { PermissionButton, Progress } from '@portico/core-components';
-import { catalogLocationCreatePermission } from '@portico/plugin-catalog-common';
+import { catalogLocationCreatePermission, type LocationReadError } from '@portico/plugin-catalog-common';
+import { SourceErrorsTable } from '../shared/SourceErrorsTable';
 
 type Step =
   | { name: 'input' }
   | { name: 'analysing' }
-  | { name: 'preview'; entities: Entity[]; exists: boolean }
-  | { name: 'registering'; entities: Entity[]; exists: boolean }
+  | { name: 'preview'; entities: Entity[]; exists: boolean; errors: LocationReadError[] }
+  | { name: 'registering'; entities: Entity[]; exists: boolean; errors: LocationReadError[] }
   | { name: 'done'; entities: Entity[] };
+
+/** Why REGISTER is not offered for a previewed location, or undefined when it is. */
+function cannotRegister(step: { entities: Entity[]; exists: boolean; errors: LocationReadError[] }): string | undefined {
+  if (step.exists) return 'This location is already registered.';
+  if (step.entities.length === 0) {
+    const problems = step.errors.length === 1 ? '1 problem' : `${step.errors.length} problems`;
+    return step.errors.length
+      ? `Nothing to register: the location yields no entities (${problems} below). Fix the file and analyze it again.`
+      : 'Nothing to register: the location holds no entities.';
+  }
+  return undefined;
+}
 
 /** A URL (`https:`, `file:`) registers as a `url` location; anything else is a file path for the backend to resolve. */
 export function toLocationSpec(input: string): { type: 'url' | 'file'; target: string } {
@@ -77,14 +90,14 @@ export function RegisterPage() {
     setStep({ name: 'analysing' });
     try {
       const res = await catalogApi.addLocation({ ...toLocationSpec(url), dryRun: true });
-      setStep({ name: 'preview', entities: res.entities, exists: Boolean(res.exists) });
+      setStep({ name: 'preview', entities: res.entities, exists: Boolean(res.exists), errors: res.errors ?? [] });
     } catch (e) {
       fail(e, { name: 'input' });
     }
   };
 
   const register = async () => {
-    if (step.name !== 'preview') return;
+    if (step.name !== 'preview' || cannotRegister(step)) return;
     setError(undefined);
     setStep({ ...step, name: 'registering' });
     try {
@@ -147,17 +160,26 @@ export function RegisterPage() {
           {step.exists ? (
             <Alert severity="info">This location is already registered; the catalog reads it again on its own.</Alert>
           ) : null}
-          {step.entities.length ? (
-            <EntitiesTable entities={step.entities} label="Entities to add" linked={false} />
-          ) : (
-            <Alert severity="warning">The location holds no entities.</Alert>
-          )}
+          {step.entities.length ? <EntitiesTable entities={step.entities} label="Entities to add" linked={false} /> : null}
+          {step.errors.length ? (
+            <Alert severity={step.entities.length ? 'warning' : 'error'}>
+              <AlertTitle>
+                {step.errors.length === 1 ? '1 problem in this location' : `${step.errors.length} problems in this location`}
+              </AlertTitle>
+              {step.entities.length
+                ? 'The entities with problems would not be added until their source is fixed.'
+                : 'No entity in it is valid.'}
+            </Alert>
+          ) : null}
+          {step.errors.length ? <SourceErrorsTable errors={step.errors} label="Problems found" linkEntities={false} /> : null}
+          {cannotRegister(step) && !step.exists ? <Alert severity="warning">{cannotRegister(step)}</Alert> : null}
           <Stack direction="row" spacing={2}>
             <PermissionButton
               permission={catalogLocationCreatePermission}
               variant="contained"
               onClick={register}
-              disabled={step.name === 'registering' || step.exists}
+              disabled={step.name === 'registering' || Boolean(cannotRegister(step))}
+              title={cannotRegister(step)}
             >
               Register
             </PermissionButton>

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { eventually } from '@portico/test-utils';
 import { FakePagerDuty } from './__testUtils__/FakePagerDuty';
-import { seedPagerDuty } from './__testUtils__/seedPagerDuty';
+import { INTEGRATION_KEY, seedPagerDuty } from './__testUtils__/seedPagerDuty';
 import { component, startPagerDutyBackend } from './__testUtils__/startPagerDutyBackend';
 
 describe('the services page: mapping unmapped PagerDuty services to entities', () => {
@@ -17,9 +17,14 @@ describe('the services page: mapping unmapped PagerDuty services to entities', (
     billing = fake.addService({ name: 'Billing API', policyId: seed.policy.id });
     orphan = fake.addService({ name: 'orphan', policyId: seed.policy.id });
     backend = await startPagerDutyBackend(fake, {
-      entities: [component('payments', { 'pagerduty.com/service-id': seed.payments.id }), component('billing-api'), component('plain')],
+      entities: [
+        component('payments', { 'pagerduty.com/service-id': seed.payments.id }),
+        component('billing-api'),
+        component('plain'),
+        component('search-ui', { 'pagerduty.com/integration-key': INTEGRATION_KEY }),
+      ],
     });
-    await eventually(async () => expect((await request(backend.server).get('/api/catalog/entities').expect(200)).body).toHaveLength(3));
+    await eventually(async () => expect((await request(backend.server).get('/api/catalog/entities').expect(200)).body).toHaveLength(4));
   });
   afterAll(async () => {
     await backend.cleanup();
@@ -30,7 +35,9 @@ describe('the services page: mapping unmapped PagerDuty services to entities', (
     const res = await request(backend.server).get('/api/pagerduty/services').expect(200);
     expect(res.body.account).toBe('default');
     const byName = Object.fromEntries(res.body.items.map((i: { name: string }) => [i.name, i]));
-    expect(byName.payments).toMatchObject({ id: seed.payments.id, mapping: { entityRef: 'component:default/payments', via: 'annotation' }, suggestion: null });
+    expect(byName.payments).toMatchObject({ id: seed.payments.id, mapping: { entityRef: 'component:default/payments', via: 'annotation', annotation: 'pagerduty.com/service-id' }, suggestion: null });
+    // An entity annotated with one of the service's integration keys maps it too.
+    expect(byName.search).toMatchObject({ id: seed.search.id, mapping: { entityRef: 'component:default/search-ui', via: 'annotation', annotation: 'pagerduty.com/integration-key' }, suggestion: null });
     expect(byName['Billing API']).toMatchObject({ id: billing.id, mapping: null, suggestion: 'component:default/billing-api' });
     expect(byName.orphan).toMatchObject({ mapping: null, suggestion: null });
     // The key cannot read `secret`: PagerDuty leaves it out of the list.

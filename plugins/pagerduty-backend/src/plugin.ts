@@ -9,7 +9,9 @@ import {
 } from '@portico/backend-plugin-api';
 import { catalogProvidersExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
 import { pagerdutyPermissions } from '@portico/plugin-pagerduty-common';
+import { scaffolderActionsExtensionPoint } from '@portico/plugin-scaffolder-node';
 import { scorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
+import { createChangeEventAction, createIncidentAction, createServiceAction } from './actions/pagerdutyActions';
 import { pagerdutyCatalogConfigSchema } from './catalog/config';
 import { PagerDutyServiceProvider } from './catalog/PagerDutyServiceProvider';
 import { pagerdutyClientsServiceRef } from './clientsService';
@@ -22,7 +24,9 @@ import { pushFactsOnIncident } from './facts/pushFactsOnIncident';
 import { PagerDutyIntegrationProvider } from './integration/PagerDutyIntegrationProvider';
 import { createRouter } from './router';
 import { PagerDutyEntityService } from './service/PagerDutyEntityService';
+import { PagerDutyIncidentService } from './service/PagerDutyIncidentService';
 import { PagerDutyMappingService } from './service/PagerDutyMappingService';
+import { PagerDutyServiceCreator } from './service/PagerDutyServiceCreator';
 import { createIncidentWebhookHandler } from './webhooks/incidentWebhook';
 
 /** The `pagerduty:` section of app-config. */
@@ -98,7 +102,8 @@ export const pagerdutyPlugin = createBackendPlugin({
           handleIncident: createIncidentWebhookHandler({ service, clients, catalog, store, events, catalogToken }),
         };
         if (!clients.accounts.some(a => a.webhookSecrets.length > 0)) logger.info('No integrations.pagerduty account has webhookSecrets: POST /api/pagerduty/webhooks answers 503');
-        http.use(createRouter({ service, mappings, store, catalog, auth, logger, httpAuth, permissions, auditor, webhooks }));
+        const incidents = new PagerDutyIncidentService(service);
+        http.use(createRouter({ service, mappings, incidents, store, catalog, auth, logger, httpAuth, permissions, auditor, webhooks }));
         // API key accepted, per account, in /readyz.
         const integration = new PagerDutyIntegrationProvider(clients);
         health.addCheck('integrations', () => integration.health());
@@ -195,5 +200,29 @@ export const pagerdutyScorecardsModule = createBackendModule({
   },
 });
 
+/**
+ * `scaffolder.actions`: `pagerduty:incident:create`, `pagerduty:service:create` and `pagerduty:change-event`. Entities
+ * named by `entityRef` are read from the catalog as the scaffolder's own service identity.
+ */
+export const pagerdutyScaffolderModule = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'pagerduty',
+  register(env) {
+    env.registerInit({
+      deps: { actions: scaffolderActionsExtensionPoint, clients: pagerdutyClientsServiceRef, cache: coreServices.cache, catalog: catalogServiceRef, auth: coreServices.auth },
+      async init({ actions, clients, cache, catalog, auth }) {
+        // This module lives in the scaffolder's cache namespace: its PagerDuty answers are kept under their own prefix.
+        const service = new PagerDutyEntityService({ clients, cache: prefixedCache(cache, 'pagerduty:') });
+        const incidents = new PagerDutyIncidentService(service);
+        const readEntity = async (entityRef: string) => {
+          const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' });
+          return catalog.getEntityByRef(entityRef, token ? { token } : undefined);
+        };
+        actions.addActions(createIncidentAction(incidents, readEntity), createServiceAction(new PagerDutyServiceCreator(clients)), createChangeEventAction(incidents, readEntity));
+      },
+    });
+  },
+});
+
 /** Everything this package offers; modules whose target plugin is not installed are skipped by the host. */
-export const pagerdutyFeatures: BackendFeature[] = [pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyCatalogModule, pagerdutyScorecardsModule];
+export const pagerdutyFeatures: BackendFeature[] = [pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyCatalogModule, pagerdutyScorecardsModule, pagerdutyScaffolderModule];

@@ -15,6 +15,8 @@ import { AuthenticationError, InputError, NotFoundError, ServiceUnavailableError
 import type { CatalogApi } from '@portico/plugin-catalog-common';
 import {
   pagerdutyEntitySummarySchema,
+  pagerdutyIncidentCreatePermission,
+  pagerdutyTriggeredIncidentSchema,
   pagerdutyMappingUpdatePermission,
   pagerdutyServiceListSchema,
   pagerdutyServicesReadPermission,
@@ -24,6 +26,7 @@ import type { WebhookEventStore } from './database/WebhookEventStore';
 import type { PagerDutyAccountConfig } from './integration/config';
 import { PagerDutyUnavailableError } from './integration/pagerdutyErrors';
 import { annotatedServiceTarget, noServiceError, type PagerDutyEntityService } from './service/PagerDutyEntityService';
+import { MAX_INCIDENT_TITLE, PagerDutyIncidentService } from './service/PagerDutyIncidentService';
 import type { PagerDutyMappingService } from './service/PagerDutyMappingService';
 import { isIncidentEventType, webhookPayloadSchema, type createIncidentWebhookHandler } from './webhooks/incidentWebhook';
 import { signingAccount } from './webhooks/webhookSignature';
@@ -52,6 +55,8 @@ type WithRawBody = Request & { rawBody?: Buffer };
 export function createRouter(options: {
   service: PagerDutyEntityService;
   mappings: PagerDutyMappingService;
+  /** Triggers incidents; without it the trigger route answers 503. */
+  incidents?: PagerDutyIncidentService;
   store: ServiceMappingStore;
   catalog: CatalogApi;
   auth: AuthService;
@@ -110,16 +115,84 @@ export function createRouter(options: {
     },
     async ({ params, credentials, res }) => {
       const { entity, entityRef } = await entityFor(credentials, params);
-      let target = annotatedServiceTarget(entity, entityRef);
-      if (!target) {
-        const saved = await store.forEntity(entityRef);
-        if (!saved) throw noServiceError(entityRef);
-        target = { account: saved.account, serviceId: saved.serviceId };
-      }
+      const target = await targetFor(entity, entityRef);
       try {
         return await service.getSummary({ entityRef, target });
       } catch (error) {
         return answerUnavailable(error, `summary of ${entityRef}`, res);
+      }
+    },
+  );
+
+  /** The service of an entity: its annotations, else the mapping saved on the services page. */
+  async function targetFor(entity: Entity, entityRef: string) {
+    const target = annotatedServiceTarget(entity, entityRef);
+    if (target) return target;
+    const saved = await store.forEntity(entityRef);
+    if (!saved) throw noServiceError(entityRef);
+    return { account: saved.account, serviceId: saved.serviceId };
+  }
+
+  /** The caller's email in the catalog (their User entity's profile), to create an incident as them. */
+  async function emailOf(credentials: Credentials): Promise<string | undefined> {
+    if (credentials.principal.type !== 'user') return undefined;
+    const user = await catalog.getEntityByRef(credentials.principal.userEntityRef, { token: await catalogToken(credentials) }).catch(() => undefined);
+    const email = (user?.spec as { profile?: { email?: unknown } } | undefined)?.profile?.email;
+    return typeof email === 'string' && /^[^@\s]+@[^@\s]+$/.test(email) ? email : undefined;
+  }
+
+  routes.route(
+    {
+      method: 'post',
+      path: '/entities/:kind/:namespace/:name/incidents',
+      summary: 'Trigger an incident on an entity\'s service',
+      description:
+        'Pages the on-call of the entity\'s PagerDuty service. When the entity names a pagerduty.com/integration-key, or the caller has no ' +
+        'email in the catalog (their User entity\'s spec.profile.email), through the Events API v2 with the integration key (urgency as ' +
+        'severity: high is critical, low is warning); otherwise through REST POST /incidents as the caller (From: their email), which ' +
+        'answers the incident with its link. A blank title is refused. Audited.',
+      params: entityParams,
+      body: z
+        .object({
+          title: z.string().max(MAX_INCIDENT_TITLE),
+          urgency: z.enum(['high', 'low']).default('high'),
+          description: z.string().max(10_000).optional(),
+        })
+        .strict(),
+      permission: pagerdutyIncidentCreatePermission,
+      response: { status: 201, description: 'The incident (REST) or the accepted event (Events API v2)', schema: pagerdutyTriggeredIncidentSchema },
+      errors: {
+        400: 'A blank title, or PagerDuty refused the incident (its reason is given)',
+        403: 'The caller may not trigger incidents, or the PagerDuty key may not create them',
+        404: 'No such entity, no PagerDuty annotation, unknown account, or no such PagerDuty service',
+        503: 'PagerDuty is unreachable, slow, rate-limiting, or refused the key',
+      },
+    },
+    async ({ params, body, credentials, req, res }) => {
+      if (!options.incidents) {
+        res.status(503).json({ error: { name: 'ServiceUnavailableError', message: 'Triggering incidents is not set up on this portal' } });
+        return undefined;
+      }
+      const incidents = options.incidents;
+      const { entity, entityRef } = await entityFor(credentials, params);
+      const target = await targetFor(entity, entityRef);
+      // Refused before anything is sent, whoever calls.
+      const title = PagerDutyIncidentService.checkTitle(body.title);
+      const from = target.integrationKey ? undefined : await emailOf(credentials);
+      const triggeredBy = credentials.principal.type === 'user' ? credentials.principal.userEntityRef : credentials.principal.type === 'service' ? credentials.principal.subject : 'unknown';
+      try {
+        return await audited(
+          options.auditor,
+          { action: 'pagerduty.incident.create', resourceRef: entityRef, request: req, meta: { account: target.account ?? null, serviceId: target.serviceId ?? null, urgency: body.urgency } },
+          async () => {
+            const triggered = await incidents.trigger({ target, title, urgency: body.urgency, description: body.description, from, context: { entity: entityRef, 'triggered by': triggeredBy } });
+            return triggered.method === 'rest'
+              ? { method: 'rest' as const, account: triggered.account, serviceId: triggered.serviceId, incident: triggered.incident }
+              : { method: 'events' as const, account: triggered.account, serviceId: triggered.serviceId ?? null, dedupKey: triggered.dedupKey };
+          },
+        );
+      } catch (error) {
+        return answerUnavailable(error, `incident on ${entityRef}`, res);
       }
     },
   );

@@ -72,7 +72,7 @@ export const pagerdutyEscalationPolicySchema = z
   .meta({ id: 'PagerDutyEscalationPolicy' });
 export type PagerDutyEscalationPolicy = z.infer<typeof pagerdutyEscalationPolicySchema>;
 
-/** An open (triggered or acknowledged) incident. */
+/** An incident: open (triggered or acknowledged) or, in `recentIncidents`, resolved. */
 export const pagerdutyIncidentSchema = z
   .object({
     id: z.string(),
@@ -85,6 +85,8 @@ export const pagerdutyIncidentSchema = z
     ageSeconds: z.number(),
     htmlUrl: z.string(),
     assignees: z.array(pagerdutyReferenceSchema),
+    /** When it was resolved (resolved incidents only). */
+    resolvedAt: z.string().optional(),
   })
   .meta({ id: 'PagerDutyIncident' });
 export type PagerDutyIncident = z.infer<typeof pagerdutyIncidentSchema>;
@@ -115,6 +117,8 @@ export const pagerdutyEntitySummarySchema = z
     service: pagerdutyServiceSchema,
     escalationPolicy: pagerdutyEscalationPolicySchema.nullable(),
     openIncidents: z.array(pagerdutyIncidentSchema),
+    /** Resolved incidents among those created in the last 7 days, newest first (at most 20). */
+    recentIncidents: z.array(pagerdutyIncidentSchema),
     changeEvents: z.array(pagerdutyChangeEventSchema),
     /** Null when PagerDuty refused the analytics (an account without the Analytics API); `analyticsError` says why. */
     analytics: pagerdutyAnalyticsSchema.nullable(),
@@ -123,9 +127,39 @@ export const pagerdutyEntitySummarySchema = z
   .meta({ id: 'PagerDutyEntitySummary' });
 export type PagerDutyEntitySummary = z.infer<typeof pagerdutyEntitySummarySchema>;
 
+/** What the card's "Trigger incident" sends (`POST /entities/:kind/:namespace/:name/incidents`). */
+export const pagerdutyTriggerIncidentRequestSchema = z
+  .object({ title: z.string(), urgency: z.enum(['high', 'low']), description: z.string().optional() })
+  .meta({ id: 'PagerDutyTriggerIncidentRequest' });
+export type PagerDutyTriggerIncidentRequest = z.infer<typeof pagerdutyTriggerIncidentRequestSchema>;
+
+/**
+ * A triggered incident: created through the REST API (as the caller: its id, number and link), or accepted by the
+ * Events API v2 (its dedup key; PagerDuty opens the incident a moment later).
+ */
+export const pagerdutyTriggeredIncidentSchema = z
+  .discriminatedUnion('method', [
+    z.object({
+      method: z.literal('rest'),
+      account: z.string(),
+      serviceId: z.string(),
+      incident: z.object({ id: z.string(), number: z.number(), title: z.string(), urgency: z.enum(['high', 'low']), htmlUrl: z.string() }),
+    }),
+    z.object({ method: z.literal('events'), account: z.string(), serviceId: z.string().nullable(), dedupKey: z.string() }),
+  ])
+  .meta({ id: 'PagerDutyTriggeredIncident' });
+export type PagerDutyTriggeredIncident = z.infer<typeof pagerdutyTriggeredIncidentSchema>;
+
 /** How a PagerDuty service is tied to an entity: by the entity's annotation, or by a choice saved in the portal. */
 export const pagerdutyServiceMappingSchema = z
-  .object({ entityRef: z.string(), via: z.enum(['annotation', 'saved']), mappedBy: z.string().optional(), mappedAt: z.string().optional() })
+  .object({
+    entityRef: z.string(),
+    via: z.enum(['annotation', 'saved']),
+    /** For `via: 'annotation'`: which one, `pagerduty.com/service-id` or `pagerduty.com/integration-key`. */
+    annotation: z.string().optional(),
+    mappedBy: z.string().optional(),
+    mappedAt: z.string().optional(),
+  })
   .meta({ id: 'PagerDutyServiceMapping' });
 export type PagerDutyServiceMapping = z.infer<typeof pagerdutyServiceMappingSchema>;
 

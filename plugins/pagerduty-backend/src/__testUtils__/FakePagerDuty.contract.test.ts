@@ -19,7 +19,7 @@ const specFile = path.join(process.env.PORTICO_VENDOR_SPECS ?? path.resolve(__di
 
 type Operation = {
   parameters?: Array<Record<string, unknown>>;
-  requestBody?: { content?: Record<string, { schema: unknown }> };
+  requestBody?: { content?: Record<string, { schema: unknown; examples?: Record<string, unknown> }> };
   responses: Record<string, { $ref?: string; content?: Record<string, { schema: unknown }> }>;
 };
 type PathItem = Record<string, Operation> & { parameters?: Array<Record<string, unknown>> };
@@ -104,14 +104,53 @@ function requestProblems(req: FakeRequest): string[] {
     if (!validate(values)) problems.push(`${req.method} ${specPath}: ${name}=${JSON.stringify(value)} ${queryAjv.errorsText(validate.errors)}`);
   }
   if (req.headers.accept !== 'application/vnd.pagerduty+json;version=2') problems.push(`${req.method} ${specPath}: Accept is ${req.headers.accept}`);
+  // Required headers besides Accept and Content-Type (`From` on POST /incidents).
+  for (const header of parameters.filter(p => p.in === 'header' && (p as { required?: boolean }).required && !['accept', 'content-type'].includes(p.name.toLowerCase()))) {
+    if (!req.headers[header.name.toLowerCase()]) problems.push(`${req.method} ${specPath}: no ${header.name} header`);
+  }
   const bodySchema = resolve(operation.requestBody ?? {})?.content?.['application/json']?.schema;
   if (bodySchema) {
     const validate = ajv.compile({ allOf: [normalize(bodySchema)], components: spec.components });
-    if (!validate(req.body)) problems.push(`${req.method} ${specPath}: body ${ajv.errorsText(validate.errors)}`);
+    if (!validate(req.body)) {
+      // Where the schema and the operation's own request example disagree (POST /incidents types
+      // `incident.body.details` as an object, its example and PagerDuty's documentation send a string), a value
+      // shaped like the example is accepted.
+      const examples = Object.values(resolve(operation.requestBody ?? {})?.content?.['application/json']?.examples ?? {}).map(e => (e as { value?: unknown }).value);
+      const typeAt = (value: unknown, pointer: string) => typeof pointer.split('/').slice(1).reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], value);
+      const errors = (validate.errors ?? []).filter(e => e.keyword !== 'type' || !examples.some(ex => typeAt(ex, e.instancePath) === typeAt(req.body, e.instancePath)));
+      if (errors.length) problems.push(`${req.method} ${specPath}: body ${ajv.errorsText(errors)}`);
+    }
   } else if (req.body !== undefined && Object.keys(req.body as object).length > 0) {
     problems.push(`${req.method} ${specPath}: a body where none is documented`);
   }
   return problems;
+}
+
+// PagerDuty's Events API v2 description: its server is `<eventsBaseUrl>/v2`, so `/v2/enqueue` is its `/enqueue`.
+const eventsSpec = JSON.parse(fs.readFileSync(path.join(path.dirname(specFile), 'pagerduty-events-v2-openapiv3.json'), 'utf8')) as {
+  paths: Record<string, Record<string, Operation>>;
+  components: Record<string, unknown>;
+};
+
+/** Every way an Events API v2 request departs from its description: path, method, body. */
+function eventProblems(req: FakeRequest): string[] {
+  const operation = eventsSpec.paths[req.path.replace(/^\/v2/, '')]?.[req.method.toLowerCase()];
+  if (!operation) return [`${req.method} ${req.path}: no such Events API v2 operation`];
+  const schema = operation.requestBody?.content?.['application/json']?.schema;
+  const validate = ajv.compile({ allOf: [normalize(schema)], components: normalize(eventsSpec.components) });
+  return validate(req.body) ? [] : [`${req.method} ${req.path}: body ${ajv.errorsText(validate.errors)}`];
+}
+
+/** The Events API v2's answer to a request, checked against its description. */
+function eventResponseValidator(specPath: string, status: string): ValidateFunction {
+  const response = resolveIn(eventsSpec, eventsSpec.paths[specPath].post.responses[status]);
+  return ajv.compile({ allOf: [normalize(response.content!['application/json'].schema)], components: normalize(eventsSpec.components) });
+}
+
+function resolveIn<T>(document: unknown, node: T | { $ref: string }): T {
+  const ref = (node as { $ref?: string }).$ref;
+  if (!ref) return node as T;
+  return resolveIn(document, ref.slice(2).split('/').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], document) as T);
 }
 
 const validateError = ajv.compile({ $ref: '#/components/responses/Conflict/content/application~1json/schema', components: spec.components });
@@ -191,6 +230,35 @@ describe('FakePagerDuty answers in the shapes of PagerDuty\'s OpenAPI descriptio
     expect(validateError(limited.body)).toBe(true);
     expect((await call('/abilities')).res.status).toBe(200);
   });
+
+  it.each([
+    ['POST /incidents', '/incidents', () => ({ incident: { type: 'incident', title: 'Down', service: { id: seed.payments.id, type: 'service_reference' }, urgency: 'high' } }), { from: 'alice.archer@acme.example' }],
+    ['POST /services', '/services', () => ({ service: { type: 'service', name: 'contract-svc', escalation_policy: { id: seed.policy.id, type: 'escalation_policy_reference' } } }), {}],
+    ['POST /escalation_policies', '/escalation_policies', () => ({ escalation_policy: { type: 'escalation_policy', name: 'contract-ep', escalation_rules: [{ escalation_delay_in_minutes: 5, targets: [{ id: seed.alice.id, type: 'user_reference' }] }] } }), {}],
+    ['POST /services/{id}/integrations', '/services/{id}/integrations', () => ({ integration: { type: 'events_api_v2_inbound_integration', name: 'Events' } }), {}],
+  ] as Array<[string, string, () => unknown, Record<string, string>]>)('%s answers 201 in the documented shape', async (_name, specPath, body, headers) => {
+    const { res, body: answer } = await call(specPath.replace('{id}', seed.payments.id), { method: 'POST', body: JSON.stringify(body()), headers });
+    expect(res.status).toBe(201);
+    const validate = responseValidator(specPath, 'post', '201');
+    validate(answer);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+
+  it('answers Events API v2 deliveries in the documented shapes, and refuses an unknown routing key', async () => {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${fake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { res, body: await res.json() };
+    };
+    const trigger = await post('/v2/enqueue', { routing_key: INTEGRATION_KEY, event_action: 'trigger', payload: { summary: 'Down', severity: 'critical', source: 'contract' } });
+    expect(trigger.res.status).toBe(202);
+    expect(eventResponseValidator('/enqueue', '202')(trigger.body)).toBe(true);
+    const change = await post('/v2/change/enqueue', { routing_key: INTEGRATION_KEY, payload: { summary: 'Deploy' } });
+    expect(change.res.status).toBe(202);
+    expect(eventResponseValidator('/change/enqueue', '202')(change.body)).toBe(true);
+    const unknown = await post('/v2/enqueue', { routing_key: 'f'.repeat(32), event_action: 'trigger', payload: { summary: 'Down', severity: 'critical', source: 'contract' } });
+    expect(unknown.res.status).toBe(400);
+    expect(eventResponseValidator('/enqueue', '5XX')(unknown.body)).toBe(true);
+  });
 });
 
 describe('the requests the plugin sends match PagerDuty\'s OpenAPI description', () => {
@@ -237,6 +305,44 @@ describe('the requests the plugin sends match PagerDuty\'s OpenAPI description',
       expect(await collector.collect([entity], {})).toHaveLength(1);
       expect(fake.requests.map(r => `${r.method} ${specPathOf(r.path)}`)).toContain('GET /incidents');
       expect(fake.requests.flatMap(requestProblems)).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('documents every request of the actions and of the trigger route, REST and Events API v2', async () => {
+    const fake = await new FakePagerDuty().start();
+    const seed = seedPagerDuty(fake);
+    const { PagerDutyIncidentService } = await import('../service/PagerDutyIncidentService');
+    const { PagerDutyServiceCreator } = await import('../service/PagerDutyServiceCreator');
+    const { createChangeEventAction, createIncidentAction, createServiceAction } = await import('../actions/pagerdutyActions');
+    const { runAction } = await import('./runAction');
+    try {
+      const clients = new PagerDutyClients(pagerdutyIntegrationsConfigSchema.parse([{ id: 'default', apiBaseUrl: fake.url, eventsBaseUrl: fake.url, token: 'good-key' }]));
+      const incidents = new PagerDutyIncidentService(new PagerDutyEntityService({ clients, cache: memoryCache() }));
+      const noEntity = async () => undefined;
+      const created = await runAction(createServiceAction(new PagerDutyServiceCreator(clients)), {
+        name: 'contract',
+        description: 'Checked against the description',
+        escalationPolicy: { levels: [{ delayMinutes: 10, targets: [{ type: 'user', id: seed.alice.id }, { type: 'schedule', id: seed.primary }] }] },
+        createIntegrationKey: true,
+      });
+      await runAction(createIncidentAction(incidents, noEntity), { serviceId: created.outputs.serviceId, title: 'Through REST', urgency: 'low', description: 'details', from: seed.alice.email });
+      await runAction(createIncidentAction(incidents, noEntity), { serviceId: created.outputs.serviceId, title: 'Through events', dedupKey: 'contract-1' });
+      await runAction(createChangeEventAction(incidents, noEntity), {
+        integrationKey: INTEGRATION_KEY,
+        summary: 'Deploy v2',
+        source: 'ci',
+        timestamp: '2026-12-06T10:00:00Z',
+        customDetails: { build: 42 },
+        links: [{ href: 'https://ci.example/runs/42', text: 'Run 42' }],
+      });
+      const rest = fake.requests.filter(r => !r.path.startsWith('/v2/'));
+      const events = fake.requests.filter(r => r.path.startsWith('/v2/'));
+      expect(new Set(rest.filter(r => r.method === 'POST').map(r => specPathOf(r.path)))).toEqual(new Set(['/escalation_policies', '/services', '/services/{id}/integrations', '/incidents']));
+      expect(events.map(r => r.path)).toEqual(['/v2/enqueue', '/v2/change/enqueue']);
+      expect(rest.flatMap(requestProblems)).toEqual([]);
+      expect(events.flatMap(eventProblems)).toEqual([]);
     } finally {
       await fake.stop();
     }

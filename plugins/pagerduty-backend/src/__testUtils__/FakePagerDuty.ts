@@ -54,6 +54,17 @@ export interface FakeIncident {
   urgency: 'high' | 'low';
   createdAt: string;
   assignees: string[];
+  /** Set when resolved. */
+  resolvedAt?: string;
+  description?: string;
+  /** The Events API v2 dedup key of an incident an event opened. */
+  dedupKey?: string;
+}
+
+/** An event received on the Events API v2 (`/v2/enqueue` or `/v2/change/enqueue`). */
+export interface FakeEvent {
+  path: string;
+  body: Json;
 }
 
 export interface FakeChangeEvent {
@@ -95,6 +106,10 @@ export class FakePagerDuty {
   url = '';
   /** API keys accepted; any non-empty key when undefined. */
   tokens: string[] | undefined = ['good-key'];
+  /** API keys that may read but not write (403 on POST, as a read-only key). */
+  readonly readOnlyTokens = new Set<string>();
+  /** Events API v2 deliveries, in order. */
+  readonly events: FakeEvent[] = [];
   /** Service ids the key may not read (403 Access Denied). */
   readonly forbiddenServices = new Set<string>();
   /** Milliseconds to wait before answering (a slow PagerDuty). */
@@ -222,12 +237,21 @@ export class FakePagerDuty {
     app.get('/incidents', (req, res) => {
       const serviceIds = arrayParam(req, 'service_ids');
       const statuses = arrayParam(req, 'statuses');
+      const since = typeof req.query.since === 'string' ? Date.parse(req.query.since) : -Infinity;
+      const until = typeof req.query.until === 'string' ? Date.parse(req.query.until) : Infinity;
       const incidents = this.incidents
         .filter(i => (serviceIds.length === 0 || serviceIds.includes(i.serviceId)) && (statuses.length === 0 || statuses.includes(i.status)))
+        .filter(i => Date.parse(i.createdAt) >= since && Date.parse(i.createdAt) < until)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .map(i => this.incident(i));
       this.page(req, res, 'incidents', incidents);
     });
+    app.post('/incidents', (req, res) => this.createIncident(req, res));
+    app.post('/services', (req, res) => this.createService(req, res));
+    app.post('/escalation_policies', (req, res) => this.createEscalationPolicy(req, res));
+    app.post('/services/:id/integrations', (req, res) => this.createIntegration(req, res));
+    app.post('/v2/enqueue', (req, res) => this.enqueue(req, res));
+    app.post('/v2/change/enqueue', (req, res) => this.enqueueChange(req, res));
     app.post('/analytics/metrics/incidents/services', (req, res) => {
       const filters = ((req.body as Json | undefined)?.filters ?? {}) as { service_ids?: string[]; created_at_start?: string; created_at_end?: string };
       if (!filters.created_at_start || !filters.created_at_end) {
@@ -273,14 +297,145 @@ export class FakePagerDuty {
         res.status(failure.status).set(failure.headers ?? {});
         return void res.json({ error: { message: failure.message ?? (failure.status === 429 ? 'Rate Limit Exceeded' : 'Internal Server Error'), code: failure.status === 429 ? 2020 : 2000 } });
       }
+      // The Events API authenticates with the body's routing_key, not an API key.
+      if (req.path.startsWith('/v2/')) return next();
       const match = /^Token token=(.+)$/.exec(req.header('authorization') ?? '');
       if (!match || (this.tokens && !this.tokens.includes(match[1]))) {
         return void res.status(401).json({ error: { message: 'Authentication failed', code: 2006 } });
+      }
+      if (req.method === 'POST' && !req.path.startsWith('/analytics/') && this.readOnlyTokens.has(match[1])) {
+        return void res.status(403).json({ error: { message: 'Access Denied', code: 2010, errors: ['Access Denied'] } });
       }
       next();
     };
     if (this.delayMs > 0) setTimeout(proceed, this.delayMs).unref();
     else proceed();
+  }
+
+  /** `POST /incidents` (REST): needs `From`, an existing service, a title. */
+  private createIncident(req: Request, res: Response): void {
+    const from = req.header('from');
+    if (!from) return invalid(res, 'You must specify a user\'s email address in the "From" header to perform this action');
+    const user = [...this.users.values()].find(u => u.email === from);
+    if (!user) return invalid(res, `The "From" header ${from} is not a user of this account`);
+    const body = ((req.body as Json | undefined)?.incident ?? {}) as { title?: string; urgency?: 'high' | 'low'; service?: { id?: string }; body?: { details?: string }; incident_key?: string };
+    if (!body.title?.trim()) return invalid(res, 'Title cannot be empty');
+    const service = body.service?.id ? this.services.get(body.service.id) : undefined;
+    if (!service) return invalid(res, 'Service not found');
+    const incident = this.addIncident({
+      serviceId: service.id,
+      title: body.title,
+      status: 'triggered',
+      urgency: body.urgency ?? 'high',
+      createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      assignees: [],
+      description: body.body?.details,
+    });
+    res.status(201).json({ incident: this.incident(incident) });
+  }
+
+  /** `POST /services`: a unique name and an existing escalation policy. */
+  private createService(req: Request, res: Response): void {
+    const body = ((req.body as Json | undefined)?.service ?? {}) as { name?: string; description?: string; escalation_policy?: { id?: string } };
+    if (!body.name?.trim()) return invalid(res, 'Name cannot be empty');
+    if ([...this.services.values()].some(s => s.name.toLowerCase() === body.name!.toLowerCase())) return invalid(res, 'Name has already been taken');
+    if (!body.escalation_policy?.id || !this.policies.has(body.escalation_policy.id)) return invalid(res, 'Escalation policy not found');
+    const service = this.addService({ name: body.name, description: body.description, policyId: body.escalation_policy.id });
+    res.status(201).json({ service: this.service(service, false) });
+  }
+
+  /** `POST /escalation_policies`: a name and at least one rule with targets that exist. */
+  private createEscalationPolicy(req: Request, res: Response): void {
+    const body = ((req.body as Json | undefined)?.escalation_policy ?? {}) as {
+      name?: string;
+      num_loops?: number;
+      escalation_rules?: Array<{ escalation_delay_in_minutes?: number; targets?: Array<{ id?: string; type?: string }> }>;
+    };
+    if (!body.name?.trim()) return invalid(res, 'Name cannot be empty');
+    if ([...this.policies.values()].some(p => p.name.toLowerCase() === body.name!.toLowerCase())) return invalid(res, 'Name has already been taken');
+    const rules = body.escalation_rules ?? [];
+    if (rules.length === 0 || rules.some(r => !r.targets?.length)) return invalid(res, 'Escalation rules must have at least one target');
+    const levels: FakeEscalationPolicy['levels'] = [];
+    for (const rule of rules) {
+      const targets: Array<{ type: 'user' | 'schedule'; id: string }> = [];
+      for (const t of rule.targets ?? []) {
+        const type = t.type === 'schedule_reference' ? 'schedule' : 'user';
+        if (!t.id || !(type === 'user' ? this.users.has(t.id) : this.schedules.has(t.id))) return invalid(res, `Escalation rule target ${t.id ?? ''} not found`);
+        targets.push({ type, id: t.id });
+      }
+      levels.push({ delayMinutes: rule.escalation_delay_in_minutes ?? 30, targets });
+    }
+    const policy = this.addEscalationPolicy({ name: body.name, numLoops: body.num_loops ?? 0, levels });
+    res.status(201).json({ escalation_policy: this.policy(policy) });
+  }
+
+  /** `POST /services/{id}/integrations`: an Events API v2 integration gets a new integration key. */
+  private createIntegration(req: Request, res: Response): void {
+    const service = this.services.get(String(req.params.id));
+    if (!service) return notFound(res);
+    const body = ((req.body as Json | undefined)?.integration ?? {}) as { type?: string; name?: string };
+    if (!body.type) return invalid(res, 'Type cannot be empty');
+    this.counter += 1;
+    const key = `${service.id}${String(this.counter)}`.toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(32, '0').slice(0, 32);
+    service.integrationKeys.push(key);
+    const index = service.integrationKeys.length - 1;
+    res.status(201).json({
+      integration: {
+        ...this.ref(`${body.type}`, `${service.id}I${index}`, body.name ?? 'Events API v2', `services/${service.id}/integrations`),
+        type: body.type,
+        name: body.name ?? 'Events API v2',
+        service: this.ref('service_reference', service.id, service.name, 'services'),
+        created_at: new Date().toISOString(),
+        integration_key: key,
+      },
+    });
+  }
+
+  private serviceOfRoutingKey(key: unknown): FakeService | undefined {
+    return typeof key === 'string' ? [...this.services.values()].find(s => s.integrationKeys.includes(key)) : undefined;
+  }
+
+  /** Events API v2 `POST /v2/enqueue`: a trigger opens an incident on the service of the routing key. */
+  private enqueue(req: Request, res: Response): void {
+    const body = (req.body ?? {}) as Json;
+    this.events.push({ path: req.path, body });
+    const payload = (body.payload ?? {}) as { summary?: string; severity?: string; source?: string; custom_details?: Json };
+    const errors: string[] = [];
+    if (typeof body.routing_key !== 'string' || body.routing_key.length !== 32) errors.push("Length of 'routing_key' is incorrect (should be 32 characters)");
+    if (!['trigger', 'acknowledge', 'resolve'].includes(String(body.event_action))) errors.push("'event_action' is invalid (must be one of: trigger, acknowledge, resolve)");
+    if (body.event_action === 'trigger' && (!payload.summary || !payload.severity || !payload.source)) errors.push("'payload' is missing summary, severity or source");
+    if (errors.length) return void res.status(400).json({ status: 'invalid event', message: 'Event object is invalid', errors });
+    const service = this.serviceOfRoutingKey(body.routing_key);
+    if (!service) return void res.status(400).json({ status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] });
+    const dedupKey = typeof body.dedup_key === 'string' ? body.dedup_key : `dedup-${this.nextId('D')}`;
+    if (body.event_action === 'trigger') {
+      this.addIncident({
+        serviceId: service.id,
+        title: payload.summary!,
+        status: 'triggered',
+        urgency: payload.severity === 'critical' || payload.severity === 'error' ? 'high' : 'low',
+        createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        assignees: [],
+        description: typeof payload.custom_details?.description === 'string' ? payload.custom_details.description : undefined,
+        dedupKey,
+      });
+    }
+    res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
+  }
+
+  /** Events API v2 `POST /v2/change/enqueue`: a change event on the service of the routing key. */
+  private enqueueChange(req: Request, res: Response): void {
+    const body = (req.body ?? {}) as Json;
+    this.events.push({ path: req.path, body });
+    const payload = (body.payload ?? {}) as { summary?: string; source?: string; timestamp?: string };
+    if (typeof body.routing_key !== 'string' || body.routing_key.length !== 32 || !payload.summary) {
+      return void res.status(400).json({ status: 'invalid event', message: 'Event object is invalid', errors: ['routing_key and payload.summary are required'] });
+    }
+    const service = this.serviceOfRoutingKey(body.routing_key);
+    if (!service) return void res.status(400).json({ status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] });
+    const links = Array.isArray(body.links) ? (body.links as Array<{ href: string; text?: string }>).map(l => ({ href: l.href, text: l.text ?? '' })) : [];
+    this.addChangeEvent({ serviceId: service.id, summary: payload.summary, timestamp: payload.timestamp ?? new Date().toISOString(), source: payload.source ?? '', links });
+    res.status(202).json({ status: 'success', message: 'Change event processed' });
   }
 
   private page(req: Request, res: Response, key: string, items: unknown[]): void {
@@ -380,6 +535,7 @@ export class FakePagerDuty {
       service: this.ref('service_reference', i.serviceId, service?.name ?? i.serviceId, 'services'),
       assignments: i.assignees.map(id => ({ at: i.createdAt, assignee: this.userRef(id) })),
       urgency: i.urgency,
+      ...(i.status === 'resolved' ? { resolved_at: i.resolvedAt ?? i.createdAt } : {}),
       escalation_policy: service ? this.ref('escalation_policy_reference', service.policyId, this.policies.get(service.policyId)?.name ?? service.policyId, 'escalation_policies') : undefined,
     };
   }
@@ -411,6 +567,10 @@ function includes(req: Request, what: string): boolean {
 
 function notFound(res: Response): void {
   res.status(404).json({ error: { message: 'Not Found', code: 2100 } });
+}
+
+function invalid(res: Response, message: string): void {
+  res.status(400).json({ error: { message: 'Invalid Input Provided', code: 2001, errors: [message] } });
 }
 
 function forbidden(res: Response): void {

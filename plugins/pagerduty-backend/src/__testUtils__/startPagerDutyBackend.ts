@@ -41,7 +41,7 @@ export async function startPagerDutyBackend(
     config: {
       integrations: {
         file: { roots: [dir] },
-        pagerduty: options.accounts ?? [{ id: 'default', apiBaseUrl: fake.url, token: 'good-key', timeoutMs: 1500, maxRetryWaitMs: 2000 }],
+        pagerduty: options.accounts ?? [{ id: 'default', apiBaseUrl: fake.url, eventsBaseUrl: fake.url, token: 'good-key', timeoutMs: 1500, maxRetryWaitMs: 2000 }],
       },
       catalog: { locations: [{ type: 'file', target: file }], processingInterval: 'PT1H', ...catalog },
       ...config,

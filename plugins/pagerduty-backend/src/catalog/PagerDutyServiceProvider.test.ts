@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { eventually } from '@portico/test-utils';
 import { FakePagerDuty } from '../__testUtils__/FakePagerDuty';
-import { seedPagerDuty } from '../__testUtils__/seedPagerDuty';
+import { INTEGRATION_KEY, seedPagerDuty } from '../__testUtils__/seedPagerDuty';
 import { component, startPagerDutyBackend } from '../__testUtils__/startPagerDutyBackend';
 
 describe('catalog.providers.pagerduty', () => {
@@ -14,12 +14,14 @@ describe('catalog.providers.pagerduty', () => {
         component('ghost', { 'pagerduty.com/service-id': 'PGHOST1' }),
         component('elsewhere', { 'pagerduty.com/service-id': 'PGHOST2', 'pagerduty.com/account': 'eu' }),
         component('plain'),
+        component('search', { 'pagerduty.com/integration-key': INTEGRATION_KEY }),
+        component('lost-key', { 'pagerduty.com/integration-key': 'deadbeef'.repeat(4) }),
       ],
       config: { catalog: { providers: { pagerduty: { default: { account: 'default', schedule: { frequency: 'PT1H' } } } } } },
       manualSchedulers: true,
     });
     try {
-      await eventually(async () => expect((await request(backend.server).get('/api/catalog/entities').expect(200)).body).toHaveLength(4));
+      await eventually(async () => expect((await request(backend.server).get('/api/catalog/entities').expect(200)).body).toHaveLength(6));
       await backend.schedulers.triggerTask('pagerduty-provider:default:refresh');
       const errors = await eventually(async () => {
         const res = await request(backend.server).get('/api/catalog/entities/errors').expect(200);
@@ -29,6 +31,11 @@ describe('catalog.providers.pagerduty', () => {
       });
       expect(errors).toContain("pagerduty.com/service-id 'PGHOST1' names no service of PagerDuty account 'default'");
       expect(errors).toContain('component:default/ghost');
+      // An integration key no service has is reported too, showing only the start of the key.
+      expect(errors).toContain("pagerduty.com/integration-key 'deadbe…' matches no integration of a service of PagerDuty account 'default'");
+      expect(errors).toContain('component:default/lost-key');
+      expect(errors).not.toContain('deadbeefdeadbeef');
+      expect(errors).not.toContain('component:default/search');
       // Another account's annotation is that account's provider's business.
       expect(errors).not.toContain('PGHOST2');
       expect(fake.requestsTo('/services').length).toBeGreaterThan(0);

@@ -52,8 +52,16 @@ export class PagerDutyClient {
   }
 
   /** POST a JSON body. */
-  async post<T>(path: string, body: unknown, options: { what: string; signal?: AbortSignal; headers?: Record<string, string> }): Promise<T> {
+  async post<T>(path: string, body: unknown, options: { what: string; signal?: AbortSignal; headers?: Record<string, string>; verb?: string }): Promise<T> {
     return this.request<T>('POST', path, { ...options, body });
+  }
+
+  /**
+   * POST an event to the account's Events API v2 (`eventsBaseUrl` + `path`, e.g. `/v2/enqueue`): no API key (the
+   * body's `routing_key` authenticates it), same timeout and 429 handling as the REST API.
+   */
+  async postEvent<T>(path: '/v2/enqueue' | '/v2/change/enqueue', body: unknown, options: { what: string; signal?: AbortSignal; verb?: string }): Promise<T> {
+    return this.request<T>('POST', path, { ...options, body, events: true });
   }
 
   /**
@@ -73,9 +81,17 @@ export class PagerDutyClient {
     return items.slice(0, maxItems);
   }
 
-  private async request<T>(method: string, path: string, options: { query?: PagerDutyQuery; body?: unknown; what: string; signal?: AbortSignal; headers?: Record<string, string> }): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    options: { query?: PagerDutyQuery; body?: unknown; what: string; signal?: AbortSignal; headers?: Record<string, string>; events?: boolean; verb?: string },
+  ): Promise<T> {
     const search = toSearchParams(options.query).toString();
-    const url = `${this.account.apiBaseUrl}${path}${search ? `?${search}` : ''}`;
+    const url = `${options.events ? this.account.eventsBaseUrl : this.account.apiBaseUrl}${path}${search ? `?${search}` : ''}`;
+    // The Events API takes no API key and answers plain JSON.
+    const auth: Record<string, string> = options.events
+      ? { accept: 'application/json' }
+      : { accept: 'application/vnd.pagerduty+json;version=2', authorization: `Token token=${this.account.token}` };
     const { timeoutMs, rateLimitRetries, maxRetryWaitMs } = this.account;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
@@ -84,8 +100,7 @@ export class PagerDutyClient {
         response = await fetch(url, {
           method,
           headers: {
-            accept: 'application/vnd.pagerduty+json;version=2',
-            authorization: `Token token=${this.account.token}`,
+            ...auth,
             ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
             ...options.headers,
           },
@@ -93,7 +108,7 @@ export class PagerDutyClient {
           signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
         });
       } catch (cause) {
-        throw pagerdutyUnreachableError({ account: this.id, what: options.what, timeoutMs, cause });
+        throw pagerdutyUnreachableError({ account: this.id, what: options.what, timeoutMs, cause, verb: options.verb });
       }
       if (response.status === 429 && attempt < rateLimitRetries) {
         const delay = retryDelayMs(response.headers);
@@ -108,9 +123,9 @@ export class PagerDutyClient {
         const text = await response.text();
         body = text ? JSON.parse(text) : undefined;
       } catch (cause) {
-        if (response.ok) throw pagerdutyUnreachableError({ account: this.id, what: options.what, timeoutMs, cause });
+        if (response.ok) throw pagerdutyUnreachableError({ account: this.id, what: options.what, timeoutMs, cause, verb: options.verb });
       }
-      if (!response.ok) throw pagerdutyStatusError({ status: response.status, account: this.id, what: options.what, body });
+      if (!response.ok) throw pagerdutyStatusError({ status: response.status, account: this.id, what: options.what, body, verb: options.verb });
       return body as T;
     }
   }

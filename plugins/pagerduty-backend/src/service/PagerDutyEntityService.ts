@@ -95,17 +95,30 @@ export class PagerDutyEntityService {
     return loading;
   }
 
-  /** The account and service id of an annotation target (an integration key is looked up among the account's services). */
-  async resolveService(target: PagerDutyServiceTarget): Promise<{ client: PagerDutyClient; serviceId: string }> {
-    const client = this.options.clients.forAccount(target.account);
-    if (target.serviceId) return { client, serviceId: target.serviceId };
-    const key = target.integrationKey!;
-    const byKey = await this.cached(`integration-keys:${client.id}`, this.ttls.analytics, async () => {
+  /** The client of the target's account (a 404 naming an account that is not configured). */
+  clientOf(target: PagerDutyServiceTarget): PagerDutyClient {
+    return this.options.clients.forAccount(target.account);
+  }
+
+  /**
+   * Which service each integration key of the account belongs to (`GET /services?include[]=integrations`), cached for
+   * the analytics TTL: how `pagerduty.com/integration-key` annotations are resolved, listed and checked.
+   */
+  integrationKeys(client: PagerDutyClient): Promise<Record<string, string>> {
+    return this.cached(`integration-keys:${client.id}`, this.ttls.analytics, async () => {
       const services = await client.list<PdService>('/services', 'services', { query: { 'include[]': ['integrations'] }, what: 'the services and their integrations' });
       const map: Record<string, string> = {};
       for (const s of services) for (const i of s.integrations ?? []) if (i.integration_key) map[i.integration_key] = s.id;
       return map;
     });
+  }
+
+  /** The account and service id of an annotation target (an integration key is looked up among the account's services). */
+  async resolveService(target: PagerDutyServiceTarget): Promise<{ client: PagerDutyClient; serviceId: string }> {
+    const client = this.options.clients.forAccount(target.account);
+    if (target.serviceId) return { client, serviceId: target.serviceId };
+    const key = target.integrationKey!;
+    const byKey = await this.integrationKeys(client);
     const serviceId = byKey[key];
     if (!serviceId) throw new NotFoundError(`No service of PagerDuty account '${client.id}' has the integration key named by ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY}`);
     return { client, serviceId };
@@ -114,9 +127,10 @@ export class PagerDutyEntityService {
   async getSummary(options: { entityRef: string; target: PagerDutyServiceTarget }): Promise<PagerDutyEntitySummary> {
     const { client, serviceId } = await this.resolveService(options.target);
     const pd = await this.getService(client, serviceId);
-    const [escalationPolicy, openIncidents, changeEvents, analytics] = await Promise.all([
+    const [escalationPolicy, openIncidents, recentIncidents, changeEvents, analytics] = await Promise.all([
       pd.escalation_policy?.id ? this.getEscalationPolicy(client, pd.escalation_policy.id) : Promise.resolve(null),
       this.getOpenIncidents(client, serviceId),
+      this.getRecentIncidents(client, serviceId),
       this.getChangeEvents(client, serviceId),
       // An account without the Analytics API still gets its on-call and incidents.
       this.getAnalytics(client, serviceId).catch((error: unknown) => {
@@ -126,8 +140,8 @@ export class PagerDutyEntityService {
       }),
     ]);
     const service: PagerDutyService = { id: pd.id, name: pd.name, description: pd.description ?? null, status: pd.status, htmlUrl: pd.html_url, account: client.id };
-    if (analytics instanceof Error) return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, changeEvents, analytics: null, analyticsError: analytics.message };
-    return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, changeEvents, analytics };
+    if (analytics instanceof Error) return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, recentIncidents, changeEvents, analytics: null, analyticsError: analytics.message };
+    return { entityRef: options.entityRef, service, escalationPolicy, openIncidents, recentIncidents, changeEvents, analytics };
   }
 
   /**
@@ -137,7 +151,7 @@ export class PagerDutyEntityService {
   async forgetService(options: { account: string; serviceId: string }): Promise<void> {
     const { account, serviceId } = options;
     const service = await this.options.cache.get<PdService>(`service:${account}:${serviceId}`);
-    const keys = [`service:${account}:${serviceId}`, `incidents:${account}:${serviceId}`, `change-events:${account}:${serviceId}`, `analytics:${account}:${serviceId}`];
+    const keys = [`service:${account}:${serviceId}`, `incidents:${account}:${serviceId}`, `recent-incidents:${account}:${serviceId}`, `change-events:${account}:${serviceId}`, `analytics:${account}:${serviceId}`];
     if (service?.escalation_policy?.id) keys.push(`escalation-policy:${account}:${service.escalation_policy.id}`);
     for (const key of keys) this.inFlight.delete(key);
     await Promise.all(keys.map(key => this.options.cache.delete(key)));
@@ -196,6 +210,25 @@ export class PagerDutyEntityService {
         maxItems: 200,
       }),
     );
+    return this.toIncidents(incidents);
+  }
+
+  /** Incidents resolved among those created in the last 7 days, newest first (at most 20): the tab's "recent". */
+  private async getRecentIncidents(client: PagerDutyClient, serviceId: string): Promise<PagerDutyIncident[]> {
+    const incidents = await this.cached(`recent-incidents:${client.id}:${serviceId}`, this.ttls.incidents, () => {
+      const until = this.now();
+      const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return client.list<PdIncident>('/incidents', 'incidents', {
+        query: { 'service_ids[]': [serviceId], 'statuses[]': ['resolved'], since: iso(until - 7 * DAY_MS), until: iso(until + 60_000), sort_by: 'created_at:desc' },
+        what: `the recently resolved incidents of service ${serviceId}`,
+        limit: 20,
+        maxItems: 20,
+      });
+    });
+    return this.toIncidents(incidents);
+  }
+
+  private toIncidents(incidents: PdIncident[]): PagerDutyIncident[] {
     const now = this.now();
     return incidents.map(i => ({
       id: i.id,
@@ -207,6 +240,7 @@ export class PagerDutyEntityService {
       ageSeconds: Math.max(0, Math.round((now - Date.parse(i.created_at)) / 1000)),
       htmlUrl: i.html_url,
       assignees: i.assignments.map(a => reference(a.assignee)),
+      ...(i.resolved_at ? { resolvedAt: i.resolved_at } : {}),
     }));
   }
 

@@ -4,6 +4,7 @@ import type { CatalogApi } from '@portico/plugin-catalog-common';
 import { CATALOG_FILTER_EXISTS } from '@portico/plugin-catalog-common';
 import {
   ANNOTATION_PAGERDUTY_ACCOUNT,
+  ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   entityNameForService,
   type PagerDutyServiceList,
@@ -26,14 +27,31 @@ export class PagerDutyMappingService {
     const [services, saved, annotated] = await Promise.all([
       this.deps.entities.listServices(client),
       this.deps.store.list(client.id),
-      this.deps.catalog.getEntities({ filter: { [`metadata.annotations.${ANNOTATION_PAGERDUTY_SERVICE_ID}`]: CATALOG_FILTER_EXISTS } }, catalogOptions),
+      // Either annotation maps an entity (a list of filters means any).
+      this.deps.catalog.getEntities(
+        {
+          filter: [
+            { [`metadata.annotations.${ANNOTATION_PAGERDUTY_SERVICE_ID}`]: CATALOG_FILTER_EXISTS },
+            { [`metadata.annotations.${ANNOTATION_PAGERDUTY_INTEGRATION_KEY}`]: CATALOG_FILTER_EXISTS },
+          ],
+        },
+        catalogOptions,
+      ),
     ]);
-    const byAnnotation = new Map<string, string>();
-    for (const entity of annotated.items) {
+    const ofAccount = annotated.items.filter(entity => {
       const account = entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_ACCOUNT]?.trim();
-      if (account ? account !== client.id : !isDefault) continue;
-      const id = entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_SERVICE_ID]?.trim();
-      if (id && !byAnnotation.has(id)) byAnnotation.set(id, stringifyEntityRef(entity));
+      return account ? account === client.id : isDefault;
+    });
+    // Integration keys are resolved only when an entity names one (one cached list of the services' integrations).
+    const keyed = ofAccount.some(e => !e.metadata.annotations?.[ANNOTATION_PAGERDUTY_SERVICE_ID]?.trim() && e.metadata.annotations?.[ANNOTATION_PAGERDUTY_INTEGRATION_KEY]?.trim());
+    const serviceOfKey = keyed ? await this.deps.entities.integrationKeys(client) : {};
+    const byAnnotation = new Map<string, { entityRef: string; via: 'service-id' | 'integration-key' }>();
+    for (const entity of ofAccount) {
+      const annotations = entity.metadata.annotations ?? {};
+      const id = annotations[ANNOTATION_PAGERDUTY_SERVICE_ID]?.trim();
+      const key = annotations[ANNOTATION_PAGERDUTY_INTEGRATION_KEY]?.trim();
+      const serviceId = id || (key ? serviceOfKey[key] : undefined);
+      if (serviceId && !byAnnotation.has(serviceId)) byAnnotation.set(serviceId, { entityRef: stringifyEntityRef(entity), via: id ? 'service-id' : 'integration-key' });
     }
     const bySaved = new Map(saved.map(m => [m.serviceId, m]));
     const unmapped = services.filter(s => !byAnnotation.has(s.id) && !bySaved.has(s.id));
@@ -48,7 +66,7 @@ export class PagerDutyMappingService {
         const annotation = byAnnotation.get(s.id);
         const choice = bySaved.get(s.id);
         const mapping = annotation
-          ? { entityRef: annotation, via: 'annotation' as const }
+          ? { entityRef: annotation.entityRef, via: 'annotation' as const, annotation: annotation.via === 'service-id' ? ANNOTATION_PAGERDUTY_SERVICE_ID : ANNOTATION_PAGERDUTY_INTEGRATION_KEY }
           : choice
             ? { entityRef: choice.entityRef, via: 'saved' as const, mappedBy: choice.mappedBy, mappedAt: choice.mappedAt }
             : null;

@@ -43,6 +43,7 @@ export interface PdIncident {
   status: 'triggered' | 'acknowledged' | 'resolved';
   urgency: 'high' | 'low';
   created_at: string;
+  resolved_at?: string | null;
   html_url: string;
   assignments: Array<{ at: string; assignee: PdReference }>;
 }

@@ -36,6 +36,9 @@ export function summary(overrides: Partial<PagerDutyEntitySummary> = {}): PagerD
       { id: 'PI1', number: 42, title: 'Card payments failing', status: 'triggered', urgency: 'high', createdAt: inHours(-2), ageSeconds: 7200, htmlUrl: 'https://acme.pagerduty.com/incidents/PI1', assignees: [ref('PU1', 'user_reference', 'Alice Archer')] },
       { id: 'PI2', number: 41, title: 'Slow refunds', status: 'acknowledged', urgency: 'low', createdAt: inHours(-5), ageSeconds: 18_000, htmlUrl: 'https://acme.pagerduty.com/incidents/PI2', assignees: [] },
     ],
+    recentIncidents: [
+      { id: 'PI0', number: 40, title: 'Refunds stuck', status: 'resolved', urgency: 'high', createdAt: inHours(-30), ageSeconds: 108_000, htmlUrl: 'https://acme.pagerduty.com/incidents/PI0', assignees: [ref('PU1', 'user_reference', 'Alice Archer')], resolvedAt: inHours(-28) },
+    ],
     changeEvents: [{ id: 'PC1', summary: 'Deploy payments v1.2.3', timestamp: inHours(-3), source: 'ci', links: [{ href: 'https://ci.example/runs/42', text: 'Run 42' }] }],
     analytics: { from: inHours(-720), to: inHours(0), totalIncidents: 7, meanSecondsToResolve: 5400, meanSecondsToFirstAck: 240, totalHighUrgencyIncidents: 3 },
     ...overrides,
@@ -46,6 +49,7 @@ export function summary(overrides: Partial<PagerDutyEntitySummary> = {}): PagerD
 export function fakePagerDutyApi(overrides: Partial<PagerDutyApi> = {}): jest.Mocked<PagerDutyApi> {
   return {
     getEntitySummary: jest.fn(async () => summary()),
+    triggerIncident: jest.fn(async () => ({ method: 'rest' as const, account: 'default', serviceId: 'PSVC1', incident: { id: 'PI9', number: 43, title: 'Checkout down', urgency: 'high' as const, htmlUrl: 'https://acme.pagerduty.com/incidents/PI9' } })),
     listServices: jest.fn(async () => ({ account: 'default', items: [] })),
     mapService: jest.fn(async () => undefined),
     unmapService: jest.fn(async () => undefined),

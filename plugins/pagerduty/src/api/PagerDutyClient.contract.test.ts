@@ -1,6 +1,6 @@
 import { ResponseError } from '@portico/errors';
 import { eventually } from '@portico/test-utils';
-import { pagerdutyEntitySummarySchema, pagerdutyServiceListSchema } from '@portico/plugin-pagerduty-common';
+import { pagerdutyEntitySummarySchema, pagerdutyServiceListSchema, pagerdutyTriggeredIncidentSchema } from '@portico/plugin-pagerduty-common';
 // The backend's own fake PagerDuty and fixture, so the client and the routes it calls cannot drift apart.
 import { FakePagerDuty } from '../../../pagerduty-backend/src/__testUtils__/FakePagerDuty';
 import { seedPagerDuty } from '../../../pagerduty-backend/src/__testUtils__/seedPagerDuty';
@@ -46,6 +46,19 @@ describe('PagerDutyClient against the PagerDuty backend and a fake PagerDuty', (
     expect((await client.listServices({ account: 'default' })).items.find(i => i.id === billing.id)?.mapping).toMatchObject({ entityRef: 'component:default/billing-api', via: 'saved' });
     await client.unmapService({ account: 'default', serviceId: billing.id });
     expect((await client.listServices()).items.find(i => i.id === billing.id)?.mapping).toBeNull();
+  });
+
+  it('triggers an incident, and gets the 400 the dialog shows for a blank title', async () => {
+    const payments = { kind: 'Component', namespace: 'default', name: 'payments' };
+    const blank = await client.triggerIncident(payments, { title: '  ', urgency: 'high' }).catch(e => e);
+    expect(blank).toBeInstanceOf(ResponseError);
+    expect(blank.statusCode).toBe(400);
+    expect(blank.body.message).toBe('An incident needs a title: it is what the person paged reads first');
+    // The guest has no email in the catalog: the trigger goes through the service's Events API v2 integration.
+    fake.services.get(seed.payments.id)!.integrationKeys.push('c'.repeat(32));
+    const triggered = pagerdutyTriggeredIncidentSchema.parse(await client.triggerIncident(payments, { title: 'Checkout down', urgency: 'low', description: 'All of it' }));
+    expect(triggered).toMatchObject({ method: 'events', account: 'default', serviceId: seed.payments.id });
+    expect(fake.incidents.at(-1)).toMatchObject({ title: 'Checkout down', urgency: 'low', serviceId: seed.payments.id });
   });
 
   it('gets the statuses and messages the error panel reads: 503 for PagerDuty down, 403 for a key without access', async () => {

@@ -1,6 +1,6 @@
 import type { CompoundEntityRef } from '@portico/catalog-model';
 import { createPluginHttpClient, type DiscoveryApi, type FetchApi, type PluginHttpClient } from '@portico/frontend-plugin-api';
-import type { PagerDutyEntitySummary, PagerDutyServiceList } from '@portico/plugin-pagerduty-common';
+import type { PagerDutyEntitySummary, PagerDutyServiceList, PagerDutyTriggeredIncident, PagerDutyTriggerIncidentRequest } from '@portico/plugin-pagerduty-common';
 import type { PagerDutyApi } from './PagerDutyApi';
 
 /** PagerDutyApi over HTTP: discovery finds `/api/pagerduty`, fetchApi adds credentials. */
@@ -12,8 +12,11 @@ export class PagerDutyClient implements PagerDutyApi {
   }
 
   getEntitySummary(entity: CompoundEntityRef): Promise<PagerDutyEntitySummary> {
-    const path = [entity.kind, entity.namespace, entity.name].map(p => encodeURIComponent(p)).join('/');
-    return this.http.request(`/entities/${path}/summary`);
+    return this.http.request(`/entities/${entityPath(entity)}/summary`);
+  }
+
+  triggerIncident(entity: CompoundEntityRef, request: PagerDutyTriggerIncidentRequest): Promise<PagerDutyTriggeredIncident> {
+    return this.http.request(`/entities/${entityPath(entity)}/incidents`, { method: 'POST', body: request });
   }
 
   listServices(options: { account?: string } = {}): Promise<PagerDutyServiceList> {
@@ -30,3 +33,5 @@ export class PagerDutyClient implements PagerDutyApi {
 }
 
 const mappingPath = (options: { account: string; serviceId: string }) => `/services/${encodeURIComponent(options.account)}/${encodeURIComponent(options.serviceId)}/mapping`;
+
+const entityPath = (entity: CompoundEntityRef) => [entity.kind, entity.namespace, entity.name].map(p => encodeURIComponent(p)).join('/');

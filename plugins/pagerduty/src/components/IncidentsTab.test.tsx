@@ -39,8 +39,20 @@ describe('Incidents tab', () => {
       expect.stringContaining('Incident #42 Card payments failing'),
       expect.stringContaining('Change Deploy payments v1.2.3 · Run 42'),
       expect.stringContaining('Incident #41 Slow refunds'),
+      expect.stringContaining('Incident #40 Refunds stuck'),
     ]);
+    expect(entries[3]).toHaveTextContent('high urgency, resolved');
     expect(within(entries[1]).getByRole('link', { name: 'Run 42' })).toHaveAttribute('href', 'https://ci.example/runs/42');
+  });
+
+  it('lists recently resolved incidents with how long each took to resolve', async () => {
+    renderTab();
+    const table = await screen.findByRole('table', { name: 'Recently resolved incidents' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toHaveTextContent('#40 Refunds stuck');
+    expect(rows[0]).toHaveTextContent('2 h');
+    expect(within(rows[0]).getByRole('link', { name: '#40 Refunds stuck' })).toHaveAttribute('href', 'https://acme.pagerduty.com/incidents/PI0');
   });
 
   it('shows MTTA and MTTR over 30 days with a chart', async () => {
@@ -57,10 +69,11 @@ describe('Incidents tab', () => {
   });
 
   it('says when there is nothing open and nothing in 30 days', async () => {
-    const quiet = summary({ openIncidents: [], changeEvents: [] });
+    const quiet = summary({ openIncidents: [], recentIncidents: [], changeEvents: [] });
     renderTab(fakePagerDutyApi({ getEntitySummary: async () => ({ ...quiet, analytics: { ...quiet.analytics!, totalIncidents: 0, meanSecondsToResolve: null, meanSecondsToFirstAck: null } }) }));
     expect(await screen.findByText('No open incidents.')).toBeInTheDocument();
-    expect(screen.getByText('No open incidents and no change events in the last 7 days.')).toBeInTheDocument();
+    expect(screen.getByText('No incident resolved among those of the last 7 days.')).toBeInTheDocument();
+    expect(screen.getByText('No open or recent incidents and no change events in the last 7 days.')).toBeInTheDocument();
     expect(screen.getByText('No incidents in the last 30 days.')).toBeInTheDocument();
   });
 

@@ -12,7 +12,7 @@ import { ReliabilityChart } from './ReliabilityChart';
 
 const statusColor: Record<PagerDutyIncident['status'], 'error' | 'warning' | 'success'> = { triggered: 'error', acknowledged: 'warning', resolved: 'success' };
 
-/** The service's open incidents, a timeline of incidents and change events, and MTTA/MTTR over 30 days. */
+/** The service's open and recently resolved incidents, a timeline of incidents and change events, and MTTA/MTTR over 30 days. */
 export function IncidentsTab() {
   const { entity } = useEntity();
   const pagerdutyApi = useApi(pagerdutyApiRef);
@@ -32,6 +32,12 @@ export function IncidentsTab() {
           </SafeLink>
         </Typography>
         <OpenIncidents incidents={summary.openIncidents} />
+      </section>
+      <section aria-labelledby="pagerduty-recent-incidents">
+        <Typography id="pagerduty-recent-incidents" variant="h6" component="h2">
+          Recently resolved
+        </Typography>
+        <RecentIncidents incidents={summary.recentIncidents} />
       </section>
       <section aria-labelledby="pagerduty-timeline">
         <Typography id="pagerduty-timeline" variant="h6" component="h2">
@@ -85,12 +91,45 @@ function OpenIncidents({ incidents }: { incidents: PagerDutyIncident[] }) {
   );
 }
 
+/** Resolved incidents created in the last 7 days, newest first. */
+function RecentIncidents({ incidents }: { incidents: PagerDutyIncident[] }) {
+  if (!incidents.length) return <Typography>No incident resolved among those of the last 7 days.</Typography>;
+  return (
+    <Table size="small" aria-label="Recently resolved incidents">
+      <TableHead>
+        <TableRow>
+          <TableCell>Incident</TableCell>
+          <TableCell>Urgency</TableCell>
+          <TableCell>Opened</TableCell>
+          <TableCell>Resolved after</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {incidents.map(incident => (
+          <TableRow key={incident.id}>
+            <TableCell>
+              <SafeLink url={incident.htmlUrl} external>
+                #{incident.number} {incident.title}
+              </SafeLink>
+            </TableCell>
+            <TableCell>
+              <Chip size="small" label={incident.urgency === 'high' ? 'High' : 'Low'} color={incident.urgency === 'high' ? 'error' : 'default'} />
+            </TableCell>
+            <TableCell>{new Date(incident.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</TableCell>
+            <TableCell>{incident.resolvedAt ? formatDuration(Math.max(0, (Date.parse(incident.resolvedAt) - Date.parse(incident.createdAt)) / 1000)) : 'unknown'}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
 type TimelineEntry = { key: string; at: string; primary: ReactNode; secondary: string };
 
-/** Open incidents and the last 7 days of change events, newest first, so a deploy next to an incident stands out. */
+/** Open and recently resolved incidents and the last 7 days of change events, newest first, so a deploy next to an incident stands out. */
 function Timeline({ summary }: { summary: PagerDutyEntitySummary }) {
   const entries: TimelineEntry[] = [
-    ...summary.openIncidents.map(i => ({
+    ...[...summary.openIncidents, ...(summary.recentIncidents)].map(i => ({
       key: `incident-${i.id}`,
       at: i.createdAt,
       primary: (
@@ -122,7 +161,7 @@ function Timeline({ summary }: { summary: PagerDutyEntitySummary }) {
       secondary: c.source ? `from ${c.source}` : 'change event',
     })),
   ].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-  if (!entries.length) return <Typography>No open incidents and no change events in the last 7 days.</Typography>;
+  if (!entries.length) return <Typography>No open or recent incidents and no change events in the last 7 days.</Typography>;
   return (
     <List dense aria-label="Incidents and change events, newest first">
       {entries.map(e => (

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp, mockApis } from '@portico/app/testing';
 import { permissionApiRef } from '@portico/frontend-plugin-api';
 import { EntityProvider } from '@portico/plugin-catalog-react';
@@ -14,6 +14,13 @@ const renderCard = (api = fakePagerDutyApi(), extra: Parameters<typeof renderInT
     </EntityProvider>,
     { ...extra, apis: [[pagerdutyApiRef, api], ...(extra.apis ?? [])] },
   );
+
+/** Clicks "Trigger incident" once the permission check has enabled it. */
+async function openDialog() {
+  const button = await screen.findByRole('button', { name: 'Trigger incident' });
+  await waitFor(() => expect(button).toBeEnabled());
+  fireEvent.click(button);
+}
 
 describe('On call card', () => {
   it('shows who is on call at each level, lowest first, with contact links, until when, the policy and the open incidents', async () => {
@@ -43,11 +50,33 @@ describe('On call card', () => {
     expect(screen.getByText('0 open incidents')).toBeInTheDocument();
   });
 
-  it('keeps "Trigger incident" disabled and says it is not available yet', async () => {
-    renderCard();
-    const button = await screen.findByRole('button', { name: 'Trigger incident' });
-    expect(button).toBeDisabled();
-    expect(button).toHaveAccessibleDescription('Triggering from the portal: not available yet');
+  it('triggers an incident through a confirm dialog, says so with its link, and reloads the card', async () => {
+    const api = fakePagerDutyApi();
+    renderCard(api);
+    await openDialog();
+    const dialog = screen.getByRole('dialog', { name: 'Trigger an incident on payments' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Trigger incident' }));
+    expect(within(dialog).getByText('A title is required')).toBeInTheDocument();
+    expect(api.triggerIncident).not.toHaveBeenCalled();
+    fireEvent.change(within(dialog).getByLabelText(/Title/), { target: { value: 'Checkout down' } });
+    fireEvent.change(within(dialog).getByLabelText('Description'), { target: { value: 'Every card payment fails' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Trigger incident' }));
+    const done = await screen.findByText(/triggered\./);
+    expect(within(done).getByRole('link', { name: '#43 Checkout down' })).toHaveAttribute('href', 'https://acme.pagerduty.com/incidents/PI9');
+    expect(api.triggerIncident).toHaveBeenCalledWith({ kind: 'Component', namespace: 'default', name: 'payments' }, { title: 'Checkout down', urgency: 'high', description: 'Every card payment fails' });
+    await waitFor(() => expect(api.getEntitySummary).toHaveBeenCalledTimes(2));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('keeps the dialog open with PagerDuty\'s reason when the trigger fails', async () => {
+    const api = fakePagerDutyApi({ triggerIncident: jest.fn(async () => { throw responseError(403, 'NotAllowedError', "The API key of PagerDuty account 'default' is not allowed creating an incident on service PSVC1 (a read-only key cannot write)"); }) });
+    renderCard(api);
+    await openDialog();
+    const dialog = screen.getByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText(/Title/), { target: { value: 'Checkout down' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Trigger incident' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('a read-only key cannot write');
+    expect(within(dialog).getByLabelText(/Title/)).toHaveValue('Checkout down');
   });
 
   it('says why "Trigger incident" is off for someone without pagerduty.incident.create', async () => {

@@ -1,15 +1,14 @@
-import { Box, Card, CardContent, CardHeader, Chip, List, ListItem, ListItemText, Stack, Typography } from '@mui/material';
+import { Alert, Box, Card, CardContent, CardHeader, Chip, List, ListItem, ListItemText, Stack, Typography } from '@mui/material';
+import { useState } from 'react';
 import { getCompoundEntityRef } from '@portico/catalog-model';
 import { PermissionButton, Progress, SafeLink, useAsync } from '@portico/core-components';
 import { useApi } from '@portico/frontend-plugin-api';
 import { useEntity } from '@portico/plugin-catalog-react';
-import { pagerdutyIncidentCreatePermission, type PagerDutyEscalationLevel } from '@portico/plugin-pagerduty-common';
+import { pagerdutyIncidentCreatePermission, type PagerDutyEscalationLevel, type PagerDutyTriggeredIncident } from '@portico/plugin-pagerduty-common';
 import { pagerdutyApiRef } from '../api/PagerDutyApi';
 import { formatUntil } from './formatDuration';
 import { PagerDutyErrorPanel } from './PagerDutyErrorPanel';
-
-/** Why "Trigger incident" is off even for those allowed: the backend has no route that triggers one yet (issue 15). */
-export const TRIGGER_UNAVAILABLE_REASON = 'not available yet';
+import { TriggerIncidentDialog, type TriggerIncidentRequest } from './TriggerIncidentDialog';
 
 /** Who is on call now for the entity's PagerDuty service, level by level, with the open incidents count. */
 export function OnCallCard() {
@@ -17,8 +16,17 @@ export function OnCallCard() {
   const pagerdutyApi = useApi(pagerdutyApiRef);
   const ref = getCompoundEntityRef(entity);
   const { value: summary, error, loading, retry } = useAsync(() => pagerdutyApi.getEntitySummary(ref), [pagerdutyApi, ref.kind, ref.namespace, ref.name]);
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [triggered, setTriggered] = useState<PagerDutyTriggeredIncident>();
   const high = summary?.openIncidents.filter(i => i.urgency === 'high').length ?? 0;
   const levels = [...(summary?.escalationPolicy?.levels ?? [])].sort((a, b) => a.level - b.level);
+
+  async function trigger(request: TriggerIncidentRequest) {
+    // An error stays in the dialog (with what was typed); success is said on the card, which reloads.
+    const result = await pagerdutyApi.triggerIncident(ref, request);
+    setTriggered(result);
+    retry();
+  }
 
   return (
     <Card variant="outlined" component="section" aria-labelledby="pagerduty-card-title">
@@ -57,14 +65,28 @@ export function OnCallCard() {
             ) : (
               <Typography color="text.secondary">The service has no escalation policy: nobody is paged.</Typography>
             )}
+            {triggered && (
+              <Alert severity="success" onClose={() => setTriggered(undefined)}>
+                {triggered.method === 'rest' ? (
+                  <>
+                    Incident{' '}
+                    <SafeLink url={triggered.incident.htmlUrl} external>
+                      #{triggered.incident.number} {triggered.incident.title}
+                    </SafeLink>{' '}
+                    triggered.
+                  </>
+                ) : (
+                  'Incident sent to PagerDuty; it appears here once PagerDuty has opened it.'
+                )}
+              </Alert>
+            )}
             <Box>
-              <PermissionButton permission={pagerdutyIncidentCreatePermission} variant="outlined" color="error" disabled aria-describedby="pagerduty-trigger-unavailable">
+              <PermissionButton permission={pagerdutyIncidentCreatePermission} variant="outlined" color="error" onClick={() => setDialogOpen(true)}>
                 Trigger incident
               </PermissionButton>
-              <Typography id="pagerduty-trigger-unavailable" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
-                Triggering from the portal: {TRIGGER_UNAVAILABLE_REASON}
-              </Typography>
             </Box>
+            {/* Mounted while open, so each incident starts from an empty form. */}
+            {dialogOpen && <TriggerIncidentDialog open serviceName={summary.service.name} onClose={() => setDialogOpen(false)} onConfirm={trigger} />}
           </Stack>
         )}
       </CardContent>

@@ -1,12 +1,9 @@
 import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
+import type { PagerDutyTriggerIncidentRequest } from '@portico/plugin-pagerduty-common';
 
 /** What a person fills in to trigger an incident on a service. */
-export interface TriggerIncidentRequest {
-  title: string;
-  urgency: 'high' | 'low';
-  description: string;
-}
+export type TriggerIncidentRequest = PagerDutyTriggerIncidentRequest;
 
 /**
  * Confirms an incident before it pages someone: a title (required, not blank), the urgency and a description.

@@ -155,9 +155,15 @@ export function hasLargeConfigFile(locations: LocationSpec[], cwd?: string): boo
   });
 }
 
-/** Locations from config and from the API, each read as its own provider. */
+/**
+ * Locations from config and from the API, each read as its own provider. The API's locations live in the
+ * database, which every instance shares: each read of the list first brings this instance's providers in
+ * line with it, so a location registered or removed on another instance is seen here at once.
+ */
 export class LocationService {
   private readonly locations = new Map<string, ManagedLocation>();
+  /** The sync in progress, which later callers join rather than run a second one alongside. */
+  private syncing?: Promise<void>;
   /** Locations whose last reads failed: how many in a row, and the refresh that reads them next. */
   private readonly failing = new Map<string, { failures: number; nextRefresh: number; reason: string }>();
   private refreshes = 0;
@@ -180,6 +186,8 @@ export class LocationService {
   }
 
   private async manage(record: LocationRecord, origin: 'config' | 'api'): Promise<ManagedLocation> {
+    const known = this.locations.get(record.id);
+    if (known) return known; // a sync took it up from the database first
     const url = toLocationUrl(record.type, record.target, this.options.cwd);
     const rules = record.rules ? (JSON.parse(record.rules) as Array<{ allow: string[] }>) : undefined;
     const reader = this.reader(origin, url);
@@ -201,9 +209,35 @@ export class LocationService {
       this.reportMissingFile(spec, index);
       await this.manage({ id, type: spec.type, target: spec.target, rules: spec.rules ? JSON.stringify(spec.rules) : null, createdAt: 0 }, 'config');
     }
-    for (const record of await this.options.store.listLocations()) {
-      if (!this.locations.has(record.id)) await this.manage(record, 'api');
-    }
+    await this.sync();
+  }
+
+  /**
+   * Brings the API locations in line with the database: manages those another instance registered and
+   * drops those another instance removed (their entities were removed there).
+   */
+  private sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      try {
+        const stored = await this.options.store.listLocations();
+        const ids = new Set(stored.map(r => r.id));
+        for (const record of stored) {
+          if (!this.locations.has(record.id)) await this.manage(record, 'api');
+        }
+        for (const [id, l] of this.locations) {
+          if (l.origin === 'api' && !ids.has(id)) this.forget(id);
+        }
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  private forget(id: string): void {
+    this.locations.delete(id);
+    this.failing.delete(id);
+    this.options.providers.disconnect(providerName(id));
   }
 
   /** A config location naming a file that is not there is a typo in app-config: say so where operators look. */
@@ -225,6 +259,7 @@ export class LocationService {
    * failing is backed off: after n failures in a row it is read again 2^(n-1) refreshes later.
    */
   async refreshAll(): Promise<void> {
+    await this.sync();
     const refresh = ++this.refreshes;
     for (const l of [...this.locations.values()]) {
       const id = l.record.id;
@@ -249,21 +284,24 @@ export class LocationService {
   }
 
   async refreshLocation(id: string): Promise<void> {
+    await this.sync();
     const l = this.locations.get(id);
     if (!l) throw new NotFoundError(`No location with id ${id}`);
     await l.provider.run();
   }
 
-  /** The location that owns a provider name, if it is one of ours. */
+  /** The location that owns a provider name, if it is a location (this instance may learn of it at the next sync). */
   idOfProvider(name: string): string | undefined {
-    return name.startsWith('location:') && this.locations.has(name.slice(9)) ? name.slice(9) : undefined;
+    return name.startsWith('location:') ? name.slice(9) : undefined;
   }
 
-  list(): LocationInfo[] {
+  async list(): Promise<LocationInfo[]> {
+    await this.sync();
     return [...this.locations.values()].map(l => ({ id: l.record.id, type: l.record.type, target: l.record.target }));
   }
 
   async get(id: string) {
+    await this.sync();
     const l = this.locations.get(id);
     if (!l) throw new NotFoundError(`No location with id ${id}`);
     const errors = await this.options.store.listErrors({ provider: providerName(id) });
@@ -288,6 +326,7 @@ export class LocationService {
       const host = url.startsWith('file:') ? 'file' : new URL(url).host;
       throw new InputError(`target: no integration serves ${host}; configure one under integrations`);
     }
+    await this.sync();
     const existing = [...this.locations.values()].find(l => l.record.type === spec.type && l.record.target === spec.target);
     if (existing && !dryRun) throw new ConflictError(`Location ${spec.type}:${spec.target} already exists (${existing.record.id})`);
     // read the root file through the integrations first: unreadable or out-of-roots targets are the caller's error
@@ -319,13 +358,12 @@ export class LocationService {
   }
 
   async remove(id: string): Promise<void> {
+    await this.sync();
     const l = this.locations.get(id);
     if (!l) throw new NotFoundError(`No location with id ${id}`);
     if (l.origin === 'config') throw new InputError(`id: location ${id} is configured in app-config (catalog.locations); remove it there`);
     await this.options.store.deleteLocation(id);
-    this.locations.delete(id);
-    this.failing.delete(id);
-    this.options.providers.disconnect(providerName(id));
+    this.forget(id);
     await this.options.ingestion.removeProvider(providerName(id));
   }
 }

@@ -70,8 +70,8 @@ export class CatalogStore {
   async writeBatch(batch: BatchWrite): Promise<BatchResult> {
     const session = this.openBatch();
     const result = await session.write(batch);
-    await session.finish();
-    return result;
+    const { restitched } = await session.finish();
+    return { ...result, restitched };
   }
 
   /**

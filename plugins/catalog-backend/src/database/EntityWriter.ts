@@ -90,6 +90,7 @@ export class EntityWriter {
     let total = 0;
     let finished = false;
     const affected = new Set<string>();
+    const relationsChanged = new Set<string>();
     return {
       get firstLoad() {
         return bulk === true;
@@ -118,7 +119,7 @@ export class EntityWriter {
         chunks[chunks.length - 1].history = batch.history;
         try {
           for (const chunk of chunks) {
-            await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped, bulk === true));
+            await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped, bulk === true, relationsChanged));
             this.cache.bump();
           }
         } catch (error) {
@@ -133,10 +134,14 @@ export class EntityWriter {
         return { skipped };
       },
       finish: async () => {
-        if (finished) return;
+        if (finished || bulk === undefined) {
+          finished = true;
+          return { restitched: [] }; // nothing was written
+        }
         finished = true;
-        if (bulk === undefined) return; // nothing was written
         const refs = [...affected];
+        // a first load's entities are all new: none was there to change
+        const restitched = { restitched: bulk ? [] : [...relationsChanged] };
         const checkpoint = bulk && !!sqliteFile;
         if (sqliteFile && refs.length >= this.threadMin) {
           // Index builds and stitching a large load take seconds of synchronous SQLite work: run them on
@@ -153,7 +158,7 @@ export class EntityWriter {
             if (checkpoint) await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
             this.cache.bump();
           }
-          return;
+          return restitched;
         }
         try {
           if (bulk) await createDerivedIndexes(this.knex, { parallel: this.dialect.indexBuildParallelism(this.knex) });
@@ -172,6 +177,7 @@ export class EntityWriter {
           // (a small one, such as the example organisation at start-up, is left to the next commit)
           if (total >= CHECKPOINT_THREAD_MIN) await runOnSqliteThread(sqliteFile!, CHECKPOINT);
         }
+        return restitched;
       },
     };
   }
@@ -212,7 +218,14 @@ export class EntityWriter {
    * One transaction of a batch. An entity row whose ref another writer inserted meanwhile (two
    * instances reading the same location at once) is not written; its ref is added to `skipped`.
    */
-  private async writeChunk(trx: Knex.Transaction, batch: BatchWrite, affected: Set<string>, skipped: string[], firstLoad: boolean) {
+  private async writeChunk(
+    trx: Knex.Transaction,
+    batch: BatchWrite,
+    affected: Set<string>,
+    skipped: string[],
+    firstLoad: boolean,
+    relationsChanged: Set<string>,
+  ) {
     const d = this.dialect;
     const ids = [...batch.upserts.map(u => u.row.id), ...batch.deletes.map(del => del.id)];
     // a first load's rows are all new (fresh uids): there is nothing to replace
@@ -220,9 +233,14 @@ export class EntityWriter {
       ? []
       : (await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'id', ids)).map(r => Number(r.eid));
     // whoever the replaced relations pointed from must be stitched again
+    const oldRelations = new Set<string>();
     if (old.length) {
-      for (const r of await selectWhereIn<{ source_ref: string }>(trx, 'catalog_relations', ['source_ref'], 'originating_id', old as unknown as string[])) {
+      const rows = await selectWhereIn<{ source_ref: string; type: string; target_ref: string }>(
+        trx, 'catalog_relations', ['source_ref', 'type', 'target_ref'], 'originating_id', old as unknown as string[],
+      );
+      for (const r of rows) {
         affected.add(r.source_ref);
+        oldRelations.add(`${r.source_ref}\0${r.type}\0${r.target_ref}`);
       }
     }
     await d.deleteWhereIn(trx, 'catalog_relations', 'originating_id', old, 'bigint');
@@ -247,12 +265,16 @@ export class EntityWriter {
       affected.add(u.row.entityRef);
       for (const r of u.relations) {
         affected.add(r.sourceRef);
+        // a relation that was not there before changes its source as stored
+        if (!oldRelations.delete(`${r.sourceRef}\0${r.type}\0${r.targetRef}`)) relationsChanged.add(r.sourceRef);
         relations.push([eid, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
       }
       for (const s of u.search) search.push([eid, s.key, s.value, s.originalValue]);
       // indexed as our own tokens, so both engines hold the same words (see searchTokens)
       fts.push([eid, searchTokens(u.document).join(' ')]);
     });
+    // and so does one that is gone
+    for (const key of oldRelations) relationsChanged.add(key.slice(0, key.indexOf('\0')));
     await d.insertMany(trx, 'catalog_relations', RELATION_COLUMNS, relations);
     await d.insertMany(trx, 'catalog_search', SEARCH_COLUMNS, search);
     await d.insertFts(trx, fts);

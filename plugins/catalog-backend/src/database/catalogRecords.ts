@@ -79,12 +79,18 @@ export interface BatchWrite {
 /** What a write did not do: refs another writer inserted first (to be reported as conflicts). */
 export interface BatchResult {
   skipped: string[];
+  /** `writeBatch`: see `BatchSession.finish`. */
+  restitched?: string[];
 }
 
 /** See `CatalogStore.openBatch`. */
 export interface BatchSession {
   write(batch: BatchWrite): Promise<BatchResult>;
-  finish(): Promise<void>;
+  /**
+   * Stitches what the session touched. `restitched`: the refs whose relations changed with the writes (a
+   * relation added or dropped), written or at the other end of one (none after a first load: all is new).
+   */
+  finish(): Promise<{ restitched: string[] }>;
   /**
    * True once the first write has found the catalog empty: every row there is was then written by
    * this session (writes are serialised), so nothing needs looking up before the next chunk; a row

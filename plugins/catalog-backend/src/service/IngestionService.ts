@@ -177,12 +177,14 @@ export class IngestionService {
     return this.serial(async () => {
       const row = await this.store.getRowByUid(uid);
       if (!row) return undefined;
-      await this.store.writeBatch({
+      const { restitched = [] } = await this.store.writeBatch({
         upserts: [],
         deletes: [{ id: row.id, entityRef: row.entityRef }],
         history: [{ entityRef: row.entityRef, action: 'deleted', source, diff: '[]', at: this.now() }],
       });
-      await this.emit({ added: [], updated: [], removed: [row.entityRef] });
+      const changes: CatalogEntitiesChangedPayload = { added: [], updated: [], removed: [row.entityRef] };
+      changes.updated.push(...(await this.relationsChanged(restitched, changes)));
+      await this.emit(changes);
       return row;
     });
   }
@@ -192,16 +194,29 @@ export class IngestionService {
     return this.serial(async () => {
       const owned = await this.store.listProviderEntities(provider);
       const at = this.now();
-      await this.store.writeBatch({
+      const { restitched = [] } = await this.store.writeBatch({
         upserts: [],
         deletes: owned.map(o => ({ id: o.id, entityRef: o.entityRef })),
         history: owned.map(o => ({ entityRef: o.entityRef, action: 'deleted', source: provider, diff: '[]', at })),
       });
       await this.store.deleteErrorsOfProvider(provider);
-      const changes = { added: [], updated: [], removed: owned.map(o => o.entityRef) };
+      const changes: CatalogEntitiesChangedPayload = { added: [], updated: [], removed: owned.map(o => o.entityRef) };
+      changes.updated.push(...(await this.relationsChanged(restitched, changes)));
       await this.emit(changes);
       return changes;
     });
+  }
+
+  /**
+   * The stored entities whose relations changed with a write although they were not written themselves
+   * (the other end of a relation added or dropped): they changed as stored, so they are reported updated.
+   */
+  private async relationsChanged(restitched: string[], changes: CatalogEntitiesChangedPayload): Promise<string[]> {
+    const reported = new Set([...changes.added, ...changes.updated, ...changes.removed]);
+    const others = restitched.filter(ref => !reported.has(ref));
+    if (!others.length) return [];
+    const stored = await this.store.getOwnersByRefs(others);
+    return others.filter(ref => stored.has(ref));
   }
 
   private async emit(changes: CatalogEntitiesChangedPayload) {
@@ -233,6 +248,7 @@ export class IngestionService {
     }
     const session = this.store.openBatch();
     let writing: Promise<void> | undefined;
+    let restitched: string[];
     try {
       if (mutation.type === 'full') {
         // A full mutation may arrive in chunks (an async iterable): each is validated and written on
@@ -252,9 +268,10 @@ export class IngestionService {
     } finally {
       // a failing stream still lets the chunk in flight commit, then stitches what was written
       await writing?.catch(() => undefined);
-      await session.finish();
+      restitched = (await session.finish()).restitched;
     }
     await this.syncErrors(provider, isFull ? undefined : run.touchedRefs, run.errors);
+    run.changes.updated.push(...(await this.relationsChanged(restitched, run.changes)));
     await this.emit(run.changes);
     return run.changes;
   }

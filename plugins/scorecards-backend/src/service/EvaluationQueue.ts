@@ -1,8 +1,11 @@
 import type { LoggerService } from '@portico/backend-plugin-api';
 
+/** Entities re-evaluated in one pass at most: a 20,000-entity first ingestion is done in slices of this. */
+export const MAX_EVALUATION_BATCH = 2000;
+
 /**
  * Collects entity refs that changed and re-evaluates them in batches shortly after (`delayMs`),
- * one batch at a time, so a burst of changes costs one pass.
+ * one batch at a time (at most MAX_EVALUATION_BATCH refs each), so a burst of changes costs few passes.
  */
 export class EvaluationQueue {
   private pending = new Set<string>();
@@ -14,6 +17,7 @@ export class EvaluationQueue {
     private readonly process: (entityRefs: string[]) => Promise<void>,
     private readonly logger: LoggerService,
     private readonly delayMs = 100,
+    private readonly maxBatch = MAX_EVALUATION_BATCH,
   ) {}
 
   enqueue(entityRefs: Iterable<string>): void {
@@ -28,10 +32,15 @@ export class EvaluationQueue {
     this.pending.clear();
     if (batch.length === 0) return this.running;
     this.running = this.running.then(async () => {
-      try {
-        await this.process(batch);
-      } catch (error) {
-        this.logger.error(`Re-evaluating ${batch.length} changed entities failed`, error instanceof Error ? error : { error: String(error) });
+      for (let i = 0; i < batch.length; i += this.maxBatch) {
+        if (this.stopped) return;
+        const slice = batch.slice(i, i + this.maxBatch);
+        try {
+          await this.process(slice);
+        } catch (error) {
+          // one failed slice does not stop the others
+          this.logger.error(`Re-evaluating ${slice.length} changed entities failed`, error instanceof Error ? error : { error: String(error) });
+        }
       }
     });
     return this.running;

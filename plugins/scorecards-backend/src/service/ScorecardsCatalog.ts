@@ -9,6 +9,9 @@ export interface ScorecardsCatalog {
   getEntitiesByRefs(entityRefs: string[]): Promise<Array<Entity | undefined>>;
 }
 
+/** Refs per `POST /entities/by-refs` call: well under the catalog's limit of 10,000, and a body of a few hundred kB. */
+export const BY_REFS_BATCH = 1000;
+
 /** Adapts a CatalogApi (the catalog service or a CatalogClient) to what the scorecards need. */
 export function catalogFromApi(api: CatalogApi, getToken?: () => Promise<string | undefined>): ScorecardsCatalog {
   const options = async () => {
@@ -22,9 +25,13 @@ export function catalogFromApi(api: CatalogApi, getToken?: () => Promise<string 
       return items;
     },
     async getEntitiesByRefs(entityRefs) {
-      if (entityRefs.length === 0) return [];
-      const { items } = await api.getEntitiesByRefs({ entityRefs }, await options());
-      return items.map(e => e ?? undefined);
+      const out: Array<Entity | undefined> = [];
+      // A first ingestion changes tens of thousands at once; the catalog refuses more than 10,000 refs a call.
+      for (let i = 0; i < entityRefs.length; i += BY_REFS_BATCH) {
+        const { items } = await api.getEntitiesByRefs({ entityRefs: entityRefs.slice(i, i + BY_REFS_BATCH) }, await options());
+        for (const e of items) out.push(e ?? undefined);
+      }
+      return out;
     },
   };
 }

@@ -8,7 +8,7 @@ import {
   type Entity,
 } from '@portico/catalog-model';
 import type { DeferredEntity, EntityProviderError } from '@portico/plugin-catalog-node';
-import { ANNOTATION_GITHUB_PROJECT_SLUG } from '@portico/plugin-github-common';
+import { ANNOTATION_GITHUB_HOST, ANNOTATION_GITHUB_PROJECT_SLUG } from '@portico/plugin-github-common';
 import type { GithubClient } from '../integration/GithubClients';
 import { githubBlobUrl, resolveGithubUrl } from '../integration/githubUrls';
 import type { GithubDiscoveryConfig } from './config';
@@ -158,6 +158,8 @@ export async function readRepository(options: {
           ...metadata,
           annotations: {
             [ANNOTATION_GITHUB_PROJECT_SLUG]: `${owner}/${repo.name}`,
+            // an Enterprise repository says where it is, or its facts and card would ask github.com
+            ...(host === 'github.com' ? {} : { [ANNOTATION_GITHUB_HOST]: host }),
             [ANNOTATION_SOURCE_LOCATION]: `url:${githubBlobUrl({ host, owner, repo: repo.name, ref, path: dir ? `${dir}/` : '', type: 'tree' })}`,
             ...(metadata.annotations ?? {}),
             [ANNOTATION_LOCATION]: locationKey,

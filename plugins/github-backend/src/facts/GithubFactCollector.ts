@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LoggerService } from '@portico/backend-plugin-api';
-import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
+import { ANNOTATION_LOCATION, ANNOTATION_SOURCE_LOCATION, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { CollectedFacts, FactCollector } from '@portico/plugin-scorecards-node';
 import { ANNOTATION_GITHUB_HOST, ANNOTATION_GITHUB_PROJECT_SLUG, parseProjectSlug } from '@portico/plugin-github-common';
 import type { GithubRepositoryService } from '../service/GithubRepositoryService';
@@ -70,12 +70,36 @@ export async function collectRepositoryFacts(service: GithubRepositoryService, t
   return facts;
 }
 
-/** The target repository of an entity: `github.com/project-slug`, host from `github.com/host`. */
+/**
+ * The host of an entity's source when it is that very repository on another host than github.com:
+ * `backstage.io/source-location` (then `managed-by-location`) `url:https://<host>/<owner>/<repo>/…`.
+ */
+function hostOfSource(entity: Entity, slug: { owner: string; repo: string }): string | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  for (const key of [ANNOTATION_SOURCE_LOCATION, ANNOTATION_LOCATION]) {
+    const value = annotations[key];
+    if (!value?.startsWith('url:')) continue;
+    let url: URL;
+    try {
+      url = new URL(value.slice('url:'.length));
+    } catch {
+      continue;
+    }
+    const [owner, repo] = url.pathname.split('/').slice(1, 3).map(p => p.toLowerCase());
+    if (owner === slug.owner.toLowerCase() && repo === slug.repo.toLowerCase().replace(/\.git$/, '')) return url.host;
+  }
+  return undefined;
+}
+
+/**
+ * The target repository of an entity: `github.com/project-slug`, host from `github.com/host`, else from the
+ * entity's source location when it points at that repository (an Enterprise entity registered by URL).
+ */
 export function repositoryOf(entity: Entity): { host?: string; owner: string; repo: string } | undefined {
   const slug = parseProjectSlug(entity.metadata.annotations?.[ANNOTATION_GITHUB_PROJECT_SLUG]);
   if (!slug) return undefined;
-  const host = entity.metadata.annotations?.[ANNOTATION_GITHUB_HOST];
-  return { ...slug, ...(host ? { host } : {}) };
+  const host = entity.metadata.annotations?.[ANNOTATION_GITHUB_HOST] || hostOfSource(entity, slug);
+  return { ...slug, ...(host && host !== 'github.com' ? { host } : {}) };
 }
 
 /** A scorecards fact collector over entities annotated `github.com/project-slug`. */
@@ -86,6 +110,8 @@ export function createGithubFactCollector(options: { service: GithubRepositorySe
     facts: githubFacts,
     schedule: options.schedule ?? 'PT6H',
     freshness: 'P2D',
+    // a new (or changed) entity gets its facts on the catalog's change event, not hours later on the schedule
+    collectOnChange: true,
     async collect(entities: Entity[]): Promise<CollectedFacts[]> {
       const out: CollectedFacts[] = [];
       for (const entity of entities) {

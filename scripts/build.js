@@ -5,6 +5,7 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { root, listWorkspaces } = require('./workspaces');
+const { readAppBuildStamp, writeAppBuildStamp } = require('./lib/appBuildStamp');
 
 const workspaces = listWorkspaces();
 const nodePkgs = workspaces.filter(w => w.kind !== 'web');
@@ -40,6 +41,8 @@ run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.bu
 const app = workspaces.find(w => w.name === '@portico/app');
 if (app && app.pkg.scripts && app.pkg.scripts.build && !process.argv.includes('--no-app')) {
   console.log('[build] app (vite)');
+  const stamp = readAppBuildStamp(root, workspaces);
   run('npm', ['run', 'build', '--silent'], { cwd: app.dir });
+  writeAppBuildStamp(root, stamp); // what `npm start` compares to decide whether the app is out of date
 }
 console.log('[build] done');

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm start`: builds whatever is not built yet, then runs `portico start` with the given arguments.
+// `npm start`: builds whatever is not built yet or out of date (node packages by their sources, the app by the stamp
+// of its inputs: app.plugins and the sources it bundles), then runs `portico start` with the given arguments.
 const fs = require('fs');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
 const { root, listWorkspaces } = require('./workspaces');
+const { appBuildReason, readAppBuildStamp, writeAppBuildStamp } = require('./lib/appBuildStamp');
 
 /** Newest modification time under a folder (0 when it does not exist). */
 function newestMtime(dir, skip = () => false) {
@@ -40,9 +42,12 @@ if (stale.length > 0) {
 }
 
 const app = workspaces.find(w => w.name === '@portico/app');
-if (app && app.pkg.scripts && app.pkg.scripts.build && !fs.existsSync(path.join(app.dir, 'dist', 'index.html'))) {
-  console.log('[start] building the app');
+const appStale = app && app.pkg.scripts && app.pkg.scripts.build && appBuildReason(root, workspaces);
+if (appStale) {
+  console.log(`[start] building the app: ${appStale}`);
+  const stamp = readAppBuildStamp(root, workspaces);
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', cwd: app.dir });
+  writeAppBuildStamp(root, stamp);
 }
 
 const child = spawn(process.execPath, [path.join(root, 'packages/cli/bin/portico'), 'start', ...process.argv.slice(2)], {

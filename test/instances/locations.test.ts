@@ -30,6 +30,28 @@ describe('locations across two instances on one PostgreSQL database', () => {
     fs.rmSync(repo, { recursive: true, force: true });
   });
 
+  it('counts and facets on B follow a write on A (B read and cached them before)', async () => {
+    const total = async (i: PorticoInstance) => (await i.call('GET', '/api/catalog/entities/by-query?limit=1&filter=kind=component')).body.totalItems as number;
+    const kinds = async (i: PorticoInstance) => (await i.call('GET', '/api/catalog/entity-facets?facet=kind')).body.facets.kind as Array<{ value: string; count: number }>;
+    const components = async (i: PorticoInstance) => (await kinds(i)).find(f => f.value === 'Component')?.count ?? 0;
+    const before = { total: await total(b), facet: await components(b) };
+    // twice: the second answer comes from B's cache
+    expect({ total: await total(b), facet: await components(b) }).toEqual(before);
+
+    const other = path.join(repo, 'more.yaml');
+    fs.writeFileSync(
+      other,
+      ['x1', 'x2', 'x3']
+        .map(name => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`)
+        .join('---\n'),
+    );
+    const added = await a.call('POST', '/api/catalog/locations', { type: 'file', target: other });
+    expect(added.status).toBe(201);
+    expect({ total: await total(a), facet: await components(a) }).toEqual({ total: before.total + 3, facet: before.facet + 3 });
+    await waitFor('B to count the new entities', async () => (await total(b)) === before.total + 3, 10_000);
+    await waitFor('B to facet the new entities', async () => (await components(b)) === before.facet + 3, 10_000);
+  });
+
   it('lists on B, and answers by id on B, a location registered on A; removed on B, it is gone on A', async () => {
     const before = await b.call('GET', '/api/catalog/locations');
     expect(before.status).toBe(200);

@@ -8,7 +8,7 @@ import { EntityReads } from './EntityReads';
 import { EntityWriter } from './EntityWriter';
 import { ErrorStore } from './ErrorStore';
 import { FullTextSearch, type FullTextHit } from './FullTextSearch';
-import { GenerationCache } from './GenerationCache';
+import { GenerationCache, pgChangeMarker } from './GenerationCache';
 import { HistoryStore } from './HistoryStore';
 import { LocationStore } from './LocationStore';
 import type { EntityPermissionCriteria, FullTextFilter } from './QueryCompiler';
@@ -31,7 +31,7 @@ export type {
 export class CatalogStore {
   readonly engine: Engine;
   private readonly dialect: CatalogDialect;
-  private readonly cache = new GenerationCache();
+  private readonly cache: GenerationCache;
   private readonly writer: EntityWriter;
   private readonly reads: EntityReads;
   private readonly fullText: FullTextSearch;
@@ -49,6 +49,8 @@ export class CatalogStore {
     this.dialect = dialectFor(knex);
     this.engine = this.dialect.engine;
     const chunkSize = options?.chunkSize ?? 2000;
+    // several instances may share a PostgreSQL database: a write on any of them empties every cache
+    this.cache = new GenerationCache(this.dialect.engine === 'pg' ? pgChangeMarker(knex) : undefined);
     const relationsIndex: RelationsIndexState = { indexed: true };
     const stitcher = new Stitcher(knex, this.dialect, this.cache, chunkSize);
     this.writer = new EntityWriter(knex, this.dialect, this.cache, relationsIndex, stitcher, { chunkSize, sqliteThreadMin: options?.sqliteThreadMin });

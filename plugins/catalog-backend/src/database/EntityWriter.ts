@@ -120,7 +120,7 @@ export class EntityWriter {
         try {
           for (const chunk of chunks) {
             await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped, bulk === true, relationsChanged));
-            this.cache.bump();
+            await this.cache.bump();
           }
         } catch (error) {
           if (bulk) {
@@ -156,7 +156,7 @@ export class EntityWriter {
             });
           } finally {
             if (checkpoint) await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
-            this.cache.bump();
+            await this.cache.bump();
           }
           return restitched;
         }
@@ -164,13 +164,13 @@ export class EntityWriter {
           if (bulk) await createDerivedIndexes(this.knex, { parallel: this.dialect.indexBuildParallelism(this.knex) });
           this.relationsIndex.indexed = true;
         } finally {
-          this.cache.bump();
+          await this.cache.bump();
         }
         // a bulk load wrote every entity there is: the dialect may stitch the whole table in one pass
         await this.stitcher.stitch(refs, { wholeTable: bulk });
         // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
         if (total >= ANALYZE_MIN) await this.dialect.analyze(this.knex);
-        this.cache.bump();
+        await this.cache.bump();
         if (checkpoint) {
           await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
           // copying a large load from the WAL into the file holds a connection for a while: not this one

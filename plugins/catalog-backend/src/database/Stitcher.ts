@@ -20,12 +20,12 @@ export class Stitcher {
   async stitch(refs: string[], options?: { wholeTable?: boolean }): Promise<void> {
     if (options?.wholeTable && this.dialect.stitchWholeTable) {
       await this.dialect.stitchWholeTable(this.knex);
-      this.cache.bump();
+      await this.cache.bump();
       return;
     }
     for (let i = 0; i < refs.length; i += this.chunkSize) {
       await this.dialect.stitchChunk(this.knex, refs.slice(i, i + this.chunkSize));
-      this.cache.bump();
+      await this.cache.bump();
       await yieldToEventLoop();
     }
   }

@@ -175,4 +175,15 @@ export const catalogMigrations: DatabaseMigration[] = [
       // the split words still match searches; nothing to undo
     },
   },
+  {
+    name: '20261206_050_catalog_change_marker',
+    async up(knex) {
+      // PostgreSQL: moved after every committed write, read before a cached count or facet is served, so a
+      // write on one instance empties the others' caches (SQLite has one instance per data dir)
+      if (isPg(knex)) await knex.raw('CREATE SEQUENCE IF NOT EXISTS catalog_change_marker');
+    },
+    async down(knex) {
+      if (isPg(knex)) await knex.raw('DROP SEQUENCE IF EXISTS catalog_change_marker');
+    },
+  },
 ];

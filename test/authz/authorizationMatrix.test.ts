@@ -159,6 +159,7 @@ function bodyFor(route: Route): unknown {
     'POST /api/github/webhooks': WEBHOOK_BODY,
     'POST /api/pagerduty/webhooks': PAGERDUTY_WEBHOOK_BODY,
     'PUT /api/pagerduty/services/:account/:serviceId/mapping': { entityRef: 'component:default/web-shop' },
+    'POST /api/pagerduty/entities/:kind/:namespace/:name/incidents': { title: 'matrix', urgency: 'low' },
   };
   return bodies[routeKey(route)];
 }

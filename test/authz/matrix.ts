@@ -182,6 +182,8 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/pagerduty/services': admins(),
   'PUT /api/pagerduty/services/:account/:serviceId/mapping': admins(),
   'DELETE /api/pagerduty/services/:account/:serviceId/mapping': admins(),
+  // Paging someone is pagerduty.incident.create, which no default role grants.
+  'POST /api/pagerduty/entities/:kind/:namespace/:name/incidents': admins(),
   // V3 webhooks are open but signed (the matrix signs its delivery), like GitHub's.
   'POST /api/pagerduty/webhooks': open(),
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { ConfigError } from '@portico/errors';
 import type { ConfigService, DatabaseMigration, DatabaseService, LoggerService } from '@portico/backend-plugin-api';
+import { ensurePgDatabase } from './ensurePgDatabase';
 import { withPgAdvisoryLock } from './pgAdvisoryLock';
 import { runMigrations } from './runMigrations';
 
@@ -40,6 +41,9 @@ export class DatabaseManager {
   private readonly prefix: string;
   private readonly dataDir: string;
   private readonly pool: { min?: number; max?: number };
+  private readonly ensureExists: boolean;
+  /** The database named in the connection exists (or was created): checked once, before the first schema. */
+  private databaseChecked?: Promise<void>;
 
   static fromConfig(config: ConfigService, options: DatabaseManagerOptions = {}): DatabaseManager {
     return new DatabaseManager(config, options);
@@ -57,6 +61,7 @@ export class DatabaseManager {
     this.connection = config.getOptional('backend.database.connection');
     this.prefix = config.getOptionalString('backend.database.prefix') ?? DEFAULT_PREFIX;
     this.pool = { ...(config.getOptional<{ min?: number; max?: number }>('backend.database.pool') ?? {}), ...options.pool };
+    this.ensureExists = config.getOptionalBoolean('backend.database.ensureExists') ?? false;
     this.dataDir = path.resolve(options.cwd ?? process.cwd(), config.getOptionalString('backend.dataDir') ?? './data');
     if (this.engine === 'pg' && this.connection === undefined) {
       throw new ConfigError(`Missing required config value at 'backend.database.connection' (needed for client 'pg')`);
@@ -147,7 +152,8 @@ export class DatabaseManager {
       acquireConnectionTimeout: 10_000,
       pool: { min: this.pool.min ?? 0, max: this.pool.max ?? 5, idleTimeoutMillis: 30_000 },
     });
-    const ready = ensureSchema(knex, schema);
+    this.databaseChecked ??= ensurePgDatabase(this.connection, { create: this.ensureExists, logger: this.options.logger });
+    const ready = this.databaseChecked.then(() => ensureSchema(knex, schema));
     return { knex, ready };
   }
 

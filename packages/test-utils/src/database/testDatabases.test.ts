@@ -22,7 +22,7 @@ describe('eachDatabase', () => {
       seen.push(engine);
       expect(await knex.schema.hasTable('things')).toBe(false);
       await knex.schema.createTable('things', t => t.increments('id'));
-      if (engine === 'pg') expect(config.connection).toMatch(/\/portico_test_[0-9a-f]{12}$/);
+      if (engine === 'pg') expect(config.connection).toMatch(/\/portico_test_([0-9a-f]{8}_)?[0-9a-f]{12}$/);
       else expect(config.connection).toBe(':memory:');
     });
     expect(seen).toEqual(isPgReachable() ? ['sqlite', 'pg'] : ['sqlite']);

@@ -115,7 +115,9 @@ function planDatabase(engine: TestDatabaseEngine): TestDatabase & { database?: s
     const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
     return { engine, knex, config };
   }
-  const database = `portico_test_${randomBytes(6).toString('hex')}`;
+  // The run's id (set by the root jest config's globalSetup) lets its globalTeardown drop what a suite left behind.
+  const run = /^[0-9a-f]{8}$/.test(process.env.PORTICO_TEST_RUN_ID ?? '') ? `${process.env.PORTICO_TEST_RUN_ID}_` : '';
+  const database = `portico_test_${run}${randomBytes(6).toString('hex')}`;
   const connection = withDatabase(testPgUrl(), database);
   const knex = knexFactory({ client: 'pg', connection, pool: { min: 0, max: 3 } });
   return { engine, knex, config: { client: 'pg', connection }, database };

@@ -41,6 +41,9 @@ const common = {
 
 module.exports = {
   testTimeout: 30000,
+  // Names this run's PostgreSQL test databases, and drops at the end any a suite left behind.
+  globalSetup: path.join(root, 'scripts/jest/globalSetup.js'),
+  globalTeardown: path.join(root, 'scripts/jest/globalTeardown.js'),
   projects: [
     {
       ...common,

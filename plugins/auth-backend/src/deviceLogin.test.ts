@@ -103,6 +103,25 @@ describeEachDatabase('portico login: the device authorization flow', db => {
       for (const secret of [issued.body.access_token, device_code]) expect(recorded).not.toContain(secret);
     });
 
+    it('takes the form-encoded requests of RFC 8628 as well as JSON, for any device-flow client', async () => {
+      const form = (path: string, fields: Record<string, string>) =>
+        fetch(`${backend.url}/api/auth${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(fields).toString(),
+        }).then(async res => ({ status: res.status, body: await res.json() }));
+      const started = await form('/device/code', { hostname: 'ci-runner' });
+      expect(started).toMatchObject({ status: 200, body: { device_code: expect.any(String), user_code: expect.any(String) } });
+      const browser = await signedInBrowser(backend);
+      expect((await browser.call('GET', `/device/${started.body.user_code}`)).body).toMatchObject({ clientName: 'portico CLI on ci-runner' });
+      expect((await browser.call('POST', `/device/${started.body.user_code}/approve`)).status).toBe(204);
+      const issued = await form('/device/token', { device_code: started.body.device_code, grant_type: 'urn:ietf:params:oauth:grant-type:device_code' });
+      expect(issued).toMatchObject({ status: 200, body: { access_token: expect.stringMatching(/^pat_/), token_type: 'Bearer' } });
+      // a wrong grant type is named, as in a JSON body
+      const wrong = await form('/device/token', { device_code: started.body.device_code, grant_type: 'password' });
+      expect(wrong).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('body.grant_type') } } });
+    });
+
     it('tells the CLI access_denied when the person denies, and refuses to approve afterwards', async () => {
       const { start, poll } = cli(backend);
       const { device_code, user_code } = (await start()).body;

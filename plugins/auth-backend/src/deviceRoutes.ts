@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import express, { type Response } from 'express';
 import { z } from 'zod';
 import type { AuditorService, Credentials, RouteRegistry } from '@portico/backend-plugin-api';
 import { AuthenticationError, ConflictError, NotFoundError } from '@portico/errors';
@@ -57,11 +57,15 @@ function signedInUser(credentials: Credentials) {
 }
 
 /**
- * `portico login`, the device authorization flow of RFC 8628 (JSON bodies): the CLI asks for codes and polls
- * for its token without credentials; a signed-in person looks the user code up and approves or denies it.
+ * `portico login`, the device authorization flow of RFC 8628: the CLI asks for codes and polls for its token
+ * without credentials; a signed-in person looks the user code up and approves or denies it. The two CLI
+ * endpoints take JSON (what `portico login` sends) or the form encoding the RFC specifies
+ * (`application/x-www-form-urlencoded`), so any OAuth device-flow client works against them.
  */
 export function registerDeviceRoutes(routes: RouteRegistry, options: { devices: DeviceAuthorizationService; auditor: AuditorService }) {
   const { devices, auditor } = options;
+  // The host parses JSON only; these two bodies are a few short fields, hence the small limit.
+  routes.router.use(['/device/code', '/device/token'], express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
   const notPending = (userCode: string) =>
     new NotFoundError(`No login is waiting for the code ${userCode}: it expired, was already approved or denied, or was mistyped. Run portico login again.`);
 
@@ -71,7 +75,7 @@ export function registerDeviceRoutes(routes: RouteRegistry, options: { devices: 
       path: '/device/code',
       summary: 'Start a CLI login',
       description:
-        'The device authorization request of RFC 8628 (§3.1, as JSON): a device code for the CLI to poll with and a user code ' +
+        'The device authorization request of RFC 8628 (§3.1; JSON or form-encoded): a device code for the CLI to poll with and a user code ' +
         'for a person to approve at `verification_uri` (the app\'s `/device` page), both valid `expires_in` seconds (`auth.device.codeDuration`).',
       auth: 'unauthenticated',
       body: codeBody,
@@ -99,7 +103,7 @@ export function registerDeviceRoutes(routes: RouteRegistry, options: { devices: 
       path: '/device/token',
       summary: 'Poll for the CLI login token',
       description:
-        'The device access token request of RFC 8628 (§3.4, as JSON). Until someone approves the code the answer is a 400 ' +
+        'The device access token request of RFC 8628 (§3.4; JSON or form-encoded). Until someone approves the code the answer is a 400 ' +
         '`{ error, error_description }` with `authorization_pending`, `slow_down` (polled sooner than `interval`: add 5 s), ' +
         '`access_denied` or `expired_token` (`invalid_grant` for an unknown or already used code). Once approved, one ' +
         'poll gets a personal access token of the approving user named `portico CLI on <hostname>`, valid ' +

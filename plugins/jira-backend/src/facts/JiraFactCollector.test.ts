@@ -1,0 +1,90 @@
+import { MockLogger } from '@portico/test-utils';
+import type { Entity } from '@portico/catalog-model';
+import { FakeJira } from '../__testUtils__/FakeJira';
+import { seedJira } from '../__testUtils__/seedJira';
+import { jiraIntegrationsConfigSchema } from '../integration/config';
+import { JiraClients } from '../integration/JiraClients';
+import { createJiraFactCollector } from './JiraFactCollector';
+
+const component = (name: string, annotations: Record<string, string> = {}): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+});
+
+describe.each(['cloud', 'datacenter'] as const)('Jira facts on Jira %s', kind => {
+  const fake = new FakeJira({ kind });
+  let clients: JiraClients;
+  beforeAll(async () => {
+    await fake.start();
+    seedJira(fake);
+    clients = new JiraClients(jiraIntegrationsConfigSchema.parse([fake.site()]), { wait: async () => undefined });
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.requests.length = 0;
+    fake.delayMs = 0;
+  });
+
+  it('collects every jira.* fact for annotated entities, counting through the count endpoint', async () => {
+    const collector = createJiraFactCollector({ clients, logger: new MockLogger(), securityIssues: { label: 'security' } });
+    const out = await collector.collect([component('payments', { 'jira/project-key': 'PAY' }), component('api', { 'jira/project-key': 'PAY', 'jira/component': 'payments-api' }), component('plain')], {});
+    const byRef = Object.fromEntries(out.map(o => [o.entityRef, o.facts]));
+    expect(Object.keys(byRef).sort()).toEqual(['component:default/api', 'component:default/payments']);
+    expect(byRef['component:default/payments']).toEqual({
+      'jira.openIssues': 5,
+      'jira.openBugs': 4,
+      'jira.openBugsByPriority': { highest: 1, high: 1, medium: 1, low: 1, lowest: 0 },
+      'jira.oldestOpenBugAgeDays': 40,
+      'jira.createdLast30d': 5,
+      'jira.resolvedLast30d': 1,
+      'jira.openSecurityIssues': 1,
+    });
+    expect(byRef['component:default/api']).toMatchObject({ 'jira.openIssues': 3, 'jira.openBugs': 2, 'jira.oldestOpenBugAgeDays': 40, 'jira.openSecurityIssues': 0 });
+    for (const [name, schema] of Object.entries(collector.facts)) expect(schema.safeParse(byRef['component:default/payments'][name]).success).toBe(true);
+    // Counts, not pages: the only search reads one issue (the oldest open bug).
+    const searches = fake.requestsTo(kind === 'cloud' ? '/rest/api/3/search/jql' : '/rest/api/2/search');
+    if (kind === 'cloud') {
+      expect(searches.map(s => (s.body as { maxResults: number }).maxResults)).toEqual([1, 1]);
+      expect(fake.requestsTo('/rest/api/3/search/approximate-count')).toHaveLength(20);
+    } else {
+      expect(searches.filter(s => s.query.maxResults !== '0').map(s => s.query.maxResults)).toEqual(['1', '1']);
+    }
+  });
+
+  it('counts security issues by issue type when so configured, and leaves the fact out when not configured', async () => {
+    fake.addIssue('PAY', { type: 'Vulnerability', summary: 'CVE' });
+    const byType = await createJiraFactCollector({ clients, logger: new MockLogger(), securityIssues: { issueType: 'Vulnerability' } }).collect([component('payments', { 'jira/project-key': 'PAY' })], {});
+    expect(byType[0].facts['jira.openSecurityIssues']).toBe(1);
+    const none = await createJiraFactCollector({ clients, logger: new MockLogger() }).collect([component('payments', { 'jira/project-key': 'PAY' })], {});
+    expect(none[0].facts).not.toHaveProperty('jira.openSecurityIssues');
+    fake.removeIssue(`PAY-${fake.issuesByProject.get('PAY')!.length}`);
+  });
+
+  it('leaves out (stale, so unknown) the facts of entities whose JQL Jira rejects or whose project does not exist, never a false 0', async () => {
+    const logger = new MockLogger();
+    const out = await createJiraFactCollector({ clients, logger }).collect(
+      [component('bad', { 'jira/project-key': 'PAY', 'jira/jql': 'nosuchfield = 1' }), component('ghost', { 'jira/project-key': 'GHOST' }), component('payments', { 'jira/project-key': 'PAY' })],
+      {},
+    );
+    expect(out.map(o => o.entityRef)).toEqual(['component:default/payments']);
+    const warnings = logger.lines.filter(l => l.level === 'warn').map(l => l.message);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Jira facts for component:default\/bad not collected \(they stay as they were\): Jira rejected the query/),
+        expect.stringMatching(/^Jira facts for component:default\/ghost not collected .*The value 'GHOST' does not exist for the field 'project'/),
+      ]),
+    );
+  });
+
+  it('leaves out every entity of a site that is down, and does not keep asking it during the run', async () => {
+    fake.delayMs = 3000;
+    const slow = new JiraClients(jiraIntegrationsConfigSchema.parse([fake.site({ timeoutMs: 200 })]), { wait: async () => undefined });
+    const entities = Array.from({ length: 20 }, (_, i) => component(`svc-${i}`, { 'jira/project-key': 'PAY' }));
+    const out = await createJiraFactCollector({ clients: slow, logger: new MockLogger(), concurrency: 2 }).collect(entities, {});
+    expect(out).toEqual([]);
+    // Two entities in flight when the site was found down; the other 18 were never asked.
+    expect(fake.requests.length).toBeLessThanOrEqual(2 * 11);
+  });
+});

@@ -1,0 +1,207 @@
+import request from 'supertest';
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { JIRA_ISSUE_TOPICS, type JiraIssueEvent } from '@portico/plugin-jira-common';
+import { scorecardsPlugin } from '@portico/plugin-scorecards-backend';
+import { eventually } from '@portico/test-utils';
+import { FakeJira } from '../__testUtils__/FakeJira';
+import { hubSignature, issueWebhookPayload } from '../__testUtils__/jiraWebhooks';
+import { seedJira } from '../__testUtils__/seedJira';
+import { entity, startJiraBackend } from '../__testUtils__/startJiraBackend';
+
+const SECRET = 'cloud-webhook-secret';
+const DC_SECRET = 'dc-shared-secret';
+
+type Backend = Awaited<ReturnType<typeof startJiraBackend>>;
+
+/** Every `jira.issue.*` event published, with its topic. */
+function recorder(received: Array<{ topic: string; payload: JiraIssueEvent }>) {
+  return createBackendPlugin({
+    pluginId: 'recorder',
+    register(env) {
+      env.registerInit({
+        deps: { events: coreServices.events },
+        async init({ events }) {
+          await events.subscribe({ id: 'recorder', topics: [...JIRA_ISSUE_TOPICS], onEvent: ({ topic, payload }) => void received.push({ topic, payload: payload as JiraIssueEvent }) });
+        },
+      });
+    },
+  });
+}
+
+function deliver(backend: Backend, payload: unknown, headers: Record<string, string> = {}, query = '') {
+  return request(backend.server).post(`/api/jira/webhooks${query}`).set('content-type', 'application/json').set(headers).send(JSON.stringify(payload));
+}
+const signed = (payload: unknown, secret = SECRET) => ({ 'x-hub-signature': hubSignature(JSON.stringify(payload), secret) });
+
+const factsOf = async (backend: Backend, name: string) => {
+  const res = await request(backend.server).get(`/api/scorecards/entities/component/default/${name}/facts`).expect(200);
+  return Object.fromEntries((res.body.items as Array<{ name: string; value: unknown }>).map(f => [f.name, f.value]));
+};
+
+describe('POST /api/jira/webhooks', () => {
+  const cloud = new FakeJira({ kind: 'cloud' });
+  const dc = new FakeJira({ kind: 'datacenter' });
+  const received: Array<{ topic: string; payload: JiraIssueEvent }> = [];
+  let seed: ReturnType<typeof seedJira>;
+  let backend: Backend;
+
+  beforeAll(async () => {
+    await Promise.all([cloud.start(), dc.start()]);
+    seed = seedJira(cloud);
+    dc.addProject('OPS', { name: 'Operations' });
+    backend = await startJiraBackend(cloud, {
+      manualSchedulers: true,
+      features: [scorecardsPlugin, recorder(received)],
+      sites: [cloud.site({ webhookSecret: SECRET }), dc.site({ webhookSecret: DC_SECRET })],
+      entities: [
+        entity('payments', { 'jira/project-key': 'PAY' }),
+        entity('payments-api', { 'jira/project-key': 'PAY', 'jira/component': 'payments-api' }),
+        entity('secure', { 'jira/project-key': 'PAY', 'jira/label': 'security' }),
+        entity('ops', { 'jira/project-key': 'OPS', 'jira/host': 'datacenter.jira.test' }),
+        entity('plain'),
+      ],
+      config: { jira: { mappingCheck: { enabled: false } } },
+    });
+    await eventually(async () => expect((await request(backend.server).get('/api/catalog/entities').expect(200)).body).toHaveLength(5));
+  });
+  afterAll(async () => {
+    await backend.cleanup();
+    await Promise.all([cloud.stop(), dc.stop()]);
+  });
+  beforeEach(() => void (received.length = 0));
+
+  it('collects facts for the mapped entities through scorecards on its schedule', async () => {
+    await backend.schedulers.get('scorecards').triggerTask('scorecards-collect-jira');
+    const payments = await eventually(async () => {
+      const facts = await factsOf(backend, 'payments');
+      expect(facts['jira.openIssues']).toBe(5);
+      return facts;
+    });
+    expect(payments).toMatchObject({ 'jira.openBugs': 4, 'jira.openBugsByPriority': { highest: 1, high: 1, medium: 1, low: 1, lowest: 0 }, 'jira.oldestOpenBugAgeDays': 40 });
+    expect(await factsOf(backend, 'ops')).toMatchObject({ 'jira.openIssues': 0 });
+    expect(Object.keys(await factsOf(backend, 'plain')).filter(n => n.startsWith('jira.'))).toEqual([]);
+  });
+
+  it('refuses a missing, wrong or tampered Cloud signature with 401 and processes nothing', async () => {
+    const payload = issueWebhookPayload('jira:issue_updated', seed.pay.story);
+    const missing = await deliver(backend, payload);
+    expect(missing.status).toBe(401);
+    expect(missing.body.error.message).toMatch(/Missing X-Hub-Signature header/);
+    const wrong = await deliver(backend, payload, signed(payload, 'not the secret'));
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.message).toBe('The X-Hub-Signature signature does not match the payload under any configured webhookSecret');
+    const tampered = { ...payload, webhookEvent: 'jira:issue_deleted' };
+    expect((await deliver(backend, tampered, signed(payload))).status).toBe(401);
+    expect((await deliver(backend, payload, { 'x-hub-signature': 'sha1=abc' })).status).toBe(401);
+    // A Cloud secret given as a Data Center shared secret is not accepted: Cloud deliveries must be signed.
+    expect((await deliver(backend, payload, {}, `?secret=${SECRET}`)).status).toBe(401);
+    expect(received).toEqual([]);
+  });
+
+  it('publishes an issue event with the matching entities, refreshes the cached issues and pushes fresh facts', async () => {
+    await backend.schedulers.get('scorecards').triggerTask('scorecards-collect-jira');
+    await eventually(async () => expect((await factsOf(backend, 'payments'))['jira.openBugs']).toBe(4));
+    const list = () => request(backend.server).get('/api/jira/entity').query({ entityRef: 'component:default/payments' }).expect(200);
+    expect((await list()).body.issues).toHaveLength(5);
+
+    const issue = cloud.addIssue('PAY', { summary: 'Double charge', type: 'Bug', priority: 'Highest', components: ['payments-api'] });
+    const payload = issueWebhookPayload('jira:issue_created', issue);
+    const res = await deliver(backend, payload, { ...signed(payload), 'x-atlassian-webhook-identifier': 'delivery-1' });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ received: true, id: 'delivery-1', webhookEvent: 'jira:issue_created', entityRefs: ['component:default/payments', 'component:default/payments-api'] });
+    await eventually(async () => {
+      expect(await factsOf(backend, 'payments')).toMatchObject({ 'jira.openBugs': 5, 'jira.openBugsByPriority': { highest: 2 } });
+      expect((await factsOf(backend, 'payments-api'))['jira.openBugs']).toBe(3);
+    });
+    expect((await list()).body.issues.map((i: { summary: string }) => i.summary)).toContain('Double charge');
+    expect(received).toEqual([
+      {
+        topic: 'jira.issue.created',
+        payload: expect.objectContaining({
+          eventType: 'created',
+          host: 'cloud.jira.test',
+          webhookEvent: 'jira:issue_created',
+          issue: expect.objectContaining({ key: issue.key, projectKey: 'PAY', summary: 'Double charge', type: 'Bug', url: `${cloud.url}/browse/${issue.key}` }),
+          entityRefs: ['component:default/payments', 'component:default/payments-api'],
+        }),
+      },
+    ]);
+
+    // The same delivery again (Jira's retry) is answered without being processed.
+    const again = await deliver(backend, payload, { ...signed(payload), 'x-atlassian-webhook-identifier': 'delivery-1' });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, id: 'delivery-1' });
+    expect(received).toHaveLength(1);
+
+    cloud.removeIssue(issue.key);
+    const deleted = issueWebhookPayload('jira:issue_deleted', issue);
+    expect((await deliver(backend, deleted, signed(deleted))).status).toBe(202);
+    await eventually(async () => expect((await factsOf(backend, 'payments'))['jira.openBugs']).toBe(4));
+    expect(received.map(r => r.topic)).toEqual(['jira.issue.created', 'jira.issue.deleted']);
+  });
+
+  it('matches label mappings by the issue\'s labels', async () => {
+    const payload = issueWebhookPayload('jira:issue_updated', seed.pay.highBug);
+    const res = await deliver(backend, payload, signed(payload));
+    expect(res.body.entityRefs).toEqual(['component:default/payments', 'component:default/secure']);
+  });
+
+  it('accepts a Data Center delivery with the shared secret in the URL or header, and refuses a wrong one', async () => {
+    const issue = dc.addIssue('OPS', { summary: 'Disk full', type: 'Bug' });
+    const payload = issueWebhookPayload('jira:issue_created', issue, { baseUrl: dc.url });
+    const viaQuery = await deliver(backend, payload, {}, `?secret=${DC_SECRET}`);
+    expect(viaQuery.status).toBe(202);
+    expect(viaQuery.body.entityRefs).toEqual(['component:default/ops']);
+    expect(received[0].payload.host).toBe('datacenter.jira.test');
+    await eventually(async () => expect((await factsOf(backend, 'ops'))['jira.openBugs']).toBe(1));
+    const updated = { ...payload, timestamp: payload.timestamp + 1 };
+    expect((await deliver(backend, updated, { 'x-portico-webhook-secret': DC_SECRET })).status).toBe(202);
+    const wrong = await deliver(backend, updated, {}, '?secret=guess');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.message).toBe("The shared secret matches no Jira Data Center site's webhookSecret");
+  });
+
+  it('acknowledges other events without doing anything, and refuses a body that is not a webhook', async () => {
+    const other = { webhookEvent: 'project_created', timestamp: Date.now(), project: { key: 'NEW' } };
+    expect((await deliver(backend, other, signed(other))).body).toMatchObject({ received: true, ignored: true, webhookEvent: 'project_created' });
+    const junk = { hello: 'world' };
+    const res = await deliver(backend, junk, signed(junk));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/must be a JSON object with webhookEvent/);
+    expect(received).toEqual([]);
+  });
+
+  it('records each delivery in the audit log, never its body', async () => {
+    const payload = issueWebhookPayload('jira:issue_updated', seed.pay.story);
+    const headers = { ...signed(payload), 'x-atlassian-webhook-identifier': 'audited-1' };
+    await deliver(backend, payload, headers).expect(202);
+    await deliver(backend, payload, headers).expect(200);
+    const events = await eventually(async () => {
+      const res = await request(backend.server).get('/api/audit/events?action=jira.webhook.receive').expect(200);
+      const mine = res.body.items.filter((e: { resourceRef: string }) => e.resourceRef === 'audited-1');
+      expect(mine).toHaveLength(2);
+      return mine;
+    });
+    expect(events.map((e: { meta: Record<string, unknown> }) => e.meta).sort((a: Record<string, unknown>) => (a.duplicate ? 1 : -1))).toEqual([
+      { host: 'cloud.jira.test', webhookEvent: 'jira:issue_updated', issueKey: seed.pay.story.key },
+      { host: 'cloud.jira.test', webhookEvent: 'jira:issue_updated', issueKey: seed.pay.story.key, duplicate: true },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('Apple Pay');
+  });
+});
+
+describe('POST /api/jira/webhooks without a secret', () => {
+  it('answers 503 saying webhooks are not configured', async () => {
+    const fake = await new FakeJira({ kind: 'cloud' }).start();
+    const backend = await startJiraBackend(fake, { config: { jira: { mappingCheck: { enabled: false } } } });
+    try {
+      const payload = { webhookEvent: 'jira:issue_created' };
+      const res = await deliver(backend, payload, signed(payload));
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toBe('Jira webhooks are not configured: set webhookSecret of a site in integrations.jira');
+    } finally {
+      await backend.cleanup();
+      await fake.stop();
+    }
+  });
+});

@@ -158,6 +158,7 @@ describeEachDatabase('the scorecards plugin', db => {
     expect([...backend.scheduler.tasks.keys()].sort()).toEqual([
       'scorecards-collect-catalog',
       'scorecards-evaluate-due',
+      'scorecards-initiative-actions',
       'scorecards-maintenance',
     ]);
     const trends = async () => (await request(backend.server).get('/api/scorecards/scorecards/default/production-readiness/trends').expect(200)).body.items.length;

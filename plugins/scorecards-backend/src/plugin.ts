@@ -8,10 +8,13 @@ import { InitiativeStore } from './database/InitiativeStore';
 import { migrations } from './database/migrations';
 import { NotificationStore } from './database/NotificationStore';
 import { ResultStore } from './database/ResultStore';
+import { InitiativeActionStore } from './database/InitiativeActionStore';
 import {
   scorecardsFactCollectorsExtensionPoint,
+  scorecardsInitiativeActionsExtensionPoint,
   scorecardsRuleTypesExtensionPoint,
   type FactCollector,
+  type InitiativeAction,
   type RuleType,
 } from './extensions';
 import { createRouter } from './router';
@@ -19,6 +22,7 @@ import { catalogFactCollector } from './service/catalogFactCollector';
 import { EvaluationQueue } from './service/EvaluationQueue';
 import { EvaluationService } from './service/EvaluationService';
 import { ExemptionService } from './service/ExemptionService';
+import { InitiativeActionRunner } from './service/InitiativeActionRunner';
 import { InitiativeService } from './service/InitiativeService';
 import { catalogAddressResolver } from './service/notifications/catalogAddresses';
 import { EmailChannel } from './service/notifications/EmailChannel';
@@ -52,16 +56,25 @@ export const scorecardsPlugin = createBackendPlugin({
       if (collectors.some(c => c.id === collector.id)) throw new Error(`Scorecard fact collector '${collector.id}' is registered twice`);
       collectors.push(collector);
     };
+    const initiativeActions = new Map<string, InitiativeAction<unknown>>();
+    const addInitiativeAction = (action: InitiativeAction<unknown>) => {
+      if (initiativeActions.has(action.type)) throw new Error(`Initiative action type '${action.type}' is registered twice`);
+      initiativeActions.set(action.type, action);
+    };
     builtinRuleTypes.forEach(addRuleType);
     addFactCollector(catalogFactCollector);
     env.registerExtensionPoint(scorecardsRuleTypesExtensionPoint, {
       addRuleType: ruleType => addRuleType(ruleType as RuleType<unknown>),
     });
     env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, { addFactCollector });
+    env.registerExtensionPoint(scorecardsInitiativeActionsExtensionPoint, {
+      addInitiativeAction: action => addInitiativeAction(action as InitiativeAction<unknown>),
+    });
 
     env.registerInit({
       deps: {
         logger: coreServices.logger,
+        rootConfig: coreServices.rootConfig,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -76,7 +89,7 @@ export const scorecardsPlugin = createBackendPlugin({
         catalogApi: catalogServiceRef,
       },
       async init(
-        { logger, database, httpRouter, httpAuth, permissions, permissionsRegistry, auditor, auth, scheduler, lifecycle, events, catalogKinds, catalogApi },
+        { logger, rootConfig, database, httpRouter, httpAuth, permissions, permissionsRegistry, auditor, auth, scheduler, lifecycle, events, catalogKinds, catalogApi },
         { pluginConfig: settings },
       ) {
         // scorecards.exemption.decide is about a Scorecard: the catalog's catalog-entity resource type
@@ -102,6 +115,7 @@ export const scorecardsPlugin = createBackendPlugin({
           exemptions: new ExemptionStore(knex),
           initiatives: new InitiativeStore(knex),
           notifications: new NotificationStore(knex),
+          initiativeActions: new InitiativeActionStore(knex),
         };
 
         const catalog = catalogFromApi(catalogApi, async () => {
@@ -152,6 +166,18 @@ export const scorecardsPlugin = createBackendPlugin({
           catalog,
           notifier,
           reminderIntervalMs: settings.reminderInterval,
+          actionTypes: initiativeActions,
+          actionStates: stores.initiativeActions,
+        });
+        const initiativeActionRunner = new InitiativeActionRunner({
+          initiatives,
+          store: stores.initiatives,
+          states: stores.initiativeActions,
+          results: stores.results,
+          catalog,
+          actionTypes: initiativeActions,
+          logger,
+          baseUrl: rootConfig.getOptionalString('backend.baseUrl')?.replace(/\/+$/, ''),
         });
         const service = new ScorecardsService({
           registry,
@@ -206,6 +232,18 @@ export const scorecardsPlugin = createBackendPlugin({
             fn: async signal => entityQueue.enqueue(await evaluation.runCollector(collector, signal)),
           });
         }
+        // Initiative actions (tickets and the like) follow the stored results; one instance at a time.
+        await scheduler.scheduleTask({
+          id: 'scorecards-initiative-actions',
+          frequency: { duration: { milliseconds: settings.evaluationCheckInterval } },
+          initialDelay: 'PT30S',
+          timeout: 'PT1H',
+          scope: 'global',
+          fn: async signal => {
+            const summary = await initiativeActionRunner.runAll(signal);
+            if (summary.opened + summary.updated + summary.passed + summary.failed) logger.info(`Initiative actions: ${JSON.stringify(summary)}`);
+          },
+        });
         const retentionMs = settings.factRetention;
         await scheduler.scheduleTask({
           id: 'scorecards-maintenance',

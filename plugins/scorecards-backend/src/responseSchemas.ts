@@ -108,8 +108,21 @@ export const initiative = z
     deadline: z.string(),
     createdBy: z.string(),
     createdAt: dateTime,
+    actions: z.array(z.object({ type: z.string(), params: z.record(z.string(), z.unknown()).optional() })).optional(),
   })
   .meta({ id: 'Initiative' });
+
+export const initiativeLink = z.object({ type: z.string(), key: z.string(), url: z.string() }).meta({ id: 'InitiativeLink' });
+
+export const initiativeEntityActionState = z
+  .object({
+    type: z.string(),
+    state: z.enum(['pending', 'open', 'passed', 'error']),
+    link: initiativeLink.optional(),
+    error: z.string().optional(),
+    updatedAt: dateTime,
+  })
+  .meta({ id: 'InitiativeEntityActionState' });
 
 export const initiativeProgress = z
   .object({
@@ -117,7 +130,9 @@ export const initiativeProgress = z
     total: z.number().int(),
     atOrAbove: z.number().int(),
     share: z.number(),
-    failing: z.array(z.object({ entityRef: z.string(), level: z.string().nullable(), owner: z.string().optional() })),
+    failing: z.array(
+      z.object({ entityRef: z.string(), level: z.string().nullable(), owner: z.string().optional(), actions: z.array(initiativeEntityActionState).optional() }),
+    ),
     history: z.array(z.object({ time: z.string(), total: z.number().int(), atOrAbove: z.number().int() })),
   })
   .meta({ id: 'InitiativeProgress' });

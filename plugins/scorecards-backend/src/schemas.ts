@@ -47,6 +47,10 @@ export const initiativeBody = z.object({
   targetLevel: z.string().min(1).max(255),
   scope: filterSchema.optional(),
   deadline: z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
+  actions: z
+    .array(z.object({ type: z.string().min(1).max(255), params: z.record(z.string(), z.unknown()).optional() }).strict())
+    .max(10)
+    .optional(),
 });
 export const evaluateBody = z
   .object({ scorecardRef: z.string().min(1).max(1024).optional(), entityRef: z.string().min(1).max(1024).optional() })

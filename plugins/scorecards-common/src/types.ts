@@ -127,6 +127,37 @@ export interface Initiative {
   deadline: string;
   createdBy: string;
   createdAt: string;
+  /** What happens to entities below the target (e.g. a ticket per entity), by registered action type. */
+  actions?: InitiativeActionConfig[];
+}
+
+/** One action of an initiative: a type registered through `scorecards.initiativeActions` and its params. */
+export interface InitiativeActionConfig {
+  /** e.g. `jira.ticket`. */
+  type: string;
+  /** Checked by the action type when the initiative is created. */
+  params?: Record<string, unknown>;
+}
+
+/** Something an initiative action recorded outside the portal for one entity, e.g. a ticket. */
+export interface InitiativeLink {
+  /** The action type that recorded it, e.g. `jira.ticket`. */
+  type: string;
+  /** What people call it, e.g. `TEAM-123`. */
+  key: string;
+  url: string;
+}
+
+/** Where an initiative's actions stand for one entity. */
+export interface InitiativeEntityActionState {
+  /** The action type. */
+  type: string;
+  /** `pending`: being opened; `open`: the entity fails and has its link; `passed`: it passed since; `error`: the last attempt failed. */
+  state: 'pending' | 'open' | 'passed' | 'error';
+  link?: InitiativeLink;
+  /** Why the last attempt failed, in the external system's words. */
+  error?: string;
+  updatedAt: string;
 }
 
 export interface InitiativeProgressPoint {
@@ -141,8 +172,8 @@ export interface InitiativeProgress {
   atOrAbove: number;
   /** atOrAbove / total, 0..1 (1 when there are no entities). */
   share: number;
-  /** Entities in scope still below the target, with their level. */
-  failing: Array<{ entityRef: string; level: string | null; owner?: string }>;
+  /** Entities in scope still below the target, with their level and what the initiative's actions did for them. */
+  failing: Array<{ entityRef: string; level: string | null; owner?: string; actions?: InitiativeEntityActionState[] }>;
   history: InitiativeProgressPoint[];
 }
 

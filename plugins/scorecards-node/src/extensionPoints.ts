@@ -1,7 +1,7 @@
 import { createExtensionPoint } from '@portico/backend-plugin-api';
 import type { Entity } from '@portico/catalog-model';
 import type { EntityFilter } from '@portico/plugin-catalog-common';
-import type { JsonValue, RuleEvaluation } from '@portico/plugin-scorecards-common';
+import type { Initiative, InitiativeLink, JsonValue, RuleEvaluation, RuleStatus } from '@portico/plugin-scorecards-common';
 import type { ZodType } from 'zod';
 
 /** What a rule type sees when it evaluates one rule for one entity. */
@@ -72,4 +72,70 @@ export const scorecardsRuleTypesExtensionPoint = createExtensionPoint<Scorecards
 
 export const scorecardsFactCollectorsExtensionPoint = createExtensionPoint<ScorecardsFactCollectorsExtensionPoint>({
   id: 'scorecards.factCollectors',
+});
+
+/** A rule that keeps an entity below an initiative's target, with what to do about it. */
+export interface InitiativeFailingRule {
+  id: string;
+  title?: string;
+  /** Markdown: what to do to make the rule pass. */
+  remediation?: string;
+  status: RuleStatus;
+  message: string;
+}
+
+/** What an initiative action sees for one entity of an initiative. */
+export interface InitiativeActionContext<TParams> {
+  initiative: Initiative;
+  scorecard: { ref: string; title?: string };
+  entity: Entity;
+  entityRef: string;
+  /** The entity's page in the portal (absolute when `backend.baseUrl` is set). */
+  entityUrl: string;
+  /** The entity's level now (null: none). */
+  level: string | null;
+  /** The rules of the target level and below that do not pass; empty when the entity passes. */
+  failingRules: InitiativeFailingRule[];
+  params: TParams;
+  /**
+   * Stable for this initiative, entity, action and failing rule set. Store it with what you create (a label,
+   * a property) and look for it before creating: a retry after a crash then finds what the first try made.
+   */
+  idempotencyKey: string;
+  /** What this action recorded for the entity before, if anything. */
+  link?: InitiativeLink;
+  signal?: AbortSignal;
+}
+
+/**
+ * An initiative action type contributed through `scorecards.initiativeActions`, e.g. `jira.ticket`: an
+ * initiative that lists it in `actions` has it called for its entities below the target and again when
+ * they reach it. The plugin keeps the state per entity in its database, so each call happens once per
+ * entity and failing rule set, across restarts; a call that throws is retried on the next run with the
+ * same `idempotencyKey`.
+ */
+export interface InitiativeAction<TParams = unknown> {
+  /** e.g. `jira.ticket`; unique across the backend. */
+  type: string;
+  /** One line for docs and errors. */
+  description?: string;
+  /** Checks the action's `params` when an initiative is created (a failure is a 400 naming the action). */
+  paramsSchema: ZodType<TParams>;
+  /**
+   * The entity is below the target. Without `context.link`: open something (a ticket) and return its
+   * link. With `context.link`: the entity failed again or its failing rules changed; update what exists
+   * (a comment) and return the link to keep. Throw to report an error on the entity's row.
+   */
+  onFailing(context: InitiativeActionContext<TParams>): Promise<InitiativeLink | undefined>;
+  /** An entity that had a link reached the target: say so (a comment, a transition). Called once. */
+  onPassing?(context: InitiativeActionContext<TParams> & { link: InitiativeLink }): Promise<void>;
+}
+
+/** `scorecards.initiativeActions`: add an initiative action type. */
+export interface ScorecardsInitiativeActionsExtensionPoint {
+  addInitiativeAction<TParams>(action: InitiativeAction<TParams>): void;
+}
+
+export const scorecardsInitiativeActionsExtensionPoint = createExtensionPoint<ScorecardsInitiativeActionsExtensionPoint>({
+  id: 'scorecards.initiativeActions',
 });

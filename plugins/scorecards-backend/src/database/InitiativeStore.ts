@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityFilter } from '@portico/plugin-catalog-common';
-import type { Initiative } from '@portico/plugin-scorecards-common';
+import type { Initiative, InitiativeActionConfig } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
 import { optionalIso, toIso } from './dbValues';
 
@@ -11,6 +11,7 @@ export interface NewInitiative {
   targetLevel: string;
   scope?: EntityFilter;
   deadline: number;
+  actions?: InitiativeActionConfig[];
 }
 
 function fromRow(row: Record<string, unknown>): Initiative & { lastReminderAt?: string } {
@@ -24,6 +25,7 @@ function fromRow(row: Record<string, unknown>): Initiative & { lastReminderAt?: 
     deadline: toIso(row.deadline),
     createdBy: String(row.created_by),
     createdAt: toIso(row.created_at),
+    ...(row.actions ? { actions: JSON.parse(String(row.actions)) as InitiativeActionConfig[] } : {}),
     ...(optionalIso(row.last_reminder_at) ? { lastReminderAt: optionalIso(row.last_reminder_at) } : {}),
   };
 }
@@ -44,6 +46,7 @@ export class InitiativeStore {
       created_by: createdBy,
       created_at: now,
       last_reminder_at: null,
+      actions: input.actions?.length ? JSON.stringify(input.actions) : null,
     };
     await this.knex('initiatives').insert(row);
     return fromRow(row);

@@ -138,4 +138,28 @@ export const migrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    name: '20261206_003_scorecards_initiative_actions',
+    async up(knex) {
+      await knex.schema.alterTable('initiatives', t => {
+        t.text('actions').nullable();
+      });
+      // What an initiative's actions did per entity: written before each call, so a restart resumes instead of repeating.
+      await knex.schema.createTable('initiative_entity_actions', t => {
+        t.string('initiative_id', 64).notNullable();
+        t.string('entity_ref', 512).notNullable();
+        t.integer('action_index').notNullable();
+        t.string('action_type', 255).notNullable();
+        t.string('state', 16).notNullable();
+        t.text('rules_key').notNullable();
+        t.string('link_type', 255).nullable();
+        t.string('link_key', 255).nullable();
+        t.string('link_url', 2048).nullable();
+        t.text('error').nullable();
+        t.integer('attempts').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.primary(['initiative_id', 'entity_ref', 'action_index']);
+      });
+    },
+  },
 ];

@@ -1,9 +1,18 @@
 import { InputError, NotFoundError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { matchesEntityFilter, validateEntityFilter, type EntityFilter } from '@portico/plugin-catalog-common';
-import type { Initiative, InitiativeProgress, InitiativeProgressPoint } from '@portico/plugin-scorecards-common';
+import type {
+  Initiative,
+  InitiativeActionConfig,
+  InitiativeEntityActionState,
+  InitiativeProgress,
+  InitiativeProgressPoint,
+} from '@portico/plugin-scorecards-common';
+import { actionStateOf, type InitiativeActionStore } from '../database/InitiativeActionStore';
 import type { InitiativeStore } from '../database/InitiativeStore';
-import type { ResultStore } from '../database/ResultStore';
+import type { EntityScoreRow, ResultStore } from '../database/ResultStore';
+import type { InitiativeAction } from '../extensions';
+import type { CompiledScorecard } from './compileScorecard';
 import type { Notifier } from './notifications/Notifier';
 import type { ScorecardRegistry } from './ScorecardRegistry';
 import type { ScorecardsCatalog } from './ScorecardsCatalog';
@@ -16,10 +25,23 @@ export interface InitiativeServiceOptions {
   notifier: Notifier;
   /** Time between reminders of one initiative. */
   reminderIntervalMs: number;
+  /** Registered initiative action types, by type. */
+  actionTypes?: ReadonlyMap<string, InitiativeAction<unknown>>;
+  /** What the actions did per entity, shown with the failing entities. */
+  actionStates?: InitiativeActionStore;
   now?: () => Date;
 }
 
 const MAX_HISTORY_POINTS = 500;
+
+/** An initiative, its scorecard and where the entities in its scope stand. */
+export interface InitiativeStanding {
+  initiative: Initiative & { lastReminderAt?: string };
+  scorecard: CompiledScorecard;
+  /** Rank of the target level. */
+  targetRank: number;
+  scores: EntityScoreRow[];
+}
 
 /** Initiatives: a target level for a scorecard's entities by a deadline, with progress and reminders. */
 export class InitiativeService {
@@ -30,7 +52,15 @@ export class InitiativeService {
   }
 
   async create(
-    input: { title: string; description?: string; scorecardRef: string; targetLevel: string; scope?: EntityFilter; deadline: string },
+    input: {
+      title: string;
+      description?: string;
+      scorecardRef: string;
+      targetLevel: string;
+      scope?: EntityFilter;
+      deadline: string;
+      actions?: InitiativeActionConfig[];
+    },
     createdBy: string,
   ): Promise<Initiative> {
     let scorecardRef: string;
@@ -47,7 +77,28 @@ export class InitiativeService {
     if (Number.isNaN(deadline)) throw new InputError('deadline: must be an ISO date or date-time');
     const scopeErrors = validateEntityFilter(input.scope).map(e => e.replace(/^filter/, 'scope'));
     if (scopeErrors.length) throw new InputError(scopeErrors.join('; '));
-    return this.options.store.create({ ...input, scorecardRef, deadline }, createdBy, this.now().getTime());
+    const actions = this.checkActions(input.actions ?? []);
+    return this.options.store.create({ ...input, scorecardRef, deadline, ...(actions.length ? { actions } : {}) }, createdBy, this.now().getTime());
+  }
+
+  /** Each action must be of a registered type with params its schema accepts. */
+  private checkActions(actions: InitiativeActionConfig[]): InitiativeActionConfig[] {
+    const types = this.options.actionTypes ?? new Map<string, InitiativeAction<unknown>>();
+    return actions.map((action, i) => {
+      const actionType = types.get(action.type);
+      if (!actionType) {
+        const known = [...types.keys()].sort();
+        throw new InputError(
+          `actions.${i}.type: unknown initiative action type '${action.type}' (${known.length ? `known: ${known.join(', ')}` : 'no initiative action types are installed'})`,
+        );
+      }
+      const parsed = actionType.paramsSchema.safeParse(action.params ?? {});
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map(issue => `${['params', ...issue.path.map(String)].join('.')} ${issue.message}`);
+        throw new InputError(`actions.${i}: ${action.type}: ${issues.join('; ')}`);
+      }
+      return { type: action.type, ...(action.params ? { params: action.params } : {}) };
+    });
   }
 
   /**
@@ -78,13 +129,13 @@ export class InitiativeService {
 
   async delete(id: string): Promise<void> {
     if (!(await this.options.store.delete(id))) throw new NotFoundError(`No initiative ${id}`);
+    await this.options.actionStates?.deleteInitiative(id);
   }
 
-  /** Where an initiative stands: entities at or above the target now, and over time. */
-  async progress(id: string): Promise<InitiativeProgress> {
+  /** An initiative with its scorecard, the rank of its target and the stored scores of the entities in its scope. */
+  async standing(id: string): Promise<InitiativeStanding> {
     const initiative = await this.options.store.get(id);
     if (!initiative) throw new NotFoundError(`No initiative ${id}`);
-    const { lastReminderAt: _last, ...plain } = initiative;
     const scorecard = await this.options.registry.get(initiative.scorecardRef);
     const target = scorecard.spec.levels.find(l => l.name === initiative.targetLevel);
     const targetRank = target?.rank ?? Number.POSITIVE_INFINITY;
@@ -99,8 +150,18 @@ export class InitiativeService {
       );
       scores = scores.filter(s => inScope.has(s.entityRef));
     }
+    return { initiative, scorecard, targetRank, scores };
+  }
+
+  /** Where an initiative stands: entities at or above the target now, and over time. */
+  async progress(id: string): Promise<InitiativeProgress> {
+    const { initiative, scorecard, targetRank, scores } = await this.standing(id);
+    const { lastReminderAt: _last, ...plain } = initiative;
     const refs = new Set(scores.map(s => s.entityRef));
     const failing = scores.filter(s => s.levelRank < targetRank);
+    const actionRows = initiative.actions?.length && this.options.actionStates ? await this.options.actionStates.listOf(initiative.id, failing.map(s => s.entityRef)) : [];
+    const actionsOf = new Map<string, InitiativeEntityActionState[]>();
+    for (const row of actionRows) actionsOf.set(row.entityRef, [...(actionsOf.get(row.entityRef) ?? []), actionStateOf(row)]);
 
     // Replay level changes of the entities in scope to count those at or above the target over time.
     const rank = new Map<string, number>();
@@ -117,7 +178,12 @@ export class InitiativeService {
       total: scores.length,
       atOrAbove: scores.length - failing.length,
       share: scores.length ? Math.round(((scores.length - failing.length) / scores.length) * 10000) / 10000 : 1,
-      failing: failing.map(s => ({ entityRef: s.entityRef, level: s.level, ...(s.owner ? { owner: s.owner } : {}) })),
+      failing: failing.map(s => ({
+        entityRef: s.entityRef,
+        level: s.level,
+        ...(s.owner ? { owner: s.owner } : {}),
+        ...(actionsOf.has(s.entityRef) ? { actions: actionsOf.get(s.entityRef) } : {}),
+      })),
       history: points.slice(-MAX_HISTORY_POINTS),
     };
   }

@@ -1,7 +1,7 @@
 import { renderInTestApp } from '@portico/app/testing';
 import { screen, within } from '@testing-library/react';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
-import { fakeScorecardsApi, initiative } from '../../__testUtils__/fakeScorecardsApi';
+import { fakeScorecardsApi, initiative, initiativeProgress } from '../../__testUtils__/fakeScorecardsApi';
 import { InitiativesPage, timeLeft } from './InitiativesPage';
 
 describe('InitiativesPage', () => {
@@ -44,6 +44,26 @@ describe('InitiativesPage', () => {
       path: '/scorecards/initiatives/:id',
     });
     expect(await screen.findByText('No such initiative')).toBeInTheDocument();
+  });
+
+  it('shows the tickets an initiative action linked to each entity, and why one could not be opened', async () => {
+    const updatedAt = '2026-11-28T00:00:00.000Z';
+    const api = fakeScorecardsApi({
+      getInitiativeProgress: jest.fn(async () => ({
+        ...initiativeProgress,
+        failing: [
+          { ...initiativeProgress.failing[0], actions: [{ type: 'jira.ticket', state: 'open' as const, link: { type: 'jira.ticket', key: 'OPS-7', url: 'https://acme.atlassian.net/browse/OPS-7' }, updatedAt }] },
+          { ...initiativeProgress.failing[1], actions: [{ type: 'jira.ticket', state: 'error' as const, error: "Field 'components' is required.", updatedAt }] },
+          initiativeProgress.failing[2],
+        ],
+      })),
+    });
+    renderInTestApp(<InitiativesPage />, { apis: [[scorecardsApiRef, api]] });
+    const checkout = await screen.findByLabelText('Linked tickets of component:checkout');
+    expect(checkout).toHaveTextContent('Linked tickets: OPS-7');
+    expect(within(checkout).getByRole('link', { name: 'OPS-7' })).toHaveAttribute('href', 'https://acme.atlassian.net/browse/OPS-7');
+    expect(screen.getByLabelText('Linked tickets of component:search')).toHaveTextContent("Could not open a ticket: Field 'components' is required.");
+    expect(screen.queryByLabelText('Linked tickets of component:billing')).not.toBeInTheDocument();
   });
 
   it('shows empty and error states', async () => {

@@ -12,7 +12,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useApi } from '@portico/frontend-plugin-api';
-import type { Initiative } from '@portico/plugin-scorecards-common';
+import type { Initiative, InitiativeEntityActionState } from '@portico/plugin-scorecards-common';
 import { Link as RouterLink, useParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
@@ -21,7 +21,7 @@ import { levelLabel, percent } from '../shared/levels';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { EntityLink } from '../shared/EntityLink';
 import { scorecardRoute } from '../shared/routes';
-import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
+import { EmptyState, ErrorPanel, Progress, SafeLink } from '@portico/core-components';
 
 const DAY = 24 * 3600 * 1000;
 /** How many entities below the target a card lists. */
@@ -34,6 +34,33 @@ export function timeLeft(deadline: string, now = Date.now()): string {
   if (days === 1) return '1 day left';
   if (days === 0) return 'due today';
   return `${-days} ${days === -1 ? 'day' : 'days'} overdue`;
+}
+
+/** What the initiative's actions recorded for an entity: its linked tickets, and why one could not be opened. */
+function LinkedTickets({ entityRef, actions }: { entityRef: string; actions?: InitiativeEntityActionState[] }) {
+  const links = (actions ?? []).flatMap(a => (a.link ? [a.link] : []));
+  const errors = (actions ?? []).flatMap(a => (a.error ? [a.error] : []));
+  const pending = (actions ?? []).some(a => a.state === 'pending');
+  if (!links.length && !errors.length && !pending) return null;
+  return (
+    <Box component="span" sx={{ display: 'block' }} aria-label={`Linked tickets of ${humanizeEntityRef(entityRef)}`}>
+      {links.length ? 'Linked tickets: ' : null}
+      {links.map((link, i) => (
+        <span key={`${link.type}-${link.key}`}>
+          {i ? ', ' : null}
+          <SafeLink url={link.url} external>
+            {link.key}
+          </SafeLink>
+        </span>
+      ))}
+      {pending && !links.length ? 'Opening a ticket…' : null}
+      {errors.map(error => (
+        <Box component="span" key={error} sx={{ display: 'block', color: 'error.main' }}>
+          Could not open a ticket: {error}
+        </Box>
+      ))}
+    </Box>
+  );
 }
 
 function InitiativeCard({ initiative }: { initiative: Initiative }) {
@@ -88,7 +115,12 @@ function InitiativeCard({ initiative }: { initiative: Initiative }) {
                     <ListItem key={f.entityRef} disableGutters>
                       <ListItemText
                         primary={<EntityLink entityRef={f.entityRef} />}
-                        secondary={`${levelLabel(f.level)}${f.owner ? ` · ${humanizeEntityRef(f.owner, { defaultKind: 'group' })}` : ''}`}
+                        secondary={
+                          <>
+                            {`${levelLabel(f.level)}${f.owner ? ` · ${humanizeEntityRef(f.owner, { defaultKind: 'group' })}` : ''}`}
+                            <LinkedTickets entityRef={f.entityRef} actions={f.actions} />
+                          </>
+                        }
                       />
                     </ListItem>
                   ))}

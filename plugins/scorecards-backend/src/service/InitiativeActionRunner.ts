@@ -1,0 +1,222 @@
+import { hash } from 'node:crypto';
+import type { LoggerService } from '@portico/backend-plugin-api';
+import { parseEntityRef, type Entity } from '@portico/catalog-model';
+import type { Initiative, InitiativeActionConfig, InitiativeLink } from '@portico/plugin-scorecards-common';
+import type { InitiativeActionRow, InitiativeActionStore } from '../database/InitiativeActionStore';
+import type { InitiativeStore } from '../database/InitiativeStore';
+import type { EntityScoreRow, ResultStore } from '../database/ResultStore';
+import type { InitiativeAction, InitiativeActionContext, InitiativeFailingRule } from '../extensions';
+import type { InitiativeService, InitiativeStanding } from './InitiativeService';
+import type { ScorecardsCatalog } from './ScorecardsCatalog';
+
+export interface InitiativeActionRunnerOptions {
+  initiatives: InitiativeService;
+  store: InitiativeStore;
+  states: InitiativeActionStore;
+  results: ResultStore;
+  catalog: ScorecardsCatalog;
+  actionTypes: ReadonlyMap<string, InitiativeAction<unknown>>;
+  logger: LoggerService;
+  /** The portal's origin for entity links (`backend.baseUrl`); relative links without it. */
+  baseUrl?: string;
+  /** Entities acted on at the same time. */
+  concurrency?: number;
+  now?: () => number;
+}
+
+/** What a run did, for logs and tests. */
+export interface InitiativeActionRunSummary {
+  opened: number;
+  updated: number;
+  passed: number;
+  failed: number;
+}
+
+const entityPath = (entityRef: string) => {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${encodeURIComponent(namespace)}/${encodeURIComponent(kind.toLowerCase())}/${encodeURIComponent(name)}`;
+};
+
+/**
+ * Calls the initiatives' actions for their entities: `onFailing` for an entity below the target that the
+ * action has not handled for its current failing rules, `onPassing` once for one that reached it. Every call is
+ * preceded by a `pending` row and followed by its outcome, so a run cut short resumes where it stopped and a call
+ * that may have happened is retried with the same idempotency key (never blindly repeated).
+ */
+export class InitiativeActionRunner {
+  private readonly now: () => number;
+
+  constructor(private readonly options: InitiativeActionRunnerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async runAll(signal?: AbortSignal): Promise<InitiativeActionRunSummary> {
+    const total: InitiativeActionRunSummary = { opened: 0, updated: 0, passed: 0, failed: 0 };
+    for (const initiative of await this.options.store.list()) {
+      if (!initiative.actions?.length || signal?.aborted) continue;
+      try {
+        const summary = await this.run(initiative.id, signal);
+        for (const k of Object.keys(total) as Array<keyof InitiativeActionRunSummary>) total[k] += summary[k];
+      } catch (error) {
+        this.options.logger.warn(`Initiative ${initiative.id} (${initiative.title}): actions did not run: ${(error as Error).message}`);
+      }
+    }
+    return total;
+  }
+
+  async run(initiativeId: string, signal?: AbortSignal): Promise<InitiativeActionRunSummary> {
+    const summary: InitiativeActionRunSummary = { opened: 0, updated: 0, passed: 0, failed: 0 };
+    const standing = await this.options.initiatives.standing(initiativeId);
+    const actions = standing.initiative.actions ?? [];
+    if (!actions.length) return summary;
+    const rows = new Map<string, InitiativeActionRow>();
+    for (const row of await this.options.states.list(initiativeId)) rows.set(`${row.entityRef}\u0000${row.actionIndex}`, row);
+
+    const ruleRank = this.gatingRules(standing);
+    const now = this.now();
+    type Work = { score: EntityScoreRow; failing: boolean; rulesKey: string; todo: Array<{ index: number; row?: InitiativeActionRow }> };
+    const work: Work[] = [];
+    for (const score of standing.scores) {
+      const failing = score.levelRank < standing.targetRank;
+      const rulesKey = failing ? score.failingRules.filter(id => ruleRank.has(id)).sort().join(',') : '';
+      const todo: Work['todo'] = [];
+      actions.forEach((_action, index) => {
+        const row = rows.get(`${score.entityRef}\u0000${index}`);
+        const passingDue = row?.state === 'open' && (!row.error || retryDue(row, now));
+        if (failing ? needsFailingCall(row, rulesKey, now) : passingDue) todo.push({ index, row });
+      });
+      if (todo.length) work.push({ score, failing, rulesKey, todo });
+    }
+    if (!work.length) return summary;
+
+    const entities = new Map<string, Entity>();
+    const refs = work.map(w => w.score.entityRef);
+    for (let i = 0; i < refs.length; i += 500) {
+      const batch = refs.slice(i, i + 500);
+      (await this.options.catalog.getEntitiesByRefs(batch)).forEach((entity, j) => entity && entities.set(batch[j], entity));
+    }
+
+    let next = 0;
+    const worker = async () => {
+      while (next < work.length && !signal?.aborted) {
+        const item = work[next++];
+        const entity = entities.get(item.score.entityRef);
+        if (!entity) continue; // gone from the catalog since the evaluation: nothing to act on
+        const failingRules = item.failing ? await this.failingRules(standing, item.score, ruleRank) : [];
+        for (const { index, row } of item.todo) {
+          const config = actions[index];
+          const actionType = this.options.actionTypes.get(config.type);
+          if (!actionType) {
+            this.options.logger.warn(`Initiative ${initiativeId}: action type '${config.type}' is not installed; skipped`);
+            continue;
+          }
+          const outcome = await this.act({ standing, config, actionType, index, row, entity, score: item.score, failing: item.failing, rulesKey: item.rulesKey, failingRules, signal });
+          summary[outcome]++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 4, work.length) }, worker));
+    return summary;
+  }
+
+  /** Rule id → level rank of the rules that gate the target level or one below it. */
+  private gatingRules(standing: InitiativeStanding): Map<string, number> {
+    const rankOf = new Map(standing.scorecard.spec.levels.map(l => [l.name, l.rank]));
+    const gating = new Map<string, number>();
+    for (const rule of standing.scorecard.spec.rules) {
+      const rank = rule.level ? rankOf.get(rule.level) : undefined;
+      if (rank !== undefined && rank <= standing.targetRank) gating.set(rule.id, rank);
+    }
+    return gating;
+  }
+
+  private async failingRules(standing: InitiativeStanding, score: EntityScoreRow, gating: Map<string, number>): Promise<InitiativeFailingRule[]> {
+    const results = new Map((await this.options.results.getRuleResults(standing.scorecard.ref, score.entityRef)).map(r => [r.ruleId, r]));
+    return standing.scorecard.spec.rules
+      .filter(rule => gating.has(rule.id) && score.failingRules.includes(rule.id))
+      .sort((a, b) => (gating.get(a.id) ?? 0) - (gating.get(b.id) ?? 0))
+      .map(rule => {
+        const result = results.get(rule.id);
+        return {
+          id: rule.id,
+          ...(rule.title ? { title: rule.title } : {}),
+          ...(rule.remediation ? { remediation: rule.remediation } : {}),
+          status: result?.status ?? 'unknown',
+          message: result?.message ?? 'not evaluated yet',
+        };
+      });
+  }
+
+  private async act(input: {
+    standing: InitiativeStanding;
+    config: InitiativeActionConfig;
+    actionType: InitiativeAction<unknown>;
+    index: number;
+    row?: InitiativeActionRow;
+    entity: Entity;
+    score: EntityScoreRow;
+    failing: boolean;
+    rulesKey: string;
+    failingRules: InitiativeFailingRule[];
+    signal?: AbortSignal;
+  }): Promise<keyof InitiativeActionRunSummary> {
+    const { standing, config, actionType, index, row, score, failing, rulesKey } = input;
+    const initiative: Initiative = (({ lastReminderAt: _l, ...plain }) => plain)(standing.initiative);
+    // Keep the link while the entity keeps failing (rules changed) or fails again with the same rules.
+    const keptLink = row?.link && (row.state !== 'passed' || row.rulesKey === rulesKey) ? row.link : undefined;
+    const base: InitiativeActionRow = {
+      initiativeId: initiative.id,
+      entityRef: score.entityRef,
+      actionIndex: index,
+      actionType: config.type,
+      state: 'pending',
+      rulesKey: failing ? rulesKey : (row?.rulesKey ?? ''),
+      ...(keptLink || (!failing && row?.link) ? { link: keptLink ?? row?.link } : {}),
+      attempts: (row?.state === 'pending' || row?.error ? row.attempts : 0) + 1,
+      updatedAt: this.now(),
+    };
+    const context: InitiativeActionContext<unknown> = {
+      initiative,
+      scorecard: { ref: standing.scorecard.ref, ...(standing.scorecard.entity.metadata.title ? { title: standing.scorecard.entity.metadata.title } : {}) },
+      entity: input.entity,
+      entityRef: score.entityRef,
+      entityUrl: `${this.options.baseUrl ?? ''}${entityPath(score.entityRef)}`,
+      level: score.level,
+      failingRules: input.failingRules,
+      params: actionType.paramsSchema.parse(config.params ?? {}),
+      idempotencyKey: `${initiative.id}:${hash('sha1', `${score.entityRef}\u0000${index}\u0000${base.rulesKey}`, 'hex').slice(0, 16)}`,
+      ...(base.link ? { link: base.link } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    };
+    if (failing) await this.options.states.save(base);
+    try {
+      if (failing) {
+        const link: InitiativeLink | undefined = await actionType.onFailing(context);
+        await this.options.states.save({ ...base, state: 'open', ...(link ?? base.link ? { link: link ?? base.link } : {}), attempts: 0, updatedAt: this.now() });
+        return base.link ? 'updated' : 'opened';
+      }
+      if (row?.link) await actionType.onPassing?.({ ...context, link: row.link });
+      await this.options.states.save({ ...base, state: 'passed', attempts: 0, updatedAt: this.now() });
+      return 'passed';
+    } catch (error) {
+      const message = (error as Error).message || String(error);
+      this.options.logger.warn(`Initiative ${initiative.id}: ${config.type} for ${score.entityRef} failed: ${message}`);
+      // A failed passing call leaves the row open, so it is retried; a failed failing call is an error row.
+      await this.options.states.save({ ...base, state: failing ? 'error' : 'open', error: message, updatedAt: this.now() });
+      return 'failed';
+    }
+  }
+}
+
+/** A failing entity needs a call unless its action already handled exactly these failing rules. */
+function needsFailingCall(row: InitiativeActionRow | undefined, rulesKey: string, now: number): boolean {
+  if (!row) return true;
+  if (row.state === 'pending') return true; // cut short: retried with the same idempotency key
+  if (row.state === 'error') return row.rulesKey !== rulesKey || retryDue(row, now);
+  return row.state === 'passed' || row.rulesKey !== rulesKey;
+}
+
+/** A refused call is retried after a minute, then twice as long each time, at most every six hours. */
+function retryDue(row: InitiativeActionRow, now: number): boolean {
+  return now - row.updatedAt >= Math.min(60_000 * 2 ** Math.max(0, row.attempts - 1), 6 * 3_600_000);
+}

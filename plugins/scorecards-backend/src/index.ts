@@ -13,6 +13,11 @@ export {
   type FactCollector,
   type CollectedFacts,
   type ScorecardsFactCollectorsExtensionPoint,
+  scorecardsInitiativeActionsExtensionPoint,
+  type InitiativeAction,
+  type InitiativeActionContext,
+  type InitiativeFailingRule,
+  type ScorecardsInitiativeActionsExtensionPoint,
 } from './extensions';
 export { builtinRuleTypes, readFact } from './service/ruleTypes';
 export { catalogFactCollector, catalogFacts } from './service/catalogFactCollector';

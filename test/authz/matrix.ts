@@ -75,8 +75,9 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/auth/:provider/handler/frame': open(),
   // Guest is off in this portal: a 403 that names auth.allowGuest, whoever asks.
   'POST /api/auth/guest/sign-in': open({ none: 403, plain: 403, owner: 403, admin: 403, serviceSelf: 403 }),
-  // Refresh and sign-out act on the session cookies, so they need the CSRF header whatever else is sent.
-  'POST /api/auth/refresh': open({ none: 403, plain: 403, owner: 403, admin: 403, serviceSelf: 403 }),
+  // Refresh and sign-out act on the session cookies: refresh without a refresh cookie has no session to renew (401,
+  // sign in) and with one needs the CSRF header; sign-out needs the CSRF header whatever else is sent.
+  'POST /api/auth/refresh': open({ none: 401, plain: 401, owner: 401, admin: 401, serviceSelf: 401 }),
   'POST /api/auth/sign-out': open({ none: 403, plain: 403, owner: 403, admin: 403, serviceSelf: 403 }),
   'GET /api/auth/.well-known/jwks.json': open(),
   'GET /api/auth/me': usersOnly(),

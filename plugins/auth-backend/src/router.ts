@@ -222,12 +222,13 @@ export function createRouter(options: RouterOptions): Router {
         'session cookie. Needs the `x-csrf-token` header echoing the `portico_csrf` cookie.',
       auth: 'unauthenticated',
       response: { description: 'The renewed session', schema: sessionAnswer },
-      errors: { 401: 'No session, or it expired or was ended', 403: 'CSRF token missing or wrong' },
+      errors: { 401: 'No session (no refresh cookie), or it expired or was ended', 403: 'CSRF token missing or wrong' },
     },
     async ({ req, res }) => {
-      checkCsrf(req);
+      // Without a refresh cookie there is no session to renew (401, sign in); the CSRF check guards the cookie.
       const refreshToken = readCookie(req, REFRESH_COOKIE);
       if (!refreshToken) throw new AuthenticationError('Missing refresh cookie: sign in');
+      checkCsrf(req);
       try {
         const session = await signIn.refresh(refreshToken);
         setSessionCookies(res, session);

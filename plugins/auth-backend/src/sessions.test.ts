@@ -95,6 +95,13 @@ describe('guest sign-in, sessions and personal access tokens', () => {
     expect((await browser.call('GET', '/me')).status).toBe(200);
   });
 
+  it('answers a refresh without any session 401 (sign in), not a CSRF refusal', async () => {
+    const stranger = client(backend);
+    const refused = await stranger.call('POST', '/refresh', { csrf: false });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toBe('Missing refresh cookie: sign in');
+  });
+
   it('signs out: the refresh token stops working and the cookies are cleared', async () => {
     const browser = client(backend);
     await browser.call('POST', '/guest/sign-in');

@@ -59,6 +59,8 @@ export async function runMigrations(
     tableName: MIGRATIONS_TABLE,
     ...(options.schemaName ? { schemaName: options.schemaName } : {}),
   };
+  // Already up to date (every restart but the first after an upgrade): nothing to lock.
+  if (options.lock && (await isUpToDate(knex, options.schemaName, names))) return;
   if (options.lock) {
     // Alone on this schema: knex's lock row can only be stale (a migrator killed mid-run) or doubled (two
     // instances that created the lock table at once before this lock existed), and is reset to one free row.
@@ -94,4 +96,15 @@ async function resetKnexLock(knex: Knex, schemaName: string | undefined, logger?
     await inTrx().delete();
     await inTrx().insert({ is_locked: 0 });
   });
+}
+
+/** Whether every migration is recorded and knex's lock is one free row; read without creating anything. */
+async function isUpToDate(knex: Knex, schemaName: string | undefined, names: Set<string>): Promise<boolean> {
+  const schema = schemaName ? knex.schema.withSchema(schemaName) : knex.schema;
+  if (!(await schema.hasTable(MIGRATIONS_TABLE)) || !(await schema.hasTable(MIGRATIONS_LOCK_TABLE))) return false;
+  const from = (table: string) => (schemaName ? knex(table).withSchema(schemaName) : knex(table));
+  const applied = new Set(((await from(MIGRATIONS_TABLE).select('name')) as Array<{ name: string }>).map(r => r.name));
+  if ([...names].some(n => !applied.has(n))) return false;
+  const locks = (await from(MIGRATIONS_LOCK_TABLE).select('is_locked')) as Array<{ is_locked: number | string }>;
+  return locks.length === 1 && Number(locks[0].is_locked) === 0;
 }

@@ -1,10 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { MockLogger } from '@portico/test-utils';
 import type { Entity } from '@portico/catalog-model';
 import { FakeJira } from '../__testUtils__/FakeJira';
 import { seedJira } from '../__testUtils__/seedJira';
 import { jiraIntegrationsConfigSchema } from '../integration/config';
 import { JiraClients } from '../integration/JiraClients';
-import { createJiraFactCollector } from './JiraFactCollector';
+import { createJiraFactCollector, jiraFacts } from './JiraFactCollector';
+// The scorecards backend's own rule types, so the example is evaluated as the portal evaluates it.
+import { builtinRuleTypes } from '../../../scorecards-backend/src/service/ruleTypes';
+import type { JsonValue } from '@portico/plugin-scorecards-common';
 
 const component = (name: string, annotations: Record<string, string> = {}): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -86,5 +92,51 @@ describe.each(['cloud', 'datacenter'] as const)('Jira facts on Jira %s', kind =>
     expect(out).toEqual([]);
     // Two entities in flight when the site was found down; the other 18 were never asked.
     expect(fake.requests.length).toBeLessThanOrEqual(2 * 11);
+  });
+});
+
+describe('the Issue hygiene example scorecard', () => {
+  const root = path.resolve(__dirname, '../../../..');
+  const scorecard = parse(fs.readFileSync(path.join(root, 'examples/scorecards/issue-hygiene.yaml'), 'utf8'));
+  type Rule = { id: string; type: string; level: string; params: { fact?: string; expression?: string } };
+  const rules = scorecard.spec.rules as Rule[];
+  const ruleTypes = Object.fromEntries(builtinRuleTypes.map(t => [t.type, t]));
+  const evaluate = (facts: Record<string, JsonValue>, staleFacts: Record<string, string> = {}) =>
+    Object.fromEntries(
+      rules.map(r => [r.id, ruleTypes[r.type].evaluate({ entity: component('payments'), facts, staleFacts, params: ruleTypes[r.type].paramsSchema.parse(r.params), now: new Date() }).status]),
+    );
+  const healthy: Record<string, JsonValue> = {
+    'jira.openIssues': 12,
+    'jira.openBugs': 2,
+    'jira.openBugsByPriority': { highest: 0, high: 0, medium: 1, low: 1, lowest: 0 },
+    'jira.oldestOpenBugAgeDays': 12,
+    'jira.createdLast30d': 9,
+    'jira.resolvedLast30d': 11,
+    'jira.openSecurityIssues': 0,
+  };
+
+  it('reads only facts the collector declares, has levels, and is not loaded by default', () => {
+    expect(scorecard).toMatchObject({ kind: 'Scorecard', metadata: { name: 'issue-hygiene', title: 'Issue hygiene' } });
+    expect(scorecard.spec.levels.map((l: { name: string }) => l.name)).toEqual(['Bronze', 'Silver', 'Gold']);
+    const facts = rules.flatMap(r => (r.params.fact ? [r.params.fact] : [...(r.params.expression ?? '').matchAll(/facts\["([^"]+)"\]/g)].map(m => m[1])));
+    expect(facts.length).toBeGreaterThanOrEqual(rules.length);
+    for (const fact of facts) expect(Object.keys(jiraFacts)).toContain(fact);
+    expect(fs.readFileSync(path.join(root, 'examples/scorecards/location.yaml'), 'utf8')).not.toMatch(/issue-hygiene/);
+  });
+
+  it('passes a healthy service, fails the rules a buggy one breaks, and is unknown (not failing) without facts', () => {
+    expect(Object.values(evaluate(healthy)).every(s => s === 'pass')).toBe(true);
+    const buggy = evaluate({ ...healthy, 'jira.openBugs': 7, 'jira.openBugsByPriority': { highest: 1, high: 2, medium: 4, low: 0, lowest: 0 }, 'jira.oldestOpenBugAgeDays': 45, 'jira.resolvedLast30d': 3 });
+    expect(buggy).toEqual({
+      'no-open-highest-bug': 'fail',
+      'no-open-security-issue': 'pass',
+      'at-most-five-open-bugs': 'fail',
+      'no-bug-older-than-90-days': 'pass',
+      'no-open-high-bug': 'fail',
+      'no-bug-older-than-30-days': 'fail',
+      'keeps-up': 'fail',
+    });
+    const stale = Object.fromEntries(Object.keys(healthy).map(name => [name, '2026-01-01T00:00:00.000Z']));
+    expect(Object.values(evaluate({}, stale)).every(s => s === 'unknown')).toBe(true);
   });
 });

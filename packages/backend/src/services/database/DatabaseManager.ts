@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { ConfigError } from '@portico/errors';
 import type { ConfigService, DatabaseMigration, DatabaseService, LoggerService } from '@portico/backend-plugin-api';
+import { acquireDataDir, releaseDataDir } from './dataDirLock';
 import { ensurePgDatabase } from './ensurePgDatabase';
 import { withPgAdvisoryLock } from './pgAdvisoryLock';
 import { runMigrations } from './runMigrations';
@@ -44,6 +45,8 @@ export class DatabaseManager {
   private readonly ensureExists: boolean;
   /** The database named in the connection exists (or was created): checked once, before the first schema. */
   private databaseChecked?: Promise<void>;
+  /** The SQLite directory this manager holds the lock of (one Portico process per directory). */
+  private lockedDir?: string;
 
   static fromConfig(config: ConfigService, options: DatabaseManagerOptions = {}): DatabaseManager {
     return new DatabaseManager(config, options);
@@ -93,7 +96,11 @@ export class DatabaseManager {
     if (this.closed) return Promise.reject(new Error(`Database connections are closed; cannot open '${name}'`));
     let entry = this.clients.get(name);
     if (!entry) {
-      entry = this.engine === 'pg' ? this.createPg(name) : this.createSqlite(name);
+      try {
+        entry = this.engine === 'pg' ? this.createPg(name) : this.createSqlite(name);
+      } catch (error) {
+        return Promise.reject(error); // a data directory another instance holds
+      }
       this.clients.set(name, entry);
       // A failed setup is retried on the next call.
       entry.ready.catch(() => {
@@ -109,7 +116,13 @@ export class DatabaseManager {
 
   private createSqlite(name: string): { knex: Knex; ready: Promise<void> } {
     const filename = this.sqliteFilename(name);
-    if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
+    if (filename !== ':memory:') {
+      fs.mkdirSync(path.dirname(filename), { recursive: true });
+      if (!this.lockedDir) {
+        acquireDataDir(path.dirname(filename));
+        this.lockedDir = path.dirname(filename);
+      }
+    }
     const knex = createKnex({
       client: 'better-sqlite3',
       connection: { filename },
@@ -205,6 +218,8 @@ export class DatabaseManager {
     const entries = [...this.clients.values()];
     this.clients.clear();
     await Promise.all(entries.map(e => e.knex.destroy().catch(() => undefined)));
+    if (this.lockedDir) releaseDataDir(this.lockedDir);
+    this.lockedDir = undefined;
   }
 }
 

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { parseEntityRef, stringifyEntityRef, type Entity } from '@portico/catalog-model';
+import { ANNOTATION_JIRA_HOST, ANNOTATION_JIRA_PROJECT_KEY } from '@portico/plugin-jira-common';
+import type { InitiativeAction } from '@portico/plugin-scorecards-node';
+import { z } from 'zod';
+import type { InitiativeTicketJira } from './InitiativeTicketJira';
+import { failingAgainComment, passingComment, ticketDescription, ticketSummary } from './ticketText';
+
+/** The initiative action type the Jira package registers. */
+export const JIRA_TICKET_ACTION_TYPE = 'jira.ticket';
+
+/** A Jira project key as Jira allows it (letters first, then letters, digits and underscores). */
+const projectKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be a Jira project key such as OPS');
+
+export const jiraTicketParamsSchema = z
+  .object({
+    /** The issue type of the tickets. */
+    issueType: z.string().min(1).max(255).default('Task'),
+    /** Labels added to every ticket (besides the portal's own idempotency label). */
+    labels: z.array(z.string().regex(/^\S{1,255}$/, 'a Jira label has no spaces')).max(20).default([]),
+    /** The project of entities whose owner has no `jira/project-key`; without it, such entities get an error. */
+    fallbackProjectKey: projectKeySchema.optional(),
+  })
+  .strict();
+export type JiraTicketParams = z.infer<typeof jiraTicketParamsSchema>;
+
+/** The label that finds the ticket of one initiative, entity and failing rule set again (Jira labels have no spaces). */
+export function idempotencyLabel(idempotencyKey: string): string {
+  return `portico-initiative-${createHash('sha1').update(idempotencyKey).digest('hex').slice(0, 20)}`;
+}
+
+/** Where an entity's ticket goes: its owner group's `jira/project-key` (and `jira/host`), else the fallback. */
+async function projectOf(entity: Entity, params: JiraTicketParams, readEntity: (ref: string) => Promise<Entity | undefined>) {
+  const owner = typeof entity.spec?.owner === 'string' ? entity.spec.owner : undefined;
+  let ownerRef: string | undefined;
+  let ownerEntity: Entity | undefined;
+  if (owner) {
+    try {
+      ownerRef = stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }));
+      ownerEntity = await readEntity(ownerRef);
+    } catch {
+      ownerEntity = undefined;
+    }
+  }
+  const projectKey = ownerEntity?.metadata.annotations?.[ANNOTATION_JIRA_PROJECT_KEY]?.trim();
+  if (projectKey) {
+    if (!projectKeySchema.safeParse(projectKey).success) throw new Error(`${ownerRef} has an invalid ${ANNOTATION_JIRA_PROJECT_KEY} '${projectKey}'`);
+    return { projectKey, host: ownerEntity?.metadata.annotations?.[ANNOTATION_JIRA_HOST]?.trim() || undefined };
+  }
+  if (params.fallbackProjectKey) return { projectKey: params.fallbackProjectKey, host: undefined };
+  if (!owner) throw new Error(`the entity has no owner, so no Jira project (give it one, or the action a fallbackProjectKey)`);
+  if (!ownerEntity) throw new Error(`its owner ${ownerRef ?? owner} is not in the catalog, so no Jira project (or give the action a fallbackProjectKey)`);
+  throw new Error(`its owner ${ownerRef} has no ${ANNOTATION_JIRA_PROJECT_KEY} annotation (add one, or give the action a fallbackProjectKey)`);
+}
+
+/**
+ * `jira.ticket`: one Jira issue per entity below an initiative's target, in its owner's project, describing the
+ * failing rules with their remediation and linking the entity; a comment when its failing rules change and when
+ * it reaches the target. Before creating, it looks for the issue of the same idempotency label, so a retry after
+ * a crash between Jira's answer and the portal's record finds the issue instead of opening a second one.
+ */
+export function createJiraTicketAction(options: {
+  jira: InitiativeTicketJira;
+  /** Reads an entity (the owner group) from the catalog; undefined when absent. */
+  readEntity: (entityRef: string) => Promise<Entity | undefined>;
+}): InitiativeAction<JiraTicketParams> {
+  const { jira, readEntity } = options;
+  return {
+    type: JIRA_TICKET_ACTION_TYPE,
+    description: "Opens a Jira issue per failing entity in its owner's project (the owner group's jira/project-key).",
+    paramsSchema: jiraTicketParamsSchema,
+    async onFailing(context) {
+      const { host } = context.link ? await projectOf(context.entity, context.params, readEntity).catch(() => ({ host: undefined })) : { host: undefined };
+      if (context.link) {
+        await jira.addComment({ host, issueKey: context.link.key, bodyMarkdown: failingAgainComment(context), signal: context.signal });
+        return context.link;
+      }
+      const project = await projectOf(context.entity, context.params, readEntity);
+      const label = idempotencyLabel(context.idempotencyKey);
+      const [existing] = await jira.findByLabel({ host: project.host, projectKey: project.projectKey, label, signal: context.signal });
+      const ticket =
+        existing ??
+        (await jira.createIssue({
+          host: project.host,
+          projectKey: project.projectKey,
+          issueType: context.params.issueType,
+          summary: ticketSummary(context),
+          descriptionMarkdown: ticketDescription(context),
+          labels: [...new Set([...context.params.labels, label])],
+          signal: context.signal,
+        }));
+      return { type: JIRA_TICKET_ACTION_TYPE, key: ticket.key, url: ticket.url };
+    },
+    async onPassing(context) {
+      const { host } = await projectOf(context.entity, context.params, readEntity).catch(() => ({ host: undefined }));
+      await jira.addComment({ host, issueKey: context.link.key, bodyMarkdown: passingComment(context), signal: context.signal });
+    },
+  };
+}

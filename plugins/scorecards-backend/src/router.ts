@@ -8,11 +8,12 @@ import {
   type HttpAuthService,
   type PermissionsService,
 } from '@portico/backend-plugin-api';
-import { InputError, NotAllowedError } from '@portico/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import {
   scorecardsExemptionDecidePermission,
   scorecardsExemptionRequestPermission,
+  scorecardsFactsCollectPermission,
   scorecardsFactsPushPermission,
   scorecardsInitiativeManagePermission,
 } from '@portico/plugin-scorecards-common';
@@ -46,6 +47,7 @@ import {
   resultsQuery,
   trendsQuery,
 } from './schemas';
+import { EntityReadAccess } from './service/EntityReadAccess';
 
 export interface RouterOptions {
   service: ScorecardsService;
@@ -97,6 +99,10 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
     permissions,
     auditor,
   });
+  // Scores, facts and rule history are about catalog entities: a caller sees them only for entities the catalog lets
+  // them read (an owner-only role sees its own entities' scores). Level counts and trends stay aggregate.
+  const readAccess = new EntityReadAccess(permissions);
+  const notFound = (entityRef: string) => new NotFoundError(`No entity '${entityRef}' that you may read`);
 
   routes.route(
     {
@@ -129,15 +135,21 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       summary: 'Entities of a scorecard with level, score and failing rules',
       description:
         'A page of entity scores (cursor pagination), optionally only at one level (`none` for below every level), ' +
-        'of one owner (`group:default/team-a` or `team-a`) or failing one rule.',
+        'of one owner (`group:default/team-a` or `team-a`) or failing one rule. Only entities the caller may read in the ' +
+        'catalog are listed (a conditional read shortens the page; the cursor still leads on).',
       params: scorecardParams,
       query: resultsQuery,
       response: { description: 'A page of entity scores', schema: resultsPage },
       errors: { 404: 'No such scorecard', 409: 'The scorecard is invalid' },
     },
-    ({ params, query }) => {
+    async ({ params, query, credentials }) => {
       const owner = query.owner ? ref('query.owner', query.owner, 'group') : undefined;
-      return service.listResults(scorecardRef(params), { ...query, owner });
+      const page = await service.listResults(scorecardRef(params), { ...query, owner });
+      const readable = await readAccess.readable(credentials, page.items.map(i => i.entityRef));
+      if (readable.size === page.items.length) return page;
+      // a page of what the caller may read: shorter, the cursor unchanged; the total counts only this page's hidden ones out
+      const items = page.items.filter(i => readable.has(i.entityRef));
+      return { ...page, items, totalItems: Math.max(items.length, page.totalItems - (page.items.length - items.length)) };
     },
   );
 
@@ -152,9 +164,13 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       query: ownedResultsQuery,
       response: { description: 'Entity scores of the owners', schema: ownedResults },
     },
-    ({ query }) => {
+    async ({ query, credentials }) => {
       const owners = (Array.isArray(query.owner) ? query.owner : [query.owner]).map(o => ref('query.owner', o, 'group'));
-      return service.listResultsOfOwners([...new Set(owners)], { limit: query.limit });
+      const results = await service.listResultsOfOwners([...new Set(owners)], { limit: query.limit });
+      const readable = await readAccess.readable(credentials, results.items.map(i => i.entityRef));
+      if (readable.size >= new Set(results.items.map(i => i.entityRef)).size) return results;
+      const items = results.items.filter(i => readable.has(i.entityRef));
+      return { items, totalItems: Math.max(items.length, results.totalItems - (results.items.length - items.length)) };
     },
   );
 
@@ -185,10 +201,13 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       description: "Changes of an entity's rule results on a scorecard, newest first.",
       params: z.object({ namespace: z.string(), name: z.string(), kind: z.string(), entityNamespace: z.string(), entityName: z.string() }),
       response: { description: 'Rule result changes', schema: itemsOf(ruleResult) },
+      errors: { 404: 'The caller may not read the entity in the catalog (or it does not exist)' },
     },
-    async ({ params }) => ({
-      items: await service.ruleHistory(scorecardRef(params), pathRef(params.kind, params.entityNamespace, params.entityName)),
-    }),
+    async ({ params, credentials }) => {
+      const entityRef = pathRef(params.kind, params.entityNamespace, params.entityName);
+      if (!(await readAccess.canRead(credentials, entityRef))) throw notFound(entityRef);
+      return { items: await service.ruleHistory(scorecardRef(params), entityRef) };
+    },
   );
 
   routes.route(
@@ -199,8 +218,13 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       description: "An entity's level, score and rule results on every scorecard that measures it.",
       params: entityParams,
       response: { description: 'The entity on its scorecards', schema: entityScorecards },
+      errors: { 404: 'The caller may not read the entity in the catalog (or it does not exist)' },
     },
-    ({ params }) => service.entityScorecards(pathRef(params.kind, params.namespace, params.name)),
+    async ({ params, credentials }) => {
+      const entityRef = pathRef(params.kind, params.namespace, params.name);
+      if (!(await readAccess.canRead(credentials, entityRef))) throw notFound(entityRef);
+      return service.entityScorecards(entityRef);
+    },
   );
 
   routes.route(
@@ -212,10 +236,46 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       params: entityParams,
       query: z.object({ name: onceString.meta({ type: 'string', description: 'A fact name for its history' }) }),
       response: { description: 'Facts', schema: itemsOf(fact) },
+      errors: { 404: 'The caller may not read the entity in the catalog (or it does not exist)' },
     },
-    async ({ params, query: { name } }) => {
+    async ({ params, query: { name }, credentials }) => {
       const entityRef = pathRef(params.kind, params.namespace, params.name);
+      if (!(await readAccess.canRead(credentials, entityRef))) throw notFound(entityRef);
       return { items: name ? await service.factHistory(entityRef, name) : await service.entityFacts(entityRef) };
+    },
+  );
+
+  routes.route(
+    {
+      method: 'post',
+      path: '/collect',
+      summary: 'Collect facts now',
+      description:
+        "Runs the fact collectors that apply to an entity now (or the one named), stores what they return and re-evaluates the entity when a fact changed; what `collectNow` does for a plugin.",
+      body: z.object({
+        entityRef: z.string().min(1).max(1024).meta({ description: 'The entity, e.g. `component:default/payments`' }),
+        collector: z.string().min(1).max(200).optional().meta({ description: 'Only this collector (its id, e.g. `github`)' }),
+      }),
+      response: {
+        description: 'What ran',
+        schema: z.object({
+          entityRef: z.string(),
+          collectors: z.array(z.string()).meta({ description: 'The collectors that ran, by id' }),
+          changed: z.boolean().meta({ description: 'Whether any fact changed (the entity is then re-evaluated within seconds)' }),
+        }),
+      },
+      errors: { 404: 'No such entity' },
+      permission: scorecardsFactsCollectPermission,
+    },
+    async ({ body, req }) => {
+      const entityRef = ref('body.entityRef', body.entityRef);
+      const result = await audited(
+        auditor,
+        { action: scorecardsFactsCollectPermission.name, resourceRef: entityRef, request: req, meta: body.collector ? { collector: body.collector } : undefined },
+        () => service.evaluation.collectNow(entityRef, body.collector),
+      );
+      if (result.changed) service.queue.enqueue([result.entityRef]);
+      return result;
     },
   );
 

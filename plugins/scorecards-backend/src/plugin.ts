@@ -1,4 +1,6 @@
-import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { coreServices, createBackendPlugin, extensionPointRuntimeMethods } from '@portico/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
+import { InputError, ServiceUnavailableError } from '@portico/errors';
 import { CATALOG_ENTITIES_CHANGED_TOPIC, catalogKindsExtensionPoint, catalogServiceRef, type CatalogEntitiesChangedPayload } from '@portico/plugin-catalog-node';
 import { SCORECARD_API_VERSION, SCORECARD_KIND, scorecardsPermissions } from '@portico/plugin-scorecards-common';
 import { factTypeSchema, scorecardsConfigSchema } from './config';
@@ -13,6 +15,7 @@ import {
   scorecardsFactCollectorsExtensionPoint,
   scorecardsInitiativeActionsExtensionPoint,
   scorecardsRuleTypesExtensionPoint,
+  type CollectNowResult,
   type FactCollector,
   type InitiativeAction,
   type RuleType,
@@ -66,7 +69,22 @@ export const scorecardsPlugin = createBackendPlugin({
     env.registerExtensionPoint(scorecardsRuleTypesExtensionPoint, {
       addRuleType: ruleType => addRuleType(ruleType as RuleType<unknown>),
     });
-    env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, { addFactCollector });
+    // collectNow is bound once the plugin runs; it is the one method modules may call at run time
+    let collectNow: ((entityRef: string, collector?: string) => Promise<CollectNowResult>) | undefined;
+    env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, {
+      addFactCollector,
+      async collectNow(entityRef, options) {
+        if (!collectNow) throw new ServiceUnavailableError('scorecards has not started yet: collectNow works at run time, not during init');
+        let ref: string;
+        try {
+          ref = stringifyEntityRef(parseEntityRef(entityRef));
+        } catch (error) {
+          throw new InputError(`entityRef: ${(error as Error).message}`);
+        }
+        return collectNow(ref, options?.collector);
+      },
+      [extensionPointRuntimeMethods]: ['collectNow'],
+    });
     env.registerExtensionPoint(scorecardsInitiativeActionsExtensionPoint, {
       addInitiativeAction: action => addInitiativeAction(action as InitiativeAction<unknown>),
     });
@@ -93,9 +111,8 @@ export const scorecardsPlugin = createBackendPlugin({
         { pluginConfig: settings },
       ) {
         // scorecards.exemption.decide is about a Scorecard: the catalog's catalog-entity resource type
-        permissionsRegistry.addPermissions(scorecardsPermissions);
-
-        // Scorecards live in the catalog; the catalog checks them with the full spec schema.
+        // Scorecards live in the catalog; the catalog checks them with the full spec schema. Added before any
+        // service is used, so `portico catalog validate` loads the kind without starting the plugin.
         catalogKinds.addKind({
           apiVersions: [SCORECARD_API_VERSION],
           kind: SCORECARD_KIND,
@@ -106,6 +123,7 @@ export const scorecardsPlugin = createBackendPlugin({
             return typeof owner === 'string' && owner ? [{ type: 'ownedBy', targetRef: owner, defaultKind: 'group' }] : [];
           },
         });
+        permissionsRegistry.addPermissions(scorecardsPermissions);
 
         await database.migrate(migrations);
         const knex = await database.getClient();
@@ -143,6 +161,11 @@ export const scorecardsPlugin = createBackendPlugin({
           defaultScheduleMs: settings.defaultSchedule,
         });
         const entityQueue = new EvaluationQueue(refs => evaluation.evaluateEntities(refs).then(() => undefined), logger);
+        collectNow = async (ref, collector) => {
+          const result = await evaluation.collectNow(ref, collector);
+          if (result.changed) entityQueue.enqueue([result.entityRef]);
+          return result;
+        };
         const scorecardQueue = new EvaluationQueue(async refs => {
           for (const ref of refs) {
             try {

@@ -5,6 +5,9 @@ import { createPermission } from '@portico/permission-common';
 /** Push facts about an entity from an external system (`POST /facts`). */
 export const scorecardsFactsPushPermission = createPermission({ name: 'scorecards.facts.push', attributes: { action: 'create' } });
 
+/** Run the fact collectors for one entity now (`POST /collect`). */
+export const scorecardsFactsCollectPermission = createPermission({ name: 'scorecards.facts.collect', attributes: { action: 'update' } });
+
 /** Ask for an exemption from a rule (`POST /exemptions`). */
 export const scorecardsExemptionRequestPermission = createPermission({
   name: 'scorecards.exemption.request',
@@ -31,6 +34,7 @@ export const scorecardsInitiativeManagePermission = createPermission({
 /** Every permission of the scorecards plugin. */
 export const scorecardsPermissions = [
   scorecardsFactsPushPermission,
+  scorecardsFactsCollectPermission,
   scorecardsExemptionRequestPermission,
   scorecardsExemptionDecidePermission,
   scorecardsInitiativeManagePermission,

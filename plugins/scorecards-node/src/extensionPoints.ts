@@ -61,9 +61,26 @@ export interface FactCollector {
   collect(entities: Entity[], options: { signal?: AbortSignal }): Promise<CollectedFacts[]>;
 }
 
-/** `scorecards.factCollectors`: add a fact collector. */
+/** What `collectNow` did. */
+export interface CollectNowResult {
+  /** The entity, as a full ref. */
+  entityRef: string;
+  /** The collectors that ran for it, by id. */
+  collectors: string[];
+  /** Whether a fact changed (the entity is then re-evaluated within seconds). */
+  changed: boolean;
+}
+
+/** `scorecards.factCollectors`: add a fact collector; ask for collection of one entity. */
 export interface ScorecardsFactCollectorsExtensionPoint {
+  /** During init only. */
   addFactCollector(collector: FactCollector): void;
+  /**
+   * Runs the collectors that apply to the entity now (`collector`: that one only), stores their facts and
+   * re-evaluates the entity when one changed. At run time only (after start-up), e.g. from a webhook.
+   * Throws a NotFoundError for an entity not in the catalog, an InputError for an unknown collector.
+   */
+  collectNow(entityRef: string, options?: { collector?: string }): Promise<CollectNowResult>;
 }
 
 export const scorecardsRuleTypesExtensionPoint = createExtensionPoint<ScorecardsRuleTypesExtensionPoint>({

@@ -1,5 +1,5 @@
 import { durationToMilliseconds, type LoggerService } from '@portico/backend-plugin-api';
-import { InputError } from '@portico/errors';
+import { InputError, NotFoundError } from '@portico/errors';
 import { parseEntityRef, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { matchesEntityFilter } from '@portico/plugin-catalog-common';
 import {
@@ -11,7 +11,7 @@ import type { ZodType } from 'zod';
 import type { FactStore, FactWrite, StoredFact } from '../database/FactStore';
 import type { ExemptionStore } from '../database/ExemptionStore';
 import type { LevelChange, ResultStore } from '../database/ResultStore';
-import type { CollectedFacts, FactCollector } from '../extensions';
+import type { CollectedFacts, CollectNowResult, FactCollector } from '../extensions';
 import type { CompiledScorecard } from './compileScorecard';
 import { evaluateEntity } from './evaluateEntity';
 import type { Notifier } from './notifications/Notifier';
@@ -114,6 +114,30 @@ export class EvaluationService {
     await this.options.facts.writeFacts(writes);
     if (collector.freshness && unchanged.size) await this.options.facts.touch(collector.id, [...unchanged], at);
     return [...changed];
+  }
+
+  /**
+   * Runs the fact collectors that apply to one entity now (`collector`: that one only), for
+   * `collectNow` and `POST /collect`. The caller re-evaluates the entity when `changed`.
+   */
+  async collectNow(entityRef: string, collector?: string): Promise<CollectNowResult> {
+    const chosen = collector === undefined ? this.options.collectors : this.options.collectors.filter(c => c.id === collector);
+    if (collector !== undefined && chosen.length === 0) {
+      const known = this.options.collectors.map(c => c.id).sort().join(', ');
+      throw new InputError(`collector: no fact collector '${collector}' (known: ${known})`);
+    }
+    const [entity] = await this.options.catalog.getEntitiesByRefs([entityRef]);
+    if (!entity) throw new NotFoundError(`No entity '${entityRef}' in the catalog`);
+    const ref = stringifyEntityRef(entity);
+    const ran: string[] = [];
+    let changed = false;
+    for (const c of chosen) {
+      if (!matchesEntityFilter(entity, c.filter)) continue;
+      ran.push(c.id);
+      if ((await this.collect(c, [entity])).length) changed = true;
+    }
+    if (collector !== undefined && ran.length === 0) throw new InputError(`collector: fact collector '${collector}' does not apply to ${ref} (its filter)`);
+    return { entityRef: ref, collectors: ran, changed };
   }
 
   /** Runs one collector on its own schedule over every entity it applies to. */

@@ -152,6 +152,7 @@ function bodyFor(route: Route): unknown {
     'POST /api/scaffolder/v2/tasks/:taskId/steps/:stepId/submit': { values: { role: 'reader', days: 1 } },
     'POST /api/scorecards/facts': { entityRef: 'component:default/web-shop', source: 'matrix', facts: { coverage: 80 } },
     'POST /api/scorecards/evaluate': { entityRef: 'component:default/web-shop' },
+    'POST /api/scorecards/collect': { entityRef: 'component:default/web-shop', collector: 'catalog' },
     'POST /api/scorecards/exemptions': exemptionBody(),
     'POST /api/scorecards/exemptions/:id/decision': { status: 'approved', comment: 'matrix' },
     'POST /api/scorecards/initiatives': initiativeBody(),

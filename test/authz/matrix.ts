@@ -157,6 +157,7 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/scorecards/entities/:kind/:namespace/:name': everyone(),
   'GET /api/scorecards/entities/:kind/:namespace/:name/facts': everyone(),
   'POST /api/scorecards/facts': admins(),
+  'POST /api/scorecards/collect': admins(),
   'POST /api/scorecards/evaluate': everyone(),
   'GET /api/scorecards/exemptions': everyone(),
   'POST /api/scorecards/exemptions': everyone(),

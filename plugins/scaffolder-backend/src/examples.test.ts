@@ -42,7 +42,7 @@ describe('example templates (examples/templates)', () => {
   });
 
   let migrated = false;
-  async function runNodeService(values: Record<string, string>) {
+  async function runNodeService(values: { name: string; owner: string } & Record<string, string | boolean>) {
     const repos = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-repos-'));
     const catalog = fileReadingCatalog();
     const e = await createTestEngine(
@@ -82,6 +82,34 @@ describe('example templates (examples/templates)', () => {
     ]);
   });
 
+  it('"New Node.js service" skips its optional PagerDuty step unless chosen, even on a portal without the PagerDuty plugin', async () => {
+    const { task, checkout } = await runNodeService({ name: 'no-paging', owner: 'group:default/payments' });
+    expect(task.error).toBeUndefined();
+    expect(task.steps?.map(s => [s.id, s.status])).toEqual([
+      ['pagerduty', 'skipped'],
+      ['fetch', 'completed'],
+      ['publish', 'completed'],
+      ['register', 'completed'],
+    ]);
+    const entity = parse(fs.readFileSync(path.join(checkout, 'catalog-info.yaml'), 'utf8'));
+    expect(entity.metadata.annotations).toBeUndefined();
+  });
+
+  it('"New Node.js service" needs an escalation policy when the PagerDuty step is chosen, and names the missing plugin when it runs', async () => {
+    const e = await createTestEngine({ knex, engine: 'sqlite' }, { migrate: !migrated, templates: [load('node-service/template.yaml')] });
+    migrated = true;
+    await expect(e.service.createTask({ templateRef: 'template:default/new-node-service', values: { name: 'paged', owner: 'group:default/payments', pagerduty: true } }, guest)).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/escalationPolicyId/),
+    });
+    // The page of the template says the optional step is unavailable on this portal.
+    const schema = await e.service.parameterSchema('template:default/new-node-service', guest);
+    expect(schema.missingActions).toEqual([expect.objectContaining({ action: 'pagerduty:service:create', stepId: 'pagerduty', optional: true, pluginId: 'pagerduty', packageName: '@portico/plugin-pagerduty-backend' })]);
+    const { task } = await runNodeService({ name: 'paged', owner: 'group:default/payments', pagerduty: true, escalationPolicyId: 'PEP1234' });
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(/'pagerduty:service:create' is not registered: it comes from the 'pagerduty' plugin.*@portico\/plugin-pagerduty-backend/);
+  });
+
   it('"New Node.js service" keeps a hostile owner and description inside their YAML strings: one entity, the values as typed', async () => {
     const owner = 'group:default/platform\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: evil\nspec:\n  type: team';
     const description = 'Says "hi"\n---\nkind: User\nmetadata: { name: mallory } # and \u2028 more';
@@ -92,6 +120,37 @@ describe('example templates (examples/templates)', () => {
     expect(docs[0].toJS()).toMatchObject({ kind: 'Component', metadata: { name: 'inject-me', description }, spec: { owner } });
     expect(catalog.registered).toHaveLength(1);
     expect(task.output?.links).toContainEqual({ title: 'Open in the catalog', icon: 'catalog', entityRef: 'component:default/inject-me' });
+  });
+
+  it('"Documentation site" (examples/catalog/templates) renders its MkDocs skeleton, pushes it and registers it with built-in actions only', async () => {
+    const docsDir = path.resolve(examples, '..', 'catalog', 'templates');
+    const repos = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-repos-'));
+    const catalog = fileReadingCatalog();
+    const e = await createTestEngine(
+      { knex, engine: 'sqlite' },
+      {
+        migrate: !migrated,
+        catalog,
+        templates: [parse(fs.readFileSync(path.join(docsDir, 'docs-site.yaml'), 'utf8')) as TemplateEntityV1beta3],
+        baseUrl: pathToFileURL(path.join(docsDir, 'docs-site.yaml')).toString(),
+        git: { allowedRemotes: [pathToFileURL(repos).toString()] },
+      },
+    );
+    migrated = true;
+    await e.worker.start();
+    try {
+      const { id } = await e.service.createTask({ templateRef: 'template:default/docs-site', values: { name: 'handbook', owner: 'group:default/design', repoLocation: pathToFileURL(repos).toString() } }, guest);
+      await waitForStatus(e, id, ['completed', 'failed']);
+      const task = await e.service.getTask(id);
+      expect(task.error).toBeUndefined();
+      const checkout = path.join(repos, 'handbook');
+      expect(parse(fs.readFileSync(path.join(checkout, 'catalog-info.yaml'), 'utf8'))).toMatchObject({ metadata: { name: 'handbook' }, spec: { type: 'website', owner: 'group:default/design' } });
+      expect(fs.readFileSync(path.join(checkout, 'mkdocs.yml'), 'utf8')).toContain('site_name: handbook');
+      expect(fs.readFileSync(path.join(checkout, 'docs', 'index.md'), 'utf8')).toContain('# handbook');
+      expect(catalog.registered).toEqual([`${pathToFileURL(checkout).toString()}/catalog-info.yaml`]);
+    } finally {
+      await e.worker.stop();
+    }
   });
 
   it('"Request database access" waits for the owner team, then the platform team, then grants and notifies', async () => {

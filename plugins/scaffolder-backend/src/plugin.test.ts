@@ -26,6 +26,17 @@ const templates: Entity[] = [
       output: { text: [{ title: 'Result', content: '${{ steps.custom.output.echoed }}' }] },
     },
   },
+  {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: 'on-github', namespace: 'default', title: 'On GitHub' },
+    spec: {
+      steps: [
+        { id: 'log', action: 'debug:log', input: { message: 'hi' } },
+        { id: 'publish', name: 'Create the repository', action: 'publish:github', input: {} },
+      ],
+    },
+  },
 ];
 
 /** A catalog with the test templates; records registered locations. */
@@ -142,6 +153,28 @@ describe('scaffolder plugin over HTTP', () => {
     const doc = await request(backend.server).get('/api/scaffolder/openapi.json').expect(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v2/tasks', '/v2/tasks/{taskId}/eventstream', '/v2/inbox', '/v2/tasks/{taskId}/steps/{stepId}/approve']));
+  });
+
+  it('describes a template whose action no installed plugin provides as unavailable, and refuses to run it, naming the plugin', async () => {
+    const schema = await request(backend.server).get('/api/scaffolder/v2/templates/default/template/on-github/parameter-schema').expect(200);
+    expect(schema.body.missingActions).toEqual([
+      {
+        action: 'publish:github',
+        stepId: 'publish',
+        stepName: 'Create the repository',
+        optional: false,
+        pluginId: 'github',
+        packageName: '@portico/plugin-github-backend',
+        reason: "Action 'publish:github' is not registered: it comes from the 'github' plugin, which this portal does not run (add @portico/plugin-github-backend to backend.plugins)",
+      },
+    ]);
+    const refused = await request(backend.server).post('/api/scaffolder/v2/tasks').send({ templateRef: 'template:default/on-github', values: {} }).expect(400);
+    expect(refused.body.error.message).toBe(
+      "This template cannot run on this portal: Action 'publish:github' is not registered: it comes from the 'github' plugin, which this portal does not run (add @portico/plugin-github-backend to backend.plugins) (step 'publish')",
+    );
+    // A template whose actions are all there carries no missingActions.
+    const fine = await request(backend.server).get('/api/scaffolder/v2/templates/default/template/access/parameter-schema').expect(200);
+    expect(fine.body.missingActions).toBeUndefined();
   });
 
   it('answers bad input with 400s that name the problem', async () => {

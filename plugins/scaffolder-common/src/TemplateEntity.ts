@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '@portico/types';
+import type { MissingTemplateAction } from './ActionAvailability';
 
 /** JSON Schema objects as written in a template (`ui:*` keys allowed) are JsonObjects. */
 export type { JsonObject, JsonValue } from '@portico/types';
@@ -54,4 +55,9 @@ export interface TemplateParameterSchema {
   title: string;
   description?: string;
   steps: Array<{ title: string; description?: string; schema: JsonObject }>;
+  /**
+   * Steps whose action this portal does not have, each with the plugin that provides it. A template with a missing
+   * action outside an optional (`if`) step cannot run; the wizard shows it as unavailable with the reasons.
+   */
+  missingActions?: MissingTemplateAction[];
 }

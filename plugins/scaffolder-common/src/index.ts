@@ -2,3 +2,4 @@ export * from './TemplateEntity';
 export * from './Task';
 export * from './Action';
 export * from './permissions';
+export * from './ActionAvailability';

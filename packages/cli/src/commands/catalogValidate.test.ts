@@ -184,6 +184,6 @@ describe('portico catalog validate', () => {
     expect(Object.keys(report.entitiesByKind).sort()).toEqual(['API', 'Component', 'Domain', 'Group', 'Location', 'Resource', 'System', 'Template', 'User']);
     expect(report.entitiesByKind['Component']).toBeGreaterThanOrEqual(12);
     expect(report.entitiesByKind['User']).toBeGreaterThanOrEqual(12);
-    expect(report.files).toEqual(expect.arrayContaining([path.join('examples', 'catalog', 'templates', 'node-service.yaml')]));
+    expect(report.files).toEqual(expect.arrayContaining([path.join('examples', 'catalog', 'templates', 'docs-site.yaml')]));
   });
 });

@@ -1,5 +1,5 @@
 import { ConflictError, InputError } from '@portico/errors';
-import type { ActionDescription, JsonObject } from '@portico/plugin-scaffolder-common';
+import { missingActionReason, type ActionDescription, type JsonObject } from '@portico/plugin-scaffolder-common';
 import { z } from 'zod';
 import type { TemplateAction } from '../extensions';
 
@@ -14,7 +14,8 @@ export class ActionRegistry {
 
   get(id: string): TemplateAction {
     const action = this.actions.get(id);
-    if (!action) throw new InputError(`Template action with ID '${id}' is not registered`);
+    // Reached when a run chooses an optional step whose plugin is not installed: say which plugin provides it.
+    if (!action) throw new InputError(`Template action with ID '${id}' is not registered. ${missingActionReason(id)}`);
     return action;
   }
 

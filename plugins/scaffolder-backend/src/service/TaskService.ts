@@ -5,6 +5,7 @@ import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@portico/errors';
 import {
   TEMPLATE_API_VERSION,
+  templateActionAvailability,
   type HumanTaskResolution,
   type InboxItem,
   type JsonObject,
@@ -83,7 +84,12 @@ function parseTemplateRef(ref: string) {
 export class TaskService {
   constructor(private readonly o: TaskServiceOptions) {}
 
-  private checkTemplate(template: unknown): TemplateEntityV1beta3 {
+  /**
+   * The template's shape, and (unless `allowMissingActions`) that it can run here: a step whose action is not
+   * registered is refused, naming the plugin that provides it, unless the step is optional (has an `if`); such a
+   * step fails only if a run chooses it.
+   */
+  private checkTemplate(template: unknown, options: { allowMissingActions?: boolean } = {}): TemplateEntityV1beta3 {
     const parsed = templateEntitySchema.safeParse(template);
     if (!parsed.success) {
       throw new InputError(`Invalid template: ${parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -93,22 +99,31 @@ export class TaskService {
     for (const step of t.spec.steps) {
       if (ids.has(step.id)) throw new InputError(`Invalid template: step id '${step.id}' is used twice`);
       ids.add(step.id);
-      if (!this.o.registry.has(step.action)) throw new InputError(`Template action with ID '${step.action}' is not registered (step '${step.id}')`);
+    }
+    if (!options.allowMissingActions) {
+      const required = this.missingActions(t).filter(m => !m.optional);
+      if (required.length) throw new InputError(`This template cannot run on this portal: ${required.map(m => `${m.reason} (step '${m.stepId}')`).join('; ')}`);
     }
     return t;
   }
 
-  async loadTemplate(templateRef: string, caller: Caller) {
+  private missingActions(template: TemplateEntityV1beta3) {
+    return templateActionAvailability(template.spec.steps, this.o.registry.list().map(a => a.id)).missing;
+  }
+
+  async loadTemplate(templateRef: string, caller: Caller, options: { allowMissingActions?: boolean } = {}) {
     const ref = parseTemplateRef(templateRef);
     if (ref.kind !== 'template') throw new InputError(`templateRef '${templateRef}' does not name a Template`);
     const found = await this.o.templates.getTemplate(ref, { token: caller.token });
     if (!found) throw new NotFoundError(`Template ${stringifyEntityRef(ref)} was not found in the catalog`);
-    return { ref: stringifyEntityRef(ref), template: this.checkTemplate(found.template), baseUrl: found.baseUrl };
+    return { ref: stringifyEntityRef(ref), template: this.checkTemplate(found.template, options), baseUrl: found.baseUrl };
   }
 
+  /** The form pages, and the steps whose action this portal lacks (the wizard shows the template as unavailable). */
   async parameterSchema(templateRef: string, caller: Caller): Promise<TemplateParameterSchema> {
-    const { template } = await this.loadTemplate(templateRef, caller);
-    return templateParameterSchema(template);
+    const { template } = await this.loadTemplate(templateRef, caller, { allowMissingActions: true });
+    const missing = this.missingActions(template);
+    return { ...templateParameterSchema(template), ...(missing.length ? { missingActions: missing } : {}) };
   }
 
   private buildSpec(template: TemplateEntityV1beta3, values: JsonObject, caller: Caller, entityRef: string, baseUrl?: string): TaskSpec {

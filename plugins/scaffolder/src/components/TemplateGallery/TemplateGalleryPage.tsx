@@ -1,4 +1,5 @@
 import {
+  Alert,
   Autocomplete,
   Box,
   Button,
@@ -13,6 +14,8 @@ import {
 import { DEFAULT_NAMESPACE, type Entity } from '@portico/catalog-model';
 import { useApi } from '@portico/frontend-plugin-api';
 import { catalogApiRef, humanizeEntityRef } from '@portico/plugin-catalog-react';
+import { templateActionAvailability, type MissingTemplateAction } from '@portico/plugin-scaffolder-common';
+import { scaffolderApiRef } from '../../api/ScaffolderApi';
 import { useMemo, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { ScaffolderHeader } from '../shared/ScaffolderNav';
@@ -38,8 +41,16 @@ export function matchesSearch(entity: Entity, search: string): boolean {
   return [name, title, description, ...(tags ?? [])].some(v => v?.toLocaleLowerCase('en-US').includes(term));
 }
 
-function TemplateCard({ entity }: { entity: Entity }) {
+/** The template's steps whose action is not among `actions` (undefined while the actions are unknown). */
+export function missingActionsOf(entity: Entity, actions: string[] | undefined): { runnable: boolean; missing: MissingTemplateAction[] } {
+  const steps = (entity.spec as { steps?: unknown } | undefined)?.steps;
+  if (!actions || !Array.isArray(steps)) return { runnable: true, missing: [] };
+  return templateActionAvailability(steps as Array<{ id: string; name?: string; action: string; if?: unknown }>, actions);
+}
+
+function TemplateCard({ entity, actions }: { entity: Entity; actions: string[] | undefined }) {
   const title = entity.metadata.title ?? entity.metadata.name;
+  const { runnable, missing } = missingActionsOf(entity, actions);
   const owner = ownerOf(entity);
   const type = (entity.spec as { type?: unknown } | undefined)?.type;
   return (
@@ -59,6 +70,15 @@ function TemplateCard({ entity }: { entity: Entity }) {
             Owner: {humanizeEntityRef(owner, { defaultKind: 'group' })}
           </Typography>
         ) : null}
+        {!runnable ? (
+          <Alert severity="warning" sx={{ mt: 1 }} aria-label={`${title} is unavailable`}>
+            Unavailable: {[...new Set(missing.filter(m => !m.optional).map(m => m.reason))].join('; ')}.
+          </Alert>
+        ) : missing.length ? (
+          <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+            Optional step{missing.length === 1 ? '' : 's'} unavailable: {[...new Set(missing.map(m => `${m.stepName ?? m.stepId} (needs the '${m.pluginId}' plugin)`))].join(', ')}.
+          </Typography>
+        ) : null}
         {entity.metadata.tags?.length ? (
           <Stack direction="row" spacing={1} sx={{ mt: 1, flexWrap: 'wrap' }} aria-label="Tags">
             {entity.metadata.tags.map(tag => (
@@ -68,9 +88,15 @@ function TemplateCard({ entity }: { entity: Entity }) {
         ) : null}
       </CardContent>
       <CardActions>
-        <Button component={RouterLink} to={templateRoute(entity)} variant="contained" aria-label={`Choose ${title}`}>
-          Choose
-        </Button>
+        {runnable ? (
+          <Button component={RouterLink} to={templateRoute(entity)} variant="contained" aria-label={`Choose ${title}`}>
+            Choose
+          </Button>
+        ) : (
+          <Button component={RouterLink} to={templateRoute(entity)} aria-label={`Why ${title} is unavailable`}>
+            Details
+          </Button>
+        )}
       </CardActions>
     </Card>
   );
@@ -82,6 +108,12 @@ export function TemplateGalleryPage() {
   const templates = useAsync(
     () => catalogApi.getEntities({ filter: { kind: 'template' } }).then(r => r.items),
     [catalogApi],
+  );
+  const scaffolderApi = useApi(scaffolderApiRef);
+  // Without the list (an older backend, an error) every template is shown as available; its page still says why not.
+  const actions = useAsync(
+    () => scaffolderApi.listActions().then(list => list.map(a => a.id)).catch(() => undefined),
+    [scaffolderApi],
   );
   const [search, setSearch] = useState('');
   const [tags, setTags] = useState<string[]>([]);
@@ -144,7 +176,7 @@ export function TemplateGalleryPage() {
         >
           {shown.map(t => (
             <Box role="listitem" key={`${t.metadata.namespace ?? DEFAULT_NAMESPACE}/${t.metadata.name}`} sx={{ display: 'flex' }}>
-              <TemplateCard entity={t} />
+              <TemplateCard entity={t} actions={actions.value} />
             </Box>
           ))}
         </Box>

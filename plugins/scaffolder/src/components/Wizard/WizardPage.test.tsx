@@ -152,6 +152,49 @@ describe('WizardPage', () => {
     expect(await screen.findByRole('heading', { name: 'Run task-9' })).toBeInTheDocument();
   });
 
+  it('shows a template whose required step needs a missing plugin as unavailable, with the reason, and no form', async () => {
+    setup({
+      ...parameters,
+      missingActions: [
+        {
+          action: 'publish:github',
+          stepId: 'publish',
+          stepName: 'Create the repository',
+          optional: false,
+          pluginId: 'github',
+          packageName: '@portico/plugin-github-backend',
+          reason: "Action 'publish:github' is not registered: it comes from the 'github' plugin, which this portal does not run (add @portico/plugin-github-backend to backend.plugins)",
+        },
+      ],
+    });
+    const alert = await screen.findByRole('alert', { name: 'Template unavailable' });
+    expect(alert).toHaveTextContent('This template is unavailable on this portal');
+    expect(alert).toHaveTextContent("Step 'Create the repository' needs action 'publish:github' is not registered: it comes from the 'github' plugin");
+    expect(alert).toHaveTextContent('add @portico/plugin-github-backend to backend.plugins');
+    expect(screen.queryByRole('button', { name: 'Next' })).not.toBeInTheDocument();
+  });
+
+  it('keeps the form when only an optional step is unavailable, and says to leave it unchosen', async () => {
+    setup({
+      ...parameters,
+      missingActions: [
+        {
+          action: 'pagerduty:service:create',
+          stepId: 'pagerduty',
+          stepName: 'Create the PagerDuty service',
+          optional: true,
+          pluginId: 'pagerduty',
+          packageName: '@portico/plugin-pagerduty-backend',
+          reason: "Action 'pagerduty:service:create' is not registered: it comes from the 'pagerduty' plugin, which this portal does not run (add @portico/plugin-pagerduty-backend to backend.plugins)",
+        },
+      ],
+    });
+    const note = await screen.findByLabelText('Optional steps unavailable');
+    expect(note).toHaveTextContent("Step 'Create the PagerDuty service' cannot run: action 'pagerduty:service:create' is not registered");
+    expect(note).toHaveTextContent('Leave it unchosen.');
+    expect(screen.getByRole('heading', { name: 'About the service' })).toBeInTheDocument();
+  });
+
   it('says when the template cannot be loaded', async () => {
     const scaffolder = fakeScaffolderApi();
     scaffolder.getTemplateParameterSchema.mockRejectedValue(new Error('NotFoundError: template not found'));

@@ -1,6 +1,6 @@
-import { Box, Button, Paper, Stack, Step, StepLabel, Stepper, Typography } from '@mui/material';
+import { Alert, AlertTitle, Box, Button, Paper, Stack, Step, StepLabel, Stepper, Typography } from '@mui/material';
 import { useApi } from '@portico/frontend-plugin-api';
-import type { JsonObject, TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
+import type { JsonObject, MissingTemplateAction, TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { scaffolderApiRef } from '../../api/ScaffolderApi';
@@ -99,6 +99,51 @@ function Wizard({ templateRef, parameters }: { templateRef: string; parameters: 
   );
 }
 
+function stepLabel(m: MissingTemplateAction): string {
+  return m.stepName ? `'${m.stepName}'` : `'${m.stepId}'`;
+}
+
+/**
+ * A template whose actions this portal lacks: unavailable, with the plugin each comes from, when a required step
+ * needs one; otherwise the form, with a note that the optional steps needing one cannot be chosen.
+ */
+function TemplateAvailability({ templateRef, parameters }: { templateRef: string; parameters: TemplateParameterSchema }) {
+  const missing = parameters.missingActions ?? [];
+  const required = missing.filter(m => !m.optional);
+  const optional = missing.filter(m => m.optional);
+  if (required.length) {
+    return (
+      <Alert severity="warning" role="alert" aria-label="Template unavailable">
+        <AlertTitle>This template is unavailable on this portal</AlertTitle>
+        <Stack component="ul" spacing={0.5} sx={{ m: 0, pl: 2 }}>
+          {required.map(m => (
+            <li key={m.stepId}>
+              Step {stepLabel(m)} needs {m.reason.replace(/^Action /, 'action ')}.
+            </li>
+          ))}
+        </Stack>
+      </Alert>
+    );
+  }
+  return (
+    <>
+      {optional.length ? (
+        <Alert severity="info" sx={{ mb: 2 }} aria-label="Optional steps unavailable">
+          <AlertTitle>Some optional steps are unavailable</AlertTitle>
+          <Stack component="ul" spacing={0.5} sx={{ m: 0, pl: 2 }}>
+            {optional.map(m => (
+              <li key={m.stepId}>
+                Step {stepLabel(m)} cannot run: {m.reason.replace(/^Action /, 'action ')}. Leave it unchosen.
+              </li>
+            ))}
+          </Stack>
+        </Alert>
+      ) : null}
+      <Wizard templateRef={templateRef} parameters={parameters} />
+    </>
+  );
+}
+
 /** `/create/templates/:namespace/:name`: the template's parameter pages, a review, then the run starts. */
 export function WizardPage() {
   const { namespace = 'default', name = '' } = useParams();
@@ -116,7 +161,7 @@ export function WizardPage() {
       ) : parameters.error ? (
         <ErrorPanel title="Could not load the template" error={parameters.error} onRetry={parameters.retry} />
       ) : parameters.value ? (
-        <Wizard key={templateRef} templateRef={templateRef} parameters={parameters.value} />
+        <TemplateAvailability key={templateRef} templateRef={templateRef} parameters={parameters.value} />
       ) : null}
     </Box>
   );

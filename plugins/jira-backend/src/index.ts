@@ -1,7 +1,13 @@
 /** @portico/plugin-jira-backend: the Jira integration as a bundle of backend features. */
+import type { BackendFeature } from '@portico/backend-plugin-api';
+import { initiativeTicketsModule } from './initiatives/initiativeTicketsModule';
 import { jiraFeatures } from './plugin';
 
-export default jiraFeatures;
+const features: BackendFeature[] = [...jiraFeatures, initiativeTicketsModule];
+export default features;
+export { initiativeTicketsModule };
+export { createJiraTicketAction, jiraTicketParamsSchema, idempotencyLabel, JIRA_TICKET_ACTION_TYPE, type JiraTicketParams } from './initiatives/jiraTicketAction';
+export type { InitiativeTicketJira, InitiativeTicket } from './initiatives/InitiativeTicketJira';
 export {
   jiraPlugin,
   jiraIntegrationModule,

@@ -6,7 +6,6 @@ import { entity, startJiraBackend } from '../__testUtils__/startJiraBackend';
 import { JiraClients } from '../integration/JiraClients';
 import { jiraSiteConfigSchema } from '../integration/config';
 import { jiraClientsTicketJira } from './jiraClientsTicketJira';
-import { initiativeTicketsModule } from './initiativeTicketsModule';
 import { createJiraTicketAction, idempotencyLabel, jiraTicketParamsSchema } from './jiraTicketAction';
 
 type Backend = Awaited<ReturnType<typeof startJiraBackend>>;
@@ -56,7 +55,7 @@ describe('initiative tickets in Jira Cloud', () => {
     fake.addProject('DOCS', { name: 'Docs', requiredFields: ['components'] });
     backend = await startJiraBackend(fake, {
       manualSchedulers: true,
-      features: [scorecardsPlugin, initiativeTicketsModule],
+      features: [scorecardsPlugin], // the default export brings initiativeTicketsModule
       entities: [
         entity('team-a', { 'jira/project-key': 'PAY' }, { kind: 'Group' }),
         entity('team-docs', { 'jira/project-key': 'DOCS' }, { kind: 'Group' }),

@@ -6,7 +6,7 @@ import {
   createPermission,
   permissionsPolicyExtensionPoint,
 } from '@portico/backend-plugin-api';
-import { describeEachDatabase, eventually, mockCredentials, startTestBackend, type TestBackend } from '@portico/test-utils';
+import { describeEachDatabase, eventually, mockCredentials, mockServices, startTestBackend, type MockScheduler, type TestBackend } from '@portico/test-utils';
 import { permissionsServiceFactory } from '../services/permissions/permissionsServiceFactory';
 
 const admin = mockCredentials.user('user:default/root', ['user:default/root', 'group:default/platform']);
@@ -159,5 +159,32 @@ describe('the permissions.policy extension point', () => {
     await expect(
       startTestBackend({ features: [policyModule('first', 'ALLOW'), policyModule('second', 'DENY')], services: [permissionsServiceFactory] }),
     ).rejects.toThrow(/already set by Module 'permission\.first'.*Module 'permission\.second' cannot set a second one/);
+  });
+});
+
+describe('audit retention', () => {
+  it('removes events past backend.auditor.retention daily, once across instances, and keeps the recent ones', async () => {
+    const schedulers = new Map<string, MockScheduler>();
+    const backend = await startTestBackend({
+      features: [thingsPlugin],
+      services: [permissionsServiceFactory, mockServices.scheduler.factory((pluginId, s) => schedulers.set(pluginId, s))],
+      config: { backend: { auditor: { retention: 'P30D' } }, permission: { rbac: { admins: ['group:default/platform'] } } },
+    });
+    try {
+      await request(backend.server).post('/api/things').set('authorization', alice.header()).expect(200);
+      const audit = schedulers.get('audit')!;
+      expect((await audit.getScheduledTasks()).find(t => t.id === 'audit-retention')).toMatchObject({ scope: 'global' });
+      await audit.triggerTask('audit-retention');
+      const events = await request(backend.server).get('/api/audit/events?action=things.*').set('authorization', admin.header()).expect(200);
+      expect(events.body.items).toHaveLength(1);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses to start with a retention that is not a duration, naming the key', async () => {
+    await expect(
+      startTestBackend({ features: [thingsPlugin], services: [permissionsServiceFactory], config: { backend: { auditor: { retention: 'a year' } } } }),
+    ).rejects.toThrow(/backend\.auditor\.retention: must be a positive ISO-8601 duration/);
   });
 });

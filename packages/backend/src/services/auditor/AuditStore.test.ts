@@ -57,6 +57,13 @@ describeEachDatabase('AuditStore', db => {
     expect(await ids({ limit: 1, actor: 'user:default/alice', cursor: (await store.query({ limit: 1, actor: 'user:default/alice' })).nextCursor })).toEqual([5]);
   });
 
+  it('removes the events older than the retention window, in batches, and keeps the rest', async () => {
+    for (let n = 20; n <= 24; n++) await store.insert(event(n, { time: new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString() }));
+    expect(await store.deleteOlderThan(new Date(Date.UTC(2026, 0, 1)), 2)).toBe(5);
+    expect((await store.query({ limit: 50 })).items.map(e => Number(e.id.slice(-2)))).toEqual([7, 6, 5, 4, 3, 2, 1]);
+    expect(await store.deleteOlderThan(new Date(Date.UTC(2026, 0, 1)))).toBe(0);
+  });
+
   it('refuses a cursor it did not give out', async () => {
     await expect(store.query({ limit: 5, cursor: 'bogus' })).rejects.toThrow('query.cursor');
   });

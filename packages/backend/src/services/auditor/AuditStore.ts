@@ -119,6 +119,19 @@ export class AuditStore {
     });
   }
 
+  /** Removes the events recorded before `before` (the retention window), in batches; returns how many. */
+  async deleteOlderThan(before: Date, batchSize = 5000): Promise<number> {
+    const cutoff = before.toISOString();
+    let deleted = 0;
+    for (;;) {
+      // by seq in batches, so a large backlog never holds one long lock on the table
+      const seqs = (await this.knex('audit_events').where('time', '<', cutoff).orderBy('seq').limit(batchSize).pluck('seq')) as number[];
+      if (seqs.length === 0) return deleted;
+      deleted += await this.knex('audit_events').whereIn('seq', seqs).delete();
+      if (seqs.length < batchSize) return deleted;
+    }
+  }
+
   /** A page of events, newest first, and the cursor of the next (older) page. */
   async query(query: AuditQuery): Promise<{ items: AuditEventRecord[]; nextCursor?: string }> {
     const q = this.knex<AuditRow>('audit_events').select('*');

@@ -72,7 +72,8 @@ export const backendConfigSchema = z.object({
   rateLimit: z.union([z.literal(false), z.object({ window: z.unknown().optional(), max: z.unknown().optional() })]).optional(),
   /** express's `trust proxy`. */
   trustProxy: z.unknown().optional(),
-  auditor: z.object({ log: z.unknown().optional() }).optional(),
+  /** `log`: each event also a log line; `retention`: how long events are kept (the audit plugin, default P365D). */
+  auditor: z.object({ log: z.unknown().optional(), retention: z.unknown().optional() }).optional(),
 });
 
 export type BackendConfig = z.infer<typeof backendConfigSchema>;

@@ -23,7 +23,11 @@ async function importPackage(name: string, cwd: string): Promise<unknown> {
  * exporting a feature or an array of features.
  */
 export async function loadFeaturesFromConfig(config: ConfigService, cwd = process.cwd()): Promise<BackendFeature[]> {
-  const names = config.getOptional<unknown>('backend.plugins') ?? [];
+  return loadFeatures(config.getOptional<unknown>('backend.plugins') ?? [], cwd);
+}
+
+/** The features of the packages named (the value of `backend.plugins`), resolved from `cwd`. */
+export async function loadFeatures(names: unknown, cwd = process.cwd()): Promise<BackendFeature[]> {
   if (!Array.isArray(names) || names.some(n => typeof n !== 'string' || n.length === 0)) {
     throw new ConfigError('Invalid config at backend.plugins: expected a list of package names');
   }

@@ -65,6 +65,8 @@ export class FakeJira {
   readonly issuesByProject = new Map<string, FakeIssueRecord[]>();
   readonly comments: FakeComment[] = [];
   readonly requests: FakeRequest[] = [];
+  /** Every request received, recorded or not. */
+  requestCount = 0;
   /** Keep `requests` (off in the benchmark, which sends hundreds of thousands). */
   recordRequests = true;
   /** Milliseconds before each answer. */
@@ -208,6 +210,7 @@ export class FakeJira {
 
   /** Records the request, then applies the rate limit, queued failures, the delay and the credentials check. */
   private gate(req: Request, res: Response, next: NextFunction): void {
+    this.requestCount++;
     if (this.recordRequests) this.requests.push({ method: req.method, path: req.path, query: req.query as Json, headers: req.headers, body: req.body });
     if (this.rateLimitPerSecond > 0) {
       const now = Date.now();

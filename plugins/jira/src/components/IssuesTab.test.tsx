@@ -89,8 +89,10 @@ describe('Issues tab', () => {
   });
 
   it.each([
-    [503, 'ServiceUnavailableError', 'Jira at acme.atlassian.net did not answer within 5 s', 'Jira is unreachable'],
-    [503, 'ServiceUnavailableError', 'Jira at acme.atlassian.net refused the credentials (401)', "Jira refused the portal's credentials"],
+    [503, 'ServiceUnavailableError', "Jira site 'acme.atlassian.net' is unreachable while reading project PAY: no answer within 1500 ms", 'Jira is unreachable'],
+    [503, 'ServiceUnavailableError', "Jira site 'acme.atlassian.net' refused the credentials while reading project PAY: the token is wrong, expired or revoked", "Jira refused the portal's credentials"],
+    [503, 'ServiceUnavailableError', "Jira site 'acme.atlassian.net' is rate-limiting the portal while reading project PAY; try again shortly", 'Jira is rate limiting the portal'],
+    [403, 'NotAllowedError', "The credentials of Jira site 'acme.atlassian.net' are not allowed reading project PAY", 'Jira does not let the portal see this'],
     [404, 'NotFoundError', 'No entity component:default/payments', 'Not found in Jira'],
     [400, 'InputError', 'jira/jql: Jira rejected the clause', 'Jira rejected the query'],
   ])('says why when the backend answers %i (%s)', async (status, name, message, title) => {

@@ -12,13 +12,23 @@ export function messageOf(error: Error): string {
 /** Jira said no to the portal's credentials (not a refused TCP connection, ECONNREFUSED, which is unreachable). */
 const refused = (message: string) => /\brefused (the|its|our)\b|credentials|unauthori[sz]ed|\b401\b/i.test(message);
 
+const rateLimited = (message: string) => /rate.?limit/i.test(message);
+
+/** Why Jira could not be used, from the backend's message (it answers 503 for all of these). */
+function unavailableTitle(message: string): string {
+  if (refused(message)) return "Jira refused the portal's credentials";
+  if (rateLimited(message)) return 'Jira is rate limiting the portal';
+  return 'Jira is unreachable';
+}
+
 /** The title that says what went wrong, by the status the backend answered (docs/integrations/jira.md, Errors). */
 function titleOf(error: Error): string {
   const status = error instanceof ResponseError ? error.statusCode : undefined;
   const message = messageOf(error);
-  if (status === 503 || status === 502 || status === 504) return refused(message) ? "Jira refused the portal's credentials" : 'Jira is unreachable';
+  if (status === 503 || status === 502 || status === 504) return unavailableTitle(message);
   if (status === 429) return 'Jira is rate limiting the portal';
-  if (status === 403) return 'Not allowed';
+  // The backend's 403 is either Jira refusing the portal's credentials a project, or the portal refusing the caller.
+  if (status === 403) return /credentials of Jira site/.test(message) ? 'Jira does not let the portal see this' : 'Not allowed';
   if (status === 404) return 'Not found in Jira';
   if (status === 400) return 'Jira rejected the query';
   return 'Could not read Jira';
@@ -38,8 +48,7 @@ const entityErrorTitle: Record<JiraEntityError['kind'], string> = {
 };
 
 function titleOfEntityError(error: JiraEntityError): string {
-  if (error.kind === 'unavailable' && refused(error.message)) return "Jira refused the portal's credentials";
-  return entityErrorTitle[error.kind];
+  return error.kind === 'unavailable' ? unavailableTitle(error.message) : entityErrorTitle[error.kind];
 }
 
 /**

@@ -164,13 +164,15 @@ export class InitiativeActionRunner {
     const initiative: Initiative = (({ lastReminderAt: _l, ...plain }) => plain)(standing.initiative);
     // Keep the link while the entity keeps failing (rules changed) or fails again with the same rules.
     const keptLink = row?.link && (row.state !== 'passed' || row.rulesKey === rulesKey) ? row.link : undefined;
+    // A retry keeps the rule set of its first try in the key: that try may have created the ticket (a timeout).
+    const retrying = row?.state === 'pending' || row?.state === 'error';
     const base: InitiativeActionRow = {
       initiativeId: initiative.id,
       entityRef: score.entityRef,
       actionIndex: index,
       actionType: config.type,
       state: 'pending',
-      rulesKey: failing ? rulesKey : (row?.rulesKey ?? ''),
+      rulesKey: failing && !retrying ? rulesKey : (row?.rulesKey ?? ''),
       ...(keptLink || (!failing && row?.link) ? { link: keptLink ?? row?.link } : {}),
       attempts: (row?.state === 'pending' || row?.error ? row.attempts : 0) + 1,
       updatedAt: this.now(),
@@ -192,7 +194,7 @@ export class InitiativeActionRunner {
     try {
       if (failing) {
         const link: InitiativeLink | undefined = await actionType.onFailing(context);
-        await this.options.states.save({ ...base, state: 'open', ...(link ?? base.link ? { link: link ?? base.link } : {}), attempts: 0, updatedAt: this.now() });
+        await this.options.states.save({ ...base, state: 'open', rulesKey, ...(link ?? base.link ? { link: link ?? base.link } : {}), attempts: 0, updatedAt: this.now() });
         return base.link ? 'updated' : 'opened';
       }
       if (row?.link) await actionType.onPassing?.({ ...context, link: row.link });
@@ -212,7 +214,7 @@ export class InitiativeActionRunner {
 function needsFailingCall(row: InitiativeActionRow | undefined, rulesKey: string, now: number): boolean {
   if (!row) return true;
   if (row.state === 'pending') return true; // cut short: retried with the same idempotency key
-  if (row.state === 'error') return row.rulesKey !== rulesKey || retryDue(row, now);
+  if (row.state === 'error') return retryDue(row, now);
   return row.state === 'passed' || row.rulesKey !== rulesKey;
 }
 

@@ -31,7 +31,7 @@ describe('scaffolder with the real catalog', () => {
       return res.body;
     }, 20_000);
     const schema = await request(backend.server).get('/api/scaffolder/v2/templates/default/template/new-node-service/parameter-schema').expect(200);
-    expect(schema.body.steps.map((s: { title: string }) => s.title)).toEqual(['About the service', 'Repository']);
+    expect(schema.body.steps.map((s: { title: string }) => s.title)).toEqual(['About the service', 'Repository', 'On call (optional)']);
 
     const created = await request(backend.server)
       .post('/api/scaffolder/v2/tasks')

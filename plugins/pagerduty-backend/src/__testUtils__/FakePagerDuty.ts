@@ -114,6 +114,14 @@ export class FakePagerDuty {
   readonly forbiddenServices = new Set<string>();
   /** Milliseconds to wait before answering (a slow PagerDuty). */
   delayMs = 0;
+  /**
+   * PagerDuty's REST rate limit (per key, a fixed window): more than `limit` requests in `windowMs` answer 429 with
+   * `ratelimit-reset` (seconds left in the window), as PagerDuty does. Off when undefined. The Events API is not limited.
+   */
+  rateLimit: { limit: number; windowMs: number } | undefined = undefined;
+  /** Requests answered 429 by the rate limit. */
+  rateLimited = 0;
+  private window = { start: 0, count: 0 };
   readonly requests: FakeRequest[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly schedules = new Map<string, string>();
@@ -299,6 +307,17 @@ export class FakePagerDuty {
       }
       // The Events API authenticates with the body's routing_key, not an API key.
       if (req.path.startsWith('/v2/')) return next();
+      if (this.rateLimit) {
+        const now = Date.now();
+        if (now - this.window.start >= this.rateLimit.windowMs) this.window = { start: now, count: 0 };
+        this.window.count += 1;
+        if (this.window.count > this.rateLimit.limit) {
+          this.rateLimited += 1;
+          const reset = Math.max(0.001, (this.window.start + this.rateLimit.windowMs - now) / 1000);
+          res.status(429).set({ 'ratelimit-limit': String(this.rateLimit.limit), 'ratelimit-remaining': '0', 'ratelimit-reset': reset.toFixed(3) });
+          return void res.json({ error: { message: 'Rate Limit Exceeded', code: 2020 } });
+        }
+      }
       const match = /^Token token=(.+)$/.exec(req.header('authorization') ?? '');
       if (!match || (this.tokens && !this.tokens.includes(match[1]))) {
         return void res.status(401).json({ error: { message: 'Authentication failed', code: 2006 } });

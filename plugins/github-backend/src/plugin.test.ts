@@ -8,7 +8,12 @@ function scorecardsStandIn(collectors: FactCollector[]) {
   return createBackendPlugin({
     pluginId: 'scorecards',
     register(env) {
-      env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, { addFactCollector: collector => void collectors.push(collector) });
+      env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, {
+        addFactCollector: collector => void collectors.push(collector),
+        collectNow: async () => {
+          throw new Error('not in this test');
+        },
+      });
       env.registerInit({ deps: {}, init() {} });
     },
   });

@@ -18,6 +18,7 @@ import {
   type CollectNowResult,
   type FactCollector,
   type InitiativeAction,
+  type ScorecardsFactCollectorsExtensionPoint,
   type RuleType,
 } from './extensions';
 import { createRouter } from './router';
@@ -71,7 +72,7 @@ export const scorecardsPlugin = createBackendPlugin({
     });
     // collectNow is bound once the plugin runs; it is the one method modules may call at run time
     let collectNow: ((entityRef: string, collector?: string) => Promise<CollectNowResult>) | undefined;
-    env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, {
+    const collectorsPoint: ScorecardsFactCollectorsExtensionPoint & { [extensionPointRuntimeMethods]: readonly string[] } = {
       addFactCollector,
       async collectNow(entityRef, options) {
         if (!collectNow) throw new ServiceUnavailableError('scorecards has not started yet: collectNow works at run time, not during init');
@@ -84,7 +85,8 @@ export const scorecardsPlugin = createBackendPlugin({
         return collectNow(ref, options?.collector);
       },
       [extensionPointRuntimeMethods]: ['collectNow'],
-    });
+    };
+    env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, collectorsPoint);
     env.registerExtensionPoint(scorecardsInitiativeActionsExtensionPoint, {
       addInitiativeAction: action => addInitiativeAction(action as InitiativeAction<unknown>),
     });

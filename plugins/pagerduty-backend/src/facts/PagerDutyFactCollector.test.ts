@@ -112,7 +112,12 @@ describe('the pagerduty: section, shared by the plugin and its scorecards module
     createBackendPlugin({
       pluginId: 'scorecards',
       register(env) {
-        env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, { addFactCollector: collector => void collectors.push(collector) });
+        env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, {
+          addFactCollector: collector => void collectors.push(collector),
+          collectNow: async () => {
+            throw new Error('not in this test');
+          },
+        });
         env.registerInit({ deps: {}, init() {} });
       },
     });

@@ -27,6 +27,9 @@ export interface CatalogServiceOptions {
   cwd?: string;
 }
 
+const REMOTE_SOURCE_TTL_MS = 60_000;
+const REMOTE_SOURCES_KEPT = 200;
+
 /** The catalog's parts put together: ingestion, reads, providers and locations. */
 export class CatalogService {
   readonly ingestion: IngestionService;
@@ -37,6 +40,7 @@ export class CatalogService {
   private readonly limits: LocationReadLimits & EntityLimits;
   /** The `file` locations of app-config, as URLs: their directories are read directly, like their reads. */
   private configFileUrls: string[] = [];
+  private readonly remoteSources = new Map<string, { until: number; text: Promise<string | undefined> }>();
 
   constructor(private readonly options: CatalogServiceOptions) {
     const limits = options.limits ?? { ...DEFAULT_LOCATION_READ_LIMITS, maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
@@ -91,7 +95,20 @@ export class CatalogService {
     return locateErrors(errors, key => this.readSourceText(key));
   }
 
-  private async readSourceText(locationKey: string): Promise<string | undefined> {
+  private readSourceText(locationKey: string): Promise<string | undefined> {
+    if (!locationKey.startsWith('url:')) return this.readSourceTextNow(locationKey);
+    // remote files are kept a minute: the errors page and entity alerts would read them again on every view
+    const now = Date.now();
+    const cached = this.remoteSources.get(locationKey);
+    if (cached && cached.until > now) return cached.text;
+    const text = this.readSourceTextNow(locationKey).catch(() => undefined);
+    this.remoteSources.delete(locationKey);
+    this.remoteSources.set(locationKey, { until: now + REMOTE_SOURCE_TTL_MS, text });
+    if (this.remoteSources.size > REMOTE_SOURCES_KEPT) this.remoteSources.delete(this.remoteSources.keys().next().value!);
+    return text;
+  }
+
+  private async readSourceTextNow(locationKey: string): Promise<string | undefined> {
     const url = locationKey.startsWith('file:') ? pathToFileURL(locationKey.slice('file:'.length)).toString() : locationKey.startsWith('url:') ? locationKey.slice('url:'.length) : undefined;
     if (!url) return undefined;
     const viaIntegrations = integrationsReader(this.options.integrations, this.options.maxFileBytes);

@@ -46,6 +46,36 @@ describe('GitHub Enterprise facts', () => {
     expect(facts).toContain('"Go"');
   });
 
+  it('locates the errors of a discovered file at their line, reading the file from GitHub once a minute at most', async () => {
+    fake.addRepo('acme', 'broken', { files: { 'catalog-info.yaml': catalogInfo('broken').replace('lifecycle: production', 'lifecycle: 42') } });
+    backend = await startTestBackend({
+      features: [catalogPlugin, githubFeatures],
+      config: {
+        integrations: { github: [{ host: 'github.example', apiBaseUrl: fake.url, token: 't', writeIntervalMs: 0 }] },
+        catalog: { processingInterval: 'PT1H', providers: { github: { acme: { organization: 'acme', host: 'github.example' } } } },
+      },
+      manualSchedulers: true,
+    });
+    const server = backend.server;
+    const errors = async () => (await request(server).get('/api/catalog/entities/errors?entityRef=component:default/broken').expect(200)).body.items;
+    const [error] = await eventually(async () => {
+      const items = await errors();
+      expect(items).toHaveLength(1);
+      return items;
+    });
+    expect(error).toMatchObject({
+      file: 'https://github.example/acme/broken/blob/main/catalog-info.yaml',
+      line: 7,
+      field: 'spec.lifecycle',
+      source: '  lifecycle: 42',
+    });
+    const reads = () => fake.requests.filter(r => r.path.includes('/repos/acme/broken/contents/catalog-info.yaml')).length;
+    const before = reads();
+    expect(before).toBeGreaterThan(0); // discovery, then locating the errors, read it
+    expect(await errors()).toEqual([error]);
+    expect(reads()).toBe(before);
+  });
+
   it('takes the host of an entity registered by URL from its source location when it has no github.com/host', () => {
     const entity = (annotations: Record<string, string>) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x', annotations }, spec: {} });
     expect(

@@ -102,6 +102,13 @@ export const catalogPlugin = createBackendPlugin({
           scope: 'global',
           fn: readAll,
         });
+        // Changes committed before a crash but never announced (the outbox), once every subscriber is in.
+        lifecycle.addStartupHook(() => {
+          void catalog.ingestion
+            .publishUndelivered()
+            .then(n => n > 0 && logger.info(`Published ${n} entity change(s) committed earlier but never announced`))
+            .catch(error => logger.error(`Publishing the catalog's unannounced changes failed: ${(error as Error).message}`));
+        });
         lifecycle.addShutdownHook(async () => {
           stopped = true;
           await first;

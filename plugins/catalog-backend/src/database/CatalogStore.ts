@@ -8,6 +8,7 @@ import { EntityReads } from './EntityReads';
 import { EntityWriter } from './EntityWriter';
 import { ErrorStore } from './ErrorStore';
 import { FullTextSearch, type FullTextHit } from './FullTextSearch';
+import { ChangeOutbox, type OutboxRecord } from './ChangeOutbox';
 import { GenerationCache, pgChangeMarker } from './GenerationCache';
 import { HistoryStore } from './HistoryStore';
 import { LocationStore } from './LocationStore';
@@ -38,6 +39,7 @@ export class CatalogStore {
   private readonly history: HistoryStore;
   private readonly errors: ErrorStore;
   private readonly locations: LocationStore;
+  private readonly outbox: ChangeOutbox;
 
   /**
    * `sqliteThreadMin`: on a SQLite file, a write session touching at least this many entities builds
@@ -53,7 +55,8 @@ export class CatalogStore {
     this.cache = new GenerationCache(this.dialect.engine === 'pg' ? pgChangeMarker(knex) : undefined);
     const relationsIndex: RelationsIndexState = { indexed: true };
     const stitcher = new Stitcher(knex, this.dialect, this.cache, chunkSize);
-    this.writer = new EntityWriter(knex, this.dialect, this.cache, relationsIndex, stitcher, { chunkSize, sqliteThreadMin: options?.sqliteThreadMin });
+    this.outbox = new ChangeOutbox(knex);
+    this.writer = new EntityWriter(knex, this.dialect, this.cache, relationsIndex, stitcher, this.outbox, { chunkSize, sqliteThreadMin: options?.sqliteThreadMin });
     this.reads = new EntityReads(knex, this.dialect, this.cache, relationsIndex);
     this.fullText = new FullTextSearch(knex, this.dialect);
     this.history = new HistoryStore(knex);
@@ -73,7 +76,17 @@ export class CatalogStore {
     const session = this.openBatch();
     const result = await session.write(batch);
     const { restitched } = await session.finish();
-    return { ...result, restitched };
+    return { ...result, restitched, outboxIds: session.outboxIds };
+  }
+
+  /** Changes committed but not yet published (a process that died between the two), oldest first. */
+  undeliveredChanges(limit: number): Promise<OutboxRecord[]> {
+    return this.outbox.undelivered(limit);
+  }
+
+  /** The changes of these outbox rows were published. */
+  markChangesDelivered(ids: readonly number[]): Promise<void> {
+    return this.outbox.markDelivered(ids);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { BulkColumn, CatalogDialect } from './CatalogDialect';
 import type { BatchResult, BatchSession, BatchWrite } from './catalogRecords';
+import type { ChangeOutbox } from './ChangeOutbox';
 import type { GenerationCache } from './GenerationCache';
 import { createDerivedIndexes, derivedIndexStatements, dropDerivedIndexes } from './migrations';
 import type { RelationsIndexState } from './RelationsIndexState';
@@ -71,6 +72,7 @@ export class EntityWriter {
     private readonly cache: GenerationCache,
     private readonly relationsIndex: RelationsIndexState,
     private readonly stitcher: Stitcher,
+    private readonly outbox: ChangeOutbox,
     private readonly options: { chunkSize: number; sqliteThreadMin?: number },
   ) {}
 
@@ -91,10 +93,12 @@ export class EntityWriter {
     let finished = false;
     const affected = new Set<string>();
     const relationsChanged = new Set<string>();
+    const outboxIds: number[] = [];
     return {
       get firstLoad() {
         return bulk === true;
       },
+      outboxIds,
       write: async (batch: BatchWrite): Promise<BatchResult> => {
         if (finished) throw new Error('catalog write session already finished');
         const skipped: string[] = [];
@@ -119,7 +123,8 @@ export class EntityWriter {
         chunks[chunks.length - 1].history = batch.history;
         try {
           for (const chunk of chunks) {
-            await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped, bulk === true, relationsChanged));
+            const outboxId = await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped, bulk === true, relationsChanged));
+            if (outboxId !== undefined) outboxIds.push(outboxId);
             await this.cache.bump();
           }
         } catch (error) {
@@ -225,7 +230,7 @@ export class EntityWriter {
     skipped: string[],
     firstLoad: boolean,
     relationsChanged: Set<string>,
-  ) {
+  ): Promise<number | undefined> {
     const d = this.dialect;
     const ids = [...batch.upserts.map(u => u.row.id), ...batch.deletes.map(del => del.id)];
     // a first load's rows are all new (fresh uids): there is nothing to replace
@@ -281,6 +286,11 @@ export class EntityWriter {
     const lost = new Set(skipped);
     const history = lost.size ? batch.history.filter(h => !lost.has(h.entityRef)) : batch.history;
     await d.insertMany(trx, 'catalog_history', HISTORY_COLUMNS, history.map(h => [h.entityRef, h.at, h.action, h.source, h.diff]));
+    // the change event, committed with the change (published after, and again at start if the process died first)
+    const upserted = batch.upserts.map(u => u.row.entityRef).filter(ref => !lost.has(ref));
+    const removed = batch.deletes.map(del => del.entityRef);
+    if (!upserted.length && !removed.length) return undefined;
+    return this.outbox.record(trx, { upserted, removed }, Date.now());
   }
 
   /** Which of `eids` this transaction's entity insert actually wrote. */

@@ -81,6 +81,8 @@ export interface BatchResult {
   skipped: string[];
   /** `writeBatch`: see `BatchSession.finish`. */
   restitched?: string[];
+  /** `writeBatch`: see `BatchSession.outboxIds`. */
+  outboxIds?: number[];
 }
 
 /** See `CatalogStore.openBatch`. */
@@ -97,6 +99,8 @@ export interface BatchSession {
    * another instance inserts meanwhile is still caught by its unique ref and reported as skipped.
    */
   readonly firstLoad: boolean;
+  /** The change-outbox rows the session's transactions wrote: mark them delivered once the change is published. */
+  readonly outboxIds: number[];
 }
 
 export interface QueryPage {

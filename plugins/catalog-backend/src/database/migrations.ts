@@ -186,4 +186,19 @@ export const catalogMigrations: DatabaseMigration[] = [
       if (isPg(knex)) await knex.raw('DROP SEQUENCE IF EXISTS catalog_change_marker');
     },
   },
+  {
+    name: '20261206_060_catalog_change_outbox',
+    async up(knex) {
+      // what each write transaction changed, written in that transaction and deleted once published (ChangeOutbox)
+      await knex.schema.createTable('catalog_change_outbox', t => {
+        t.bigIncrements('id').primary();
+        t.text('upserted').notNullable();
+        t.text('removed').notNullable();
+        t.bigInteger('created_at').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('catalog_change_outbox');
+    },
+  },
 ];

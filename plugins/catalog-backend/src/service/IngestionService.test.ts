@@ -339,7 +339,9 @@ describe('IngestionService (SQLite file in WAL mode)', () => {
     // the load does not checkpoint the WAL on the way; afterwards SQLite's default is back
     expect(autocheckpoints).toContain(0);
     expect((await knex.raw('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint).toBe(1000);
-    expect(fs.statSync(path.join(dir, 'catalog.sqlite-wal')).size).toBe(0); // copied into the file once, at the end
+    // copied into the file once, at the end; after it only the few pages of the outbox rows marked delivered
+    expect(fs.statSync(path.join(dir, 'catalog.sqlite-wal')).size).toBeLessThan(64 * 1024);
+    expect(await knex('catalog_change_outbox').count({ n: '*' })).toEqual([{ n: 0 }]);
     expect(await store.countEntities()).toBe(601);
     const svc = await store.getRowByRef('component:default/svc-10');
     expect(JSON.parse(svc!.relations!)).toEqual([

@@ -177,14 +177,14 @@ export class IngestionService {
     return this.serial(async () => {
       const row = await this.store.getRowByUid(uid);
       if (!row) return undefined;
-      const { restitched = [] } = await this.store.writeBatch({
+      const { restitched = [], outboxIds = [] } = await this.store.writeBatch({
         upserts: [],
         deletes: [{ id: row.id, entityRef: row.entityRef }],
         history: [{ entityRef: row.entityRef, action: 'deleted', source, diff: '[]', at: this.now() }],
       });
       const changes: CatalogEntitiesChangedPayload = { added: [], updated: [], removed: [row.entityRef] };
       changes.updated.push(...(await this.relationsChanged(restitched, changes)));
-      await this.emit(changes);
+      await this.emit(changes, outboxIds);
       return row;
     });
   }
@@ -194,7 +194,7 @@ export class IngestionService {
     return this.serial(async () => {
       const owned = await this.store.listProviderEntities(provider);
       const at = this.now();
-      const { restitched = [] } = await this.store.writeBatch({
+      const { restitched = [], outboxIds = [] } = await this.store.writeBatch({
         upserts: [],
         deletes: owned.map(o => ({ id: o.id, entityRef: o.entityRef })),
         history: owned.map(o => ({ entityRef: o.entityRef, action: 'deleted', source: provider, diff: '[]', at })),
@@ -202,7 +202,7 @@ export class IngestionService {
       await this.store.deleteErrorsOfProvider(provider);
       const changes: CatalogEntitiesChangedPayload = { added: [], updated: [], removed: owned.map(o => o.entityRef) };
       changes.updated.push(...(await this.relationsChanged(restitched, changes)));
-      await this.emit(changes);
+      await this.emit(changes, outboxIds);
       return changes;
     });
   }
@@ -219,13 +219,38 @@ export class IngestionService {
     return others.filter(ref => stored.has(ref));
   }
 
-  private async emit(changes: CatalogEntitiesChangedPayload) {
-    if (!changes.added.length && !changes.updated.length && !changes.removed.length) return;
-    try {
-      await this.options.onChanges?.(changes);
-    } catch {
-      // subscribers' failures must not undo a committed write
+  /** Publishes committed changes, then marks their outbox rows delivered. */
+  private async emit(changes: CatalogEntitiesChangedPayload, outboxIds: readonly number[] = []) {
+    if (changes.added.length || changes.updated.length || changes.removed.length) {
+      try {
+        await this.options.onChanges?.(changes);
+      } catch {
+        // subscribers' failures must not undo a committed write
+      }
     }
+    if (outboxIds.length) await this.store.markChangesDelivered(outboxIds);
+  }
+
+  /**
+   * Publishes the changes committed but never published (the process died between commit and publish,
+   * here or on another instance), oldest first, and marks them delivered. Written entities are reported as
+   * updated: which of them were new is not recorded. At start, once every subscriber is in; returns how
+   * many entity refs were published. Another instance's write in flight may be published twice: at least
+   * once, as every consumer of catalog changes already takes them.
+   */
+  publishUndelivered(): Promise<number> {
+    return this.serial(async () => {
+      let published = 0;
+      for (;;) {
+        const rows = await this.store.undeliveredChanges(50);
+        if (!rows.length) return published;
+        const removed = new Set(rows.flatMap(r => r.removed));
+        const upserted = new Set(rows.flatMap(r => r.upserted).filter(ref => !removed.has(ref)));
+        const changes: CatalogEntitiesChangedPayload = { added: [], updated: [...upserted], removed: [...removed] };
+        published += upserted.size + removed.size;
+        await this.emit(changes, rows.map(r => r.id));
+      }
+    });
   }
 
   private async apply(provider: string, mutation: EntityProviderMutation): Promise<CatalogEntitiesChangedPayload> {
@@ -272,7 +297,7 @@ export class IngestionService {
     }
     await this.syncErrors(provider, isFull ? undefined : run.touchedRefs, run.errors);
     run.changes.updated.push(...(await this.relationsChanged(restitched, run.changes)));
-    await this.emit(run.changes);
+    await this.emit(run.changes, session.outboxIds);
     return run.changes;
   }
 

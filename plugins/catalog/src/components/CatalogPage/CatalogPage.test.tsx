@@ -207,11 +207,17 @@ describe('CatalogPage register link', () => {
     const link = await screen.findByRole('link', { name: 'Register existing component' });
     await waitFor(() => expect(link).not.toHaveAttribute('aria-disabled'));
     expect(link).toHaveAttribute('href', '/catalog-import');
+    expect(screen.getByRole('link', { name: 'Catalog errors' })).toHaveAttribute('href', '/catalog-errors');
     unmount();
     renderInTestApp(<CatalogPage />, {
       apis: [
         [catalogApiRef, new FakeCatalogApi(exampleOrg())],
-        [permissionApiRef, mockApis.permission(() => ({ result: 'DENY', reason: 'No role grants catalog.location.create' }))],
+        [
+          permissionApiRef,
+          mockApis.permission(request =>
+            request.permission.name === 'catalog.location.create' ? { result: 'DENY', reason: 'No role grants catalog.location.create' } : 'ALLOW',
+          ),
+        ],
       ],
     });
     expect(await screen.findByLabelText('No role grants catalog.location.create')).toBeInTheDocument();

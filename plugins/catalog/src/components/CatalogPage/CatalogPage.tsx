@@ -14,7 +14,7 @@ import {
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
 import { useOwnedView } from '../../hooks/useOwnedView';
 import { EmptyState, ErrorPanel, PermissionButton, Progress } from '@portico/core-components';
-import { catalogLocationCreatePermission } from '@portico/plugin-catalog-common';
+import { catalogLocationCreatePermission, catalogLocationReadPermission } from '@portico/plugin-catalog-common';
 import { CatalogFilters } from './CatalogFilters';
 import { CatalogTable } from './CatalogTable';
 import { useEntityRows } from './useEntityRows';
@@ -108,9 +108,14 @@ export function CatalogPage({ pageSize = 100, tableHeight }: CatalogPageProps) {
         <Typography variant="h4" component="h1">
           Catalog
         </Typography>
-        <PermissionButton permission={catalogLocationCreatePermission} variant="contained" component={RouterLink} to="/catalog-import">
-          Register existing component
-        </PermissionButton>
+        <Box sx={{ display: 'flex', gap: 1 }}>
+          <PermissionButton permission={catalogLocationReadPermission} component={RouterLink} to="/catalog-errors">
+            Catalog errors
+          </PermissionButton>
+          <PermissionButton permission={catalogLocationCreatePermission} variant="contained" component={RouterLink} to="/catalog-import">
+            Register existing component
+          </PermissionButton>
+        </Box>
       </Box>
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '260px 1fr' }, gap: 3 }}>
         <Box>

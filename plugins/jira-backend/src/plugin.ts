@@ -214,7 +214,7 @@ export const jiraScaffolderModule = createBackendModule({
 });
 
 /**
- * Everything this package offers; modules whose target plugin is not installed are skipped by the host.
- * The initiative tickets module (./initiatives, `scorecards.initiativeActions`) joins this list when it lands.
+ * The integration's features; modules whose target plugin is not installed are skipped by the host. The package's
+ * default export (index.ts) is these and the initiative tickets module (./initiatives).
  */
 export const jiraFeatures: BackendFeature[] = [jiraPlugin, jiraIntegrationModule, jiraCatalogModule, jiraScorecardsModule, jiraScaffolderModule];

@@ -10,7 +10,7 @@ import { errorKind } from '../service/JiraEntityService';
 /** What one run found. */
 export interface JiraMappingCheck {
   checked: number;
-  /** Entities whose mapping Jira rejects (bad JQL, unknown project) or whose annotation is malformed. */
+  /** Entities whose mapping Jira rejects (`invalid-jql`, `project-not-found`) or whose annotation is malformed (`invalid-annotation`). */
   errors: Array<{ entityRef: string; kind: string; message: string }>;
   /** Sites that could not be asked (their entities keep the errors of the previous run). */
   unavailable: string[];
@@ -23,7 +23,7 @@ export interface JiraMappingCheck {
  */
 export class JiraMappingCheckProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
-  private previous = new Map<string, EntityProviderError & { host: string }>();
+  private previous = new Map<string, EntityProviderError & { host: string; kind: string }>();
 
   constructor(private readonly deps: { clients: JiraClients; catalog: CatalogApi; catalogToken: () => Promise<string | undefined>; logger: LoggerService; concurrency?: number }) {}
 
@@ -41,9 +41,9 @@ export class JiraMappingCheckProvider implements EntityProvider {
     if (!this.connection) throw new Error(`${this.getProviderName()} is not connected to the catalog yet`);
     const token = await this.deps.catalogToken();
     const { items } = await this.deps.catalog.getEntities({ filter: { [`metadata.annotations.${ANNOTATION_JIRA_PROJECT_KEY}`]: CATALOG_FILTER_EXISTS } }, token ? { token } : undefined);
-    const errors = new Map<string, EntityProviderError & { host: string }>();
+    const errors = new Map<string, EntityProviderError & { host: string; kind: string }>();
     const unavailable = new Set<string>();
-    const report = (entityRef: string, host: string, message: string) => errors.set(entityRef, { locationKey: this.locationKey, entityRef, reason: 'read', message, host });
+    const report = (entityRef: string, host: string, message: string, kind = 'invalid-annotation') => errors.set(entityRef, { locationKey: this.locationKey, entityRef, reason: 'read', message, host, kind });
     const work = items.map(entity => async () => {
       const entityRef = stringifyEntityRef(entity);
       let mapping;
@@ -66,7 +66,7 @@ export class JiraMappingCheckProvider implements EntityProvider {
         await client.count({ jql: mappingJql(mapping), what: `the issues of ${entityRef}` });
       } catch (error) {
         const kind = errorKind(error);
-        if (kind === 'invalid-jql' || kind === 'project-not-found') report(entityRef, client.host, (error as Error).message);
+        if (kind === 'invalid-jql' || kind === 'project-not-found') report(entityRef, client.host, (error as Error).message, kind);
         else unavailable.add(client.host);
       }
     });
@@ -78,11 +78,11 @@ export class JiraMappingCheckProvider implements EntityProvider {
     for (const [entityRef, error] of this.previous) if (unavailable.has(error.host) && !errors.has(entityRef)) errors.set(entityRef, error);
     this.previous = errors;
     const list = [...errors.values()].sort((a, b) => (a.entityRef ?? '').localeCompare(b.entityRef ?? ''));
-    await this.connection.reportErrors?.({ locationKeys: [this.locationKey], errors: list.map(({ host: _host, ...e }) => e) });
+    await this.connection.reportErrors?.({ locationKeys: [this.locationKey], errors: list.map(({ host: _host, kind: _kind, ...e }) => e) });
     this.deps.logger.info(`${this.getProviderName()}: ${items.length} mapped entities, ${list.length} with a mapping Jira rejects${unavailable.size ? `; not reachable: ${[...unavailable].join(', ')}` : ''}`);
     return {
       checked: items.length,
-      errors: list.map(e => ({ entityRef: e.entityRef ?? '', kind: /JQL|jql/.test(e.message) ? 'invalid-jql' : 'other', message: e.message })),
+      errors: list.map(e => ({ entityRef: e.entityRef ?? '', kind: e.kind, message: e.message })),
       unavailable: [...unavailable],
     };
   }

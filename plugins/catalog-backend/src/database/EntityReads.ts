@@ -3,7 +3,7 @@ import type { ParsedEntityFilter } from '@portico/plugin-catalog-common';
 import { selectWhereIn } from './selectWhereIn';
 import type { CatalogDialect } from './CatalogDialect';
 import { COLUMN_KEYS, DIRECT_COLUMNS, toEntityRow, type EntityRow, type QueriedEntity, type QueryPage } from './catalogRecords';
-import { compilePageQuery, compileWhere, type EntityPermissionCriteria, type FullTextFilter } from './QueryCompiler';
+import { compileOwnedPageQuery, compilePageQuery, compileWhere, type EntityPermissionCriteria, type FullTextFilter } from './QueryCompiler';
 import type { GenerationCache } from './GenerationCache';
 import type { RelationsIndexState } from './RelationsIndexState';
 
@@ -88,10 +88,16 @@ export class EntityReads {
    */
   async queryEntities(q: QueryPage): Promise<{ rows: QueriedEntity[]; hasMore: boolean }> {
     const relationsSql = this.dialect.servedRelationsColumn(this.relationsIndex.indexed);
-    const { sql, bindings, sorts } = compilePageQuery(q, relationsSql);
+    // an owner-limited list of a kind picks its page on the relations index; exact when it fills the page
+    const owned = compileOwnedPageQuery(q, relationsSql);
+    const { sql, bindings, sorts } = owned ?? compilePageQuery(q, relationsSql);
     let rows: Array<Record<string, unknown>>;
     try {
       rows = (await this.raw(sql, bindings)) as Array<Record<string, unknown>>;
+      if (owned && rows.length <= q.limit) {
+        const general = compilePageQuery(q, relationsSql);
+        rows = (await this.raw(general.sql, general.bindings)) as Array<Record<string, unknown>>;
+      }
     } catch (error) {
       // another process on the same file dropped the index for a first load of its own: read the
       // relations the other way until this process has rebuilt it (its next load or restart)

@@ -142,3 +142,58 @@ export function compilePageQuery(q: QueryPage, relationsColumn: string): Sql & {
   }
   return { sql, bindings, sorts: sorts.length };
 }
+
+/** The one relation condition of a permission (`relations.ownedBy IN (claims)`), alone or as the only member of an allOf. */
+function soleRelationCondition(permission: EntityPermissionCriteria | undefined): (FilterCondition & { values: string[] }) | undefined {
+  let c: EntityPermissionCriteria | undefined = permission;
+  while (c && isAndCriteria(c) && c.allOf.length === 1) c = c.allOf[0];
+  if (!c || isAndCriteria(c) || isOrCriteria(c) || isNotCriteria(c)) return undefined;
+  const condition = c as FilterCondition;
+  if (!condition.key.startsWith('relations.') || !condition.values?.length) return undefined;
+  return condition as FilterCondition & { values: string[] };
+}
+
+/** The kinds of a filter that is nothing but `kind=...` ([] for no filter), else undefined. */
+function kindsOnly(filter: ParsedEntityFilter | undefined): string[] | undefined {
+  if (!filter || filter.anyOf.length === 0) return [];
+  if (filter.anyOf.length !== 1 || filter.anyOf[0].allOf.length !== 1) return undefined;
+  const [c] = filter.anyOf[0].allOf;
+  return c.key === 'kind' && c.values?.length ? c.values : undefined;
+}
+
+/**
+ * A faster page for the most common conditional read, a list of some kind that a role limits to what the caller
+ * owns (IS_ENTITY_OWNER, `relations.ownedBy IN (claims)`), in entity-ref order: the page's refs are chosen on the
+ * relations index alone (a ref starts with its kind and a colon) and only those rows are read whole. The general
+ * query reads every owned row and sorts them for each page, which on PostgreSQL cost about twice an unfiltered
+ * page once a team owns a few hundred entities. Undefined when the query has anything else (other filters, full
+ * text, a sort field, an offset).
+ *
+ * The answer is exact only when it fills the page (`limit + 1` rows): a relation whose source entity does not
+ * exist (or has another kind column) would leave a gap, so a shorter answer must be read again with
+ * `compilePageQuery` (EntityReads does).
+ */
+export function compileOwnedPageQuery(q: QueryPage, relationsColumn: string): (Sql & { sorts: number }) | undefined {
+  if (q.fullText?.term || q.offset || q.order.length) return undefined;
+  const relation = soleRelationCondition(q.permission);
+  const kinds = kindsOnly(q.filter);
+  if (!relation || !kinds) return undefined;
+  const reverse = q.direction === 'prev';
+  const bindings: unknown[] = [relation.key.slice('relations.'.length), ...relation.values];
+  let inner = `SELECT DISTINCT r.source_ref FROM catalog_relations r WHERE r.type_key = ? AND r.target_ref IN (${relation.values.map(() => '?').join(', ')})`;
+  if (kinds.length) {
+    inner += ` AND (${kinds.map(() => "r.source_ref LIKE ? ESCAPE '\\'").join(' OR ')})`;
+    bindings.push(...kinds.map(k => `${k.replace(/[\\%_]/g, m => `\\${m}`)}:%`));
+  }
+  if (q.after) {
+    inner += ` AND r.source_ref ${reverse ? '<' : '>'} ?`;
+    bindings.push(q.after.ref);
+  }
+  inner += ` ORDER BY r.source_ref ${reverse ? 'DESC' : 'ASC'} LIMIT ?`;
+  bindings.push(q.limit + 1);
+  const kindWhere = compileWhere(q.filter);
+  const sql =
+    `SELECT e.id, e.etag, e.entity_ref, e.body, ${relationsColumn} AS relations FROM catalog_entities e ` +
+    `WHERE e.entity_ref IN (${inner}) AND ${kindWhere.sql} ORDER BY e.entity_ref ${reverse ? 'DESC' : 'ASC'} LIMIT ?`;
+  return { sql, bindings: [...bindings, ...kindWhere.bindings, q.limit + 1], sorts: 0 };
+}

@@ -116,3 +116,24 @@ describe('integrations.jira config', () => {
     expect(ok[0]).toMatchObject({ kind: 'cloud', apiBaseUrl: 'https://acme.atlassian.net', timeoutMs: 10_000 });
   });
 });
+
+describe('JiraClient pacing', () => {
+  it('makes new requests wait out a 429 another request got, instead of bursting into the rate limit', async () => {
+    const fake = await new FakeJira({ kind: 'cloud' }).start();
+    try {
+      fake.addProject('PAY');
+      const waits: number[] = [];
+      const client = clientOf(fake, { maxRetryWaitMs: 5000 }, waits);
+      fake.failNext(429, { headers: { 'Retry-After': '3' } });
+      await client.getProject('PAY');
+      expect(waits).toEqual([3000]);
+      // The site asked for 3 s: a request started now waits for the rest of it before sending.
+      await client.getProject('PAY');
+      expect(waits).toHaveLength(2);
+      expect(waits[1]).toBeGreaterThan(0);
+      expect(waits[1]).toBeLessThanOrEqual(3000);
+    } finally {
+      await fake.stop();
+    }
+  });
+});

@@ -61,12 +61,15 @@ export interface JiraIssueInput {
 /**
  * A thin typed client of one Jira site on `fetch`: Cloud (API v3, basic auth with email + API token, enhanced
  * search with token pagination and approximate counts) or Data Center (API v2, bearer personal access token,
- * offset search with `total`). A timeout on every request, 429s waited out (Retry-After), a cap on concurrent
- * requests, and every failure as a @portico/errors error naming the site and what was read.
+ * offset search with `total`). A timeout on every request, 429s waited out (Retry-After) by the request and by the
+ * site's other new requests (no burst into a rate limit), a cap on concurrent requests, and every failure as a
+ * @portico/errors error naming the site and what was read.
  */
 export class JiraClient {
   private readonly wait: (ms: number) => Promise<void>;
   private readonly limiter: Limiter;
+  /** Until when (epoch ms) the site asked to be left alone (its last 429's Retry-After): new requests wait for it. */
+  private pausedUntil = 0;
 
   constructor(
     readonly site: JiraSiteConfig,
@@ -232,6 +235,9 @@ export class JiraClient {
     const search = params.toString();
     const url = `${this.site.apiBaseUrl}${path}${search ? `?${search}` : ''}`;
     const { timeoutMs, rateLimitRetries, maxRetryWaitMs } = this.site;
+    // Another request was told to back off: this one does not add to the burst (it waits, up to maxRetryWaitMs).
+    const paused = this.pausedUntil - Date.now();
+    if (paused > 0) await this.wait(Math.min(paused, maxRetryWaitMs));
     for (let attempt = 0; ; attempt++) {
       const response = await this.limiter.run(async () => {
         try {
@@ -254,6 +260,7 @@ export class JiraClient {
       });
       if (response.status === 429 && attempt < rateLimitRetries) {
         const delay = retryDelayMs(response.headers);
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(delay, maxRetryWaitMs));
         if (delay <= maxRetryWaitMs) {
           await this.wait(delay);
           continue;

@@ -29,10 +29,11 @@ describe.each(['cloud', 'datacenter'] as const)('GET /api/jira/entity on Jira %s
         entity('plain'),
         entity('docs', { 'jira/project-key': 'DOCS' }, { owner: 'team-b' }),
         entity('team-a', {}, { kind: 'Group' }),
+        entity('guide', { 'jira/project-key': 'DOCS', 'jira/component': 'guide' }, { owner: 'team-b' }),
       ],
       config: { jira: { mappingCheck: { enabled: false } } },
     });
-    await eventually(async () => expect((await request(backend.server).get('/api/catalog/entities').expect(200)).body).toHaveLength(9));
+    await eventually(async () => expect((await request(backend.server).get('/api/catalog/entities').expect(200)).body).toHaveLength(10));
   });
   afterAll(async () => {
     await backend?.cleanup();
@@ -125,10 +126,17 @@ describe.each(['cloud', 'datacenter'] as const)('GET /api/jira/entity on Jira %s
     expect(fake.requests.length).toBe(before);
   });
 
+  it('answers 503 saying Jira is rate-limiting when it asks for a longer wait than the portal gives it', async () => {
+    fake.failNext(429, { headers: { 'Retry-After': '120' } });
+    const res = await get(backend, 'component:default/guide').expect(503);
+    expect(res.body.error.message).toMatch(new RegExp(`^Jira site '${kind}.jira.test' is rate-limiting the portal while reading .*; try again shortly$`));
+    expect((await get(backend, 'component:default/guide').expect(200)).body.issues.map((i: { summary: string }) => i.summary)).toEqual(['Write the guide']);
+  });
+
   it('answers 503 with a clear message when Jira is slow or down, and does not cache it', async () => {
     fake.delayMs = 3000;
     const res = await get(backend, 'component:default/docs').expect(503);
-    expect(res.body.error.message).toBe(`Jira site '${kind}.jira.test' is unreachable while reading project DOCS: no answer within 1500 ms`);
+    expect(res.body.error.message).toMatch(new RegExp(`^Jira site '${kind}.jira.test' is unreachable while reading (project DOCS|the issues of component:default/docs): no answer within 1500 ms$`));
     fake.delayMs = 0;
     const ok = (await get(backend, 'component:default/docs').expect(200)).body;
     expect(ok.issues.map((i: { summary: string }) => i.summary)).toEqual(['Write the guide']);

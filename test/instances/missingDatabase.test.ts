@@ -30,6 +30,8 @@ describe('portico start on a PostgreSQL database that does not exist', () => {
     expect(output).toContain(`createdb -h ${new URL(connection).hostname}`);
     expect(output).toContain('backend.database.ensureExists: true');
     expect(output).not.toMatch(/^\s+at /m);
+    // said by the host before any plugin opened the database, not once per plugin
+    expect(output.split('\n').filter(l => l.includes(said)).every(l => !/Plugin '/.test(l))).toBe(true);
     const { rows } = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name]);
     expect(rows).toEqual([]);
   });

@@ -23,9 +23,7 @@ describe('two instances on one SQLite data directory', () => {
     const second = await spawnInstance({ database: sqlite, dataDir: first.dataDir });
     started.push(second);
     expect(await second.exited).toBe(1);
-    expect(second.output()).toContain(
-      `portico start failed: Plugin`,
-    );
+    expect(second.output()).toContain('portico start failed: Another Portico instance');
     expect(second.output()).toMatch(new RegExp(`Another Portico instance \\(pid ${first.child.pid}\\) is using the SQLite data directory ${first.dataDir}.*run several instances on PostgreSQL`));
     // the first one is unaffected
     expect((await first.call('GET', '/api/catalog/entities?limit=1')).status).toBe(200);

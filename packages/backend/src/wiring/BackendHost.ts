@@ -175,6 +175,11 @@ export class BackendHost {
       const lifecycle = await registry.get(rootLifecycleServiceRef);
       await server.listen();
 
+      // A database the portal cannot use (a missing PostgreSQL database, a SQLite data directory another
+      // instance holds) stops the start here, said once, rather than in every plugin that opens it.
+      const database = (await registry.getRootContext(coreServices.database)) as { checkDatabase?: () => Promise<void> } | undefined;
+      await database?.checkDatabase?.();
+
       await this.initFeatures(plan, registry, config, logger, integrations, pluginConfigs);
       this.state.phase = 'started';
       await lifecycle.startup();

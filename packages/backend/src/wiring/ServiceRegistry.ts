@@ -59,6 +59,13 @@ export class ServiceRegistry {
     for (const ref of refs) visit(ref, []);
   }
 
+  /** The root context of a service's factory, created now if it was not yet (undefined when it has none). */
+  async getRootContext(ref: ServiceRef<unknown>): Promise<unknown> {
+    const factory = this.getFactory(ref);
+    if (!factory?.createRootContext) return undefined;
+    return this.rootContext(factory);
+  }
+
   /** Every service id a set of refs needs, transitively (to find features that need `core.integrations`). */
   transitiveServiceIds(refs: ServiceRef<unknown>[]): Set<string> {
     const out = new Set<string>();

@@ -71,6 +71,22 @@ export class DatabaseManager {
     }
   }
 
+  /**
+   * What the host checks before any plugin starts: on PostgreSQL that the database exists (or is created,
+   * with `ensureExists`), on SQLite files that no other instance holds the data directory.
+   */
+  async checkDatabase(): Promise<void> {
+    if (this.engine === 'pg') {
+      this.databaseChecked ??= ensurePgDatabase(this.connection, { create: this.ensureExists, logger: this.options.logger });
+      await this.databaseChecked;
+      return;
+    }
+    const filename = this.sqliteFilename('portico');
+    if (filename === ':memory:' || this.lockedDir) return;
+    acquireDataDir(path.dirname(filename));
+    this.lockedDir = path.dirname(filename);
+  }
+
   /** The PostgreSQL schema of a plugin: `<prefix><pluginId>`. */
   schemaName(name: string): string {
     return `${this.prefix}${name}`;

@@ -10,7 +10,7 @@ import { JiraClients } from '../integration/JiraClients';
 import { createJiraFactCollector, jiraFacts } from './JiraFactCollector';
 // The scorecards backend's own rule types, so the example is evaluated as the portal evaluates it.
 import { builtinRuleTypes } from '../../../scorecards-backend/src/service/ruleTypes';
-import type { JsonValue } from '@portico/plugin-scorecards-common';
+import type { CollectedFacts } from '@portico/plugin-scorecards-node';
 
 const component = (name: string, annotations: Record<string, string> = {}): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -101,11 +101,11 @@ describe('the Issue hygiene example scorecard', () => {
   type Rule = { id: string; type: string; level: string; params: { fact?: string; expression?: string } };
   const rules = scorecard.spec.rules as Rule[];
   const ruleTypes = Object.fromEntries(builtinRuleTypes.map(t => [t.type, t]));
-  const evaluate = (facts: Record<string, JsonValue>, staleFacts: Record<string, string> = {}) =>
+  const evaluate = (facts: CollectedFacts['facts'], staleFacts: Record<string, string> = {}) =>
     Object.fromEntries(
       rules.map(r => [r.id, ruleTypes[r.type].evaluate({ entity: component('payments'), facts, staleFacts, params: ruleTypes[r.type].paramsSchema.parse(r.params), now: new Date() }).status]),
     );
-  const healthy: Record<string, JsonValue> = {
+  const healthy: CollectedFacts['facts'] = {
     'jira.openIssues': 12,
     'jira.openBugs': 2,
     'jira.openBugsByPriority': { highest: 0, high: 0, medium: 1, low: 1, lowest: 0 },

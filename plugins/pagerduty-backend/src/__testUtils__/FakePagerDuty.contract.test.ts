@@ -304,6 +304,9 @@ describe('the requests the plugin sends match PagerDuty\'s OpenAPI description',
       const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'payments', annotations: { 'pagerduty.com/service-id': seed.payments.id } }, spec: {} };
       expect(await collector.collect([entity], {})).toHaveLength(1);
       expect(fake.requests.map(r => `${r.method} ${specPathOf(r.path)}`)).toContain('GET /incidents');
+      // No fact reads the timeline: no change events, no resolved incidents.
+      expect(fake.requestsTo(/\/change_events$/)).toEqual([]);
+      expect(fake.requestsTo('/incidents').filter(r => JSON.stringify(r.query).includes('resolved'))).toEqual([]);
       expect(fake.requests.flatMap(requestProblems)).toEqual([]);
     } finally {
       await fake.stop();

@@ -42,7 +42,8 @@ export async function collectServiceFacts(options: { service: PagerDutyEntitySer
   const client = clients.forAccount(target.account);
   let summary;
   try {
-    summary = await service.getSummary({ entityRef, target });
+    // No timeline: no fact reads the change events or the resolved incidents.
+    summary = await service.getSummary({ entityRef, target, timeline: false });
   } catch (error) {
     if (error instanceof NotFoundError) return { 'pagerduty.hasService': false };
     throw error;

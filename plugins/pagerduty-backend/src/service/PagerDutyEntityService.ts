@@ -124,14 +124,19 @@ export class PagerDutyEntityService {
     return { client, serviceId };
   }
 
-  async getSummary(options: { entityRef: string; target: PagerDutyServiceTarget }): Promise<PagerDutyEntitySummary> {
+  /**
+   * What the card and tab show. `timeline: false` leaves out the recently resolved incidents and the change events
+   * (empty lists), two PagerDuty calls a fact collection does not need.
+   */
+  async getSummary(options: { entityRef: string; target: PagerDutyServiceTarget; timeline?: boolean }): Promise<PagerDutyEntitySummary> {
     const { client, serviceId } = await this.resolveService(options.target);
     const pd = await this.getService(client, serviceId);
+    const timeline = options.timeline ?? true;
     const [escalationPolicy, openIncidents, recentIncidents, changeEvents, analytics] = await Promise.all([
       pd.escalation_policy?.id ? this.getEscalationPolicy(client, pd.escalation_policy.id) : Promise.resolve(null),
       this.getOpenIncidents(client, serviceId),
-      this.getRecentIncidents(client, serviceId),
-      this.getChangeEvents(client, serviceId),
+      timeline ? this.getRecentIncidents(client, serviceId) : Promise.resolve([]),
+      timeline ? this.getChangeEvents(client, serviceId) : Promise.resolve([]),
       // An account without the Analytics API still gets its on-call and incidents.
       this.getAnalytics(client, serviceId).catch((error: unknown) => {
         const status = (error as { statusCode?: number }).statusCode;

@@ -6,8 +6,8 @@
 // Both users sign in through a local OpenID provider (the auth plugin's plugins/auth-backend/src/__testUtils__/oidcProviderProcess.mjs) and call the API with the
 // access token of their session, so the portal sees real user tokens with the ownership refs of a sign-in.
 //   node bench/permissions/conditionalQuery.js [--db sqlite|pg] [--requests 300] [--entities 10000] [--pg URL] [--out FILE] [--no-build]
-// (--pg: the database whose fresh `condbench_<pid>_*` schemas the run uses and drops; --out: the figures and every
-// timed request, in order, as JSON)
+// (--pg: the database whose fresh `condbench_<pid>_*` schemas the run uses and drops, or keeps with --keep-schemas
+// for EXPLAIN ANALYZE afterwards; --out: the figures and every timed request, in order, as JSON)
 // Per query: p50/p95 of each user (requests interleaved, after a warm-up), filtered p95 / unfiltered p95 and, as a
 // steadier figure of the same cost, filtered p50 / unfiltered p50.
 // Every timed answer is checked against the same query asked by a service token with the owner filter spelled out,
@@ -28,6 +28,7 @@ const argv = process.argv.slice(2);
 const opt = { db: 'sqlite', requests: '300', entities: '10000', pg: 'postgres://postgres@127.0.0.1:5432/test', seed: '42' };
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--no-build') opt.noBuild = true;
+  else if (argv[i] === '--keep-schemas') opt.keepSchemas = true;
   else if (argv[i].startsWith('--')) opt[argv[i].slice(2)] = argv[++i];
 }
 const REQUESTS = Number(opt.requests) || 300;
@@ -77,6 +78,7 @@ function generateCatalog() {
 function postgresSection() {
   const prefix = `condbench_${process.pid}_`;
   process.on('exit', () => {
+    if (opt.keepSchemas) return console.log(`schemas kept: ${prefix}* (drop them when done)`);
     const drop = `DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE '${prefix}%' LOOP EXECUTE format('DROP SCHEMA %I CASCADE', s); END LOOP; END $$;`;
     spawnSync('psql', [opt.pg, '-qAtc', drop], { stdio: 'ignore' });
   });

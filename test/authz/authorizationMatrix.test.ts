@@ -13,6 +13,7 @@ import type { BackendFeature } from '@portico/backend-plugin-api';
 import { eventually } from '@portico/test-utils';
 import { FakeGithub } from '../../plugins/github-backend/src/__testUtils__/FakeGithub';
 import { FakePagerDuty } from '../../plugins/pagerduty-backend/src/__testUtils__/FakePagerDuty';
+import { FakeJira } from '../../plugins/jira-backend/src/__testUtils__/FakeJira';
 import { EXTERNAL_TOKEN, people, startDefaultPortal, type DefaultPortal, type Person } from './defaultPortal';
 import { CALLERS, isPending, MATRIX, type Caller, type Outcome } from './matrix';
 import { listRoutes, routeKey, type Route } from './routes';
@@ -28,6 +29,7 @@ const WEBHOOK_SECRET = 'matrix-webhook-secret';
 let portal: DefaultPortal;
 let github: FakeGithub;
 let pagerduty: FakePagerDuty;
+let jira: FakeJira;
 let routes: Route[];
 const bearer: Partial<Record<Caller, string>> = {};
 const fixtures = {
@@ -129,6 +131,7 @@ function urlFor(route: Route, caller: Caller): string {
     'GET /api/catalog/entity-facets': 'facet=kind',
     'GET /api/catalog/search': 'term=web',
     'GET /api/github/discovery/preview': 'organization=acme',
+    'GET /api/jira/entity': 'entityRef=component:default/web-shop',
   };
   return query[key] ? `${url}?${query[key]}` : url;
 }
@@ -159,6 +162,7 @@ function bodyFor(route: Route): unknown {
     'POST /api/example/things': { name: 'matrix' },
     'POST /api/github/webhooks': WEBHOOK_BODY,
     'POST /api/pagerduty/webhooks': PAGERDUTY_WEBHOOK_BODY,
+    'POST /api/jira/webhooks': JIRA_WEBHOOK_BODY,
     'PUT /api/pagerduty/services/:account/:serviceId/mapping': { entityRef: 'component:default/web-shop' },
     'POST /api/pagerduty/entities/:kind/:namespace/:name/incidents': { title: 'matrix', urgency: 'low' },
   };
@@ -169,7 +173,10 @@ function bodyFor(route: Route): unknown {
 const WEBHOOK_BODY = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
 /** PagerDuty signs its V3 webhook deliveries too (X-PagerDuty-Signature: v1=<hex HMAC-SHA256 of the body>). */
 const PAGERDUTY_WEBHOOK_BODY = JSON.stringify({ event: { id: 'matrix-ping', event_type: 'pagey.ping', resource_type: 'pagey', occurred_at: '2026-12-06T00:00:00Z', data: { type: 'ping' } } });
+/** Jira Cloud signs an admin webhook with a secret: X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>. */
+const JIRA_WEBHOOK_BODY = JSON.stringify({ webhookEvent: 'jira:issue_updated', timestamp: 1_765_000_000_000, issue: { id: '10001', key: 'SHOP-1', fields: { project: { key: 'SHOP' } } } });
 function headersFor(route: Route): Record<string, string> | undefined {
+  if (routeKey(route) === 'POST /api/jira/webhooks') return { 'x-hub-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(JIRA_WEBHOOK_BODY).digest('hex')}` };
   if (routeKey(route) === 'POST /api/pagerduty/webhooks') return { 'x-pagerduty-signature': `v1=${createHmac('sha256', WEBHOOK_SECRET).update(PAGERDUTY_WEBHOOK_BODY).digest('hex')}` };
   if (routeKey(route) !== 'POST /api/github/webhooks') return undefined;
   const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(WEBHOOK_BODY).digest('hex')}`;
@@ -209,13 +216,17 @@ beforeAll(async () => {
   // PagerDuty too (commented out for its key): a local one, whose account has a webhook secret for the signed delivery.
   pagerduty = await new FakePagerDuty().start();
   const pagerdutyPlugin = ((await import('@portico/plugin-pagerduty-backend')) as { default: BackendFeature | BackendFeature[] }).default;
+  // And Jira (commented out for its credentials): a local Cloud site with a webhook secret.
+  jira = await new FakeJira({ kind: 'cloud' }).start();
+  const jiraPlugin = ((await import('@portico/plugin-jira-backend')) as { default: BackendFeature | BackendFeature[] }).default;
   portal = await startDefaultPortal({
-    features: [githubPlugin, pagerdutyPlugin].flat(),
+    features: [githubPlugin, pagerdutyPlugin, jiraPlugin].flat(),
     config: {
       integrations: {
         file: { roots: [path.join(ROOT, 'examples')] },
         github: [{ host: 'github.com', apiBaseUrl: github.url, token: 't', writeIntervalMs: 0 }],
         pagerduty: [{ id: 'default', apiBaseUrl: pagerduty.url, token: 'good-key', webhookSecrets: [WEBHOOK_SECRET] }],
+        jira: [jira.site({ webhookSecret: WEBHOOK_SECRET })],
       },
       github: { webhookSecret: WEBHOOK_SECRET },
       catalog: {
@@ -276,6 +287,7 @@ afterAll(async () => {
   await portal?.stop();
   await github?.stop();
   await pagerduty?.stop();
+  await jira?.stop();
 });
 
 /** The plugin a route belongs to (`catalog` for /api/catalog/...), or undefined for the host's routes. */

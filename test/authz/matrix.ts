@@ -189,6 +189,12 @@ export const MATRIX: Record<string, Row> = {
   // V3 webhooks are open but signed (the matrix signs its delivery), like GitHub's.
   'POST /api/pagerduty/webhooks': open(),
 
+  // Jira: an entity's issues, read as the caller (the catalog decides who may read the entity).
+  'GET /api/jira/openapi.json': everyone(),
+  'GET /api/jira/entity': everyone(),
+  // Issue webhooks are open but signed (X-Hub-Signature; the matrix signs its delivery), like GitHub's.
+  'POST /api/jira/webhooks': open(),
+
   // The example plugin.
   'GET /api/example/openapi.json': everyone(),
   'GET /api/example/greeting': everyone(),

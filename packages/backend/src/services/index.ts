@@ -28,6 +28,7 @@ export { HostAuthService } from './auth/HostAuthService';
 export { guestCredentials, createCredentials, GUEST_USER_REF } from './auth/credentials';
 export { userTokenServiceFactory } from './userTokens/userTokenServiceFactory';
 export { identityHostServiceFactory } from './userTokens/IdentityHost';
+export { IDENTITY_DATABASE_NAME, identityMigrations } from './userTokens/identityMigrations';
 export { SESSION_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './httpAuth/sessionCookies';
 export { discoveryServiceFactory } from './discovery/discoveryServiceFactory';
 export { eventsServiceFactory } from './events/eventsServiceFactory';

@@ -1,5 +1,6 @@
 import {
   DEFAULT_SORT,
+  defaultFilterState,
   emptyFilterState,
   parseFilterState,
   toEntityFilter,
@@ -10,7 +11,7 @@ describe('catalog filter state in the URL', () => {
   it('round-trips every filter, the search text and the sort', () => {
     const state = {
       ...emptyFilterState(),
-      kind: ['Component'],
+      kind: ['API', 'Component'],
       type: ['service', 'website'],
       owner: ['group:default/team-a'],
       lifecycle: ['production'],
@@ -20,13 +21,24 @@ describe('catalog filter state in the URL', () => {
     };
     const params = toSearchParams(state);
     expect(params.toString()).toBe(
-      'kind=Component&type=service&type=website&owner=group%3Adefault%2Fteam-a&lifecycle=production&tags=java&q=pay&sort=spec.owner%3Adesc',
+      'kind=API&kind=Component&type=service&type=website&owner=group%3Adefault%2Fteam-a&lifecycle=production&tags=java&q=pay&sort=spec.owner%3Adesc',
     );
     expect(parseFilterState(new URLSearchParams(params.toString()))).toEqual(state);
   });
 
-  it('leaves empty filters and the default sort out of the URL', () => {
-    expect(toSearchParams(emptyFilterState()).toString()).toBe('');
+  it('leaves the default kind, empty filters and the default sort out of the URL', () => {
+    expect(toSearchParams(defaultFilterState()).toString()).toBe('');
+    expect(toSearchParams({ ...defaultFilterState(), kind: ['component'] }).toString()).toBe('');
+  });
+
+  it('opens on components without a kind in the URL, and on every kind with an empty one', () => {
+    expect(parseFilterState(new URLSearchParams('')).kind).toEqual(['Component']);
+    expect(parseFilterState(new URLSearchParams('owner=team-a')).kind).toEqual(['Component']);
+    expect(parseFilterState(new URLSearchParams('kind=')).kind).toEqual([]);
+    expect(parseFilterState(new URLSearchParams('kind=API')).kind).toEqual(['API']);
+    expect(toSearchParams(emptyFilterState()).toString()).toBe('kind=');
+    expect(toEntityFilter(parseFilterState(new URLSearchParams('')))).toEqual({ kind: ['Component'] });
+    expect(toEntityFilter(parseFilterState(new URLSearchParams('kind=')))).toEqual({});
   });
 
   it('accepts comma-separated values and ignores an unknown sort field', () => {

@@ -48,9 +48,26 @@ export type CatalogFacetKey = (typeof catalogFacetFilters)[number]['key'];
 
 export const DEFAULT_SORT: CatalogSort = { field: 'metadata.name', order: 'asc' };
 
+/**
+ * The kinds the catalog opens on when the URL names none: what people look for, not the users, groups and
+ * locations around it. `kind=` (empty) in the URL means every kind.
+ */
+export const DEFAULT_KINDS: readonly string[] = ['Component'];
+
+/** No filter at all: every kind, owner, type, ... (what "Clear all" leaves). */
 export function emptyFilterState(): CatalogFilterState {
   return { kind: [], type: [], owner: [], lifecycle: [], tags: [], text: '', sort: DEFAULT_SORT };
 }
+
+/** The view of `/catalog` without a query: the default kinds, nothing else filtered. */
+export function defaultFilterState(): CatalogFilterState {
+  return { ...emptyFilterState(), kind: [...DEFAULT_KINDS] };
+}
+
+const lower = (value: string) => value.toLocaleLowerCase('en-US');
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((value, i) => lower(value) === lower(b[i]));
 
 function readList(params: URLSearchParams, key: string): string[] {
   return params
@@ -60,12 +77,18 @@ function readList(params: URLSearchParams, key: string): string[] {
     .filter(Boolean);
 }
 
-/** Reads the view from a URL query (`?owned=all&kind=component&owner=group:default/team-a&q=pay&sort=spec.owner:desc`). */
+/**
+ * Reads the view from a URL query (`?owned=all&kind=component&owner=group:default/team-a&q=pay&sort=spec.owner:desc`).
+ * Without `kind` the view has the default kinds; `kind=` (empty) means every kind.
+ */
 export function parseFilterState(params: URLSearchParams): CatalogFilterState {
-  const state = emptyFilterState();
+  const state = defaultFilterState();
   const owned = params.get('owned');
   if (owned === 'me' || owned === 'all') state.owned = owned;
-  for (const { key } of catalogFacetFilters) state[key] = readList(params, key);
+  for (const { key } of catalogFacetFilters) {
+    if (key === 'kind' && !params.has('kind')) continue;
+    state[key] = readList(params, key);
+  }
   state.text = params.get('q')?.trim() ?? '';
   const sort = params.get('sort');
   if (sort) {
@@ -77,11 +100,18 @@ export function parseFilterState(params: URLSearchParams): CatalogFilterState {
   return state;
 }
 
-/** Writes the view to a URL query; empty filters and the default sort are left out to keep links short. */
+/**
+ * Writes the view to a URL query; the default kinds, empty filters and the default sort are left out to keep
+ * links short. Every kind is written `kind=`, since no `kind` means the default kinds.
+ */
 export function toSearchParams(state: CatalogFilterState): URLSearchParams {
   const params = new URLSearchParams();
   if (state.owned) params.set('owned', state.owned);
   for (const { key } of catalogFacetFilters) {
+    if (key === 'kind') {
+      if (state.kind.length === 0) params.set('kind', '');
+      if (sameList(state.kind, DEFAULT_KINDS)) continue;
+    }
     for (const value of state[key]) params.append(key, value);
   }
   if (state.text) params.set('q', state.text);
@@ -94,7 +124,6 @@ export function toSearchParams(state: CatalogFilterState): URLSearchParams {
 /** A Backstage catalog filter: each key must match one of its values. */
 export type CatalogEntityFilter = Record<string, string | string[]>;
 
-const lower = (value: string) => value.toLocaleLowerCase('en-US');
 
 /**
  * The server-side filter for the view's facet choices (text search and sort excluded). With

@@ -29,13 +29,34 @@ describe('CatalogPage', () => {
   it('lists the entities with their kind, owner and lifecycle, and counts them', async () => {
     renderPage(new FakeCatalogApi(exampleOrg()));
     expect(screen.getByRole('progressbar', { name: 'Loading entities' })).toBeInTheDocument();
-    expect(await screen.findByText('7 entities')).toBeInTheDocument();
+    expect(await screen.findByText('2 entities')).toBeInTheDocument();
     const link = screen.getByRole('link', { name: 'Payments Service' });
     expect(link).toHaveAttribute('href', '/catalog/default/component/payments');
     const row = link.closest('tr')!;
     expect(within(row).getByRole('link', { name: 'team-a' })).toHaveAttribute('href', '/catalog/default/group/team-a');
     expect(within(row).getByText('production')).toBeInTheDocument();
     expect(within(row).getByText('java')).toBeInTheDocument();
+  });
+
+  it('opens on components, not on users, groups and locations, and leaves the default out of the URL', async () => {
+    const api = new FakeCatalogApi(exampleOrg());
+    const query = jest.spyOn(api, 'queryEntities');
+    renderPage(api);
+    expect(await screen.findByText('2 entities')).toBeInTheDocument();
+    expect(rowNames()).toEqual(['Payments Service', 'website']);
+    expect(query).toHaveBeenCalledWith(expect.objectContaining({ filter: { kind: ['Component'] } }));
+    expect(screen.getByRole('combobox', { name: 'Kind' }).closest('.MuiAutocomplete-root')).toHaveTextContent('Component');
+    expect(screen.getByLabelText('Current location')).toHaveTextContent(/^\/catalog$/);
+  });
+
+  it('shows every kind once the kind filter is emptied, and keeps that choice in the URL', async () => {
+    const user = userEvent.setup();
+    renderPage(new FakeCatalogApi(exampleOrg()));
+    await screen.findByText('2 entities');
+    const kind = screen.getByRole('combobox', { name: 'Kind' }).closest('.MuiAutocomplete-root') as HTMLElement;
+    await user.click(within(kind).getByTestId('CancelIcon'));
+    expect(await screen.findByText('7 entities')).toBeInTheDocument();
+    expect(screen.getByLabelText('Current location')).toHaveTextContent(/^\/catalog\?kind=$/);
   });
 
   it('applies the filters of a shared link', async () => {
@@ -47,7 +68,7 @@ describe('CatalogPage', () => {
 
   it('filters by owner, with the choices and counts from the facets, and puts the filter in the URL', async () => {
     const user = userEvent.setup();
-    renderPage(new FakeCatalogApi(exampleOrg()));
+    renderPage(new FakeCatalogApi(exampleOrg()), '/catalog?kind=');
     await screen.findByText('7 entities');
     await user.click(screen.getByRole('combobox', { name: 'Owner' }));
     const option = await screen.findByRole('option', { name: /team-b/ });
@@ -55,7 +76,7 @@ describe('CatalogPage', () => {
     await user.click(option);
     expect(await screen.findByText('2 entities')).toBeInTheDocument();
     expect(rowNames().sort()).toEqual(['users-api', 'website']);
-    expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?owner=group%3Adefault%2Fteam-b');
+    expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?kind=&owner=group%3Adefault%2Fteam-b');
   });
 
   it('clears every filter at once', async () => {
@@ -64,17 +85,17 @@ describe('CatalogPage', () => {
     await screen.findByText('2 entities');
     await user.click(screen.getByRole('button', { name: 'Clear all' }));
     expect(await screen.findByText('7 entities')).toBeInTheDocument();
-    expect(screen.getByLabelText('Current location')).toHaveTextContent(/^\/catalog$/);
+    expect(screen.getByLabelText('Current location')).toHaveTextContent(/^\/catalog\?kind=$/);
   });
 
   it('searches the catalog as you type', async () => {
     const user = userEvent.setup();
     const api = new FakeCatalogApi(exampleOrg());
     const query = jest.spyOn(api, 'queryEntities');
-    renderPage(api);
+    renderPage(api, '/catalog?kind=');
     await screen.findByText('7 entities');
     await user.type(screen.getByRole('searchbox', { name: 'Search the catalog' }), 'card');
-    await waitFor(() => expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?q=card'), { timeout: 5000 });
+    await waitFor(() => expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?kind=&q=card'), { timeout: 5000 });
     expect(await screen.findByText('2 entities', undefined, { timeout: 5000 })).toBeInTheDocument();
     expect(rowNames().sort()).toEqual(['Payments Service', 'payments-api']);
     expect(query).toHaveBeenLastCalledWith(
@@ -90,7 +111,7 @@ describe('CatalogPage', () => {
     jest.spyOn(api, 'queryEntities').mockImplementationOnce(
       request => new Promise(resolve => (releaseFirst = () => resolve(realQuery(request)))),
     );
-    renderPage(api);
+    renderPage(api, '/catalog?kind=');
     await user.type(screen.getByRole('searchbox', { name: 'Search the catalog' }), 'card');
     expect(await screen.findByText('2 entities')).toBeInTheDocument();
     releaseFirst();
@@ -144,7 +165,7 @@ describe('CatalogPage', () => {
     expect(await screen.findByText('Could not load the catalog')).toBeInTheDocument();
     expect(screen.getByText('Service Unavailable')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Retry' }));
-    expect(await screen.findByText('7 entities')).toBeInTheDocument();
+    expect(await screen.findByText('2 entities')).toBeInTheDocument();
   });
 });
 
@@ -171,7 +192,7 @@ describe('CatalogPage "Owned by me"', () => {
   }
 
   it('shows a signed-in user what they and their groups own first, in the server query', async () => {
-    const { query } = renderAs(jane);
+    const { query } = renderAs(jane, '/catalog?kind=');
     expect(await screen.findByText('2 entities')).toBeInTheDocument();
     expect(rowNames().sort()).toEqual(['Payments Service', 'payments-api']);
     expect(screen.getByRole('button', { name: 'Owned by me' })).toHaveAttribute('aria-pressed', 'true');
@@ -182,16 +203,16 @@ describe('CatalogPage "Owned by me"', () => {
 
   it('switches to all entities, and the choice stays in the URL', async () => {
     const user = userEvent.setup();
-    renderAs(jane);
+    renderAs(jane, '/catalog?kind=');
     await screen.findByText('2 entities');
     await user.click(screen.getByRole('button', { name: 'All' }));
     expect(await screen.findByText('7 entities')).toBeInTheDocument();
-    expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?owned=all');
+    expect(screen.getByLabelText('Current location')).toHaveTextContent('/catalog?owned=all&kind=');
     expect(screen.getByRole('button', { name: 'All' })).toHaveAttribute('aria-pressed', 'true');
   });
 
   it('starts the guest on all entities, and follows a shared "owned=me" link', async () => {
-    const { unmount } = renderAs({ userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest'] });
+    const { unmount } = renderAs({ userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest'] }, '/catalog?kind=');
     expect(await screen.findByText('7 entities')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'All' })).toHaveAttribute('aria-pressed', 'true');
     unmount();

@@ -21,7 +21,7 @@ describe('MyComponentsCard', () => {
     expect(within(list).getByText('API · asyncapi')).toBeInTheDocument();
     expect(within(list).getAllByRole('listitem')).toHaveLength(2);
     expect(query.mock.calls[0][0]).toMatchObject({ filter: { 'relations.ownedBy': ['user:default/jane', 'group:default/team-b'] } });
-    expect(screen.getByRole('link', { name: 'Owned by me in the catalog' })).toHaveAttribute('href', '/catalog?owned=me');
+    expect(screen.getByRole('link', { name: 'Owned by me in the catalog' })).toHaveAttribute('href', '/catalog?owned=me&kind=Component&kind=API&kind=Resource&kind=System&kind=Domain');
   });
 
   it('says how many there are when there are more than it shows', async () => {
@@ -31,7 +31,7 @@ describe('MyComponentsCard', () => {
     renderInTestApp(<MyComponentsCard />, {
       apis: [[catalogApiRef, api], [identityApiRef, mockApis.identity({ ownershipEntityRefs: [owner] })]],
     });
-    expect(await screen.findByRole('link', { name: `All ${total} you own in the catalog` })).toHaveAttribute('href', '/catalog?owned=me');
+    expect(await screen.findByRole('link', { name: `All ${total} you own in the catalog` })).toHaveAttribute('href', '/catalog?owned=me&kind=Component&kind=API&kind=Resource&kind=System&kind=Domain');
     expect(within(screen.getByRole('list', { name: 'My components' })).getAllByRole('listitem')).toHaveLength(10);
   });
 

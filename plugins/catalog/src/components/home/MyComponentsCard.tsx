@@ -9,6 +9,8 @@ const LIMIT = 10;
 /** The kinds a person thinks of as "their components"; users and groups are who owns, not what is owned. */
 const OWNED_KINDS = ['Component', 'API', 'Resource', 'System', 'Domain'];
 const FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'spec.type'];
+/** The catalog page showing the same kinds the card counts (it opens on components alone otherwise). */
+const OWNED_VIEW = `/catalog?${new URLSearchParams([['owned', 'me'], ...OWNED_KINDS.map(kind => ['kind', kind])])}`;
 
 /**
  * The home card "My components": what the signed-in user and their groups own, asked of the catalog with a
@@ -54,7 +56,7 @@ export function MyComponentsCard() {
         ))}
       </List>
       <Typography variant="body2">
-        <Link component={RouterLink} to="/catalog?owned=me">
+        <Link component={RouterLink} to={OWNED_VIEW}>
           {totalItems > items.length ? `All ${totalItems} you own in the catalog` : 'Owned by me in the catalog'}
         </Link>
       </Typography>

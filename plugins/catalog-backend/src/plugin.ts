@@ -21,6 +21,12 @@ import { KindRegistry } from './service/KindRegistry';
 import { hasLargeConfigFile } from './service/locations/LocationService';
 import { prewarmYamlParser, releaseYamlParser } from './service/locations/yamlDocuments';
 
+/**
+ * An outbox row this old was most likely left by an instance that died; publishing the row of a long write
+ * still running elsewhere a second time is harmless (consumers take changes at least once).
+ */
+const UNANNOUNCED_CHANGE_AGE_MS = 5 * 60_000;
+
 /** The catalog: kinds, providers, locations, set-based ingestion and the Backstage-compatible API. */
 export const catalogPlugin = createBackendPlugin({
   pluginId: 'catalog',
@@ -100,7 +106,13 @@ export const catalogPlugin = createBackendPlugin({
           initialDelay: { milliseconds: settings.processingInterval },
           timeout: 'PT10M',
           scope: 'global',
-          fn: readAll,
+          fn: async () => {
+            if (stopped) return;
+            // changes an instance that died (while this one ran on) committed and never announced; not in the
+            // first read at init, which runs before the other plugins have subscribed
+            await catalog.ingestion.publishUndelivered({ olderThanMs: UNANNOUNCED_CHANGE_AGE_MS });
+            await readAll();
+          },
         });
         // Changes committed before a crash but never announced (the outbox), once every subscriber is in.
         lifecycle.addStartupHook(() => {

@@ -80,8 +80,8 @@ export class CatalogStore {
   }
 
   /** Changes committed but not yet published (a process that died between the two), oldest first. */
-  undeliveredChanges(limit: number): Promise<OutboxRecord[]> {
-    return this.outbox.undelivered(limit);
+  undeliveredChanges(limit: number, before?: number): Promise<OutboxRecord[]> {
+    return this.outbox.undelivered(limit, before);
   }
 
   /** The changes of these outbox rows were published. */

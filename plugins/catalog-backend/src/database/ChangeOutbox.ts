@@ -25,9 +25,11 @@ export class ChangeOutbox {
     return Number(typeof first === 'object' ? first.id : first);
   }
 
-  /** The oldest changes not yet published, `limit` rows at most. */
-  async undelivered(limit: number): Promise<OutboxRecord[]> {
-    const rows = await this.knex('catalog_change_outbox').select('id', 'upserted', 'removed').orderBy('id').limit(limit);
+  /** The oldest changes not yet published, `limit` rows at most; with `before`, only those recorded earlier. */
+  async undelivered(limit: number, before?: number): Promise<OutboxRecord[]> {
+    const query = this.knex('catalog_change_outbox').select('id', 'upserted', 'removed').orderBy('id').limit(limit);
+    if (before !== undefined) query.where('created_at', '<', before);
+    const rows = await query;
     return rows.map(r => ({ id: Number(r.id), upserted: JSON.parse(r.upserted) as string[], removed: JSON.parse(r.removed) as string[] }));
   }
 

@@ -234,15 +234,17 @@ export class IngestionService {
   /**
    * Publishes the changes committed but never published (the process died between commit and publish,
    * here or on another instance), oldest first, and marks them delivered. Written entities are reported as
-   * updated: which of them were new is not recorded. At start, once every subscriber is in; returns how
-   * many entity refs were published. Another instance's write in flight may be published twice: at least
-   * once, as every consumer of catalog changes already takes them.
+   * updated: which of them were new is not recorded. At start, once every subscriber is in, and on the
+   * refresh schedule for rows older than `olderThanMs` (an instance that died while the others run); returns
+   * how many entity refs were published. Another instance's write in flight may be published twice: at
+   * least once, as every consumer of catalog changes already takes them.
    */
-  publishUndelivered(): Promise<number> {
+  publishUndelivered(options: { olderThanMs?: number } = {}): Promise<number> {
     return this.serial(async () => {
+      const before = options.olderThanMs === undefined ? undefined : Date.now() - options.olderThanMs;
       let published = 0;
       for (;;) {
-        const rows = await this.store.undeliveredChanges(50);
+        const rows = await this.store.undeliveredChanges(50, before);
         if (!rows.length) return published;
         const removed = new Set(rows.flatMap(r => r.removed));
         const upserted = new Set(rows.flatMap(r => r.upserted).filter(ref => !removed.has(ref)));

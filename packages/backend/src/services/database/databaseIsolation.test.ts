@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
-import { describeEachDatabase, startTestBackend } from '@portico/test-utils';
+import { describeEachDatabase, eventually, startTestBackend } from '@portico/test-utils';
 
 /** A plugin with a `notes` table of its own and a route listing it. */
 function notesPlugin(pluginId: string) {
@@ -84,15 +84,12 @@ describeEachDatabase(
       const config = { backend: { database: db.config, scheduler: { pollInterval: 25 } } };
       const one = await startTestBackend({ features: [tickPlugin(runs, 'one')], config });
       const two = await startTestBackend({ features: [tickPlugin(runs, 'two')], config });
-      await new Promise(resolve => setTimeout(resolve, 1600));
+      // four runs, however long a loaded machine takes to get there
+      await eventually(() => expect(runs.length).toBeGreaterThanOrEqual(4), 30_000);
       await Promise.all([one.stop(), two.stop()]);
-      const stoppedAt = Date.now();
       const times = runs.map(r => Number(r.split('@')[1]));
-      // at least 1.6 s at one run per 0.5 s: 3 runs or more, never more than the periods from the first run to
-      // the stop (the second backend's start under load lengthens that), and never two in one period (a double
-      // run would show up as two starts a few milliseconds apart; start latency under load varies by tens of ms).
-      expect(runs.length).toBeGreaterThanOrEqual(3);
-      expect(runs.length).toBeLessThanOrEqual(Math.floor((stoppedAt - times[0]) / 500) + 1);
+      // never two in one period: a double run (both backends taking it) shows up as two starts a few milliseconds
+      // apart, while load only ever delays a run
       for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(300);
     });
   },

@@ -6,6 +6,7 @@ import { registerLoginCommand } from './commands/login';
 import { registerLogoutCommand } from './commands/logout';
 import { registerWhoamiCommand } from './commands/whoami';
 import { registerApiCommand } from './commands/api';
+import { registerDbCommands } from './commands/dbCopy';
 
 /** Builds the `portico` command; each command lives in its own file under commands/. */
 export function createProgram(): Command {
@@ -17,6 +18,7 @@ export function createProgram(): Command {
   registerLogoutCommand(program);
   registerWhoamiCommand(program);
   registerApiCommand(program);
+  registerDbCommands(program);
   return program;
 }
 

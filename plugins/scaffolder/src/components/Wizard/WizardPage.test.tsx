@@ -10,13 +10,17 @@ import { exampleEntities, fakeCatalogApi } from '../../__testUtils__/fakeCatalog
 import { fakeScaffolderApi } from '../../__testUtils__/fakeScaffolderApi';
 import { WizardPage } from './WizardPage';
 
+// As the backend answers: each page's title and description are also its schema's.
 const parameters: TemplateParameterSchema = {
   title: 'New Node.js service',
   description: 'A TypeScript service with CI',
   steps: [
     {
       title: 'About the service',
+      description: 'What to call it and who runs it.',
       schema: {
+        title: 'About the service',
+        description: 'What to call it and who runs it.',
         type: 'object',
         required: ['name', 'owner'],
         properties: {
@@ -28,6 +32,7 @@ const parameters: TemplateParameterSchema = {
     {
       title: 'Placement',
       schema: {
+        title: 'Placement',
         type: 'object',
         properties: {
           system: { type: 'string', title: 'System', 'ui:field': 'EntityPicker', 'ui:options': { allowedKinds: ['System'] } },
@@ -93,7 +98,7 @@ describe('WizardPage', () => {
     await screen.findByRole('heading', { name: 'About the service' });
     await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'Not Valid');
     await user.click(screen.getByRole('button', { name: 'Next' }));
-    expect(await screen.findByText(/must match pattern/)).toBeInTheDocument();
+    expect(await screen.findByText('Name is not in the expected format.')).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'About the service' })).toBeInTheDocument();
 
     await user.clear(screen.getByRole('textbox', { name: /^Name/ }));
@@ -111,8 +116,58 @@ describe('WizardPage', () => {
     await screen.findByRole('heading', { name: 'About the service' });
     await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'billing');
     await user.click(screen.getByRole('button', { name: 'Next' }));
-    expect(await screen.findAllByText("must have required property 'Owner'")).toHaveLength(1);
+    expect(await screen.findAllByText('Owner is required.')).toHaveLength(1);
     expect(screen.getByRole('combobox', { name: /^Owner/ })).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it("shows the page's title and description once, as its heading, not again as the form's", async () => {
+    setup();
+    const form = await screen.findByRole('region', { name: 'About the service' });
+    expect(screen.getAllByRole('heading', { name: 'About the service' })).toHaveLength(1);
+    expect(within(form).queryByRole('heading')).not.toBeInTheDocument();
+    expect(screen.getAllByText('What to call it and who runs it.')).toHaveLength(1);
+  });
+
+  it("says each error once, as a sentence naming the field by its title, or in the template's own words", async () => {
+    const { user } = setup({
+      title: 'New Node.js service',
+      steps: [
+        {
+          title: 'About the service',
+          schema: {
+            title: 'About the service',
+            type: 'object',
+            required: ['name', 'owner', 'contact'],
+            properties: {
+              name: { type: 'string', title: 'Name', pattern: '^[a-z][a-z0-9-]{1,62}$', description: 'Lower-case letters, digits and dashes.' },
+              contact: { type: 'string', title: 'Contact', format: 'email' },
+              port: { type: 'integer', title: 'Port', maximum: 65535, 'ui:help': 'A TCP port, 1 to 65535.' },
+              slug: { type: 'string', title: 'Slug', pattern: '^[a-z]+$', errorMessage: { pattern: 'A slug is lower-case letters only.' } },
+              owner: { type: 'string', title: 'Owner', 'ui:field': 'OwnerPicker' },
+            },
+          },
+        },
+      ],
+    });
+    const form = await screen.findByRole('region', { name: 'About the service' });
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    for (const message of ['Name is required.', 'Contact is required.', 'Owner is required.']) {
+      expect(await within(form).findAllByText(message)).toHaveLength(1);
+    }
+
+    await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'Checkout Service');
+    await user.type(screen.getByRole('textbox', { name: /^Contact/ }), 'carol@');
+    await user.type(screen.getByRole('spinbutton', { name: /^Port/ }), '70000');
+    await user.type(screen.getByRole('textbox', { name: /^Slug/ }), 'Bad');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await within(form).findAllByText('Name is not in the expected format.')).toHaveLength(1);
+    expect(within(form).getAllByText('Contact must be an email address.')).toHaveLength(1);
+    expect(within(form).getAllByText('A slug is lower-case letters only.')).toHaveLength(1);
+    // the help is the message: said once, and the field is marked invalid
+    expect(within(form).getAllByText('A TCP port, 1 to 65535.')).toHaveLength(1);
+    expect(screen.getByRole('spinbutton', { name: /^Port/ })).toHaveAttribute('aria-invalid', 'true');
+    expect(within(form).getAllByText('Owner is required.')).toHaveLength(1);
+    expect(form).not.toHaveTextContent(/must (match|have|NOT)|required property|\^\[a-z\]/);
   });
 
   it("narrows an entity picker with its catalogFilter and accepts a ref typed by hand", async () => {

@@ -55,6 +55,7 @@ function Wizard({ templateRef, parameters }: { templateRef: string; parameters: 
             <SchemaForm
               key={active}
               label={page.title}
+              hideSchemaTitle
               schema={page.schema}
               formData={values}
               onChange={v => setValues(prev => ({ ...prev, ...v }))}

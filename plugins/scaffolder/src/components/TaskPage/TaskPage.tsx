@@ -8,20 +8,48 @@ import { ScaffolderHeader } from '../shared/ScaffolderNav';
 import { TaskStatusChip } from '../shared/TaskStatusChip';
 import { ErrorPanel, Progress } from '@portico/core-components';
 import { useAsync } from '@portico/core-components';
+import { CancelRunButton } from './CancelRunButton';
 import { TaskOutput } from './TaskOutput';
 
 const ACTIVE = ['open', 'processing', 'waiting'];
+const ENDED = ['completed', 'failed', 'cancelled'];
 /** Events after which the run's stored state (steps, output, status) has changed. */
 const STATE_EVENTS = ['step', 'completion', 'cancelled', 'recovered', 'waiting'];
 
-function StepTimeline({ steps }: { steps: SerializedTaskStep[] }) {
+function When({ at }: { at: string }) {
+  return <time dateTime={at}>{new Date(at).toLocaleString()}</time>;
+}
+
+/** What a step waits for while its run waits; once the run has ended, what it was waiting for and that it ended. */
+function StepWait({ step, runEnded }: { step: SerializedTaskStep; runEnded: boolean }) {
+  const request = step.waitingFor;
+  if (!request) return null;
+  const what = request.kind === 'approval' ? 'approval' : 'input';
+  if (step.status === 'waiting' && !runEnded) {
+    return (
+      <Typography component="span" sx={{ display: 'block' }}>
+        Waiting for {what}: {request.title}{' '}
+        <Link component={RouterLink} to="/create/inbox">
+          Open the inbox
+        </Link>
+      </Typography>
+    );
+  }
+  return (
+    <Typography component="span" sx={{ display: 'block' }}>
+      Was waiting for {what}: {request.title}
+    </Typography>
+  );
+}
+
+function StepTimeline({ steps, runEnded }: { steps: SerializedTaskStep[]; runEnded: boolean }) {
   return (
     <List aria-label="Steps" dense>
       {steps.map(step => (
         <ListItem key={step.id} aria-label={`${step.name ?? step.id}: ${step.status}`} sx={{ alignItems: 'flex-start' }}>
           <ListItemText
             primary={
-              <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+              <Stack component="span" direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                 <span>{step.name ?? step.id}</span>
                 <TaskStatusChip status={step.status} />
               </Stack>
@@ -29,19 +57,16 @@ function StepTimeline({ steps }: { steps: SerializedTaskStep[] }) {
             secondary={
               <>
                 <span>{step.action}</span>
-                {step.error ? (
+                {step.status === 'cancelled' ? (
+                  <Typography component="span" sx={{ display: 'block' }}>
+                    Cancelled{step.endedAt ? <> <When at={step.endedAt} /></> : null}
+                  </Typography>
+                ) : step.error ? (
                   <Typography component="span" color="error" sx={{ display: 'block' }}>
                     {step.error}
                   </Typography>
                 ) : null}
-                {step.waitingFor ? (
-                  <Typography component="span" sx={{ display: 'block' }}>
-                    Waiting for {step.waitingFor.kind === 'approval' ? 'approval' : 'input'}: {step.waitingFor.title}{' '}
-                    <Link component={RouterLink} to="/create/inbox">
-                      Open the inbox
-                    </Link>
-                  </Typography>
-                ) : null}
+                <StepWait step={step} runEnded={runEnded} />
               </>
             }
             slotProps={{ secondary: { component: 'div' } }}
@@ -50,6 +75,14 @@ function StepTimeline({ steps }: { steps: SerializedTaskStep[] }) {
       ))}
     </List>
   );
+}
+
+/** When a cancelled run was cancelled: its `cancelled` event, else the last time one of its steps ended. */
+function cancelledAt(steps: SerializedTaskStep[], events: SerializedTaskEvent[]): string | undefined {
+  const event = [...events].reverse().find(e => e.type === 'cancelled');
+  if (event) return event.createdAt;
+  const ends = steps.map(s => s.endedAt).filter((at): at is string => Boolean(at));
+  return ends.sort().pop();
 }
 
 function logLine(event: SerializedTaskEvent): string {
@@ -114,6 +147,7 @@ export function TaskPage() {
     });
 
   const value = task.value;
+  const cancelledTime = value?.status === 'cancelled' ? cancelledAt(value.steps ?? [], events) : undefined;
   const title = value?.spec.templateInfo?.entity?.metadata.title;
   const logs = events.filter(e => e.type !== 'step' || e.body.message);
   return (
@@ -129,12 +163,11 @@ export function TaskPage() {
       ) : value ? (
         <>
           <Stack direction="row" spacing={2} sx={{ mb: 2, alignItems: 'center' }}>
-            <Typography component="p">
+            {/* a div, not a p: the status chip is a div */}
+            <Typography component="div">
               Status: <TaskStatusChip status={value.status} />
             </Typography>
-            <Button variant="outlined" color="error" onClick={cancel} disabled={busy || !ACTIVE.includes(value.status)}>
-              Cancel run
-            </Button>
+            <CancelRunButton onConfirm={cancel} disabled={busy || !ACTIVE.includes(value.status)} />
             <Button variant="outlined" onClick={retry} disabled={busy || !['failed', 'cancelled'].includes(value.status)}>
               Retry
             </Button>
@@ -144,7 +177,12 @@ export function TaskPage() {
               <ErrorPanel title="The action failed" error={actionError} />
             </Box>
           ) : null}
-          {value.error ? (
+          {value.status === 'cancelled' ? (
+            <Alert severity="info" sx={{ mb: 2 }} aria-label="Run cancelled">
+              This run was cancelled{cancelledTime ? <> on <When at={cancelledTime} /></> : null}. Its unfinished steps did not
+              run; Retry starts it again from the first step that did not complete.
+            </Alert>
+          ) : value.error ? (
             <Alert severity="error" sx={{ mb: 2 }}>
               {value.error}
             </Alert>
@@ -155,7 +193,7 @@ export function TaskPage() {
               <Typography variant="h6" component="h2" id="steps-heading">
                 Steps
               </Typography>
-              <StepTimeline steps={value.steps ?? []} />
+              <StepTimeline steps={value.steps ?? []} runEnded={ENDED.includes(value.status)} />
             </Paper>
             <Paper variant="outlined" component="section" aria-labelledby="log-heading" sx={{ p: 2, minWidth: 0 }}>
               <Typography variant="h6" component="h2" id="log-heading">

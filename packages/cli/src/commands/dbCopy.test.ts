@@ -152,7 +152,7 @@ afterAll(async () => {
 
 describe('portico db copy', () => {
   const sqlite = { client: 'better-sqlite3' };
-  const registered: { uid?: string; taskId?: string; exemptionId?: string; auditActions?: string[]; entityRows?: number } = {};
+  const registered: { uid?: string; taskId?: string; exemptionId?: string; auditActions?: string[]; entityRows?: number; searchRows?: number } = {};
 
   it('copies a SQLite portal to PostgreSQL: the portal on PostgreSQL answers with what users registered, and takes new writes', async () => {
     const org = write('catalog/org.yaml', ORG);
@@ -197,7 +197,8 @@ describe('portico db copy', () => {
     // The copy
     writeConfig('from.yaml', sqlite, plugins);
     writeConfig('to.yaml', pg.config, plugins);
-    const copy = await dbCopy('--from', 'from.yaml', '--to', 'to.yaml');
+    // small batches: the larger tables (search rows, facts) are read and written in several
+    const copy = await dbCopy('--from', 'from.yaml', '--to', 'to.yaml', '--batch-size', '10');
     expect(copy.err).toBe('');
     expect(copy.code).toBe(0);
     expect(copy.out).toContain(`Copying SQLite (from.yaml) to PostgreSQL (to.yaml)\n`);
@@ -205,6 +206,8 @@ describe('portico db copy', () => {
     expect(copy.out).toContain('  catalog_locations: 1 row\n');
     registered.entityRows = Number(/^ {2}catalog_entities: (\d+) rows$/m.exec(copy.out)?.[1]);
     expect(registered.entityRows).toBeGreaterThanOrEqual(5);
+    registered.searchRows = Number(/^ {2}catalog_search: (\d+) rows$/m.exec(copy.out)?.[1]);
+    expect(registered.searchRows).toBeGreaterThan(10);
     expect(copy.out).toMatch(/^scorecards: .* -> schema portico_scorecards$/m);
     expect(copy.out).toMatch(/^scaffolder: .* -> schema portico_scaffolder$/m);
     expect(copy.out).toMatch(/^audit: .* -> schema portico_audit$/m);
@@ -267,13 +270,15 @@ describe('portico db copy', () => {
     await stop(target);
   }, 60_000);
 
-  it('copies PostgreSQL back to SQLite files, which a portal reads', async () => {
-    const plugins = shimPackages();
-    writeConfig('pg.yaml', pg.config, plugins);
-    const back = write('back.yaml', JSON.stringify({ backend: { database: { client: 'better-sqlite3' }, dataDir: path.join(dir, 'back'), plugins } }));
-    const copy = await dbCopy('--from', 'pg.yaml', '--to', back);
+  it('copies PostgreSQL back to SQLite files, which a portal reads; config files combine as for portico start', async () => {
+    write('pg.yaml', JSON.stringify({ backend: { database: pg.config } }));
+    const back = write('back.yaml', JSON.stringify({ backend: { database: { client: 'better-sqlite3' }, dataDir: path.join(dir, 'back') } }));
+    // from.yaml names the plugins and SQLite; pg.yaml, read after it, moves its database to PostgreSQL
+    const copy = await dbCopy('--from', 'from.yaml', '--from', 'pg.yaml', '--to', back, '--batch-size', '7');
     expect(copy.err).toBe('');
+    expect(copy.out).toContain('Copying PostgreSQL (from.yaml + pg.yaml) to SQLite');
     expect(copy.out).toContain(`catalog: schema portico_catalog -> ${path.join('back', 'catalog.sqlite')}\n`);
+    expect(copy.out).toContain(`  catalog_search: ${registered.searchRows} rows\n`);
     const target = await startTestBackend({ features, config: { ...portalConfig(sqlite), backend: { database: sqlite, dataDir: path.join(dir, 'back') } } });
     backends.push(target);
     expect((await api(target, 'GET', '/api/catalog/entities/by-name/component/default/search')).body.metadata.uid).toBe(registered.uid);

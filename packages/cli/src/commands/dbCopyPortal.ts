@@ -25,10 +25,10 @@ import {
 } from './dbCopyTables';
 
 export interface CopyPortalDatabasesOptions {
-  /** The config of the portal copied from (`--from`). */
-  from: string;
-  /** The config of the portal copied to (`--to`). */
-  to: string;
+  /** The config file(s) of the portal copied from (`--from`, repeatable: later files win key by key, as with `portico start`). */
+  from: string | string[];
+  /** The config file(s) of the portal copied to (`--to`, repeatable). */
+  to: string | string[];
   /** Replace what the target's tables hold instead of refusing a target with data. */
   force?: boolean;
   /** Where config paths, `backend.dataDir` and `backend.plugins` resolve, as for `portico start`. Default process.cwd(). */
@@ -62,13 +62,18 @@ interface Side {
   connection?: unknown;
 }
 
-async function openSide(flag: Side['flag'], file: string, cwd: string): Promise<Side> {
-  const resolved = path.resolve(cwd, file);
-  if (!existsSync(resolved)) throw new ConfigError(`${flag} ${file}: no such config file (${resolved})`);
+async function openSide(flag: Side['flag'], files: string | string[], cwd: string): Promise<Side> {
+  const list = [files].flat();
+  if (list.length === 0) throw new ConfigError(`${flag}: name the portal's config file`);
+  const file = list.join(' + ');
+  for (const f of list) {
+    const resolved = path.resolve(cwd, f);
+    if (!existsSync(resolved)) throw new ConfigError(`${flag} ${f}: no such config file (${resolved})`);
+  }
   let config: ConfigService;
   let manager: DatabaseManager;
   try {
-    config = await loadConfig({ configPaths: [resolved], cwd });
+    config = await loadConfig({ configPaths: list.map(f => path.resolve(cwd, f)), cwd });
     manager = DatabaseManager.fromConfig(config, { cwd });
   } catch (error) {
     throw new ConfigError(`${flag} ${file}: ${(error as Error).message}`);
@@ -213,8 +218,9 @@ export async function copyPortalDatabases(options: CopyPortalDatabasesOptions): 
   }
 }
 
-/** The plugin ids of a config's backend.plugins, or undefined when they do not load (the target portal's start says why). */
+/** The plugin ids of a config's backend.plugins, or undefined when it has none or they do not load (the target portal's start says why). */
 async function pluginIdsOf(config: ConfigService, cwd: string): Promise<Set<string> | undefined> {
+  if (config.getOptional('backend.plugins') === undefined) return undefined;
   try {
     return pluginIds(await loadFeaturesFromConfig(config, cwd));
   } catch {

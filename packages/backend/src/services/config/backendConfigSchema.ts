@@ -53,6 +53,8 @@ export const backendConfigSchema = z.object({
     })
     .optional(),
   scheduler: z.object({ pollInterval: z.number().int().positive().optional() }).optional(),
+  /** `retention`: how long stored events are kept on PostgreSQL (checked by the events service, default P1D). */
+  events: z.object({ retention: z.unknown().optional() }).optional(),
   startup: z
     .object({
       plugins: z.record(z.string(), z.object({ onBootFailure: z.enum(['abort', 'continue']).optional() })).optional(),
@@ -68,8 +70,8 @@ export const backendConfigSchema = z.object({
   /** Host headers accepted besides baseUrl's and loopback. */
   allowedHosts: z.unknown().optional(),
   metrics: z.object({ public: z.unknown().optional() }).optional(),
-  /** Sign-in and token endpoint rate limit: `{ window, max }` or `false`. */
-  rateLimit: z.union([z.literal(false), z.object({ window: z.unknown().optional(), max: z.unknown().optional() })]).optional(),
+  /** Sign-in and token endpoint rate limit `{ window, max }` and per-client route buckets `routes`, or `false`. */
+  rateLimit: z.union([z.literal(false), z.object({ window: z.unknown().optional(), max: z.unknown().optional(), routes: z.unknown().optional() })]).optional(),
   /** express's `trust proxy`. */
   trustProxy: z.unknown().optional(),
   /** `log`: each event also a log line; `retention`: how long events are kept (the audit plugin, default P365D). */

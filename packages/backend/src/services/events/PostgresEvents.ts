@@ -1,0 +1,313 @@
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { durationSchema, type ConfigService, type EventParams, type EventsService, type EventSubscriber, type LoggerService } from '@portico/backend-plugin-api';
+import { ConfigError, InputError } from '@portico/errors';
+import { DatabaseManager } from '../database/DatabaseManager';
+import { PgNotificationListener } from './PgNotificationListener';
+import { CLAIMS_TABLE, EVENTS_CHANNEL, EVENTS_DATABASE_NAME, EVENTS_TABLE, OFFSETS_TABLE, eventsMigrations } from './eventsDatabase';
+
+/** How long events are kept unless `backend.events.retention` says otherwise. */
+export const DEFAULT_EVENTS_RETENTION = 'P1D';
+/** A `once` event claimed by an instance that has not finished it after this long is delivered again elsewhere. */
+const CLAIM_LEASE_MS = 5 * 60 * 1000;
+/** Rows read per query while delivering. */
+const BATCH_SIZE = 200;
+/** Publishes take this transaction lock so that ids commit in order and readers never skip a late commit. */
+const PUBLISH_LOCK = [0x706f7274, 0x65767473]; // 'port', 'evts'
+const RETENTION_LOCK = [0x706f7274, 0x65767472]; // 'port', 'evtr'
+
+interface EventRow {
+  id: string | number;
+  topic: string;
+  payload: unknown;
+  metadata: Record<string, string> | null;
+}
+
+interface Subscription {
+  subscriber: EventSubscriber;
+  once: boolean;
+  /** The last event id this instance delivered to (or skipped for) the subscriber. */
+  cursor: number;
+  draining?: Promise<void>;
+  again: boolean;
+}
+
+export interface PostgresEventsOptions {
+  config: ConfigService;
+  logger?: LoggerService;
+  /** Names this instance in claims. Default host-pid-random. */
+  instanceId?: string;
+  /** How often each subscriber also looks for new rows without a notification (and for abandoned claims). */
+  pollIntervalMs?: number;
+}
+
+/** The retention of `backend.events.retention` in milliseconds; a bad value stops the start naming the key. */
+export function readEventsRetention(config: ConfigService): number {
+  const parsed = durationSchema.safeParse(config.getOptional('backend.events.retention') ?? DEFAULT_EVENTS_RETENTION);
+  if (!parsed.success) throw new ConfigError(`backend.events.retention: ${parsed.error.issues.map(i => i.message).join('; ')}`);
+  return parsed.data;
+}
+
+/**
+ * The events service of a PostgreSQL deployment: each published event is a row of `<prefix>core_events.events`
+ * announced with NOTIFY (its id only, so payload size is never limited by NOTIFY's 8,000 bytes); every instance
+ * LISTENs and delivers new rows to its subscribers in id order, keeping each subscriber's last delivered id in
+ * `subscriber_offsets` so that a restarted instance catches up. `delivery: 'once'` subscribers claim each event
+ * in `subscriber_claims`, so of several instances one runs it. At-least-once: consumers must be idempotent.
+ */
+export class PostgresEvents implements EventsService {
+  readonly instanceId: string;
+  private readonly database: DatabaseManager;
+  private readonly retentionMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions: Subscription[] = [];
+  private ready?: Promise<Knex>;
+  private listener?: PgNotificationListener;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(private readonly options: PostgresEventsOptions) {
+    this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.retentionMs = readEventsRetention(options.config);
+    this.pollIntervalMs = options.pollIntervalMs ?? 10_000;
+    this.database = DatabaseManager.fromConfig(options.config, { pool: { min: 0, max: 3 }, logger: options.logger });
+  }
+
+  /** The events database, migrated on first use; starts the retention task. */
+  private knex(): Promise<Knex> {
+    if (this.stopped) return Promise.reject(new Error('The events service has stopped'));
+    if (!this.ready) {
+      const ready = (async () => {
+        await this.database.forPlugin(EVENTS_DATABASE_NAME).migrate(eventsMigrations);
+        return this.database.getClient(EVENTS_DATABASE_NAME);
+      })();
+      ready.then(
+        () => this.startTimers(),
+        () => {
+          if (this.ready === ready) this.ready = undefined;
+        },
+      );
+      this.ready = ready;
+    }
+    return this.ready;
+  }
+
+  async publish(event: EventParams): Promise<void> {
+    if (!event || typeof event.topic !== 'string' || event.topic.length === 0) throw new InputError('An event needs a topic');
+    const knex = await this.knex();
+    await knex.transaction(async trx => {
+      await trx.raw('SELECT pg_advisory_xact_lock(?, ?)', PUBLISH_LOCK);
+      const [row] = await trx(EVENTS_TABLE)
+        .insert({
+          topic: event.topic,
+          payload: event.payload === undefined ? null : JSON.stringify(event.payload),
+          metadata: event.metadata ? JSON.stringify(event.metadata) : null,
+        })
+        .returning('id');
+      // Delivered on commit, to every listening instance, this one included.
+      await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, String((row as { id: string }).id)]);
+    });
+    // Local subscribers need not wait for the notification's round trip.
+    this.wakeAll(event.topic);
+  }
+
+  async subscribe(subscriber: EventSubscriber): Promise<void> {
+    if (!subscriber || typeof subscriber.id !== 'string' || subscriber.id.length === 0) throw new InputError('A subscriber needs an id');
+    if (!Array.isArray(subscriber.topics) || subscriber.topics.some(t => typeof t !== 'string')) {
+      throw new InputError(`Subscriber '${subscriber.id}' needs topics, an array of strings`);
+    }
+    const delivery = subscriber.delivery ?? 'every-instance';
+    if (delivery !== 'every-instance' && delivery !== 'once') {
+      throw new InputError(`Subscriber '${subscriber.id}' has an invalid delivery '${String(delivery)}': use 'every-instance' or 'once'`);
+    }
+    const knex = await this.knex();
+    const key = this.offsetKey(subscriber.id, delivery === 'once');
+    // A new subscriber starts at the newest event; a known one resumes after the last it was given.
+    await knex.raw(
+      `INSERT INTO ?? (subscriber_id, last_id) SELECT ?, COALESCE(MAX(id), 0) FROM ?? ON CONFLICT (subscriber_id) DO NOTHING`,
+      [OFFSETS_TABLE, key, EVENTS_TABLE],
+    );
+    const stored = await knex(OFFSETS_TABLE).where({ subscriber_id: key }).first('last_id');
+    const subscription: Subscription = { subscriber, once: delivery === 'once', cursor: Number(stored?.last_id ?? 0), again: false };
+    this.subscriptions.push(subscription);
+    this.startListener();
+    this.wake(subscription);
+  }
+
+  /** `once` subscribers share one offset across instances; `every-instance` ones too, under a key of their own. */
+  private offsetKey(id: string, once: boolean): string {
+    return `${once ? 'once' : 'every-instance'}:${id}`;
+  }
+
+  private startListener(): void {
+    if (this.listener || this.stopped) return;
+    this.listener = new PgNotificationListener({
+      connection: this.options.config.getOptional('backend.database.connection'),
+      channel: EVENTS_CHANNEL,
+      logger: this.options.logger,
+      onNotification: () => this.wakeAll(),
+      onListening: () => this.wakeAll(),
+    });
+    this.listener.start();
+  }
+
+  private startTimers(): void {
+    if (this.stopped || this.timers.length) return;
+    const poll = setInterval(() => {
+      this.wakeAll();
+      void this.redeliverAbandonedClaims();
+    }, this.pollIntervalMs);
+    // Several times per retention window, at most hourly; DELETE is idempotent and the lock keeps it to one instance.
+    const prune = setInterval(() => void this.removeExpired(), Math.max(1000, Math.min(this.retentionMs / 4, 60 * 60 * 1000)));
+    poll.unref?.();
+    prune.unref?.();
+    this.timers.push(poll, prune);
+  }
+
+  private wakeAll(topic?: string): void {
+    for (const s of this.subscriptions) if (!topic || s.subscriber.topics.includes(topic)) this.wake(s);
+  }
+
+  /** Starts delivering new rows to a subscriber, or asks the running delivery to look again when done. */
+  private wake(subscription: Subscription): void {
+    if (this.stopped) return;
+    if (subscription.draining) {
+      subscription.again = true;
+      return;
+    }
+    subscription.draining = (async () => {
+      try {
+        do {
+          subscription.again = false;
+          await this.deliverNew(subscription);
+        } while (subscription.again && !this.stopped);
+      } catch (error) {
+        if (!this.stopped) {
+          this.options.logger?.warn(`Events for subscriber '${subscription.subscriber.id}' could not be read: ${(error as Error)?.message ?? error}`);
+        }
+      } finally {
+        subscription.draining = undefined;
+      }
+    })();
+  }
+
+  private async deliverNew(subscription: Subscription): Promise<void> {
+    const knex = await this.knex();
+    const { subscriber } = subscription;
+    while (!this.stopped) {
+      const rows: EventRow[] = await knex(EVENTS_TABLE)
+        .where('id', '>', subscription.cursor)
+        .whereIn('topic', subscriber.topics)
+        .orderBy('id')
+        .limit(BATCH_SIZE)
+        .select('id', 'topic', 'payload', 'metadata');
+      if (rows.length === 0) return;
+      const toDeliver = subscription.once ? await this.claim(knex, subscriber.id, rows) : rows;
+      for (const row of toDeliver) {
+        if (this.stopped) return;
+        await this.deliver(subscriber, row);
+      }
+      if (subscription.once && toDeliver.length) await this.markDone(knex, subscriber.id, toDeliver);
+      subscription.cursor = Number(rows[rows.length - 1].id);
+      await knex.raw(`UPDATE ?? SET last_id = GREATEST(last_id, ?), updated_at = now() WHERE subscriber_id = ?`, [
+        OFFSETS_TABLE,
+        subscription.cursor,
+        this.offsetKey(subscriber.id, subscription.once),
+      ]);
+      if (rows.length < BATCH_SIZE) return;
+    }
+  }
+
+  /**
+   * Claims the rows for this instance: a row no instance claimed yet, or one whose claimer has not finished it
+   * within the lease (it died). Returns the claimed rows in id order.
+   */
+  private async claim(knex: Knex, subscriberId: string, rows: EventRow[]): Promise<EventRow[]> {
+    const values = rows.map(() => '(?, ?, ?, now(), false)').join(', ');
+    const bindings = rows.flatMap(r => [subscriberId, Number(r.id), this.instanceId]);
+    const result = await knex.raw(
+      `INSERT INTO ?? (subscriber_id, event_id, claimed_by, claimed_at, done) VALUES ${values}
+       ON CONFLICT (subscriber_id, event_id) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
+       WHERE ??.done = false AND ??.claimed_at < now() - (? * interval '1 millisecond')
+       RETURNING event_id`,
+      [CLAIMS_TABLE, ...bindings, CLAIMS_TABLE, CLAIMS_TABLE, CLAIM_LEASE_MS],
+    );
+    const claimed = new Set((result.rows as Array<{ event_id: string }>).map(r => Number(r.event_id)));
+    return rows.filter(r => claimed.has(Number(r.id)));
+  }
+
+  private async markDone(knex: Knex, subscriberId: string, rows: EventRow[]): Promise<void> {
+    await knex(CLAIMS_TABLE)
+      .where({ subscriber_id: subscriberId, claimed_by: this.instanceId })
+      .whereIn('event_id', rows.map(r => Number(r.id)))
+      .update({ done: true });
+  }
+
+  private async deliver(subscriber: EventSubscriber, row: EventRow): Promise<void> {
+    const event: EventParams = { topic: row.topic, payload: row.payload === null ? undefined : row.payload };
+    if (row.metadata) event.metadata = row.metadata;
+    try {
+      await subscriber.onEvent(event);
+    } catch (error) {
+      this.options.logger?.error(`Subscriber '${subscriber.id}' failed on topic '${row.topic}': ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  /** `once` events claimed by an instance that died before finishing them: claimed again and delivered here. */
+  private async redeliverAbandonedClaims(): Promise<void> {
+    try {
+      const knex = await this.knex();
+      for (const subscription of this.subscriptions) {
+        if (!subscription.once || this.stopped) continue;
+        const { subscriber } = subscription;
+        const rows: EventRow[] = await knex(`${EVENTS_TABLE} as e`)
+          .join(`${CLAIMS_TABLE} as c`, 'c.event_id', 'e.id')
+          .where('c.subscriber_id', subscriber.id)
+          .andWhere('c.done', false)
+          .andWhereRaw(`c.claimed_at < now() - (? * interval '1 millisecond')`, [CLAIM_LEASE_MS])
+          .orderBy('e.id')
+          .limit(BATCH_SIZE)
+          .select('e.id', 'e.topic', 'e.payload', 'e.metadata');
+        if (rows.length === 0) continue;
+        const claimed = await this.claim(knex, subscriber.id, rows);
+        for (const row of claimed) await this.deliver(subscriber, row);
+        if (claimed.length) await this.markDone(knex, subscriber.id, claimed);
+      }
+    } catch (error) {
+      if (!this.stopped) this.options.logger?.warn(`Abandoned event claims could not be checked: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  /** Removes events older than the retention, and claims of removed events; one instance at a time. */
+  async removeExpired(): Promise<number> {
+    try {
+      const knex = await this.knex();
+      return await knex.transaction(async trx => {
+        const locked = await trx.raw('SELECT pg_try_advisory_xact_lock(?, ?) AS locked', RETENTION_LOCK);
+        if (!locked.rows[0]?.locked) return 0;
+        const removed = await trx(EVENTS_TABLE)
+          .whereRaw(`created_at < now() - (? * interval '1 millisecond')`, [this.retentionMs])
+          .delete();
+        await trx.raw(`DELETE FROM ?? c WHERE NOT EXISTS (SELECT 1 FROM ?? e WHERE e.id = c.event_id)`, [CLAIMS_TABLE, EVENTS_TABLE]);
+        return Number(removed);
+      });
+    } catch (error) {
+      if (!this.stopped) this.options.logger?.warn(`Expired events could not be removed: ${(error as Error)?.message ?? error}`);
+      return 0;
+    }
+  }
+
+  /** Stops listening and polling, waits (up to `timeoutMs`) for deliveries in progress and closes the database. */
+  async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await this.listener?.stop();
+    const running = this.subscriptions.flatMap(s => (s.draining ? [s.draining] : []));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(running), new Promise(resolve => (timer = setTimeout(resolve, options.timeoutMs ?? 5000)))]);
+    clearTimeout(timer);
+    await this.database.shutdown();
+  }
+}

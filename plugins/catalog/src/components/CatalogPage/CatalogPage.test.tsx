@@ -23,7 +23,7 @@ const rowNames = () =>
   within(screen.getByRole('table', { name: 'Catalog' }))
     .getAllByRole('row')
     .slice(1)
-    .map(row => within(row).getAllByRole('cell')[0].textContent);
+    .map(row => within(within(row).getAllByRole('cell')[0]).getByRole('link').textContent);
 
 describe('CatalogPage', () => {
   it('lists the entities with their kind, owner and lifecycle, and counts them', async () => {
@@ -36,6 +36,9 @@ describe('CatalogPage', () => {
     expect(within(row).getByRole('link', { name: 'team-a' })).toHaveAttribute('href', '/catalog/default/group/team-a');
     expect(within(row).getByText('production')).toBeInTheDocument();
     expect(within(row).getByText('java')).toBeInTheDocument();
+    // the description reads under the name, not in a column of its own
+    expect(within(row).getAllByRole('cell')[0]).toHaveTextContent('Takes card payments');
+    expect(screen.getAllByRole('columnheader').map(h => h.textContent)).toEqual(['Name', 'Kind', 'Type', 'Owner', 'Lifecycle', 'Tags']);
   });
 
   it('opens on components, not on users, groups and locations, and leaves the default out of the URL', async () => {

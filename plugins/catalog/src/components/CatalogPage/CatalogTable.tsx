@@ -21,15 +21,20 @@ const ROW_HEIGHT = 53;
 /** Rows fetched ahead of the viewport's end, so scrolling rarely waits. */
 const PREFETCH_ROWS = 40;
 
-const columns: Array<{ field?: CatalogColumnField; label: string; width: string }> = [
-  { field: 'metadata.name', label: 'Name', width: '20%' },
-  { field: 'kind', label: 'Kind', width: '11%' },
-  { field: 'spec.type', label: 'Type', width: '10%' },
-  { field: 'spec.owner', label: 'Owner', width: '13%' },
-  { field: 'spec.lifecycle', label: 'Lifecycle', width: '11%' },
-  { label: 'Tags', width: '15%' },
-  { label: 'Description', width: '20%' },
+/**
+ * Short columns get the pixels their longest usual value needs ("Component", "organization", "experimental",
+ * with the sort arrow in the header), so they never read "Comp…"; the name (with the description under it)
+ * takes the rest. Below the table's minimum width the area scrolls sideways instead of squeezing them.
+ */
+const columns: Array<{ field?: CatalogColumnField; label: string; width?: number }> = [
+  { field: 'metadata.name', label: 'Name' },
+  { field: 'kind', label: 'Kind', width: 116 },
+  { field: 'spec.type', label: 'Type', width: 128 },
+  { field: 'spec.owner', label: 'Owner', width: 132 },
+  { field: 'spec.lifecycle', label: 'Lifecycle', width: 132 },
+  { label: 'Tags', width: 132 },
 ];
+const TABLE_MIN_WIDTH = 820;
 
 export interface CatalogTableProps {
   items: Entity[];
@@ -60,8 +65,13 @@ const EntityRow = memo(function EntityRow({ entity, index }: { entity: Entity; i
   const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
   return (
     <TableRow hover aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }}>
-      <TableCell sx={cell}>
+      <TableCell sx={{ ...cell, py: 0.5 }} title={entity.metadata.description}>
         <EntityRefLink entityRef={entity} title={entity.metadata.title ?? entity.metadata.name} />
+        {entity.metadata.description ? (
+          <Typography variant="body2" color="text.secondary" sx={{ ...cell, fontSize: '0.8125rem' }}>
+            {entity.metadata.description}
+          </Typography>
+        ) : null}
       </TableCell>
       <TableCell sx={cell}>{entity.kind}</TableCell>
       <TableCell sx={cell}>{text(entity.spec?.type)}</TableCell>
@@ -73,9 +83,6 @@ const EntityRow = memo(function EntityRow({ entity, index }: { entity: Entity; i
         {(entity.metadata.tags ?? []).slice(0, 3).map(tag => (
           <Chip key={tag} label={tag} size="small" sx={{ mr: 0.5 }} />
         ))}
-      </TableCell>
-      <TableCell sx={cell} title={entity.metadata.description}>
-        {entity.metadata.description}
       </TableCell>
     </TableRow>
   );
@@ -99,7 +106,7 @@ const CatalogTableHead = memo(function CatalogTableHead({ sort, onSort }: { sort
           return (
             <TableCell
               key={column.label}
-              sx={{ width: column.width }}
+              sx={{ width: column.width, whiteSpace: 'nowrap' }}
               sortDirection={active ? sort.order : false}
             >
               {column.field ? (
@@ -149,7 +156,7 @@ export function CatalogTable(props: CatalogTableProps) {
       </Typography>
       <Box sx={{ height: 4 }}>{refreshing || loadingMore ? <LinearProgress aria-label="Loading rows" /> : null}</Box>
       <TableContainer ref={scrollRef} sx={{ height, minHeight: 320, overflow: 'auto' }}>
-        <Table stickyHeader size="medium" aria-label="Catalog" aria-rowcount={(totalItems ?? items.length) + 1} sx={{ tableLayout: 'fixed' }}>
+        <Table stickyHeader size="medium" aria-label="Catalog" aria-rowcount={(totalItems ?? items.length) + 1} sx={{ tableLayout: 'fixed', minWidth: TABLE_MIN_WIDTH }}>
           <CatalogTableHead sort={sort} onSort={onSort} />
           <TableBody>
             {/* Spacers use inline style: as `sx`, every new height would insert a CSS rule while scrolling. */}

@@ -1,8 +1,10 @@
-import { Box, Typography, useTheme } from '@mui/material';
+import { Box, useTheme } from '@mui/material';
 import { stringifyEntityRef } from '@portico/catalog-model';
 import { entityRoute, humanizeEntityRef, useEntity } from '@portico/plugin-catalog-react';
+import { useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { layoutNeighbours } from '../../graph/layoutNeighbours';
+import { fitLabel, layoutRelationGroups, RELATIONS_GEOMETRY as G, type RelationGroup } from '../../graph/layoutRelationGroups';
+import { useElementWidth } from '../../hooks/useElementWidth';
 import { InfoCard } from '../shared/InfoCard';
 import { EmptyState } from '@portico/core-components';
 
@@ -11,23 +13,26 @@ function relationWords(type: string): string {
   return type.replace(/([a-z])([A-Z])/g, '$1 $2').toLocaleLowerCase('en-US');
 }
 
-/** Beyond this many neighbours a graph stops being readable; the rest are counted, not drawn. */
-const MAX_NEIGHBOURS = 30;
-
-/** Short enough to sit inside a node's circle. */
-function kindAbbreviation(kind: string): string {
-  return kind.length > 6 ? `${kind.slice(0, 4)}.` : kind;
+function onActivate(action: () => void) {
+  return (event: KeyboardEvent) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    action();
+  };
 }
 
-function kindOf(ref: string): string {
-  return ref.split(':')[0] ?? '';
-}
-
-/** The entity and its direct neighbours as a graph; every neighbour is a link to its page. */
+/**
+ * The entity and its direct neighbours as a graph, grouped by relation type (the entity in the middle, each
+ * relation a titled column of neighbours beside it); every neighbour is a link to its page, and a large group
+ * shows its first few until "more" expands it.
+ */
 export function RelationsCard() {
   const { entity } = useEntity();
   const theme = useTheme();
   const navigate = useNavigate();
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  // drawn at the card's width, so that text keeps its size instead of shrinking with a scaled drawing
+  const { ref: frame, width } = useElementWidth<HTMLDivElement>(520);
   const relations = entity.relations ?? [];
   const self = humanizeEntityRef(stringifyEntityRef(entity));
   if (relations.length === 0) {
@@ -37,71 +42,109 @@ export function RelationsCard() {
       </InfoCard>
     );
   }
-  const layout = layoutNeighbours(relations, { maxNeighbours: MAX_NEIGHBOURS });
+  const layout = layoutRelationGroups(relations, { expanded, width, label: ref => humanizeEntityRef(ref) });
   const { centre } = layout;
-  const colour = theme.palette.text.primary;
+  const toggle = (type: string) =>
+    setExpanded(previous => {
+      const next = new Set(previous);
+      if (next.has(type)) next.delete(type);
+      else next.add(type);
+      return next;
+    });
+  const text = theme.palette.text.primary;
+  const secondary = theme.palette.text.secondary;
+  const accent = theme.palette.primary.main;
+  const title = entity.metadata.title ?? entity.metadata.name;
+  const edgeX = (group: RelationGroup) => (group.side === 'left' ? centre.x - centre.width / 2 : centre.x + centre.width / 2);
+  const towardsCentre = (group: RelationGroup) => (group.side === 'left' ? G.nodeRadius : -G.nodeRadius);
+
   return (
     <InfoCard title="Relations">
-      <Box sx={{ overflowX: 'auto' }}>
+      <Box ref={frame} sx={{ overflowX: 'auto' }}>
         <svg
           role="group"
           aria-label={`Relations of ${self}`}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
-          width="100%"
-          style={{ maxWidth: layout.width, display: 'block', margin: '0 auto', font: '13px sans-serif' }}
+          width={layout.width}
+          height={layout.height}
+          style={{ display: 'block', font: '12px sans-serif' }}
         >
-          {layout.nodes.map(node => (
-            <g key={`edge-${node.ref}`}>
-              <line x1={centre.x} y1={centre.y} x2={node.x} y2={node.y} stroke={theme.palette.divider} strokeWidth={1.5} />
-              <text
-                x={(centre.x + node.x) / 2}
-                y={(centre.y + node.y) / 2 - 4}
-                textAnchor="middle"
-                fill={theme.palette.text.secondary}
-                fontSize={10}
-              >
-                {node.relations.map(relationWords).join(', ')}
-              </text>
-            </g>
-          ))}
+          {layout.groups.flatMap(group =>
+            [...group.members, ...(group.toggle ? [group.toggle] : [])].map(node => (
+              <line
+                key={`edge-${group.type}-${node.y}`}
+                x1={edgeX(group)}
+                y1={centre.y}
+                x2={node.x + towardsCentre(group)}
+                y2={node.y}
+                stroke={theme.palette.divider}
+                strokeWidth={1.25}
+              />
+            )),
+          )}
           <g>
-            <circle cx={centre.x} cy={centre.y} r={34} fill={theme.palette.primary.main} />
-            <text x={centre.x} y={centre.y + 50} textAnchor="middle" fill={colour} fontWeight="bold">
-              {entity.metadata.title ?? entity.metadata.name}
+            <rect
+              x={centre.x - centre.width / 2}
+              y={centre.y - centre.height / 2}
+              width={centre.width}
+              height={centre.height}
+              rx={8}
+              fill={accent}
+            />
+            <text x={centre.x} y={centre.y + 5} textAnchor="middle" fill={theme.palette.primary.contrastText} fontWeight="bold" fontSize={13}>
+              <title>{title}</title>
+              {fitLabel(title, Math.floor((centre.width - 16) / 8))}
             </text>
           </g>
-          {layout.nodes.map(node => {
-            const href = entityRoute(node.ref) ?? '#';
-            const label = humanizeEntityRef(node.ref);
+          {layout.groups.map(group => {
+            const words = relationWords(group.type);
             return (
-              <a
-                key={node.ref}
-                href={href}
-                aria-label={`${node.relations.map(relationWords).join(', ')} ${label}`}
-                onClick={event => {
-                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-                  event.preventDefault();
-                  navigate(href);
-                }}
-              >
-                <circle cx={node.x} cy={node.y} r={22} fill={theme.palette.background.paper} stroke={theme.palette.primary.main} strokeWidth={2} />
-                <text x={node.x} y={node.y + 4} textAnchor="middle" fill={theme.palette.primary.main} fontSize={9}>
-                  {kindAbbreviation(kindOf(label) !== label ? kindOf(label) : '')}
+              <g key={group.type} role="group" aria-label={`${words} (${group.total})`}>
+                <text x={group.header.x} y={group.header.y} textAnchor={group.header.anchor} fill={secondary} fontSize={11} fontWeight="bold">
+                  {`${words.toLocaleUpperCase('en-US')} · ${group.total}`}
                 </text>
-                <text x={node.x} y={node.y + 36} textAnchor="middle" fill={colour} style={{ textDecoration: 'underline' }}>
-                  {label.split(':').at(-1)}
-                </text>
-              </a>
+                {group.members.map(member => {
+                  const href = entityRoute(member.ref) ?? '#';
+                  return (
+                    <a
+                      key={member.ref}
+                      href={href}
+                      aria-label={`${words} ${member.fullLabel}`}
+                      onClick={event => {
+                        if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                        event.preventDefault();
+                        navigate(href);
+                      }}
+                    >
+                      <title>{member.fullLabel}</title>
+                      <circle cx={member.x} cy={member.y} r={G.nodeRadius} fill={theme.palette.background.paper} stroke={accent} strokeWidth={2} />
+                      <text x={group.labelX} y={member.y + 4} textAnchor={group.anchor} fill={text} style={{ textDecoration: 'underline' }}>
+                        {member.label}
+                      </text>
+                    </a>
+                  );
+                })}
+                {group.toggle ? (
+                  <g
+                    role="button"
+                    tabIndex={0}
+                    aria-expanded={group.toggle.expanded}
+                    aria-label={group.toggle.expanded ? `${words}: show fewer` : `${words}: show ${group.toggle.hidden} more`}
+                    style={{ cursor: 'pointer' }}
+                    onClick={() => toggle(group.type)}
+                    onKeyDown={onActivate(() => toggle(group.type))}
+                  >
+                    <circle cx={group.toggle.x} cy={group.toggle.y} r={G.nodeRadius} fill={theme.palette.background.paper} stroke={secondary} strokeDasharray="3 2" />
+                    <text x={group.labelX} y={group.toggle.y + 4} textAnchor={group.anchor} fill={accent} fontWeight="bold">
+                      {group.toggle.expanded ? 'Show fewer' : `+ ${group.toggle.hidden} more`}
+                    </text>
+                  </g>
+                ) : null}
+              </g>
             );
           })}
         </svg>
       </Box>
-      {layout.hidden > 0 ? (
-        <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-          Showing {layout.nodes.length} of {layout.nodes.length + layout.hidden} neighbours; the tabs and cards list
-          them all.
-        </Typography>
-      ) : null}
     </InfoCard>
   );
 }

@@ -220,6 +220,7 @@ export const scorecardsPlugin = createBackendPlugin({
         await events.subscribe({
           id: 'scorecards',
           topics: [CATALOG_ENTITIES_CHANGED_TOPIC],
+          delivery: 'once',
           onEvent: async ({ payload }) => {
             const { added = [], updated = [], removed = [] } = (payload ?? {}) as Partial<CatalogEntitiesChangedPayload>;
             const changedCards = [...added, ...updated].filter(isScorecardRef);

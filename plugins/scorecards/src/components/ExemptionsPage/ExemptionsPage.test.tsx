@@ -15,7 +15,7 @@ describe('ExemptionsPage', () => {
     const table = await screen.findByRole('table', { name: 'Exemption requests' });
     expect(api.getExemptions).toHaveBeenCalledWith({ status: 'pending' });
     expect(within(table).getByRole('link', { name: 'has-runbook' })).toHaveAttribute('href', '/scorecards/exemptions/e-7');
-    expect(within(table).getByRole('link', { name: 'component:checkout' })).toBeInTheDocument();
+    expect(within(table).getByRole('link', { name: 'checkout' })).toBeInTheDocument();
     expect(within(table).getByText('jane')).toBeInTheDocument();
     await user.click(screen.getByRole('combobox', { name: 'Status' }));
     await user.click(await screen.findByRole('option', { name: 'All' }));

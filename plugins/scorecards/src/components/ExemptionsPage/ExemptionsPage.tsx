@@ -24,6 +24,7 @@ import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { EntityLink } from '../shared/EntityLink';
+import { useEntityTitles } from '../shared/useEntityTitles';
 import { SCORECARDS_ROOT, scorecardRoute } from '../shared/routes';
 import { EmptyState, ErrorPanel, PermissionButton, Progress } from '@portico/core-components';
 
@@ -150,6 +151,7 @@ function ExemptionList() {
   const [searchParams, setSearchParams] = useSearchParams();
   const status = (searchParams.get('status') ?? 'pending') as ExemptionStatus | 'all';
   const exemptions = useAsync(() => api.getExemptions(status === 'all' ? {} : { status }), [api, status]);
+  const titles = useEntityTitles((exemptions.value ?? []).map(e => e.entityRef));
   return (
     <Box component="section" aria-label="Exemptions">
       <TextField
@@ -193,7 +195,7 @@ function ExemptionList() {
                     </Link>
                   </TableCell>
                   <TableCell>
-                    <EntityLink entityRef={e.entityRef} />
+                    <EntityLink entityRef={e.entityRef} title={titles.get(e.entityRef)} />
                   </TableCell>
                   <TableCell>{humanizeEntityRef(e.scorecardRef, { defaultKind: 'scorecard' })}</TableCell>
                   <TableCell>

@@ -21,7 +21,7 @@ describe('InitiativesPage', () => {
     expect(within(chart).getByText('1 of 4 entities at Silver or above; the deadline is 2026-12-31.')).toBeInTheDocument();
     const failing = within(card).getByRole('list', { name: 'Entities below the target of Everything Silver by new year' });
     expect(within(failing).getAllByRole('listitem')).toHaveLength(3);
-    expect(within(failing).getByRole('link', { name: 'component:search' })).toBeInTheDocument();
+    expect(within(failing).getByRole('link', { name: 'search' })).toBeInTheDocument();
     expect(within(failing).getByText('No level · team-b')).toBeInTheDocument();
     expect(api.getInitiativeProgress).toHaveBeenCalledWith('i-1');
   });

@@ -20,6 +20,7 @@ import { InitiativeProgressChart } from '../charts/InitiativeProgressChart';
 import { levelLabel, percent } from '../shared/levels';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { EntityLink } from '../shared/EntityLink';
+import { useEntityTitles } from '../shared/useEntityTitles';
 import { scorecardRoute } from '../shared/routes';
 import { EmptyState, ErrorPanel, Progress, SafeLink } from '@portico/core-components';
 
@@ -66,6 +67,7 @@ function LinkedTickets({ entityRef, actions }: { entityRef: string; actions?: In
 function InitiativeCard({ initiative }: { initiative: Initiative }) {
   const api = useApi(scorecardsApiRef);
   const progress = useAsync(() => api.getInitiativeProgress(initiative.id), [api, initiative.id]);
+  const titles = useEntityTitles((progress.value?.failing ?? []).slice(0, FAILING_SHOWN).map(f => f.entityRef));
   return (
     <Card component="section" aria-label={initiative.title} variant="outlined">
       <CardHeader
@@ -114,7 +116,7 @@ function InitiativeCard({ initiative }: { initiative: Initiative }) {
                   {progress.value.failing.slice(0, FAILING_SHOWN).map(f => (
                     <ListItem key={f.entityRef} disableGutters>
                       <ListItemText
-                        primary={<EntityLink entityRef={f.entityRef} />}
+                        primary={<EntityLink entityRef={f.entityRef} title={titles.get(f.entityRef)} />}
                         secondary={
                           <>
                             {`${levelLabel(f.level)}${f.owner ? ` · ${humanizeEntityRef(f.owner, { defaultKind: 'group' })}` : ''}`}

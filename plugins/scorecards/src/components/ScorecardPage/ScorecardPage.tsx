@@ -18,6 +18,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
 import { EntityLink } from '../shared/EntityLink';
+import { useEntityTitles } from '../shared/useEntityTitles';
 import { GroupField } from '../shared/GroupField';
 import { LevelChip } from '../shared/LevelChip';
 import { percent, sortLevels } from '../shared/levels';
@@ -51,6 +52,9 @@ function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pa
     setCursors([undefined]);
   };
   const ruleTitles = new Map(scorecard.spec.rules.map(r => [r.id, r.title ?? r.id]));
+  const titles = useEntityTitles(
+    (results.value?.items ?? []).flatMap(row => [row.entityRef, row.owner ? { ref: row.owner, defaultKind: 'group' } : undefined]),
+  );
   const first = (cursors.length - 1) * pageSize;
 
   return (
@@ -116,9 +120,11 @@ function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pa
                 {results.value.items.map(row => (
                   <TableRow key={row.entityRef}>
                     <TableCell>
-                      <EntityLink entityRef={row.entityRef} />
+                      <EntityLink entityRef={row.entityRef} title={titles.get(row.entityRef)} />
                     </TableCell>
-                    <TableCell>{row.owner ? <EntityLink entityRef={row.owner} defaultKind="group" /> : '—'}</TableCell>
+                    <TableCell>
+                      {row.owner ? <EntityLink entityRef={row.owner} defaultKind="group" title={titles.get(row.owner, 'group')} /> : '—'}
+                    </TableCell>
                     <TableCell>
                       <LevelChip levels={scorecard.spec.levels} level={row.level} />
                     </TableCell>

@@ -33,7 +33,7 @@ describe('TeamPage', () => {
     expect(screen.getByText('3 failing rules across 3 entities.')).toBeInTheDocument();
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map(r => within(r).getAllByRole('cell')[1].textContent)).toEqual(['Has an owner', 'Has a runbook', 'Coverage of 80%']);
-    expect(within(rows[0]).getByRole('link', { name: 'component:search' })).toBeInTheDocument();
+    expect(within(rows[0]).getByRole('link', { name: 'search' })).toBeInTheDocument();
     expect(within(rows[0]).getByText('Needed for Bronze (now No level)')).toBeInTheDocument();
     expect(within(rows[1]).getByText('Add a link of type runbook to metadata.links.')).toBeInTheDocument();
   });

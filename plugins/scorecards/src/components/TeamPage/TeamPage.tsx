@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router';
 import { scorecardsApiRef, type ScorecardResultRow } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
 import { EntityLink } from '../shared/EntityLink';
+import { useEntityTitles } from '../shared/useEntityTitles';
 import { GroupField } from '../shared/GroupField';
 import { levelLabel } from '../shared/levels';
 import { RemediationText } from '../shared/RemediationText';
@@ -16,6 +17,8 @@ const RESULTS_LIMIT = 1000;
 const SHOWN = 50;
 
 function FixNextTable({ items }: { items: FixItem[] }) {
+  const shown = items.slice(0, SHOWN);
+  const titles = useEntityTitles(shown.map(item => item.entityRef));
   return (
     <TableContainer>
       <Table size="small" aria-label="What to fix next">
@@ -29,10 +32,10 @@ function FixNextTable({ items }: { items: FixItem[] }) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {items.slice(0, SHOWN).map(item => (
+          {shown.map(item => (
             <TableRow key={`${item.scorecardRef} ${item.entityRef} ${item.ruleId}`}>
               <TableCell>
-                <EntityLink entityRef={item.entityRef} />
+                <EntityLink entityRef={item.entityRef} title={titles.get(item.entityRef)} />
               </TableCell>
               <TableCell>{item.ruleTitle}</TableCell>
               <TableCell>{item.scorecardTitle}</TableCell>

@@ -178,6 +178,8 @@ describe('FakePagerDuty answers in the shapes of PagerDuty\'s OpenAPI descriptio
     ['/services/{id}', 'get', '200', () => `/services/${seed.search.id}`],
     ['/services/{id}/change_events', 'get', '200', () => `/services/${seed.payments.id}/change_events`],
     ['/escalation_policies/{id}', 'get', '200', () => `/escalation_policies/${seed.policy.id}`],
+    ['/escalation_policies', 'get', '200', () => '/escalation_policies?limit=5'],
+    ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&service_ids[]=${seed.search.id}&date_range=all&sort_by=created_at:desc&limit=100&offset=0`],
     ['/oncalls', 'get', '200', () => `/oncalls?escalation_policy_ids[]=${seed.policy.id}&include[]=users`],
     ['/oncalls', 'get', '200', () => `/oncalls?escalation_policy_ids[]=${seed.policy.id}`],
     ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&statuses[]=triggered&statuses[]=acknowledged`],
@@ -346,6 +348,23 @@ describe('the requests the plugin sends match PagerDuty\'s OpenAPI description',
       expect(events.map(r => r.path)).toEqual(['/v2/enqueue', '/v2/change/enqueue']);
       expect(rest.flatMap(requestProblems)).toEqual([]);
       expect(events.flatMap(eventProblems)).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('documents every request of the fact collector reading in batches', async () => {
+    const fake = await new FakePagerDuty().start();
+    const seed = seedPagerDuty(fake);
+    try {
+      const clients = new PagerDutyClients(pagerdutyIntegrationsConfigSchema.parse([{ id: 'default', apiBaseUrl: fake.url, token: 'good-key' }]));
+      const cache = memoryCache();
+      const collector = createPagerDutyFactCollector({ service: new PagerDutyEntityService({ clients, cache }), clients, cache, logger: new MockLogger(), batchFrom: 1 });
+      const entity = (name: string, id: string) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, annotations: { 'pagerduty.com/service-id': id } }, spec: {} });
+      expect(await collector.collect([entity('payments', seed.payments.id), entity('search', seed.search.id)], {})).toHaveLength(2);
+      const paths = new Set(fake.requests.map(r => `${r.method} ${specPathOf(r.path)}`));
+      expect(paths).toEqual(new Set(['GET /services', 'GET /escalation_policies', 'GET /oncalls', 'GET /incidents', 'POST /analytics/metrics/incidents/services']));
+      expect(fake.requests.flatMap(requestProblems)).toEqual([]);
     } finally {
       await fake.stop();
     }

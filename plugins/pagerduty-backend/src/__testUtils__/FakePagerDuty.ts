@@ -228,6 +228,7 @@ export class FakePagerDuty {
         .map(e => this.changeEvent(e));
       this.page(req, res, 'change_events', events);
     });
+    app.get('/escalation_policies', (req, res) => this.page(req, res, 'escalation_policies', [...this.policies.values()].map(p => this.policy(p))));
     app.get('/escalation_policies/:id', (req, res) => {
       const policy = this.policies.get(String(req.params.id));
       if (!policy) return notFound(res);

@@ -4,6 +4,7 @@ import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { NotFoundError } from '@portico/errors';
 import type { CollectedFacts, FactCollector } from '@portico/plugin-scorecards-node';
 import { PagerDutyUnavailableError } from '../integration/pagerdutyErrors';
+import type { PagerDutyClient } from '../integration/PagerDutyClient';
 import type { PagerDutyClients } from '../integration/PagerDutyClients';
 import type { PdIncident } from '../service/pagerdutyApiTypes';
 import { annotatedServiceTarget, defaultCacheTtls, type PagerDutyEntityService, type PagerDutyServiceTarget } from '../service/PagerDutyEntityService';
@@ -80,6 +81,28 @@ export async function collectServiceFacts(options: { service: PagerDutyEntitySer
   return facts;
 }
 
+/**
+ * `lastIncidentAt` of many services: the latest incidents of up to 50 services a request, newest first. A service met
+ * on the page has its latest incident; when the page is the last one (`more: false`), a service not met has none.
+ * Others are left to their own request.
+ */
+async function prefetchLastIncidents(client: PagerDutyClient, serviceIds: string[], cache: CacheService): Promise<void> {
+  for (let i = 0; i < serviceIds.length; i += 50) {
+    const ids = serviceIds.slice(i, i + 50);
+    const page = await client.get<{ incidents?: PdIncident[]; more?: boolean }>('/incidents', {
+      query: { 'service_ids[]': ids, date_range: 'all', sort_by: 'created_at:desc', limit: 100, offset: 0 },
+      what: 'the latest incidents of the services',
+    });
+    const latest = new Map<string, string>();
+    for (const incident of page.incidents ?? []) if (incident.service?.id && !latest.has(incident.service.id)) latest.set(incident.service.id, incident.created_at);
+    for (const id of ids) {
+      const at = latest.get(id);
+      if (at === undefined && page.more !== false) continue;
+      await cache.set(lastIncidentCacheKey(client.id, id), { at: at ?? null }, { ttl: defaultCacheTtls.incidents });
+    }
+  }
+}
+
 /** Runs `work` over `items` with at most `concurrency` at a time. */
 async function eachLimited<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -105,6 +128,11 @@ export function createPagerDutyFactCollector(options: {
   freshness?: string;
   /** Services read at the same time (default 4). */
   concurrency?: number;
+  /**
+   * From how many services of one account a run first reads them in batches (listings of many services a request,
+   * see PagerDutyEntityService.prefetch) instead of a few requests per service (default 20).
+   */
+  batchFrom?: number;
 }): FactCollector {
   const { logger } = options;
   return {
@@ -124,6 +152,24 @@ export function createPagerDutyFactCollector(options: {
           if (target) targets.push({ entityRef, target });
         } catch (error) {
           logger.warn(`PagerDuty facts for ${entityRef} skipped: ${(error as Error).message}`);
+        }
+      }
+      // Many services of one account: read them in batches first (the per-service reads below then hit the cache).
+      const byAccount = new Map<string, Set<string>>();
+      for (const { target } of targets) {
+        if (!target.serviceId) continue;
+        const account = target.account ?? options.clients.defaultAccountId ?? '';
+        byAccount.set(account, (byAccount.get(account) ?? new Set()).add(target.serviceId));
+      }
+      for (const [account, ids] of byAccount) {
+        if (ids.size < (options.batchFrom ?? 20) || signal?.aborted) continue;
+        try {
+          const client = options.clients.forAccount(account);
+          await options.service.prefetch(client, [...ids]);
+          await prefetchLastIncidents(client, [...ids], options.cache);
+        } catch (error) {
+          if (error instanceof PagerDutyUnavailableError) unavailable.set(account, error.message);
+          else logger.warn(`PagerDuty facts of account '${account}': reading in batches failed, reading service by service: ${(error as Error).message}`);
         }
       }
       await eachLimited(targets, options.concurrency ?? 4, async ({ entityRef, target }) => {

@@ -190,21 +190,67 @@ export class PagerDutyEntityService {
         client.get<{ escalation_policy: PdEscalationPolicy }>(`/escalation_policies/${encodeURIComponent(id)}`, { what }),
         client.list<PdOnCall>('/oncalls', 'oncalls', { query: { 'escalation_policy_ids[]': [id], 'include[]': ['users'] }, what: `the on-calls of ${what}` }),
       ]);
-      return {
-        id: policy.id,
-        name: policy.name,
-        htmlUrl: policy.html_url,
-        numLoops: policy.num_loops,
-        levels: policy.escalation_rules.map((rule, index) => ({
-          level: index + 1,
-          escalationDelayInMinutes: rule.escalation_delay_in_minutes,
-          targets: rule.targets.map(reference),
-          onCall: oncalls
-            .filter(o => o.escalation_level === index + 1)
-            .map(o => ({ user: reference(o.user), email: o.user.email ?? null, schedule: o.schedule ? reference(o.schedule) : null, start: o.start, end: o.end })),
-        })),
-      };
+      return toEscalationPolicy(policy, oncalls);
     });
+  }
+
+  /**
+   * Reads what the summaries of many services need in a few listing requests instead of a few per service, and
+   * caches each part under the key (and TTL) its own read uses: the services (`GET /services`), their escalation
+   * policies (`GET /escalation_policies`) and on-calls (`GET /oncalls` for up to 50 policies a request), open
+   * incidents (`GET /incidents` for up to 50 services) and 30-day analytics (one `POST` for up to 100 services).
+   * What it does not find is left uncached, to be read the usual way. Used by the fact collector before a run.
+   */
+  async prefetch(client: PagerDutyClient, serviceIds: string[]): Promise<void> {
+    const wanted = new Set(serviceIds);
+    if (wanted.size === 0) return;
+    const cache = this.options.cache;
+    const services = (await client.list<PdService>('/services', 'services', { what: 'the services' })).filter(s => wanted.has(s.id));
+    await Promise.all(
+      services.map(s =>
+        cache.set(
+          `service:${client.id}:${s.id}`,
+          { id: s.id, name: s.name, description: s.description ?? null, status: s.status, html_url: s.html_url, escalation_policy: s.escalation_policy },
+          { ttl: this.ttls.onCall },
+        ),
+      ),
+    );
+    const found = services.map(s => s.id);
+    const policyIds = new Set(services.map(s => s.escalation_policy?.id).filter((id): id is string => Boolean(id)));
+    if (policyIds.size) {
+      const policies = (await client.list<PdEscalationPolicy>('/escalation_policies', 'escalation_policies', { what: 'the escalation policies' })).filter(p => policyIds.has(p.id));
+      for (const ids of chunks(policies.map(p => p.id), 50)) {
+        const oncalls = await client.list<PdOnCall>('/oncalls', 'oncalls', { query: { 'escalation_policy_ids[]': ids, 'include[]': ['users'] }, what: 'the on-calls of the escalation policies' });
+        for (const policy of policies.filter(p => ids.includes(p.id))) {
+          const own = oncalls.filter(o => o.escalation_policy?.id === policy.id);
+          await cache.set(`escalation-policy:${client.id}:${policy.id}`, toEscalationPolicy(policy, own), { ttl: this.ttls.onCall });
+        }
+      }
+    }
+    for (const ids of chunks(found, 50)) {
+      const incidents = await client.list<PdIncident>('/incidents', 'incidents', {
+        query: { 'service_ids[]': ids, 'statuses[]': ['triggered', 'acknowledged'], sort_by: 'created_at:desc' },
+        what: 'the open incidents of the services',
+      });
+      await Promise.all(ids.map(id => cache.set(`incidents:${client.id}:${id}`, incidents.filter(i => i.service?.id === id).slice(0, 200), { ttl: this.ttls.incidents })));
+    }
+    const to = new Date(this.now());
+    const from = new Date(to.getTime() - 30 * DAY_MS);
+    for (const ids of chunks(found, 100)) {
+      let rows: PdServiceMetrics[];
+      try {
+        ({ data: rows } = await client.post<{ data: PdServiceMetrics[] }>(
+          '/analytics/metrics/incidents/services',
+          { filters: { created_at_start: from.toISOString(), created_at_end: to.toISOString(), service_ids: ids } },
+          { what: 'the 30-day analytics of the services' },
+        ));
+      } catch (error) {
+        // An account without the Analytics API: each service's own read says so.
+        if ((error as { statusCode?: number }).statusCode === 403 || /answered 402/.test((error as Error).message)) return;
+        throw error;
+      }
+      await Promise.all(ids.map(id => cache.set(`analytics:${client.id}:${id}`, toAnalytics(rows.find(r => r.service_id === id), from, to), { ttl: this.ttls.analytics })));
+    }
   }
 
   private async getOpenIncidents(client: PagerDutyClient, serviceId: string): Promise<PagerDutyIncident[]> {
@@ -277,15 +323,41 @@ export class PagerDutyEntityService {
         { filters: { created_at_start: from.toISOString(), created_at_end: to.toISOString(), service_ids: [serviceId] } },
         { what: `the 30-day analytics of service ${serviceId}` },
       );
-      const row = data.find(d => d.service_id === serviceId);
-      return {
-        from: from.toISOString(),
-        to: to.toISOString(),
-        totalIncidents: row?.total_incident_count ?? 0,
-        meanSecondsToResolve: row?.mean_seconds_to_resolve ?? null,
-        meanSecondsToFirstAck: row?.mean_seconds_to_first_ack ?? null,
-        totalHighUrgencyIncidents: row?.total_high_urgency_incidents ?? null,
-      };
+      return toAnalytics(data.find(d => d.service_id === serviceId), from, to);
     });
   }
+}
+
+function toAnalytics(row: PdServiceMetrics | undefined, from: Date, to: Date): PagerDutyAnalytics {
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    totalIncidents: row?.total_incident_count ?? 0,
+    meanSecondsToResolve: row?.mean_seconds_to_resolve ?? null,
+    meanSecondsToFirstAck: row?.mean_seconds_to_first_ack ?? null,
+    totalHighUrgencyIncidents: row?.total_high_urgency_incidents ?? null,
+  };
+}
+
+function toEscalationPolicy(policy: PdEscalationPolicy, oncalls: PdOnCall[]): PagerDutyEscalationPolicy {
+  return {
+    id: policy.id,
+    name: policy.name,
+    htmlUrl: policy.html_url,
+    numLoops: policy.num_loops,
+    levels: policy.escalation_rules.map((rule, index) => ({
+      level: index + 1,
+      escalationDelayInMinutes: rule.escalation_delay_in_minutes,
+      targets: rule.targets.map(reference),
+      onCall: oncalls
+        .filter(o => o.escalation_level === index + 1)
+        .map(o => ({ user: reference(o.user), email: o.user.email ?? null, schedule: o.schedule ? reference(o.schedule) : null, start: o.start, end: o.end })),
+    })),
+  };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

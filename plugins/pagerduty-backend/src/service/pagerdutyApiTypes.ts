@@ -45,6 +45,7 @@ export interface PdIncident {
   created_at: string;
   resolved_at?: string | null;
   html_url: string;
+  service?: PdReference;
   assignments: Array<{ at: string; assignee: PdReference }>;
 }
 

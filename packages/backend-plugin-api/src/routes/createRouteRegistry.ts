@@ -70,7 +70,22 @@ export interface RouteDefinition<
   permission?: RoutePermission;
   /** Express middleware run before validation (for example reading a raw body). */
   middleware?: RequestHandler[];
+  /**
+   * The largest JSON body this route accepts, e.g. `'25mb'` (a larger one is a 413); default: the host's
+   * `backend.http.bodyLimit`. The host reads it before the body, so only this route gets the larger limit.
+   */
+  bodyLimit?: string;
+  /** The host's per-client rate limit this route draws from (`backend.rateLimit.routes.<name>`); see {@link RouteRateLimit}. */
+  rateLimit?: RouteRateLimit;
 }
+
+/**
+ * A per-client token bucket of the host (`backend.rateLimit.routes.<name>`, e.g. `'expensive'`), for routes whose
+ * requests cost far more than a read by name. With `when`, only the requests it picks (from the raw query) draw.
+ * A client is the signed-in user, else the service subject (calls between the portal's own plugins are not
+ * limited), else the IP; past the limit the answer is a 429 with Retry-After.
+ */
+export type RouteRateLimit = string | { bucket: string; when: (req: Request) => boolean };
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -113,6 +128,8 @@ export interface DeclaredRoute {
   errors?: Partial<Record<number, string>>;
   auth?: RouteAuthPolicy;
   permission?: RoutePermission;
+  bodyLimit?: string;
+  rateLimit?: RouteRateLimit;
 }
 
 /** Facts about the API for the OpenAPI document's `info` and `servers`, and the services that guard its routes. */
@@ -190,6 +207,9 @@ export function createRouteRegistry(options: RouteRegistryOptions): RouteRegistr
       const where = `${definition.method.toUpperCase()} ${definition.path} of plugin '${options.pluginId}'`;
       if (!definition.summary?.trim()) throw new Error(`Route ${where} has no summary`);
       if (!definition.description?.trim()) throw new Error(`Route ${where} has no description`);
+      if (definition.bodyLimit !== undefined && !/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i.test(definition.bodyLimit)) {
+        throw new Error(`Route ${where} has bodyLimit '${definition.bodyLimit}': expected a size such as 25mb or 512kb`);
+      }
       declared.push(definition as DeclaredRoute);
       document = undefined;
       const status = definition.response.status ?? 200;
@@ -322,6 +342,8 @@ function buildOpenApiDocument(options: RouteRegistryOptions, routes: readonly De
       },
       ...(route.auth ? { 'x-portico-auth': route.auth } : {}),
       ...(route.permission ? { 'x-portico-permission': route.permission } : {}),
+      ...(route.bodyLimit ? { 'x-portico-body-limit': route.bodyLimit } : {}),
+      ...(route.rateLimit ? { 'x-portico-rate-limit': typeof route.rateLimit === 'string' ? route.rateLimit : route.rateLimit.bucket } : {}),
     };
     paths[openApiPath] = { ...paths[openApiPath], [route.method]: operation };
   }

@@ -16,6 +16,7 @@ import { authRateLimit, RATE_LIMITED_PATHS } from './authRateLimit';
 import { hostAllowList } from './hostAllowList';
 import type { HttpSecurityConfig } from './httpSecurityConfig';
 import { securityHeaders } from './securityHeaders';
+import { RouteLimits, routeBodyLimit } from './routeLimits';
 
 export interface HostHttpServerOptions {
   port: number;
@@ -35,7 +36,8 @@ export const DEFAULT_BODY_DEPTH_LIMIT = 64;
 /**
  * The backend's one HTTP server. Requests flow: request id -> metrics -> security headers -> system routes
  * (health, metrics) -> Host allow-list -> CORS for /api -> rate limits of the sign-in endpoints -> refusal of
- * prototype keys in the query -> JSON parsing for /api -> mounted routers (plugins at /api/<id> behind their
+ * prototype keys in the query -> the body and rate limits routes declare -> JSON parsing for /api (at the
+ * route's body limit) -> mounted routers (plugins at /api/<id> behind their
  * default deny, the app at /) -> JSON 404 -> the shared error handler.
  */
 export class HostHttpServer {
@@ -45,6 +47,8 @@ export class HostHttpServer {
   /** Everything mounted through the root HTTP router service. */
   readonly router = Router();
   readonly metrics = new Registry();
+  /** Body limits and rate limits that routes declare; plugin http routers register their route registries here. */
+  readonly routeLimits: RouteLimits;
   readonly server: http.Server;
   private closing = false;
   private listening = false;
@@ -65,6 +69,7 @@ export class HostHttpServer {
         }
       };
     }
+    this.routeLimits = new RouteLimits({ rateLimits: options.security?.routeRateLimits ?? {}, metrics: this.metrics });
     const app = express();
     app.disable('x-powered-by');
     // Whose X-Forwarded-* headers count (backend.trustProxy; the server alone, in its own tests, trusts any).
@@ -101,7 +106,11 @@ export class HostHttpServer {
       if (security.rateLimit) app.use(RATE_LIMITED_PATHS, authRateLimit(security.rateLimit));
     }
     app.use(forbiddenQueryKeys());
-    app.use('/api', jsonBodyParser({ limit: options.bodyLimit, maxDepth: options.bodyDepthLimit ?? DEFAULT_BODY_DEPTH_LIMIT }));
+    app.use(this.routeLimits.markRoutes());
+    app.use(
+      '/api',
+      jsonBodyParser({ limit: options.bodyLimit, maxDepth: options.bodyDepthLimit ?? DEFAULT_BODY_DEPTH_LIMIT, limitFor: routeBodyLimit }),
+    );
     app.use(this.router);
     app.use(notFoundHandler());
     app.use(createErrorHandler(options.logger));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, type ConfigService } from '@portico/backend-plugin-api';
 import { ConfigError } from '@portico/errors';
+import { DEFAULT_ROUTE_RATE_LIMITS, type RouteRateLimitConfig } from './routeLimits';
 
 /**
  * Whose X-Forwarded-For / -Proto the portal believes: a proxy on loopback or a private network (a load balancer
@@ -30,6 +31,18 @@ const schema = z.object({
       }),
     ])
     .default({ windowMs: 60_000, max: 60 }),
+  routeRateLimits: z
+    .record(
+      z.string().regex(/^[a-zA-Z][\w-]*$/, 'a bucket name such as expensive'),
+      z.union([
+        z.literal(false),
+        z.object({
+          perSecond: z.number().positive(),
+          burst: z.number().int().positive(),
+        }).strict(),
+      ]),
+    )
+    .default({}),
   trustProxy: z
     .union([z.boolean(), z.number().int().nonnegative(), z.string().min(1), z.array(z.string().min(1)).min(1)])
     .default(DEFAULT_TRUST_PROXY),
@@ -48,6 +61,11 @@ export interface HttpSecurityConfig {
   /** Requests per window and IP on the sign-in and token endpoints; false turns the limit off. */
   rateLimit: false | { windowMs: number; max: number };
   /**
+   * `backend.rateLimit.routes`: per-client token buckets that routes name with `rateLimit` (default `expensive`:
+   * 20 a second, bursts of 40); a bucket set to false, or `backend.rateLimit: false`, is not limited.
+   */
+  routeRateLimits: Record<string, RouteRateLimitConfig | false>;
+  /**
    * `backend.trustProxy`, express's `trust proxy`: which peers' X-Forwarded-* headers are believed (client IP for
    * rate limits and the audit log, https for Secure cookies). Default: loopback and private networks.
    */
@@ -60,6 +78,7 @@ const PATHS: Record<string, string> = {
   allowedHosts: 'backend.allowedHosts',
   metricsPublic: 'backend.metrics.public',
   rateLimit: 'backend.rateLimit',
+  routeRateLimits: 'backend.rateLimit.routes',
   trustProxy: 'backend.trustProxy',
 };
 
@@ -75,6 +94,7 @@ export function readHttpSecurityConfig(config: ConfigService): HttpSecurityConfi
       rateLimit && typeof rateLimit === 'object'
         ? { windowMs: (rateLimit as { window?: unknown }).window, max: (rateLimit as { max?: unknown }).max }
         : rateLimit,
+    routeRateLimits: rateLimit && typeof rateLimit === 'object' ? (rateLimit as { routes?: unknown }).routes : undefined,
   });
   if (!result.success) {
     const message = result.error.issues
@@ -85,7 +105,7 @@ export function readHttpSecurityConfig(config: ConfigService): HttpSecurityConfi
       .join('; ');
     throw new ConfigError(message);
   }
-  const { baseUrl, cors, ...rest } = result.data;
+  const { baseUrl, cors, routeRateLimits, ...rest } = result.data;
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -94,6 +114,7 @@ export function readHttpSecurityConfig(config: ConfigService): HttpSecurityConfi
   }
   return {
     ...rest,
+    routeRateLimits: rateLimit === false ? {} : { ...DEFAULT_ROUTE_RATE_LIMITS, ...routeRateLimits },
     baseUrl: url,
     ...(cors ? { cors: { origins: [cors.origin].flat(), methods: cors.methods, credentials: cors.credentials } } : {}),
   };

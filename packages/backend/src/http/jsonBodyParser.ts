@@ -7,6 +7,8 @@ export interface JsonBodyParserOptions {
   limit: string;
   /** How deeply arrays and objects may nest; a deeper body is a 400 before it is parsed. */
   maxDepth: number;
+  /** The limit of this request's route when it declares one (`bodyLimit` on a typed route); else `limit`. */
+  limitFor?: (req: Request) => string | undefined;
 }
 
 const TOO_DEEP = 'entity.too.deep';
@@ -42,23 +44,34 @@ function scannable(buf: Buffer, encoding: string): Buffer | string {
  * `req.body` undefined as body-parser would leave it.
  */
 export function jsonBodyParser(options: JsonBodyParserOptions) {
-  const { limit, maxDepth } = options;
-  const parse = express.json({
-    limit,
-    verify: (req, _res, buf, encoding) => {
-      (req as Request & { rawBody?: Buffer }).rawBody = buf;
-      if (jsonNestingExceeds(scannable(buf, encoding), maxDepth)) {
-        throw Object.assign(new Error(`nested deeper than ${maxDepth}`), { type: TOO_DEEP });
-      }
-    },
-  });
+  const { maxDepth, limitFor } = options;
+  // One body-parser per limit in use: the default, and each larger or smaller limit a route declares.
+  const parsers = new Map<string, ReturnType<typeof express.json>>();
+  const parserFor = (limit: string) => {
+    let parse = parsers.get(limit);
+    if (!parse) {
+      parse = express.json({
+        limit,
+        verify: (req, _res, buf, encoding) => {
+          (req as Request & { rawBody?: Buffer }).rawBody = buf;
+          if (jsonNestingExceeds(scannable(buf, encoding), maxDepth)) {
+            throw Object.assign(new Error(`nested deeper than ${maxDepth}`), { type: TOO_DEEP });
+          }
+        },
+      });
+      parsers.set(limit, parse);
+    }
+    return parse;
+  };
+  parserFor(options.limit);
   return (req: Request, res: Response, next: NextFunction) => {
     if (!mayHaveBody(req)) {
       // As body-parser does: the property exists, undefined, so `'body' in req` holds after the parser either way.
       if (!('body' in req)) (req as { body?: unknown }).body = undefined;
       return next();
     }
-    parse(req, res, (error?: unknown) => {
+    const limit = limitFor?.(req) ?? options.limit;
+    parserFor(limit)(req, res, (error?: unknown) => {
       if (!error) {
         const raw = (req as Request & { rawBody?: Buffer }).rawBody;
         const forbidden = raw === undefined ? undefined : findForbiddenKey(req.body, raw);

@@ -3,6 +3,7 @@ import { coreServices, createServiceFactory, type HttpAuthService } from '@porti
 import { ServiceUnavailableError } from '@portico/errors';
 import { setRequestPlugin } from '../../http/httpMetrics';
 import { backendStateServiceRef, type BackendState } from '../../wiring/BackendState';
+import { hostHttpServerServiceRef } from '../rootHttpRouter/hostHttpServerServiceFactory';
 
 /** How long a request to a plugin still starting waits for it before a 503. */
 export const STARTUP_WAIT_MS = 10_000;
@@ -91,10 +92,10 @@ function createDefaultDeny(httpAuth: HttpAuthService) {
 /** Each plugin's router, mounted at `/api/<pluginId>`, behind the startup gate and default deny. */
 export const httpRouterServiceFactory = createServiceFactory({
   service: coreServices.httpRouter,
-  deps: { rootHttpRouter: coreServices.rootHttpRouter, plugin: coreServices.pluginMetadata, httpAuth: coreServices.httpAuth },
+  deps: { rootHttpRouter: coreServices.rootHttpRouter, plugin: coreServices.pluginMetadata, httpAuth: coreServices.httpAuth, server: hostHttpServerServiceRef },
   rootDeps: { state: backendStateServiceRef },
   createRootContext: ({ state }) => state,
-  factory({ rootHttpRouter, plugin, httpAuth }, state) {
+  factory({ rootHttpRouter, plugin, httpAuth, server }, state) {
     const pluginId = plugin.getId();
     const router = Router();
     router.use((req, _res, next) => {
@@ -104,10 +105,13 @@ export const httpRouterServiceFactory = createServiceFactory({
     router.use(startupGate(pluginId, state, STARTUP_WAIT_MS));
     const defaultDeny = createDefaultDeny(httpAuth);
     router.use(...defaultDeny.middleware);
+    // The per-client rate limits routes declare (`rateLimit`), once the caller is known.
+    router.use(server.routeLimits.rateLimit(httpAuth));
     rootHttpRouter.use(`/api/${pluginId}`, router);
     return {
       use(handler) {
         defaultDeny.addRegistry(handler);
+        server.routeLimits.addRegistry(`/api/${pluginId}`, handler);
         router.use(handler);
       },
       addAuthPolicy(policy) {

@@ -108,6 +108,18 @@ describe('humanizeErrors', () => {
     ]);
   });
 
+  it('names a field without a title by its name, capitalised as it starts the sentence', () => {
+    const schema: RJSFSchema = {
+      type: 'object',
+      required: ['role', 'days'],
+      properties: { role: { type: 'string', enum: ['reader', 'writer', 'migrator'] }, days: { type: 'integer', minimum: 1, maximum: 90 } },
+    };
+    expect(messagesOf(schema, { role: 'admin' })).toEqual([
+      ['days', 'Days is required.'],
+      ['.role', "Role must be one of 'reader', 'writer', 'migrator'."],
+    ]);
+  });
+
   it('finds titles inside nested objects, array items and $refs', () => {
     const schema: RJSFSchema = {
       type: 'object',

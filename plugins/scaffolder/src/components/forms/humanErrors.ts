@@ -182,7 +182,7 @@ function sentence(error: RJSFValidationError, title: string, titleOfSibling: (na
       return undefined; // the failing then/else branch reports its own errors
     case 'additionalProperties':
     case 'unevaluatedProperties':
-      return `${title} has a field this form does not know: ${show(params.additionalProperty ?? params.unevaluatedProperty)}.`;
+      return `${title} has a field it does not know: ${show(params.additionalProperty ?? params.unevaluatedProperty)}.`;
     case 'additionalItems':
     case 'unevaluatedItems':
       return `${title} has more items than allowed.`;
@@ -233,7 +233,7 @@ export function humanizeErrors(errors: RJSFValidationError[], rootSchema: RJSFSc
       if (typeof schema?.title === 'string' && schema.title) return schema.title;
       if (name === undefined) return 'This form';
       if (/^\d+$/.test(name)) return `Item ${Number(name) + 1} of ${titleAt(segments.slice(0, -1))}`;
-      return name;
+      return name.charAt(0).toUpperCase() + name.slice(1); // a field without a title, by its name, starting a sentence
     };
     // the validator's title covers a field this walk cannot find (a `$ref` to another document, say)
     const title = (!field && error.title) || titleAt(path);

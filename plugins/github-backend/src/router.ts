@@ -129,6 +129,8 @@ export function createRouter(options: {
     {
       method: 'post',
       path: '/webhooks',
+      // GitHub caps a delivery at 25 MB (a push of many commits); every other route keeps the host's limit.
+      bodyLimit: '25mb',
       summary: 'Receive a GitHub webhook',
       description:
         'Checks the X-Hub-Signature-256 signature, refuses unknown events, answers a redelivered X-GitHub-Delivery with 200 ' +

@@ -78,6 +78,30 @@ describe('POST /api/github/webhooks', () => {
     expect(updated.metadata.annotations['github.com/project-slug']).toBe('Codertocat/Hello-World');
   });
 
+  it('takes a push payload larger than the host body limit (GitHub sends up to 25 MB) on this route only', async () => {
+    const repo = fake.repo('Codertocat/Hello-World')!;
+    fake.commitFiles(repo, 'master', { 'catalog-info.yaml': component('hello-world', 'experimental') });
+    const push = example('push', e => e.ref === 'refs/heads/master');
+    // A push of many commits: about 6 MB, past the host's default 1 MB.
+    const commit = { ...push.commits[0], message: 'x'.repeat(6000), modified: ['catalog-info.yaml'] };
+    push.commits = Array.from({ length: 1000 }, (_, i) => ({ ...commit, id: `${i}`.padStart(40, '0') }));
+    const res = await deliver(backend, 'push', push);
+    expect(res.status).toBe(202);
+    await eventually(async () => {
+      const body = (await request(backend.server).get('/api/catalog/entities/by-name/component/default/hello-world').expect(200)).body;
+      expect(body.spec.lifecycle).toBe('experimental');
+    });
+
+    push.commits = Array.from({ length: 4500 }, (_, i) => ({ ...commit, id: `${i}`.padStart(40, '0') }));
+    const tooLarge = await deliver(backend, 'push', push);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.message).toBe('Request body is larger than the limit of 25mb');
+    // Every other route keeps the host's limit.
+    const other = await request(backend.server).post('/api/catalog/refresh').set('content-type', 'application/json').send(JSON.stringify({ entityRef: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(other.status).toBe(413);
+    expect(other.body.error.message).toBe('Request body is larger than the limit of 1mb');
+  });
+
   it('ignores pushes to tags, other branches and files that are not catalog files', async () => {
     const tagPush = example('push', e => e.ref === 'refs/tags/simple-tag');
     expect((await deliver(backend, 'push', tagPush)).status).toBe(202);

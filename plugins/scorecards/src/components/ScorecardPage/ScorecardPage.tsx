@@ -122,7 +122,7 @@ function ResultsTable({ scorecard, pageSize }: { scorecard: ScorecardSummary; pa
                     <TableCell>
                       <EntityLink entityRef={row.entityRef} title={titles.get(row.entityRef)} />
                     </TableCell>
-                    <TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
                       {row.owner ? <EntityLink entityRef={row.owner} defaultKind="group" title={titles.get(row.owner, 'group')} /> : '—'}
                     </TableCell>
                     <TableCell>

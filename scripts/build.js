@@ -1,45 +1,42 @@
 #!/usr/bin/env node
-// Builds every package: tsc (project references, incremental) for node packages, then Vite for the app.
-// Writes each node package's tsconfig.build.json from its package.json so references never drift.
+// Builds every package: tsc (project references, incremental) for node packages (CommonJS and declarations) and for
+// web packages (declarations only: Vite bundles them from source), then Vite for the app. `--no-app` (what `npm start`
+// and `npm run dev` use) builds only the node packages: the app bundle and the web packages' declarations serve
+// publishing, not running the portal.
+// Writes each package's tsconfig.build.json from its package.json (scripts/lib/tsconfigs.js) so references never drift.
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { root, listWorkspaces } = require('./workspaces');
 const { readAppBuildStamp, writeAppBuildStamp } = require('./lib/appBuildStamp');
+const { packageTsconfig, solutionTsconfig } = require('./lib/tsconfigs');
 
+const noApp = process.argv.includes('--no-app');
 const workspaces = listWorkspaces();
 const nodePkgs = workspaces.filter(w => w.kind !== 'web');
 const byName = new Map(workspaces.map(w => [w.name, w]));
 
-for (const w of nodePkgs) {
-  const references = w.deps
-    .map(d => byName.get(d))
-    .filter(d => d && d.kind !== 'web')
-    .map(d => ({ path: path.relative(w.dir, path.join(d.dir, 'tsconfig.build.json')) }));
-  const tsconfig = {
-    extends: path.relative(w.dir, path.join(root, 'tsconfig.base.json')),
-    compilerOptions: { composite: true, rootDir: 'src', outDir: 'dist', tsBuildInfoFile: 'dist/.tsbuildinfo' },
-    include: ['src'],
-    exclude: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/**/__fixtures__/**', 'src/**/__testUtils__/**'],
-    references,
-  };
-  const file = path.join(w.dir, 'tsconfig.build.json');
-  const text = JSON.stringify(tsconfig, null, 2) + '\n';
+/** Writes a JSON file unless it already holds exactly that (so tsc -b sees no change). */
+function writeJson(file, value) {
+  const text = JSON.stringify(value, null, 2) + '\n';
   if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) fs.writeFileSync(file, text);
 }
 
-const solution = {
-  files: [],
-  references: nodePkgs.map(w => ({ path: `./${w.rel}/tsconfig.build.json` })),
-};
-fs.writeFileSync(path.join(root, 'tsconfig.build.json'), JSON.stringify(solution, null, 2) + '\n');
+for (const w of workspaces) writeJson(path.join(w.dir, 'tsconfig.build.json'), packageTsconfig(root, w, byName));
+writeJson(path.join(root, 'tsconfig.build.json'), solutionTsconfig(workspaces));
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
-console.log('[build] tsc -b (node packages)');
-run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+const tsc = require.resolve('typescript/bin/tsc');
+if (noApp) {
+  console.log('[build] tsc -b (node packages)');
+  run(process.execPath, [tsc, '-b', ...nodePkgs.map(w => `${w.rel}/tsconfig.build.json`)]);
+} else {
+  console.log('[build] tsc -b (node packages; declarations of web packages)');
+  run(process.execPath, [tsc, '-b', 'tsconfig.build.json']);
+}
 
 const app = workspaces.find(w => w.name === '@portico/app');
-if (app && app.pkg.scripts && app.pkg.scripts.build && !process.argv.includes('--no-app')) {
+if (app && app.pkg.scripts && app.pkg.scripts.build && !noApp) {
   console.log('[build] app (vite)');
   const stamp = readAppBuildStamp(root, workspaces);
   run('npm', ['run', 'build', '--silent'], { cwd: app.dir });

@@ -253,6 +253,7 @@ export function createRouter(options: CatalogRouterOptions): Router {
     {
       method: 'get',
       path: '/entities/by-query',
+      rateLimit: { bucket: 'expensive', when: req => Boolean(req.query.fullTextFilterTerm) || Number(req.query.limit) > 1000 },
       summary: 'Query entities with cursor pagination',
       description: 'Entities matching the filter and full-text term, ordered, a page at a time; `totalItems: exclude` skips the count.',
       query: z.object({
@@ -484,6 +485,7 @@ export function createRouter(options: CatalogRouterOptions): Router {
     {
       method: 'get',
       path: '/search',
+      rateLimit: 'expensive',
       summary: 'Full-text search',
       description: 'Entities matching the term, ranked by relevance, optionally of some kinds.',
       query: z.object({
@@ -613,6 +615,7 @@ export function createRouter(options: CatalogRouterOptions): Router {
     {
       method: 'post',
       path: '/refresh',
+      rateLimit: 'expensive',
       summary: "Re-read the entity's source",
       description: 'Reads the source of an entity again now.',
       body: refreshBody,

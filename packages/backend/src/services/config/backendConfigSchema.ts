@@ -53,8 +53,11 @@ export const backendConfigSchema = z.object({
     })
     .optional(),
   scheduler: z.object({ pollInterval: z.number().int().positive().optional() }).optional(),
-  /** `retention`: how long stored events are kept on PostgreSQL (checked by the events service, default P1D). */
-  events: z.object({ retention: z.unknown().optional() }).optional(),
+  /**
+   * PostgreSQL: `retention`, how long stored events are kept (checked by the events service, default P1D);
+   * `pollInterval`, how often each subscriber looks for events without a notification and for abandoned claims.
+   */
+  events: z.object({ retention: z.unknown().optional(), pollInterval: z.number().int().positive().optional() }).optional(),
   startup: z
     .object({
       plugins: z.record(z.string(), z.object({ onBootFailure: z.enum(['abort', 'continue']).optional() })).optional(),

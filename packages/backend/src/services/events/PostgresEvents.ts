@@ -38,7 +38,10 @@ export interface PostgresEventsOptions {
   logger?: LoggerService;
   /** Names this instance in claims. Default host-pid-random. */
   instanceId?: string;
-  /** How often each subscriber also looks for new rows without a notification (and for abandoned claims). */
+  /**
+   * How often each subscriber also looks for new rows without a notification (and for abandoned claims).
+   * Default `backend.events.pollInterval` or 10,000 ms.
+   */
   pollIntervalMs?: number;
 }
 
@@ -65,18 +68,20 @@ export class PostgresEvents implements EventsService {
   private ready?: Promise<Knex>;
   private listener?: PgNotificationListener;
   private timers: NodeJS.Timeout[] = [];
+  /** No more deliveries (the backend is stopping); publishing still works until `closed`. */
   private stopped = false;
+  private closed = false;
 
   constructor(private readonly options: PostgresEventsOptions) {
     this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.retentionMs = readEventsRetention(options.config);
-    this.pollIntervalMs = options.pollIntervalMs ?? 10_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? options.config.getOptionalNumber('backend.events.pollInterval') ?? 10_000;
     this.database = DatabaseManager.fromConfig(options.config, { pool: { min: 0, max: 3 }, logger: options.logger });
   }
 
   /** The events database, migrated on first use; starts the retention task. */
   private knex(): Promise<Knex> {
-    if (this.stopped) return Promise.reject(new Error('The events service has stopped'));
+    if (this.closed) return Promise.reject(new Error('The events service has stopped'));
     if (!this.ready) {
       const ready = (async () => {
         await this.database.forPlugin(EVENTS_DATABASE_NAME).migrate(eventsMigrations);
@@ -204,11 +209,16 @@ export class PostgresEvents implements EventsService {
         .select('id', 'topic', 'payload', 'metadata');
       if (rows.length === 0) return;
       const toDeliver = subscription.once ? await this.claim(knex, subscriber.id, rows) : rows;
-      for (const row of toDeliver) {
-        if (this.stopped) return;
-        await this.deliver(subscriber, row);
+      const delivered: EventRow[] = [];
+      try {
+        for (const row of toDeliver) {
+          if (this.stopped) return; // claimed but undelivered rows are handed back by stopDelivering()
+          await this.deliver(subscriber, row);
+          delivered.push(row);
+        }
+      } finally {
+        if (subscription.once && delivered.length) await this.markDone(knex, subscriber.id, delivered);
       }
-      if (subscription.once && toDeliver.length) await this.markDone(knex, subscriber.id, toDeliver);
       subscription.cursor = Number(rows[rows.length - 1].id);
       await knex.raw(`UPDATE ?? SET last_id = GREATEST(last_id, ?), updated_at = now() WHERE subscriber_id = ?`, [
         OFFSETS_TABLE,
@@ -298,8 +308,12 @@ export class PostgresEvents implements EventsService {
     }
   }
 
-  /** Stops listening and polling, waits (up to `timeoutMs`) for deliveries in progress and closes the database. */
-  async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
+  /**
+   * Stops listening and polling and waits (up to `timeoutMs`) for deliveries in progress; `once` events this
+   * instance claimed but did not deliver are handed back at once. Publishing still works (plugins stopping
+   * after this may publish). Called before the plugins' own shutdown hooks, so no event reaches a stopped plugin.
+   */
+  async stopDelivering(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
@@ -308,6 +322,23 @@ export class PostgresEvents implements EventsService {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(running), new Promise(resolve => (timer = setTimeout(resolve, options.timeoutMs ?? 5000)))]);
     clearTimeout(timer);
+    if (this.ready && this.subscriptions.some(s => s.once)) {
+      try {
+        // An expired claim is what the other instances' sweep takes over.
+        await (await this.ready)(CLAIMS_TABLE)
+          .where({ claimed_by: this.instanceId, done: false })
+          .update({ claimed_at: new Date(0) });
+      } catch {
+        /* the database may be gone: the claims then expire after their lease */
+      }
+    }
+  }
+
+  /** Stops delivering and closes the database. */
+  async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.stopDelivering(options);
+    if (this.closed) return;
+    this.closed = true;
     await this.database.shutdown();
   }
 }

@@ -98,6 +98,31 @@ describeEachDatabase(
       expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
     });
 
+    it("hands a 'once' event that a stopping instance claimed but did not finish to the other instance", async () => {
+      const quickSweep = { backend: { database: db.config, events: { pollInterval: 200 } } };
+      const onA: EventParams[] = [];
+      let release!: () => void;
+      const stuck = new Promise<void>(resolve => (release = resolve));
+      const a = await start(quickSweep, {
+        id: 'reminders',
+        topics: [TOPIC],
+        delivery: 'once',
+        onEvent: async event => {
+          onA.push(event);
+          await stuck; // A never finishes the first event
+        },
+      });
+      for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
+      await eventually(() => expect(indexes(onA)).toEqual([1]), 10_000);
+      const onB: EventParams[] = [];
+      running.push(await start(quickSweep, collector('reminders', onB, 'once')));
+      await a.stop();
+      release();
+      // A's unfinished claims are taken over after B's newer ones, so the order is not kept here
+      await eventually(() => expect(indexes(onB).sort((x, y) => x - y)).toEqual([1, 2, 3]), 20_000);
+      expect(indexes(onA)).toEqual([1]);
+    });
+
     it('lets a restarted instance catch up on the events published while it was down', async () => {
       const a = await started();
       const before: EventParams[] = [];

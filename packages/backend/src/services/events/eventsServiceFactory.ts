@@ -17,7 +17,9 @@ export const eventsServiceFactory = createServiceFactory({
       return new InProcessEvents(eventsLogger);
     }
     const events = new PostgresEvents({ config, logger: eventsLogger });
-    lifecycle.addShutdownHook(() => events.shutdown(), { label: 'events' });
+    lifecycle.addShutdownHook(() => events.shutdown(), { label: 'events database' });
+    // Registered last, so it runs first: deliveries stop before any plugin's own shutdown hook.
+    lifecycle.addStartupHook(() => lifecycle.addShutdownHook(() => events.stopDelivering(), { label: 'events delivery' }));
     return events;
   },
 });

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { pluginNames } from '../packages/cli/src/commands/pluginNames';
+import { pluginPairFiles } from '../packages/cli/src/commands/pluginTemplates';
 
 // CommonJS helpers shared with scripts/build.js
 const { listWorkspaces } = require('./workspaces') as { listWorkspaces(): Workspace[] };
@@ -110,6 +112,21 @@ describe('type declarations of the published packages', () => {
     const referenced = (config.projectReferences ?? []).map(r => path.resolve(r.path));
     const runtimeDeps = Object.keys({ ...w.pkg.dependencies, ...w.pkg.peerDependencies }).filter(d => byName.has(d));
     for (const dep of runtimeDeps) expect(referenced).toContain(path.join(byName.get(dep)!.dir, 'tsconfig.build.json'));
+  });
+
+  it('generates plugin pairs (`portico new plugin`) whose package.json names the declarations their build emits', () => {
+    const pair = pluginPairFiles(pluginNames('cost-insights'), '@acme');
+    for (const [folder, files] of [['cost-insights-backend', pair.backend], ['cost-insights', pair.frontend]] as const) {
+      const pkg = JSON.parse(files['package.json']) as PackageJson & { portico?: { kind?: 'node' | 'web' } };
+      const w: Workspace = { dir: path.join(root, 'plugins', folder), rel: `plugins/${folder}`, name: pkg.name, kind: pkg.portico?.kind ?? 'node', pkg, deps: [] };
+      const entries = entryPoints(w);
+      expect(entries.map(e => e.subpath)).toEqual(['.']);
+      const [main] = entries;
+      expect(Object.keys(files)).toContain(main.source!.replace(/^\.\//, ''));
+      expect(main.types).toBe(tsconfigs.declarationFor(w, main.source!));
+      expect(`./${pkg.types}`).toBe(main.types);
+      expect(main.runtime).toBe(w.kind === 'web' ? main.source : './dist/index.js');
+    }
   });
 
   it('builds every package with `npm run build`: the solution references each one', () => {

@@ -240,7 +240,7 @@ describe('the ${title} plugin', () => {
       description: `The ${title} plugin's frontend: a page and an entity card over /api/${kebab}.`,
       license: 'Apache-2.0',
       main: 'src/index.ts',
-      types: 'src/index.ts',
+      types: 'dist/index.d.ts',
       scripts: {},
       dependencies: {
         '@mui/material': '^9.0.0',
@@ -251,7 +251,11 @@ describe('the ${title} plugin', () => {
       },
       devDependencies: { '@portico/app': '^0.1.0' },
       portico: { kind: 'web' },
-      exports: { '.': './src/index.ts', './package.json': './package.json' },
+      // Vite bundles the source; `npm run build` emits the declarations that `types` names (scripts/lib/tsconfigs.js)
+      exports: {
+        '.': { source: './src/index.ts', types: './dist/index.d.ts', default: './src/index.ts' },
+        './package.json': './package.json',
+      },
     }),
     'README.md': `# ${frontendPackage}
 

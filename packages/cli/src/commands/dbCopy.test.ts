@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import knexFactory from 'knex';
 import type { BackendFeature } from '@portico/backend-plugin-api';
 import catalogPlugin from '@portico/plugin-catalog-backend';
 import { scaffolderPlugin } from '@portico/plugin-scaffolder-backend';
@@ -310,4 +311,21 @@ describe('portico db copy', () => {
 
     expect((await dbCopy('--from', 'from.yaml', '--to', 'from.yaml')).err).toBe('portico db copy: --from from.yaml and --to from.yaml name the same database\n');
   }, 60_000);
+
+  it('refuses a source whose databases are not at the migrations of this version, before writing anything', async () => {
+    cpSync(path.join(dir, 'data'), path.join(dir, 'old-data'), { recursive: true });
+    const old = knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dir, 'old-data', 'scaffolder.sqlite') }, useNullAsDefault: true });
+    const [last] = (await old('portico_migrations').orderBy('name', 'desc').limit(1).select('name')) as Array<{ name: string }>;
+    await old('portico_migrations').where({ name: last!.name }).delete();
+    await old.destroy();
+    write('old.yaml', JSON.stringify({ backend: { database: { client: 'better-sqlite3' }, dataDir: path.join(dir, 'old-data'), plugins: shimPackages() } }));
+    write('fresh.yaml', JSON.stringify({ backend: { database: { client: 'better-sqlite3' }, dataDir: path.join(dir, 'fresh') } }));
+    const copy = await dbCopy('--from', 'old.yaml', '--to', 'fresh.yaml');
+    expect(copy.code).toBe(1);
+    expect(copy.err).toBe(
+      `portico db copy: --from old.yaml: the source's databases are not at this version's migrations (scaffolder has not run ${last!.name}). ` +
+        'Start the source portal once with this version (it migrates at start), stop it, then copy\n',
+    );
+    expect(existsSync(path.join(dir, 'fresh', 'catalog.sqlite'))).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@ import {
   IDENTITY_DATABASE_NAME,
   identityMigrations,
   loadConfig,
+  MIGRATIONS_TABLE,
   permissionPlugin,
 } from '@portico/backend';
 import type { BackendFeature, ConfigService, DatabaseMigration } from '@portico/backend-plugin-api';
@@ -173,6 +174,23 @@ export async function copyPortalDatabases(options: CopyPortalDatabasesOptions): 
     }
     if (source.manager.engine === 'sqlite') await checkDatabase(source); // no other instance writes the files meanwhile
     await checkDatabase(target);
+    // The source's tables must be those this version's migrations make: a copy from an older portal would skip
+    // what its later migrations do to the data.
+    const stale: string[] = [];
+    for (const { id, migrations } of databases.filter(d => inSource.has(d.id))) {
+      const applied = await appliedMigrations(await open(source, id));
+      const names = new Set(migrations.map(m => m.name));
+      const notRun = [...names].filter(n => !applied.has(n));
+      const unknown = [...applied].filter(n => !names.has(n));
+      if (notRun.length) stale.push(`${id} has not run ${notRun.join(', ')}`);
+      if (unknown.length) stale.push(`${id} has run ${unknown.join(', ')}, which this version does not know`);
+    }
+    if (stale.length) {
+      throw new Error(
+        `--from ${source.file}: the source's databases are not at this version's migrations (${stale.join('; ')}). ` +
+          `Start the source portal once with this version (it migrates at start), stop it, then copy`,
+      );
+    }
 
     // The target: empty, or --force.
     const inTarget = await existingDatabases(target, ids);
@@ -238,6 +256,14 @@ async function checkDatabase(side: Side): Promise<void> {
   } catch (error) {
     throw new ConfigError(`${side.flag} ${side.file}: ${(error as Error).message}`);
   }
+}
+
+/** The names of the migrations a database has run (none when it has no migrations table). */
+async function appliedMigrations(db: PluginDb): Promise<Set<string>> {
+  const exists = db.schema ? await db.knex.schema.withSchema(db.schema).hasTable(MIGRATIONS_TABLE) : await db.knex.schema.hasTable(MIGRATIONS_TABLE);
+  if (!exists) return new Set();
+  const rows = (await db.knex(MIGRATIONS_TABLE).select('name')) as Array<{ name: string }>;
+  return new Set(rows.map(r => r.name));
 }
 
 async function open(side: Side, id: string): Promise<PluginDb> {

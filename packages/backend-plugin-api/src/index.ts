@@ -29,3 +29,4 @@ export * from './wiring/features';
 export * from './wiring/integrationsExtensionPoint';
 export * from './wiring/permissionsPolicyExtensionPoint';
 export * from './routes/createRouteRegistry';
+export { WebhookEventStore } from './webhooks/WebhookEventStore';

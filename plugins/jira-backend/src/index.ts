@@ -32,4 +32,3 @@ export { JiraEntityService, defaultCacheTtls, type JiraCacheTtls } from './servi
 export { JiraMappingCheckProvider, type JiraMappingCheck } from './catalog/JiraMappingCheckProvider';
 export { createJiraFactCollector, collectMappingFacts, jiraFacts, type JiraFacts, type JiraSecurityIssues } from './facts/JiraFactCollector';
 export { createJiraIssueCreateAction, createJiraIssueCommentAction } from './actions/jiraActions';
-export { WebhookEventStore } from './database/WebhookEventStore';

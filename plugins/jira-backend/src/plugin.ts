@@ -15,7 +15,7 @@ import { createJiraIssueCommentAction, createJiraIssueCreateAction } from './act
 import { JiraMappingCheckProvider } from './catalog/JiraMappingCheckProvider';
 import { jiraClientsServiceRef } from './clientsService';
 import { migrations } from './database/migrations';
-import { WebhookEventStore } from './database/WebhookEventStore';
+import { WebhookEventStore } from '@portico/backend-plugin-api';
 import { createJiraFactCollector } from './facts/JiraFactCollector';
 import { pushFactsOnIssue } from './facts/pushFactsOnIssue';
 import { JiraIntegrationProvider } from './integration/JiraIntegrationProvider';

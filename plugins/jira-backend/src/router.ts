@@ -15,7 +15,7 @@ import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { AuthenticationError, InputError, NotFoundError, ServiceUnavailableError } from '@portico/errors';
 import type { CatalogApi } from '@portico/plugin-catalog-common';
 import { jiraEntityQuerySchema, jiraEntitySummarySchema } from '@portico/plugin-jira-common';
-import type { WebhookEventStore } from './database/WebhookEventStore';
+import type { WebhookEventStore } from '@portico/backend-plugin-api';
 import type { JiraSiteConfig } from './integration/config';
 import { JiraUnavailableError } from './integration/jiraErrors';
 import { JiraAnnotationError } from './jql';

@@ -23,7 +23,6 @@ export { pagerdutyCatalogConfigSchema, pagerdutyCatalogProviderConfigSchema } fr
 export { PagerDutyMappingService } from './service/PagerDutyMappingService';
 export { ServiceMappingStore, type ServiceMapping } from './database/ServiceMappingStore';
 export { createPagerDutyFactCollector, collectServiceFacts, pagerdutyFacts, type PagerDutyFacts } from './facts/PagerDutyFactCollector';
-export { WebhookEventStore } from './database/WebhookEventStore';
 export { PagerDutyIncidentService, MAX_INCIDENT_TITLE, type TriggerIncidentRequest, type TriggeredIncident, type ChangeEventRequest } from './service/PagerDutyIncidentService';
 export { PagerDutyServiceCreator, type CreateServiceRequest, type CreatedService, type NewEscalationPolicy } from './service/PagerDutyServiceCreator';
 export { createIncidentAction, createServiceAction, createChangeEventAction } from './actions/pagerdutyActions';

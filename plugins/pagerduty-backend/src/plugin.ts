@@ -17,7 +17,7 @@ import { PagerDutyServiceProvider } from './catalog/PagerDutyServiceProvider';
 import { pagerdutyClientsServiceRef } from './clientsService';
 import { migrations } from './database/migrations';
 import { ServiceMappingStore } from './database/ServiceMappingStore';
-import { WebhookEventStore } from './database/WebhookEventStore';
+import { WebhookEventStore } from '@portico/backend-plugin-api';
 import { createPagerDutyFactCollector } from './facts/PagerDutyFactCollector';
 import { prefixedCache } from './facts/prefixedCache';
 import { pushFactsOnIncident } from './facts/pushFactsOnIncident';

@@ -22,7 +22,7 @@ import {
   pagerdutyServicesReadPermission,
 } from '@portico/plugin-pagerduty-common';
 import type { ServiceMappingStore } from './database/ServiceMappingStore';
-import type { WebhookEventStore } from './database/WebhookEventStore';
+import type { WebhookEventStore } from '@portico/backend-plugin-api';
 import type { PagerDutyAccountConfig } from './integration/config';
 import { PagerDutyUnavailableError } from './integration/pagerdutyErrors';
 import { annotatedServiceTarget, noServiceError, type PagerDutyEntityService } from './service/PagerDutyEntityService';

@@ -1,11 +1,13 @@
-import type { DatabaseService } from '@portico/backend-plugin-api';
+import type { DatabaseService } from '../services/definitions/DatabaseService';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 
 /**
- * The webhook events processed recently, by the delivery id, in the plugin's database so that every instance
- * sees the others'. An event is claimed before it is processed: the insert is atomic, so of two copies arriving at
- * once (a retry racing the original) only one is processed.
+ * The webhook events a plugin processed recently, by the vendor's event or delivery id, in the plugin's own
+ * database so that every instance sees the others' (the table `webhook_events`: `event_id` string primary key,
+ * `received_at` bigint, indexed; each plugin creates it in its migrations). An event is claimed before it is
+ * processed: the insert is atomic, so of two copies arriving at once (a retry racing the original) only one is
+ * processed; a failed one is released, so the vendor's retry is processed.
  */
 export class WebhookEventStore {
   private readonly ttlMs: number;
@@ -16,7 +18,7 @@ export class WebhookEventStore {
     private readonly knex: Knex,
     options: { ttlMs?: number; now?: () => number } = {},
   ) {
-    // Jira retries a failed delivery for a while; a day covers its retries.
+    // Vendors retry a failed delivery for hours (PagerDuty, Jira); a day covers their retries.
     this.ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
     this.now = options.now ?? Date.now;
   }
@@ -28,7 +30,7 @@ export class WebhookEventStore {
     return inserted.length === 1;
   }
 
-  /** Forgets a claimed event whose processing failed, so that Jira's retry is processed. */
+  /** Forgets a claimed event whose processing failed, so that the vendor's retry is processed. */
   async release(eventId: string): Promise<void> {
     await this.knex('webhook_events').where({ event_id: eventId }).delete();
   }

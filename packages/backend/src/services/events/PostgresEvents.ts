@@ -68,6 +68,8 @@ export class PostgresEvents implements EventsService {
   private ready?: Promise<Knex>;
   private listener?: PgNotificationListener;
   private timers: NodeJS.Timeout[] = [];
+  /** Deliveries wait for the backend to have started, so a catch-up never reaches a plugin still initialising. */
+  private delivering = false;
   /** No more deliveries (the backend is stopping); publishing still works until `closed`. */
   private stopped = false;
   private closed = false;
@@ -170,13 +172,20 @@ export class PostgresEvents implements EventsService {
     this.timers.push(poll, prune);
   }
 
+  /** Starts delivering (the host calls it once every plugin has started); until then events only accumulate. */
+  startDelivering(): void {
+    if (this.delivering || this.stopped) return;
+    this.delivering = true;
+    this.wakeAll();
+  }
+
   private wakeAll(topic?: string): void {
     for (const s of this.subscriptions) if (!topic || s.subscriber.topics.includes(topic)) this.wake(s);
   }
 
   /** Starts delivering new rows to a subscriber, or asks the running delivery to look again when done. */
   private wake(subscription: Subscription): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.delivering) return;
     if (subscription.draining) {
       subscription.again = true;
       return;

@@ -18,8 +18,14 @@ export const eventsServiceFactory = createServiceFactory({
     }
     const events = new PostgresEvents({ config, logger: eventsLogger });
     lifecycle.addShutdownHook(() => events.shutdown(), { label: 'events database' });
-    // Registered last, so it runs first: deliveries stop before any plugin's own shutdown hook.
-    lifecycle.addStartupHook(() => lifecycle.addShutdownHook(() => events.stopDelivering(), { label: 'events delivery' }));
+    lifecycle.addStartupHook(
+      () => {
+        // Registered last, so it runs first: deliveries stop before any plugin's own shutdown hook.
+        lifecycle.addShutdownHook(() => events.stopDelivering(), { label: 'events delivery' });
+        events.startDelivering();
+      },
+      { label: 'events delivery' },
+    );
     return events;
   },
 });

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { RootHealthService } from '../services/health/RootHealthService';
+import { metricsText } from './hostMetrics';
 
 /** `/healthz` (alive), `/readyz` (every plugin started or allowed to fail) and `/metrics`. */
 export function createHealthRoutes(options: { health: RootHealthService; metrics: Registry }): Router {
@@ -13,7 +14,7 @@ export function createHealthRoutes(options: { health: RootHealthService; metrics
     res.status(report.status === 'ready' ? 200 : 503).json(report);
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(options.metrics.contentType).send(await options.metrics.metrics());
+    res.type(options.metrics.contentType).send(await metricsText(options.metrics));
   });
   return router;
 }

@@ -9,6 +9,7 @@ import type {
   TaskDefinition,
 } from '@portico/backend-plugin-api';
 import { DatabaseManager } from '../database/DatabaseManager';
+import { recordTaskRun, type TaskRunOutcome } from '../../http/hostMetrics';
 import { TaskStore } from './TaskStore';
 import { NEVER, firstRunAt, nextRunAfter, parseDuration, validateFrequency } from './frequency';
 
@@ -203,14 +204,17 @@ export class SchedulerManager {
     timer.unref?.();
     const startedAt = Date.now();
     const promise = (async () => {
+      let outcome: TaskRunOutcome = 'succeeded';
       try {
         await task.def.fn(controller.signal);
         task.lastRunError = undefined;
       } catch (error) {
+        outcome = !controller.signal.aborted ? 'failed' : this.stopped ? 'aborted' : 'timed_out';
         task.lastRunError = controller.signal.aborted && this.stopped ? 'aborted' : (error as Error)?.message ?? String(error);
         task.logger?.error(`Task '${task.def.id}' failed`, error instanceof Error ? error : { error: String(error) });
       } finally {
         clearTimeout(timer);
+        recordTaskRun(task.pluginId, task.def.id, outcome, (Date.now() - startedAt) / 1000);
         task.lastRunAt = startedAt;
         task.running = undefined;
       }

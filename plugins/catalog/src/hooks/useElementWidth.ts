@@ -1,14 +1,14 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 
 /**
  * The width of an element, kept up to date as it resizes; `fallback` until it has been measured (and where
- * nothing can measure it, as in a test DOM).
+ * nothing can measure it, as in a test DOM). `ref` is a callback ref, so an element that appears later is
+ * measured too.
  */
 export function useElementWidth<T extends HTMLElement>(fallback: number) {
-  const ref = useRef<T>(null);
+  const [element, setElement] = useState<T | null>(null);
   const [width, setWidth] = useState<number>();
   useLayoutEffect(() => {
-    const element = ref.current;
     if (!element) return undefined;
     const measure = () => {
       const measured = element.getBoundingClientRect().width;
@@ -19,6 +19,6 @@ export function useElementWidth<T extends HTMLElement>(fallback: number) {
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
-  }, []);
-  return { ref, width: width ?? fallback };
+  }, [element]);
+  return { ref: setElement, width: width ?? fallback };
 }

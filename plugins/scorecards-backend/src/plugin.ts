@@ -162,7 +162,7 @@ export const scorecardsPlugin = createBackendPlugin({
           factTypes: Object.fromEntries(Object.entries(settings.factTypes).map(([name, type]) => [name, factTypeSchema(type)])),
           defaultScheduleMs: settings.defaultSchedule,
         });
-        const entityQueue = new EvaluationQueue(refs => evaluation.evaluateEntities(refs).then(() => undefined), logger);
+        const entityQueue = new EvaluationQueue(refs => evaluation.evaluateEntities(refs).then(() => undefined), logger).publishDepth('entities');
         collectNow = async (ref, collector) => {
           const result = await evaluation.collectNow(ref, collector);
           if (result.changed) entityQueue.enqueue([result.entityRef]);
@@ -176,7 +176,7 @@ export const scorecardsPlugin = createBackendPlugin({
               logger.warn(`Scorecard ${ref} was not evaluated: ${(error as Error).message}`);
             }
           }
-        }, logger);
+        }, logger).publishDepth('scorecards');
         const exemptions = new ExemptionService({
           store: stores.exemptions,
           registry,

@@ -1,7 +1,28 @@
+import { Gauge, register } from 'prom-client';
 import type { LoggerService } from '@portico/backend-plugin-api';
 
 /** Entities re-evaluated in one pass at most: a 20,000-entity first ingestion is done in slices of this. */
 export const MAX_EVALUATION_BATCH = 2000;
+
+/** Queues whose depth `/metrics` shows, by name (`entities`, `scorecards`); a stopped queue leaves. */
+const published = new Map<EvaluationQueue, string>();
+const DEPTH_METRIC = 'portico_scorecards_evaluation_queue_depth';
+
+function publishDepth(queue: EvaluationQueue, name: string): void {
+  published.set(queue, name);
+  if (register.getSingleMetric(DEPTH_METRIC)) return;
+  new Gauge({
+    name: DEPTH_METRIC,
+    help: 'Refs waiting to be evaluated on this instance (changed entities, or changed scorecards), by queue',
+    labelNames: ['queue'],
+    collect() {
+      this.reset();
+      const depths = new Map<string, number>();
+      for (const [q, n] of published) depths.set(n, (depths.get(n) ?? 0) + q.depth);
+      for (const [n, depth] of depths) this.set({ queue: n }, depth);
+    },
+  });
+}
 
 /**
  * Collects entity refs that changed and re-evaluates them in batches shortly after (`delayMs`),
@@ -12,6 +33,8 @@ export class EvaluationQueue {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Refs taken from `pending` into batches not processed yet. */
+  private inFlight = 0;
 
   constructor(
     private readonly process: (entityRefs: string[]) => Promise<void>,
@@ -19,6 +42,17 @@ export class EvaluationQueue {
     private readonly delayMs = 100,
     private readonly maxBatch = MAX_EVALUATION_BATCH,
   ) {}
+
+  /** Refs waiting: pending, plus those of batches not processed yet. */
+  get depth(): number {
+    return this.pending.size + this.inFlight;
+  }
+
+  /** Shows this queue's depth on `/metrics` (`portico_scorecards_evaluation_queue_depth{queue="<name>"}`) until it stops. */
+  publishDepth(name: string): this {
+    publishDepth(this, name);
+    return this;
+  }
 
   enqueue(entityRefs: Iterable<string>): void {
     if (this.stopped) return;
@@ -31,6 +65,7 @@ export class EvaluationQueue {
     const batch = [...this.pending];
     this.pending.clear();
     if (batch.length === 0) return this.running;
+    this.inFlight += batch.length;
     this.running = this.running.then(async () => {
       for (let i = 0; i < batch.length; i += this.maxBatch) {
         if (this.stopped) return;
@@ -40,6 +75,8 @@ export class EvaluationQueue {
         } catch (error) {
           // one failed slice does not stop the others
           this.logger.error(`Re-evaluating ${slice.length} changed entities failed`, error instanceof Error ? error : { error: String(error) });
+        } finally {
+          this.inFlight -= slice.length;
         }
       }
     });
@@ -54,6 +91,7 @@ export class EvaluationQueue {
 
   stop(): void {
     this.stopped = true;
+    published.delete(this);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();

@@ -1,0 +1,49 @@
+import { register } from 'prom-client';
+import { eventually } from '@portico/test-utils';
+import { EvaluationQueue } from './EvaluationQueue';
+
+const logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, child: () => logger };
+
+/** The value of the depth gauge for one queue name, as `/metrics` would show it (undefined: not shown). */
+async function depthOf(queue: string): Promise<number | undefined> {
+  const metric = register.getSingleMetric('portico_scorecards_evaluation_queue_depth');
+  if (!metric) return undefined;
+  const { values } = await metric.get();
+  return values.find(v => v.labels.queue === queue)?.value;
+}
+
+describe('EvaluationQueue depth on /metrics', () => {
+  it('counts refs pending and in batches not yet evaluated, per queue, and leaves when the queue stops', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>(resolve => (release = resolve));
+    const processed: string[][] = [];
+    const queue = new EvaluationQueue(
+      async refs => {
+        processed.push(refs);
+        await blocked;
+      },
+      logger,
+      1,
+      2,
+    ).publishDepth('entities');
+    const other = new EvaluationQueue(async () => undefined, logger, 60_000).publishDepth('scorecards');
+    try {
+      queue.enqueue(['component:default/a', 'component:default/b', 'component:default/c', 'component:default/d', 'component:default/e']);
+      other.enqueue(['scorecard:default/s']);
+      expect(await depthOf('entities')).toBe(5);
+      expect(await depthOf('scorecards')).toBe(1);
+      // The first slice of two is being evaluated: all five still wait.
+      await eventually(async () => expect(processed).toHaveLength(1));
+      expect(await depthOf('entities')).toBe(5);
+      release();
+      await queue.flush();
+      expect(processed.flat()).toHaveLength(5);
+      expect(await depthOf('entities')).toBe(0);
+    } finally {
+      queue.stop();
+      other.stop();
+    }
+    expect(await depthOf('entities')).toBeUndefined();
+    expect(await depthOf('scorecards')).toBeUndefined();
+  });
+});

@@ -103,12 +103,13 @@ describe('startTestBackend', () => {
     const backend = await startTestBackend({ features: [tickerPlugin('ticker', () => runs++), counterPlugin('quiet')], manualSchedulers: true });
     try {
       expect(backend.logger?.lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'scheduling', meta: { plugin: 'ticker' } }));
-      expect(backend.schedulers.tasks.map(t => t.id)).toEqual(['tick']);
+      // the plugin's task, beside the built-in audit plugin's retention task
+      expect(backend.schedulers.tasks.map(t => t.id).sort()).toEqual(['audit-retention', 'tick']);
       expect(runs).toBe(0);
       await backend.schedulers.get('ticker').triggerTask('tick');
       await backend.schedulers.triggerTask('tick');
       expect(runs).toBe(2);
-      expect(() => backend.schedulers.get('quiet')).toThrow("Plugin 'quiet' has no scheduler (plugins with one: ticker)");
+      expect(() => backend.schedulers.get('quiet')).toThrow("Plugin 'quiet' has no scheduler (plugins with one: ticker, audit)");
     } finally {
       await backend.stop();
     }

@@ -8,7 +8,7 @@ import { exampleOrg } from '../../__testUtils__/fixtures';
 import { LocationProbe } from '../../__testUtils__/LocationProbe';
 import { SearchBox } from './SearchBox';
 
-function setup() {
+function setup(options: { fakeTimers?: boolean } = {}) {
   const api = new FakeCatalogApi(exampleOrg());
   const search = jest.spyOn(api, 'searchEntities');
   renderInTestApp(
@@ -18,14 +18,20 @@ function setup() {
     </>,
     { apis: [[catalogApiRef, api]] },
   );
-  return { api, search, user: userEvent.setup() };
+  // with fake timers the debounce fires only when the test advances the clock, whatever the machine's load
+  return { api, search, user: userEvent.setup(options.fakeTimers ? { advanceTimers: jest.advanceTimersByTime } : {}) };
 }
 
 describe('SearchBox', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('suggests entities as you type and opens the one picked with the keyboard', async () => {
-    const { search, user } = setup();
+    jest.useFakeTimers();
+    const { search, user } = setup({ fakeTimers: true });
     const box = screen.getByRole('combobox', { name: 'Search entities' });
     await user.type(box, 'pay');
+    expect(search).not.toHaveBeenCalled();
+    await act(() => jest.advanceTimersByTimeAsync(300));
     expect(await screen.findByRole('option', { name: /Payments Service/ })).toBeInTheDocument();
     expect(screen.getByRole('option', { name: /payments-api/ })).toBeInTheDocument();
     // debounced: one request for the whole word
@@ -57,10 +63,11 @@ describe('SearchBox', () => {
   });
 
   it('does not search for a single character', async () => {
-    const { search, user } = setup();
+    jest.useFakeTimers();
+    const { search, user } = setup({ fakeTimers: true });
     await user.type(screen.getByRole('combobox', { name: 'Search entities' }), 'p');
-    // the debounce fires inside this wait: let React apply it
-    await act(() => new Promise(r => setTimeout(r, 400)));
+    // well past the debounce
+    await act(() => jest.advanceTimersByTimeAsync(1000));
     expect(search).not.toHaveBeenCalled();
   });
 

@@ -217,6 +217,17 @@ export const scorecardsPlugin = createBackendPlugin({
         httpRouter.use(createRouter({ service, httpAuth, permissions, auditor }));
 
         // On change: only the changed entities are re-evaluated; a changed Scorecard is re-run whole.
+        // Every instance forgets its parsed scorecards when one changes (its own cache); the evaluation they cause
+        // runs once across instances (below).
+        await events.subscribe({
+          id: 'scorecards-registry',
+          topics: [CATALOG_ENTITIES_CHANGED_TOPIC],
+          delivery: 'every-instance',
+          onEvent: async ({ payload }) => {
+            const { added = [], updated = [], removed = [] } = (payload ?? {}) as Partial<CatalogEntitiesChangedPayload>;
+            if ([...added, ...updated, ...removed].some(isScorecardRef)) registry.invalidate();
+          },
+        });
         await events.subscribe({
           id: 'scorecards',
           topics: [CATALOG_ENTITIES_CHANGED_TOPIC],

@@ -227,6 +227,17 @@ export class TaskStore {
    * candidate rows are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers never pick the same
    * row; on SQLite writes are serialised and the `status = 'open'` condition decides.
    */
+  /** Runs not finished (not dry runs), by status: `open` (queued), `processing`, `waiting` (for a person). */
+  async countUnfinished(): Promise<Map<string, number>> {
+    const rows = (await this.knex('scaffolder_tasks')
+      .where({ dry_run: false })
+      .whereIn('status', ['open', 'processing', 'waiting'])
+      .groupBy('status')
+      .select('status')
+      .count({ count: '*' })) as Array<{ status: string; count: number | string }>;
+    return new Map(rows.map(r => [r.status, Number(r.count)]));
+  }
+
   async claimTasks(workerId: string, limit: number): Promise<TaskRow[]> {
     if (limit <= 0) return [];
     const ts = now();

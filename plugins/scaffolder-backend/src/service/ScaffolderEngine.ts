@@ -14,6 +14,7 @@ import type { SkeletonReader } from './SkeletonReader';
 import { TaskRunner } from './TaskRunner';
 import { TaskService, type TemplateSource } from './TaskService';
 import { TaskWorker } from './TaskWorker';
+import { publishTaskQueue } from './taskQueueMetrics';
 
 export interface ScaffolderEngineOptions {
   knex: Knex;
@@ -52,6 +53,7 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
   });
   for (const action of [...builtins, ...(options.actions ?? [])]) registry.register(action);
   const store = new TaskStore(options.knex, options.engine);
+  const unpublishQueue = publishTaskQueue(store);
   const vault = new SecretsVault(options.secretsKey);
   const runner = new TaskRunner({
     store,
@@ -77,6 +79,7 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
     },
     /** Stops the worker, then the sandbox's evaluation processes. */
     async stop() {
+      unpublishQueue();
       await worker.stop();
       await sandbox.close();
     },

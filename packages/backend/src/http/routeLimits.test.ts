@@ -107,6 +107,11 @@ describe('per-client rate limits on expensive routes', () => {
         message: `Too many requests to GET /api/limits/search: this client may make 0.5 a second (bursts of 3) of the 'expensive' kind; retry in ${wait} s`,
         details: { bucket: 'expensive', perSecond: 0.5, burst: 3, retryAfterSeconds: wait },
       });
+      // OPTIONS reaches the plugin as for a route without limits, and draws nothing.
+      const options = await request(backend.server).options('/api/limits/search');
+      const cheapOptions = await request(backend.server).options('/api/limits/cheap');
+      expect(options.status).toBe(cheapOptions.status);
+      expect(options.status).not.toBe(429);
       // Routes that declare no limit are not counted.
       for (let i = 0; i < 10; i++) await request(backend.server).get('/api/limits/cheap').expect(200);
 

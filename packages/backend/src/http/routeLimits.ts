@@ -114,7 +114,8 @@ export class RouteLimits {
   markRoutes(): RequestHandler {
     return (req, res, next) => {
       this.sync();
-      if (this.marked === 0) return next();
+      // OPTIONS carries no body and draws on no bucket; an express router would also answer it itself (Allow).
+      if (this.marked === 0 || req.method === 'OPTIONS') return next();
       this.marker(req, res, next);
     };
   }

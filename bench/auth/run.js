@@ -137,7 +137,7 @@ function summary(label, values) {
       port,
       logDir: 'artifacts/bench-auth',
       config: {
-        backend: { baseUrl: portalUrl, rateLimit: { windowMs: 60_000, max: 1_000_000 } },
+        backend: { baseUrl: portalUrl, rateLimit: { window: 'PT1M', max: 1_000_000 } },
         auth: { providers: { oidc: { issuer, clientId: client.client_id, clientSecret: client.client_secret } } },
       },
     });

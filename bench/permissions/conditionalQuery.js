@@ -210,7 +210,7 @@ function percentile(sorted, q) {
       config: {
         backend: {
           baseUrl: portalUrl,
-          rateLimit: { windowMs: 60_000, max: 1_000_000, routes: { expensive: false } },
+          rateLimit: { window: 'PT1M', max: 1_000_000, routes: { expensive: false } },
           ...(opt.db === 'pg' ? { database: postgresSection() } : {}),
         },
         auth: {

@@ -106,6 +106,21 @@ export class FakePagerDuty {
   url = '';
   /** API keys accepted; any non-empty key when undefined. */
   tokens: string[] | undefined = ['good-key'];
+  /**
+   * OAuth apps that may get an access token at `POST /oauth/token` (the client credentials grant, form-encoded, a
+   * scope naming the account as `as_account-<region>.<subdomain>`); their tokens are accepted as `Bearer` until
+   * `oauthTokenSeconds` pass or `revokeOAuthTokens()` is called.
+   */
+  oauthClients: Array<{ clientId: string; clientSecret: string }> = [];
+  oauthTokenSeconds = 3600;
+  /** Every token request, with its form fields. */
+  readonly oauthTokenRequests: Array<Record<string, string>> = [];
+  private readonly oauthTokens = new Map<string, number>();
+
+  /** Every OAuth access token given out stops working (as when an app's credentials are rotated). */
+  revokeOAuthTokens(): void {
+    this.oauthTokens.clear();
+  }
   /** API keys that may read but not write (403 on POST, as a read-only key). */
   readonly readOnlyTokens = new Set<string>();
   /** Events API v2 deliveries, in order. */
@@ -205,6 +220,17 @@ export class FakePagerDuty {
   async start(): Promise<this> {
     const app = express();
     app.use(express.json());
+    app.post('/oauth/token', express.urlencoded({ extended: false }), (req, res) => {
+      const form = req.body as Record<string, string>;
+      this.oauthTokenRequests.push(form);
+      const client = this.oauthClients.find(c => c.clientId === form.client_id);
+      if (form.grant_type !== 'client_credentials') return void res.status(400).json({ error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
+      if (!client || client.clientSecret !== form.client_secret) return void res.status(401).json({ error: 'invalid_client', error_description: 'Client authentication failed.' });
+      if (!/(^| )as_account-(us|eu)\.[a-z0-9-]+( |$)/i.test(form.scope ?? '')) return void res.status(400).json({ error: 'invalid_scope', error_description: 'The requested scope is invalid.' });
+      const token = `pdus+_${this.oauthTokenRequests.length}_${Math.random().toString(36).slice(2)}`;
+      this.oauthTokens.set(token, Date.now() + this.oauthTokenSeconds * 1000);
+      res.json({ access_token: token, token_type: 'bearer', expires_in: this.oauthTokenSeconds, scope: form.scope });
+    });
     app.use((req, res, next) => this.gate(req, res, next));
     app.get('/abilities', (_req, res) => void res.json({ abilities: ['teams', 'read_only_users', 'service_support_hours', 'urgencies'] }));
     app.get('/services', (req, res) => {
@@ -318,6 +344,12 @@ export class FakePagerDuty {
           res.status(429).set({ 'ratelimit-limit': String(this.rateLimit.limit), 'ratelimit-remaining': '0', 'ratelimit-reset': reset.toFixed(3) });
           return void res.json({ error: { message: 'Rate Limit Exceeded', code: 2020 } });
         }
+      }
+      const bearer = /^Bearer (.+)$/.exec(req.header('authorization') ?? '');
+      if (bearer) {
+        const expiresAt = this.oauthTokens.get(bearer[1]);
+        if (expiresAt === undefined || expiresAt <= Date.now()) return void res.status(401).json({ error: { message: 'Authentication failed', code: 2006 } });
+        return next();
       }
       const match = /^Token token=(.+)$/.exec(req.header('authorization') ?? '');
       if (!match || (this.tokens && !this.tokens.includes(match[1]))) {

@@ -33,6 +33,33 @@ describe('PagerDutyClient', () => {
     fake.delayMs = 0;
   });
 
+  it('reaches an account through an OAuth app: a token asked for once, sent as Bearer, renewed after PagerDuty refuses it', async () => {
+    fake.oauthClients = [{ clientId: 'portico', clientSecret: 'app-secret' }];
+    const [account] = pagerdutyIntegrationsConfigSchema.parse([
+      { id: 'default', apiBaseUrl: fake.url, timeoutMs: 1500, oauth: { clientId: 'portico', clientSecret: 'app-secret', subdomain: 'acme', region: 'eu', tokenUrl: `${fake.url}/oauth/token` } },
+    ]);
+    const oauthClient = new PagerDutyClient(account);
+    const before = fake.oauthTokenRequests.length;
+    await Promise.all([oauthClient.get('/abilities', { what: 'abilities' }), oauthClient.get('/abilities', { what: 'abilities' })]);
+    await oauthClient.get('/abilities', { what: 'abilities' });
+    expect(fake.oauthTokenRequests.slice(before)).toEqual([
+      expect.objectContaining({ grant_type: 'client_credentials', client_id: 'portico', scope: expect.stringMatching(/^as_account-eu\.acme services\.read /) }),
+    ]);
+    expect(fake.requestsTo('/abilities').at(-1)?.headers.authorization).toMatch(/^Bearer pdus\+_/);
+
+    fake.revokeOAuthTokens();
+    await oauthClient.get('/abilities', { what: 'abilities' });
+    expect(fake.oauthTokenRequests.length - before).toBe(2);
+
+    // a wrong secret is a clear refusal naming the app and the account (PagerDuty unavailable to the portal: 503)
+    const [wrong] = pagerdutyIntegrationsConfigSchema.parse([
+      { id: 'other', apiBaseUrl: fake.url, timeoutMs: 1500, oauth: { clientId: 'portico', clientSecret: 'nope', subdomain: 'acme', tokenUrl: `${fake.url}/oauth/token` } },
+    ]);
+    const refused = await errorOf(new PagerDutyClient(wrong).get('/abilities', { what: 'abilities' }));
+    expect(refused).toBeInstanceOf(PagerDutyUnavailableError);
+    expect(refused.message).toMatch(/^PagerDuty refused the OAuth app 'portico' of account 'other' while asking for an OAuth access token .*Client authentication failed/);
+  });
+
   it('follows `more` through every page of a classic offset list', async () => {
     for (let i = 0; i < 7; i++) fake.addService({ name: `svc-${i}`, policyId });
     const services = await client().list<{ name: string }>('/services', 'services', { what: 'the services', limit: 3 });

@@ -1,4 +1,5 @@
 import type { PagerDutyAccountConfig } from './config';
+import { PagerDutyOAuthToken } from './PagerDutyOAuthToken';
 import { pagerdutyStatusError, pagerdutyUnreachableError } from './pagerdutyErrors';
 
 type QueryValue = string | number | boolean | Array<string | number> | undefined;
@@ -35,11 +36,20 @@ export class PagerDutyClient {
   /** Injected in tests to observe waits; the real one sleeps. */
   private readonly wait: (ms: number) => Promise<void>;
 
+  /** The OAuth app's token, for an account configured with `oauth` instead of an API key. */
+  private readonly oauthToken?: PagerDutyOAuthToken;
+
   constructor(
     readonly account: PagerDutyAccountConfig,
     options: { wait?: (ms: number) => Promise<void> } = {},
   ) {
     this.wait = options.wait ?? sleep;
+    if (account.oauth) this.oauthToken = new PagerDutyOAuthToken({ id: account.id, oauth: account.oauth, timeoutMs: account.timeoutMs });
+  }
+
+  /** `Token token=<API key>`, or `Bearer <OAuth access token>` for an OAuth app. */
+  private async authorization(): Promise<string> {
+    return this.oauthToken ? `Bearer ${await this.oauthToken.get()}` : `Token token=${this.account.token}`;
   }
 
   get id(): string {
@@ -88,12 +98,13 @@ export class PagerDutyClient {
   ): Promise<T> {
     const search = toSearchParams(options.query).toString();
     const url = `${options.events ? this.account.eventsBaseUrl : this.account.apiBaseUrl}${path}${search ? `?${search}` : ''}`;
-    // The Events API takes no API key and answers plain JSON.
-    const auth: Record<string, string> = options.events
-      ? { accept: 'application/json' }
-      : { accept: 'application/vnd.pagerduty+json;version=2', authorization: `Token token=${this.account.token}` };
     const { timeoutMs, rateLimitRetries, maxRetryWaitMs } = this.account;
+    let renewedToken = false;
     for (let attempt = 0; ; attempt++) {
+      // The Events API takes no API key and answers plain JSON.
+      const auth: Record<string, string> = options.events
+        ? { accept: 'application/json' }
+        : { accept: 'application/vnd.pagerduty+json;version=2', authorization: await this.authorization() };
       let response: Response;
       try {
         const timeout = AbortSignal.timeout(timeoutMs);
@@ -109,6 +120,13 @@ export class PagerDutyClient {
         });
       } catch (cause) {
         throw pagerdutyUnreachableError({ account: this.id, what: options.what, timeoutMs, cause, verb: options.verb });
+      }
+      if (response.status === 401 && this.oauthToken && !options.events && !renewedToken) {
+        // an access token revoked or expired early: ask for a new one, once
+        renewedToken = true;
+        this.oauthToken.invalidate();
+        await response.body?.cancel();
+        continue;
       }
       if (response.status === 429 && attempt < rateLimitRetries) {
         const delay = retryDelayMs(response.headers);

@@ -9,12 +9,21 @@ describe('integrations.pagerduty', () => {
     expect(pagerdutyIntegrationsConfigSchema.parse(undefined)).toEqual([]);
   });
 
-  it('says OAuth is not supported yet, and asks for a token when there is none', () => {
-    const oauth = pagerdutyIntegrationsConfigSchema.safeParse([{ id: 'default', oauth: { clientId: 'c', clientSecret: 's', subdomain: 'acme', region: 'eu' } }]);
-    expect(oauth.success).toBe(false);
-    expect(oauth.error?.issues).toEqual([expect.objectContaining({ path: [0, 'oauth'], message: expect.stringMatching(/OAuth .* is not supported yet: use `token`/) })]);
+  it('takes an OAuth app instead of a key, with EU URLs for the EU region; one or the other, never both or neither', () => {
+    const [eu] = pagerdutyIntegrationsConfigSchema.parse([{ id: 'default', oauth: { clientId: 'c', clientSecret: 's', subdomain: 'acme', region: 'eu' } }]);
+    expect(eu).toMatchObject({
+      apiBaseUrl: 'https://api.eu.pagerduty.com',
+      eventsBaseUrl: 'https://events.eu.pagerduty.com',
+      oauth: { clientId: 'c', subdomain: 'acme', region: 'eu', tokenUrl: 'https://identity.pagerduty.com/oauth/token', scopes: expect.stringContaining('incidents.write') },
+    });
+    const [us] = pagerdutyIntegrationsConfigSchema.parse([{ id: 'default', oauth: { clientId: 'c', clientSecret: 's', subdomain: 'acme' } }]);
+    expect(us).toMatchObject({ apiBaseUrl: 'https://api.pagerduty.com', oauth: { region: 'us' } });
+    const both = pagerdutyIntegrationsConfigSchema.safeParse([{ id: 'default', token: 'k', oauth: { clientId: 'c', clientSecret: 's', subdomain: 'acme' } }]);
+    expect(both.error?.issues).toEqual([expect.objectContaining({ path: [0, 'oauth'], message: expect.stringMatching(/`token` .* or `oauth` .*, not both/) })]);
     const none = pagerdutyIntegrationsConfigSchema.safeParse([{ id: 'default' }]);
-    expect(none.error?.issues).toEqual([expect.objectContaining({ path: [0, 'token'], message: 'A PagerDuty account needs `token` (a REST API key)' })]);
+    expect(none.error?.issues).toEqual([expect.objectContaining({ path: [0, 'token'], message: expect.stringMatching(/needs `token` \(a REST API key\) or `oauth`/) })]);
+    const host = pagerdutyIntegrationsConfigSchema.safeParse([{ id: 'default', oauth: { clientId: 'c', clientSecret: 's', subdomain: 'acme.pagerduty.com' } }]);
+    expect(host.error?.issues[0].message).toMatch(/the subdomain only/);
   });
 
   it('refuses the same account id twice, unknown keys and bad URLs', () => {

@@ -14,11 +14,18 @@ export class PorticoError extends Error {
     return 500;
   }
   readonly details?: unknown;
+  /**
+   * Whether a server error's (5xx) message is written for the caller: the host then answers it instead of the
+   * generic 'Service unavailable'. Only for messages that name no host, file, query or secret (a vendor refusing
+   * the key, a webhook not configured); 4xx messages are always shown.
+   */
+  readonly expose: boolean;
 
-  constructor(message: string, details?: unknown, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, details?: unknown, options?: { cause?: unknown; expose?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.details = details;
+    this.expose = options?.expose ?? false;
   }
 
   toJSON(): SerializedError {

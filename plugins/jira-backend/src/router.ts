@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
 import {
   audited,
@@ -17,7 +17,6 @@ import type { CatalogApi } from '@portico/plugin-catalog-common';
 import { jiraEntityQuerySchema, jiraEntitySummarySchema } from '@portico/plugin-jira-common';
 import type { WebhookEventStore } from '@portico/backend-plugin-api';
 import type { JiraSiteConfig } from './integration/config';
-import { JiraUnavailableError } from './integration/jiraErrors';
 import { JiraAnnotationError } from './jql';
 import { parseFilters, type JiraEntityService } from './service/JiraEntityService';
 import { webhookPayloadSchema, type createIssueWebhookHandler } from './webhooks/issueWebhook';
@@ -60,14 +59,6 @@ export function createRouter(options: {
 
   const catalogToken = async (credentials: Credentials) => (await auth.getPluginRequestToken({ onBehalfOf: credentials, targetPluginId: 'catalog' })).token;
 
-  /** The host hides 5xx messages; a JiraUnavailableError names no credentials, and the page needs to say why. */
-  function answerUnavailable(error: unknown, what: string, res: Response): undefined {
-    if (!(error instanceof JiraUnavailableError)) throw error;
-    options.logger.warn(`Jira ${what} failed: ${error.message}`);
-    res.status(503).json({ error: { name: 'ServiceUnavailableError', message: error.message } });
-    return undefined;
-  }
-
   routes.route(
     {
       method: 'get',
@@ -88,7 +79,7 @@ export function createRouter(options: {
         503: 'Jira is unreachable, slow, rate-limiting, or refused the credentials',
       },
     },
-    async ({ query, credentials, res }) => {
+    async ({ query, credentials }) => {
       let entityRef: string;
       try {
         entityRef = stringifyEntityRef(parseEntityRef(query.entityRef, { defaultKind: 'component', defaultNamespace: 'default' })).toLowerCase();
@@ -104,11 +95,8 @@ export function createRouter(options: {
       }
       const entity = await catalog.getEntityByRef(entityRef, { token: await catalogToken(credentials) });
       if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-      try {
-        return await service.getSummary({ entity, entityRef, filters });
-      } catch (error) {
-        return answerUnavailable(error, `issues of ${entityRef}`, res);
-      }
+      // Jira unreachable or refusing: a JiraUnavailableError, whose message the host answers with the 503
+      return service.getSummary({ entity, entityRef, filters });
     },
   );
 
@@ -133,10 +121,8 @@ export function createRouter(options: {
     async ({ req, res, query }) => {
       const sites = webhooks?.sites.filter(s => s.webhookSecret) ?? [];
       if (!webhooks || sites.length === 0) {
-        // The host hides the message of a 5xx it is thrown; whoever sets up the webhook needs to read it.
-        const error = new ServiceUnavailableError('Jira webhooks are not configured: set webhookSecret of a site in integrations.jira');
-        res.status(503).json({ error: { name: error.name, message: error.message } });
-        return undefined;
+        // whoever sets up the webhook needs to read this, so the host shows the message (expose)
+        throw new ServiceUnavailableError('Jira webhooks are not configured: set webhookSecret of a site in integrations.jira', undefined, { expose: true });
       }
       const signature = req.header('x-hub-signature') ?? undefined;
       const secret = req.header('x-portico-webhook-secret') ?? query.secret;

@@ -24,7 +24,6 @@ import {
 import type { ServiceMappingStore } from './database/ServiceMappingStore';
 import type { WebhookEventStore } from '@portico/backend-plugin-api';
 import type { PagerDutyAccountConfig } from './integration/config';
-import { PagerDutyUnavailableError } from './integration/pagerdutyErrors';
 import { annotatedServiceTarget, noServiceError, type PagerDutyEntityService } from './service/PagerDutyEntityService';
 import { MAX_INCIDENT_TITLE, PagerDutyIncidentService } from './service/PagerDutyIncidentService';
 import type { PagerDutyMappingService } from './service/PagerDutyMappingService';
@@ -87,14 +86,6 @@ export function createRouter(options: {
     return { entity, entityRef };
   }
 
-  /** The host hides 5xx messages; a PagerDutyUnavailableError's names no host or URL, and the page needs to say why. */
-  function answerUnavailable(error: unknown, what: string, res: import('express').Response): undefined {
-    if (!(error instanceof PagerDutyUnavailableError)) throw error;
-    options.logger.warn(`PagerDuty ${what} failed: ${error.message}`);
-    res.status(503).json({ error: { name: 'ServiceUnavailableError', message: error.message } });
-    return undefined;
-  }
-
   routes.route(
     {
       method: 'get',
@@ -113,14 +104,10 @@ export function createRouter(options: {
         503: 'PagerDuty is unreachable, slow, rate-limiting, or refused the key',
       },
     },
-    async ({ params, credentials, res }) => {
+    async ({ params, credentials }) => {
       const { entity, entityRef } = await entityFor(credentials, params);
       const target = await targetFor(entity, entityRef);
-      try {
-        return await service.getSummary({ entityRef, target });
-      } catch (error) {
-        return answerUnavailable(error, `summary of ${entityRef}`, res);
-      }
+      return service.getSummary({ entityRef, target });
     },
   );
 
@@ -168,10 +155,9 @@ export function createRouter(options: {
         503: 'PagerDuty is unreachable, slow, rate-limiting, or refused the key',
       },
     },
-    async ({ params, body, credentials, req, res }) => {
+    async ({ params, body, credentials, req }) => {
       if (!options.incidents) {
-        res.status(503).json({ error: { name: 'ServiceUnavailableError', message: 'Triggering incidents is not set up on this portal' } });
-        return undefined;
+        throw new ServiceUnavailableError('Triggering incidents is not set up on this portal', undefined, { expose: true });
       }
       const incidents = options.incidents;
       const { entity, entityRef } = await entityFor(credentials, params);
@@ -180,8 +166,7 @@ export function createRouter(options: {
       const title = PagerDutyIncidentService.checkTitle(body.title);
       const from = target.integrationKey ? undefined : await emailOf(credentials);
       const triggeredBy = credentials.principal.type === 'user' ? credentials.principal.userEntityRef : credentials.principal.type === 'service' ? credentials.principal.subject : 'unknown';
-      try {
-        return await audited(
+      return audited(
           options.auditor,
           { action: 'pagerduty.incident.create', resourceRef: entityRef, request: req, meta: { account: target.account ?? null, serviceId: target.serviceId ?? null, urgency: body.urgency } },
           async () => {
@@ -191,9 +176,6 @@ export function createRouter(options: {
               : { method: 'events' as const, account: triggered.account, serviceId: triggered.serviceId ?? null, dedupKey: triggered.dedupKey };
           },
         );
-      } catch (error) {
-        return answerUnavailable(error, `incident on ${entityRef}`, res);
-      }
     },
   );
 
@@ -210,12 +192,8 @@ export function createRouter(options: {
       response: { description: 'The services', schema: pagerdutyServiceListSchema },
       errors: { 404: 'No such account', 503: 'PagerDuty is unreachable, slow, rate-limiting, or refused the key' },
     },
-    async ({ query, credentials, res }) => {
-      try {
-        return await mappings.listServices({ account: query.account, token: await catalogToken(credentials) });
-      } catch (error) {
-        return answerUnavailable(error, 'service list', res);
-      }
+    async ({ query, credentials }) => {
+      return mappings.listServices({ account: query.account, token: await catalogToken(credentials) });
     },
   );
 
@@ -231,16 +209,12 @@ export function createRouter(options: {
       response: { description: 'The saved mapping', schema: savedMapping },
       errors: { 404: 'No such account, PagerDuty service or entity', 503: 'PagerDuty is unreachable, slow, rate-limiting, or refused the key' },
     },
-    async ({ params, body, credentials, req, res }) => {
+    async ({ params, body, credentials, req }) => {
       const mappedBy = credentials.principal.type === 'user' ? credentials.principal.userEntityRef : credentials.principal.type === 'service' ? credentials.principal.subject : 'unknown';
       const resourceRef = `${params.account}/${params.serviceId}`;
-      try {
-        return await audited(options.auditor, { action: 'pagerduty.mapping.update', resourceRef, request: req, meta: { entityRef: body.entityRef } }, async () =>
-          mappings.saveMapping({ ...params, entityRef: body.entityRef, mappedBy, token: await catalogToken(credentials) }),
-        );
-      } catch (error) {
-        return answerUnavailable(error, `mapping of ${resourceRef}`, res);
-      }
+      return audited(options.auditor, { action: 'pagerduty.mapping.update', resourceRef, request: req, meta: { entityRef: body.entityRef } }, async () =>
+        mappings.saveMapping({ ...params, entityRef: body.entityRef, mappedBy, token: await catalogToken(credentials) }),
+      );
     },
   );
 
@@ -283,10 +257,8 @@ export function createRouter(options: {
       if (!signature) throw new AuthenticationError('Missing X-PagerDuty-Signature header');
       const accounts = webhooks?.accounts.filter(a => a.webhookSecrets.length > 0) ?? [];
       if (!webhooks || accounts.length === 0) {
-        // The host hides the message of a 5xx it is thrown; whoever sets up the subscription needs to read it.
-        const error = new ServiceUnavailableError('PagerDuty webhooks are not configured: set webhookSecrets of an account in integrations.pagerduty');
-        res.status(503).json({ error: { name: error.name, message: error.message } });
-        return undefined;
+        // whoever sets up the subscription needs to read this, so the host shows the message (expose)
+        throw new ServiceUnavailableError('PagerDuty webhooks are not configured: set webhookSecrets of an account in integrations.pagerduty', undefined, { expose: true });
       }
       // The bytes the host's JSON parser kept; another content type leaves none, and no signature matches.
       const raw = (req as WithRawBody).rawBody ?? Buffer.alloc(0);

@@ -38,8 +38,9 @@ function serverErrorBody(status: number): { name: string; message: string } {
 /**
  * Turns any error into `{ error: { name, message, details?, requestId } }` with the error's status.
  * Client errors (4xx) say what was wrong. Server errors (5xx) carry a generic message only, since their
- * messages name databases, hosts and files; the full error is logged with the request id, which the
- * body and the `X-Request-Id` header give the caller to quote.
+ * messages name databases, hosts and files, unless the error says its message is written for the caller
+ * (`expose`, e.g. a vendor refusing the portal's key); the full error is logged with the request id, which
+ * the body and the `X-Request-Id` header give the caller to quote.
  */
 export function createErrorHandler(logger: LoggerService) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
@@ -49,12 +50,12 @@ export function createErrorHandler(logger: LoggerService) {
     if (requestId && !res.getHeader('x-request-id')) res.setHeader('x-request-id', requestId);
     if (status >= 500) {
       const message = isError(error) ? error.message : String(error);
-      logger.error(`Request ${req.method} ${req.originalUrl} failed with ${status}: ${message}`, {
-        requestId,
-        stack: isError(error) ? error.stack : undefined,
-      });
+      const exposed = error instanceof PorticoError && error.expose;
+      if (exposed) logger.warn(`Request ${req.method} ${req.originalUrl} answered ${status}: ${message}`, { requestId });
+      else logger.error(`Request ${req.method} ${req.originalUrl} failed with ${status}: ${message}`, { requestId, stack: isError(error) ? error.stack : undefined });
       if (status === 503 && !res.getHeader('retry-after')) res.setHeader('retry-after', RETRY_AFTER_SECONDS);
-      res.status(status).json({ error: { ...serverErrorBody(status), requestId } });
+      const body = serverErrorBody(status);
+      res.status(status).json({ error: { name: body.name, message: exposed ? message : body.message, requestId } });
       return;
     }
     let body: { name: string; message: string; details?: unknown };

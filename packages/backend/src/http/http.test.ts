@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
-import { InputError, NotFoundError } from '@portico/errors';
+import { InputError, NotFoundError, ServiceUnavailableError } from '@portico/errors';
 import { z } from 'zod';
 import { startTestHost, type TestHost } from '../__testUtils__/testBackend';
 
@@ -25,6 +25,12 @@ const echoPlugin = createBackendPlugin({
         });
         router.get('/zod', () => {
           z.object({ limit: z.number() }).parse({ limit: 'x' });
+        });
+        router.get('/vendor-down', () => {
+          throw new ServiceUnavailableError('Acme refused the API key of account default', undefined, { expose: true });
+        });
+        router.get('/db-down', () => {
+          throw new ServiceUnavailableError('connect ECONNREFUSED db.internal:5432');
         });
         router.get('/crash', () => {
           throw new Error('database exploded');
@@ -107,6 +113,17 @@ describe('the HTTP server', () => {
     expect(line?.message).toContain('database exploded');
     expect(line?.meta.requestId).toBe('req-crash-1');
     expect(line?.meta.stack).toContain('database exploded');
+  });
+
+  it('shows the message of a 503 written for the caller (expose), and hides any other', async () => {
+    const vendor = await request(host.backend.server).get('/api/echo/vendor-down');
+    expect(vendor.status).toBe(503);
+    expect(vendor.headers['retry-after']).toBe('5');
+    expect(vendor.body.error).toEqual({ name: 'ServiceUnavailableError', message: 'Acme refused the API key of account default', requestId: vendor.headers['x-request-id'] });
+    const internal = await request(host.backend.server).get('/api/echo/db-down');
+    expect(internal.status).toBe(503);
+    expect(internal.body.error).toMatchObject({ name: 'ServiceUnavailableError', message: 'Service unavailable' });
+    expect(internal.text).not.toContain('db.internal');
   });
 
   it('refuses a body nested deeper than the limit with a 400 naming it', async () => {

@@ -4,7 +4,9 @@ import { InputError, NotAllowedError, NotFoundError, PorticoError, ServiceUnavai
  * Jira could not be used (unreachable, slow, rate-limiting, refusing the credentials). Its message names only the
  * site's host, the thing read and Jira's status, never a URL with credentials, so the API may show it to the caller.
  */
-export class JiraUnavailableError extends ServiceUnavailableError {}
+export class JiraUnavailableError extends ServiceUnavailableError {
+  override readonly expose = true;
+}
 
 /** Jira rejected a JQL query (400 on search or count): a catalog error on the entity, a clear message in the API. */
 export class JiraQueryError extends InputError {}

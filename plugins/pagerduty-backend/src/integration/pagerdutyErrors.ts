@@ -4,7 +4,9 @@ import { InputError, NotAllowedError, NotFoundError, PorticoError, ServiceUnavai
  * PagerDuty could not be used (unreachable, slow, rate-limiting, refusing the key). Its message names only the
  * account id, the thing read and PagerDuty's status, never a URL or host, so the API may show it to the caller.
  */
-export class PagerDutyUnavailableError extends ServiceUnavailableError {}
+export class PagerDutyUnavailableError extends ServiceUnavailableError {
+  override readonly expose = true;
+}
 
 /** What PagerDuty said, from its REST `{ error: { message, code, errors } }` or Events API `{ status, message, errors }` body. */
 export function pagerdutyErrorMessage(body: unknown): string | undefined {

@@ -1,9 +1,10 @@
-import type {
-  HealthCheckResult,
-  IntegrationProvider,
-  ReadTreeFile,
-  ReadUrlOptions,
-  ReadUrlResult,
+import {
+  healthOfEach,
+  type HealthCheckResult,
+  type IntegrationProvider,
+  type ReadTreeFile,
+  type ReadUrlOptions,
+  type ReadUrlResult,
 } from '@portico/backend-plugin-api';
 import { InputError } from '@portico/errors';
 import type { GithubClients } from './GithubClients';
@@ -84,19 +85,17 @@ export class GithubIntegrationProvider implements IntegrationProvider {
   }
 
   /** Token valid and rate limit left, per host: down when a host refuses the credentials. */
-  async health(): Promise<HealthCheckResult> {
-    const details: Record<string, unknown> = {};
-    let status: HealthCheckResult['status'] = 'ok';
-    for (const host of this.clients.hosts) {
-      try {
+  health(): Promise<HealthCheckResult> {
+    return healthOfEach({
+      targets: this.clients.hosts,
+      keyOf: host => host.host,
+      probe: async host => {
         const { data } = await this.clients.forHost(host.host).rest.rateLimit.get();
-        details[host.host] = { remaining: data.resources.core.remaining, limit: data.resources.core.limit, reset: data.resources.core.reset };
-        if (data.resources.core.remaining === 0 && status === 'ok') status = 'degraded';
-      } catch (error) {
-        status = 'down';
-        details[host.host] = { error: toPorticoError(error, host.apiBaseUrl).message };
-      }
-    }
-    return { status, details, ...(status === 'ok' ? {} : { message: 'GitHub is not fully usable; see details per host' }) };
+        const core = data.resources.core;
+        return { details: { remaining: core.remaining, limit: core.limit, reset: core.reset }, degraded: core.remaining === 0 };
+      },
+      describeError: (error, host) => toPorticoError(error, host.apiBaseUrl).message,
+      message: 'GitHub is not fully usable; see details per host',
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { HealthCheckResult, IntegrationProvider } from '@portico/backend-plugin-api';
+import { healthOfEach, type HealthCheckResult, type IntegrationProvider } from '@portico/backend-plugin-api';
 import type { JiraClients } from './JiraClients';
 
 /**
@@ -19,20 +19,15 @@ export class JiraIntegrationProvider implements IntegrationProvider {
   }
 
   /** Credentials accepted, per site (`GET /myself`): down when one refuses them or does not answer. */
-  async health(): Promise<HealthCheckResult> {
-    const details: Record<string, unknown> = {};
-    let status: HealthCheckResult['status'] = 'ok';
-    await Promise.all(
-      this.clients.list().map(async client => {
-        try {
-          await client.myself();
-          details[client.host] = { ok: true, kind: client.kind };
-        } catch (error) {
-          status = 'down';
-          details[client.host] = { error: (error as Error).message };
-        }
-      }),
-    );
-    return { status, details, ...(status === 'ok' ? {} : { message: 'Jira is not fully usable; see details per site' }) };
+  health(): Promise<HealthCheckResult> {
+    return healthOfEach({
+      targets: this.clients.list(),
+      keyOf: client => client.host,
+      probe: async client => {
+        await client.myself();
+        return { details: { ok: true, kind: client.kind } };
+      },
+      message: 'Jira is not fully usable; see details per site',
+    });
   }
 }

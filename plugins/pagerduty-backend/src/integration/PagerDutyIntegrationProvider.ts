@@ -1,4 +1,4 @@
-import type { HealthCheckResult, IntegrationProvider } from '@portico/backend-plugin-api';
+import { healthOfEach, type HealthCheckResult, type IntegrationProvider } from '@portico/backend-plugin-api';
 import type { PagerDutyClients } from './PagerDutyClients';
 
 /**
@@ -19,20 +19,15 @@ export class PagerDutyIntegrationProvider implements IntegrationProvider {
   }
 
   /** Key accepted, per account (`GET /abilities`, cheap and readable by every key): down when one refuses it. */
-  async health(): Promise<HealthCheckResult> {
-    const details: Record<string, unknown> = {};
-    let status: HealthCheckResult['status'] = 'ok';
-    await Promise.all(
-      this.clients.list().map(async client => {
-        try {
-          const { abilities } = await client.get<{ abilities: string[] }>('/abilities', { what: 'the account abilities' });
-          details[client.id] = { ok: true, abilities: abilities.length };
-        } catch (error) {
-          status = 'down';
-          details[client.id] = { error: (error as Error).message };
-        }
-      }),
-    );
-    return { status, details, ...(status === 'ok' ? {} : { message: 'PagerDuty is not fully usable; see details per account' }) };
+  health(): Promise<HealthCheckResult> {
+    return healthOfEach({
+      targets: this.clients.list(),
+      keyOf: client => client.id,
+      probe: async client => {
+        const { abilities } = await client.get<{ abilities: string[] }>('/abilities', { what: 'the account abilities' });
+        return { details: { ok: true, abilities: abilities.length } };
+      },
+      message: 'PagerDuty is not fully usable; see details per account',
+    });
   }
 }

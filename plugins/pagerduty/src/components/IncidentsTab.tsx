@@ -71,14 +71,7 @@ function OpenIncidents({ incidents }: { incidents: PagerDutyIncident[] }) {
       <TableBody>
         {incidents.map(incident => (
           <TableRow key={incident.id}>
-            <TableCell>
-              <SafeLink url={incident.htmlUrl} external>
-                #{incident.number} {incident.title}
-              </SafeLink>
-            </TableCell>
-            <TableCell>
-              <Chip size="small" label={incident.urgency === 'high' ? 'High' : 'Low'} color={incident.urgency === 'high' ? 'error' : 'default'} />
-            </TableCell>
+            <IncidentCells incident={incident} />
             <TableCell>
               <Chip size="small" variant="outlined" label={incident.status} color={statusColor[incident.status]} />
             </TableCell>
@@ -88,6 +81,22 @@ function OpenIncidents({ incidents }: { incidents: PagerDutyIncident[] }) {
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+/** The link and urgency cells every incident row starts with. */
+function IncidentCells({ incident }: { incident: PagerDutyIncident }) {
+  return (
+    <>
+      <TableCell>
+        <SafeLink url={incident.htmlUrl} external>
+          #{incident.number} {incident.title}
+        </SafeLink>
+      </TableCell>
+      <TableCell>
+        <Chip size="small" label={incident.urgency === 'high' ? 'High' : 'Low'} color={incident.urgency === 'high' ? 'error' : 'default'} />
+      </TableCell>
+    </>
   );
 }
 
@@ -107,14 +116,7 @@ function RecentIncidents({ incidents }: { incidents: PagerDutyIncident[] }) {
       <TableBody>
         {incidents.map(incident => (
           <TableRow key={incident.id}>
-            <TableCell>
-              <SafeLink url={incident.htmlUrl} external>
-                #{incident.number} {incident.title}
-              </SafeLink>
-            </TableCell>
-            <TableCell>
-              <Chip size="small" label={incident.urgency === 'high' ? 'High' : 'Low'} color={incident.urgency === 'high' ? 'error' : 'default'} />
-            </TableCell>
+            <IncidentCells incident={incident} />
             <TableCell>{new Date(incident.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</TableCell>
             <TableCell>{incident.resolvedAt ? formatDuration(Math.max(0, (Date.parse(incident.resolvedAt) - Date.parse(incident.createdAt)) / 1000)) : 'unknown'}</TableCell>
           </TableRow>

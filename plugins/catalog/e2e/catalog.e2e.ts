@@ -110,8 +110,13 @@ describe('catalog journeys', () => {
     await s.page.waitForURL(url => url.searchParams.get('owner') === 'group:default/storefront');
     await table.getByRole('link', { name: 'Web shop' }).waitFor();
     await s.page.keyboard.press('Escape');
-    // every row's owner is storefront
-    const owners = await table.locator('tbody tr[aria-rowindex] td:nth-child(4)').allTextContents();
+    // every row's owner is storefront, once the filtered page has replaced the unfiltered one (Web shop is on both)
+    const ownerCells = table.locator('tbody tr[aria-rowindex] td:nth-child(4)');
+    let owners: string[];
+    for (const deadline = Date.now() + 10_000; ; await s.page.waitForTimeout(100)) {
+      owners = await ownerCells.allTextContents();
+      if ((owners.length > 0 && owners.every(owner => owner === 'storefront')) || Date.now() > deadline) break;
+    }
     expect(owners.length).toBeGreaterThan(0);
     expect(new Set(owners)).toEqual(new Set(['storefront']));
     await s.shot('catalog-owner-filter');

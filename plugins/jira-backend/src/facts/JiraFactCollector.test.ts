@@ -33,7 +33,7 @@ describe.each(['cloud', 'datacenter'] as const)('Jira facts on Jira %s', kind =>
     fake.delayMs = 0;
   });
 
-  it('collects every jira.* fact for annotated entities, counting through the count endpoint', async () => {
+  it('collects every jira.* fact for annotated entities, in three requests each when the open issues fit in one page', async () => {
     const collector = createJiraFactCollector({ clients, logger: new MockLogger(), securityIssues: { label: 'security' } });
     const out = await collector.collect([component('payments', { 'jira/project-key': 'PAY' }), component('api', { 'jira/project-key': 'PAY', 'jira/component': 'payments-api' }), component('plain')], {});
     const byRef = Object.fromEntries(out.map(o => [o.entityRef, o.facts]));
@@ -49,14 +49,54 @@ describe.each(['cloud', 'datacenter'] as const)('Jira facts on Jira %s', kind =>
     });
     expect(byRef['component:default/api']).toMatchObject({ 'jira.openIssues': 3, 'jira.openBugs': 2, 'jira.oldestOpenBugAgeDays': 40, 'jira.openSecurityIssues': 0 });
     for (const [name, schema] of Object.entries(collector.facts)) expect(schema.safeParse(byRef['component:default/payments'][name]).success).toBe(true);
-    // Counts, not pages: the only search reads one issue (the oldest open bug).
+    // Per entity: two counts (created, resolved) and one page of open issues, never a second page.
     const searches = fake.requestsTo(kind === 'cloud' ? '/rest/api/3/search/jql' : '/rest/api/2/search');
     if (kind === 'cloud') {
-      expect(searches.map(s => (s.body as { maxResults: number }).maxResults)).toEqual([1, 1]);
-      expect(fake.requestsTo('/rest/api/3/search/approximate-count')).toHaveLength(20);
+      expect(searches.map(s => (s.body as { maxResults: number; nextPageToken?: string }).maxResults)).toEqual([100, 100]);
+      expect(searches.some(s => (s.body as { nextPageToken?: string }).nextPageToken)).toBe(false);
+      expect(fake.requestsTo('/rest/api/3/search/approximate-count')).toHaveLength(4);
     } else {
-      expect(searches.filter(s => s.query.maxResults !== '0').map(s => s.query.maxResults)).toEqual(['1', '1']);
+      expect(searches.filter(s => s.query.maxResults !== '0').map(s => s.query.maxResults)).toEqual(['100', '100']);
+      expect(searches.filter(s => s.query.maxResults === '0')).toHaveLength(4);
     }
+    expect(fake.requests).toHaveLength(6);
+  });
+
+  it('counts a backlog larger than one page through the count endpoint instead of paging, with the same facts', async () => {
+    fake.addProject('BIG', { name: 'Big backlog' });
+    const priorities = ['Highest', 'High', 'Medium', 'Low', 'Lowest', 'Medium'];
+    const old = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    for (let n = 0; n < 150; n++) {
+      fake.addIssue('BIG', { summary: `open ${n}`, type: n % 5 < 2 ? 'Bug' : 'Task', priority: priorities[n % 6], labels: n % 7 === 0 ? ['security'] : [], created: old(200 - n) });
+    }
+    const expected = () => {
+      const open = fake.issuesByProject.get('BIG')!.filter(i => i.statusCategory !== 'done');
+      const bugs = open.filter(i => i.type === 'Bug');
+      const ofPriority = (p: string) => bugs.filter(b => b.priority === p).length;
+      return {
+        'jira.openIssues': open.length,
+        'jira.openBugs': bugs.length,
+        'jira.openBugsByPriority': { highest: ofPriority('Highest'), high: ofPriority('High'), medium: ofPriority('Medium'), low: ofPriority('Low'), lowest: ofPriority('Lowest') },
+        'jira.oldestOpenBugAgeDays': 200,
+        'jira.openSecurityIssues': open.filter(i => i.labels.includes('security')).length,
+      };
+    };
+    const collect = async () => {
+      fake.requests.length = 0;
+      const [out] = await createJiraFactCollector({ clients, logger: new MockLogger(), securityIssues: { label: 'security' } }).collect([component('big', { 'jira/project-key': 'BIG' })], {});
+      return out.facts;
+    };
+    // 150 open issues, 60 of them bugs: the open bugs' page gives the bugs by priority and the oldest one.
+    expect(await collect()).toMatchObject(expected());
+    const pages = () => fake.requestsTo(kind === 'cloud' ? '/rest/api/3/search/jql' : '/rest/api/2/search').filter(r => (kind === 'cloud' ? true : r.query.maxResults !== '0'));
+    expect(pages()).toHaveLength(2);
+    expect(fake.requests.length).toBeLessThanOrEqual(6);
+    // 110 open bugs: they are counted per priority too, still one page each.
+    for (let n = 0; n < 50; n++) fake.addIssue('BIG', { summary: `bug ${n}`, type: 'Bug', priority: priorities[n % 6], created: old(10) });
+    expect(await collect()).toMatchObject(expected());
+    expect(pages()).toHaveLength(2);
+    if (kind === 'cloud') expect(pages().some(s => (s.body as { nextPageToken?: string }).nextPageToken)).toBe(false);
+    expect(fake.requests.length).toBeLessThanOrEqual(12);
   });
 
   it('counts security issues by issue type when so configured, and leaves the fact out when not configured', async () => {
@@ -91,7 +131,7 @@ describe.each(['cloud', 'datacenter'] as const)('Jira facts on Jira %s', kind =>
     const out = await createJiraFactCollector({ clients: slow, logger: new MockLogger(), concurrency: 2 }).collect(entities, {});
     expect(out).toEqual([]);
     // Two entities in flight when the site was found down; the other 18 were never asked.
-    expect(fake.requests.length).toBeLessThanOrEqual(2 * 11);
+    expect(fake.requests.length).toBeLessThanOrEqual(2 * 3);
   });
 });
 

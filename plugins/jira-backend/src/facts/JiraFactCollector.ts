@@ -3,6 +3,7 @@ import type { LoggerService } from '@portico/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { JIRA_FACTS, JIRA_PRIORITIES } from '@portico/plugin-jira-common';
 import type { CollectedFacts, FactCollector } from '@portico/plugin-scorecards-node';
+import type { JiraApiIssue } from '../integration/jiraApiTypes';
 import type { JiraClients } from '../integration/JiraClients';
 import { JiraUnavailableError } from '../integration/jiraErrors';
 import { jqlString, mappingJql, mappingOf, type JiraMapping } from '../jql';
@@ -28,44 +29,75 @@ export type JiraSecurityIssues = { label: string } | { issueType: string };
 const OPEN = 'statusCategory != Done';
 const BUG = 'issuetype = Bug';
 const DAY_MS = 86_400_000;
+/** The open issues read in one page; an entity with more is counted through the count endpoint instead. */
+export const OPEN_ISSUES_PAGE = 100;
+/** The fields of that page: what the open-issue facts are derived from. */
+const FACT_FIELDS = ['issuetype', 'priority', 'created', 'labels'];
+
+/** Jira compares issue type, priority and label names in JQL case-insensitively; so does the tally. */
+const sameName = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/** The open-issue facts of a complete, oldest-first list of open issues (as the counts would give them). */
+function tally(issues: JiraApiIssue[], securityIssues: JiraSecurityIssues | undefined) {
+  const bugs = issues.filter(issue => sameName(issue.fields?.issuetype?.name, 'Bug'));
+  const isSecurity = (issue: JiraApiIssue) =>
+    securityIssues && ('label' in securityIssues ? (issue.fields?.labels ?? []).some(l => sameName(l, securityIssues.label)) : sameName(issue.fields?.issuetype?.name, securityIssues.issueType));
+  return {
+    openIssues: issues.length,
+    openBugs: bugs.length,
+    byPriority: JIRA_PRIORITIES.map(p => bugs.filter(b => sameName(b.fields?.priority?.name ?? undefined, p)).length),
+    oldestBugCreated: bugs[0]?.fields?.created,
+    security: securityIssues ? issues.filter(isSecurity).length : undefined,
+  };
+}
 
 /**
- * The facts of one entity's mapping, every count through the count endpoint (Cloud's approximate count, Data
- * Center's `total`), the oldest open bug through a one-issue search. Any failure throws: the entity's facts stay as
- * they were and become stale (rules using them unknown), never a false fail.
+ * The facts of one entity's mapping in as few requests as the backlog allows: the created and resolved counts
+ * (count endpoint: they include done issues) beside one page of the open issues, oldest first, with the fields the
+ * other facts need. When the open issues fit in that page (the usual case) every open-issue fact is tallied from
+ * it: 3 requests. A larger backlog is never paged through: its counts come from the count endpoint (Cloud's
+ * approximate count, Data Center's `total`), the oldest open bug from a second one-page search, and the bugs by
+ * priority from the open bugs' page, or from counts when they do not fit either (at most 12 requests).
+ * Any failure throws: the entity's facts stay as they were and become stale (rules using them unknown), never a
+ * false fail.
  */
 export async function collectMappingFacts(options: { clients: JiraClients; mapping: JiraMapping; securityIssues?: JiraSecurityIssues; now?: number; signal?: AbortSignal }): Promise<JiraFacts> {
-  const { mapping, signal } = options;
+  const { mapping, signal, securityIssues } = options;
   const client = options.clients.forHost(mapping.host);
   const what = `the facts of ${mapping.entityRef}`;
   const counted = (...clauses: string[]) => client.count({ jql: mappingJql(mapping, ...clauses), what, signal });
-  const security = options.securityIssues
-    ? 'label' in options.securityIssues
-      ? `labels = ${jqlString(options.securityIssues.label)}`
-      : `issuetype = ${jqlString(options.securityIssues.issueType)}`
-    : undefined;
-  const [openIssues, openBugs, created, resolved, securityCount, oldest, ...byPriority] = await Promise.all([
-    counted(OPEN),
-    counted(BUG, OPEN),
-    counted('created >= -30d'),
-    counted('resolved >= -30d'),
-    security ? counted(security, OPEN) : Promise.resolve(undefined),
-    client.search({ jql: `${mappingJql(mapping, BUG, OPEN)} ORDER BY created ASC`, fields: ['created'], maxItems: 1, what, signal }),
-    ...JIRA_PRIORITIES.map(p => counted(BUG, OPEN, `priority = ${jqlString(p[0].toUpperCase() + p.slice(1))}`)),
-  ]);
+  const oldestFirst = (...clauses: string[]) => client.search({ jql: `${mappingJql(mapping, ...clauses)} ORDER BY created ASC`, fields: FACT_FIELDS, maxItems: OPEN_ISSUES_PAGE, what, signal });
+  const [created, resolved, open] = await Promise.all([counted('created >= -30d'), counted('resolved >= -30d'), oldestFirst(OPEN)]);
+  let facts = tally(open.issues, securityIssues);
+  if (open.truncated) {
+    const security = securityIssues
+      ? 'label' in securityIssues
+        ? `labels = ${jqlString(securityIssues.label)}`
+        : `issuetype = ${jqlString(securityIssues.issueType)}`
+      : undefined;
+    const [openIssues, securityCount, bugs] = await Promise.all([
+      open.total ?? counted(OPEN),
+      security ? counted(security, OPEN) : Promise.resolve(undefined),
+      oldestFirst(BUG, OPEN),
+    ]);
+    const bugFacts = tally(bugs.issues, undefined);
+    const [openBugs, ...byPriority] = bugs.truncated
+      ? await Promise.all([bugs.total ?? counted(BUG, OPEN), ...JIRA_PRIORITIES.map(p => counted(BUG, OPEN, `priority = ${jqlString(p[0].toUpperCase() + p.slice(1))}`))])
+      : [bugFacts.openBugs, ...bugFacts.byPriority];
+    facts = { openIssues, openBugs, byPriority, oldestBugCreated: bugFacts.oldestBugCreated, security: securityCount };
+  }
   const now = options.now ?? Date.now();
-  const oldestCreated = oldest.issues[0]?.fields?.created;
-  const facts: JiraFacts = {
-    [JIRA_FACTS.openIssues]: openIssues,
-    [JIRA_FACTS.openBugs]: openBugs,
-    [JIRA_FACTS.openBugsByPriority]: Object.fromEntries(JIRA_PRIORITIES.map((p, i) => [p, byPriority[i]])),
+  const out: JiraFacts = {
+    [JIRA_FACTS.openIssues]: facts.openIssues,
+    [JIRA_FACTS.openBugs]: facts.openBugs,
+    [JIRA_FACTS.openBugsByPriority]: Object.fromEntries(JIRA_PRIORITIES.map((p, i) => [p, facts.byPriority[i]])),
     // No open bug: 0 days (nothing is old).
-    [JIRA_FACTS.oldestOpenBugAgeDays]: oldestCreated ? Math.max(0, Math.floor((now - Date.parse(oldestCreated)) / DAY_MS)) : 0,
+    [JIRA_FACTS.oldestOpenBugAgeDays]: facts.oldestBugCreated ? Math.max(0, Math.floor((now - Date.parse(facts.oldestBugCreated)) / DAY_MS)) : 0,
     [JIRA_FACTS.createdLast30d]: created,
     [JIRA_FACTS.resolvedLast30d]: resolved,
   };
-  if (securityCount !== undefined) facts[JIRA_FACTS.openSecurityIssues] = securityCount;
-  return facts;
+  if (facts.security !== undefined) out[JIRA_FACTS.openSecurityIssues] = facts.security;
+  return out;
 }
 
 /** Runs `work` over `items` with at most `concurrency` at a time. */

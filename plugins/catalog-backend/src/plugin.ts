@@ -8,7 +8,9 @@ import { CATALOG_ENTITY_RESOURCE_TYPE, catalogEntityDeletePermission, catalogEnt
 import {
   CATALOG_ENTITIES_CHANGED_TOPIC,
   catalogKindsExtensionPoint,
+  catalogProcessorsExtensionPoint,
   catalogProvidersExtensionPoint,
+  type CatalogProcessor,
   type EntityProvider,
 } from '@portico/plugin-catalog-node';
 import { catalogConfigSchema } from './config';
@@ -36,6 +38,15 @@ export const catalogPlugin = createBackendPlugin({
     const providers: EntityProvider[] = [];
     env.registerExtensionPoint(catalogKindsExtensionPoint, { addKind: kind => kinds.add(kind) });
     env.registerExtensionPoint(catalogProvidersExtensionPoint, { addEntityProvider: (...p) => providers.push(...p.flat()) });
+    const processors: CatalogProcessor[] = [];
+    env.registerExtensionPoint(catalogProcessorsExtensionPoint, {
+      addProcessor: (...p) => {
+        for (const processor of p) {
+          if (processors.some(q => q.getProcessorName() === processor.getProcessorName())) throw new Error(`catalog.processors: processor '${processor.getProcessorName()}' is added twice`);
+          processors.push(processor);
+        }
+      },
+    });
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -74,6 +85,7 @@ export const catalogPlugin = createBackendPlugin({
             yaml: { maxAliases: settings.limits.maxYamlAliases, maxExpandedBytes: settings.limits.maxEntityBytes, timeoutMs: settings.limits.parseTimeoutMs },
           },
           onChanges: changes => events.publish({ topic: CATALOG_ENTITIES_CHANGED_TOPIC, payload: changes, metadata: { plugin: 'catalog' } }),
+          processors,
         });
         await catalog.start({ providers, locations: settings.locations });
         permissionsRegistry.addPermissions(catalogPermissions);

@@ -1,5 +1,6 @@
 export * from './kinds';
 export * from './providers';
+export * from './processors';
 export * from './extensionPoints';
 export * from './catalogService';
 export * from './events';

@@ -1,7 +1,7 @@
 import { type IntegrationsService, type LoggerService } from '@portico/backend-plugin-api';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '@portico/errors';
-import type { CatalogEntitiesChangedPayload, EntityProvider } from '@portico/plugin-catalog-node';
+import type { CatalogEntitiesChangedPayload, CatalogProcessor, EntityProvider } from '@portico/plugin-catalog-node';
 import type { CatalogStore } from '../database/CatalogStore';
 import { EntityQueries } from './EntityQueries';
 import { DEFAULT_MAX_ENTITY_BYTES, processEntity, type EntityLimits } from './EntityProcessor';
@@ -24,6 +24,8 @@ export interface CatalogServiceOptions {
   /** `catalog.limits`; the defaults when absent. */
   limits?: LocationReadLimits & EntityLimits;
   onChanges?(changes: CatalogEntitiesChangedPayload): void | Promise<void>;
+  /** `catalog.processors`, run on every ingested entity before validation. */
+  processors?: readonly CatalogProcessor[];
   cwd?: string;
 }
 
@@ -45,7 +47,7 @@ export class CatalogService {
   constructor(private readonly options: CatalogServiceOptions) {
     const limits = options.limits ?? { ...DEFAULT_LOCATION_READ_LIMITS, maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
     this.limits = limits;
-    this.ingestion = new IngestionService({ store: options.store, kinds: options.kinds, orphanStrategy: options.orphanStrategy, limits, onChanges: options.onChanges });
+    this.ingestion = new IngestionService({ store: options.store, kinds: options.kinds, orphanStrategy: options.orphanStrategy, limits, onChanges: options.onChanges, processors: options.processors });
     // ancestry resolves Location targets with the integrations' rules, as the location reader did
     this.queries = new EntityQueries(options.store, integrationsReader(options.integrations, options.maxFileBytes));
     this.providers = new ProviderRegistry(this.ingestion, options.logger);

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@portico/errors';
 import { ANNOTATION_ORPHAN, FORBIDDEN_ENTITY_KEYS, findForbiddenKey, stringifyEntityRef, type Entity } from '@portico/catalog-model';
-import type { CatalogEntitiesChangedPayload, DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
+import type { CatalogEntitiesChangedPayload, CatalogProcessor, DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
 import type { BatchSession, BatchWrite, CatalogStore, EntityRow, EntityWrite, ErrorRecord, HistoryWrite } from '../database/CatalogStore';
 import { diffEntities } from './entityDiff';
 import { DEFAULT_MAX_ENTITY_BYTES, findShapeProblem, guessEntityRef, processEntity, type EntityLimits, type ProcessedEntity } from './EntityProcessor';
@@ -19,6 +19,8 @@ export interface IngestionServiceOptions {
   limits?: EntityLimits;
   /** Called after each committed mutation that changed something. */
   onChanges?(changes: CatalogEntitiesChangedPayload): void | Promise<void>;
+  /** `catalog.processors`: run on each entity, in order, before its hash is taken. */
+  processors?: readonly CatalogProcessor[];
   now?(): number;
 }
 
@@ -107,6 +109,7 @@ export class IngestionService {
   /** The limits for an entity `prepare` has already measured. */
   private readonly checkedLimits: EntityLimits & { shapeChecked: true };
   private readonly now: () => number;
+  private readonly processors: readonly CatalogProcessor[];
 
   constructor(private readonly options: IngestionServiceOptions) {
     this.store = options.store;
@@ -115,6 +118,7 @@ export class IngestionService {
     this.limits = options.limits ?? { maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
     this.checkedLimits = { ...this.limits, shapeChecked: true };
     this.now = options.now ?? Date.now;
+    this.processors = options.processors ?? [];
   }
 
   /** Set by `close`: no new write is accepted. */
@@ -322,13 +326,38 @@ export class IngestionService {
     }
   }
 
+  /**
+   * The entity as the processors leave it; undefined (and an error on the entity, whose last good version stays) when
+   * one throws or makes it too large.
+   */
+  private async preProcess(run: MutationRun, deferred: DeferredEntity): Promise<DeferredEntity | undefined> {
+    let entity = deferred.entity;
+    const context = { provider: run.provider, ...(deferred.locationKey ? { locationKey: deferred.locationKey } : {}) };
+    let problem: string | undefined;
+    for (const processor of this.processors) {
+      try {
+        entity = await processor.preProcessEntity(entity, context);
+      } catch (error) {
+        problem = `processor ${processor.getProcessorName()}: ${(error as Error).message}`;
+        break;
+      }
+    }
+    if (!problem && entity !== deferred.entity) problem = findShapeProblem(entity, this.limits);
+    if (!problem) return entity === deferred.entity ? deferred : { ...deferred, entity };
+    const guessed = guessEntityRef(deferred.entity);
+    if (guessed && !run.emitted.has(guessed)) run.emitted.set(guessed, deferred.locationKey ?? null);
+    run.errors.push({ provider: run.provider, locationKey: deferred.locationKey ?? null, type: 'validation', entityRef: guessed ?? null, message: problem, inputHash: null, at: run.at });
+    if (guessed) run.touchedRefs.push(guessed);
+    return undefined;
+  }
+
   /** Validates and derives a set of incoming entities; returns what to write. */
   private async prepare(run: MutationRun, incoming: DeferredEntity[], session: BatchSession) {
     const { provider, at, isFull, owned, emitted, errors, touchedRefs } = run;
     const candidates: Array<{ processed: ProcessedEntity; hash: string; locationKey: string | null; json?: string }> = [];
     const unchecked: Array<{ deferred: DeferredEntity; hash: string; ref?: string; json: string }> = [];
 
-    for (const deferred of incoming) {
+    for (let deferred of incoming) {
       if (++run.yieldCounter % 1000 === 0) await yieldToEventLoop();
       // before serialising: a provider's entity may be far larger than it looks (shared objects)
       const shape = findShapeProblem(deferred.entity, this.limits);
@@ -338,6 +367,11 @@ export class IngestionService {
         errors.push({ provider, locationKey: deferred.locationKey ?? null, type: 'validation', entityRef: guessed ?? null, message: shape, inputHash: null, at });
         if (guessed) touchedRefs.push(guessed);
         continue;
+      }
+      if (this.processors.length) {
+        const processed = await this.preProcess(run, deferred);
+        if (!processed) continue;
+        deferred = processed;
       }
       const json = JSON.stringify(deferred.entity);
       const hash = hashInput(json, deferred.locationKey);

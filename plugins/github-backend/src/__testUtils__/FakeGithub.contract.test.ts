@@ -48,6 +48,8 @@ describe('FakeGithub matches GitHub OpenAPI response schemas', () => {
       dependabotAlerts: [{ severity: 'high', state: 'open' }],
     });
     expect(repo.name).toBe('svc');
+    fake.addDeployment(repo, { environment: 'production', statuses: [{ state: 'in_progress' }, { state: 'success' }] });
+    fake.addWorkflowRun(repo, { path: '.github/workflows/deploy.yml' });
     for (let i = 0; i < 5; i++) fake.addRepo('acme', `extra-${i}`);
     fake.addTeam('acme', { slug: 'platform', members: ['alice'] });
     fake.addTeam('acme', { slug: 'infra', parent: 'platform', members: ['bob'] });
@@ -68,7 +70,12 @@ describe('FakeGithub matches GitHub OpenAPI response schemas', () => {
     ['/repos/{owner}/{repo}/git/trees/{tree_sha}', 'get', '200', () => get('/repos/acme/svc/git/trees/main?recursive=1')],
     ['/repos/{owner}/{repo}/branches/{branch}/protection', 'get', '200', () => get('/repos/acme/svc/branches/main/protection')],
     ['/repos/{owner}/{repo}/pulls', 'get', '200', () => get('/repos/acme/svc/pulls?state=open')],
+    ['/repos/{owner}/{repo}/pulls', 'get', '200', () => get('/repos/acme/svc/pulls?state=all&sort=updated&direction=desc')],
+    ['/repos/{owner}/{repo}/pulls/{pull_number}', 'get', '200', () => get('/repos/acme/svc/pulls/1')],
     ['/repos/{owner}/{repo}/pulls/{pull_number}/reviews', 'get', '200', () => get('/repos/acme/svc/pulls/1/reviews')],
+    ['/repos/{owner}/{repo}/deployments', 'get', '200', () => get('/repos/acme/svc/deployments?environment=production')],
+    ['/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 'get', '200', () => get(`/repos/acme/svc/deployments/${fake.repo('acme/svc')!.deployments[0].id}/statuses`)],
+    ['/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', 'get', '200', () => get('/repos/acme/svc/actions/workflows/deploy.yml/runs?branch=main&status=success&created=%3E%3D2024-01-01')],
     ['/repos/{owner}/{repo}/languages', 'get', '200', () => get('/repos/acme/svc/languages')],
     ['/repos/{owner}/{repo}/commits', 'get', '200', () => get('/repos/acme/svc/commits?per_page=1')],
     ['/repos/{owner}/{repo}/dependabot/alerts', 'get', '200', () => get('/repos/acme/svc/dependabot/alerts?state=open')],

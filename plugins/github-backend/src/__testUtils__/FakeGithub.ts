@@ -6,8 +6,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 /**
  * A local GitHub on 127.0.0.1 answering in GitHub's REST shapes (checked against @octokit/openapi by
  * FakeGithub.contract.test.ts): organisation repositories with Link pagination, contents, git data,
- * branch protection, pulls, languages, teams, members, repository creation, rate-limit headers and
- * 401/403/429 paths. Tests seed it with `addRepo`, `addTeam`, ... and inspect `requests`.
+ * branch protection, pulls and reviews, deployments and their statuses, workflow runs, languages, teams,
+ * members, repository creation, rate-limit headers and 401/403/429 paths. Tests seed it with `addRepo`, `addTeam`, ... and inspect `requests`.
  */
 
 type Json = Record<string, unknown>;
@@ -40,7 +40,37 @@ export interface FakePull {
   head: string;
   base: string;
   body: string | null;
-  reviews: Array<{ user: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' }>;
+  /** When it last changed; `closedAt ?? createdAt` when not set. */
+  updatedAt?: string;
+  additions: number;
+  deletions: number;
+  reviews: Array<{ user: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; submittedAt?: string }>;
+}
+
+export interface FakeDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  creator: string;
+  createdAt: string;
+  /** Oldest first, as created; the API answers newest first. */
+  statuses: Array<{ id: number; state: 'error' | 'failure' | 'inactive' | 'pending' | 'success' | 'queued' | 'in_progress'; createdAt: string }>;
+}
+
+export interface FakeWorkflowRun {
+  id: number;
+  /** The workflow's file, e.g. `.github/workflows/deploy.yml`. */
+  path: string;
+  name: string;
+  headBranch: string;
+  headSha: string;
+  event: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'cancelled' | 'skipped' | null;
+  runNumber: number;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface FakeRepo {
@@ -60,6 +90,8 @@ export interface FakeRepo {
   dependabotAlerts: Array<{ severity: 'low' | 'medium' | 'high' | 'critical'; state: 'open' | 'fixed' | 'dismissed' }>;
   teamPermissions: Record<string, string>;
   dispatches: Array<{ workflowId: string; ref: string; inputs?: Json }>;
+  deployments: FakeDeployment[];
+  workflowRuns: FakeWorkflowRun[];
   createdAt: string;
 }
 
@@ -156,6 +188,8 @@ export class FakeGithub {
       dependabotAlerts: seed.dependabotAlerts ?? [],
       teamPermissions: {},
       dispatches: [],
+      deployments: [],
+      workflowRuns: [],
       createdAt: new Date(Date.UTC(2024, 0, 1)).toISOString(),
     };
     this.repos.set(key, repo);
@@ -181,10 +215,48 @@ export class FakeGithub {
       head: `branch-${repo.pulls.length + 1}`,
       base: repo.defaultBranch,
       body: null,
+      additions: 10,
+      deletions: 2,
       reviews: [],
       ...pull,
     };
     repo.pulls.push(created);
+    return created;
+  }
+
+  /** A deployment with its statuses (oldest first); `sha` defaults to the default branch's head. */
+  addDeployment(repo: FakeRepo, deployment: Partial<Omit<FakeDeployment, 'statuses'>> & { environment: string; statuses?: Array<{ state: FakeDeployment['statuses'][number]['state']; createdAt?: string }> }): FakeDeployment {
+    const createdAt = deployment.createdAt ?? new Date().toISOString();
+    const created: FakeDeployment = {
+      id: this.nextId++,
+      sha: repo.branches.get(repo.defaultBranch) ?? '0'.repeat(40),
+      ref: repo.defaultBranch,
+      creator: 'octocat',
+      ...deployment,
+      createdAt,
+      statuses: (deployment.statuses ?? []).map(s => ({ id: this.nextId++, state: s.state, createdAt: s.createdAt ?? createdAt })),
+    };
+    repo.deployments.push(created);
+    return created;
+  }
+
+  /** A run of the workflow in `path` (`.github/workflows/<file>`), completed successfully on the default branch unless told otherwise. */
+  addWorkflowRun(repo: FakeRepo, run: Partial<FakeWorkflowRun> & { path: string }): FakeWorkflowRun {
+    const createdAt = run.createdAt ?? new Date().toISOString();
+    const created: FakeWorkflowRun = {
+      id: this.nextId++,
+      name: run.path.split('/').pop()!.replace(/\.ya?ml$/, ''),
+      headBranch: repo.defaultBranch,
+      headSha: repo.branches.get(repo.defaultBranch) ?? '0'.repeat(40),
+      event: 'push',
+      status: 'completed',
+      conclusion: 'success',
+      runNumber: repo.workflowRuns.filter(r => r.path === run.path).length + 1,
+      updatedAt: createdAt,
+      ...run,
+      createdAt,
+    };
+    repo.workflowRuns.push(created);
     return created;
   }
 
@@ -477,8 +549,16 @@ export class FakeGithub {
 
     app.get('/repos/:owner/:repo/pulls', r((req, res, repo) => {
       const state = String(req.query.state ?? 'open');
-      const pulls = repo.pulls.filter(p => state === 'all' || p.state === state).sort((a, b) => b.number - a.number);
+      // GitHub's default is `created` (newest first); `sort=updated` orders by the last change.
+      const key = req.query.sort === 'updated' ? (p: FakePull) => Date.parse(this.pullUpdatedAt(p)) : (p: FakePull) => p.number;
+      const sign = req.query.direction === 'asc' ? 1 : -1;
+      const pulls = repo.pulls.filter(p => state === 'all' || p.state === state).sort((a, b) => sign * (key(a) - key(b)) || sign * (a.number - b.number));
       res.json(this.page(req, res, pulls).map(p => this.pullJson(repo, p)));
+    }));
+    app.get('/repos/:owner/:repo/pulls/:number', r((req, res, repo) => {
+      const pull = repo.pulls.find(p => p.number === Number(req.params.number));
+      if (!pull) return this.error(res, 404, 'Not Found');
+      res.json(this.fullPullJson(repo, pull));
     }));
     app.post('/repos/:owner/:repo/pulls', r((req, res, repo) => {
       const { title, head, base, body, draft } = req.body ?? {};
@@ -488,18 +568,45 @@ export class FakeGithub {
         return this.error(res, 422, 'Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` }]);
       }
       const pull = this.addPull(repo, { title, head, base, body: body ?? null, draft: Boolean(draft) });
-      res.status(201).json({ ...this.pullJson(repo, pull), merged: false, mergeable: null, mergeable_state: 'unknown', merged_by: null, comments: 0, review_comments: 0, maintainer_can_modify: false, commits: 1, additions: 0, deletions: 0, changed_files: 0 });
+      res.status(201).json(this.fullPullJson(repo, pull));
     }));
     app.get('/repos/:owner/:repo/pulls/:number/reviews', r((req, res, repo) => {
       const pull = repo.pulls.find(p => p.number === Number(req.params.number));
       if (!pull) return this.error(res, 404, 'Not Found');
-      res.json(pull.reviews.map((rv, i) => ({
+      res.json(this.page(req, res, pull.reviews.map((rv, i) => ({ ...rv, i }))).map(({ i, ...rv }) => ({
         id: i + 1, node_id: `PRR_${i + 1}`, user: this.userJson(rv.user), body: '', state: rv.state, commit_id: repo.branches.get(repo.defaultBranch) ?? '0'.repeat(40),
         html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pull.number}#pullrequestreview-${i + 1}`,
         pull_request_url: `${this.baseUrl}/repos/${repo.owner}/${repo.name}/pulls/${pull.number}`,
         _links: { html: { href: `https://github.com/${repo.owner}/${repo.name}/pull/${pull.number}` }, pull_request: { href: `${this.baseUrl}/repos/${repo.owner}/${repo.name}/pulls/${pull.number}` } },
-        author_association: 'MEMBER', submitted_at: new Date().toISOString(),
+        author_association: 'MEMBER', submitted_at: rv.submittedAt ?? new Date().toISOString(),
       })));
+    }));
+
+    app.get('/repos/:owner/:repo/deployments', r((req, res, repo) => {
+      const filters = (['sha', 'ref', 'environment'] as const).filter(f => req.query[f] !== undefined);
+      const list = repo.deployments.filter(d => filters.every(f => d[f] === String(req.query[f]))).sort((a, b) => b.id - a.id);
+      res.json(this.page(req, res, list).map(d => this.deploymentJson(repo, d)));
+    }));
+    app.get('/repos/:owner/:repo/deployments/:id/statuses', r((req, res, repo) => {
+      const deployment = repo.deployments.find(d => d.id === Number(req.params.id));
+      if (!deployment) return this.error(res, 404, 'Not Found');
+      res.json(this.page(req, res, [...deployment.statuses].reverse()).map(s => this.deploymentStatusJson(repo, deployment, s)));
+    }));
+
+    app.get('/repos/:owner/:repo/actions/workflows/:workflow/runs', r((req, res, repo) => {
+      const workflow = String(req.params.workflow);
+      const runs = repo.workflowRuns.filter(run => run.path.split('/').pop() === workflow || String(this.workflowId(run.path)) === workflow);
+      // A workflow exists when its file is on the default branch or it has runs.
+      if (!runs.length && !(`.github/workflows/${workflow}` in this.filesOf(repo))) return this.error(res, 404, 'Not Found');
+      const { branch, status } = req.query;
+      // `created=>=2024-01-01` (GitHub's search syntax); only the `>=` form is understood here.
+      const created = /^>=(.+)$/.exec(String(req.query.created ?? ''))?.[1];
+      const matching = runs
+        .filter(run => branch === undefined || run.headBranch === String(branch))
+        .filter(run => status === undefined || run.status === status || run.conclusion === status)
+        .filter(run => !created || Date.parse(run.createdAt) >= Date.parse(created))
+        .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+      res.json({ total_count: matching.length, workflow_runs: this.page(req, res, matching).map(run => this.workflowRunJson(repo, run)) });
     }));
 
     app.get('/repos/:owner/:repo/dependabot/alerts', r((req, res, repo) => {
@@ -606,7 +713,7 @@ export class FakeGithub {
       issue_url: `${api}/issues/${p.number}`, commits_url: `${api}/pulls/${p.number}/commits`, review_comments_url: `${api}/pulls/${p.number}/comments`,
       review_comment_url: `${api}/pulls/comments{/number}`, comments_url: `${api}/issues/${p.number}/comments`, statuses_url: `${api}/statuses/${ref(p.head).sha}`,
       number: p.number, state: p.state, locked: false, title: p.title, user: this.userJson(p.user), body: p.body, labels: [], milestone: null,
-      active_lock_reason: null, created_at: p.createdAt, updated_at: p.closedAt ?? p.createdAt, closed_at: p.closedAt, merged_at: p.mergedAt,
+      active_lock_reason: null, created_at: p.createdAt, updated_at: this.pullUpdatedAt(p), closed_at: p.closedAt, merged_at: p.mergedAt,
       merge_commit_sha: null, assignee: null, assignees: [], requested_reviewers: [], requested_teams: [], head: ref(p.head), base: ref(p.base),
       _links: {
         self: { href: `${api}/pulls/${p.number}` }, html: { href: html }, issue: { href: `${api}/issues/${p.number}` }, comments: { href: `${api}/issues/${p.number}/comments` },
@@ -614,6 +721,61 @@ export class FakeGithub {
         commits: { href: `${api}/pulls/${p.number}/commits` }, statuses: { href: `${api}/statuses/${ref(p.head).sha}` },
       },
       author_association: 'MEMBER', auto_merge: null, draft: p.draft,
+    };
+  }
+
+  private pullUpdatedAt(p: FakePull): string {
+    return p.updatedAt ?? p.closedAt ?? p.createdAt;
+  }
+
+  /** The single pull request (`GET /pulls/{n}`, `POST /pulls`): the list's shape plus merge state and size. */
+  private fullPullJson(repo: FakeRepo, p: FakePull): Json {
+    return {
+      ...this.pullJson(repo, p), merged: p.mergedAt !== null, mergeable: null, mergeable_state: 'unknown', merged_by: p.mergedAt ? this.userJson(repo.owner) : null,
+      comments: 0, review_comments: 0, maintainer_can_modify: false, commits: 1, additions: p.additions, deletions: p.deletions, changed_files: p.additions + p.deletions > 0 ? 1 : 0,
+    };
+  }
+
+  private deploymentJson(repo: FakeRepo, d: FakeDeployment): Json {
+    const api = `${this.baseUrl}/repos/${repo.owner}/${repo.name}`;
+    const updatedAt = d.statuses.at(-1)?.createdAt ?? d.createdAt;
+    return {
+      url: `${api}/deployments/${d.id}`, id: d.id, node_id: `DE_${d.id}`, sha: d.sha, ref: d.ref, task: 'deploy', payload: {}, original_environment: d.environment,
+      environment: d.environment, description: null, creator: this.userJson(d.creator), created_at: d.createdAt, updated_at: updatedAt,
+      statuses_url: `${api}/deployments/${d.id}/statuses`, repository_url: api, transient_environment: false, production_environment: d.environment === 'production',
+    };
+  }
+
+  private deploymentStatusJson(repo: FakeRepo, d: FakeDeployment, s: FakeDeployment['statuses'][number]): Json {
+    const api = `${this.baseUrl}/repos/${repo.owner}/${repo.name}`;
+    return {
+      url: `${api}/deployments/${d.id}/statuses/${s.id}`, id: s.id, node_id: `DES_${s.id}`, state: s.state, creator: this.userJson(d.creator), description: '',
+      environment: d.environment, target_url: `https://ci.example.com/deploys/${d.id}`, log_url: `https://ci.example.com/deploys/${d.id}/log`,
+      environment_url: `https://${d.environment}.example.com`, created_at: s.createdAt, updated_at: s.createdAt,
+      deployment_url: `${api}/deployments/${d.id}`, repository_url: api,
+    };
+  }
+
+  /** A stable numeric id per workflow file. */
+  private workflowId(path: string): number {
+    return Number.parseInt(sha1(path).slice(0, 7), 16);
+  }
+
+  private workflowRunJson(repo: FakeRepo, run: FakeWorkflowRun): Json {
+    const api = `${this.baseUrl}/repos/${repo.owner}/${repo.name}`;
+    const commit = this.commits.get(run.headSha);
+    const person = { name: commit?.author ?? 'octocat', email: `${commit?.author ?? 'octocat'}@users.noreply.github.com` };
+    const minimal = this.repoJson(repo, false);
+    return {
+      id: run.id, name: run.name, node_id: `WFR_${run.id}`, check_suite_id: run.id, check_suite_node_id: `CS_${run.id}`, head_branch: run.headBranch, head_sha: run.headSha,
+      path: run.path, run_number: run.runNumber, run_attempt: 1, display_title: run.name, event: run.event, status: run.status, conclusion: run.conclusion,
+      workflow_id: this.workflowId(run.path), url: `${api}/actions/runs/${run.id}`, html_url: `https://github.com/${repo.owner}/${repo.name}/actions/runs/${run.id}`,
+      pull_requests: [], created_at: run.createdAt, updated_at: run.updatedAt, run_started_at: run.createdAt, actor: this.userJson('octocat'), triggering_actor: this.userJson('octocat'),
+      jobs_url: `${api}/actions/runs/${run.id}/jobs`, logs_url: `${api}/actions/runs/${run.id}/logs`, check_suite_url: `${api}/check-suites/${run.id}`,
+      artifacts_url: `${api}/actions/runs/${run.id}/artifacts`, cancel_url: `${api}/actions/runs/${run.id}/cancel`, rerun_url: `${api}/actions/runs/${run.id}/rerun`,
+      previous_attempt_url: null, workflow_url: `${api}/actions/workflows/${this.workflowId(run.path)}`,
+      head_commit: commit ? { id: commit.sha, tree_id: commit.tree, message: commit.message, timestamp: commit.date, author: person, committer: person } : null,
+      repository: minimal, head_repository: minimal,
     };
   }
 

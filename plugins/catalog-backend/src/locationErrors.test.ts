@@ -111,6 +111,25 @@ describe('catalog errors where users look', () => {
     expect(locations.body).toHaveLength(1);
   });
 
+  it('refuses to register a target that yields no valid entity, answering every problem and storing nothing', async () => {
+    const target = path.join(dir, 'five.yaml');
+    const res = await api().post('/api/catalog/locations').send({ type: 'file', target }).expect(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toMatch(/yields no valid entity \(5 errors\); nothing was registered; first: /);
+    expect(res.body.error.details.errors).toHaveLength(5);
+    expect(res.body.error.details.errors[0]).toMatchObject({ file: target });
+    const locations = await api().get('/api/catalog/locations').expect(200);
+    expect(locations.body.map((l: { data: { target: string } }) => l.data.target)).not.toContain(target);
+  });
+
+  it('registers a target with one valid entity among errors, answering the errors', async () => {
+    const target = path.join(dir, 'partly.yaml');
+    fs.writeFileSync(target, ONE_BAD_ONE_GOOD.replace('good-one', 'partly-good').replace('bad-lifecycle', 'partly-bad'));
+    const res = await api().post('/api/catalog/locations').send({ type: 'file', target }).expect(201);
+    expect(res.body.entities.map((e: { metadata: { name: string } }) => e.metadata.name)).toEqual(['partly-good']);
+    expect(res.body.errors).toHaveLength(1);
+  });
+
   it('locates recorded errors by location and by entity, with the source line', async () => {
     const key = `file:${path.join(dir, 'mixed.yaml')}`;
     const byLocation = await eventually(async () => {

@@ -535,11 +535,21 @@ export function createRouter(options: CatalogRouterOptions): Router {
           exists: z.boolean().optional(),
         }),
       },
-      errors: { 409: 'Registered already' },
+      errors: { 400: 'The target yields no valid entity (details.errors lists why); nothing is registered', 409: 'Registered already' },
       permission: catalogLocationCreatePermission,
     },
     async ({ query, body, req }) => {
       const dryRun = query.dryRun === 'true' || query.dryRun === '1';
+      if (!dryRun) {
+        // A target that yields no valid entity is refused, with every problem found, before anything is stored:
+        // registered, it would only sit in the location list reporting errors.
+        const preview = await catalog.locations.add(body, true);
+        if (!preview.exists && preview.entities.length === 0) {
+          const errors = await catalog.locateErrors(preview.errors);
+          const first = errors[0] ? `; first: ${errors[0].message}` : '';
+          throw new InputError(`target: ${body.target} yields no valid entity (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was registered${first}`, { errors });
+        }
+      }
       const added = dryRun
         ? await catalog.locations.add(body, true)
         : await audited(auditor, { action: catalogLocationCreatePermission.name, resourceRef: `${body.type}:${body.target}`, request: req }, () =>

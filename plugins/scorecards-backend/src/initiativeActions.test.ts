@@ -11,7 +11,7 @@ import { scorecardsInitiativeActionsExtensionPoint, type InitiativeActionContext
 /** A ticket system in memory: tickets by idempotency key, as a tracker with a searchable label would keep them. */
 class FakeTracker {
   tickets = new Map<string, { key: string; entityRef: string; rules: string[]; description: string; comments: string[] }>();
-  calls: Array<{ kind: 'failing' | 'passing'; entityRef: string; link?: string }> = [];
+  calls: Array<{ kind: 'failing' | 'passing' | 'out-of-scope'; entityRef: string; link?: string; reason?: string }> = [];
   /** Entities whose next call creates the ticket and then never returns (the process dies mid-call). */
   hangAfterCreate = new Set<string>();
   refuse = new Map<string, string>();
@@ -33,6 +33,12 @@ class FakeTracker {
               onPassing: async ctx => {
                 this.calls.push({ kind: 'passing', entityRef: ctx.entityRef, link: ctx.link.key });
                 [...this.tickets.values()].find(t => t.key === ctx.link.key)?.comments.push('passes now');
+              },
+              onOutOfScope: async ctx => {
+                this.calls.push({ kind: 'out-of-scope', entityRef: ctx.entityRef, link: ctx.link?.key, reason: ctx.reason });
+                const ticket = ctx.link ? [...this.tickets.values()].find(t => t.key === ctx.link!.key) : this.tickets.get(ctx.idempotencyKey);
+                ticket?.comments.push(`no longer in scope (${ctx.reason})`);
+                return ticket && { type: 'test.ticket', key: ticket.key, url: `https://tracker.example/${ticket.key}` };
               },
             });
           },
@@ -171,6 +177,52 @@ describe('initiative actions', () => {
     const progress = await request(backend.server).get(`/api/scorecards/initiatives/${list.body.items[0].id}`).expect(200);
     const orders = progress.body.failing.find((f: { entityRef: string }) => f.entityRef === 'component:default/orders');
     expect(orders.actions).toEqual([{ type: 'test.ticket', state: 'error', error: "Field 'components' is required.", updatedAt: expect.any(String) }]);
+  });
+});
+
+describe('initiative actions for entities that leave the scope', () => {
+  it("closes the row of an entity deleted or no longer matched, telling the action once, and reopens it when it fails again", async () => {
+    const tracker = new FakeTracker();
+    const kept = [teamA, platform, scorecard(spec), component('alpha')];
+    const backend = await startScorecardsBackend({ features: [tracker.module()], entities: [...kept, component('bravo'), component('charlie')] });
+    try {
+      await waitForResults(backend, 3);
+      const created = await createInitiative(backend, [{ type: 'test.ticket', params: { project: 'OPS' } }]).expect(201);
+      await backend.scheduler.triggerTask('scorecards-initiative-actions');
+      expect(tracker.tickets.size).toBe(3);
+      const keyOf = (name: string) => tracker.ticketsOf(`component:default/${name}`)[0].key;
+
+      // bravo is deleted from the catalog; charlie becomes a website, which the scorecard's filter does not match.
+      await backend.provider.set([...kept, component('charlie', { spec: { type: 'website' } })]);
+      await waitForResults(backend, 1);
+      const calls = tracker.calls.length;
+      await backend.scheduler.triggerTask('scorecards-initiative-actions');
+      expect(tracker.calls.slice(calls)).toEqual(
+        expect.arrayContaining([
+          { kind: 'out-of-scope', entityRef: 'component:default/bravo', link: keyOf('bravo'), reason: 'deleted' },
+          { kind: 'out-of-scope', entityRef: 'component:default/charlie', link: keyOf('charlie'), reason: 'out-of-scope' },
+        ]),
+      );
+      expect(tracker.calls.slice(calls)).toHaveLength(2);
+      expect(tracker.ticketsOf('component:default/bravo')[0].comments).toEqual(['no longer in scope (deleted)']);
+      const progress = await request(backend.server).get(`/api/scorecards/initiatives/${created.body.id}`).expect(200);
+      expect(progress.body.failing.map((f: { entityRef: string }) => f.entityRef)).toEqual(['component:default/alpha']);
+      // Closed: later runs leave them alone.
+      await backend.scheduler.triggerTask('scorecards-initiative-actions');
+      expect(tracker.calls.slice(calls)).toHaveLength(2);
+
+      // charlie is a service again and still fails with the same rules: its ticket is taken up again, not a second one.
+      await backend.provider.set([...kept, component('charlie')]);
+      await waitForResults(backend, 2);
+      await backend.scheduler.triggerTask('scorecards-initiative-actions');
+      expect(tracker.ticketsOf('component:default/charlie')).toHaveLength(1);
+      expect(tracker.calls.slice(calls + 2)).toEqual([{ kind: 'failing', entityRef: 'component:default/charlie', link: keyOf('charlie') }]);
+      const again = await request(backend.server).get(`/api/scorecards/initiatives/${created.body.id}`).expect(200);
+      const charlie = again.body.failing.find((f: { entityRef: string }) => f.entityRef === 'component:default/charlie');
+      expect(charlie.actions).toEqual([{ type: 'test.ticket', state: 'open', link: { type: 'test.ticket', key: keyOf('charlie'), url: `https://tracker.example/${keyOf('charlie')}` }, updatedAt: expect.any(String) }]);
+    } finally {
+      await backend.stop();
+    }
   });
 });
 

@@ -278,7 +278,7 @@ export const scorecardsPlugin = createBackendPlugin({
           scope: 'global',
           fn: async signal => {
             const summary = await initiativeActionRunner.runAll(signal);
-            if (summary.opened + summary.updated + summary.passed + summary.failed) logger.info(`Initiative actions: ${JSON.stringify(summary)}`);
+            if (summary.opened + summary.updated + summary.passed + summary.failed + summary.closed) logger.info(`Initiative actions: ${JSON.stringify(summary)}`);
           },
         });
         const retentionMs = settings.factRetention;

@@ -117,7 +117,7 @@ export const initiativeLink = z.object({ type: z.string(), key: z.string(), url:
 export const initiativeEntityActionState = z
   .object({
     type: z.string(),
-    state: z.enum(['pending', 'open', 'passed', 'error']),
+    state: z.enum(['pending', 'open', 'passed', 'error', 'closed']),
     link: initiativeLink.optional(),
     error: z.string().optional(),
     updatedAt: dateTime,

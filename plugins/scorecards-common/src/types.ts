@@ -152,8 +152,11 @@ export interface InitiativeLink {
 export interface InitiativeEntityActionState {
   /** The action type. */
   type: string;
-  /** `pending`: being opened; `open`: the entity fails and has its link; `passed`: it passed since; `error`: the last attempt failed. */
-  state: 'pending' | 'open' | 'passed' | 'error';
+  /**
+   * `pending`: being opened; `open`: the entity fails and has its link; `passed`: it passed since; `error`: the last
+   * attempt failed; `closed`: the entity left the initiative's scope (deleted, or no longer matched) below the target.
+   */
+  state: 'pending' | 'open' | 'passed' | 'error' | 'closed';
   link?: InitiativeLink;
   /** Why the last attempt failed, in the external system's words. */
   error?: string;

@@ -146,6 +146,31 @@ export interface InitiativeAction<TParams = unknown> {
   onFailing(context: InitiativeActionContext<TParams>): Promise<InitiativeLink | undefined>;
   /** An entity that had a link reached the target: say so (a comment, a transition). Called once. */
   onPassing?(context: InitiativeActionContext<TParams> & { link: InitiativeLink }): Promise<void>;
+  /**
+   * An entity the action acted on left the initiative's scope while below the target: it was deleted from the
+   * catalog, or the initiative's scope or the scorecard's filter no longer matches it. Say so where the work is
+   * tracked (a comment); return the link found, if any. Called once, then the entity's row is `closed`; a throw is
+   * retried with back-off. Without this hook the row is closed silently.
+   */
+  onOutOfScope?(context: InitiativeOutOfScopeContext<TParams>): Promise<InitiativeLink | undefined>;
+}
+
+/** What an initiative action sees for an entity that left the initiative's scope. */
+export interface InitiativeOutOfScopeContext<TParams> {
+  initiative: Initiative;
+  scorecard: { ref: string; title?: string };
+  entityRef: string;
+  /** The entity's page in the portal (absolute when `backend.baseUrl` is set); gone when `reason` is `deleted`. */
+  entityUrl: string;
+  /** `deleted`: no longer in the catalog (`entity` is absent); `out-of-scope`: in the catalog, no longer matched. */
+  reason: 'deleted' | 'out-of-scope';
+  entity?: Entity;
+  params: TParams;
+  /** The key of the row's last call: find what it created when `link` is absent (a call cut short). */
+  idempotencyKey: string;
+  /** What the action recorded for the entity; absent when its first call was cut short before the record. */
+  link?: InitiativeLink;
+  signal?: AbortSignal;
 }
 
 /** `scorecards.initiativeActions`: add an initiative action type. */

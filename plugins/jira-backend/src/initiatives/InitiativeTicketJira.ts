@@ -23,4 +23,6 @@ export interface InitiativeTicketJira {
     signal?: AbortSignal;
   }): Promise<InitiativeTicket>;
   addComment(options: { host?: string; issueKey: string; bodyMarkdown: string; signal?: AbortSignal }): Promise<void>;
+  /** The configured site an issue URL is on (undefined: none, or the default site). */
+  hostOfIssueUrl?(url: string): string | undefined;
 }

@@ -178,3 +178,50 @@ describe('the jira.ticket action after a crash', () => {
     }
   });
 });
+
+describe('the jira.ticket action when an entity leaves the initiative', () => {
+  it.each(['cloud', 'datacenter'] as const)('comments "no longer in scope" on its ticket on Jira %s, finding it by label when the row has no link', async kind => {
+    const fake = new FakeJira({ kind });
+    await fake.start();
+    try {
+      fake.addProject('PAY', { name: 'Payments' });
+      const clients = new JiraClients([jiraSiteConfigSchema.parse(fake.site())]);
+      const owner = { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-a', annotations: { 'jira/project-key': 'PAY' } }, spec: {} };
+      const action = createJiraTicketAction({ jira: jiraClientsTicketJira(clients), readEntity: async ref => (ref === 'group:default/team-a' ? owner : undefined) });
+      const base = {
+        initiative: { id: 'i-1', title: 'Runbooks', scorecardRef: 'scorecard:default/readiness', targetLevel: 'Silver', deadline: '2027-03-31T00:00:00.000Z', createdBy: 'user:default/guest', createdAt: '2026-12-01T00:00:00.000Z' },
+        scorecard: { ref: 'scorecard:default/readiness', title: 'Readiness' },
+        params: jiraTicketParamsSchema.parse({}),
+      };
+      const entityOf = (name: string) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { owner: 'team-a', type: 'website' } });
+      const open = async (name: string) =>
+        (await action.onFailing({
+          ...base,
+          entity: entityOf(name),
+          entityRef: `component:default/${name}`,
+          entityUrl: `https://portal.example/catalog/default/component/${name}`,
+          level: 'Bronze',
+          failingRules: [{ id: 'runbook', status: 'fail' as const, message: 'no runbook' }],
+          idempotencyKey: `i-1:${name}`,
+        }))!;
+      const deleted = await open('ledger');
+      const unmatched = await open('checkout');
+      const commentsOf = (key: string) => fake.comments.filter(c => c.issueKey === key).map(c => (kind === 'cloud' ? adfText(c.body) : String(c.body)));
+
+      // Deleted from the catalog: no entity, the recorded link.
+      const gone = { ...base, entityRef: 'component:default/ledger', entityUrl: 'https://portal.example/catalog/default/component/ledger', reason: 'deleted' as const, idempotencyKey: 'i-1:ledger' };
+      expect(await action.onOutOfScope!({ ...gone, link: deleted })).toEqual(deleted);
+      expect(commentsOf(deleted.key)).toEqual([expect.stringContaining('component:default/ledger was deleted from the catalog, so it is no longer in scope of the initiative')]);
+      // Still in the catalog but no longer matched, and its first call was cut short before the portal recorded the link.
+      const found = await action.onOutOfScope!({ ...base, entity: entityOf('checkout'), entityRef: 'component:default/checkout', entityUrl: 'https://portal.example/catalog/default/component/checkout', reason: 'out-of-scope', idempotencyKey: 'i-1:checkout' });
+      expect(found).toEqual(unmatched);
+      expect(commentsOf(unmatched.key)).toEqual([expect.stringContaining("no longer matches the initiative's scope")]);
+      expect(commentsOf(unmatched.key)[0]).toContain('The portal will not update this ticket again');
+      // Nothing was opened for it: nothing to say, nothing to record.
+      expect(await action.onOutOfScope!({ ...gone, entityRef: 'component:default/other', idempotencyKey: 'i-1:other' })).toBeUndefined();
+      expect(fake.issuesByProject.get('PAY')).toHaveLength(2);
+    } finally {
+      await fake.stop();
+    }
+  });
+});

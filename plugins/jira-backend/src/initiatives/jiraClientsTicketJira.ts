@@ -23,5 +23,8 @@ export function jiraClientsTicketJira(clients: JiraClients): InitiativeTicketJir
     async addComment({ host, ...options }) {
       await clients.forHost(host).addComment(options);
     },
+    hostOfIssueUrl(url) {
+      return clients.list().find(client => url.startsWith(`${client.site.apiBaseUrl.replace(/\/+$/, '')}/browse/`))?.host;
+    },
   };
 }

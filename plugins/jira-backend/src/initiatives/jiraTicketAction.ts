@@ -4,7 +4,7 @@ import { ANNOTATION_JIRA_HOST, ANNOTATION_JIRA_PROJECT_KEY } from '@portico/plug
 import type { InitiativeAction } from '@portico/plugin-scorecards-node';
 import { z } from 'zod';
 import type { InitiativeTicketJira } from './InitiativeTicketJira';
-import { failingAgainComment, passingComment, ticketDescription, ticketSummary } from './ticketText';
+import { failingAgainComment, outOfScopeComment, passingComment, ticketDescription, ticketSummary } from './ticketText';
 
 /** The initiative action type the Jira package registers. */
 export const JIRA_TICKET_ACTION_TYPE = 'jira.ticket';
@@ -94,6 +94,20 @@ export function createJiraTicketAction(options: {
     async onPassing(context) {
       const { host } = await projectOf(context.entity, context.params, readEntity).catch(() => ({ host: undefined }));
       await jira.addComment({ host, issueKey: context.link.key, bodyMarkdown: passingComment(context), signal: context.signal });
+    },
+    // The ticket stays open (closing it is the team's call, and Jira workflows differ): a comment says the portal is done with it.
+    async onOutOfScope(context) {
+      const project = context.entity ? await projectOf(context.entity, context.params, readEntity).catch(() => undefined) : undefined;
+      let link = context.link;
+      if (!link && project) {
+        // The first call was cut short before its record: the ticket it may have opened carries the label.
+        const [found] = await jira.findByLabel({ host: project.host, projectKey: project.projectKey, label: idempotencyLabel(context.idempotencyKey), signal: context.signal });
+        if (found) link = { type: JIRA_TICKET_ACTION_TYPE, key: found.key, url: found.url };
+      }
+      if (!link) return undefined;
+      const host = project?.host ?? jira.hostOfIssueUrl?.(link.url);
+      await jira.addComment({ host, issueKey: link.key, bodyMarkdown: outOfScopeComment(context), signal: context.signal });
+      return link;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { InitiativeActionContext, InitiativeFailingRule } from '@portico/plugin-scorecards-node';
+import type { InitiativeActionContext, InitiativeFailingRule, InitiativeOutOfScopeContext } from '@portico/plugin-scorecards-node';
 
 type Context = Pick<InitiativeActionContext<unknown>, 'initiative' | 'scorecard' | 'entityRef' | 'entityUrl' | 'level' | 'failingRules'>;
 
@@ -36,4 +36,13 @@ export function failingAgainComment(context: Context): string {
 /** The comment when the entity reaches the target. */
 export function passingComment(context: Context): string {
   return `[${context.entityRef}](${context.entityUrl}) now reaches **${context.initiative.targetLevel}** on ${context.scorecard.title ?? context.scorecard.ref}: the initiative **${context.initiative.title}** is done for it.`;
+}
+
+/** The comment when the entity leaves the initiative's scope below the target: the portal stops updating the ticket. */
+export function outOfScopeComment(context: Pick<InitiativeOutOfScopeContext<unknown>, 'initiative' | 'entityRef' | 'entityUrl' | 'reason'>): string {
+  const why =
+    context.reason === 'deleted'
+      ? `${context.entityRef} was deleted from the catalog`
+      : `[${context.entityRef}](${context.entityUrl}) no longer matches the initiative's scope (or its scorecard's filter)`;
+  return `${why}, so it is no longer in scope of the initiative **${context.initiative.title}**. The portal will not update this ticket again; close it if the work is no longer needed.`;
 }

@@ -30,6 +30,8 @@ export interface InitiativeActionRunSummary {
   updated: number;
   passed: number;
   failed: number;
+  /** Rows of entities that left the initiative's scope, closed. */
+  closed: number;
 }
 
 const entityPath = (entityRef: string) => {
@@ -51,7 +53,7 @@ export class InitiativeActionRunner {
   }
 
   async runAll(signal?: AbortSignal): Promise<InitiativeActionRunSummary> {
-    const total: InitiativeActionRunSummary = { opened: 0, updated: 0, passed: 0, failed: 0 };
+    const total: InitiativeActionRunSummary = { opened: 0, updated: 0, passed: 0, failed: 0, closed: 0 };
     for (const initiative of await this.options.store.list()) {
       if (!initiative.actions?.length || signal?.aborted) continue;
       try {
@@ -65,12 +67,13 @@ export class InitiativeActionRunner {
   }
 
   async run(initiativeId: string, signal?: AbortSignal): Promise<InitiativeActionRunSummary> {
-    const summary: InitiativeActionRunSummary = { opened: 0, updated: 0, passed: 0, failed: 0 };
+    const summary: InitiativeActionRunSummary = { opened: 0, updated: 0, passed: 0, failed: 0, closed: 0 };
     const standing = await this.options.initiatives.standing(initiativeId);
     const actions = standing.initiative.actions ?? [];
     if (!actions.length) return summary;
     const rows = new Map<string, InitiativeActionRow>();
     for (const row of await this.options.states.list(initiativeId)) rows.set(`${row.entityRef}\u0000${row.actionIndex}`, row);
+    summary.closed = await this.closeOutOfScope(standing, [...rows.values()], signal);
 
     const ruleRank = this.gatingRules(standing);
     const now = this.now();
@@ -119,6 +122,62 @@ export class InitiativeActionRunner {
     return summary;
   }
 
+  /**
+   * Closes the rows of entities no longer in the initiative's scope (their scores are gone: deleted from the
+   * catalog, or the initiative's scope or the scorecard's filter no longer matches them) that were still being
+   * acted on, after telling the action (`onOutOfScope`: a comment on the ticket). Rows that passed or are closed
+   * stay as they are; a refused call is retried with back-off, like the others.
+   */
+  private async closeOutOfScope(standing: InitiativeStanding, rows: InitiativeActionRow[], signal?: AbortSignal): Promise<number> {
+    const inScope = new Set(standing.scores.map(s => s.entityRef));
+    const now = this.now();
+    const gone = rows.filter(r => !inScope.has(r.entityRef) && (r.state === 'open' || r.state === 'pending' || r.state === 'error') && (!r.error || retryDue(r, now)));
+    if (!gone.length) return 0;
+    const entities = new Map<string, Entity>();
+    const refs = [...new Set(gone.map(r => r.entityRef))];
+    for (let i = 0; i < refs.length; i += 500) {
+      const batch = refs.slice(i, i + 500);
+      (await this.options.catalog.getEntitiesByRefs(batch)).forEach((entity, j) => entity && entities.set(batch[j], entity));
+    }
+    const initiative: Initiative = (({ lastReminderAt: _l, ...plain }) => plain)(standing.initiative);
+    const actions = initiative.actions ?? [];
+    let closed = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < gone.length && !signal?.aborted) {
+        const row = gone[next++];
+        const config = actions[row.actionIndex];
+        const actionType = config && config.type === row.actionType ? this.options.actionTypes.get(config.type) : undefined;
+        const entity = entities.get(row.entityRef);
+        try {
+          const link = actionType?.onOutOfScope
+            ? await actionType.onOutOfScope({
+                initiative,
+                scorecard: { ref: standing.scorecard.ref, ...(standing.scorecard.entity.metadata.title ? { title: standing.scorecard.entity.metadata.title } : {}) },
+                entityRef: row.entityRef,
+                entityUrl: `${this.options.baseUrl ?? ''}${entityPath(row.entityRef)}`,
+                reason: entity ? 'out-of-scope' : 'deleted',
+                ...(entity ? { entity } : {}),
+                params: actionType.paramsSchema.parse(config.params ?? {}),
+                idempotencyKey: idempotencyKeyOf(initiative.id, row.entityRef, row.actionIndex, row.rulesKey),
+                ...(row.link ? { link: row.link } : {}),
+                ...(signal ? { signal } : {}),
+              })
+            : undefined;
+          const { error: _error, ...rest } = row;
+          await this.options.states.save({ ...rest, state: 'closed', ...(link ?? row.link ? { link: link ?? row.link } : {}), attempts: 0, updatedAt: this.now() });
+          closed++;
+        } catch (error) {
+          const message = (error as Error).message || String(error);
+          this.options.logger.warn(`Initiative ${initiative.id}: ${row.actionType} for ${row.entityRef}, no longer in scope, failed: ${message}`);
+          await this.options.states.save({ ...row, error: message, attempts: row.attempts + 1, updatedAt: this.now() });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 4, gone.length) }, worker));
+    return closed;
+  }
+
   /** Rule id → level rank of the rules that gate the target level or one below it. */
   private gatingRules(standing: InitiativeStanding): Map<string, number> {
     const rankOf = new Map(standing.scorecard.spec.levels.map(l => [l.name, l.rank]));
@@ -163,7 +222,7 @@ export class InitiativeActionRunner {
     const { standing, config, actionType, index, row, score, failing, rulesKey } = input;
     const initiative: Initiative = (({ lastReminderAt: _l, ...plain }) => plain)(standing.initiative);
     // Keep the link while the entity keeps failing (rules changed) or fails again with the same rules.
-    const keptLink = row?.link && (row.state !== 'passed' || row.rulesKey === rulesKey) ? row.link : undefined;
+    const keptLink = row?.link && ((row.state !== 'passed' && row.state !== 'closed') || row.rulesKey === rulesKey) ? row.link : undefined;
     // A retry keeps the rule set of its first try in the key: that try may have created the ticket (a timeout).
     const retrying = row?.state === 'pending' || row?.state === 'error';
     const base: InitiativeActionRow = {
@@ -186,7 +245,7 @@ export class InitiativeActionRunner {
       level: score.level,
       failingRules: input.failingRules,
       params: actionType.paramsSchema.parse(config.params ?? {}),
-      idempotencyKey: `${initiative.id}:${hash('sha1', `${score.entityRef}\u0000${index}\u0000${base.rulesKey}`, 'hex').slice(0, 16)}`,
+      idempotencyKey: idempotencyKeyOf(initiative.id, score.entityRef, index, base.rulesKey),
       ...(base.link ? { link: base.link } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     };
@@ -215,7 +274,12 @@ function needsFailingCall(row: InitiativeActionRow | undefined, rulesKey: string
   if (!row) return true;
   if (row.state === 'pending') return true; // cut short: retried with the same idempotency key
   if (row.state === 'error') return retryDue(row, now);
-  return row.state === 'passed' || row.rulesKey !== rulesKey;
+  return row.state === 'passed' || row.state === 'closed' || row.rulesKey !== rulesKey;
+}
+
+/** Stable for an initiative, entity, action and failing rule set: what the action stores with what it creates. */
+function idempotencyKeyOf(initiativeId: string, entityRef: string, actionIndex: number, rulesKey: string): string {
+  return `${initiativeId}:${hash('sha1', `${entityRef}\u0000${actionIndex}\u0000${rulesKey}`, 'hex').slice(0, 16)}`;
 }
 
 /** A refused call is retried after a minute, then twice as long each time, at most every six hours. */

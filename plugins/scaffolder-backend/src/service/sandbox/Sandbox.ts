@@ -136,7 +136,10 @@ export class Sandbox {
   }
 
   private start() {
-    const child = spawn(process.execPath, [`--max-old-space-size=${this.maxMemoryMb}`, `--max-semi-space-size=${Math.min(16, Math.max(1, Math.floor(this.maxMemoryMb / 8)))}`, '-e', BOOTSTRAP], {
+    // From the sources, workspace packages resolve to their src/ (the `source` export condition) as under jest,
+    // so the tests need no build first.
+    const fromSources = WORKER_ENTRY.endsWith('.ts') ? ['--conditions=source'] : [];
+    const child = spawn(process.execPath, [...fromSources, `--max-old-space-size=${this.maxMemoryMb}`, `--max-semi-space-size=${Math.min(16, Math.max(1, Math.floor(this.maxMemoryMb / 8)))}`, '-e', BOOTSTRAP], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
       env: { PORTICO_SANDBOX_ENTRY: WORKER_ENTRY, ...(WORKER_ENTRY.endsWith('.ts') ? { PORTICO_SANDBOX_SWC: require.resolve('@swc/core') } : {}) },

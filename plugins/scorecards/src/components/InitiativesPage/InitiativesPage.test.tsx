@@ -1,5 +1,5 @@
 import { renderInTestApp } from '@portico/app/testing';
-import { screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { fakeScorecardsApi, initiative, initiativeProgress } from '../../__testUtils__/fakeScorecardsApi';
 import { InitiativesPage, timeLeft } from './InitiativesPage';
@@ -64,6 +64,46 @@ describe('InitiativesPage', () => {
     expect(within(checkout).getByRole('link', { name: 'OPS-7' })).toHaveAttribute('href', 'https://acme.atlassian.net/browse/OPS-7');
     expect(screen.getByLabelText('Linked tickets of component:search')).toHaveTextContent("Could not open a ticket: Field 'components' is required.");
     expect(screen.queryByLabelText('Linked tickets of component:billing')).not.toBeInTheDocument();
+  });
+
+  it('pages through every entity below the target, each with its ticket link', async () => {
+    const updatedAt = '2026-11-28T00:00:00.000Z';
+    const failing = Array.from({ length: 25 }, (_, i) => {
+      const name = `svc-${String(i + 1).padStart(2, '0')}`;
+      const key = `OPS-${i + 1}`;
+      return {
+        entityRef: `component:default/${name}`,
+        level: 'Bronze',
+        owner: 'group:default/team-a',
+        actions: [{ type: 'jira.ticket', state: 'open' as const, link: { type: 'jira.ticket', key, url: `https://acme.atlassian.net/browse/${key}` }, updatedAt }],
+      };
+    });
+    const api = fakeScorecardsApi({ getInitiativeProgress: jest.fn(async () => ({ ...initiativeProgress, total: 26, atOrAbove: 1, failing })) });
+    renderInTestApp(<InitiativesPage />, { apis: [[scorecardsApiRef, api]] });
+    const card = await screen.findByRole('region', { name: 'Everything Silver by new year' });
+    const list = () => within(card).getByRole('list', { name: 'Entities below the target of Everything Silver by new year' });
+    const pages = await within(card).findByRole('group', { name: 'Pages of entities below the target of Everything Silver by new year' });
+    // A page change asks the catalog for the titles of the entities it shows: let that answer land.
+    const turn = async (name: 'Next page' | 'Previous page') => {
+      fireEvent.click(within(pages).getByRole('button', { name }));
+      await act(async () => undefined);
+    };
+    const ticketsShown = () => within(list()).getAllByRole('link', { name: /^OPS-/ }).map(link => link.textContent);
+    expect(within(pages).getByText('1–10 of 25')).toBeInTheDocument();
+    expect(ticketsShown()).toEqual(failing.slice(0, 10).map(f => f.actions[0].link.key));
+    expect(within(pages).getByRole('button', { name: 'Previous page' })).toBeDisabled();
+
+    await turn('Next page');
+    expect(within(pages).getByText('11–20 of 25')).toBeInTheDocument();
+    expect(ticketsShown()).toEqual(failing.slice(10, 20).map(f => f.actions[0].link.key));
+    await turn('Next page');
+    expect(within(pages).getByText('21–25 of 25')).toBeInTheDocument();
+    expect(within(list()).getAllByRole('listitem')).toHaveLength(5);
+    expect(within(list()).getByRole('link', { name: 'OPS-25' })).toHaveAttribute('href', 'https://acme.atlassian.net/browse/OPS-25');
+    expect(screen.getByLabelText('Linked tickets of component:svc-25')).toHaveTextContent('Linked tickets: OPS-25');
+    expect(within(pages).getByRole('button', { name: 'Next page' })).toBeDisabled();
+    await turn('Previous page');
+    expect(within(pages).getByText('11–20 of 25')).toBeInTheDocument();
   });
 
   it('shows empty and error states', async () => {

@@ -1,5 +1,6 @@
 import {
   Box,
+  Button,
   Card,
   CardContent,
   CardHeader,
@@ -13,6 +14,7 @@ import {
 } from '@mui/material';
 import { useApi } from '@portico/frontend-plugin-api';
 import type { Initiative, InitiativeEntityActionState } from '@portico/plugin-scorecards-common';
+import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
@@ -25,8 +27,8 @@ import { scorecardRoute } from '../shared/routes';
 import { EmptyState, ErrorPanel, Progress, SafeLink } from '@portico/core-components';
 
 const DAY = 24 * 3600 * 1000;
-/** How many entities below the target a card lists. */
-const FAILING_SHOWN = 10;
+/** How many entities below the target a card lists per page. */
+const FAILING_PAGE_SIZE = 10;
 
 /** "12 days left", "due today", "3 days overdue". */
 export function timeLeft(deadline: string, now = Date.now()): string {
@@ -67,7 +69,13 @@ function LinkedTickets({ entityRef, actions }: { entityRef: string; actions?: In
 function InitiativeCard({ initiative }: { initiative: Initiative }) {
   const api = useApi(scorecardsApiRef);
   const progress = useAsync(() => api.getInitiativeProgress(initiative.id), [api, initiative.id]);
-  const titles = useEntityTitles((progress.value?.failing ?? []).slice(0, FAILING_SHOWN).map(f => f.entityRef));
+  const [page, setPage] = useState(0);
+  const failingCount = progress.value?.failing.length ?? 0;
+  // A later load can have fewer entities below the target: stay on the last page that exists.
+  const pageShown = Math.min(page, Math.max(0, Math.ceil(failingCount / FAILING_PAGE_SIZE) - 1));
+  const first = pageShown * FAILING_PAGE_SIZE;
+  const shownFailing = (progress.value?.failing ?? []).slice(first, first + FAILING_PAGE_SIZE);
+  const titles = useEntityTitles(shownFailing.map(f => f.entityRef));
   return (
     <Card component="section" aria-label={initiative.title} variant="outlined">
       <CardHeader
@@ -113,7 +121,7 @@ function InitiativeCard({ initiative }: { initiative: Initiative }) {
                 <Typography color="text.secondary">Every entity has reached the target.</Typography>
               ) : (
                 <List dense aria-label={`Entities below the target of ${initiative.title}`}>
-                  {progress.value.failing.slice(0, FAILING_SHOWN).map(f => (
+                  {shownFailing.map(f => (
                     <ListItem key={f.entityRef} disableGutters>
                       <ListItemText
                         primary={<EntityLink entityRef={f.entityRef} title={titles.get(f.entityRef)} />}
@@ -128,10 +136,18 @@ function InitiativeCard({ initiative }: { initiative: Initiative }) {
                   ))}
                 </List>
               )}
-              {progress.value.failing.length > FAILING_SHOWN ? (
-                <Typography variant="body2" color="text.secondary">
-                  and {progress.value.failing.length - FAILING_SHOWN} more
-                </Typography>
+              {failingCount > FAILING_PAGE_SIZE ? (
+                <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }} role="group" aria-label={`Pages of entities below the target of ${initiative.title}`}>
+                  <Typography variant="body2" color="text.secondary" aria-live="polite">
+                    {`${first + 1}–${first + shownFailing.length} of ${failingCount}`}
+                  </Typography>
+                  <Button size="small" disabled={pageShown === 0} onClick={() => setPage(pageShown - 1)}>
+                    Previous page
+                  </Button>
+                  <Button size="small" disabled={first + FAILING_PAGE_SIZE >= failingCount} onClick={() => setPage(pageShown + 1)}>
+                    Next page
+                  </Button>
+                </Box>
               ) : null}
             </Grid>
           </Grid>

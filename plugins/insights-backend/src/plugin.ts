@@ -1,0 +1,109 @@
+import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
+import { ServiceUnavailableError } from '@portico/errors';
+import { catalogServiceRef } from '@portico/plugin-catalog-node';
+import { insightsPermissions } from '@portico/plugin-insights-common';
+import { insightsSourcesExtensionPoint, type InsightsSource } from '@portico/plugin-insights-node';
+import { insightsConfigSchema } from './config';
+import { CheckpointStore } from './database/CheckpointStore';
+import { EventStore } from './database/EventStore';
+import { migrations } from './database/migrations';
+import { EventIngestor } from './ingest/EventIngestor';
+import type { MissingEntities } from './ingest/validate';
+import type { MetricsService } from './metrics/MetricsService';
+import { createRouter } from './router';
+import { scheduleSources } from './sources/scheduleSources';
+
+/** A source id is the `source` of the events it writes: the push API's rule applies. */
+const SOURCE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Until the metrics engine is wired, the GET routes answer 503 saying so (the push API and sources work). */
+function unavailableMetrics(): MetricsService {
+  const unavailable = async (): Promise<never> => {
+    throw new ServiceUnavailableError('The insights metrics engine is not available on this portal yet', undefined, { expose: true });
+  };
+  return { metrics: unavailable, breakdown: unavailable, compare: unavailable, events: unavailable, facts: unavailable, eventsWritten: async () => undefined };
+}
+
+/**
+ * The `insights` plugin: the events store (deployments, pull requests, incidents), the push API and the metrics
+ * routes under /api/insights, the sources contributed through `insights.sources` (backfilled on a schedule and
+ * connected for webhooks), and the daily retention clean-up.
+ */
+export const insightsPlugin = createBackendPlugin({
+  pluginId: 'insights',
+  configSchema: insightsConfigSchema,
+  register(env) {
+    const sources: InsightsSource[] = [];
+    let frozen = false;
+    env.registerExtensionPoint(insightsSourcesExtensionPoint, {
+      addSource(source) {
+        if (frozen) throw new Error(`insights.sources: source '${source?.id}' was added after the insights plugin started; add sources during init`);
+        if (!source || typeof source.id !== 'string' || !SOURCE_ID.test(source.id)) {
+          throw new Error(`insights.sources: a source id must be 1-100 letters, digits, . _ : or -; got ${JSON.stringify(source?.id)}`);
+        }
+        if (sources.some(s => s.id === source.id)) throw new Error(`insights.sources: two sources have the id '${source.id}'`);
+        if (!source.backfill && !source.connect) throw new Error(`insights.sources: source '${source.id}' has neither backfill nor connect`);
+        sources.push(source);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        http: coreServices.httpRouter,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+      },
+      async init({ logger, http, database, scheduler, lifecycle, catalog, auth, httpAuth, permissions, permissionsRegistry, auditor }, { pluginConfig: config }) {
+        frozen = true;
+        permissionsRegistry.addPermissions(insightsPermissions);
+        await database.migrate(migrations);
+        const db = await database.getClient();
+        const store = new EventStore(db);
+        const checkpoints = new CheckpointStore(db);
+        const metrics: MetricsService = unavailableMetrics();
+
+        // Pushed refs are checked as the plugin itself: a CI token may be restricted to this plugin alone.
+        const missingEntities: MissingEntities = async refs => {
+          const { token } = await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' });
+          const { items } = await catalog.getEntitiesByRefs({ entityRefs: refs, fields: ['kind', 'metadata.name', 'metadata.namespace'] }, { token });
+          return refs.filter((_, i) => !items[i]);
+        };
+        const ingestor = new EventIngestor({ store, missingEntities, metrics: () => metrics, logger });
+
+        http.use(createRouter({ ingestor, metrics, catalog, auth, httpAuth, permissions, auditor }));
+
+        await scheduleSources({
+          sources,
+          sink: ingestor.sink(),
+          checkpoints,
+          scheduler,
+          lifecycle,
+          logger,
+          backfillWindowMs: config.backfillWindow,
+          backfillScheduleMs: config.backfillSchedule,
+        });
+        if (sources.length > 0) logger.info(`Insights sources: ${sources.map(s => s.id).join(', ')}`);
+
+        await scheduler.scheduleTask({
+          id: 'retention',
+          frequency: { duration: { days: 1 } },
+          timeout: { hours: 1 },
+          scope: 'global',
+          fn: async () => {
+            const deleted = await store.deleteOlderThan(Date.now() - config.retention);
+            const total = deleted.deployment + deleted.pullRequest + deleted.incident;
+            if (total > 0) logger.info(`Insights retention deleted ${deleted.deployment} deployments, ${deleted.pullRequest} pull requests and ${deleted.incident} incidents`);
+          },
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,134 @@
+import type { Knex } from 'knex';
+import { describeEachDatabase } from '@portico/test-utils';
+import { CheckpointStore } from './CheckpointStore';
+import { EventStore, type DeploymentRow, type IncidentRow } from './EventStore';
+import { migrations } from './migrations';
+
+const T0 = Date.parse('2026-11-01T10:00:00Z');
+const HOUR = 3_600_000;
+
+function deployment(id: string, overrides: Partial<DeploymentRow> = {}): DeploymentRow {
+  return {
+    source: 'ci',
+    id,
+    entity_ref: 'component:default/web-shop',
+    environment: 'production',
+    version: '1.0.0',
+    commit_sha: 'abc123',
+    status: 'succeeded',
+    started_at: T0,
+    finished_at: T0 + HOUR,
+    hotfix: false,
+    ...overrides,
+  };
+}
+
+function incident(id: string, overrides: Partial<IncidentRow> = {}): IncidentRow {
+  return { source: 'pd', id, entity_ref: 'component:default/web-shop', opened_at: T0, resolved_at: null, severity: 'high', ...overrides };
+}
+
+async function migrate(knex: Knex) {
+  for (const m of [...migrations].sort((a, b) => a.name.localeCompare(b.name))) await m.up(knex);
+}
+
+describeEachDatabase('EventStore', db => {
+  let store: EventStore;
+  beforeAll(async () => {
+    await migrate(db.knex);
+    store = new EventStore(db.knex);
+  });
+  beforeEach(async () => {
+    for (const table of ['deployments', 'pull_requests', 'incidents', 'checkpoints']) await db.knex(table).delete();
+  });
+
+  it('stores new items and counts an identical re-send as duplicates, writing nothing', async () => {
+    const first = await store.writeDeployments([deployment('1'), deployment('2', { finished_at: T0 + 5 * HOUR })]);
+    expect(first).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      changes: [{ entityRef: 'component:default/web-shop', type: 'deployment', from: T0, to: T0 + 5 * HOUR }],
+    });
+    const again = await store.writeDeployments([deployment('1'), deployment('2', { finished_at: T0 + 5 * HOUR })]);
+    expect(again).toEqual({ accepted: 0, duplicates: 2, changes: [] });
+    expect((await store.counts()).deployment).toBe(2);
+  });
+
+  it('replaces a changed item and reports its old and new times, so both periods are recomputed', async () => {
+    await store.writeIncidents([incident('INC-1')]);
+    const resolved = await store.writeIncidents([incident('INC-1', { opened_at: T0 + HOUR, resolved_at: T0 + 3 * HOUR })]);
+    expect(resolved).toEqual({ accepted: 1, duplicates: 0, changes: [{ entityRef: 'component:default/web-shop', type: 'incident', from: T0, to: T0 + 3 * HOUR }] });
+    const [row] = await db.knex('incidents').select();
+    expect(Number(row.resolved_at)).toBe(T0 + 3 * HOUR);
+    expect(Number(row.opened_at)).toBe(T0 + HOUR);
+  });
+
+  it('reports both entities when an item moves from one entity to another', async () => {
+    await store.writeDeployments([deployment('1')]);
+    const moved = await store.writeDeployments([deployment('1', { entity_ref: 'component:default/api' })]);
+    expect(moved.changes.map(c => c.entityRef).sort()).toEqual(['component:default/api', 'component:default/web-shop']);
+  });
+
+  it('keeps the same id of two sources apart', async () => {
+    const result = await store.writeDeployments([deployment('1'), deployment('1', { source: 'other-ci' })]);
+    expect(result.accepted).toBe(2);
+    expect((await store.counts()).deployment).toBe(2);
+  });
+
+  it('tells a hotfix flag and a null from their stored forms (booleans as 0/1, bigints as strings)', async () => {
+    await store.writeDeployments([deployment('1', { hotfix: true, started_at: null, version: null })]);
+    expect(await store.writeDeployments([deployment('1', { hotfix: true, started_at: null, version: null })])).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await store.writeDeployments([deployment('1', { hotfix: false, started_at: null, version: null })])).toMatchObject({ accepted: 1, duplicates: 0 });
+  });
+
+  it('writes batches larger than one statement holds', async () => {
+    const rows = Array.from({ length: 1234 }, (_, i) => deployment(`d${i}`, { finished_at: T0 + i * 1000 }));
+    expect(await store.writeDeployments(rows)).toMatchObject({ accepted: 1234, duplicates: 0 });
+    expect(await store.writeDeployments(rows)).toMatchObject({ accepted: 0, duplicates: 1234 });
+    expect((await store.counts()).deployment).toBe(1234);
+  });
+
+  it('stores pull requests with reviewers and compares them on re-send', async () => {
+    const pr = {
+      source: 'github',
+      id: 'acme/shop#1',
+      entity_ref: 'component:default/web-shop',
+      number: 1,
+      title: 'Add cart',
+      url: null,
+      author: 'ada',
+      reviewers: JSON.stringify(['bob']),
+      created_at: T0,
+      first_review_at: T0 + HOUR,
+      merged_at: null,
+      additions: 10,
+      deletions: 2,
+      deployed_in: null,
+      first_commit_at: null,
+    };
+    expect(await store.writePullRequests([pr])).toMatchObject({ accepted: 1 });
+    expect(await store.writePullRequests([pr])).toMatchObject({ accepted: 0, duplicates: 1 });
+    const merged = await store.writePullRequests([{ ...pr, merged_at: T0 + 4 * HOUR }]);
+    expect(merged).toMatchObject({ accepted: 1, changes: [{ from: T0, to: T0 + 4 * HOUR }] });
+  });
+
+  it('deletes events older than the retention cutoff in batches, keeping newer ones', async () => {
+    const old = Array.from({ length: 25 }, (_, i) => deployment(`old${i}`, { finished_at: T0 - 1000 - i }));
+    await store.writeDeployments([...old, deployment('new', { finished_at: T0 })]);
+    await store.writeIncidents([incident('old', { opened_at: T0 - 1 }), incident('new', { opened_at: T0 })]);
+    const deleted = await store.deleteOlderThan(T0, 10);
+    expect(deleted).toEqual({ deployment: 25, pullRequest: 0, incident: 1 });
+    expect((await db.knex('deployments').select('id')).map(r => r.id)).toEqual(['new']);
+    expect((await db.knex('incidents').select('id')).map(r => r.id)).toEqual(['new']);
+  });
+
+  it('keeps a checkpoint per source, replaced on set', async () => {
+    const checkpoints = new CheckpointStore(db.knex);
+    const github = checkpoints.forSource('github');
+    expect(await github.get('repos')).toBeUndefined();
+    await github.set('repos', 'acme/a');
+    await github.set('repos', 'acme/b');
+    await checkpoints.forSource('pagerduty').set('repos', 'other');
+    expect(await github.get('repos')).toBe('acme/b');
+    expect(await checkpoints.forSource('pagerduty').get('repos')).toBe('other');
+  });
+});

@@ -54,10 +54,22 @@ export const backendConfigSchema = z.object({
     .optional(),
   scheduler: z.object({ pollInterval: z.number().int().positive().optional() }).optional(),
   /**
-   * PostgreSQL: `retention`, how long stored events are kept (checked by the events service, default P1D);
-   * `pollInterval`, how often each subscriber looks for events without a notification and for abandoned claims.
+   * `store`: `database` (default: PostgreSQL carries events between instances, SQLite keeps them in the process)
+   * or `redis` (a Redis stream; `connection` and `keyPrefix` default to the Redis cache's, then
+   * `redis://127.0.0.1:6379` and `portico:`). `retention`, how long stored events are kept (checked by the events
+   * service, default P1D); `pollInterval`, how often each subscriber looks for events without a notification and
+   * for abandoned claims.
    */
-  events: z.object({ retention: z.unknown().optional(), pollInterval: z.number().int().positive().optional() }).optional(),
+  events: z
+    .object({
+      store: z.enum(['database', 'redis']).optional(),
+      /** Redis URL when store is `redis`. */
+      connection: z.string().optional(),
+      keyPrefix: z.string().optional(),
+      retention: z.unknown().optional(),
+      pollInterval: z.number().int().positive().optional(),
+    })
+    .optional(),
   startup: z
     .object({
       plugins: z.record(z.string(), z.object({ onBootFailure: z.enum(['abort', 'continue']).optional() })).optional(),

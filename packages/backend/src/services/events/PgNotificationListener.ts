@@ -51,6 +51,8 @@ export class PgNotificationListener {
           if (message.channel === channel) this.options.onNotification();
         });
         await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+        // stop() during the connect found no client to end: nothing would ever end this one
+        if (this.stopped) return;
         this.client = client;
         if (attempt > 0) logger?.info(`Listening for events again on '${channel}'`);
         attempt = 0;

@@ -1,18 +1,20 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { durationSchema, type ConfigService, type EventParams, type EventsService, type EventSubscriber, type LoggerService } from '@portico/backend-plugin-api';
-import { ConfigError, InputError } from '@portico/errors';
+import { type ConfigService, type EventParams, type EventsService, type EventSubscriber, type LoggerService } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import { DatabaseManager } from '../database/DatabaseManager';
 import { PgNotificationListener } from './PgNotificationListener';
+import { readEventsRetention } from './eventsRetention';
+import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
 import { CLAIMS_TABLE, EVENTS_CHANNEL, EVENTS_DATABASE_NAME, EVENTS_TABLE, OFFSETS_TABLE, eventsMigrations } from './eventsDatabase';
 
-/** How long events are kept unless `backend.events.retention` says otherwise. */
-export const DEFAULT_EVENTS_RETENTION = 'P1D';
 /** A `once` event claimed by an instance that has not finished it after this long is delivered again elsewhere. */
 const CLAIM_LEASE_MS = 5 * 60 * 1000;
 /** Rows read per query while delivering. */
 const BATCH_SIZE = 200;
+export { DEFAULT_EVENTS_RETENTION, readEventsRetention } from './eventsRetention';
+
 /** Publishes take this transaction lock so that ids commit in order and readers never skip a late commit. */
 const PUBLISH_LOCK = [0x706f7274, 0x65767473]; // 'port', 'evts'
 const RETENTION_LOCK = [0x706f7274, 0x65767472]; // 'port', 'evtr'
@@ -45,13 +47,6 @@ export interface PostgresEventsOptions {
   pollIntervalMs?: number;
 }
 
-/** The retention of `backend.events.retention` in milliseconds; a bad value stops the start naming the key. */
-export function readEventsRetention(config: ConfigService): number {
-  const parsed = durationSchema.safeParse(config.getOptional('backend.events.retention') ?? DEFAULT_EVENTS_RETENTION);
-  if (!parsed.success) throw new ConfigError(`backend.events.retention: ${parsed.error.issues.map(i => i.message).join('; ')}`);
-  return parsed.data;
-}
-
 /**
  * The events service of a PostgreSQL deployment: each published event is a row of `<prefix>core_events.events`
  * announced with NOTIFY (its id only, so payload size is never limited by NOTIFY's 8,000 bytes); every instance
@@ -59,7 +54,7 @@ export function readEventsRetention(config: ConfigService): number {
  * `subscriber_offsets` so that a restarted instance catches up. `delivery: 'once'` subscribers claim each event
  * in `subscriber_claims`, so of several instances one runs it. At-least-once: consumers must be idempotent.
  */
-export class PostgresEvents implements EventsService {
+export class PostgresEvents implements EventsService, EventsLagSource {
   readonly instanceId: string;
   private readonly database: DatabaseManager;
   private readonly retentionMs: number;
@@ -296,6 +291,36 @@ export class PostgresEvents implements EventsService {
     } catch (error) {
       if (!this.stopped) this.options.logger?.warn(`Abandoned event claims could not be checked: ${(error as Error)?.message ?? error}`);
     }
+  }
+
+  /**
+   * The pending events and the age of the oldest, per subscriber of this instance (for `/metrics`): events
+   * after this instance's cursor and, for `once` subscribers, events claimed by any instance and not finished.
+   */
+  async lag(): Promise<SubscriberLag[]> {
+    if (!this.ready || this.closed) return [];
+    const knex = await this.ready;
+    const age = (oldest: unknown) => (oldest ? Math.max(0, (Date.now() - new Date(oldest as string).getTime()) / 1000) : 0);
+    return Promise.all(
+      this.subscriptions.map(async ({ subscriber, once, cursor }): Promise<SubscriberLag> => {
+        const [unread] = await knex(EVENTS_TABLE)
+          .where('id', '>', cursor)
+          .whereIn('topic', subscriber.topics)
+          .select(knex.raw('count(*) AS n'), knex.raw('min(created_at) AS oldest'));
+        let pending = Number(unread?.n ?? 0);
+        let oldest = age(unread?.oldest);
+        if (once) {
+          const [claimed] = await knex(`${CLAIMS_TABLE} as c`)
+            .join(`${EVENTS_TABLE} as e`, 'e.id', 'c.event_id')
+            .where({ 'c.subscriber_id': subscriber.id, 'c.done': false })
+            .andWhere('e.id', '<=', cursor)
+            .select(knex.raw('count(*) AS n'), knex.raw('min(e.created_at) AS oldest'));
+          pending += Number(claimed?.n ?? 0);
+          oldest = Math.max(oldest, age(claimed?.oldest));
+        }
+        return { subscriber: subscriber.id, delivery: once ? 'once' : 'every-instance', pending, oldestSeconds: oldest };
+      }),
+    );
   }
 
   /** Removes events older than the retention, and claims of removed events; one instance at a time. */

@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin, type EventParams, type EventsService, type EventSubscriber } from '@portico/backend-plugin-api';
-import { describeEachDatabase, eventually, startTestBackend, type TestBackend } from '@portico/test-utils';
+import { createClient } from 'redis';
+import { describeEachDatabase, eventually, startTestBackend, type TestDatabase, type TestBackend } from '@portico/test-utils';
 
 let TOPIC = 'test.thing.changed';
 // Each test its own topic: the tests of one suite share a database, whose stored events a subscriber would catch up on.
@@ -37,131 +38,297 @@ function collector(id: string, received: EventParams[], delivery?: 'once' | 'eve
 
 const indexes = (events: EventParams[]) => events.map(e => (e.payload as { i: number }).i);
 
+
+type Redis = ReturnType<typeof createClient>;
+
+/** What the shared behaviour tests need to know about a store: its config and how to look inside it. */
+interface EventsStore {
+  name: string;
+  config(extra?: Record<string, unknown>): Record<string, unknown>;
+  /** Every 'once' event of the subscriber finished: none claimed or read and not acknowledged. */
+  settled(subscriberId: string, expected: number): Promise<boolean>;
+  /** Connections blocked waiting for new events (the LISTEN or the XREAD). */
+  listeners(): Promise<number>;
+  terminateListeners(): Promise<void>;
+  /** Events of the topic still stored. */
+  stored(topic: string): Promise<number>;
+  /** Makes it look as if an instance that died read the subscriber's events and never finished them. */
+  abandon(subscriberId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function postgresStore(db: TestDatabase): EventsStore {
+  const core = () => db.knex.withSchema('portico_core_events');
+  const listening = () =>
+    db.knex('pg_stat_activity').where({ datname: db.knex.raw('current_database()') }).andWhere('query', 'like', 'LISTEN%').pluck('pid');
+  return {
+    name: 'PostgreSQL',
+    config: (extra = {}) => ({ backend: { database: db.config, events: extra } }),
+    async settled(subscriberId, expected) {
+      const done = await core().from('subscriber_claims').where({ subscriber_id: subscriberId, done: true }).count({ n: '*' });
+      return Number(done[0].n) === expected;
+    },
+    listeners: async () => (await listening()).length,
+    async terminateListeners() {
+      for (const pid of await listening()) await db.knex.raw('SELECT pg_terminate_backend(?)', [pid]);
+    },
+    stored: async topic => Number((await core().from('events').where({ topic }).count({ n: '*' }))[0].n),
+    async abandon(subscriberId) {
+      const events = await core().from('events').where({ topic: TOPIC }).pluck('id');
+      await core()
+        .table('subscriber_claims')
+        .insert(events.map(id => ({ subscriber_id: subscriberId, event_id: id, claimed_by: 'dead-instance', claimed_at: new Date(0), done: false })));
+    },
+    close: async () => undefined,
+  };
+}
+
+async function redisStore(db: TestDatabase): Promise<EventsStore> {
+  const keyPrefix = `portico-events-test-${process.pid}-${Math.random().toString(16).slice(2)}:`;
+  const stream = `${keyPrefix}events`;
+  const redis: Redis = createClient({ url: 'redis://127.0.0.1:6379' });
+  await redis.connect();
+  const notifiers = async () =>
+    String(await redis.sendCommand(['CLIENT', 'LIST']))
+      .split('\n')
+      .filter(line => / name=portico-events-notifier /.test(line) && / cmd=xread /.test(line))
+      .map(line => /\bid=(\d+)/.exec(line)![1]);
+  return {
+    name: 'Redis',
+    config: (extra = {}) => ({ backend: { database: db.config, events: { store: 'redis', keyPrefix, ...extra } } }),
+    async settled(subscriberId) {
+      const summary = (await redis.sendCommand(['XPENDING', stream, `once:${subscriberId}`])) as [number];
+      return Number(summary[0]) === 0;
+    },
+    listeners: async () => (await notifiers()).length,
+    async terminateListeners() {
+      for (const id of await notifiers()) await redis.sendCommand(['CLIENT', 'KILL', 'ID', id]);
+    },
+    async stored(topic) {
+      const entries = (await redis.sendCommand(['XRANGE', stream, '-', '+'])) as Array<[string, string[]]>;
+      return entries.filter(([, fields]) => fields[1] === topic).length;
+    },
+    async abandon(subscriberId) {
+      const group = `once:${subscriberId}`;
+      const read = (await redis.sendCommand(['XREADGROUP', 'GROUP', group, 'dead-instance', 'STREAMS', stream, '>'])) as Array<[string, Array<[string]>]>;
+      const ids = read[0][1].map(([id]) => id);
+      // idle for longer than any lease: what an instance that died an hour ago leaves behind
+      await redis.sendCommand(['XCLAIM', stream, group, 'dead-instance', '0', ...ids, 'IDLE', String(3_600_000), 'JUSTID']);
+    },
+    async close() {
+      await redis.del([stream, ...(await redis.keys(`${keyPrefix}*`))]);
+      await redis.close();
+    },
+  };
+}
+
+const stores: Array<[string, (db: TestDatabase) => EventsStore | Promise<EventsStore>]> = [
+  ['PostgreSQL', postgresStore],
+  ['Redis streams', redisStore],
+];
+
+for (const [storeName, makeStore] of stores) {
+  describeEachDatabase(
+    `events across two backends on ${storeName}`,
+    db => {
+      let store: EventsStore;
+      const running: TestBackend[] = [];
+      beforeAll(async () => {
+        store = await makeStore(db);
+      });
+      afterAll(async () => {
+        await store?.close();
+      });
+      afterEach(async () => {
+        await Promise.all(running.splice(0).map(b => b.stop()));
+      });
+      async function started(subscriber?: EventSubscriber, extra?: Record<string, unknown>) {
+        const backend = await start(store.config(extra), subscriber);
+        running.push(backend);
+        return backend;
+      }
+
+      it("delivers an event published on A to B's subscriber, with its metadata", async () => {
+        const received: EventParams[] = [];
+        const a = await started();
+        await started(collector('watcher', received));
+        await a.events.publish({ topic: TOPIC, payload: { i: 1, ref: 'component:default/ledger' }, metadata: { plugin: 'catalog' } });
+        await eventually(() => expect(received).toHaveLength(1), 10_000);
+        expect(received[0]).toEqual({ topic: TOPIC, payload: { i: 1, ref: 'component:default/ledger' }, metadata: { plugin: 'catalog' } });
+      });
+
+      it("delivers a payload over NOTIFY's 8,000 bytes whole", async () => {
+        const received: EventParams[] = [];
+        const a = await started();
+        await started(collector('watcher', received));
+        const refs = Array.from({ length: 2_000 }, (_, i) => `component:default/service-${i}`);
+        await a.events.publish({ topic: TOPIC, payload: { i: 1, refs } });
+        await eventually(() => expect(received).toHaveLength(1), 10_000);
+        expect(JSON.stringify(received[0].payload).length).toBeGreaterThan(8_000);
+        expect((received[0].payload as { refs: string[] }).refs).toEqual(refs);
+      });
+
+      it('delivers to every instance by default, in publish order', async () => {
+        const onA: EventParams[] = [];
+        const onB: EventParams[] = [];
+        const a = await started(collector('live-view', onA));
+        await started(collector('live-view', onB));
+        for (let i = 0; i < 30; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
+        const all = Array.from({ length: 30 }, (_, i) => i);
+        await eventually(() => expect(indexes(onB)).toEqual(all), 10_000);
+        await eventually(() => expect(indexes(onA)).toEqual(all), 10_000);
+      });
+
+      it("runs a 'once' subscriber present on both instances once per event", async () => {
+        const onA: EventParams[] = [];
+        const onB: EventParams[] = [];
+        const a = await started(collector('scorecards', onA, 'once'));
+        const b = await started(collector('scorecards', onB, 'once'));
+        for (let i = 0; i < 20; i++) await (i % 2 ? a : b).events.publish({ topic: TOPIC, payload: { i } });
+        // every event handled and finished: no instance can deliver any of them again
+        await eventually(async () => {
+          expect(onA.length + onB.length).toBe(20);
+          expect(await store.settled('scorecards', 20)).toBe(true);
+        }, 15_000);
+        const all = [...indexes(onA), ...indexes(onB)].sort((x, y) => x - y);
+        expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      });
+
+      it("hands a 'once' event that a stopping instance claimed but did not finish to the other instance", async () => {
+        const onA: EventParams[] = [];
+        let release!: () => void;
+        const stuck = new Promise<void>(resolve => (release = resolve));
+        const a = await start(store.config({ pollInterval: 200 }), {
+          id: 'reminders',
+          topics: [TOPIC],
+          delivery: 'once',
+          onEvent: async event => {
+            onA.push(event);
+            await stuck; // A never finishes the first event
+          },
+        });
+        for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
+        await eventually(() => expect(indexes(onA)).toEqual([1]), 10_000);
+        const onB: EventParams[] = [];
+        running.push(await start(store.config({ pollInterval: 200 }), collector('reminders', onB, 'once')));
+        await a.stop();
+        release();
+        // A's unfinished claims are taken over after B's newer ones, so the order is not kept here
+        await eventually(() => expect(indexes(onB).sort((x, y) => x - y)).toEqual([1, 2, 3]), 20_000);
+        expect(indexes(onA)).toEqual([1]);
+      });
+
+      it("takes over the 'once' events an instance that died had claimed", async () => {
+        const a = await started();
+        // the subscriber's claims or group exist before the events, as when the dead instance was running
+        const onB: EventParams[] = [];
+        const b = await started(collector('expiry', onB, 'once'), { pollInterval: 200 });
+        await b.stop();
+        running.splice(running.indexOf(b), 1);
+        for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
+        await store.abandon('expiry');
+        await started(collector('expiry', onB, 'once'), { pollInterval: 200 });
+        await eventually(() => expect(indexes(onB).sort((x, y) => x - y)).toEqual([1, 2, 3]), 15_000);
+        await eventually(async () => expect(await store.settled('expiry', 3)).toBe(true), 10_000);
+      });
+
+      it('lets a restarted instance catch up on the events published while it was down', async () => {
+        const a = await started();
+        const before: EventParams[] = [];
+        const b = await started(collector('watcher', before));
+        await a.events.publish({ topic: TOPIC, payload: { i: 0 } });
+        await eventually(() => expect(indexes(before)).toEqual([0]), 10_000);
+        await b.stop();
+        running.splice(running.indexOf(b), 1);
+        for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
+        const after: EventParams[] = [];
+        await started(collector('watcher', after));
+        await eventually(() => expect(indexes(after)).toEqual([1, 2, 3]), 10_000);
+      });
+
+      it('keeps delivering after the listening connection is terminated', async () => {
+        const received: EventParams[] = [];
+        const a = await started();
+        await started(collector('watcher', received));
+        // B's listener (A subscribes to nothing, so it does not listen)
+        await eventually(async () => expect(await store.listeners()).toBe(1), 10_000);
+        await store.terminateListeners();
+        await a.events.publish({ topic: TOPIC, payload: { i: 1 } });
+        await eventually(() => expect(indexes(received)).toEqual([1]), 15_000);
+        // the listener came back on its own
+        await eventually(async () => expect(await store.listeners()).toBe(1), 15_000);
+        await a.events.publish({ topic: TOPIC, payload: { i: 2 } });
+        await eventually(() => expect(indexes(received)).toEqual([1, 2]), 10_000);
+      });
+
+      it('removes events older than backend.events.retention', async () => {
+        const backend = await started(undefined, { retention: 'PT1S' });
+        await backend.events.publish({ topic: TOPIC, payload: { i: 1 } });
+        await backend.events.publish({ topic: TOPIC, payload: { i: 2 } });
+        expect(await store.stored(TOPIC)).toBeGreaterThan(0);
+        await eventually(async () => expect(await store.stored(TOPIC)).toBe(0), 15_000);
+      });
+
+      it("reports on /metrics how many events a subscriber has not handled and the oldest one's age", async () => {
+        let release!: () => void;
+        const stuck = new Promise<void>(resolve => (release = resolve));
+        const handled: EventParams[] = [];
+        const config = store.config() as { backend: Record<string, unknown> };
+        const a = await start({ backend: { ...config.backend, metrics: { public: true } } }, {
+          id: 'slow-evaluator',
+          topics: [TOPIC],
+          delivery: 'once',
+          onEvent: async event => {
+            await stuck;
+            handled.push(event);
+          },
+        });
+        running.push(a);
+        for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
+        const sample = async (name: string) => {
+          const text = await (await fetch(`${a.url}/metrics`)).text();
+          const line = text.split('\n').find(l => l.startsWith(`${name}{subscriber="slow-evaluator",delivery="once"}`));
+          return line === undefined ? undefined : Number(line.split(' ').pop());
+        };
+        await eventually(async () => expect(await sample('portico_events_pending')).toBe(3), 10_000);
+        await eventually(async () => expect(await sample('portico_events_lag_seconds')).toBeGreaterThan(0), 10_000);
+        release();
+        await eventually(() => expect(handled).toHaveLength(3), 10_000);
+        await eventually(async () => expect(await sample('portico_events_pending')).toBe(0), 10_000);
+        expect(await sample('portico_events_lag_seconds')).toBe(0);
+      });
+    },
+    { engines: ['pg'] },
+  );
+}
+
 describeEachDatabase(
-  'events across two backends on one PostgreSQL',
+  'events on Redis streams',
   db => {
-    const config = { backend: { database: db.config } };
-    const core = () => db.knex.withSchema('portico_core_events');
-    const running: TestBackend[] = [];
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map(b => b.stop()));
-    });
-    async function started(subscriber?: EventSubscriber) {
-      const backend = await start(config, subscriber);
-      running.push(backend);
-      return backend;
-    }
-
-    it("delivers an event published on A to B's subscriber, with its metadata", async () => {
-      const received: EventParams[] = [];
-      const a = await started();
-      await started(collector('watcher', received));
-      await a.events.publish({ topic: TOPIC, payload: { i: 1, ref: 'component:default/ledger' }, metadata: { plugin: 'catalog' } });
-      await eventually(() => expect(received).toHaveLength(1), 10_000);
-      expect(received[0]).toEqual({ topic: TOPIC, payload: { i: 1, ref: 'component:default/ledger' }, metadata: { plugin: 'catalog' } });
-    });
-
-    it("delivers a payload over NOTIFY's 8,000 bytes whole", async () => {
-      const received: EventParams[] = [];
-      const a = await started();
-      await started(collector('watcher', received));
-      const refs = Array.from({ length: 2_000 }, (_, i) => `component:default/service-${i}`);
-      await a.events.publish({ topic: TOPIC, payload: { i: 1, refs } });
-      await eventually(() => expect(received).toHaveLength(1), 10_000);
-      expect(JSON.stringify(received[0].payload).length).toBeGreaterThan(8_000);
-      expect((received[0].payload as { refs: string[] }).refs).toEqual(refs);
-    });
-
-    it('delivers to every instance by default, in publish order', async () => {
-      const onA: EventParams[] = [];
-      const onB: EventParams[] = [];
-      const a = await started(collector('live-view', onA));
-      await started(collector('live-view', onB));
-      for (let i = 0; i < 30; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
-      const all = Array.from({ length: 30 }, (_, i) => i);
-      await eventually(() => expect(indexes(onB)).toEqual(all), 10_000);
-      await eventually(() => expect(indexes(onA)).toEqual(all), 10_000);
-    });
-
-    it("runs a 'once' subscriber present on both instances once per event", async () => {
-      const onA: EventParams[] = [];
-      const onB: EventParams[] = [];
-      const a = await started(collector('scorecards', onA, 'once'));
-      const b = await started(collector('scorecards', onB, 'once'));
-      for (let i = 0; i < 20; i++) await (i % 2 ? a : b).events.publish({ topic: TOPIC, payload: { i } });
-      // every event claimed and finished: no instance can deliver any of them again
-      await eventually(async () => {
-        const done = await core().from('subscriber_claims').where({ subscriber_id: 'scorecards', done: true }).count({ n: '*' });
-        expect(Number(done[0].n)).toBe(20);
-      }, 15_000);
-      const all = [...indexes(onA), ...indexes(onB)].sort((x, y) => x - y);
-      expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    });
-
-    it("hands a 'once' event that a stopping instance claimed but did not finish to the other instance", async () => {
-      const quickSweep = { backend: { database: db.config, events: { pollInterval: 200 } } };
-      const onA: EventParams[] = [];
-      let release!: () => void;
-      const stuck = new Promise<void>(resolve => (release = resolve));
-      const a = await start(quickSweep, {
-        id: 'reminders',
+    it("leaves an event whose 'once' handler failed pending, to be delivered again after the lease", async () => {
+      const store = await redisStore(db);
+      let calls = 0;
+      const backend = await start(store.config(), {
+        id: 'flaky',
         topics: [TOPIC],
         delivery: 'once',
-        onEvent: async event => {
-          onA.push(event);
-          await stuck; // A never finishes the first event
+        onEvent: () => {
+          calls++;
+          throw new Error('vendor down');
         },
       });
-      for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
-      await eventually(() => expect(indexes(onA)).toEqual([1]), 10_000);
-      const onB: EventParams[] = [];
-      running.push(await start(quickSweep, collector('reminders', onB, 'once')));
-      await a.stop();
-      release();
-      // A's unfinished claims are taken over after B's newer ones, so the order is not kept here
-      await eventually(() => expect(indexes(onB).sort((x, y) => x - y)).toEqual([1, 2, 3]), 20_000);
-      expect(indexes(onA)).toEqual([1]);
+      try {
+        await backend.events.publish({ topic: TOPIC, payload: { i: 1 } });
+        await eventually(() => expect(calls).toBe(1), 10_000);
+        await eventually(async () => expect(await store.settled('flaky', 1)).toBe(false), 10_000);
+      } finally {
+        await backend.stop();
+        await store.close();
+      }
     });
 
-    it('lets a restarted instance catch up on the events published while it was down', async () => {
-      const a = await started();
-      const before: EventParams[] = [];
-      const b = await started(collector('watcher', before));
-      await a.events.publish({ topic: TOPIC, payload: { i: 0 } });
-      await eventually(() => expect(indexes(before)).toEqual([0]), 10_000);
-      await b.stop();
-      running.splice(running.indexOf(b), 1);
-      for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
-      const after: EventParams[] = [];
-      await started(collector('watcher', after));
-      await eventually(() => expect(indexes(after)).toEqual([1, 2, 3]), 10_000);
-    });
-
-    it('keeps delivering after the listening connection is terminated', async () => {
-      const received: EventParams[] = [];
-      const a = await started();
-      await started(collector('watcher', received));
-      const listening = () =>
-        db.knex('pg_stat_activity').where({ datname: db.knex.raw('current_database()') }).andWhere('query', 'like', 'LISTEN%').pluck('pid');
-      // B's listener (A subscribes to nothing, so it does not listen)
-      await eventually(async () => expect((await listening()).length).toBe(1), 10_000);
-      for (const pid of await listening()) await db.knex.raw('SELECT pg_terminate_backend(?)', [pid]);
-      await a.events.publish({ topic: TOPIC, payload: { i: 1 } });
-      await eventually(() => expect(indexes(received)).toEqual([1]), 15_000);
-      // the listener came back on its own
-      await eventually(async () => expect((await listening()).length).toBe(1), 15_000);
-      await a.events.publish({ topic: TOPIC, payload: { i: 2 } });
-      await eventually(() => expect(indexes(received)).toEqual([1, 2]), 10_000);
-    });
-
-    it('removes events older than backend.events.retention', async () => {
-      const backend = await start({ backend: { database: db.config, events: { retention: 'PT1S' } } });
-      running.push(backend);
-      const stored = async () => Number((await core().from('events').where({ topic: TOPIC }).count({ n: '*' }))[0].n);
-      await backend.events.publish({ topic: TOPIC, payload: { i: 1 } });
-      await backend.events.publish({ topic: TOPIC, payload: { i: 2 } });
-      expect(await stored()).toBeGreaterThan(0);
-      await eventually(async () => expect(await stored()).toBe(0), 15_000);
+    it('refuses an unknown events store, naming the key', async () => {
+      await expect(start({ backend: { database: db.config, events: { store: 'kafka' } } })).rejects.toThrow(/backend\.events\.store/);
     });
   },
   { engines: ['pg'] },

@@ -31,6 +31,8 @@ export async function startInsightsBackend(options: {
   auth?: 'mock' | 'real';
   manualSchedulers?: boolean;
   database?: Record<string, unknown>;
+  /** The Authorization header that may read the catalog (with auth 'real'). */
+  authorization?: string;
 }): Promise<TestBackend & { cleanup(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'insights-'));
   const file = path.join(dir, 'catalog-info.yaml');
@@ -57,7 +59,10 @@ export async function startInsightsBackend(options: {
   };
   try {
     await eventually(async () => {
-      const res = await request(backend.server).post('/api/catalog/entities/by-refs').send({ entityRefs: ENTITIES.map(e => `${e.kind.toLowerCase()}:default/${e.name}`) });
+      const res = await request(backend.server)
+        .post('/api/catalog/entities/by-refs')
+        .set(options.authorization ? { authorization: options.authorization } : {})
+        .send({ entityRefs: ENTITIES.map(e => `${e.kind.toLowerCase()}:default/${e.name}`) });
       expect(res.status).toBe(200);
       expect(res.body.items.every(Boolean)).toBe(true);
     });

@@ -1,4 +1,5 @@
-import type { CacheService, ConfigService, LoggerService } from '@portico/backend-plugin-api';
+import type { CacheService, ConfigService, EventsService, LoggerService } from '@portico/backend-plugin-api';
+import { BroadcastCacheStore } from './BroadcastCacheStore';
 import { CacheClient } from './CacheClient';
 import type { CacheStore } from './CacheStore';
 import { MemoryCacheStore } from './MemoryCacheStore';
@@ -10,8 +11,12 @@ export const DEFAULT_CACHE_TTL_MS = 10 * 60 * 1000;
 
 /** Root context of the cache: one store shared by every plugin, each in its own namespace. */
 export class CacheManager {
-  /** `backend.cache.store: memory` (default) or `redis` (connects to `backend.cache.connection`). */
-  static async fromConfig(config: ConfigService, options: { logger?: LoggerService } = {}): Promise<CacheManager> {
+  /**
+   * `backend.cache.store: memory` (default) or `redis` (connects to `backend.cache.connection`). In memory, when
+   * several instances may run (PostgreSQL, or events on Redis) and `events` is given, each set or delete is
+   * announced through it so the other instances drop their copies.
+   */
+  static async fromConfig(config: ConfigService, options: { logger?: LoggerService; events?: EventsService } = {}): Promise<CacheManager> {
     const defaultTtl = config.getOptionalNumber('backend.cache.defaultTtl') ?? DEFAULT_CACHE_TTL_MS;
     if (config.getOptionalString('backend.cache.store') === 'redis') {
       const store = await RedisCacheStore.connect({
@@ -22,6 +27,10 @@ export class CacheManager {
       return new CacheManager(store, defaultTtl);
     }
     const store = new MemoryCacheStore({ maxEntries: config.getOptionalNumber('backend.cache.maxEntries') });
+    const shared = config.getOptionalString('backend.database.client') === 'pg' || config.getOptionalString('backend.events.store') === 'redis';
+    if (shared && options.events) {
+      return new CacheManager(await BroadcastCacheStore.create({ local: store, events: options.events, logger: options.logger }), defaultTtl);
+    }
     return new CacheManager(store, defaultTtl);
   }
 

@@ -1,4 +1,6 @@
 import net from 'node:net';
+import { coreServices, createBackendPlugin, type CacheService } from '@portico/backend-plugin-api';
+import { describeEachDatabase, eventually, startTestBackend, type TestBackend } from '@portico/test-utils';
 import { ConfigReader } from '../config/ConfigReader';
 import { CacheManager } from './CacheManager';
 import { MemoryCacheStore } from './MemoryCacheStore';
@@ -67,7 +69,7 @@ describe('cache', () => {
 
   it('the factory reads backend.cache settings', async () => {
     const config = new ConfigReader({ backend: { cache: { defaultTtl: 1000, maxEntries: 2 } } });
-    const manager = (await cacheServiceFactory.createRootContext!({ config, logger: undefined })) as CacheManager;
+    const manager = (await cacheServiceFactory.createRootContext!({ config, logger: undefined, events: undefined })) as CacheManager;
     const cache = await cacheServiceFactory.factory({ pluginMetadata: { getId: () => 'x' } }, manager);
     await cache.set('a', 1);
     await cache.set('b', 2);
@@ -118,3 +120,44 @@ describe('cache on Redis', () => {
     }
   });
 });
+
+/** A plugin that hands the test its cache. */
+function cacheProbe(onCache: (cache: CacheService) => void) {
+  return createBackendPlugin({
+    pluginId: 'probe',
+    register(env) {
+      env.registerInit({ deps: { cache: coreServices.cache }, async init({ cache }) { onCache(cache); } });
+    },
+  });
+}
+
+describeEachDatabase(
+  'in-memory caches of two instances on one PostgreSQL',
+  db => {
+    const running: TestBackend[] = [];
+    afterAll(async () => {
+      await Promise.all(running.map(b => b.stop()));
+    });
+    async function instance(): Promise<CacheService> {
+      let cache: CacheService | undefined;
+      running.push(await startTestBackend({ features: [cacheProbe(c => (cache = c))], config: { backend: { database: db.config } } }));
+      return cache!;
+    }
+
+    it('drop their copy when the other instance deletes or sets the key, and keep their other keys', async () => {
+      const a = await instance();
+      const b = await instance();
+      await b.set('owners', ['group:default/old']);
+      await b.set('untouched', 1);
+      await a.delete('owners');
+      await eventually(async () => expect(await b.get('owners')).toBeUndefined(), 5_000);
+
+      await b.set('facets', { kind: 3 });
+      await a.set('facets', { kind: 4 });
+      // B's next read misses and fetches afresh, instead of answering its stale 3
+      await eventually(async () => expect(await b.get('facets')).toBeUndefined(), 5_000);
+      expect(await b.get('untouched')).toBe(1);
+    });
+  },
+  { engines: ['pg'] },
+);

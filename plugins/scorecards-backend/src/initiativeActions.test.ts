@@ -109,6 +109,11 @@ describe('initiative actions', () => {
     await backend?.stop();
   });
 
+  it("runs as a global task whose lease, left behind by an instance killed mid-run, frees it within a minute", () => {
+    // The lease lasts the task's timeout: with PT1H, a crash kept every instance from opening tickets for an hour.
+    expect(backend.scheduler.tasks.get('scorecards-initiative-actions')).toMatchObject({ scope: 'global', timeout: 'PT1M' });
+  });
+
   it('refuses an unknown action type and bad params, naming them', async () => {
     const unknown = await createInitiative(backend, [{ type: 'jira.tickt', params: {} }]).expect(400);
     expect(unknown.body.error.message).toBe("actions.0.type: unknown initiative action type 'jira.tickt' (known: test.ticket)");

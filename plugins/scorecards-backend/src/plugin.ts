@@ -42,6 +42,9 @@ import { ScorecardsService } from './service/ScorecardsService';
 
 const isScorecardRef = (ref: string) => ref.startsWith(`${SCORECARD_KIND.toLowerCase()}:`);
 
+/** How long one run of the initiative actions takes up new entities (its task's timeout is a minute). */
+const INITIATIVE_ACTIONS_RUN_BUDGET_MS = 40_000;
+
 /**
  * Scorecards: rule types and fact collectors by extension point, Scorecard entities in the
  * catalog, evaluation on schedule and on change, stored results and the REST API.
@@ -203,6 +206,7 @@ export const scorecardsPlugin = createBackendPlugin({
           actionTypes: initiativeActions,
           logger,
           baseUrl: rootConfig.getOptionalString('backend.baseUrl')?.replace(/\/+$/, ''),
+          runBudgetMs: INITIATIVE_ACTIONS_RUN_BUDGET_MS,
         });
         const service = new ScorecardsService({
           registry,
@@ -269,12 +273,14 @@ export const scorecardsPlugin = createBackendPlugin({
             fn: async signal => entityQueue.enqueue(await evaluation.runCollector(collector, signal)),
           });
         }
-        // Initiative actions (tickets and the like) follow the stored results; one instance at a time.
+        // Initiative actions (tickets and the like) follow the stored results; one instance at a time. A run takes up
+        // entities for INITIATIVE_ACTIONS_RUN_BUDGET_MS and the next one goes on: the timeout is also how long the
+        // lease of an instance that crashed mid-run keeps the task from running anywhere, so it stays short.
         await scheduler.scheduleTask({
           id: 'scorecards-initiative-actions',
           frequency: { duration: { milliseconds: settings.evaluationCheckInterval } },
           initialDelay: 'PT30S',
-          timeout: 'PT1H',
+          timeout: 'PT1M',
           scope: 'global',
           fn: async signal => {
             const summary = await initiativeActionRunner.runAll(signal);

@@ -21,6 +21,11 @@ export interface InitiativeActionRunnerOptions {
   baseUrl?: string;
   /** Entities acted on at the same time. */
   concurrency?: number;
+  /**
+   * How long one `runAll` takes up new entities; the rest wait for the next run. It keeps a run well inside its
+   * task's timeout, which is also how long a crashed instance's lease keeps the task from running elsewhere.
+   */
+  runBudgetMs?: number;
   now?: () => number;
 }
 
@@ -54,10 +59,11 @@ export class InitiativeActionRunner {
 
   async runAll(signal?: AbortSignal): Promise<InitiativeActionRunSummary> {
     const total: InitiativeActionRunSummary = { opened: 0, updated: 0, passed: 0, failed: 0, closed: 0 };
+    const until = this.now() + (this.options.runBudgetMs ?? Number.POSITIVE_INFINITY);
     for (const initiative of await this.options.store.list()) {
-      if (!initiative.actions?.length || signal?.aborted) continue;
+      if (!initiative.actions?.length || signal?.aborted || this.now() >= until) continue;
       try {
-        const summary = await this.run(initiative.id, signal);
+        const summary = await this.run(initiative.id, signal, until);
         for (const k of Object.keys(total) as Array<keyof InitiativeActionRunSummary>) total[k] += summary[k];
       } catch (error) {
         this.options.logger.warn(`Initiative ${initiative.id} (${initiative.title}): actions did not run: ${(error as Error).message}`);
@@ -66,14 +72,15 @@ export class InitiativeActionRunner {
     return total;
   }
 
-  async run(initiativeId: string, signal?: AbortSignal): Promise<InitiativeActionRunSummary> {
+  /** Acts on one initiative's entities; `until` (epoch ms): no new entity is taken up after it. */
+  async run(initiativeId: string, signal?: AbortSignal, until = Number.POSITIVE_INFINITY): Promise<InitiativeActionRunSummary> {
     const summary: InitiativeActionRunSummary = { opened: 0, updated: 0, passed: 0, failed: 0, closed: 0 };
     const standing = await this.options.initiatives.standing(initiativeId);
     const actions = standing.initiative.actions ?? [];
     if (!actions.length) return summary;
     const rows = new Map<string, InitiativeActionRow>();
     for (const row of await this.options.states.list(initiativeId)) rows.set(`${row.entityRef}\u0000${row.actionIndex}`, row);
-    summary.closed = await this.closeOutOfScope(standing, [...rows.values()], signal);
+    summary.closed = await this.closeOutOfScope(standing, [...rows.values()], signal, until);
 
     const ruleRank = this.gatingRules(standing);
     const now = this.now();
@@ -101,7 +108,7 @@ export class InitiativeActionRunner {
 
     let next = 0;
     const worker = async () => {
-      while (next < work.length && !signal?.aborted) {
+      while (next < work.length && !signal?.aborted && this.now() < until) {
         const item = work[next++];
         const entity = entities.get(item.score.entityRef);
         if (!entity) continue; // gone from the catalog since the evaluation: nothing to act on
@@ -128,7 +135,7 @@ export class InitiativeActionRunner {
    * acted on, after telling the action (`onOutOfScope`: a comment on the ticket). Rows that passed or are closed
    * stay as they are; a refused call is retried with back-off, like the others.
    */
-  private async closeOutOfScope(standing: InitiativeStanding, rows: InitiativeActionRow[], signal?: AbortSignal): Promise<number> {
+  private async closeOutOfScope(standing: InitiativeStanding, rows: InitiativeActionRow[], signal: AbortSignal | undefined, until: number): Promise<number> {
     const inScope = new Set(standing.scores.map(s => s.entityRef));
     const now = this.now();
     const gone = rows.filter(r => !inScope.has(r.entityRef) && (r.state === 'open' || r.state === 'pending' || r.state === 'error') && (!r.error || retryDue(r, now)));
@@ -144,7 +151,7 @@ export class InitiativeActionRunner {
     let closed = 0;
     let next = 0;
     const worker = async () => {
-      while (next < gone.length && !signal?.aborted) {
+      while (next < gone.length && !signal?.aborted && this.now() < until) {
         const row = gone[next++];
         const config = actions[row.actionIndex];
         const actionType = config && config.type === row.actionType ? this.options.actionTypes.get(config.type) : undefined;

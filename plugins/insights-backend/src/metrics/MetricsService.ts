@@ -37,4 +37,9 @@ export interface MetricsService {
   /** The 30-day values as scorecard facts (INSIGHTS_FACTS names), per entity; a fact without enough data is absent. */
   facts(entityRefs: string[], now: Date): Promise<Map<string, Record<string, number>>>;
   eventsWritten(changes: EventsWritten[]): Promise<void>;
+  /**
+   * Recomputes the derived tables of the entities (all when none named) from the events tables: after rows were
+   * written without `eventsWritten` (a bulk load, a retention sweep that deleted events).
+   */
+  rebuildRollups?(entityRefs?: string[]): Promise<void>;
 }

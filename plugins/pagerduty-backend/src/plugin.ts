@@ -7,13 +7,16 @@ import {
   integrationsExtensionPoint,
   type BackendFeature,
 } from '@portico/backend-plugin-api';
-import { catalogProvidersExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
+import { catalogProcessorsExtensionPoint, catalogProvidersExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
+import { ResponseError } from '@portico/errors';
 import { pagerdutyPermissions } from '@portico/plugin-pagerduty-common';
 import { scaffolderActionsExtensionPoint } from '@portico/plugin-scaffolder-node';
 import { scorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
 import { createChangeEventAction, createIncidentAction, createServiceAction } from './actions/pagerdutyActions';
 import { pagerdutyCatalogConfigSchema } from './catalog/config';
 import { PagerDutyServiceProvider } from './catalog/PagerDutyServiceProvider';
+import { refreshOnMappingChange, savedMappingsReader } from './catalog/savedMappingsWiring';
+import { SavedMappingProcessor } from './catalog/SavedMappingProcessor';
 import { pagerdutyClientsServiceRef } from './clientsService';
 import { migrations } from './database/migrations';
 import { ServiceMappingStore } from './database/ServiceMappingStore';
@@ -94,7 +97,7 @@ export const pagerdutyPlugin = createBackendPlugin({
         await database.migrate(migrations);
         const store = new ServiceMappingStore(await database.getClient());
         const service = new PagerDutyEntityService({ clients, cache, ttls: pluginConfig.cache });
-        const mappings = new PagerDutyMappingService({ clients, entities: service, store, catalog });
+        const mappings = new PagerDutyMappingService({ clients, entities: service, store, catalog, events });
         const catalogToken = async () => (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' })).token || undefined;
         const webhooks = {
           accounts: clients.accounts,
@@ -128,7 +131,8 @@ export const pagerdutyIntegrationModule = createBackendModule({
 
 /**
  * `catalog.providers`: `catalog.providers.pagerduty.<id>` lists an account's services on its schedule and reports
- * `pagerduty.com/service-id` annotations naming none of them as catalog errors.
+ * `pagerduty.com/service-id` annotations naming none of them as catalog errors. `catalog.processors`: mappings saved
+ * on the services page become the mapped entities' `pagerduty.com/service-id` annotations (refreshed when one changes).
  */
 export const pagerdutyCatalogModule = createBackendModule({
   pluginId: 'catalog',
@@ -138,14 +142,34 @@ export const pagerdutyCatalogModule = createBackendModule({
     env.registerInit({
       deps: {
         providers: catalogProvidersExtensionPoint,
+        processors: catalogProcessorsExtensionPoint,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        events: coreServices.events,
         clients: pagerdutyClientsServiceRef,
         catalog: catalogServiceRef,
       },
-      async init({ providers, logger, scheduler, auth, clients, catalog }, { pluginConfig }) {
+      async init({ providers, processors, logger, scheduler, auth, discovery, events, clients, catalog }, { pluginConfig }) {
         const catalogToken = async () => (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' })).token;
+        const refresh = async (entityRefs: string[]) => {
+          const token = await catalogToken();
+          for (const ref of entityRefs) {
+            // an entity that is gone has nothing to refresh; anything else is logged and the next read catches up
+            await catalog.refreshEntity(ref, token ? { token } : undefined).catch(error => {
+              if (!(error instanceof ResponseError && error.response.status === 404)) logger.warn(`Refreshing ${ref} after a PagerDuty mapping change failed: ${(error as Error).message}`);
+            });
+          }
+        };
+        const processor = new SavedMappingProcessor({
+          readMappings: savedMappingsReader({ discovery, auth }),
+          defaultAccountId: clients.defaultAccountId,
+          logger,
+          onRecovered: refs => void refresh(refs),
+        });
+        processors.addProcessor(processor);
+        await refreshOnMappingChange({ events, processor, refresh, logger });
         const configured = Object.entries(pluginConfig.providers.pagerduty).map(([id, c]) => new PagerDutyServiceProvider({ ...c, id }, { clients, catalog, catalogToken, logger }));
         // A provider naming an account that is not configured fails startup, naming both.
         for (const provider of configured) clients.forAccount(provider.config.account);

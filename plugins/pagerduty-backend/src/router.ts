@@ -199,10 +199,27 @@ export function createRouter(options: {
 
   routes.route(
     {
+      method: 'get',
+      path: '/mappings',
+      summary: 'Every saved mapping',
+      description:
+        'The mappings saved on the services page, of every account, oldest service id first. The catalog module reads them (as a ' +
+        'service) to add pagerduty.com/service-id to the mapped entities.',
+      permission: pagerdutyServicesReadPermission,
+      response: { description: 'The saved mappings', schema: z.object({ items: z.array(savedMapping) }) },
+    },
+    async () => ({ items: await mappings.listSaved() }),
+  );
+
+  routes.route(
+    {
       method: 'put',
       path: '/services/:account/:serviceId/mapping',
       summary: 'Save the entity a service belongs to',
-      description: 'Maps an unmapped PagerDuty service to an entity (usually a component); the entity\'s card then shows it. Replaces an earlier choice.',
+      description:
+        'Maps an unmapped PagerDuty service to an entity (usually a component) and asks the catalog to refresh it: within seconds the ' +
+        'entity carries pagerduty.com/service-id (and pagerduty.com/account for another account) unless its own YAML names a service, so ' +
+        'its card, tab and facts show the service. Replaces an earlier choice.',
       params: serviceParams,
       body: z.object({ entityRef: entityRefSchema }).strict(),
       permission: pagerdutyMappingUpdatePermission,
@@ -223,7 +240,7 @@ export function createRouter(options: {
       method: 'delete',
       path: '/services/:account/:serviceId/mapping',
       summary: 'Forget the entity saved for a service',
-      description: 'The service is unmapped again (an annotation naming it still maps it).',
+      description: 'The service is unmapped again: the catalog refreshes the entity, and the annotation the mapping added goes (an annotation in its own YAML still maps it).',
       params: serviceParams,
       permission: pagerdutyMappingUpdatePermission,
       response: { status: 204, description: 'Forgotten' },

@@ -9,6 +9,12 @@ export const ANNOTATION_PAGERDUTY_ACCOUNT = 'pagerduty.com/account';
 /** An Events API v2 integration key of the service; resolved to the service it belongs to. */
 export const ANNOTATION_PAGERDUTY_INTEGRATION_KEY = 'pagerduty.com/integration-key';
 
+/**
+ * Set (to `true`) by the catalog beside `pagerduty.com/service-id` when that annotation comes from a mapping saved on
+ * the services page rather than from the entity's own YAML (which always wins over a saved mapping).
+ */
+export const ANNOTATION_PAGERDUTY_SAVED_MAPPING = 'pagerduty.com/saved-mapping';
+
 /** Every annotation that maps an entity to a PagerDuty service. */
 export const PAGERDUTY_SERVICE_ANNOTATIONS = [ANNOTATION_PAGERDUTY_SERVICE_ID, ANNOTATION_PAGERDUTY_INTEGRATION_KEY] as const;
 

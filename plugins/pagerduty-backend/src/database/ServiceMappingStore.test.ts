@@ -15,6 +15,9 @@ describe('ServiceMappingStore', () => {
       expect(replaced).toEqual({ account: 'default', serviceId: 'PV1', entityRef: 'component:default/billing', mappedBy: 'user:default/bob', mappedAt: '2026-12-06T10:00:01.000Z' });
       expect((await store.list('default')).map(m => [m.serviceId, m.entityRef])).toEqual([['PV1', 'component:default/billing']]);
       expect(await store.forEntity('component:default/payments')).toBeUndefined();
+      expect(await store.get({ account: 'eu', serviceId: 'PV1' })).toMatchObject({ entityRef: 'component:default/payments-eu' });
+      expect(await store.get({ account: 'eu', serviceId: 'PNONE' })).toBeUndefined();
+      expect((await store.listAll()).map(m => `${m.account}/${m.serviceId}`)).toEqual(['default/PV1', 'eu/PV1']);
       expect(await store.forEntity('component:default/payments-eu')).toMatchObject({ account: 'eu', serviceId: 'PV1' });
       expect(await store.remove({ account: 'default', serviceId: 'PV1' })).toBe(true);
       expect(await store.remove({ account: 'default', serviceId: 'PV1' })).toBe(false);

@@ -40,8 +40,20 @@ export class ServiceMappingStore {
     return (await this.knex('service_mappings').where({ account: options.account, service_id: options.serviceId }).delete()) > 0;
   }
 
+  /** The saved mapping of a service, if any. */
+  async get(options: { account: string; serviceId: string }): Promise<ServiceMapping | undefined> {
+    const row: Row | undefined = await this.knex('service_mappings').where({ account: options.account, service_id: options.serviceId }).first();
+    return row ? toMapping(row) : undefined;
+  }
+
   async list(account: string): Promise<ServiceMapping[]> {
     const rows: Row[] = await this.knex('service_mappings').where({ account }).orderBy('service_id');
+    return rows.map(toMapping);
+  }
+
+  /** Every saved mapping of every account (the catalog turns them into annotations). */
+  async listAll(): Promise<ServiceMapping[]> {
+    const rows: Row[] = await this.knex('service_mappings').orderBy(['account', 'service_id']);
     return rows.map(toMapping);
   }
 

@@ -1,3 +1,4 @@
+import type { EventsService } from '@portico/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { NotFoundError } from '@portico/errors';
 import type { CatalogApi } from '@portico/plugin-catalog-common';
@@ -5,6 +6,7 @@ import { CATALOG_FILTER_EXISTS } from '@portico/plugin-catalog-common';
 import {
   ANNOTATION_PAGERDUTY_ACCOUNT,
   ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
+  ANNOTATION_PAGERDUTY_SAVED_MAPPING,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   entityNameForService,
   type PagerDutyServiceList,
@@ -12,13 +14,27 @@ import {
 import type { ServiceMapping, ServiceMappingStore } from '../database/ServiceMappingStore';
 import type { PagerDutyClients } from '../integration/PagerDutyClients';
 import type { PagerDutyEntityService } from './PagerDutyEntityService';
+import { PAGERDUTY_MAPPING_CHANGED_TOPIC, type PagerDutyMappingChangedEvent } from './mappingEvents';
 
 /**
  * The services page: an account's services with the entity each belongs to (by annotation, or by a saved choice),
  * suggestions by name for the others, and saving or forgetting a choice. Catalog reads use the caller's token.
  */
 export class PagerDutyMappingService {
-  constructor(private readonly deps: { clients: PagerDutyClients; entities: PagerDutyEntityService; store: ServiceMappingStore; catalog: CatalogApi }) {}
+  constructor(
+    private readonly deps: {
+      clients: PagerDutyClients;
+      entities: PagerDutyEntityService;
+      store: ServiceMappingStore;
+      catalog: CatalogApi;
+      /** Told of every saved or forgotten mapping (`pagerduty.mapping.changed`), so the catalog refreshes the entities. */
+      events?: EventsService;
+    },
+  ) {}
+
+  private async changed(event: PagerDutyMappingChangedEvent): Promise<void> {
+    await this.deps.events?.publish({ topic: PAGERDUTY_MAPPING_CHANGED_TOPIC, payload: event, metadata: { plugin: 'pagerduty' } });
+  }
 
   async listServices(options: { account?: string; token?: string }): Promise<PagerDutyServiceList> {
     const client = this.deps.clients.forAccount(options.account);
@@ -38,7 +54,9 @@ export class PagerDutyMappingService {
         catalogOptions,
       ),
     ]);
+    // An annotation the catalog added from a saved mapping is that mapping, not the entity's own annotation.
     const ofAccount = annotated.items.filter(entity => {
+      if (entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_SAVED_MAPPING]) return false;
       const account = entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_ACCOUNT]?.trim();
       return account ? account === client.id : isDefault;
     });
@@ -83,13 +101,24 @@ export class PagerDutyMappingService {
     if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     // A 404 from PagerDuty names the service.
     await this.deps.entities.getServiceOf(client, options.serviceId);
-    return this.deps.store.save({ account: client.id, serviceId: options.serviceId, entityRef, mappedBy: options.mappedBy });
+    const previous = await this.deps.store.get({ account: client.id, serviceId: options.serviceId });
+    const saved = await this.deps.store.save({ account: client.id, serviceId: options.serviceId, entityRef, mappedBy: options.mappedBy });
+    const entityRefs = previous && previous.entityRef !== entityRef ? [entityRef, previous.entityRef] : [entityRef];
+    await this.changed({ account: client.id, serviceId: options.serviceId, entityRefs });
+    return saved;
   }
 
   async removeMapping(options: { account: string; serviceId: string }): Promise<void> {
     const client = this.deps.clients.forAccount(options.account);
-    if (!(await this.deps.store.remove({ account: client.id, serviceId: options.serviceId }))) {
+    const previous = await this.deps.store.get({ account: client.id, serviceId: options.serviceId });
+    if (!previous || !(await this.deps.store.remove({ account: client.id, serviceId: options.serviceId }))) {
       throw new NotFoundError(`PagerDuty service ${options.serviceId} of account '${client.id}' has no saved mapping`);
     }
+    await this.changed({ account: client.id, serviceId: options.serviceId, entityRefs: [previous.entityRef] });
+  }
+
+  /** Every saved mapping of every account, for the catalog module that turns them into annotations. */
+  listSaved(): Promise<ServiceMapping[]> {
+    return this.deps.store.listAll();
   }
 }

@@ -99,7 +99,7 @@ describe('Insights tab', () => {
     const api = fakeInsightsApi();
     renderTab(api, component, '/catalog/default/component/payments/insights?range=custom&from=2026-01-01&to=2026-03-31&interval=month');
     await tile('Deployment frequency');
-    expect(api.getMetrics).toHaveBeenLastCalledWith({ scope: { type: 'entity', ref: 'component:default/payments' }, from: '2026-01-01', to: '2026-04-01', interval: 'month' });
+    expect(api.getMetrics).toHaveBeenLastCalledWith({ scope: { type: 'entity', ref: 'component:default/payments' }, from: '2026-01-01', to: '2026-03-31', interval: 'month' });
     expect(screen.getByLabelText('From')).toHaveValue('2026-01-01');
     expect(screen.getByLabelText('To')).toHaveValue('2026-03-31');
     expect(screen.getByRole('combobox', { name: 'Interval' })).toHaveTextContent('Month');

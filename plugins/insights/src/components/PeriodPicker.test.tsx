@@ -51,8 +51,8 @@ describe('period picker', () => {
     fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-06-30' } });
     await user.click(screen.getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(query()).toHaveTextContent('?range=custom&from=2026-05-01&to=2026-06-30'));
-    // the To date is inclusive: the period ends at the start of the next day
-    expect(screen.getByLabelText('Resolved period')).toHaveTextContent('2026-05-01..2026-07-01 week 61');
+    // the To date is sent as a date, which the backend reads as including that day
+    expect(screen.getByLabelText('Resolved period')).toHaveTextContent('2026-05-01..2026-06-30 week 61');
   });
 
   it('falls back to the default range for an unreadable custom range', () => {

@@ -92,9 +92,8 @@ export function useInsightsPeriod(): InsightsPeriodState & {
 export function periodOf(range: string | null, from: string | null, to: string | null, now = Date.now()): Omit<InsightsPeriodState, 'interval'> {
   if (range === 'custom' && from && to && isoDate.test(from) && isoDate.test(to)) {
     const days = Math.max(1, Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1);
-    // `to` is inclusive for a person picking dates: the period ends at the start of the next day.
-    const end = new Date(Date.parse(to) + DAY_MS).toISOString().slice(0, 10);
-    return { range: 'custom', from, to: end, fromDate: from, toDate: to, days };
+    // the backend reads a date as `to` as including that day, as a person picking dates means it
+    return { range: 'custom', from, to, fromDate: from, toDate: to, days };
   }
   const preset = PRESET_RANGES.find(d => `${d}d` === range) ?? Number.parseInt(DEFAULT_RANGE, 10);
   const end = new Date(Math.floor(now / 60_000) * 60_000);

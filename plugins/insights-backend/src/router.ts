@@ -8,6 +8,7 @@ import {
   type Credentials,
   type HttpAuthService,
   type PermissionsService,
+  type RouteRegistry,
 } from '@portico/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { InputError, NotFoundError, PayloadTooLargeError } from '@portico/errors';
@@ -141,6 +142,8 @@ export function createRouter(options: {
   httpAuth?: HttpAuthService;
   permissions?: PermissionsService;
   auditor?: AuditorService;
+  /** More routes on the same registry (and OpenAPI document), e.g. the metrics engine's `POST /facts`. */
+  addRoutes?: (routes: RouteRegistry) => void;
 }): Router {
   const { ingestor, metrics, catalog, auth } = options;
   const routes = createRouteRegistry({
@@ -302,5 +305,6 @@ export function createRouter(options: {
     },
   );
 
+  options.addRoutes?.(routes);
   return routes.router;
 }

@@ -8,6 +8,7 @@ export {
   githubCatalogModule,
   githubScorecardsModule,
   githubScaffolderModule,
+  githubInsightsModule,
   githubFeatures,
   githubPluginConfigSchema,
   githubScorecardsConfigSchema,
@@ -22,3 +23,5 @@ export { GithubEntityProvider, discoverOrganization, type DiscoveryRunSummary } 
 export { GithubOrgEntityProvider } from './discovery/GithubOrgEntityProvider';
 export { githubFacts, createGithubFactCollector } from './facts/GithubFactCollector';
 export { GITHUB_WEBHOOK_TOPIC, type GithubWebhookEvent } from './webhooks/webhookEvents';
+export { githubInsightsConfigSchema } from './insights/config';
+export { createGithubInsightsSource, type GithubInsightsSourceOptions } from './insights/GithubInsightsSource';

@@ -7,8 +7,9 @@ import {
   integrationsExtensionPoint,
   type BackendFeature,
 } from '@portico/backend-plugin-api';
-import { catalogProvidersExtensionPoint } from '@portico/plugin-catalog-node';
+import { catalogProvidersExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
 import { githubPermissions } from '@portico/plugin-github-common';
+import { insightsSourcesExtensionPoint } from '@portico/plugin-insights-node';
 import { scaffolderActionsExtensionPoint } from '@portico/plugin-scaffolder-node';
 import { scorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
 import { createGithubActionsDispatchAction, createGithubPullRequestAction, createPublishGithubAction } from './actions/githubActions';
@@ -19,6 +20,8 @@ import { githubCatalogProvidersConfigSchema, withIds } from './discovery/config'
 import { GithubEntityProvider } from './discovery/GithubEntityProvider';
 import { GithubOrgEntityProvider } from './discovery/GithubOrgEntityProvider';
 import { createGithubFactCollector } from './facts/GithubFactCollector';
+import { githubInsightsConfigSchema } from './insights/config';
+import { createGithubInsightsSource } from './insights/GithubInsightsSource';
 import { GithubIntegrationProvider } from './integration/GithubIntegrationProvider';
 import { createRouter } from './router';
 import { GithubRepositoryService } from './service/GithubRepositoryService';
@@ -168,6 +171,33 @@ export const githubScaffolderModule = createBackendModule({
   },
 });
 
+/**
+ * `insights.sources`: pull requests, deployments and deploy-workflow runs of annotated repositories, backfilled and
+ * kept current by webhooks. Its settings are `github.insights` (workflows), with GitHub's other settings.
+ */
+export const githubInsightsModule = createBackendModule({
+  pluginId: 'insights',
+  moduleId: 'github',
+  configSection: 'github',
+  configSchema: githubInsightsConfigSchema,
+  register(env) {
+    env.registerInit({
+      deps: {
+        sources: insightsSourcesExtensionPoint,
+        clients: githubClientsServiceRef,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        events: coreServices.events,
+        logger: coreServices.logger,
+      },
+      async init({ sources, clients, catalog, auth, events, logger }, { pluginConfig }) {
+        const catalogToken = async () => (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' })).token || undefined;
+        sources.addSource(createGithubInsightsSource({ clients, catalog, catalogToken, events, config: pluginConfig.insights, logger }));
+      },
+    });
+  },
+});
+
 /** Everything this package offers; modules whose target plugin is not installed are skipped by the host. */
 export const githubFeatures: BackendFeature[] = [
   githubPlugin,
@@ -175,4 +205,5 @@ export const githubFeatures: BackendFeature[] = [
   githubCatalogModule,
   githubScorecardsModule,
   githubScaffolderModule,
+  githubInsightsModule,
 ];

@@ -133,9 +133,11 @@ export class FakeGithub {
   readonly requests: Array<{ method: string; path: string; status?: number }> = [];
   /** When set, only these tokens are accepted (`Authorization: token X` or `Bearer X`); others get 401. */
   tokens: string[] | undefined;
+  /** The most items a page holds whatever `per_page` asks (GitHub's is 100); lower it to page through few items. */
+  maxPerPage = 100;
   /** Primary rate limit: when `remaining` reaches 0, requests get a 403 until `resetAt` (epoch seconds). */
   rateLimit = { limit: 5000, remaining: 5000, resetAt: Math.floor(Date.now() / 1000) + 3600, windowSeconds: 3600 };
-  private failures: Array<{ method?: string; path: RegExp; status: number; headers?: Record<string, string>; message: string; times: number }> = [];
+  private failures: Array<{ method?: string; path: RegExp; query?: Record<string, string>; status: number; headers?: Record<string, string>; message: string; times: number }> = [];
   private nextId = 1000;
   private server: http.Server | undefined;
   private baseUrl = '';
@@ -162,8 +164,8 @@ export class FakeGithub {
     await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** The next `times` requests matching `path` (and `method`) fail with `status`. */
-  failNext(options: { method?: string; path: RegExp; status: number; headers?: Record<string, string>; message?: string; times?: number }): void {
+  /** The next `times` requests matching `path` (and `method`, and the `query` parameters given) fail with `status`. */
+  failNext(options: { method?: string; path: RegExp; query?: Record<string, string>; status: number; headers?: Record<string, string>; message?: string; times?: number }): void {
     this.failures.push({ times: 1, message: 'Injected failure', ...options });
   }
 
@@ -340,7 +342,9 @@ export class FakeGithub {
       this.rateLimit.remaining--;
     }
     rateHeaders();
-    const failure = this.failures.find(f => f.path.test(req.path) && (!f.method || f.method === req.method));
+    const failure = this.failures.find(
+      f => f.path.test(req.path) && (!f.method || f.method === req.method) && Object.entries(f.query ?? {}).every(([k, v]) => String(req.query[k]) === v),
+    );
     if (failure) {
       if (--failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
       for (const [k, v] of Object.entries(failure.headers ?? {})) res.setHeader(k, v);
@@ -354,7 +358,7 @@ export class FakeGithub {
   }
 
   private page<T>(req: Request, res: Response, items: T[]): T[] {
-    const perPage = Math.min(Math.max(Number(req.query.per_page) || 30, 1), 100);
+    const perPage = Math.min(Math.max(Number(req.query.per_page) || 30, 1), this.maxPerPage);
     const page = Math.max(Number(req.query.page) || 1, 1);
     const last = Math.max(Math.ceil(items.length / perPage), 1);
     const link = (p: number, rel: string) => {

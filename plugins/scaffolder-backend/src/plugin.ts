@@ -4,13 +4,14 @@ import path from 'node:path';
 import { coreServices, createBackendPlugin, durationSchema } from '@portico/backend-plugin-api';
 import { catalogServiceRef } from '@portico/plugin-catalog-node';
 import { SCAFFOLDER_TASK_RESOURCE_TYPE, scaffolderPermissions, scaffolderTaskCancelPermission, scaffolderTaskReadPermission, scaffolderTaskRetryPermission } from '@portico/plugin-scaffolder-common';
+import { ConfigError } from '@portico/errors';
 import { z } from 'zod';
 import { scaffolderMigrations } from './database/migrations';
 import { scaffolderActionsExtensionPoint, type TemplateAction } from './extensions';
 import { createRouter } from './router';
 import { CatalogLocationsAdapter, CatalogTemplateSource } from './service/CatalogTemplateSource';
 import { SANDBOX_DEFAULTS } from './service/sandbox/Sandbox';
-import { createScaffolderEngine } from './service/ScaffolderEngine';
+import { createScaffolderEngine, DEFAULT_WORKSPACE_MAX_BYTES } from './service/ScaffolderEngine';
 import { DefaultSkeletonReader } from './service/SkeletonReader';
 import { scaffolderPermissionRules, type TaskResource } from './service/taskPermissions';
 
@@ -22,8 +23,28 @@ export const scaffolderConfigSchema = z
   .object({
     /** Encrypts run secrets in the database (AES-256-GCM); without it secrets stay in memory only. */
     secretsKey: z.string().min(16).optional(),
-    /** Where run workspaces live (default: the OS temp dir). */
+    /** Where run workspaces live on this instance (default: the OS temp dir). */
     workingDirectory: z.string().optional(),
+    /**
+     * Where a run's workspace is kept between steps, so that another instance can resume the run: `database`
+     * (packed and compressed after each completed step that used it; the default on PostgreSQL) or `directory`
+     * (`directory`, which every instance must share; the default on SQLite, where one instance runs).
+     */
+    workspace: z
+      .object({
+        store: z.enum(['database', 'directory']).optional(),
+        directory: z.string().min(1).optional(),
+        /** The cap of one run's packed workspace (compressed bytes); a step that leaves more fails, naming it. */
+        maxBytes: z.number().int().min(1024).default(DEFAULT_WORKSPACE_MAX_BYTES),
+      })
+      .optional(),
+    /** The live event streams (`/v2/tasks/:taskId/eventstream`). */
+    eventStream: z
+      .object({
+        /** How often a stream also re-reads the database, in case an announcement was lost (default 5 s). */
+        rereadInterval: duration.optional(),
+      })
+      .optional(),
     concurrency: z.number().int().min(1).max(1000).optional(),
     pollInterval: duration.optional(),
     heartbeatInterval: duration.optional(),
@@ -75,17 +96,28 @@ export const scaffolderPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        events: coreServices.events,
         lifecycle: coreServices.lifecycle,
         integrations: coreServices.integrations,
         catalog: catalogServiceRef,
       },
       async init(
-        { logger, rootConfig, database, httpRouter, httpAuth, auth, permissions, permissionsRegistry, auditor, lifecycle, integrations, catalog },
+        { logger, rootConfig, database, httpRouter, httpAuth, auth, permissions, permissionsRegistry, auditor, events, lifecycle, integrations, catalog },
         { pluginConfig: cfg },
       ) {
         await database.migrate(scaffolderMigrations);
         const knex = await database.getClient();
-        const workingDirectory = path.resolve(cfg.workingDirectory ?? path.join(os.tmpdir(), 'portico-scaffolder'));
+        const workspaceStore = cfg.workspace?.store ?? (database.engine === 'pg' ? 'database' : 'directory');
+        if (workspaceStore === 'directory' && database.engine === 'pg' && !cfg.workspace?.directory) {
+          // Several instances may share this database: a run resumed elsewhere would find no workspace.
+          throw new ConfigError(
+            "scaffolder.workspace.store is 'directory' on PostgreSQL, where several instances may run: set scaffolder.workspace.directory " +
+              "to a directory every instance shares, or use store 'database'",
+          );
+        }
+        const workingDirectory = path.resolve(
+          (workspaceStore === 'directory' ? cfg.workspace?.directory : undefined) ?? cfg.workingDirectory ?? path.join(os.tmpdir(), 'portico-scaffolder'),
+        );
         fs.mkdirSync(workingDirectory, { recursive: true });
         const serviceToken = async () => {
           try {
@@ -117,9 +149,12 @@ export const scaffolderPlugin = createBackendPlugin({
           },
           defaultStepTimeoutMs: cfg.defaultStepTimeout,
           sandbox: cfg.sandbox && { timeoutMs: cfg.sandbox.timeout, maxMemoryMb: cfg.sandbox.maxMemoryMb, workers: cfg.sandbox.workers },
+          events,
+          workspace: { store: workspaceStore, maxBytes: cfg.workspace?.maxBytes ?? DEFAULT_WORKSPACE_MAX_BYTES },
         });
+        await engine.feed.start();
         logger.info(
-          `Scaffolder ready with ${engine.registry.list().length} actions; secrets are ${engine.vault.encrypts ? 'stored encrypted (scaffolder.secretsKey)' : 'kept in memory only (set scaffolder.secretsKey to survive restarts)'}`,
+          `Scaffolder ready with ${engine.registry.list().length} actions; workspaces kept in ${workspaceStore === 'database' ? 'the database' : workingDirectory}; secrets are ${engine.vault.encrypts ? 'stored encrypted (scaffolder.secretsKey)' : 'kept in memory only (set scaffolder.secretsKey to survive restarts)'}`,
         );
         permissionsRegistry.addPermissions(scaffolderPermissions);
         permissionsRegistry.addResourceType<TaskResource, unknown>({
@@ -128,7 +163,19 @@ export const scaffolderPlugin = createBackendPlugin({
           rules: scaffolderPermissionRules,
           getResources: ids => Promise.all(ids.map(id => engine.store.getTask(id))),
         });
-        httpRouter.use(createRouter({ service: engine.service, registry: engine.registry, store: engine.store, httpAuth, auth, permissions, auditor }));
+        httpRouter.use(
+          createRouter({
+            service: engine.service,
+            registry: engine.registry,
+            store: engine.store,
+            feed: engine.feed,
+            eventStreamRereadMs: cfg.eventStream?.rereadInterval,
+            httpAuth,
+            auth,
+            permissions,
+            auditor,
+          }),
+        );
         lifecycle.addStartupHook(() => engine.worker.start(), { label: 'scaffolder worker' });
         lifecycle.addShutdownHook(() => engine.stop(), { label: 'scaffolder worker' });
       },

@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import type { Router } from 'express';
 import {
   audited,
   createRouteRegistry,
@@ -21,6 +21,8 @@ import { z } from 'zod';
 import { serializeTask, type TaskStore } from './database/TaskStore';
 import type { ActionRegistry } from './service/ActionRegistry';
 import { toTaskPermissionQuery } from './service/taskPermissions';
+import type { TaskEventFeed } from './service/TaskEventFeed';
+import { streamTaskEvents } from './service/TaskEventStream';
 import type { Caller, TaskService } from './service/TaskService';
 import { answerBody, createTaskBody, dryRunBody, listTasksQuery, retryBody } from './requestSchemas';
 
@@ -40,8 +42,10 @@ export interface RouterOptions {
   httpAuth?: HttpAuthService;
   permissions?: PermissionsService;
   auditor?: AuditorService;
-  /** How often the event stream looks for new events. */
-  eventPollIntervalMs?: number;
+  /** Announces committed run events to the event streams of this instance. */
+  feed: TaskEventFeed;
+  /** The event streams' safety re-read of the database, for an announcement that was lost. Default 5 s. */
+  eventStreamRereadMs?: number;
 }
 
 /** HTTP routes of /api/scaffolder: parse, call the TaskService, respond. */
@@ -207,7 +211,9 @@ export function createRouter(options: RouterOptions): Router {
       method: 'get',
       path: '/v2/tasks/:taskId/eventstream',
       summary: 'Events of a run as server-sent events',
-      description: 'Every stored event after `after` (or Last-Event-ID), then new ones as they are written; ends after the completion event.',
+      description:
+        'Every stored event after `after` (or Last-Event-ID), then new ones as they are committed, on whichever instance the run executes ' +
+        '(announced through the events service); each id once and in order; ends after the completion event.',
       params: taskParams,
       query: afterQuery,
       response: { description: 'text/event-stream', contentType: 'text/event-stream', schema: z.string() },
@@ -216,7 +222,13 @@ export function createRouter(options: RouterOptions): Router {
     },
     async ({ params, query, req, res, authorize }) => {
       await authorizedTask(params.taskId, authorize); // 404 or 403 before the stream starts
-      await streamEvents(req, res, service, params.taskId, query.after ?? (Number(req.get('last-event-id')) || 0), options.eventPollIntervalMs ?? 250);
+      await streamTaskEvents(req, res, {
+        source: { events: (id, after) => service.events(id, after), status: async id => (await store.getTask(id))?.status ?? 'cancelled' },
+        feed: options.feed,
+        taskId: params.taskId,
+        after: query.after ?? (Number(req.get('last-event-id')) || 0),
+        rereadMs: options.eventStreamRereadMs ?? 5000,
+      });
     },
   );
 
@@ -296,38 +308,4 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   return routes.router;
-}
-
-/**
- * Server-sent events: every stored event after `after`, then new ones as they are written
- * (read from the database, so it works whichever instance runs the task). Ends after `completion`.
- */
-async function streamEvents(req: Request, res: Response, service: TaskService, taskId: string, after: number, pollMs: number) {
-  res.status(200);
-  res.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-  res.flushHeaders();
-  let closed = false;
-  req.on('close', () => {
-    closed = true;
-  });
-  let last = after;
-  let lastType: string | undefined;
-  let lastWrite = Date.now();
-  while (!closed) {
-    const events = await service.events(taskId, last);
-    for (const event of events) {
-      res.write(`event: ${event.type}\nid: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
-      last = event.id;
-      lastWrite = Date.now();
-    }
-    if (events.length > 0) lastType = events[events.length - 1].type;
-    // A retried run has the completion event of its earlier attempt: end only when the run has ended.
-    if (lastType === 'completion' && ['completed', 'failed', 'cancelled'].includes((await service.getTask(taskId)).status)) break;
-    if (Date.now() - lastWrite > 15000) {
-      res.write(': keep-alive\n\n');
-      lastWrite = Date.now();
-    }
-    await new Promise(r => setTimeout(r, pollMs));
-  }
-  res.end();
 }

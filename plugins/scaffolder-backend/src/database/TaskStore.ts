@@ -63,6 +63,23 @@ export interface PendingEvent {
   body: SerializedTaskEvent['body'];
   createdAt: string;
 }
+/**
+ * Events just committed for one run, as they are announced to every instance: `previousId` is the id of the
+ * run's event before them (0: none), so a reader that has written up to another id knows it missed some.
+ */
+export interface WrittenEvents {
+  taskId: string;
+  previousId: number;
+  events: SerializedTaskEvent[];
+}
+
+/** A run's workspace packed after a completed step (see WorkspaceArchive). */
+export interface WorkspaceSnapshot {
+  archive: Buffer;
+  /** The step after which it was taken. */
+  stepId: string;
+}
+
 const parseJson = <T>(v: unknown): T | undefined => (typeof v === 'string' && v !== '' ? (JSON.parse(v) as T) : undefined);
 const nullable = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
@@ -168,7 +185,12 @@ export function serializeTask(task: TaskRow, steps?: StepRow[], waits?: WaitRow[
 
 /** All scaffolder SQL: tasks, steps, events, checkpoints and waits. No business rules. */
 export class TaskStore {
-  constructor(private readonly knex: Knex, private readonly engine: 'sqlite' | 'pg') {}
+  /** `onEventsWritten` is told of each batch of events once it is committed (the live streams follow it). */
+  constructor(
+    private readonly knex: Knex,
+    private readonly engine: 'sqlite' | 'pg',
+    private readonly onEventsWritten?: (written: WrittenEvents) => void,
+  ) {}
 
   async createTask(options: {
     spec: TaskSpec;
@@ -320,7 +342,7 @@ export class TaskStore {
   /** Removes a task and everything stored for it (dry runs are not kept). */
   async deleteTask(taskId: string): Promise<void> {
     await this.knex.transaction(async tx => {
-      for (const table of ['scaffolder_task_events', 'scaffolder_checkpoints', 'scaffolder_waits', 'scaffolder_task_steps']) {
+      for (const table of ['scaffolder_task_events', 'scaffolder_checkpoints', 'scaffolder_waits', 'scaffolder_task_steps', 'scaffolder_workspaces']) {
         await tx(table).where({ task_id: taskId }).delete();
       }
       await tx('scaffolder_tasks').where({ id: taskId }).delete();
@@ -415,24 +437,55 @@ export class TaskStore {
 
   /**
    * Saves a step and the events that led to it in one transaction (one commit per step change:
-   * on SQLite each commit is a disk sync, so this is most of a step's cost).
+   * on SQLite each commit is a disk sync, so this is most of a step's cost). `workspace`: the run's workspace
+   * as it is after this step (a completed one), stored with it so that a resumed run never sees one without the other.
    */
-  async saveStepWithEvents(taskId: string, step: StepRow, events: PendingEvent[]): Promise<void> {
-    await this.knex.transaction(async tx => {
-      await new TaskStore(tx, this.engine).saveStep(taskId, step);
-      await new TaskStore(tx, this.engine).appendEvents(taskId, events);
+  async saveStepWithEvents(taskId: string, step: StepRow, events: PendingEvent[], workspace?: WorkspaceSnapshot): Promise<void> {
+    const written = await this.knex.transaction(async tx => {
+      const store = new TaskStore(tx, this.engine);
+      await store.saveStep(taskId, step);
+      if (workspace) await store.saveWorkspace(taskId, workspace);
+      return store.insertEvents(tx, taskId, events);
     });
+    if (written) this.announce(written);
   }
 
   async appendEvents(taskId: string, events: PendingEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.knex('scaffolder_task_events').insert(
-      events.map(e => ({ task_id: taskId, event_type: e.type, body: JSON.stringify(e.body), created_at: e.createdAt })),
-    );
+    const written = await this.knex.transaction(tx => this.insertEvents(tx, taskId, events));
+    if (written) this.announce(written);
   }
 
   async appendEvent(taskId: string, type: TaskEventType, body: SerializedTaskEvent['body']): Promise<void> {
-    await this.knex('scaffolder_task_events').insert({ task_id: taskId, event_type: type, body: JSON.stringify(body), created_at: now() });
+    await this.appendEvents(taskId, [{ type, body, createdAt: now() }]);
+  }
+
+  private announce(written: WrittenEvents) {
+    try {
+      this.onEventsWritten?.(written);
+    } catch {
+      // a listener's failure is never the writer's: the streams re-read the database
+    }
+  }
+
+  /**
+   * Inserts a run's events and answers them with their ids and the id of the run's event before them. On
+   * PostgreSQL the run's row is locked first, so the events of one run commit in id order (a reader that has
+   * seen id n never finds a lower id committed later); SQLite serialises writes anyway.
+   */
+  private async insertEvents(tx: Knex.Transaction, taskId: string, events: PendingEvent[]): Promise<WrittenEvents | undefined> {
+    if (events.length === 0) return undefined;
+    if (this.engine === 'pg') await tx.raw('SELECT id FROM scaffolder_tasks WHERE id = ? FOR NO KEY UPDATE', [taskId]);
+    const [{ previous }] = (await tx('scaffolder_task_events').where({ task_id: taskId }).max({ previous: 'id' })) as Array<{ previous: number | string | null }>;
+    const rows = events.map(e => ({ task_id: taskId, event_type: e.type, body: JSON.stringify(e.body), created_at: e.createdAt }));
+    const ids = ((await tx('scaffolder_task_events').insert(rows).returning('id')) as Array<{ id: number | string } | number | string>)
+      .map(r => Number(typeof r === 'object' ? r.id : r))
+      .sort((a, b) => a - b);
+    return {
+      taskId,
+      previousId: Number(previous ?? 0),
+      events: events.map((e, i) => ({ id: ids[i], taskId, type: e.type, createdAt: e.createdAt, body: e.body })),
+    };
   }
 
   async listEvents(taskId: string, afterId = 0): Promise<SerializedTaskEvent[]> {
@@ -444,6 +497,23 @@ export class TaskStore {
       createdAt: r.created_at as string,
       body: JSON.parse(r.body as string) as SerializedTaskEvent['body'],
     }));
+  }
+
+  /** The run's workspace as it was after its last completed step that used it, if stored in the database. */
+  async getWorkspace(taskId: string): Promise<WorkspaceSnapshot | undefined> {
+    const row = await this.knex('scaffolder_workspaces').where({ task_id: taskId }).first('archive', 'step_id');
+    return row ? { archive: Buffer.from(row.archive as Uint8Array), stepId: row.step_id as string } : undefined;
+  }
+
+  async saveWorkspace(taskId: string, snapshot: WorkspaceSnapshot): Promise<void> {
+    await this.knex('scaffolder_workspaces')
+      .insert({ task_id: taskId, archive: snapshot.archive, size: snapshot.archive.length, step_id: snapshot.stepId, updated_at: now() })
+      .onConflict('task_id')
+      .merge();
+  }
+
+  async deleteWorkspace(taskId: string): Promise<void> {
+    await this.knex('scaffolder_workspaces').where({ task_id: taskId }).delete();
   }
 
   async getCheckpoint(taskId: string, key: string): Promise<{ value: unknown } | undefined> {

@@ -76,4 +76,18 @@ export const scaffolderMigrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    // A run's workspace after its last completed step (gzip of a small archive), so that another instance resumes it.
+    name: '20261207_001_scaffolder_workspaces',
+    async up(knex) {
+      if (await knex.schema.hasTable('scaffolder_workspaces')) return;
+      await knex.schema.createTable('scaffolder_workspaces', t => {
+        t.string('task_id', 64).primary().references('id').inTable('scaffolder_tasks').onDelete('CASCADE');
+        t.binary('archive').notNullable();
+        t.integer('size').notNullable();
+        t.string('step_id', 256).notNullable();
+        t.string('updated_at', 32).notNullable();
+      });
+    },
+  },
 ];

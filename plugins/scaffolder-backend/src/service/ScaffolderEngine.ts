@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { LoggerService } from '@portico/backend-plugin-api';
+import type { EventsService, LoggerService } from '@portico/backend-plugin-api';
 import { createBuiltinActions, type CatalogLocationsClient } from '../actions';
 import { scaffolderMigrations } from '../database/migrations';
 import { TaskStore } from '../database/TaskStore';
@@ -11,6 +11,7 @@ import { SecretsVault } from './SecretsVault';
 import { Sandbox, type SandboxOptions } from './sandbox/Sandbox';
 import { SandboxedTemplater } from './sandbox/SandboxedTemplater';
 import type { SkeletonReader } from './SkeletonReader';
+import { TaskEventFeed } from './TaskEventFeed';
 import { TaskRunner } from './TaskRunner';
 import { TaskService, type TemplateSource } from './TaskService';
 import { TaskWorker } from './TaskWorker';
@@ -34,7 +35,14 @@ export interface ScaffolderEngineOptions {
   defaultStepTimeoutMs?: number;
   /** Limits of the processes that evaluate templates and JSONata. */
   sandbox?: SandboxOptions;
+  /** Carries committed run events to the live streams of every instance; without it, to this process's only. */
+  events?: EventsService;
+  /** Where a run's workspace is kept between steps (see TaskRunnerOptions.workspace). Default: `workingDirectory` only. */
+  workspace?: { store: 'database' | 'directory'; maxBytes: number };
 }
+
+/** The default cap of a run's packed workspace in the database (compressed). */
+export const DEFAULT_WORKSPACE_MAX_BYTES = 50 * 1024 * 1024;
 
 /** Builds the scaffolder's parts from its dependencies (the plugin and the tests use the same wiring). */
 export function createScaffolderEngine(options: ScaffolderEngineOptions) {
@@ -52,7 +60,8 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
     gitAuthor: options.git?.author,
   });
   for (const action of [...builtins, ...(options.actions ?? [])]) registry.register(action);
-  const store = new TaskStore(options.knex, options.engine);
+  const feed = new TaskEventFeed({ events: options.events, logger: options.logger });
+  const store = new TaskStore(options.knex, options.engine, written => feed.announce(written));
   const unpublishQueue = publishTaskQueue(store);
   const vault = new SecretsVault(options.secretsKey);
   const runner = new TaskRunner({
@@ -62,6 +71,7 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
     logger: options.logger,
     workingDirectory: options.workingDirectory ?? path.join(os.tmpdir(), 'portico-scaffolder'),
     defaultStepTimeoutMs: options.defaultStepTimeoutMs,
+    workspace: options.workspace,
   });
   const worker = new TaskWorker({ store, runner, vault, registry, logger: options.logger, ...options.worker });
   const service = new TaskService({ store, registry, vault, worker, runner, templates: options.templates, logger: options.logger });
@@ -70,6 +80,7 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
     sandbox,
     registry,
     store,
+    feed,
     vault,
     runner,
     worker,
@@ -81,6 +92,7 @@ export function createScaffolderEngine(options: ScaffolderEngineOptions) {
     async stop() {
       unpublishQueue();
       await worker.stop();
+      await feed.settled();
       await sandbox.close();
     },
   };

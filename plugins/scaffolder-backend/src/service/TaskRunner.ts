@@ -14,11 +14,12 @@ import type {
   TemplateStep,
 } from '@portico/plugin-scaffolder-common';
 import type { ActionContext } from '../extensions';
-import type { PendingEvent, StepRow, TaskRow, TaskStore } from '../database/TaskStore';
+import type { PendingEvent, StepRow, TaskRow, TaskStore, WorkspaceSnapshot } from '../database/TaskStore';
 import type { ActionRegistry } from './ActionRegistry';
 import { durationToMs } from './duration';
 import { redactSecrets, redactValue } from './SecretsVault';
 import type { SandboxedTemplater } from './sandbox/SandboxedTemplater';
+import { packWorkspace, unpackWorkspace } from './WorkspaceArchive';
 
 /** Thrown inside a handler to pause the run until a person answers. */
 class TaskSuspended extends Error {
@@ -105,6 +106,12 @@ export interface TaskRunnerOptions {
   workingDirectory: string;
   /** Applies to steps without their own `timeout`. */
   defaultStepTimeoutMs?: number;
+  /**
+   * `database`: the workspace is packed into the database after each completed step that used it and unpacked
+   * when a run starts or resumes, so any instance can resume it; `directory` (default): `workingDirectory` is
+   * the workspace's only home (shared by the instances, or one instance only).
+   */
+  workspace?: { store: 'database' | 'directory'; maxBytes: number };
 }
 
 export interface RunOptions {
@@ -139,9 +146,12 @@ export class TaskRunner {
     };
     const stepOutputs = context.steps as Record<string, { output: JsonObject }>;
     if (stepRows.size > 0) events.append('log', { message: `Resuming run after ${[...stepRows.values()].filter(r => r.status === 'completed').length} completed step(s)` });
+    const inDatabase = this.options.workspace?.store === 'database' && !task.dryRun;
 
     let current: StepRow | undefined;
     try {
+      // What the last completed step left, whichever instance ran it (nothing stored: nothing was written).
+      if (inDatabase) await this.restoreWorkspace(task.id, workspacePath);
       for (const [position, step] of task.spec.steps.entries()) {
         const saved = stepRows.get(step.id);
         if (saved?.status === 'completed') {
@@ -164,6 +174,7 @@ export class TaskRunner {
         await this.saveStep(task.id, current, events, `Beginning step ${step.name ?? step.id}`);
 
         const output: JsonObject = {};
+        let usedWorkspace = false;
         const iterations = await this.iterationsOf(step, context, signal);
         for (const [index, each] of iterations.entries()) {
           const iterContext = each ? { ...context, each } : context;
@@ -177,11 +188,12 @@ export class TaskRunner {
             input = parsed.data;
           }
           const stepKey = each ? `${step.id}[${index}]` : step.id;
-          await this.runHandler(task, step, stepKey, input, output, Boolean(each), { workspacePath, secrets, signal, events });
+          if (await this.runHandler(task, step, stepKey, input, output, Boolean(each), { workspacePath, secrets, signal, events })) usedWorkspace = true;
         }
+        const snapshot = inDatabase && usedWorkspace ? await this.snapshotWorkspace(task.id, step.id, workspacePath) : undefined;
         current = { ...current, status: 'completed', endedAt: now(), output: redactValue(output, secrets) };
         stepOutputs[step.id] = { output };
-        await this.saveStep(task.id, current, events, `Finished step ${step.name ?? step.id}`);
+        await this.saveStep(task.id, current, events, `Finished step ${step.name ?? step.id}`, 'info', snapshot);
         current = undefined;
       }
 
@@ -190,6 +202,7 @@ export class TaskRunner {
       events.append('completion', { message: 'Run completed with status: completed', status: 'completed', output });
       await events.flush();
       await store.finishTask(task.id, run.workerId, 'completed', { output });
+      if (inDatabase) await store.deleteWorkspace(task.id); // kept after a failure, for a retry
       await this.cleanup(task, run);
       return 'completed';
     } catch (error) {
@@ -236,10 +249,23 @@ export class TaskRunner {
     if (await fs.stat(dir).then(() => true, () => false)) await fs.rm(dir, { recursive: true, force: true });
   }
 
-  private async saveStep(taskId: string, step: StepRow, events: EventLog, message: string, level: 'info' | 'warn' | 'error' = 'info') {
+  private async saveStep(taskId: string, step: StepRow, events: EventLog, message: string, level: 'info' | 'warn' | 'error' = 'info', workspace?: WorkspaceSnapshot) {
     events.append('step', { message, stepId: step.stepId, status: step.status, level });
     await events.flush(); // earlier batches first, so events stay in order
-    await this.options.store.saveStepWithEvents(taskId, step, events.take());
+    await this.options.store.saveStepWithEvents(taskId, step, events.take(), workspace);
+  }
+
+  /** Unpacks the stored workspace into `dir`, or empties `dir` when none is stored. */
+  private async restoreWorkspace(taskId: string, dir: string) {
+    const stored = await this.options.store.getWorkspace(taskId);
+    if (stored) await unpackWorkspace(stored.archive, dir);
+    else await fs.rm(dir, { recursive: true, force: true });
+  }
+
+  private async snapshotWorkspace(taskId: string, stepId: string, dir: string): Promise<WorkspaceSnapshot | undefined> {
+    if (!(await fs.stat(dir).then(() => true, () => false))) return undefined;
+    const archive = await packWorkspace(dir, { maxBytes: this.options.workspace!.maxBytes, what: `The workspace of run ${taskId} after step '${stepId}'` });
+    return { archive, stepId };
   }
 
   private async renderCondition(step: TemplateStep, context: Record<string, unknown>, signal: AbortSignal): Promise<boolean> {
@@ -263,7 +289,7 @@ export class TaskRunner {
     output: JsonObject,
     isEach: boolean,
     env: { workspacePath: string; secrets: Record<string, string>; signal: AbortSignal; events: EventLog },
-  ) {
+  ): Promise<boolean> {
     const { store, registry } = this.options;
     const action = registry.get(step.action);
     const timeoutMs = step.timeout !== undefined ? durationToMs(step.timeout) : this.options.defaultStepTimeoutMs;
@@ -341,6 +367,7 @@ export class TaskRunner {
     } finally {
       if (timer) clearTimeout(timer);
     }
+    return workspaceReady;
   }
 }
 

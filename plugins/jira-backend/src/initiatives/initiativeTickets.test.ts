@@ -225,3 +225,16 @@ describe('the jira.ticket action when an entity leaves the initiative', () => {
     }
   });
 });
+
+describe('initiative tickets on several Jira sites', () => {
+  it('tells the site of an issue from its URL, for a comment on an entity that is gone', () => {
+    const sites = [
+      { host: 'acme.atlassian.net', apiBaseUrl: 'https://acme.atlassian.net', kind: 'cloud', email: 'bot@acme.example', apiToken: 'token' },
+      { host: 'jira.acme.internal', apiBaseUrl: 'https://jira.acme.internal/jira/', kind: 'datacenter', personalAccessToken: 'pat' },
+    ].map(site => jiraSiteConfigSchema.parse(site));
+    const jira = jiraClientsTicketJira(new JiraClients(sites));
+    expect(jira.hostOfIssueUrl!('https://acme.atlassian.net/browse/OPS-7')).toBe('acme.atlassian.net');
+    expect(jira.hostOfIssueUrl!('https://jira.acme.internal/jira/browse/OPS-7')).toBe('jira.acme.internal');
+    expect(jira.hostOfIssueUrl!('https://elsewhere.example/browse/OPS-7')).toBeUndefined();
+  });
+});

@@ -217,7 +217,7 @@ export class RedisEvents implements EventsService, EventsLagSource {
             this.wakeAll(); // anything added while the connection was down
           }
           failures = 0;
-          const entries = (reply as Array<[string, RawEntry[]]> | null)?.[0]?.[1] ?? [];
+          const entries = (reply as unknown as Array<[string, RawEntry[]]> | null)?.[0]?.[1] ?? [];
           if (entries.length) {
             after = entries[entries.length - 1][0];
             this.wakeAll();

@@ -77,7 +77,7 @@ function postgresStore(db: TestDatabase): EventsStore {
       const events = await core().from('events').where({ topic: TOPIC }).pluck('id');
       await core()
         .table('subscriber_claims')
-        .insert(events.map(id => ({ subscriber_id: subscriberId, event_id: id, claimed_by: 'dead-instance', claimed_at: new Date(0), done: false })));
+        .insert(events.map((id: string) => ({ subscriber_id: subscriberId, event_id: id, claimed_by: 'dead-instance', claimed_at: new Date(0), done: false })));
     },
     close: async () => undefined,
   };

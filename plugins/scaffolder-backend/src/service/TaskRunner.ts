@@ -150,7 +150,7 @@ export class TaskRunner {
 
     let current: StepRow | undefined;
     try {
-      // What the last completed step left, whichever instance ran it (nothing stored: nothing was written).
+      // What the last completed step left, whichever instance ran it.
       if (inDatabase) await this.restoreWorkspace(task.id, workspacePath);
       for (const [position, step] of task.spec.steps.entries()) {
         const saved = stepRows.get(step.id);
@@ -255,11 +255,13 @@ export class TaskRunner {
     await this.options.store.saveStepWithEvents(taskId, step, events.take(), workspace);
   }
 
-  /** Unpacks the stored workspace into `dir`, or empties `dir` when none is stored. */
+  /**
+   * Replaces `dir` with the stored workspace (what an interrupted step left here goes). With none stored, `dir`
+   * stays as it is: no completed step wrote one, or the run began before workspaces were kept in the database.
+   */
   private async restoreWorkspace(taskId: string, dir: string) {
     const stored = await this.options.store.getWorkspace(taskId);
     if (stored) await unpackWorkspace(stored.archive, dir);
-    else await fs.rm(dir, { recursive: true, force: true });
   }
 
   private async snapshotWorkspace(taskId: string, stepId: string, dir: string): Promise<WorkspaceSnapshot | undefined> {

@@ -1,5 +1,4 @@
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
-import { ServiceUnavailableError } from '@portico/errors';
 import { catalogServiceRef } from '@portico/plugin-catalog-node';
 import { insightsPermissions } from '@portico/plugin-insights-common';
 import { insightsSourcesExtensionPoint, type InsightsSource } from '@portico/plugin-insights-node';
@@ -9,20 +8,12 @@ import { EventStore } from './database/EventStore';
 import { migrations } from './database/migrations';
 import { EventIngestor } from './ingest/EventIngestor';
 import type { MissingEntities } from './ingest/validate';
-import type { MetricsService } from './metrics/MetricsService';
+import { createMetricsService, registerFactsRoute } from './metrics';
 import { createRouter } from './router';
 import { scheduleSources } from './sources/scheduleSources';
 
 /** A source id is the `source` of the events it writes: the push API's rule applies. */
 const SOURCE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
-/** Until the metrics engine is wired, the GET routes answer 503 saying so (the push API and sources work). */
-function unavailableMetrics(): MetricsService {
-  const unavailable = async (): Promise<never> => {
-    throw new ServiceUnavailableError('The insights metrics engine is not available on this portal yet', undefined, { expose: true });
-  };
-  return { metrics: unavailable, breakdown: unavailable, compare: unavailable, events: unavailable, facts: unavailable, eventsWritten: async () => undefined };
-}
 
 /**
  * The `insights` plugin: the events store (deployments, pull requests, incidents), the push API and the metrics
@@ -68,7 +59,13 @@ export const insightsPlugin = createBackendPlugin({
         const db = await database.getClient();
         const store = new EventStore(db);
         const checkpoints = new CheckpointStore(db);
-        const metrics: MetricsService = unavailableMetrics();
+        const metrics = createMetricsService({
+          db,
+          catalog,
+          auth,
+          config: { productionEnvironments: config.productionEnvironments, failureWindowMs: config.failureWindow },
+          logger,
+        });
 
         // Pushed refs are checked as the plugin itself: a CI token may be restricted to this plugin alone.
         const missingEntities: MissingEntities = async refs => {
@@ -76,9 +73,9 @@ export const insightsPlugin = createBackendPlugin({
           const { items } = await catalog.getEntitiesByRefs({ entityRefs: refs, fields: ['kind', 'metadata.name', 'metadata.namespace'] }, { token });
           return refs.filter((_, i) => !items[i]);
         };
-        const ingestor = new EventIngestor({ store, missingEntities, metrics: () => metrics, logger });
+        const ingestor = new EventIngestor({ store, missingEntities, metrics, logger });
 
-        http.use(createRouter({ ingestor, metrics, catalog, auth, httpAuth, permissions, auditor }));
+        http.use(createRouter({ ingestor, metrics, catalog, auth, httpAuth, permissions, auditor, addRoutes: routes => registerFactsRoute(routes, metrics) }));
 
         await scheduleSources({
           sources,

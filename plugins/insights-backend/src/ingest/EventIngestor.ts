@@ -14,8 +14,8 @@ export class EventIngestor {
     private readonly options: {
       store: EventStore;
       missingEntities: MissingEntities;
-      /** Set once the metrics engine is built; until then writes are only stored. */
-      metrics?: () => Pick<MetricsService, 'eventsWritten'> | undefined;
+      /** Told which entities and times each write changed, to bring their rollups up to date. */
+      metrics?: Pick<MetricsService, 'eventsWritten'>;
       logger: LoggerService;
     },
   ) {}
@@ -24,9 +24,8 @@ export class EventIngestor {
     const { rows, repeated } = await validateEvents(kind, items, { missingEntities: this.options.missingEntities, offset });
     const written = await this.options.store.write(EVENT_TYPE[kind], rows);
     if (written.changes.length > 0) {
-      const metrics = this.options.metrics?.();
       try {
-        await metrics?.eventsWritten(written.changes);
+        await this.options.metrics?.eventsWritten(written.changes);
       } catch (error) {
         // The events are stored; the rollups of these entities catch up on their next recomputation.
         this.options.logger.error(`Updating the metrics of ${written.changes.length} entities after a write failed: ${(error as Error)?.message ?? error}`);

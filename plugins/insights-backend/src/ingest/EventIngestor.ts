@@ -2,14 +2,20 @@ import type { LoggerService } from '@portico/backend-plugin-api';
 import { MAX_PUSH_BATCH, type PushResult } from '@portico/plugin-insights-common';
 import type { InsightsSink } from '@portico/plugin-insights-node';
 import type { EventStore } from '../database/EventStore';
-import type { MetricsService } from '../metrics/MetricsService';
+import type { EventsWritten, MetricsService } from '../metrics/MetricsService';
 import { EVENT_TYPE, validateEvents, type EventKind, type MissingEntities } from './validate';
+
+/** The most changes kept for a retry (a long outage of the metrics loses the oldest, and says so in the log). */
+const MAX_PENDING_CHANGES = 10_000;
 
 /**
  * The one way events enter the store, for the push routes and for sources (the sink): validate the batch, upsert it,
  * then tell the metrics which entities and times changed.
  */
 export class EventIngestor {
+  /** Changes the metrics have not taken yet (their update failed). */
+  private pending: EventsWritten[] = [];
+
   constructor(
     private readonly options: {
       store: EventStore;
@@ -23,15 +29,30 @@ export class EventIngestor {
   async ingest(kind: EventKind, items: readonly unknown[], offset = 0): Promise<PushResult> {
     const { rows, repeated } = await validateEvents(kind, items, { missingEntities: this.options.missingEntities, offset });
     const written = await this.options.store.write(EVENT_TYPE[kind], rows);
-    if (written.changes.length > 0) {
-      try {
-        await this.options.metrics?.eventsWritten(written.changes);
-      } catch (error) {
-        // The events are stored; the rollups of these entities catch up on their next recomputation.
-        this.options.logger.error(`Updating the metrics of ${written.changes.length} entities after a write failed: ${(error as Error)?.message ?? error}`);
-      }
-    }
+    await this.updateMetrics(written.changes);
     return { accepted: written.accepted, duplicates: written.duplicates + repeated };
+  }
+
+  /**
+   * Tells the metrics what a write changed. The events are stored either way: when the metrics fail (a database
+   * hiccup), the changes are kept and sent again with the next write's, so a re-send (a duplicate, which changes
+   * nothing) is not needed to bring them up to date.
+   */
+  private async updateMetrics(changes: EventsWritten[]): Promise<void> {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const all = [...this.pending, ...changes];
+    if (all.length === 0) return;
+    // Taken now, so a concurrent write neither sends them twice nor clears them while this one fails.
+    this.pending = [];
+    try {
+      await metrics.eventsWritten(all);
+    } catch (error) {
+      this.pending = [...all, ...this.pending].slice(-MAX_PENDING_CHANGES);
+      this.options.logger.error(
+        `Updating the insights metrics of ${new Set(all.map(c => c.entityRef)).size} entities after a write failed; retried with the next write: ${(error as Error)?.message ?? error}`,
+      );
+    }
   }
 
   /**

@@ -100,7 +100,7 @@ describe('a vendor API that hangs', () => {
       `hanging GitHub: ${BURST} summary requests answered ${[...new Set(answers.map(a => a.status))].join('/')} after ` +
         `${Math.min(...answers.map(a => a.seconds)).toFixed(1)}-${Math.max(...answers.map(a => a.seconds)).toFixed(1)} s; ` +
         `upstream connections ${stats.accepted} (at most ${stats.mostAtOnce} at once); catalog by-name while hanging: ` +
-        `worst ${Math.max(...latencies)} ms, median ${latencies.sort((a, b) => a - b)[10]} ms`,
+        `worst ${Math.max(...latencies)} ms, median ${latencies.sort((a, b) => a - b)[10]} ms; ${[...new Set(answers.map(a => a.message))].join(' / ')}`,
     );
     // each request ends with a timeout error naming GitHub, not a hang and not a 500
     for (const answer of answers) {

@@ -33,6 +33,14 @@ export function scopeOf(entity: Entity, subTeams: boolean): InsightsScope {
   }
 }
 
+/** "Over 2 components", "Over 2 components and 1 other entity": what a team's, system's or domain's numbers cover. */
+function coverage(refs: string[]): string {
+  const components = refs.filter(r => r.toLocaleLowerCase('en-US').startsWith('component:')).length;
+  const others = refs.length - components;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return `Over ${plural(components, 'component', 'components')}${others ? ` and ${plural(others, 'other entity', 'other entities')}` : ''}`;
+}
+
 /** A link to the CSV export of a route with a query, once its URL is known. */
 function CsvLink({ route, query, label }: { route: 'metrics' | 'breakdown'; query: URLSearchParams; label: string }) {
   const insightsApi = useApi(insightsApiRef);
@@ -107,7 +115,7 @@ export function InsightsTab() {
         <>
           {scope.type !== 'entity' && (
             <Typography color="text.secondary">
-              Over {metrics.value.entityRefs.length} component{metrics.value.entityRefs.length === 1 ? '' : 's'}
+              {coverage(metrics.value.entityRefs)}
               {scope.type === 'group' ? (subTeams ? ' owned by the team and its sub-teams' : ' owned by the team') : ` of the ${scope.type}`}.
             </Typography>
           )}

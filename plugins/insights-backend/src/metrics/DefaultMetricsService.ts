@@ -1,3 +1,4 @@
+import type { EventsService, LoggerService } from '@portico/backend-plugin-api';
 import { InputError } from '@portico/errors';
 import {
   INSIGHTS_FACTS,
@@ -31,6 +32,7 @@ import type { EventsWritten, MetricsService, Period } from './MetricsService';
 import { Rollups } from './rollups';
 import { chunks, deploymentEvent, incidentEvent, num, numOrNull, pullRequestEvent, toDeployment, toIncident, toPullRequest, type Knex, type QueryBuilder } from './rows';
 import type { ScopeResolver } from './scopes';
+import { INSIGHTS_METRICS_CHANGED_TOPIC, type InsightsMetricsChangedEvent } from './topics';
 
 /** One event's contribution to a metric: where it falls in time and its value in the metric's unit. */
 interface Sample {
@@ -182,6 +184,8 @@ export class DefaultMetricsService implements MetricsService {
     private readonly db: Knex,
     private readonly scopes: ScopeResolver,
     config: DefinitionConfig,
+    private readonly bus?: EventsService,
+    private readonly logger?: LoggerService,
   ) {
     this.rollups = new Rollups(db, config);
   }
@@ -290,6 +294,11 @@ export class DefaultMetricsService implements MetricsService {
 
   async eventsWritten(changes: EventsWritten[]): Promise<void> {
     await this.rollups.eventsWritten(changes);
+    if (this.bus && changes.length) {
+      const payload: InsightsMetricsChangedEvent = { entityRefs: [...new Set(changes.map(c => c.entityRef))] };
+      // The write is done; facts following it are best effort (the hourly collection catches up).
+      await this.bus.publish({ topic: INSIGHTS_METRICS_CHANGED_TOPIC, payload }).catch((error: unknown) => this.logger?.warn(`insights.metrics.changed not published: ${(error as Error).message}`));
+    }
   }
 
   async rebuildRollups(entityRefs?: string[]): Promise<void> {

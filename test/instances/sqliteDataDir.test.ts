@@ -23,7 +23,9 @@ describe('two instances on one SQLite data directory', () => {
     const second = await spawnInstance({ database: sqlite, dataDir: first.dataDir });
     started.push(second);
     expect(await second.exited).toBe(1);
-    expect(second.output()).toContain('portico start failed: Another Portico instance');
+    expect(second.output()).toContain('portico start failed');
+    // said once, by the host's log or the CLI's line, never both
+    expect(second.output().split('Another Portico instance').length - 1).toBe(1);
     expect(second.output()).toMatch(new RegExp(`Another Portico instance \\(pid ${first.child.pid}\\) is using the SQLite data directory ${first.dataDir}.*run several instances on PostgreSQL`));
     // the first one is unaffected
     expect((await first.call('GET', '/api/catalog/entities?limit=1')).status).toBe(200);

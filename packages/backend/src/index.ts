@@ -3,7 +3,7 @@
  * pieces (error handler, request ids) other hosts may reuse.
  */
 export { createBackend, type Backend, type CreateBackendOptions } from './createBackend';
-export { BackendHost, SHUTDOWN_TIMEOUT_MS, type BackendFeatureInput } from './wiring/BackendHost';
+export { BackendHost, SHUTDOWN_TIMEOUT_MS, isStartErrorLogged, type BackendFeatureInput } from './wiring/BackendHost';
 export { type BackendState, type PluginState } from './wiring/BackendState';
 export { isBackendFeature } from './wiring/isBackendFeature';
 export * from './services';

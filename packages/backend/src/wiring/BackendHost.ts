@@ -26,7 +26,7 @@ import { createHostIntegrationRegistry, type IntegrationRegistry } from '../serv
 import { INTEGRATIONS_NODE_KEY, planStartup, type FeatureNode, type StartupPlan } from './planStartup';
 import { runFeatureGraph } from './runFeatureGraph';
 import { ServiceRegistry } from './ServiceRegistry';
-import { logStartupSummary } from './startupSummary';
+import { ABORTED_BEFORE_INIT, logStartupSummary } from './startupSummary';
 import { validatePluginConfig } from './validatePluginConfig';
 import { reportUnknownConfigKeys } from './reportUnknownConfigKeys';
 
@@ -69,6 +69,16 @@ async function unwrapFeatures(input: BackendFeatureInput): Promise<BackendFeatur
     }
     return item;
   });
+}
+
+const loggedStartErrors = new WeakSet<object>();
+
+/**
+ * True when the host's logger already said why the start failed (`Backend failed to start: ...`): a caller such as
+ * the CLI then need not say it again.
+ */
+export function isStartErrorLogged(error: unknown): boolean {
+  return error instanceof Object && loggedStartErrors.has(error);
 }
 
 /**
@@ -188,10 +198,13 @@ export class BackendHost {
       this.state.phase = 'aborted';
       // Plugins whose init never ran because the start stopped early.
       for (const [pluginId, plugin] of this.state.plugins) {
-        if (plugin.status === 'pending') this.state.setPlugin(pluginId, { status: 'skipped', error: 'startup was aborted before its init ran' });
+        if (plugin.status === 'pending') this.state.setPlugin(pluginId, { status: 'skipped', error: ABORTED_BEFORE_INIT });
       }
       if (plan && this.logger && this.state.plugins.size > 0) logStartupSummary(this.logger, this.state, plan, Date.now() - startedAt, 'aborted');
-      this.logger?.error(`Backend failed to start: ${(error as Error)?.message ?? error}`);
+      if (this.logger) {
+        this.logger.error(`Backend failed to start: ${(error as Error)?.message ?? error}`);
+        if (error instanceof Object) loggedStartErrors.add(error);
+      }
       await this.shutdown().catch(() => undefined);
       this.state.phase = 'aborted';
       throw error;

@@ -12,7 +12,9 @@ export function registerStartCommand(program: Command): void {
         const { startPortico } = require('../start/startPortico') as typeof import('../start/startPortico');
         await startPortico({ configPaths: options.config, handleSignals: true });
       } catch (error) {
-        console.error(`portico start failed: ${(error as Error)?.message ?? error}`);
+        // The host has logged why (`Backend failed to start: ...`) unless it failed before its logger existed.
+        const { isStartErrorLogged } = require('@portico/backend') as typeof import('@portico/backend');
+        console.error(isStartErrorLogged(error) ? 'portico start failed: see "Backend failed to start" above' : `portico start failed: ${(error as Error)?.message ?? error}`);
         process.exit(1);
       }
     });

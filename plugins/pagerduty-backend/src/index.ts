@@ -8,6 +8,7 @@ export {
   pagerdutyCatalogModule,
   pagerdutyScorecardsModule,
   pagerdutyScaffolderModule,
+  pagerdutyInsightsModule,
   pagerdutyFeatures,
   pagerdutyPluginConfigSchema,
   pagerdutyScorecardsConfigSchema,
@@ -26,3 +27,5 @@ export { createPagerDutyFactCollector, collectServiceFacts, pagerdutyFacts, type
 export { PagerDutyIncidentService, MAX_INCIDENT_TITLE, type TriggerIncidentRequest, type TriggeredIncident, type ChangeEventRequest } from './service/PagerDutyIncidentService';
 export { PagerDutyServiceCreator, type CreateServiceRequest, type CreatedService, type NewEscalationPolicy } from './service/PagerDutyServiceCreator';
 export { createIncidentAction, createServiceAction, createChangeEventAction } from './actions/pagerdutyActions';
+export { createPagerDutyInsightsSource, type PagerDutyInsightsSourceOptions } from './insights/PagerDutyInsightsSource';
+export { toIncidentEvents, PAGERDUTY_INSIGHTS_SOURCE } from './insights/incidentEvents';

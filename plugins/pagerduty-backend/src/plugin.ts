@@ -10,6 +10,7 @@ import {
 import { catalogProcessorsExtensionPoint, catalogProvidersExtensionPoint, catalogServiceRef } from '@portico/plugin-catalog-node';
 import { ResponseError } from '@portico/errors';
 import { pagerdutyPermissions } from '@portico/plugin-pagerduty-common';
+import { insightsSourcesExtensionPoint } from '@portico/plugin-insights-node';
 import { scaffolderActionsExtensionPoint } from '@portico/plugin-scaffolder-node';
 import { scorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
 import { createChangeEventAction, createIncidentAction, createServiceAction } from './actions/pagerdutyActions';
@@ -31,6 +32,7 @@ import { PagerDutyIncidentService } from './service/PagerDutyIncidentService';
 import { PagerDutyMappingService } from './service/PagerDutyMappingService';
 import { PagerDutyServiceCreator } from './service/PagerDutyServiceCreator';
 import { createIncidentWebhookHandler } from './webhooks/incidentWebhook';
+import { createPagerDutyInsightsSource } from './insights/PagerDutyInsightsSource';
 
 /** The `pagerduty:` section of app-config. */
 export const pagerdutyPluginConfigSchema = z
@@ -148,10 +150,11 @@ export const pagerdutyCatalogModule = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         events: coreServices.events,
+        lifecycle: coreServices.lifecycle,
         clients: pagerdutyClientsServiceRef,
         catalog: catalogServiceRef,
       },
-      async init({ providers, processors, logger, scheduler, auth, discovery, events, clients, catalog }, { pluginConfig }) {
+      async init({ providers, processors, logger, scheduler, auth, discovery, events, lifecycle, clients, catalog }, { pluginConfig }) {
         const catalogToken = async () => (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' })).token;
         const refresh = async (entityRefs: string[]) => {
           const token = await catalogToken();
@@ -162,13 +165,17 @@ export const pagerdutyCatalogModule = createBackendModule({
             });
           }
         };
+        let started = false;
+        lifecycle.addStartupHook(() => void (started = true), { label: 'pagerduty: saved mappings read without waiting from now on' });
         const processor = new SavedMappingProcessor({
           readMappings: savedMappingsReader({ discovery, auth }),
+          started: () => started,
           defaultAccountId: clients.defaultAccountId,
           logger,
           onRecovered: refs => void refresh(refs),
         });
         processors.addProcessor(processor);
+        lifecycle.addShutdownHook(() => processor.stop(), { label: 'pagerduty: stop waiting for the saved mappings' });
         await refreshOnMappingChange({ events, processor, refresh, logger });
         const configured = Object.entries(pluginConfig.providers.pagerduty).map(([id, c]) => new PagerDutyServiceProvider({ ...c, id }, { clients, catalog, catalogToken, logger }));
         // A provider naming an account that is not configured fails startup, naming both.
@@ -248,5 +255,40 @@ export const pagerdutyScaffolderModule = createBackendModule({
   },
 });
 
+/**
+ * `insights.sources`: the `pagerduty` source — incidents of every service an entity is mapped to, backfilled through
+ * `GET /incidents` from per-service checkpoints and kept current by the `pagerduty.incident.*` events.
+ */
+export const pagerdutyInsightsModule = createBackendModule({
+  pluginId: 'insights',
+  moduleId: 'pagerduty',
+  register(env) {
+    env.registerInit({
+      deps: {
+        sources: insightsSourcesExtensionPoint,
+        clients: pagerdutyClientsServiceRef,
+        catalog: catalogServiceRef,
+        cache: coreServices.cache,
+        auth: coreServices.auth,
+        events: coreServices.events,
+        logger: coreServices.logger,
+      },
+      async init({ sources, clients, catalog, cache, auth, events, logger }) {
+        const catalogToken = async () => (await auth.getPluginRequestToken({ onBehalfOf: await auth.getOwnServiceCredentials(), targetPluginId: 'catalog' })).token || undefined;
+        // This module lives in the insights cache namespace: its PagerDuty answers are kept under their own prefix.
+        const service = new PagerDutyEntityService({ clients, cache: prefixedCache(cache, 'pagerduty:') });
+        sources.addSource(createPagerDutyInsightsSource({ clients, catalog, catalogToken, service, events, logger }));
+      },
+    });
+  },
+});
+
 /** Everything this package offers; modules whose target plugin is not installed are skipped by the host. */
-export const pagerdutyFeatures: BackendFeature[] = [pagerdutyPlugin, pagerdutyIntegrationModule, pagerdutyCatalogModule, pagerdutyScorecardsModule, pagerdutyScaffolderModule];
+export const pagerdutyFeatures: BackendFeature[] = [
+  pagerdutyPlugin,
+  pagerdutyIntegrationModule,
+  pagerdutyCatalogModule,
+  pagerdutyScorecardsModule,
+  pagerdutyScaffolderModule,
+  pagerdutyInsightsModule,
+];

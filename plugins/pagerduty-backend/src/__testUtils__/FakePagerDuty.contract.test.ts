@@ -183,6 +183,10 @@ describe('FakePagerDuty answers in the shapes of PagerDuty\'s OpenAPI descriptio
     ['/oncalls', 'get', '200', () => `/oncalls?escalation_policy_ids[]=${seed.policy.id}&include[]=users`],
     ['/oncalls', 'get', '200', () => `/oncalls?escalation_policy_ids[]=${seed.policy.id}`],
     ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&statuses[]=triggered&statuses[]=acknowledged`],
+    // What the insights source reads: a bounded window of every status, and one incident after its webhook.
+    ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&since=2026-01-01T00:00:00Z&until=2026-06-01T00:00:00Z&statuses[]=triggered&statuses[]=acknowledged&statuses[]=resolved&sort_by=created_at:asc&limit=100&offset=0`],
+    ['/incidents/{id}', 'get', '200', () => `/incidents/${seed.open.id}`],
+    ['/incidents/{id}', 'get', '200', () => `/incidents/${fake.addIncident({ serviceId: seed.payments.id, title: 'Prioritised', status: 'resolved', urgency: 'high', priority: 'P1', createdAt: '2026-11-01T10:00:00Z', resolvedAt: '2026-11-01T12:00:00Z', assignees: [] }).id}`],
   ];
 
   it.each(cases)('%s %s answers %s in the documented shape', async (specPath, method, status, target) => {
@@ -309,6 +313,41 @@ describe('the requests the plugin sends match PagerDuty\'s OpenAPI description',
       // No fact reads the timeline: no change events, no resolved incidents.
       expect(fake.requestsTo(/\/change_events$/)).toEqual([]);
       expect(fake.requestsTo('/incidents').filter(r => JSON.stringify(r.query).includes('resolved'))).toEqual([]);
+      expect(fake.requests.flatMap(requestProblems)).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('documents every request of the insights source: its backfill and the incident it reads after a webhook', async () => {
+    const fake = await new FakePagerDuty().start();
+    const seed = seedPagerDuty(fake);
+    const { createPagerDutyInsightsSource } = await import('../insights/PagerDutyInsightsSource');
+    const { MemoryCheckpoint, RecordingSink } = await import('./recordingInsights');
+    try {
+      const clients = new PagerDutyClients(pagerdutyIntegrationsConfigSchema.parse([{ id: 'default', apiBaseUrl: fake.url, token: 'good-key' }]));
+      const entities = [
+        { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'payments', namespace: 'default', annotations: { 'pagerduty.com/service-id': seed.payments.id } }, spec: {} },
+        { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'search', namespace: 'default', annotations: { 'pagerduty.com/integration-key': INTEGRATION_KEY } }, spec: {} },
+      ];
+      let onEvent: ((event: { topic: string; payload: unknown }) => Promise<void> | void) | undefined;
+      const source = createPagerDutyInsightsSource({
+        clients,
+        catalog: { getEntities: async () => ({ items: entities }) } as never,
+        catalogToken: async () => undefined,
+        service: new PagerDutyEntityService({ clients, cache: memoryCache() }),
+        events: { publish: async () => undefined, subscribe: async subscriber => void (onEvent = subscriber.onEvent) },
+        logger: new MockLogger(),
+      });
+      const sink = new RecordingSink();
+      await source.backfill!({ sink, since: new Date(Date.now() - 200 * 86_400_000), checkpoint: new MemoryCheckpoint() });
+      await source.connect!(sink);
+      await onEvent!({
+        topic: 'pagerduty.incident.triggered',
+        payload: { eventId: 'E1', eventType: 'incident.triggered', occurredAt: new Date().toISOString(), account: 'default', serviceId: seed.payments.id, entityRefs: ['component:default/payments'], incident: { id: seed.open.id } },
+      });
+      expect(sink.incidents.size).toBeGreaterThan(0);
+      expect(new Set(fake.requests.map(r => `${r.method} ${specPathOf(r.path)}`))).toEqual(new Set(['GET /services', 'GET /incidents', 'GET /incidents/{id}']));
       expect(fake.requests.flatMap(requestProblems)).toEqual([]);
     } finally {
       await fake.stop();

@@ -59,6 +59,8 @@ export interface FakeIncident {
   description?: string;
   /** The Events API v2 dedup key of an incident an event opened. */
   dedupKey?: string;
+  /** The incident's priority (its short name, e.g. `P1`), on accounts that use priorities. */
+  priority?: string;
 }
 
 /** An event received on the Events API v2 (`/v2/enqueue` or `/v2/change/enqueue`). */
@@ -93,6 +95,8 @@ export interface FakeRequest {
 
 interface QueuedFailure {
   path: RegExp;
+  /** Also matched against the query string (e.g. one service's `service_ids[]`), when given. */
+  query?: RegExp;
   status: number;
   headers?: Record<string, string>;
   message?: string;
@@ -277,9 +281,15 @@ export class FakePagerDuty {
       const incidents = this.incidents
         .filter(i => (serviceIds.length === 0 || serviceIds.includes(i.serviceId)) && (statuses.length === 0 || statuses.includes(i.status)))
         .filter(i => Date.parse(i.createdAt) >= since && Date.parse(i.createdAt) < until)
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .sort((a, b) => (req.query.sort_by === 'created_at:asc' ? a.createdAt.localeCompare(b.createdAt) : b.createdAt.localeCompare(a.createdAt)))
         .map(i => this.incident(i));
       this.page(req, res, 'incidents', incidents);
+    });
+    app.get('/incidents/:id', (req, res) => {
+      const incident = this.incidents.find(i => i.id === String(req.params.id));
+      if (!incident) return notFound(res);
+      if (this.forbiddenServices.has(incident.serviceId)) return forbidden(res);
+      res.json({ incident: this.incident(incident) });
     });
     app.post('/incidents', (req, res) => this.createIncident(req, res));
     app.post('/services', (req, res) => this.createService(req, res));
@@ -326,7 +336,8 @@ export class FakePagerDuty {
   private gate(req: Request, res: Response, next: NextFunction): void {
     this.requests.push({ method: req.method, path: req.path, query: req.query as Json, headers: req.headers, body: req.body });
     const proceed = () => {
-      const index = this.failures.findIndex(f => f.path.test(req.path));
+      const search = decodeURIComponent(req.originalUrl.split('?')[1] ?? '');
+      const index = this.failures.findIndex(f => f.path.test(req.path) && (!f.query || f.query.test(search)));
       if (index >= 0) {
         const [failure] = this.failures.splice(index, 1);
         res.status(failure.status).set(failure.headers ?? {});
@@ -588,6 +599,8 @@ export class FakePagerDuty {
       assignments: i.assignees.map(id => ({ at: i.createdAt, assignee: this.userRef(id) })),
       urgency: i.urgency,
       ...(i.status === 'resolved' ? { resolved_at: i.resolvedAt ?? i.createdAt } : {}),
+      last_status_change_at: i.status === 'resolved' ? (i.resolvedAt ?? i.createdAt) : i.createdAt,
+      ...(i.priority ? { priority: { id: `PRI${i.priority}`, type: 'priority', summary: i.priority, self: `${API}/priorities/PRI${i.priority}`, html_url: null, name: i.priority } } : {}),
       escalation_policy: service ? this.ref('escalation_policy_reference', service.policyId, this.policies.get(service.policyId)?.name ?? service.policyId, 'escalation_policies') : undefined,
     };
   }

@@ -27,6 +27,8 @@ export class SavedMappingProcessor implements CatalogProcessor {
   private loading?: Promise<void>;
   /** An entity was let through without the mappings known: once they are, its mapped entities need refreshing. */
   private passedUnknown = false;
+  /** Set at shutdown: a read waiting for the pagerduty plugin gives up at once. */
+  private stopped = false;
 
   constructor(
     private readonly deps: {
@@ -35,8 +37,10 @@ export class SavedMappingProcessor implements CatalogProcessor {
       logger: LoggerService;
       /** Asked to refresh these entities when mappings first load after entities went through without them. */
       onRecovered?(entityRefs: string[]): void;
-      /** How long the first read waits for the pagerduty plugin (it may start listening after the catalog's first read). */
+      /** How long the first read waits for the pagerduty plugin (its routes are mounted after the catalog's first read began). */
       firstReadWaitMs?: number;
+      /** Whether the backend has started: from then on a failed read is not retried (the plugin is down or absent, or stopping). */
+      started?(): boolean;
       now?(): number;
       wait?(ms: number): Promise<void>;
     },
@@ -60,6 +64,11 @@ export class SavedMappingProcessor implements CatalogProcessor {
     const added: Record<string, string> = { [ANNOTATION_PAGERDUTY_SERVICE_ID]: mapping.serviceId, [ANNOTATION_PAGERDUTY_SAVED_MAPPING]: 'true' };
     if (mapping.account !== this.deps.defaultAccountId) added[ANNOTATION_PAGERDUTY_ACCOUNT] = mapping.account;
     return { ...entity, metadata: { ...entity.metadata, annotations: { ...annotations, ...added } } };
+  }
+
+  /** The backend is stopping: no more waiting for the pagerduty plugin (entities go on with what is known). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Reads the mappings again now (a mapping was saved or forgotten). */
@@ -90,6 +99,7 @@ export class SavedMappingProcessor implements CatalogProcessor {
     const now = this.deps.now ?? Date.now;
     const until = now() + waitMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      const started = this.deps.started?.() ?? false;
       try {
         const mappings = await this.deps.readMappings();
         const byEntity = new Map<string, ServiceMapping>();
@@ -101,7 +111,7 @@ export class SavedMappingProcessor implements CatalogProcessor {
         this.passedUnknown = false;
         return;
       } catch (error) {
-        if (now() + delay > until) {
+        if (started || this.stopped || now() + delay > until) {
           this.deps.logger.warn(
             `Saved PagerDuty mappings could not be read (${(error as Error).message}); ${this.byEntity ? 'the last ones read are used' : 'entities are read without them until they can be'}`,
           );

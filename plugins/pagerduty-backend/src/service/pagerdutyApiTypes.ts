@@ -44,6 +44,8 @@ export interface PdIncident {
   urgency: 'high' | 'low';
   created_at: string;
   resolved_at?: string | null;
+  last_status_change_at?: string | null;
+  priority?: { id: string; summary?: string | null; name?: string | null } | null;
   html_url: string;
   service?: PdReference;
   assignments: Array<{ at: string; assignee: PdReference }>;

@@ -73,6 +73,7 @@ describe('FakeGithub matches GitHub OpenAPI response schemas', () => {
     ['/repos/{owner}/{repo}/pulls', 'get', '200', () => get('/repos/acme/svc/pulls?state=all&sort=updated&direction=desc')],
     ['/repos/{owner}/{repo}/pulls/{pull_number}', 'get', '200', () => get('/repos/acme/svc/pulls/1')],
     ['/repos/{owner}/{repo}/pulls/{pull_number}/reviews', 'get', '200', () => get('/repos/acme/svc/pulls/1/reviews')],
+    ['/repos/{owner}/{repo}/pulls/{pull_number}/commits', 'get', '200', () => get('/repos/acme/svc/pulls/1/commits?per_page=1')],
     ['/repos/{owner}/{repo}/deployments', 'get', '200', () => get('/repos/acme/svc/deployments?environment=production')],
     ['/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 'get', '200', () => get(`/repos/acme/svc/deployments/${fake.repo('acme/svc')!.deployments[0].id}/statuses`)],
     ['/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', 'get', '200', () => get('/repos/acme/svc/actions/workflows/deploy.yml/runs?branch=main&status=success&created=%3E%3D2024-01-01')],

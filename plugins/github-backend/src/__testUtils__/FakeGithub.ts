@@ -44,6 +44,8 @@ export interface FakePull {
   updatedAt?: string;
   additions: number;
   deletions: number;
+  /** When its first commit was authored (`GET /pulls/{n}/commits` answers one commit then); `createdAt` when not set. */
+  firstCommitAt?: string;
   reviews: Array<{ user: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; submittedAt?: string }>;
 }
 
@@ -573,6 +575,16 @@ export class FakeGithub {
       }
       const pull = this.addPull(repo, { title, head, base, body: body ?? null, draft: Boolean(draft) });
       res.status(201).json(this.fullPullJson(repo, pull));
+    }));
+    app.get('/repos/:owner/:repo/pulls/:number/commits', r((req, res, repo) => {
+      const pull = repo.pulls.find(p => p.number === Number(req.params.number));
+      if (!pull) return this.error(res, 404, 'Not Found');
+      const head = repo.branches.get(repo.defaultBranch);
+      const commit: FakeCommit = {
+        sha: sha1(`pull ${repo.id} ${pull.number}`), tree: head ? this.commits.get(head)!.tree : sha1('empty tree'), parents: head ? [head] : [],
+        message: pull.title, date: pull.firstCommitAt ?? pull.createdAt, author: pull.user,
+      };
+      res.json(this.page(req, res, [commit]).map(c => this.commitJson(repo, c)));
     }));
     app.get('/repos/:owner/:repo/pulls/:number/reviews', r((req, res, repo) => {
       const pull = repo.pulls.find(p => p.number === Number(req.params.number));

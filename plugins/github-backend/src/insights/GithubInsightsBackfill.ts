@@ -5,6 +5,7 @@ import type { GithubClient, GithubClients } from '../integration/GithubClients';
 import { repositoryKey, type AnnotatedRepository } from './annotatedRepositories';
 import type { GithubInsightsConfig } from './config';
 import { deploymentEvents, pullRequestEvents, workflowRunEvents } from './githubInsightsEvents';
+import { readPullRequestDetails } from './pullRequestDetails';
 
 const DAY = 86_400_000;
 const PER_PAGE = 100;
@@ -61,8 +62,8 @@ export class GithubInsightsBackfill {
 
   /**
    * Pull requests updated since the stop point, open or merged (closed unmerged ones never count). Reviews are
-   * read for each (first review, reviewers); sizes (additions, deletions) from the single-PR endpoint for those
-   * merged inside the window only, as the list lacks them.
+   * read for each (first review, reviewers); for those merged inside the window only, their size (additions,
+   * deletions: the list lacks them) from the single-PR endpoint and their first commit's time.
    */
   private async pullRequests(client: GithubClient, repository: AnnotatedRepository, context: InsightsBackfillContext): Promise<void> {
     const { owner, repo } = repository;
@@ -70,7 +71,7 @@ export class GithubInsightsBackfill {
     const since = context.since.toISOString();
     const state = await readCheckpoint(context.checkpoint, key);
     const pass = state.pass ?? { page: 1, stopAt: later(since, state.watermark) };
-    const pages = client.paginate.iterator(client.rest.pulls.list, { owner, repo, state: 'all', sort: 'updated', direction: 'desc', per_page: PER_PAGE, page: pass.page });
+    const pages = client.paginate.iterator(client.rest.pulls.list, { owner, repo, state: 'all', sort: 'updated', direction: 'desc', per_page: PER_PAGE, page: pass.page, request: { signal: context.signal } });
     for await (const { data: pulls } of pages) {
       checkAborted(context.signal);
       if (!pass.newest) pass.newest = pulls[0]?.updated_at;
@@ -79,9 +80,12 @@ export class GithubInsightsBackfill {
       for (const pull of inWindow) {
         if (pull.state === 'closed' && !pull.merged_at) continue;
         if (pull.merged_at && Date.parse(pull.merged_at) < context.since.getTime()) continue;
-        const reviews = await client.paginate(client.rest.pulls.listReviews, { owner, repo, pull_number: pull.number, per_page: PER_PAGE });
-        const full = pull.merged_at ? (await client.rest.pulls.get({ owner, repo, pull_number: pull.number })).data : pull;
-        events.push(...pullRequestEvents(repository, full, reviews));
+        const merged = Boolean(pull.merged_at);
+        const [details, full] = await Promise.all([
+          readPullRequestDetails(client, { owner, repo, number: pull.number, merged, signal: context.signal }),
+          merged ? client.rest.pulls.get({ owner, repo, pull_number: pull.number, request: { signal: context.signal } }).then(r => r.data) : pull,
+        ]);
+        events.push(...pullRequestEvents(repository, full, details));
       }
       await inBatches(events, batch => context.sink.addPullRequests(batch));
       if (inWindow.length < pulls.length) break;
@@ -101,14 +105,14 @@ export class GithubInsightsBackfill {
     const state = await readCheckpoint(context.checkpoint, key);
     const pass = state.pass ?? { page: 1, stopAt: later(context.since.toISOString(), state.watermark) };
     let unfinished: string | undefined;
-    const pages = client.paginate.iterator(client.rest.repos.listDeployments, { owner, repo, per_page: PER_PAGE, page: pass.page });
+    const pages = client.paginate.iterator(client.rest.repos.listDeployments, { owner, repo, per_page: PER_PAGE, page: pass.page, request: { signal: context.signal } });
     for await (const { data: deployments } of pages) {
       checkAborted(context.signal);
       if (!pass.newest) pass.newest = deployments[0]?.created_at;
       const inWindow = deployments.filter(d => Date.parse(d.created_at) >= Date.parse(pass.stopAt));
       const events = [];
       for (const deployment of inWindow) {
-        const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deployment.id, per_page: PER_PAGE });
+        const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deployment.id, per_page: PER_PAGE, request: { signal: context.signal } });
         const written = deploymentEvents(repository, deployment, statuses);
         if (!written.length) unfinished = earlier(unfinished, deployment.created_at);
         events.push(...written);
@@ -142,6 +146,7 @@ export class GithubInsightsBackfill {
       created: `>=${pass.stopAt.slice(0, 10)}`,
       per_page: PER_PAGE,
       page: pass.page,
+      request: { signal: context.signal },
     });
     try {
       for await (const { data: runs } of pages) {

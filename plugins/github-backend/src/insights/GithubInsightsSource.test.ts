@@ -76,6 +76,7 @@ describe('the GitHub insights source', () => {
       closedAt: ago(9),
       additions: 30,
       deletions: 5,
+      firstCommitAt: ago(11),
       reviews: [
         { user: alice, state: 'COMMENTED', submittedAt: ago(10, 1) },
         { user: bob, state: 'APPROVED', submittedAt: ago(10, 3) },
@@ -116,10 +117,10 @@ describe('the GitHub insights source', () => {
       ['acme/shop#1', 'merged, reviewed'],
       ['acme/shop#2', 'open'],
     ]);
-    expect(prs[0]).toMatchObject({ author: 'alice', reviewers: ['bob'], createdAt: shop.pulls[0].createdAt, mergedAt: shop.pulls[0].mergedAt, additions: 30, deletions: 5 });
+    expect(prs[0]).toMatchObject({ author: 'alice', reviewers: ['bob'], createdAt: shop.pulls[0].createdAt, mergedAt: shop.pulls[0].mergedAt, additions: 30, deletions: 5, firstCommitAt: shop.pulls[0].firstCommitAt });
     expect(Date.parse(prs[0].firstReviewAt!) - Date.parse(prs[0].createdAt)).toBe(3 * 3_600_000);
     // The list has no sizes and open PRs are not fetched one by one: unknown, not 0.
-    expect(prs[1]).toMatchObject({ author: 'bob', reviewers: ['alice'], mergedAt: null, additions: null, deletions: null });
+    expect(prs[1]).toMatchObject({ author: 'bob', reviewers: ['alice'], mergedAt: null, additions: null, deletions: null, firstCommitAt: null });
     expect(sink.pullRequests().filter(p => p.entityRef === 'component:default/payments')).toHaveLength(15);
 
     expect(sink.deployments().map(d => [d.id, d.environment, d.status, d.version])).toEqual([
@@ -128,9 +129,9 @@ describe('the GitHub insights source', () => {
       [`acme/shop/deployments/${shop.deployments[1].id}`, 'staging', 'failed', 'main'],
     ]);
     expect(sink.deployments()[0]).toMatchObject({ commitSha: shop.workflowRuns[0].headSha, finishedAt: shop.workflowRuns[0].updatedAt });
-    // Single PRs only for the merged ones inside the window.
-    const singles = fake.requests.filter(r => /^\/repos\/acme\/shop\/pulls\/\d+$/.test(r.path)).map(r => r.path);
-    expect(singles).toEqual(['/repos/acme/shop/pulls/1']);
+    // Single PRs and first commits only for the merged ones inside the window.
+    const singles = fake.requests.filter(r => /^\/repos\/acme\/shop\/pulls\/\d+(\/commits)?(\?|$)/.test(r.path)).map(r => r.path.split('?')[0]);
+    expect(singles.sort()).toEqual(['/repos/acme/shop/pulls/1', '/repos/acme/shop/pulls/1/commits']);
   });
 
   it('ignores an entity without the annotation, even when its source is on GitHub', async () => {

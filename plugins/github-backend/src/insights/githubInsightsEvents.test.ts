@@ -13,7 +13,7 @@ describe('GitHub insights events', () => {
       { user: { login: 'bob' }, state: 'CHANGES_REQUESTED', submitted_at: '2026-11-01T13:00:00Z' },
       { user: { login: 'bob' }, state: 'APPROVED', submitted_at: '2026-11-01T16:00:00Z' },
     ];
-    const [event] = pullRequestEvents(shop, pull, reviews);
+    const [event] = pullRequestEvents(shop, pull, { reviews, firstCommitAt: '2026-10-31T18:00:00+02:00' });
     expect(event).toEqual({
       id: 'acme/shop#12',
       entityRef: 'component:default/shop',
@@ -27,6 +27,7 @@ describe('GitHub insights events', () => {
       mergedAt: '2026-11-02T10:00:00Z',
       additions: 40,
       deletions: 4,
+      firstCommitAt: '2026-10-31T18:00:00+02:00',
       source: 'github',
     });
     expect(pullRequestEventSchema.safeParse(event).success).toBe(true);
@@ -34,16 +35,22 @@ describe('GitHub insights events', () => {
 
   it('leaves size and reviews null when they were not read', () => {
     const [event] = pullRequestEvents(shop, { ...pull, additions: undefined, deletions: undefined, merged_at: null });
-    expect(event).toMatchObject({ reviewers: null, firstReviewAt: null, additions: null, deletions: null, mergedAt: null });
+    expect(event).toMatchObject({ reviewers: null, firstReviewAt: null, additions: null, deletions: null, mergedAt: null, firstCommitAt: null });
+  });
+
+  it('leaves out a first commit time that cannot start a lead time (before 2000, after the merge)', () => {
+    expect(pullRequestEvents(shop, pull, { firstCommitAt: '1970-01-01T00:00:00Z' })[0].firstCommitAt).toBeNull();
+    expect(pullRequestEvents(shop, pull, { firstCommitAt: '2026-11-03T00:00:00Z' })[0].firstCommitAt).toBeNull();
+    expect(pullRequestEvents(shop, pull, { firstCommitAt: null })[0].firstCommitAt).toBeNull();
   });
 
   it('gives each entity of a shared repository its own copy, the ref in the id; another host is named in ids', () => {
     const mono = { ...shop, repo: 'Mono', entityRefs: ['component:default/api', 'component:default/web'] };
-    expect(pullRequestEvents(mono, pull, []).map(e => [e.id, e.entityRef])).toEqual([
+    expect(pullRequestEvents(mono, pull, { reviews: [] }).map(e => [e.id, e.entityRef])).toEqual([
       ['acme/mono#12@component:default/api', 'component:default/api'],
       ['acme/mono#12@component:default/web', 'component:default/web'],
     ]);
-    expect(pullRequestEvents({ ...shop, host: 'ghe.example.com' }, pull, [])[0].id).toBe('ghe.example.com/acme/shop#12');
+    expect(pullRequestEvents({ ...shop, host: 'ghe.example.com' }, pull, { reviews: [] })[0].id).toBe('ghe.example.com/acme/shop#12');
   });
 
   it('reads a deployment outcome from its newest terminal status', () => {

@@ -1,4 +1,4 @@
-import type { DeploymentEvent, PullRequestEvent } from '@portico/plugin-insights-common';
+import { EARLIEST_EVENT_TIME, type DeploymentEvent, type PullRequestEvent } from '@portico/plugin-insights-common';
 import type { AnnotatedRepository } from './annotatedRepositories';
 
 /** The `source` of every event this module writes. */
@@ -70,8 +70,23 @@ function countedReviews(pull: PullRequestLike, reviews: ReviewLike[]): Array<Rev
     .sort((a, b) => Date.parse(a.submitted_at) - Date.parse(b.submitted_at));
 }
 
-/** A pull request with its reviews (`reviews` undefined: not read, first review left unknown). */
-export function pullRequestEvents(repository: AnnotatedRepository, pull: PullRequestLike, reviews?: ReviewLike[]): PullRequestEvent[] {
+/**
+ * A first commit's authored time, when it can start a lead time: after 2000 (a zeroed clock otherwise) and not after
+ * the merge (a rewritten date); else unknown, and lead time starts at the merge.
+ */
+function plausibleFirstCommit(pull: PullRequestLike, firstCommitAt: string | null | undefined): string | null {
+  if (!firstCommitAt || Number.isNaN(Date.parse(firstCommitAt))) return null;
+  const time = Date.parse(firstCommitAt);
+  if (time < Date.parse(EARLIEST_EVENT_TIME) || (pull.merged_at && time > Date.parse(pull.merged_at))) return null;
+  return firstCommitAt;
+}
+
+/**
+ * A pull request with its reviews (`reviews` undefined: not read, first review left unknown) and, when read, its
+ * first commit's time.
+ */
+export function pullRequestEvents(repository: AnnotatedRepository, pull: PullRequestLike, details: { reviews?: ReviewLike[]; firstCommitAt?: string | null } = {}): PullRequestEvent[] {
+  const { reviews } = details;
   const counted = reviews ? countedReviews(pull, reviews) : undefined;
   const reviewers = counted ? [...new Set(counted.map(r => r.user?.login).filter((login): login is string => Boolean(login)))] : null;
   return perEntity<PullRequestEvent>(
@@ -87,6 +102,7 @@ export function pullRequestEvents(repository: AnnotatedRepository, pull: PullReq
       mergedAt: pull.merged_at ?? null,
       additions: pull.additions ?? null,
       deletions: pull.deletions ?? null,
+      firstCommitAt: plausibleFirstCommit(pull, details.firstCommitAt),
       source: GITHUB_INSIGHTS_SOURCE,
     }),
     `${repositoryId(repository)}#${pull.number}`,

@@ -7,6 +7,7 @@ import type { GithubWebhookEvent } from '../webhooks/webhookEvents';
 import type { AnnotatedRepository } from './annotatedRepositories';
 import type { GithubInsightsConfig } from './config';
 import { deploymentEvents, isDeployWorkflow, pullRequestEvents, workflowRunEvents } from './githubInsightsEvents';
+import { readPullRequestDetails } from './pullRequestDetails';
 
 // The fields read from each webhook, checked at the edge; the rest of GitHub's payload passes through.
 const user = z.looseObject({ login: z.string() }).nullish();
@@ -53,9 +54,10 @@ export const INSIGHTS_WEBHOOK_EVENTS = Object.keys(schemas);
 
 /**
  * Turns one verified GitHub webhook into sink writes, for the entities annotated with its repository:
- * - `pull_request` opened or reopened: the PR as the payload has it; closed and merged: with its reviews (one request);
- * - `pull_request_review` submitted: the PR read again with its reviews (two requests), so the first review is the
- *   earliest one whatever order the deliveries come in;
+ * - `pull_request` opened: the PR as the payload has it; reopened: with its reviews (one request); closed and
+ *   merged: with its reviews and first commit (two requests);
+ * - `pull_request_review` submitted: the PR read again with its reviews (two requests; three once merged), so the
+ *   first review is the earliest one whatever order the deliveries come in;
  * - `deployment_status`: a deployment that succeeded or failed (pending and in-progress ones wait for their end);
  * - `workflow_run` completed: a successful run of a configured deploy workflow on the default branch.
  * Returns how many events were written, new or not (0 for webhooks it ignores).
@@ -98,17 +100,15 @@ export async function handleInsightsWebhook(
     case 'pull_request': {
       const { action, pull_request: pull } = payload as z.infer<typeof schemas.pull_request>;
       // A new PR has no reviews yet; a merged or reopened one may.
-      const reviews = action === 'opened' ? [] : await client().paginate(client().rest.pulls.listReviews, { owner, repo, pull_number: pull.number, per_page: 100 });
-      return written(await deps.sink.addPullRequests(pullRequestEvents(repository, pull, reviews)));
+      const details = action === 'opened' ? { reviews: [] } : await readPullRequestDetails(client(), { owner, repo, number: pull.number, merged: Boolean(pull.merged_at) });
+      return written(await deps.sink.addPullRequests(pullRequestEvents(repository, pull, details)));
     }
     case 'pull_request_review': {
       const { pull_request: { number } } = payload as z.infer<typeof schemas.pull_request_review>;
-      const [{ data: pull }, reviews] = await Promise.all([
-        client().rest.pulls.get({ owner, repo, pull_number: number }),
-        client().paginate(client().rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 }),
-      ]);
+      const { data: pull } = await client().rest.pulls.get({ owner, repo, pull_number: number });
       if (pull.state === 'closed' && !pull.merged_at) return 0;
-      return written(await deps.sink.addPullRequests(pullRequestEvents(repository, pull, reviews)));
+      const details = await readPullRequestDetails(client(), { owner, repo, number, merged: Boolean(pull.merged_at) });
+      return written(await deps.sink.addPullRequests(pullRequestEvents(repository, pull, details)));
     }
     case 'deployment_status': {
       const { deployment, deployment_status: status } = payload as z.infer<typeof schemas.deployment_status>;

@@ -19,10 +19,10 @@ describe('the GitHub source through the real insights plugin', () => {
   beforeAll(async () => {
     fake = await new FakeGithub().start();
     const shop = fake.addRepo('acme', 'shop', { files: { 'catalog-info.yaml': component } });
-    // Three PRs merged 10, 20 and 30 hours after opening, each reviewed an hour in.
+    // Three PRs merged 10, 20 and 30 hours after opening, each reviewed an hour in, their first commits a day before opening.
     for (const [i, hours] of [10, 20, 30].entries()) {
       const opened = (5 + i) * DAY;
-      fake.addPull(shop, { title: `change ${i}`, user: 'alice', state: 'closed', createdAt: at(opened), mergedAt: at(opened - hours * HOUR), closedAt: at(opened - hours * HOUR), reviews: [{ user: 'bob', state: 'APPROVED', submittedAt: at(opened - HOUR) }] });
+      fake.addPull(shop, { title: `change ${i}`, user: 'alice', state: 'closed', createdAt: at(opened), mergedAt: at(opened - hours * HOUR), closedAt: at(opened - hours * HOUR), firstCommitAt: at(opened + DAY), reviews: [{ user: 'bob', state: 'APPROVED', submittedAt: at(opened - HOUR) }] });
     }
     fake.addDeployment(shop, { environment: 'production', createdAt: at(2 * DAY), statuses: [{ state: 'success', createdAt: at(2 * DAY - 600_000) }] });
     backend = await startTestBackend({
@@ -44,7 +44,7 @@ describe('the GitHub source through the real insights plugin', () => {
   });
 
   const metrics = async () =>
-    (await request(backend.server).get('/api/insights/metrics').query({ entityRef: 'component:default/shop', metric: 'prCycleTime,timeToFirstReview,deploymentFrequency', interval: 'week' }).expect(200)).body as {
+    (await request(backend.server).get('/api/insights/metrics').query({ entityRef: 'component:default/shop', metric: 'prCycleTime,timeToFirstReview,deploymentFrequency,leadTime', interval: 'week' }).expect(200)).body as {
       metrics: Array<{ id: string; value: number | null; sampleSize: number }>;
     };
 
@@ -54,6 +54,9 @@ describe('the GitHub source through the real insights plugin', () => {
     expect(byId.prCycleTime).toMatchObject({ value: 20, sampleSize: 3 });
     expect(byId.timeToFirstReview).toMatchObject({ value: 1, sampleSize: 3 });
     expect(byId.deploymentFrequency).toMatchObject({ sampleSize: 1 });
+    // First commit (6, 7 and 8 days ago) to the deployment's end (2 days less 10 minutes ago): a median of 5 days 10 minutes.
+    expect(byId.leadTime.sampleSize).toBe(3);
+    expect(byId.leadTime.value).toBeCloseTo(120 + 10 / 60, 0);
 
     const events = await request(backend.server).get('/api/insights/events').query({ entityRef: 'component:default/shop', metric: 'prCycleTime' }).expect(200);
     expect((events.body.items as Array<{ id: string; source: string }>).map(i => `${i.source}:${i.id}`).sort()).toEqual(['github:acme/shop#1', 'github:acme/shop#2', 'github:acme/shop#3']);

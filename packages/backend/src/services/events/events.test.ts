@@ -348,6 +348,32 @@ describeEachDatabase(
       }
     });
 
+    it('show on /metrics the deliveries a subscriber has not finished', async () => {
+      let release!: () => void;
+      const stuck = new Promise<void>(resolve => (release = resolve));
+      const backend = await start({ backend: { database: db.config, metrics: { public: true } } }, {
+        id: 'slow-view',
+        topics: [TOPIC],
+        onEvent: () => stuck,
+      });
+      try {
+        const publishing = Promise.all([1, 2].map(i => backend.events.publish({ topic: TOPIC, payload: { i } })));
+        const sample = async (name: string) => {
+          const text = await (await fetch(`${backend.url}/metrics`)).text();
+          const line = text.split('\n').find(l => l.startsWith(`${name}{subscriber="slow-view",delivery="every-instance"}`));
+          return line === undefined ? undefined : Number(line.split(' ').pop());
+        };
+        await eventually(async () => expect(await sample('portico_events_pending')).toBe(2));
+        await eventually(async () => expect(await sample('portico_events_lag_seconds')).toBeGreaterThan(0));
+        release();
+        await publishing;
+        await eventually(async () => expect(await sample('portico_events_pending')).toBe(0));
+      } finally {
+        release();
+        await backend.stop();
+      }
+    });
+
     it('refuse to start with a retention that is not a duration, naming the key', async () => {
       await expect(start({ backend: { database: db.config, events: { retention: 'a day' } } })).rejects.toThrow(/backend\.events\.retention/);
     });

@@ -98,8 +98,10 @@ describe('the GitHub insights source', () => {
     // Not in the catalog through discovery (no catalog-info.yaml); the file location's `legacy` points at it without the annotation.
     fake.addRepo('acme', 'legacy', { pulls: [{ title: 'unseen', state: 'closed', createdAt: ago(3), mergedAt: ago(2), closedAt: ago(2) }] });
     const legacy = component('legacy').replace('metadata:\n', 'metadata:\n  annotations:\n    backstage.io/source-location: url:https://github.com/acme/legacy/\n');
-    ({ backend, source, sink, stop } = await start(fake, legacy));
-    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/legacy', 'component:default/payments', 'component:default/shop']));
+    // Annotated with a repository GitHub does not have (deleted, or not visible to the token).
+    const gone = component('gone').replace('metadata:\n', 'metadata:\n  annotations:\n    github.com/project-slug: acme/gone\n');
+    ({ backend, source, sink, stop } = await start(fake, `${legacy}---\n${gone}`));
+    await eventually(async () => expect(await entityRefs(backend)).toEqual(['component:default/gone', 'component:default/legacy', 'component:default/payments', 'component:default/shop']));
   });
 
   afterEach(async () => {
@@ -129,6 +131,8 @@ describe('the GitHub insights source', () => {
       [`acme/shop/deployments/${shop.deployments[1].id}`, 'staging', 'failed', 'main'],
     ]);
     expect(sink.deployments()[0]).toMatchObject({ commitSha: shop.workflowRuns[0].headSha, finishedAt: shop.workflowRuns[0].updatedAt });
+    // A repository that is gone is said once and skipped; the run succeeds.
+    expect(backend.logger!.messages('warn')).toContainEqual(expect.stringMatching(/^GitHub insights: acme\/gone skipped: /));
     // Single PRs and first commits only for the merged ones inside the window.
     const singles = fake.requests.filter(r => /^\/repos\/acme\/shop\/pulls\/\d+(\/commits)?(\?|$)/.test(r.path)).map(r => r.path.split('?')[0]);
     expect(singles.sort()).toEqual(['/repos/acme/shop/pulls/1', '/repos/acme/shop/pulls/1/commits']);
@@ -144,7 +148,7 @@ describe('the GitHub insights source', () => {
   it('resumes after a failure midway from its checkpoint, reading no page twice and writing nothing twice', async () => {
     const checkpoint = new MemoryCheckpoint();
     fake.failNext({ path: /^\/repos\/acme\/payments\/pulls$/, query: { page: '2' }, status: 500, message: 'Server Error' });
-    await expect(source.backfill!({ sink, since: since(), checkpoint })).rejects.toThrow(/GitHub insights backfill failed for 1 of 2 repositories: acme\/payments: .*Server Error/);
+    await expect(source.backfill!({ sink, since: since(), checkpoint })).rejects.toThrow(/GitHub insights backfill failed for 1 of 3 repositories: acme\/payments: .*Server Error/);
     // Page 1 (10 PRs) was written and checkpointed; the other repository was read all the same.
     expect(sink.pullRequests().filter(p => p.entityRef === 'component:default/payments')).toHaveLength(10);
     expect(sink.pullRequests().filter(p => p.entityRef === 'component:default/shop')).toHaveLength(2);
@@ -160,6 +164,19 @@ describe('the GitHub insights source', () => {
     expect(paymentWrites.every(w => !w.duplicate)).toBe(true);
     expect(sink.pullRequests().filter(p => p.entityRef === 'component:default/payments')).toHaveLength(15);
     expect(JSON.parse(checkpoint.values.get('pulls:github.com/acme/payments')!)).toEqual({ watermark: expect.any(String) });
+  });
+
+  it('resumes the deployments listing from its checkpoint too', async () => {
+    for (let i = 0; i < 12; i++) fake.addDeployment(payments, { environment: 'production', createdAt: ago(30 - i), statuses: [{ state: 'success', createdAt: ago(30 - i, 1) }] });
+    const checkpoint = new MemoryCheckpoint();
+    fake.failNext({ path: /^\/repos\/acme\/payments\/deployments$/, query: { page: '2' }, status: 502, message: 'Bad Gateway' });
+    await expect(source.backfill!({ sink, since: since(), checkpoint })).rejects.toThrow(/acme\/payments: .*Bad Gateway/);
+    expect(sink.deployments().filter(d => d.entityRef === 'component:default/payments')).toHaveLength(10);
+    const before = fake.requests.length;
+    await source.backfill!({ sink, since: since(), checkpoint });
+    const pages = fake.requests.slice(before).filter(r => r.path.startsWith('/repos/acme/payments/deployments?')).map(r => new URL(r.path, fake.url).searchParams.get('page'));
+    expect(pages).toEqual(['2']);
+    expect(sink.deployments().filter(d => d.entityRef === 'component:default/payments')).toHaveLength(12);
   });
 
   it('reads only what changed since the last complete pass', async () => {

@@ -45,6 +45,7 @@ for (const format of ['activesupport-time-zone', 'tzinfo']) ajv.addFormat(format
 // Query values arrive as strings, repeated keys as arrays: coerce like a server would before checking.
 const queryAjv = new Ajv({ strict: false, allErrors: true, coerceTypes: 'array' });
 addFormats(queryAjv);
+for (const format of ['activesupport-time-zone', 'tzinfo']) queryAjv.addFormat(format, true);
 
 /** Follows a local `$ref` (`#/components/...`). */
 function resolve<T>(node: T | { $ref: string }): T {
@@ -186,6 +187,12 @@ describe('FakePagerDuty answers in the shapes of PagerDuty\'s OpenAPI descriptio
     // What the insights source reads: a bounded window of every status, and one incident after its webhook.
     ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&since=2026-01-01T00:00:00Z&until=2026-06-01T00:00:00Z&statuses[]=triggered&statuses[]=acknowledged&statuses[]=resolved&sort_by=created_at:asc&limit=100&offset=0`],
     ['/incidents/{id}', 'get', '200', () => `/incidents/${seed.open.id}`],
+    // Cursor pagination (PagerDutyClient.listByCursor): a first page and the next one.
+    ['/services/{id}/audit/records', 'get', '200', () => {
+      for (let i = 0; i < 3; i++) fake.addAuditRecord({ serviceId: seed.payments.id, action: 'update', at: `2026-12-0${i + 1}T10:00:00.000Z` });
+      return `/services/${seed.payments.id}/audit/records?limit=2`;
+    }],
+    ['/services/{id}/audit/records', 'get', '200', () => `/services/${seed.payments.id}/audit/records?limit=2&cursor=${Buffer.from('offset:2').toString('base64url')}`],
     ['/incidents/{id}', 'get', '200', () => `/incidents/${fake.addIncident({ serviceId: seed.payments.id, title: 'Prioritised', status: 'resolved', urgency: 'high', priority: 'P1', createdAt: '2026-11-01T10:00:00Z', resolvedAt: '2026-11-01T12:00:00Z', assignees: [] }).id}`],
   ];
 

@@ -149,6 +149,8 @@ export class FakePagerDuty {
   readonly oncalls: FakeOnCall[] = [];
   readonly incidents: FakeIncident[] = [];
   readonly changeEvents: FakeChangeEvent[] = [];
+  /** Audit records of services (`GET /services/{id}/audit/records`, cursor-paginated), oldest first. */
+  readonly auditRecords: Array<{ id: string; serviceId: string; action: string; at: string }> = [];
   readonly metrics = new Map<string, FakeServiceMetrics>();
   private readonly failures: QueuedFailure[] = [];
   private server?: http.Server;
@@ -207,6 +209,12 @@ export class FakePagerDuty {
     return event;
   }
 
+  addAuditRecord(seed: { serviceId: string; action: string; at: string }): { id: string } {
+    const record = { id: this.nextId('R'), ...seed };
+    this.auditRecords.push(record);
+    return record;
+  }
+
   setMetrics(serviceId: string, metrics: FakeServiceMetrics): void {
     this.metrics.set(serviceId, metrics);
   }
@@ -257,6 +265,28 @@ export class FakePagerDuty {
         .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
         .map(e => this.changeEvent(e));
       this.page(req, res, 'change_events', events);
+    });
+    app.get('/services/:id/audit/records', (req, res) => {
+      const service = this.services.get(String(req.params.id));
+      if (!service) return notFound(res);
+      if (this.forbiddenServices.has(service.id)) return forbidden(res);
+      // Cursor pagination: an opaque `next_cursor` to send back as `cursor`, null on the last page; newest first.
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 10) || 10, 1), 100);
+      const start = typeof req.query.cursor === 'string' ? Number(Buffer.from(req.query.cursor, 'base64url').toString().replace(/^offset:/, '')) || 0 : 0;
+      const records = this.auditRecords.filter(r => r.serviceId === service.id).reverse();
+      const page = records.slice(start, start + limit).map(r => ({
+        id: r.id,
+        self: null,
+        execution_time: r.at,
+        execution_context: { request_id: `req-${r.id}`, remote_address: null },
+        actors: [this.ref('api_key_reference', 'PKEY', 'portal key', 'api_keys')],
+        method: { type: 'api_token', truncated_token: '-key' },
+        root_resource: this.ref('service_reference', service.id, service.name, 'services'),
+        action: r.action,
+        details: null,
+      }));
+      const next = start + limit < records.length ? Buffer.from(`offset:${start + limit}`).toString('base64url') : null;
+      res.json({ records: page, response_metadata: null, next_cursor: next, limit });
     });
     app.get('/escalation_policies', (req, res) => this.page(req, res, 'escalation_policies', [...this.policies.values()].map(p => this.policy(p))));
     app.get('/escalation_policies/:id', (req, res) => {

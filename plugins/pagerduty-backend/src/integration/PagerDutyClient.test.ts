@@ -67,6 +67,21 @@ describe('PagerDutyClient', () => {
     expect(fake.requestsTo('/services').map(r => r.query.offset)).toEqual(['0', '3', '6']);
   });
 
+  it('follows `next_cursor` through every page of a cursor-paginated list, and stops at maxItems', async () => {
+    const service = fake.addService({ name: 'audited', policyId });
+    for (let i = 0; i < 7; i++) fake.addAuditRecord({ serviceId: service.id, action: `update-${i}`, at: `2026-12-0${i + 1}T10:00:00.000Z` });
+    const path = `/services/${service.id}/audit/records`;
+    const records = await client().listByCursor<{ action: string }>(path, 'records', { what: 'the audit records', limit: 3 });
+    expect(records.map(r => r.action)).toEqual(['update-6', 'update-5', 'update-4', 'update-3', 'update-2', 'update-1', 'update-0']);
+    const cursors = fake.requestsTo(path).map(r => r.query.cursor);
+    expect(cursors).toHaveLength(3);
+    expect(cursors[0]).toBeUndefined();
+    expect(typeof cursors[1]).toBe('string');
+    expect(fake.requestsTo(path).every(r => r.query.limit === '3')).toBe(true);
+    const first = await client().listByCursor<{ action: string }>(path, 'records', { what: 'the audit records', limit: 3, maxItems: 4 });
+    expect(first.map(r => r.action)).toEqual(['update-6', 'update-5', 'update-4', 'update-3']);
+  });
+
   it('waits out a 429 for the Retry-After PagerDuty names, then retries', async () => {
     fake.failNext({ path: /^\/abilities$/, status: 429, headers: { 'retry-after': '2' } });
     fake.failNext({ path: /^\/abilities$/, status: 429, headers: { 'ratelimit-reset': '1' } });

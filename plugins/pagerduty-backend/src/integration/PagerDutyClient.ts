@@ -29,8 +29,8 @@ const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, m
 
 /**
  * A thin typed client of PagerDuty's REST API v2 for one account, on `fetch`: API key auth, a timeout on
- * every request, 429s waited out and retried (Retry-After / ratelimit-reset), classic offset pagination,
- * and every failure as a @portico/errors error naming the account and what was read.
+ * every request, 429s waited out and retried (Retry-After / ratelimit-reset), classic offset pagination and
+ * cursor pagination, and every failure as a @portico/errors error naming the account and what was read.
  */
 export class PagerDutyClient {
   /** Injected in tests to observe waits; the real one sleeps. */
@@ -87,6 +87,27 @@ export class PagerDutyClient {
       const pageItems = Array.isArray(page[key]) ? (page[key] as T[]) : [];
       items.push(...pageItems);
       if (page.more !== true || pageItems.length === 0) break;
+    }
+    return items.slice(0, maxItems);
+  }
+
+  /**
+   * Every item of a cursor-paginated list (audit records, automation actions, workflow integrations, ...): follows
+   * `next_cursor` with `cursor` until it is null, up to `maxItems`. `key` is the list's property (`records`, ...).
+   */
+  async listByCursor<T>(path: string, key: string, options: { query?: PagerDutyQuery; what: string; limit?: number; maxItems?: number; signal?: AbortSignal }): Promise<T[]> {
+    const limit = options.limit ?? 100;
+    const maxItems = options.maxItems ?? 10_000;
+    const items: T[] = [];
+    let cursor: string | undefined;
+    while (items.length < maxItems) {
+      const page = await this.get<Record<string, unknown>>(path, { ...options, query: { ...options.query, limit, cursor } });
+      const pageItems = Array.isArray(page[key]) ? (page[key] as T[]) : [];
+      items.push(...pageItems);
+      const next = page.next_cursor;
+      // a cursor that does not move would loop for ever
+      if (typeof next !== 'string' || !next || next === cursor || pageItems.length === 0) break;
+      cursor = next;
     }
     return items.slice(0, maxItems);
   }

@@ -1,5 +1,7 @@
-import type { Knex } from 'knex';
+import type { DatabaseService } from '@portico/backend-plugin-api';
 import type { InsightsCheckpoint } from '@portico/plugin-insights-node';
+
+type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 
 /** Where each source's backfill stopped (`checkpoints`): a small key/value per source that survives restarts. */
 export class CheckpointStore {

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { DatabaseService } from '@portico/backend-plugin-api';
 import { describeEachDatabase } from '@portico/test-utils';
 import { CheckpointStore } from './CheckpointStore';
 import { EventStore, type DeploymentRow, type IncidentRow } from './EventStore';
@@ -27,7 +27,7 @@ function incident(id: string, overrides: Partial<IncidentRow> = {}): IncidentRow
   return { source: 'pd', id, entity_ref: 'component:default/web-shop', opened_at: T0, resolved_at: null, severity: 'high', ...overrides };
 }
 
-async function migrate(knex: Knex) {
+async function migrate(knex: Awaited<ReturnType<DatabaseService['getClient']>>) {
   for (const m of [...migrations].sort((a, b) => a.name.localeCompare(b.name))) await m.up(knex);
 }
 

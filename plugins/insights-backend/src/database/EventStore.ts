@@ -1,5 +1,7 @@
-import type { Knex } from 'knex';
+import type { DatabaseService } from '@portico/backend-plugin-api';
 import type { EventsWritten } from '../metrics/MetricsService';
+
+type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 
 /** The three event tables and how their rows are compared and placed in time. */
 export type EventType = EventsWritten['type'];

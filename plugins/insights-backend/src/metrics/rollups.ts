@@ -1,47 +1,39 @@
 import type { EventsWritten } from './MetricsService';
-import { deploymentOutcomes, shipments, type DefinitionConfig, type PullRequestRow } from './definitions';
+import { deploymentOutcomes, groupBy, shipments, type DefinitionConfig, type PullRequestRow } from './definitions';
 import { chunks, toDeployment, toIncident, toPullRequest, type Knex } from './rows';
 
 const FAR_PAST = 0;
 const FAR_FUTURE = 8_640_000_000_000_000;
+/** Entities recomputed per set of queries. */
+const ENTITY_CHUNK = 50;
+/** Rows per insert (7 columns: well under SQLite's and PostgreSQL's bound-variable limits). */
+const INSERT_CHUNK = 500;
+
+type Range = [number, number];
 
 /**
  * Keeps the derived tables (insights_deploy_outcomes, insights_pr_shipments; see ./migrations.ts) current after a
- * write. For each entity touched, over the written times widened by the failure window:
- * - a deployment or incident: the outcomes of the entity's production deployments finished within the failure window
- *   before to after the written times (an incident marks the deployments before it; a hotfix the one before it);
- * - a deployment: the shipments of the entity's merged pull requests not yet shipped or shipped at or after the written
- *   times (a new deployment may ship them earlier);
- * - a pull request: the shipments of the entity's pull requests created or merged within the written times.
- * Updates of one entity run one after another in this process.
+ * write. For the entities touched, over the written times:
+ * - a deployment or incident: the outcomes of the entities' production deployments finished from one failure window
+ *   before to one after the written times (an incident marks the deployments before it; a hotfix the one before it);
+ * - a deployment: the shipments of the entities' merged pull requests not yet shipped (merged before the written
+ *   times end) or shipped at or after the written times start (a new deployment may ship them earlier);
+ * - a pull request: the shipments of the entities' pull requests created or merged within the written times.
+ * Entities are handled in chunks, each chunk's rows read with one query per table over the chunk's widest range and
+ * replaced in one transaction. Updates run one after another in this process.
  */
 export class Rollups {
-  private readonly queues = new Map<string, Promise<void>>();
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Knex,
     private readonly config: DefinitionConfig,
   ) {}
 
-  async eventsWritten(changes: EventsWritten[]): Promise<void> {
-    const byEntity = new Map<string, { deployments?: [number, number]; incidents?: [number, number]; pullRequests?: [number, number] }>();
-    for (const change of changes) {
-      const entry = byEntity.get(change.entityRef) ?? {};
-      const key = change.type === 'deployment' ? 'deployments' : change.type === 'incident' ? 'incidents' : 'pullRequests';
-      const current = entry[key];
-      entry[key] = current ? [Math.min(current[0], change.from), Math.max(current[1], change.to)] : [change.from, change.to];
-      byEntity.set(change.entityRef, entry);
-    }
-    await Promise.all(
-      [...byEntity].map(([entityRef, ranges]) =>
-        this.serialized(entityRef, async () => {
-          const outcomeRange = union(ranges.deployments, ranges.incidents);
-          if (outcomeRange) await this.updateOutcomes(entityRef, outcomeRange[0], outcomeRange[1]);
-          if (ranges.deployments) await this.updateShipmentsAfterDeployments(entityRef, ranges.deployments[0], ranges.deployments[1]);
-          if (ranges.pullRequests) await this.updateShipmentsOfPullRequests(entityRef, ranges.pullRequests[0], ranges.pullRequests[1]);
-        }),
-      ),
-    );
+  eventsWritten(changes: EventsWritten[]): Promise<void> {
+    const run = this.queue.catch(() => undefined).then(() => this.apply(changes));
+    this.queue = run;
+    return run;
   }
 
   /** Recomputes every derived row of the entities (all when none named): after a bulk load straight into the tables. */
@@ -51,96 +43,120 @@ export class Rollups {
       const rows = await this.db.union([this.db('deployments').distinct('entity_ref'), this.db('pull_requests').distinct('entity_ref'), this.db('incidents').distinct('entity_ref')]);
       refs = [...new Set(rows.map((r: { entity_ref: string }) => r.entity_ref))];
     }
-    const all: EventsWritten[] = refs.flatMap(entityRef => [
-      { entityRef, type: 'deployment' as const, from: FAR_PAST, to: FAR_FUTURE },
-      { entityRef, type: 'pullRequest' as const, from: FAR_PAST, to: FAR_FUTURE },
-    ]);
-    for (const batch of chunks(all, 200)) await this.eventsWritten(batch);
+    await this.eventsWritten(refs.flatMap(entityRef => [{ entityRef, type: 'deployment' as const, from: FAR_PAST, to: FAR_FUTURE }]));
   }
 
-  private serialized(entityRef: string, task: () => Promise<void>): Promise<void> {
-    const previous = this.queues.get(entityRef) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(task);
-    this.queues.set(entityRef, next);
-    void next.finally(() => {
-      if (this.queues.get(entityRef) === next) this.queues.delete(entityRef);
-    }).catch(() => undefined);
-    return next;
+  private async apply(changes: EventsWritten[]): Promise<void> {
+    const outcomes = new Map<string, Range>();
+    const afterDeployments = new Map<string, Range>();
+    const ofPullRequests = new Map<string, Range>();
+    const widen = (map: Map<string, Range>, c: EventsWritten) => {
+      const r = map.get(c.entityRef);
+      map.set(c.entityRef, r ? [Math.min(r[0], c.from), Math.max(r[1], c.to)] : [c.from, c.to]);
+    };
+    for (const c of changes) {
+      if (c.type === 'deployment') {
+        widen(outcomes, c);
+        widen(afterDeployments, c);
+      } else if (c.type === 'incident') widen(outcomes, c);
+      else widen(ofPullRequests, c);
+    }
+    for (const chunk of chunks([...outcomes], ENTITY_CHUNK)) await this.updateOutcomes(chunk);
+    for (const chunk of chunks([...afterDeployments], ENTITY_CHUNK)) await this.updateShipmentsAfterDeployments(chunk);
+    for (const chunk of chunks([...ofPullRequests], ENTITY_CHUNK)) await this.updateShipmentsOfPullRequests(chunk);
   }
 
-  private async updateOutcomes(entityRef: string, lo: number, hi: number): Promise<void> {
+  private async updateOutcomes(entries: Array<[string, Range]>): Promise<void> {
     const window = this.config.failureWindowMs;
-    const from = Math.max(FAR_PAST, lo - window);
-    const to = Math.min(FAR_FUTURE, hi + window);
+    const refs = entries.map(([ref]) => ref);
+    const ranges = new Map(entries.map(([ref, [lo, hi]]) => [ref, [Math.max(FAR_PAST, lo - window), Math.min(FAR_FUTURE, hi + window)] as Range]));
+    const from = Math.min(...[...ranges.values()].map(r => r[0]));
+    const to = Math.max(...[...ranges.values()].map(r => r[1]));
+    const readTo = Math.min(FAR_FUTURE, to + window);
     const [deployments, incidents] = await Promise.all([
-      this.db('deployments').where('entity_ref', entityRef).whereBetween('finished_at', [from, Math.min(FAR_FUTURE, to + window)]),
-      this.db('incidents').where('entity_ref', entityRef).whereBetween('opened_at', [from, Math.min(FAR_FUTURE, to + window)]),
+      this.db('deployments').whereIn('entity_ref', refs).whereBetween('finished_at', [from, readTo]),
+      this.db('incidents').whereIn('entity_ref', refs).whereBetween('opened_at', [from, readTo]),
     ]);
-    const outcomes = deploymentOutcomes(deployments.map(toDeployment), incidents.map(toIncident), this.config).filter(o => o.deployment.finishedAt >= from && o.deployment.finishedAt <= to);
+    const computed = deploymentOutcomes(deployments.map(toDeployment), incidents.map(toIncident), this.config).filter(o => {
+      const [lo, hi] = ranges.get(o.deployment.entityRef)!;
+      return o.deployment.finishedAt >= lo && o.deployment.finishedAt <= hi;
+    });
     await this.db.transaction(async trx => {
-      await trx('insights_deploy_outcomes').where('entity_ref', entityRef).whereBetween('finished_at', [from, to]).delete();
-      const rows = outcomes.map(o => ({ source: o.deployment.source, id: o.deployment.id, entity_ref: entityRef, finished_at: o.deployment.finishedAt, failed: o.failed, reason: o.reason }));
-      for (const chunk of chunks(rows, 100)) await trx('insights_deploy_outcomes').insert(chunk).onConflict(['source', 'id']).merge();
+      for (const [ref, [lo, hi]] of ranges) await trx('insights_deploy_outcomes').where('entity_ref', ref).whereBetween('finished_at', [lo, hi]).delete();
+      const rows = computed.map(o => ({ source: o.deployment.source, id: o.deployment.id, entity_ref: o.deployment.entityRef, finished_at: o.deployment.finishedAt, failed: o.failed, reason: o.reason.slice(0, 500) }));
+      for (const chunk of chunks(rows, INSERT_CHUNK)) await trx('insights_deploy_outcomes').insert(chunk).onConflict(['source', 'id']).merge();
     });
   }
 
-  private async updateShipmentsAfterDeployments(entityRef: string, lo: number, hi: number): Promise<void> {
+  /** PRs a new or changed deployment may ship differently: unshipped and merged before its end, or shipped after its start. */
+  private async updateShipmentsAfterDeployments(entries: Array<[string, Range]>): Promise<void> {
+    const refs = entries.map(([ref]) => ref);
+    const ranges = new Map(entries);
     const rows = await this.db('pull_requests as p')
       .leftJoin('insights_pr_shipments as s', function join() {
         this.on('s.source', '=', 'p.source').andOn('s.id', '=', 'p.id');
       })
-      .where('p.entity_ref', entityRef)
+      .whereIn('p.entity_ref', refs)
       .whereNotNull('p.merged_at')
-      .where('p.merged_at', '<=', hi)
-      .where(q => q.whereNull('s.id').orWhere('s.shipped_at', '>=', lo))
-      .select('p.*');
-    await this.updateShipments(entityRef, rows.map(toPullRequest));
+      .where(q => q.whereNull('s.id').orWhere('s.shipped_at', '>=', Math.min(...entries.map(([, r]) => r[0]))))
+      .select('p.*', 's.shipped_at as shipment_at');
+    const affected = rows.filter(r => {
+      const [lo, hi] = ranges.get(String(r.entity_ref))!;
+      return r.shipment_at === null || r.shipment_at === undefined ? Number(r.merged_at) <= hi : Number(r.shipment_at) >= lo;
+    });
+    await this.updateShipments(refs, affected.map(toPullRequest));
   }
 
-  private async updateShipmentsOfPullRequests(entityRef: string, lo: number, hi: number): Promise<void> {
+  private async updateShipmentsOfPullRequests(entries: Array<[string, Range]>): Promise<void> {
+    const refs = entries.map(([ref]) => ref);
+    const ranges = new Map(entries);
+    const lo = Math.min(...entries.map(([, r]) => r[0]));
+    const hi = Math.max(...entries.map(([, r]) => r[1]));
     const rows = await this.db('pull_requests')
-      .where('entity_ref', entityRef)
+      .whereIn('entity_ref', refs)
       .where(q => q.whereBetween('merged_at', [lo, hi]).orWhereBetween('created_at', [lo, hi]));
-    await this.updateShipments(entityRef, rows.map(toPullRequest));
+    const affected = rows.map(toPullRequest).filter(p => {
+      const [a, b] = ranges.get(p.entityRef)!;
+      return (p.mergedAt !== null && p.mergedAt !== undefined && p.mergedAt >= a && p.mergedAt <= b) || (p.createdAt >= a && p.createdAt <= b);
+    });
+    await this.updateShipments(refs, affected);
   }
 
-  private async updateShipments(entityRef: string, pullRequests: PullRequestRow[]): Promise<void> {
+  /** Recomputes the shipments of these pull requests (all of the given entities) and replaces their rows. */
+  private async updateShipments(refs: string[], pullRequests: PullRequestRow[]): Promise<void> {
     if (pullRequests.length === 0) return;
     const merged = pullRequests.filter(p => p.mergedAt !== null && p.mergedAt !== undefined);
     const earliest = merged.length ? Math.min(...merged.map(p => p.mergedAt!)) : FAR_FUTURE;
     const named = [...new Set(merged.filter(p => p.deployedIn).map(p => p.deployedIn!))];
-    const deployments = await this.db('deployments')
-      .where('entity_ref', entityRef)
-      .where('status', 'succeeded')
-      .where(q => {
-        q.where('finished_at', '>=', earliest);
-        if (named.length) q.orWhereIn('id', named.slice(0, 500));
-      });
-    const shipped = shipments(merged, deployments.map(toDeployment), this.config).filter(s => s.deployment);
-    await this.db.transaction(async trx => {
-      for (const chunk of chunks(pullRequests, 200)) {
-        await trx('insights_pr_shipments')
-          .where(q => {
-            for (const p of chunk) q.orWhere(w => w.where('source', p.source).where('id', p.id));
-          })
-          .delete();
-      }
-      const rows = shipped.map(s => ({
+    const deployments = (
+      await Promise.all([
+        this.db('deployments').whereIn('entity_ref', refs).where('status', 'succeeded').where('finished_at', '>=', earliest),
+        ...chunks(named).map(ids => this.db('deployments').whereIn('entity_ref', refs).whereIn('id', ids).where('finished_at', '<', earliest)),
+      ])
+    ).flat();
+    const shipped = shipments(merged, deployments.map(toDeployment), this.config);
+    const rows = shipped
+      .filter(s => s.deployment)
+      .map(s => ({
         source: s.pullRequest.source,
         id: s.pullRequest.id,
-        entity_ref: entityRef,
+        entity_ref: s.pullRequest.entityRef,
         shipped_at: s.deployment!.finishedAt,
         lead_ms: Math.round(s.leadTimeHours! * 3_600_000),
         deployment_id: s.deployment!.id,
         reason: s.reason.slice(0, 500),
       }));
-      for (const chunk of chunks(rows, 100)) await trx('insights_pr_shipments').insert(chunk).onConflict(['source', 'id']).merge();
+    const shippedKeys = new Set(rows.map(r => `${r.source}\u0000${r.id}`));
+    // Rows of pull requests no longer shipped (not merged now, or their deployment changed) are deleted by key.
+    const unshipped = groupBy(
+      pullRequests.filter(p => !shippedKeys.has(`${p.source}\u0000${p.id}`)),
+      p => p.source,
+    );
+    await this.db.transaction(async trx => {
+      for (const [source, list] of unshipped) {
+        for (const ids of chunks(list.map(p => p.id))) await trx('insights_pr_shipments').where('source', source).whereIn('id', ids).delete();
+      }
+      for (const chunk of chunks(rows, INSERT_CHUNK)) await trx('insights_pr_shipments').insert(chunk).onConflict(['source', 'id']).merge();
     });
   }
-}
-
-function union(a?: [number, number], b?: [number, number]): [number, number] | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return [Math.min(a[0], b[0]), Math.max(a[1], b[1])];
 }

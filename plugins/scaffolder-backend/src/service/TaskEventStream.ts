@@ -39,6 +39,8 @@ export async function streamTaskEvents(req: Request, res: Response, options: Tas
     finish();
   };
   req.on('close', end);
+  let lastType: string | undefined;
+  let endCheck: NodeJS.Timeout | undefined;
 
   /** Writes the events not written yet; a completion of a run that has ended closes the stream. */
   const write = async (events: SerializedTaskEvent[]) => {
@@ -57,8 +59,6 @@ export async function streamTaskEvents(req: Request, res: Response, options: Tas
   };
   // A retried run has the completion event of its earlier attempt, and the status is written just after the
   // event: end once the run has ended, looking again a little later while the last event is still a completion.
-  let lastType: string | undefined;
-  let endCheck: NodeJS.Timeout | undefined;
   const checkEnded = async (retryMs: number) => {
     if (endCheck) clearTimeout(endCheck);
     if (ENDED.includes(await source.status(taskId))) return end();

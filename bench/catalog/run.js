@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Portico catalog benchmark: generate N entities with the shared kit, build the packages, start Portico's
 // backend (their dist, as `npm start` runs it) with just the catalog on SQLite or PostgreSQL, drive it
-// with the shared catalog-api-bench.js, then time full-text search.
-//   node bench/catalog/run.js N [--db sqlite|sqlite-memory|pg] [--pg URL] [--port 7027] [--requests 200] [--out FILE]
+// with the shared catalog-api-bench.js, then time full-text search. `--portal` starts the portal as shipped
+// instead: `portico start` with the repository's app-config.yaml (every plugin it lists) plus the generated file.
+//   node bench/catalog/run.js N [--portal] [--db sqlite|sqlite-memory|pg] [--pg URL] [--port 7027] [--requests 200] [--out FILE]
 // The shared kit lives at ../shared/bench relative to the repository (PORTICO_BENCH_KIT overrides).
 'use strict';
 const fs = require('fs');
@@ -14,15 +15,19 @@ const { spawn, spawnSync } = require('child_process');
 const argv = process.argv.slice(2);
 const N = parseInt(argv[0], 10);
 if (!(N >= 20)) {
-  console.error('usage: node bench/catalog/run.js N [--db sqlite|sqlite-memory|pg] [--pg URL] [--port P] [--requests R] [--out FILE]');
+  console.error('usage: node bench/catalog/run.js N [--portal] [--db sqlite|sqlite-memory|pg] [--pg URL] [--port P] [--requests R] [--out FILE]');
   process.exit(2);
 }
 const opt = { db: 'sqlite', port: '7027', requests: '200', seed: '42' };
-for (let i = 1; i < argv.length; i += 2) opt[argv[i].replace(/^--/, '')] = argv[i + 1];
+for (let i = 1; i < argv.length; i++) {
+  const name = argv[i].replace(/^--/, '');
+  // `--portal` takes no value; every other option does
+  opt[name] = name === 'portal' ? true : argv[++i];
+}
 
 const repo = path.resolve(__dirname, '../..');
 const kit = process.env.PORTICO_BENCH_KIT || path.resolve(repo, '../shared/bench');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), `portico-catalog-bench-${N}-${opt.db}-`));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), `portico-${opt.portal ? 'portal' : 'catalog'}-bench-${N}-${opt.db}-`));
 const summaryFile = path.join(work, 'summary.json');
 const entitiesFile = path.join(work, 'entities.yaml');
 const log = (...a) => console.error('[run]', ...a);
@@ -50,13 +55,63 @@ if (opt.db === 'pg') {
 const server = path.join(__dirname, 'server.js');
 const build = spawnSync(process.execPath, [path.join(repo, 'scripts/build.js'), '--no-app'], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) throw new Error('npm run build failed');
-spawnSync(process.execPath, ['-e', "require('@portico/backend'); require('@portico/plugin-catalog-backend'); require('js-yaml')"], { cwd: __dirname, stdio: 'inherit' });
 
-const serverArgs = [server, '--entities', entitiesFile, '--port', opt.port, '--db', opt.db, ...(pgUrl ? ['--pg', pgUrl] : []), ...(opt.db === 'sqlite' ? ['--file', path.join(work, 'portico.sqlite')] : [])];
+const token = `bench-${require('crypto').randomBytes(24).toString('hex')}`;
+let command;
+if (opt.portal) {
+  command = portalCommand();
+  // warm the file cache with the modules the portal loads (not part of the timed run)
+  spawnSync(process.execPath, ['-e', `for (const p of ${JSON.stringify(command.plugins)}) require(p); require('js-yaml')`], { cwd: repo, stdio: 'inherit' });
+} else {
+  const serverArgs = [server, '--entities', entitiesFile, '--port', opt.port, '--db', opt.db, ...(pgUrl ? ['--pg', pgUrl] : []), ...(opt.db === 'sqlite' ? ['--file', path.join(work, 'portico.sqlite')] : [])];
+  command = { args: serverArgs, cwd: __dirname, env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PORTICO_TOKEN: token } };
+  spawnSync(process.execPath, ['-e', "require('@portico/backend'); require('@portico/plugin-catalog-backend'); require('js-yaml')"], { cwd: __dirname, stdio: 'inherit' });
+}
+
+/**
+ * `portico start --config app-config.yaml --config <overrides>`, as `npm start` runs it (NODE_ENV unset, so guest
+ * mode stays allowed): every plugin app-config.yaml lists, with credentials.js first; the catalog's locations
+ * from app-config.yaml except the example organisation (its Components, Groups and Users would change the counts
+ * the driver checks) plus the generated file; the database and data directory of this run.
+ */
+function portalCommand() {
+  const YAML = require(require.resolve('yaml', { paths: [repo] }));
+  const appConfig = YAML.parse(fs.readFileSync(path.join(repo, 'app-config.yaml'), 'utf8'));
+  const plugins = [path.join(__dirname, 'credentials.js'), ...appConfig.backend.plugins];
+  const locations = appConfig.catalog.locations
+    .filter(l => !/examples\/catalog\//.test(l.target))
+    .map(l => ({ ...l, target: path.resolve(repo, l.target) }));
+  const database = opt.db === 'pg'
+    ? { client: 'pg', connection: pgUrl }
+    : { client: 'better-sqlite3', ...(opt.db === 'sqlite-memory' ? { connection: ':memory:' } : {}) };
+  const overrides = {
+    backend: {
+      baseUrl: `http://127.0.0.1:${opt.port}`,
+      listen: { host: '127.0.0.1', port: Number(opt.port) },
+      dataDir: path.join(work, 'data'),
+      database,
+      auth: { externalAccess: [{ token, subject: 'bench' }] },
+      rateLimit: { routes: { expensive: false } },
+      plugins,
+    },
+    catalog: {
+      processingInterval: 'PT24H',
+      maxFileBytes: 1024 * 1024 * 1024,
+      limits: { maxEntitiesPerFile: 10_000_000 },
+      locations: [...locations, { type: 'file', target: entitiesFile }],
+    },
+  };
+  const file = path.join(work, 'portal-config.yaml');
+  fs.writeFileSync(file, JSON.stringify(overrides, null, 2) + '\n'); // JSON is YAML
+  const args = [path.join(repo, 'packages/cli/bin/portico'), 'start', '--config', path.join(repo, 'app-config.yaml'), '--config', file];
+  return { args, cwd: repo, env: { LOG_LEVEL: 'warn', PORTICO_BENCH_TOKEN: token }, plugins };
+}
+
 const t0 = Date.now();
-const child = spawn(process.execPath, serverArgs, {
+const child = spawn(process.execPath, command.args, {
+  cwd: command.cwd,
   stdio: ['ignore', fs.openSync(path.join(work, 'backend.log'), 'w'), fs.openSync(path.join(work, 'backend.log'), 'a')],
-  env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+  env: { ...process.env, ...command.env },
 });
 const stop = () => { if (child.exitCode === null) child.kill('SIGTERM'); };
 process.on('exit', stop);
@@ -98,14 +153,15 @@ const agent = new http.Agent({ keepAlive: true });
   const p = q => +ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)].toFixed(2);
   result.latencyMs.searchFullText = { n: ms.length, p50: p(0.5), p95: p(0.95), p99: p(0.99), avgHits: +(hits / ms.length).toFixed(1) };
   result.db = opt.db;
+  result.mode = opt.portal ? 'portal' : 'catalog';
   result.loadAverage = os.loadavg();
   fs.writeFileSync(resultFile, JSON.stringify(result, null, 2) + '\n');
 
   const L = result.latencyMs;
   const line = (name, s) => `${name.padEnd(28)} p50 ${String(s.p50).padStart(7)} ms   p95 ${String(s.p95).padStart(7)} ms`;
   console.log([
-    `Portico catalog, N=${N}, ${opt.db}`,
-    `queryable (all entities + relations) ${result.timeline.fullyStitchedS} s after spawn (HTTP ready at ${result.timeline.httpReadyS} s)`,
+    `Portico ${opt.portal ? 'portal (portico start, app-config.yaml)' : 'catalog'}, N=${N}, ${opt.db}`,
+    `queryable (all entities + relations) ${result.timeline.fullyStitchedS} s after spawn (HTTP ready at ${result.timeline.httpReadyS} s); CPU until then ${result.afterIngest?.cpuS} s`,
     line('by-name', L.byName),
     line('by-query kind=component', L.queryKindComponent100),
     line('by-query spec.owner', L.querySpecOwner),

@@ -12,26 +12,12 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 const { createBackend } = require('@portico/backend');
-const { coreServices, createBackendPlugin } = require('@portico/backend-plugin-api');
 const catalog = require('@portico/plugin-catalog-backend').default;
+const { benchCredentials } = require('./credentials');
 
 // Every plugin route is behind default deny: the bench calls the API with an external access token
-// (PORTICO_TOKEN, or one made up for this run). The shared driver sends no header, so requests without
-// one get it here, before the catalog's router: the measured path includes the token check.
+// (PORTICO_TOKEN, or one made up for this run), which credentials.js adds to requests that carry none.
 const token = process.env.PORTICO_TOKEN || `bench-${require('crypto').randomBytes(24).toString('hex')}`;
-const benchCredentials = createBackendPlugin({
-  pluginId: 'bench-credentials',
-  register: env =>
-    env.registerInit({
-      deps: { rootHttpRouter: coreServices.rootHttpRouter },
-      async init({ rootHttpRouter }) {
-        rootHttpRouter.use('/api', (req, _res, next) => {
-          req.headers.authorization ??= `Bearer ${token}`;
-          next();
-        });
-      },
-    }),
-});
 
 const port = Number(opt.port || 7027);
 const database = opt.db === 'pg'
@@ -57,7 +43,7 @@ const backend = createBackend({
   },
   handleSignals: true,
 });
-backend.add(benchCredentials);
+backend.add(benchCredentials(token));
 backend.add(catalog);
 backend.start().catch(error => {
   console.error(error);

@@ -51,8 +51,9 @@ export const insightsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        events: coreServices.events,
       },
-      async init({ logger, http, database, scheduler, lifecycle, catalog, auth, httpAuth, permissions, permissionsRegistry, auditor }, { pluginConfig: config }) {
+      async init({ logger, http, database, scheduler, lifecycle, catalog, auth, httpAuth, permissions, permissionsRegistry, auditor, events }, { pluginConfig: config }) {
         frozen = true;
         permissionsRegistry.addPermissions(insightsPermissions);
         await database.migrate(migrations);
@@ -65,6 +66,8 @@ export const insightsPlugin = createBackendPlugin({
           auth,
           config: { productionEnvironments: config.productionEnvironments, failureWindowMs: config.failureWindow },
           logger,
+          // Each write publishes insights.metrics.changed, so the scorecards module collects those facts at once.
+          events,
         });
 
         // Pushed refs are checked as the plugin itself: a CI token may be restricted to this plugin alone.

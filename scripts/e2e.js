@@ -10,6 +10,8 @@ const { root } = require('./workspaces');
 const { buildIfNeeded, startPortal } = require('./lib/portal');
 
 const log = msg => console.log(`[e2e] ${msg}`);
+/** The CI token the insights journey pushes events with (restricted to insights.events.push). */
+const INSIGHTS_TOKEN = `e2e-insights-${require('crypto').randomBytes(24).toString('hex')}`;
 
 /**
  * What the journeys need on top of the repository's app-config, added only where it has none: the
@@ -39,6 +41,14 @@ function exampleOrganisationConfig(registerRoot) {
   }
   // the portal runs with NODE_ENV=production, where guest mode (the default app-config's) must be allowed explicitly
   if (merged.auth?.allowGuest) config.auth = { ...merged.auth, allowGuestInProduction: true };
+  // insights (issue 17): its backend and frontend, and a CI token that may only push events (the team page journey)
+  const withItem = (list, item) => (list.includes(item) ? list : [...list, item]);
+  config.backend = {
+    ...config.backend,
+    plugins: withItem(config.backend?.plugins ?? plugins, '@portico/plugin-insights-backend'),
+    auth: { externalAccess: [{ token: INSIGHTS_TOKEN, subject: 'e2e-ci', accessRestrictions: { plugins: ['insights'], permissions: ['insights.events.push'] } }] },
+  };
+  config.app = { ...merged.app, plugins: withItem(merged.app?.plugins ?? [], '@portico/plugin-insights') };
   const roots = merged.integrations?.file?.roots ?? [];
   config.integrations = {
     ...merged.integrations,
@@ -54,9 +64,10 @@ async function main() {
   let portal = process.env.PORTICO_E2E_URL ? { url: process.env.PORTICO_E2E_URL, stop: async () => {} } : undefined;
   let registerRoot = process.env.PORTICO_E2E_FILE_ROOT;
   if (!portal) {
-    buildIfNeeded();
     registerRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-e2e-files-'));
-    portal = await startPortal({ config: exampleOrganisationConfig(registerRoot) });
+    const config = exampleOrganisationConfig(registerRoot);
+    buildIfNeeded({ appPlugins: config.app.plugins });
+    portal = await startPortal({ config });
     const stopPortal = portal.stop;
     portal.stop = async () => {
       await stopPortal();
@@ -71,7 +82,7 @@ async function main() {
       {
         cwd: root,
         stdio: 'inherit',
-        env: { ...process.env, PORTICO_E2E_URL: portal.url, ...(portal.token ? { PORTICO_E2E_TOKEN: portal.token } : {}), ...(registerRoot ? { PORTICO_E2E_FILE_ROOT: registerRoot } : {}) },
+        env: { ...process.env, PORTICO_E2E_URL: portal.url, ...(portal.token ? { PORTICO_E2E_TOKEN: portal.token, PORTICO_E2E_INSIGHTS_TOKEN: INSIGHTS_TOKEN } : {}), ...(registerRoot ? { PORTICO_E2E_FILE_ROOT: registerRoot } : {}) },
       },
     );
     status = jest.status ?? 1;

@@ -7,6 +7,7 @@ const net = require('net');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 const { root, listWorkspaces } = require('../workspaces');
+const { appBuildReason, readAppBuildStamp, writeAppBuildStamp } = require('./appBuildStamp');
 
 const log = msg => console.log(`[portal] ${msg}`);
 
@@ -22,12 +23,17 @@ function newestMtime(dir) {
   return newest;
 }
 
-function run(cmd, args) {
-  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+function run(cmd, args, env = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${res.status}`);
 }
 
-function buildIfNeeded() {
+/**
+ * Builds what is stale. `options.appPlugins` bundles those frontend plugins instead of app-config's app.plugins (the
+ * e2e portal adds some); the app's build stamp (scripts/lib/appBuildStamp.js) records them, so the app is rebuilt
+ * whenever the list differs from the last build's, here and in `npm start`.
+ */
+function buildIfNeeded(options = {}) {
   const workspaces = listWorkspaces();
   const staleNode = workspaces.some(
     w => w.kind !== 'web' && fs.existsSync(path.join(w.dir, 'src')) && !fs.existsSync(path.join(w.dir, 'dist')),
@@ -36,6 +42,7 @@ function buildIfNeeded() {
     log('building node packages');
     run(process.execPath, ['scripts/build.js', '--no-app']);
   }
+  const env = options.appPlugins ? { PORTICO_APP_PLUGINS: options.appPlugins.join(',') } : {};
   const appBuilt = path.join(root, 'packages/app/dist/index.html');
   const builtAt = fs.existsSync(appBuilt) ? fs.statSync(appBuilt).mtimeMs : 0;
   const sourcesAt = Math.max(
@@ -43,9 +50,12 @@ function buildIfNeeded() {
     newestMtime(path.join(root, 'packages/app/index.html')),
     ...['app-config.yaml', 'app-config.local.yaml'].map(f => (fs.existsSync(path.join(root, f)) ? fs.statSync(path.join(root, f)).mtimeMs : 0)),
   );
-  if (sourcesAt > builtAt) {
-    log('building the app');
-    run('npm', ['run', 'build', '--silent', '-w', '@portico/app']);
+  const otherPlugins = appBuildReason(root, workspaces, { ...process.env, ...env })?.startsWith('app.plugins changed');
+  if (sourcesAt > builtAt || otherPlugins) {
+    log(`building the app${env.PORTICO_APP_PLUGINS ? ` with ${env.PORTICO_APP_PLUGINS}` : ''}`);
+    const stamp = readAppBuildStamp(root, workspaces, { ...process.env, ...env });
+    run('npm', ['run', 'build', '--silent', '-w', '@portico/app'], env);
+    writeAppBuildStamp(root, stamp);
   }
 }
 

@@ -33,8 +33,13 @@ function EventName({ item }: { item: EventItem }) {
   return <>{[item.id, text('severity')].filter(Boolean).join(' · ')}</>;
 }
 
+/** Yes/no metrics count each event as 1 or 0: say which in words. */
+const countedAs: Partial<Record<InsightsMetricId, [string, string]>> = { changeFailureRate: ['failure', 'success'], reviewedShare: ['reviewed', 'not reviewed'] };
+
 function contribution(metric: InsightsMetricId, value: number | null): string {
   if (value === null) return '—';
+  const words = countedAs[metric];
+  if (words && (value === 0 || value === 1)) return value === 1 ? words[0] : words[1];
   const { unit } = INSIGHTS_METRICS[metric];
   return unit === 'hours' || unit === 'lines' ? formatValue(unit, value) : String(value);
 }

@@ -115,9 +115,9 @@ describe('Insights tab', () => {
     const table = await within(dialog).findByRole('table', { name: 'Events behind Change failure rate' });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows[0]).toHaveTextContent('Deploymentv1.2.0 · production · succeeded');
-    expect(rows[0]).toHaveTextContent('incident INC-1 opened 40 min after');
+    expect(rows[0]).toHaveTextContent('failureincident INC-1 opened 40 min after');
     expect(within(rows[0]).getByRole('link', { name: 'payments' })).toHaveAttribute('href', '/catalog/default/component/payments');
-    expect(rows[1]).toHaveTextContent('no incident, rollback or hotfix within 24 h');
+    expect(rows[1]).toHaveTextContent('successno incident, rollback or hotfix within 24 h');
     expect(api.getEvents).toHaveBeenCalledWith(expect.objectContaining({ scope: { type: 'entity', ref: 'component:default/payments' }, metric: 'changeFailureRate' }));
     expect(within(dialog).getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', expect.stringMatching(/\/events\?entityRef=component%3Adefault%2Fpayments.*metric=changeFailureRate.*format=csv/));
 

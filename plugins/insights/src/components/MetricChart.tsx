@@ -16,7 +16,7 @@ export function MetricChart({ metric, interval }: { metric: InsightsMetric; inte
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="period" minTickGap={16} />
-            <YAxis unit={axisUnit[metric.unit]} width={64} />
+            <YAxis width={72} tickFormatter={(v: number) => `${Number(v.toFixed(2))}${axisUnit[metric.unit]}`} />
             <Tooltip />
             <Line type="monotone" dataKey="value" name={metric.title} stroke="#1976d2" dot isAnimationActive={false} connectNulls={false} />
           </LineChart>

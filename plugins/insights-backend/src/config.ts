@@ -16,7 +16,7 @@ export const insightsConfigSchema = z
     backfillWindow: durationSchema.prefault('P90D'),
     /** How often each source's backfill runs, incremental after the first (default PT1H). */
     backfillSchedule: durationSchema.prefault('PT1H'),
-    /** Events older than this (by their latest time) are deleted by a daily task (default P2Y). */
+    /** Events older than this are deleted by a daily task (default P2Y): deployments by finish, pull requests by creation, incidents by opening. */
     retention: durationSchema.prefault('P2Y'),
   })
   .strict()

@@ -34,7 +34,7 @@ export function ServicesPage() {
         PagerDuty services
       </Typography>
       <Typography color="text.secondary" sx={{ mb: 2 }}>
-        Which entity each PagerDuty service belongs to. An annotation (<code>pagerduty.com/service-id</code>) always wins; for the others, save a choice here.
+        Which entity each PagerDuty service belongs to. An annotation (<code>pagerduty.com/service-id</code>) always wins; for the others, save a choice here: within seconds the entity carries the annotation, with its On call card and Incidents tab.
       </Typography>
       <Box component="form" onSubmit={submit} aria-label="Choose the account" sx={{ mb: 2 }}>
         <Stack direction="row" spacing={2}>

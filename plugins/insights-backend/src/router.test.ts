@@ -127,6 +127,9 @@ describe('GET /api/insights/metrics, /breakdown, /compare, /events', () => {
     });
     await get('/metrics?system=system:default/shop&from=2026-10-01T00:00:00%2B02:00&to=2026-10-02T00:00:00Z').expect(200);
     expect(last().request).toMatchObject({ scope: { type: 'system', ref: 'system:default/shop' }, period: { from: Date.parse('2026-09-30T22:00:00Z'), to: Date.parse('2026-10-02T00:00:00Z') } });
+    await get('/metrics?domain=shop&from=2026-10-01T00:00:00+02:00&to=2026-10-02').expect(404);
+    await get('/metrics?system=shop&from=2026-10-01T00:00:00+02:00&to=2026-10-02').expect(200);
+    expect(last().request).toMatchObject({ period: { from: Date.parse('2026-09-30T22:00:00Z') } });
     await get('/breakdown?group=group:default/team-a').expect(200);
     expect(last()).toMatchObject({ method: 'breakdown', request: { scope: { type: 'group', ref: 'group:default/team-a', subTeams: false } } });
   });

@@ -65,7 +65,9 @@ const PUSH_PATHS: Record<EventKind, string> = { deployments: '/deployments', inc
 
 /** Parses `from`/`to` (dates or zoned times) into a period; refuses a reversed, empty or over-long one. */
 export function parsePeriod(query: { from?: string; to?: string }, now = Date.now()): Period {
-  const read = (field: 'from' | 'to', value: string): number => {
+  const read = (field: 'from' | 'to', raw: string): number => {
+    // An unencoded `+02:00` in a query string arrives as ` 02:00`.
+    const value = raw.replace(/T([\d:.]+) (\d{2}:?\d{2})$/, 'T$1+$2');
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
       const midnight = Date.parse(`${value}T00:00:00Z`);
       if (Number.isNaN(midnight)) throw new InputError(`query.${field}: ${value} is not a date`);

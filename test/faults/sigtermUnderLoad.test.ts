@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { FakeGithub } from '@portico/plugin-github-backend/__testUtils__/FakeGithub';
+import { FakeGithub } from '../../plugins/github-backend/src/__testUtils__/FakeGithub';
 import { DEFAULT_PLUGINS, startInstance, waitFor, type PorticoInstance } from '../instances/porticoInstance';
 
 jest.setTimeout(60_000);

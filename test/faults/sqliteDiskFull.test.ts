@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import knex from 'knex';
 import { startInstance, waitFor, type PorticoInstance } from '../instances/porticoInstance';
 
 jest.setTimeout(60_000);
@@ -84,12 +84,15 @@ describe('a full disk under the SQLite data directory', () => {
     expect(await first.exited).toBe(0);
 
     // every database file is consistent, and the earlier entities are all there after a restart
-    for (const file of fs.readdirSync(dataDir).filter(f => /\.(sqlite|db)$/.test(f))) {
-      const db = new Database(path.join(dataDir, file), { readonly: true, fileMustExist: true });
+    const databaseFiles = fs.readdirSync(dataDir).filter(f => /\.(sqlite|db)$/.test(f));
+    expect(databaseFiles).toContain('catalog.sqlite');
+    for (const file of databaseFiles) {
+      const db = knex({ client: 'better-sqlite3', connection: { filename: path.join(dataDir, file), options: { readonly: true } }, useNullAsDefault: true });
       try {
-        expect([file, db.pragma('integrity_check', { simple: true })]).toEqual([file, 'ok']);
+        const rows = (await db.raw('PRAGMA integrity_check')) as Array<{ integrity_check: string }>;
+        expect([file, rows.map(r => r.integrity_check)]).toEqual([file, ['ok']]);
       } finally {
-        db.close();
+        await db.destroy();
       }
     }
     fs.rmSync(filler);

@@ -41,10 +41,12 @@ describe('SavedMappingProcessor', () => {
   it('waits a little for the pagerduty plugin, lets entities through when it stays away, and asks for their refresh once it answers', async () => {
     let up = false;
     let clock = 0;
+    let readCount = 0;
     const recovered: string[][] = [];
     const logger = new MockLogger();
     const processor = new SavedMappingProcessor({
       readMappings: async () => {
+        readCount++;
         if (!up) throw new Error('connect ECONNREFUSED');
         return [mapping('component:default/billing', 'PB1')];
       },
@@ -58,6 +60,12 @@ describe('SavedMappingProcessor', () => {
     const billing = component('billing');
     expect(await processor.preProcessEntity(billing)).toBe(billing);
     expect(logger.lines.some(l => l.level === 'warn' && /entities are read without them/.test(l.message))).toBe(true);
+    // The next entities do not ask again right away (one failing read per 30 s, however large the catalog).
+    const readsSoFar = readCount;
+    for (let i = 0; i < 100; i++) await processor.preProcessEntity(component(`other-${i}`));
+    expect(readCount).toBe(readsSoFar);
+    // It did wait for the plugin first: several tries within firstReadWaitMs.
+    expect(readsSoFar).toBeGreaterThan(1);
     up = true;
     await processor.reload();
     expect(recovered).toEqual([['component:default/billing']]);

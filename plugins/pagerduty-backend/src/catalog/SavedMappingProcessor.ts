@@ -11,6 +11,8 @@ import type { ServiceMapping } from '../database/ServiceMappingStore';
 
 /** How long a loaded set of mappings is used before it is read again in the background (changes arrive as events). */
 const MAPPINGS_TTL_MS = 5 * 60_000;
+/** After a failed read, entities go on without asking again for this long (a catalog of 10,000 entities asks once). */
+const RETRY_AFTER_FAILURE_MS = 30_000;
 
 /**
  * `catalog.processors`: gives an entity mapped to a PagerDuty service on the services page the annotations an entity
@@ -29,6 +31,8 @@ export class SavedMappingProcessor implements CatalogProcessor {
   private passedUnknown = false;
   /** Set at shutdown: a read waiting for the pagerduty plugin gives up at once. */
   private stopped = false;
+  /** When the last read failed: no other is tried before RETRY_AFTER_FAILURE_MS. */
+  private failedAt = -Infinity;
 
   constructor(
     private readonly deps: {
@@ -80,7 +84,9 @@ export class SavedMappingProcessor implements CatalogProcessor {
   /** The mappings, loading them the first time (waiting a little for the pagerduty plugin) and refreshing them when old. */
   private async current(): Promise<Map<string, ServiceMapping> | undefined> {
     const now = (this.deps.now ?? Date.now)();
-    if (!this.byEntity) {
+    if (now - this.failedAt < RETRY_AFTER_FAILURE_MS) {
+      // PagerDuty's plugin failed to answer a moment ago: go on with what is known
+    } else if (!this.byEntity) {
       await this.load(this.deps.firstReadWaitMs ?? 15_000).catch(() => undefined);
     } else if (now - this.loadedAt > MAPPINGS_TTL_MS) {
       // in the background: the entity goes on with what is known
@@ -107,11 +113,13 @@ export class SavedMappingProcessor implements CatalogProcessor {
         for (const m of [...mappings].sort((a, b) => a.mappedAt.localeCompare(b.mappedAt))) byEntity.set(m.entityRef, m);
         this.byEntity = byEntity;
         this.loadedAt = now();
+        this.failedAt = -Infinity;
         if (this.passedUnknown && byEntity.size > 0) this.deps.onRecovered?.([...byEntity.keys()]);
         this.passedUnknown = false;
         return;
       } catch (error) {
         if (started || this.stopped || now() + delay > until) {
+          this.failedAt = now();
           this.deps.logger.warn(
             `Saved PagerDuty mappings could not be read (${(error as Error).message}); ${this.byEntity ? 'the last ones read are used' : 'entities are read without them until they can be'}`,
           );

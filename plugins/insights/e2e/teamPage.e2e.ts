@@ -117,4 +117,17 @@ describe('insights team page', () => {
     expect(await dialog.getByRole('table').textContent()).toContain('payment-gateway');
     await s.shot('why-failures');
   });
+
+  it('compares the teams on the comparison page, with a table view', async () => {
+    await s.goto('/insights?range=30d');
+    const figure = s.page.getByRole('figure', { name: 'Deployment frequency by team' });
+    await figure.waitFor();
+    expect(await figure.locator('figcaption').textContent()).toContain('Payments team');
+    await figure.getByRole('button', { name: 'Table view' }).click();
+    const row = figure.getByRole('table').getByRole('row', { name: /^Payments team/ });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/per dayElite\d+$/);
+    expect(await row.getByRole('link', { name: 'Payments team' }).getAttribute('href')).toBe('/catalog/default/group/payments/insights');
+    await s.shot('comparison');
+  });
 });

@@ -7,6 +7,7 @@ import { Link as RouterLink } from 'react-router';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { insightsApiRef } from '../api/InsightsApi';
 import { ChartOrTable } from './ChartOrTable';
+import { DefinitionText } from './DefinitionText';
 import { InsightsErrorPanel } from './InsightsErrorPanel';
 import { axisUnit, bandColor, bandLabel, chartValue, formatValue } from './metricText';
 import { PeriodPicker } from './PeriodPicker';
@@ -62,7 +63,7 @@ export function ComparisonPage() {
         <FormControlLabel control={<Switch checked={subTeams} onChange={e => period.setFlag('subTeams', e.target.checked)} />} label="Include sub-teams" />
       </Stack>
       <Typography variant="body2" sx={{ mb: 2 }}>
-        {definition.definition} {definition.lowerIsBetter ? 'Lower is better.' : 'Higher is better.'}
+        <DefinitionText text={definition.definition} /> {definition.lowerIsBetter ? 'Lower is better.' : 'Higher is better.'}
       </Typography>
       {error && <InsightsErrorPanel error={error} onRetry={retry} />}
       {loading && !value && <Progress label="Loading the comparison" />}

@@ -7,6 +7,7 @@ import { INSIGHTS_METRICS, type InsightsEventsResponse, type InsightsMetricId, t
 import { Link as RouterLink } from 'react-router';
 import { insightsApiRef } from '../api/InsightsApi';
 import { insightsQuery } from '../api/InsightsClient';
+import { DefinitionText } from './DefinitionText';
 import { InsightsErrorPanel } from './InsightsErrorPanel';
 import { formatValue } from './metricText';
 
@@ -80,7 +81,7 @@ export function EventsDialog({ scope, metric, from, to, onClose }: { scope: Insi
       <DialogTitle id="insights-events-title">Why? The events behind {title}</DialogTitle>
       <DialogContent>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-          {INSIGHTS_METRICS[metric].definition}
+          <DefinitionText text={INSIGHTS_METRICS[metric].definition} />
         </Typography>
         {error && <InsightsErrorPanel error={error} onRetry={() => load()} />}
         {!error && !loading && items.length === 0 && <Alert severity="info">No events count towards {title} in this period.</Alert>}

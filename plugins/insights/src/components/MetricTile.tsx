@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { Box, Button, Chip, Paper, Stack, Typography } from '@mui/material';
 import { INSIGHTS_METRICS, type InsightsMetric } from '@portico/plugin-insights-common';
+import { DefinitionText } from './DefinitionText';
 import { bandColor, bandLabel, changeOf, formatValue } from './metricText';
 
 const arrow = { up: '↑', down: '↓', same: '→' } as const;
@@ -66,7 +67,7 @@ export function MetricTile({ metric, days, onWhy }: { metric: InsightsMetric; da
           )}
         </Stack>
         <Typography id={definitionId} variant="body2" hidden={!showDefinition}>
-          {metric.definition} {lowerIsBetter ? 'Lower is better.' : 'Higher is better.'}
+          <DefinitionText text={metric.definition} /> {lowerIsBetter ? 'Lower is better.' : 'Higher is better.'}
         </Typography>
       </Stack>
     </Paper>

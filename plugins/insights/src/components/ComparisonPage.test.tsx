@@ -30,7 +30,7 @@ describe('Insights comparison page', () => {
     );
     await user.click(within(figure).getByRole('button', { name: 'Table view' }));
     const table = within(figure).getByRole('table', { name: 'Deployment frequency by team' });
-    expect(within(table).getAllByRole('columnheader').map(h => h.textContent)).toEqual(['Team', 'Deployment frequency', 'DORA band', 'Components']);
+    expect(within(table).getAllByRole('columnheader').map(h => h.textContent)).toEqual(['Team', 'Deployment frequency', 'DORA band', 'Entities']);
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map(r => r.textContent)).toEqual([
       'Storefront2.5 per dayElite4',
@@ -39,6 +39,7 @@ describe('Insights comparison page', () => {
     ]);
     expect(within(rows[0]).getByRole('link', { name: 'Storefront' })).toHaveAttribute('href', '/catalog/default/group/storefront/insights');
     expect(api.compareTeams).toHaveBeenLastCalledWith(expect.objectContaining({ metric: 'deploymentFrequency', subTeams: false }));
+    expect(screen.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', expect.stringMatching(/\/compare\?from=.*&metric=deploymentFrequency&format=csv$/));
     // teams only: no column or link names a person
     expect(screen.queryByText(/author|reviewer/i)).not.toBeInTheDocument();
   });

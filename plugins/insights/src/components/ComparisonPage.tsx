@@ -1,4 +1,5 @@
-import { Box, Chip, FormControlLabel, Link, MenuItem, Stack, Switch, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { Box, Button, Chip, FormControlLabel, Link, MenuItem, Stack, Switch, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { EmptyState, Progress, useAsync } from '@portico/core-components';
 import { useApi } from '@portico/frontend-plugin-api';
 import { entityRoute, humanizeEntityRef } from '@portico/plugin-catalog-react';
@@ -6,6 +7,7 @@ import { INSIGHTS_METRIC_IDS, INSIGHTS_METRICS, insightsMetricIdSchema, type Ins
 import { Link as RouterLink } from 'react-router';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { insightsApiRef } from '../api/InsightsApi';
+import { insightsQuery } from '../api/InsightsClient';
 import { ChartOrTable } from './ChartOrTable';
 import { DefinitionText } from './DefinitionText';
 import { InsightsErrorPanel } from './InsightsErrorPanel';
@@ -42,6 +44,11 @@ export function ComparisonPage() {
     [insightsApi, metric, period.from, period.to, subTeams],
   );
   const definition = INSIGHTS_METRICS[metric];
+  const [csvUrl, setCsvUrl] = useState<string>();
+  const csvQuery = insightsQuery({ from: period.from, to: period.to }, { metric, subTeams: subTeams ? 'true' : undefined }).toString();
+  useEffect(() => {
+    insightsApi.getCsvUrl('compare', new URLSearchParams(csvQuery)).then(setCsvUrl, () => setCsvUrl(undefined));
+  }, [insightsApi, csvQuery]);
 
   return (
     <Box component="main" sx={{ p: 3 }}>
@@ -61,6 +68,11 @@ export function ComparisonPage() {
         </TextField>
         <PeriodPicker period={period} showInterval={false} />
         <FormControlLabel control={<Switch checked={subTeams} onChange={e => period.setFlag('subTeams', e.target.checked)} />} label="Include sub-teams" />
+        {csvUrl && (
+          <Button size="small" href={csvUrl} download>
+            Download CSV
+          </Button>
+        )}
       </Stack>
       <Typography variant="body2" sx={{ mb: 2 }}>
         <DefinitionText text={definition.definition} /> {definition.lowerIsBetter ? 'Lower is better.' : 'Higher is better.'}
@@ -97,7 +109,7 @@ function Comparison({ comparison }: { comparison: InsightsComparisonResponse }) 
               <TableCell>Team</TableCell>
               <TableCell align="right">{comparison.title}</TableCell>
               <TableCell>DORA band</TableCell>
-              <TableCell align="right">Components</TableCell>
+              <TableCell align="right">Entities</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>

@@ -3,6 +3,9 @@
 // entities in the catalog, how long headless chromium takes from navigation to the first rows and
 // what long tasks happen while scrolling the table.
 //   node bench/frontend/run.js [N=10000] [--seed 42] [--out bench/results/frontend.json]
+//   node bench/frontend/run.js --pages [--runs 5] [--out bench/results/frontend-pages.json]
+//     the portal as users run it (repo app-config, every default plugin, the example organisation): cold
+//     navigation → content of home, catalog, an entity page and scorecards, wall and chromium CPU time per run.
 // Env: PORTICO_BENCH_URL=http://host:port measures a portal you started (no build, no data load).
 /* global window, document, requestAnimationFrame, getComputedStyle, PerformanceObserver */
 'use strict';
@@ -22,7 +25,9 @@ const flag = (name, fallback) => {
 };
 const N = Number(args.find(a => /^\d+$/.test(a)) ?? 10000);
 const SEED = flag('--seed', '42');
-const OUT = path.resolve(root, flag('--out', 'bench/results/frontend.json'));
+const PAGES_MODE = args.includes('--pages');
+const RUNS = Number(flag('--runs', '5'));
+const OUT = path.resolve(root, flag('--out', PAGES_MODE ? 'bench/results/frontend-pages.json' : 'bench/results/frontend.json'));
 const CHROMIUM = process.env.PORTICO_CHROMIUM ?? '/usr/bin/chromium';
 const ROW = 'table[aria-label="Catalog"] tbody tr:has(td a)';
 const log = msg => console.log(`[bench:frontend] ${msg}`);
@@ -243,6 +248,178 @@ async function measure(url, portalPid) {
   }
 }
 
+/**
+ * The pages the pages mode measures: what "content" means on each is an element that shows data the page asked
+ * the backend for (never a spinner). The entity is a component of the example organisation.
+ */
+const PAGES = [
+  {
+    name: 'home',
+    path: '/',
+    // the "My components" card answered: its list, or its empty state (the guest owns nothing)
+    content: 'section:has(h2:text-is("My components")) :is(ul[aria-label="My components"], :text("You own no components yet"))',
+  },
+  { name: 'catalog', path: '/catalog', content: ROW },
+  {
+    name: 'entity',
+    path: '/catalog/default/component/web-shop',
+    // the About card's owner link, from the entity the page fetched
+    content: 'section:has(h2:text-is("About")) dl a',
+  },
+  {
+    name: 'scorecards',
+    path: '/scorecards',
+    // a scorecard's level distribution: the chart and its caption with the counts
+    content: 'section[aria-label] figure:has(svg) figcaption',
+  },
+];
+
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
+};
+
+/** One cold load (a fresh context: empty HTTP cache; `storageState` carries the session cookie or not). */
+async function coldLoad(browser, marker, url, page, storageState) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, storageState });
+  try {
+    const tab = await context.newPage();
+    const cpuBefore = browserCpu(marker);
+    const started = Date.now();
+    await tab.goto(`${url}${page.path}`, { waitUntil: 'commit' });
+    await tab.locator(page.content).first().waitFor({ timeout: 60_000 });
+    const ms = Math.round(await tab.evaluate(() => performance.now()));
+    const browserCpuMs = cpuSince(cpuBefore, marker);
+    const wallMs = Date.now() - started;
+    // where the time went: the API calls (start → end, from navigation start) and the scripts
+    const timeline = await tab.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const resources = performance.getEntriesByType('resource');
+      const api = resources
+        .filter(r => /\/api\/|app-config\.json/.test(r.name))
+        .map(r => ({ url: new URL(r.name).pathname + new URL(r.name).search, start: Math.round(r.startTime), end: Math.round(r.responseEnd) }));
+      const scripts = resources.filter(r => r.initiatorType === 'script' || /\.js$/.test(new URL(r.name).pathname));
+      return {
+        responseEnd: Math.round(nav?.responseEnd ?? 0),
+        domContentLoaded: Math.round(nav?.domContentLoadedEventEnd ?? 0),
+        scripts: scripts.length,
+        scriptsEnd: Math.round(scripts.reduce((m, r) => Math.max(m, r.responseEnd), 0)),
+        scriptBytes: scripts.reduce((t, r) => t + (r.encodedBodySize || 0), 0),
+        api,
+      };
+    });
+    return { ms, wallMs, browserCpuMs, ...timeline };
+  } finally {
+    await context.close();
+  }
+}
+
+async function measurePages(url, portalPid) {
+  if (portalPid) renice([portalPid]);
+  const marker = `--portico-bench-${process.pid}-${Date.now()}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', marker],
+  });
+  try {
+    renice(browserPids(marker));
+    // a returning user: sign in once (guest), then every run starts from that cookie with an empty cache
+    const signIn = await browser.newContext();
+    const first = await signIn.newPage();
+    await first.goto(`${url}/`);
+    await first.locator(PAGES[0].content).first().waitFor({ timeout: 60_000 });
+    const session = await signIn.storageState();
+    await signIn.close();
+
+    const pages = Object.fromEntries(PAGES.map(p => [p.name, { path: p.path, content: p.content, runs: [] }]));
+    const firstVisit = { path: '/', note: 'no session cookie yet: includes signing in as guest', runs: [] };
+    for (let run = 0; run < RUNS; run++) {
+      for (const page of PAGES) {
+        const loadBefore = os.loadavg()[0];
+        const result = await coldLoad(browser, marker, url, page, session);
+        pages[page.name].runs.push({ ...result, loadAverage1m: loadBefore });
+        log(`run ${run + 1}/${RUNS} ${page.name}: ${result.ms} ms to content, browser CPU ${result.browserCpuMs} ms (load ${loadBefore.toFixed(1)})`);
+      }
+      const loadBefore = os.loadavg()[0];
+      firstVisit.runs.push({ ...(await coldLoad(browser, marker, url, PAGES[0], undefined)), loadAverage1m: loadBefore });
+    }
+    for (const entry of [...Object.values(pages), firstVisit]) {
+      entry.medianMs = median(entry.runs.map(r => r.ms));
+      entry.medianBrowserCpuMs = median(entry.runs.map(r => r.browserCpuMs));
+    }
+    return { pages, firstVisit };
+  } finally {
+    await browser.close();
+  }
+}
+
+function reportPages(result) {
+  console.log(`\nCold navigation → content, ${RUNS} runs per page (${result.cpus} CPUs, 1-min load ${result.loadAverage1m.before.toFixed(1)} → ${result.loadAverage1m.after.toFixed(1)}):`);
+  const rows = [...Object.entries(result.pages), ['home, first visit', result.firstVisit]];
+  for (const [name, entry] of rows) {
+    console.log(
+      `  ${name.padEnd(18)} median ${String(entry.medianMs).padStart(5)} ms, browser CPU ${String(entry.medianBrowserCpuMs).padStart(5)} ms` +
+        `   runs: ${entry.runs.map(r => `${r.ms}/${r.browserCpuMs}`).join(' ')} (wall/CPU ms)`,
+    );
+  }
+  const last = Object.entries(result.pages).map(([name, entry]) => [name, entry.runs[entry.runs.length - 1]]);
+  console.log('\nThe last run of each page: API calls (start → end ms from navigation start), scripts');
+  for (const [name, run] of last) {
+    console.log(`  ${name}: ${run.scripts} scripts (${(run.scriptBytes / 1024).toFixed(0)} KB over the wire) done at ${run.scriptsEnd} ms, content at ${run.ms} ms`);
+    for (const call of run.api) console.log(`    ${String(call.start).padStart(5)} → ${String(call.end).padStart(5)}  ${call.url.slice(0, 120)}`);
+  }
+}
+
+async function waitForExampleOrganisation(url, headers) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      const entity = await fetch(`${url}/api/catalog/entities/by-name/component/default/web-shop`, { headers });
+      const scorecards = await fetch(`${url}/api/scorecards/scorecards`, { headers });
+      const items = scorecards.ok ? (await scorecards.json()).items : [];
+      // evaluated: the scorecards have a distribution of entities
+      if (entity.ok && items.length > 0 && items.every(s => Object.values(s.distribution ?? {}).some(n => n > 0))) return items.length;
+    } catch {
+      // still starting
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error('the example organisation and its scorecards were not ready within 120 s');
+}
+
+async function mainPages() {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM}`);
+  let portal;
+  if (process.env.PORTICO_BENCH_URL) {
+    portal = { url: process.env.PORTICO_BENCH_URL, authorization: process.env.PORTICO_TOKEN ? `Bearer ${process.env.PORTICO_TOKEN}` : undefined, stop: async () => {} };
+  } else {
+    buildIfNeeded();
+    // as users run it: the repo's app-config (every default plugin, the example organisation)
+    portal = await startPortal({ logDir: 'artifacts/bench' });
+  }
+  try {
+    const scorecards = await waitForExampleOrganisation(portal.url, portal.authorization ? { authorization: portal.authorization } : {});
+    log(`the example organisation is loaded, ${scorecards} scorecards evaluated`);
+    const loadBefore = os.loadavg()[0];
+    const measured = await measurePages(portal.url, portal.pid);
+    const result = {
+      date: new Date().toISOString(),
+      mode: 'pages',
+      runs: RUNS,
+      cpus: os.cpus().length,
+      loadAverage1m: { before: loadBefore, after: os.loadavg()[0] },
+      nice: process.env.PORTICO_BENCH_NICE ?? null,
+      ...measured,
+    };
+    reportPages(result);
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${path.relative(root, OUT)}`);
+  } finally {
+    await portal.stop();
+  }
+}
+
 function report(result) {
   const kb = b => `${(b / 1024).toFixed(1)} KB`;
   console.log(`\nInitial JavaScript of /catalog (${result.initialJs.files.length} files):`);
@@ -309,7 +486,7 @@ async function main() {
   }
 }
 
-main().catch(error => {
+(PAGES_MODE ? mainPages : main)().catch(error => {
   console.error(`[bench:frontend] ${error.stack ?? error.message}`);
   process.exit(1);
 });

@@ -7,7 +7,7 @@ import { loadFrontendConfig } from './loadFrontendConfig';
 import { preloadCurrentPage } from './preloadCurrentPage';
 
 async function start() {
-  preloadCurrentPage(plugins, window.location.pathname);
+  preloadCurrentPage(plugins, window.location.pathname, () => import('./components/HomePage'));
   const config = await loadFrontendConfig();
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

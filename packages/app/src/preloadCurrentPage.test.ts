@@ -1,4 +1,4 @@
-import { createFrontendPlugin, PageBlueprint } from '@portico/frontend-plugin-api';
+import { createFrontendPlugin, HomeCardBlueprint, PageBlueprint } from '@portico/frontend-plugin-api';
 import { preloadCurrentPage } from './preloadCurrentPage';
 
 describe('preloadCurrentPage', () => {
@@ -21,5 +21,38 @@ describe('preloadCurrentPage', () => {
     preloadCurrentPage([plugin], '/catalog');
     await Promise.resolve();
     expect(loaders.list).toHaveBeenCalledTimes(1);
+  });
+
+  it("on / loads the default home page and its cards' code with it, not after the page has rendered", async () => {
+    const loaders = { card: jest.fn(async () => () => null), list: jest.fn(async () => () => null), home: jest.fn(async () => ({})) };
+    const plugin = createFrontendPlugin({
+      id: 'catalog',
+      extensions: [
+        PageBlueprint({ path: '/catalog', loader: loaders.list }),
+        HomeCardBlueprint({ name: 'mine', title: 'Mine', loader: loaders.card }),
+      ],
+    });
+    preloadCurrentPage([plugin], '/catalog', loaders.home);
+    await Promise.resolve();
+    expect(loaders.home).not.toHaveBeenCalled();
+    expect(loaders.card).not.toHaveBeenCalled();
+
+    preloadCurrentPage([plugin], '/', loaders.home);
+    await Promise.resolve();
+    expect(loaders.home).toHaveBeenCalledTimes(1);
+    expect(loaders.card).toHaveBeenCalledTimes(1);
+  });
+
+  it("leaves the home cards alone when a plugin's page is the home", async () => {
+    const loaders = { card: jest.fn(async () => () => null), page: jest.fn(async () => () => null), home: jest.fn(async () => ({})) };
+    const plugin = createFrontendPlugin({
+      id: 'portal-home',
+      extensions: [PageBlueprint({ path: '/', loader: loaders.page }), HomeCardBlueprint({ name: 'mine', title: 'Mine', loader: loaders.card })],
+    });
+    preloadCurrentPage([plugin], '/', loaders.home);
+    await Promise.resolve();
+    expect(loaders.page).toHaveBeenCalledTimes(1);
+    expect(loaders.home).not.toHaveBeenCalled();
+    expect(loaders.card).not.toHaveBeenCalled();
   });
 });

@@ -1,8 +1,8 @@
 import { Box, Tab, Tabs } from '@mui/material';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
-import { useApi } from '@portico/frontend-plugin-api';
+import { useApi, useExtensions } from '@portico/frontend-plugin-api';
 import { catalogApiRef, EntityProvider, entityRoute, useEntityTabs } from '@portico/plugin-catalog-react';
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import { Link as RouterLink, Route, Routes, useLocation, useParams } from 'react-router';
 import { useAsync } from '@portico/core-components';
 import { ErrorPanel, Progress } from '@portico/core-components';
@@ -10,6 +10,7 @@ import { EntityErrorsAlert } from './EntityErrorsAlert';
 import { EntityHeader } from './EntityHeader';
 import { EntityNotFound } from './EntityNotFound';
 import { UnregisterEntityButton } from './UnregisterEntityButton';
+import { preloadEntityCode } from './preloadEntityCode';
 
 /** The frame of an entity page: header, processing errors, and the tabs that apply to this entity. */
 export function EntityLayout({ entity }: { entity: Entity }) {
@@ -53,6 +54,11 @@ export function EntityPage() {
   const { namespace = 'default', kind = '', name = '' } = useParams();
   const catalogApi = useApi(catalogApiRef);
   const entityRef = `${kind}:${namespace}/${name}`;
+  const tabPath = (useParams()['*'] ?? '').replace(/^\/+|\/+$/g, '');
+  const tabs = useExtensions('entity-tab');
+  const cards = useExtensions('entity-card');
+  // the code of what the page will show loads while the entity is fetched
+  useEffect(() => preloadEntityCode({ kind, namespace, name, tabPath, tabs, cards }), [kind, namespace, name, tabPath, tabs, cards]);
   const { loading, error, value: entity, retry } = useAsync(
     () => catalogApi.getEntityByRef(entityRef),
     [catalogApi, entityRef],

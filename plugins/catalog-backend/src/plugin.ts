@@ -7,6 +7,7 @@ import { builtinKinds, type Entity } from '@portico/catalog-model';
 import { CATALOG_ENTITY_RESOURCE_TYPE, catalogEntityDeletePermission, catalogEntityReadPermission, catalogEntityRefreshPermission, catalogPermissions } from '@portico/plugin-catalog-common';
 import {
   CATALOG_ENTITIES_CHANGED_TOPIC,
+  CATALOG_LOAD_FINISHED_TOPIC,
   catalogKindsExtensionPoint,
   catalogProcessorsExtensionPoint,
   catalogProvidersExtensionPoint,
@@ -71,6 +72,9 @@ export const catalogPlugin = createBackendPlugin({
         await database.migrate(catalogMigrations);
         const store = new CatalogStore(await database.getClient());
         await store.ensureIndexes();
+        // While the first read of every location runs, change events say so (`loading`), and its end is published:
+        // subscribers' background work waits for it instead of competing with the load.
+        let firstReadRunning = true;
         const catalog = new CatalogService({
           store,
           kinds,
@@ -84,7 +88,12 @@ export const catalogPlugin = createBackendPlugin({
             maxEntitiesPerFile: settings.limits.maxEntitiesPerFile,
             yaml: { maxAliases: settings.limits.maxYamlAliases, maxExpandedBytes: settings.limits.maxEntityBytes, timeoutMs: settings.limits.parseTimeoutMs },
           },
-          onChanges: changes => events.publish({ topic: CATALOG_ENTITIES_CHANGED_TOPIC, payload: changes, metadata: { plugin: 'catalog' } }),
+          onChanges: changes =>
+            events.publish({
+              topic: CATALOG_ENTITIES_CHANGED_TOPIC,
+              payload: firstReadRunning ? { ...changes, loading: true } : changes,
+              metadata: { plugin: 'catalog' },
+            }),
           processors,
         });
         await catalog.start({ providers, locations: settings.locations });
@@ -109,8 +118,20 @@ export const catalogPlugin = createBackendPlugin({
           logger.debug(`Read all locations in ${Date.now() - started} ms`);
         };
         // Read right away (not awaited: the API answers while the first read runs), then on a schedule.
+        const firstStarted = Date.now();
         const first = readAll()
-          .catch(error => logger.error(`Initial catalog read failed: ${(error as Error).message}`))
+          .then(
+            () => true,
+            error => {
+              logger.error(`Initial catalog read failed: ${(error as Error).message}`);
+              return false;
+            },
+          )
+          .then(ok => {
+            firstReadRunning = false;
+            return events.publish({ topic: CATALOG_LOAD_FINISHED_TOPIC, payload: { durationMs: Date.now() - firstStarted, ok }, metadata: { plugin: 'catalog' } });
+          })
+          .catch(error => logger.error(`Publishing ${CATALOG_LOAD_FINISHED_TOPIC} failed: ${(error as Error).message}`))
           .finally(releaseYamlParser); // if no file used the prewarmed parser
         await scheduler.scheduleTask({
           id: 'catalog-refresh-locations',

@@ -1,7 +1,7 @@
 import { coreServices, createBackendPlugin, extensionPointRuntimeMethods } from '@portico/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { InputError, ServiceUnavailableError } from '@portico/errors';
-import { CATALOG_ENTITIES_CHANGED_TOPIC, catalogKindsExtensionPoint, catalogServiceRef, type CatalogEntitiesChangedPayload } from '@portico/plugin-catalog-node';
+import { CATALOG_ENTITIES_CHANGED_TOPIC, CATALOG_LOAD_FINISHED_TOPIC, catalogKindsExtensionPoint, catalogServiceRef, type CatalogEntitiesChangedPayload } from '@portico/plugin-catalog-node';
 import { SCORECARD_API_VERSION, SCORECARD_KIND, scorecardsPermissions } from '@portico/plugin-scorecards-common';
 import { factTypeSchema, scorecardsConfigSchema } from './config';
 import { ExemptionStore } from './database/ExemptionStore';
@@ -22,6 +22,7 @@ import {
   type RuleType,
 } from './extensions';
 import { createRouter } from './router';
+import { CatalogLoadGate, MAX_LOAD_DEFERRAL_MS } from './service/CatalogLoadGate';
 import { catalogFactCollector } from './service/catalogFactCollector';
 import { EvaluationQueue } from './service/EvaluationQueue';
 import { EvaluationService } from './service/EvaluationService';
@@ -165,7 +166,11 @@ export const scorecardsPlugin = createBackendPlugin({
           factTypes: Object.fromEntries(Object.entries(settings.factTypes).map(([name, type]) => [name, factTypeSchema(type)])),
           defaultScheduleMs: settings.defaultSchedule,
         });
-        const entityQueue = new EvaluationQueue(refs => evaluation.evaluateEntities(refs).then(() => undefined), logger).publishDepth('entities');
+        // Evaluations the catalog's first load causes wait for its end (30 s at most): they would compete with it.
+        const loadGate = new CatalogLoadGate(MAX_LOAD_DEFERRAL_MS, ({ heldMs, timedOut }) =>
+          logger.info(`Evaluations resumed ${timedOut ? `after waiting ${heldMs} ms for the catalog's first load (the most they wait)` : `when the catalog's first load finished (held ${heldMs} ms)`}`),
+        );
+        const entityQueue = new EvaluationQueue(refs => evaluation.evaluateEntities(refs).then(() => undefined), logger, undefined, undefined, loadGate).publishDepth('entities');
         collectNow = async (ref, collector) => {
           const result = await evaluation.collectNow(ref, collector);
           if (result.changed) entityQueue.enqueue([result.entityRef]);
@@ -179,7 +184,7 @@ export const scorecardsPlugin = createBackendPlugin({
               logger.warn(`Scorecard ${ref} was not evaluated: ${(error as Error).message}`);
             }
           }
-        }, logger).publishDepth('scorecards');
+        }, logger, undefined, undefined, loadGate).publishDepth('scorecards');
         const exemptions = new ExemptionService({
           store: stores.exemptions,
           registry,
@@ -220,6 +225,14 @@ export const scorecardsPlugin = createBackendPlugin({
         });
         httpRouter.use(createRouter({ service, httpAuth, permissions, auditor }));
 
+        // Subscribed before the changes (below), so that a load announced as in progress is seen to end.
+        await events.subscribe({
+          id: 'scorecards-catalog-load',
+          topics: [CATALOG_LOAD_FINISHED_TOPIC],
+          delivery: 'every-instance',
+          onEvent: async () => loadGate.release(),
+        });
+
         // On change: only the changed entities are re-evaluated; a changed Scorecard is re-run whole.
         // Every instance forgets its parsed scorecards when one changes (its own cache); the evaluation they cause
         // runs once across instances (below).
@@ -237,7 +250,8 @@ export const scorecardsPlugin = createBackendPlugin({
           topics: [CATALOG_ENTITIES_CHANGED_TOPIC],
           delivery: 'once',
           onEvent: async ({ payload }) => {
-            const { added = [], updated = [], removed = [] } = (payload ?? {}) as Partial<CatalogEntitiesChangedPayload>;
+            const { added = [], updated = [], removed = [], loading } = (payload ?? {}) as Partial<CatalogEntitiesChangedPayload>;
+            if (loading) loadGate.hold();
             const changedCards = [...added, ...updated].filter(isScorecardRef);
             const removedCards = removed.filter(isScorecardRef);
             if (changedCards.length || removedCards.length) registry.invalidate();
@@ -255,6 +269,7 @@ export const scorecardsPlugin = createBackendPlugin({
           timeout: 'PT30M',
           scope: 'global',
           fn: async () => {
+            await loadGate.wait();
             const now = Date.now();
             // An expired exemption stops counting: re-evaluate its entity.
             const expired = await stores.exemptions.expiredBetween(lastExpiryCheck, now);
@@ -270,7 +285,10 @@ export const scorecardsPlugin = createBackendPlugin({
             initialDelay: 'PT10S',
             timeout: 'PT30M',
             scope: 'global',
-            fn: async signal => entityQueue.enqueue(await evaluation.runCollector(collector, signal)),
+            fn: async signal => {
+              await loadGate.wait();
+              entityQueue.enqueue(await evaluation.runCollector(collector, signal));
+            },
           });
         }
         // Initiative actions (tickets and the like) follow the stored results; one instance at a time. A run takes up

@@ -33,6 +33,8 @@ export class EvaluationQueue {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** A drain is waiting for the gate. */
+  private waiting = false;
   /** Refs taken from `pending` into batches not processed yet. */
   private inFlight = 0;
 
@@ -41,6 +43,8 @@ export class EvaluationQueue {
     private readonly logger: LoggerService,
     private readonly delayMs = 100,
     private readonly maxBatch = MAX_EVALUATION_BATCH,
+    /** Batches wait for this first (the catalog's first load, see CatalogLoadGate); refs keep collecting meanwhile. */
+    private readonly gate?: { readonly held: boolean; wait(): Promise<void> },
   ) {}
 
   /** Refs waiting: pending, plus those of batches not processed yet. */
@@ -57,11 +61,21 @@ export class EvaluationQueue {
   enqueue(entityRefs: Iterable<string>): void {
     if (this.stopped) return;
     for (const ref of entityRefs) this.pending.add(ref);
-    if (this.pending.size > 0 && !this.timer) this.timer = setTimeout(() => void this.drain(), this.delayMs);
+    if (this.pending.size > 0 && !this.timer && !this.waiting) this.timer = setTimeout(() => void this.drain(), this.delayMs);
   }
 
-  private drain(): Promise<void> {
+  private async drain(): Promise<void> {
     this.timer = undefined;
+    if (this.gate?.held) {
+      // refs enqueued meanwhile join this drain's batch (enqueue schedules no other drain while it waits)
+      this.waiting = true;
+      try {
+        await this.gate.wait();
+      } finally {
+        this.waiting = false;
+      }
+      if (this.stopped) return;
+    }
     const batch = [...this.pending];
     this.pending.clear();
     if (batch.length === 0) return this.running;

@@ -1,0 +1,77 @@
+import { CatalogLoadGate } from './CatalogLoadGate';
+import { EvaluationQueue } from './EvaluationQueue';
+
+const logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, child: () => logger };
+
+describe('CatalogLoadGate with an EvaluationQueue', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  function setup(maxMs = 30_000) {
+    const released: Array<{ heldMs: number; timedOut: boolean }> = [];
+    const gate = new CatalogLoadGate(maxMs, info => released.push(info));
+    const processed: string[][] = [];
+    const queue = new EvaluationQueue(async refs => void processed.push(refs), logger, 100, 2000, gate);
+    return { gate, queue, processed, released };
+  }
+
+  it('evaluates nothing while the first load runs, then everything that changed meanwhile in one batch', async () => {
+    const { gate, queue, processed, released } = setup();
+    gate.hold();
+    queue.enqueue(['component:default/a', 'component:default/b']);
+    await jest.advanceTimersByTimeAsync(5_000);
+    queue.enqueue(['component:default/b', 'component:default/c']);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(processed).toEqual([]);
+    expect(queue.depth).toBe(3);
+
+    gate.release();
+    await jest.advanceTimersByTimeAsync(0);
+    await queue.flush();
+    expect(processed).toEqual([['component:default/a', 'component:default/b', 'component:default/c']]);
+    expect(released).toEqual([{ heldMs: expect.any(Number), timedOut: false }]);
+    queue.stop();
+  });
+
+  it('waits 30 seconds at most when the end of the load is never announced', async () => {
+    const { gate, queue, processed, released } = setup();
+    gate.hold();
+    queue.enqueue(['component:default/a']);
+    await jest.advanceTimersByTimeAsync(29_000);
+    expect(processed).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1_000);
+    await queue.flush();
+    expect(processed).toEqual([['component:default/a']]);
+    expect(released).toEqual([{ heldMs: 30_000, timedOut: true }]);
+    queue.stop();
+  });
+
+  it('holds once: changes after the first load are evaluated as they come, and an open gate delays nothing', async () => {
+    const { gate, queue, processed } = setup();
+    queue.enqueue(['component:default/a']);
+    await jest.advanceTimersByTimeAsync(100);
+    await queue.flush();
+    expect(processed).toEqual([['component:default/a']]);
+
+    gate.hold();
+    gate.release();
+    gate.hold(); // a later change marked loading (an instance catching up on old events) holds nothing
+    expect(gate.held).toBe(false);
+    queue.enqueue(['component:default/b']);
+    await jest.advanceTimersByTimeAsync(100);
+    await queue.flush();
+    expect(processed).toEqual([['component:default/a'], ['component:default/b']]);
+    queue.stop();
+  });
+
+  it('lets a stopped queue end while it waits', async () => {
+    const { gate, queue, processed } = setup();
+    gate.hold();
+    queue.enqueue(['component:default/a']);
+    await jest.advanceTimersByTimeAsync(100);
+    queue.stop();
+    gate.release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(processed).toEqual([]);
+  });
+});

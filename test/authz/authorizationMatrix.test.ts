@@ -132,6 +132,10 @@ function urlFor(route: Route, caller: Caller): string {
     'GET /api/catalog/search': 'term=web',
     'GET /api/github/discovery/preview': 'organization=acme',
     'GET /api/jira/entity': 'entityRef=component:default/web-shop',
+    'GET /api/insights/metrics': 'entityRef=component:default/web-shop',
+    'GET /api/insights/breakdown': 'group=group:default/storefront',
+    'GET /api/insights/compare': 'metric=deploymentFrequency',
+    'GET /api/insights/events': 'entityRef=component:default/web-shop&metric=changeFailureRate',
   };
   return query[key] ? `${url}?${query[key]}` : url;
 }
@@ -146,6 +150,10 @@ function bodyFor(route: Route): unknown {
     'POST /api/catalog/entities/by-refs': { entityRefs: ['component:default/web-shop'] },
     'POST /api/catalog/locations': { type: 'file', target: path.join(ROOT, 'examples/catalog/domains.yaml') },
     'POST /api/catalog/refresh': { entityRef: 'component:default/web-shop' },
+    'POST /api/insights/deployments': { deployments: [{ id: 'matrix-1', entityRef: 'component:default/web-shop', environment: 'production', status: 'succeeded', finishedAt: '2026-01-01T00:00:00Z', source: 'matrix' }] },
+    'POST /api/insights/incidents': { incidents: [{ id: 'matrix-1', entityRef: 'component:default/web-shop', openedAt: '2026-01-01T00:00:00Z', source: 'matrix' }] },
+    'POST /api/insights/pull-requests': { pullRequests: [{ id: 'matrix-1', entityRef: 'component:default/web-shop', number: 1, createdAt: '2026-01-01T00:00:00Z', source: 'matrix' }] },
+    'POST /api/insights/facts': { entityRefs: ['component:default/web-shop'] },
     'POST /api/catalog/validate-entity': { location: 'url:https://example.com/catalog-info.yaml', entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x' }, spec: { type: 'service', owner: 'group:default/design', lifecycle: 'production' } } },
     'POST /api/scaffolder/v2/tasks': DATABASE_ACCESS,
     'POST /api/scaffolder/v2/dry-run': { template: { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'dry' }, spec: { steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] } }, values: {} },
@@ -219,8 +227,10 @@ beforeAll(async () => {
   // And Jira (commented out for its credentials): a local Cloud site with a webhook secret.
   jira = await new FakeJira({ kind: 'cloud' }).start();
   const jiraPlugin = ((await import('@portico/plugin-jira-backend')) as { default: BackendFeature | BackendFeature[] }).default;
+  // And insights (commented out of app-config.yaml like the others; it needs no vendor).
+  const insightsPlugin = ((await import('@portico/plugin-insights-backend')) as { default: BackendFeature | BackendFeature[] }).default;
   portal = await startDefaultPortal({
-    features: [githubPlugin, pagerdutyPlugin, jiraPlugin].flat(),
+    features: [githubPlugin, pagerdutyPlugin, jiraPlugin, insightsPlugin].flat(),
     config: {
       integrations: {
         file: { roots: [path.join(ROOT, 'examples')] },
@@ -320,6 +330,7 @@ const READS_BY_POST = new Set([
   'POST /api/catalog/entities/by-refs',
   'POST /api/catalog/validate-entity',
   'POST /api/scaffolder/v2/dry-run',
+  'POST /api/insights/facts',
 ]);
 
 /**

@@ -182,6 +182,7 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/pagerduty/entities/:kind/:namespace/:name/summary': everyone(),
   // The account's service list and the saved mappings are admins' (no default role grants pagerduty.*).
   'GET /api/pagerduty/services': admins(),
+  'GET /api/pagerduty/mappings': admins(),
   'PUT /api/pagerduty/services/:account/:serviceId/mapping': admins(),
   'DELETE /api/pagerduty/services/:account/:serviceId/mapping': admins(),
   // Paging someone is pagerduty.incident.create, which no default role grants.
@@ -194,6 +195,19 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/jira/entity': everyone(),
   // Issue webhooks are open but signed (X-Hub-Signature; the matrix signs its delivery), like GitHub's.
   'POST /api/jira/webhooks': open(),
+
+  // Insights: metrics are read as the caller (the catalog decides who may read the scope's entities); pushing
+  // events is insights.events.push, which no default role grants (a CI token names it in its accessRestrictions).
+  'GET /api/insights/openapi.json': everyone(),
+  'GET /api/insights/metrics': everyone(),
+  'GET /api/insights/breakdown': everyone(),
+  'GET /api/insights/compare': everyone(),
+  'GET /api/insights/events': everyone(),
+  'POST /api/insights/deployments': admins(),
+  'POST /api/insights/incidents': admins(),
+  'POST /api/insights/pull-requests': admins(),
+  // The 30-day facts for the scorecards module: services only.
+  'POST /api/insights/facts': guarded({ plain: 403, owner: 403, admin: 403 }),
 
   // The example plugin.
   'GET /api/example/openapi.json': everyone(),

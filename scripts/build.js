@@ -10,6 +10,7 @@ const { execFileSync } = require('child_process');
 const { root, listWorkspaces } = require('./workspaces');
 const { readAppBuildStamp, writeAppBuildStamp } = require('./lib/appBuildStamp');
 const { packageTsconfig, solutionTsconfig } = require('./lib/tsconfigs');
+const { buildServerBundle, writeCodeCache } = require('./lib/serverBundle');
 
 const noApp = process.argv.includes('--no-app');
 const workspaces = listWorkspaces();
@@ -35,11 +36,21 @@ if (noApp) {
   run(process.execPath, [tsc, '-b', 'tsconfig.build.json']);
 }
 
-const app = workspaces.find(w => w.name === '@portico/app');
-if (app && app.pkg.scripts && app.pkg.scripts.build && !noApp) {
+// The one-file server `portico start` loads (scripts/lib/serverBundle.js), when a package in it changed.
+(async () => {
+  if ((await buildServerBundle(root, workspaces)) === 'built') writeCodeCache(root);
+  buildApp();
+  console.log('[build] done');
+})().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
+
+function buildApp() {
+  const app = workspaces.find(w => w.name === '@portico/app');
+  if (!app || !app.pkg.scripts || !app.pkg.scripts.build || noApp) return;
   console.log('[build] app (vite)');
   const stamp = readAppBuildStamp(root, workspaces);
   run('npm', ['run', 'build', '--silent'], { cwd: app.dir });
   writeAppBuildStamp(root, stamp); // what `npm start` compares to decide whether the app is out of date
 }
-console.log('[build] done');

@@ -22,12 +22,15 @@ async function importPackage(name: string, cwd: string): Promise<unknown> {
  * The features listed in `backend.plugins`: package names resolved from `cwd`, each default-
  * exporting a feature or an array of features.
  */
-export async function loadFeaturesFromConfig(config: ConfigService, cwd = process.cwd()): Promise<BackendFeature[]> {
-  return loadFeatures(config.getOptional<unknown>('backend.plugins') ?? [], cwd);
+export async function loadFeaturesFromConfig(config: ConfigService, cwd = process.cwd(), bundled?: BundledPackages): Promise<BackendFeature[]> {
+  return loadFeatures(config.getOptional<unknown>('backend.plugins') ?? [], cwd, bundled);
 }
 
-/** The features of the packages named (the value of `backend.plugins`), resolved from `cwd`. */
-export async function loadFeatures(names: unknown, cwd = process.cwd()): Promise<BackendFeature[]> {
+/** Packages the server bundle holds, by name (see serverBundle.ts): loaded from it instead of node_modules. */
+export type BundledPackages = Record<string, () => unknown>;
+
+/** The features of the packages named (the value of `backend.plugins`), from the bundle or resolved from `cwd`. */
+export async function loadFeatures(names: unknown, cwd = process.cwd(), bundled?: BundledPackages): Promise<BackendFeature[]> {
   if (!Array.isArray(names) || names.some(n => typeof n !== 'string' || n.length === 0)) {
     throw new ConfigError('Invalid config at backend.plugins: expected a list of package names');
   }
@@ -36,7 +39,8 @@ export async function loadFeatures(names: unknown, cwd = process.cwd()): Promise
     const where = `backend.plugins[${index}] ('${name}')`;
     let mod: unknown;
     try {
-      mod = await importPackage(name, cwd);
+      const fromBundle = bundled && Object.prototype.hasOwnProperty.call(bundled, name) ? bundled[name] : undefined;
+      mod = fromBundle ? fromBundle() : await importPackage(name, cwd);
     } catch (error) {
       throw new ConfigError(`Invalid config at ${where}: ${(error as Error).message}`);
     }

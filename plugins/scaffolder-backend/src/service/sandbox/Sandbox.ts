@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { SandboxJob, SandboxReply } from './SandboxJob';
 
@@ -52,7 +53,15 @@ require(entry).serveSandboxJobs();
 `;
 
 const START_TIMEOUT_MS = 30_000;
-const WORKER_ENTRY = path.join(__dirname, `sandboxWorker${path.extname(__filename)}`);
+/**
+ * The worker's file, next to this one; inside the server bundle `portico start` loads (where this file is the
+ * bundle), the one in this package's dist.
+ */
+const WORKER_ENTRY = (() => {
+  const beside = path.join(__dirname, `sandboxWorker${path.extname(__filename)}`);
+  if (fs.existsSync(beside)) return beside;
+  return path.join(path.dirname(require.resolve('@portico/plugin-scaffolder-backend/package.json')), 'dist', 'service', 'sandbox', 'sandboxWorker.js');
+})();
 
 interface PendingJob {
   job: SandboxJob;

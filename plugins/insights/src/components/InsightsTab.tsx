@@ -92,7 +92,7 @@ export function InsightsTab() {
         <Grid container spacing={3} sx={{ mt: 1 }}>
           {shown.map(m => (
             <Grid key={m.id} size={{ xs: 12, md: 6 }}>
-              <MetricChart metric={m} interval={metrics.value!.interval} />
+              <MetricChart metric={m} interval={metrics.value!.interval} to={metrics.value!.to} />
             </Grid>
           ))}
         </Grid>

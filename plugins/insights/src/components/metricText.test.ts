@@ -26,6 +26,8 @@ describe('metric text', () => {
     expect(seriesSummary('deploymentFrequency', [0.4, 0.5, 0.9].map(point), 'week', 'elite')).toBe('Deployment frequency rose from 0.4 per day to 0.9 per day over 3 weeks; elite.');
     expect(seriesSummary('leadTime', [null, 30, 30].map(point), 'week', 'high')).toBe('Lead time for changes stayed at 30 h over 3 weeks (1 without enough data); high.');
     expect(seriesSummary('prSize', [null, 80, null].map(point), 'month', null)).toBe('PR size was 80 lines in the one month with enough data, of 3 months.');
+    // the week still running at the end of the period is left out: its few days would read as a drop
+    expect(seriesSummary('deploymentFrequency', [0.4, 0.9, 0].map(point), 'week', 'elite', new Date(Date.UTC(2026, 8, 22)).toISOString())).toBe('Deployment frequency rose from 0.4 per day to 0.9 per day over 2 weeks; elite.');
     expect(seriesSummary('timeToRestore', [null, null].map(point), 'day', null)).toBe('Time to restore service has not enough data in any day of the 2 days.');
   });
 });

@@ -62,8 +62,10 @@ const intervalWord: Record<InsightsInterval, string> = { day: 'day', week: 'week
  * A chart's text summary, for those who do not see it: "Deployment frequency rose from 0.4 per day to 0.9 per day over
  * 12 weeks; elite". Built from the first and the last interval with a value.
  */
-export function seriesSummary(metric: InsightsMetricId, series: InsightsPoint[], interval: InsightsInterval, band: DoraBand | null): string {
+export function seriesSummary(metric: InsightsMetricId, all: InsightsPoint[], interval: InsightsInterval, band: DoraBand | null, periodEnd?: string): string {
   const { title, unit } = INSIGHTS_METRICS[metric];
+  // an interval still running at the end of the period (this week so far) would read as a sudden drop
+  const series = all.length > 1 && periodEnd && isPartial(all[all.length - 1], periodEnd) ? all.slice(0, -1) : all;
   const span = `${series.length} ${intervalWord[interval]}${series.length === 1 ? '' : 's'}`;
   const known = series.filter((p): p is InsightsPoint & { value: number } => p.value !== null);
   const tail = band ? `; ${band}` : '';
@@ -76,6 +78,11 @@ export function seriesSummary(metric: InsightsMetricId, series: InsightsPoint[],
   const to = formatValue(unit, last);
   const verb = from === to ? `stayed at ${to}` : `${last > first ? 'rose' : 'fell'} from ${from} to ${to}`;
   return `${title} ${verb} over ${span}${gaps}${tail}.`;
+}
+
+/** Whether an interval runs past the end of the period: its value covers only part of it. */
+export function isPartial(point: InsightsPoint, to: string): boolean {
+  return Date.parse(point.end) > Date.parse(to);
 }
 
 /** A point's period for a person: `Mar 3` (days, weeks) or `Mar 2026` (months). */

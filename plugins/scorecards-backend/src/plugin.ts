@@ -261,7 +261,6 @@ export const scorecardsPlugin = createBackendPlugin({
           },
         });
 
-        let lastExpiryCheck = Date.now();
         await scheduler.scheduleTask({
           id: 'scorecards-evaluate-due',
           frequency: { duration: { milliseconds: settings.evaluationCheckInterval } },
@@ -270,10 +269,8 @@ export const scorecardsPlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             await loadGate.wait();
-            const now = Date.now();
-            // An expired exemption stops counting: re-evaluate its entity.
-            const expired = await stores.exemptions.expiredBetween(lastExpiryCheck, now);
-            lastExpiryCheck = now;
+            // An expired exemption stops counting: re-evaluate its entity (each expiry once, on whichever instance).
+            const expired = await stores.exemptions.takeExpired(Date.now());
             entityQueue.enqueue(expired.map(e => e.entityRef));
             await evaluation.runDueScorecards();
           },

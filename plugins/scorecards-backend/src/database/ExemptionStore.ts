@@ -91,4 +91,18 @@ export class ExemptionStore {
     const rows = await this.knex('exemptions').where({ status: 'approved' }).where('expires_at', '>', since).where('expires_at', '<=', until);
     return rows.map(fromRow);
   }
+
+  /**
+   * Approved exemptions that expired by `now` and were not handed out here before, marked as handed out: each is
+   * returned once, whichever instance asks and however long since the last check (the mark is in the database).
+   * Call it from one instance at a time (a global task); a crash after it returns loses at most that batch's
+   * re-evaluation, which the next change or scheduled evaluation of the entity makes up.
+   */
+  async takeExpired(now: number): Promise<Exemption[]> {
+    const rows = await this.knex('exemptions').where({ status: 'approved' }).whereNull('expiry_handled_at').whereNotNull('expires_at').where('expires_at', '<=', now);
+    if (rows.length === 0) return [];
+    const ids = rows.map(r => r.id as string);
+    for (let i = 0; i < ids.length; i += 500) await this.knex('exemptions').whereIn('id', ids.slice(i, i + 500)).update({ expiry_handled_at: now });
+    return rows.map(fromRow);
+  }
 }

@@ -162,4 +162,15 @@ export const migrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    name: '20261207_004_scorecards_exemption_expiry_handled',
+    async up(knex) {
+      // When an expired exemption's entity was queued for re-evaluation: kept in the database, not in an instance's
+      // memory, so whichever instance runs the check next (after a restart or a takeover) misses none and repeats none.
+      await knex.schema.alterTable('exemptions', t => {
+        t.bigInteger('expiry_handled_at').nullable();
+      });
+      await knex('exemptions').whereNotNull('expires_at').where('expires_at', '<=', Date.now()).update({ expiry_handled_at: Date.now() });
+    },
+  },
 ];

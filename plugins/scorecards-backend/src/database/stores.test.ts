@@ -155,6 +155,25 @@ describeEachDatabase('scorecards storage', db => {
       expect((await store.expiredBetween(T0, T0 + 3_600_001)).map(e => e.id)).toEqual([ex.id]);
       expect((await store.list({ entityRef: 'component:default/a' })).length).toBe(1);
     });
+
+    it('hands out each expired exemption once, however long since the last check and on whichever store instance', async () => {
+      const first = new ExemptionStore(db.knex);
+      const make = async (entityRef: string, expiresAt: number) => {
+        const ex = await first.create({ scorecardRef: card, entityRef, ruleId: 'coverage', reason: 'r', expiresAt, requestedBy: 'user:default/guest' }, T0);
+        await first.decide(ex.id, { status: 'approved', decidedBy: 'user:default/lead' }, T0 + 1);
+        return ex.id;
+      };
+      const soon = await make('component:default/x1', T0 + 1_000);
+      const later = await make('component:default/x2', T0 + 5_000);
+      const pending = await first.create({ scorecardRef: card, entityRef: 'component:default/x3', ruleId: 'coverage', reason: 'r', expiresAt: T0 + 1_000, requestedBy: 'user:default/guest' }, T0);
+      expect(await first.takeExpired(T0 + 500)).toEqual([]);
+      // a check long after the expiry (an instance that was down, or another one taking the task over) still finds it
+      expect((await first.takeExpired(T0 + 2_000)).map(e => e.id)).toEqual([soon]);
+      const second = new ExemptionStore(db.knex);
+      expect((await second.takeExpired(T0 + 60_000)).map(e => e.id)).toEqual([later]);
+      expect(await first.takeExpired(T0 + 120_000)).toEqual([]);
+      expect(pending.status).toBe('pending');
+    });
   });
 
   describe('InitiativeStore and NotificationStore', () => {

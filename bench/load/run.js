@@ -419,6 +419,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   running = true;
   recording = true;
   const runStart = performance.now();
+  const driverCpu = process.cpuUsage();
   log(`load: ${CONNECTIONS} connections, ${INSTANCES} instance(s), ${DURATION_S} s${opt['during-ingestion'] ? `, ${INGEST_N}-entity ingestion registered at 2 s` : ''}`);
   const load = Array.from({ length: CONNECTIONS }, worker);
   startWrites();
@@ -452,6 +453,8 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   clearInterval(writeTimer);
   await Promise.all(load);
   const elapsedS = (performance.now() - runStart) / 1000;
+  const cpu = process.cpuUsage(driverCpu);
+  const driverCores = (cpu.user + cpu.system) / 1e6 / elapsedS;
   recording = false;
   clearInterval(rssTimer);
   sampleRss();
@@ -460,7 +463,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   // ---------------------------------------------------------------------------------------------- report
   const result = {
     when: new Date().toISOString(), db: opt.db, instances: INSTANCES, entities: N, connections: CONNECTIONS, durationS: +elapsedS.toFixed(1),
-    writesPerSecond: WRITES_PER_S, writesSkipped: 0, from: opt.from, cpus: os.cpus().length, loadAverage: { start: loadStart, end: loadEnd },
+    writesPerSecond: WRITES_PER_S, writesSkipped: 0, driverCores: +driverCores.toFixed(2), from: opt.from, cpus: os.cpus().length, loadAverage: { start: loadStart, end: loadEnd },
     classes: {}, total: {}, rssMB: {}, ingestion: undefined,
   };
   let requests = 0;
@@ -503,7 +506,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
     row('all (HTTP req/s)', result.total),
     `memory (VmRSS MB, start/end/peak): ${Object.entries(result.rssMB).map(([k, v]) => `${k} ${v.start}/${v.end}/${v.peak}`).join(', ')}`,
     ...(writesSkipped ? [`writes skipped (4 already in flight): ${writesSkipped}`] : []),
-    `load average start ${loadStart.map(x => x.toFixed(2)).join(' ')}, end ${loadEnd.map(x => x.toFixed(2)).join(' ')}`,
+    `the driver used ${driverCores.toFixed(2)} of a core; load average start ${loadStart.map(x => x.toFixed(2)).join(' ')}, end ${loadEnd.map(x => x.toFixed(2)).join(' ')}`,
   ];
   if (result.ingestion) {
     const g = result.ingestion;

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { coreServices, createBackendPlugin, createRouteRegistry, extensionPointRuntimeMethods, type EventsService } from '@portico/backend-plugin-api';
 import type { Entity } from '@portico/catalog-model';
 import { INSIGHTS_FACTS } from '@portico/plugin-insights-common';
-import { scorecardsFactCollectorsExtensionPoint, type FactCollector } from '@portico/plugin-scorecards-node';
+import { scorecardsFactCollectorsExtensionPoint, type FactCollector, type ScorecardsFactCollectorsExtensionPoint } from '@portico/plugin-scorecards-node';
 import { eventually, startTestBackend, type TestBackend } from '@portico/test-utils';
 import { registerFactsRoute } from '../metrics/factsRouter';
 import type { MetricsService } from '../metrics/MetricsService';
@@ -46,7 +46,7 @@ describe('insightsScorecardsModule', () => {
   const scorecardsStandIn = createBackendPlugin({
     pluginId: 'scorecards',
     register(env) {
-      env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, {
+      const point: ScorecardsFactCollectorsExtensionPoint & { [extensionPointRuntimeMethods]: readonly string[] } = {
         addFactCollector: collector => void collectors.push(collector),
         collectNow: async (entityRef, options) => {
           collectedNow.push(`${entityRef} ${options?.collector}`);
@@ -54,7 +54,8 @@ describe('insightsScorecardsModule', () => {
           return { entityRef, collectors: ['insights'], changed: true };
         },
         [extensionPointRuntimeMethods]: ['collectNow'],
-      } as never);
+      };
+      env.registerExtensionPoint(scorecardsFactCollectorsExtensionPoint, point);
       env.registerInit({ deps: {}, init() {} });
     },
   });

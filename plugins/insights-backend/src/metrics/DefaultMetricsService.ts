@@ -54,35 +54,37 @@ const EVENTS_PAGE_MAX = 500;
  * from the derived tables (outcomes, shipments) and the raw incidents and pull requests.
  */
 class SampleReader {
-  private readonly loaded = new Map<string, Promise<Sample[]>>();
-  private pullRequests?: Promise<Array<Record<string, unknown>>>;
-  private firstDeploys?: Promise<Map<string, number>>;
+  private readonly loaded: ReadCache;
+  private readonly prefix: string;
 
   constructor(
     private readonly db: Knex,
     private readonly refs: string[] | null,
     private readonly from: number,
     private readonly to: number,
-  ) {}
+    cache?: ReadCache,
+  ) {
+    this.loaded = cache ?? new ReadCache();
+    this.prefix = `${refs === null ? '*' : refs.join(',')}\u0000${from}\u0000${to}\u0000`;
+  }
 
   samples(metric: InsightsMetricId): Promise<Sample[]> {
     const key = metric === 'deploymentFrequency' ? 'changeFailureRate' : metric;
-    let promise = this.loaded.get(key);
-    if (!promise) {
-      promise = this.read(key as InsightsMetricId);
-      this.loaded.set(key, promise);
-    }
+    const promise = this.loaded.get(this.prefix + key, () => this.read(key as InsightsMetricId));
     if (metric === 'deploymentFrequency') return promise.then(list => list.map(s => ({ ...s, value: 1 })));
     return promise;
   }
 
   /** The first production deployment time of each entity (any time), for "no deployment ever" versus 0. */
   firstDeployments(): Promise<Map<string, number>> {
-    this.firstDeploys ??= this.rows(
-      q => q.from('insights_deploy_outcomes').select('entity_ref').min({ first: 'finished_at' }).groupBy('entity_ref'),
+    return this.loaded.get(`${this.prefix}first`, () => this.readFirstDeployments());
+  }
+
+  private readFirstDeployments(): Promise<Map<string, number>> {
+    return this.rows(
+      q => q.from('insights_first_deployments').select('entity_ref', 'first_at'),
       'entity_ref',
-    ).then(rows => new Map(rows.map(r => [String(r.entity_ref), num(r.first)])));
-    return this.firstDeploys;
+    ).then(rows => new Map(rows.map(r => [String(r.entity_ref), num(r.first_at)])));
   }
 
   private async read(metric: InsightsMetricId): Promise<Sample[]> {
@@ -104,7 +106,7 @@ class SampleReader {
         return rows.map(r => ({ entityRef: String(r.entity_ref), at: num(r.resolved_at), value: Math.max(0, num(r.resolved_at) - num(r.opened_at)) / HOUR_MS }));
       }
       default: {
-        this.pullRequests ??= this.rows(
+        const pullRequests = this.loaded.get(`${this.prefix}pullRequests`, () => this.rows(
           q =>
             q
               .from('pull_requests')
@@ -112,9 +114,8 @@ class SampleReader {
               .where('merged_at', '>=', from)
               .where('merged_at', '<', to),
           'entity_ref',
-        );
-        const rows = await this.pullRequests;
-        return prSamples(metric as PrMetric, rows);
+        ));
+        return prSamples(metric as PrMetric, await pullRequests);
       }
     }
   }
@@ -130,6 +131,31 @@ class SampleReader {
     if (refs.length === 0) return [];
     const parts = await Promise.all(chunks(refs).map(chunk => build(this.db.queryBuilder()).whereIn(refColumn, chunk)));
     return parts.flat();
+  }
+}
+
+/**
+ * Reads shared for a second between requests (a team page asks /metrics and /breakdown of the same scope at once);
+ * emptied by every write, so a pushed event shows at once on this instance.
+ */
+class ReadCache {
+  private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
+
+  constructor(private readonly ttlMs = 0) {}
+
+  get<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && (this.ttlMs === 0 || hit.expires > now)) return hit.value as Promise<T>;
+    if (this.ttlMs && this.entries.size > 200) for (const [k, v] of this.entries) if (v.expires <= now) this.entries.delete(k);
+    const value = read();
+    this.entries.set(key, { expires: now + this.ttlMs, value });
+    value.catch(() => this.entries.delete(key));
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 }
 
@@ -179,6 +205,7 @@ function checkPeriod(period: Period) {
 
 export class DefaultMetricsService implements MetricsService {
   private readonly rollups: Rollups;
+  private readonly reads = new ReadCache(1_000);
 
   constructor(
     private readonly db: Knex,
@@ -197,9 +224,9 @@ export class DefaultMetricsService implements MetricsService {
     const refs = entities.map(e => e.ref);
     const length = period.to - period.from;
     const previous = { from: period.from - length, to: period.from };
-    const reader = new SampleReader(this.db, refs, previous.from, period.to);
+    const reader = new SampleReader(this.db, refs, previous.from, period.to, this.reads);
     const ids = request.metrics?.length ? request.metrics : [...INSIGHTS_METRIC_IDS];
-    const first = earliest(refs, await reader.firstDeployments());
+    const first = ids.includes('deploymentFrequency') ? earliest(refs, await reader.firstDeployments()) : undefined;
     const slots = intervals(period.from, period.to, interval);
     const metrics = await Promise.all(
       ids.map(async id => {
@@ -227,6 +254,7 @@ export class DefaultMetricsService implements MetricsService {
     const values = await this.perEntity(
       entities.map(e => e.ref),
       request.period,
+      this.reads,
     );
     return {
       scope: request.scope,
@@ -241,8 +269,8 @@ export class DefaultMetricsService implements MetricsService {
     checkPeriod(period);
     const teams = await this.scopes.teams({ groups: request.groups, subTeams: request.subTeams, token: request.token });
     const all = [...new Set(teams.flatMap(t => t.entityRefs))];
-    const reader = new SampleReader(this.db, all.length > WHOLE_TABLE_ABOVE ? null : all, period.from, period.to);
-    const [samples, first] = await Promise.all([reader.samples(metric), reader.firstDeployments()]);
+    const reader = new SampleReader(this.db, all.length > WHOLE_TABLE_ABOVE ? null : all, period.from, period.to, this.reads);
+    const [samples, first] = await Promise.all([reader.samples(metric), metric === 'deploymentFrequency' ? reader.firstDeployments() : new Map<string, number>()]);
     const byEntity = groupBy(samples, s => s.entityRef);
     const def = INSIGHTS_METRICS[metric];
     const rows = teams
@@ -294,6 +322,7 @@ export class DefaultMetricsService implements MetricsService {
 
   async eventsWritten(changes: EventsWritten[]): Promise<void> {
     await this.rollups.eventsWritten(changes);
+    this.reads.clear();
     if (this.bus && changes.length) {
       const payload: InsightsMetricsChangedEvent = { entityRefs: [...new Set(changes.map(c => c.entityRef))] };
       // The write is done; facts following it are best effort (the hourly collection catches up).
@@ -306,8 +335,9 @@ export class DefaultMetricsService implements MetricsService {
   }
 
   /** Every metric's value per entity over the period. */
-  private async perEntity(refs: string[], period: Period): Promise<Map<string, Record<InsightsMetricId, InsightsValue>>> {
-    const reader = new SampleReader(this.db, refs, period.from, period.to);
+  private async perEntity(refs: string[], period: Period, cache?: ReadCache): Promise<Map<string, Record<InsightsMetricId, InsightsValue>>> {
+    // Read over the previous period too, as /metrics does, so a team page's two requests share one read.
+    const reader = new SampleReader(this.db, refs, period.from - (period.to - period.from), period.to, cache);
     const first = await reader.firstDeployments();
     const perMetric = await Promise.all(INSIGHTS_METRIC_IDS.map(async id => [id, groupBy(await reader.samples(id), s => s.entityRef)] as const));
     const out = new Map<string, Record<InsightsMetricId, InsightsValue>>();

@@ -9,7 +9,8 @@ import type { DatabaseMigration } from '@portico/backend-plugin-api';
  *   hotfix within the failure window) — change failure rate and deployment frequency read only this table;
  * - `insights_pr_shipments`: each merged pull request that has shipped, with the deployment that shipped it and its
  *   lead time — lead time reads only this table.
- * Both are exact (one row per event), so medians stay exact; reads are by (entity_ref, time) or by time alone.
+ * Both are exact (one row per event), so medians stay exact; reads are by (entity_ref, time) or by time alone, from
+ * covering indexes (20261207_102). `insights_first_deployments` keeps each entity's first production deployment.
  */
 export const metricsMigrations: DatabaseMigration[] = [
   {
@@ -42,6 +43,49 @@ export const metricsMigrations: DatabaseMigration[] = [
     async down(knex) {
       await knex.schema.dropTable('insights_pr_shipments');
       await knex.schema.dropTable('insights_deploy_outcomes');
+    },
+  },
+  {
+    // Reads answer from indexes alone: every column a metric reads follows the entity (a team's page) or the time (an
+    // org-wide comparison). And each entity's first production deployment, so "never deployed" versus "0 in the
+    // period" needs no scan of all outcomes.
+    name: '20261207_102_insights_read_indexes',
+    async up(knex) {
+      await knex.schema.alterTable('insights_deploy_outcomes', t => {
+        t.dropIndex(['entity_ref', 'finished_at'], 'insights_deploy_outcomes_entity_idx');
+        t.dropIndex(['finished_at'], 'insights_deploy_outcomes_finished_idx');
+        t.index(['entity_ref', 'finished_at', 'failed'], 'insights_deploy_outcomes_entity_idx');
+        t.index(['finished_at', 'entity_ref', 'failed'], 'insights_deploy_outcomes_finished_idx');
+      });
+      await knex.schema.alterTable('insights_pr_shipments', t => {
+        t.dropIndex(['entity_ref', 'shipped_at'], 'insights_pr_shipments_entity_idx');
+        t.dropIndex(['shipped_at'], 'insights_pr_shipments_shipped_idx');
+        t.index(['entity_ref', 'shipped_at', 'lead_ms'], 'insights_pr_shipments_entity_idx');
+        t.index(['shipped_at', 'entity_ref', 'lead_ms'], 'insights_pr_shipments_shipped_idx');
+      });
+      await knex.schema.alterTable('pull_requests', t => {
+        t.index(['entity_ref', 'merged_at', 'created_at', 'first_review_at', 'additions', 'deletions'], 'insights_pr_entity_cover_idx');
+        t.index(['merged_at', 'entity_ref', 'created_at', 'first_review_at', 'additions', 'deletions'], 'insights_pr_merged_cover_idx');
+      });
+      await knex.schema.alterTable('incidents', t => {
+        t.index(['entity_ref', 'resolved_at', 'opened_at'], 'insights_incidents_entity_resolved_idx');
+        t.index(['resolved_at', 'entity_ref', 'opened_at'], 'insights_incidents_resolved_idx');
+      });
+      await knex.schema.createTable('insights_first_deployments', t => {
+        t.string('entity_ref', 500).notNullable().primary();
+        t.bigInteger('first_at').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('insights_first_deployments');
+      await knex.schema.alterTable('incidents', t => {
+        t.dropIndex([], 'insights_incidents_entity_resolved_idx');
+        t.dropIndex([], 'insights_incidents_resolved_idx');
+      });
+      await knex.schema.alterTable('pull_requests', t => {
+        t.dropIndex([], 'insights_pr_entity_cover_idx');
+        t.dropIndex([], 'insights_pr_merged_cover_idx');
+      });
     },
   },
 ];

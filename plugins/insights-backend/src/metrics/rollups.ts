@@ -85,6 +85,10 @@ export class Rollups {
       for (const [ref, [lo, hi]] of ranges) await trx('insights_deploy_outcomes').where('entity_ref', ref).whereBetween('finished_at', [lo, hi]).delete();
       const rows = computed.map(o => ({ source: o.deployment.source, id: o.deployment.id, entity_ref: o.deployment.entityRef, finished_at: o.deployment.finishedAt, failed: o.failed, reason: o.reason.slice(0, 500) }));
       for (const chunk of chunks(rows, INSERT_CHUNK)) await trx('insights_deploy_outcomes').insert(chunk).onConflict(['source', 'id']).merge();
+      const firsts = await trx('insights_deploy_outcomes').whereIn('entity_ref', refs).select('entity_ref').min({ first: 'finished_at' }).groupBy('entity_ref');
+      await trx('insights_first_deployments').whereIn('entity_ref', refs).delete();
+      const firstRows = (firsts as Array<{ entity_ref: string; first: unknown }>).map(r => ({ entity_ref: r.entity_ref, first_at: Number(r.first) }));
+      for (const chunk of chunks(firstRows, INSERT_CHUNK)) await trx('insights_first_deployments').insert(chunk);
     });
   }
 

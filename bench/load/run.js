@@ -170,10 +170,10 @@ function startInstance(i) {
 }
 let stopping = false;
 
-async function http(method, url, { headers = {}, body, dispatcher } = {}) {
+async function http(method, url, { headers = {}, body, timeoutMs = 60_000 } = {}) {
   const res = await request(url, {
-    method, dispatcher, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined, headersTimeout: 60_000, bodyTimeout: 60_000,
+    method, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
   });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, text };
@@ -302,6 +302,17 @@ function vmRssMB(pid) {
   }
 }
 
+/** CPU seconds (user + system) the process has used, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function timed(cls, targets, paths, method = 'GET', body) {
   const startedAt = performance.now();
   const statuses = await Promise.all(paths.map(async p => {
@@ -420,6 +431,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   recording = true;
   const runStart = performance.now();
   const driverCpu = process.cpuUsage();
+  const cpuStart = instances.map(inst => cpuSeconds(inst.child.pid));
   log(`load: ${CONNECTIONS} connections, ${INSTANCES} instance(s), ${DURATION_S} s${opt['during-ingestion'] ? `, ${INGEST_N}-entity ingestion registered at 2 s` : ''}`);
   const load = Array.from({ length: CONNECTIONS }, worker);
   startWrites();
@@ -429,7 +441,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
     ingestion = (async () => {
       await sleep(Math.min(2, DURATION_S / 10) * 1000);
       const from = performance.now();
-      const registeredAt = await http('POST', `${instances[0].base}/api/catalog/locations`, { headers: auth, body: { type: 'file', target: ingestFile } });
+      const registeredAt = await http('POST', `${instances[0].base}/api/catalog/locations`, { headers: auth, body: { type: 'file', target: ingestFile }, timeoutMs: 600_000 });
       const answeredMs = performance.now() - from;
       if (registeredAt.status !== 201) return { from, error: `register -> ${registeredAt.status}: ${registeredAt.text.slice(0, 300)}` };
       // done when every ingested entity is visible on every instance (polled outside the measured traffic)
@@ -454,6 +466,10 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   await Promise.all(load);
   const elapsedS = (performance.now() - runStart) / 1000;
   const cpu = process.cpuUsage(driverCpu);
+  const instanceCores = instances.map((inst, k) => {
+    const end = cpuSeconds(inst.child.pid);
+    return end === null || cpuStart[k] === null ? null : +((end - cpuStart[k]) / elapsedS).toFixed(2);
+  });
   const driverCores = (cpu.user + cpu.system) / 1e6 / elapsedS;
   recording = false;
   clearInterval(rssTimer);
@@ -464,7 +480,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   const result = {
     when: new Date().toISOString(), db: opt.db, instances: INSTANCES, entities: N, connections: CONNECTIONS, durationS: +elapsedS.toFixed(1),
     writesPerSecond: WRITES_PER_S, writesSkipped: 0, driverCores: +driverCores.toFixed(2), from: opt.from, cpus: os.cpus().length, loadAverage: { start: loadStart, end: loadEnd },
-    classes: {}, total: {}, rssMB: {}, ingestion: undefined,
+    classes: {}, total: {}, rssMB: {}, cpuCores: {}, ingestion: undefined,
   };
   let requests = 0;
   const allMs = [];
@@ -480,6 +496,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   instances.forEach((inst, k) => {
     const xs = rss[k];
     result.rssMB[`instance-${k}`] = { start: xs[0], end: xs[xs.length - 1], peak: Math.max(...xs) };
+    result.cpuCores[`instance-${k}`] = instanceCores[k];
   });
   if (ingest) {
     const inWindow = windowed.filter(([s]) => s >= ingest.from && s <= (ingest.to ?? Infinity)).map(([, ms]) => ms);
@@ -505,6 +522,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
     ...Object.entries(result.classes).map(([k, s]) => row(k, s)),
     row('all (HTTP req/s)', result.total),
     `memory (VmRSS MB, start/end/peak): ${Object.entries(result.rssMB).map(([k, v]) => `${k} ${v.start}/${v.end}/${v.peak}`).join(', ')}`,
+    `CPU (cores used on average during the run): ${Object.entries(result.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     ...(writesSkipped ? [`writes skipped (4 already in flight): ${writesSkipped}`] : []),
     `the driver used ${driverCores.toFixed(2)} of a core; load average start ${loadStart.map(x => x.toFixed(2)).join(' ')}, end ${loadEnd.map(x => x.toFixed(2)).join(' ')}`,
   ];

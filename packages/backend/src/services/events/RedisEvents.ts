@@ -2,7 +2,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { createClient as CreateClient } from 'redis';
 import type { ConfigService, EventParams, EventsService, EventSubscriber, LoggerService } from '@portico/backend-plugin-api';
-import { InputError } from '@portico/errors';
+import { InputError, ServiceUnavailableError } from '@portico/errors';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
 import { readEventsRetention } from './eventsRetention';
 
@@ -18,6 +18,8 @@ const MAX_DELIVERIES = 5;
 const BATCH_SIZE = 200;
 /** How long the notifier's XREAD blocks before it asks again (it also returns at once on a new entry). */
 const BLOCK_MS = 5000;
+/** How long a command waits for the first connection before failing. */
+const CONNECT_WAIT_MS = 5000;
 /** Entries read per subscriber when counting its lag for `/metrics`. */
 const LAG_SCAN_LIMIT = 10_000;
 
@@ -87,6 +89,8 @@ export class RedisEvents implements EventsService, EventsLagSource {
   private readonly subscriptions: Subscription[] = [];
   private client?: Promise<RedisClient>;
   private notifier?: RedisClient;
+  /** Every client created, connected or still trying: closed on shutdown. */
+  private readonly opened = new Set<RedisClient>();
   private notifierLoop?: Promise<void>;
   private timers: NodeJS.Timeout[] = [];
   private delivering = false;
@@ -116,12 +120,18 @@ export class RedisEvents implements EventsService, EventsLagSource {
     const client = createClient({
       url: this.url,
       name: `portico-${name}`,
+      // While Redis is unreachable a command fails at once instead of queueing: a publish must not hang its caller.
+      disableOfflineQueue: true,
       socket: { connectTimeout: 5000, reconnectStrategy: retries => Math.min(250 * 2 ** Math.min(retries, 6), 10_000) },
     });
-    // Without a listener a lost connection would crash the process; node-redis reconnects by itself.
+    this.opened.add(client);
+    // Without a listener a lost connection would crash the process; node-redis reconnects by itself. One line per outage.
+    let reported = false;
     client.on('error', (error: Error) => {
-      if (!this.stopped) this.options.logger?.warn(`Redis events connection error: ${error?.message ?? error}`);
+      if (!this.stopped && !reported) this.options.logger?.warn(`Redis events connection error (${this.where()}): ${error?.message ?? error}; reconnecting`);
+      reported = true;
     });
+    client.on('ready', () => (reported = false));
     await client.connect();
     return client;
   }
@@ -143,7 +153,30 @@ export class RedisEvents implements EventsService, EventsLagSource {
   }
 
   private async command<T>(args: string[]): Promise<T> {
-    return (await (await this.redis()).sendCommand(args)) as T;
+    return (await (await this.connected()).sendCommand(args)) as T;
+  }
+
+  /**
+   * The command connection, or an error naming Redis when it is not up within CONNECT_WAIT_MS: node-redis keeps
+   * trying in the background, and a caller (a publish inside a request) must not wait for it indefinitely.
+   */
+  private connected(): Promise<RedisClient> {
+    const client = this.redis();
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ServiceUnavailableError(`The events store Redis at ${this.where()} is unreachable`)), CONNECT_WAIT_MS);
+      timer.unref?.();
+    });
+    return Promise.race([client, gaveUp]).finally(() => clearTimeout(timer));
+  }
+
+  /** host:port of the Redis URL, without credentials. */
+  private where(): string {
+    try {
+      return new URL(this.url).host;
+    } catch {
+      return 'the configured URL';
+    }
   }
 
   async publish(event: EventParams): Promise<void> {
@@ -436,7 +469,9 @@ export class RedisEvents implements EventsService, EventsLagSource {
     await this.stopDelivering(options);
     if (this.closed) return;
     this.closed = true;
-    const client = await this.client?.catch(() => undefined);
-    if (client?.isOpen) await client.close().catch(() => client.destroy());
+    for (const client of this.opened) {
+      if (client.isReady) await client.close().catch(() => client.destroy());
+      else if (client.isOpen) client.destroy();
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { coreServices, createBackendPlugin, type EventParams, type EventsService, type EventSubscriber } from '@portico/backend-plugin-api';
+import net from 'node:net';
 import { createClient } from 'redis';
 import { describeEachDatabase, eventually, startTestBackend, type TestDatabase, type TestBackend } from '@portico/test-utils';
 
@@ -324,6 +325,22 @@ describeEachDatabase(
       } finally {
         await backend.stop();
         await store.close();
+      }
+    });
+
+    it('fails a publish while Redis is unreachable with an error naming it, instead of waiting for it', async () => {
+      const closed = await new Promise<number>(resolve => {
+        const server = net.createServer();
+        server.listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as net.AddressInfo;
+          server.close(() => resolve(port));
+        });
+      });
+      const backend = await start({ backend: { database: db.config, events: { store: 'redis', connection: `redis://127.0.0.1:${closed}` } } });
+      try {
+        await expect(backend.events.publish({ topic: TOPIC, payload: { i: 1 } })).rejects.toThrow(`The events store Redis at 127.0.0.1:${closed} is unreachable`);
+      } finally {
+        await backend.stop();
       }
     });
 

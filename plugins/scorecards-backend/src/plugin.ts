@@ -184,7 +184,10 @@ export const scorecardsPlugin = createBackendPlugin({
               logger.warn(`Scorecard ${ref} was not evaluated: ${(error as Error).message}`);
             }
           }
-        }, logger, undefined, undefined, loadGate).publishDepth('scorecards');
+          // not held: a Scorecard the first load adds is evaluated at once over the few entities there are yet (the
+          // entities that follow are evaluated as changes); held, it would be evaluated in full over all of them
+          // and each of them again as a change
+        }, logger).publishDepth('scorecards');
         const exemptions = new ExemptionService({
           store: stores.exemptions,
           registry,

@@ -75,3 +75,38 @@ describe('CatalogLoadGate with an EvaluationQueue', () => {
     expect(processed).toEqual([]);
   });
 });
+
+describe('EvaluationQueue with a burst of changes', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('evaluates a burst in small slices and pauses after each as long as it took, leaving the API half the thread', async () => {
+    const starts: number[] = [];
+    const sizes: number[] = [];
+    const queue = new EvaluationQueue(
+      async refs => {
+        starts.push(Date.now());
+        sizes.push(refs.length);
+        await new Promise(resolve => setTimeout(resolve, 50)); // a slice that takes 50 ms
+      },
+      logger,
+      100,
+      2000,
+    );
+    const t0 = Date.now();
+    queue.enqueue(Array.from({ length: 2100 }, (_, i) => `component:default/c${i}`));
+    await jest.advanceTimersByTimeAsync(100 + 50 + 49);
+    expect(starts.map(t => t - t0)).toEqual([100]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(starts.map(t => t - t0)).toEqual([100, 200]);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(sizes).toEqual([250, 250, 250, 250, 250, 250, 250, 250, 100]);
+    expect(queue.depth).toBe(0);
+
+    // a batch one pass takes is evaluated at once, without pauses
+    queue.enqueue(['component:default/a', 'component:default/b']);
+    await jest.advanceTimersByTimeAsync(150);
+    expect(sizes.slice(9)).toEqual([2]);
+    queue.stop();
+  });
+});

@@ -4,6 +4,14 @@ import type { LoggerService } from '@portico/backend-plugin-api';
 /** Entities re-evaluated in one pass at most: a 20,000-entity first ingestion is done in slices of this. */
 export const MAX_EVALUATION_BATCH = 2000;
 
+/**
+ * A batch of more refs than one pass takes is a burst (a first load, a bulk change): it is evaluated in slices of
+ * this many, each followed by a pause as long as the slice took (at most BURST_MAX_PAUSE_MS), so that requests to
+ * the API on the same thread get at least half of it meanwhile: background work, not competition.
+ */
+export const BURST_SLICE = 250;
+const BURST_MAX_PAUSE_MS = 1000;
+
 /** Queues whose depth `/metrics` shows, by name (`entities`, `scorecards`); a stopped queue leaves. */
 const published = new Map<EvaluationQueue, string>();
 const DEPTH_METRIC = 'portico_scorecards_evaluation_queue_depth';
@@ -80,12 +88,16 @@ export class EvaluationQueue {
     this.pending.clear();
     if (batch.length === 0) return this.running;
     this.inFlight += batch.length;
+    const burst = batch.length > this.maxBatch;
+    const size = burst ? Math.min(this.maxBatch, BURST_SLICE) : this.maxBatch;
     this.running = this.running.then(async () => {
-      for (let i = 0; i < batch.length; i += this.maxBatch) {
+      for (let i = 0; i < batch.length; i += size) {
         if (this.stopped) return;
-        const slice = batch.slice(i, i + this.maxBatch);
+        const slice = batch.slice(i, i + size);
+        const started = performance.now();
         try {
           await this.process(slice);
+          if (burst && i + size < batch.length) await new Promise(resolve => setTimeout(resolve, Math.min(performance.now() - started, BURST_MAX_PAUSE_MS)));
         } catch (error) {
           // one failed slice does not stop the others
           this.logger.error(`Re-evaluating ${slice.length} changed entities failed`, error instanceof Error ? error : { error: String(error) });

@@ -1,6 +1,6 @@
 import type { Fact, JsonValue } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
-import { bulkInsert } from './bulkInsert';
+import { bulkInsert, retryOnDeadlock } from './bulkInsert';
 import { chunk, toIso, toMillis } from './dbValues';
 
 export interface FactWrite {
@@ -35,10 +35,12 @@ export class FactStore {
     }));
     // A batch may name one fact twice; the last write wins.
     const latest = [...new Map(rows.map(r => [`${r.entity_ref}\u0000${r.name}`, r])).values()];
-    await this.knex.transaction(async tx => {
-      await bulkInsert(tx, 'fact_history', rows);
-      await bulkInsert(tx, 'facts', latest, { conflict: ['entity_ref', 'name'] });
-    });
+    await retryOnDeadlock(() =>
+      this.knex.transaction(async tx => {
+        await bulkInsert(tx, 'fact_history', rows);
+        await bulkInsert(tx, 'facts', latest, { conflict: ['entity_ref', 'name'] });
+      }),
+    );
   }
 
   /** Latest facts of the given entities: entity ref → fact name → fact. */

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { EntityScore, EntityScorecardResult, RuleResult, TrendPoint } from '@portico/plugin-scorecards-common';
 import { NO_LEVEL } from '@portico/plugin-scorecards-common';
 import type { Knex } from 'knex';
-import { bulkInsert } from './bulkInsert';
+import { bulkInsert, retryOnDeadlock } from './bulkInsert';
 import { chunk, toBool, toIso, toMillis } from './dbValues';
 
 /** An entity whose level went up or down in a save. */
@@ -92,8 +92,11 @@ export class ResultStore {
    */
   async saveResults(scorecardRef: string, results: readonly EntityScorecardResult[]): Promise<LevelChange[]> {
     const changes: LevelChange[] = [];
-    await this.knex.transaction(async tx => {
-      for (const part of chunk(results, 400)) {
+    // In entity order, so two evaluations writing overlapping entities lock their rows in the same order.
+    const sorted = [...results].sort((a, b) => (a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0));
+    await retryOnDeadlock(() => this.knex.transaction(async tx => {
+      changes.length = 0;
+      for (const part of chunk(sorted, 400)) {
         const refs = part.map(r => r.entityRef);
         const oldScores = await tx('entity_scores')
           .where({ scorecard_ref: scorecardRef })
@@ -202,7 +205,7 @@ export class ResultStore {
           await tx('rule_results').where({ scorecard_ref: scorecardRef, entity_ref: entityRef }).whereIn('rule_id', ids).delete();
         }
       }
-    });
+    }));
     return changes;
   }
 

@@ -124,6 +124,29 @@ describeEachDatabase('scorecards storage', db => {
     });
   });
 
+  describe('concurrent writers', () => {
+    it('saves overlapping evaluations and facts written in opposite orders at the same time, without a deadlock', async () => {
+      const results = new ResultStore(db.knex);
+      const facts = new FactStore(db.knex);
+      const card = 'scorecard:default/concurrent';
+      const refs = Array.from({ length: 900 }, (_, i) => `component:concurrent/c-${String(i).padStart(4, '0')}`);
+      for (let round = 0; round < 3; round++) {
+        const at = T0 + round * 1000;
+        const batch = (order: string[], status: RuleResult['status']) => order.map(ref => ({ ...result(ref, null, 0, round, [rule('a', status, at), rule('b', 'pass', at)], at), scorecardRef: card }));
+        const factBatch = (order: string[]) => order.map(entityRef => ({ entityRef, name: 'concurrent.n', value: round, source: 'test', collectedAt: at }));
+        const reversed = [...refs].reverse();
+        await Promise.all([
+          results.saveResults(card, batch(refs, 'fail')),
+          results.saveResults(card, batch(reversed, 'pass')),
+          facts.writeFacts(factBatch(refs)),
+          facts.writeFacts(factBatch(reversed)),
+        ]);
+      }
+      expect((await results.listScores(card, { limit: 1 })).totalItems).toBe(900);
+      expect((await facts.getFacts(refs)).size).toBe(900);
+    });
+  });
+
   describe('large batches', () => {
     it('writes more rows than one SQLite statement takes', async () => {
       const facts = new FactStore(db.knex);

@@ -50,8 +50,9 @@ function buildIfNeeded(options = {}) {
     newestMtime(path.join(root, 'packages/app/index.html')),
     ...['app-config.yaml', 'app-config.local.yaml'].map(f => (fs.existsSync(path.join(root, f)) ? fs.statSync(path.join(root, f)).mtimeMs : 0)),
   );
-  const otherPlugins = appBuildReason(root, workspaces, { ...process.env, ...env })?.startsWith('app.plugins changed');
-  if (sourcesAt > builtAt || otherPlugins) {
+  // the stamp tells a build of other plugins (or one made without a stamp, which may be one) from a current one
+  const stale = appBuildReason(root, workspaces, { ...process.env, ...env });
+  if (sourcesAt > builtAt || stale) {
     log(`building the app${env.PORTICO_APP_PLUGINS ? ` with ${env.PORTICO_APP_PLUGINS}` : ''}`);
     const stamp = readAppBuildStamp(root, workspaces, { ...process.env, ...env });
     run('npm', ['run', 'build', '--silent', '-w', '@portico/app'], env);

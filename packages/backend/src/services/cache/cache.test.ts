@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { createClient } from 'redis';
 import { coreServices, createBackendPlugin, type CacheService } from '@portico/backend-plugin-api';
 import { describeEachDatabase, eventually, startTestBackend, type TestBackend } from '@portico/test-utils';
 import { ConfigReader } from '../config/ConfigReader';
@@ -131,33 +132,47 @@ function cacheProbe(onCache: (cache: CacheService) => void) {
   });
 }
 
-describeEachDatabase(
-  'in-memory caches of two instances on one PostgreSQL',
-  db => {
-    const running: TestBackend[] = [];
-    afterAll(async () => {
-      await Promise.all(running.map(b => b.stop()));
-    });
-    async function instance(): Promise<CacheService> {
-      let cache: CacheService | undefined;
-      running.push(await startTestBackend({ features: [cacheProbe(c => (cache = c))], config: { backend: { database: db.config } } }));
-      return cache!;
-    }
+const eventStores: Array<[string, Record<string, unknown>]> = [
+  ['PostgreSQL', {}],
+  ['Redis streams', { store: 'redis', keyPrefix: `portico-cache-test-${process.pid}-${Date.now()}:` }],
+];
 
-    it('drop their copy when the other instance deletes or sets the key, and keep their other keys', async () => {
-      const a = await instance();
-      const b = await instance();
-      await b.set('owners', ['group:default/old']);
-      await b.set('untouched', 1);
-      await a.delete('owners');
-      await eventually(async () => expect(await b.get('owners')).toBeUndefined(), 5_000);
+for (const [storeName, events] of eventStores) {
+  describeEachDatabase(
+    `in-memory caches of two instances on one PostgreSQL, invalidated through events on ${storeName}`,
+    db => {
+      const running: TestBackend[] = [];
+      afterAll(async () => {
+        await Promise.all(running.map(b => b.stop()));
+        if (events.store === 'redis') {
+          const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+          await redis.connect();
+          const keys = await redis.keys(`${String(events.keyPrefix)}*`);
+          if (keys.length) await redis.del(keys);
+          await redis.close();
+        }
+      });
+      async function instance(): Promise<CacheService> {
+        let cache: CacheService | undefined;
+        running.push(await startTestBackend({ features: [cacheProbe(c => (cache = c))], config: { backend: { database: db.config, events } } }));
+        return cache!;
+      }
 
-      await b.set('facets', { kind: 3 });
-      await a.set('facets', { kind: 4 });
-      // B's next read misses and fetches afresh, instead of answering its stale 3
-      await eventually(async () => expect(await b.get('facets')).toBeUndefined(), 5_000);
-      expect(await b.get('untouched')).toBe(1);
-    });
-  },
-  { engines: ['pg'] },
-);
+      it('drop their copy when the other instance deletes or sets the key, and keep their other keys', async () => {
+        const a = await instance();
+        const b = await instance();
+        await b.set('owners', ['group:default/old']);
+        await b.set('untouched', 1);
+        await a.delete('owners');
+        await eventually(async () => expect(await b.get('owners')).toBeUndefined(), 5_000);
+
+        await b.set('facets', { kind: 3 });
+        await a.set('facets', { kind: 4 });
+        // B's next read misses and fetches afresh, instead of answering its stale 3
+        await eventually(async () => expect(await b.get('facets')).toBeUndefined(), 5_000);
+        expect(await b.get('untouched')).toBe(1);
+      });
+    },
+    { engines: ['pg'] },
+  );
+}

@@ -47,3 +47,35 @@ describe('EvaluationQueue depth on /metrics', () => {
     expect(await depthOf('scorecards')).toBeUndefined();
   });
 });
+
+describe('EvaluationQueue after a failed slice', () => {
+  it('evaluates the entities of a failed slice again, and gives up on a ref after three failures in a row', async () => {
+    const errors: string[] = [];
+    const failing = { error: (message: string) => void errors.push(message), warn: () => undefined, info: () => undefined, debug: () => undefined, child: () => failing };
+    const calls: string[][] = [];
+    let failuresLeft = 1;
+    const queue = new EvaluationQueue(async refs => {
+      calls.push(refs);
+      if (refs.includes('component:default/doomed')) throw new Error('always fails');
+      if (failuresLeft-- > 0) throw new Error('deadlock detected');
+    }, failing, 1);
+    try {
+      queue.enqueue(['component:default/a', 'component:default/b']);
+      // failed once, then evaluated on the retry
+      await eventually(async () => expect(calls).toEqual([['component:default/a', 'component:default/b'], ['component:default/a', 'component:default/b']]), 10_000);
+      expect(errors).toEqual(['Re-evaluating 2 changed entities failed; trying 2 again in 2 s']);
+
+      queue.enqueue(['component:default/doomed']);
+      await eventually(async () => expect(errors).toHaveLength(5), 20_000);
+      expect(errors.slice(1)).toEqual([
+        'Re-evaluating 1 changed entities failed; trying 1 again in 2 s',
+        'Re-evaluating 1 changed entities failed; trying 1 again in 2 s',
+        'Re-evaluating 1 changed entities failed; trying 1 again in 2 s',
+        'Re-evaluating 1 changed entities failed',
+      ]);
+      expect(calls.filter(c => c.includes('component:default/doomed'))).toHaveLength(4);
+    } finally {
+      queue.stop();
+    }
+  }, 30_000);
+});

@@ -11,6 +11,9 @@ export const MAX_EVALUATION_BATCH = 2000;
  */
 export const BURST_SLICE = 250;
 const BURST_MAX_PAUSE_MS = 1000;
+/** A slice that failed is enqueued again after this long, at most this many times in a row per ref. */
+const RETRY_DELAY_MS = 2000;
+const MAX_SLICE_RETRIES = 3;
 
 /** Queues whose depth `/metrics` shows, by name (`entities`, `scorecards`); a stopped queue leaves. */
 const published = new Map<EvaluationQueue, string>();
@@ -45,6 +48,8 @@ export class EvaluationQueue {
   private waiting = false;
   /** Refs taken from `pending` into batches not processed yet. */
   private inFlight = 0;
+  /** Refs whose last re-evaluation failed, with how many times in a row. */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly process: (entityRefs: string[]) => Promise<void>,
@@ -97,10 +102,19 @@ export class EvaluationQueue {
         const started = performance.now();
         try {
           await this.process(slice);
+          for (const ref of slice) this.failures.delete(ref);
           if (burst && i + size < batch.length) await new Promise(resolve => setTimeout(resolve, Math.min(performance.now() - started, BURST_MAX_PAUSE_MS)));
         } catch (error) {
-          // one failed slice does not stop the others
-          this.logger.error(`Re-evaluating ${slice.length} changed entities failed`, error instanceof Error ? error : { error: String(error) });
+          // One failed slice does not stop the others, and is tried again a few times (a lost connection, a
+          // deadlock the store did not get past): its entities would otherwise wait for the next scheduled pass.
+          const retry = slice.filter(ref => (this.failures.get(ref) ?? 0) < MAX_SLICE_RETRIES);
+          for (const ref of retry) this.failures.set(ref, (this.failures.get(ref) ?? 0) + 1);
+          const note = retry.length ? `; trying ${retry.length} again in ${RETRY_DELAY_MS / 1000} s` : '';
+          this.logger.error(`Re-evaluating ${slice.length} changed entities failed${note}`, error instanceof Error ? error : { error: String(error) });
+          if (retry.length) {
+            const timer = setTimeout(() => this.enqueue(retry), RETRY_DELAY_MS);
+            timer.unref?.();
+          }
         } finally {
           this.inFlight -= slice.length;
         }

@@ -332,6 +332,12 @@ export class DefaultMetricsService implements MetricsService {
 
   async rebuildRollups(entityRefs?: string[]): Promise<void> {
     await this.rollups.rebuild(entityRefs);
+    this.reads.clear();
+  }
+
+  async retentionApplied(cutoff: number): Promise<void> {
+    await this.rollups.retentionApplied(cutoff);
+    this.reads.clear();
   }
 
   /** Every metric's value per entity over the period. */

@@ -158,6 +158,20 @@ describeEachDatabase('MetricsService', db => {
     expect((await cfr())[1]).toMatchObject({ value: 7, sampleSize: 3 });
   });
 
+  it('drops the derived rows of events the retention clean-up deleted', async () => {
+    await seed();
+    const cutoff = FROM;
+    await db.knex('deployments').where('finished_at', '<', cutoff).delete();
+    await service.retentionApplied!(cutoff);
+    expect(Number((await db.knex('insights_deploy_outcomes').where('finished_at', '<', cutoff).count({ n: '*' }))[0]!.n)).toBe(0);
+    const { rows } = await service.breakdown({ scope: { type: 'group', ref: 'group:default/payments' }, period, token: 't' });
+    // api's only deployment was before the cutoff: it now has none ever.
+    expect(rows.find(r => r.entityRef === 'component:default/api')!.metrics.deploymentFrequency).toMatchObject({ value: null, sampleSize: 0 });
+    const web = await service.metrics({ scope: { type: 'entity', ref: WEB }, period, interval: 'week', metrics: ['deploymentFrequency'], token: 't' });
+    // Its first deployment is now in the period: the previous period had none ever before its end.
+    expect(web.metrics[0]).toMatchObject({ value: 4 / 14, previous: { value: null, sampleSize: 0 } });
+  });
+
   it('publishes 30-day facts, leaving out those without enough data', async () => {
     await seed();
     const facts = await service.facts([WEB, 'component:default/billing'], new Date(TO));

@@ -42,4 +42,6 @@ export interface MetricsService {
    * written without `eventsWritten` (a bulk load, a retention sweep that deleted events).
    */
   rebuildRollups?(entityRefs?: string[]): Promise<void>;
+  /** After the retention clean-up deleted events older than `cutoff` (epoch ms): drops the derived rows of those events. */
+  retentionApplied?(cutoff: number): Promise<void>;
 }

@@ -46,6 +46,28 @@ export class Rollups {
     await this.eventsWritten(refs.flatMap(entityRef => [{ entityRef, type: 'deployment' as const, from: FAR_PAST, to: FAR_FUTURE }]));
   }
 
+  /**
+   * After the retention clean-up deleted events older than `cutoff`: the derived rows of those events go too (a
+   * deployment's outcome by its finish, a shipment by its deployment's finish), and each entity's first production
+   * deployment is read again where it was older.
+   */
+  retentionApplied(cutoff: number): Promise<void> {
+    const run = this.queue.catch(() => undefined).then(async () => {
+      await this.db('insights_deploy_outcomes').where('finished_at', '<', cutoff).delete();
+      await this.db('insights_pr_shipments').where('shipped_at', '<', cutoff).delete();
+      const stale = (await this.db('insights_first_deployments').where('first_at', '<', cutoff).select('entity_ref')).map((r: { entity_ref: string }) => r.entity_ref);
+      for (const refs of chunks(stale)) {
+        await this.db.transaction(async trx => {
+          const firsts = (await trx('insights_deploy_outcomes').whereIn('entity_ref', refs).select('entity_ref').min({ first: 'finished_at' }).groupBy('entity_ref')) as Array<{ entity_ref: string; first: unknown }>;
+          await trx('insights_first_deployments').whereIn('entity_ref', refs).delete();
+          for (const chunk of chunks(firsts.map(r => ({ entity_ref: r.entity_ref, first_at: Number(r.first) })), INSERT_CHUNK)) await trx('insights_first_deployments').insert(chunk);
+        });
+      }
+    });
+    this.queue = run;
+    return run;
+  }
+
   private async apply(changes: EventsWritten[]): Promise<void> {
     const outcomes = new Map<string, Range>();
     const afterDeployments = new Map<string, Range>();

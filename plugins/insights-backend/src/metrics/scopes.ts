@@ -40,12 +40,12 @@ export class ScopeResolver {
   ) {}
 
   async resolve(scope: InsightsScope, token?: string): Promise<ScopeEntity[]> {
-    return this.cached(`scope\u0000${token ?? ''}\u0000${scope.type}\u0000${scope.ref.toLowerCase()}\u0000${scope.subTeams ? 1 : 0}`, () => this.resolveNow(scope, token));
+    return this.cached(`scope\u0000${principalKey(token)}\u0000${scope.type}\u0000${scope.ref.toLowerCase()}\u0000${scope.subTeams ? 1 : 0}`, () => this.resolveNow(scope, token));
   }
 
   /** Every team the caller may read (or those named), each with its readable owned entities. */
   async teams(options: { groups?: string[]; subTeams?: boolean; token?: string }): Promise<Team[]> {
-    const key = `teams\u0000${options.token ?? ''}\u0000${(options.groups ?? []).join(',')}\u0000${options.subTeams ? 1 : 0}`;
+    const key = `teams\u0000${principalKey(options.token)}\u0000${(options.groups ?? []).join(',')}\u0000${options.subTeams ? 1 : 0}`;
     return this.cached(key, async () => {
       const token = await this.token(options.token);
       const [groups, owned] = await Promise.all([
@@ -133,6 +133,24 @@ export class ScopeResolver {
     this.cache.set(key, { expires: now + CACHE_MS, value });
     value.catch(() => this.cache.delete(key));
     return value;
+  }
+}
+
+/**
+ * What the cache keys on for a token: a token minted for the caller (getPluginRequestToken) differs on every call only by
+ * its times and id, so its other claims name the principal; two requests of one user then share a resolution. The
+ * router has authenticated the caller before; the catalog checked the token the cached answer was read with.
+ */
+export function principalKey(token?: string): string {
+  if (!token) return '';
+  const parts = token.split('.');
+  if (parts.length !== 3) return token;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { iat: _iat, exp: _exp, nbf: _nbf, jti: _jti, ...rest } = claims;
+    return `${parts[0]}.${JSON.stringify(Object.keys(rest).sort().map(k => [k, rest[k]]))}`;
+  } catch {
+    return token;
   }
 }
 

@@ -21,8 +21,20 @@ function statusOf(error: unknown): number {
   if (status !== 500) return status;
   // The database is down (or failing over): the request may succeed on retry, here or on another instance.
   if (isDatabaseUnavailableError(error)) return 503;
+  if (isStorageFullError(error)) return 507;
   const legacy = (error as { status?: unknown } | null)?.status;
   return typeof legacy === 'number' && legacy >= 400 && legacy < 500 ? legacy : 500;
+}
+
+/**
+ * The disk (or PostgreSQL's tablespace) is full: SQLite's SQLITE_FULL, the OS's ENOSPC, PostgreSQL's disk_full (53100).
+ * Nothing was written (the transaction rolled back); the write can succeed once space is freed.
+ */
+function isStorageFullError(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === 'SQLITE_FULL' || e.code === 'ENOSPC' || e.code === '53100') return true;
+  }
+  return false;
 }
 
 /** How long a client should wait before retrying a 503 (the database is being reconnected to). */
@@ -32,6 +44,7 @@ const RETRY_AFTER_SECONDS = '5';
 function serverErrorBody(status: number): { name: string; message: string } {
   if (status === 501) return { name: 'NotImplementedError', message: 'Not implemented' };
   if (status === 503) return { name: 'ServiceUnavailableError', message: 'Service unavailable' };
+  if (status === 507) return { name: 'InsufficientStorageError', message: 'Insufficient storage: the portal\'s disk is full, nothing was written; retry once space is freed' };
   return { name: 'InternalServerError', message: 'Internal server error' };
 }
 

@@ -79,7 +79,14 @@ function bundleOutOfDate(root, workspaces) {
 async function buildServerBundle(root, workspaces, { force = false, log = console.log } = {}) {
   const reason = force ? 'asked' : bundleOutOfDate(root, workspaces);
   if (!reason) return 'current';
-  const { build } = require(require.resolve('rolldown', { paths: [root] }));
+  let build;
+  try {
+    ({ build } = require(require.resolve('rolldown', { paths: [root] })));
+  } catch {
+    // rolldown comes with vite; without it `portico start` loads from dist (slower to start, the same portal)
+    log('[build] server bundle skipped: rolldown is not installed');
+    return 'skipped';
+  }
   const dir = bundleDir(root);
   const { node, plugins, libraries } = bundledWorkspaces(workspaces, root);
   const stamps = stampsOf(root, node); // before reading dist: a rebuild meanwhile leaves the bundle stale, not wrong

@@ -11,6 +11,8 @@ export interface PluginState {
 }
 
 const CHECK_TIMEOUT_MS = 5000;
+/** How long /readyz waits for a check before it answers with the check's last result. */
+const CHECK_ANSWER_MS = 1000;
 
 /** What the host knows about its own startup: each plugin's status and health checks. */
 export class BackendState {
@@ -54,6 +56,34 @@ export class BackendState {
     this.checks.set(pluginId, checks);
   }
 
+  /** Per check: its last answer, and the run in progress. */
+  private readonly checkRuns = new Map<string, { last?: HealthCheckResult; lastAt?: string; running?: Promise<void> }>();
+
+  /**
+   * A check's answer for /readyz within CHECK_ANSWER_MS: a check slower than that (a vendor that does not answer)
+   * goes on in the background, bounded by CHECK_TIMEOUT_MS, and /readyz reports its last answer meanwhile, so a load
+   * balancer's probe is never held for seconds by a slow integration.
+   */
+  private async checkResult(key: string, check: () => Promise<HealthCheckResult>): Promise<HealthCheckResult> {
+    let run = this.checkRuns.get(key);
+    if (!run) this.checkRuns.set(key, (run = {}));
+    const state = run;
+    state.running ??= runCheck(check).then(result => {
+      state.last = result;
+      state.lastAt = new Date().toISOString();
+      state.running = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      state.running.then(() => true),
+      new Promise<false>(resolve => (timer = setTimeout(() => resolve(false), CHECK_ANSWER_MS))),
+    ]);
+    clearTimeout(timer);
+    if (answered && state.last) return state.last;
+    if (state.last) return { ...state.last, message: `${state.last.message ? `${state.last.message}; ` : ''}the check is running again (this is its answer of ${state.lastAt})` };
+    return { status: 'degraded', message: `the check has not answered within ${CHECK_ANSWER_MS} ms; it goes on (at most ${CHECK_TIMEOUT_MS} ms)` };
+  }
+
   /** Ready once every plugin has started or was allowed to fail. Checks are reported, not gating. */
   async getReadiness(): Promise<ReadinessReport> {
     const plugins: ReadinessReport['plugins'] = {};
@@ -62,7 +92,7 @@ export class BackendState {
         const entry: ReadinessReport['plugins'][string] = { status: state.status };
         if (state.error) entry.error = state.error;
         const checks = this.checks.get(id);
-        if (checks?.size) entry.checks = Object.fromEntries(await Promise.all([...checks].map(async ([name, check]) => [name, await runCheck(check)] as const)));
+        if (checks?.size) entry.checks = Object.fromEntries(await Promise.all([...checks].map(async ([name, check]) => [name, await this.checkResult(`${id}\u0000${name}`, check)] as const)));
         plugins[id] = entry;
       }),
     );

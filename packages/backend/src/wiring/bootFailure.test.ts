@@ -129,3 +129,41 @@ describe('config errors from core services', () => {
     expect(error.message).toContain('backend.database.client');
   });
 });
+
+describe('/readyz with a check that does not answer', () => {
+  it('answers without waiting for it, then reports its last answer while it runs again', async () => {
+    let release!: (result: { status: 'ok'; message: string }) => void;
+    let calls = 0;
+    const slow = createBackendPlugin({
+      pluginId: 'slow',
+      register: env =>
+        env.registerInit({
+          deps: { health: coreServices.health },
+          async init({ health }) {
+            health.addCheck('vendor', () => {
+              calls++;
+              return new Promise(resolve => (release = resolve));
+            });
+          },
+        }),
+    });
+    const { backend } = await startTestHost({}, [slow]);
+    try {
+      // the vendor has not answered: /readyz answers anyway, ready, with the check not settled
+      const first = await request(backend.server).get('/readyz');
+      expect(first.status).toBe(200);
+      expect(first.body.plugins.slow.checks.vendor).toEqual({ status: 'degraded', message: expect.stringMatching(/has not answered within 1000 ms; it goes on/) });
+      // a second probe does not start a second run of the same check
+      await request(backend.server).get('/readyz');
+      expect(calls).toBe(1);
+      release({ status: 'ok', message: 'reachable' });
+      // the next probe runs the check again; while that run hangs, the answer is the last one, saying so
+      const settled = await request(backend.server).get('/readyz');
+      expect(settled.body.plugins.slow.checks.vendor).toEqual({ status: 'ok', message: expect.stringMatching(/^reachable; the check is running again \(this is its answer of \d{4}-/) });
+      expect(calls).toBe(2);
+    } finally {
+      release({ status: 'ok', message: 'reachable' });
+      await backend.stop();
+    }
+  });
+});

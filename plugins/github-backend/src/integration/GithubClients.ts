@@ -12,6 +12,36 @@ const GithubOctokit: typeof Octokit = Octokit.plugin(throttling, retry);
 /** The client every part of the plugin uses: REST methods, pagination, throttling and retries. */
 export type GithubClient = Octokit;
 
+/** How long a request waits for GitHub's answer by default (`requestTimeoutMs` of a host). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Thrown when GitHub did not answer in time: `timedOut`, and named AbortError so Octokit's retry leaves it alone. */
+export class GithubTimeoutError extends Error {
+  readonly timedOut = true;
+  constructor(host: string, ms: number) {
+    super(`GitHub (${host}) did not answer within ${ms / 1000} s`);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * fetch with a deadline: a GitHub that accepts the connection and never answers fails the request after `ms`
+ * instead of holding it (and a throttling slot) for ever. A timed-out request is not retried: the caller hears of
+ * it within the deadline.
+ */
+function timedFetch(ms: number, host: string): typeof fetch {
+  return async (input, init) => {
+    const deadline = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    try {
+      return await fetch(input, { ...init, signal });
+    } catch (error) {
+      if (deadline.aborted) throw new GithubTimeoutError(host, ms);
+      throw error;
+    }
+  };
+}
+
 /**
  * One Octokit per configured host. Rate limits (403/429 with `x-ratelimit-reset` or `retry-after`)
  * wait for the reset and resume instead of failing, up to `rateLimitRetries` times.
@@ -57,6 +87,7 @@ export class GithubClients {
     return new GithubOctokit({
       ...auth,
       baseUrl: config.apiBaseUrl,
+      request: { fetch: timedFetch(config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, config.host) },
       userAgent: 'portico-github',
       log: { debug() {}, info() {}, warn: (m: string) => logger?.debug(m), error: (m: string) => logger?.debug(m) },
       throttle: {

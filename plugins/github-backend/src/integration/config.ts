@@ -11,6 +11,8 @@ const common = {
   rateLimitRetries: z.number().int().nonnegative().optional(),
   /** Times a request failing with a 5xx or a network error is retried (1 s, 4 s, 9 s apart). */
   serverErrorRetries: z.number().int().nonnegative().optional(),
+  /** Milliseconds a request may wait for GitHub's answer before it fails (not retried), default 10000. */
+  requestTimeoutMs: z.number().int().positive().optional(),
 };
 
 /** One entry of `integrations.github`: a token, or GitHub App credentials. */

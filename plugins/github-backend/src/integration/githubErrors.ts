@@ -11,6 +11,10 @@ import {
 /** Maps an Octokit RequestError to a typed error whose message names what was being read. */
 export function toPorticoError(error: unknown, what: string): Error {
   if (error instanceof PorticoError) return error;
+  // GitHub did not answer in time: said to the caller (it names the host and the wait, nothing internal).
+  if ((error as { timedOut?: unknown })?.timedOut === true) {
+    return new ServiceUnavailableError(`${(error as Error).message} while reading ${what}`, undefined, { cause: error, expose: true });
+  }
   const status = (error as { status?: number }).status;
   const message = (error as Error)?.message ?? String(error);
   switch (status) {

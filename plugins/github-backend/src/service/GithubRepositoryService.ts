@@ -58,7 +58,21 @@ export class GithubRepositoryService {
     }
   }
 
+  /** Summaries being read now, by host and repository: callers asking at the same time share one read. */
+  private readonly summariesInFlight = new Map<string, Promise<GithubRepositorySummary>>();
+
   async getSummary(options: { host?: string; owner: string; repo: string }): Promise<GithubRepositorySummary> {
+    // The integration's credentials read it, whoever asks (the router has checked the caller may): a burst of page
+    // views of one repository costs GitHub one read, and a slow GitHub one waiting request, not one per view.
+    const key = `${options.host ?? 'github.com'}\u0000${options.owner}\u0000${options.repo}`.toLowerCase();
+    const running = this.summariesInFlight.get(key);
+    if (running) return running;
+    const read = this.readSummary(options).finally(() => this.summariesInFlight.delete(key));
+    this.summariesInFlight.set(key, read);
+    return read;
+  }
+
+  private async readSummary(options: { host?: string; owner: string; repo: string }): Promise<GithubRepositorySummary> {
     const repo = await this.getRepository(options);
     const branch = repo.default_branch;
     const [languages, branchProtection, lastCommit] = await Promise.all([

@@ -98,7 +98,10 @@ export const insightsPlugin = createBackendPlugin({
           timeout: { hours: 1 },
           scope: 'global',
           fn: async () => {
-            const deleted = await store.deleteOlderThan(Date.now() - config.retention);
+            const cutoff = Date.now() - config.retention;
+            const deleted = await store.deleteOlderThan(cutoff);
+            // the derived rows (deploy outcomes, lead times) of the deleted events go too
+            await metrics.retentionApplied?.(cutoff);
             const total = deleted.deployment + deleted.pullRequest + deleted.incident;
             if (total > 0) logger.info(`Insights retention deleted ${deleted.deployment} deployments, ${deleted.pullRequest} pull requests and ${deleted.incident} incidents`);
           },

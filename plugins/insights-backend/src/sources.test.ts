@@ -113,7 +113,17 @@ describe('sources on insights.sources', () => {
     const recent = { ...HISTORY[0], id: 'recent-1', finishedAt: new Date(Date.now() - DAY).toISOString() };
     const push = () => request(backend.server).post('/api/insights/deployments').send({ deployments: [old, recent] });
     expect((await push().expect(202)).body).toEqual({ accepted: 2, duplicates: 0 });
+    // the deployments counted 120 to 60 days ago: the old one only
+    const counted = async () => {
+      const from = new Date(Date.now() - 120 * DAY).toISOString();
+      const to = new Date(Date.now() - 60 * DAY).toISOString();
+      const res = await request(backend.server).get(`/api/insights/events?entityRef=${encodeURIComponent(old.entityRef)}&metric=changeFailureRate&from=${from}&to=${to}`).expect(200);
+      return (res.body.items as Array<{ id: string }>).map(i => i.id);
+    };
+    expect(await counted()).toEqual(['old-1']);
     await backend.schedulers.triggerTask('retention');
+    // its derived rows went with it: no metric counts the deleted deployment
+    expect(await counted()).toEqual([]);
     // The old deployment was deleted, so it is new again; the recent one was kept.
     expect((await push().expect(202)).body).toEqual({ accepted: 1, duplicates: 1 });
   });

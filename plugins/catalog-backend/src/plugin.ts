@@ -94,6 +94,8 @@ export const catalogPlugin = createBackendPlugin({
               payload: firstReadRunning ? { ...changes, loading: true } : changes,
               metadata: { plugin: 'catalog' },
             }),
+          onPublishFailed: (error, rows) =>
+            logger.warn(`Announcing catalog changes failed (${(error as Error)?.message ?? error}); ${rows} outbox row(s) kept to announce later`),
           processors,
         });
         await catalog.start({ providers, locations: settings.locations });

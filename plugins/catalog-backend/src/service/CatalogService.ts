@@ -24,6 +24,8 @@ export interface CatalogServiceOptions {
   /** `catalog.limits`; the defaults when absent. */
   limits?: LocationReadLimits & EntityLimits;
   onChanges?(changes: CatalogEntitiesChangedPayload): void | Promise<void>;
+  /** Publishing changes failed; they stay in the outbox and are announced later. */
+  onPublishFailed?(error: unknown, outboxRows: number): void;
   /** `catalog.processors`, run on every ingested entity before validation. */
   processors?: readonly CatalogProcessor[];
   cwd?: string;
@@ -47,7 +49,7 @@ export class CatalogService {
   constructor(private readonly options: CatalogServiceOptions) {
     const limits = options.limits ?? { ...DEFAULT_LOCATION_READ_LIMITS, maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES };
     this.limits = limits;
-    this.ingestion = new IngestionService({ store: options.store, kinds: options.kinds, orphanStrategy: options.orphanStrategy, limits, onChanges: options.onChanges, processors: options.processors });
+    this.ingestion = new IngestionService({ store: options.store, kinds: options.kinds, orphanStrategy: options.orphanStrategy, limits, onChanges: options.onChanges, onPublishFailed: options.onPublishFailed, processors: options.processors });
     // ancestry resolves Location targets with the integrations' rules, as the location reader did
     this.queries = new EntityQueries(options.store, integrationsReader(options.integrations, options.maxFileBytes));
     this.providers = new ProviderRegistry(this.ingestion, options.logger);

@@ -19,6 +19,8 @@ export interface IngestionServiceOptions {
   limits?: EntityLimits;
   /** Called after each committed mutation that changed something. */
   onChanges?(changes: CatalogEntitiesChangedPayload): void | Promise<void>;
+  /** `onChanges` threw: the changes stay in the outbox (`outboxRows` rows) to be announced later. */
+  onPublishFailed?(error: unknown, outboxRows: number): void;
   /** `catalog.processors`: run on each entity, in order, before its hash is taken. */
   processors?: readonly CatalogProcessor[];
   now?(): number;
@@ -223,16 +225,22 @@ export class IngestionService {
     return others.filter(ref => stored.has(ref));
   }
 
-  /** Publishes committed changes, then marks their outbox rows delivered. */
-  private async emit(changes: CatalogEntitiesChangedPayload, outboxIds: readonly number[] = []) {
+  /**
+   * Publishes committed changes, then marks their outbox rows delivered. A publish that fails (the events store is
+   * unreachable) never undoes the committed write, and leaves the rows undelivered: publishUndelivered announces
+   * them later (at the next start, or on the refresh schedule). Returns whether they were published.
+   */
+  private async emit(changes: CatalogEntitiesChangedPayload, outboxIds: readonly number[] = []): Promise<boolean> {
     if (changes.added.length || changes.updated.length || changes.removed.length) {
       try {
         await this.options.onChanges?.(changes);
-      } catch {
-        // subscribers' failures must not undo a committed write
+      } catch (error) {
+        this.options.onPublishFailed?.(error, outboxIds.length);
+        return false;
       }
     }
     if (outboxIds.length) await this.store.markChangesDelivered(outboxIds);
+    return true;
   }
 
   /**
@@ -253,8 +261,9 @@ export class IngestionService {
         const removed = new Set(rows.flatMap(r => r.removed));
         const upserted = new Set(rows.flatMap(r => r.upserted).filter(ref => !removed.has(ref)));
         const changes: CatalogEntitiesChangedPayload = { added: [], updated: [...upserted], removed: [...removed] };
+        // still unpublishable: stop here, the rows stay for the next attempt
+        if (!(await this.emit(changes, rows.map(r => r.id)))) return published;
         published += upserted.size + removed.size;
-        await this.emit(changes, rows.map(r => r.id));
       }
     });
   }

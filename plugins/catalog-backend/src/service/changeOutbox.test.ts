@@ -62,4 +62,28 @@ describeEachDatabase('the catalog change outbox', db => {
     expect(await outboxRows()).toBe(0);
     expect(await next.publishUndelivered()).toBe(0);
   });
+
+  it('keeps the rows of changes whose publish failed (the events store unreachable) and announces them once it answers', async () => {
+    let reachable = false;
+    const failures: number[] = [];
+    const ingestion = new IngestionService({
+      store,
+      kinds: kinds(),
+      onChanges: c => {
+        if (!reachable) throw new Error('events store unreachable');
+        events.push(c);
+      },
+      onPublishFailed: (_error, rows) => void failures.push(rows),
+    });
+    await ingestion.applyMutation('p3', { type: 'full', entities: deferred('g', 'h', 'i') });
+    expect(failures).toEqual([2]); // the two chunks' rows, announced together after the mutation, all kept
+    expect(await outboxRows()).toBe(2);
+    // still unreachable: nothing is lost and the retry stops instead of spinning
+    expect(await ingestion.publishUndelivered()).toBe(0);
+    expect(await outboxRows()).toBe(2);
+    reachable = true;
+    expect(await ingestion.publishUndelivered()).toBe(3);
+    expect(events.flatMap(e => e.updated).sort()).toEqual(['component:default/g', 'component:default/h', 'component:default/i']);
+    expect(await outboxRows()).toBe(0);
+  });
 });

@@ -55,3 +55,5 @@ export interface InsightsSourcesExtensionPoint {
 }
 
 export const insightsSourcesExtensionPoint = createExtensionPoint<InsightsSourcesExtensionPoint>({ id: 'insights.sources' });
+
+export { RecordingSink, MemoryCheckpoint, recordingInsights } from './testing';

@@ -8,7 +8,7 @@ import type { InsightsSource } from '@portico/plugin-insights-node';
 import { eventually, startTestBackend, type TestBackend } from '@portico/test-utils';
 import githubFeatures from '../index';
 import { FakeGithub, type FakeRepo } from '../__testUtils__/FakeGithub';
-import { MemoryCheckpoint, recordingInsights, type RecordingSink } from '../__testUtils__/RecordingInsights';
+import { MemoryCheckpoint, recordingInsights, type RecordingSink } from '@portico/plugin-insights-node';
 import { entityRefs, WEBHOOK_SECRET } from '../__testUtils__/startGithubBackend';
 
 type Example = { name: string; examples: Array<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -3,7 +3,7 @@ import type { InsightsSource } from '@portico/plugin-insights-node';
 import { eventually } from '@portico/test-utils';
 import { FakePagerDuty, type FakeIncident } from '../__testUtils__/FakePagerDuty';
 import { incidentWebhookPayload, signWebhook } from '../__testUtils__/pagerdutyWebhooks';
-import { MemoryCheckpoint, RecordingSink, recordingInsights } from '../__testUtils__/recordingInsights';
+import { MemoryCheckpoint, RecordingSink, recordingInsights } from '@portico/plugin-insights-node';
 import { INTEGRATION_KEY, seedPagerDuty } from '../__testUtils__/seedPagerDuty';
 import { component, startPagerDutyBackend } from '../__testUtils__/startPagerDutyBackend';
 
@@ -61,7 +61,7 @@ describe('the pagerduty insights source', () => {
     const sink = new RecordingSink();
     const before = fake.requests.length;
     await source.backfill!({ sink, since, checkpoint: new MemoryCheckpoint() });
-    const stored = sink.byId();
+    const stored = sink.incidentsById();
     expect(stored[seed.open.id]).toEqual({ id: seed.open.id, entityRef: 'component:default/payments', openedAt: seed.open.createdAt, resolvedAt: null, severity: 'high', source: 'pagerduty' });
     // A service mapped to two entities counts its incidents for both.
     expect(stored[`${seed.open.id}:component:default/payments-api`]).toMatchObject({ entityRef: 'component:default/payments-api', openedAt: seed.open.createdAt });
@@ -88,7 +88,7 @@ describe('the pagerduty insights source', () => {
     fake.failNext({ path: /^\/incidents$/, query: new RegExp(`service_ids\\[\\]=${seed.search.id}`), status: 500 });
     await expect(source.backfill!({ sink, since, checkpoint })).rejects.toThrow(new RegExp(`failed for 1 of 3 services: default/${seed.search.id}: PagerDuty answered 500`));
     // The other services were read to the end; the failed one has no checkpoint yet.
-    expect(sink.byId()[billingIncident.id]).toBeDefined();
+    expect(sink.incidentsById()[billingIncident.id]).toBeDefined();
     expect(checkpoint.values.has(`service:default/${seed.search.id}`)).toBe(false);
     expect(JSON.parse(checkpoint.values.get(`service:default/${seed.payments.id}`)!)).toMatchObject({ openSince: new Date(seed.acked.createdAt).toISOString() });
 
@@ -101,7 +101,7 @@ describe('the pagerduty insights source', () => {
     expect(paymentsReads.map(r => r.query.since)).toEqual([new Date(seed.acked.createdAt).toISOString()]);
     expect(reads.filter(r => r.query['service_ids[]'] === seed.search.id).length).toBe(3);
     const searchIncident = fake.incidents.find(i => i.serviceId === seed.search.id)!;
-    expect(sink.byId()[searchIncident.id]).toBeDefined();
+    expect(sink.incidentsById()[searchIncident.id]).toBeDefined();
     // Only the failed service's incident is new; what was read again is a duplicate.
     expect(sink.writes.slice(writesBefore).filter(w => !w.duplicate).map(w => w.id)).toEqual([searchIncident.id]);
   });
@@ -113,7 +113,7 @@ describe('the pagerduty insights source', () => {
     };
     const incident = fake.addIncident({ serviceId: billing.id, title: 'Checkout down', status: 'triggered', urgency: 'high', createdAt: at(Date.now() - 60_000), assignees: [] });
     await deliver(incidentWebhookPayload('incident.triggered', incident));
-    await eventually(async () => expect(insights.sink.byId()[incident.id]).toEqual({ id: incident.id, entityRef: 'component:default/billing-api', openedAt: incident.createdAt, resolvedAt: null, severity: 'high', source: 'pagerduty' }));
+    await eventually(async () => expect(insights.sink.incidentsById()[incident.id]).toEqual({ id: incident.id, entityRef: 'component:default/billing-api', openedAt: incident.createdAt, resolvedAt: null, severity: 'high', source: 'pagerduty' }));
     // Acknowledging changes nothing insights counts.
     const writes = insights.sink.writes.length;
     incident.status = 'acknowledged';
@@ -121,7 +121,7 @@ describe('the pagerduty insights source', () => {
     incident.status = 'resolved';
     incident.resolvedAt = at(Date.now());
     await deliver(incidentWebhookPayload('incident.resolved', incident));
-    await eventually(async () => expect(insights.sink.byId()[incident.id]).toMatchObject({ resolvedAt: incident.resolvedAt }));
+    await eventually(async () => expect(insights.sink.incidentsById()[incident.id]).toMatchObject({ resolvedAt: incident.resolvedAt }));
     expect(insights.sink.writes.slice(writes).map(w => w.id)).toEqual([incident.id]);
   });
 });

@@ -1,3 +1,8 @@
+/**
+ * Test helpers for authors of insights sources: a sink that records what a source writes (checked against the push
+ * API's schemas, idempotent by source and id like the real store), a checkpoint in memory, and a stand-in insights
+ * plugin that owns `insights.sources`, so a source's module can be started without the insights backend.
+ */
 import { createBackendPlugin } from '@portico/backend-plugin-api';
 import { InputError } from '@portico/errors';
 import {
@@ -9,7 +14,7 @@ import {
   type PullRequestEvent,
   type PushResult,
 } from '@portico/plugin-insights-common';
-import { insightsSourcesExtensionPoint, type InsightsCheckpoint, type InsightsSink, type InsightsSource } from '@portico/plugin-insights-node';
+import { insightsSourcesExtensionPoint, type InsightsCheckpoint, type InsightsSink, type InsightsSource } from './index';
 import type { z } from 'zod';
 
 type Stored = { deployments: DeploymentEvent; incidents: IncidentEvent; pullRequests: PullRequestEvent };
@@ -41,6 +46,11 @@ export class RecordingSink implements InsightsSink {
 
   pullRequests(): PullRequestEvent[] {
     return [...this.stored.pullRequests.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The incidents stored, by id. */
+  incidentsById(): Record<string, IncidentEvent> {
+    return Object.fromEntries([...this.stored.incidents.values()].map(i => [i.id, i]));
   }
 
   private async add<K extends keyof Stored>(kind: K, schema: z.ZodType<Stored[K]>, items: Array<Stored[K]>): Promise<PushResult> {

@@ -97,9 +97,11 @@ export interface WriteResult {
 
 /**
  * Rows per statement. SQLite allows 32,766 bound variables per statement and PostgreSQL 65,535; the widest table has
- * 14 columns, so 500 rows stay well under both.
+ * 16 columns as written (received_at included), so 500 rows stay well under SQLite's and 2,000 under PostgreSQL's
+ * (a push batch of 1,000 is then one read and one upsert there).
  */
 const CHUNK = 500;
+const PG_CHUNK = 2000;
 
 /**
  * The events store (`deployments`, `pull_requests`, `incidents`): idempotent upserts by (source, id). An item equal
@@ -135,8 +137,9 @@ export class EventStore {
       span.to = Math.max(span.to, ...times);
       spans.set(entityRef, span);
     };
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK) as unknown as Array<Record<string, unknown>>;
+    const size = this.chunkSize();
+    for (let i = 0; i < rows.length; i += size) {
+      const chunk = rows.slice(i, i + size) as unknown as Array<Record<string, unknown>>;
       await this.knex.transaction(async tx => {
         const existing = new Map<string, Record<string, unknown>>();
         const bySource = new Map<string, string[]>();
@@ -163,6 +166,11 @@ export class EventStore {
     }
     const changes: EventsWritten[] = [...spans].map(([entityRef, span]) => ({ entityRef, type, from: span.from, to: span.to }));
     return { accepted, duplicates, changes };
+  }
+
+  private chunkSize(): number {
+    const client = String((this.knex.client as { config?: { client?: unknown } }).config?.client ?? '');
+    return client === 'pg' || client === 'postgres' || client === 'postgresql' ? PG_CHUNK : CHUNK;
   }
 
   /**

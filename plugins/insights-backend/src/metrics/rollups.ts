@@ -30,10 +30,29 @@ export class Rollups {
     private readonly config: DefinitionConfig,
   ) {}
 
+  /** The update queued behind the running one, which later writes join (applied as one, sharing its queries). */
+  private waiting: { changes: EventsWritten[]; run: Promise<void> } | null = null;
+
+  /**
+   * Brings the derived rows of the changes up to date; resolves once they are. Writes arriving while an update runs
+   * are merged into the next one (each entity's ranges widened to cover them all), so concurrent pushes share one
+   * set of queries instead of queueing one update each.
+   */
   eventsWritten(changes: EventsWritten[]): Promise<void> {
-    const run = this.queue.catch(() => undefined).then(() => this.apply(changes));
-    this.queue = run;
-    return run;
+    if (this.waiting) {
+      this.waiting.changes.push(...changes);
+      return this.waiting.run;
+    }
+    const waiting: { changes: EventsWritten[]; run: Promise<void> } = { changes: [...changes], run: Promise.resolve() };
+    waiting.run = this.queue
+      .catch(() => undefined)
+      .then(() => {
+        if (this.waiting === waiting) this.waiting = null;
+        return this.apply(waiting.changes);
+      });
+    this.waiting = waiting;
+    this.queue = waiting.run;
+    return waiting.run;
   }
 
   /** Recomputes every derived row of the entities (all when none named): after a bulk load straight into the tables. */
@@ -52,6 +71,8 @@ export class Rollups {
    * deployment is read again where it was older.
    */
   retentionApplied(cutoff: number): Promise<void> {
+    // Writes after this one queue behind it, not in an update before it.
+    this.waiting = null;
     const run = this.queue.catch(() => undefined).then(async () => {
       await this.db('insights_deploy_outcomes').where('finished_at', '<', cutoff).delete();
       await this.db('insights_pr_shipments').where('shipped_at', '<', cutoff).delete();

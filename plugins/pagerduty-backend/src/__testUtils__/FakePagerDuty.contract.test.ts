@@ -330,7 +330,7 @@ describe('the requests the plugin sends match PagerDuty\'s OpenAPI description',
     const fake = await new FakePagerDuty().start();
     const seed = seedPagerDuty(fake);
     const { createPagerDutyInsightsSource } = await import('../insights/PagerDutyInsightsSource');
-    const { MemoryCheckpoint, RecordingSink } = await import('./recordingInsights');
+    const { MemoryCheckpoint, RecordingSink } = await import('@portico/plugin-insights-node');
     try {
       const clients = new PagerDutyClients(pagerdutyIntegrationsConfigSchema.parse([{ id: 'default', apiBaseUrl: fake.url, token: 'good-key' }]));
       const entities = [
@@ -353,7 +353,7 @@ describe('the requests the plugin sends match PagerDuty\'s OpenAPI description',
         topic: 'pagerduty.incident.triggered',
         payload: { eventId: 'E1', eventType: 'incident.triggered', occurredAt: new Date().toISOString(), account: 'default', serviceId: seed.payments.id, entityRefs: ['component:default/payments'], incident: { id: seed.open.id } },
       });
-      expect(sink.incidents.size).toBeGreaterThan(0);
+      expect(sink.stored.incidents.size).toBeGreaterThan(0);
       expect(new Set(fake.requests.map(r => `${r.method} ${specPathOf(r.path)}`))).toEqual(new Set(['GET /services', 'GET /incidents', 'GET /incidents/{id}']));
       expect(fake.requests.flatMap(requestProblems)).toEqual([]);
     } finally {

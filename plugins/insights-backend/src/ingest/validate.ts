@@ -204,21 +204,21 @@ export async function validateEvents<K extends EventKind>(
   }
 
   const rows: EventRow[] = [];
-  const seen = new Map<string, { index: number; json: string }>();
+  const seen = new Map<string, { index: number; row: EventRow }>();
   let repeated = 0;
   for (const { index, item, entityRef } of parsed) {
     const row = toRow(kind, item, entityRef);
     const key = `${row.source}\u0000${row.id}`;
-    const json = JSON.stringify(row);
     const earlier = seen.get(key);
     if (earlier) {
-      if (earlier.json === json) {
+      // Compared only when the key repeats (rows of one kind are built with the same key order).
+      if (JSON.stringify(earlier.row) === JSON.stringify(row)) {
         repeated++;
         continue;
       }
       refuse(kind, [{ index, field: 'id', message: `repeats ${kind}[${earlier.index}] (source ${row.source}, id ${row.id}) with different contents: send one version of an item per batch` }]);
     }
-    seen.set(key, { index, json });
+    seen.set(key, { index, row });
     rows.push(row);
   }
   return { rows: rows as Array<RowOf<K>>, repeated };

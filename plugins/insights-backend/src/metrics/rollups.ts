@@ -11,6 +11,9 @@ const INSERT_CHUNK = 500;
 
 type Range = [number, number];
 
+/** The pull-request columns a shipment is computed from (the rest, titles and reviewers, are not read). */
+const SHIPMENT_COLUMNS = ['source', 'id', 'entity_ref', 'number', 'created_at', 'merged_at', 'deployed_in', 'first_commit_at'];
+
 /**
  * Keeps the derived tables (insights_deploy_outcomes, insights_pr_shipments; see ./migrations.ts) current after a
  * write. For the entities touched, over the written times:
@@ -146,7 +149,7 @@ export class Rollups {
       .whereIn('p.entity_ref', refs)
       .whereNotNull('p.merged_at')
       .where(q => q.whereNull('s.id').orWhere('s.shipped_at', '>=', Math.min(...entries.map(([, r]) => r[0]))))
-      .select('p.*', 's.shipped_at as shipment_at');
+      .select(...SHIPMENT_COLUMNS.map(c => `p.${c}`), 's.shipped_at as shipment_at');
     const affected = rows.filter(r => {
       const [lo, hi] = ranges.get(String(r.entity_ref))!;
       return r.shipment_at === null || r.shipment_at === undefined ? Number(r.merged_at) <= hi : Number(r.shipment_at) >= lo;
@@ -160,6 +163,7 @@ export class Rollups {
     const lo = Math.min(...entries.map(([, r]) => r[0]));
     const hi = Math.max(...entries.map(([, r]) => r[1]));
     const rows = await this.db('pull_requests')
+      .select(SHIPMENT_COLUMNS)
       .whereIn('entity_ref', refs)
       .where(q => q.whereBetween('merged_at', [lo, hi]).orWhereBetween('created_at', [lo, hi]));
     const affected = rows.map(toPullRequest).filter(p => {

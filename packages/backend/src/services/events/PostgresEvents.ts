@@ -5,6 +5,7 @@ import { type ConfigService, type EventParams, type EventsService, type EventSub
 import { InputError } from '@portico/errors';
 import { DatabaseManager } from '../database/DatabaseManager';
 import { PgNotificationListener } from './PgNotificationListener';
+import { drainSubscription } from './drainSubscription';
 import { readEventsRetention } from './eventsRetention';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
 import { CLAIMS_TABLE, EVENTS_CHANNEL, EVENTS_DATABASE_NAME, EVENTS_TABLE, OFFSETS_TABLE, eventsMigrations } from './eventsDatabase';
@@ -181,24 +182,7 @@ export class PostgresEvents implements EventsService, EventsLagSource {
   /** Starts delivering new rows to a subscriber, or asks the running delivery to look again when done. */
   private wake(subscription: Subscription): void {
     if (this.stopped || !this.delivering) return;
-    if (subscription.draining) {
-      subscription.again = true;
-      return;
-    }
-    subscription.draining = (async () => {
-      try {
-        do {
-          subscription.again = false;
-          await this.deliverNew(subscription);
-        } while (subscription.again && !this.stopped);
-      } catch (error) {
-        if (!this.stopped) {
-          this.options.logger?.warn(`Events for subscriber '${subscription.subscriber.id}' could not be read: ${(error as Error)?.message ?? error}`);
-        }
-      } finally {
-        subscription.draining = undefined;
-      }
-    })();
+    drainSubscription(subscription, () => this.deliverNew(subscription), { stopped: () => this.stopped, logger: this.options.logger });
   }
 
   private async deliverNew(subscription: Subscription): Promise<void> {

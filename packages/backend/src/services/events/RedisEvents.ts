@@ -4,6 +4,7 @@ import type { createClient as CreateClient } from 'redis';
 import type { ConfigService, EventParams, EventsService, EventSubscriber, LoggerService } from '@portico/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@portico/errors';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
+import { drainSubscription } from './drainSubscription';
 import { readEventsRetention } from './eventsRetention';
 
 type RedisClient = ReturnType<typeof CreateClient>;
@@ -293,25 +294,10 @@ export class RedisEvents implements EventsService, EventsLagSource {
 
   private wake(subscription: Subscription): void {
     if (this.stopped || !this.delivering) return;
-    if (subscription.draining) {
-      subscription.again = true;
-      return;
-    }
-    subscription.draining = (async () => {
-      try {
-        do {
-          subscription.again = false;
-          if (subscription.once) await this.deliverToGroup(subscription);
-          else await this.deliverFromOffset(subscription);
-        } while (subscription.again && !this.stopped);
-      } catch (error) {
-        if (!this.stopped) {
-          this.options.logger?.warn(`Events for subscriber '${subscription.subscriber.id}' could not be read: ${(error as Error)?.message ?? error}`);
-        }
-      } finally {
-        subscription.draining = undefined;
-      }
-    })();
+    drainSubscription(subscription, () => (subscription.once ? this.deliverToGroup(subscription) : this.deliverFromOffset(subscription)), {
+      stopped: () => this.stopped,
+      logger: this.options.logger,
+    });
   }
 
   private async deliverFromOffset(subscription: Subscription): Promise<void> {

@@ -426,13 +426,19 @@ describe('1. a run that keeps killing its instance', () => {
       const created = await fetch(`${instance.url}/api/scaffolder/v2/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ templateRef: 'template:default/hostile-crash', values: {} }) });
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };
+      // Held by a live worker: a heartbeat after the last kill. Right after a restart the row still shows
+      // the dead worker's 'processing' until the new instance finds it stale, and killing then would not
+      // count as a second lost claim.
+      let killedAt = 0;
       const holding = async () => {
         const task = await get(`/api/scaffolder/v2/tasks/${id}`);
-        return task.status === 'processing' && task.steps?.some((st: { status: string }) => st.status === 'processing') ? true : undefined;
+        const live = Date.parse(task.lastHeartbeatAt ?? '') > killedAt;
+        return live && task.status === 'processing' && task.steps?.some((st: { status: string }) => st.status === 'processing') ? true : undefined;
       };
       for (let crash = 1; crash <= 2; crash++) {
         await until(`the run holding its step before crash ${crash}`, holding);
         await instance.kill();
+        killedAt = Date.now();
         instance = await startPortal({ logDir: 'artifacts/hostile-crash', config, dataDir });
       }
       const task = await until('the run to be quarantined', async () => {

@@ -6,7 +6,7 @@
 //   node bench/load/run.js [--instances 1|2|3] [--db sqlite|pg] [--entities N] [--duration 30s] [--connections C]
 //                          [--during-ingestion] [--ingest-entities 20000] [--writes-per-second 2] [--warmup 3s]
 //                          [--pg postgres://postgres@127.0.0.1:5432] [--port 7300] [--from build|dist|source]
-//                          [--out FILE] [--seed 42] [--keep]
+//                          [--webhooks 20] [--out FILE] [--seed 42] [--keep]
 // See bench/load/README.md for the traffic mix and what is reported.
 'use strict';
 const fs = require('fs');
@@ -21,6 +21,7 @@ const { Pool, request } = require(require.resolve('undici', { paths: [repo] }));
 const FLAGS = {
   instances: '1', db: 'sqlite', entities: '10000', duration: '30s', connections: '16', 'ingest-entities': '20000',
   'writes-per-second': '2', warmup: '3s', pg: 'postgres://postgres@127.0.0.1:5432', port: '7300', from: 'build', seed: '42',
+  webhooks: '20',
 };
 const BOOLEAN = new Set(['during-ingestion', 'keep']);
 function parseArgs(argv) {
@@ -61,6 +62,7 @@ const DURATION_S = seconds('duration', opt.duration);
 const WARMUP_S = seconds('warmup', opt.warmup);
 const WRITES_PER_S = Number(opt['writes-per-second']);
 const BASE_PORT = int('port', opt.port, 1024, 65000);
+const WEBHOOK_REPOS = int('webhooks', opt.webhooks, 0, 1000);
 if (!(WRITES_PER_S >= 0 && WRITES_PER_S <= 100)) usage(`--writes-per-second: must be from 0 to 100, got '${opt['writes-per-second']}'`);
 if (!['sqlite', 'pg'].includes(opt.db)) usage(`--db: must be sqlite or pg, got '${opt.db}'`);
 if (!['build', 'dist', 'source'].includes(opt.from)) usage(`--from: must be build, dist or source, got '${opt.from}'`);
@@ -101,6 +103,25 @@ if (opt['during-ingestion']) {
   fs.writeFileSync(ingestFile, ing.yaml.replace(/^( {2}namespace: )default$/gm, '$1ingest').replace(/:default\//g, ':ingest/'));
 }
 fs.mkdirSync(path.join(work, 'writes'));
+
+// ---------------------------------------------------------------------------------------------- fake GitHub
+// Webhook deliveries in the write mix (--webhooks N repositories, 0 for none): the GitHub plugin is added to the
+// instances, pointed at the local fake GitHub the tests use (served from this process), discovers an organisation
+// of N repositories each holding one Component, and each delivery is a signed push that changes one of them — the
+// plugin verifies it, reads the repository again from the fake and applies the change to the catalog.
+const WEBHOOK_SECRET = `bench-load-${process.pid}-webhook-secret`;
+let fakeGithub;
+const hookComponent = (name, lifecycle) =>
+  `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: ${lifecycle}\n  owner: group:default/group-0\n`;
+async function startFakeGithub() {
+  require('../catalog/register'); // the fake is TypeScript (plugins/github-backend/src/__testUtils__)
+  const { FakeGithub } = require('../../plugins/github-backend/src/__testUtils__/FakeGithub.ts');
+  fakeGithub = await new FakeGithub().start();
+  for (let i = 0; i < WEBHOOK_REPOS; i++) {
+    fakeGithub.addRepo('bench-load', `hook-${i}`, { files: { 'catalog-info.yaml': hookComponent(`hook-${i}`, 'production') } });
+  }
+  log(`fake GitHub at ${fakeGithub.url} with ${WEBHOOK_REPOS} repositories (organisation bench-load)`);
+}
 
 // ---------------------------------------------------------------------------------------------- database
 let database;
@@ -151,6 +172,12 @@ function instanceConfig(i) {
     },
     integrations: { file: { roots: [...appConfig.integrations.file.roots.map(r => path.resolve(repo, r)), work] } },
   };
+  if (fakeGithub) {
+    overrides.backend.plugins = [...appConfig.backend.plugins, '@portico/plugin-github-backend'];
+    overrides.integrations.github = [{ host: 'github.com', apiBaseUrl: fakeGithub.url, token: 'bench-load' }];
+    overrides.github = { webhookSecret: WEBHOOK_SECRET };
+    overrides.catalog.providers = { github: { 'bench-load': { organization: 'bench-load', schedule: { frequency: 'PT24H' } } } };
+  }
   const file = path.join(work, `config-${i}.yaml`);
   fs.writeFileSync(file, JSON.stringify(overrides, null, 2) + '\n'); // JSON is YAML
   return { port, file };
@@ -313,14 +340,14 @@ function cpuSeconds(pid) {
   }
 }
 
-async function timed(cls, targets, paths, method = 'GET', body) {
+async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {}, rawBody) {
   const startedAt = performance.now();
   const statuses = await Promise.all(paths.map(async p => {
     const target = targets.next();
     try {
       const res = await target.pool.request({
-        method, path: p, headers: { ...target.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined, headersTimeout: 30_000, bodyTimeout: 30_000,
+        method, path: p, headers: { ...target.headers, ...extraHeaders, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: rawBody ?? (body ? JSON.stringify(body) : undefined), headersTimeout: 30_000, bodyTimeout: 30_000,
       });
       await res.body.dump({ limit: Infinity }).catch(() => res.body.text());
       return res.statusCode;
@@ -335,6 +362,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
 // ---------------------------------------------------------------------------------------------- run
 (async () => {
   const instances = [];
+  if (WEBHOOK_REPOS > 0) await startFakeGithub();
   const t0 = Date.now();
   instances.push(startInstance(0));
   await ready(instances[0]);
@@ -350,6 +378,11 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   };
   await until(`${byKind.component} components in the catalog`, 1800, async () => (await count(instances[0].base, 'kind=component')) >= byKind.component);
   log(`catalog loaded ${((Date.now() - t0) / 1000).toFixed(1)} s after start`);
+  if (WEBHOOK_REPOS > 0) {
+    await until(`${WEBHOOK_REPOS} components discovered in the fake GitHub`, 600, async () => (await count(instances[0].base, 'kind=component,metadata.name=hook-0')) >= 1 &&
+      (await count(instances[0].base, `kind=component,metadata.name=hook-${WEBHOOK_REPOS - 1}`)) >= 1);
+    log('GitHub discovery done');
+  }
   const scored = byKind.component + byKind.api;
   await until(`${scored} catalog-hygiene results`, 1800, async () => {
     const r = await http('GET', `${instances[0].base}/api/scorecards/scorecards/default/catalog-hygiene/results?limit=1`, { headers: auth });
@@ -382,9 +415,28 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   // refresh of one of those (a refresh re-reads the entity's whole location, so never the generated file)
   let writeNo = 0;
   const registered = [];
+  const kinds = WEBHOOK_REPOS > 0 ? 4 : 3;
+  const pushed = new Map(); // repository -> the latest accepted push (checked after the run: did it reach the catalog?)
   async function write() {
     const n = writeNo++;
-    const kind = n % 3;
+    const kind = n % kinds;
+    if (kind === 3) {
+      // a signed push to the default branch changing one repository's catalog file
+      const name = `hook-${ri(WEBHOOK_REPOS)}`;
+      fakeGithub.commitFiles(fakeGithub.repo(`bench-load/${name}`), 'main', { 'catalog-info.yaml': hookComponent(name, `v${n}`) });
+      const payload = {
+        ref: 'refs/heads/main', after: `${n}`.padStart(40, '0'),
+        repository: { name, full_name: `bench-load/${name}`, owner: { login: 'bench-load' }, default_branch: 'main', fork: false, private: false },
+        commits: [{ modified: ['catalog-info.yaml'] }],
+      };
+      const body = JSON.stringify(payload);
+      const signature = `sha256=${require('crypto').createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+      const st = await timed('write:webhook', roundRobin, ['/api/github/webhooks'], 'POST', payload, {
+        'x-github-event': 'push', 'x-github-delivery': require('crypto').randomUUID(), 'x-hub-signature-256': signature,
+      }, body);
+      if (st[0] === 202 && (pushed.get(name)?.n ?? -1) < n) pushed.set(name, { n, lifecycle: `v${n}` });
+      return st;
+    }
     if (kind === 0 || (kind === 2 && registered.length === 0)) {
       return timed('write:facts', roundRobin, ['/api/scorecards/facts'], 'POST', {
         entityRef: `component:default/${component()}`, source: 'bench-load', facts: { 'bench.counter': n },
@@ -475,12 +527,28 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   clearInterval(rssTimer);
   sampleRss();
   const loadEnd = os.loadavg();
+  // every accepted push must have reached the catalog (on every instance): the delivery was real work, not a 202
+  let webhooks;
+  if (pushed.size > 0) {
+    const lifecycleOn = async (inst, name) => {
+      const r = await http('GET', `${inst.base}/api/catalog/entities/by-name/component/default/${name}`, { headers: auth });
+      return r.status === 200 ? JSON.parse(r.text).spec?.lifecycle : undefined;
+    };
+    const applied = async () => {
+      let ok = 0;
+      for (const [name, { lifecycle }] of pushed) if ((await Promise.all(instances.map(inst => lifecycleOn(inst, name)))).every(l => l === lifecycle)) ok++;
+      return ok;
+    };
+    let ok = await applied();
+    for (const deadline = Date.now() + 15_000; ok < pushed.size && Date.now() < deadline; ok = await applied()) await sleep(250);
+    webhooks = { repositoriesPushed: pushed.size, appliedOnEveryInstance: ok };
+  }
 
   // ---------------------------------------------------------------------------------------------- report
   const result = {
     when: new Date().toISOString(), db: opt.db, instances: INSTANCES, entities: N, connections: CONNECTIONS, durationS: +elapsedS.toFixed(1),
     writesPerSecond: WRITES_PER_S, writesSkipped: 0, driverCores: +driverCores.toFixed(2), from: opt.from, cpus: os.cpus().length, loadAverage: { start: loadStart, end: loadEnd },
-    classes: {}, total: {}, rssMB: {}, cpuCores: {}, ingestion: undefined,
+    classes: {}, total: {}, rssMB: {}, cpuCores: {}, ingestion: undefined, webhooks,
   };
   let requests = 0;
   const allMs = [];
@@ -524,6 +592,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
     `memory (VmRSS MB, start/end/peak): ${Object.entries(result.rssMB).map(([k, v]) => `${k} ${v.start}/${v.end}/${v.peak}`).join(', ')}`,
     `CPU (cores used on average during the run): ${Object.entries(result.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     ...(writesSkipped ? [`writes skipped (4 already in flight): ${writesSkipped}`] : []),
+    ...(webhooks ? [`webhook pushes: the latest push to ${webhooks.appliedOnEveryInstance} of ${webhooks.repositoriesPushed} repositories is in the catalog on every instance`] : []),
     `the driver used ${driverCores.toFixed(2)} of a core; load average start ${loadStart.map(x => x.toFixed(2)).join(' ')}, end ${loadEnd.map(x => x.toFixed(2)).join(' ')}`,
   ];
   if (result.ingestion) {
@@ -538,6 +607,7 @@ async function timed(cls, targets, paths, method = 'GET', body) {
   stopping = true;
   await Promise.all(targets.map(t => t.pool.close()));
   cleanUp();
+  await fakeGithub?.stop();
   await Promise.all(children.map(c => (c.exitCode === null && c.signalCode === null ? new Promise(r => c.once('exit', r)) : null)));
   if (!opt.keep) {
     // keep the logs, configs and result; the generated catalogs and SQLite files can be hundreds of MB

@@ -316,11 +316,25 @@ export class FakeGithub {
 
   // ---------------------------------------------------------------- HTTP
 
+  /**
+   * The next `remaining` requests pass, then 403s until `resetAfterSeconds` after the FIRST of them: the window opens
+   * with the first request, not now, so a test whose backend is slow to start (a loaded machine) still meets the limit.
+   */
+  armRateLimit(options: { remaining: number; resetAfterSeconds: number }): void {
+    this.armed = options;
+  }
+
+  private armed: { remaining: number; resetAfterSeconds: number } | undefined;
+
   private gate(req: Request, res: Response, next: NextFunction): void {
     const entry: { method: string; path: string; status?: number } = { method: req.method, path: req.originalUrl };
     this.requests.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
     const now = Math.floor(Date.now() / 1000);
+    if (this.armed) {
+      this.rateLimit = { ...this.rateLimit, remaining: this.armed.remaining, resetAt: now + this.armed.resetAfterSeconds };
+      this.armed = undefined;
+    }
     if (now >= this.rateLimit.resetAt) {
       this.rateLimit.remaining = this.rateLimit.limit;
       this.rateLimit.resetAt = now + this.rateLimit.windowSeconds;

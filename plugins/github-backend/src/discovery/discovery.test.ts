@@ -68,8 +68,8 @@ describe('GitHub entity discovery', () => {
 
   it('supports globbed catalog paths and waits out a rate limit without dropping what it found', async () => {
     for (let i = 0; i < 12; i++) fake.addRepo('acme', `svc-${i}`, { files: { [`services/svc-${i}/catalog-info.yaml`]: component(`svc-${i}`) } });
-    // The limit runs out part-way through and resets two seconds later.
-    fake.rateLimit = { limit: 5000, remaining: 8, resetAt: Math.floor(Date.now() / 1000) + 2, windowSeconds: 3600 };
+    // The limit runs out part-way through and resets two seconds after discovery's first request.
+    fake.armRateLimit({ remaining: 8, resetAfterSeconds: 2 });
     backend = await startGithubBackend(fake, { discovery: { catalogPath: 'services/*/catalog-info.yaml' } });
     const refs = await eventually(async () => {
       const all = await entityRefs(backend!);

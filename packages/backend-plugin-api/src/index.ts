@@ -30,3 +30,4 @@ export * from './wiring/integrationsExtensionPoint';
 export * from './wiring/permissionsPolicyExtensionPoint';
 export * from './routes/createRouteRegistry';
 export { WebhookEventStore } from './webhooks/WebhookEventStore';
+export { isDatabaseUnavailableError } from './database/isDatabaseUnavailableError';

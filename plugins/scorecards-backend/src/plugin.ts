@@ -40,6 +40,7 @@ import { createScorecardSpecSchema } from './service/scorecardSchema';
 import { catalogFromApi } from './service/ScorecardsCatalog';
 import { ScorecardRegistry } from './service/ScorecardRegistry';
 import { ScorecardsService } from './service/ScorecardsService';
+import { isTransientFailure } from './service/transientFailure';
 
 const isScorecardRef = (ref: string) => ref.startsWith(`${SCORECARD_KIND.toLowerCase()}:`);
 
@@ -181,6 +182,8 @@ export const scorecardsPlugin = createBackendPlugin({
             try {
               await evaluation.evaluateScorecard(await registry.get(ref));
             } catch (error) {
+              // the queue evaluates it again once the database is back (a changed scorecard has no other trigger)
+              if (isTransientFailure(error)) throw error;
               logger.warn(`Scorecard ${ref} was not evaluated: ${(error as Error).message}`);
             }
           }

@@ -79,3 +79,30 @@ describe('EvaluationQueue after a failed slice', () => {
     }
   }, 30_000);
 });
+
+describe('EvaluationQueue while the database is unavailable', () => {
+  it('keeps trying a slice with a growing delay for as long as the database is away, then evaluates it once', async () => {
+    jest.useFakeTimers();
+    const errors: string[] = [];
+    const failing = { error: (message: string) => void errors.push(message), warn: () => undefined, info: () => undefined, debug: () => undefined, child: () => failing };
+    const calls: string[][] = [];
+    const done: string[] = [];
+    let down = 6;
+    const queue = new EvaluationQueue(async refs => {
+      calls.push(refs);
+      if (down-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      done.push(...refs);
+    }, failing, 1);
+    try {
+      queue.enqueue(['component:default/a', 'component:default/b']);
+      for (let i = 0; i < 100 && done.length === 0; i++) await jest.advanceTimersByTimeAsync(1000);
+      // more failures than the three retries an ordinary error gets, and nothing dropped
+      expect(done).toEqual(['component:default/a', 'component:default/b']);
+      expect(calls).toHaveLength(7);
+      expect(errors).toEqual([2, 4, 8, 10, 10, 10].map(s => `Re-evaluating 2 changed entities failed: the database is unavailable; trying 2 again in ${s} s`));
+    } finally {
+      queue.stop();
+      jest.useRealTimers();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { Gauge, register } from 'prom-client';
 import type { LoggerService } from '@portico/backend-plugin-api';
+import { isTransientFailure } from './transientFailure';
 
 /** Entities re-evaluated in one pass at most: a 20,000-entity first ingestion is done in slices of this. */
 export const MAX_EVALUATION_BATCH = 2000;
@@ -14,6 +15,11 @@ const BURST_MAX_PAUSE_MS = 1000;
 /** A slice that failed is enqueued again after this long, at most this many times in a row per ref. */
 const RETRY_DELAY_MS = 2000;
 const MAX_SLICE_RETRIES = 3;
+/**
+ * A slice that failed because the database (or the catalog) is unavailable is retried for as long as that lasts,
+ * without counting against MAX_SLICE_RETRIES, after RETRY_DELAY_MS doubled per such failure in a row, up to this.
+ */
+const MAX_UNAVAILABLE_DELAY_MS = 10_000;
 
 /** Queues whose depth `/metrics` shows, by name (`entities`, `scorecards`); a stopped queue leaves. */
 const published = new Map<EvaluationQueue, string>();
@@ -50,6 +56,8 @@ export class EvaluationQueue {
   private inFlight = 0;
   /** Refs whose last re-evaluation failed, with how many times in a row. */
   private readonly failures = new Map<string, number>();
+  /** Failures in a row because the database was unavailable (the backoff), reset by a slice that succeeds. */
+  private unavailableStreak = 0;
 
   constructor(
     private readonly process: (entityRefs: string[]) => Promise<void>,
@@ -103,16 +111,21 @@ export class EvaluationQueue {
         try {
           await this.process(slice);
           for (const ref of slice) this.failures.delete(ref);
+          this.unavailableStreak = 0;
           if (burst && i + size < batch.length) await new Promise(resolve => setTimeout(resolve, Math.min(performance.now() - started, BURST_MAX_PAUSE_MS)));
         } catch (error) {
-          // One failed slice does not stop the others, and is tried again a few times (a lost connection, a
-          // deadlock the store did not get past): its entities would otherwise wait for the next scheduled pass.
-          const retry = slice.filter(ref => (this.failures.get(ref) ?? 0) < MAX_SLICE_RETRIES);
-          for (const ref of retry) this.failures.set(ref, (this.failures.get(ref) ?? 0) + 1);
-          const note = retry.length ? `; trying ${retry.length} again in ${RETRY_DELAY_MS / 1000} s` : '';
-          this.logger.error(`Re-evaluating ${slice.length} changed entities failed${note}`, error instanceof Error ? error : { error: String(error) });
+          // One failed slice does not stop the others, and is tried again: a few times after an error (a deadlock
+          // the store did not get past), for as long as it lasts while the database is unavailable (a failover or
+          // restart of PostgreSQL): its entities would otherwise wait for the next scheduled pass.
+          const unavailable = isTransientFailure(error);
+          const retry = unavailable ? slice : slice.filter(ref => (this.failures.get(ref) ?? 0) < MAX_SLICE_RETRIES);
+          if (!unavailable) for (const ref of retry) this.failures.set(ref, (this.failures.get(ref) ?? 0) + 1);
+          const delayMs = unavailable ? Math.min(RETRY_DELAY_MS * 2 ** this.unavailableStreak++, MAX_UNAVAILABLE_DELAY_MS) : RETRY_DELAY_MS;
+          const why = unavailable ? ': the database is unavailable' : '';
+          const note = retry.length ? `; trying ${retry.length} again in ${delayMs / 1000} s` : '';
+          this.logger.error(`Re-evaluating ${slice.length} changed entities failed${why}${note}`, error instanceof Error ? error : { error: String(error) });
           if (retry.length) {
-            const timer = setTimeout(() => this.enqueue(retry), RETRY_DELAY_MS);
+            const timer = setTimeout(() => this.enqueue(retry), delayMs);
             timer.unref?.();
           }
         } finally {

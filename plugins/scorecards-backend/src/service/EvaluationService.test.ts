@@ -111,4 +111,28 @@ describeEachDatabase('EvaluationService', db => {
     await service.evaluateEntities(['component:default/b']);
     expect(await results.entityRefs('scorecard:default/basics')).toEqual(['component:default/a']);
   });
+  it('throws when the database goes away while it saves (the queue tries again), and records any other failure', async () => {
+    let failure = new Error('Connection terminated unexpectedly');
+    const broken = Object.create(results) as ResultStore;
+    broken.saveResults = async () => {
+      throw failure;
+    };
+    const logger = new MockLogger();
+    const ruleTypes = new Map<string, RuleType<unknown>>(builtinRuleTypes.map(t => [t.type, t]));
+    const failing = new EvaluationService({
+      catalog,
+      registry: new ScorecardRegistry(catalog, ruleTypes, logger, 0),
+      facts: new FactStore(db.knex),
+      results: broken,
+      exemptions: new ExemptionStore(db.knex),
+      collectors: [catalogFactCollector],
+      notifier: new Notifier([new InPortalChannel(new NotificationStore(db.knex))], logger),
+      logger,
+      defaultScheduleMs: 3_600_000,
+      now: () => new Date(clock),
+    });
+    await expect(failing.evaluateEntities(['component:default/a'])).rejects.toThrow('Connection terminated unexpectedly');
+    failure = new Error('a rule type broke');
+    expect((await failing.evaluateEntities(['component:default/a'])).errors).toEqual([{ scorecardRef: 'scorecard:default/basics', message: 'a rule type broke' }]);
+  });
 });

@@ -17,6 +17,7 @@ import { evaluateEntity } from './evaluateEntity';
 import type { Notifier } from './notifications/Notifier';
 import type { ScorecardRegistry } from './ScorecardRegistry';
 import type { ScorecardsCatalog } from './ScorecardsCatalog';
+import { isTransientFailure } from './transientFailure';
 
 export interface EvaluationServiceOptions {
   catalog: ScorecardsCatalog;
@@ -256,6 +257,8 @@ export class EvaluationService {
         response.results.push(...results);
         await this.notifyLevelChanges(scorecard, changes);
       } catch (error) {
+        // The database went away: the caller tries these entities again (recorded as an error, they would be lost).
+        if (isTransientFailure(error)) throw error;
         // One broken scorecard must not stop the others.
         const message = error instanceof Error ? error.message : String(error);
         this.options.logger.error(`Evaluating ${scorecard.ref} failed: ${message}`);

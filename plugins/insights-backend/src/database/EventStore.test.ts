@@ -68,6 +68,52 @@ describeEachDatabase('EventStore', db => {
     expect(moved.changes.map(c => c.entityRef).sort()).toEqual(['component:default/api', 'component:default/web-shop']);
   });
 
+  it('reports the old and the new entity, each with its own times, when an item moves', async () => {
+    await store.writeDeployments([deployment('1', { started_at: null, finished_at: T0 })]);
+    const moved = await store.writeDeployments([deployment('1', { entity_ref: 'component:default/api', started_at: null, finished_at: T0 + 2 * HOUR })]);
+    expect(moved).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      changes: expect.arrayContaining([
+        { entityRef: 'component:default/web-shop', type: 'deployment', from: T0, to: T0 },
+        { entityRef: 'component:default/api', type: 'deployment', from: T0 + 2 * HOUR, to: T0 + 2 * HOUR },
+      ]),
+    });
+    expect(moved.changes).toHaveLength(2);
+    const rows = await db.knex('deployments').select('entity_ref');
+    expect(rows).toEqual([{ entity_ref: 'component:default/api' }]);
+  });
+
+  it('writes only the new and changed items of a batch mixing new, re-sent and changed ones', async () => {
+    await store.writeDeployments([deployment('same', { finished_at: T0 + HOUR }), deployment('edited', { finished_at: T0 + 2 * HOUR })], T0);
+    const mixed = await store.writeDeployments(
+      [
+        deployment('same', { finished_at: T0 + HOUR }),
+        deployment('edited', { finished_at: T0 + 2 * HOUR, status: 'failed' }),
+        deployment('new', { started_at: null, finished_at: T0 + 9 * HOUR }),
+      ],
+      T0 + 10 * HOUR,
+    );
+    // The changed item touches its (unchanged) times; the re-sent one touches nothing.
+    expect(mixed).toEqual({ accepted: 2, duplicates: 1, changes: [{ entityRef: 'component:default/web-shop', type: 'deployment', from: T0, to: T0 + 9 * HOUR }] });
+    const rows = await db.knex('deployments').select('id', 'status', 'received_at').orderBy('id');
+    expect(rows.map(r => [r.id, r.status, Number(r.received_at)])).toEqual([
+      ['edited', 'failed', T0 + 10 * HOUR],
+      ['new', 'succeeded', T0 + 10 * HOUR],
+      // not rewritten: still the first write's time
+      ['same', 'succeeded', T0],
+    ]);
+  });
+
+  it('stores text with quotes, backslashes, commas, braces and non-Latin characters as sent, and knows it on re-send', async () => {
+    const odd = 'a "quoted" \\ back\\slash, {brace} \'single\' ünïcödé 🚀 NULL';
+    await store.writeDeployments([deployment('odd', { version: odd, commit_sha: '', environment: 'prod,eu' })]);
+    const [row] = await db.knex('deployments').select('version', 'commit_sha', 'environment');
+    expect(row).toEqual({ version: odd, commit_sha: '', environment: 'prod,eu' });
+    expect(await store.writeDeployments([deployment('odd', { version: odd, commit_sha: '', environment: 'prod,eu' })])).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await store.writeDeployments([deployment('odd', { version: odd, commit_sha: null, environment: 'prod,eu' })])).toMatchObject({ accepted: 1, duplicates: 0 });
+  });
+
   it('keeps the same id of two sources apart', async () => {
     const result = await store.writeDeployments([deployment('1'), deployment('1', { source: 'other-ci' })]);
     expect(result.accepted).toBe(2);

@@ -96,19 +96,31 @@ export interface WriteResult {
 }
 
 /**
- * Rows per statement. SQLite allows 32,766 bound variables per statement and PostgreSQL 65,535; the widest table has
- * 16 columns as written (received_at included), so 500 rows stay well under SQLite's and 2,000 under PostgreSQL's
- * (a push batch of 1,000 is then one read and one upsert there).
+ * Rows per PostgreSQL statement (one JSON parameter, so no bound-variable limit applies; a push batch of 1,000 is
+ * one statement).
  */
-const CHUNK = 500;
 const PG_CHUNK = 2000;
 
 /**
  * The events store (`deployments`, `pull_requests`, `incidents`): idempotent upserts by (source, id). An item equal
  * to the stored one is a duplicate and not written; a new or changed one is written, replacing the earlier version.
+ *
+ * On PostgreSQL a chunk of rows is one statement with one parameter (the rows as JSON): the stored versions are read
+ * in the same snapshot as the upsert, and the upsert skips rows equal to them (`IS DISTINCT FROM`). On SQLite
+ * (better-sqlite3, synchronous) each row is one cached prepared read and, when it changed, one prepared upsert, all
+ * in one transaction: cheaper than building and preparing multi-row statements of thousands of parameters.
  */
 export class EventStore {
-  constructor(private readonly knex: Knex) {}
+  private readonly engine: 'pg' | 'sqlite';
+  /** Per SQLite connection, its prepared statements per table. */
+  private readonly prepared = new WeakMap<object, Map<EventType, SqliteStatements>>();
+
+  constructor(private readonly knex: Knex) {
+    const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
+    if (client === 'pg' || client === 'postgres' || client === 'postgresql') this.engine = 'pg';
+    else if (client === 'better-sqlite3') this.engine = 'sqlite';
+    else throw new Error(`The insights events store runs on PostgreSQL (pg) or SQLite (better-sqlite3), not on a '${client}' knex client`);
+  }
 
   writeDeployments(rows: DeploymentRow[], now = Date.now()): Promise<WriteResult> {
     return this.write('deployment', rows, now);
@@ -125,52 +137,66 @@ export class EventStore {
   /** Writes rows of one type; rows are expected unique by (source, id) (the validation refuses a batch that is not). */
   async write(type: EventType, rows: EventRow[], now = Date.now()): Promise<WriteResult> {
     const shape = TABLES[type];
+    const spans = new Spans(shape);
+    const list = rows as unknown as StoredRow[];
     let accepted = 0;
-    let duplicates = 0;
-    // Per entity: the span of times touched, old versions of replaced rows included.
-    const spans = new Map<string, { from: number; to: number }>();
-    const touch = (entityRef: string, row: Record<string, unknown>) => {
-      const times = shape.times.map(c => toNumber(row[c])).filter((t): t is number => t !== null);
-      if (times.length === 0) return;
-      const span = spans.get(entityRef) ?? { from: Infinity, to: -Infinity };
-      span.from = Math.min(span.from, ...times);
-      span.to = Math.max(span.to, ...times);
-      spans.set(entityRef, span);
-    };
-    const size = this.chunkSize();
-    for (let i = 0; i < rows.length; i += size) {
-      const chunk = rows.slice(i, i + size) as unknown as Array<Record<string, unknown>>;
-      await this.knex.transaction(async tx => {
-        const existing = new Map<string, Record<string, unknown>>();
-        const bySource = new Map<string, string[]>();
-        for (const row of chunk) bySource.set(row.source as string, [...(bySource.get(row.source as string) ?? []), row.id as string]);
-        for (const [source, ids] of bySource) {
-          const found: Array<Record<string, unknown>> = await tx(shape.table).select('source', 'id', ...shape.columns).where('source', source).whereIn('id', ids);
-          for (const row of found) existing.set(`${row.source}\u0000${row.id}`, row);
-        }
-        const changed: Array<Record<string, unknown>> = [];
-        for (const row of chunk) {
-          const before = existing.get(`${row.source}\u0000${row.id}`);
-          if (before && sameRow(shape, before, row)) {
-            duplicates++;
-            continue;
-          }
-          accepted++;
-          changed.push({ ...row, received_at: now });
-          touch(row.entity_ref as string, row);
-          // A replaced row's old times (and old entity, if it moved) must be recomputed too.
-          if (before) touch(before.entity_ref as string, before);
-        }
-        if (changed.length > 0) await tx(shape.table).insert(changed).onConflict(['source', 'id']).merge();
-      });
+    if (this.engine === 'pg') {
+      for (let i = 0; i < list.length; i += PG_CHUNK) accepted += await this.upsertPg(type, list.slice(i, i + PG_CHUNK), now, spans);
+    } else {
+      accepted = await this.upsertSqlite(type, list, now, spans);
     }
-    const changes: EventsWritten[] = [...spans].map(([entityRef, span]) => ({ entityRef, type, from: span.from, to: span.to }));
-    return { accepted, duplicates, changes };
+    return { accepted, duplicates: rows.length - accepted, changes: spans.changes(type) };
   }
 
-  private chunkSize(): number {
-    const client = String((this.knex.client as { config?: { client?: unknown } }).config?.client ?? '');
-    return client === 'pg' || client === 'postgres' || client === 'postgresql' ? PG_CHUNK : CHUNK;
+  /** One statement: the stored versions (same snapshot), the upsert of rows that differ, and what it wrote. */
+  private async upsertPg(type: EventType, rows: StoredRow[], now: number, spans: Spans): Promise<number> {
+    const result = await this.knex.raw(pgUpsertSql(type), [JSON.stringify(rows), now]);
+    const written = result.rows as StoredRow[];
+    const byKey = new Map(rows.map(row => [keyOf(row), row]));
+    for (const old of written) {
+      spans.touch(byKey.get(keyOf(old))!);
+      // A replaced row's old times (and old entity, if it moved) must be recomputed too.
+      if (old.entity_ref !== null) spans.touch(old);
+    }
+    return written.length;
+  }
+
+  /** Each row read by key and compared; only new or changed rows are written. One transaction for the batch. */
+  private async upsertSqlite(type: EventType, rows: StoredRow[], now: number, spans: Spans): Promise<number> {
+    if (rows.length === 0) return 0;
+    const shape = TABLES[type];
+    return this.knex.transaction(async tx => {
+      const { select, upsert } = this.sqliteStatements(type, (await tx.client.acquireConnection()) as SqliteConnection);
+      let accepted = 0;
+      for (const row of rows) {
+        const before = select.get(row.source, row.id) as StoredRow | undefined;
+        if (before && sameRow(shape, before, row)) continue;
+        upsert.run(...sqliteValues(shape, row, now));
+        accepted++;
+        spans.touch(row);
+        if (before) spans.touch(before);
+      }
+      return accepted;
+    });
+  }
+
+  private sqliteStatements(type: EventType, connection: SqliteConnection): SqliteStatements {
+    let byType = this.prepared.get(connection);
+    if (!byType) this.prepared.set(connection, (byType = new Map()));
+    let statements = byType.get(type);
+    if (!statements) {
+      const { table, columns } = TABLES[type];
+      const all = ['source', 'id', ...columns, 'received_at'];
+      statements = {
+        select: connection.prepare(`SELECT ${['source', 'id', ...columns].map(quote).join(', ')} FROM ${quote(table)} WHERE "source" = ? AND "id" = ?`),
+        upsert: connection.prepare(
+          `INSERT INTO ${quote(table)} (${all.map(quote).join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ` +
+            `ON CONFLICT ("source", "id") DO UPDATE SET ${[...columns, 'received_at'].map(c => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`,
+        ),
+      };
+      byType.set(type, statements);
+    }
+    return statements;
   }
 
   /**
@@ -202,6 +228,99 @@ export class EventStore {
     }
     return result;
   }
+}
+
+type StoredRow = Record<string, unknown> & { source: string; id: string; entity_ref: string };
+
+interface SqliteStatement {
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): unknown;
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+interface SqliteStatements {
+  select: SqliteStatement;
+  upsert: SqliteStatement;
+}
+
+const quote = (name: string) => `"${name}"`;
+const keyOf = (row: { source: unknown; id: unknown }) => `${row.source}\u0000${row.id}`;
+
+/** Per entity, the span of times a write touched (old versions of replaced rows included). */
+class Spans {
+  private readonly byEntity = new Map<string, { from: number; to: number }>();
+
+  constructor(private readonly shape: TableShape) {}
+
+  touch(row: Record<string, unknown>): void {
+    let span: { from: number; to: number } | undefined;
+    for (const column of this.shape.times) {
+      const t = toNumber(row[column]);
+      if (t === null) continue;
+      const entityRef = row.entity_ref as string;
+      span ??= this.byEntity.get(entityRef);
+      if (!span) this.byEntity.set(entityRef, (span = { from: t, to: t }));
+      if (t < span.from) span.from = t;
+      if (t > span.to) span.to = t;
+    }
+  }
+
+  changes(type: EventType): EventsWritten[] {
+    return [...this.byEntity].map(([entityRef, span]) => ({ entityRef, type, from: span.from, to: span.to }));
+  }
+}
+
+/** The PostgreSQL types of the columns, as json_to_recordset reads them. */
+const PG_TYPES: Record<string, string> = {
+  hotfix: 'boolean',
+  number: 'integer',
+  additions: 'integer',
+  deletions: 'integer',
+};
+
+const pgSql = new Map<EventType, string>();
+
+/**
+ * The PostgreSQL upsert of one chunk: `?` 1 is the rows as a JSON array, `?` 2 the received time. Every sub-statement
+ * sees the same snapshot, so `old` holds the versions stored before this statement; the upsert writes a conflicting
+ * row only when it differs, and the answer is one row per row written (its old entity and times; null when new).
+ */
+function pgUpsertSql(type: EventType): string {
+  let sql = pgSql.get(type);
+  if (sql) return sql;
+  const { table, columns, numbers } = TABLES[type];
+  const all = ['source', 'id', ...columns];
+  const typeOf = (c: string) => PG_TYPES[c] ?? (numbers.includes(c) ? 'bigint' : 'text');
+  const t = quote(table);
+  const times = ['entity_ref', ...TABLES[type].times];
+  const row = (alias: string) => `(${columns.map(c => `${alias}.${quote(c)}`).join(', ')})`;
+  sql = [
+    `WITH input AS (SELECT * FROM json_to_recordset(?::json) AS i(${all.map(c => `${quote(c)} ${typeOf(c)}`).join(', ')})),`,
+    `old AS (SELECT ${all.map(c => `s.${quote(c)}`).join(', ')} FROM ${t} s JOIN input i ON s."source" = i."source" AND s."id" = i."id"),`,
+    `written AS (INSERT INTO ${t} (${[...all, 'received_at'].map(quote).join(', ')})`,
+    `SELECT ${all.map(c => `i.${quote(c)}`).join(', ')}, ?::bigint FROM input i LEFT JOIN old o ON o."source" = i."source" AND o."id" = i."id"`,
+    // An equal row is left alone (not even locked); the conflict clause's own check covers a row another
+    // transaction wrote after this statement's snapshot.
+    `WHERE o."id" IS NULL OR ${row('o')} IS DISTINCT FROM ${row('i')}`,
+    `ON CONFLICT ("source", "id") DO UPDATE SET ${[...columns, 'received_at'].map(c => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`,
+    `WHERE ${row(t)} IS DISTINCT FROM ${row('excluded')}`,
+    `RETURNING "source", "id")`,
+    `SELECT w."source", w."id", ${times.map(c => `o.${quote(c)}`).join(', ')} FROM written w LEFT JOIN old o ON o."source" = w."source" AND o."id" = w."id"`,
+  ].join('\n');
+  pgSql.set(type, sql);
+  return sql;
+}
+
+/** A row's values in the SQLite upsert's order (booleans as 0/1: better-sqlite3 binds no booleans). */
+function sqliteValues(shape: TableShape, row: StoredRow, now: number): unknown[] {
+  const values: unknown[] = [row.source, row.id];
+  for (const column of shape.columns) {
+    const value = row[column] ?? null;
+    values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+  }
+  values.push(now);
+  return values;
 }
 
 function toNumber(value: unknown): number | null {

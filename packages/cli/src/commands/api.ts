@@ -1,10 +1,7 @@
-import type { Command } from 'commander';
-import { processIo, type CliIo } from '../portal/CliIo';
+import type { CliIo } from '../portal/CliIo';
 import { errorMessageOf, PortalClient } from '../portal/PortalClient';
 import { portalAuth, type PortalOptions } from '../portal/portalTarget';
-import { runReportingErrors } from '../portal/runReportingErrors';
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+import { API_METHODS as METHODS } from './portalCommands';
 
 export interface ApiOptions extends PortalOptions {
   /** The JSON body. */
@@ -34,18 +31,4 @@ export async function api(io: CliIo, method: string, path: string, options: ApiO
   if (answer.ok) return 0;
   io.stderr.write(`portico api: ${verb} ${path} answered ${answer.status}: ${errorMessageOf(answer)}\n`);
   return 1;
-}
-
-/** `portico api <METHOD> <path> [--data JSON] [--url URL]`. */
-export function registerApiCommand(program: Command): void {
-  program
-    .command('api')
-    .description('Call the portal as yourself, e.g. portico api GET /api/catalog/entities?limit=5')
-    .argument('<method>', METHODS.join(' | '))
-    .argument('<path>', 'path on the portal, starting with /api/')
-    .option('--data <json>', 'JSON request body')
-    .option('--url <url>', 'the portal (default: PORTICO_URL, else the last one logged in to)')
-    .action(async (method: string, path: string, options: ApiOptions) => {
-      process.exitCode = await runReportingErrors('api', () => api(processIo(), method, path, options));
-    });
 }

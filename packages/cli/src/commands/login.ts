@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import { z } from 'zod';
-import { processIo, type CliIo } from '../portal/CliIo';
-import { runReportingErrors } from '../portal/runReportingErrors';
+import type { CliIo } from '../portal/CliIo';
 import { errorMessageOf, PortalClient } from '../portal/PortalClient';
 import { DEFAULT_PORTAL_URL, portalTarget } from '../portal/portalTarget';
 
@@ -102,16 +100,4 @@ export async function login(io: CliIo, options: LoginOptions): Promise<number> {
     io.stderr.write(`portico login: ${(error && reasons[error]) ?? errorMessageOf(polled)}\n`);
     return 1;
   }
-}
-
-/** `portico login [--url URL] [--open]`. */
-export function registerLoginCommand(program: Command): void {
-  program
-    .command('login')
-    .description('Log in to a portal as yourself (approve a code in the browser); later commands act as you')
-    .option('--url <url>', `the portal (default: PORTICO_URL, else ${DEFAULT_PORTAL_URL})`)
-    .option('--open', 'open the approval page in a browser too')
-    .action(async (options: LoginOptions) => {
-      process.exitCode = await runReportingErrors('login', () => login(processIo(), options));
-    });
 }

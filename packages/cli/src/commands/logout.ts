@@ -1,8 +1,6 @@
-import type { Command } from 'commander';
-import { processIo, type CliIo } from '../portal/CliIo';
+import type { CliIo } from '../portal/CliIo';
 import { errorMessageOf, PortalClient } from '../portal/PortalClient';
 import { portalTarget, type PortalOptions } from '../portal/portalTarget';
-import { runReportingErrors } from '../portal/runReportingErrors';
 
 /**
  * `portico logout`: revokes the stored token at the portal (`DELETE /api/auth/tokens/:id`) and forgets it. A token
@@ -26,15 +24,4 @@ export async function logout(io: CliIo, options: PortalOptions): Promise<number>
     revoked.ok ? `Logged out of ${url}: the token of ${stored.user} is revoked.\n` : `Logged out of ${url} (the portal no longer accepted the token).\n`,
   );
   return 0;
-}
-
-/** `portico logout [--url URL]`. */
-export function registerLogoutCommand(program: Command): void {
-  program
-    .command('logout')
-    .description('Revoke the token of portico login and forget it')
-    .option('--url <url>', 'the portal (default: PORTICO_URL, else the last one logged in to)')
-    .action(async (options: PortalOptions) => {
-      process.exitCode = await runReportingErrors('logout', () => logout(processIo(), options));
-    });
 }

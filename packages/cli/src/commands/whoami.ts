@@ -1,9 +1,7 @@
-import type { Command } from 'commander';
 import { z } from 'zod';
-import { processIo, type CliIo } from '../portal/CliIo';
+import type { CliIo } from '../portal/CliIo';
 import { errorMessageOf, PortalClient } from '../portal/PortalClient';
 import { portalAuth, type PortalOptions } from '../portal/portalTarget';
-import { runReportingErrors } from '../portal/runReportingErrors';
 
 const meAnswer = z.object({
   userEntityRef: z.string(),
@@ -34,15 +32,4 @@ export async function whoami(io: CliIo, options: PortalOptions): Promise<number>
       `  token: ${auth.source === 'env' ? 'PORTICO_TOKEN' : `portico login${auth.credentials.expiresAt ? `, expires ${auth.credentials.expiresAt}` : ''}`}\n`,
   );
   return 0;
-}
-
-/** `portico whoami [--url URL]`. */
-export function registerWhoamiCommand(program: Command): void {
-  program
-    .command('whoami')
-    .description('Show the user the portal takes you for')
-    .option('--url <url>', 'the portal (default: PORTICO_URL, else the last one logged in to)')
-    .action(async (options: PortalOptions) => {
-      process.exitCode = await runReportingErrors('whoami', () => whoami(processIo(), options));
-    });
 }

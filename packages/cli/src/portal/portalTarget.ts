@@ -1,8 +1,8 @@
 import type { CliIo } from './CliIo';
 import { credentialsPath, CredentialsFile, normalizePortalUrl, type PortalCredentials } from './CredentialsFile';
+import { DEFAULT_PORTAL_URL } from './defaultPortalUrl';
 
-/** The portal `portico login` talks to when neither --url nor PORTICO_URL says otherwise. */
-export const DEFAULT_PORTAL_URL = 'http://localhost:7007';
+export { DEFAULT_PORTAL_URL };
 
 /** The options every portal command takes. */
 export interface PortalOptions {

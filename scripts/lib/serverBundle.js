@@ -115,13 +115,22 @@ async function buildServerBundle(root, workspaces, { force = false, log = consol
     platform: 'node',
     external: EXTERNAL,
     logLevel: 'silent',
-    output: { file: path.join(dir, 'bundle.js'), format: 'cjs', codeSplitting: false, sourcemap: false },
+    // ASCII only (non-ASCII characters as escapes): the loader can then read the file as latin1, which costs next to
+    // nothing, where decoding 8 MB of UTF-8 took 50-100 ms of every start.
+    output: { file: path.join(dir, 'bundle.js'), format: 'cjs', codeSplitting: false, sourcemap: false, charset: 'ascii', comments: { legal: true, annotation: false, jsdoc: false } },
   });
   fs.rmSync(entry);
   fs.rmSync(path.join(dir, 'bundle.js.cache'), { force: true });
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ builtAt: new Date().toISOString(), stamps }, null, 2) + '\n');
+  // rolldown leaves a few characters unescaped (tagged templates, kept comments): then the loader decodes UTF-8.
+  const ascii = isAscii(fs.readFileSync(path.join(dir, 'bundle.js')));
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ builtAt: new Date().toISOString(), ascii, stamps }, null, 2) + '\n');
   log(`[build] server bundle written in ${Date.now() - started} ms`);
   return 'built';
+}
+
+function isAscii(buffer) {
+  for (let i = 0; i < buffer.length; i++) if (buffer[i] > 0x7f) return false;
+  return true;
 }
 
 /** The plugins app-config.yaml at the root lists (all of the bundle's when it lists none). */

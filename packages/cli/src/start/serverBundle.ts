@@ -26,12 +26,26 @@ export interface LoadedServerBundle {
 
 const defaultDir = () => path.join(__dirname, '..', 'server');
 
+/** What scripts/lib/serverBundle.js writes beside the bundle. */
+interface BundleManifest {
+  /** The .tsbuildinfo of each package in the bundle, by path relative to its folder, with its modification time. */
+  stamps?: Record<string, number>;
+  /** bundle.js holds only ASCII: it can be read as latin1 (next to free) rather than decoded as UTF-8. */
+  ascii?: boolean;
+}
+
 /** Why the bundle cannot be used (it is absent, or a package in it was rebuilt since), or undefined. */
 export function serverBundleUnusable(dir = defaultDir()): string | undefined {
+  const checked = checkServerBundle(dir);
+  return typeof checked === 'string' ? checked : undefined;
+}
+
+/** The bundle's manifest when the bundle can be used, else why not. */
+function checkServerBundle(dir: string): BundleManifest | string {
   if (process.env.PORTICO_SERVER_BUNDLE === '0') return 'PORTICO_SERVER_BUNDLE=0';
-  let manifest: { stamps?: Record<string, number> };
+  let manifest: BundleManifest;
   try {
-    manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
+    manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
   } catch {
     return 'no server bundle (node scripts/build.js builds it)';
   }
@@ -46,7 +60,7 @@ export function serverBundleUnusable(dir = defaultDir()): string | undefined {
     }
     if (now !== mtimeMs) return `the server bundle is older than ${path.resolve(dir, file)} (node scripts/build.js rebuilds it)`;
   }
-  return undefined;
+  return manifest;
 }
 
 /**
@@ -55,7 +69,8 @@ export function serverBundleUnusable(dir = defaultDir()): string | undefined {
  * instance, as if there were one copy. Undefined when the bundle cannot be used: the caller loads from dist.
  */
 export function loadServerBundle(dir = defaultDir()): LoadedServerBundle | undefined {
-  if (serverBundleUnusable(dir)) return undefined;
+  const manifest = checkServerBundle(dir);
+  if (typeof manifest === 'string') return undefined;
   const file = path.join(dir, 'bundle.js');
   const cacheFile = `${file}.cache`;
   let cachedData: Buffer | undefined;
@@ -64,7 +79,8 @@ export function loadServerBundle(dir = defaultDir()): LoadedServerBundle | undef
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const source = fs.readFileSync(file, manifest.ascii ? 'latin1' : 'utf8');
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const cacheUsable = cachedData !== undefined && !script.cachedDataRejected;
   const mod = new Module(file, module);
   mod.filename = file;

@@ -1,4 +1,4 @@
-import { calculatePKCECodeChallenge } from 'openid-client';
+import type { calculatePKCECodeChallenge as PkceChallenge } from 'openid-client';
 import { z } from 'zod';
 import type { GithubProviderConfig } from '../config';
 import { SignInError, type AuthProvider, type SignInChecks, type SignInProfile } from './types';
@@ -46,7 +46,8 @@ export class GithubProvider implements AuthProvider {
       redirect_uri: checks.redirectUri,
       scope: 'read:user user:email',
       state: checks.state,
-      code_challenge: await calculatePKCECodeChallenge(checks.codeVerifier),
+      // openid-client is loaded when a sign-in starts: a portal without the provider never evaluates it
+      code_challenge: await (require('openid-client') as { calculatePKCECodeChallenge: typeof PkceChallenge }).calculatePKCECodeChallenge(checks.codeVerifier),
       code_challenge_method: 'S256',
       allow_signup: 'false',
     }).toString();

@@ -1,7 +1,10 @@
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { LoggerService } from '@portico/backend-plugin-api';
 import type { OidcProviderConfig } from '../config';
 import { SignInError, type AuthProvider, type SignInChecks, type SignInProfile } from './types';
+
+/** openid-client, loaded when an OIDC sign-in first needs it: a portal without the provider never evaluates it. */
+const openid = (): typeof client => require('openid-client') as typeof client;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -21,8 +24,8 @@ function claimOf(error: unknown): string | undefined {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof client.AuthorizationResponseError) return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
-  if (error instanceof client.ResponseBodyError) return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
+  if (error instanceof openid().AuthorizationResponseError) return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
+  if (error instanceof openid().ResponseBodyError) return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
   const claim = claimOf(error);
   if (claim === 'nonce') return "the ID token's nonce is not the one this sign-in started with";
   if (claim === 'exp') return 'the ID token has expired';
@@ -56,9 +59,9 @@ export class OidcProvider implements AuthProvider {
   private discover(): Promise<client.Configuration> {
     if (!this.configuration) {
       const issuer = new URL(this.config.issuer);
-      this.configuration = client
+      this.configuration = openid()
         .discovery(issuer, this.config.clientId, undefined, this.clientAuth(), {
-          execute: isLoopbackHttp(issuer) ? [client.allowInsecureRequests] : [],
+          execute: isLoopbackHttp(issuer) ? [openid().allowInsecureRequests] : [],
         })
         .catch(error => {
           this.configuration = undefined;
@@ -74,8 +77,8 @@ export class OidcProvider implements AuthProvider {
    * `client_secret_basic` (the OpenID default) unless the provider's metadata lists only `client_secret_post`.
    */
   private clientAuth(): client.ClientAuth {
-    const basic = client.ClientSecretBasic(this.config.clientSecret);
-    const post = client.ClientSecretPost(this.config.clientSecret);
+    const basic = openid().ClientSecretBasic(this.config.clientSecret);
+    const post = openid().ClientSecretPost(this.config.clientSecret);
     return (as, metadata, body, headers) => {
       const supported = as.token_endpoint_auth_methods_supported;
       const method =
@@ -87,12 +90,12 @@ export class OidcProvider implements AuthProvider {
 
   async authorizationUrl(checks: SignInChecks): Promise<URL> {
     const configuration = await this.discover();
-    return client.buildAuthorizationUrl(configuration, {
+    return openid().buildAuthorizationUrl(configuration, {
       redirect_uri: checks.redirectUri,
       scope: this.config.scope,
       state: checks.state,
       nonce: checks.nonce,
-      code_challenge: await client.calculatePKCECodeChallenge(checks.codeVerifier),
+      code_challenge: await openid().calculatePKCECodeChallenge(checks.codeVerifier),
       code_challenge_method: 'S256',
     });
   }
@@ -101,7 +104,7 @@ export class OidcProvider implements AuthProvider {
     const configuration = await this.discover();
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
     try {
-      tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
+      tokens = await openid().authorizationCodeGrant(configuration, callbackUrl, {
         pkceCodeVerifier: checks.codeVerifier,
         expectedState: checks.state,
         expectedNonce: checks.nonce,
@@ -116,7 +119,7 @@ export class OidcProvider implements AuthProvider {
     // Many providers put email and name only in userinfo.
     if (!claims.email && configuration.serverMetadata().userinfo_endpoint) {
       try {
-        info = { ...(await client.fetchUserInfo(configuration, tokens.access_token, claims.sub)), ...claims };
+        info = { ...(await openid().fetchUserInfo(configuration, tokens.access_token, claims.sub)), ...claims };
       } catch (error) {
         this.logger.warn(`OpenID Connect userinfo failed: ${describe(error)}`);
       }

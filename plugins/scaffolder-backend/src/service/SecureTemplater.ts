@@ -1,4 +1,4 @@
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { parseEntityRef } from '@portico/catalog-model';
 import { yamlFilters } from './yamlFilters';
 
@@ -27,9 +27,9 @@ let runtimeHardened = false;
  * Nunjucks compiles templates to JavaScript that reads members through its runtime module; we
  * replace the two lookups with checked ones. This is process-wide and only ever stricter.
  */
-function hardenRuntime() {
+function hardenRuntime(engine: typeof nunjucks) {
   if (runtimeHardened) return;
-  const runtime = (nunjucks as unknown as { runtime: NunjucksRuntime }).runtime;
+  const runtime = (engine as unknown as { runtime: NunjucksRuntime }).runtime;
   const originalMember = runtime.memberLookup;
   const originalContext = runtime.contextOrFrameLookup;
   runtime.memberLookup = (obj: unknown, key: unknown) => {
@@ -92,10 +92,12 @@ const EXPRESSION_ONLY = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/;
  */
 export class SecureTemplater {
   private readonly env: nunjucks.Environment;
+  // Loaded with the first templater rather than with the plugin: the portal's start need not evaluate nunjucks.
+  private readonly engine = require('nunjucks') as typeof nunjucks;
 
   constructor(options: SecureTemplaterOptions = {}) {
-    hardenRuntime();
-    this.env = new nunjucks.Environment([], {
+    hardenRuntime(this.engine);
+    this.env = new this.engine.Environment([], {
       autoescape: false,
       throwOnUndefined: false,
       tags: { variableStart: '${{', variableEnd: '}}' },
@@ -109,7 +111,7 @@ export class SecureTemplater {
   private compile(source: string): nunjucks.Template {
     let template = this.compiled.get(source);
     if (!template) {
-      template = new nunjucks.Template(source, this.env, undefined, true);
+      template = new this.engine.Template(source, this.env, undefined, true);
       if (this.compiled.size >= 2000) this.compiled.delete(this.compiled.keys().next().value as string);
       this.compiled.set(source, template);
     }

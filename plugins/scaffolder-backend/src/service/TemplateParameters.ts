@@ -1,11 +1,21 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError } from '@portico/errors';
 import type { JsonObject, TemplateEntityV1beta3, TemplateParameterSchema } from '@portico/plugin-scaffolder-common';
 
-// useDefaults: a field left out gets its schema default, as the wizard would have filled it.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
-addFormats(ajv);
+let ajv: Ajv | undefined;
+
+/** Made with the first schema rather than with the plugin: the portal's start need not evaluate ajv. */
+function validatorCompiler(): Ajv {
+  if (!ajv) {
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
+    // useDefaults: a field left out gets its schema default, as the wizard would have filled it.
+    ajv = new AjvClass({ allErrors: true, strict: false, useDefaults: true });
+    addFormats(ajv);
+  }
+  return ajv;
+}
 /** Compiled validators by schema text: templates come back from the catalog as new objects each time. */
 const validators = new Map<string, ValidateFunction>();
 
@@ -29,7 +39,7 @@ export function compileSchema(schema: JsonObject): ValidateFunction {
   let validate = validators.get(key);
   if (!validate) {
     try {
-      validate = ajv.compile(schema);
+      validate = validatorCompiler().compile(schema);
     } catch (e) {
       throw new InputError(`The form schema is not a valid JSON Schema: ${(e as Error).message}`, undefined, { cause: e });
     }

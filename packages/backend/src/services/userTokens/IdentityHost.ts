@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type * as Jose from 'jose';
+import type { JWTPayload } from 'jose';
 import type { Knex } from 'knex';
 import { AuthenticationError } from '@portico/errors';
 import { createServiceRef, coreServices, createServiceFactory, type ConfigService, type LoggerService, type Principal } from '@portico/backend-plugin-api';
@@ -10,6 +11,9 @@ import { readIdentityConfig, type ExternalAccessEntry, type IdentityConfig } fro
 import { IDENTITY_DATABASE_NAME, identityMigrations } from './identityMigrations';
 import { PersonalAccessTokens } from './PersonalAccessTokens';
 import { SIGNING_ALGORITHM, SigningKeys } from './SigningKeys';
+
+/** jose, loaded with the first token signed or checked rather than with the host (it is 0.1 MB of modules). */
+const jose = (): typeof Jose => require('jose') as typeof Jose;
 
 /** The `typ` header of the host's user tokens. */
 export const USER_TOKEN_TYPE = 'vnd.portico.user';
@@ -45,16 +49,16 @@ function isStringArray(value: unknown): value is string[] {
 /** The 401 message for a JWT that jose refused. */
 function describeJwtFailure(error: unknown, audience: string): string {
   if (error instanceof AuthenticationError) return error.message;
-  if (error instanceof joseErrors.JWTExpired) return 'Token expired';
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return `Token algorithm not allowed: only ${SIGNING_ALGORITHM} tokens are accepted`;
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'Invalid token signature';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+  if (error instanceof jose().errors.JWTExpired) return 'Token expired';
+  if (error instanceof jose().errors.JOSEAlgNotAllowed) return `Token algorithm not allowed: only ${SIGNING_ALGORITHM} tokens are accepted`;
+  if (error instanceof jose().errors.JWSSignatureVerificationFailed) return 'Invalid token signature';
+  if (error instanceof jose().errors.JWTClaimValidationFailed) {
     if (error.claim === 'aud') return `Token audience is not '${audience}'`;
     if (error.claim === 'iss') return 'Token issuer is not this portal';
     if (error.claim === 'typ') return 'Token type is not accepted here';
     return `Invalid token: ${error.message}`;
   }
-  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return 'Invalid token: malformed';
+  if (error instanceof jose().errors.JWSInvalid || error instanceof jose().errors.JWTInvalid) return 'Invalid token: malformed';
   return 'Invalid token';
 }
 
@@ -139,7 +143,7 @@ export class IdentityHost {
     const { kid, privateKey } = await this.keys.signingKey();
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAtSeconds = issuedAt + Math.max(1, Math.floor(options.lifetimeMs / 1000));
-    const token = await new SignJWT(options.claims)
+    const token = await new (jose().SignJWT)(options.claims)
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: options.type })
       .setIssuer(this.config.issuer)
       .setSubject(options.subject)
@@ -188,16 +192,16 @@ export class IdentityHost {
   private async verifyJwt(token: string, pluginId: string): Promise<VerifiedPrincipal> {
     let type: unknown;
     try {
-      type = decodeProtectedHeader(token).typ;
+      type = jose().decodeProtectedHeader(token).typ;
     } catch {
       throw new AuthenticationError('Invalid token: malformed');
     }
     const audience = type === SERVICE_TOKEN_TYPE ? pluginId : USER_TOKEN_AUDIENCE;
     try {
-      const { payload } = await jwtVerify(
+      const { payload } = await jose().jwtVerify(
         token,
         async header => {
-          if (header.alg !== SIGNING_ALGORITHM) throw new joseErrors.JOSEAlgNotAllowed('alg not allowed');
+          if (header.alg !== SIGNING_ALGORITHM) throw new (jose().errors.JOSEAlgNotAllowed)('alg not allowed');
           const key = typeof header.kid === 'string' ? await this.keys.publicKey(header.kid) : undefined;
           if (!key) throw new AuthenticationError('Invalid token: signed by an unknown key');
           return key;

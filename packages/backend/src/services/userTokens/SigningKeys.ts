@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import type * as Jose from 'jose';
+import type { CryptoKey, JWK } from 'jose';
 import type { Knex } from 'knex';
+
+/** jose, loaded with the first key made or read rather than with the host. */
+const jose = (): typeof Jose => require('jose') as typeof Jose;
 
 export const SIGNING_ALGORITHM = 'ES256';
 
@@ -80,8 +84,8 @@ export class SigningKeys {
 
   private async rotate(): Promise<SigningKey> {
     const kid = randomUUID();
-    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-    const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' };
+    const { publicKey, privateKey } = await jose().generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+    const jwk: JWK = { ...(await jose().exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' };
     const createdAt = this.now();
     const expiresAt = createdAt + this.options.rotationIntervalMs + this.options.maxTokenLifetimeMs;
     const knex = await this.knex();
@@ -101,7 +105,7 @@ export class SigningKeys {
         for (const row of rows as Array<{ kid: string; public_jwk: string; expires_at: number | string }>) {
           if (this.publicKeys.has(row.kid)) continue;
           const jwk = JSON.parse(row.public_jwk) as JWK;
-          const key = (await importJWK(jwk, SIGNING_ALGORITHM)) as CryptoKey;
+          const key = (await jose().importJWK(jwk, SIGNING_ALGORITHM)) as CryptoKey;
           this.publicKeys.set(row.kid, { jwk, key, expiresAt: Number(row.expires_at) });
         }
         const now = this.now();

@@ -33,9 +33,14 @@ function isPlainValue(value: unknown, depth = 0): boolean {
  * step's input) is one sandbox call, so a step pays one round-trip to an evaluation process at most.
  */
 export class SandboxedTemplater {
-  private readonly local = new SecureTemplater();
+  private localTemplater?: SecureTemplater;
 
   constructor(private readonly options: { sandbox: Sandbox }) {}
+
+  /** Made on first use: it loads nunjucks, which the portal's start need not evaluate. */
+  private get local(): SecureTemplater {
+    return (this.localTemplater ??= new SecureTemplater());
+  }
 
   /** See SecureTemplater.renderValue. */
   async renderValue(value: unknown, context: Record<string, unknown>, options: RenderOptions = {}): Promise<unknown> {

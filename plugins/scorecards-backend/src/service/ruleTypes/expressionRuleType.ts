@@ -1,15 +1,24 @@
-import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import type { Environment, ParseResult } from '@marcbachmann/cel-js';
 import type { JsonValue } from '@portico/plugin-scorecards-common';
 import { z } from 'zod';
 import type { RuleType } from '../../extensions';
 import { CEL_LIMITS, CelLimitError, checkExpressionLimits, installEvaluationLimits } from './celLimits';
 
-// CEL over `entity` and `facts` (maps); interpreted by @marcbachmann/cel-js, never by eval.
-const environment = new Environment({ homogeneousAggregateLiterals: false, limits: CEL_LIMITS.parser })
-  .registerVariable('entity', 'map')
-  .registerVariable('facts', 'map');
-/** Runs one evaluation with a step budget and size checks (see celLimits.ts). */
-const evaluateWithLimits = installEvaluationLimits(environment);
+// CEL over `entity` and `facts` (maps); interpreted by @marcbachmann/cel-js, never by eval. Loaded with the first
+// expression rather than with the plugin: the portal's start need not evaluate the library.
+let cel: { environment: Environment; evaluateWithLimits: ReturnType<typeof installEvaluationLimits> } | undefined;
+
+function celEnvironment(): NonNullable<typeof cel> {
+  if (!cel) {
+    const { Environment: CelEnvironment } = require('@marcbachmann/cel-js') as typeof import('@marcbachmann/cel-js');
+    const environment = new CelEnvironment({ homogeneousAggregateLiterals: false, limits: CEL_LIMITS.parser })
+      .registerVariable('entity', 'map')
+      .registerVariable('facts', 'map');
+    /** Runs one evaluation with a step budget and size checks (see celLimits.ts). */
+    cel = { environment, evaluateWithLimits: installEvaluationLimits(environment) };
+  }
+  return cel;
+}
 
 const programs = new Map<string, ParseResult>();
 
@@ -18,7 +27,7 @@ function compile(expression: string): ParseResult {
   let program = programs.get(expression);
   if (!program) {
     if (expression.length > CEL_LIMITS.maxLength) throw new CelLimitError(`expression is longer than ${CEL_LIMITS.maxLength} characters`);
-    program = environment.parse(expression);
+    program = celEnvironment().environment.parse(expression);
     const checked = program.check();
     if (!checked.valid) throw checked.error ?? new Error('invalid expression');
     checkExpressionLimits(expression, program.ast);
@@ -155,7 +164,7 @@ export const expressionRuleType: RuleType<z.infer<typeof paramsSchema>> = {
     try {
       const program = compile(expression);
       const variables = { entity: entityForCel(context.entity), facts: celFacts(expression, context.facts) };
-      result = evaluateWithLimits(program, variables);
+      result = celEnvironment().evaluateWithLimits(program, variables);
     } catch (error) {
       const message = firstLine(error);
       const missing = /no such key: (\S+)/i.exec(message);

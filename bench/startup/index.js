@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Cold start: spawn -> GET /healthz 200, spawn -> /readyz 200 (every plugin migrated and started), the CPU the
-// process used until then, and idle RSS 2 s later. Run after `node scripts/build.js --no-app`.
+// process used until then, and idle RSS 2 s later. Run after `node scripts/build.js --no-app`. With --portal, each run
+// also prints when each phase of the start ended (PORTICO_STARTUP_TIMELINE=1, the `portico:*` performance marks).
+// `node bench/startup/profile.js` says where the CPU of a portal start goes, by package.
 //   node bench/startup [--runs 3]            the host with ten trivial plugins (host.js)
 //   node bench/startup --portal [--runs 3]   `portico start` with the repository's app-config.yaml (every plugin it
 //                                            lists, its catalog locations), a fresh data directory and LOG_LEVEL=warn
@@ -26,7 +28,7 @@ function command(port, dataDir) {
   fs.writeFileSync(overrides, `backend:\n  dataDir: ${JSON.stringify(dataDir)}\n  listen:\n    port: ${port}\n`);
   return {
     args: [path.join(repo, 'packages/cli/bin/portico'), 'start', '--config', path.join(repo, 'app-config.yaml'), '--config', overrides],
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', PORTICO_STARTUP_TIMELINE: '1' },
   };
 }
 
@@ -76,8 +78,21 @@ async function runOnce() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-bench-'));
   const { args, env } = command(port, dataDir);
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise(resolve => child.on('exit', code => resolve(code)));
+  let timeline;
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', text => {
+    stderr += text;
+    for (let end = stderr.indexOf('\n'); end >= 0; end = stderr.indexOf('\n')) {
+      const line = stderr.slice(0, end);
+      stderr = stderr.slice(end + 1);
+      const match = /^portico start timeline (\{.*\})$/.exec(line);
+      if (match) timeline = JSON.parse(match[1]);
+      else process.stderr.write(`${line}\n`);
+    }
+  });
   try {
     const healthzMs = await waitFor200(`http://127.0.0.1:${port}/healthz`, t0);
     const healthzCpuMs = cpuMs(child.pid);
@@ -87,7 +102,7 @@ async function runOnce() {
     const idleRss = rssMb(child.pid);
     child.kill('SIGTERM');
     const code = await exited;
-    return { healthzMs, healthzCpuMs, readyzMs, readyCpuMs, idleRss, exitCode: code };
+    return { healthzMs, healthzCpuMs, readyzMs, readyCpuMs, idleRss, exitCode: code, timeline };
   } finally {
     child.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -107,6 +122,7 @@ const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.len
         `(${r.readyCpuMs.toFixed(0)} ms CPU), ` +
         `idle RSS ${r.idleRss.toFixed(1)} MB, exit ${r.exitCode}`,
     );
+    if (r.timeline) console.log(`  phases (ms after process start): ${Object.entries(r.timeline).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   console.log(
     `median of ${runs}: start to /healthz ${median(results.map(r => r.healthzMs)).toFixed(0)} ms, ` +

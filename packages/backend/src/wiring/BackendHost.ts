@@ -128,6 +128,7 @@ export class BackendHost {
     return this.registry.get(ref, pluginId);
   }
 
+  /** Marks the phases on the performance timeline (`portico:host-*`): `portico start` can print them for bench/startup. */
   private async doStart(): Promise<void> {
     this.state.phase = 'starting';
     const startedAt = Date.now();
@@ -166,6 +167,7 @@ export class BackendHost {
       const integrations = createHostIntegrationRegistry(config);
       host.integrations = integrations;
 
+      performance.mark('portico:host-config');
       plan = planStartup(plugins, registry, integrations);
       for (const skipped of plan.skippedModules) {
         logger.info(`Skipping ${skipped.label}: plugin '${skipped.pluginId}' is not installed`);
@@ -178,21 +180,26 @@ export class BackendHost {
       reportUnknownConfigKeys(config, logger, [...plan.nodes.values()], plan.skippedModules.map(m => m.registration));
       for (const pluginId of plan.pluginIds) this.state.setPlugin(pluginId, { status: 'pending' });
       this.installSignalHandlers();
+      performance.mark('portico:host-planned');
 
       const server = await registry.get(hostHttpServerServiceRef);
       this.httpServer = server;
       server.systemRouter.use(createHealthRoutes({ health: await registry.get(rootHealthServiceRef), metrics: server.metrics }));
       const lifecycle = await registry.get(rootLifecycleServiceRef);
       await server.listen();
+      performance.mark('portico:host-listening');
 
       // A database the portal cannot use (a missing PostgreSQL database, a SQLite data directory another
       // instance holds) stops the start here, said once, rather than in every plugin that opens it.
       const database = (await registry.getRootContext(coreServices.database)) as { checkDatabase?: () => Promise<void> } | undefined;
       await database?.checkDatabase?.();
+      performance.mark('portico:host-database-checked');
 
       await this.initFeatures(plan, registry, config, logger, integrations, pluginConfigs);
       this.state.phase = 'started';
+      performance.mark('portico:host-plugins-started');
       await lifecycle.startup();
+      performance.mark('portico:host-started');
       logStartupSummary(logger, this.state, plan, Date.now() - startedAt);
     } catch (error) {
       this.state.phase = 'aborted';

@@ -16,8 +16,10 @@ export interface StartPorticoOptions {
 export async function startPortico(options: StartPorticoOptions): Promise<BackendHost> {
   const cwd = options.cwd ?? process.cwd();
   const config = await loadConfig({ configPaths: options.configPaths.length ? options.configPaths : undefined, cwd });
+  performance.mark('portico:config-loaded');
   const backend = createBackend({ config, handleSignals: options.handleSignals });
   for (const feature of await loadFeaturesFromConfig(config, cwd, options.bundledFeatures)) backend.add(feature);
+  performance.mark('portico:features-loaded');
   const appDist = findAppDist(cwd);
   if (appDist) backend.add(createAppPlugin(appDist));
   await backend.start();

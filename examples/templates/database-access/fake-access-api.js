@@ -21,11 +21,13 @@ const server = http.createServer((req, res) => {
 });
 server.listen(port, '127.0.0.1', () => {
   const base = `http://localhost:${server.address().port}`;
-  console.log(`fake access API on ${base} (grants: ${base}/grants, Slack webhook: ${base}/slack)`);
+  // One write, so whoever reads the start message gets all of it at once.
+  const lines = [`fake access API on ${base} (grants: ${base}/grants, Slack webhook: ${base}/slack)`];
   if (server.address().port !== 7080) {
-    console.log(
+    lines.push(
       `not the default port: set scaffolder.http.allowedHosts: ['localhost:${server.address().port}'], ` +
         `scaffolder.slack.webhookUrl: ${base}/slack, and the template's grantsUrl default to ${base}/grants`,
     );
   }
+  console.log(lines.join('\n'));
 });

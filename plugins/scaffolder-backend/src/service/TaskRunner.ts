@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { formatZodIssues, type LoggerService, type LogMeta } from '@portico/backend-plugin-api';
+import { formatZodIssues, isDatabaseUnavailableError, type LoggerService, type LogMeta } from '@portico/backend-plugin-api';
 import { InputError } from '@portico/errors';
 import type {
   HumanTaskRequest,
@@ -38,6 +38,13 @@ class TaskCancelled extends Error {
 
 const now = () => new Date().toISOString();
 
+/** A write of a run waits this long after the database was found unavailable, doubling up to the most. */
+const STORE_RETRY_FIRST_MS = 250;
+const STORE_RETRY_MOST_MS = 5000;
+
+/** Runs one write of a run (its events, a step, a checkpoint, its end); `what` names it in logs. */
+type StoreWrite = <T>(what: string, write: () => Promise<T>) => Promise<T>;
+
 /**
  * Collects run events in memory and writes them in batches: with the next step change (same
  * transaction), or every 200 ms while a handler runs so the live log stays live.
@@ -46,7 +53,13 @@ class EventLog {
   private pending: PendingEvent[] = [];
   private chain: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
-  constructor(private readonly store: TaskStore, private readonly taskId: string, private readonly secrets: Record<string, string>, private readonly onError: (e: unknown) => void) {}
+  constructor(
+    private readonly store: TaskStore,
+    private readonly taskId: string,
+    private readonly secrets: Record<string, string>,
+    private readonly onError: (e: unknown) => void,
+    private readonly stored: StoreWrite,
+  ) {}
 
   append(type: TaskEventType, body: SerializedTaskEvent['body']) {
     this.pending.push({ type, body: redactValue(body, this.secrets), createdAt: now() });
@@ -68,7 +81,7 @@ class EventLog {
 
   flush(): Promise<void> {
     const batch = this.take();
-    if (batch.length > 0) this.chain = this.chain.then(() => this.store.appendEvents(this.taskId, batch)).catch(this.onError);
+    if (batch.length > 0) this.chain = this.chain.then(() => this.stored('writing its log', () => this.store.appendEvents(this.taskId, batch))).catch(this.onError);
     return this.chain;
   }
 
@@ -134,10 +147,11 @@ export class TaskRunner {
   async run(task: TaskRow, run: RunOptions): Promise<TaskStatus | undefined> {
     const { store, registry, templater } = this.options;
     const { secrets, signal } = run;
-    const events = new EventLog(store, task.id, secrets, e => this.options.logger.error(`Could not write an event of task ${task.id}`, e as Error));
+    const stored: StoreWrite = (what, write) => this.untilStored(task.id, run, what, write);
+    const events = new EventLog(store, task.id, secrets, e => this.options.logger.error(`Could not write an event of task ${task.id}`, e as Error), stored);
     const workspacePath = this.workspaceOf(task.id);
 
-    const stepRows = new Map((await store.getSteps(task.id)).map(r => [r.stepId, r]));
+    const stepRows = new Map((await stored('reading its steps', () => store.getSteps(task.id))).map(r => [r.stepId, r]));
     const context: Record<string, unknown> = {
       parameters: task.spec.parameters,
       steps: {} as Record<string, { output: JsonObject }>,
@@ -151,7 +165,7 @@ export class TaskRunner {
     let current: StepRow | undefined;
     try {
       // What the last completed step left, whichever instance ran it.
-      if (inDatabase) await this.restoreWorkspace(task.id, workspacePath);
+      if (inDatabase) await this.restoreWorkspace(task.id, workspacePath, stored);
       for (const [position, step] of task.spec.steps.entries()) {
         const saved = stepRows.get(step.id);
         if (saved?.status === 'completed') {
@@ -163,15 +177,15 @@ export class TaskRunner {
 
         current = { stepId: step.id, position, action: step.action, status: 'processing', startedAt: saved?.startedAt ?? now() };
         if (step.if !== undefined && !(await this.renderCondition(step, context, signal))) {
-          await this.saveStep(task.id, { ...current, status: 'skipped', endedAt: now() }, events, `Skipping step ${step.id} because its if condition is false`);
+          await this.saveStep(task.id, { ...current, status: 'skipped', endedAt: now() }, events, stored, `Skipping step ${step.id} because its if condition is false`);
           continue;
         }
         const action = registry.get(step.action);
         if (task.dryRun && !action.supportsDryRun) {
-          await this.saveStep(task.id, { ...current, status: 'skipped', endedAt: now() }, events, `Skipping step ${step.id} (${step.action}): the action does not support dry run`);
+          await this.saveStep(task.id, { ...current, status: 'skipped', endedAt: now() }, events, stored, `Skipping step ${step.id} (${step.action}): the action does not support dry run`);
           continue;
         }
-        await this.saveStep(task.id, current, events, `Beginning step ${step.name ?? step.id}`);
+        await this.saveStep(task.id, current, events, stored, `Beginning step ${step.name ?? step.id}`);
 
         const output: JsonObject = {};
         let usedWorkspace = false;
@@ -188,12 +202,12 @@ export class TaskRunner {
             input = parsed.data;
           }
           const stepKey = each ? `${step.id}[${index}]` : step.id;
-          if (await this.runHandler(task, step, stepKey, input, output, Boolean(each), { workspacePath, secrets, signal, events })) usedWorkspace = true;
+          if (await this.runHandler(task, step, stepKey, input, output, Boolean(each), { workspacePath, secrets, signal, events, stored })) usedWorkspace = true;
         }
         const snapshot = inDatabase && usedWorkspace ? await this.snapshotWorkspace(task.id, step.id, workspacePath) : undefined;
         current = { ...current, status: 'completed', endedAt: now(), output: redactValue(output, secrets) };
         stepOutputs[step.id] = { output };
-        await this.saveStep(task.id, current, events, `Finished step ${step.name ?? step.id}`, 'info', snapshot);
+        await this.saveStep(task.id, current, events, stored, `Finished step ${step.name ?? step.id}`, 'info', snapshot);
         current = undefined;
       }
 
@@ -201,26 +215,26 @@ export class TaskRunner {
       const output = redactValue((rendered ?? {}) as JsonObject, secrets);
       events.append('completion', { message: 'Run completed with status: completed', status: 'completed', output });
       await events.flush();
-      await store.finishTask(task.id, run.workerId, 'completed', { output });
-      if (inDatabase) await store.deleteWorkspace(task.id); // kept after a failure, for a retry
+      await stored('ending it', () => store.finishTask(task.id, run.workerId, 'completed', { output }));
+      if (inDatabase) await stored('deleting its workspace', () => store.deleteWorkspace(task.id)); // kept after a failure, for a retry
       await this.cleanup(task, run);
       return 'completed';
     } catch (error) {
-      if (signal.reason instanceof LostClaimError) {
-        this.options.logger.info(`Task ${task.id} stopped here: ${(signal.reason as Error).message}`);
+      if (signal.reason instanceof LostClaimError || error instanceof LostClaimError) {
+        this.options.logger.info(`Task ${task.id} stopped here: ${((signal.reason instanceof LostClaimError ? signal.reason : error) as Error).message}`);
         return undefined;
       }
       if (error instanceof TaskSuspended && current) {
-        await this.saveStep(task.id, { ...current, status: 'waiting' }, events, `Step ${current.stepId} is waiting for a person`);
+        await this.saveStep(task.id, { ...current, status: 'waiting' }, events, stored, `Step ${current.stepId} is waiting for a person`);
         events.append('waiting', { message: `Run is waiting at step ${current.stepId}`, stepId: current.stepId, status: 'waiting' });
         await events.flush();
-        await store.finishTask(task.id, run.workerId, 'waiting');
+        await stored('pausing it', () => store.finishTask(task.id, run.workerId, 'waiting'));
         return 'waiting';
       }
       const cancelled = error instanceof TaskCancelled || (signal.aborted && !(error instanceof StepTimeoutError));
       const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
       if (current) {
-        await this.saveStep(task.id, { ...current, status: cancelled ? 'cancelled' : 'failed', endedAt: now(), error: message }, events,
+        await this.saveStep(task.id, { ...current, status: cancelled ? 'cancelled' : 'failed', endedAt: now(), error: message }, events, stored,
           cancelled ? `Step ${current.stepId} was cancelled` : `Step ${current.stepId} failed: ${message}`, cancelled ? 'warn' : 'error');
       }
       if (cancelled) {
@@ -235,7 +249,7 @@ export class TaskRunner {
       }
       await events.flush();
       const status = cancelled ? 'cancelled' : 'failed';
-      await store.finishTask(task.id, run.workerId, status, { error: cancelled ? 'The run was cancelled' : message });
+      await stored('ending it', () => store.finishTask(task.id, run.workerId, status, { error: cancelled ? 'The run was cancelled' : message }));
       await this.cleanup(task, run);
       return status;
     } finally {
@@ -249,19 +263,56 @@ export class TaskRunner {
     if (await fs.stat(dir).then(() => true, () => false)) await fs.rm(dir, { recursive: true, force: true });
   }
 
-  private async saveStep(taskId: string, step: StepRow, events: EventLog, message: string, level: 'info' | 'warn' | 'error' = 'info', workspace?: WorkspaceSnapshot) {
-    events.append('step', { message, stepId: step.stepId, status: step.status, level });
+  private async saveStep(
+    taskId: string,
+    step: StepRow,
+    events: EventLog,
+    stored: StoreWrite,
+    message: string,
+    level: 'info' | 'warn' | 'error' = 'info',
+    workspace?: WorkspaceSnapshot,
+  ) {
     await events.flush(); // earlier batches first, so events stay in order
-    await this.options.store.saveStepWithEvents(taskId, step, events.take(), workspace);
+    // then the step's own event, in the step's transaction: appended before that flush, it was written apart from
+    // the step, and a step whose save failed already had its 'Finished' event (twice once it was run again)
+    events.append('step', { message, stepId: step.stepId, status: step.status, level });
+    const pending = events.take();
+    await stored(`saving step '${step.stepId}'`, () => this.options.store.saveStepWithEvents(taskId, step, pending, workspace));
+  }
+
+  /**
+   * Runs a write (or read) of a run; while the database is unavailable (a failover, a restart of PostgreSQL) it
+   * is tried again after a growing pause until it goes through, so that what a step did is recorded rather than
+   * done again. Before each new try the run must still be this worker's: when the outage outlasted `staleAfter`
+   * and another worker took it over, this one stops here (LostClaimError) without writing.
+   */
+  private async untilStored<T>(taskId: string, run: RunOptions, what: string, write: () => Promise<T>): Promise<T> {
+    let delayMs = 0;
+    for (;;) {
+      try {
+        if (delayMs > 0 && !(await this.options.store.heartbeat(taskId, run.workerId)).owned) {
+          throw new LostClaimError(`Task ${taskId} was taken over by another worker while the database was unavailable`);
+        }
+        const result = await write();
+        if (delayMs > 0) this.options.logger.info(`Task ${taskId}: the database is back; ${what} went through`);
+        return result;
+      } catch (error) {
+        if (!isDatabaseUnavailableError(error)) throw error;
+        if (run.signal.reason instanceof LostClaimError) throw run.signal.reason;
+        if (delayMs === 0) this.options.logger.warn(`Task ${taskId}: the database is unavailable while ${what}; trying again until it is back`, error as Error);
+        delayMs = Math.min(Math.max(delayMs * 2, STORE_RETRY_FIRST_MS), STORE_RETRY_MOST_MS);
+        await new Promise(resolve => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   /**
    * Replaces `dir` with the stored workspace (what an interrupted step left here goes). With none stored, `dir`
    * stays as it is: no completed step wrote one, or the run began before workspaces were kept in the database.
    */
-  private async restoreWorkspace(taskId: string, dir: string) {
-    const stored = await this.options.store.getWorkspace(taskId);
-    if (stored) await unpackWorkspace(stored.archive, dir);
+  private async restoreWorkspace(taskId: string, dir: string, stored: StoreWrite) {
+    const workspace = await stored('reading its workspace', () => this.options.store.getWorkspace(taskId));
+    if (workspace) await unpackWorkspace(workspace.archive, dir);
   }
 
   private async snapshotWorkspace(taskId: string, stepId: string, dir: string): Promise<WorkspaceSnapshot | undefined> {
@@ -290,7 +341,7 @@ export class TaskRunner {
     input: unknown,
     output: JsonObject,
     isEach: boolean,
-    env: { workspacePath: string; secrets: Record<string, string>; signal: AbortSignal; events: EventLog },
+    env: { workspacePath: string; secrets: Record<string, string>; signal: AbortSignal; events: EventLog; stored: StoreWrite },
   ): Promise<boolean> {
     const { store, registry } = this.options;
     const action = registry.get(step.action);
@@ -328,15 +379,15 @@ export class TaskRunner {
       },
       async checkpoint<T extends JsonValue | void>(key: string, fn: () => Promise<T>): Promise<T> {
         const fullKey = `${stepKey}:${key}`;
-        const existing = await store.getCheckpoint(task.id, fullKey);
+        const existing = await env.stored(`reading checkpoint '${fullKey}'`, () => store.getCheckpoint(task.id, fullKey));
         if (existing) return existing.value as T;
         const value = await fn();
-        await store.saveCheckpoint(task.id, fullKey, value === undefined ? null : redactValue(value, env.secrets));
+        await env.stored(`saving checkpoint '${fullKey}'`, () => store.saveCheckpoint(task.id, fullKey, value === undefined ? null : redactValue(value, env.secrets)));
         return value;
       },
       waitForHuman: async (request: HumanTaskRequest): Promise<HumanTaskResolution> => {
         const waitKey = `${stepKey}:wait:${waitCount++}`;
-        const existing = await store.getWait(task.id, waitKey);
+        const existing = await env.stored('reading its wait', () => store.getWait(task.id, waitKey));
         if (existing?.resolution) return existing.resolution;
         if (task.dryRun) {
           env.events.append('log', { message: `Dry run: assuming the ${request.kind} request '${request.title}' was answered`, stepId: step.id });
@@ -344,11 +395,11 @@ export class TaskRunner {
         }
         const expiresAt = existing?.expiresAt ?? request.expiresAt;
         if (existing?.status === 'expired' || (existing && expiresAt && expiresAt < now())) {
-          if (existing.status !== 'expired') await store.setWaitStatus(task.id, waitKey, 'expired');
+          if (existing.status !== 'expired') await env.stored('expiring its wait', () => store.setWaitStatus(task.id, waitKey, 'expired'));
           throw new Error(`The ${request.kind} request '${request.title}' expired at ${expiresAt} without an answer`);
         }
         if (!existing) {
-          await store.createWait({ taskId: task.id, waitKey, stepId: step.id, kind: request.kind, request, expiresAt: request.expiresAt });
+          await env.stored('saving its wait', () => store.createWait({ taskId: task.id, waitKey, stepId: step.id, kind: request.kind, request, expiresAt: request.expiresAt }));
           env.events.append('log', { message: `Waiting for ${request.assignees.join(', ')}: ${request.title}`, stepId: step.id });
         }
         throw new TaskSuspended(waitKey);

@@ -184,6 +184,8 @@ export class TaskWorker {
     await store.reopenExpiredWaits(new Date().toISOString());
     const staleBefore = new Date(Date.now() - (this.options.staleAfterMs ?? 30000)).toISOString();
     for (const task of await store.findStaleTasks(staleBefore)) {
+      // Not abandoned: this worker still runs it, its heartbeats failed while the database was away.
+      if (task.claimedBy === this.workerId && this.running.has(task.id)) continue;
       await this.recover(task, staleBefore, 'The worker running this task stopped', { lostClaim: true });
     }
   }

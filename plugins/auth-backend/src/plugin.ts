@@ -1,5 +1,5 @@
 import { coreServices, createBackendPlugin } from '@portico/backend-plugin-api';
-import { catalogServiceRef } from '@portico/plugin-catalog-node';
+import { CATALOG_ENTITIES_CHANGED_TOPIC, catalogServiceRef, type CatalogEntitiesChangedPayload } from '@portico/plugin-catalog-node';
 import { authConfigSchema, checkGuestAllowed } from './config';
 import { migrations } from './database/migrations';
 import { DeviceCodeStore } from './database/DeviceCodeStore';
@@ -35,9 +35,10 @@ export const authPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         rootConfig: coreServices.rootConfig,
         scheduler: coreServices.scheduler,
+        events: coreServices.events,
         catalogApi: catalogServiceRef,
       },
-      async init({ logger, database, httpRouter, httpAuth, auth, auditor, userTokens, discovery, rootConfig, scheduler, catalogApi }, { pluginConfig: config }) {
+      async init({ logger, database, httpRouter, httpAuth, auth, auditor, userTokens, discovery, rootConfig, scheduler, events, catalogApi }, { pluginConfig: config }) {
         checkGuestAllowed(config, process.env.NODE_ENV);
         if (config.allowGuest) logger.warn('Guest sign-in is enabled (auth.allowGuest): anyone who reaches the portal can sign in as user:default/guest');
 
@@ -62,7 +63,18 @@ export const authPlugin = createBackendPlugin({
 
         const backendBaseUrl = rootConfig.getOptionalString('backend.baseUrl')?.replace(/\/+$/, '');
         const externalBaseUrl = (await discovery.getExternalBaseUrl('auth')).replace(/\/+$/, '');
-        const signIn = new SignInService({ config, catalog, ownership: new OwnershipResolver(catalog), userTokens, sessions, logger });
+        const ownership = new OwnershipResolver(catalog);
+        // Each instance's cache of ownership refs forgets the users and groups that changed, wherever they were ingested.
+        await events.subscribe({
+          id: 'auth-ownership-cache',
+          topics: [CATALOG_ENTITIES_CHANGED_TOPIC],
+          delivery: 'every-instance',
+          onEvent: async ({ payload }) => {
+            const { added = [], updated = [], removed = [] } = (payload ?? {}) as Partial<CatalogEntitiesChangedPayload>;
+            ownership.forget([...added, ...updated, ...removed]);
+          },
+        });
+        const signIn = new SignInService({ config, catalog, ownership, userTokens, sessions, logger });
         const appBaseUrl = (config.appBaseUrl ?? backendBaseUrl ?? '').replace(/\/+$/, '');
         const devices = new DeviceAuthorizationService({
           store: deviceCodes,

@@ -31,9 +31,12 @@ function directGroups(entity: Entity): string[] {
 
 /**
  * A user's ownership refs: the user and every group they belong to, transitively through the groups'
- * `spec.parent`, read from the catalog and cached for `ttlMs` per user.
+ * `spec.parent`, read from the catalog and cached for `ttlMs` per user. The cache's owner is the catalog:
+ * `forget` is called with every changed ref, on every instance (the catalog's change events), so a membership
+ * ingested on one instance reaches the next session refresh on any other, not `ttlMs` later.
  */
 export class OwnershipResolver {
+  /** By lower-case user ref. */
   private readonly cache = new Map<string, { refs: string[]; until: number }>();
 
   constructor(
@@ -43,7 +46,8 @@ export class OwnershipResolver {
 
   async ownershipRefs(userEntityRef: string, options: { entity?: Entity; fresh?: boolean } = {}): Promise<string[]> {
     const now = Date.now();
-    const cached = this.cache.get(userEntityRef);
+    const key = userEntityRef.toLowerCase();
+    const cached = this.cache.get(key);
     if (cached && cached.until > now && !options.fresh) return cached.refs;
     const user = options.entity ?? (await this.catalog.getEntitiesByRefs([userEntityRef]))[0];
     const refs = new Set([userEntityRef]);
@@ -55,9 +59,24 @@ export class OwnershipResolver {
       frontier = [...new Set(groups.flatMap(group => (group ? directGroups(group) : [])))].filter(ref => !refs.has(ref));
     }
     const result = [...refs];
-    this.cache.set(userEntityRef, { refs: result, until: now + this.ttlMs });
+    this.cache.set(key, { refs: result, until: now + this.ttlMs });
     if (this.cache.size > 10_000) this.prune(now);
     return result;
+  }
+
+  /**
+   * Entities that changed in the catalog: a changed User loses its cached refs; a changed Group (its parent, its
+   * members) may change anyone's, so every cached entry goes.
+   */
+  forget(changedRefs: Iterable<string>): void {
+    for (const ref of changedRefs) {
+      const lower = ref.toLowerCase();
+      if (lower.startsWith('group:')) {
+        this.cache.clear();
+        return;
+      }
+      if (lower.startsWith('user:')) this.cache.delete(lower);
+    }
   }
 
   private prune(now: number) {

@@ -26,11 +26,19 @@ export function pgChangeMarker(knex: Knex): ChangeMarker {
 /**
  * Reads cached until the next committed write: `bump` after every write, `cached` around counts and
  * facets. With a change marker, a write on another instance (the marker moved) empties the cache too.
+ *
+ * Why another instance cannot answer stale counts after a write here (issue 18, "caches that agree"): every
+ * `cached` read first reads the shared marker (one sequence read on PostgreSQL), so the owner of the cache is the
+ * database itself, not an event that could be missed or arrive late; a marker this instance could not move (the
+ * database went away right after the commit) is moved by its next read or write. Checked by
+ * test/instances/cachesAcrossInstances.test.ts.
  */
 export class GenerationCache {
   private generation = 0;
   private readonly cache = new Map<string, unknown>();
   private markerSeen?: string;
+  /** A committed write whose marker move failed: the other instances have not been told yet. */
+  private advancePending = false;
 
   constructor(private readonly marker?: ChangeMarker) {}
 
@@ -42,8 +50,18 @@ export class GenerationCache {
   /** After a committed write: forgets every cached read here at once, and tells the other instances. */
   async bump(): Promise<void> {
     this.invalidate();
-    // a marker that cannot be moved (the database just went away) leaves the others to their next write
-    await this.marker?.advance().catch(() => undefined);
+    await this.advanceMarker();
+  }
+
+  /** Moves the marker; one that cannot be moved now (the database just went away) is moved by the next read or write. */
+  private async advanceMarker(): Promise<void> {
+    if (!this.marker) return;
+    try {
+      await this.marker.advance();
+      this.advancePending = false;
+    } catch {
+      this.advancePending = true;
+    }
   }
 
   private invalidate(): void {
@@ -53,6 +71,7 @@ export class GenerationCache {
 
   async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (this.marker) {
+      if (this.advancePending) await this.advanceMarker();
       const seen = await this.marker.read();
       if (seen !== this.markerSeen) {
         if (this.markerSeen !== undefined) this.invalidate();

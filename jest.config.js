@@ -41,6 +41,9 @@ const common = {
 
 module.exports = {
   testTimeout: 30000,
+  // Both cores: jest's default (cores - 1) is one worker on a 2-core CI machine, which made the suite take
+  // 17 minutes; suites are independent (each PostgreSQL test gets its own database, ports are ephemeral).
+  maxWorkers: 2,
   // Names this run's PostgreSQL test databases, and drops at the end any a suite left behind.
   globalSetup: path.join(root, 'scripts/jest/globalSetup.js'),
   globalTeardown: path.join(root, 'scripts/jest/globalTeardown.js'),

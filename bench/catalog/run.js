@@ -4,6 +4,8 @@
 // with the shared catalog-api-bench.js, then time full-text search. `--portal` starts the portal as shipped
 // instead: `portico start` with the repository's app-config.yaml (every plugin it lists) plus the generated file.
 //   node bench/catalog/run.js N [--portal] [--db sqlite|sqlite-memory|pg] [--pg URL] [--port 7027] [--requests 200] [--out FILE]
+//                              [--cpu-prof DIR]   (the backend writes a V8 CPU profile there when it stops; read it with
+//                                                  node bench/startup/profile.js --file DIR/<name>.cpuprofile)
 // The shared kit lives at ../shared/bench relative to the repository (PORTICO_BENCH_KIT overrides).
 'use strict';
 const fs = require('fs');
@@ -62,6 +64,8 @@ if (opt.portal) {
   command = portalCommand();
   // warm the file cache with the modules the portal loads (not part of the timed run)
   spawnSync(process.execPath, ['-e', `for (const p of ${JSON.stringify(command.plugins)}) require(p); require('js-yaml')`], { cwd: repo, stdio: 'inherit' });
+  // the first start after a build writes the bundle's start cache, which the starts after it use (untimed too)
+  spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(repo, 'bench/startup/startCache.js'))}).ensureStartCache()`], { stdio: 'inherit' });
 } else {
   const serverArgs = [server, '--entities', entitiesFile, '--port', opt.port, '--db', opt.db, ...(pgUrl ? ['--pg', pgUrl] : []), ...(opt.db === 'sqlite' ? ['--file', path.join(work, 'portico.sqlite')] : [])];
   command = { args: serverArgs, cwd: __dirname, env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', PORTICO_TOKEN: token } };
@@ -108,7 +112,8 @@ function portalCommand() {
 }
 
 const t0 = Date.now();
-const child = spawn(process.execPath, command.args, {
+const profileArgs = opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt['cpu-prof'])}`] : [];
+const child = spawn(process.execPath, [...profileArgs, ...command.args], {
   cwd: command.cwd,
   stdio: ['ignore', fs.openSync(path.join(work, 'backend.log'), 'w'), fs.openSync(path.join(work, 'backend.log'), 'a')],
   env: { ...process.env, ...command.env },

@@ -3,6 +3,8 @@
 // `--cpu-prof`, keeps the samples taken before /readyz answered 200, and sums their self time by package (the server
 // bundle's `// <path>` module markers, or the file's path outside it) and by the phase the host was in.
 //   node bench/startup/profile.js [--top 40] [--inclusive 60] [--keep DIR]
+//   node bench/startup/profile.js --file X.cpuprofile [--from S] [--to S] [--top 40] [--inclusive 60]
+// The second form reads a profile written earlier (bench/catalog/run.js --cpu-prof DIR), seconds from its start.
 // --inclusive N also lists the N functions with the most time spent in them or in what they called (the bundle's line
 // numbers); --keep leaves the .cpuprofile there for DevTools.
 // Run after `node scripts/build.js --no-app`.
@@ -12,11 +14,13 @@ const path = require('path');
 const http = require('http');
 const net = require('net');
 const { spawn } = require('child_process');
+const { ensureStartCache } = require('./startCache');
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const top = Number(arg('--top', 40));
 const keep = arg('--keep');
 const inclusive = Number(arg('--inclusive', 0));
+const file = arg('--file');
 const repo = path.resolve(__dirname, '../..');
 const bundleFile = path.join(repo, 'packages/cli/dist/server/bundle.js');
 
@@ -81,7 +85,8 @@ function attribute(frame, modules) {
   return packageOf(path.relative(repo, file));
 }
 
-(async () => {
+async function profileStart() {
+  await ensureStartCache();
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-profile-'));
   const profDir = keep ? path.resolve(keep) : path.join(dataDir, 'prof');
@@ -115,6 +120,14 @@ function attribute(frame, modules) {
   // V8's profile clock is the monotonic clock process.hrtime reads (µs).
   const readyUs = Number(readyNs / 1000n);
   const spawnedUs = Number(spawnedNs / 1000n);
+  console.log(`profile from ${((profile.startTime - spawnedUs) / 1000).toFixed(0)} ms after spawn; until /readyz:`);
+  analyse(profile, profile.startTime, readyUs);
+  if (keep) console.log(`profile kept: ${path.join(profDir, file)}`);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Self time by package and inclusive time by function of the samples taken between fromUs and toUs. */
+function analyse(profile, fromUs, toUs) {
   const modules = bundleModules();
   const nodes = new Map(profile.nodes.map(n => [n.id, n]));
   const parents = new Map();
@@ -127,7 +140,8 @@ function attribute(frame, modules) {
   for (let i = 0; i < profile.samples.length; i++) {
     const previous = t;
     t += profile.timeDeltas[i];
-    if (t > readyUs) break;
+    if (t > toUs) break;
+    if (t < fromUs) continue;
     const dt = t - previous;
     const node = nodes.get(profile.samples[i]);
     const name = node.callFrame.functionName;
@@ -149,21 +163,26 @@ function attribute(frame, modules) {
       inclusiveUs.set(label, (inclusiveUs.get(label) ?? 0) + dt);
     }
   }
-  console.log(
-    `profile from ${((profile.startTime - spawnedUs) / 1000).toFixed(0)} ms after spawn; until /readyz: ` +
-      `${(counted / 1000).toFixed(0)} ms on the main thread, ${(idle / 1000).toFixed(0)} ms idle`,
-  );
+  console.log(`${(counted / 1000).toFixed(0)} ms on the main thread, ${(idle / 1000).toFixed(0)} ms idle`);
   for (const [key, us] of [...selfUs].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`);
   }
   if (inclusive) {
-    console.log(`\nfunctions by inclusive time until /readyz:`);
+    console.log(`\nfunctions by inclusive time:`);
     for (const [label, us] of [...inclusiveUs].sort((x, y) => y[1] - x[1]).slice(0, inclusive)) {
       console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${label}`);
     }
   }
-  if (keep) console.log(`profile kept: ${path.join(profDir, file)}`);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+(async () => {
+  if (!file) return profileStart();
+  // an existing profile (bench/catalog/run.js --cpu-prof): the window in seconds from its first sample
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const from = profile.startTime + Number(arg('--from', 0)) * 1e6;
+  const to = process.argv.includes('--to') ? profile.startTime + Number(arg('--to')) * 1e6 : profile.endTime;
+  console.log(`${path.basename(file)}, ${arg('--from', 0)} s to ${arg('--to', 'the end')}:`);
+  analyse(profile, from, to);
 })().catch(error => {
   console.error(error);
   process.exit(1);

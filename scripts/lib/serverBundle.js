@@ -2,7 +2,8 @@
 // start path, the host and every backend plugin of the workspace (from their tsc output, with their dependencies),
 // built with rolldown after tsc. One file instead of some 2,000 spares module resolution and file reads, and lets
 // the start reuse V8's code cache (bundle.js.cache, written by the first start after a build): module loading
-// takes about half the CPU. Native modules and optional database drivers stay outside.
+// takes about half the CPU (and bundle.js.start-cache, written by the first start, spares compiling what the start
+// runs). Native modules and optional database drivers stay outside.
 //
 // manifest.json records the .tsbuildinfo of every package in it, as tsc -b left them: the CLI loads the bundle only
 // while they are unchanged (packages/cli/src/start/serverBundle.ts), so a build without this step never runs
@@ -121,6 +122,7 @@ async function buildServerBundle(root, workspaces, { force = false, log = consol
   });
   fs.rmSync(entry);
   fs.rmSync(path.join(dir, 'bundle.js.cache'), { force: true });
+  fs.rmSync(path.join(dir, 'bundle.js.start-cache'), { force: true });
   // rolldown leaves a few characters unescaped (tagged templates, kept comments): then the loader decodes UTF-8.
   const ascii = isAscii(fs.readFileSync(path.join(dir, 'bundle.js')));
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ builtAt: new Date().toISOString(), ascii, stamps }, null, 2) + '\n');
@@ -148,6 +150,8 @@ function defaultPlugins(root) {
  * Writes bundle.js.cache: loads the bundle as `portico start` does (packages/cli/dist/start/serverBundle.js), with
  * the plugins app-config.yaml lists, in a process of its own, and saves V8's code cache of what that compiled.
  * V8 materialises everything in the cache at load: the plugins the default portal does not use compile when used.
+ * The first `portico start` then writes bundle.js.start-cache, which also holds what the start itself compiled
+ * (config parsing, migrations, routes, the first load) and the modules loaded at first use.
  */
 function writeCodeCache(root) {
   const { execFileSync } = require('child_process');
@@ -158,7 +162,7 @@ if (!l) { console.error('[build] the server bundle cannot be loaded'); process.e
 const names = ${JSON.stringify(defaultPlugins(root) ?? null)} ?? Object.keys(l.bundle.features);
 for (const name of names) if (l.bundle.features[name]) l.bundle.features[name]();
 l.bundle.startPortico();
-l.saveCodeCache();`;
+l.saveCodeCache('build');`;
   execFileSync(process.execPath, ['-e', script], { stdio: 'inherit', cwd: root });
 }
 

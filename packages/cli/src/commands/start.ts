@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 
-/** When a start without a usable code cache writes one (it costs the CPU of a few dozen milliseconds). */
+/**
+ * When a start that had no code cache of a start writes one (it costs the CPU of a few dozen milliseconds): late
+ * enough to hold what the first load and the first requests compiled.
+ */
 const CODE_CACHE_DELAY_MS = 15_000;
 
 /**
@@ -31,7 +34,7 @@ export function registerStartCommand(program: Command): void {
         performance.mark('portico:modules-loaded');
         await startPortico({ configPaths: options.config, handleSignals: true, bundledFeatures: loaded?.bundle.features });
         if (process.env.PORTICO_STARTUP_TIMELINE === '1') printStartupTimeline();
-        // The first start after a build leaves the code cache for the next ones, once the first load had its time.
+        // The first start after a build leaves its code cache for the next ones, once the first load had its time.
         if (loaded) setTimeout(() => loaded.saveCodeCache(), CODE_CACHE_DELAY_MS).unref();
       } catch (error) {
         // The host has logged why (`Backend failed to start: ...`) unless it failed before its logger existed.

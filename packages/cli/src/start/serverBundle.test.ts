@@ -56,16 +56,55 @@ describe('the server bundle portico start loads', () => {
     }
   });
 
-  it("writes V8's code cache once, and the next load uses it", () => {
+  it("writes V8's code cache of a start once, and the next load uses it rather than the build's", () => {
+    const { server } = fakeBundle(dir);
+    const built = loadServerBundle(server)!;
+    built.unshare();
+    expect(built.usedCodeCache).toBe(false);
+    built.saveCodeCache('build');
+    expect(fs.existsSync(path.join(server, 'bundle.js.cache'))).toBe(true);
+    expect(fs.existsSync(path.join(server, 'bundle.js.start-cache'))).toBe(false);
+
+    const first = loadServerBundle(server)!;
+    first.unshare();
+    expect([first.usedCodeCache, first.usedStartCache]).toEqual([true, false]);
+    first.saveCodeCache();
+    const startCache = path.join(server, 'bundle.js.start-cache');
+    expect(fs.existsSync(startCache)).toBe(true);
+    const written = fs.statSync(startCache).mtimeMs;
+
+    const second = loadServerBundle(server)!;
+    second.unshare();
+    expect([second.usedCodeCache, second.usedStartCache]).toEqual([true, true]);
+    second.saveCodeCache();
+    expect(fs.statSync(startCache).mtimeMs).toBe(written); // written once
+  });
+
+  it("ignores a start's code cache older than the bundle (V8 would take one of the same length)", () => {
     const { server } = fakeBundle(dir);
     const first = loadServerBundle(server)!;
     first.unshare();
-    expect(first.usedCodeCache).toBe(false);
     first.saveCodeCache();
-    expect(fs.existsSync(path.join(server, 'bundle.js.cache'))).toBe(true);
+    const earlier = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(server, 'bundle.js.start-cache'), earlier, earlier);
     const second = loadServerBundle(server)!;
     second.unshare();
-    expect(second.usedCodeCache).toBe(true);
+    expect([second.usedCodeCache, second.usedStartCache]).toEqual([false, false]);
+  });
+
+  it('reads a bundle its manifest says is ASCII as latin1, and any other as UTF-8', () => {
+    const { server } = fakeBundle(dir);
+    fs.appendFileSync(path.join(server, 'bundle.js'), "exports.text = 'caf\u00e9 \u2192 ok';\n");
+    const utf8 = loadServerBundle(server)!;
+    utf8.unshare();
+    expect((utf8.bundle as unknown as { text: string }).text).toBe('caf\u00e9 \u2192 ok');
+
+    const manifestFile = path.join(server, 'manifest.json');
+    fs.writeFileSync(path.join(server, 'bundle.js'), "exports.text = 'caf\\u00e9';\nexports.shared = {};\n");
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestFile, 'utf8')), ascii: true }));
+    const ascii = loadServerBundle(server)!;
+    ascii.unshare();
+    expect((ascii.bundle as unknown as { text: string }).text).toBe('caf\u00e9');
   });
 
   it('is not used when absent, when a package in it was rebuilt since, or when PORTICO_SERVER_BUNDLE=0', () => {

@@ -16,10 +16,16 @@ export interface ServerBundle {
 
 export interface LoadedServerBundle {
   bundle: ServerBundle;
-  /** Writes V8's code cache for the next start when this one had none (or V8 refused it); never throws. */
-  saveCodeCache(): void;
-  /** Whether V8 accepted the code cache beside the bundle. */
+  /**
+   * Writes V8's code cache of what has been compiled so far; never throws. `start` (the default, `portico start` a
+   * while after starting) writes bundle.js.start-cache unless this load used one: it holds what the start, the first
+   * load and the first requests compiled too, which the build's cache lacks. `build` writes bundle.js.cache.
+   */
+  saveCodeCache(kind?: 'start' | 'build'): void;
+  /** Whether V8 accepted a code cache beside the bundle. */
   usedCodeCache: boolean;
+  /** Whether that cache was the one a start wrote (bundle.js.start-cache). */
+  usedStartCache: boolean;
   /** Ends the sharing of the bundle's packages with modules outside it (for tests). */
   unshare(): void;
 }
@@ -64,7 +70,8 @@ function checkServerBundle(dir: string): BundleManifest | string {
 }
 
 /**
- * Loads the server bundle with V8's code cache beside it (bundle.js.cache) when there is one V8 accepts, and makes
+ * Loads the server bundle with V8's code cache beside it when there is one V8 accepts (bundle.js.start-cache, written
+ * by an earlier start, else bundle.js.cache, written by the build), and makes
  * `require()` of a shared package from outside the bundle (a plugin installed separately) return the bundle's
  * instance, as if there were one copy. Undefined when the bundle cannot be used: the caller loads from dist.
  */
@@ -72,16 +79,15 @@ export function loadServerBundle(dir = defaultDir()): LoadedServerBundle | undef
   const manifest = checkServerBundle(dir);
   if (typeof manifest === 'string') return undefined;
   const file = path.join(dir, 'bundle.js');
-  const cacheFile = `${file}.cache`;
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
+  const buildCacheFile = `${file}.cache`;
+  const startCacheFile = `${file}.start-cache`;
+  // A start's cache older than the bundle belongs to an earlier build (V8 checks only the source's length).
+  const startCache = readNewerThan(startCacheFile, file);
+  const cachedData = startCache ?? readNewerThan(buildCacheFile, file);
   const source = fs.readFileSync(file, manifest.ascii ? 'latin1' : 'utf8');
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const cacheUsable = cachedData !== undefined && !script.cachedDataRejected;
+  const usedStartCache = cacheUsable && startCache !== undefined;
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dir);
@@ -97,9 +103,11 @@ export function loadServerBundle(dir = defaultDir()): LoadedServerBundle | undef
   return {
     bundle,
     usedCodeCache: cacheUsable,
+    usedStartCache,
     unshare,
-    saveCodeCache() {
-      if (cacheUsable) return;
+    saveCodeCache(kind = 'start') {
+      if (kind === 'start' && usedStartCache) return;
+      const cacheFile = kind === 'start' ? startCacheFile : buildCacheFile;
       try {
         const data = script.createCachedData();
         const temporary = `${cacheFile}.${process.pid}`;
@@ -110,6 +118,16 @@ export function loadServerBundle(dir = defaultDir()): LoadedServerBundle | undef
       }
     },
   };
+}
+
+/** The file's bytes when it exists and was written after `than`, else undefined. */
+function readNewerThan(file: string, than: string): Buffer | undefined {
+  try {
+    if (fs.statSync(file).mtimeMs < fs.statSync(than).mtimeMs) return undefined;
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `require(name)` of a shared package from a module outside the bundle gets the bundle's instance. */

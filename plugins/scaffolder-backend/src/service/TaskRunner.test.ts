@@ -79,6 +79,8 @@ describeEachDatabase('a run while the database is unavailable', db => {
       {
         migrate: false,
         logger,
+        // the run is not found stale here (its heartbeats fail): only the other worker's claim stops it
+        worker: { pollIntervalMs: 50, heartbeatIntervalMs: 50, staleAfterMs: 60_000 },
         templates: [template('taken', [{ id: 'slow', action: 'test:slow' }])],
         actions: [
           createTemplateAction({

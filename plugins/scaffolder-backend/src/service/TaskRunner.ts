@@ -66,7 +66,7 @@ class EventLog {
     if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        void this.flush();
+        this.flush().catch(() => undefined); // a lost claim: the run's next flush says so
       }, 200);
       this.timer.unref();
     }
@@ -81,7 +81,15 @@ class EventLog {
 
   flush(): Promise<void> {
     const batch = this.take();
-    if (batch.length > 0) this.chain = this.chain.then(() => this.stored('writing its log', () => this.store.appendEvents(this.taskId, batch))).catch(this.onError);
+    if (batch.length > 0) {
+      this.chain = this.chain
+        .then(() => this.stored('writing its log', () => this.store.appendEvents(this.taskId, batch)))
+        .catch(error => {
+          // another worker holds the run now: the run stops at its next step change, writing nothing more
+          if (error instanceof LostClaimError) throw error;
+          this.onError(error);
+        });
+    }
     return this.chain;
   }
 

@@ -158,6 +158,27 @@ describeEachDatabase('MetricsService', db => {
     expect((await cfr())[1]).toMatchObject({ value: 7, sampleSize: 3 });
   });
 
+  it('drops the outcome of a deployment no longer in production, and updates two entities written together', async () => {
+    const web = deploymentRow('web-shop', FROM + DAY, { id: 'web-1' });
+    const api = deploymentRow('api', FROM + 2 * DAY, { id: 'api-1', status: 'failed' });
+    await insert({ deployments: [web, api] });
+    const written = [
+      { entityRef: WEB, type: 'deployment' as const, from: web.finished_at, to: web.finished_at },
+      { entityRef: 'component:default/api', type: 'deployment' as const, from: api.finished_at, to: api.finished_at },
+    ];
+    await service.eventsWritten(written);
+    const outcomes = async () => (await db.knex('insights_deploy_outcomes').select('id', 'failed').orderBy('id')).map(r => [r.id, Boolean(r.failed)]);
+    expect(await outcomes()).toEqual([
+      ['api-1', true],
+      ['web-1', false],
+    ]);
+
+    await db.knex('deployments').where('id', 'web-1').update({ environment: 'staging' });
+    await db.knex('deployments').where('id', 'api-1').update({ status: 'succeeded' });
+    await service.eventsWritten(written);
+    expect(await outcomes()).toEqual([['api-1', false]]);
+  });
+
   it('drops the derived rows of events the retention clean-up deleted', async () => {
     await seed();
     const cutoff = FROM;

@@ -1,3 +1,4 @@
+import { deleteEntityRanges, upsertRows, type ColumnType } from '../database/bulkStatements';
 import type { EventsWritten } from './MetricsService';
 import { deploymentOutcomes, groupBy, shipments, type DefinitionConfig, type PullRequestRow } from './definitions';
 import { chunks, toDeployment, toIncident, toPullRequest, type Knex } from './rows';
@@ -10,6 +11,17 @@ const ENTITY_CHUNK = 50;
 const INSERT_CHUNK = 500;
 
 type Range = [number, number];
+
+const OUTCOME_COLUMNS: Record<string, ColumnType> = { source: 'text', id: 'text', entity_ref: 'text', finished_at: 'bigint', failed: 'boolean', reason: 'text' };
+const SHIPMENT_ROW_COLUMNS: Record<string, ColumnType> = {
+  source: 'text',
+  id: 'text',
+  entity_ref: 'text',
+  shipped_at: 'bigint',
+  lead_ms: 'bigint',
+  deployment_id: 'text',
+  reason: 'text',
+};
 
 /** The pull-request columns a shipment is computed from (the rest, titles and reviewers, are not read). */
 const SHIPMENT_COLUMNS = ['source', 'id', 'entity_ref', 'number', 'created_at', 'merged_at', 'deployed_in', 'first_commit_at'];
@@ -128,9 +140,9 @@ export class Rollups {
       return o.deployment.finishedAt >= lo && o.deployment.finishedAt <= hi;
     });
     await this.db.transaction(async trx => {
-      for (const [ref, [lo, hi]] of ranges) await trx('insights_deploy_outcomes').where('entity_ref', ref).whereBetween('finished_at', [lo, hi]).delete();
+      await deleteEntityRanges(trx, 'insights_deploy_outcomes', 'finished_at', [...ranges].map(([entityRef, [lo, hi]]) => ({ entityRef, from: lo, to: hi })));
       const rows = computed.map(o => ({ source: o.deployment.source, id: o.deployment.id, entity_ref: o.deployment.entityRef, finished_at: o.deployment.finishedAt, failed: o.failed, reason: o.reason.slice(0, 500) }));
-      for (const chunk of chunks(rows, INSERT_CHUNK)) await trx('insights_deploy_outcomes').insert(chunk).onConflict(['source', 'id']).merge();
+      await upsertRows(trx, 'insights_deploy_outcomes', OUTCOME_COLUMNS, ['source', 'id'], rows);
       const firsts = await trx('insights_deploy_outcomes').whereIn('entity_ref', refs).select('entity_ref').min({ first: 'finished_at' }).groupBy('entity_ref');
       await trx('insights_first_deployments').whereIn('entity_ref', refs).delete();
       const firstRows = (firsts as Array<{ entity_ref: string; first: unknown }>).map(r => ({ entity_ref: r.entity_ref, first_at: Number(r.first) }));
@@ -207,7 +219,7 @@ export class Rollups {
       for (const [source, list] of unshipped) {
         for (const ids of chunks(list.map(p => p.id))) await trx('insights_pr_shipments').where('source', source).whereIn('id', ids).delete();
       }
-      for (const chunk of chunks(rows, INSERT_CHUNK)) await trx('insights_pr_shipments').insert(chunk).onConflict(['source', 'id']).merge();
+      await upsertRows(trx, 'insights_pr_shipments', SHIPMENT_ROW_COLUMNS, ['source', 'id'], rows);
     });
   }
 }

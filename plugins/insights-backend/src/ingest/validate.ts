@@ -102,11 +102,22 @@ function canonicalRef(ref: string): string | { message: string } {
   }
 }
 
-function checkTimes(kind: EventKind, index: number, item: Record<string, unknown>, now: number): Problem[] {
-  const problems: Problem[] = [];
-  const ms = (field: string) => (typeof item[field] === 'string' ? Date.parse(item[field] as string) : undefined);
+/** An item's time fields in epoch ms (absent or null: undefined), parsed once for the checks and the row. */
+type Times = Record<string, number | undefined>;
+
+function timesOf(kind: EventKind, item: Record<string, unknown>): Times {
+  const times: Times = {};
   for (const field of TIME_FIELDS[kind]) {
-    const t = ms(field);
+    const value = item[field];
+    times[field] = typeof value === 'string' && value ? Date.parse(value) : undefined;
+  }
+  return times;
+}
+
+function checkTimes(kind: EventKind, index: number, item: Record<string, unknown>, times: Times, now: number): Problem[] {
+  const problems: Problem[] = [];
+  for (const field of TIME_FIELDS[kind]) {
+    const t = times[field];
     if (t === undefined) continue;
     if (t < EARLIEST_MS) problems.push({ index, field, message: `${item[field]} is before ${EARLIEST_EVENT_TIME}, the earliest time accepted` });
     else if (t > now + FUTURE_SKEW_MS) {
@@ -114,16 +125,15 @@ function checkTimes(kind: EventKind, index: number, item: Record<string, unknown
     }
   }
   for (const [later, earlier] of ORDER[kind]) {
-    const a = ms(later);
-    const b = ms(earlier);
+    const a = times[later];
+    const b = times[earlier];
     if (a !== undefined && b !== undefined && a < b) problems.push({ index, field: later, message: `is before ${earlier} (${item[later]} < ${item[earlier]})` });
   }
   return problems;
 }
 
-const msOf = (value: string | null | undefined): number | null => (value ? Date.parse(value) : null);
-
-function toRow(kind: EventKind, item: DeploymentEvent | IncidentEvent | PullRequestEvent, entityRef: string): EventRow {
+function toRow(kind: EventKind, item: DeploymentEvent | IncidentEvent | PullRequestEvent, entityRef: string, times: Times): EventRow {
+  const msOf = (field: string): number | null => times[field] ?? null;
   if (kind === 'deployments') {
     const d = item as DeploymentEvent;
     return {
@@ -134,14 +144,14 @@ function toRow(kind: EventKind, item: DeploymentEvent | IncidentEvent | PullRequ
       version: d.version ?? null,
       commit_sha: d.commitSha ?? null,
       status: d.status,
-      started_at: msOf(d.startedAt),
-      finished_at: Date.parse(d.finishedAt),
+      started_at: msOf('startedAt'),
+      finished_at: times.finishedAt!,
       hotfix: d.hotfix ?? false,
     };
   }
   if (kind === 'incidents') {
     const i = item as IncidentEvent;
-    return { source: i.source, id: i.id, entity_ref: entityRef, opened_at: Date.parse(i.openedAt), resolved_at: msOf(i.resolvedAt), severity: i.severity ?? null };
+    return { source: i.source, id: i.id, entity_ref: entityRef, opened_at: times.openedAt!, resolved_at: msOf('resolvedAt'), severity: i.severity ?? null };
   }
   const p = item as PullRequestEvent;
   return {
@@ -153,13 +163,13 @@ function toRow(kind: EventKind, item: DeploymentEvent | IncidentEvent | PullRequ
     url: p.url ?? null,
     author: p.author ?? null,
     reviewers: p.reviewers ? JSON.stringify(p.reviewers) : null,
-    created_at: Date.parse(p.createdAt),
-    first_review_at: msOf(p.firstReviewAt),
-    merged_at: msOf(p.mergedAt),
+    created_at: times.createdAt!,
+    first_review_at: msOf('firstReviewAt'),
+    merged_at: msOf('mergedAt'),
     additions: p.additions ?? null,
     deletions: p.deletions ?? null,
     deployed_in: p.deployedIn ?? null,
-    first_commit_at: msOf(p.firstCommitAt),
+    first_commit_at: msOf('firstCommitAt'),
   };
 }
 
@@ -177,7 +187,7 @@ export async function validateEvents<K extends EventKind>(
 ): Promise<ValidatedBatch<K>> {
   const now = options.now ?? Date.now();
   const problems: Problem[] = [];
-  const parsed: Array<{ index: number; item: DeploymentEvent | IncidentEvent | PullRequestEvent; entityRef: string }> = [];
+  const parsed: Array<{ index: number; item: DeploymentEvent | IncidentEvent | PullRequestEvent; entityRef: string; times: Times }> = [];
   items.forEach((raw, position) => {
     const index = position + (options.offset ?? 0);
     const result = SCHEMAS[kind].safeParse(raw);
@@ -186,11 +196,12 @@ export async function validateEvents<K extends EventKind>(
       return;
     }
     const item = result.data as DeploymentEvent | IncidentEvent | PullRequestEvent;
-    const timeProblems = checkTimes(kind, index, item as unknown as Record<string, unknown>, now);
+    const times = timesOf(kind, item as unknown as Record<string, unknown>);
+    const timeProblems = checkTimes(kind, index, item as unknown as Record<string, unknown>, times, now);
     const ref = canonicalRef(item.entityRef);
     if (typeof ref !== 'string') timeProblems.unshift({ index, field: 'entityRef', ...ref });
     if (timeProblems.length > 0) problems.push(...timeProblems);
-    else parsed.push({ index, item, entityRef: ref as string });
+    else parsed.push({ index, item, entityRef: ref as string, times });
   });
   if (problems.length > 0) refuse(kind, problems);
 
@@ -206,8 +217,8 @@ export async function validateEvents<K extends EventKind>(
   const rows: EventRow[] = [];
   const seen = new Map<string, { index: number; row: EventRow }>();
   let repeated = 0;
-  for (const { index, item, entityRef } of parsed) {
-    const row = toRow(kind, item, entityRef);
+  for (const { index, item, entityRef, times } of parsed) {
+    const row = toRow(kind, item, entityRef, times);
     const key = `${row.source}\u0000${row.id}`;
     const earlier = seen.get(key);
     if (earlier) {

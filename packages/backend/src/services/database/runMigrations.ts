@@ -61,6 +61,13 @@ export async function runMigrations(
   };
   // Already up to date (every restart but the first after an upgrade): nothing to lock.
   if (options.lock && (await isUpToDate(knex, options.schemaName, names))) return;
+  if (!options.schemaName && !options.lock) {
+    const applied = await migrateFreshSqlite(knex, migrations);
+    if (applied) {
+      if (applied.length > 0) options.logger?.info(`Applied ${applied.length} migration(s)`, { migrations: applied });
+      return;
+    }
+  }
   if (options.lock) {
     // Alone on this schema: knex's lock row can only be stale (a migrator killed mid-run) or doubled (two
     // instances that created the lock table at once before this lock existed), and is reset to one free row.
@@ -82,6 +89,37 @@ export async function runMigrations(
       await new Promise(resolve => setTimeout(resolve, 250));
     }
   }
+}
+
+/**
+ * A SQLite database without the migrations table (its first start): creates the two tables knex's migrator keeps,
+ * its free lock row and every migration in name order, recorded as batch 1, in one transaction. Knex's migrator
+ * spends some 14 queries and a transaction per migration on that bookkeeping, and the default portal's first start
+ * migrates nine databases; later starts (the tables exist) go through knex as before. The check runs inside the
+ * transaction, which holds the database's one connection: two callers cannot both see it missing. Undefined when
+ * the database is not SQLite or has the table; otherwise the names applied.
+ */
+async function migrateFreshSqlite(knex: Knex, migrations: DatabaseMigration[]): Promise<string[] | undefined> {
+  if ((knex.client as { config?: { client?: unknown } }).config?.client !== 'better-sqlite3') return undefined;
+  return knex.transaction(async trx => {
+    if (await trx.schema.hasTable(MIGRATIONS_TABLE)) return undefined;
+    // the tables as knex's migrator creates them (knex/lib/migrations/migrate/table-creator.js)
+    await trx.schema.createTable(MIGRATIONS_TABLE, t => {
+      t.increments();
+      t.string('name');
+      t.integer('batch');
+      t.timestamp('migration_time');
+    });
+    await trx.schema.createTable(MIGRATIONS_LOCK_TABLE, t => {
+      t.increments('index').primary();
+      t.integer('is_locked');
+    });
+    await trx(MIGRATIONS_LOCK_TABLE).insert({ is_locked: 0 });
+    const ordered = await new InMemoryMigrationSource(migrations).getMigrations();
+    for (const migration of ordered) await migration.up(trx);
+    for (const migration of ordered) await trx(MIGRATIONS_TABLE).insert({ name: migration.name, batch: 1, migration_time: new Date() });
+    return ordered.map(m => m.name);
+  });
 }
 
 async function resetKnexLock(knex: Knex, schemaName: string | undefined, logger?: LoggerService): Promise<void> {

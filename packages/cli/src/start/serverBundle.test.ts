@@ -107,6 +107,18 @@ describe('the server bundle portico start loads', () => {
     expect((ascii.bundle as unknown as { text: string }).text).toBe('caf\u00e9');
   });
 
+  it('compiles a bundle its manifest says is already in the module wrapper as it is', () => {
+    const { server } = fakeBundle(dir);
+    const file = path.join(server, 'bundle.js');
+    const { wrapper } = Module as unknown as { wrapper: [string, string] };
+    fs.writeFileSync(file, `${wrapper[0]}${fs.readFileSync(file, 'utf8')}${wrapper[1]}`);
+    const manifestFile = path.join(server, 'manifest.json');
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestFile, 'utf8')), wrapped: true }));
+    const loaded = loadServerBundle(server)!;
+    loaded.unshare();
+    expect(Object.keys(loaded.bundle.features)).toEqual(['@portico/plugin-fake-backend']);
+  });
+
   it('is not used when absent, when a package in it was rebuilt since, or when PORTICO_SERVER_BUNDLE=0', () => {
     expect(serverBundleUnusable(path.join(dir, 'nothing'))).toMatch(/^no server bundle/);
     expect(loadServerBundle(path.join(dir, 'nothing'))).toBeUndefined();

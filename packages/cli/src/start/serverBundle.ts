@@ -38,6 +38,8 @@ interface BundleManifest {
   stamps?: Record<string, number>;
   /** bundle.js holds only ASCII: it can be read as latin1 (next to free) rather than decoded as UTF-8. */
   ascii?: boolean;
+  /** bundle.js is already in Node's module wrapper (`(function (exports, require, module, __filename, __dirname) {`). */
+  wrapped?: boolean;
 }
 
 /** Why the bundle cannot be used (it is absent, or a package in it was rebuilt since), or undefined. */
@@ -85,7 +87,7 @@ export function loadServerBundle(dir = defaultDir()): LoadedServerBundle | undef
   const startCache = readNewerThan(startCacheFile, file);
   const cachedData = startCache ?? readNewerThan(buildCacheFile, file);
   const source = fs.readFileSync(file, manifest.ascii ? 'latin1' : 'utf8');
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const script = new vm.Script(manifest.wrapped ? source : Module.wrap(source), { filename: file, cachedData });
   const cacheUsable = cachedData !== undefined && !script.cachedDataRejected;
   const usedStartCache = cacheUsable && startCache !== undefined;
   const mod = new Module(file, module);

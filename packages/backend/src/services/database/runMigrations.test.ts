@@ -25,7 +25,11 @@ describe('runMigrations on a new SQLite database', () => {
     const byKnex = database();
     await byKnex.migrate.latest({
       tableName: MIGRATIONS_TABLE,
-      migrationSource: { getMigrations: async () => first, getMigrationName: m => m.name, getMigration: async m => ({ up: m.up, down: async () => undefined }) },
+      migrationSource: {
+        getMigrations: async () => first,
+        getMigrationName: (m: DatabaseMigration) => m.name,
+        getMigration: async (m: DatabaseMigration) => ({ up: m.up, down: async () => undefined }),
+      },
     } as Knex.MigratorConfig);
     expect(await schemaOf(knex)).toEqual(await schemaOf(byKnex));
     expect(await knex(MIGRATIONS_LOCK_TABLE).select('is_locked')).toEqual([{ is_locked: 0 }]);

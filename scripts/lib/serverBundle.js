@@ -1,9 +1,10 @@
 // The server bundle `portico start` loads: packages/cli/dist/server/bundle.js, one CommonJS file holding the CLI's
 // start path, the host and every backend plugin of the workspace (from their tsc output, with their dependencies),
 // built with rolldown after tsc. One file instead of some 2,000 spares module resolution and file reads, and lets
-// the start reuse V8's code cache (bundle.js.cache, written by the first start after a build): module loading
-// takes about half the CPU (and bundle.js.start-cache, written by the first start, spares compiling what the start
-// runs). Native modules and optional database drivers stay outside.
+// the start reuse V8's code cache (bundle.js.cache, written by the build): module loading takes about half the CPU
+// (and bundle.js.start-cache, written by the first start after a build, spares compiling what the start runs). The
+// file is ASCII and already in Node's module wrapper, as manifest.json says. Native modules and optional database
+// drivers stay outside.
 //
 // manifest.json records the .tsbuildinfo of every package in it, as tsc -b left them: the CLI loads the bundle only
 // while they are unchanged (packages/cli/src/start/serverBundle.ts), so a build without this step never runs

@@ -97,6 +97,16 @@ describeEachDatabase('POST /api/insights/deployments, /incidents, /pull-requests
       await refused('/deployments', { deploys: [] }, /^body\./);
     });
 
+    it('refuses a string holding a NUL character, which PostgreSQL cannot store, and stores nothing of the batch', async () => {
+      await refused('/deployments', { deployments: [deployment('nul-ok'), deployment('nul', { version: '1.0\u0000' })] }, 'deployments[1].version: contains a NUL character (\\u0000), which cannot be stored');
+      await refused(
+        '/pull-requests',
+        { pullRequests: [{ id: 'p-nul', entityRef: 'api', number: 1, createdAt: ago(HOUR), reviewers: ['ada', 'b\u0000b'], source: 'gh' }] },
+        'pullRequests[0].reviewers: contains a NUL character',
+      );
+      expect((await push('/deployments', { deployments: [deployment('nul-ok')] }).expect(202)).body).toEqual({ accepted: 1, duplicates: 0 });
+    });
+
     it('refuses one id sent twice with different contents, naming both items', async () => {
       await refused('/deployments', { deployments: [deployment('same'), deployment('other'), deployment('same', { status: 'failed' })] }, 'deployments[2].id: repeats deployments[0] (source ci, id same) with different contents');
     });

@@ -93,6 +93,19 @@ function shapeProblems(kind: EventKind, index: number, error: z.ZodError): Probl
   return problems;
 }
 
+/**
+ * PostgreSQL stores no NUL character in text: a string holding one would fail the write with a database error (500).
+ * Checked on SQLite too, so both engines accept the same items.
+ */
+function textProblems(index: number, item: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const hasNul = (value: unknown): boolean => (typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) && value.some(hasNul));
+  for (const field in item) {
+    if (hasNul(item[field])) problems.push({ index, field, message: 'contains a NUL character (\\u0000), which cannot be stored' });
+  }
+  return problems;
+}
+
 /** The canonical ref of an item's entityRef (kind defaults to component, namespace to default), or a problem. */
 function canonicalRef(ref: string): string | { message: string } {
   try {
@@ -176,9 +189,9 @@ function toRow(kind: EventKind, item: DeploymentEvent | IncidentEvent | PullRequ
 /**
  * Checks a batch the way the push API and the sink both do, and turns it into store rows. Refuses the whole batch
  * with an InputError naming the first bad item (`deployments[3].finishedAt: …`; every problem in `details.issues`):
- * a shape outside the contract or an unknown field, a time before 2000 or in the future, times out of order, an
- * entity ref that does not parse or names no entity in the catalog, or one (source, id) sent twice with different
- * contents (sent twice identically, it is stored once and counted as a duplicate).
+ * a shape outside the contract or an unknown field, a NUL character in a string, a time before 2000 or in the future,
+ * times out of order, an entity ref that does not parse or names no entity in the catalog, or one (source, id) sent
+ * twice with different contents (sent twice identically, it is stored once and counted as a duplicate).
  */
 export async function validateEvents<K extends EventKind>(
   kind: K,
@@ -197,10 +210,10 @@ export async function validateEvents<K extends EventKind>(
     }
     const item = result.data as DeploymentEvent | IncidentEvent | PullRequestEvent;
     const times = timesOf(kind, item as unknown as Record<string, unknown>);
-    const timeProblems = checkTimes(kind, index, item as unknown as Record<string, unknown>, times, now);
+    const itemProblems = [...textProblems(index, item as unknown as Record<string, unknown>), ...checkTimes(kind, index, item as unknown as Record<string, unknown>, times, now)];
     const ref = canonicalRef(item.entityRef);
-    if (typeof ref !== 'string') timeProblems.unshift({ index, field: 'entityRef', ...ref });
-    if (timeProblems.length > 0) problems.push(...timeProblems);
+    if (typeof ref !== 'string') itemProblems.unshift({ index, field: 'entityRef', ...ref });
+    if (itemProblems.length > 0) problems.push(...itemProblems);
     else parsed.push({ index, item, entityRef: ref as string, times });
   });
   if (problems.length > 0) refuse(kind, problems);

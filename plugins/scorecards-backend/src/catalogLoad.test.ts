@@ -11,11 +11,11 @@ import request from 'supertest';
 import { scorecardsPlugin } from './plugin';
 import { component, platform, readinessSpec, scorecard, teamA } from './__testUtils__/testScorecardsBackend';
 
-/** The entities queue's depth as `/metrics` shows it. */
-async function entitiesQueueDepth(): Promise<number | undefined> {
+/** An evaluation queue's depth as `/metrics` shows it. */
+async function queueDepth(queue: 'entities' | 'scorecards'): Promise<number | undefined> {
   const metric = register.getSingleMetric('portico_scorecards_evaluation_queue_depth');
   const values = metric ? (await metric.get()).values : [];
-  return values.find(v => v.labels.queue === 'entities')?.value;
+  return values.find(v => v.labels.queue === queue)?.value;
 }
 
 const toYaml = (entities: Entity[]) => entities.map(e => JSON.stringify(e)).join('\n---\n') + '\n';
@@ -91,8 +91,11 @@ describe("evaluations wait for the catalog's first load", () => {
     // The first file is in, announced as part of a load in progress; its entities wait in the queue.
     await eventually(async () => expect(seen.some(s => (s.payload as { added?: string[] }).added?.includes('component:default/ledger'))).toBe(true));
     expect(seen.every(s => s.topic === CATALOG_ENTITIES_CHANGED_TOPIC && (s.payload as { loading?: boolean }).loading === true)).toBe(true);
-    await eventually(async () => expect(await entitiesQueueDepth()).toBeGreaterThanOrEqual(1));
+    await eventually(async () => expect(await queueDepth('entities')).toBeGreaterThanOrEqual(1));
     expect(await facts('ledger')).toEqual({});
+    // the Scorecard the load added waits as well
+    await eventually(async () => expect(await queueDepth('scorecards')).toBe(1));
+    expect(backend.logger?.lines.some(l => /^Evaluated scorecard /.test(String(l.message)))).toBe(false);
 
     // The second file ends the first read: the catalog says so, and the waiting entities are collected.
     letGo();
@@ -104,6 +107,6 @@ describe("evaluations wait for the catalog's first load", () => {
     expect(backend.logger?.lines).toContainEqual(
       expect.objectContaining({ level: 'info', message: expect.stringMatching(/^Evaluations resumed when the catalog's first load finished \(held \d+ ms\)$/) }),
     );
-    await eventually(async () => expect(await entitiesQueueDepth()).toBe(0));
+    await eventually(async () => expect(await queueDepth('entities')).toBe(0));
   });
 });

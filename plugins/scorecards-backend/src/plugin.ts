@@ -24,6 +24,7 @@ import {
 import { createRouter } from './router';
 import { CatalogLoadGate, MAX_LOAD_DEFERRAL_MS } from './service/CatalogLoadGate';
 import { catalogFactCollector } from './service/catalogFactCollector';
+import { EvaluationCoverage } from './service/EvaluationCoverage';
 import { EvaluationQueue } from './service/EvaluationQueue';
 import { EvaluationService } from './service/EvaluationService';
 import { ExemptionService } from './service/ExemptionService';
@@ -167,30 +168,42 @@ export const scorecardsPlugin = createBackendPlugin({
           factTypes: Object.fromEntries(Object.entries(settings.factTypes).map(([name, type]) => [name, factTypeSchema(type)])),
           defaultScheduleMs: settings.defaultSchedule,
         });
-        // Evaluations the catalog's first load causes wait for its end (30 s at most): they would compete with it.
+        // Every evaluation the catalog's first load causes waits for its end (30 s at most): it would compete with it.
         const loadGate = new CatalogLoadGate(MAX_LOAD_DEFERRAL_MS, ({ heldMs, timedOut }) =>
           logger.info(`Evaluations resumed ${timedOut ? `after waiting ${heldMs} ms for the catalog's first load (the most they wait)` : `when the catalog's first load finished (held ${heldMs} ms)`}`),
         );
-        const entityQueue = new EvaluationQueue(refs => evaluation.evaluateEntities(refs).then(() => undefined), logger, undefined, undefined, loadGate).publishDepth('entities');
-        collectNow = async (ref, collector) => {
-          const result = await evaluation.collectNow(ref, collector);
-          if (result.changed) entityQueue.enqueue([result.entityRef]);
-          return result;
-        };
+        // A changed Scorecard is evaluated whole; the changed entities such an evaluation saw are not evaluated on it again.
+        const coverage = new EvaluationCoverage();
         const scorecardQueue = new EvaluationQueue(async refs => {
           for (const ref of refs) {
             try {
-              await evaluation.evaluateScorecard(await registry.get(ref));
+              const scorecard = await registry.get(ref);
+              await coverage.wholeEvaluation(ref, () => evaluation.evaluateScorecard(scorecard));
             } catch (error) {
               // the queue evaluates it again once the database is back (a changed scorecard has no other trigger)
               if (isTransientFailure(error)) throw error;
               logger.warn(`Scorecard ${ref} was not evaluated: ${(error as Error).message}`);
             }
           }
-          // not held: a Scorecard the first load adds is evaluated at once over the few entities there are yet (the
-          // entities that follow are evaluated as changes); held, it would be evaluated in full over all of them
-          // and each of them again as a change
-        }, logger).publishDepth('scorecards');
+        }, logger, undefined, undefined, loadGate).publishDepth('scorecards');
+        // Changed entities wait for the load, then for the changed Scorecards (whose whole evaluations cover them).
+        const entityQueue = new EvaluationQueue(
+          async refs => {
+            const at = coverage.now;
+            await evaluation.evaluateEntities(refs, undefined, { covered: (card, ref) => coverage.covers(card, ref) });
+            coverage.evaluated(refs, at);
+          },
+          logger,
+          undefined,
+          undefined,
+          loadGate.followedBy(scorecardQueue),
+          refs => coverage.entitiesChanged(refs),
+        ).publishDepth('entities');
+        collectNow = async (ref, collector) => {
+          const result = await evaluation.collectNow(ref, collector);
+          if (result.changed) entityQueue.enqueue([result.entityRef]);
+          return result;
+        };
         const exemptions = new ExemptionService({
           store: stores.exemptions,
           registry,
@@ -267,6 +280,7 @@ export const scorecardsPlugin = createBackendPlugin({
           },
         });
 
+        const afterLoad = loadGate.followedBy(scorecardQueue);
         await scheduler.scheduleTask({
           id: 'scorecards-evaluate-due',
           frequency: { duration: { milliseconds: settings.evaluationCheckInterval } },
@@ -274,7 +288,8 @@ export const scorecardsPlugin = createBackendPlugin({
           timeout: 'PT30M',
           scope: 'global',
           fn: async () => {
-            await loadGate.wait();
+            // after the load and the whole evaluations it caused (a Scorecard the load added is due, and evaluated by then)
+            await afterLoad.wait();
             // An expired exemption stops counting: re-evaluate its entity (each expiry once, on whichever instance).
             const expired = await stores.exemptions.takeExpired(Date.now());
             entityQueue.enqueue(expired.map(e => e.entityRef));
@@ -289,7 +304,7 @@ export const scorecardsPlugin = createBackendPlugin({
             timeout: 'PT30M',
             scope: 'global',
             fn: async signal => {
-              await loadGate.wait();
+              await afterLoad.wait();
               entityQueue.enqueue(await evaluation.runCollector(collector, signal));
             },
           });

@@ -33,6 +33,37 @@ describe('CatalogLoadGate with an EvaluationQueue', () => {
     queue.stop();
   });
 
+  it('holds the scorecard queue too, and the entity queue until the Scorecards the load changed are evaluated', async () => {
+    const gate = new CatalogLoadGate(30_000);
+    const order: string[] = [];
+    const scorecards = new EvaluationQueue(async refs => void order.push(...refs), logger, 100, 2000, gate);
+    const entities = new EvaluationQueue(async refs => void order.push(...refs), logger, 100, 2000, gate.followedBy(scorecards));
+    gate.hold();
+    entities.enqueue(['component:default/a']);
+    await jest.advanceTimersByTimeAsync(50);
+    scorecards.enqueue(['scorecard:default/readiness']);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(order).toEqual([]);
+    expect(scorecards.depth).toBe(1);
+
+    gate.release();
+    await jest.advanceTimersByTimeAsync(0);
+    await entities.flush();
+    expect(order).toEqual(['scorecard:default/readiness', 'component:default/a']);
+
+    // after the load, a changed Scorecard still goes first; with none waiting, entities go as they come
+    entities.enqueue(['component:default/b']);
+    scorecards.enqueue(['scorecard:default/hygiene']);
+    await jest.advanceTimersByTimeAsync(100);
+    await entities.flush();
+    expect(order.slice(2)).toEqual(['scorecard:default/hygiene', 'component:default/b']);
+    entities.enqueue(['component:default/c']);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(order.slice(4)).toEqual(['component:default/c']);
+    scorecards.stop();
+    entities.stop();
+  });
+
   it('waits 30 seconds at most when the end of the load is never announced', async () => {
     const { gate, queue, processed, released } = setup();
     gate.hold();

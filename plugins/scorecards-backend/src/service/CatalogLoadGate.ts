@@ -43,6 +43,23 @@ export class CatalogLoadGate {
     return new Promise(resolve => this.waiters.push(resolve));
   }
 
+  /**
+   * A gate that holds while this one does and, after, until `first` has done what it holds (the Scorecards the load
+   * changed are evaluated whole before the entities it changed, which those whole evaluations then cover).
+   */
+  followedBy(first: { readonly depth: number; flush(): Promise<void> }): { readonly held: boolean; wait(): Promise<void> } {
+    const loadHeld = () => this.held;
+    return {
+      get held() {
+        return loadHeld() || first.depth > 0;
+      },
+      wait: async () => {
+        await this.wait();
+        await first.flush();
+      },
+    };
+  }
+
   private finish(timedOut: boolean): void {
     const wasHeld = this.state === 'held';
     this.state = 'done';

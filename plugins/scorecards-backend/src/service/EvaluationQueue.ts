@@ -66,6 +66,8 @@ export class EvaluationQueue {
     private readonly maxBatch = MAX_EVALUATION_BATCH,
     /** Batches wait for this first (the catalog's first load, see CatalogLoadGate); refs keep collecting meanwhile. */
     private readonly gate?: { readonly held: boolean; wait(): Promise<void> },
+    /** Told of every ref enqueued, before it is (see EvaluationCoverage). */
+    private readonly onEnqueue?: (refs: string[]) => void,
   ) {}
 
   /** Refs waiting: pending, plus those of batches not processed yet. */
@@ -81,7 +83,9 @@ export class EvaluationQueue {
 
   enqueue(entityRefs: Iterable<string>): void {
     if (this.stopped) return;
-    for (const ref of entityRefs) this.pending.add(ref);
+    const refs = [...entityRefs];
+    if (refs.length && this.onEnqueue) this.onEnqueue(refs);
+    for (const ref of refs) this.pending.add(ref);
     if (this.pending.size > 0 && !this.timer && !this.waiting) this.timer = setTimeout(() => void this.drain(), this.delayMs);
   }
 

@@ -35,6 +35,9 @@ export interface EvaluationServiceOptions {
   now?: () => Date;
 }
 
+/** Entities a whole evaluation collects, evaluates and saves at a time, the event loop turning between slices. */
+export const WHOLE_SLICE = 250;
+
 const scalarOrJson = (value: unknown): value is JsonValue => value !== undefined && typeof value !== 'function';
 
 /** Collects facts, evaluates scorecards and stores the results. */
@@ -193,33 +196,48 @@ export class EvaluationService {
     return { results, changes };
   }
 
-  /** Loads the entities' facts once and refreshes them with the collectors that run on change. */
-  private async collectOnChange(entities: Entity[], phase: (name: string) => void = () => undefined): Promise<Map<string, Map<string, StoredFact>>> {
-    const facts = await this.options.facts.getFacts(entities.map(e => stringifyEntityRef(e)));
+  /** Loads the entities' facts once and refreshes those of `collectFor` (some of them) with the collectors that run on change. */
+  private async collectOnChange(entities: Entity[], collectFor: Entity[], phase: (name: string) => void = () => undefined): Promise<Map<string, Map<string, StoredFact>>> {
+    const facts = entities.length ? await this.options.facts.getFacts(entities.map(e => stringifyEntityRef(e))) : new Map<string, Map<string, StoredFact>>();
     phase('facts');
+    if (collectFor.length === 0) return facts;
     for (const collector of this.options.collectors) {
-      if (collector.collectOnChange) await this.collect(collector, entities, undefined, facts);
+      if (collector.collectOnChange) await this.collect(collector, collectFor, undefined, facts);
     }
     return facts;
   }
 
-  /** Evaluates a whole scorecard now: every entity its filter matches. */
+  /**
+   * Evaluates a whole scorecard now: every entity its filter matches, WHOLE_SLICE entities at a time with a turn of
+   * the event loop between slices, so that requests on the same thread are served meanwhile.
+   */
   async evaluateScorecard(scorecard: CompiledScorecard): Promise<EntityScorecardResult[]> {
     const started = this.now().getTime();
     const phases: Record<string, number> = {};
     let mark = performance.now();
     const phase = (name: string) => {
       const t = performance.now();
-      phases[name] = Math.round(t - mark);
+      phases[name] = (phases[name] ?? 0) + Math.round(t - mark);
       mark = t;
     };
     const entities = (await this.options.catalog.getEntities(scorecard.spec.filter)).filter(e =>
       matchesEntityFilter(e, scorecard.spec.filter),
     );
     phase('read');
-    const facts = await this.collectOnChange(entities, phase);
-    phase('collect');
-    const { results, changes } = await this.evaluate(scorecard, entities, facts, phase);
+    const results: EntityScorecardResult[] = [];
+    const changes: LevelChange[] = [];
+    for (let i = 0; i < entities.length; i += WHOLE_SLICE) {
+      if (i > 0) {
+        await new Promise(resolve => setImmediate(resolve));
+        mark = performance.now();
+      }
+      const slice = entities.slice(i, i + WHOLE_SLICE);
+      const facts = await this.collectOnChange(slice, slice, phase);
+      phase('collect');
+      const evaluated = await this.evaluate(scorecard, slice, facts, phase);
+      results.push(...evaluated.results);
+      changes.push(...evaluated.changes);
+    }
     const current = new Set(results.map(r => r.entityRef));
     const gone = (await this.options.results.entityRefs(scorecard.ref)).filter(ref => !current.has(ref));
     await this.options.results.deleteEntityResults(gone, scorecard.ref);
@@ -234,8 +252,10 @@ export class EvaluationService {
   /**
    * Re-evaluates only the given entities on every scorecard that applies to them (a change in the
    * catalog or in their facts). Entities gone from the catalog lose their facts and results.
+   * `covered(scorecardRef, entityRef)`: a whole evaluation of that scorecard already saw the entity as it is now
+   * (see EvaluationCoverage); it is neither evaluated on that scorecard nor collected again for it.
    */
-  async evaluateEntities(entityRefs: string[], only?: CompiledScorecard): Promise<EvaluateResponse> {
+  async evaluateEntities(entityRefs: string[], only?: CompiledScorecard, options?: { covered?: (scorecardRef: string, entityRef: string) => boolean }): Promise<EvaluateResponse> {
     const refs = [...new Set(entityRefs)];
     const found = await this.options.catalog.getEntitiesByRefs(refs);
     const entities = found.filter((e): e is Entity => e !== undefined);
@@ -244,13 +264,28 @@ export class EvaluationService {
       await this.options.results.deleteEntityResults(removed);
       for (const ref of removed) await this.options.facts.deleteEntity(ref);
     }
-    const facts = await this.collectOnChange(entities);
-    const response: EvaluateResponse = { results: [], errors: [] };
     const scorecards = only ? [only] : await this.options.registry.valid();
-    for (const scorecard of scorecards) {
+    const covered = options?.covered;
+    const entityRefsOf = new Map(entities.map(e => [e, stringifyEntityRef(e)]));
+    const plans = scorecards.map(scorecard => {
+      const matching: Entity[] = [];
+      const notMatching: string[] = [];
+      for (const e of entities) {
+        const ref = entityRefsOf.get(e)!;
+        if (!matchesEntityFilter(e, scorecard.spec.filter)) notMatching.push(ref);
+        else if (!covered?.(scorecard.ref, ref)) matching.push(e);
+      }
+      return { scorecard, matching, notMatching };
+    });
+    // a covered entity the scorecard matches had its facts collected by that whole evaluation
+    const collectFor = covered
+      ? entities.filter(e => !scorecards.some(s => covered(s.ref, entityRefsOf.get(e)!) && matchesEntityFilter(e, s.spec.filter)))
+      : entities;
+    const needFacts = new Set([...collectFor, ...plans.flatMap(p => p.matching)]);
+    const facts = await this.collectOnChange(covered ? entities.filter(e => needFacts.has(e)) : entities, collectFor);
+    const response: EvaluateResponse = { results: [], errors: [] };
+    for (const { scorecard, matching, notMatching } of plans) {
       try {
-        const matching = entities.filter(e => matchesEntityFilter(e, scorecard.spec.filter));
-        const notMatching = entities.filter(e => !matching.includes(e)).map(e => stringifyEntityRef(e));
         if (notMatching.length) await this.options.results.deleteEntityResults(notMatching, scorecard.ref);
         if (matching.length === 0) continue;
         const { results, changes } = await this.evaluate(scorecard, matching, facts);

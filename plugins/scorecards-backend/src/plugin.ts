@@ -25,7 +25,7 @@ import { createRouter } from './router';
 import { CatalogLoadGate, MAX_LOAD_DEFERRAL_MS } from './service/CatalogLoadGate';
 import { catalogFactCollector } from './service/catalogFactCollector';
 import { EvaluationCoverage } from './service/EvaluationCoverage';
-import { EvaluationQueue } from './service/EvaluationQueue';
+import { backgroundPause, EvaluationQueue } from './service/EvaluationQueue';
 import { EvaluationService } from './service/EvaluationService';
 import { ExemptionService } from './service/ExemptionService';
 import { InitiativeActionRunner } from './service/InitiativeActionRunner';
@@ -178,7 +178,7 @@ export const scorecardsPlugin = createBackendPlugin({
           for (const ref of refs) {
             try {
               const scorecard = await registry.get(ref);
-              await coverage.wholeEvaluation(ref, () => evaluation.evaluateScorecard(scorecard));
+              await coverage.wholeEvaluation(ref, () => evaluation.evaluateScorecard(scorecard, { between: backgroundPause }));
             } catch (error) {
               // the queue evaluates it again once the database is back (a changed scorecard has no other trigger)
               if (isTransientFailure(error)) throw error;

@@ -12,6 +12,9 @@ export const MAX_EVALUATION_BATCH = 2000;
  */
 export const BURST_SLICE = 250;
 const BURST_MAX_PAUSE_MS = 1000;
+
+/** The pause after a slice of background work that took `sliceMs`: as long, so that requests get half the thread. */
+export const backgroundPause = (sliceMs: number) => new Promise<void>(resolve => setTimeout(resolve, Math.min(sliceMs, BURST_MAX_PAUSE_MS)));
 /** A slice that failed is enqueued again after this long, at most this many times in a row per ref. */
 const RETRY_DELAY_MS = 2000;
 const MAX_SLICE_RETRIES = 3;
@@ -116,7 +119,7 @@ export class EvaluationQueue {
           await this.process(slice);
           for (const ref of slice) this.failures.delete(ref);
           this.unavailableStreak = 0;
-          if (burst && i + size < batch.length) await new Promise(resolve => setTimeout(resolve, Math.min(performance.now() - started, BURST_MAX_PAUSE_MS)));
+          if (burst && i + size < batch.length) await backgroundPause(performance.now() - started);
         } catch (error) {
           // One failed slice does not stop the others, and is tried again: a few times after an error (a deadlock
           // the store did not get past), for as long as it lasts while the database is unavailable (a failover or

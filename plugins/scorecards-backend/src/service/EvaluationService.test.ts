@@ -106,6 +106,19 @@ describeEachDatabase('EvaluationService', db => {
     expect(await results.distribution('scorecard:default/basics')).toEqual({ Bronze: 1, none: 1 });
   });
 
+  it('skips an entity on a scorecard whose whole evaluation already saw it, and evaluates it on the others', async () => {
+    catalog.entities[0] = { ...component('a'), spec: { type: 'service' } };
+    const covered = await service.evaluateEntities(['component:default/a'], undefined, { covered: () => true });
+    expect(covered.results).toEqual([]);
+    expect(await results.distribution('scorecard:default/basics')).toEqual({ Bronze: 1, none: 1 });
+
+    const notCovered = await service.evaluateEntities(['component:default/a'], undefined, { covered: card => card !== 'scorecard:default/basics' });
+    expect(notCovered.results.map(r => [r.entityRef, r.level])).toEqual([['component:default/a', null]]);
+    expect(await results.distribution('scorecard:default/basics')).toEqual({ none: 2 });
+    catalog.entities[0] = component('a');
+    await service.evaluateEntities(['component:default/a']);
+  });
+
   it('forgets an entity that left the catalog', async () => {
     catalog.entities = catalog.entities.filter(e => e.metadata.name !== 'b');
     await service.evaluateEntities(['component:default/b']);

@@ -21,15 +21,13 @@ require('../catalog/register');
 
 const crypto = require('crypto');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const { parse } = require('yaml');
+const { root, parseFlags, freePort, sleep, cpuMs, startPortico } = require('../lib/common');
 
-const argv = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < argv.length; i++) opt[argv[i].replace(/^--/, '')] = argv[i + 1]?.startsWith('--') || argv[i + 1] === undefined ? true : argv[++i];
+const opt = parseFlags();
 const SERVICES = Number(opt.services || 2000);
 const DEPLOYMENTS = Number(opt.deployments || SERVICES * 100);
 const PRS = Number(opt.prs || SERVICES * 250);
@@ -46,11 +44,9 @@ if (!['sqlite', 'pg'].includes(DB)) throw new Error(`--db sqlite|pg, not ${DB}`)
 const PG = opt.pg || 'postgres://postgres@127.0.0.1:5432/test';
 const GOALS = { ingestMs: 120_000, teamPageP95Ms: 200, compareP95Ms: 1000, eventToMetricMs: 1000 };
 
-const root = path.resolve(__dirname, '../..');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const METRICS = ['deploymentFrequency', 'leadTime', 'changeFailureRate', 'timeToRestore', 'prCycleTime', 'timeToFirstReview', 'reviewedShare', 'prSize'];
-const sleep = ms => new Promise(r => setTimeout(r, ms));
 const log = msg => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const round = ms => Math.round(ms * 10) / 10;
@@ -69,17 +65,6 @@ function rng(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function catalogYaml() {
@@ -155,42 +140,6 @@ function history(now) {
   return { deployments, pullRequests, incidents };
 }
 
-async function startPortal({ port, configFile, logFile }) {
-  const configs = ['app-config.yaml', 'app-config.local.yaml'].filter(f => fs.existsSync(path.join(root, f))).flatMap(f => ['--config', f]);
-  const cli = opt.built ? 'packages/cli/bin/portico' : 'bench/jira/portico.js';
-  const out = fs.openSync(logFile, 'a');
-  // --cpu-prof DIR: a CPU profile of the portal, written to DIR when it exits.
-  const profile = opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(String(opt['cpu-prof']))] : [];
-  const child = spawn(process.execPath, [...profile, cli, 'start', ...configs, '--config', configFile], { cwd: root, env: { ...process.env, PORT: String(port), NODE_ENV: 'production' }, stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the portal exited with ${child.exitCode} before it was ready (log: ${logFile})`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the portal was not ready within 180 s (log: ${logFile})`);
-    }
-    await sleep(200);
-  }
-  return child;
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
-function cpuMs(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of 1/100 s
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
 function dropPgSchemas(prefix) {
   const drop = `DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE '${prefix}%' LOOP EXECUTE format('DROP SCHEMA %I CASCADE', s); END LOOP; END $$;`;
   spawnSync('psql', [PG, '-qAtc', drop], { stdio: 'ignore' });
@@ -245,7 +194,9 @@ async function main() {
     const events = history(now);
     const generateMs = performance.now() - t;
     log(`${SERVICES} services in ${TEAMS} teams on ${DB === 'pg' ? 'PostgreSQL' : 'SQLite'}: ${events.deployments.length} deployments, ${events.pullRequests.length} pull requests, ${events.incidents.length} incidents (generated in ${Math.round(generateMs)} ms); data ${dataDir}`);
-    portal = await startPortal({ port, configFile, logFile });
+    // --cpu-prof DIR: a CPU profile of the portal, written to DIR when it exits.
+    const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(String(opt['cpu-prof']))] : [];
+    portal = await startPortico({ port, configFile, logFile, built: opt.built, nodeArgs });
     log('portal ready; waiting for the catalog');
     for (const started = Date.now(); ; ) {
       const page = await api('GET', '/api/catalog/entities/by-query?limit=1&filter=kind=component');

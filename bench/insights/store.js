@@ -14,9 +14,7 @@ const knexFactory = require('knex');
 const { EventStore } = require('../../plugins/insights-backend/src/database/EventStore');
 const { migrations } = require('../../plugins/insights-backend/src/database/migrations');
 
-const argv = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < argv.length; i++) opt[argv[i].replace(/^--/, '')] = argv[i + 1]?.startsWith('--') || argv[i + 1] === undefined ? true : argv[++i];
+const opt = require('../lib/common').parseFlags();
 const SERVICES = Number(opt.services || 200);
 const DB = opt.db || 'sqlite';
 const PG = opt.pg || 'postgres://postgres@127.0.0.1:5432/test';

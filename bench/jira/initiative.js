@@ -16,39 +16,23 @@ require('../catalog/register');
 
 const crypto = require('crypto');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
-const { spawn } = require('child_process');
 const { parse } = require('yaml');
+const { root, parseFlags, freePort, sleep, startPortico } = require('../lib/common');
 const { FakeJira } = require('../../plugins/jira-backend/src/__testUtils__/FakeJira.ts');
 
-const argv = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < argv.length; i++) opt[argv[i].replace(/^--/, '')] = argv[i + 1]?.startsWith('--') || argv[i + 1] === undefined ? true : argv[++i];
+const opt = parseFlags();
 const ENTITIES = Number(opt.entities || 1000);
 const TEAMS = Number(opt.teams || Math.max(1, Math.min(50, Math.ceil(ENTITIES / 20))));
 const LATENCY_MS = Number(opt.latency ?? 50);
 const RATE = Number(opt.rate || 0);
 const KILL_AT = Number(opt['kill-at'] || 0.5);
 const TIMEOUT_MS = Number(opt.timeout || 900) * 1000;
-const root = path.resolve(__dirname, '../..');
 const TITLE = 'Runbooks everywhere';
 const teamKey = t => `T${String(t).padStart(3, '0')}`;
 const entityName = i => `svc-${String(i).padStart(5, '0')}`;
-const sleep = ms => new Promise(r => setTimeout(r, ms));
 const log = msg => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The catalog of the run: teams with their Jira project, components owned by them, and a scorecard they all fail. */
 function catalogYaml() {
@@ -77,36 +61,6 @@ function catalogYaml() {
     ].join('\n'),
   );
   return docs.join('---\n');
-}
-
-/** Starts `portico start` with the repo's app-config and the run's file on `port`, data in `dataDir`; resolves when /readyz answers. */
-async function startPortal({ port, dataDir, configFile, logFile }) {
-  const configs = ['app-config.yaml', 'app-config.local.yaml'].filter(f => fs.existsSync(path.join(root, f))).flatMap(f => ['--config', f]);
-  const cli = opt.built ? 'packages/cli/bin/portico' : 'bench/jira/portico.js';
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [cli, 'start', ...configs, '--config', configFile], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
-    stdio: ['ignore', out, out],
-  });
-  fs.closeSync(out);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the portal exited with ${child.exitCode} before it was ready (log: ${logFile})`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the portal was not ready within 180 s (log: ${logFile})`);
-    }
-    await sleep(200);
-  }
-  void dataDir;
-  return child;
 }
 
 async function main() {
@@ -160,7 +114,7 @@ async function main() {
   try {
     log(`${ENTITIES} entities, ${TEAMS} teams (Jira projects), fake Jira latency ${LATENCY_MS} ms${RATE ? `, ${RATE} requests/s` : ''}; data ${dataDir}`);
     let t = Date.now();
-    portal = await startPortal({ port, dataDir, configFile, logFile });
+    portal = await startPortico({ port, configFile, logFile, built: opt.built });
     const firstStartMs = Date.now() - t;
     log(`portal ready in ${(firstStartMs / 1000).toFixed(1)} s; waiting for the ${ENTITIES} results`);
     const deadline = Date.now() + TIMEOUT_MS;
@@ -202,7 +156,7 @@ async function main() {
     log(`SIGKILL after ${((killedAt - start) / 1000).toFixed(1)} s with ${atKill.total} tickets`);
 
     t = Date.now();
-    portal = await startPortal({ port, dataDir, configFile, logFile });
+    portal = await startPortico({ port, configFile, logFile, built: opt.built });
     const readyAfterKillMs = Date.now() - killedAt;
     log(`portal ready again ${(readyAfterKillMs / 1000).toFixed(1)} s after the kill; waiting for every ticket and row`);
     let firstAfterRestart;

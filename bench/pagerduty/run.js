@@ -17,9 +17,7 @@ const os = require('os');
 const path = require('path');
 const crypto = require('crypto');
 
-const argv = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < argv.length; i++) opt[argv[i].replace(/^--/, '')] = argv[i + 1]?.startsWith('--') || argv[i + 1] === undefined ? true : argv[++i];
+const opt = require('../lib/common').parseFlags();
 const SERVICES = Number(opt.services || 2000);
 const LIMIT = Number(opt.limit || 960);
 const WINDOW_MS = Number(opt.window || 60_000);

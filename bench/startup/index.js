@@ -10,10 +10,9 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const http = require('http');
-const net = require('net');
 const { spawn } = require('child_process');
 const { ensureStartCache } = require('./startCache');
+const { freePort, status, cpuMs } = require('../lib/common');
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 const portal = process.argv.includes('--portal');
@@ -33,40 +32,12 @@ function command(port, dataDir) {
   };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function status(url) {
-  return new Promise(resolve => {
-    const req = http.get(url, res => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(1000, () => req.destroy());
-  });
-}
-
 async function waitFor200(url, t0, deadlineMs = 30000) {
   while (performance.now() - t0 < deadlineMs) {
     if ((await status(url)) === 200) return performance.now() - t0;
     await new Promise(r => setTimeout(r, 5));
   }
   throw new Error(`${url} did not answer 200 within ${deadlineMs} ms`);
-}
-
-/** CPU time (user + system) the process has used so far, in ms: meaningful even on a busy machine. */
-function cpuMs(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100;
 }
 
 function rssMb(pid) {

@@ -11,10 +11,9 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const http = require('http');
-const net = require('net');
 const { spawn } = require('child_process');
 const { ensureStartCache } = require('./startCache');
+const { freePort, status } = require('../lib/common');
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const top = Number(arg('--top', 40));
@@ -23,27 +22,6 @@ const inclusive = Number(arg('--inclusive', 0));
 const file = arg('--file');
 const repo = path.resolve(__dirname, '../..');
 const bundleFile = path.join(repo, 'packages/cli/dist/server/bundle.js');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function status(url) {
-  return new Promise(resolve => {
-    const req = http.get(url, res => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(1000, () => req.destroy());
-  });
-}
 
 /** Each module of the bundle by its first line, for attributing a function to the package it came from. */
 function bundleModules() {

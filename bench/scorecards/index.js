@@ -13,9 +13,7 @@ const path = require('path');
 const http = require('http');
 const { URLSearchParams } = require('url');
 
-const argv = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < argv.length; i++) opt[argv[i].replace(/^--/, '')] = argv[i + 1]?.startsWith('--') || argv[i + 1] === undefined ? true : argv[++i];
+const opt = require('../lib/common').parseFlags();
 const ENTITIES = Number(opt.entities || 10_000);
 const RUNS = Number(opt.runs || 3);
 
@@ -23,7 +21,7 @@ const { createBackend } = require('@portico/backend');
 const { coreServices, createBackendModule, createBackendPlugin, createServiceFactory } = require('@portico/backend-plugin-api');
 const { stringifyEntityRef } = require('@portico/catalog-model');
 const { catalogKindsExtensionPoint, catalogServiceRef } = require('@portico/plugin-catalog-node');
-const { matchesEntityFilter } = require('@portico/plugin-scorecards-common');
+const { matchesEntityFilter } = require('@portico/plugin-catalog-common');
 const { scorecardsPlugin, scorecardsFactCollectorsExtensionPoint } = require('@portico/plugin-scorecards-backend');
 const { z } = require('zod');
 

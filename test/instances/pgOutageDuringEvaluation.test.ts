@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { createTestDatabase, isPgReachable, testPgUrl } from '@portico/test-utils';
+import { isPgReachable } from '@portico/test-utils';
+import { PgOutage } from './pgOutage';
 import { startInstance, waitFor, type PorticoInstance } from './porticoInstance';
-import { TcpProxy } from './tcpProxy';
 
 jest.setTimeout(180_000);
 
@@ -47,38 +47,26 @@ async function listResults(instance: PorticoInstance): Promise<Array<{ entityRef
 
 describe('PostgreSQL cut while scorecards evaluate', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-pg-eval-'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let admin: Knex | undefined;
+  let pg: PgOutage | undefined;
   let direct: Knex | undefined;
   let instance: PorticoInstance | undefined;
   let locker: Knex.Transaction | undefined;
-  const proxy = new TcpProxy((() => {
-    const pg = new URL(testPgUrl());
-    return { host: pg.hostname, port: Number(pg.port || 5432) };
-  })());
 
   afterAll(async () => {
     await locker?.rollback().catch(() => undefined);
     await instance?.stop();
-    await proxy.close();
-    if (admin && db) await admin.raw('ALTER DATABASE ?? ALLOW_CONNECTIONS true', [new URL(db.config.connection).pathname.slice(1)]).catch(() => undefined);
     await direct?.destroy();
-    await admin?.destroy();
-    await db?.destroy();
+    await pg?.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('evaluates every entity exactly once per rule after the database comes back', async () => {
-    db = await createTestDatabase('pg');
-    const name = new URL(db.config.connection).pathname.slice(1);
-    admin = knexFactory({ client: 'pg', connection: testPgUrl(), pool: { min: 0, max: 1 } });
+    pg = await PgOutage.create();
+    const { db, admin, name } = pg;
     fs.writeFileSync(path.join(dir, 'components.yaml'), Array.from({ length: N }, (_, i) => component(i)).join('---\n'));
 
-    await proxy.open();
-    const viaProxy = new URL(db.config.connection);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
     instance = await startInstance({
-      database: { client: 'pg', connection: viaProxy.toString() },
+      database: { client: 'pg', connection: pg.connection },
       config: {
         integrations: { file: { roots: [dir, path.join(root, 'examples')] } },
         catalog: { locations: [{ type: 'file', target: path.join(root, 'examples/scorecards/catalog-hygiene.yaml') }] },
@@ -100,7 +88,7 @@ describe('PostgreSQL cut while scorecards evaluate', () => {
       async () =>
         Number(
           (
-            await admin!.raw(
+            await admin.raw(
               `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ? AND wait_event_type = 'Lock' AND query ILIKE '%entity_scores%'`,
               [name],
             )
@@ -111,9 +99,7 @@ describe('PostgreSQL cut while scorecards evaluate', () => {
     const before = instance.output().length;
 
     // the cut: the port closes, every session (the instance's and the locker's) is terminated, new ones are refused
-    await proxy.close();
-    await admin.raw('ALTER DATABASE ?? ALLOW_CONNECTIONS false', [name]);
-    await admin.raw('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()', [name]);
+    await pg.cut();
     await locker.rollback().catch(() => undefined);
     await db.knex.destroy();
 
@@ -126,8 +112,7 @@ describe('PostgreSQL cut while scorecards evaluate', () => {
       20_000,
     ).catch(() => undefined);
 
-    await admin.raw('ALTER DATABASE ?? ALLOW_CONNECTIONS true', [name]);
-    await proxy.open();
+    await pg.restore();
     await waitFor('ready again', async () => (await readiness(instance!)) === 200);
 
     direct = knexFactory({ client: 'pg', connection: db.config.connection, pool: { min: 0, max: 1 } });

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import knexFactory, { type Knex } from 'knex';
-import { createTestDatabase, isPgReachable, testPgUrl } from '@portico/test-utils';
+import { isPgReachable } from '@portico/test-utils';
+import { PgOutage } from './pgOutage';
 import { freePort, startInstance, waitFor, type PorticoInstance } from './porticoInstance';
-import { TcpProxy } from './tcpProxy';
 
 jest.setTimeout(180_000);
 
@@ -42,19 +41,13 @@ interface RunEvent {
 
 describe('PostgreSQL cut during a scaffolder run', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-pg-run-'));
-  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let admin: Knex | undefined;
+  let pg: PgOutage | undefined;
   let instance: PorticoInstance | undefined;
   let vendor: http.Server | undefined;
-  const pg = new URL(testPgUrl());
-  const proxy = new TcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
 
   afterAll(async () => {
     await instance?.stop();
-    await proxy.close();
-    if (admin && db) await admin.raw('ALTER DATABASE ?? ALLOW_CONNECTIONS true', [new URL(db.config.connection).pathname.slice(1)]).catch(() => undefined);
-    await admin?.destroy();
-    await db?.destroy();
+    await pg?.destroy();
     vendor?.closeAllConnections();
     await new Promise(resolve => vendor?.close(resolve));
     fs.rmSync(dir, { recursive: true, force: true });
@@ -87,15 +80,10 @@ describe('PostgreSQL cut during a scaffolder run', () => {
     fs.writeFileSync(path.join(dir, 'skeleton', 'written-by-write.txt'), 'made by ${{ values.name }}\n');
     fs.writeFileSync(path.join(dir, 'template.yaml'), template(`http://127.0.0.1:${vendorPort}`));
 
-    db = await createTestDatabase('pg');
-    const name = new URL(db.config.connection).pathname.slice(1);
-    admin = knexFactory({ client: 'pg', connection: testPgUrl(), pool: { min: 0, max: 1 } });
-    await db.knex.destroy();
-    await proxy.open();
-    const viaProxy = new URL(db.config.connection);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    pg = await PgOutage.create();
+    await pg.db.knex.destroy();
     instance = await startInstance({
-      database: { client: 'pg', connection: viaProxy.toString() },
+      database: { client: 'pg', connection: pg.connection },
       config: {
         backend: { plugins: ['@portico/plugin-catalog-backend', '@portico/plugin-scaffolder-backend'] },
         integrations: { file: { roots: [dir] } },
@@ -112,15 +100,12 @@ describe('PostgreSQL cut during a scaffolder run', () => {
     await callAArrived;
     const before = instance.output().length;
     // the cut, while call-a's request is out: the port closes, every session is terminated, new ones are refused
-    await proxy.close();
-    await admin.raw('ALTER DATABASE ?? ALLOW_CONNECTIONS false', [name]);
-    await admin.raw('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?', [name]);
+    await pg.cut();
     releaseCallA!();
     await waitFor('not ready', async () => (await fetch(`${instance!.url}/readyz`)).status === 503, 5_000);
     await waitFor('the run to meet the outage', () => instance!.output().slice(before).includes(taskId), 20_000);
 
-    await admin.raw('ALTER DATABASE ?? ALLOW_CONNECTIONS true', [name]);
-    await proxy.open();
+    await pg.restore();
     await waitFor('ready again', async () => (await fetch(`${instance!.url}/readyz`)).status === 200);
 
     const task = await waitFor(

@@ -1,5 +1,6 @@
 import type { DatabaseService } from '@portico/backend-plugin-api';
 import type { EventsWritten } from '../metrics/MetricsService';
+import { engineOf, quote, sqlitePrepared } from './bulkStatements';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 
@@ -112,14 +113,9 @@ const PG_CHUNK = 2000;
  */
 export class EventStore {
   private readonly engine: 'pg' | 'sqlite';
-  /** Per SQLite connection, its prepared statements per table. */
-  private readonly prepared = new WeakMap<object, Map<EventType, SqliteStatements>>();
 
   constructor(private readonly knex: Knex) {
-    const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
-    if (client === 'pg' || client === 'postgres' || client === 'postgresql') this.engine = 'pg';
-    else if (client === 'better-sqlite3') this.engine = 'sqlite';
-    else throw new Error(`The insights events store runs on PostgreSQL (pg) or SQLite (better-sqlite3), not on a '${client}' knex client`);
+    this.engine = engineOf(knex);
   }
 
   writeDeployments(rows: DeploymentRow[], now = Date.now()): Promise<WriteResult> {
@@ -166,7 +162,9 @@ export class EventStore {
     if (rows.length === 0) return 0;
     const shape = TABLES[type];
     return this.knex.transaction(async tx => {
-      const { select, upsert } = this.sqliteStatements(type, (await tx.client.acquireConnection()) as SqliteConnection);
+      const { select: selectSql, upsert: upsertSql } = sqliteSql(type);
+      const select = await sqlitePrepared(tx, selectSql);
+      const upsert = await sqlitePrepared(tx, upsertSql);
       let accepted = 0;
       for (const row of rows) {
         const before = select.get(row.source, row.id) as StoredRow | undefined;
@@ -178,25 +176,6 @@ export class EventStore {
       }
       return accepted;
     });
-  }
-
-  private sqliteStatements(type: EventType, connection: SqliteConnection): SqliteStatements {
-    let byType = this.prepared.get(connection);
-    if (!byType) this.prepared.set(connection, (byType = new Map()));
-    let statements = byType.get(type);
-    if (!statements) {
-      const { table, columns } = TABLES[type];
-      const all = ['source', 'id', ...columns, 'received_at'];
-      statements = {
-        select: connection.prepare(`SELECT ${['source', 'id', ...columns].map(quote).join(', ')} FROM ${quote(table)} WHERE "source" = ? AND "id" = ?`),
-        upsert: connection.prepare(
-          `INSERT INTO ${quote(table)} (${all.map(quote).join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ` +
-            `ON CONFLICT ("source", "id") DO UPDATE SET ${[...columns, 'received_at'].map(c => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`,
-        ),
-      };
-      byType.set(type, statements);
-    }
-    return statements;
   }
 
   /**
@@ -232,19 +211,6 @@ export class EventStore {
 
 type StoredRow = Record<string, unknown> & { source: string; id: string; entity_ref: string };
 
-interface SqliteStatement {
-  get(...params: unknown[]): unknown;
-  run(...params: unknown[]): unknown;
-}
-interface SqliteConnection {
-  prepare(sql: string): SqliteStatement;
-}
-interface SqliteStatements {
-  select: SqliteStatement;
-  upsert: SqliteStatement;
-}
-
-const quote = (name: string) => `"${name}"`;
 const keyOf = (row: { source: unknown; id: unknown }) => `${row.source}\u0000${row.id}`;
 
 /** Per entity, the span of times a write touched (old versions of replaced rows included). */
@@ -280,6 +246,23 @@ const PG_TYPES: Record<string, string> = {
 };
 
 const pgSql = new Map<EventType, string>();
+const sqliteSqlByType = new Map<EventType, { select: string; upsert: string }>();
+
+/** The SQLite read of one stored row by key, and the upsert of one row (`?`s in sqliteValues' order). */
+function sqliteSql(type: EventType): { select: string; upsert: string } {
+  let sql = sqliteSqlByType.get(type);
+  if (sql) return sql;
+  const { table, columns } = TABLES[type];
+  const all = ['source', 'id', ...columns, 'received_at'];
+  sql = {
+    select: `SELECT ${['source', 'id', ...columns].map(quote).join(', ')} FROM ${quote(table)} WHERE "source" = ? AND "id" = ?`,
+    upsert:
+      `INSERT INTO ${quote(table)} (${all.map(quote).join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ` +
+      `ON CONFLICT ("source", "id") DO UPDATE SET ${[...columns, 'received_at'].map(c => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`,
+  };
+  sqliteSqlByType.set(type, sql);
+  return sql;
+}
 
 /**
  * The PostgreSQL upsert of one chunk: `?` 1 is the rows as a JSON array, `?` 2 the received time. Every sub-statement

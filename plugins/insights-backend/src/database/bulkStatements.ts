@@ -6,7 +6,9 @@ type Transaction = Parameters<Parameters<Knex['transaction']>[0]>[0];
 /** A column's PostgreSQL type, as json_to_recordset reads it from a JSON row. */
 export type ColumnType = 'text' | 'bigint' | 'integer' | 'boolean';
 
-interface SqliteStatement {
+/** A better-sqlite3 prepared statement. */
+export interface SqliteStatement {
+  get(...params: unknown[]): unknown;
   run(...params: unknown[]): unknown;
 }
 interface SqliteConnection {
@@ -16,20 +18,34 @@ interface SqliteConnection {
 /** Per SQLite connection, its prepared statements by SQL text. */
 const prepared = new WeakMap<object, Map<string, SqliteStatement>>();
 
-const quote = (name: string) => `"${name}"`;
+export const quote = (name: string) => `"${name}"`;
 
-function isPg(trx: Transaction): boolean {
-  const client = String((trx.client as { config?: { client?: unknown } }).config?.client ?? '');
-  return client === 'pg' || client === 'postgres' || client === 'postgresql';
+/** The knex client's engine: PostgreSQL or SQLite (better-sqlite3), the two the plugin runs on. */
+export function engineOf(db: Knex | Transaction): 'pg' | 'sqlite' {
+  const client = String((db.client as { config?: { client?: unknown } }).config?.client ?? '');
+  if (client === 'pg' || client === 'postgres' || client === 'postgresql') return 'pg';
+  if (client === 'better-sqlite3') return 'sqlite';
+  throw new Error(`The insights plugin runs on PostgreSQL (pg) or SQLite (better-sqlite3), not on a '${client}' knex client`);
 }
 
-/** Runs one SQLite statement per row, prepared once per connection (better-sqlite3 is synchronous). */
-async function runPerRow(trx: Transaction, sql: string, rows: Array<Record<string, unknown>>, columns: string[]): Promise<void> {
+const isPg = (trx: Transaction) => engineOf(trx) === 'pg';
+
+/**
+ * The statement `sql` on the transaction's SQLite connection, prepared once per connection (better-sqlite3 is
+ * synchronous: a cached statement run row by row is cheaper than building a multi-row one).
+ */
+export async function sqlitePrepared(trx: Transaction, sql: string): Promise<SqliteStatement> {
   const connection = (await trx.client.acquireConnection()) as SqliteConnection;
   let statements = prepared.get(connection);
   if (!statements) prepared.set(connection, (statements = new Map()));
   let statement = statements.get(sql);
   if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+  return statement;
+}
+
+/** Runs one SQLite statement per row, prepared once per connection. */
+async function runPerRow(trx: Transaction, sql: string, rows: Array<Record<string, unknown>>, columns: string[]): Promise<void> {
+  const statement = await sqlitePrepared(trx, sql);
   for (const row of rows) {
     // better-sqlite3 binds no booleans
     statement.run(...columns.map(c => (typeof row[c] === 'boolean' ? (row[c] ? 1 : 0) : (row[c] ?? null))));

@@ -186,7 +186,9 @@ export const scorecardsPlugin = createBackendPlugin({
             }
           }
         }, logger, undefined, undefined, loadGate).publishDepth('scorecards');
-        // Changed entities wait for the load, then for the changed Scorecards (whose whole evaluations cover them).
+        // What waits for the load, then for the changed Scorecards' whole evaluations: changed entities (those
+        // evaluations cover them), due scorecards and collectors.
+        const afterLoad = loadGate.followedBy(scorecardQueue);
         const entityQueue = new EvaluationQueue(
           async refs => {
             const at = coverage.now;
@@ -196,7 +198,7 @@ export const scorecardsPlugin = createBackendPlugin({
           logger,
           undefined,
           undefined,
-          loadGate.followedBy(scorecardQueue),
+          afterLoad,
           refs => coverage.entitiesChanged(refs),
         ).publishDepth('entities');
         collectNow = async (ref, collector) => {
@@ -280,7 +282,6 @@ export const scorecardsPlugin = createBackendPlugin({
           },
         });
 
-        const afterLoad = loadGate.followedBy(scorecardQueue);
         await scheduler.scheduleTask({
           id: 'scorecards-evaluate-due',
           frequency: { duration: { milliseconds: settings.evaluationCheckInterval } },

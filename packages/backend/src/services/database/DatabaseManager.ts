@@ -5,7 +5,6 @@ import { ConfigError } from '@portico/errors';
 import type { ConfigService, DatabaseMigration, DatabaseService, LoggerService } from '@portico/backend-plugin-api';
 import { acquireDataDir, releaseDataDir } from './dataDirLock';
 import { ensurePgDatabase } from './ensurePgDatabase';
-import { withPgAdvisoryLock } from './pgAdvisoryLock';
 import { runMigrations } from './runMigrations';
 
 export type DatabaseEngine = 'sqlite' | 'pg';
@@ -199,9 +198,8 @@ export class DatabaseManager {
         const schemaName = this.engine === 'pg' ? this.schemaName(pluginId) : undefined;
         await runMigrations(knex, migrations, {
           schemaName,
+          // Several instances share one PostgreSQL database: runMigrations lets one migrate a schema at a time.
           logger: this.options.logger?.child({ plugin: pluginId }),
-          // Several instances share one PostgreSQL database: one migrates a schema at a time.
-          lock: schemaName ? fn => withPgAdvisoryLock(this.connection, `migrations:${schemaName}`, fn) : undefined,
         });
       },
     };

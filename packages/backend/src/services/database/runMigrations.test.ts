@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import type { DatabaseMigration } from '@portico/backend-plugin-api';
+import { describeEachDatabase } from '@portico/test-utils';
 import { MIGRATIONS_LOCK_TABLE, MIGRATIONS_TABLE, runMigrations } from './runMigrations';
 
 const memory = () => knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
@@ -60,3 +61,27 @@ describe('runMigrations on a new SQLite database', () => {
     expect(await knex(MIGRATIONS_TABLE).count({ n: '*' })).toEqual([{ n: 2 }]);
   });
 });
+
+describeEachDatabase('runMigrations on a schema', db => {
+  it('leaves one free lock row when callers with their own pools (instances, the scheduler) migrate a new schema at once', async () => {
+    // Each round a new schema: the race is between the callers creating knex's lock table and its row.
+    const clients = [1, 2, 3, 4, 5, 6].map(() =>
+      knexFactory({ client: 'pg', connection: db.config.connection, pool: { min: 0, max: 2 } }),
+    );
+    try {
+      for (const round of Array.from({ length: 20 }, (_, i) => i + 1)) {
+        const schemaName = `race_${round}`;
+        await db.knex.raw('CREATE SCHEMA ??', [schemaName]);
+        const scoped = (name: string): DatabaseMigration => ({
+          name,
+          up: k => k.schema.withSchema(schemaName).createTable(name.replace(/^\d+_/, ''), t => t.increments('id')),
+        });
+        await Promise.all(clients.map(knex => runMigrations(knex, [scoped('001_apples'), scoped('002_pears')], { schemaName, lockTimeoutMs: 5_000 })));
+        expect([round, await db.knex.withSchema(schemaName).from(MIGRATIONS_LOCK_TABLE).select('is_locked')]).toEqual([round, [{ is_locked: 0 }]]);
+        expect([round, await db.knex.withSchema(schemaName).from(MIGRATIONS_TABLE).orderBy('id').pluck('name')]).toEqual([round, ['001_apples', '002_pears']]);
+      }
+    } finally {
+      await Promise.all(clients.map(k => k.destroy()));
+    }
+  });
+}, { engines: ['pg'] });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { DatabaseMigration, LoggerService } from '@portico/backend-plugin-api';
+import { withPgAdvisoryLock } from './pgAdvisoryLock';
 
 export const MIGRATIONS_TABLE = 'portico_migrations';
 /** knex's own lock table beside the migrations table: one row, `is_locked` 0 or 1. */
@@ -40,8 +41,22 @@ function isConcurrentMigrationError(error: unknown): boolean {
 }
 
 /**
- * Runs the code migrations not yet applied, in name order, with knex's migrator. Another
- * instance holding the migration lock is waited for (up to `lockTimeoutMs`).
+ * The lock every caller migrating `schemaName` of a PostgreSQL database takes: a session advisory lock on a
+ * connection of its own, opened with the knex client's own connection settings. Undefined elsewhere (SQLite).
+ */
+function defaultLock(knex: Knex, schemaName: string | undefined): MigrationLock | undefined {
+  const config = (knex.client as { config?: { client?: unknown; connection?: unknown } }).config;
+  if (!schemaName || config?.client !== 'pg' || !config.connection || typeof config.connection === 'function') return undefined;
+  const connection = config.connection;
+  return fn => withPgAdvisoryLock(connection, `migrations:${schemaName}`, fn);
+}
+
+/**
+ * Runs the code migrations not yet applied, in name order, with knex's migrator. On PostgreSQL with a schema,
+ * callers migrating the same schema (other instances, the scheduler's and identity's own stores) take turns on an
+ * advisory lock (`options.lock`, by default one named after the schema): without it, two callers creating knex's
+ * lock table at once can leave it two free rows, on which knex's migrator then fails with 'Migration table is
+ * already locked' on every try. Elsewhere another caller holding knex's lock is waited for (up to `lockTimeoutMs`).
  */
 export async function runMigrations(
   knex: Knex,
@@ -59,19 +74,20 @@ export async function runMigrations(
     tableName: MIGRATIONS_TABLE,
     ...(options.schemaName ? { schemaName: options.schemaName } : {}),
   };
+  const lock = options.lock ?? defaultLock(knex, options.schemaName);
   // Already up to date (every restart but the first after an upgrade): nothing to lock.
-  if (options.lock && (await isUpToDate(knex, options.schemaName, names))) return;
-  if (!options.schemaName && !options.lock) {
+  if (lock && (await isUpToDate(knex, options.schemaName, names))) return;
+  if (!options.schemaName && !lock) {
     const applied = await migrateFreshSqlite(knex, migrations);
     if (applied) {
       if (applied.length > 0) options.logger?.info(`Applied ${applied.length} migration(s)`, { migrations: applied });
       return;
     }
   }
-  if (options.lock) {
+  if (lock) {
     // Alone on this schema: knex's lock row can only be stale (a migrator killed mid-run) or doubled (two
     // instances that created the lock table at once before this lock existed), and is reset to one free row.
-    await options.lock(async () => {
+    await lock(async () => {
       await resetKnexLock(knex, options.schemaName, options.logger);
       const [, applied] = (await knex.migrate.latest(config)) as [number, string[]];
       if (applied.length > 0) options.logger?.info(`Applied ${applied.length} migration(s)`, { migrations: applied });

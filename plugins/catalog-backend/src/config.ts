@@ -18,6 +18,14 @@ export const catalogConfigSchema = z.object({
   orphanStrategy: z.enum(['delete', 'keep']).default('delete'),
   /** Largest descriptor file read, in bytes. */
   maxFileBytes: z.number().int().positive().default(5 * 1024 * 1024),
+  /**
+   * Totals (`totalItems`) and facets are cached until the next write. One that took 250 ms or more to compute (a large
+   * catalog) is served on after a write for up to `maxStaleness` from when it was computed, while one recomputation
+   * runs, instead of every request recomputing it after every write. `0`: always recompute after a write.
+   */
+  counts: z.object({
+    maxStaleness: z.union([z.literal(0), durationSchema]).prefault('PT5S'),
+  }).strict().prefault({}),
   /** What one entity, file or YAML document may cost; inputs past a limit are refused with an error. */
   limits: z.object({
     /** Largest entity, serialised as JSON, in bytes (YAML aliases expanded). */

@@ -70,7 +70,7 @@ export const catalogPlugin = createBackendPlugin({
         // a large file in config is parsed on a thread: start it now, on the other core, while migrations run
         if (hasLargeConfigFile(settings.locations)) prewarmYamlParser();
         await database.migrate(catalogMigrations);
-        const store = new CatalogStore(await database.getClient());
+        const store = new CatalogStore(await database.getClient(), { countsMaxStalenessMs: settings.counts.maxStaleness });
         await store.ensureIndexes();
         // While the first read of every location runs, change events say so (`loading`), and its end is published:
         // subscribers' background work waits for it instead of competing with the load.

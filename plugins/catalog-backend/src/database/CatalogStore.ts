@@ -45,14 +45,15 @@ export class CatalogStore {
    * `sqliteThreadMin`: on a SQLite file, a write session touching at least this many entities builds
    * indexes and stitches on a thread of its own (default 5,000: from about half a second of such work,
    * answering reads meanwhile is worth the thread's start; reads build the relations of rows not yet
-   * stitched from the relations index, built first).
+   * stitched from the relations index, built first). `countsMaxStalenessMs`: how long a count or facet that was slow to
+   * compute may be served past later writes while it is recomputed (see GenerationCache; default 0, always current).
    */
-  constructor(private readonly knex: Knex, options?: { chunkSize?: number; sqliteThreadMin?: number }) {
+  constructor(private readonly knex: Knex, options?: { chunkSize?: number; sqliteThreadMin?: number; countsMaxStalenessMs?: number }) {
     this.dialect = dialectFor(knex);
     this.engine = this.dialect.engine;
     const chunkSize = options?.chunkSize ?? 2000;
     // several instances may share a PostgreSQL database: a write on any of them empties every cache
-    this.cache = new GenerationCache(this.dialect.engine === 'pg' ? pgChangeMarker(knex) : undefined);
+    this.cache = new GenerationCache(this.dialect.engine === 'pg' ? pgChangeMarker(knex) : undefined, { maxStalenessMs: options?.countsMaxStalenessMs });
     const relationsIndex: RelationsIndexState = { indexed: true };
     const stitcher = new Stitcher(knex, this.dialect, this.cache, chunkSize);
     this.outbox = new ChangeOutbox(knex);

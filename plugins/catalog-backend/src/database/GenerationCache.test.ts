@@ -40,3 +40,107 @@ describe('GenerationCache on two instances', () => {
     expect(await read(b)).toBe(300);
   });
 });
+
+/** A computation the test finishes by hand, counting how many were started. */
+function manualCompute() {
+  const started: Array<{ resolve: (n: number) => void; reject: (e: Error) => void }> = [];
+  const compute = () => new Promise<number>((resolve, reject) => started.push({ resolve, reject }));
+  return { compute, started };
+}
+
+describe('GenerationCache with a bound on staleness for slow values', () => {
+  let clock = 0;
+  const now = () => clock;
+  beforeEach(() => {
+    clock = 0;
+  });
+
+  /** Fills `key` with `value`, its computation taking `ms`. */
+  async function fill(cache: GenerationCache, value: number, ms: number) {
+    const { compute, started } = manualCompute();
+    const p = cache.cached('facet', compute);
+    while (started.length === 0) await Promise.resolve(); // after the marker's read
+    clock += ms;
+    started[0].resolve(value);
+    expect(await p).toBe(value);
+  }
+
+  it('serves a slow value after a write while one recomputation runs, then the new value', async () => {
+    const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
+    await fill(cache, 1, 3000);
+    await cache.bump();
+
+    const { compute, started } = manualCompute();
+    // every request meanwhile answers at once with the last value; one recomputation for all of them
+    expect(await Promise.all([1, 2, 3].map(() => cache.cached('facet', compute)))).toEqual([1, 1, 1]);
+    expect(started).toHaveLength(1);
+    // another write while it runs: still one computation at a time
+    await cache.bump();
+    expect(await cache.cached('facet', compute)).toBe(1);
+    expect(started).toHaveLength(1);
+
+    clock += 2000;
+    started[0].resolve(2);
+    await Promise.resolve();
+    await Promise.resolve();
+    // the recomputation began before the second write: its value stands in while the next one runs
+    expect(await cache.cached('facet', compute)).toBe(2);
+    expect(started).toHaveLength(2);
+    started[1].resolve(3);
+    await Promise.resolve();
+    await Promise.resolve();
+    // no write since that one began: its value is current
+    expect(await cache.cached('facet', compute)).toBe(3);
+    expect(started).toHaveLength(2);
+  });
+
+  it('recomputes and waits once the last value is older than the bound', async () => {
+    const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
+    await fill(cache, 1, 3000);
+    await cache.bump();
+    clock += 2001; // the value's computation started 5,001 ms ago
+    const { compute, started } = manualCompute();
+    const p = cache.cached('facet', compute);
+    started[0].resolve(2);
+    expect(await p).toBe(2);
+  });
+
+  it('always recomputes a cheap value after a write, and any value when the bound is 0', async () => {
+    for (const [options, ms] of [[{ maxStalenessMs: 5000, slowerThanMs: 250 }, 249], [{ maxStalenessMs: 0 }, 3000]] as const) {
+      const cache = new GenerationCache(undefined, { ...options, now });
+      await fill(cache, 1, ms);
+      await cache.bump();
+      const { compute, started } = manualCompute();
+      const p = cache.cached('facet', compute);
+      started[0].resolve(2);
+      expect([options, await p]).toEqual([options, 2]);
+    }
+  });
+
+  it('keeps serving the last value when a recomputation fails, and tries again on the next request', async () => {
+    const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
+    await fill(cache, 1, 1000);
+    await cache.bump();
+    const { compute, started } = manualCompute();
+    expect(await cache.cached('facet', compute)).toBe(1);
+    started[0].reject(new Error('canceling statement due to statement timeout'));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(await cache.cached('facet', compute)).toBe(1);
+    expect(started).toHaveLength(2);
+  });
+
+  it("follows another instance's write through the change marker the same way", async () => {
+    const { marker } = sharedMarker();
+    const a = new GenerationCache(marker, { maxStalenessMs: 5000, now });
+    const b = new GenerationCache(marker, { maxStalenessMs: 5000, now });
+    await fill(b, 1, 1000);
+    await a.bump();
+    const { compute, started } = manualCompute();
+    expect(await b.cached('facet', compute)).toBe(1);
+    started[0].resolve(2);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(await b.cached('facet', compute)).toBe(2);
+  });
+});

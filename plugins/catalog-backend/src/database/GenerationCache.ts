@@ -23,6 +23,25 @@ export function pgChangeMarker(knex: Knex): ChangeMarker {
   };
 }
 
+/** How stale a slow count or facet may be served while its recomputation runs (`catalog.counts`). */
+export interface StalenessOptions {
+  /** Longest after its computation started that a value is served past later writes; 0: never (the default). */
+  maxStalenessMs?: number;
+  /** Only values that took at least this long to compute are served stale; cheap ones are always current. */
+  slowerThanMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** A value computed once, with when its computation started and how long it took. */
+interface Settled {
+  value: unknown;
+  startedAt: number;
+  computeMs: number;
+}
+
+export const DEFAULT_SLOWER_THAN_MS = 250;
+
 /**
  * Reads cached until the next committed write: `bump` after every write, `cached` around counts and
  * facets. With a change marker, a write on another instance (the marker moved) empties the cache too.
@@ -32,15 +51,33 @@ export function pgChangeMarker(knex: Knex): ChangeMarker {
  * database itself, not an event that could be missed or arrive late; a marker this instance could not move (the
  * database went away right after the commit) is moved by its next read or write. Checked by
  * test/instances/cachesAcrossInstances.test.ts.
+ *
+ * Slow values under steady writes (`maxStalenessMs`): at 100,000 entities a facet or a by-query total takes seconds
+ * on PostgreSQL, and writes arrive every second or so, so each write emptied the cache and every request recomputed
+ * them, holding the pool's connections while by-name reads queued behind (bench/load: 20 requests a second). A value
+ * that took `slowerThanMs` or more is now served on after a write, while one recomputation per key runs, for up to
+ * `maxStalenessMs` after its own computation started: what such a count says includes every write committed more than
+ * `maxStalenessMs` ago. Cheap values (small catalogs, selective filters) are recomputed after every write as before.
  */
 export class GenerationCache {
   private generation = 0;
-  private readonly cache = new Map<string, unknown>();
+  private readonly cache = new Map<string, Promise<unknown>>();
+  /** The computation of each key still running, of whichever generation: a slow key runs one at a time. */
+  private readonly running = new Map<string, Promise<unknown>>();
+  /** The last value computed per key, of any generation: what a slow key serves while it is recomputed. */
+  private readonly settled = new Map<string, Settled>();
   private markerSeen?: string;
   /** A committed write whose marker move failed: the other instances have not been told yet. */
   private advancePending = false;
+  private readonly maxStalenessMs: number;
+  private readonly slowerThanMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly marker?: ChangeMarker) {}
+  constructor(private readonly marker?: ChangeMarker, options: StalenessOptions = {}) {
+    this.maxStalenessMs = options.maxStalenessMs ?? 0;
+    this.slowerThanMs = options.slowerThanMs ?? DEFAULT_SLOWER_THAN_MS;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   /** Bumped on every committed write (and on every write another instance made, once seen). */
   getGeneration(): number {
@@ -69,6 +106,14 @@ export class GenerationCache {
     this.cache.clear();
   }
 
+  /** The last value of `key`, when it was slow to compute and is recent enough to stand in for a recomputation. */
+  private standIn(key: string): Settled | undefined {
+    if (this.maxStalenessMs <= 0) return undefined;
+    const last = this.settled.get(key);
+    if (!last || last.computeMs < this.slowerThanMs || this.now() - last.startedAt > this.maxStalenessMs) return undefined;
+    return last;
+  }
+
   async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
     if (this.marker) {
       if (this.advancePending) await this.advanceMarker();
@@ -79,14 +124,40 @@ export class GenerationCache {
       }
     }
     const hit = this.cache.get(key) as Promise<T> | undefined;
-    if (hit) return hit;
+    const standIn = this.standIn(key);
+    // this generation's value, unless it is still being computed and a recent one can stand in
+    if (hit) return standIn && this.running.get(key) === hit ? (standIn.value as T) : hit;
+    if (!standIn) return this.compute(key, compute);
+    // the recent value answers; one computation brings the next (none while an older one still runs)
+    if (!this.running.has(key)) void this.compute(key, compute).catch(() => undefined);
+    return standIn.value as T;
+  }
+
+  /** Computes `key` once for the current generation; its value is kept for this generation and as the key's last. */
+  private compute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const generation = this.generation;
+    const startedAt = this.now();
     const p = compute();
     this.cache.set(key, p);
+    this.running.set(key, p);
     p.then(
-      () => { if (this.generation !== generation) this.cache.delete(key); },
-      () => this.cache.delete(key),
+      value => {
+        if (this.running.get(key) === p) this.running.delete(key);
+        if (this.generation !== generation && this.cache.get(key) === p) this.cache.delete(key);
+        const last = this.settled.get(key);
+        if (!last || last.startedAt <= startedAt) {
+          this.settled.delete(key);
+          this.settled.set(key, { value, startedAt, computeMs: this.now() - startedAt });
+          if (this.settled.size > 500) this.settled.delete(this.settled.keys().next().value as string);
+        }
+      },
+      () => {
+        if (this.running.get(key) === p) this.running.delete(key);
+        if (this.cache.get(key) === p) this.cache.delete(key);
+      },
     );
+    // a rejection is the caller's; this bookkeeping must not make it an unhandled one
+    p.catch(() => undefined);
     if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value as string);
     return p;
   }

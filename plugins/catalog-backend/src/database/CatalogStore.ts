@@ -53,7 +53,12 @@ export class CatalogStore {
     this.engine = this.dialect.engine;
     const chunkSize = options?.chunkSize ?? 2000;
     // several instances may share a PostgreSQL database: a write on any of them empties every cache
-    this.cache = new GenerationCache(this.dialect.engine === 'pg' ? pgChangeMarker(knex) : undefined, { maxStalenessMs: options?.countsMaxStalenessMs });
+    const poolMax = (knex.client as { config?: { pool?: { max?: number } } }).config?.pool?.max ?? 5;
+    this.cache = new GenerationCache(this.dialect.engine === 'pg' ? pgChangeMarker(knex) : undefined, {
+      maxStalenessMs: options?.countsMaxStalenessMs,
+      // counts and facets take at most half the pool; by-name and page reads keep the rest
+      concurrency: this.dialect.engine === 'pg' ? Math.floor(poolMax / 2) : undefined,
+    });
     const relationsIndex: RelationsIndexState = { indexed: true };
     const stitcher = new Stitcher(knex, this.dialect, this.cache, chunkSize);
     this.outbox = new ChangeOutbox(knex);

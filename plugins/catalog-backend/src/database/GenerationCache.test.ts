@@ -144,3 +144,27 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     expect(await b.cached('facet', compute)).toBe(2);
   });
 });
+
+describe('GenerationCache computations', () => {
+  it('runs at most `concurrency` at once; the others start as those end, in order', async () => {
+    const cache = new GenerationCache(undefined, { concurrency: 2 });
+    const { compute, started } = manualCompute();
+    const answers = ['a', 'b', 'c', 'd'].map(key => cache.cached(key, compute));
+    expect(started).toHaveLength(2);
+    started[1].resolve(2);
+    expect(await answers[1]).toBe(2);
+    expect(started).toHaveLength(3);
+    started[0].reject(new Error('statement timeout'));
+    await expect(answers[0]).rejects.toThrow('statement timeout');
+    expect(started).toHaveLength(4);
+    started[2].resolve(3);
+    started[3].resolve(4);
+    expect(await Promise.all(answers.slice(2))).toEqual([3, 4]);
+    // every turn was given back
+    const next = manualCompute();
+    const more = [cache.cached('e', next.compute), cache.cached('f', next.compute)];
+    expect(next.started).toHaveLength(2);
+    next.started.forEach((s, i) => s.resolve(i));
+    expect(await Promise.all(more)).toEqual([0, 1]);
+  });
+});

@@ -31,6 +31,11 @@ export interface StalenessOptions {
   slowerThanMs?: number;
   /** The clock (tests). */
   now?: () => number;
+  /**
+   * Most computations running at once; the rest wait their turn. On PostgreSQL, half the plugin's pool: facets and
+   * totals of a large catalog take seconds, and must not hold every connection while cheap reads (by name) wait.
+   */
+  concurrency?: number;
 }
 
 /** A value computed once, with when its computation started and how long it took. */
@@ -72,8 +77,13 @@ export class GenerationCache {
   private readonly maxStalenessMs: number;
   private readonly slowerThanMs: number;
   private readonly now: () => number;
+  private readonly concurrency: number;
+  private active = 0;
+  /** Computations waiting for a turn, each handed the turn of one that ends. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly marker?: ChangeMarker, options: StalenessOptions = {}) {
+    this.concurrency = Math.max(1, options.concurrency ?? Number.POSITIVE_INFINITY);
     this.maxStalenessMs = options.maxStalenessMs ?? 0;
     this.slowerThanMs = options.slowerThanMs ?? DEFAULT_SLOWER_THAN_MS;
     this.now = options.now ?? (() => performance.now());
@@ -136,8 +146,12 @@ export class GenerationCache {
   /** Computes `key` once for the current generation; its value is kept for this generation and as the key's last. */
   private compute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const generation = this.generation;
-    const startedAt = this.now();
-    const p = compute();
+    // when the computation began (after any wait for its turn), and how long it took
+    let startedAt = this.now();
+    const p = this.inTurn(() => {
+      startedAt = this.now();
+      return compute();
+    });
     this.cache.set(key, p);
     this.running.set(key, p);
     p.then(
@@ -160,5 +174,18 @@ export class GenerationCache {
     p.catch(() => undefined);
     if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value as string);
     return p;
+  }
+
+  /** Runs `fn` when fewer than `concurrency` computations run. */
+  private async inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active < this.concurrency) this.active++;
+    else await new Promise<void>(resolve => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
   }
 }

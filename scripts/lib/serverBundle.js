@@ -117,6 +117,7 @@ async function buildServerBundle(root, workspaces, { force = false, log = consol
     platform: 'node',
     external: EXTERNAL,
     logLevel: 'silent',
+    plugins: [dedupePackageVersions(root)],
     // ASCII only (non-ASCII characters as escapes): the loader can then read the file as latin1, which costs next to
     // nothing, where decoding 8 MB of UTF-8 took 50-100 ms of every start.
     output: { file: path.join(dir, 'bundle.js'), format: 'cjs', codeSplitting: false, sourcemap: false, charset: 'ascii', comments: { legal: true, annotation: false, jsdoc: false } },
@@ -134,6 +135,66 @@ async function buildServerBundle(root, workspaces, { force = false, log = consol
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ builtAt: new Date().toISOString(), ascii, wrapped: true, stamps }, null, 2) + '\n');
   log(`[build] server bundle written in ${Date.now() - started} ms`);
   return 'built';
+}
+
+/**
+ * One copy of each package version in the bundle: npm nests the same version of a package under several dependants
+ * (mime-db 1.54.0 and mime-types 3.0.2 under express, send, type-is and accepts), and each copy would be read,
+ * deserialised from the code cache and evaluated at every start (mime-types fills its tables from mime-db's 2,500
+ * types when loaded). A module of a nested copy resolves to the same file of one chosen copy of that version: the
+ * hoisted one when it is that version, otherwise the first by path one level down (never dependent on build order).
+ */
+function dedupePackageVersions(root) {
+  const top = path.join(root, 'node_modules');
+  const packageRootOf = new Map(); // resolved file -> { name, version, root } | null
+  const copiesOf = new Map(); // name -> [{ version, root }] in path order
+  const versionAt = dir => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+    } catch {
+      return undefined;
+    }
+  };
+  function packageOf(file) {
+    if (packageRootOf.has(file)) return packageRootOf.get(file);
+    let found = null;
+    const at = file.lastIndexOf(`${path.sep}node_modules${path.sep}`);
+    if (at >= 0) {
+      const rest = file.slice(at + 14).split(path.sep);
+      const name = rest.slice(0, rest[0].startsWith('@') ? 2 : 1).join('/');
+      const dir = path.join(file.slice(0, at + 14), ...name.split('/'));
+      const version = versionAt(dir);
+      if (version) found = { name, version, root: dir };
+    }
+    packageRootOf.set(file, found);
+    return found;
+  }
+  /** The copies of a package at the top of node_modules and one level down, so the choice never depends on order. */
+  function copies(name) {
+    if (!copiesOf.has(name)) {
+      const dirs = [path.join(top, ...name.split('/'))];
+      for (const entry of fs.readdirSync(top)) {
+        const owners = entry.startsWith('@') ? fs.readdirSync(path.join(top, entry)).map(n => path.join(top, entry, n)) : [path.join(top, entry)];
+        for (const owner of owners) dirs.push(path.join(owner, 'node_modules', ...name.split('/')));
+      }
+      copiesOf.set(name, dirs.map(dir => ({ root: dir, version: versionAt(dir) })).filter(c => c.version));
+    }
+    return copiesOf.get(name);
+  }
+  return {
+    name: 'portico-dedupe-package-versions',
+    async resolveId(source, importer, options) {
+      if (!importer || source.startsWith('\0')) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (!resolved || resolved.external || typeof resolved.id !== 'string' || !path.isAbsolute(resolved.id)) return resolved;
+      const pkg = packageOf(resolved.id);
+      if (!pkg) return resolved;
+      const first = copies(pkg.name).find(c => c.version === pkg.version);
+      if (!first || first.root === pkg.root) return resolved;
+      const same = path.join(first.root, path.relative(pkg.root, resolved.id));
+      return fs.existsSync(same) ? { ...resolved, id: same } : resolved;
+    },
+  };
 }
 
 function isAscii(buffer) {
@@ -172,4 +233,4 @@ l.saveCodeCache('build');`;
   execFileSync(process.execPath, ['-e', script], { stdio: 'inherit', cwd: root });
 }
 
-module.exports = { buildServerBundle, writeCodeCache, bundleOutOfDate, bundleDir, EXTERNAL };
+module.exports = { buildServerBundle, writeCodeCache, bundleOutOfDate, bundleDir, dedupePackageVersions, EXTERNAL };

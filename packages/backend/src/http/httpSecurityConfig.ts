@@ -84,6 +84,7 @@ const PATHS: Record<string, string> = {
 
 export function readHttpSecurityConfig(config: ConfigService): HttpSecurityConfig {
   const rateLimit = config.getOptional<unknown>('backend.rateLimit');
+  // jitless: parsed once at start (zod's JIT compiles a parser per object schema on its first parse).
   const result = schema.safeParse({
     baseUrl: config.getOptional('backend.baseUrl'),
     cors: config.getOptional('backend.cors'),
@@ -95,7 +96,7 @@ export function readHttpSecurityConfig(config: ConfigService): HttpSecurityConfi
         ? { windowMs: (rateLimit as { window?: unknown }).window, max: (rateLimit as { max?: unknown }).max }
         : rateLimit,
     routeRateLimits: rateLimit && typeof rateLimit === 'object' ? (rateLimit as { routes?: unknown }).routes : undefined,
-  });
+  }, { jitless: true });
   if (!result.success) {
     const message = result.error.issues
       .map(issue => {

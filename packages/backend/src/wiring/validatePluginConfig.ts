@@ -9,7 +9,8 @@ type UnknownKey = { path: PropertyKey[]; key: string };
 
 /** Issues of one parse, with `.strict()`'s unrecognized keys split out one by one. */
 function parseSection(schema: ZodType, input: unknown) {
-  const result = schema.safeParse(input);
+  // Parsed once at start: zod's JIT would compile a parser (new Function, outside V8's code cache) for each object.
+  const result = schema.safeParse(input, { jitless: true });
   if (result.success) return { data: result.data, issues: [], unknownKeys: [] };
   const unknownKeys: UnknownKey[] = [];
   const issues = result.error.issues.filter(issue => {

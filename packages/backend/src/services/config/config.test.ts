@@ -163,3 +163,21 @@ describe('config service factories', () => {
     expect(plugin).toBe(config);
   });
 });
+
+describe('ConfigReader.parse', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it("parses without zod's JIT, which would compile a parser (new Function) for each object schema parsed once at start", () => {
+    const shape = () => z.object({ host: z.string(), port: z.number().int(), tls: z.object({ enabled: z.boolean() }).optional() });
+    const viaReader = shape();
+    const direct = shape();
+    const compiled = jest.spyOn(globalThis, 'Function');
+    const config = new ConfigReader({ server: { host: 'localhost', port: 7007, tls: { enabled: true } } });
+    expect(config.parse('server', viaReader)).toEqual({ host: 'localhost', port: 7007, tls: { enabled: true } });
+    expect(() => config.parse('server.host', viaReader)).toThrow(ConfigError);
+    expect(compiled).not.toHaveBeenCalled();
+    // the same schema parsed with zod's defaults compiles one: what the reader spares
+    expect(direct.safeParse({ host: 'localhost', port: 7007 }).success).toBe(true);
+    expect(compiled).toHaveBeenCalled();
+  });
+});

@@ -56,12 +56,13 @@ export function readIdentityConfig(config: ConfigService): IdentityConfig {
     rotationIntervalMs: 'auth.keys.rotationInterval',
     accessTokenDurationMs: 'auth.session.accessTokenDuration',
   };
+  // jitless: parsed once at start (zod's JIT compiles a parser per object schema on its first parse).
   const result = identityConfigSchema.safeParse({
     baseUrl: config.getOptional('backend.baseUrl'),
     externalAccess: config.getOptional('backend.auth.externalAccess'),
     rotationIntervalMs: config.getOptional('auth.keys.rotationInterval'),
     accessTokenDurationMs: config.getOptional('auth.session.accessTokenDuration'),
-  });
+  }, { jitless: true });
   if (!result.success) throw new ConfigError(describeIssues(result.error, paths));
   const { baseUrl, externalAccess, rotationIntervalMs, accessTokenDurationMs } = result.data;
   const subjects = new Set<string>();

@@ -6,7 +6,7 @@ import { describeEachDatabase } from '@portico/test-utils';
 import type { DatabaseMigration } from '@portico/backend-plugin-api';
 import { ConfigReader } from '../config/ConfigReader';
 import { BackendState } from '../../wiring/BackendState';
-import { DatabaseManager } from './DatabaseManager';
+import { cacheSqliteStatements, DatabaseManager } from './DatabaseManager';
 import { databaseServiceFactory } from './databaseServiceFactory';
 
 const migrations: DatabaseMigration[] = [
@@ -153,6 +153,58 @@ describe('database service on SQLite files', () => {
     await manager.shutdown();
     await expect(knex.raw('select 1')).rejects.toThrow();
     await expect(manager.forPlugin('x').getClient()).rejects.toThrow(/closed/);
+  });
+
+  it('reuses prepared statements across knex queries, and sees schema changes and new rows', async () => {
+    const manager = DatabaseManager.fromConfig(new ConfigReader({ backend: { database: { connection: ':memory:' } } }));
+    try {
+      const knex = await manager.forPlugin('x').getClient();
+      await knex.schema.createTable('t', t => t.integer('x'));
+      const conn = (await knex.client.acquireConnection()) as { prepare(sql: string): unknown };
+      await knex.client.releaseConnection(conn);
+      const sql = knex('t').select('*').orderBy('x').toSQL().toNative().sql;
+      expect(conn.prepare(sql)).toBe(conn.prepare(sql));
+      await knex('t').insert({ x: 1 });
+      expect(await knex('t').select('*').orderBy('x')).toEqual([{ x: 1 }]);
+      await knex('t').insert({ x: 2 });
+      expect(await knex('t').select('*').orderBy('x')).toEqual([{ x: 1 }, { x: 2 }]);
+      // the cached `select *` is planned again by SQLite after the table changed
+      await knex.schema.alterTable('t', t => t.string('note'));
+      expect(await knex('t').select('*').orderBy('x')).toEqual([{ x: 1, note: null }, { x: 2, note: null }]);
+    } finally {
+      await manager.shutdown();
+    }
+  });
+
+  it('caches statements up to a bound, least recently used out first, and never hands out a busy one', () => {
+    let prepared = 0;
+    const statements: Array<{ sql: string; busy: boolean }> = [];
+    const conn = cacheSqliteStatements(
+      {
+        prepare: (sql: string) => {
+          prepared++;
+          const statement = { sql, busy: false };
+          statements.push(statement);
+          return statement;
+        },
+      },
+      2,
+    );
+    const a = conn.prepare('a');
+    expect(conn.prepare('a')).toBe(a);
+    conn.prepare('b');
+    conn.prepare('a'); // a is now the most recently used
+    conn.prepare('c'); // evicts b
+    expect(prepared).toBe(3);
+    expect(conn.prepare('a')).toBe(a);
+    conn.prepare('b');
+    expect(prepared).toBe(4);
+    a.busy = true; // an open iterate()
+    const fresh = conn.prepare('a');
+    expect(fresh).not.toBe(a);
+    expect(prepared).toBe(5);
+    a.busy = false;
+    expect(conn.prepare('a')).toBe(a);
   });
 
   it('refuses pg without a connection', () => {

@@ -78,6 +78,7 @@ describe('portico start', () => {
     const dist = tempDir();
     write(path.join(dist, 'index.html'), '<!doctype html><title>Portico</title>');
     write(path.join(dist, 'assets/main.js'), 'console.log(1)');
+    write(path.join(dist, 'api/unknown'), 'a file of the app under api/');
     const backend = createBackend({
       config: {
         app: { title: 'Acme portal' },
@@ -108,6 +109,7 @@ describe('portico start', () => {
       const rebuilding = await get(`${base}/catalog`);
       expect(rebuilding.status).toBe(404);
       expect(JSON.parse(rebuilding.body)).toEqual({ error: { name: 'NotFoundError', message: 'No route for GET /catalog', requestId: expect.any(String) } });
+      // /api paths never reach the app's files (nor cost a stat of their path)
       const api = await get(`${base}/api/unknown`);
       expect(api.status).toBe(404);
       expect(JSON.parse(api.body).error.name).toBe('NotFoundError');

@@ -173,4 +173,18 @@ export const migrations: DatabaseMigration[] = [
       await knex('exemptions').whereNotNull('expires_at').where('expires_at', '<=', Date.now()).update({ expiry_handled_at: Date.now() });
     },
   },
+  {
+    name: '20261207_005_scorecards_scores_owner_order_index',
+    async up(knex) {
+      // A scorecard's results of one owner are read in entity order (the results page, an owner's scores): with
+      // (scorecard_ref, owner) only, SQLite walked the whole scorecard in primary-key order to skip the other owners'
+      // rows (0.7-3.7 ms at 10,000 entities); (scorecard_ref, owner, entity_ref) serves the filter and the order.
+      await knex.schema.alterTable('entity_scores', t => {
+        t.index(['scorecard_ref', 'owner', 'entity_ref'], 'entity_scores_scorecard_owner_entity_index');
+      });
+      await knex.schema.alterTable('entity_scores', t => {
+        t.dropIndex(['scorecard_ref', 'owner']);
+      });
+    },
+  },
 ];

@@ -100,6 +100,22 @@ describeEachDatabase('scorecards storage', db => {
       expect((await results.listScores(card, { limit: 10, owner: 'group:default/other' })).totalItems).toBe(0);
     });
 
+    it("reads one owner's scores in entity order from the (scorecard, owner, entity) index", async () => {
+      const results = new ResultStore(db.knex);
+      const mine = await results.listScores(card, { limit: 10, owner: 'group:default/team-a' });
+      expect(mine.items.map(i => i.entityRef)).toEqual(['component:default/a', 'component:default/b']);
+      expect(mine.totalItems).toBe(2);
+      const ofOwners = await results.listScoresOfOwners({ owners: ['group:default/team-a'], scorecardRefs: [card], limit: 1 });
+      expect(ofOwners).toMatchObject({ items: [{ entityRef: 'component:default/a' }], totalItems: 2 });
+      if (db.engine === 'sqlite') {
+        // no walk over the whole scorecard in key order and no sort: the index gives the owner's rows in order
+        const page = db.knex('entity_scores').where({ scorecard_ref: card, owner: 'group:default/team-a' }).orderBy('entity_ref').limit(21).toSQL().toNative();
+        const plan = (await db.knex.raw(`EXPLAIN QUERY PLAN ${page.sql}`, page.bindings as unknown[])) as Array<{ detail: string }>;
+        expect(plan.map(p => p.detail).join('\n')).toMatch(/USING INDEX entity_scores_scorecard_owner_entity_index \(scorecard_ref=\? AND owner=\?\)/);
+        expect(plan.map(p => p.detail).join('\n')).not.toMatch(/TEMP B-TREE/);
+      }
+    });
+
     it('records distribution and trend points', async () => {
       const results = new ResultStore(db.knex);
       expect(await results.distribution(card)).toEqual({ Bronze: 1, none: 1 });

@@ -356,6 +356,14 @@ describeEachDatabase('catalog API', db => {
     const refs = res.body.items.map((i: { entityRef: string }) => i.entityRef);
     expect(refs).toEqual(expect.arrayContaining(['component:default/payments-service', 'api:default/payments-api']));
     expect(res.body.items[0].rank).toBeGreaterThanOrEqual(res.body.items[res.body.items.length - 1].rank);
+    // each result's entity is the entity as served by name: uid, etag and relations included
+    for (const item of res.body.items as Array<{ entityRef: string; entity: { relations?: unknown[] } }>) {
+      const [kind, rest] = item.entityRef.split(':');
+      const served = await api().get(`/api/catalog/entities/by-name/${kind}/${rest}`).expect(200);
+      expect(item.entity).toEqual(served.body);
+      expect(Object.keys(item.entity)).toEqual(Object.keys(served.body));
+    }
+    expect(res.body.items.some((i: { entity: { relations?: unknown[] } }) => (i.entity.relations ?? []).length > 0)).toBe(true);
     const kinds = await api().get('/api/catalog/search?term=payments&kind=API').expect(200);
     expect(kinds.body.items.map((i: { entityRef: string }) => i.entityRef)).toEqual(['api:default/payments-api']);
     const odd = await api().get(`/api/catalog/search?term=${encodeURIComponent('" OR 1=1 -- *')}`).expect(200);

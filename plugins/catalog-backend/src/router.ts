@@ -510,10 +510,10 @@ export function createRouter(options: CatalogRouterOptions): Router {
       },
       permission: catalogEntityReadPermission,
     },
-    async ({ query, authorizeConditional }) => {
+    async ({ query, res, authorizeConditional }) => {
       const read = await access.of(await authorizeConditional());
-      if (read === 'none') return { items: [] };
-      return catalog.queries.search(query.term, query.limit ?? 20, query.kind, read.criteria);
+      if (read === 'none') return sendJsonText(res, '{"items":[]}');
+      sendJsonText(res, await catalog.queries.searchText(query.term, query.limit ?? 20, query.kind, read.criteria));
     },
   );
 

@@ -9,6 +9,8 @@ export interface FullTextHit {
   etag: string;
   entityRef: string;
   body: string;
+  /** The stitched relations JSON; null while the entity's batch is being stitched (read from the relations then). */
+  relations: string | null;
   rank: number;
 }
 
@@ -26,6 +28,13 @@ export class FullTextSearch {
     const where = options?.filter || options?.permission ? compileWhere(options.filter, undefined, options.permission) : undefined;
     const query = this.dialect.fullTextQuery(tokens, limit, where);
     const rows = (await this.dialect.read(this.knex, query.sql, query.bindings)) as Array<Record<string, unknown>>;
-    return rows.map(r => ({ id: String(r.id), etag: String(r.etag), entityRef: String(r.entity_ref), body: String(r.body), rank: Number(r.rank) }));
+    return rows.map(r => ({
+      id: String(r.id),
+      etag: String(r.etag),
+      entityRef: String(r.entity_ref),
+      body: String(r.body),
+      relations: typeof r.relations === 'string' ? r.relations : null,
+      rank: Number(r.rank),
+    }));
   }
 }

@@ -52,7 +52,7 @@ export class PgDialect implements CatalogDialect {
     // lexemes as they are (tokens hold only letters and digits): no parser splits them differently
     const query = tokens.map(t => `'${t}':*`).join(' & ');
     return {
-      sql: `SELECT e.id, e.etag, e.entity_ref, e.body, ts_rank(f.document, q) AS rank FROM catalog_fts f, CAST(? AS tsquery) q, catalog_entities e
+      sql: `SELECT e.id, e.etag, e.entity_ref, e.body, e.relations, ts_rank(f.document, q) AS rank FROM catalog_fts f, CAST(? AS tsquery) q, catalog_entities e
          WHERE f.document @@ q AND e.eid = f.entity_id${where ? ` AND (${where.sql})` : ''} ORDER BY rank DESC, e.entity_ref LIMIT ?`,
       bindings: [query, ...(where?.bindings ?? []), limit],
     };

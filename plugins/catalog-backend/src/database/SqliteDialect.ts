@@ -133,7 +133,7 @@ export class SqliteDialect implements CatalogDialect {
   fullTextQuery(tokens: string[], limit: number, where?: Sql): Sql {
     const query = tokens.map(t => `"${t}"*`).join(' AND ');
     return {
-      sql: `SELECT e.id, e.etag, e.entity_ref, e.body, -bm25(catalog_fts) AS rank FROM catalog_fts f JOIN catalog_entities e ON e.eid = f.rowid
+      sql: `SELECT e.id, e.etag, e.entity_ref, e.body, e.relations, -bm25(catalog_fts) AS rank FROM catalog_fts f JOIN catalog_entities e ON e.eid = f.rowid
          WHERE catalog_fts MATCH ?${where ? ` AND (${where.sql})` : ''} ORDER BY bm25(catalog_fts), e.entity_ref LIMIT ?`,
       bindings: [`document : (${query})`, ...(where?.bindings ?? []), limit],
     };

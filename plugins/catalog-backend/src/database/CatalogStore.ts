@@ -47,8 +47,13 @@ export class CatalogStore {
    * answering reads meanwhile is worth the thread's start; reads build the relations of rows not yet
    * stitched from the relations index, built first). `countsMaxStalenessMs`: how long a count or facet that was slow to
    * compute may be served past later writes while it is recomputed (see GenerationCache; default 0, always current).
+   * `chunkSize`: entities per transaction of a first load (default 2,000); `writeChunkSize`: of any other write
+   * (default 100: SQLite's one writer and the event loop are free again after each).
    */
-  constructor(private readonly knex: Knex, options?: { chunkSize?: number; sqliteThreadMin?: number; countsMaxStalenessMs?: number }) {
+  constructor(
+    private readonly knex: Knex,
+    options?: { chunkSize?: number; writeChunkSize?: number; sqliteThreadMin?: number; countsMaxStalenessMs?: number },
+  ) {
     this.dialect = dialectFor(knex);
     this.engine = this.dialect.engine;
     const chunkSize = options?.chunkSize ?? 2000;
@@ -62,7 +67,11 @@ export class CatalogStore {
     const relationsIndex: RelationsIndexState = { indexed: true };
     const stitcher = new Stitcher(knex, this.dialect, this.cache, chunkSize);
     this.outbox = new ChangeOutbox(knex);
-    this.writer = new EntityWriter(knex, this.dialect, this.cache, relationsIndex, stitcher, this.outbox, { chunkSize, sqliteThreadMin: options?.sqliteThreadMin });
+    this.writer = new EntityWriter(knex, this.dialect, this.cache, relationsIndex, stitcher, this.outbox, {
+      chunkSize,
+      writeChunkSize: options?.writeChunkSize,
+      sqliteThreadMin: options?.sqliteThreadMin,
+    });
     this.reads = new EntityReads(knex, this.dialect, this.cache, relationsIndex);
     this.fullText = new FullTextSearch(knex, this.dialect);
     this.history = new HistoryStore(knex);

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { BulkColumn, CatalogDialect } from './CatalogDialect';
-import type { BatchResult, BatchSession, BatchWrite } from './catalogRecords';
+import { yieldToEventLoop } from '../yieldToEventLoop';
+import type { BatchResult, BatchSession, BatchWrite, BatchWriteOptions } from './catalogRecords';
 import type { ChangeOutbox } from './ChangeOutbox';
 import type { GenerationCache } from './GenerationCache';
 import { createDerivedIndexes, derivedIndexStatements, dropDerivedIndexes } from './migrations';
@@ -48,6 +49,15 @@ const HISTORY_COLUMNS: BulkColumn[] = [
 ];
 
 const THREAD_MIN = 5_000;
+/**
+ * Entities per transaction of a write that is not a first load. better-sqlite3 runs a transaction's statements
+ * synchronously and SQLite has one writer: a 2,000-entity transaction held the event loop for about a second on
+ * a 30,000-entity catalog, and every read (one connection) and write waited for it; 250 still held it for 0.3-0.5 s
+ * on a loaded machine. Each commit costs a little more than its share (index pages written per transaction).
+ */
+const WRITE_CHUNK = 100;
+/** Refs per transaction when stitching after a write that is not a first load (on the thread or not). */
+const STITCH_CHUNK = 500;
 const ANALYZE_MIN = 1000;
 /** SQLite's default: checkpoint the WAL once it holds this many pages. */
 const WAL_AUTOCHECKPOINT = 1000;
@@ -73,11 +83,16 @@ export class EntityWriter {
     private readonly relationsIndex: RelationsIndexState,
     private readonly stitcher: Stitcher,
     private readonly outbox: ChangeOutbox,
-    private readonly options: { chunkSize: number; sqliteThreadMin?: number },
+    private readonly options: { chunkSize: number; sqliteThreadMin?: number; writeChunkSize?: number },
   ) {}
 
   private get chunkSize(): number {
     return this.options.chunkSize;
+  }
+
+  /** Entities per transaction outside a first load. */
+  private get writeChunkSize(): number {
+    return Math.min(this.options.writeChunkSize ?? WRITE_CHUNK, this.chunkSize);
   }
 
   /** How many entities a write session must touch before its end runs on a thread. */
@@ -99,7 +114,7 @@ export class EntityWriter {
         return bulk === true;
       },
       outboxIds,
-      write: async (batch: BatchWrite): Promise<BatchResult> => {
+      write: async (batch: BatchWrite, options?: BatchWriteOptions): Promise<BatchResult> => {
         if (finished) throw new Error('catalog write session already finished');
         const skipped: string[] = [];
         if (batch.upserts.length + batch.deletes.length + batch.history.length === 0) return { skipped };
@@ -116,13 +131,11 @@ export class EntityWriter {
           if (bulk && sqliteFile) await this.walAutocheckpoint(0);
         }
         total += batch.upserts.length + batch.deletes.length;
-        const chunks: BatchWrite[] = [];
-        for (let i = 0; i < Math.max(batch.upserts.length, batch.deletes.length, 1); i += this.chunkSize) {
-          chunks.push({ upserts: batch.upserts.slice(i, i + this.chunkSize), deletes: batch.deletes.slice(i, i + this.chunkSize), history: [] });
-        }
-        chunks[chunks.length - 1].history = batch.history;
+        const chunks = splitBatch(batch, bulk ? this.chunkSize : this.writeChunkSize);
         try {
-          for (const chunk of chunks) {
+          for (const [i, chunk] of chunks.entries()) {
+            // a first load holds on (the derived indexes are dropped until its end); any other write gives way
+            if (i > 0 && !bulk) await (options?.between ? options.between() : yieldToEventLoop());
             const outboxId = await this.knex.transaction(trx => this.writeChunk(trx, chunk, affected, skipped, bulk === true, relationsChanged));
             if (outboxId !== undefined) outboxIds.push(outboxId);
             await this.cache.bump();
@@ -138,7 +151,7 @@ export class EntityWriter {
         }
         return { skipped };
       },
-      finish: async () => {
+      finish: async options => {
         if (finished || bulk === undefined) {
           finished = true;
           return { restitched: [] }; // nothing was written
@@ -148,6 +161,8 @@ export class EntityWriter {
         // a first load's entities are all new: none was there to change
         const restitched = { restitched: bulk ? [] : [...relationsChanged] };
         const checkpoint = bulk && !!sqliteFile;
+        // stitching after any other write may let other writes in meanwhile (see BatchFinishOptions)
+        const aside = <T>(work: () => Promise<T>): Promise<T> => (!bulk && options?.aside ? options.aside(work) : work());
         if (sqliteFile && refs.length >= this.threadMin) {
           // Index builds and stitching a large load take seconds of synchronous SQLite work: run them on
           // a thread of their own, the API answering from this connection meanwhile (right answers,
@@ -155,10 +170,10 @@ export class EntityWriter {
           const plan = this.finishPlan(bulk, refs, total >= ANALYZE_MIN);
           if (checkpoint) plan.push(...CHECKPOINT);
           try {
-            await runOnSqliteThread(sqliteFile, plan, step => {
+            await aside(() => runOnSqliteThread(sqliteFile, plan, step => {
               const item = plan[step];
               if (!Array.isArray(item) && item.sql.includes(SOURCE_INDEX)) this.relationsIndex.indexed = true;
-            });
+            }));
           } finally {
             if (checkpoint) await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
             await this.cache.bump();
@@ -172,9 +187,11 @@ export class EntityWriter {
           await this.cache.bump();
         }
         // a bulk load wrote every entity there is: the dialect may stitch the whole table in one pass
-        await this.stitcher.stitch(refs, { wholeTable: bulk });
-        // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
-        if (total >= ANALYZE_MIN) await this.dialect.analyze(this.knex);
+        await aside(async () => {
+          await this.stitcher.stitch(refs, { wholeTable: bulk, chunkSize: bulk ? undefined : STITCH_CHUNK });
+          // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
+          if (total >= ANALYZE_MIN) await this.dialect.analyze(this.knex);
+        });
         await this.cache.bump();
         if (checkpoint) {
           await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
@@ -207,10 +224,12 @@ export class EntityWriter {
       for (const sql of derivedIndexStatements()) plan.push({ sql });
     }
     const STEP = 500;
-    for (let i = 0; i < refs.length; i += this.chunkSize) {
+    // each group is a transaction holding SQLite's one write lock: after a load, the main thread's writes wait for it
+    const size = bulk ? this.chunkSize : Math.min(this.chunkSize, STITCH_CHUNK);
+    for (let i = 0; i < refs.length; i += size) {
       const group = [];
-      for (let j = i; j < Math.min(i + this.chunkSize, refs.length); j += STEP) {
-        const params = refs.slice(j, Math.min(j + STEP, i + this.chunkSize, refs.length));
+      for (let j = i; j < Math.min(i + size, refs.length); j += STEP) {
+        const params = refs.slice(j, Math.min(j + STEP, i + size, refs.length));
         group.push({ sql: sqliteStitchSql(params.length), params });
       }
       plan.push(group);
@@ -298,4 +317,21 @@ export class EntityWriter {
     const rows = await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'eid', eids as unknown as string[]);
     return rows.map(r => Number(r.eid));
   }
+}
+
+/**
+ * A batch as transactions of at most `size` entities, each with the history of its own entities (the rest, if
+ * any, with the last).
+ */
+function splitBatch(batch: BatchWrite, size: number): BatchWrite[] {
+  const chunks: BatchWrite[] = [];
+  const chunkOf = new Map<string, number>();
+  for (let i = 0; i < Math.max(batch.upserts.length, batch.deletes.length, 1); i += size) {
+    const chunk: BatchWrite = { upserts: batch.upserts.slice(i, i + size), deletes: batch.deletes.slice(i, i + size), history: [] };
+    for (const u of chunk.upserts) chunkOf.set(u.row.entityRef, chunks.length);
+    for (const d of chunk.deletes) chunkOf.set(d.entityRef, chunks.length);
+    chunks.push(chunk);
+  }
+  for (const h of batch.history) chunks[chunkOf.get(h.entityRef) ?? chunks.length - 1].history.push(h);
+  return chunks;
 }

@@ -16,15 +16,19 @@ export class Stitcher {
     private readonly chunkSize: number,
   ) {}
 
-  /** `wholeTable`: every entity there is was touched (a bulk load), so the dialect may stitch all in one pass. */
-  async stitch(refs: string[], options?: { wholeTable?: boolean }): Promise<void> {
+  /**
+   * `wholeTable`: every entity there is was touched (a bulk load), so the dialect may stitch all in one pass.
+   * `chunkSize`: refs per transaction (the store's chunk size unless smaller), the event loop turning between.
+   */
+  async stitch(refs: string[], options?: { wholeTable?: boolean; chunkSize?: number }): Promise<void> {
     if (options?.wholeTable && this.dialect.stitchWholeTable) {
       await this.dialect.stitchWholeTable(this.knex);
       await this.cache.bump();
       return;
     }
-    for (let i = 0; i < refs.length; i += this.chunkSize) {
-      await this.dialect.stitchChunk(this.knex, refs.slice(i, i + this.chunkSize));
+    const size = Math.min(options?.chunkSize ?? this.chunkSize, this.chunkSize);
+    for (let i = 0; i < refs.length; i += size) {
+      await this.dialect.stitchChunk(this.knex, refs.slice(i, i + size));
       await this.cache.bump();
       await yieldToEventLoop();
     }

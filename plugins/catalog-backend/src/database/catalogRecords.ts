@@ -85,14 +85,38 @@ export interface BatchResult {
   outboxIds?: number[];
 }
 
+/** How a long write gives way to other work between its transactions. */
+export interface BatchWriteOptions {
+  /**
+   * Awaited between two transactions of a write that is not a first load (default: a turn of the event loop), so
+   * that requests are served and other writes may commit meanwhile: the ingestion lets the writes queued behind
+   * it take their turn there (see IngestionService).
+   */
+  between?(): Promise<void>;
+}
+
+/** How the end of a write session (stitching) lets other work in. */
+export interface BatchFinishOptions {
+  /**
+   * Runs the stitching of a session that was not a first load: stitching recomputes the served relations of the
+   * refs it names from the relations table, so another write may commit meanwhile (the ingestion gives its turn
+   * away for the seconds a 20,000-entity location's stitching takes, then takes it back).
+   */
+  aside?<T>(work: () => Promise<T>): Promise<T>;
+}
+
 /** See `CatalogStore.openBatch`. */
 export interface BatchSession {
-  write(batch: BatchWrite): Promise<BatchResult>;
+  /**
+   * Writes a batch in transactions of at most `writeChunkSize` entities (`chunkSize` in a first load), each with
+   * the history and change-outbox row of its own entities, so a crash loses no committed change's event.
+   */
+  write(batch: BatchWrite, options?: BatchWriteOptions): Promise<BatchResult>;
   /**
    * Stitches what the session touched. `restitched`: the refs whose relations changed with the writes (a
    * relation added or dropped), written or at the other end of one (none after a first load: all is new).
    */
-  finish(): Promise<{ restitched: string[] }>;
+  finish(options?: BatchFinishOptions): Promise<{ restitched: string[] }>;
   /**
    * True once the first write has found the catalog empty: every row there is was then written by
    * this session (writes are serialised), so nothing needs looking up before the next chunk; a row

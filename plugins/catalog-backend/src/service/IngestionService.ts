@@ -7,6 +7,7 @@ import { diffEntities } from './entityDiff';
 import { DEFAULT_MAX_ENTITY_BYTES, findShapeProblem, guessEntityRef, processEntity, type EntityLimits, type ProcessedEntity } from './EntityProcessor';
 import type { KindRegistry } from './KindRegistry';
 import { yieldToEventLoop } from '../yieldToEventLoop';
+import { WriteTurn } from './WriteTurn';
 
 export type OrphanStrategy = 'delete' | 'keep';
 
@@ -41,6 +42,10 @@ interface MutationRun {
   touchedRefs: string[];
   changes: CatalogEntitiesChangedPayload;
   yieldCounter: number;
+  /** A part of the mutation was written (the next one gives way first). */
+  written?: boolean;
+  /** The mutation took more than one transaction (it gave way in between). */
+  long?: boolean;
 }
 
 /** A full mutation's entities as chunks, whether given as one array or streamed. */
@@ -100,10 +105,19 @@ function errorKey(e: ErrorRecord): string {
 /**
  * Set-based processing of provider mutations: validates a whole batch, resolves relations in both
  * directions, skips unchanged input by hash, and writes entities, relations, the search index and
- * history in one transaction per chunk. Mutations are applied one at a time.
+ * history in one transaction per chunk. One write holds the turn at a time (`WriteTurn`), and the writes of one
+ * provider run in the order they came; a long mutation (not a first load) gives the turn to the writes waiting
+ * between its transactions, so a registered location or a webhook's change does not wait for a whole
+ * 20,000-entity location.
  */
 export class IngestionService {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly turn = new WriteTurn();
+  /** The last write queued per provider: the next one of that provider starts after it. */
+  private readonly providerTails = new Map<string, Promise<void>>();
+  /** Writes queued or running (`close` waits for them). */
+  private readonly pending = new Set<Promise<void>>();
+  /** Change-outbox rows of mutations still running: their own end publishes them (see publishUndelivered). */
+  private readonly unfinishedOutbox = new Set<number>();
   private readonly store: CatalogStore;
   private readonly kinds: KindRegistry;
   private readonly orphanStrategy: OrphanStrategy;
@@ -137,19 +151,36 @@ export class IngestionService {
    */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
+    while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  /** Runs `fn` after every earlier write has finished. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` with the write turn, after the earlier writes of the same provider (`provider`) have finished: a
+   * provider's mutations build on what it owned before, so they never overlap.
+   */
+  private serial<T>(fn: () => Promise<T>, provider?: string): Promise<T> {
     if (this.closed) return Promise.reject(new ServiceUnavailableError('The catalog is shutting down; the write was not applied'));
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
+    const after = (provider !== undefined && this.providerTails.get(provider)) || Promise.resolve();
+    const run = after.then(async () => {
+      await this.turn.acquire();
+      try {
+        return await fn();
+      } finally {
+        this.turn.release();
+      }
+    });
+    const done = run.then(() => undefined, () => undefined);
+    this.pending.add(done);
+    if (provider !== undefined) this.providerTails.set(provider, done);
+    void done.then(() => {
+      this.pending.delete(done);
+      if (provider !== undefined && this.providerTails.get(provider) === done) this.providerTails.delete(provider);
+    });
     return run;
   }
 
   applyMutation(provider: string, mutation: EntityProviderMutation): Promise<CatalogEntitiesChangedPayload> {
-    return this.serial(() => this.apply(provider, mutation));
+    return this.serial(() => this.apply(provider, mutation), provider);
   }
 
   /** Records (or clears) read errors of some locations of a provider. */
@@ -163,7 +194,7 @@ export class IngestionService {
       const old = existing.filter(e => READ_TYPES.includes(e.type));
       const same = old.length === next.length && old.every((e, i) => errorKey(e) === errorKey(next[i]));
       if (!same) await this.store.replaceErrors({ provider, types: READ_TYPES, locationKeys }, next);
-    });
+    }, provider);
   }
 
   /**
@@ -210,7 +241,7 @@ export class IngestionService {
       changes.updated.push(...(await this.relationsChanged(restitched, changes)));
       await this.emit(changes, outboxIds);
       return changes;
-    });
+    }, provider);
   }
 
   /**
@@ -256,7 +287,10 @@ export class IngestionService {
       const before = options.olderThanMs === undefined ? undefined : Date.now() - options.olderThanMs;
       let published = 0;
       for (;;) {
-        const rows = await this.store.undeliveredChanges(50, before);
+        let rows = await this.store.undeliveredChanges(50, before);
+        // a mutation still running (it gave way to this) publishes its own rows at its end: stop before them
+        const running = rows.findIndex(r => this.unfinishedOutbox.has(r.id));
+        if (running >= 0) rows = rows.slice(0, running);
         if (!rows.length) return published;
         const removed = new Set(rows.flatMap(r => r.removed));
         const upserted = new Set(rows.flatMap(r => r.upserted).filter(ref => !removed.has(ref)));
@@ -264,6 +298,7 @@ export class IngestionService {
         // still unpublishable: stop here, the rows stay for the next attempt
         if (!(await this.emit(changes, rows.map(r => r.id)))) return published;
         published += upserted.size + removed.size;
+        if (running >= 0) return published;
       }
     });
   }
@@ -308,7 +343,23 @@ export class IngestionService {
     } finally {
       // a failing stream still lets the chunk in flight commit, then stitches what was written
       await writing?.catch(() => undefined);
-      restitched = (await session.finish()).restitched;
+      try {
+        restitched = (await session.finish({
+          // other writes commit while a long write's stitching runs (a short one keeps the turn: handing it on to
+          // a long write waiting would make it wait for all of that); its own rows stay its own to publish
+          aside: !run.long ? undefined : async work => {
+            for (const id of session.outboxIds) this.unfinishedOutbox.add(id);
+            this.turn.release();
+            try {
+              return await work();
+            } finally {
+              await this.turn.acquire();
+            }
+          },
+        })).restitched;
+      } finally {
+        for (const id of session.outboxIds) this.unfinishedOutbox.delete(id);
+      }
     }
     await this.syncErrors(provider, isFull ? undefined : run.touchedRefs, run.errors);
     run.changes.updated.push(...(await this.relationsChanged(restitched, run.changes)));
@@ -316,9 +367,20 @@ export class IngestionService {
     return run.changes;
   }
 
-  /** Writes one prepared part; refs another instance inserted first are reported, not lost. */
+  /**
+   * Writes one prepared part; refs another instance inserted first are reported, not lost. Outside a first load
+   * the turn is given to the writes waiting before each transaction but the mutation's first.
+   */
   private async writePrepared(run: MutationRun, session: BatchSession, batch: BatchWrite & { added: string[]; updated: string[]; removed: string[] }) {
-    const { skipped } = await session.write(batch);
+    const giveWay = async () => {
+      run.long = true;
+      // the rows committed so far are this mutation's to publish, even if another write's publishUndelivered runs now
+      for (const id of session.outboxIds) this.unfinishedOutbox.add(id);
+      await this.turn.giveWay();
+    };
+    if (run.written && !session.firstLoad && batch.upserts.length + batch.deletes.length + batch.history.length > 0) await giveWay();
+    const { skipped } = await session.write(batch, { between: giveWay });
+    run.written = true;
     const lost = new Set(skipped);
     run.changes.added.push(...(lost.size ? batch.added.filter(r => !lost.has(r)) : batch.added));
     run.changes.updated.push(...(lost.size ? batch.updated.filter(r => !lost.has(r)) : batch.updated));

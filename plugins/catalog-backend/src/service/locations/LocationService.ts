@@ -22,6 +22,7 @@ import {
 } from './LocationReader';
 import { integrationsReader, toLocationUrl, trustedFileReader } from './readers';
 import { WORKER_PARSE_MIN_BYTES } from './yamlDocuments';
+import { yieldToEventLoop } from '../../yieldToEventLoop';
 
 export interface LocationSpec {
   type: 'file' | 'url';
@@ -333,20 +334,24 @@ export class LocationService {
     await this.options.integrations.readUrl(url, { maxBytes: this.options.maxFileBytes });
     if (dryRun) {
       const result = await readLocation(url, this.reader('api', url), this.kindRule({}), this.limits);
-      return { location: { id: existing?.record.id ?? randomUUID(), type: spec.type, target: spec.target }, ...this.outcome(result), exists: !!existing };
+      return { location: { id: existing?.record.id ?? randomUUID(), type: spec.type, target: spec.target }, ...(await this.outcome(result)), exists: !!existing };
     }
     const record: LocationRecord = { id: randomUUID(), type: spec.type, target: spec.target, rules: null, createdAt: Date.now() };
     await this.options.store.insertLocation(record);
     const managed = await this.manage(record, 'api');
     const result = await managed.provider.run({ collect: true });
-    return { location: { id: record.id, type: record.type, target: record.target }, ...this.outcome(result) };
+    return { location: { id: record.id, type: record.type, target: record.target }, ...(await this.outcome(result)) };
   }
 
-  /** The valid entities of a read, and every problem it met, as the location's status shows them. */
-  private outcome(result: ReadLocationResult): { entities: Entity[]; errors: LocationReadError[] } {
+  /**
+   * The valid entities of a read, and every problem it met, as the location's status shows them. A turn of the event
+   * loop every few hundred entities: processing a 20,000-entity file's answer took a second of the thread at once.
+   */
+  private async outcome(result: ReadLocationResult): Promise<{ entities: Entity[]; errors: LocationReadError[] }> {
     const entities: Entity[] = [];
     const errors: LocationReadError[] = result.errors.map(e => ({ ...(e.entityRef ? { entityRef: e.entityRef } : {}), locationKey: e.locationKey, reason: e.reason ?? 'read', message: e.message }));
-    for (const d of result.entities) {
+    for (const [i, d] of result.entities.entries()) {
+      if (i > 0 && i % 250 === 0) await yieldToEventLoop();
       const processed = processEntity(d.entity, this.options.kinds, this.limits);
       if (processed.ok) entities.push(processed.value.entity);
       else {

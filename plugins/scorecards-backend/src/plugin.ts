@@ -294,7 +294,7 @@ export const scorecardsPlugin = createBackendPlugin({
             // An expired exemption stops counting: re-evaluate its entity (each expiry once, on whichever instance).
             const expired = await stores.exemptions.takeExpired(Date.now());
             entityQueue.enqueue(expired.map(e => e.entityRef));
-            await evaluation.runDueScorecards();
+            await evaluation.runDueScorecards({ between: backgroundPause });
           },
         });
         for (const collector of collectors) {
@@ -306,7 +306,8 @@ export const scorecardsPlugin = createBackendPlugin({
             scope: 'global',
             fn: async signal => {
               await afterLoad.wait();
-              entityQueue.enqueue(await evaluation.runCollector(collector, signal));
+              // background work: a pause after each slice of facts stored, as long as it took
+              entityQueue.enqueue(await evaluation.runCollector(collector, signal, { between: backgroundPause }));
             },
           });
         }

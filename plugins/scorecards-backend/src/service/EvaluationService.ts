@@ -37,6 +37,8 @@ export interface EvaluationServiceOptions {
 
 /** Entities a whole evaluation collects, evaluates and saves at a time, the event loop turning between slices. */
 export const WHOLE_SLICE = 250;
+/** Entities whose collected facts a scheduled collector run compares and writes at a time. */
+export const COLLECT_SLICE = 500;
 
 const scalarOrJson = (value: unknown): value is JsonValue => value !== undefined && typeof value !== 'function';
 
@@ -69,7 +71,13 @@ export class EvaluationService {
    * Runs a collector over entities and stores what it returns; returns refs whose facts changed.
    * `known` (the entities' stored facts, if already loaded) is compared against and kept up to date.
    */
-  async collect(collector: FactCollector, entities: Entity[], signal?: AbortSignal, known?: Map<string, Map<string, StoredFact>>): Promise<string[]> {
+  async collect(
+    collector: FactCollector,
+    entities: Entity[],
+    signal?: AbortSignal,
+    known?: Map<string, Map<string, StoredFact>>,
+    options?: { between?: (sliceMs: number) => Promise<void> },
+  ): Promise<string[]> {
     const targets = entities.filter(e => matchesEntityFilter(e, collector.filter));
     if (targets.length === 0) return [];
     let collected: CollectedFacts[];
@@ -79,7 +87,17 @@ export class EvaluationService {
       this.options.logger.error(`Fact collector ${collector.id} failed`, error instanceof Error ? error : { error: String(error) });
       return [];
     }
-    return this.storeCollected(collector, collected, known);
+    if (!options?.between || collected.length <= COLLECT_SLICE) return this.storeCollected(collector, collected, known);
+    // A scheduled run over the whole catalog (30,000 entities): its facts compared and written in one go held the
+    // thread for over 5 s. Slices, each its own transaction, with `between` (background work: a pause) after each.
+    const changed: string[] = [];
+    for (let i = 0; i < collected.length; i += COLLECT_SLICE) {
+      if (signal?.aborted) break;
+      const started = performance.now();
+      changed.push(...(await this.storeCollected(collector, collected.slice(i, i + COLLECT_SLICE), known)));
+      if (i + COLLECT_SLICE < collected.length) await options.between(performance.now() - started);
+    }
+    return changed;
   }
 
   private async storeCollected(collector: FactCollector, collected: CollectedFacts[], known?: Map<string, Map<string, StoredFact>>): Promise<string[]> {
@@ -144,10 +162,13 @@ export class EvaluationService {
     return { entityRef: ref, collectors: ran, changed };
   }
 
-  /** Runs one collector on its own schedule over every entity it applies to. */
-  async runCollector(collector: FactCollector, signal?: AbortSignal): Promise<string[]> {
+  /**
+   * Runs one collector on its own schedule over every entity it applies to; what it returns is stored COLLECT_SLICE
+   * entities at a time, `between` (default: a turn of the event loop) after each.
+   */
+  async runCollector(collector: FactCollector, signal?: AbortSignal, options?: { between?: (sliceMs: number) => Promise<void> }): Promise<string[]> {
     const entities = await this.options.catalog.getEntities(collector.filter);
-    return this.collect(collector, entities, signal);
+    return this.collect(collector, entities, signal, undefined, { between: options?.between ?? (() => new Promise<void>(resolve => setImmediate(resolve))) });
   }
 
   /** Facts pushed by an external system: the entity must exist and declared facts must have the right type. */
@@ -306,15 +327,15 @@ export class EvaluationService {
     return response;
   }
 
-  /** Evaluates every valid scorecard whose schedule says it is due. */
-  async runDueScorecards(): Promise<void> {
+  /** Evaluates every valid scorecard whose schedule says it is due (`between`: see evaluateScorecard). */
+  async runDueScorecards(options?: { between?: (sliceMs: number) => Promise<void> }): Promise<void> {
     const now = this.now().getTime();
     for (const scorecard of await this.options.registry.valid()) {
       const last = await this.options.results.getLastRun(scorecard.ref);
       const every = scorecard.scheduleMs ?? this.options.defaultScheduleMs;
       if (last !== undefined && now - last < every) continue;
       try {
-        await this.evaluateScorecard(scorecard);
+        await this.evaluateScorecard(scorecard, options);
       } catch (error) {
         this.options.logger.error(`Scheduled evaluation of ${scorecard.ref} failed`, error instanceof Error ? error : { error: String(error) });
       }

@@ -58,6 +58,12 @@ const THREAD_MIN = 5_000;
 const WRITE_CHUNK = 100;
 /** Refs per transaction when stitching after a write that is not a first load (on the thread or not). */
 const STITCH_CHUNK = 500;
+/**
+ * Transactions per run of a thread when stitching after a write that is not a first load: between runs the
+ * session's `between` lets other writes commit on the main connection (during a run they would wait for SQLite's
+ * write lock, blocking the event loop, and fail after its busy timeout if the thread kept it that long).
+ */
+const THREAD_PART = 8;
 const ANALYZE_MIN = 1000;
 /** SQLite's default: checkpoint the WAL once it holds this many pages. */
 const WAL_AUTOCHECKPOINT = 1000;
@@ -161,8 +167,8 @@ export class EntityWriter {
         // a first load's entities are all new: none was there to change
         const restitched = { restitched: bulk ? [] : [...relationsChanged] };
         const checkpoint = bulk && !!sqliteFile;
-        // stitching after any other write may let other writes in meanwhile (see BatchFinishOptions)
-        const aside = <T>(work: () => Promise<T>): Promise<T> => (!bulk && options?.aside ? options.aside(work) : work());
+        // stitching after any other write lets other writes in between its parts (see BatchFinishOptions)
+        const between = bulk ? undefined : options?.between;
         if (sqliteFile && refs.length >= this.threadMin) {
           // Index builds and stitching a large load take seconds of synchronous SQLite work: run them on
           // a thread of their own, the API answering from this connection meanwhile (right answers,
@@ -170,10 +176,14 @@ export class EntityWriter {
           const plan = this.finishPlan(bulk, refs, total >= ANALYZE_MIN);
           if (checkpoint) plan.push(...CHECKPOINT);
           try {
-            await aside(() => runOnSqliteThread(sqliteFile, plan, step => {
-              const item = plan[step];
-              if (!Array.isArray(item) && item.sql.includes(SOURCE_INDEX)) this.relationsIndex.indexed = true;
-            }));
+            const parts = between ? splitPlan(plan, THREAD_PART) : [plan];
+            for (const [i, part] of parts.entries()) {
+              if (i > 0) await between!();
+              await runOnSqliteThread(sqliteFile, part, step => {
+                const item = part[step];
+                if (!Array.isArray(item) && item.sql.includes(SOURCE_INDEX)) this.relationsIndex.indexed = true;
+              });
+            }
           } finally {
             if (checkpoint) await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
             await this.cache.bump();
@@ -187,11 +197,9 @@ export class EntityWriter {
           await this.cache.bump();
         }
         // a bulk load wrote every entity there is: the dialect may stitch the whole table in one pass
-        await aside(async () => {
-          await this.stitcher.stitch(refs, { wholeTable: bulk, chunkSize: bulk ? undefined : STITCH_CHUNK });
-          // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
-          if (total >= ANALYZE_MIN) await this.dialect.analyze(this.knex);
-        });
+        await this.stitcher.stitch(refs, { wholeTable: bulk, chunkSize: bulk ? undefined : STITCH_CHUNK, between });
+        // fresh statistics let the planner start selective filters (spec.owner=x) from the search index
+        if (total >= ANALYZE_MIN) await this.dialect.analyze(this.knex);
         await this.cache.bump();
         if (checkpoint) {
           await this.walAutocheckpoint(WAL_AUTOCHECKPOINT);
@@ -317,6 +325,13 @@ export class EntityWriter {
     const rows = await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'eid', eids as unknown as string[]);
     return rows.map(r => Number(r.eid));
   }
+}
+
+/** A thread's plan as several, each of at most `size` items. */
+function splitPlan(plan: SqlPlan, size: number): SqlPlan[] {
+  const parts: SqlPlan[] = [];
+  for (let i = 0; i < plan.length; i += size) parts.push(plan.slice(i, i + size));
+  return parts;
 }
 
 /**

@@ -18,9 +18,10 @@ export class Stitcher {
 
   /**
    * `wholeTable`: every entity there is was touched (a bulk load), so the dialect may stitch all in one pass.
-   * `chunkSize`: refs per transaction (the store's chunk size unless smaller), the event loop turning between.
+   * `chunkSize`: refs per transaction (the store's chunk size unless smaller); `between` is awaited between two
+   * (default: a turn of the event loop).
    */
-  async stitch(refs: string[], options?: { wholeTable?: boolean; chunkSize?: number }): Promise<void> {
+  async stitch(refs: string[], options?: { wholeTable?: boolean; chunkSize?: number; between?: () => Promise<void> }): Promise<void> {
     if (options?.wholeTable && this.dialect.stitchWholeTable) {
       await this.dialect.stitchWholeTable(this.knex);
       await this.cache.bump();
@@ -28,9 +29,10 @@ export class Stitcher {
     }
     const size = Math.min(options?.chunkSize ?? this.chunkSize, this.chunkSize);
     for (let i = 0; i < refs.length; i += size) {
+      if (i > 0) await (options?.between ? options.between() : yieldToEventLoop());
       await this.dialect.stitchChunk(this.knex, refs.slice(i, i + size));
       await this.cache.bump();
-      await yieldToEventLoop();
     }
+    await yieldToEventLoop();
   }
 }

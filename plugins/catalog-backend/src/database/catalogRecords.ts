@@ -98,11 +98,12 @@ export interface BatchWriteOptions {
 /** How the end of a write session (stitching) lets other work in. */
 export interface BatchFinishOptions {
   /**
-   * Runs the stitching of a session that was not a first load: stitching recomputes the served relations of the
-   * refs it names from the relations table, so another write may commit meanwhile (the ingestion gives its turn
-   * away for the seconds a 20,000-entity location's stitching takes, then takes it back).
+   * Awaited between two parts of the stitching of a session that was not a first load (default: a turn of the
+   * event loop). Stitching recomputes the served relations of the refs it names from the relations table, so
+   * another write may commit in between: the ingestion gives its turn there to the writes waiting, instead of
+   * holding it for the seconds a 20,000-entity location's stitching takes.
    */
-  aside?<T>(work: () => Promise<T>): Promise<T>;
+  between?(): Promise<void>;
 }
 
 /** See `CatalogStore.openBatch`. */

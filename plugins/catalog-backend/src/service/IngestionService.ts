@@ -344,19 +344,8 @@ export class IngestionService {
       // a failing stream still lets the chunk in flight commit, then stitches what was written
       await writing?.catch(() => undefined);
       try {
-        restitched = (await session.finish({
-          // other writes commit while a long write's stitching runs (a short one keeps the turn: handing it on to
-          // a long write waiting would make it wait for all of that); its own rows stay its own to publish
-          aside: !run.long ? undefined : async work => {
-            for (const id of session.outboxIds) this.unfinishedOutbox.add(id);
-            this.turn.release();
-            try {
-              return await work();
-            } finally {
-              await this.turn.acquire();
-            }
-          },
-        })).restitched;
+        // a long write gives way between the parts of its stitching too (a short one has a part or two)
+        restitched = (await session.finish({ between: run.long ? () => this.giveWay(run, session) : undefined })).restitched;
       } finally {
         for (const id of session.outboxIds) this.unfinishedOutbox.delete(id);
       }
@@ -372,12 +361,7 @@ export class IngestionService {
    * the turn is given to the writes waiting before each transaction but the mutation's first.
    */
   private async writePrepared(run: MutationRun, session: BatchSession, batch: BatchWrite & { added: string[]; updated: string[]; removed: string[] }) {
-    const giveWay = async () => {
-      run.long = true;
-      // the rows committed so far are this mutation's to publish, even if another write's publishUndelivered runs now
-      for (const id of session.outboxIds) this.unfinishedOutbox.add(id);
-      await this.turn.giveWay();
-    };
+    const giveWay = () => this.giveWay(run, session);
     if (run.written && !session.firstLoad && batch.upserts.length + batch.deletes.length + batch.history.length > 0) await giveWay();
     const { skipped } = await session.write(batch, { between: giveWay });
     run.written = true;
@@ -395,6 +379,14 @@ export class IngestionService {
         message: `${ref} is already provided by ${owner.provider}${owner.locationKey ? ` (${owner.locationKey})` : ''}; ignored the copy from ${run.provider}`,
       });
     }
+  }
+
+  /** Lets the writes waiting for the turn go first (see WriteTurn), between two transactions of a mutation. */
+  private async giveWay(run: MutationRun, session: BatchSession): Promise<void> {
+    run.long = true;
+    // the rows committed so far are this mutation's to publish, even if another write's publishUndelivered runs now
+    for (const id of session.outboxIds) this.unfinishedOutbox.add(id);
+    await this.turn.giveWay();
   }
 
   /**

@@ -91,7 +91,10 @@ describeEachDatabase('IngestionService: long writes give way to the others', db 
     expect(events.find(e => e.added.includes('component:default/first-0'))?.added).toHaveLength(18);
   });
 
-  it('lets other writes commit while a long mutation stitches what it wrote', async () => {
+  it('lets other writes commit between the parts of a long mutation\'s stitching', async () => {
+    // stitched 4 refs at a time
+    store = new CatalogStore(db.knex, { chunkSize: 4, writeChunkSize: 3 });
+    ingestion = new IngestionService({ store, kinds: kinds(), onChanges: c => { events.push(c); } });
     await seed();
     const order: string[] = [];
     let small: Promise<unknown> | undefined;

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { EntityScorecardResult, RuleResult } from '@portico/plugin-scorecards-common';
 import { describeEachDatabase } from '@portico/test-utils';
 import { ExemptionStore } from './ExemptionStore';
@@ -110,7 +111,7 @@ describeEachDatabase('scorecards storage', db => {
       if (db.engine === 'sqlite') {
         // no walk over the whole scorecard in key order and no sort: the index gives the owner's rows in order
         const page = db.knex('entity_scores').where({ scorecard_ref: card, owner: 'group:default/team-a' }).orderBy('entity_ref').limit(21).toSQL().toNative();
-        const plan = (await db.knex.raw(`EXPLAIN QUERY PLAN ${page.sql}`, page.bindings as unknown[])) as Array<{ detail: string }>;
+        const plan = (await db.knex.raw(`EXPLAIN QUERY PLAN ${page.sql}`, page.bindings as Knex.RawBinding[])) as Array<{ detail: string }>;
         expect(plan.map(p => p.detail).join('\n')).toMatch(/USING INDEX entity_scores_scorecard_owner_entity_index \(scorecard_ref=\? AND owner=\?\)/);
         expect(plan.map(p => p.detail).join('\n')).not.toMatch(/TEMP B-TREE/);
       }

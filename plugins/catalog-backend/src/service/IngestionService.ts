@@ -28,6 +28,8 @@ export interface IngestionServiceOptions {
 }
 
 const ORPHAN_HASH = 'orphan';
+/** The longest pause of a long write between two of its transactions (see IngestionService.giveWay). */
+const LONG_WRITE_MAX_PAUSE_MS = 100;
 
 /** The state of one mutation while its chunks are processed. */
 interface MutationRun {
@@ -46,6 +48,8 @@ interface MutationRun {
   written?: boolean;
   /** The mutation took more than one transaction (it gave way in between). */
   long?: boolean;
+  /** When it last got the turn back (performance.now()). */
+  workingSince?: number;
 }
 
 /** A full mutation's entities as chunks, whether given as one array or streamed. */
@@ -322,6 +326,7 @@ export class IngestionService {
       for (const o of await this.store.listProviderEntities(provider)) run.owned.set(o.entityRef, o);
     }
     const session = this.store.openBatch();
+    run.workingSince = performance.now();
     let writing: Promise<void> | undefined;
     let restitched: string[];
     try {
@@ -381,12 +386,18 @@ export class IngestionService {
     }
   }
 
-  /** Lets the writes waiting for the turn go first (see WriteTurn), between two transactions of a mutation. */
+  /**
+   * Lets the writes waiting for the turn go first (see WriteTurn), between two transactions of a mutation; with none
+   * waiting, pauses as long as the mutation worked since it last gave way (at most LONG_WRITE_MAX_PAUSE_MS): a long
+   * write is background work, and requests on the same thread get at least half of it meanwhile.
+   */
   private async giveWay(run: MutationRun, session: BatchSession): Promise<void> {
     run.long = true;
     // the rows committed so far are this mutation's to publish, even if another write's publishUndelivered runs now
     for (const id of session.outboxIds) this.unfinishedOutbox.add(id);
-    await this.turn.giveWay();
+    const worked = run.workingSince === undefined ? 0 : performance.now() - run.workingSince;
+    await this.turn.giveWay(Math.min(worked, LONG_WRITE_MAX_PAUSE_MS));
+    run.workingSince = performance.now();
   }
 
   /**

@@ -31,11 +31,13 @@ export class WriteTurn {
   }
 
   /**
-   * Called by the holder between two of its transactions: when others wait, they write first (every one that
-   * waits now) and the turn comes back after them; otherwise the event loop turns once, so requests are served.
+   * Called by the holder between two of its transactions: it pauses `pauseMs` (0: one turn of the event loop), so
+   * that requests are served meanwhile; then the writes waiting (every one that waits by then) write first and
+   * the turn comes back after them.
    */
-  async giveWay(): Promise<void> {
-    if (!this.waiters.length) return yieldToEventLoop();
+  async giveWay(pauseMs = 0): Promise<void> {
+    await (pauseMs > 0 ? new Promise(resolve => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
+    if (!this.waiters.length) return;
     this.release();
     await this.acquire();
   }

@@ -5,6 +5,7 @@ import { CatalogStore } from '../database/CatalogStore';
 import { catalogMigrations } from '../database/migrations';
 import { component, group } from '../__testUtils__/entities';
 import { IngestionService } from './IngestionService';
+import { WriteTurn } from './WriteTurn';
 import { KindRegistry } from './KindRegistry';
 
 function kinds() {
@@ -164,5 +165,37 @@ describeEachDatabase('IngestionService: long writes give way to the others', db 
     expect(events.filter(e => e.added.includes('component:default/first-0'))).toHaveLength(1);
     expect(events.flatMap(e => [...e.added, ...e.updated]).filter(ref => ref === 'component:default/first-0')).toHaveLength(1);
     expect(Number((await db.knex('catalog_change_outbox').count({ n: '*' }).first())!.n)).toBe(0);
+  });
+});
+
+describe('WriteTurn', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('hands the turn to the writes waiting, in the order they asked, and takes it back after them', async () => {
+    const turn = new WriteTurn();
+    const order: string[] = [];
+    await turn.acquire();
+    const waiters = ['a', 'b'].map(name => turn.acquire().then(() => {
+      order.push(name);
+      turn.release();
+    }));
+    await turn.giveWay(1_000);
+    order.push('holder');
+    turn.release();
+    await Promise.all(waiters);
+    expect(order).toEqual(['a', 'b', 'holder']);
+  });
+
+  it('pauses the holder for the time asked when nobody waits (background work leaves the thread to requests)', async () => {
+    jest.useFakeTimers();
+    const turn = new WriteTurn();
+    await turn.acquire();
+    let resumed = false;
+    const pausing = turn.giveWay(80).then(() => { resumed = true; });
+    await jest.advanceTimersByTimeAsync(79);
+    expect(resumed).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await pausing;
+    expect(resumed).toBe(true);
   });
 });

@@ -97,9 +97,11 @@ log(`generated ${N} entities (${JSON.stringify(byKind)}) in ${work}`);
 // The ingestion during the load: another generated catalog moved to namespace `ingest` (every reference the
 // generator writes is namespace-qualified), so it adds entities instead of colliding with the loaded ones.
 const ingestFile = path.join(work, 'ingest', 'entities.yaml');
+let ingestByKind;
 if (opt['during-ingestion']) {
   fs.mkdirSync(path.dirname(ingestFile));
   const ing = generate(INGEST_N, Number(opt.seed) + 1, ingestFile);
+  ingestByKind = ing.summary.byKind;
   fs.writeFileSync(ingestFile, ing.yaml.replace(/^( {2}namespace: )default$/gm, '$1ingest').replace(/:default\//g, ':ingest/'));
 }
 fs.mkdirSync(path.join(work, 'writes'));
@@ -163,6 +165,8 @@ function instanceConfig(i) {
       dataDir: path.join(work, `data-${i}`),
       database,
       rateLimit: { routes: { expensive: false } },
+      // the driver reads each instance's event-loop delay there (nodejs_eventloop_lag_max_seconds), once a second
+      metrics: { public: true },
     },
     catalog: {
       processingInterval: 'PT24H',
@@ -476,6 +480,23 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
   // the measured run
   const rss = instances.map(() => []);
   const sampleRss = () => instances.forEach((inst, k) => { const mb = vmRssMB(inst.child.pid); if (mb !== null) rss[k].push(mb); });
+  // the event loop's longest delay since the previous scrape (prom-client resets its histogram on each): one
+  // scrape a second per instance, outside the measured traffic; the first one here resets it
+  const lagSamples = instances.map(() => []); // [performance.now() of the answer, max delay in ms since the previous]
+  const scrapeLag = async (inst, k) => {
+    const r = await http('GET', `${inst.base}/metrics`, { timeoutMs: 60_000 }).catch(() => undefined);
+    const m = r && r.status === 200 ? /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? (\S+)$/m.exec(r.text) : null;
+    if (m && k !== undefined) lagSamples[k].push([performance.now(), Number(m[1]) * 1000]);
+  };
+  await Promise.all(instances.map(inst => scrapeLag(inst)));
+  let lagRunning = true;
+  const lagLoops = instances.map(async (inst, k) => {
+    while (lagRunning) {
+      const next = sleep(1000);
+      await scrapeLag(inst, k);
+      await next;
+    }
+  });
   const loadStart = os.loadavg();
   sampleRss();
   const rssTimer = setInterval(sampleRss, 1000);
@@ -490,6 +511,11 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
 
   let ingestion;
   if (opt['during-ingestion']) {
+    const hygieneTotal = async () => {
+      const r = await http('GET', `${instances[0].base}/api/scorecards/scorecards/default/catalog-hygiene/results?limit=1`, { headers: auth }).catch(() => undefined);
+      return r && r.status === 200 ? JSON.parse(r.text).totalItems : -1;
+    };
+    const scoredBefore = await hygieneTotal();
     ingestion = (async () => {
       await sleep(Math.min(2, DURATION_S / 10) * 1000);
       const from = performance.now();
@@ -498,10 +524,23 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
       if (registeredAt.status !== 201) return { from, error: `register -> ${registeredAt.status}: ${registeredAt.text.slice(0, 300)}` };
       // done when every ingested entity is visible on every instance (polled outside the measured traffic)
       const deadline = from + Math.max(DURATION_S, 300) * 1000 + 300_000;
+      let to;
       for (;;) {
         const counts = await Promise.all(instances.map(inst => count(inst.base, 'metadata.namespace=ingest').catch(() => -1)));
-        if (counts.every(c => c >= INGEST_N)) return { from, to: performance.now(), registerAnsweredMs: answeredMs };
+        if (counts.every(c => c >= INGEST_N)) {
+          to = performance.now();
+          break;
+        }
         if (performance.now() > deadline) return { from, to: performance.now(), registerAnsweredMs: answeredMs, unfinished: counts };
+        await sleep(250);
+      }
+      // settled when the catalog-hygiene scorecard has scored the ingested components and APIs as well: their
+      // evaluation is the ingestion's work too, done on the same instances while they serve
+      // (give or take the few components the writes register meanwhile)
+      const scoredAfter = scoredBefore + ingestByKind.component + ingestByKind.api;
+      for (;;) {
+        if ((await hygieneTotal()) >= scoredAfter) return { from, to, settled: performance.now(), registerAnsweredMs: answeredMs };
+        if (performance.now() > deadline) return { from, to, registerAnsweredMs: answeredMs, unsettled: true };
         await sleep(250);
       }
     })();
@@ -516,6 +555,8 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
   running = false;
   clearInterval(writeTimer);
   await Promise.all(load);
+  lagRunning = false;
+  await Promise.all(lagLoops);
   const elapsedS = (performance.now() - runStart) / 1000;
   const cpu = process.cpuUsage(driverCpu);
   const instanceCores = instances.map((inst, k) => {
@@ -548,7 +589,7 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
   const result = {
     when: new Date().toISOString(), db: opt.db, instances: INSTANCES, entities: N, connections: CONNECTIONS, durationS: +elapsedS.toFixed(1),
     writesPerSecond: WRITES_PER_S, writesSkipped: 0, driverCores: +driverCores.toFixed(2), from: opt.from, cpus: os.cpus().length, loadAverage: { start: loadStart, end: loadEnd },
-    classes: {}, total: {}, rssMB: {}, cpuCores: {}, ingestion: undefined, webhooks,
+    classes: {}, total: {}, rssMB: {}, cpuCores: {}, eventLoopDelayMaxMs: {}, ingestion: undefined, webhooks,
   };
   let requests = 0;
   const allMs = [];
@@ -565,11 +606,15 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
     const xs = rss[k];
     result.rssMB[`instance-${k}`] = { start: xs[0], end: xs[xs.length - 1], peak: Math.max(...xs) };
     result.cpuCores[`instance-${k}`] = instanceCores[k];
+    result.eventLoopDelayMaxMs[`instance-${k}`] = +Math.max(0, ...lagSamples[k].map(([, ms]) => ms)).toFixed(0);
   });
   if (ingest) {
     const inWindow = windowed.filter(([s]) => s >= ingest.from && s <= (ingest.to ?? Infinity)).map(([, ms]) => ms);
     const during = windowed.filter(([s]) => s >= ingest.from && s <= (ingest.to ?? Infinity));
     const over1s = during.filter(([, ms]) => ms > 1000).length;
+    // until the ingested entities were scored too (the evaluation after the ingestion), and the event loop's delay
+    const untilScored = windowed.filter(([s]) => s >= ingest.from && s <= (ingest.settled ?? Infinity));
+    const lagIn = (a, b) => Math.max(0, ...lagSamples.flatMap(xs => xs.filter(([t], i) => t >= a && (i === 0 ? 0 : xs[i - 1][0]) <= b).map(([, ms]) => ms)));
     const maxByClass = {};
     for (const [, ms, cls] of during) maxByClass[cls] = +Math.max(maxByClass[cls] ?? 0, ms).toFixed(1);
     result.ingestion = {
@@ -577,6 +622,12 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
       seconds: ingest.to ? +((ingest.to - ingest.from) / 1000).toFixed(1) : null, registerAnsweredMs: ingest.registerAnsweredMs && +ingest.registerAnsweredMs.toFixed(0),
       finished: !ingest.unfinished && !ingest.error, ...(ingest.unfinished ? { countsAtTimeout: ingest.unfinished } : {}),
       latencyDuring: summarise(inWindow), maxByClass, requestsOver1s: over1s,
+      secondsUntilScored: ingest.settled ? +((ingest.settled - ingest.from) / 1000).toFixed(1) : null,
+      latencyUntilScored: summarise(untilScored.map(([, ms]) => ms)), requestsOver1sUntilScored: untilScored.filter(([, ms]) => ms > 1000).length,
+      maxEventLoopDelayMs: { during: +lagIn(ingest.from, ingest.to ?? Infinity).toFixed(0), untilScored: +lagIn(ingest.from, ingest.settled ?? Infinity).toFixed(0) },
+      // every pick over 1 s until scored: [s after the registration started, ms, class] (where to look in a profile)
+      picksOver1s: untilScored.filter(([, ms]) => ms > 1000).map(([s, ms, cls]) => [+((s - ingest.from) / 1000).toFixed(2), +ms.toFixed(0), cls]),
+      eventLoopDelaySamples: lagSamples.map(xs => xs.filter(([t]) => t >= ingest.from && t <= (ingest.settled ?? ingest.to ?? Infinity)).map(([t, ms]) => [+((t - ingest.from) / 1000).toFixed(1), +ms.toFixed(0)])),
     };
   }
   const out = opt.out || path.join(work, 'result.json');
@@ -590,6 +641,7 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
     ...Object.entries(result.classes).map(([k, s]) => row(k, s)),
     row('all (HTTP req/s)', result.total),
     `memory (VmRSS MB, start/end/peak): ${Object.entries(result.rssMB).map(([k, v]) => `${k} ${v.start}/${v.end}/${v.peak}`).join(', ')}`,
+    `event loop delay (longest, ms): ${Object.entries(result.eventLoopDelayMaxMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `CPU (cores used on average during the run): ${Object.entries(result.cpuCores).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     ...(writesSkipped ? [`writes skipped (4 already in flight): ${writesSkipped}`] : []),
     ...(webhooks ? [`webhook pushes: the latest push to ${webhooks.appliedOnEveryInstance} of ${webhooks.repositoriesPushed} repositories is in the catalog on every instance`] : []),
@@ -599,7 +651,12 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
     const g = result.ingestion;
     lines.push(g.error
       ? `ingestion: ${g.error}`
-      : `ingestion of ${g.entities}: ${g.finished ? `visible on every instance after ${g.seconds} s` : `NOT finished after ${g.seconds} s (${JSON.stringify(g.countsAtTimeout)})`}; during it p50 ${g.latencyDuring.p50} p99 ${g.latencyDuring.p99} max ${g.latencyDuring.max} ms, ${g.requestsOver1s} picks over 1 s`);
+      : `ingestion of ${g.entities}: ${g.finished ? `visible on every instance after ${g.seconds} s` : `NOT finished after ${g.seconds} s (${JSON.stringify(g.countsAtTimeout)})`}; during it p50 ${g.latencyDuring.p50} p99 ${g.latencyDuring.p99} max ${g.latencyDuring.max} ms, ${g.requestsOver1s} picks over 1 s, event loop delayed up to ${g.maxEventLoopDelayMs.during} ms`);
+    if (!g.error) {
+      lines.push(g.secondsUntilScored !== null
+        ? `until its components and APIs were scored too (${g.secondsUntilScored} s): p99 ${g.latencyUntilScored.p99} max ${g.latencyUntilScored.max} ms, ${g.requestsOver1sUntilScored} picks over 1 s, event loop delayed up to ${g.maxEventLoopDelayMs.untilScored} ms`
+        : 'its components and APIs were NOT all scored before the deadline');
+    }
   }
   lines.push(`results: ${out}; logs: ${work}/instance-*.log`);
   lines.push(`picks: one request, or one entity page (4 requests in parallel, timed until the last answers); /s of 'all' is HTTP requests a second`);

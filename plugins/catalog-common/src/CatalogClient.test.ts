@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { ResponseError } from '@portico/errors';
 import { CatalogClient } from './CatalogClient';
 import { CATALOG_FILTER_EXISTS } from './types';
@@ -71,6 +72,28 @@ describe('CatalogClient', () => {
     expect(q.get('offset')).toBe('5');
     // Without an order, items come back sorted by ref, as Backstage's client does.
     expect(result.items.map(e => e.metadata.name)).toEqual(['a', 'b']);
+  });
+
+  it('sorts by ref as a comparison of each pair of entities would, those without kind or name comparing equal to any', async () => {
+    const items = [
+      entity('Component', 'b'),
+      { kind: 'Component', metadata: {} },
+      entity('API', 'z'),
+      { ...entity('Component', 'a'), metadata: { name: 'a', namespace: 'team' } },
+      entity('component', 'c'),
+      { metadata: { name: 'x' } },
+      entity('API', 'a'),
+      entity('Group', 'a'),
+    ];
+    reply = () => ({ body: items });
+    // the comparison the client made before: both refs built for every pair
+    const ref = (e: (typeof items)[number]) => stringifyEntityRef(e as Entity);
+    const pairwise = [...items].sort((a, b) => {
+      if (!a.kind || !a.metadata?.name || !b.kind || !b.metadata?.name) return 0;
+      return ref(a) < ref(b) ? -1 : ref(a) > ref(b) ? 1 : 0;
+    });
+    const result = await client().getEntities({ fields: ['kind', 'metadata'] });
+    expect(result.items).toEqual(pairwise);
   });
 
   it('sends order directives and keeps the server order then', async () => {

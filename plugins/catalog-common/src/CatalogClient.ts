@@ -64,12 +64,15 @@ function isCursorRequest(request: QueryEntitiesRequest): request is QueryEntitie
   return typeof (request as QueryEntitiesCursorRequest).cursor === 'string';
 }
 
-function compareByRef(a: Entity, b: Entity): number {
-  // With `fields`, kind or name may be absent: keep the server's order then.
-  if (!a?.kind || !a.metadata?.name || !b?.kind || !b.metadata?.name) return 0;
-  const ra = stringifyEntityRef(a);
-  const rb = stringifyEntityRef(b);
-  return ra < rb ? -1 : ra > rb ? 1 : 0;
+/**
+ * The entities in ref order, as Backstage's client sorts them. Each ref is built once, not twice per comparison: a
+ * scorecard reading 10,000 entities made some 270,000 refs. With `fields`, kind or name may be absent: such an
+ * entity compares equal to any other (the server's order then), exactly as a comparison of the entities did.
+ */
+function sortedByRef(items: Entity[]): Entity[] {
+  const keyed = items.map(entity => ({ entity, ref: entity?.kind && entity.metadata?.name ? stringifyEntityRef(entity) : undefined }));
+  keyed.sort((a, b) => (a.ref === undefined || b.ref === undefined ? 0 : a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  return keyed.map(k => k.entity);
 }
 
 /** A `CatalogApi` over HTTP, speaking Backstage's catalog REST API (isomorphic: browser and Node). */
@@ -91,7 +94,7 @@ export class CatalogClient implements CatalogApi {
     if (limit !== undefined) params.push(['limit', String(limit)]);
     if (after !== undefined) params.push(['after', after]);
     const items = await this.requestJson<Entity[]>('GET', `/entities${query(params)}`, options);
-    return { items: order ? items : [...items].sort(compareByRef) };
+    return { items: order ? items : sortedByRef(items) };
   }
 
   async getEntitiesByRefs(request: GetEntitiesByRefsRequest, options?: CatalogRequestOptions): Promise<GetEntitiesByRefsResponse> {

@@ -160,12 +160,14 @@ export class IngestionService {
 
   /**
    * Runs `fn` with the write turn, after the earlier writes of the same provider (`provider`) have finished: a
-   * provider's mutations build on what it owned before, so they never overlap.
+   * provider's mutations build on what it owned before, so they never overlap. `withTurn: false`: the provider's
+   * order only (a write that touches no entity).
    */
-  private serial<T>(fn: () => Promise<T>, provider?: string): Promise<T> {
+  private serial<T>(fn: () => Promise<T>, provider?: string, withTurn = true): Promise<T> {
     if (this.closed) return Promise.reject(new ServiceUnavailableError('The catalog is shutting down; the write was not applied'));
     const after = (provider !== undefined && this.providerTails.get(provider)) || Promise.resolve();
     const run = after.then(async () => {
+      if (!withTurn) return fn();
       await this.turn.acquire();
       try {
         return await fn();
@@ -187,7 +189,10 @@ export class IngestionService {
     return this.serial(() => this.apply(provider, mutation), provider);
   }
 
-  /** Records (or clears) read errors of some locations of a provider. */
+  /**
+   * Records (or clears) read errors of some locations of a provider: in the provider's order, without the write
+   * turn (it touches no entity), so a location registered during a long ingestion does not wait for the turn twice.
+   */
   reportErrors(provider: string, locationKeys: string[], errors: EntityProviderError[]): Promise<void> {
     return this.serial(async () => {
       const at = this.now();
@@ -198,7 +203,7 @@ export class IngestionService {
       const old = existing.filter(e => READ_TYPES.includes(e.type));
       const same = old.length === next.length && old.every((e, i) => errorKey(e) === errorKey(next[i]));
       if (!same) await this.store.replaceErrors({ provider, types: READ_TYPES, locationKeys }, next);
-    }, provider);
+    }, provider, false);
   }
 
   /**

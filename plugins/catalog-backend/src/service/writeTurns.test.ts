@@ -150,6 +150,22 @@ describeEachDatabase('IngestionService: long writes give way to the others', db 
     expect(await store.countEntities()).toBe(19);
   });
 
+  it('records a provider\'s read errors without waiting for the write turn (even a first load\'s), in the provider\'s order', async () => {
+    const order: string[] = [];
+    let reported: Promise<unknown> | undefined;
+    const big = ingestion.applyMutation('big', {
+      type: 'full',
+      entities: streamed(names('first', 9), names('second', 9), () => {
+        reported = ingestion.reportErrors('other', ['file:other'], [{ locationKey: 'file:other', message: 'unreadable' }]).then(() => order.push('errors'));
+      }),
+    }).then(() => order.push('big'));
+    await big;
+    await reported;
+
+    expect(order).toEqual(['errors', 'big']);
+    expect(await store.listErrors({ provider: 'other' })).toMatchObject([{ locationKey: 'file:other', type: 'read', message: 'unreadable' }]);
+  });
+
   it('leaves the outbox rows of a mutation still running to that mutation when publishUndelivered runs in between', async () => {
     await seed();
     let republished: Promise<number> | undefined;

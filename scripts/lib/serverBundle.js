@@ -169,14 +169,37 @@ function dedupePackageVersions(root) {
     packageRootOf.set(file, found);
     return found;
   }
+  /** Package folders one level down (node_modules/<owner>/node_modules/<name>) by name, listed once. */
+  let nested;
+  function nestedDirs(name) {
+    if (!nested) {
+      nested = new Map();
+      const listDir = dir => {
+        try {
+          return fs.readdirSync(dir);
+        } catch {
+          return [];
+        }
+      };
+      const owners = listDir(top).flatMap(entry => (entry.startsWith('@') ? listDir(path.join(top, entry)).map(n => path.join(top, entry, n)) : [path.join(top, entry)]));
+      for (const owner of owners) {
+        const inner = path.join(owner, 'node_modules');
+        for (const entry of listDir(inner)) {
+          const names = entry.startsWith('@') ? listDir(path.join(inner, entry)).map(n => `${entry}/${n}`) : [entry];
+          for (const n of names) {
+            if (!nested.has(n)) nested.set(n, []);
+            nested.get(n).push(path.join(inner, ...n.split('/')));
+          }
+        }
+      }
+      for (const dirs of nested.values()) dirs.sort();
+    }
+    return nested.get(name) ?? [];
+  }
   /** The copies of a package at the top of node_modules and one level down, so the choice never depends on order. */
   function copies(name) {
     if (!copiesOf.has(name)) {
-      const dirs = [path.join(top, ...name.split('/'))];
-      for (const entry of fs.readdirSync(top)) {
-        const owners = entry.startsWith('@') ? fs.readdirSync(path.join(top, entry)).map(n => path.join(top, entry, n)) : [path.join(top, entry)];
-        for (const owner of owners) dirs.push(path.join(owner, 'node_modules', ...name.split('/')));
-      }
+      const dirs = [path.join(top, ...name.split('/')), ...nestedDirs(name)];
       copiesOf.set(name, dirs.map(dir => ({ root: dir, version: versionAt(dir) })).filter(c => c.version));
     }
     return copiesOf.get(name);

@@ -6,7 +6,7 @@
 //   node bench/load/run.js [--instances 1|2|3] [--db sqlite|pg] [--entities N] [--duration 30s] [--connections C]
 //                          [--during-ingestion] [--ingest-entities 20000] [--writes-per-second 2] [--warmup 3s]
 //                          [--pg postgres://postgres@127.0.0.1:5432] [--port 7300] [--from build|dist|source]
-//                          [--webhooks 20] [--out FILE] [--seed 42] [--keep]
+//                          [--webhooks 20] [--out FILE] [--seed 42] [--keep] [--cpu-prof DIR]
 // See bench/load/README.md for the traffic mix and what is reported.
 'use strict';
 const fs = require('fs');
@@ -28,7 +28,7 @@ function parseArgs(argv) {
   const opt = { ...FLAGS, 'during-ingestion': false, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!m || !(m[1] in opt) && m[1] !== 'out') usage(`unknown argument '${argv[i]}'`);
+    if (!m || !(m[1] in opt) && m[1] !== 'out' && m[1] !== 'cpu-prof') usage(`unknown argument '${argv[i]}'`);
     if (BOOLEAN.has(m[1])) opt[m[1]] = true;
     else {
       const value = m[2] ?? argv[++i];
@@ -190,7 +190,9 @@ function instanceConfig(i) {
 function startInstance(i) {
   const { port, file } = instanceConfig(i);
   const logFile = path.join(work, `instance-${i}.log`);
-  const child = spawn(process.execPath, [cli, 'start', '--config', path.join(repo, 'app-config.yaml'), '--config', file], {
+  // --cpu-prof DIR: each instance writes a V8 CPU profile there when it exits (the result gives the measured window)
+  const profArgs = opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt['cpu-prof'])}`, `--cpu-prof-name=instance-${i}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profArgs, cli, 'start', '--config', path.join(repo, 'app-config.yaml'), '--config', file], {
     cwd: repo,
     stdio: ['ignore', fs.openSync(logFile, 'w'), fs.openSync(logFile, 'a')],
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: '' },
@@ -503,6 +505,7 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
   running = true;
   recording = true;
   const runStart = performance.now();
+  const runStartUs = Number(process.hrtime.bigint() / 1000n); // V8 profiles' clock (monotonic µs), for --cpu-prof
   const driverCpu = process.cpuUsage();
   const cpuStart = instances.map(inst => cpuSeconds(inst.child.pid));
   log(`load: ${CONNECTIONS} connections, ${INSTANCES} instance(s), ${DURATION_S} s${opt['during-ingestion'] ? `, ${INGEST_N}-entity ingestion registered at 2 s` : ''}`);
@@ -558,6 +561,7 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
   lagRunning = false;
   await Promise.all(lagLoops);
   const elapsedS = (performance.now() - runStart) / 1000;
+  const runEndUs = Number(process.hrtime.bigint() / 1000n);
   const cpu = process.cpuUsage(driverCpu);
   const instanceCores = instances.map((inst, k) => {
     const end = cpuSeconds(inst.child.pid);
@@ -590,6 +594,7 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
     when: new Date().toISOString(), db: opt.db, instances: INSTANCES, entities: N, connections: CONNECTIONS, durationS: +elapsedS.toFixed(1),
     writesPerSecond: WRITES_PER_S, writesSkipped: 0, driverCores: +driverCores.toFixed(2), from: opt.from, cpus: os.cpus().length, loadAverage: { start: loadStart, end: loadEnd },
     classes: {}, total: {}, rssMB: {}, cpuCores: {}, eventLoopDelayMaxMs: {}, ingestion: undefined, webhooks,
+    ...(opt['cpu-prof'] ? { cpuProfile: { dir: path.resolve(opt['cpu-prof']), windowUs: [runStartUs, runEndUs] } } : {}),
   };
   let requests = 0;
   const allMs = [];

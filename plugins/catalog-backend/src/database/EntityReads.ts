@@ -7,6 +7,9 @@ import { compileOwnedPageQuery, compilePageQuery, compileWhere, type EntityPermi
 import type { GenerationCache } from './GenerationCache';
 import type { RelationsIndexState } from './RelationsIndexState';
 
+/** How many entities a facet's counts cover (an entity with several values counts once per value). */
+const facetWeight = (values: Array<{ count: number }>): number => values.reduce((sum, v) => sum + v.count, 0);
+
 /** Reads of entity rows: pages, counts and facets for the API, lookups by uid, ref and provider for ingestion. */
 export class EntityReads {
   constructor(
@@ -125,7 +128,7 @@ export class EntityReads {
     return this.cache.cached(`count:${sql}:${JSON.stringify(where.bindings)}`, async () => {
       const rows = (await this.raw(sql, where.bindings)) as Array<{ c: number | string }>;
       return Number(rows[0]?.c ?? 0);
-    });
+    }, count => count);
   }
 
   /** Value counts of one key over the entities matching a filter and permission (cached until the next write). */
@@ -145,7 +148,7 @@ export class EntityReads {
         return rows
           .map(r => ({ value: spelled.get(String(r.sample)) ?? r.lv, count: Number(r.c) }))
           .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-      });
+      }, facetWeight);
     } else if (COLUMN_KEYS.has(key)) {
       // name and namespace from the entity columns (they have no search rows); the authored spelling
       // from the stored JSON
@@ -167,6 +170,6 @@ export class EntityReads {
     return this.cache.cached(`facet:${sql}:${JSON.stringify(bindings)}`, async () => {
       const rows = (await this.raw(sql, bindings)) as Array<{ value: string; c: number | string }>;
       return rows.map(r => ({ value: String(r.value), count: Number(r.c) })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    });
+    }, facetWeight);
   }
 }

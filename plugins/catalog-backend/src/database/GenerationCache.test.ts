@@ -55,10 +55,13 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     clock = 0;
   });
 
+  /** A count weighs what it counts: these stand for counts of 5,000 entities and more. */
+  const weigh = (n: number) => n * 5000;
+
   /** Fills `key` with `value`, its computation taking `ms`. */
-  async function fill(cache: GenerationCache, value: number, ms: number) {
+  async function fill(cache: GenerationCache, value: number, ms: number, weight: ((n: number) => number) | null = weigh) {
     const { compute, started } = manualCompute();
-    const p = cache.cached('facet', compute);
+    const p = cache.cached('facet', compute, weight ?? undefined);
     while (started.length === 0) await Promise.resolve(); // after the marker's read
     clock += ms;
     started[0].resolve(value);
@@ -72,11 +75,11 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
 
     const { compute, started } = manualCompute();
     // every request meanwhile answers at once with the last value; one recomputation for all of them
-    expect(await Promise.all([1, 2, 3].map(() => cache.cached('facet', compute)))).toEqual([1, 1, 1]);
+    expect(await Promise.all([1, 2, 3].map(() => cache.cached('facet', compute, weigh)))).toEqual([1, 1, 1]);
     expect(started).toHaveLength(1);
     // another write while it runs: still one computation at a time
     await cache.bump();
-    expect(await cache.cached('facet', compute)).toBe(1);
+    expect(await cache.cached('facet', compute, weigh)).toBe(1);
     expect(started).toHaveLength(1);
 
     clock += 2000;
@@ -84,13 +87,13 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     await Promise.resolve();
     await Promise.resolve();
     // the recomputation began before the second write: its value stands in while the next one runs
-    expect(await cache.cached('facet', compute)).toBe(2);
+    expect(await cache.cached('facet', compute, weigh)).toBe(2);
     expect(started).toHaveLength(2);
     started[1].resolve(3);
     await Promise.resolve();
     await Promise.resolve();
     // no write since that one began: its value is current
-    expect(await cache.cached('facet', compute)).toBe(3);
+    expect(await cache.cached('facet', compute, weigh)).toBe(3);
     expect(started).toHaveLength(2);
   });
 
@@ -100,18 +103,24 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     await cache.bump();
     clock += 2001; // the value's computation started 5,001 ms ago
     const { compute, started } = manualCompute();
-    const p = cache.cached('facet', compute);
+    const p = cache.cached('facet', compute, weigh);
     started[0].resolve(2);
     expect(await p).toBe(2);
   });
 
-  it('always recomputes a cheap value after a write, and any value when the bound is 0', async () => {
-    for (const [options, ms] of [[{ maxStalenessMs: 5000, slowerThanMs: 250 }, 249], [{ maxStalenessMs: 0 }, 3000]] as const) {
+  it('always recomputes a quick or small value after a write, and any value when the bound is 0', async () => {
+    const cases = [
+      [{ maxStalenessMs: 5000, slowerThanMs: 250 }, 249, weigh],
+      [{ maxStalenessMs: 5000, slowerThanMs: 250, heavierThan: 1000 }, 3000, () => 999],
+      [{ maxStalenessMs: 5000, slowerThanMs: 250 }, 3000, null],
+      [{ maxStalenessMs: 0 }, 3000, weigh],
+    ] as const;
+    for (const [options, ms, weight] of cases) {
       const cache = new GenerationCache(undefined, { ...options, now });
-      await fill(cache, 1, ms);
+      await fill(cache, 1, ms, weight);
       await cache.bump();
       const { compute, started } = manualCompute();
-      const p = cache.cached('facet', compute);
+      const p = cache.cached('facet', compute, weigh);
       started[0].resolve(2);
       expect([options, await p]).toEqual([options, 2]);
     }
@@ -122,11 +131,11 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     await fill(cache, 1, 1000);
     await cache.bump();
     const { compute, started } = manualCompute();
-    expect(await cache.cached('facet', compute)).toBe(1);
+    expect(await cache.cached('facet', compute, weigh)).toBe(1);
     started[0].reject(new Error('canceling statement due to statement timeout'));
     await Promise.resolve();
     await Promise.resolve();
-    expect(await cache.cached('facet', compute)).toBe(1);
+    expect(await cache.cached('facet', compute, weigh)).toBe(1);
     expect(started).toHaveLength(2);
   });
 
@@ -137,11 +146,11 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     await fill(b, 1, 1000);
     await a.bump();
     const { compute, started } = manualCompute();
-    expect(await b.cached('facet', compute)).toBe(1);
+    expect(await b.cached('facet', compute, weigh)).toBe(1);
     started[0].resolve(2);
     await Promise.resolve();
     await Promise.resolve();
-    expect(await b.cached('facet', compute)).toBe(2);
+    expect(await b.cached('facet', compute, weigh)).toBe(2);
   });
 });
 

@@ -29,6 +29,11 @@ export interface StalenessOptions {
   maxStalenessMs?: number;
   /** Only values that took at least this long to compute are served stale; cheap ones are always current. */
   slowerThanMs?: number;
+  /**
+   * Only values counting at least this many entities (by the `weigh` given to `cached`) are served stale: a small
+   * catalog's counts are always current, however long a busy moment made one take.
+   */
+  heavierThan?: number;
   /** The clock (tests). */
   now?: () => number;
   /**
@@ -38,14 +43,17 @@ export interface StalenessOptions {
   concurrency?: number;
 }
 
-/** A value computed once, with when its computation started and how long it took. */
+/** A value computed once, with when its computation started, how long it took and how many entities it counts. */
 interface Settled {
   value: unknown;
   startedAt: number;
   computeMs: number;
+  weight: number;
 }
 
-export const DEFAULT_SLOWER_THAN_MS = 250;
+/** Time includes waiting for the connection (SQLite has one, which a write transaction holds). */
+export const DEFAULT_SLOWER_THAN_MS = 50;
+export const DEFAULT_HEAVIER_THAN = 1000;
 
 /**
  * Reads cached until the next committed write: `bump` after every write, `cached` around counts and
@@ -60,9 +68,10 @@ export const DEFAULT_SLOWER_THAN_MS = 250;
  * Slow values under steady writes (`maxStalenessMs`): at 100,000 entities a facet or a by-query total takes seconds
  * on PostgreSQL, and writes arrive every second or so, so each write emptied the cache and every request recomputed
  * them, holding the pool's connections while by-name reads queued behind (bench/load: 20 requests a second). A value
- * that took `slowerThanMs` or more is now served on after a write, while one recomputation per key runs, for up to
- * `maxStalenessMs` after its own computation started: what such a count says includes every write committed more than
- * `maxStalenessMs` ago. Cheap values (small catalogs, selective filters) are recomputed after every write as before.
+ * that took `slowerThanMs` or more and counts `heavierThan` entities or more is now served on after a write, while one
+ * recomputation per key runs, for up to `maxStalenessMs` after its own computation started: what such a count says
+ * includes every write committed more than `maxStalenessMs` ago. Other values (small catalogs, selective filters) are
+ * recomputed after every write as before.
  */
 export class GenerationCache {
   private generation = 0;
@@ -76,6 +85,7 @@ export class GenerationCache {
   private advancePending = false;
   private readonly maxStalenessMs: number;
   private readonly slowerThanMs: number;
+  private readonly heavierThan: number;
   private readonly now: () => number;
   private readonly concurrency: number;
   private active = 0;
@@ -86,6 +96,7 @@ export class GenerationCache {
     this.concurrency = Math.max(1, options.concurrency ?? Number.POSITIVE_INFINITY);
     this.maxStalenessMs = options.maxStalenessMs ?? 0;
     this.slowerThanMs = options.slowerThanMs ?? DEFAULT_SLOWER_THAN_MS;
+    this.heavierThan = options.heavierThan ?? DEFAULT_HEAVIER_THAN;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -120,11 +131,13 @@ export class GenerationCache {
   private standIn(key: string): Settled | undefined {
     if (this.maxStalenessMs <= 0) return undefined;
     const last = this.settled.get(key);
-    if (!last || last.computeMs < this.slowerThanMs || this.now() - last.startedAt > this.maxStalenessMs) return undefined;
+    if (!last || last.computeMs < this.slowerThanMs || last.weight < this.heavierThan) return undefined;
+    if (this.now() - last.startedAt > this.maxStalenessMs) return undefined;
     return last;
   }
 
-  async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  /** `weigh`: how many entities a value counts (a total, a facet's counts summed); without it a value weighs nothing. */
+  async cached<T>(key: string, compute: () => Promise<T>, weigh?: (value: T) => number): Promise<T> {
     if (this.marker) {
       if (this.advancePending) await this.advanceMarker();
       const seen = await this.marker.read();
@@ -137,14 +150,14 @@ export class GenerationCache {
     const standIn = this.standIn(key);
     // this generation's value, unless it is still being computed and a recent one can stand in
     if (hit) return standIn && this.running.get(key) === hit ? (standIn.value as T) : hit;
-    if (!standIn) return this.compute(key, compute);
+    if (!standIn) return this.compute(key, compute, weigh);
     // the recent value answers; one computation brings the next (none while an older one still runs)
-    if (!this.running.has(key)) void this.compute(key, compute).catch(() => undefined);
+    if (!this.running.has(key)) void this.compute(key, compute, weigh).catch(() => undefined);
     return standIn.value as T;
   }
 
   /** Computes `key` once for the current generation; its value is kept for this generation and as the key's last. */
-  private compute<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  private compute<T>(key: string, compute: () => Promise<T>, weigh?: (value: T) => number): Promise<T> {
     const generation = this.generation;
     // when the computation began (after any wait for its turn), and how long it took
     let startedAt = this.now();
@@ -161,7 +174,7 @@ export class GenerationCache {
         const last = this.settled.get(key);
         if (!last || last.startedAt <= startedAt) {
           this.settled.delete(key);
-          this.settled.set(key, { value, startedAt, computeMs: this.now() - startedAt });
+          this.settled.set(key, { value, startedAt, computeMs: this.now() - startedAt, weight: weigh ? weigh(value) : 0 });
           if (this.settled.size > 500) this.settled.delete(this.settled.keys().next().value as string);
         }
       },

@@ -19,7 +19,7 @@ export const catalogConfigSchema = z.object({
   /** Largest descriptor file read, in bytes. */
   maxFileBytes: z.number().int().positive().default(5 * 1024 * 1024),
   /**
-   * Totals (`totalItems`) and facets are cached until the next write. One that took 50 ms or more to compute and counts 1,000 entities or more (a large
+   * Totals (`totalItems`) and facets are cached until the next write. One that took 50 ms or more to compute in a catalog of 1,000 entities or more (a large
    * catalog) is served on after a write for up to `maxStaleness` from when it was computed, while one recomputation
    * runs, instead of every request recomputing it after every write. `0`: always recompute after a write.
    */

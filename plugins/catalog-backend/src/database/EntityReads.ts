@@ -7,9 +7,6 @@ import { compileOwnedPageQuery, compilePageQuery, compileWhere, type EntityPermi
 import type { GenerationCache } from './GenerationCache';
 import type { RelationsIndexState } from './RelationsIndexState';
 
-/** How many entities a facet's counts cover (an entity with several values counts once per value). */
-const facetWeight = (values: Array<{ count: number }>): number => values.reduce((sum, v) => sum + v.count, 0);
-
 /** Reads of entity rows: pages, counts and facets for the API, lookups by uid, ref and provider for ingestion. */
 export class EntityReads {
   constructor(
@@ -18,6 +15,19 @@ export class EntityReads {
     private readonly cache: GenerationCache,
     private readonly relationsIndex: RelationsIndexState,
   ) {}
+
+  /**
+   * The catalog's largest entity id when a count or facet was last computed: never less than the number of entities,
+   * read in one index step. A count weighs this much in the cache (what it scans, whatever it finds): a small
+   * catalog's counts are always current; a large one's slow counts may be served for a moment past a write.
+   */
+  private catalogSize = 0;
+  private readonly weight = () => this.catalogSize;
+
+  private async readCatalogSize(): Promise<void> {
+    const rows = (await this.raw('SELECT MAX(eid) AS n FROM catalog_entities', [])) as Array<{ n: number | string | null }>;
+    this.catalogSize = Number(rows[0]?.n ?? 0);
+  }
 
   private raw(sql: string, bindings: unknown[]): Promise<unknown[]> {
     return this.dialect.read(this.knex, sql, bindings);
@@ -127,8 +137,9 @@ export class EntityReads {
     const sql = `SELECT COUNT(*) AS c FROM catalog_entities e WHERE ${where.sql}`;
     return this.cache.cached(`count:${sql}:${JSON.stringify(where.bindings)}`, async () => {
       const rows = (await this.raw(sql, where.bindings)) as Array<{ c: number | string }>;
+      await this.readCatalogSize();
       return Number(rows[0]?.c ?? 0);
-    }, count => count);
+    }, this.weight);
   }
 
   /** Value counts of one key over the entities matching a filter and permission (cached until the next write). */
@@ -143,12 +154,13 @@ export class EntityReads {
       bindings = where.bindings;
       return this.cache.cached(`facet:${sql}:${JSON.stringify(bindings)}`, async () => {
         const rows = (await this.raw(sql, bindings)) as Array<{ lv: string; c: number | string; sample: number | string }>;
+        await this.readCatalogSize();
         const samples = await selectWhereIn<{ eid: number | string; body: string }>(this.knex, 'catalog_entities', ['eid', 'body'], 'eid', rows.map(r => Number(r.sample)) as unknown as string[]);
         const spelled = new Map(samples.map(r => [String(r.eid), (JSON.parse(r.body) as { kind: string }).kind]));
         return rows
           .map(r => ({ value: spelled.get(String(r.sample)) ?? r.lv, count: Number(r.c) }))
           .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-      }, facetWeight);
+      }, this.weight);
     } else if (COLUMN_KEYS.has(key)) {
       // name and namespace from the entity columns (they have no search rows); the authored spelling
       // from the stored JSON
@@ -169,7 +181,8 @@ export class EntityReads {
     }
     return this.cache.cached(`facet:${sql}:${JSON.stringify(bindings)}`, async () => {
       const rows = (await this.raw(sql, bindings)) as Array<{ value: string; c: number | string }>;
+      await this.readCatalogSize();
       return rows.map(r => ({ value: String(r.value), count: Number(r.c) })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    }, facetWeight);
+    }, this.weight);
   }
 }

@@ -97,6 +97,26 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     expect(started).toHaveLength(2);
   });
 
+  it('has requests after a write wait for a first computation still running, and serve it when it is slow and heavy', async () => {
+    for (const [ms, weight, expected] of [[3000, weigh, [1, 1]], [10, weigh, [1, 2]], [3000, () => 10, [1, 2]]] as const) {
+      const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
+      const { compute, started } = manualCompute();
+      const first = cache.cached('facet', compute, weight);
+      await cache.bump();
+      const second = cache.cached('facet', compute, weight);
+      await Promise.resolve();
+      expect(started).toHaveLength(1); // not a second computation beside the first
+      clock += ms;
+      started[0].resolve(1);
+      if (expected[1] === 2) {
+        // a quick or light first value: this generation's own is computed once the first is in
+        while (started.length < 2) await Promise.resolve();
+        started[1].resolve(2);
+      }
+      expect([ms, await first, await second]).toEqual([ms, ...expected]);
+    }
+  });
+
   it('recomputes and waits once the last value is older than the bound', async () => {
     const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
     await fill(cache, 1, 3000);

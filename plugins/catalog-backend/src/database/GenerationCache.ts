@@ -68,7 +68,7 @@ export const DEFAULT_HEAVIER_THAN = 1000;
  * Slow values under steady writes (`maxStalenessMs`): at 100,000 entities a facet or a by-query total takes seconds
  * on PostgreSQL, and writes arrive every second or so, so each write emptied the cache and every request recomputed
  * them, holding the pool's connections while by-name reads queued behind (bench/load: 20 requests a second). A value
- * that took `slowerThanMs` or more and counts `heavierThan` entities or more is now served on after a write, while one
+ * that took `slowerThanMs` or more and weighs `heavierThan` or more (the catalog's size) is now served on after a write, while one
  * recomputation per key runs, for up to `maxStalenessMs` after its own computation started: what such a count says
  * includes every write committed more than `maxStalenessMs` ago. Other values (small catalogs, selective filters) are
  * recomputed after every write as before.
@@ -150,9 +150,21 @@ export class GenerationCache {
     const standIn = this.standIn(key);
     // this generation's value, unless it is still being computed and a recent one can stand in
     if (hit) return standIn && this.running.get(key) === hit ? (standIn.value as T) : hit;
+    const running = this.running.get(key);
+    if (!standIn && running && this.maxStalenessMs > 0) {
+      // The first value of a key, computed before a write, is still running: wait for it rather than start another;
+      // if it turns out slow and heavy it answers, otherwise this generation's own value is computed.
+      return running.then(
+        () => {
+          const first = this.standIn(key);
+          return first ? (first.value as T) : this.cached(key, compute, weigh);
+        },
+        () => this.cached(key, compute, weigh),
+      );
+    }
     if (!standIn) return this.compute(key, compute, weigh);
     // the recent value answers; one computation brings the next (none while an older one still runs)
-    if (!this.running.has(key)) void this.compute(key, compute, weigh).catch(() => undefined);
+    if (!running) void this.compute(key, compute, weigh).catch(() => undefined);
     return standIn.value as T;
   }
 

@@ -158,6 +158,35 @@ describeEachDatabase('MetricsService', db => {
     expect((await cfr())[1]).toMatchObject({ value: 7, sampleSize: 3 });
   });
 
+  it('re-attributes a PR to the deployment it names (deployedIn) when that arrives after another deployment shipped it', async () => {
+    const shipment = async () => {
+      const rows = await db.knex('insights_pr_shipments').select('id', 'deployment_id', 'lead_ms', 'reason');
+      return rows.map(r => [r.id, r.deployment_id, Number(r.lead_ms) / HOUR]);
+    };
+    const pr = pullRequestRow('web-shop', FROM, FROM + HOUR, { deployed_in: 'named-deploy' });
+    const other = deploymentRow('web-shop', FROM + 2 * HOUR, { id: 'first-after-merge' });
+    await insert({ pullRequests: [pr], deployments: [other] });
+    await service.eventsWritten([
+      { entityRef: WEB, type: 'pullRequest', from: FROM, to: FROM + HOUR },
+      { entityRef: WEB, type: 'deployment', from: other.started_at, to: other.finished_at },
+    ]);
+    // The named deployment is not known yet: the first successful production deployment after the merge shipped it.
+    expect(await shipment()).toEqual([[pr.id, 'first-after-merge', 1]]);
+
+    // It arrives late, finishing after the other one.
+    const named = deploymentRow('web-shop', FROM + 5 * HOUR, { id: 'named-deploy' });
+    await insert({ deployments: [named] });
+    await service.eventsWritten([{ entityRef: WEB, type: 'deployment', from: named.started_at, to: named.finished_at }]);
+    expect(await shipment()).toEqual([[pr.id, 'named-deploy', 4]]);
+    const lead = await service.events({ scope: { type: 'entity', ref: WEB }, metric: 'leadTime', period, token: 't' });
+    expect(lead.items.map(i => [i.id, i.reason])).toEqual([[pr.id, '4 h from merge (first commit unknown) to the end of deployment named-deploy (named by the pull request)']]);
+
+    // And when it turns out to have failed, the PR falls back to the first successful one after the merge.
+    await db.knex('deployments').where('id', 'named-deploy').update({ status: 'failed' });
+    await service.eventsWritten([{ entityRef: WEB, type: 'deployment', from: named.started_at, to: named.finished_at }]);
+    expect(await shipment()).toEqual([[pr.id, 'first-after-merge', 1]]);
+  });
+
   it('drops the outcome of a deployment no longer in production, and updates two entities written together', async () => {
     const web = deploymentRow('web-shop', FROM + DAY, { id: 'web-1' });
     const api = deploymentRow('api', FROM + 2 * DAY, { id: 'api-1', status: 'failed' });

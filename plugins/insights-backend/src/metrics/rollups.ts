@@ -150,21 +150,33 @@ export class Rollups {
     });
   }
 
-  /** PRs a new or changed deployment may ship differently: unshipped and merged before its end, or shipped after its start. */
+  /**
+   * PRs a new or changed deployment may ship differently: unshipped and merged before its end, shipped after its
+   * start, or naming it (`deployedIn`) — a named deployment arriving after an earlier one shipped the PR takes it over,
+   * whenever it finished.
+   */
   private async updateShipmentsAfterDeployments(entries: Array<[string, Range]>): Promise<void> {
     const refs = entries.map(([ref]) => ref);
     const ranges = new Map(entries);
+    const lo = Math.min(...entries.map(([, r]) => r[0]));
+    const hi = Math.max(...entries.map(([, r]) => r[1]));
     const rows = await this.db('pull_requests as p')
       .leftJoin('insights_pr_shipments as s', function join() {
         this.on('s.source', '=', 'p.source').andOn('s.id', '=', 'p.id');
       })
+      // The deployment the PR names, when stored: the write's times cover the finish of every deployment it wrote.
+      .leftJoin('deployments as n', function join() {
+        this.on('n.source', '=', 'p.source').andOn('n.id', '=', 'p.deployed_in');
+      })
       .whereIn('p.entity_ref', refs)
       .whereNotNull('p.merged_at')
-      .where(q => q.whereNull('s.id').orWhere('s.shipped_at', '>=', Math.min(...entries.map(([, r]) => r[0]))))
-      .select(...SHIPMENT_COLUMNS.map(c => `p.${c}`), 's.shipped_at as shipment_at');
+      .where(q => q.whereNull('s.id').orWhere('s.shipped_at', '>=', lo).orWhereBetween('n.finished_at', [lo, hi]))
+      .select(...SHIPMENT_COLUMNS.map(c => `p.${c}`), 's.shipped_at as shipment_at', 'n.finished_at as named_at');
+    const within = (t: unknown, [a, b]: Range) => t !== null && t !== undefined && Number(t) >= a && Number(t) <= b;
     const affected = rows.filter(r => {
-      const [lo, hi] = ranges.get(String(r.entity_ref))!;
-      return r.shipment_at === null || r.shipment_at === undefined ? Number(r.merged_at) <= hi : Number(r.shipment_at) >= lo;
+      const range = ranges.get(String(r.entity_ref))!;
+      if (within(r.named_at, range)) return true;
+      return r.shipment_at === null || r.shipment_at === undefined ? Number(r.merged_at) <= range[1] : Number(r.shipment_at) >= range[0];
     });
     await this.updateShipments(refs, affected.map(toPullRequest));
   }

@@ -15,6 +15,10 @@ describe('/api/pagerduty/entities/:kind/:namespace/:name/summary', () => {
     seed = seedPagerDuty(fake);
     const ghost = 'PNOSUCH';
     const noAnalytics = fake.addService({ name: 'no-analytics', policyId: seed.policy.id });
+    const aged = fake.addService({ name: 'aged', policyId: seed.policy.id });
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    fake.addIncident({ serviceId: aged.id, title: 'Disk slowly filling', status: 'acknowledged', urgency: 'high', createdAt: daysAgo(40), assignees: [seed.alice.id] });
+    fake.addIncident({ serviceId: aged.id, title: 'Certificate expiring', status: 'triggered', urgency: 'low', createdAt: daysAgo(2), assignees: [] });
     backend = await startPagerDutyBackend(fake, {
       entities: [
         component('payments', { 'pagerduty.com/service-id': seed.payments.id }),
@@ -25,11 +29,12 @@ describe('/api/pagerduty/entities/:kind/:namespace/:name/summary', () => {
         component('unknown-key', { 'pagerduty.com/integration-key': 'ffffffffffffffffffffffffffffffff' }),
         component('plain'),
         component('no-analytics', { 'pagerduty.com/service-id': noAnalytics.id }),
+        component('aged', { 'pagerduty.com/service-id': aged.id }),
       ],
     });
     await eventually(async () => {
       const res = await request(backend.server).get('/api/catalog/entities').expect(200);
-      expect(res.body).toHaveLength(8);
+      expect(res.body).toHaveLength(9);
     });
   });
   afterAll(async () => {
@@ -83,7 +88,16 @@ describe('/api/pagerduty/entities/:kind/:namespace/:name/summary', () => {
     expect(oncalls[0].query['escalation_policy_ids[]']).toBe(seed.policy.id);
     expect(oncalls[0].headers.accept).toBe('application/vnd.pagerduty+json;version=2');
     expect(oncalls[0].headers.authorization).toBe('Token token=good-key');
-    expect(fake.requestsTo('/incidents')[0].query['statuses[]']).toEqual(['triggered', 'acknowledged']);
+    expect(fake.requestsTo('/incidents')[0].query).toMatchObject({ 'statuses[]': ['triggered', 'acknowledged'], date_range: 'all' });
+  });
+
+  it('shows every triggered and acknowledged incident, however old (PagerDuty searches one month unless told date_range=all)', async () => {
+    const res = await summary('aged').expect(200);
+    expect(res.body.openIncidents.map((i: { title: string; status: string }) => [i.title, i.status])).toEqual([
+      ['Certificate expiring', 'triggered'],
+      ['Disk slowly filling', 'acknowledged'],
+    ]);
+    expect(res.body.openIncidents[1].ageSeconds).toBeGreaterThanOrEqual(40 * 86_400 - 60);
   });
 
   it('serves repeated and concurrent views from the cache: 100 views cost what one does', async () => {

@@ -183,7 +183,7 @@ describe('FakePagerDuty answers in the shapes of PagerDuty\'s OpenAPI descriptio
     ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&service_ids[]=${seed.search.id}&date_range=all&sort_by=created_at:desc&limit=100&offset=0`],
     ['/oncalls', 'get', '200', () => `/oncalls?escalation_policy_ids[]=${seed.policy.id}&include[]=users`],
     ['/oncalls', 'get', '200', () => `/oncalls?escalation_policy_ids[]=${seed.policy.id}`],
-    ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&statuses[]=triggered&statuses[]=acknowledged`],
+    ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&statuses[]=triggered&statuses[]=acknowledged&date_range=all&sort_by=created_at:desc&limit=100&offset=0`],
     // What the insights source reads: a bounded window of every status, and one incident after its webhook.
     ['/incidents', 'get', '200', () => `/incidents?service_ids[]=${seed.payments.id}&since=2026-01-01T00:00:00Z&until=2026-06-01T00:00:00Z&statuses[]=triggered&statuses[]=acknowledged&statuses[]=resolved&sort_by=created_at:asc&limit=100&offset=0`],
     ['/incidents/{id}', 'get', '200', () => `/incidents/${seed.open.id}`],
@@ -223,6 +223,20 @@ describe('FakePagerDuty answers in the shapes of PagerDuty\'s OpenAPI descriptio
     const last = await call('/services?limit=3&offset=3');
     expect(last.body.more).toBe(false);
     expect(last.body.services).toHaveLength(3);
+  });
+
+  it('searches incidents over the last month unless since/until or date_range=all say otherwise, as PagerDuty does', async () => {
+    const quiet = fake.addService({ name: 'aged', policyId: seed.policy.id });
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const aged = fake.addIncident({ serviceId: quiet.id, title: 'Open for 40 days', status: 'triggered', urgency: 'high', createdAt: daysAgo(40), assignees: [] });
+    const recent = fake.addIncident({ serviceId: quiet.id, title: 'Open for a day', status: 'acknowledged', urgency: 'low', createdAt: daysAgo(1), assignees: [] });
+    const ids = async (query: string) => (await call(`/incidents?service_ids[]=${quiet.id}&statuses[]=triggered&statuses[]=acknowledged${query}`)).body.incidents.map((i: { id: string }) => i.id);
+    expect(await ids('')).toEqual([recent.id]);
+    expect(await ids('&date_range=all')).toEqual([recent.id, aged.id]);
+    expect(await ids(`&since=${daysAgo(50)}&until=${daysAgo(0)}`)).toEqual([recent.id, aged.id]);
+    expect(await ids(`&until=${daysAgo(20)}`)).toEqual([aged.id]);
+    // date_range=all ignores since and until.
+    expect(await ids(`&date_range=all&since=${daysAgo(2)}`)).toEqual([recent.id, aged.id]);
   });
 
   it('answers 401, 403, 404 and 429 with PagerDuty\'s error object', async () => {

@@ -5,7 +5,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 /**
  * A local PagerDuty on 127.0.0.1 answering in PagerDuty's REST API v2 shapes (checked against the official
  * OpenAPI description by FakePagerDuty.contract.test.ts): services with integrations, escalation policies with
- * levels and targets, on-calls, incidents, change events and incident analytics, with classic offset pagination,
+ * levels and targets, on-calls, incidents (`GET /incidents` searching the last month unless `since`/`until` or
+ * `date_range=all` say otherwise, as PagerDuty does), change events and incident analytics, with classic offset pagination,
  * `Token token=` auth (401), per-service access (403), 404s, queued failures (429 with Retry-After, 5xx) and a
  * delay to play a slow PagerDuty. Tests seed it with `addService`, `addIncident`, ... and inspect `requests`.
  */
@@ -306,8 +307,12 @@ export class FakePagerDuty {
     app.get('/incidents', (req, res) => {
       const serviceIds = arrayParam(req, 'service_ids');
       const statuses = arrayParam(req, 'statuses');
-      const since = typeof req.query.since === 'string' ? Date.parse(req.query.since) : -Infinity;
-      const until = typeof req.query.until === 'string' ? Date.parse(req.query.until) : Infinity;
+      // PagerDuty searches one month by default: `since` defaults to a month before `until` (now when it is not
+      // given), so an incident opened earlier is left out unless the request names its range or sends
+      // `date_range=all`, which ignores `since`, `until` and their defaults.
+      const all = req.query.date_range === 'all';
+      const until = !all && typeof req.query.until === 'string' ? Date.parse(req.query.until) : Infinity;
+      const since = all ? -Infinity : typeof req.query.since === 'string' ? Date.parse(req.query.since) : monthBefore(Number.isFinite(until) ? until : Date.now());
       const incidents = this.incidents
         .filter(i => (serviceIds.length === 0 || serviceIds.includes(i.serviceId)) && (statuses.length === 0 || statuses.includes(i.status)))
         .filter(i => Date.parse(i.createdAt) >= since && Date.parse(i.createdAt) < until)
@@ -648,6 +653,13 @@ export class FakePagerDuty {
       custom_details: {},
     };
   }
+}
+
+/** The same moment one calendar month earlier (PagerDuty's default search window for incidents). */
+function monthBefore(ms: number): number {
+  const date = new Date(ms);
+  date.setUTCMonth(date.getUTCMonth() - 1);
+  return date.getTime();
 }
 
 function arrayParam(req: Request, name: string): string[] {

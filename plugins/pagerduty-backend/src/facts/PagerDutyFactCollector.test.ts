@@ -70,9 +70,23 @@ describe('PagerDuty fact collector', () => {
     expect(search).not.toHaveProperty('pagerduty.mttrHours30d');
   });
 
+  it('counts every triggered and acknowledged incident, however old (PagerDuty searches one month unless told date_range=all)', async () => {
+    const aged = fake.addService({ name: 'aged', policyId: seed.policy.id });
+    const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    fake.addIncident({ serviceId: aged.id, title: 'Open for 40 days', status: 'acknowledged', urgency: 'high', createdAt: fortyDaysAgo, assignees: [] });
+    const [result] = await collector().collect([entity('aged', { 'pagerduty.com/service-id': aged.id })], {});
+    expect(result.facts).toMatchObject({
+      'pagerduty.hasService': true,
+      'pagerduty.openIncidents.high': 1,
+      'pagerduty.openIncidents.low': 0,
+      'pagerduty.lastIncidentAt': new Date(fortyDaysAgo).toISOString(),
+    });
+  });
+
   it('asks for the latest incident in the documented way', async () => {
-    const latest = fake.requestsTo('/incidents').find(r => r.query.date_range === 'all');
-    expect(latest?.query).toMatchObject({ 'service_ids[]': seed.payments.id, sort_by: 'created_at:desc', limit: '1' });
+    // The open incidents are read with date_range=all too; the latest incident is the read of every status.
+    const latest = fake.requestsTo('/incidents').find(r => r.query['service_ids[]'] === seed.payments.id && r.query['statuses[]'] === undefined);
+    expect(latest?.query).toMatchObject({ date_range: 'all', sort_by: 'created_at:desc', limit: '1' });
   });
 
   it('says hasService false for a service PagerDuty does not know, and leaves out a 403 and an unknown account', async () => {

@@ -21,6 +21,10 @@ describe('collecting the facts of many services in batches', () => {
     annotate('payments', seed.payments.id);
     annotate('search', seed.search.id);
     annotate('ghost', 'PGHOST99');
+    // Open for 40 days: PagerDuty leaves it out of a GET /incidents without date_range=all (one month by default).
+    const aged = fake.addService({ name: 'aged', policyId: quiet.id });
+    fake.addIncident({ serviceId: aged.id, title: 'Open for 40 days', status: 'triggered', urgency: 'high', createdAt: new Date(Date.now() - 40 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), assignees: [] });
+    annotate('aged', aged.id);
     for (let i = 0; i < 60; i++) {
       const service = fake.addService({ name: `svc-${i}`, policyId: i % 2 ? seed.policy.id : quiet.id });
       if (i % 7 === 0) fake.addIncident({ serviceId: service.id, title: `Down ${i}`, status: i % 14 ? 'triggered' : 'resolved', urgency: i % 3 ? 'high' : 'low', createdAt: `2026-11-${String(10 + (i % 15)).padStart(2, '0')}T10:00:00Z`, assignees: [] });
@@ -43,7 +47,8 @@ describe('collecting the facts of many services in batches', () => {
     const one = await collect(Infinity);
     const batched = await collect(1);
     expect(batched.facts).toEqual(one.facts);
-    expect(Object.keys(batched.facts)).toHaveLength(63);
+    expect(Object.keys(batched.facts)).toHaveLength(64);
+    expect(batched.facts['component:default/aged']).toMatchObject({ 'pagerduty.openIncidents.high': 1, 'pagerduty.openIncidents.low': 0 });
     expect(batched.facts['component:default/ghost']).toEqual({ 'pagerduty.hasService': false });
     expect(batched.facts['component:default/payments']).toMatchObject({ 'pagerduty.escalationLevels': 2, 'pagerduty.onCallCountLevel1': 2, 'pagerduty.openIncidents.high': 1, 'pagerduty.incidents30d': 7 });
     expect(batched.facts['component:default/svc-7']).toMatchObject({ 'pagerduty.openIncidents.high': 1, 'pagerduty.lastIncidentAt': '2026-11-17T10:00:00.000Z' });

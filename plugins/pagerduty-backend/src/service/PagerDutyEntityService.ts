@@ -32,6 +32,12 @@ export const defaultCacheTtls: PagerDutyCacheTtls = { onCall: 60_000, incidents:
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Every triggered or acknowledged incident, newest first, however long ago it was opened: `GET /incidents` searches
+ * only the last month unless told otherwise (`since` defaults to a month ago), and `date_range=all` lifts that.
+ */
+const OPEN_INCIDENTS_QUERY = { 'statuses[]': ['triggered', 'acknowledged'], date_range: 'all', sort_by: 'created_at:desc' };
+
 /** Where an entity's service lives, read from its annotations. */
 export interface PagerDutyServiceTarget {
   account: string | undefined;
@@ -229,7 +235,7 @@ export class PagerDutyEntityService {
     }
     for (const ids of chunks(found, 50)) {
       const incidents = await client.list<PdIncident>('/incidents', 'incidents', {
-        query: { 'service_ids[]': ids, 'statuses[]': ['triggered', 'acknowledged'], sort_by: 'created_at:desc' },
+        query: { 'service_ids[]': ids, ...OPEN_INCIDENTS_QUERY },
         what: 'the open incidents of the services',
       });
       await Promise.all(ids.map(id => cache.set(`incidents:${client.id}:${id}`, incidents.filter(i => i.service?.id === id).slice(0, 200), { ttl: this.ttls.incidents })));
@@ -256,7 +262,7 @@ export class PagerDutyEntityService {
   private async getOpenIncidents(client: PagerDutyClient, serviceId: string): Promise<PagerDutyIncident[]> {
     const incidents = await this.cached(`incidents:${client.id}:${serviceId}`, this.ttls.incidents, () =>
       client.list<PdIncident>('/incidents', 'incidents', {
-        query: { 'service_ids[]': [serviceId], 'statuses[]': ['triggered', 'acknowledged'], sort_by: 'created_at:desc' },
+        query: { 'service_ids[]': [serviceId], ...OPEN_INCIDENTS_QUERY },
         what: `the open incidents of service ${serviceId}`,
         maxItems: 200,
       }),

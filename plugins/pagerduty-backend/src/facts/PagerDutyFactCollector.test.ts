@@ -101,6 +101,20 @@ describe('PagerDuty fact collector', () => {
     expect(results).toEqual([{ entityRef: 'component:default/ghost', facts: { 'pagerduty.hasService': false } }]);
   });
 
+  it('leaves the facts unknown, never hasService false, when something other than the service is not found (a deleted escalation policy)', async () => {
+    const doomed = fake.addEscalationPolicy({ name: 'Deleted meanwhile', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: seed.alice.id }] }] });
+    const orphan = fake.addService({ name: 'orphan', policyId: doomed.id });
+    fake.policies.delete(doomed.id);
+    const results = await collector().collect([entity('orphan', { 'pagerduty.com/service-id': orphan.id })], {});
+    expect(results).toEqual([]);
+    expect(logger.lines.some(l => l.level === 'warn' && /component:default\/orphan failed: Not found in PagerDuty account 'default': escalation policy/.test(l.message))).toBe(true);
+    // Any other read of the summary answering 404 (here the open incidents) is no proof that the service is gone either.
+    fake.failNext({ path: /^\/incidents$/, status: 404, message: 'Not Found' });
+    expect(await collector().collect([entity('payments', { 'pagerduty.com/service-id': seed.payments.id })], {})).toEqual([]);
+    // The service's own 404 still is.
+    expect(await collector().collect([entity('ghost', { 'pagerduty.com/service-id': 'PNOSUCH' })], {})).toEqual([{ entityRef: 'component:default/ghost', facts: { 'pagerduty.hasService': false } }]);
+  });
+
   it('waits out a rate limit and still collects', async () => {
     fake.failNext({ path: /^\/services\//, status: 429, headers: { 'retry-after': '1' } });
     const results = await collector().collect([entity('payments', { 'pagerduty.com/service-id': seed.payments.id })], {});

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { CacheService, LoggerService } from '@portico/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
-import { NotFoundError } from '@portico/errors';
 import type { CollectedFacts, FactCollector } from '@portico/plugin-scorecards-node';
-import { PagerDutyUnavailableError } from '../integration/pagerdutyErrors';
+import { PagerDutyServiceNotFoundError, PagerDutyUnavailableError } from '../integration/pagerdutyErrors';
 import type { PagerDutyClient } from '../integration/PagerDutyClient';
 import type { PagerDutyClients } from '../integration/PagerDutyClients';
 import type { PdIncident } from '../service/pagerdutyApiTypes';
@@ -33,9 +32,10 @@ export const lastIncidentCacheKey = (account: string, serviceId: string) => `las
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
- * The facts of one service. A service PagerDuty does not know (404, or no service with the integration key) is
- * `hasService: false`; any other failure (PagerDuty down, rate limit, a 403) throws, so the entity's facts stay as
- * they were and become stale (rules using them unknown), never a false fail. Analytics PagerDuty refuses are left out.
+ * The facts of one service. A service PagerDuty does not know (its own 404, or no service with the integration key)
+ * is `hasService: false`; any other failure (PagerDuty down, rate limit, a 403, a 404 of something else the summary
+ * reads, such as an escalation policy deleted meanwhile) throws, so the entity's facts stay as they were and become
+ * stale (rules using them unknown), never a false fail. Analytics PagerDuty refuses are left out.
  */
 export async function collectServiceFacts(options: { service: PagerDutyEntityService; clients: PagerDutyClients; cache: CacheService; entityRef: string; target: PagerDutyServiceTarget }): Promise<PagerDutyFacts> {
   const { service, clients, cache, entityRef, target } = options;
@@ -46,7 +46,7 @@ export async function collectServiceFacts(options: { service: PagerDutyEntitySer
     // No timeline: no fact reads the change events or the resolved incidents.
     summary = await service.getSummary({ entityRef, target, timeline: false });
   } catch (error) {
-    if (error instanceof NotFoundError) return { 'pagerduty.hasService': false };
+    if (error instanceof PagerDutyServiceNotFoundError) return { 'pagerduty.hasService': false };
     throw error;
   }
   const levels = summary.escalationPolicy?.levels ?? [];

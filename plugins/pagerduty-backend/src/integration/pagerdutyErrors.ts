@@ -8,6 +8,18 @@ export class PagerDutyUnavailableError extends ServiceUnavailableError {
   override readonly expose = true;
 }
 
+/**
+ * The service itself is not there: PagerDuty answered 404 for the service, or no service of the account has the
+ * integration key. Only this says an entity has no service; a 404 of something read about a service (its escalation
+ * policy deleted meanwhile, ...) does not. Still named `NotFoundError` (a 404) in the API, as before.
+ */
+export class PagerDutyServiceNotFoundError extends NotFoundError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, undefined, options);
+    this.name = 'NotFoundError';
+  }
+}
+
 /** What PagerDuty said, from its REST `{ error: { message, code, errors } }` or Events API `{ status, message, errors }` body. */
 export function pagerdutyErrorMessage(body: unknown): string | undefined {
   const rest = (body as { error?: { message?: unknown; errors?: unknown } } | undefined)?.error;

@@ -14,7 +14,7 @@ import {
   type PagerDutyService,
 } from '@portico/plugin-pagerduty-common';
 import type { PagerDutyClient } from '../integration/PagerDutyClient';
-import { PagerDutyUnavailableError } from '../integration/pagerdutyErrors';
+import { PagerDutyServiceNotFoundError, PagerDutyUnavailableError } from '../integration/pagerdutyErrors';
 import type { PagerDutyClients } from '../integration/PagerDutyClients';
 import type { PdChangeEvent, PdEscalationPolicy, PdIncident, PdOnCall, PdReference, PdService, PdServiceMetrics } from './pagerdutyApiTypes';
 
@@ -126,7 +126,7 @@ export class PagerDutyEntityService {
     const key = target.integrationKey!;
     const byKey = await this.integrationKeys(client);
     const serviceId = byKey[key];
-    if (!serviceId) throw new NotFoundError(`No service of PagerDuty account '${client.id}' has the integration key named by ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY}`);
+    if (!serviceId) throw new PagerDutyServiceNotFoundError(`No service of PagerDuty account '${client.id}' has the integration key named by ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY}`);
     return { client, serviceId };
   }
 
@@ -176,14 +176,21 @@ export class PagerDutyEntityService {
     });
   }
 
-  /** One service (cached); a 404 naming it when the account has none of that id. */
+  /** One service (cached); a PagerDutyServiceNotFoundError (404) naming it when the account has none of that id. */
   getServiceOf(client: PagerDutyClient, id: string): Promise<PdService> {
     return this.getService(client, id);
   }
 
   private getService(client: PagerDutyClient, id: string): Promise<PdService> {
     return this.cached(`service:${client.id}:${id}`, this.ttls.onCall, async () => {
-      const { service } = await client.get<{ service: PdService }>(`/services/${encodeURIComponent(id)}`, { what: `service ${id}` });
+      let service: PdService;
+      try {
+        ({ service } = await client.get<{ service: PdService }>(`/services/${encodeURIComponent(id)}`, { what: `service ${id}` }));
+      } catch (error) {
+        // The service's own 404, told apart from a 404 of anything else read about it.
+        if (error instanceof NotFoundError) throw new PagerDutyServiceNotFoundError(error.message, { cause: error });
+        throw error;
+      }
       return { id: service.id, name: service.name, description: service.description ?? null, status: service.status, html_url: service.html_url, escalation_policy: service.escalation_policy };
     });
   }

@@ -35,6 +35,16 @@ function deliver(backend: Backend, payload: unknown, signature: string | null = 
   return req.send(body);
 }
 
+/**
+ * Waits for `check` to pass (polling, no fixed sleep), failing unless it passes within `limitMs` of `since`, the
+ * moment the webhook was sent: `eventually` gets only what is left of the limit, and the time of the pass is checked.
+ */
+async function within<T>(limitMs: number, since: number, check: () => Promise<T>): Promise<T> {
+  const result = await eventually(check, Math.max(0, since + limitMs - Date.now()));
+  expect(Date.now() - since).toBeLessThanOrEqual(limitMs);
+  return result;
+}
+
 const factsOf = async (backend: Backend, name: string) => {
   const res = await request(backend.server).get(`/api/scorecards/entities/component/default/${name}/facts`).expect(200);
   return Object.fromEntries((res.body.items as Array<{ name: string; value: unknown }>).map(f => [f.name, f.value]));
@@ -107,10 +117,11 @@ describe('POST /api/pagerduty/webhooks', () => {
 
     const incident = fake.addIncident({ serviceId: seed.payments.id, title: 'Checkout down', status: 'triggered', urgency: 'high', createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), assignees: [seed.alice.id] });
     const payload = incidentWebhookPayload('incident.triggered', incident, { serviceName: 'payments' });
+    const triggeredAt = Date.now();
     const res = await deliver(backend, payload);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ received: true, id: payload.event.id, eventType: 'incident.triggered', entityRefs: ['component:default/payments', 'component:default/payments-api'] });
-    await eventually(async () => {
+    await within(1000, triggeredAt, async () => {
       expect(await factsOf(backend, 'payments')).toMatchObject({ 'pagerduty.openIncidents.high': 2, 'pagerduty.lastIncidentAt': new Date(incident.createdAt).toISOString() });
       expect((await factsOf(backend, 'payments-api'))['pagerduty.openIncidents.high']).toBe(2);
     });
@@ -131,8 +142,12 @@ describe('POST /api/pagerduty/webhooks', () => {
     ]);
 
     incident.status = 'resolved';
+    const resolvedAt = Date.now();
     expect((await deliver(backend, incidentWebhookPayload('incident.resolved', incident))).status).toBe(202);
-    await eventually(async () => expect((await factsOf(backend, 'payments'))['pagerduty.openIncidents.high']).toBe(1), 1000);
+    await within(1000, resolvedAt, async () => {
+      expect((await factsOf(backend, 'payments'))['pagerduty.openIncidents.high']).toBe(1);
+      expect((await factsOf(backend, 'payments-api'))['pagerduty.openIncidents.high']).toBe(1);
+    });
   });
 
   it('maps a service to the entities annotated with one of its integration keys', async () => {

@@ -238,3 +238,44 @@ describe('initiative tickets on several Jira sites', () => {
     expect(jira.hostOfIssueUrl!('https://elsewhere.example/browse/OPS-7')).toBeUndefined();
   });
 });
+
+describe('initiative tickets without backend.baseUrl', () => {
+  // The default portal sets none: the host derives it from the port, or (port 0, as here) only knows the port once
+  // it listens. A relative link would be dropped from the ADF, leaving a Cloud ticket without a way back.
+  it("links the entity's page at the portal's effective base URL", async () => {
+    const fake = new FakeJira({ kind: 'cloud' });
+    await fake.start();
+    let backend: Backend | undefined;
+    try {
+      fake.addProject('PAY', { name: 'Payments' });
+      backend = await startJiraBackend(fake, {
+        manualSchedulers: true,
+        features: [scorecardsPlugin],
+        entities: [entity('team-a', { 'jira/project-key': 'PAY' }, { kind: 'Group' }), entity('checkout'), scorecardYaml],
+        config: { jira: { mappingCheck: { enabled: false } } },
+      });
+      const server = backend.server;
+      await eventually(async () => expect((await request(server).get('/api/catalog/entities').expect(200)).body).toHaveLength(3));
+      await request(server).post('/api/scorecards/facts').send({ entityRef: 'component:default/checkout', source: 'ops', facts: { 'ops.runbook': false } }).expect(202);
+      await eventually(async () => {
+        const res = await request(server).get('/api/scorecards/entities/component/default/checkout').expect(200);
+        expect((res.body.scorecards as Array<{ level: string | null }>)[0]?.level).toBe('Bronze');
+      });
+      await request(server)
+        .post('/api/scorecards/initiatives')
+        .send({ title: 'Runbooks everywhere', scorecardRef: 'scorecard:default/readiness', targetLevel: 'Silver', deadline: '2027-03-31', actions: [{ type: 'jira.ticket' }] })
+        .expect(201);
+      await backend.schedulers.triggerTask('scorecards-initiative-actions');
+
+      const [issue] = fake.issuesByProject.get('PAY') ?? [];
+      expect(issue).toBeDefined();
+      const port = (server.address() as { port: number }).port;
+      const description = adfText((issue as unknown as { description: unknown }).description);
+      expect(description).toContain(`component:default/checkout <http://localhost:${port}/catalog/default/component/checkout>`);
+      expect(description).toContain(`http://localhost:${port}/catalog/default/component/checkout/scorecards`);
+    } finally {
+      await backend?.cleanup();
+      await fake.stop();
+    }
+  });
+});

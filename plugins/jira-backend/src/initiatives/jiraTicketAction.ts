@@ -63,13 +63,24 @@ export function createJiraTicketAction(options: {
   jira: InitiativeTicketJira;
   /** Reads an entity (the owner group) from the catalog; undefined when absent. */
   readEntity: (entityRef: string) => Promise<Entity | undefined>;
+  /**
+   * The portal's origin (`backend.baseUrl`, else the one the host derives from the port it listens on), for an
+   * `entityUrl` the scorecards plugin hands over relative: Jira drops a relative link from the ticket.
+   */
+  portalBaseUrl?: () => Promise<string | undefined>;
 }): InitiativeAction<JiraTicketParams> {
   const { jira, readEntity } = options;
+  const absolute = async <T extends { entityUrl: string }>(context: T): Promise<T> => {
+    if (!context.entityUrl.startsWith('/') || context.entityUrl.startsWith('//') || !options.portalBaseUrl) return context;
+    const base = (await options.portalBaseUrl().catch(() => undefined))?.replace(/\/+$/, '');
+    return base && /^https?:\/\//i.test(base) ? { ...context, entityUrl: `${base}${context.entityUrl}` } : context;
+  };
   return {
     type: JIRA_TICKET_ACTION_TYPE,
     description: "Opens a Jira issue per failing entity in its owner's project (the owner group's jira/project-key).",
     paramsSchema: jiraTicketParamsSchema,
-    async onFailing(context) {
+    async onFailing(given) {
+      const context = await absolute(given);
       const { host } = context.link ? await projectOf(context.entity, context.params, readEntity).catch(() => ({ host: undefined })) : { host: undefined };
       if (context.link) {
         await jira.addComment({ host, issueKey: context.link.key, bodyMarkdown: failingAgainComment(context), signal: context.signal });
@@ -91,12 +102,14 @@ export function createJiraTicketAction(options: {
         }));
       return { type: JIRA_TICKET_ACTION_TYPE, key: ticket.key, url: ticket.url };
     },
-    async onPassing(context) {
+    async onPassing(given) {
+      const context = await absolute(given);
       const { host } = await projectOf(context.entity, context.params, readEntity).catch(() => ({ host: undefined }));
       await jira.addComment({ host, issueKey: context.link.key, bodyMarkdown: passingComment(context), signal: context.signal });
     },
     // The ticket stays open (closing it is the team's call, and Jira workflows differ): a comment says the portal is done with it.
-    async onOutOfScope(context) {
+    async onOutOfScope(given) {
+      const context = await absolute(given);
       const project = context.entity ? await projectOf(context.entity, context.params, readEntity).catch(() => undefined) : undefined;
       let link = context.link;
       if (!link && project) {

@@ -171,7 +171,9 @@ export class FakeJira {
     app.get(`${api}/myself`, (req, res) => void res.json(this.me()));
     app.get(`${api}/serverInfo`, (_req, res) => void res.json({ baseUrl: this.url, version: this.kind === 'cloud' ? '1001.0.0-SNAPSHOT' : '9.12.0', deploymentType: this.kind === 'cloud' ? 'Cloud' : 'Server' }));
     app.get(`${api}/project/:key`, (req, res) => {
-      const project = this.projects.get(String(req.params.key).toUpperCase());
+      // `projectIdOrKey`, as Jira takes it.
+      const wanted = String(req.params.key);
+      const project = this.projects.get(wanted.toUpperCase()) ?? [...this.projects.values()].find(p => p.id === wanted);
       if (!project) return void res.status(404).json({ errorMessages: [`No project could be found with key '${req.params.key}'.`], errors: {} });
       res.json(this.projectJson(project));
     });

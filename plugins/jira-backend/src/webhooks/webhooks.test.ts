@@ -4,7 +4,7 @@ import { JIRA_ISSUE_TOPICS, type JiraIssueEvent } from '@portico/plugin-jira-com
 import { scorecardsPlugin } from '@portico/plugin-scorecards-backend';
 import { eventually } from '@portico/test-utils';
 import { FakeJira } from '../__testUtils__/FakeJira';
-import { hubSignature, issueWebhookPayload } from '../__testUtils__/jiraWebhooks';
+import { componentChange, hubSignature, issueWebhookPayload, labelsChange, moveChange } from '../__testUtils__/jiraWebhooks';
 import { seedJira } from '../__testUtils__/seedJira';
 import { entity, startJiraBackend } from '../__testUtils__/startJiraBackend';
 
@@ -144,6 +144,61 @@ describe('POST /api/jira/webhooks', () => {
     const payload = issueWebhookPayload('jira:issue_updated', seed.pay.highBug);
     const res = await deliver(backend, payload, signed(payload));
     expect(res.body.entityRefs).toEqual(['component:default/payments', 'component:default/secure']);
+  });
+
+  it('refreshes the entities whose label or component an update took off the issue (from the changelog)', async () => {
+    const issue = cloud.addIssue('PAY', { summary: 'Token in logs', type: 'Bug', priority: 'High', labels: ['security'], components: ['payments-api'] });
+    const created = issueWebhookPayload('jira:issue_created', issue);
+    expect((await deliver(backend, created, signed(created))).body.entityRefs).toEqual(['component:default/payments', 'component:default/payments-api', 'component:default/secure']);
+    const open = async () => ({ secure: (await factsOf(backend, 'secure'))['jira.openIssues'] as number, api: (await factsOf(backend, 'payments-api'))['jira.openBugs'] as number });
+    const withIssue = await eventually(async () => {
+      const facts = await open();
+      expect(facts).toEqual({ secure: 2, api: 3 });
+      return facts;
+    });
+
+    issue.labels = [];
+    issue.components = [];
+    const updated = issueWebhookPayload('jira:issue_updated', issue, { changelog: [labelsChange(['security'], []), componentChange({ removed: { id: '10000', name: 'payments-api' } })] });
+    const res = await deliver(backend, updated, signed(updated));
+    expect(res.status).toBe(202);
+    // The issue now matches only `payments`; `secure` and `payments-api` matched it before the update.
+    expect(res.body.entityRefs).toEqual(['component:default/payments', 'component:default/payments-api', 'component:default/secure']);
+    await eventually(async () => expect(await open()).toEqual({ secure: withIssue.secure - 1, api: withIssue.api - 1 }));
+    cloud.removeIssue(issue.key);
+  });
+
+  it("refreshes the old project's entities and cached issues when an issue moves to another project", async () => {
+    const pay = cloud.projects.get('PAY')!;
+    const secret = cloud.projects.get('SECRET')!;
+    const list = async () => (await request(backend.server).get('/api/jira/entity').query({ entityRef: 'component:default/payments-api' }).expect(200)).body.issues.map((i: { summary: string }) => i.summary);
+    const move = async (summary: string, withKey: boolean) => {
+      const before = (await factsOf(backend, 'payments-api'))['jira.openBugs'] as number;
+      const issue = cloud.addIssue('PAY', { summary, type: 'Bug', components: ['payments-api'] });
+      const created = issueWebhookPayload('jira:issue_created', issue);
+      await deliver(backend, created, signed(created)).expect(202);
+      await eventually(async () => expect((await factsOf(backend, 'payments-api'))['jira.openBugs']).toBe(before + 1));
+      expect(await list()).toContain(summary);
+      // Jira moves it: a new key in the other project.
+      cloud.removeIssue(issue.key);
+      const moved = cloud.addIssue('SECRET', { summary, type: 'Bug', components: ['payments-api'] });
+      const updated = issueWebhookPayload('jira:issue_updated', moved, {
+        projectId: secret.id,
+        changelog: moveChange({ id: pay.id, name: pay.name, key: issue.key }, { id: secret.id, name: secret.name, key: moved.key }, { withKey }),
+      });
+      const res = await deliver(backend, updated, signed(updated));
+      expect(res.status).toBe(202);
+      expect(res.body.entityRefs).toEqual(['component:default/payments', 'component:default/payments-api']);
+      // PAY's cached answers are forgotten at once, and the facts pushed again.
+      expect(await list()).not.toContain(summary);
+      await eventually(async () => expect((await factsOf(backend, 'payments-api'))['jira.openBugs']).toBe(before));
+      cloud.removeIssue(moved.key);
+    };
+    await move('Belongs to another team', true);
+    // Without a `Key` item the old project is looked up by the `project` item's id.
+    const lookups = cloud.requestsTo(`/rest/api/3/project/${pay.id}`).length;
+    await move('Also elsewhere', false);
+    expect(cloud.requestsTo(`/rest/api/3/project/${pay.id}`)).toHaveLength(lookups + 1);
   });
 
   it('accepts a Data Center delivery with the shared secret in the URL or header, and refuses a wrong one', async () => {

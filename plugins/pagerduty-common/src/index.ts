@@ -122,6 +122,7 @@ export const pagerdutyEntitySummarySchema = z
     entityRef: z.string(),
     service: pagerdutyServiceSchema,
     escalationPolicy: pagerdutyEscalationPolicySchema.nullable(),
+    /** Every triggered and acknowledged incident, however long ago it was opened, newest first (at most 200). */
     openIncidents: z.array(pagerdutyIncidentSchema),
     /** Resolved incidents among those created in the last 7 days, newest first (at most 20). */
     recentIncidents: z.array(pagerdutyIncidentSchema),

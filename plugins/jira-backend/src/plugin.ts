@@ -38,7 +38,7 @@ export const jiraPluginConfigSchema = z
       })
       .strict()
       .prefault({}),
-    /** Open issues read per mapping for the list and the counts by type and priority (default 1000). */
+    /** Open issues read per mapping for the list (default 1000); beyond it the counts by type and priority are Jira's. */
     maxIssues: z.number().int().positive().max(10_000).default(1000),
   })
   .strict()

@@ -164,3 +164,47 @@ describe('GET /api/jira/entity with bad credentials', () => {
     }
   });
 });
+
+describe.each(['cloud', 'datacenter'] as const)('GET /api/jira/entity beyond jira.maxIssues on Jira %s', kind => {
+  const fake = new FakeJira({ kind });
+  let backend: Backend;
+
+  beforeAll(async () => {
+    await fake.start();
+    seedJira(fake);
+    // Older than the rest, so never among the newest two: a type and a missing priority only counting can see.
+    fake.addIssue('PAY', { summary: 'Old chore', type: 'Task', priority: null, created: new Date(fake.now() - 50 * 86_400_000).toISOString() });
+    backend = await startJiraBackend(fake, {
+      entities: [entity('payments', { 'jira/project-key': 'PAY' }), entity('payments-api', { 'jira/project-key': 'PAY', 'jira/component': 'payments-api' }), entity('team-a', {}, { kind: 'Group' })],
+      config: { jira: { mappingCheck: { enabled: false }, maxIssues: 2 } },
+    });
+    await eventually(async () => expect((await request(backend.server).get('/api/catalog/entities').expect(200)).body).toHaveLength(3));
+  });
+  afterAll(async () => {
+    await backend?.cleanup();
+    await fake.stop();
+  });
+
+  it('lists the newest maxIssues open issues but counts every open issue by type and priority', async () => {
+    const summary = jiraEntitySummarySchema.parse((await get(backend, 'component:default/payments').expect(200)).body);
+    expect(summary.issues.map(i => i.summary)).toEqual(['Apple Pay', 'Odd rounding']);
+    expect(summary.truncated).toBe(true);
+    expect(summary.total).toBe(6);
+    expect(summary.countsByType).toEqual({ Bug: 4, Story: 1, Task: 1 });
+    expect(summary.countsByPriority).toEqual({ Highest: 1, High: 1, Medium: 2, Low: 1, None: 1 });
+    expect(summary.errors).toEqual([]);
+    // From the cache the second time: no more counts.
+    const counts = fake.requestsTo(/search/).length;
+    await get(backend, 'component:default/payments', { type: 'Bug' }).expect(200);
+    expect(fake.requestsTo(/search/).length).toBe(counts);
+  });
+
+  it("counts a Group's overlapping mappings once", async () => {
+    const summary = jiraEntitySummarySchema.parse((await get(backend, 'group:default/team-a').expect(200)).body);
+    expect(summary.components).toEqual(['component:default/payments', 'component:default/payments-api']);
+    expect(summary.truncated).toBe(true);
+    expect(summary.total).toBe(6);
+    expect(summary.countsByType).toEqual({ Bug: 4, Story: 1, Task: 1 });
+    expect(summary.countsByPriority).toEqual({ Highest: 1, High: 1, Medium: 2, Low: 1, None: 1 });
+  });
+});

@@ -17,7 +17,7 @@ import type { JiraApiIssue, JiraApiProject, JiraApiUser } from '../integration/j
 import { ISSUE_FIELDS, type JiraClient } from '../integration/JiraClient';
 import type { JiraClients } from '../integration/JiraClients';
 import { JiraQueryError, JiraUnavailableError } from '../integration/jiraErrors';
-import { JiraAnnotationError, mappingJql, mappingKey, mappingOf, type JiraMapping } from '../jql';
+import { JiraAnnotationError, jqlString, mappingJql, mappingKey, mappingOf, type JiraMapping } from '../jql';
 
 /** How long each kind of answer is kept, in milliseconds. */
 export interface JiraCacheTtls {
@@ -107,6 +107,20 @@ const countBy = (issues: JiraIssue[], key: (i: JiraIssue) => string) => {
   return out;
 };
 
+/** Open issues counted by type and priority (priority `None` for issues without one), and in all. */
+interface OpenCounts {
+  byType: Record<string, number>;
+  byPriority: Record<string, number>;
+  total: number;
+}
+
+const addCounts = (into: Record<string, number>, from: Record<string, number>) => {
+  for (const [k, n] of Object.entries(from)) if (n > 0) into[k] = (into[k] ?? 0) + n;
+};
+
+/** Rounds of "which values are beyond those seen" before giving up on finding every issue type or priority. */
+const MAX_VALUE_ROUNDS = 10;
+
 /**
  * What the Issues tab, the overview card and the group view show for an entity: each mapping's Jira data and the
  * entity's answer cached with a TTL in the cache service, loaded once however many callers ask at the same time.
@@ -123,7 +137,7 @@ export class JiraEntityService {
       catalog?: CatalogApi;
       catalogToken?: () => Promise<string | undefined>;
       ttls?: JiraCacheTtls;
-      /** Open issues read per mapping (default 1000); counts by type and priority cover these. */
+      /** Open issues read per mapping (default 1000); beyond them the counts by type and priority are asked of Jira. */
       maxIssues?: number;
       now?: () => number;
     },
@@ -326,6 +340,18 @@ export class JiraEntityService {
     for (const { data } of read) if (data.project) projects.set(`${data.project.host}:${data.project.key}`, data.project);
     const ownProject = read.find(r => r.mapping.entityRef === entityRef)?.data.project ?? [...projects.values()][0] ?? null;
     const truncated = read.some(r => r.data.truncated);
+    // Beyond `maxIssues` the list holds only the newest issues: the counts are asked of Jira instead.
+    let counts: OpenCounts = { byType: countBy(open, i => i.type), byPriority: countBy(open, i => i.priority ?? 'None'), total: read.length === 1 ? read[0].data.openTotal : open.length };
+    let countsPartial = false;
+    if (truncated) {
+      try {
+        counts = await this.exactOpenCounts(read);
+      } catch (error) {
+        if (!errorKind(error)) throw error;
+        countsPartial = true;
+        errors.push({ entityRef, kind: 'unavailable', message: `Counts by type and priority cover only the ${open.length} newest open issues: ${(error as Error).message}` });
+      }
+    }
     const summary: JiraEntitySummary = {
       entityRef,
       project: ownProject,
@@ -333,17 +359,83 @@ export class JiraEntityService {
       components: components.map(c => c.entityRef),
       jql: read.length === 1 ? read[0].data.jql : read.map(r => `(${r.data.jql})`).join(' OR '),
       issues: listed,
-      total: filters.types || filters.statusCategories ? listed.length : read.length === 1 ? read[0].data.openTotal : open.length,
+      total: filters.types || filters.statusCategories ? listed.length : counts.total,
       truncated,
-      countsByType: countBy(open, i => i.type),
-      countsByPriority: countBy(open, i => i.priority ?? 'None'),
+      countsByType: counts.byType,
+      countsByPriority: counts.byPriority,
       createdVsResolved30d: this.daily(read.map(r => r.data)),
       errors,
       fetchedAt: new Date(this.now()).toISOString(),
     };
-    // An answer missing a site that is down is not kept: the next call tries again.
-    if (!unavailable) await this.options.cache.set(summaryKey, summary, { ttl: this.ttls.issues });
+    // An answer missing a site that is down (or its counts) is not kept: the next call tries again.
+    if (!unavailable && !countsPartial) await this.options.cache.set(summaryKey, summary, { ttl: this.ttls.issues });
     return summary;
+  }
+
+  /**
+   * Exact open-issue counts by type and priority (and in all) of mappings whose list was cut at `maxIssues`: per
+   * site, over the union of its mappings' JQL (so a Group's overlapping mappings count an issue once), with the
+   * count endpoint. The sites' mappings that were not cut are tallied from their lists. Cached for the issues TTL
+   * under the projects' generations, so a webhook forgets them with the issues.
+   */
+  private async exactOpenCounts(read: Array<{ mapping: JiraMapping; data: MappingData }>): Promise<OpenCounts> {
+    const byHost = new Map<string, Array<{ mapping: JiraMapping; data: MappingData }>>();
+    for (const r of read) {
+      const host = this.hostOf(r.mapping).toLowerCase();
+      byHost.set(host, [...(byHost.get(host) ?? []), r]);
+    }
+    const total: OpenCounts = { byType: {}, byPriority: {}, total: 0 };
+    for (const [host, list] of byHost) {
+      const seen = new Map<string, JiraIssue>();
+      for (const { data } of list) for (const issue of data.open) seen.set(issue.key, issue);
+      const sample = [...seen.values()];
+      let counts: OpenCounts;
+      if (!list.some(r => r.data.truncated)) {
+        counts = { byType: countBy(sample, i => i.type), byPriority: countBy(sample, i => i.priority ?? 'None'), total: sample.length };
+      } else {
+        const client = this.options.clients.forHost(list[0].mapping.host);
+        const jqls = [...new Set(list.map(r => r.data.jql))].sort();
+        const openJql = jqls.length === 1 ? `${jqls[0]} AND statusCategory != Done` : `(${jqls.map(j => `(${j})`).join(' OR ')}) AND statusCategory != Done`;
+        const gens = await Promise.all([...new Set(list.map(r => r.mapping.projectKey))].sort().map(key => this.generation(client.host, key)));
+        counts = await this.cached(`counts:${gens.join(',')}:${host}:${openJql}`, this.ttls.issues, () => this.countOpen(client, openJql, sample, list.map(r => r.mapping.entityRef).join(', ')));
+      }
+      addCounts(total.byType, counts.byType);
+      addCounts(total.byPriority, counts.byPriority);
+      total.total += counts.total;
+    }
+    return total;
+  }
+
+  /** Counts the issues of `openJql` by type and priority, first finding the values beyond those of `sample`. */
+  private async countOpen(client: JiraClient, openJql: string, sample: JiraIssue[], of: string): Promise<OpenCounts> {
+    const what = `the open issue counts of ${of}`;
+    const valuesOf = async (field: 'issuetype' | 'priority', known: Set<string>) => {
+      for (let round = 0; round < MAX_VALUE_ROUNDS; round++) {
+        const beyond = known.size ? `${field} not in (${[...known].map(jqlString).join(', ')})` : `${field} is not EMPTY`;
+        const page = await client.search({ jql: `${openJql} AND ${beyond}`, fields: [field], maxItems: 100, what });
+        const found = page.issues.map(i => i.fields?.[field]?.name).filter((n): n is string => Boolean(n) && !known.has(n!));
+        if (!found.length) return known;
+        for (const name of found) known.add(name);
+      }
+      throw new JiraUnavailableError(`Jira site ${client.host}: more than ${MAX_VALUE_ROUNDS} rounds of new values of ${field} in ${what}`);
+    };
+    const [types, priorities] = await Promise.all([
+      valuesOf('issuetype', new Set(sample.map(i => i.type).filter(t => t !== 'Unknown'))),
+      valuesOf('priority', new Set(sample.map(i => i.priority).filter((p): p is string => Boolean(p)))),
+    ]);
+    const count = (clause: string) => client.count({ jql: `${openJql} AND ${clause}`, what });
+    const [total, none, typeCounts, priorityCounts] = await Promise.all([
+      client.count({ jql: openJql, what }),
+      count('priority is EMPTY'),
+      Promise.all([...types].map(async t => [t, await count(`issuetype = ${jqlString(t)}`)] as const)),
+      Promise.all([...priorities].map(async p => [p, await count(`priority = ${jqlString(p)}`)] as const)),
+    ]);
+    const byType: Record<string, number> = {};
+    for (const [t, n] of typeCounts) if (n > 0) byType[t] = n;
+    const byPriority: Record<string, number> = {};
+    for (const [p, n] of priorityCounts) if (n > 0) byPriority[p] = n;
+    if (none > 0) byPriority.None = none;
+    return { byType, byPriority, total };
   }
 
   private hostOf(mapping: JiraMapping): string {

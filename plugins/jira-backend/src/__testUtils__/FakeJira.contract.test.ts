@@ -45,8 +45,9 @@ function expectValid(validate: ValidateFunction, value: unknown, what: string): 
 /**
  * The enhanced search is newer than the description above (README of vendor-specs). Its shapes as Atlassian's REST
  * reference for "Search for issues using JQL enhanced search (POST)" and "Count issues using JQL" documents them
- * (and jira.js 5.x types them as SearchAndReconcileRequestBean / SearchAndReconcileResults and
- * JQLCountRequestBean / JQLCountResultsBean): the request takes jql, nextPageToken, maxResults, fields, expand,
+ * and as jira.js 5.x types them (SearchAndReconcileRequestBean / SearchAndReconcileResults and
+ * JQLCountRequestBean / JQLCountResultsBean), written out by hand below: jira.js is not a dependency and its types
+ * are not read here. The request takes jql, nextPageToken, maxResults, fields, expand,
  * properties, fieldsByKeys, failFast and reconcileIssues, nothing else; the answer holds issues (IssueBean),
  * nextPageToken (absent on the last page) and isLast; the count request takes jql and answers { count }.
  */

@@ -5,7 +5,8 @@
 // fake site, SQLite files in a data dir — and is killed (SIGKILL) once about half the tickets exist, then started
 // again on the same data dir. The bench waits until every entity has its ticket in Jira and its row on the
 // initiative, and prints: tickets created, duplicates in the fake (goal 0), entities without a ticket (goal 0),
-// the time to all tickets and the time lost to the restart.
+// tickets without an absolute link back to the entity's page (goal 0; the config sets no backend.baseUrl, as the
+// default portal), the time to all tickets, the time lost to the restart and the machine's load average.
 //   node bench/jira/initiative.js [--entities 1000] [--teams 50] [--latency 50] [--rate 0] [--kill-at 0.5]
 //                                 [--timeout 900] [--built] [--keep] [--json FILE]
 // --latency: ms the fake Jira takes per request; --rate: its requests/s before 429 (0: none); --built: run the built
@@ -23,6 +24,11 @@ const { root, parseFlags, freePort, sleep, startPortico } = require('../lib/comm
 const { FakeJira } = require('../../plugins/jira-backend/src/__testUtils__/FakeJira.ts');
 
 const opt = parseFlags();
+if (opt.help) {
+  // The usage is the comment at the top of this file.
+  console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1).filter(l => l.startsWith('//')).map(l => l.slice(3)).join('\n'));
+  process.exit(0);
+}
 const ENTITIES = Number(opt.entities || 1000);
 const TEAMS = Number(opt.teams || Math.max(1, Math.min(50, Math.ceil(ENTITIES / 20))));
 const LATENCY_MS = Number(opt.latency ?? 50);
@@ -84,8 +90,8 @@ async function main() {
     configFile,
     JSON.stringify(
       {
+        // No baseUrl: the portal derives http://localhost:<port>, as the default portal does (the tickets' links use it).
         backend: {
-          baseUrl: url,
           dataDir,
           listen: { port },
           plugins,
@@ -140,12 +146,14 @@ async function main() {
 
     const initiative = await api('POST', '/api/scorecards/initiatives', { title: TITLE, scorecardRef: 'scorecard:default/bench-readiness', targetLevel: 'Silver', deadline: '2027-12-31', actions: [{ type: 'jira.ticket', params: { labels: ['bench'] } }] });
     const start = Date.now();
+    const loadAtStart = os.loadavg();
     log(`initiative ${initiative.id} created; waiting for ${Math.ceil(ENTITIES * KILL_AT)} tickets before the kill`);
     while (tickets().total < ENTITIES * KILL_AT) {
       if (Date.now() > deadline) throw new Error(`only ${tickets().total} tickets before the timeout`);
       await sleep(20);
     }
     const killedAt = Date.now();
+    const loadAtKill = os.loadavg();
     const exited = new Promise(r => portal.once('exit', r));
     portal.kill('SIGKILL');
     await exited;
@@ -184,6 +192,15 @@ async function main() {
       const issues = end.byEntity.get(f.entityRef) ?? [];
       return !link || !issues.some(i => i.key === link.key);
     }).length;
+    // Each ticket's description links the entity's page with an absolute URL (Jira drops relative links from ADF).
+    const hrefs = node => (!node || typeof node !== 'object' ? [] : [...(node.marks ?? []).filter(m => m.type === 'link').map(m => m.attrs?.href), ...(node.content ?? []).flatMap(hrefs)]);
+    const linkBases = new Set();
+    const withoutLinkBack = end.all.filter(issue => {
+      const name = issue.summary.split(':')[1]?.split('/')[1];
+      const link = hrefs(issue.description).find(h => typeof h === 'string' && h.endsWith(`/catalog/default/component/${name}`));
+      if (link && /^https?:\/\/[^/]+\//.test(link)) linkBases.add(link.slice(0, link.indexOf('/catalog/')));
+      return !link || !/^https?:\/\//.test(link);
+    }).length;
     result = {
       entities: ENTITIES,
       teams: TEAMS,
@@ -195,6 +212,8 @@ async function main() {
       entitiesWithoutTicket: ENTITIES - end.byEntity.size,
       rowsOpenWithLink: rowsOpen,
       rowsNotMatchingJira: mismatched,
+      ticketsWithoutLinkBack: withoutLinkBack,
+      linkBase: [...linkBases].join(' '),
       timeToAllTicketsMs: allTicketsAt - start,
       timeToAllRowsMs: Date.now() - start,
       killAfterMs: killedAt - start,
@@ -203,6 +222,8 @@ async function main() {
       firstStartMs,
       rateLimited429s: fake.rateLimited,
       jiraRequests: fake.requestCount,
+      // os.loadavg() (1, 5, 15 min) when the initiative was created, at the kill and at the end; the machine's cores.
+      loadAverage: { atStart: loadAtStart.map(l => +l.toFixed(2)), atKill: loadAtKill.map(l => +l.toFixed(2)), atEnd: os.loadavg().map(l => +l.toFixed(2)), cpus: os.cpus().length },
     };
   } finally {
     if (portal && portal.exitCode === null && portal.signalCode === null) {
@@ -216,9 +237,9 @@ async function main() {
   }
   console.log(JSON.stringify(result, null, 2));
   if (opt.json) fs.writeFileSync(opt.json, JSON.stringify(result, null, 2));
-  const ok = result.duplicates === 0 && result.entitiesWithoutTicket === 0 && result.rowsNotMatchingJira === 0;
+  const ok = result.duplicates === 0 && result.entitiesWithoutTicket === 0 && result.rowsNotMatchingJira === 0 && result.ticketsWithoutLinkBack === 0;
   console.log(
-    `${result.ticketsCreated} tickets for ${ENTITIES} entities, ${result.duplicates} duplicates, ${result.entitiesWithoutTicket} without a ticket; ` +
+    `${result.ticketsCreated} tickets for ${ENTITIES} entities, ${result.duplicates} duplicates, ${result.entitiesWithoutTicket} without a ticket, ${result.ticketsWithoutLinkBack} without a link back; ` +
       `all tickets in ${(result.timeToAllTicketsMs / 1000).toFixed(1)} s, ${result.restartGapMs === null ? 'no ticket after the restart' : `${(result.restartGapMs / 1000).toFixed(1)} s without tickets after the kill`}: ${ok ? 'met' : 'MISSED'}`,
   );
   process.exit(ok ? 0 : 1);

@@ -39,6 +39,29 @@ describe('file integration provider', () => {
     expect(again.notModified).toBe(true);
   });
 
+  it('reads a small file without waiting for turns of the event loop, and a large one whole', async () => {
+    const { root, registry } = fixture();
+    const small = url(path.join(root, 'catalog-info.yaml'));
+    await registry.readUrl(small); // the roots' real paths are resolved once
+    // a busy event loop: each turn counted; a read that waits for turns (the promise API) lets some pass
+    let turns = 0;
+    let busy = true;
+    const turn = () => {
+      if (!busy) return;
+      turns++;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    const result = await registry.readUrl(small);
+    busy = false;
+    expect(result.text).toBe('kind: Component\n');
+    expect(turns).toBe(0);
+
+    const large = 'x'.repeat(600 * 1024);
+    fs.writeFileSync(path.join(root, 'large.yaml'), large);
+    expect((await registry.readUrl(url(path.join(root, 'large.yaml')))).text).toBe(large);
+  });
+
   it('refuses files outside the roots, .. escapes and symlinks pointing out', async () => {
     const { root, outside, registry } = fixture();
     await expect(registry.readUrl(url(path.join(outside, 'secret.txt')))).rejects.toThrow(/outside the allowed file roots/);

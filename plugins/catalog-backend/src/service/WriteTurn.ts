@@ -31,13 +31,16 @@ export class WriteTurn {
   }
 
   /**
-   * Called by the holder between two of its transactions: it pauses `pauseMs` (0: one turn of the event loop), so
-   * that requests are served meanwhile; then the writes waiting (every one that waits by then) write first and
-   * the turn comes back after them.
+   * Called by the holder between two of its transactions. Writes already waiting write at once, and the turn comes
+   * back after them: they are requests, and a pause before them only added itself to their answer time (bench/load
+   * saw registrations wait 0.3 s for the turn during an ingestion). With none waiting the holder pauses `pauseMs`
+   * (0: one turn of the event loop), so that requests are served meanwhile, and lets whoever came meanwhile go first.
    */
   async giveWay(pauseMs = 0): Promise<void> {
-    await (pauseMs > 0 ? new Promise(resolve => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
-    if (!this.waiters.length) return;
+    if (!this.waiters.length) {
+      await (pauseMs > 0 ? new Promise(resolve => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
+      if (!this.waiters.length) return;
+    }
     this.release();
     await this.acquire();
   }

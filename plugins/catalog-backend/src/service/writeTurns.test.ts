@@ -202,6 +202,21 @@ describe('WriteTurn', () => {
     expect(order).toEqual(['a', 'b', 'holder']);
   });
 
+  it('hands the turn at once to writes already waiting: no pause comes before them', async () => {
+    jest.useFakeTimers();
+    const turn = new WriteTurn();
+    await turn.acquire();
+    const order: string[] = [];
+    const waiter = turn.acquire().then(() => {
+      order.push('waiting write');
+      turn.release();
+    });
+    const holder = turn.giveWay(80).then(() => order.push('holder'));
+    // no timer advanced: the waiting write did not wait for the 80 ms pause
+    await Promise.all([waiter, holder]);
+    expect(order).toEqual(['waiting write', 'holder']);
+  });
+
   it('pauses the holder for the time asked when nobody waits (background work leaves the thread to requests)', async () => {
     jest.useFakeTimers();
     const turn = new WriteTurn();

@@ -41,6 +41,10 @@ export function createAppPlugin(distDir: string) {
           router.get('/app-config.json', (_req, res) => {
             res.set('cache-control', 'no-store').json(frontendConfig(config));
           });
+          // The bundler names every file under assets/ by its content's hash: a returning user's browser keeps them
+          // without asking again (with max-age alone it revalidated each of the ~50 scripts of a page once the hour
+          // was over). A missing one is a 404: the SPA fallback's index.html is no script.
+          router.use('/assets', express.static(path.join(distDir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: false }));
           router.use(express.static(distDir, { index: false, maxAge: '1h' }));
           router.use((req, res, next) => {
             if (req.method !== 'GET' && req.method !== 'HEAD') return next();

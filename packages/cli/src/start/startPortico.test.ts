@@ -99,6 +99,11 @@ describe('portico start', () => {
       expect((await get(`${base}/catalog/default/component/api`, { 'if-modified-since': deepLink.headers['last-modified']! })).status).toBe(304);
       const asset = await get(`${base}/assets/main.js`);
       expect(asset.headers.etag).toEqual(expect.any(String));
+      // hashed by content: kept a year without asking again; a missing one is not answered with index.html
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      const gone = await get(`${base}/assets/gone-1a2b3c.js`);
+      expect(gone.status).toBe(404);
+      expect(gone.body).not.toContain(dist);
       expect((await get(`${base}/assets/main.js`, { 'if-none-match': asset.headers.etag! })).status).toBe(304);
       expect((await get(`${base}/app-config.json`)).headers.etag).toBeUndefined();
       expect(JSON.parse((await get(`${base}/app-config.json`)).body)).toEqual({

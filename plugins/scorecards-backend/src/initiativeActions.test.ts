@@ -16,6 +16,8 @@ class FakeTracker {
   hangAfterCreate = new Set<string>();
   refuse = new Map<string, string>();
   started = 0;
+  /** What the action declares as its `retryAfterUncertainMs` (read on each run); undefined: the default, 30 s. */
+  retryAfterUncertainMs: number | undefined;
 
   module(moduleId = 'tracker') {
     return createBackendModule({
@@ -25,10 +27,14 @@ class FakeTracker {
         env.registerInit({
           deps: { actions: scorecardsInitiativeActionsExtensionPoint },
           init: async ({ actions }) => {
+            const retryAfterUncertainMs = () => this.retryAfterUncertainMs;
             actions.addInitiativeAction({
               type: 'test.ticket',
               description: 'A ticket in the fake tracker',
               paramsSchema: z.object({ project: z.string().min(1) }),
+              get retryAfterUncertainMs() {
+                return retryAfterUncertainMs();
+              },
               onFailing: ctx => this.onFailing(ctx),
               onPassing: async ctx => {
                 this.calls.push({ kind: 'passing', entityRef: ctx.entityRef, link: ctx.link.key });
@@ -112,6 +118,22 @@ describe('initiative actions', () => {
   it("runs as a global task whose lease, left behind by an instance killed mid-run, frees it within a minute", () => {
     // The lease lasts the task's timeout: with PT1H, a crash kept every instance from opening tickets for an hour.
     expect(backend.scheduler.tasks.get('scorecards-initiative-actions')).toMatchObject({ scope: 'global', timeout: 'PT1M' });
+  });
+
+  it('refuses at start-up an action type whose retryAfterUncertainMs is not a number of milliseconds', async () => {
+    const broken = createBackendModule({
+      pluginId: 'scorecards',
+      moduleId: 'broken',
+      register: env =>
+        env.registerInit({
+          deps: { actions: scorecardsInitiativeActionsExtensionPoint },
+          init: async ({ actions }) =>
+            actions.addInitiativeAction({ type: 'broken.ticket', paramsSchema: z.object({}), retryAfterUncertainMs: -1, onFailing: async () => undefined }),
+        }),
+    });
+    await expect(startScorecardsBackend({ features: [broken], entities: [] })).rejects.toThrow(
+      "Initiative action type 'broken.ticket': retryAfterUncertainMs must be a number of milliseconds, 0 or more",
+    );
   });
 
   it('refuses an unknown action type and bad params, naming them', async () => {
@@ -232,7 +254,7 @@ describe('initiative actions for entities that leave the scope', () => {
 });
 
 describe('initiative actions across a restart', () => {
-  it('resume after the process died mid-way, without a second ticket for any entity', async () => {
+  it('resume after a stop mid-way, without a second ticket for any entity, once the cut call is findable', async () => {
     await eachDatabase(async ({ engine, config }) => {
       const tracker = new FakeTracker();
       const entities = [teamA, platform, ...names.map(n => component(n)), scorecard(spec)];
@@ -261,6 +283,16 @@ describe('initiative actions across a restart', () => {
         const restarted = backend;
         await eventually(() => request(restarted.server).get('/api/catalog/entities/by-name/component/default/charlie').expect(200));
         await eventually(() => request(restarted.server).get(`/api/scorecards/initiatives/${created.body.id}`).expect(200));
+        // The stop was graceful, so the task is free at once; charlie's call began seconds ago, and a tracker whose
+        // search lags (here: declared an hour) may not show its ticket yet: the row waits, not retried on these runs.
+        tracker.retryAfterUncertainMs = 3_600_000;
+        await backend.scheduler.triggerTask('scorecards-initiative-actions');
+        await backend.scheduler.triggerTask('scorecards-initiative-actions');
+        expect(tracker.calls.slice(callsBefore)).toEqual([]);
+        const waiting = await request(backend.server).get(`/api/scorecards/initiatives/${created.body.id}`).expect(200);
+        expect(waiting.body.failing.find((f: { entityRef: string }) => f.entityRef === 'component:default/charlie').actions[0].state).toBe('pending');
+        // Once the delay has passed (this tracker's search shows a ticket at once), the retry finds the ticket.
+        tracker.retryAfterUncertainMs = 0;
         await backend.scheduler.triggerTask('scorecards-initiative-actions');
         await backend.scheduler.triggerTask('scorecards-initiative-actions');
         for (const name of names) expect(tracker.ticketsOf(`component:default/${name}`)).toHaveLength(1);

@@ -69,6 +69,10 @@ export const scorecardsPlugin = createBackendPlugin({
     const initiativeActions = new Map<string, InitiativeAction<unknown>>();
     const addInitiativeAction = (action: InitiativeAction<unknown>) => {
       if (initiativeActions.has(action.type)) throw new Error(`Initiative action type '${action.type}' is registered twice`);
+      const delay = action.retryAfterUncertainMs;
+      if (delay !== undefined && !(typeof delay === 'number' && Number.isFinite(delay) && delay >= 0)) {
+        throw new Error(`Initiative action type '${action.type}': retryAfterUncertainMs must be a number of milliseconds, 0 or more`);
+      }
       initiativeActions.set(action.type, action);
     };
     builtinRuleTypes.forEach(addRuleType);

@@ -128,8 +128,8 @@ export interface InitiativeActionContext<TParams> {
  * An initiative action type contributed through `scorecards.initiativeActions`, e.g. `jira.ticket`: an
  * initiative that lists it in `actions` has it called for its entities below the target and again when
  * they reach it. The plugin keeps the state per entity in its database, so each call happens once per
- * entity and failing rule set, across restarts; a call that throws is retried on the next run with the
- * same `idempotencyKey`.
+ * entity and failing rule set, across restarts; a call that throws, or that was cut short before its outcome was
+ * recorded, is retried with the same `idempotencyKey`, no sooner than `retryAfterUncertainMs` after it began.
  */
 export interface InitiativeAction<TParams = unknown> {
   /** e.g. `jira.ticket`; unique across the backend. */
@@ -138,6 +138,14 @@ export interface InitiativeAction<TParams = unknown> {
   description?: string;
   /** Checks the action's `params` when an initiative is created (a failure is a 400 naming the action). */
   paramsSchema: ZodType<TParams>;
+  /**
+   * How long after a call began what it created may still be missing from the lookup by `idempotencyKey` (a
+   * tracker's search index lagging behind). A retry of a call whose outcome may not have been recorded (its row
+   * left `pending` by a stop or a crash, or `error` after a timeout) waits until that long after the call began,
+   * so that its lookup finds what the call created; the runner skips the row until then and takes it up on a
+   * later run. Default 30 s; 0 for a lookup that sees its writes at once.
+   */
+  retryAfterUncertainMs?: number;
   /**
    * The entity is below the target. Without `context.link`: open something (a ticket) and return its
    * link. With `context.link`: the entity failed again or its failing rules changed; update what exists

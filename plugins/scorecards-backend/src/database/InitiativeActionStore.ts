@@ -15,6 +15,12 @@ export interface InitiativeActionRow {
   error?: string;
   attempts: number;
   updatedAt: number;
+  /**
+   * When the row's latest call began (epoch ms): written with the `pending` row before the call and kept by the
+   * writes of its outcome. A retry of a call that may have happened waits from it (the action's
+   * `retryAfterUncertainMs`); absent on rows written before it was stored, which fall back to `updatedAt`.
+   */
+  attemptStartedAt?: number;
 }
 
 function fromRow(row: Record<string, unknown>): InitiativeActionRow {
@@ -29,6 +35,7 @@ function fromRow(row: Record<string, unknown>): InitiativeActionRow {
     ...(row.error ? { error: String(row.error) } : {}),
     attempts: Number(row.attempts),
     updatedAt: Number(row.updated_at),
+    ...(row.attempt_started_at != null ? { attemptStartedAt: Number(row.attempt_started_at) } : {}),
   };
 }
 
@@ -46,6 +53,7 @@ function toRow(row: InitiativeActionRow): Record<string, unknown> {
     error: row.error ?? null,
     attempts: row.attempts,
     updated_at: row.updatedAt,
+    attempt_started_at: row.attemptStartedAt ?? null,
   };
 }
 

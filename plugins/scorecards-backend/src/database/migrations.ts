@@ -187,4 +187,15 @@ export const migrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    name: '20261207_006_scorecards_initiative_action_attempt_started',
+    async up(knex) {
+      // When a row's latest call began: a retry of a call that may have created something (a graceful stop leaves the
+      // row pending) waits from it until the tracker's search shows what that call created. Rows from before stay null
+      // and wait from updated_at, which a pending row was written with when its call began.
+      await knex.schema.alterTable('initiative_entity_actions', t => {
+        t.bigInteger('attempt_started_at').nullable();
+      });
+    },
+  },
 ];

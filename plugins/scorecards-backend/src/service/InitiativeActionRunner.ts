@@ -39,6 +39,12 @@ export interface InitiativeActionRunSummary {
   closed: number;
 }
 
+/**
+ * How long a retry of a call that may have happened waits after the call began, for an action that does not declare
+ * its `retryAfterUncertainMs`: longer than a tracker's search usually takes to show a new ticket.
+ */
+export const DEFAULT_RETRY_AFTER_UNCERTAIN_MS = 30_000;
+
 const entityPath = (entityRef: string) => {
   const { kind, namespace, name } = parseEntityRef(entityRef);
   return `/catalog/${encodeURIComponent(namespace)}/${encodeURIComponent(kind.toLowerCase())}/${encodeURIComponent(name)}`;
@@ -48,13 +54,21 @@ const entityPath = (entityRef: string) => {
  * Calls the initiatives' actions for their entities: `onFailing` for an entity below the target that the
  * action has not handled for its current failing rules, `onPassing` once for one that reached it. Every call is
  * preceded by a `pending` row and followed by its outcome, so a run cut short resumes where it stopped and a call
- * that may have happened is retried with the same idempotency key (never blindly repeated).
+ * that may have happened is retried with the same idempotency key (never blindly repeated), and not before the
+ * action's `retryAfterUncertainMs` from the call's start, so that the action's lookup by that key sees what the
+ * call created. Rows not due yet are skipped and taken up by a later run (a run never waits for them).
  */
 export class InitiativeActionRunner {
   private readonly now: () => number;
 
   constructor(private readonly options: InitiativeActionRunnerOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** The action type's `retryAfterUncertainMs`, or the default for a type that declares none (or not a valid one). */
+  private retryAfterUncertainMs(actionType: string): number {
+    const declared = this.options.actionTypes.get(actionType)?.retryAfterUncertainMs;
+    return typeof declared === 'number' && Number.isFinite(declared) && declared >= 0 ? declared : DEFAULT_RETRY_AFTER_UNCERTAIN_MS;
   }
 
   async runAll(signal?: AbortSignal): Promise<InitiativeActionRunSummary> {
@@ -90,10 +104,10 @@ export class InitiativeActionRunner {
       const failing = score.levelRank < standing.targetRank;
       const rulesKey = failing ? score.failingRules.filter(id => ruleRank.has(id)).sort().join(',') : '';
       const todo: Work['todo'] = [];
-      actions.forEach((_action, index) => {
+      actions.forEach((action, index) => {
         const row = rows.get(`${score.entityRef}\u0000${index}`);
         const passingDue = row?.state === 'open' && (!row.error || retryDue(row, now));
-        if (failing ? needsFailingCall(row, rulesKey, now) : passingDue) todo.push({ index, row });
+        if (failing ? needsFailingCall(row, rulesKey, now, this.retryAfterUncertainMs(action.type)) : passingDue) todo.push({ index, row });
       });
       if (todo.length) work.push({ score, failing, rulesKey, todo });
     }
@@ -138,7 +152,14 @@ export class InitiativeActionRunner {
   private async closeOutOfScope(standing: InitiativeStanding, rows: InitiativeActionRow[], signal: AbortSignal | undefined, until: number): Promise<number> {
     const inScope = new Set(standing.scores.map(s => s.entityRef));
     const now = this.now();
-    const gone = rows.filter(r => !inScope.has(r.entityRef) && (r.state === 'open' || r.state === 'pending' || r.state === 'error') && (!r.error || retryDue(r, now)));
+    // A row whose call may have happened (pending, error) waits like a retry of that call: `onOutOfScope` looks for
+    // what it created by the same key, and would miss it (and close the row without telling anyone) before then.
+    const gone = rows.filter(
+      r =>
+        !inScope.has(r.entityRef) &&
+        (r.state === 'open' || ((r.state === 'pending' || r.state === 'error') && uncertainCallSettled(r, now, this.retryAfterUncertainMs(r.actionType)))) &&
+        (!r.error || retryDue(r, now)),
+    );
     if (!gone.length) return 0;
     const entities = new Map<string, Entity>();
     const refs = [...new Set(gone.map(r => r.entityRef))];
@@ -232,6 +253,7 @@ export class InitiativeActionRunner {
     const keptLink = row?.link && ((row.state !== 'passed' && row.state !== 'closed') || row.rulesKey === rulesKey) ? row.link : undefined;
     // A retry keeps the rule set of its first try in the key: that try may have created the ticket (a timeout).
     const retrying = row?.state === 'pending' || row?.state === 'error';
+    const startedAt = this.now();
     const base: InitiativeActionRow = {
       initiativeId: initiative.id,
       entityRef: score.entityRef,
@@ -241,7 +263,9 @@ export class InitiativeActionRunner {
       rulesKey: failing && !retrying ? rulesKey : (row?.rulesKey ?? ''),
       ...(keptLink || (!failing && row?.link) ? { link: keptLink ?? row?.link } : {}),
       attempts: (row?.state === 'pending' || row?.error ? row.attempts : 0) + 1,
-      updatedAt: this.now(),
+      updatedAt: startedAt,
+      // Kept by the outcome's write: a retry of this call, should its outcome not be recorded, waits from it.
+      attemptStartedAt: startedAt,
     };
     const context: InitiativeActionContext<unknown> = {
       initiative,
@@ -277,11 +301,21 @@ export class InitiativeActionRunner {
 }
 
 /** A failing entity needs a call unless its action already handled exactly these failing rules. */
-function needsFailingCall(row: InitiativeActionRow | undefined, rulesKey: string, now: number): boolean {
+function needsFailingCall(row: InitiativeActionRow | undefined, rulesKey: string, now: number, retryAfterUncertainMs: number): boolean {
   if (!row) return true;
-  if (row.state === 'pending') return true; // cut short: retried with the same idempotency key
-  if (row.state === 'error') return retryDue(row, now);
+  // Cut short (a stop, a crash): retried with the same idempotency key once what that call created is findable.
+  if (row.state === 'pending') return uncertainCallSettled(row, now, retryAfterUncertainMs);
+  if (row.state === 'error') return retryDue(row, now) && uncertainCallSettled(row, now, retryAfterUncertainMs);
   return row.state === 'passed' || row.state === 'closed' || row.rulesKey !== rulesKey;
+}
+
+/**
+ * Whether the row's last call, whose outcome may not be recorded (it may have created a ticket just before a stop),
+ * began long enough ago for the action's lookup by idempotency key to show what it created. A row written before the
+ * start was stored waits from `updatedAt`, which its `pending` write set when that call began.
+ */
+function uncertainCallSettled(row: InitiativeActionRow, now: number, retryAfterUncertainMs: number): boolean {
+  return now - (row.attemptStartedAt ?? row.updatedAt) >= retryAfterUncertainMs;
 }
 
 /** Stable for an initiative, entity, action and failing rule set: what the action stores with what it creates. */

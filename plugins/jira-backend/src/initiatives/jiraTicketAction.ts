@@ -9,6 +9,12 @@ import { failingAgainComment, outOfScopeComment, passingComment, ticketDescripti
 /** The initiative action type the Jira package registers. */
 export const JIRA_TICKET_ACTION_TYPE = 'jira.ticket';
 
+/**
+ * How long after an issue is created Jira's search may still miss it (Cloud's index lags a new issue by a few
+ * seconds), with room for the create request itself: how long a retry of a call cut short waits from its start.
+ */
+export const JIRA_SEARCH_SETTLE_MS = 30_000;
+
 /** A Jira project key as Jira allows it (letters first, then letters, digits and underscores). */
 const projectKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be a Jira project key such as OPS');
 
@@ -57,7 +63,8 @@ async function projectOf(entity: Entity, params: JiraTicketParams, readEntity: (
  * `jira.ticket`: one Jira issue per entity below an initiative's target, in its owner's project, describing the
  * failing rules with their remediation and linking the entity; a comment when its failing rules change and when
  * it reaches the target. Before creating, it looks for the issue of the same idempotency label, so a retry after
- * a crash between Jira's answer and the portal's record finds the issue instead of opening a second one.
+ * a crash or a stop between Jira's answer and the portal's record finds the issue instead of opening a second one
+ * (the retry comes `JIRA_SEARCH_SETTLE_MS` after the cut call began at the earliest, when the search shows it).
  */
 export function createJiraTicketAction(options: {
   jira: InitiativeTicketJira;
@@ -79,6 +86,9 @@ export function createJiraTicketAction(options: {
     type: JIRA_TICKET_ACTION_TYPE,
     description: "Opens a Jira issue per failing entity in its owner's project (the owner group's jira/project-key).",
     paramsSchema: jiraTicketParamsSchema,
+    // Jira Cloud's search shows a new issue a few seconds after it is created: a retry of a call cut short (a graceful
+    // stop frees the task at once) waits this long from that call's start, so its lookup by label finds the issue.
+    retryAfterUncertainMs: JIRA_SEARCH_SETTLE_MS,
     async onFailing(given) {
       const context = await absolute(given);
       const { host } = context.link ? await projectOf(context.entity, context.params, readEntity).catch(() => ({ host: undefined })) : { host: undefined };

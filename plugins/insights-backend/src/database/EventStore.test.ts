@@ -38,7 +38,7 @@ describeEachDatabase('EventStore', db => {
     store = new EventStore(db.knex);
   });
   beforeEach(async () => {
-    for (const table of ['deployments', 'pull_requests', 'incidents', 'checkpoints']) await db.knex(table).delete();
+    for (const table of ['deployments', 'pull_requests', 'incidents', 'checkpoints', 'insights_pr_shipments']) await db.knex(table).delete();
   });
 
   it('stores new items and counts an identical re-send as duplicates, writing nothing', async () => {
@@ -165,6 +165,32 @@ describeEachDatabase('EventStore', db => {
     expect(deleted).toEqual({ deployment: 25, pullRequest: 0, incident: 1 });
     expect((await db.knex('deployments').select('id')).map(r => r.id)).toEqual(['new']);
     expect((await db.knex('incidents').select('id')).map(r => r.id)).toEqual(['new']);
+  });
+
+  it('deletes the shipment of a deleted pull request with it, even when it shipped after the cutoff', async () => {
+    const pr = (id: string, created: number) => ({
+      source: 'github',
+      id,
+      entity_ref: 'component:default/web-shop',
+      number: 1,
+      title: null,
+      url: null,
+      author: null,
+      reviewers: null,
+      created_at: created,
+      first_review_at: null,
+      merged_at: T0 + HOUR,
+      additions: null,
+      deletions: null,
+      deployed_in: null,
+      first_commit_at: null,
+    });
+    await store.writePullRequests([pr('old', T0 - HOUR), pr('new', T0)]);
+    const shipment = (id: string) => ({ source: 'github', id, entity_ref: 'component:default/web-shop', shipped_at: T0 + 2 * HOUR, lead_ms: HOUR, deployment_id: 'd', reason: 'r' });
+    await db.knex('insights_pr_shipments').insert([shipment('old'), shipment('new')]);
+    expect(await store.deleteOlderThan(T0)).toEqual({ deployment: 0, pullRequest: 1, incident: 0 });
+    expect((await db.knex('pull_requests').select('id')).map(r => r.id)).toEqual(['new']);
+    expect((await db.knex('insights_pr_shipments').select('id')).map(r => r.id)).toEqual(['new']);
   });
 
   it('keeps a checkpoint per source, replaced on set', async () => {

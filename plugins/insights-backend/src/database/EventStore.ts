@@ -180,7 +180,10 @@ export class EventStore {
 
   /**
    * Deletes events older than `cutoff` (epoch ms; deployments by finish, pull requests by creation, incidents by
-   * opening), `batchSize` rows per statement so a large first clean-up never holds one long lock.
+   * opening), `batchSize` rows per statement so a large first clean-up never holds one long lock. A deleted pull
+   * request's shipment (`insights_pr_shipments`, its lead time) goes with it in the same transaction: a PR created
+   * before the cutoff but shipped after it would otherwise still count in lead time while `/events` no longer lists
+   * it. (The metrics' other derived rows go by the same times as their events: `MetricsService.retentionApplied`.)
    */
   async deleteOlderThan(cutoff: number, batchSize = 1000): Promise<Record<EventType, number>> {
     const deleted: Record<EventType, number> = { deployment: 0, pullRequest: 0, incident: 0 };
@@ -188,9 +191,19 @@ export class EventStore {
       const { table } = TABLES[type];
       const column = RETENTION_COLUMN[type];
       for (;;) {
-        const batch = this.knex(table).select('source', 'id').where(column, '<', cutoff).limit(batchSize);
-        // Row-value IN keeps it one statement on both engines.
-        const count = await this.knex(table).whereIn(['source', 'id'], batch).delete();
+        let count: number;
+        if (type === 'pullRequest') {
+          count = await this.knex.transaction(async (trx): Promise<number> => {
+            const keys = (await trx(table).select('source', 'id').where(column, '<', cutoff).limit(batchSize)).map((r: { source: string; id: string }) => [r.source, r.id]);
+            if (keys.length === 0) return 0;
+            await trx('insights_pr_shipments').whereIn(['source', 'id'], keys).delete();
+            return Number(await trx(table).whereIn(['source', 'id'], keys).where(column, '<', cutoff).delete());
+          });
+        } else {
+          const batch = this.knex(table).select('source', 'id').where(column, '<', cutoff).limit(batchSize);
+          // Row-value IN keeps it one statement on both engines.
+          count = await this.knex(table).whereIn(['source', 'id'], batch).delete();
+        }
         deleted[type] += count;
         if (count < batchSize) break;
       }

@@ -1,5 +1,6 @@
 import { describeEachDatabase } from '@portico/test-utils';
 import { MockLogger } from '@portico/test-utils';
+import { EventStore } from '../database/EventStore';
 import { createMetricsService, type MetricsService } from './index';
 import { DAY, HOUR, clear, deploymentRow, fakeAuth, fakeCatalog, incidentRow, migrate, pullRequestRow } from './__testUtils__/fixtures';
 
@@ -220,6 +221,19 @@ describeEachDatabase('MetricsService', db => {
     const web = await service.metrics({ scope: { type: 'entity', ref: WEB }, period, interval: 'week', metrics: ['deploymentFrequency'], token: 't' });
     // Its first deployment is now in the period: the previous period had none ever before its end.
     expect(web.metrics[0]).toMatchObject({ value: 4 / 14, previous: { value: null, sampleSize: 0 } });
+  });
+
+  it('stops counting the lead time of a PR the retention deleted, though its deployment is kept', async () => {
+    await seed();
+    const lead = async () => (await service.events({ scope: { type: 'entity', ref: WEB }, metric: 'leadTime', period, token: 't' })).items.map(i => i.value);
+    const value = async () => (await service.metrics({ scope: { type: 'entity', ref: WEB }, period, interval: 'week', metrics: ['leadTime'], token: 't' })).metrics[0]!;
+    expect((await lead()).sort((a, b) => a! - b!)).toEqual([14, 68, 72]);
+    // The cutoff falls after the first PR was opened (day 0) and before the deployment that shipped it (day 1).
+    const cutoff = FROM + HOUR;
+    await new EventStore(db.knex).deleteOlderThan(cutoff);
+    await service.retentionApplied!(cutoff);
+    expect((await lead()).sort((a, b) => a! - b!)).toEqual([68, 72]);
+    expect(await value()).toMatchObject({ value: null, sampleSize: 2 });
   });
 
   it('publishes 30-day facts, leaving out those without enough data', async () => {

@@ -8,6 +8,7 @@ import { EventStore } from './database/EventStore';
 import { migrations } from './database/migrations';
 import { EventIngestor } from './ingest/EventIngestor';
 import type { MissingEntities } from './ingest/validate';
+import { InsightsMaintenance, MAINTENANCE_INTERVAL_MS } from './maintenance';
 import { createMetricsService, registerFactsRoute } from './metrics';
 import { createRouter } from './router';
 import { scheduleSources } from './sources/scheduleSources';
@@ -18,7 +19,8 @@ const SOURCE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 /**
  * The `insights` plugin: the events store (deployments, pull requests, incidents), the push API and the metrics
  * routes under /api/insights, the sources contributed through `insights.sources` (backfilled on a schedule and
- * connected for webhooks), and the daily retention clean-up.
+ * connected for webhooks), the daily retention clean-up, and the maintenance of the metrics' derived rows (pending
+ * updates of writes, a changed definitions config) at start and every 10 minutes.
  */
 export const insightsPlugin = createBackendPlugin({
   pluginId: 'insights',
@@ -79,6 +81,20 @@ export const insightsPlugin = createBackendPlugin({
         const ingestor = new EventIngestor({ store, missingEntities, metrics, logger });
 
         http.use(createRouter({ ingestor, metrics, catalog, auth, httpAuth, permissions, auditor, addRoutes: routes => registerFactsRoute(routes, metrics) }));
+
+        // In the background, so a large recomputation never holds the start; the routes answer meanwhile.
+        const maintenance = new InsightsMaintenance({ ingestor, metrics, logger });
+        void maintenance.run();
+        lifecycle.addShutdownHook(() => maintenance.stop(), { label: 'insights maintenance' });
+        await scheduler.scheduleTask({
+          id: 'maintenance',
+          frequency: { duration: { milliseconds: MAINTENANCE_INTERVAL_MS } },
+          initialDelay: { milliseconds: MAINTENANCE_INTERVAL_MS },
+          timeout: { hours: 6 },
+          // Every instance: each takes pending changes a minute old or more (a crashed instance's too).
+          scope: 'local',
+          fn: () => maintenance.run({ sweep: true }),
+        });
 
         await scheduleSources({
           sources,

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { DatabaseService } from '@portico/backend-plugin-api';
 import type { EventsWritten } from '../metrics/MetricsService';
-import { engineOf, quote, sqlitePrepared } from './bulkStatements';
+import { engineOf, quote, sqlitePrepared, upsertRows, type ColumnType } from './bulkStatements';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
+type Transaction = Parameters<Parameters<Knex['transaction']>[0]>[0];
 
 /** The three event tables and how their rows are compared and placed in time. */
 export type EventType = EventsWritten['type'];
@@ -94,7 +96,20 @@ export interface WriteResult {
   accepted: number;
   duplicates: number;
   changes: EventsWritten[];
+  /**
+   * The write's id in `insights_pending_updates`, where its changes were recorded in the same transaction as the
+   * events (absent when nothing changed): clear it (`clearPending`) once the rollups took the changes.
+   */
+  pending?: string;
 }
+
+/** A change recorded in `insights_pending_updates` that the rollups have not taken yet. */
+export interface PendingChange extends EventsWritten {
+  /** The write that recorded it. */
+  batch: string;
+}
+
+const PENDING_COLUMNS: Record<string, ColumnType> = { batch: 'text', entity_ref: 'text', type: 'text', from_at: 'bigint', to_at: 'bigint', created_at: 'bigint' };
 
 /**
  * Rows per PostgreSQL statement (one JSON parameter, so no bound-variable limit applies; a push batch of 1,000 is
@@ -130,23 +145,53 @@ export class EventStore {
     return this.write('incident', rows, now);
   }
 
-  /** Writes rows of one type; rows are expected unique by (source, id) (the validation refuses a batch that is not). */
+  /**
+   * Writes rows of one type; rows are expected unique by (source, id) (the validation refuses a batch that is not).
+   * The changes are recorded in `insights_pending_updates` in the same transaction, so a process that dies before
+   * the rollups took them leaves them for the next start.
+   */
   async write(type: EventType, rows: EventRow[], now = Date.now()): Promise<WriteResult> {
     const shape = TABLES[type];
     const spans = new Spans(shape);
     const list = rows as unknown as StoredRow[];
-    let accepted = 0;
-    if (this.engine === 'pg') {
-      for (let i = 0; i < list.length; i += PG_CHUNK) accepted += await this.upsertPg(type, list.slice(i, i + PG_CHUNK), now, spans);
-    } else {
-      accepted = await this.upsertSqlite(type, list, now, spans);
-    }
-    return { accepted, duplicates: rows.length - accepted, changes: spans.changes(type) };
+    if (list.length === 0) return { accepted: 0, duplicates: 0, changes: [] };
+    const batch = randomUUID();
+    const accepted = await this.knex.transaction(async trx => {
+      let count = 0;
+      if (this.engine === 'pg') {
+        for (let i = 0; i < list.length; i += PG_CHUNK) count += await this.upsertPg(trx, type, list.slice(i, i + PG_CHUNK), now, spans);
+      } else {
+        count = await this.upsertSqlite(trx, type, list, now, spans);
+      }
+      await recordPending(trx, batch, spans.changes(type), now);
+      return count;
+    });
+    const changes = spans.changes(type);
+    return { accepted, duplicates: rows.length - accepted, changes, ...(changes.length ? { pending: batch } : {}) };
+  }
+
+  /**
+   * The oldest changes whose rollup update has not completed (recorded before `before`, epoch ms, when given), at
+   * most `limit`.
+   */
+  async readPending(options: { limit: number; before?: number }): Promise<PendingChange[]> {
+    const query = this.knex('insights_pending_updates').select('batch', 'entity_ref', 'type', 'from_at', 'to_at').orderBy([{ column: 'created_at' }, { column: 'batch' }, { column: 'entity_ref' }]).limit(options.limit);
+    if (options.before !== undefined) query.where('created_at', '<', options.before);
+    const rows = (await query) as Array<{ batch: string; entity_ref: string; type: EventType; from_at: unknown; to_at: unknown }>;
+    return rows.map(r => ({ batch: r.batch, entityRef: r.entity_ref, type: r.type, from: Number(r.from_at), to: Number(r.to_at) }));
+  }
+
+  /** Forgets pending changes the rollups took: whole writes (by id) or single changes (by write and entity). */
+  async clearPending(done: Array<string | { batch: string; entityRef: string }>): Promise<void> {
+    const batches = done.filter((d): d is string => typeof d === 'string');
+    const single = done.filter((d): d is { batch: string; entityRef: string } => typeof d !== 'string').map(d => [d.batch, d.entityRef]);
+    for (let i = 0; i < batches.length; i += 500) await this.knex('insights_pending_updates').whereIn('batch', batches.slice(i, i + 500)).delete();
+    for (let i = 0; i < single.length; i += 500) await this.knex('insights_pending_updates').whereIn(['batch', 'entity_ref'], single.slice(i, i + 500)).delete();
   }
 
   /** One statement: the stored versions (same snapshot), the upsert of rows that differ, and what it wrote. */
-  private async upsertPg(type: EventType, rows: StoredRow[], now: number, spans: Spans): Promise<number> {
-    const result = await this.knex.raw(pgUpsertSql(type), [JSON.stringify(rows), now]);
+  private async upsertPg(trx: Transaction, type: EventType, rows: StoredRow[], now: number, spans: Spans): Promise<number> {
+    const result = await trx.raw(pgUpsertSql(type), [JSON.stringify(rows), now]);
     const written = result.rows as StoredRow[];
     const byKey = new Map(rows.map(row => [keyOf(row), row]));
     for (const old of written) {
@@ -157,25 +202,22 @@ export class EventStore {
     return written.length;
   }
 
-  /** Each row read by key and compared; only new or changed rows are written. One transaction for the batch. */
-  private async upsertSqlite(type: EventType, rows: StoredRow[], now: number, spans: Spans): Promise<number> {
-    if (rows.length === 0) return 0;
+  /** Each row read by key and compared; only new or changed rows are written (in the write's transaction). */
+  private async upsertSqlite(tx: Transaction, type: EventType, rows: StoredRow[], now: number, spans: Spans): Promise<number> {
     const shape = TABLES[type];
-    return this.knex.transaction(async tx => {
-      const { select: selectSql, upsert: upsertSql } = sqliteSql(type);
-      const select = await sqlitePrepared(tx, selectSql);
-      const upsert = await sqlitePrepared(tx, upsertSql);
-      let accepted = 0;
-      for (const row of rows) {
-        const before = select.get(row.source, row.id) as StoredRow | undefined;
-        if (before && sameRow(shape, before, row)) continue;
-        upsert.run(...sqliteValues(shape, row, now));
-        accepted++;
-        spans.touch(row);
-        if (before) spans.touch(before);
-      }
-      return accepted;
-    });
+    const { select: selectSql, upsert: upsertSql } = sqliteSql(type);
+    const select = await sqlitePrepared(tx, selectSql);
+    const upsert = await sqlitePrepared(tx, upsertSql);
+    let accepted = 0;
+    for (const row of rows) {
+      const before = select.get(row.source, row.id) as StoredRow | undefined;
+      if (before && sameRow(shape, before, row)) continue;
+      upsert.run(...sqliteValues(shape, row, now));
+      accepted++;
+      spans.touch(row);
+      if (before) spans.touch(before);
+    }
+    return accepted;
   }
 
   /**
@@ -223,6 +265,12 @@ export class EventStore {
 }
 
 type StoredRow = Record<string, unknown> & { source: string; id: string; entity_ref: string };
+
+/** Records a write's changes as pending, inside the write's transaction. */
+async function recordPending(trx: Transaction, batch: string, changes: EventsWritten[], now: number): Promise<void> {
+  const rows = changes.map(c => ({ batch, entity_ref: c.entityRef, type: c.type, from_at: c.from, to_at: c.to, created_at: now }));
+  await upsertRows(trx, 'insights_pending_updates', PENDING_COLUMNS, ['batch', 'entity_ref'], rows);
+}
 
 const keyOf = (row: { source: unknown; id: unknown }) => `${row.source}\u0000${row.id}`;
 

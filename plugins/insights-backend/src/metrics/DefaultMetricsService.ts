@@ -28,7 +28,7 @@ import {
   round,
   type DefinitionConfig,
 } from './definitions';
-import type { EventsWritten, MetricsService, Period } from './MetricsService';
+import type { DefinitionsReconciled, EventsWritten, MetricsService, Period } from './MetricsService';
 import { Rollups } from './rollups';
 import { chunks, deploymentEvent, incidentEvent, num, numOrNull, pullRequestEvent, toDeployment, toIncident, toPullRequest, type Knex, type QueryBuilder } from './rows';
 import type { ScopeResolver } from './scopes';
@@ -48,6 +48,29 @@ const PR_METRICS: InsightsMetricId[] = ['prCycleTime', 'timeToFirstReview', 'rev
 const WHOLE_TABLE_ABOVE = 400;
 const EVENTS_PAGE = 100;
 const EVENTS_PAGE_MAX = 500;
+
+/** The `insights_state` key of the config the derived rows were computed with. */
+const DEFINITIONS_KEY = 'definitions';
+/** Raise when a definition changes in code, so the next start recomputes the derived rows like a config change. */
+const DEFINITIONS_VERSION = 1;
+
+/**
+ * The definition-relevant config as stored in `insights_state`: what the derived rows (deploy outcomes, shipments)
+ * depend on. Environment names as compared (trimmed, lower case, each once, sorted), so an equivalent list is equal.
+ */
+export function definitionsFingerprint(config: DefinitionConfig): string {
+  const productionEnvironments = [...new Set(config.productionEnvironments.map(e => e.trim().toLowerCase()))].sort();
+  return JSON.stringify({ version: DEFINITIONS_VERSION, productionEnvironments, failureWindowMs: config.failureWindowMs });
+}
+
+const describeDefinitions = (fingerprint: string) => {
+  try {
+    const { productionEnvironments, failureWindowMs } = JSON.parse(fingerprint) as { productionEnvironments: string[]; failureWindowMs: number };
+    return `productionEnvironments [${productionEnvironments.join(', ')}], failureWindow ${failureWindowMs} ms`;
+  } catch {
+    return fingerprint;
+  }
+};
 
 /**
  * Reads per request: each metric's samples over [from, to) for a set of entities (or all), at most once per metric,
@@ -210,7 +233,7 @@ export class DefaultMetricsService implements MetricsService {
   constructor(
     private readonly db: Knex,
     private readonly scopes: ScopeResolver,
-    config: DefinitionConfig,
+    private readonly config: DefinitionConfig,
     private readonly bus?: EventsService,
     private readonly logger?: LoggerService,
   ) {
@@ -333,6 +356,41 @@ export class DefaultMetricsService implements MetricsService {
   async rebuildRollups(entityRefs?: string[]): Promise<void> {
     await this.rollups.rebuild(entityRefs);
     this.reads.clear();
+  }
+
+  async reconcileDefinitions(options: { signal?: AbortSignal } = {}): Promise<DefinitionsReconciled> {
+    const current = definitionsFingerprint(this.config);
+    const row = (await this.db('insights_state').where('key', DEFINITIONS_KEY).first('value')) as { value: string } | undefined;
+    const stored = row?.value;
+    if (stored === current) return 'unchanged';
+    if (stored === undefined && !(await this.anyRowsToRecompute())) {
+      await this.storeDefinitions(current);
+      return 'recorded';
+    }
+    const started = Date.now();
+    const why = stored === undefined ? `the existing rows' config was not recorded; now ${describeDefinitions(current)}` : `the config changed from ${describeDefinitions(stored)} to ${describeDefinitions(current)}`;
+    this.logger?.info(`Insights: recomputing the derived rows (deploy outcomes, PR shipments) of every entity in the background, 50 at a time: ${why}; until its turn an entity's metrics answer from its rows as computed before`);
+    const completed = await this.rollups.rebuild(undefined, options);
+    this.reads.clear();
+    if (!completed) {
+      this.logger?.warn('Insights: recomputing the derived rows stopped (shutdown); the next start does it again');
+      return 'aborted';
+    }
+    await this.storeDefinitions(current);
+    this.logger?.info(`Insights: recomputed the derived rows of every entity in ${Date.now() - started} ms`);
+    return 'rebuilt';
+  }
+
+  /** Whether any event or derived row exists (derived rows only exist beside events). */
+  private async anyRowsToRecompute(): Promise<boolean> {
+    for (const table of ['deployments', 'pull_requests', 'insights_deploy_outcomes', 'insights_pr_shipments']) {
+      if (await this.db(table).first(this.db.raw('1 as one'))) return true;
+    }
+    return false;
+  }
+
+  private async storeDefinitions(fingerprint: string): Promise<void> {
+    await this.db('insights_state').insert({ key: DEFINITIONS_KEY, value: fingerprint, updated_at: Date.now() }).onConflict('key').merge();
   }
 
   async retentionApplied(cutoff: number): Promise<void> {

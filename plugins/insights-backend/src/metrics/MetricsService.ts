@@ -17,6 +17,12 @@ export interface EventsWritten {
   to: number;
 }
 
+/**
+ * What `reconcileDefinitions` did: nothing (the stored config is the current one), stored the config (no rows computed
+ * with another), rebuilt the derived rows, or stopped midway (shutdown).
+ */
+export type DefinitionsReconciled = 'unchanged' | 'recorded' | 'rebuilt' | 'aborted';
+
 /** A period: [from, to) in epoch ms. */
 export interface Period {
   from: number;
@@ -42,6 +48,13 @@ export interface MetricsService {
    * written without `eventsWritten` (a bulk load, a retention sweep that deleted events).
    */
   rebuildRollups?(entityRefs?: string[]): Promise<void>;
+  /**
+   * At start: when the definitions' config (insights.failureWindow, insights.productionEnvironments) differs from the
+   * one the derived rows were computed with (stored in `insights_state`), or none is stored but rows exist, rebuilds
+   * every derived row and then stores the new one. Reads answer from the rows as they are until then. Stops between
+   * chunks of entities once `signal` is aborted (the next start rebuilds again).
+   */
+  reconcileDefinitions?(options?: { signal?: AbortSignal }): Promise<DefinitionsReconciled>;
   /** After the retention clean-up deleted events older than `cutoff` (epoch ms): drops the derived rows of those events. */
   retentionApplied?(cutoff: number): Promise<void>;
 }

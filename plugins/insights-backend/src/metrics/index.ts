@@ -6,7 +6,7 @@ import type { MetricsService } from './MetricsService';
 import type { Knex } from './rows';
 import { ScopeResolver } from './scopes';
 
-export type { EventsWritten, MetricsService, Period } from './MetricsService';
+export type { DefinitionsReconciled, EventsWritten, MetricsService, Period } from './MetricsService';
 export { INSIGHTS_METRICS_CHANGED_TOPIC, type InsightsMetricsChangedEvent } from './topics';
 export { registerFactsRoute, insightsFactsRequestSchema, insightsFactsResponseSchema } from './factsRouter';
 

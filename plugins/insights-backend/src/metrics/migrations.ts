@@ -88,4 +88,34 @@ export const metricsMigrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    // What keeps the derived rows right across crashes and config changes:
+    // - `insights_pending_updates`: the entities and times each write changed, written in the same transaction as the
+    //   events and deleted once the derived rows are updated; what is left (a crash, a failed update) is processed at
+    //   start, on the next write after a failure, and by a periodic sweep (src/ingest/EventIngestor.ts);
+    // - `insights_state`: small key/values, e.g. `definitions` (the config the derived rows were computed with: a
+    //   change of insights.failureWindow or insights.productionEnvironments rebuilds them at start).
+    name: '20261207_103_insights_pending_and_state',
+    async up(knex) {
+      await knex.schema.createTable('insights_pending_updates', t => {
+        t.string('batch', 36).notNullable(); // one id per write
+        t.string('entity_ref', 500).notNullable();
+        t.string('type', 20).notNullable(); // deployment | pullRequest | incident
+        t.bigInteger('from_at').notNullable();
+        t.bigInteger('to_at').notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.primary(['batch', 'entity_ref']);
+        t.index(['created_at'], 'insights_pending_updates_created_idx');
+      });
+      await knex.schema.createTable('insights_state', t => {
+        t.string('key', 100).notNullable().primary();
+        t.text('value').notNullable();
+        t.bigInteger('updated_at').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('insights_state');
+      await knex.schema.dropTable('insights_pending_updates');
+    },
+  },
 ];

@@ -70,14 +70,23 @@ export class Rollups {
     return waiting.run;
   }
 
-  /** Recomputes every derived row of the entities (all when none named): after a bulk load straight into the tables. */
-  async rebuild(entityRefs?: string[]): Promise<void> {
+  /**
+   * Recomputes every derived row of the entities (all when none named): after a bulk load straight into the tables,
+   * or a change of the definitions' config. Entities go ENTITY_CHUNK at a time, each chunk one queued update, so the
+   * updates of writes arriving meanwhile run between chunks instead of waiting for the whole rebuild. Stops between
+   * chunks once `signal` is aborted; resolves whether it went through every entity.
+   */
+  async rebuild(entityRefs?: string[], options: { signal?: AbortSignal } = {}): Promise<boolean> {
     let refs = entityRefs;
     if (!refs) {
       const rows = await this.db.union([this.db('deployments').distinct('entity_ref'), this.db('pull_requests').distinct('entity_ref'), this.db('incidents').distinct('entity_ref')]);
-      refs = [...new Set(rows.map((r: { entity_ref: string }) => r.entity_ref))];
+      refs = [...new Set(rows.map((r: { entity_ref: string }) => r.entity_ref))].sort();
     }
-    await this.eventsWritten(refs.flatMap(entityRef => [{ entityRef, type: 'deployment' as const, from: FAR_PAST, to: FAR_FUTURE }]));
+    for (const chunk of chunks(refs, ENTITY_CHUNK)) {
+      if (options.signal?.aborted) return false;
+      await this.eventsWritten(chunk.map(entityRef => ({ entityRef, type: 'deployment' as const, from: FAR_PAST, to: FAR_FUTURE })));
+    }
+    return true;
   }
 
   /**

@@ -77,7 +77,7 @@ export async function migrate(knex: Knex) {
 }
 
 export async function clear(knex: Knex) {
-  for (const table of ['insights_first_deployments', 'insights_pr_shipments', 'insights_deploy_outcomes', 'deployments', 'pull_requests', 'incidents']) await knex(table).delete();
+  for (const table of ['insights_first_deployments', 'insights_pr_shipments', 'insights_deploy_outcomes', 'insights_pending_updates', 'insights_state', 'deployments', 'pull_requests', 'incidents']) await knex(table).delete();
 }
 
 let seq = 0;

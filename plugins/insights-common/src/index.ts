@@ -63,7 +63,10 @@ export const incidentEventSchema = z
   .meta({ id: 'InsightsIncident' });
 export type IncidentEvent = z.infer<typeof incidentEventSchema>;
 
-/** One pull request of an entity's repository. Author and reviewers are kept for the PR list only. */
+/**
+ * One pull request of an entity's repository. The author is returned only in the PR list behind a number (/events);
+ * reviewers are stored but returned by no route.
+ */
 export const pullRequestEventSchema = z
   .object({
     id,

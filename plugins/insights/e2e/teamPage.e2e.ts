@@ -89,7 +89,7 @@ describe('insights team page', () => {
     expect(await s.page.getByRole('region', { name: 'Time to restore service', exact: true }).textContent()).toContain('2 h');
     await s.shot('tiles');
 
-    const breakdown = s.page.getByRole('table', { name: 'Breakdown by component' });
+    const breakdown = s.page.getByRole('table', { name: 'Breakdown by entity' });
     // the rows are named by the components' titles in examples/catalog
     const gateway = breakdown.getByRole('row', { name: /^Payment gateway/ });
     await gateway.waitFor();

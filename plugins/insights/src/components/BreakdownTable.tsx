@@ -33,10 +33,10 @@ export function BreakdownTable({ breakdown }: { breakdown: InsightsBreakdownResp
   );
 
   return (
-    <Table size="small" aria-label="Breakdown by component">
+    <Table size="small" aria-label="Breakdown by entity">
       <TableHead>
         <TableRow>
-          {header('entity', 'Component')}
+          {header('entity', 'Entity')}
           {INSIGHTS_METRIC_IDS.map(id => header(id, INSIGHTS_METRICS[id].title))}
         </TableRow>
       </TableHead>

@@ -154,7 +154,9 @@ describe('Insights tab on a team', () => {
   it('sorts the breakdown by any column, entities without a value last, and links each component', async () => {
     const user = userEvent.setup();
     renderTab(fakeInsightsApi(), team, '/catalog/default/group/team-a/insights');
-    const table = await screen.findByRole('table', { name: 'Breakdown by component' });
+    const table = await screen.findByRole('table', { name: 'Breakdown by entity' });
+    // every owned kind is listed, not only components
+    expect(within(table).getAllByRole('columnheader')[0]).toHaveTextContent('Entity');
     const names = () => within(table).getAllByRole('row').slice(1).map(r => within(r).getByRole('rowheader').textContent);
     expect(names()).toEqual(['audit', 'Ledger', 'payments']);
     expect(within(table).getByRole('link', { name: 'Ledger' })).toHaveAttribute('href', '/catalog/default/component/ledger');

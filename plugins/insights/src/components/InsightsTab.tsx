@@ -127,13 +127,13 @@ export function InsightsTab() {
         <Box component="section" aria-labelledby="insights-breakdown">
           <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center' }}>
             <Typography id="insights-breakdown" variant="h6" component="h2">
-              Breakdown by component
+              Breakdown by entity
             </Typography>
             <CsvLink route="breakdown" query={insightsQuery({ scope, from: period.from, to: period.to })} label="Download breakdown CSV" />
           </Stack>
           {breakdown.error && !metrics.error && <InsightsErrorPanel error={breakdown.error} onRetry={breakdown.retry} />}
           {breakdown.loading && !breakdown.value && <Progress label="Loading the breakdown" />}
-          {!breakdown.error && breakdown.value && (breakdown.value.rows.length ? <BreakdownTable breakdown={breakdown.value} /> : <Typography>No components in scope.</Typography>)}
+          {!breakdown.error && breakdown.value && (breakdown.value.rows.length ? <BreakdownTable breakdown={breakdown.value} /> : <Typography>No entities in scope.</Typography>)}
         </Box>
       )}
       {why && <EventsDialog scope={scope} metric={why} from={period.from} to={period.to} onClose={() => setWhy(undefined)} />}

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { coreServices, createBackendPlugin, extensionPointRuntimeMethods } from '@portico/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@portico/catalog-model';
 import { InputError, ServiceUnavailableError } from '@portico/errors';
@@ -9,6 +11,7 @@ import { FactStore } from './database/FactStore';
 import { InitiativeStore } from './database/InitiativeStore';
 import { migrations } from './database/migrations';
 import { NotificationStore } from './database/NotificationStore';
+import { PendingEvaluationStore } from './database/PendingEvaluationStore';
 import { ResultStore } from './database/ResultStore';
 import { InitiativeActionStore } from './database/InitiativeActionStore';
 import {
@@ -44,6 +47,12 @@ import { ScorecardsService } from './service/ScorecardsService';
 import { isTransientFailure } from './service/transientFailure';
 
 const isScorecardRef = (ref: string) => ref.startsWith(`${SCORECARD_KIND.toLowerCase()}:`);
+
+/**
+ * The scheduled check takes up the queued entities no instance holds once first queued this long ago: those of an
+ * instance that died (a live one evaluates its own sooner; were it still on them, claims keep them from running twice).
+ */
+const ORPHANED_AFTER_MS = 60_000;
 
 /** How long one run of the initiative actions takes up new entities (its task's timeout is a minute). */
 const INITIATIVE_ACTIONS_RUN_BUDGET_MS = 40_000;
@@ -146,6 +155,7 @@ export const scorecardsPlugin = createBackendPlugin({
           initiatives: new InitiativeStore(knex),
           notifications: new NotificationStore(knex),
           initiativeActions: new InitiativeActionStore(knex),
+          pending: new PendingEvaluationStore(knex),
         };
 
         const catalog = catalogFromApi(catalogApi, async () => {
@@ -204,10 +214,12 @@ export const scorecardsPlugin = createBackendPlugin({
           undefined,
           afterLoad,
           refs => coverage.entitiesChanged(refs),
+          // in the database until evaluated: an instance killed meanwhile leaves them to the next (see PendingEvaluationStore)
+          { store: stores.pending, owner: `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}` },
         ).publishDepth('entities');
         collectNow = async (ref, collector) => {
           const result = await evaluation.collectNow(ref, collector);
-          if (result.changed) entityQueue.enqueue([result.entityRef]);
+          if (result.changed) await entityQueue.add([result.entityRef]);
           return result;
         };
         const exemptions = new ExemptionService({
@@ -282,8 +294,22 @@ export const scorecardsPlugin = createBackendPlugin({
             if (changedCards.length || removedCards.length) registry.invalidate();
             for (const ref of removedCards) await stores.results.deleteScorecard(ref);
             scorecardQueue.enqueue(changedCards);
-            entityQueue.enqueue([...added, ...updated, ...removed].filter(ref => !isScorecardRef(ref)));
+            // recorded before the event is acknowledged (this handler returns): a kill before they are evaluated loses none
+            await entityQueue.add([...added, ...updated, ...removed].filter(ref => !isScorecardRef(ref)));
           },
+        });
+        // What a previous process queued and did not evaluate (it was killed): evaluated after the first load, like any
+        // change. On SQLite that process is gone for sure (one instance per data directory), even if its claims hold.
+        lifecycle.addStartupHook(() => {
+          afterLoad
+            .wait()
+            .then(() => entityQueue.recover({ includeClaimed: stores.pending.singleInstance }))
+            .then(
+              n => {
+                if (n) logger.info(`Re-evaluating ${n} changed entities a previous process queued and did not evaluate`);
+              },
+              error => logger.error('Reading the changed entities a previous process queued failed; the scheduled check takes them up', error instanceof Error ? error : { error: String(error) }),
+            );
         });
 
         await scheduler.scheduleTask({
@@ -297,7 +323,9 @@ export const scorecardsPlugin = createBackendPlugin({
             await afterLoad.wait();
             // An expired exemption stops counting: re-evaluate its entity (each expiry once, on whichever instance).
             const expired = await stores.exemptions.takeExpired(Date.now());
-            entityQueue.enqueue(expired.map(e => e.entityRef));
+            await entityQueue.add(expired.map(e => e.entityRef));
+            // queued entities no instance holds: left by an instance that died while the others kept running
+            await entityQueue.recover({ queuedBefore: Date.now() - ORPHANED_AFTER_MS });
             await evaluation.runDueScorecards({ between: backgroundPause });
           },
         });
@@ -311,7 +339,7 @@ export const scorecardsPlugin = createBackendPlugin({
             fn: async signal => {
               await afterLoad.wait();
               // background work: a pause after each slice of facts stored, as long as it took
-              entityQueue.enqueue(await evaluation.runCollector(collector, signal, { between: backgroundPause }));
+              await entityQueue.add(await evaluation.runCollector(collector, signal, { between: backgroundPause }));
             },
           });
         }
@@ -347,6 +375,8 @@ export const scorecardsPlugin = createBackendPlugin({
             entityQueue.stop();
             scorecardQueue.stop();
             email?.close();
+            // what this instance had claimed goes to the others (or the next process) at once, not when the claims end
+            await entityQueue.release().catch(error => logger.warn(`Releasing the claimed entity evaluations failed: ${(error as Error).message}`));
           },
           { label: 'scorecards: stop evaluation queues' },
         );

@@ -274,7 +274,7 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
         { action: scorecardsFactsCollectPermission.name, resourceRef: entityRef, request: req, meta: body.collector ? { collector: body.collector } : undefined },
         () => service.evaluation.collectNow(entityRef, body.collector),
       );
-      if (result.changed) service.queue.enqueue([result.entityRef]);
+      if (result.changed) await service.queue.add([result.entityRef]);
       return result;
     },
   );
@@ -293,7 +293,7 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       const accepted = await audited(auditor, { action: scorecardsFactsPushPermission.name, resourceRef: body.entityRef, request: req }, () =>
         service.evaluation.pushFacts(body),
       );
-      service.queue.enqueue([accepted.entityRef]);
+      await service.queue.add([accepted.entityRef]);
       return accepted;
     },
   );

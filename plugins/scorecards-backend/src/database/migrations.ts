@@ -198,4 +198,21 @@ export const migrations: DatabaseMigration[] = [
       });
     },
   },
+  {
+    name: '20261207_007_scorecards_pending_entity_evaluations',
+    async up(knex) {
+      // Changed entities waiting to be re-evaluated, written before the change event is acknowledged: an instance
+      // killed before evaluating them leaves them here for the next one instead of losing them with its memory.
+      // queued_at: when first queued; version: moved by every re-queue, so the evaluation of an older version does not
+      // delete the row of a newer one; claimed_by/claimed_until: the instance evaluating the entity, for how long.
+      await knex.schema.createTable('pending_entity_evaluations', t => {
+        t.string('entity_ref', 512).primary();
+        t.bigInteger('queued_at').notNullable();
+        t.bigInteger('version').notNullable();
+        t.string('claimed_by', 128).nullable();
+        t.bigInteger('claimed_until').nullable();
+        t.index(['claimed_until']);
+      });
+    },
+  },
 ];

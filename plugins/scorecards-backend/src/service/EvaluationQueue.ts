@@ -1,5 +1,6 @@
 import { Gauge, register } from 'prom-client';
 import type { LoggerService } from '@portico/backend-plugin-api';
+import type { PendingEvaluationStore } from '../database/PendingEvaluationStore';
 import { isTransientFailure } from './transientFailure';
 
 /** Entities re-evaluated in one pass at most: a 20,000-entity first ingestion is done in slices of this. */
@@ -23,6 +24,20 @@ const MAX_SLICE_RETRIES = 3;
  * without counting against MAX_SLICE_RETRIES, after RETRY_DELAY_MS doubled per such failure in a row, up to this.
  */
 const MAX_UNAVAILABLE_DELAY_MS = 10_000;
+/**
+ * How long a durable queue's claim on a slice of refs lasts: no other instance evaluates them meanwhile. A slice takes
+ * seconds; an instance that dies mid-slice leaves its refs to the others once this has passed.
+ */
+export const CLAIM_LEASE_MS = 5 * 60_000;
+
+/** Where a durable queue keeps its refs (see PendingEvaluationStore), and who this instance is among those sharing it. */
+export interface DurableQueueOptions {
+  store: PendingEvaluationStore;
+  /** This instance (process): its claims are its own. */
+  owner: string;
+  leaseMs?: number;
+  now?: () => number;
+}
 
 /** Queues whose depth `/metrics` shows, by name (`entities`, `scorecards`); a stopped queue leaves. */
 const published = new Map<EvaluationQueue, string>();
@@ -71,6 +86,11 @@ export class EvaluationQueue {
     private readonly gate?: { readonly held: boolean; wait(): Promise<void> },
     /** Told of every ref enqueued, before it is (see EvaluationCoverage). */
     private readonly onEnqueue?: (refs: string[]) => void,
+    /**
+     * Refs are recorded in the database before `add` returns, claimed per slice before it is evaluated and deleted once
+     * it is saved: an instance that dies loses none, and instances sharing the database never evaluate one at once.
+     */
+    private readonly durable?: DurableQueueOptions,
   ) {}
 
   /** Refs waiting: pending, plus those of batches not processed yet. */
@@ -84,7 +104,46 @@ export class EvaluationQueue {
     return this;
   }
 
+  /**
+   * Queues refs: on a durable queue they are recorded in the database first (rejects if that fails: the caller, an
+   * event handler, has its event delivered again), then evaluated shortly.
+   */
+  async add(entityRefs: Iterable<string>): Promise<void> {
+    if (this.stopped) return;
+    const refs = [...entityRefs];
+    if (refs.length === 0) return;
+    if (this.durable) await this.durable.store.add(refs, this.now());
+    this.enqueueLocal(refs);
+  }
+
+  /** `add` for callers that cannot wait: a failure to record the refs is logged. */
   enqueue(entityRefs: Iterable<string>): void {
+    if (!this.durable) return this.enqueueLocal(entityRefs);
+    const refs = [...entityRefs];
+    if (refs.length === 0) return;
+    this.add(refs).catch(error =>
+      this.logger.error(`Queueing ${refs.length} changed entities for re-evaluation failed; the next scheduled evaluation covers them`, error instanceof Error ? error : { error: String(error) }),
+    );
+  }
+
+  /**
+   * Queues the refs recorded in the database that no instance holds (left by a process that died, or by one whose
+   * claims ran out); `includeClaimed`: every row (SQLite, where no other instance can hold them); `queuedBefore`: only
+   * those first queued before then. Returns how many.
+   */
+  async recover(options: { includeClaimed?: boolean; queuedBefore?: number } = {}): Promise<number> {
+    if (!this.durable || this.stopped) return 0;
+    const refs = await this.durable.store.waiting(this.now(), options);
+    this.enqueueLocal(refs);
+    return refs.length;
+  }
+
+  private now(): number {
+    return this.durable?.now?.() ?? Date.now();
+  }
+
+  /** Into this instance's memory only (the refs are recorded already, or the queue is not durable). */
+  private enqueueLocal(entityRefs: Iterable<string>): void {
     if (this.stopped) return;
     const refs = [...entityRefs];
     if (refs.length && this.onEnqueue) this.onEnqueue(refs);
@@ -113,10 +172,21 @@ export class EvaluationQueue {
     this.running = this.running.then(async () => {
       for (let i = 0; i < batch.length; i += size) {
         if (this.stopped) return;
-        const slice = batch.slice(i, i + size);
+        const taken = batch.slice(i, i + size);
+        let slice = taken;
+        let claims: Map<string, number> | undefined;
         const started = performance.now();
         try {
+          if (this.durable) {
+            // refs another instance holds are its to evaluate (it evaluates them again if they were queued meanwhile)
+            const { store, owner, leaseMs = CLAIM_LEASE_MS } = this.durable;
+            claims = await store.claim(taken, owner, this.now(), leaseMs);
+            slice = taken.filter(ref => claims!.has(ref));
+            if (slice.length === 0) continue;
+          }
           await this.process(slice);
+          // saved: the rows go, but for refs queued again meanwhile, evaluated again
+          if (this.durable && claims) this.enqueueLocal(await this.durable.store.complete(claims, this.durable.owner));
           for (const ref of slice) this.failures.delete(ref);
           this.unavailableStreak = 0;
           if (burst && i + size < batch.length) await backgroundPause(performance.now() - started);
@@ -127,20 +197,34 @@ export class EvaluationQueue {
           const unavailable = isTransientFailure(error);
           const retry = unavailable ? slice : slice.filter(ref => (this.failures.get(ref) ?? 0) < MAX_SLICE_RETRIES);
           if (!unavailable) for (const ref of retry) this.failures.set(ref, (this.failures.get(ref) ?? 0) + 1);
+          if (this.durable && claims) {
+            const retried = new Set(retry);
+            this.giveUp(slice.filter(ref => !retried.has(ref)), claims);
+          }
           const delayMs = unavailable ? Math.min(RETRY_DELAY_MS * 2 ** this.unavailableStreak++, MAX_UNAVAILABLE_DELAY_MS) : RETRY_DELAY_MS;
           const why = unavailable ? ': the database is unavailable' : '';
           const note = retry.length ? `; trying ${retry.length} again in ${delayMs / 1000} s` : '';
           this.logger.error(`Re-evaluating ${slice.length} changed entities failed${why}${note}`, error instanceof Error ? error : { error: String(error) });
           if (retry.length) {
-            const timer = setTimeout(() => this.enqueue(retry), delayMs);
+            const timer = setTimeout(() => this.enqueueLocal(retry), delayMs);
             timer.unref?.();
           }
         } finally {
-          this.inFlight -= slice.length;
+          this.inFlight -= taken.length;
         }
       }
     });
     return this.running;
+  }
+
+  /** Refs given up on after failing MAX_SLICE_RETRIES times are dropped, as without a database (unless queued again). */
+  private giveUp(refs: string[], claims: Map<string, number>): void {
+    if (!this.durable || refs.length === 0) return;
+    const given = new Map(refs.filter(ref => claims.has(ref)).map(ref => [ref, claims.get(ref)!] as const));
+    this.durable.store.complete(given, this.durable.owner).then(
+      again => this.enqueueLocal(again),
+      error => this.logger.error(`Dropping ${given.size} entities that failed to re-evaluate from the queue failed`, error instanceof Error ? error : { error: String(error) }),
+    );
   }
 
   /** Processes whatever is pending now and waits until the queue is idle. */
@@ -155,5 +239,10 @@ export class EvaluationQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
+  }
+
+  /** After `stop`: frees the refs this instance claimed in the database, for the other instances (or the next process). */
+  async release(): Promise<void> {
+    if (this.durable) await this.durable.store.releaseAll(this.durable.owner);
   }
 }

@@ -397,7 +397,9 @@ export class JiraEntityService {
         const jqls = [...new Set(list.map(r => r.data.jql))].sort();
         const openJql = jqls.length === 1 ? `${jqls[0]} AND statusCategory != Done` : `(${jqls.map(j => `(${j})`).join(' OR ')}) AND statusCategory != Done`;
         const gens = await Promise.all([...new Set(list.map(r => r.mapping.projectKey))].sort().map(key => this.generation(client.host, key)));
-        counts = await this.cached(`counts:${gens.join(',')}:${host}:${openJql}`, this.ttls.issues, () => this.countOpen(client, openJql, sample, list.map(r => r.mapping.entityRef).join(', ')));
+        // One mapping's open total was already counted with its list (the same JQL): only a union needs counting.
+        const knownTotal = list.length === 1 ? list[0].data.openTotal : undefined;
+        counts = await this.cached(`counts:${gens.join(',')}:${host}:${openJql}`, this.ttls.issues, () => this.countOpen(client, openJql, sample, list.map(r => r.mapping.entityRef).join(', '), knownTotal));
       }
       addCounts(total.byType, counts.byType);
       addCounts(total.byPriority, counts.byPriority);
@@ -406,8 +408,11 @@ export class JiraEntityService {
     return total;
   }
 
-  /** Counts the issues of `openJql` by type and priority, first finding the values beyond those of `sample`. */
-  private async countOpen(client: JiraClient, openJql: string, sample: JiraIssue[], of: string): Promise<OpenCounts> {
+  /**
+   * Counts the issues of `openJql` by type and priority, first finding the values beyond those of `sample`; in all
+   * too unless `knownTotal` already says.
+   */
+  private async countOpen(client: JiraClient, openJql: string, sample: JiraIssue[], of: string, knownTotal?: number): Promise<OpenCounts> {
     const what = `the open issue counts of ${of}`;
     const valuesOf = async (field: 'issuetype' | 'priority', known: Set<string>) => {
       for (let round = 0; round < MAX_VALUE_ROUNDS; round++) {
@@ -425,7 +430,7 @@ export class JiraEntityService {
     ]);
     const count = (clause: string) => client.count({ jql: `${openJql} AND ${clause}`, what });
     const [total, none, typeCounts, priorityCounts] = await Promise.all([
-      client.count({ jql: openJql, what }),
+      knownTotal ?? client.count({ jql: openJql, what }),
       count('priority is EMPTY'),
       Promise.all([...types].map(async t => [t, await count(`issuetype = ${jqlString(t)}`)] as const)),
       Promise.all([...priorities].map(async p => [p, await count(`priority = ${jqlString(p)}`)] as const)),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseService } from '@portico/backend-plugin-api';
 import type { EventsWritten } from '../metrics/MetricsService';
+import { chunks } from '../metrics/rows';
 import { engineOf, quote, sqlitePrepared, upsertRows, type ColumnType } from './bulkStatements';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
@@ -156,17 +157,17 @@ export class EventStore {
     const list = rows as unknown as StoredRow[];
     if (list.length === 0) return { accepted: 0, duplicates: 0, changes: [] };
     const batch = randomUUID();
-    const accepted = await this.knex.transaction(async trx => {
+    const { accepted, changes } = await this.knex.transaction(async trx => {
       let count = 0;
       if (this.engine === 'pg') {
-        for (let i = 0; i < list.length; i += PG_CHUNK) count += await this.upsertPg(trx, type, list.slice(i, i + PG_CHUNK), now, spans);
+        for (const chunk of chunks(list, PG_CHUNK)) count += await this.upsertPg(trx, type, chunk, now, spans);
       } else {
         count = await this.upsertSqlite(trx, type, list, now, spans);
       }
-      await recordPending(trx, batch, spans.changes(type), now);
-      return count;
+      const touched = spans.changes(type);
+      await recordPending(trx, batch, touched, now);
+      return { accepted: count, changes: touched };
     });
-    const changes = spans.changes(type);
     return { accepted, duplicates: rows.length - accepted, changes, ...(changes.length ? { pending: batch } : {}) };
   }
 
@@ -185,8 +186,8 @@ export class EventStore {
   async clearPending(done: Array<string | { batch: string; entityRef: string }>): Promise<void> {
     const batches = done.filter((d): d is string => typeof d === 'string');
     const single = done.filter((d): d is { batch: string; entityRef: string } => typeof d !== 'string').map(d => [d.batch, d.entityRef]);
-    for (let i = 0; i < batches.length; i += 500) await this.knex('insights_pending_updates').whereIn('batch', batches.slice(i, i + 500)).delete();
-    for (let i = 0; i < single.length; i += 500) await this.knex('insights_pending_updates').whereIn(['batch', 'entity_ref'], single.slice(i, i + 500)).delete();
+    for (const chunk of chunks(batches, 500)) await this.knex('insights_pending_updates').whereIn('batch', chunk).delete();
+    for (const chunk of chunks(single, 500)) await this.knex('insights_pending_updates').whereIn(['batch', 'entity_ref'], chunk).delete();
   }
 
   /** One statement: the stored versions (same snapshot), the upsert of rows that differ, and what it wrote. */

@@ -181,8 +181,9 @@ export function createIssueWebhookHandler(deps: {
     const client = deps.clients.forHost(host);
     const now = currentState(issue);
     const { projectKey } = now;
-    // An update that took the issue out of an entity's label, component or project concerns that entity too.
-    const before = eventType === 'updated' ? await previousState(issue, payload.changelog, async id => (await client.getProject(id)).key) : undefined;
+    // An update that took the issue out of an entity's label, component or project concerns that entity too. The old
+    // project's id is looked up through the service's project cache: a bulk move sends one webhook per issue.
+    const before = eventType === 'updated' ? await previousState(issue, payload.changelog, async id => (await deps.service.project(client, id)).key) : undefined;
     const states = before ? [now, before] : [now];
     for (const key of new Set(states.map(s => s.projectKey))) await deps.service.forgetProject(host, key);
     const entityRefs = await entitiesOfIssue({ ...deps, token: await deps.catalogToken() }, host, states);

@@ -72,19 +72,19 @@ export class PendingEvaluationStore {
    * again meanwhile (a newer version) are released and returned, to be evaluated again.
    */
   async complete(claims: ReadonlyMap<string, number>, owner: string): Promise<string[]> {
-    if (claims.size === 0) return [];
-    const byVersion = new Map<number, string[]>();
-    for (const [ref, version] of claims) byVersion.set(version, [...(byVersion.get(version) ?? []), ref]);
-    for (const [version, refs] of byVersion) {
-      for (const part of chunk(refs, REFS_PER_STATEMENT)) await this.knex(TABLE).whereIn('entity_ref', part).where({ version }).delete();
-    }
     const again: string[] = [];
-    for (const part of chunk([...claims.keys()], REFS_PER_STATEMENT)) {
-      const rows = (await this.knex(TABLE).select('entity_ref').whereIn('entity_ref', part).where({ claimed_by: owner })) as Array<{ entity_ref: string }>;
-      if (rows.length === 0) continue;
-      const refs = rows.map(r => r.entity_ref);
-      await this.knex(TABLE).whereIn('entity_ref', refs).where({ claimed_by: owner }).update({ claimed_by: null, claimed_until: null });
-      again.push(...refs);
+    for (const part of chunk([...claims], REFS_PER_STATEMENT)) {
+      // one statement per part whatever the versions: rows still at the (ref, version) claimed
+      await this.knex(TABLE).whereIn(['entity_ref', 'version'], part).delete();
+      const released = (await this.knex(TABLE)
+        .whereIn(
+          'entity_ref',
+          part.map(([ref]) => ref),
+        )
+        .where({ claimed_by: owner })
+        .update({ claimed_by: null, claimed_until: null })
+        .returning('entity_ref')) as Array<{ entity_ref: string }>;
+      again.push(...released.map(r => r.entity_ref));
     }
     return again;
   }

@@ -197,7 +197,7 @@ export class EvaluationQueue {
           const unavailable = isTransientFailure(error);
           const retry = unavailable ? slice : slice.filter(ref => (this.failures.get(ref) ?? 0) < MAX_SLICE_RETRIES);
           if (!unavailable) for (const ref of retry) this.failures.set(ref, (this.failures.get(ref) ?? 0) + 1);
-          if (this.durable && claims) {
+          if (claims) {
             const retried = new Set(retry);
             this.giveUp(slice.filter(ref => !retried.has(ref)), claims);
           }
@@ -220,7 +220,8 @@ export class EvaluationQueue {
   /** Refs given up on after failing MAX_SLICE_RETRIES times are dropped, as without a database (unless queued again). */
   private giveUp(refs: string[], claims: Map<string, number>): void {
     if (!this.durable || refs.length === 0) return;
-    const given = new Map(refs.filter(ref => claims.has(ref)).map(ref => [ref, claims.get(ref)!] as const));
+    // refs is part of the slice, which holds only the claimed refs
+    const given = new Map(refs.map(ref => [ref, claims.get(ref)!] as const));
     this.durable.store.complete(given, this.durable.owner).then(
       again => this.enqueueLocal(again),
       error => this.logger.error(`Dropping ${given.size} entities that failed to re-evaluate from the queue failed`, error instanceof Error ? error : { error: String(error) }),

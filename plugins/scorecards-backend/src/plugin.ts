@@ -31,7 +31,7 @@ import { EvaluationCoverage } from './service/EvaluationCoverage';
 import { backgroundPause, EvaluationQueue } from './service/EvaluationQueue';
 import { EvaluationService } from './service/EvaluationService';
 import { ExemptionService } from './service/ExemptionService';
-import { InitiativeActionRunner } from './service/InitiativeActionRunner';
+import { InitiativeActionRunner, isRetryAfterUncertainMs } from './service/InitiativeActionRunner';
 import { InitiativeService } from './service/InitiativeService';
 import { catalogAddressResolver } from './service/notifications/catalogAddresses';
 import { EmailChannel } from './service/notifications/EmailChannel';
@@ -79,7 +79,7 @@ export const scorecardsPlugin = createBackendPlugin({
     const addInitiativeAction = (action: InitiativeAction<unknown>) => {
       if (initiativeActions.has(action.type)) throw new Error(`Initiative action type '${action.type}' is registered twice`);
       const delay = action.retryAfterUncertainMs;
-      if (delay !== undefined && !(typeof delay === 'number' && Number.isFinite(delay) && delay >= 0)) {
+      if (delay !== undefined && !isRetryAfterUncertainMs(delay)) {
         throw new Error(`Initiative action type '${action.type}': retryAfterUncertainMs must be a number of milliseconds, 0 or more`);
       }
       initiativeActions.set(action.type, action);

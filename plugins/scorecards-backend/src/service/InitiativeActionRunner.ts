@@ -45,6 +45,9 @@ export interface InitiativeActionRunSummary {
  */
 export const DEFAULT_RETRY_AFTER_UNCERTAIN_MS = 30_000;
 
+/** A valid `retryAfterUncertainMs`: a finite number of milliseconds, 0 or more (checked at registration and on each run). */
+export const isRetryAfterUncertainMs = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
 const entityPath = (entityRef: string) => {
   const { kind, namespace, name } = parseEntityRef(entityRef);
   return `/catalog/${encodeURIComponent(namespace)}/${encodeURIComponent(kind.toLowerCase())}/${encodeURIComponent(name)}`;
@@ -68,7 +71,7 @@ export class InitiativeActionRunner {
   /** The action type's `retryAfterUncertainMs`, or the default for a type that declares none (or not a valid one). */
   private retryAfterUncertainMs(actionType: string): number {
     const declared = this.options.actionTypes.get(actionType)?.retryAfterUncertainMs;
-    return typeof declared === 'number' && Number.isFinite(declared) && declared >= 0 ? declared : DEFAULT_RETRY_AFTER_UNCERTAIN_MS;
+    return isRetryAfterUncertainMs(declared) ? declared : DEFAULT_RETRY_AFTER_UNCERTAIN_MS;
   }
 
   async runAll(signal?: AbortSignal): Promise<InitiativeActionRunSummary> {

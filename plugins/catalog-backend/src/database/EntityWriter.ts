@@ -229,7 +229,7 @@ export class EntityWriter {
     const plan: SqlPlan = [];
     if (bulk) {
       // every index before stitching: once an entity is served stitched, its filters are fast too
-      for (const sql of derivedIndexStatements()) plan.push({ sql });
+      for (const sql of derivedIndexStatements('sqlite')) plan.push({ sql });
     }
     const STEP = 500;
     // each group is a transaction holding SQLite's one write lock: after a load, the main thread's writes wait for it

@@ -1,24 +1,34 @@
 import type { DatabaseMigration } from '@portico/backend-plugin-api';
 import type { Knex } from 'knex';
 import { yieldToEventLoop } from '../yieldToEventLoop';
-import { engineOf } from './CatalogDialect';
+import { engineOf, type Engine } from './CatalogDialect';
 
 /**
  * Indexes of the derived tables (relations, search). A bulk load into an empty catalog drops them
  * and builds them once at the end, which is several times faster than maintaining them row by row.
+ * `include`: columns carried in the index for reads that need nothing else (PostgreSQL's INCLUDE; on SQLite
+ * trailing key columns, which cover the same reads).
  */
-export const DERIVED_INDEXES: Array<{ name: string; table: string; columns: string[] }> = [
+export const DERIVED_INDEXES: Array<{ name: string; table: string; columns: string[]; include?: string[] }> = [
   // covering: stitching an entity's served relations reads only this index
   { name: 'catalog_relations_source_cover_idx', table: 'catalog_relations', columns: ['source_ref', 'type', 'target_ref'] },
   { name: 'catalog_relations_target_idx', table: 'catalog_relations', columns: ['type_key', 'target_ref', 'source_ref'] },
   { name: 'catalog_relations_origin_idx', table: 'catalog_relations', columns: ['originating_id'] },
-  { name: 'catalog_search_key_value_idx', table: 'catalog_search', columns: ['key', 'value', 'entity_id'] },
+  // covering: a facet (values of one key with their spelling and entity counts) and a filter read only this index;
+  // at 100,000 entities on PostgreSQL a facet read the table's pages instead (0.9 s, 15,000 pages, against 0.1 s)
+  { name: 'catalog_search_key_value_cover_idx', table: 'catalog_search', columns: ['key', 'value', 'entity_id'], include: ['original_value'] },
   { name: 'catalog_search_entity_idx', table: 'catalog_search', columns: ['entity_id'] },
 ];
 
 /** The statements that create the derived indexes missing, in `DERIVED_INDEXES` order. */
-export function derivedIndexStatements(): string[] {
-  return DERIVED_INDEXES.map(index => `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${index.columns.map(c => `"${c}"`).join(', ')})`);
+export function derivedIndexStatements(engine: Engine): string[] {
+  const quote = (columns: string[]) => columns.map(c => `"${c}"`).join(', ');
+  return DERIVED_INDEXES.map(index => {
+    const include = index.include ?? [];
+    const columns = engine === 'pg' || !include.length ? quote(index.columns) : quote([...index.columns, ...include]);
+    const suffix = engine === 'pg' && include.length ? ` INCLUDE (${quote(include)})` : '';
+    return `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.table} (${columns})${suffix}`;
+  });
 }
 
 /**
@@ -27,7 +37,7 @@ export function derivedIndexStatements(): string[] {
  * conflict); the caller leaves connections of its pool free for the API.
  */
 export async function createDerivedIndexes(knex: Knex | Knex.Transaction, options?: { parallel?: number }): Promise<void> {
-  const sql = derivedIndexStatements();
+  const sql = derivedIndexStatements(engineOf(knex as Knex));
   if (options?.parallel && options.parallel > 1) {
     const queue = [...sql];
     const builder = async () => {
@@ -199,6 +209,23 @@ export const catalogMigrations: DatabaseMigration[] = [
     },
     async down(knex) {
       await knex.schema.dropTableIfExists('catalog_change_outbox');
+    },
+  },
+  {
+    name: '20261207_070_catalog_covering_count_indexes',
+    async up(knex) {
+      // Counts and facets read indexes only (bench/load, 100,000 entities on PostgreSQL: a facet of the components
+      // took 0.9 s, most of it reading the search table's pages and scanning the entities table for their kind).
+      // The search index now carries each value's authored spelling; PostgreSQL gets (kind, eid) for the entities
+      // of a kind (on SQLite every index holds the rowid, eid, already).
+      await knex.raw('DROP INDEX IF EXISTS catalog_search_key_value_idx');
+      await createDerivedIndexes(knex);
+      if (isPg(knex)) await knex.raw('CREATE INDEX IF NOT EXISTS catalog_entities_kind_eid_idx ON catalog_entities (kind, eid)');
+    },
+    async down(knex) {
+      if (isPg(knex)) await knex.raw('DROP INDEX IF EXISTS catalog_entities_kind_eid_idx');
+      await knex.raw('DROP INDEX IF EXISTS catalog_search_key_value_cover_idx');
+      await knex.raw('CREATE INDEX IF NOT EXISTS catalog_search_key_value_idx ON catalog_search ("key", "value", "entity_id")');
     },
   },
 ];

@@ -6,7 +6,7 @@
 //   node bench/load/run.js [--instances 1|2|3] [--db sqlite|pg] [--entities N] [--duration 30s] [--connections C]
 //                          [--during-ingestion] [--ingest-entities 20000] [--writes-per-second 2] [--warmup 3s]
 //                          [--pg postgres://postgres@127.0.0.1:5432] [--port 7300] [--from build|dist|source]
-//                          [--webhooks 20] [--out FILE] [--seed 42] [--keep] [--cpu-prof DIR]
+//                          [--webhooks 20] [--out FILE] [--seed 42] [--keep] [--database NAME] [--cpu-prof DIR]
 // See bench/load/README.md for the traffic mix and what is reported.
 'use strict';
 const fs = require('fs');
@@ -21,7 +21,7 @@ const { Pool, request } = require(require.resolve('undici', { paths: [repo] }));
 const FLAGS = {
   instances: '1', db: 'sqlite', entities: '10000', duration: '30s', connections: '16', 'ingest-entities': '20000',
   'writes-per-second': '2', warmup: '3s', pg: 'postgres://postgres@127.0.0.1:5432', port: '7300', from: 'build', seed: '42',
-  webhooks: '20',
+  webhooks: '20', database: '',
 };
 const BOOLEAN = new Set(['during-ingestion', 'keep']);
 function parseArgs(argv) {
@@ -128,13 +128,15 @@ async function startFakeGithub() {
 // ---------------------------------------------------------------------------------------------- database
 let database;
 if (opt.db === 'pg') {
-  const name = `portico_load_${process.pid}`;
+  // --database NAME runs on a database a --keep run left (same --entities and --seed): loaded already, never dropped
+  const name = opt.database || `portico_load_${process.pid}`;
   const psql = sql => spawnSync('psql', [`${opt.pg}/postgres`, '-qAtc', sql], { encoding: 'utf8' });
-  const r = psql(`CREATE DATABASE ${name}`);
+  const r = opt.database ? { status: 0 } : psql(`CREATE DATABASE ${name}`);
   if (r.status !== 0) throw new Error(`cannot create database ${name} at ${opt.pg}: ${r.stderr}`);
-  dropDatabase = () => { dropDatabase = () => {}; psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); };
+  // --keep keeps the database too (to look at its queries afterwards: drop it yourself)
+  if (!opt.keep && !opt.database) dropDatabase = () => { dropDatabase = () => {}; psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); };
   database = { client: 'pg', connection: `${opt.pg}/${name}` };
-  log(`PostgreSQL database ${name} (dropped at exit)`);
+  log(`PostgreSQL database ${name} (${opt.database ? 'given: --database' : opt.keep ? 'kept: --keep' : 'dropped at exit'})`);
 } else {
   database = { client: 'better-sqlite3' };
 }

@@ -51,9 +51,14 @@ export class PgDialect implements CatalogDialect {
   fullTextQuery(tokens: string[], limit: number, where?: Sql): Sql {
     // lexemes as they are (tokens hold only letters and digits): no parser splits them differently
     const query = tokens.map(t => `'${t}':*`).join(' & ');
+    // The page is picked from (rank, entity_ref) alone, which catalog_entities_eid_ref_idx answers without reading the
+    // entities' rows, and only then are the page's rows read: a term matching 13,000 of 100,000 entities read all
+    // 13,000 rows to sort them (0.42 s against 0.19 s).
     return {
-      sql: `SELECT e.id, e.etag, e.entity_ref, e.body, e.relations, ts_rank(f.document, q) AS rank FROM catalog_fts f, CAST(? AS tsquery) q, catalog_entities e
-         WHERE f.document @@ q AND e.eid = f.entity_id${where ? ` AND (${where.sql})` : ''} ORDER BY rank DESC, e.entity_ref LIMIT ?`,
+      sql: `SELECT b.id, b.etag, b.entity_ref, b.body, b.relations, p.rank FROM (
+           SELECT e.eid, e.entity_ref, ts_rank(f.document, q) AS rank FROM catalog_fts f, CAST(? AS tsquery) q, catalog_entities e
+           WHERE f.document @@ q AND e.eid = f.entity_id${where ? ` AND (${where.sql})` : ''} ORDER BY rank DESC, e.entity_ref LIMIT ?
+         ) p JOIN catalog_entities b ON b.eid = p.eid ORDER BY p.rank DESC, p.entity_ref`,
       bindings: [query, ...(where?.bindings ?? []), limit],
     };
   }

@@ -351,7 +351,7 @@ describe('IngestionService (SQLite file in WAL mode)', () => {
     ]);
     // the derived indexes dropped for the bulk load are back
     const indexes = (await knex.raw("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'catalog_%'")).map((r: { name: string }) => r.name);
-    expect(indexes).toEqual(expect.arrayContaining(['catalog_search_key_value_idx', 'catalog_relations_source_cover_idx']));
+    expect(indexes).toEqual(expect.arrayContaining(['catalog_search_key_value_cover_idx', 'catalog_relations_source_cover_idx']));
     const page = await store.queryEntities({ filter: { anyOf: [{ allOf: [{ key: 'spec.dependson', values: ['component:svc-41'] }] }] }, order: [], limit: 10 });
     expect(page.rows.map(r => r.entityRef)).toEqual(['component:default/svc-42']);
 

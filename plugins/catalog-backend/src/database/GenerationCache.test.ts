@@ -117,6 +117,32 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     }
   });
 
+  it('recomputes a stand-in once it is ten times its cost old, and early enough to stay within the bound', async () => {
+    // 300 ms to compute: recomputed 3 s after its computation started; 2,000 ms: at once (5,000 - 2 × 2,000 = 1,000
+    // ms, and it is 2,000 ms old already)
+    for (const [ms, quietMs] of [[300, 3000], [2000, 0]] as const) {
+      clock = 0;
+      const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
+      await fill(cache, 1, ms);
+      const { compute, started } = manualCompute();
+      // writes keep coming: before the refresh time the value answers and nothing is recomputed
+      while (clock < quietMs - 100) {
+        await cache.bump();
+        expect(await cache.cached('facet', compute, weigh)).toBe(1);
+        clock += 100;
+      }
+      expect([ms, started.length]).toEqual([ms, 0]);
+      clock = Math.max(clock, quietMs);
+      await cache.bump();
+      expect(await cache.cached('facet', compute, weigh)).toBe(1);
+      expect([ms, started.length]).toEqual([ms, 1]);
+      started[0].resolve(2);
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(await cache.cached('facet', compute, weigh)).toBe(2);
+    }
+  });
+
   it('recomputes and waits once the last value is older than the bound', async () => {
     const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
     await fill(cache, 1, 3000);
@@ -150,6 +176,7 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
     await fill(cache, 1, 1000);
     await cache.bump();
+    clock += 2000; // three times its cost old: recomputed (see the refresh test)
     const { compute, started } = manualCompute();
     expect(await cache.cached('facet', compute, weigh)).toBe(1);
     started[0].reject(new Error('canceling statement due to statement timeout'));
@@ -165,6 +192,7 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     const b = new GenerationCache(marker, { maxStalenessMs: 5000, now });
     await fill(b, 1, 1000);
     await a.bump();
+    clock += 2000;
     const { compute, started } = manualCompute();
     expect(await b.cached('facet', compute, weigh)).toBe(1);
     started[0].resolve(2);

@@ -69,7 +69,12 @@ if (!['build', 'dist', 'source'].includes(opt.from)) usage(`--from: must be buil
 if (opt.db === 'sqlite' && INSTANCES > 1) usage('--instances above 1 needs --db pg: SQLite serves one instance (docs/deploying.md)');
 
 const kit = process.env.PORTICO_BENCH_KIT || path.resolve(repo, '../shared/bench');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), `portico-load-${N}-${opt.db}-${INSTANCES}x-`));
+// A kept PostgreSQL database names its folder, so that `--database NAME` finds the files its locations point at.
+const pgName = opt.db === 'pg' ? opt.database || `portico_load_${process.pid}` : undefined;
+const work = pgName && (opt.keep || opt.database)
+  ? path.join(os.tmpdir(), `portico-load-${pgName}`)
+  : fs.mkdtempSync(path.join(os.tmpdir(), `portico-load-${N}-${opt.db}-${INSTANCES}x-`));
+fs.mkdirSync(work, { recursive: true });
 const log = (...a) => console.error(`[load ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const children = [];
 let dropDatabase = () => {};
@@ -99,12 +104,12 @@ log(`generated ${N} entities (${JSON.stringify(byKind)}) in ${work}`);
 const ingestFile = path.join(work, 'ingest', 'entities.yaml');
 let ingestByKind;
 if (opt['during-ingestion']) {
-  fs.mkdirSync(path.dirname(ingestFile));
+  fs.mkdirSync(path.dirname(ingestFile), { recursive: true });
   const ing = generate(INGEST_N, Number(opt.seed) + 1, ingestFile);
   ingestByKind = ing.summary.byKind;
   fs.writeFileSync(ingestFile, ing.yaml.replace(/^( {2}namespace: )default$/gm, '$1ingest').replace(/:default\//g, ':ingest/'));
 }
-fs.mkdirSync(path.join(work, 'writes'));
+fs.mkdirSync(path.join(work, 'writes'), { recursive: true });
 
 // ---------------------------------------------------------------------------------------------- fake GitHub
 // Webhook deliveries in the write mix (--webhooks N repositories, 0 for none): the GitHub plugin is added to the
@@ -129,7 +134,7 @@ async function startFakeGithub() {
 let database;
 if (opt.db === 'pg') {
   // --database NAME runs on a database a --keep run left (same --entities and --seed): loaded already, never dropped
-  const name = opt.database || `portico_load_${process.pid}`;
+  const name = pgName;
   const psql = sql => spawnSync('psql', [`${opt.pg}/postgres`, '-qAtc', sql], { encoding: 'utf8' });
   const r = opt.database ? { status: 0 } : psql(`CREATE DATABASE ${name}`);
   if (r.status !== 0) throw new Error(`cannot create database ${name} at ${opt.pg}: ${r.stderr}`);
@@ -673,7 +678,7 @@ async function timed(cls, targets, paths, method = 'GET', body, extraHeaders = {
   cleanUp();
   await fakeGithub?.stop();
   await Promise.all(children.map(c => (c.exitCode === null && c.signalCode === null ? new Promise(r => c.once('exit', r)) : null)));
-  if (!opt.keep) {
+  if (!opt.keep && !opt.database) {
     // keep the logs, configs and result; the generated catalogs and SQLite files can be hundreds of MB
     for (const f of fs.readdirSync(work)) {
       if (/^(data-\d+|ingest|writes|entities\.yaml)$/.test(f)) fs.rmSync(path.join(work, f), { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { coreServices, createBackendPlugin, type EventParams } from '@portico/backend-plugin-api';
+import { eventually } from '@portico/test-utils';
 import { startTestHost } from '../__testUtils__/testBackend';
 
 /** A plugin that hands its services to the test. */
@@ -43,8 +44,14 @@ describe('discovery and events defaults', () => {
         await bus.publish({ topic: 'catalog.entities.changed', payload: { added: ['component:default/a'] } });
       }),
     ]);
-    await backend.stop();
-    expect(received).toEqual([{ topic: 'catalog.entities.changed', payload: { added: ['component:default/a'] } }]);
-    expect(lines.map(l => l.message)).toContain("Subscriber 'bad' failed on topic 'catalog.entities.changed': boom");
+    try {
+      // published during init: delivered once every plugin has started, after publish returned
+      await eventually(() => {
+        expect(received).toEqual([{ topic: 'catalog.entities.changed', payload: { added: ['component:default/a'] } }]);
+        expect(lines.map(l => l.message)).toContain("Subscriber 'bad' failed on topic 'catalog.entities.changed': boom");
+      });
+    } finally {
+      await backend.stop();
+    }
   });
 });

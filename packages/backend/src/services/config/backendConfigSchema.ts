@@ -54,8 +54,8 @@ export const backendConfigSchema = z.object({
     .optional(),
   scheduler: z.object({ pollInterval: z.number().int().positive().optional() }).optional(),
   /**
-   * `store`: `database` (default: PostgreSQL carries events between instances, SQLite keeps them in the process)
-   * or `redis` (a Redis stream; `connection` and `keyPrefix` default to the Redis cache's, then
+   * `store`: `database` (default: stored in the `core_events` database; PostgreSQL carries them between instances,
+   * on SQLite the one instance delivers them from its data directory) or `redis` (a Redis stream; `connection` and `keyPrefix` default to the Redis cache's, then
    * `redis://127.0.0.1:6379` and `portico:`). `retention`, how long stored events are kept (checked by the events
    * service, default P1D); `pollInterval`, how often each subscriber looks for events without a notification and
    * for abandoned claims.

@@ -1,7 +1,11 @@
 import type { EventParams, EventsService, EventSubscriber, LoggerService } from '@portico/backend-plugin-api';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
 
-/** Delivers each event to the subscribers of its topic; a subscriber that throws is logged, not rethrown. */
+/**
+ * Delivers each event to the subscribers of its topic before `publish` resolves; a subscriber that throws is logged,
+ * not rethrown. Nothing is stored. The stand-in of `mockServices.events` (@portico/test-utils) for tests that want
+ * delivery done when publish returns; a backend uses DatabaseEvents or RedisEvents (eventsServiceFactory).
+ */
 export class InProcessEvents implements EventsService, EventsLagSource {
   private readonly subscribers: EventSubscriber[] = [];
   /** Deliveries in progress per subscriber: the publish time of each. */

@@ -12,7 +12,7 @@ export interface Drainable {
 /**
  * Starts `deliver` for a subscription, or, when one runs already, asks it to look again when it ends: one delivery
  * at a time per subscription, and none missed. A failure is logged (unless the store stopped), not thrown; the next
- * wake (a notification, the poll) tries again. Shared by the PostgreSQL and Redis stores.
+ * wake (a publish, a notification, the poll) tries again. Shared by the database and Redis stores.
  */
 export function drainSubscription(subscription: Drainable, deliver: () => Promise<void>, options: { stopped(): boolean; logger?: LoggerService }): void {
   if (subscription.draining) {

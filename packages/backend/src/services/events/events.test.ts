@@ -1,7 +1,14 @@
 import { coreServices, createBackendPlugin, type EventParams, type EventsService, type EventSubscriber } from '@portico/backend-plugin-api';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
 import { createClient } from 'redis';
 import { describeEachDatabase, eventually, startTestBackend, type TestDatabase, type TestBackend } from '@portico/test-utils';
+import { ConfigReader } from '../config/ConfigReader';
+import { DatabaseEvents } from './DatabaseEvents';
+import { RedisEvents } from './RedisEvents';
 
 let TOPIC = 'test.thing.changed';
 // Each test its own topic: the tests of one suite share a database, whose stored events a subscriber would catch up on.
@@ -42,20 +49,42 @@ const indexes = (events: EventParams[]) => events.map(e => (e.payload as { i: nu
 
 type Redis = ReturnType<typeof createClient>;
 
-/** What the shared behaviour tests need to know about a store: its config and how to look inside it. */
-interface EventsStore {
+/** What the behaviour tests of one backend need to know about a store: its config and how to look inside it. */
+interface StoredEvents {
   name: string;
   config(extra?: Record<string, unknown>): Record<string, unknown>;
+  /** Events of the topic still stored. */
+  stored(topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** What the tests across two backends need besides. */
+interface EventsStore extends StoredEvents {
   /** Every 'once' event of the subscriber finished: none claimed or read and not acknowledged. */
   settled(subscriberId: string, expected: number): Promise<boolean>;
   /** Connections blocked waiting for new events (the LISTEN or the XREAD). */
   listeners(): Promise<number>;
   terminateListeners(): Promise<void>;
-  /** Events of the topic still stored. */
-  stored(topic: string): Promise<number>;
   /** Makes it look as if an instance that died read the subscriber's events and never finished them. */
   abandon(subscriberId: string): Promise<void>;
-  close(): Promise<void>;
+}
+
+/** SQLite files in a data directory of their own (one instance owns it), removed by `close()`. */
+function sqliteStore(): StoredEvents {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-events-'));
+  let reader: Knex | undefined;
+  return {
+    name: 'SQLite',
+    config: (extra = {}) => ({ backend: { dataDir, database: { client: 'better-sqlite3' }, events: extra } }),
+    async stored(topic) {
+      reader ??= knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dataDir, 'core_events.sqlite') }, useNullAsDefault: true });
+      return Number((await reader('events').where({ topic }).count({ n: '*' }))[0].n);
+    },
+    async close() {
+      await reader?.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 function postgresStore(db: TestDatabase): EventsStore {
@@ -123,6 +152,32 @@ async function redisStore(db: TestDatabase): Promise<EventsStore> {
   };
 }
 
+/**
+ * Opens a store for the tests of a describe block (closed after them) and starts backends on it, stopped after
+ * each test.
+ */
+function useStore<S extends StoredEvents>(makeStore: () => S | Promise<S>) {
+  const suite = {
+    store: undefined as unknown as S,
+    running: [] as TestBackend[],
+    async started(subscriber?: EventSubscriber, extra?: Record<string, unknown>) {
+      const backend = await start(suite.store.config(extra), subscriber);
+      suite.running.push(backend);
+      return backend;
+    },
+  };
+  beforeAll(async () => {
+    suite.store = await makeStore();
+  });
+  afterAll(async () => {
+    await suite.store?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(suite.running.splice(0).map(b => b.stop()));
+  });
+  return suite;
+}
+
 const stores: Array<[string, (db: TestDatabase) => EventsStore | Promise<EventsStore>]> = [
   ['PostgreSQL', postgresStore],
   ['Redis streams', redisStore],
@@ -132,22 +187,8 @@ for (const [storeName, makeStore] of stores) {
   describeEachDatabase(
     `events across two backends on ${storeName}`,
     db => {
-      let store: EventsStore;
-      const running: TestBackend[] = [];
-      beforeAll(async () => {
-        store = await makeStore(db);
-      });
-      afterAll(async () => {
-        await store?.close();
-      });
-      afterEach(async () => {
-        await Promise.all(running.splice(0).map(b => b.stop()));
-      });
-      async function started(subscriber?: EventSubscriber, extra?: Record<string, unknown>) {
-        const backend = await start(store.config(extra), subscriber);
-        running.push(backend);
-        return backend;
-      }
+      const suite = useStore(() => makeStore(db));
+      const { running, started } = suite;
 
       it("delivers an event published on A to B's subscriber, with its metadata", async () => {
         const received: EventParams[] = [];
@@ -189,7 +230,7 @@ for (const [storeName, makeStore] of stores) {
         // every event handled and finished: no instance can deliver any of them again
         await eventually(async () => {
           expect(onA.length + onB.length).toBe(20);
-          expect(await store.settled('scorecards', 20)).toBe(true);
+          expect(await suite.store.settled('scorecards', 20)).toBe(true);
         }, 15_000);
         const all = [...indexes(onA), ...indexes(onB)].sort((x, y) => x - y);
         expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
@@ -199,7 +240,7 @@ for (const [storeName, makeStore] of stores) {
         const onA: EventParams[] = [];
         let release!: () => void;
         const stuck = new Promise<void>(resolve => (release = resolve));
-        const a = await start(store.config({ pollInterval: 200 }), {
+        const a = await start(suite.store.config({ pollInterval: 200 }), {
           id: 'reminders',
           topics: [TOPIC],
           delivery: 'once',
@@ -211,7 +252,7 @@ for (const [storeName, makeStore] of stores) {
         for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
         await eventually(() => expect(indexes(onA)).toEqual([1]), 10_000);
         const onB: EventParams[] = [];
-        running.push(await start(store.config({ pollInterval: 200 }), collector('reminders', onB, 'once')));
+        running.push(await start(suite.store.config({ pollInterval: 200 }), collector('reminders', onB, 'once')));
         await a.stop();
         release();
         // A's unfinished claims are taken over after B's newer ones, so the order is not kept here
@@ -227,10 +268,10 @@ for (const [storeName, makeStore] of stores) {
         await b.stop();
         running.splice(running.indexOf(b), 1);
         for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
-        await store.abandon('expiry');
+        await suite.store.abandon('expiry');
         await started(collector('expiry', onB, 'once'), { pollInterval: 200 });
         await eventually(() => expect(indexes(onB).sort((x, y) => x - y)).toEqual([1, 2, 3]), 15_000);
-        await eventually(async () => expect(await store.settled('expiry', 3)).toBe(true), 10_000);
+        await eventually(async () => expect(await suite.store.settled('expiry', 3)).toBe(true), 10_000);
       });
 
       it('lets a restarted instance catch up on the events published while it was down', async () => {
@@ -252,56 +293,130 @@ for (const [storeName, makeStore] of stores) {
         const a = await started();
         await started(collector('watcher', received));
         // B's listener (A subscribes to nothing, so it does not listen)
-        await eventually(async () => expect(await store.listeners()).toBe(1), 10_000);
-        await store.terminateListeners();
+        await eventually(async () => expect(await suite.store.listeners()).toBe(1), 10_000);
+        await suite.store.terminateListeners();
         await a.events.publish({ topic: TOPIC, payload: { i: 1 } });
         await eventually(() => expect(indexes(received)).toEqual([1]), 15_000);
         // the listener came back on its own
-        await eventually(async () => expect(await store.listeners()).toBe(1), 15_000);
+        await eventually(async () => expect(await suite.store.listeners()).toBe(1), 15_000);
         await a.events.publish({ topic: TOPIC, payload: { i: 2 } });
         await eventually(() => expect(indexes(received)).toEqual([1, 2]), 10_000);
-      });
-
-      it('removes events older than backend.events.retention', async () => {
-        const backend = await started(undefined, { retention: 'PT1S' });
-        await backend.events.publish({ topic: TOPIC, payload: { i: 1 } });
-        await backend.events.publish({ topic: TOPIC, payload: { i: 2 } });
-        expect(await store.stored(TOPIC)).toBeGreaterThan(0);
-        await eventually(async () => expect(await store.stored(TOPIC)).toBe(0), 15_000);
-      });
-
-      it("reports on /metrics how many events a subscriber has not handled and the oldest one's age", async () => {
-        let release!: () => void;
-        const stuck = new Promise<void>(resolve => (release = resolve));
-        const handled: EventParams[] = [];
-        const config = store.config() as { backend: Record<string, unknown> };
-        const a = await start({ backend: { ...config.backend, metrics: { public: true } } }, {
-          id: 'slow-evaluator',
-          topics: [TOPIC],
-          delivery: 'once',
-          onEvent: async event => {
-            await stuck;
-            handled.push(event);
-          },
-        });
-        running.push(a);
-        for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
-        const sample = async (name: string) => {
-          const text = await (await fetch(`${a.url}/metrics`)).text();
-          const line = text.split('\n').find(l => l.startsWith(`${name}{subscriber="slow-evaluator",delivery="once"}`));
-          return line === undefined ? undefined : Number(line.split(' ').pop());
-        };
-        await eventually(async () => expect(await sample('portico_events_pending')).toBe(3), 10_000);
-        await eventually(async () => expect(await sample('portico_events_lag_seconds')).toBeGreaterThan(0), 10_000);
-        release();
-        await eventually(() => expect(handled).toHaveLength(3), 10_000);
-        await eventually(async () => expect(await sample('portico_events_pending')).toBe(0), 10_000);
-        expect(await sample('portico_events_lag_seconds')).toBe(0);
       });
     },
     { engines: ['pg'] },
   );
 }
+
+/** The behaviours of one backend, the same on every store. */
+function oneBackendBehaviours(makeStore: () => StoredEvents | Promise<StoredEvents>) {
+  const suite = useStore(makeStore);
+  const { running, started } = suite;
+  /** The events service itself, without a backend around it: what the factory builds for this config. */
+  function service(): DatabaseEvents | RedisEvents {
+    const config = new ConfigReader(suite.store.config() as ConstructorParameters<typeof ConfigReader>[0]);
+    return config.getOptionalString('backend.events.store') === 'redis' ? new RedisEvents({ config }) : new DatabaseEvents({ config });
+  }
+
+  it('returns from publish once the event is stored, before a slow subscriber has finished it', async () => {
+    let release!: () => void;
+    const stuck = new Promise<void>(resolve => (release = resolve));
+    const begun: EventParams[] = [];
+    const finished: EventParams[] = [];
+    const backend = await started({
+      id: 'slow-view',
+      topics: [TOPIC],
+      onEvent: async event => {
+        begun.push(event);
+        await stuck;
+        finished.push(event);
+      },
+    });
+    try {
+      await backend.events.publish({ topic: TOPIC, payload: { i: 1 } });
+      expect(finished).toEqual([]);
+      expect(await suite.store.stored(TOPIC)).toBe(1);
+      await eventually(() => expect(indexes(begun)).toEqual([1]), 10_000);
+    } finally {
+      release();
+    }
+    await eventually(() => expect(indexes(finished)).toEqual([1]), 10_000);
+  });
+
+  it('delivers events to a subscriber in publish order, with their metadata', async () => {
+    const received: EventParams[] = [];
+    const backend = await started(collector('live-view', received));
+    for (let i = 0; i < 30; i++) await backend.events.publish({ topic: TOPIC, payload: { i }, metadata: { plugin: 'catalog' } });
+    await eventually(() => expect(indexes(received)).toEqual(Array.from({ length: 30 }, (_, i) => i)), 10_000);
+    expect(received[0]).toEqual({ topic: TOPIC, payload: { i: 0 }, metadata: { plugin: 'catalog' } });
+  });
+
+  it('delivers, once started again, the events stored but not delivered before the process died', async () => {
+    const first = service();
+    const lost: EventParams[] = [];
+    await first.subscribe(collector('watcher', lost));
+    await first.subscribe(collector('worker', lost, 'once'));
+    // stopped before it was told to deliver: the events were only stored, as when the process dies right after
+    for (let i = 1; i <= 3; i++) await first.publish({ topic: TOPIC, payload: { i } });
+    await first.shutdown();
+    expect(lost).toEqual([]);
+
+    const second = service();
+    try {
+      const watched: EventParams[] = [];
+      const worked: EventParams[] = [];
+      await second.subscribe(collector('watcher', watched));
+      await second.subscribe(collector('worker', worked, 'once'));
+      second.startDelivering();
+      await eventually(() => expect(indexes(watched)).toEqual([1, 2, 3]), 10_000);
+      await eventually(() => expect(indexes(worked)).toEqual([1, 2, 3]), 10_000);
+    } finally {
+      await second.shutdown();
+    }
+  });
+
+  it('removes events older than backend.events.retention', async () => {
+    const backend = await started(undefined, { retention: 'PT1S' });
+    await backend.events.publish({ topic: TOPIC, payload: { i: 1 } });
+    await backend.events.publish({ topic: TOPIC, payload: { i: 2 } });
+    expect(await suite.store.stored(TOPIC)).toBeGreaterThan(0);
+    await eventually(async () => expect(await suite.store.stored(TOPIC)).toBe(0), 15_000);
+  });
+
+  it("reports on /metrics how many events a subscriber has not handled and the oldest one's age", async () => {
+    let release!: () => void;
+    const stuck = new Promise<void>(resolve => (release = resolve));
+    const handled: EventParams[] = [];
+    const config = suite.store.config() as { backend: Record<string, unknown> };
+    const a = await start({ backend: { ...config.backend, metrics: { public: true } } }, {
+      id: 'slow-evaluator',
+      topics: [TOPIC],
+      delivery: 'once',
+      onEvent: async event => {
+        await stuck;
+        handled.push(event);
+      },
+    });
+    running.push(a);
+    for (let i = 1; i <= 3; i++) await a.events.publish({ topic: TOPIC, payload: { i } });
+    const sample = async (name: string) => {
+      const text = await (await fetch(`${a.url}/metrics`)).text();
+      const line = text.split('\n').find(l => l.startsWith(`${name}{subscriber="slow-evaluator",delivery="once"}`));
+      return line === undefined ? undefined : Number(line.split(' ').pop());
+    };
+    await eventually(async () => expect(await sample('portico_events_pending')).toBe(3), 10_000);
+    await eventually(async () => expect(await sample('portico_events_lag_seconds')).toBeGreaterThan(0), 10_000);
+    release();
+    await eventually(() => expect(handled).toHaveLength(3), 10_000);
+    await eventually(async () => expect(await sample('portico_events_pending')).toBe(0), 10_000);
+    expect(await sample('portico_events_lag_seconds')).toBe(0);
+  });
+}
+
+describe('events of one backend on SQLite (its data directory)', () => oneBackendBehaviours(sqliteStore));
+
+describeEachDatabase('events of one backend on PostgreSQL', db => oneBackendBehaviours(() => postgresStore(db)), { engines: ['pg'] });
+
+describeEachDatabase('events of one backend on Redis streams', db => oneBackendBehaviours(() => redisStore(db)), { engines: ['pg'] });
 
 describeEachDatabase(
   'events on Redis streams',
@@ -354,39 +469,13 @@ describeEachDatabase(
 describeEachDatabase(
   'events on SQLite',
   db => {
-    it('are delivered in the process, once subscribers included', async () => {
+    it("are stored and delivered on the test backends' in-memory database too, 'once' subscribers included", async () => {
       const received: EventParams[] = [];
       const backend = await start({ backend: { database: db.config } }, collector('scorecards', received, 'once'));
       try {
-        await backend.events.publish({ topic: TOPIC, payload: { i: 7 } });
-        await eventually(() => expect(indexes(received)).toEqual([7]));
+        for (let i = 1; i <= 3; i++) await backend.events.publish({ topic: TOPIC, payload: { i } });
+        await eventually(() => expect(indexes(received)).toEqual([1, 2, 3]));
       } finally {
-        await backend.stop();
-      }
-    });
-
-    it('show on /metrics the deliveries a subscriber has not finished', async () => {
-      let release!: () => void;
-      const stuck = new Promise<void>(resolve => (release = resolve));
-      const backend = await start({ backend: { database: db.config, metrics: { public: true } } }, {
-        id: 'slow-view',
-        topics: [TOPIC],
-        onEvent: () => stuck,
-      });
-      try {
-        const publishing = Promise.all([1, 2].map(i => backend.events.publish({ topic: TOPIC, payload: { i } })));
-        const sample = async (name: string) => {
-          const text = await (await fetch(`${backend.url}/metrics`)).text();
-          const line = text.split('\n').find(l => l.startsWith(`${name}{subscriber="slow-view",delivery="every-instance"}`));
-          return line === undefined ? undefined : Number(line.split(' ').pop());
-        };
-        await eventually(async () => expect(await sample('portico_events_pending')).toBe(2));
-        await eventually(async () => expect(await sample('portico_events_lag_seconds')).toBeGreaterThan(0));
-        release();
-        await publishing;
-        await eventually(async () => expect(await sample('portico_events_pending')).toBe(0));
-      } finally {
-        release();
         await backend.stop();
       }
     });

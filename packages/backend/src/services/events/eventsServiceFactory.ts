@@ -1,38 +1,30 @@
 import { coreServices, createServiceFactory } from '@portico/backend-plugin-api';
 import { rootLifecycleServiceRef } from '../lifecycle/RootLifecycleService';
-import { InProcessEvents } from './InProcessEvents';
-import { PostgresEvents } from './PostgresEvents';
+import { DatabaseEvents } from './DatabaseEvents';
 import { RedisEvents } from './RedisEvents';
 import { reportEventsLag } from './eventsMetrics';
-import { readEventsRetention } from './eventsRetention';
 
 /**
  * `backend.events.store: redis`: the events are carried between instances on a Redis stream (RedisEvents).
- * Otherwise, on PostgreSQL they are stored and carried between instances by the database (PostgresEvents); on
- * SQLite, where one instance owns the data directory, they stay in the process. Each reports its subscribers'
- * lag on `/metrics`.
+ * Otherwise they are stored in the `core_events` database (DatabaseEvents): on PostgreSQL carried to every instance
+ * with LISTEN/NOTIFY, on SQLite (one instance per data directory) delivered by this process from its own file. In
+ * both, `publish` returns once the event is stored and subscribers are given it afterwards, from the time every
+ * plugin has started. Each reports its subscribers' lag on `/metrics`.
  */
 export const eventsServiceFactory = createServiceFactory({
   service: coreServices.events,
   deps: { logger: coreServices.rootLogger, config: coreServices.rootConfig, lifecycle: rootLifecycleServiceRef },
   factory({ logger, config, lifecycle }) {
     const eventsLogger = logger.child({ service: 'events' });
-    const store = config.getOptionalString('backend.events.store');
-    if (store !== 'redis' && config.getOptionalString('backend.database.client') !== 'pg') {
-      readEventsRetention(config); // a bad value is reported on SQLite too
-      const events = new InProcessEvents(eventsLogger);
-      const unreport = reportEventsLag(events);
-      lifecycle.addShutdownHook(async () => unreport(), { label: 'events metrics' });
-      return events;
-    }
-    const events = store === 'redis' ? new RedisEvents({ config, logger: eventsLogger }) : new PostgresEvents({ config, logger: eventsLogger });
+    const redis = config.getOptionalString('backend.events.store') === 'redis';
+    const events = redis ? new RedisEvents({ config, logger: eventsLogger }) : new DatabaseEvents({ config, logger: eventsLogger });
     const unreport = reportEventsLag(events);
     lifecycle.addShutdownHook(
       async () => {
         unreport();
         await events.shutdown();
       },
-      { label: store === 'redis' ? 'events on Redis' : 'events database' },
+      { label: redis ? 'events on Redis' : 'events database' },
     );
     lifecycle.addStartupHook(
       () => {

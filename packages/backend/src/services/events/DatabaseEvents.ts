@@ -14,6 +14,8 @@ import { CLAIMS_TABLE, EVENTS_CHANNEL, EVENTS_DATABASE_NAME, EVENTS_TABLE, OFFSE
 const CLAIM_LEASE_MS = 5 * 60 * 1000;
 /** Rows read per query while delivering. */
 const BATCH_SIZE = 200;
+/** Expired rows removed per statement on SQLite. */
+const EXPIRED_SLICE = 1000;
 export { DEFAULT_EVENTS_RETENTION, readEventsRetention } from './eventsRetention';
 
 /** Publishes take this transaction lock so that ids commit in order and readers never skip a late commit. */
@@ -23,20 +25,23 @@ const RETENTION_LOCK = [0x706f7274, 0x65767472]; // 'port', 'evtr'
 interface EventRow {
   id: string | number;
   topic: string;
+  /** Parsed on PostgreSQL (jsonb); JSON text on SQLite. */
   payload: unknown;
-  metadata: Record<string, string> | null;
+  metadata: Record<string, string> | string | null;
 }
 
 interface Subscription {
   subscriber: EventSubscriber;
   once: boolean;
+  /** Events are claimed before delivery (`once` on PostgreSQL; on SQLite one instance runs, so nothing to share). */
+  claims: boolean;
   /** The last event id this instance delivered to (or skipped for) the subscriber. */
   cursor: number;
   draining?: Promise<void>;
   again: boolean;
 }
 
-export interface PostgresEventsOptions {
+export interface DatabaseEventsOptions {
   config: ConfigService;
   logger?: LoggerService;
   /** Names this instance in claims. Default host-pid-random. */
@@ -49,15 +54,20 @@ export interface PostgresEventsOptions {
 }
 
 /**
- * The events service of a PostgreSQL deployment: each published event is a row of `<prefix>core_events.events`
- * announced with NOTIFY (its id only, so payload size is never limited by NOTIFY's 8,000 bytes); every instance
- * LISTENs and delivers new rows to its subscribers in id order, keeping each subscriber's last delivered id in
- * `subscriber_offsets` so that a restarted instance catches up. `delivery: 'once'` subscribers claim each event
- * in `subscriber_claims`, so of several instances one runs it. At-least-once: consumers must be idempotent.
+ * The events service of a deployment without Redis: each published event is a row of the `core_events` database
+ * (`<prefix>core_events.events` on PostgreSQL, `core_events.sqlite` in the data directory on SQLite), and `publish`
+ * returns once it is committed. Subscribers are given new rows asynchronously, in id order, keeping each
+ * subscriber's last delivered id in `subscriber_offsets` so that a restarted instance catches up on what it had not
+ * delivered. On PostgreSQL a publish is announced with NOTIFY (its id only, so payload size is never limited by
+ * NOTIFY's 8,000 bytes) to every instance, and `delivery: 'once'` subscribers claim each event in
+ * `subscriber_claims`, so of several instances one runs it; on SQLite one instance owns the data directory, so a
+ * publish wakes the local deliveries and `once` subscribers are delivered like the others. At-least-once:
+ * consumers must be idempotent.
  */
-export class PostgresEvents implements EventsService, EventsLagSource {
+export class DatabaseEvents implements EventsService, EventsLagSource {
   readonly instanceId: string;
   private readonly database: DatabaseManager;
+  private readonly pg: boolean;
   private readonly retentionMs: number;
   private readonly pollIntervalMs: number;
   private readonly subscriptions: Subscription[] = [];
@@ -70,11 +80,12 @@ export class PostgresEvents implements EventsService, EventsLagSource {
   private stopped = false;
   private closed = false;
 
-  constructor(private readonly options: PostgresEventsOptions) {
+  constructor(private readonly options: DatabaseEventsOptions) {
     this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.retentionMs = readEventsRetention(options.config);
     this.pollIntervalMs = options.pollIntervalMs ?? options.config.getOptionalNumber('backend.events.pollInterval') ?? 10_000;
     this.database = DatabaseManager.fromConfig(options.config, { pool: { min: 0, max: 3 }, logger: options.logger });
+    this.pg = this.database.engine === 'pg';
   }
 
   /** The events database, migrated on first use; starts the retention task. */
@@ -98,20 +109,26 @@ export class PostgresEvents implements EventsService, EventsLagSource {
 
   async publish(event: EventParams): Promise<void> {
     if (!event || typeof event.topic !== 'string' || event.topic.length === 0) throw new InputError('An event needs a topic');
+    const row = {
+      topic: event.topic,
+      payload: event.payload === undefined ? null : JSON.stringify(event.payload),
+      metadata: event.metadata ? JSON.stringify(event.metadata) : null,
+      // the publisher's clock on both engines, so retention and lag compare it with cutoffs computed here
+      created_at: new Date(),
+    };
     const knex = await this.knex();
-    await knex.transaction(async trx => {
-      await trx.raw('SELECT pg_advisory_xact_lock(?, ?)', PUBLISH_LOCK);
-      const [row] = await trx(EVENTS_TABLE)
-        .insert({
-          topic: event.topic,
-          payload: event.payload === undefined ? null : JSON.stringify(event.payload),
-          metadata: event.metadata ? JSON.stringify(event.metadata) : null,
-        })
-        .returning('id');
-      // Delivered on commit, to every listening instance, this one included.
-      await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, String((row as { id: string }).id)]);
-    });
-    // Local subscribers need not wait for the notification's round trip.
+    if (this.pg) {
+      await knex.transaction(async trx => {
+        await trx.raw('SELECT pg_advisory_xact_lock(?, ?)', PUBLISH_LOCK);
+        const [inserted] = await trx(EVENTS_TABLE).insert(row).returning('id');
+        // Delivered on commit, to every listening instance, this one included.
+        await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, String((inserted as { id: string }).id)]);
+      });
+    } else {
+      // One statement, one small transaction on the events file: SQLite commits ids in order by itself.
+      await knex(EVENTS_TABLE).insert(row);
+    }
+    // Local subscribers need not wait for the notification's round trip (on SQLite there is none).
     this.wakeAll(event.topic);
   }
 
@@ -127,14 +144,16 @@ export class PostgresEvents implements EventsService, EventsLagSource {
     const knex = await this.knex();
     const key = this.offsetKey(subscriber.id, delivery === 'once');
     // A new subscriber starts at the newest event; a known one resumes after the last it was given.
+    // (`WHERE true`: SQLite would otherwise read ON CONFLICT's ON as a join constraint.)
     await knex.raw(
-      `INSERT INTO ?? (subscriber_id, last_id) SELECT ?, COALESCE(MAX(id), 0) FROM ?? ON CONFLICT (subscriber_id) DO NOTHING`,
+      `INSERT INTO ?? (subscriber_id, last_id) SELECT ?, COALESCE(MAX(id), 0) FROM ?? WHERE true ON CONFLICT (subscriber_id) DO NOTHING`,
       [OFFSETS_TABLE, key, EVENTS_TABLE],
     );
     const stored = await knex(OFFSETS_TABLE).where({ subscriber_id: key }).first('last_id');
-    const subscription: Subscription = { subscriber, once: delivery === 'once', cursor: Number(stored?.last_id ?? 0), again: false };
+    const once = delivery === 'once';
+    const subscription: Subscription = { subscriber, once, claims: once && this.pg, cursor: Number(stored?.last_id ?? 0), again: false };
     this.subscriptions.push(subscription);
-    this.startListener();
+    if (this.pg) this.startListener();
     this.wake(subscription);
   }
 
@@ -159,9 +178,10 @@ export class PostgresEvents implements EventsService, EventsLagSource {
     if (this.stopped || this.timers.length) return;
     const poll = setInterval(() => {
       this.wakeAll();
-      void this.redeliverAbandonedClaims();
+      if (this.pg) void this.redeliverAbandonedClaims();
     }, this.pollIntervalMs);
-    // Several times per retention window, at most hourly; DELETE is idempotent and the lock keeps it to one instance.
+    // Several times per retention window, at most hourly; DELETE is idempotent and on PostgreSQL the lock keeps it
+    // to one instance.
     const prune = setInterval(() => void this.removeExpired(), Math.max(1000, Math.min(this.retentionMs / 4, 60 * 60 * 1000)));
     poll.unref?.();
     prune.unref?.();
@@ -196,19 +216,22 @@ export class PostgresEvents implements EventsService, EventsLagSource {
         .limit(BATCH_SIZE)
         .select('id', 'topic', 'payload', 'metadata');
       if (rows.length === 0) return;
-      const toDeliver = subscription.once ? await this.claim(knex, subscriber.id, rows) : rows;
+      const toDeliver = subscription.claims ? await this.claim(knex, subscriber.id, rows) : rows;
       const delivered: EventRow[] = [];
       try {
         for (const row of toDeliver) {
           if (this.stopped) return; // claimed but undelivered rows are handed back by stopDelivering()
           await this.deliver(subscriber, row);
           delivered.push(row);
+          // A subscriber that finishes synchronously would otherwise hold the event loop for the whole batch.
+          await new Promise<void>(resolve => setImmediate(resolve));
         }
       } finally {
-        if (subscription.once && delivered.length) await this.markDone(knex, subscriber.id, delivered);
+        if (subscription.claims && delivered.length) await this.markDone(knex, subscriber.id, delivered);
       }
       subscription.cursor = Number(rows[rows.length - 1].id);
-      await knex.raw(`UPDATE ?? SET last_id = GREATEST(last_id, ?), updated_at = now() WHERE subscriber_id = ?`, [
+      // SQLite's two-argument MAX is PostgreSQL's GREATEST
+      await knex.raw(`UPDATE ?? SET last_id = ${this.pg ? 'GREATEST' : 'MAX'}(last_id, ?), updated_at = CURRENT_TIMESTAMP WHERE subscriber_id = ?`, [
         OFFSETS_TABLE,
         subscription.cursor,
         this.offsetKey(subscriber.id, subscription.once),
@@ -219,7 +242,8 @@ export class PostgresEvents implements EventsService, EventsLagSource {
 
   /**
    * Claims the rows for this instance: a row no instance claimed yet, or one whose claimer has not finished it
-   * within the lease (it died). Returns the claimed rows in id order.
+   * within the lease (it died). Returns the claimed rows in id order. PostgreSQL only: the lease is measured on the
+   * database's clock, which every instance shares.
    */
   private async claim(knex: Knex, subscriberId: string, rows: EventRow[]): Promise<EventRow[]> {
     const values = rows.map(() => '(?, ?, ?, now(), false)').join(', ');
@@ -243,13 +267,20 @@ export class PostgresEvents implements EventsService, EventsLagSource {
   }
 
   private async deliver(subscriber: EventSubscriber, row: EventRow): Promise<void> {
-    const event: EventParams = { topic: row.topic, payload: row.payload === null ? undefined : row.payload };
-    if (row.metadata) event.metadata = row.metadata;
     try {
+      // parsed here, so that a row that cannot be read is logged and passed over rather than blocking the subscriber
+      const payload = this.fromJson(row.payload);
+      const event: EventParams = { topic: row.topic, payload: payload === null ? undefined : payload };
+      if (row.metadata) event.metadata = this.fromJson(row.metadata) as Record<string, string>;
       await subscriber.onEvent(event);
     } catch (error) {
       this.options.logger?.error(`Subscriber '${subscriber.id}' failed on topic '${row.topic}': ${(error as Error)?.message ?? error}`);
     }
+  }
+
+  /** A jsonb column as read: parsed by the pg driver; on SQLite, JSON text (or a number, the column's affinity). */
+  private fromJson(value: unknown): unknown {
+    return !this.pg && typeof value === 'string' ? JSON.parse(value) : value;
   }
 
   /** `once` events claimed by an instance that died before finishing them: claimed again and delivered here. */
@@ -257,7 +288,7 @@ export class PostgresEvents implements EventsService, EventsLagSource {
     try {
       const knex = await this.knex();
       for (const subscription of this.subscriptions) {
-        if (!subscription.once || this.stopped) continue;
+        if (!subscription.claims || this.stopped) continue;
         const { subscriber } = subscription;
         const rows: EventRow[] = await knex(`${EVENTS_TABLE} as e`)
           .join(`${CLAIMS_TABLE} as c`, 'c.event_id', 'e.id')
@@ -284,16 +315,17 @@ export class PostgresEvents implements EventsService, EventsLagSource {
   async lag(): Promise<SubscriberLag[]> {
     if (!this.ready || this.closed) return [];
     const knex = await this.ready;
-    const age = (oldest: unknown) => (oldest ? Math.max(0, (Date.now() - new Date(oldest as string).getTime()) / 1000) : 0);
+    // created_at comes back as a Date on PostgreSQL, as epoch milliseconds on SQLite
+    const age = (oldest: unknown) => (oldest ? Math.max(0, (Date.now() - new Date(oldest as Date | number).getTime()) / 1000) : 0);
     return Promise.all(
-      this.subscriptions.map(async ({ subscriber, once, cursor }): Promise<SubscriberLag> => {
+      this.subscriptions.map(async ({ subscriber, once, claims, cursor }): Promise<SubscriberLag> => {
         const [unread] = await knex(EVENTS_TABLE)
           .where('id', '>', cursor)
           .whereIn('topic', subscriber.topics)
           .select(knex.raw('count(*) AS n'), knex.raw('min(created_at) AS oldest'));
         let pending = Number(unread?.n ?? 0);
         let oldest = age(unread?.oldest);
-        if (once) {
+        if (claims) {
           const [claimed] = await knex(`${CLAIMS_TABLE} as c`)
             .join(`${EVENTS_TABLE} as e`, 'e.id', 'c.event_id')
             .where({ 'c.subscriber_id': subscriber.id, 'c.done': false })
@@ -307,16 +339,29 @@ export class PostgresEvents implements EventsService, EventsLagSource {
     );
   }
 
-  /** Removes events older than the retention, and claims of removed events; one instance at a time. */
+  /**
+   * Removes events older than the retention, and on PostgreSQL claims of removed events, one instance at a time.
+   * On SQLite in slices, yielding between them: each statement blocks the event loop while it runs.
+   */
   async removeExpired(): Promise<number> {
     try {
       const knex = await this.knex();
+      const cutoff = new Date(Date.now() - this.retentionMs);
+      if (!this.pg) {
+        let removed = 0;
+        for (;;) {
+          const slice = await knex(EVENTS_TABLE)
+            .whereIn('id', knex(EVENTS_TABLE).where('created_at', '<', cutoff).orderBy('id').limit(EXPIRED_SLICE).select('id'))
+            .delete();
+          removed += slice;
+          if (slice < EXPIRED_SLICE || this.closed) return removed;
+          await new Promise<void>(resolve => setImmediate(resolve));
+        }
+      }
       return await knex.transaction(async trx => {
         const locked = await trx.raw('SELECT pg_try_advisory_xact_lock(?, ?) AS locked', RETENTION_LOCK);
         if (!locked.rows[0]?.locked) return 0;
-        const removed = await trx(EVENTS_TABLE)
-          .whereRaw(`created_at < now() - (? * interval '1 millisecond')`, [this.retentionMs])
-          .delete();
+        const removed = await trx(EVENTS_TABLE).where('created_at', '<', cutoff).delete();
         await trx.raw(`DELETE FROM ?? c WHERE NOT EXISTS (SELECT 1 FROM ?? e WHERE e.id = c.event_id)`, [CLAIMS_TABLE, EVENTS_TABLE]);
         return Number(removed);
       });
@@ -340,7 +385,7 @@ export class PostgresEvents implements EventsService, EventsLagSource {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(running), new Promise(resolve => (timer = setTimeout(resolve, options.timeoutMs ?? 5000)))]);
     clearTimeout(timer);
-    if (this.ready && this.subscriptions.some(s => s.once)) {
+    if (this.ready && this.subscriptions.some(s => s.claims)) {
       try {
         // An expired claim is what the other instances' sweep takes over.
         await (await this.ready)(CLAIMS_TABLE)

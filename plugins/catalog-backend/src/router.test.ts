@@ -327,7 +327,8 @@ describeEachDatabase('catalog API', db => {
     const history = await api().get('/api/catalog/entities/by-name/component/default/ledger/history').expect(200);
     expect(history.body.items[0]).toMatchObject({ action: 'updated', entityRef: 'component:default/ledger', changes: [{ path: 'spec.type', op: 'replace', before: 'library', after: 'service' }] });
     expect(history.body.items[1].action).toBe('created');
-    expect(events.some(e => (e.payload as { updated: string[] }).updated.includes('component:default/ledger'))).toBe(true);
+    // announced after the commit, through the events service
+    await eventually(() => expect(events.some(e => (e.payload as { updated: string[] }).updated.includes('component:default/ledger'))).toBe(true));
     await api().post('/api/catalog/refresh').send({ entityRef: 'component:default/nope' }).expect(404);
   });
 

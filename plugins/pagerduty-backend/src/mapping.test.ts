@@ -55,8 +55,11 @@ describe('the services page: mapping unmapped PagerDuty services to entities', (
 
     await request(backend.server).delete(`/api/pagerduty/services/default/${billing.id}/mapping`).expect(204);
     await request(backend.server).delete(`/api/pagerduty/services/default/${billing.id}/mapping`).expect(404);
-    const gone = await request(backend.server).get('/api/pagerduty/entities/component/default/billing-api/summary').expect(404);
-    expect(gone.body.error.message).toMatch(/has no pagerduty.com\/service-id/);
+    // the entity keeps the saved mapping's annotation until the catalog, told by the mapping's event, refreshes it
+    await eventually(async () => {
+      const gone = await request(backend.server).get('/api/pagerduty/entities/component/default/billing-api/summary').expect(404);
+      expect(gone.body.error.message).toMatch(/has no pagerduty.com\/service-id/);
+    });
   });
 
   it('refuses a mapping to a service or entity that does not exist, or a malformed ref', async () => {

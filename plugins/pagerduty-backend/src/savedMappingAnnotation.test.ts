@@ -70,10 +70,15 @@ describe('a mapping saved on the services page becomes the entity\'s annotation'
     expect(list.body.items.find((i: { id: string }) => i.id === billing.id)).toMatchObject({ mapping: { entityRef: 'component:default/billing-api', via: 'saved' } });
 
     await request(backend.server).delete(`/api/pagerduty/services/default/${billing.id}/mapping`).expect(204);
-    await eventually(async () => expect((await entity('billing-api')).metadata.annotations ?? {}).not.toHaveProperty('pagerduty.com/service-id'));
-    expect((await entity('billing-api')).metadata.annotations ?? {}).not.toHaveProperty('pagerduty.com/saved-mapping');
-    await request(backend.server).get('/api/pagerduty/entities/component/default/billing-api/summary').expect(404);
-    expect(await collector.collect([await entity('billing-api')], {})).toEqual([]);
+    // the catalog hears of it through the mapping's event, after the DELETE answered
+    const unmapped = await eventually(async () => {
+      const e = await entity('billing-api');
+      expect(e.metadata.annotations ?? {}).not.toHaveProperty('pagerduty.com/service-id');
+      expect(e.metadata.annotations ?? {}).not.toHaveProperty('pagerduty.com/saved-mapping');
+      await request(backend.server).get('/api/pagerduty/entities/component/default/billing-api/summary').expect(404);
+      return e;
+    });
+    expect(await collector.collect([unmapped], {})).toEqual([]);
   });
 
   it('moves the annotation when a service is mapped to another entity', async () => {

@@ -105,7 +105,8 @@ describe('POST /api/pagerduty/webhooks', () => {
     const body = JSON.stringify(payload);
     const res = await deliver(backend, payload, `${signWebhook(body, 'retired-secret')},${signWebhook(body, OLD_SECRET)}`);
     expect(res.status).toBe(202);
-    expect(received.map(r => r.topic)).toEqual(['pagerduty.incident.acknowledged']);
+    // subscribers are given the event after the webhook answered
+    await eventually(() => expect(received.map(r => r.topic)).toEqual(['pagerduty.incident.acknowledged']));
   });
 
   it('publishes an incident event with the entities of its service and pushes their fresh facts within a second', async () => {
@@ -126,6 +127,7 @@ describe('POST /api/pagerduty/webhooks', () => {
       expect((await factsOf(backend, 'payments-api'))['pagerduty.openIncidents.high']).toBe(2);
     });
     expect((await summary()).body.openIncidents).toHaveLength(3);
+    await eventually(() => expect(received).toHaveLength(1));
     expect(received).toEqual([
       {
         topic: 'pagerduty.incident.triggered',
@@ -148,22 +150,27 @@ describe('POST /api/pagerduty/webhooks', () => {
       expect((await factsOf(backend, 'payments'))['pagerduty.openIncidents.high']).toBe(1);
       expect((await factsOf(backend, 'payments-api'))['pagerduty.openIncidents.high']).toBe(1);
     });
+    // delivered before the next test starts recording
+    await eventually(() => expect(received.map(r => r.topic)).toEqual(['pagerduty.incident.triggered', 'pagerduty.incident.resolved']));
   });
 
   it('maps a service to the entities annotated with one of its integration keys', async () => {
     const incident = fake.addIncident({ serviceId: seed.search.id, title: 'Index stale', status: 'triggered', urgency: 'high', createdAt: new Date().toISOString(), assignees: [] });
     const res = await deliver(backend, incidentWebhookPayload('incident.escalated', incident));
     expect(res.body.entityRefs).toEqual(['component:default/search']);
-    expect(received.map(r => r.topic)).toEqual(['pagerduty.incident.escalated']);
+    await eventually(() => expect(received.map(r => r.topic)).toEqual(['pagerduty.incident.escalated']));
   });
 
   it('processes an event once: a redelivery with the same event id is answered 200 and not published again', async () => {
     const payload = incidentWebhookPayload('incident.reassigned', seed.open);
     expect((await deliver(backend, payload)).status).toBe(202);
+    await eventually(() => expect(received.map(r => r.topic)).toEqual(['pagerduty.incident.reassigned']));
     const again = await deliver(backend, payload);
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ received: true, duplicate: true, id: payload.event.id, eventType: 'incident.reassigned' });
-    expect(received.map(r => r.topic)).toEqual(['pagerduty.incident.reassigned']);
+    // A new event arrives after anything published before it (events keep their order): the redelivery was not.
+    expect((await deliver(backend, incidentWebhookPayload('incident.reassigned', seed.open))).status).toBe(202);
+    await eventually(() => expect(received.map(r => r.topic)).toEqual(['pagerduty.incident.reassigned', 'pagerduty.incident.reassigned']));
   });
 
   it('acknowledges event types it does not process without publishing them', async () => {

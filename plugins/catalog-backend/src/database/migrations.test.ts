@@ -119,7 +119,7 @@ describeEachDatabase('counts and facets read indexes only', db => {
       expect(after).toMatch(/Index Only Scan using catalog_entities_kind_eid_idx/);
       // a search ranks its matches from the index, then reads the page's rows
       const search = new PgDialect().fullTextQuery(['payment'], 21);
-      expect(await plan(db.knex.raw(search.sql, search.bindings).toString())).toMatch(/Index Only Scan using catalog_entities_eid_ref_idx/);
+      expect(await plan(db.knex.raw(search.sql, search.bindings as Knex.RawBinding[]).toString())).toMatch(/Index Only Scan using catalog_entities_eid_ref_idx/);
       // the planner knows that a key's values are not spread over every key
       const stats = await db.knex.raw("SELECT stxname FROM pg_statistic_ext WHERE stxname = 'catalog_search_key_value_stats'");
       expect(stats.rows).toHaveLength(1);

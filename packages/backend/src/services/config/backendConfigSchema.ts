@@ -31,6 +31,8 @@ export const backendConfigSchema = z.object({
       pool: z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(1).optional() }).optional(),
       /** PostgreSQL: create the database named in `connection` when it does not exist (the role must be allowed to). */
       ensureExists: z.boolean().optional(),
+      /** PostgreSQL: parallel workers one query may start (`max_parallel_workers_per_gather` of each connection); default 0. */
+      parallelWorkersPerQuery: z.number().int().min(0).max(64).optional(),
     })
     .default({ client: 'better-sqlite3' }),
   http: z

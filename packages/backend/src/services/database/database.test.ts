@@ -110,6 +110,21 @@ describeEachDatabase('database service', db => {
       }
     });
 
+    it('runs queries without parallel workers unless backend.database.parallelWorkersPerQuery allows some', async () => {
+      const setting = async (manager: DatabaseManager) => {
+        const knex = await manager.forPlugin('catalog').getClient();
+        return (await knex.raw('SHOW max_parallel_workers_per_gather')).rows[0].max_parallel_workers_per_gather;
+      };
+      // PostgreSQL's own default is 2
+      expect(await setting(manager)).toBe('0');
+      const other = DatabaseManager.fromConfig(new ConfigReader({ backend: { database: { ...db.config, parallelWorkersPerQuery: 3 } } }));
+      try {
+        expect(await setting(other)).toBe('3');
+      } finally {
+        await other.shutdown();
+      }
+    });
+
     it('lets two backends migrate the same plugin at once', async () => {
       const other = DatabaseManager.fromConfig(new ConfigReader({ backend: { database: db.config } }));
       try {

@@ -54,8 +54,6 @@ interface Settled {
 /** Time includes waiting for the connection (SQLite has one, which a write transaction holds). */
 export const DEFAULT_SLOWER_THAN_MS = 50;
 export const DEFAULT_HEAVIER_THAN = 1000;
-/** A stand-in is recomputed once it is this many times its computation's cost old (see `refreshAfter`). */
-export const REFRESH_COST_FACTOR = 10;
 
 /**
  * Reads cached until the next committed write: `bump` after every write, `cached` around counts and
@@ -71,7 +69,7 @@ export const REFRESH_COST_FACTOR = 10;
  * on PostgreSQL, and writes arrive every second or so, so each write emptied the cache and every request recomputed
  * them, holding the pool's connections while by-name reads queued behind (bench/load: 20 requests a second). A value
  * that took `slowerThanMs` or more and weighs `heavierThan` or more (the catalog's size) is now served on after a write, while one
- * recomputation per key runs (started once the value is ten times its cost old), for up to `maxStalenessMs` after its own computation started: what such a count says
+ * recomputation per key runs (started as late as the bound allows), for up to `maxStalenessMs` after its own computation started: what such a count says
  * includes every write committed more than `maxStalenessMs` ago. Other values (small catalogs, selective filters) are
  * recomputed after every write as before.
  */
@@ -139,13 +137,13 @@ export class GenerationCache {
   }
 
   /**
-   * How long after its computation started a stand-in is recomputed: ten times what it cost, so that under steady
-   * writes a slow count takes at most a tenth of the time of the connections it runs on (recomputing each slow key
-   * again as soon as the last computation ended, on every instance, kept PostgreSQL busy with facets at 100,000
-   * entities: bench/load), but early enough for the new value to be in before the stand-in passes the bound.
+   * How long after its computation started a stand-in is recomputed: as late as lets the new value (taking twice
+   * what the last one cost) be in before the stand-in passes the bound. Recomputing each slow key again as soon as
+   * the last computation ended, on every instance, kept PostgreSQL busy with facets at 100,000 entities (bench/load:
+   * three instances, a write every half second, facets of 0.25 s).
    */
   private refreshAfter(last: Settled): number {
-    return Math.max(0, Math.min(this.maxStalenessMs - 2 * last.computeMs, REFRESH_COST_FACTOR * last.computeMs));
+    return Math.max(0, this.maxStalenessMs - 2 * last.computeMs);
   }
 
   /** `weigh`: how many entities a value counts (a total, a facet's counts summed); without it a value weighs nothing. */
@@ -175,8 +173,8 @@ export class GenerationCache {
       );
     }
     if (!standIn) return this.compute(key, compute, weigh);
-    // the recent value answers; one computation brings the next (none while an older one still runs), once the
-    // value is old enough for its cost
+    // the recent value answers; one computation brings the next (none while an older one still runs), started as
+    // late as the bound allows
     if (!running && this.now() - standIn.startedAt >= this.refreshAfter(standIn)) void this.compute(key, compute, weigh).catch(() => undefined);
     return standIn.value as T;
   }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { databaseEngineOf } from '@portico/backend-plugin-api';
 import { PgDialect } from './PgDialect';
 import { SqliteDialect } from './SqliteDialect';
 
@@ -61,8 +62,7 @@ export interface CatalogDialect {
 
 /** The engine behind a knex. */
 export function engineOf(knex: Knex): Engine {
-  const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
-  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'pg' : 'sqlite';
+  return databaseEngineOf(knex);
 }
 
 /** The dialect of a knex. */

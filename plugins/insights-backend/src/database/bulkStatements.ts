@@ -1,4 +1,4 @@
-import type { DatabaseService } from '@portico/backend-plugin-api';
+import { databaseEngineOf, type DatabaseService } from '@portico/backend-plugin-api';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 type Transaction = Parameters<Parameters<Knex['transaction']>[0]>[0];
@@ -23,7 +23,7 @@ export const quote = (name: string) => `"${name}"`;
 /** The knex client's engine: PostgreSQL or SQLite (better-sqlite3), the two the plugin runs on. */
 export function engineOf(db: Knex | Transaction): 'pg' | 'sqlite' {
   const client = String((db.client as { config?: { client?: unknown } }).config?.client ?? '');
-  if (client === 'pg' || client === 'postgres' || client === 'postgresql') return 'pg';
+  if (databaseEngineOf(db) === 'pg') return 'pg';
   if (client === 'better-sqlite3') return 'sqlite';
   throw new Error(`The insights plugin runs on PostgreSQL (pg) or SQLite (better-sqlite3), not on a '${client}' knex client`);
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { databaseEngineOf } from '@portico/backend-plugin-api';
 import { chunk, MAX_ROWS_PER_INSERT, toMillis } from './dbValues';
 
 const TABLE = 'pending_entity_evaluations';
@@ -18,8 +19,7 @@ export class PendingEvaluationStore {
   private readonly pg: boolean;
 
   constructor(private readonly knex: Knex) {
-    const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
-    this.pg = client === 'pg' || client === 'postgres' || client === 'postgresql';
+    this.pg = databaseEngineOf(knex) === 'pg';
   }
 
   /** SQLite serves one instance: rows claimed there belong to a process that is gone once a new one starts. */

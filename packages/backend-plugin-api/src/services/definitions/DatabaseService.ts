@@ -19,3 +19,12 @@ export interface DatabaseService {
   /** `sqlite` or `pg`, for the rare query that must differ. */
   readonly engine: 'sqlite' | 'pg';
 }
+
+/**
+ * The engine behind a knex client or transaction (`pg` for the PostgreSQL client, `sqlite` for better-sqlite3), for a
+ * store that is handed a knex rather than its DatabaseService. The same answer as `DatabaseService.engine`.
+ */
+export function databaseEngineOf(knex: Knex | Knex.Transaction): 'sqlite' | 'pg' {
+  const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
+  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'pg' : 'sqlite';
+}

@@ -1,12 +1,9 @@
-import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { type ConfigService, type EventParams, type EventsService, type EventSubscriber, type LoggerService } from '@portico/backend-plugin-api';
+import type { EventParams, EventsService, EventSubscriber } from '@portico/backend-plugin-api';
 import { InputError } from '@portico/errors';
 import { DatabaseManager } from '../database/DatabaseManager';
 import { PgNotificationListener } from './PgNotificationListener';
-import { drainSubscription } from './drainSubscription';
-import { readEventsRetention } from './eventsRetention';
+import { StoredEvents, type StoredEventsOptions } from './StoredEvents';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
 import { CLAIMS_TABLE, EVENTS_CHANNEL, EVENTS_DATABASE_NAME, EVENTS_TABLE, OFFSETS_TABLE, eventsMigrations } from './eventsDatabase';
 
@@ -41,17 +38,7 @@ interface Subscription {
   again: boolean;
 }
 
-export interface DatabaseEventsOptions {
-  config: ConfigService;
-  logger?: LoggerService;
-  /** Names this instance in claims. Default host-pid-random. */
-  instanceId?: string;
-  /**
-   * How often each subscriber also looks for new rows without a notification (and for abandoned claims).
-   * Default `backend.events.pollInterval` or 10,000 ms.
-   */
-  pollIntervalMs?: number;
-}
+export type DatabaseEventsOptions = StoredEventsOptions;
 
 /**
  * The events service of a deployment without Redis: each published event is a row of the `core_events` database
@@ -64,26 +51,15 @@ export interface DatabaseEventsOptions {
  * publish wakes the local deliveries and `once` subscribers are delivered like the others. At-least-once:
  * consumers must be idempotent.
  */
-export class DatabaseEvents implements EventsService, EventsLagSource {
-  readonly instanceId: string;
+export class DatabaseEvents extends StoredEvents<Subscription> implements EventsService, EventsLagSource {
   private readonly database: DatabaseManager;
   private readonly pg: boolean;
-  private readonly retentionMs: number;
-  private readonly pollIntervalMs: number;
-  private readonly subscriptions: Subscription[] = [];
   private ready?: Promise<Knex>;
   private listener?: PgNotificationListener;
-  private timers: NodeJS.Timeout[] = [];
-  /** Deliveries wait for the backend to have started, so a catch-up never reaches a plugin still initialising. */
-  private delivering = false;
-  /** No more deliveries (the backend is stopping); publishing still works until `closed`. */
-  private stopped = false;
   private closed = false;
 
-  constructor(private readonly options: DatabaseEventsOptions) {
-    this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.retentionMs = readEventsRetention(options.config);
-    this.pollIntervalMs = options.pollIntervalMs ?? options.config.getOptionalNumber('backend.events.pollInterval') ?? 10_000;
+  constructor(options: DatabaseEventsOptions) {
+    super(options);
     this.database = DatabaseManager.fromConfig(options.config, { pool: { min: 0, max: 3 }, logger: options.logger });
     this.pg = this.database.engine === 'pg';
   }
@@ -174,38 +150,7 @@ export class DatabaseEvents implements EventsService, EventsLagSource {
     this.listener.start();
   }
 
-  private startTimers(): void {
-    if (this.stopped || this.timers.length) return;
-    const poll = setInterval(() => {
-      this.wakeAll();
-      if (this.pg) void this.redeliverAbandonedClaims();
-    }, this.pollIntervalMs);
-    // Several times per retention window, at most hourly; DELETE is idempotent and on PostgreSQL the lock keeps it
-    // to one instance.
-    const prune = setInterval(() => void this.removeExpired(), Math.max(1000, Math.min(this.retentionMs / 4, 60 * 60 * 1000)));
-    poll.unref?.();
-    prune.unref?.();
-    this.timers.push(poll, prune);
-  }
-
-  /** Starts delivering (the host calls it once every plugin has started); until then events only accumulate. */
-  startDelivering(): void {
-    if (this.delivering || this.stopped) return;
-    this.delivering = true;
-    this.wakeAll();
-  }
-
-  private wakeAll(topic?: string): void {
-    for (const s of this.subscriptions) if (!topic || s.subscriber.topics.includes(topic)) this.wake(s);
-  }
-
-  /** Starts delivering new rows to a subscriber, or asks the running delivery to look again when done. */
-  private wake(subscription: Subscription): void {
-    if (this.stopped || !this.delivering) return;
-    drainSubscription(subscription, () => this.deliverNew(subscription), { stopped: () => this.stopped, logger: this.options.logger });
-  }
-
-  private async deliverNew(subscription: Subscription): Promise<void> {
+  protected async deliverNew(subscription: Subscription): Promise<void> {
     const knex = await this.knex();
     const { subscriber } = subscription;
     while (!this.stopped) {
@@ -284,7 +229,8 @@ export class DatabaseEvents implements EventsService, EventsLagSource {
   }
 
   /** `once` events claimed by an instance that died before finishing them: claimed again and delivered here. */
-  private async redeliverAbandonedClaims(): Promise<void> {
+  protected async redeliverAbandoned(): Promise<void> {
+    if (!this.pg) return; // one instance on SQLite: nothing is claimed
     try {
       const knex = await this.knex();
       for (const subscription of this.subscriptions) {
@@ -378,8 +324,7 @@ export class DatabaseEvents implements EventsService, EventsLagSource {
    */
   async stopDelivering(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
-    this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
+    this.stopTimers();
     await this.listener?.stop();
     const running = this.subscriptions.flatMap(s => (s.draining ? [s.draining] : []));
     let timer: NodeJS.Timeout | undefined;

@@ -1,11 +1,8 @@
-import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { createClient as CreateClient } from 'redis';
-import type { ConfigService, EventParams, EventsService, EventSubscriber, LoggerService } from '@portico/backend-plugin-api';
+import type { EventParams, EventsService, EventSubscriber } from '@portico/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@portico/errors';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
-import { drainSubscription } from './drainSubscription';
-import { readEventsRetention } from './eventsRetention';
+import { StoredEvents, type StoredEventsOptions } from './StoredEvents';
 
 type RedisClient = ReturnType<typeof CreateClient>;
 
@@ -61,14 +58,7 @@ interface Subscription {
   again: boolean;
 }
 
-export interface RedisEventsOptions {
-  config: ConfigService;
-  logger?: LoggerService;
-  /** Names this instance as the consumer of `once` groups. Default host-pid-random. */
-  instanceId?: string;
-  /** Default `backend.events.pollInterval` or 10,000 ms. */
-  pollIntervalMs?: number;
-}
+export type RedisEventsOptions = StoredEventsOptions;
 
 /**
  * The events service on Redis streams (`backend.events.store: redis`). Every event is an entry of one stream,
@@ -80,29 +70,20 @@ export interface RedisEventsOptions {
  * XREAD on a connection of its own wakes the subscribers when an entry is added. At-least-once: consumers must
  * be idempotent.
  */
-export class RedisEvents implements EventsService, EventsLagSource {
-  readonly instanceId: string;
+export class RedisEvents extends StoredEvents<Subscription> implements EventsService, EventsLagSource {
   readonly streamKey: string;
   private readonly keyPrefix: string;
   private readonly url: string;
-  private readonly retentionMs: number;
-  private readonly pollIntervalMs: number;
-  private readonly subscriptions: Subscription[] = [];
   private client?: Promise<RedisClient>;
   private notifier?: RedisClient;
   /** Every client created, connected or still trying: closed on shutdown. */
   private readonly opened = new Set<RedisClient>();
   private notifierLoop?: Promise<void>;
-  private timers: NodeJS.Timeout[] = [];
-  private delivering = false;
-  private stopped = false;
   private closed = false;
 
-  constructor(private readonly options: RedisEventsOptions) {
+  constructor(options: RedisEventsOptions) {
+    super(options);
     const { config } = options;
-    this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    this.retentionMs = readEventsRetention(config);
-    this.pollIntervalMs = options.pollIntervalMs ?? config.getOptionalNumber('backend.events.pollInterval') ?? 10_000;
     const cacheOnRedis = config.getOptionalString('backend.cache.store') === 'redis';
     this.url =
       config.getOptionalString('backend.events.connection') ??
@@ -269,35 +250,8 @@ export class RedisEvents implements EventsService, EventsLagSource {
     return new Promise(resolve => setTimeout(resolve, ms).unref?.());
   }
 
-  private startTimers(): void {
-    if (this.stopped || this.timers.length) return;
-    const poll = setInterval(() => {
-      this.wakeAll();
-      void this.redeliverAbandoned();
-    }, this.pollIntervalMs);
-    const prune = setInterval(() => void this.removeExpired(), Math.max(1000, Math.min(this.retentionMs / 4, 60 * 60 * 1000)));
-    poll.unref?.();
-    prune.unref?.();
-    this.timers.push(poll, prune);
-  }
-
-  /** Starts delivering (the host calls it once every plugin has started); until then events only accumulate. */
-  startDelivering(): void {
-    if (this.delivering || this.stopped) return;
-    this.delivering = true;
-    this.wakeAll();
-  }
-
-  private wakeAll(topic?: string): void {
-    for (const s of this.subscriptions) if (!topic || s.subscriber.topics.includes(topic)) this.wake(s);
-  }
-
-  private wake(subscription: Subscription): void {
-    if (this.stopped || !this.delivering) return;
-    drainSubscription(subscription, () => (subscription.once ? this.deliverToGroup(subscription) : this.deliverFromOffset(subscription)), {
-      stopped: () => this.stopped,
-      logger: this.options.logger,
-    });
+  protected deliverNew(subscription: Subscription): Promise<void> {
+    return subscription.once ? this.deliverToGroup(subscription) : this.deliverFromOffset(subscription);
   }
 
   private async deliverFromOffset(subscription: Subscription): Promise<void> {
@@ -358,7 +312,7 @@ export class RedisEvents implements EventsService, EventsLagSource {
   }
 
   /** `once` entries read by an instance that has not acknowledged them within the lease: taken over here. */
-  private async redeliverAbandoned(): Promise<void> {
+  protected async redeliverAbandoned(): Promise<void> {
     try {
       for (const subscription of this.subscriptions) {
         if (!subscription.once || this.stopped) continue;
@@ -427,8 +381,7 @@ export class RedisEvents implements EventsService, EventsLagSource {
    */
   async stopDelivering(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
-    this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
+    this.stopTimers();
     this.notifier?.destroy();
     await this.notifierLoop?.catch(() => undefined);
     const running = this.subscriptions.flatMap(s => (s.draining ? [s.draining] : []));

@@ -1,0 +1,82 @@
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { ConfigService, EventSubscriber, LoggerService } from '@portico/backend-plugin-api';
+import { drainSubscription, type Drainable } from './drainSubscription';
+import { readEventsRetention } from './eventsRetention';
+
+export interface StoredEventsOptions {
+  config: ConfigService;
+  logger?: LoggerService;
+  /** Names this instance (claims on PostgreSQL, the consumer of `once` groups on Redis). Default host-pid-random. */
+  instanceId?: string;
+  /**
+   * How often each subscriber also looks for new events without a notification (and for what a dead instance left).
+   * Default `backend.events.pollInterval` or 10,000 ms.
+   */
+  pollIntervalMs?: number;
+}
+
+/**
+ * What the stores that keep events (DatabaseEvents, RedisEvents) share: the subscriptions, the poll and retention
+ * timers, and waking a subscription's delivery, which starts only once the host calls `startDelivering`.
+ */
+export abstract class StoredEvents<S extends Drainable & { subscriber: EventSubscriber }> {
+  readonly instanceId: string;
+  protected readonly retentionMs: number;
+  protected readonly pollIntervalMs: number;
+  protected readonly subscriptions: S[] = [];
+  protected timers: NodeJS.Timeout[] = [];
+  /** Deliveries wait for the backend to have started, so a catch-up never reaches a plugin still initialising. */
+  protected delivering = false;
+  /** No more deliveries (the backend is stopping); publishing still works until the store closes. */
+  protected stopped = false;
+
+  protected constructor(protected readonly options: StoredEventsOptions) {
+    this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.retentionMs = readEventsRetention(options.config);
+    this.pollIntervalMs = options.pollIntervalMs ?? options.config.getOptionalNumber('backend.events.pollInterval') ?? 10_000;
+  }
+
+  /** Delivers the subscription's new events; one runs at a time per subscription. */
+  protected abstract deliverNew(subscription: S): Promise<void>;
+  /** On each poll: takes over the `once` events an instance that died had taken and not finished. */
+  protected abstract redeliverAbandoned(): Promise<void>;
+  /** Removes the events older than the retention. */
+  abstract removeExpired(): Promise<number>;
+
+  protected startTimers(): void {
+    if (this.stopped || this.timers.length) return;
+    const poll = setInterval(() => {
+      this.wakeAll();
+      void this.redeliverAbandoned();
+    }, this.pollIntervalMs);
+    // Several times per retention window, at most hourly; removing is idempotent.
+    const prune = setInterval(() => void this.removeExpired(), Math.max(1000, Math.min(this.retentionMs / 4, 60 * 60 * 1000)));
+    poll.unref?.();
+    prune.unref?.();
+    this.timers.push(poll, prune);
+  }
+
+  /** Starts delivering (the host calls it once every plugin has started); until then events only accumulate. */
+  startDelivering(): void {
+    if (this.delivering || this.stopped) return;
+    this.delivering = true;
+    this.wakeAll();
+  }
+
+  protected wakeAll(topic?: string): void {
+    for (const s of this.subscriptions) if (!topic || s.subscriber.topics.includes(topic)) this.wake(s);
+  }
+
+  /** Starts delivering new events to a subscriber, or asks the running delivery to look again when done. */
+  protected wake(subscription: S): void {
+    if (this.stopped || !this.delivering) return;
+    drainSubscription(subscription, () => this.deliverNew(subscription), { stopped: () => this.stopped, logger: this.options.logger });
+  }
+
+  /** Stops the timers; no delivery starts after this. */
+  protected stopTimers(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+  }
+}

@@ -31,3 +31,4 @@ export * from './wiring/permissionsPolicyExtensionPoint';
 export * from './routes/createRouteRegistry';
 export { WebhookEventStore } from './webhooks/WebhookEventStore';
 export { isDatabaseUnavailableError } from './database/isDatabaseUnavailableError';
+export { requestActivity, type RequestActivity } from './http/requestActivity';

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { requestActivity } from '@portico/backend-plugin-api';
 import { capturingLogger, type CapturedLine } from '../__testUtils__/testBackend';
 import { HostHttpServer } from './HostHttpServer';
 
@@ -27,6 +28,44 @@ describe('HostHttpServer', () => {
       delete proto.polluted;
     }
     gc.observe({ kind: 'minor' }, 0.001);
+  });
+
+  it('counts the requests in flight for background work on the same thread (requestActivity), aborted ones included', async () => {
+    const server = new HostHttpServer({ port: 0, host: '127.0.0.1', bodyLimit: '1mb', logger: capturingLogger([]) });
+    let arrived!: () => void;
+    const arrival = new Promise<void>(resolve => (arrived = resolve));
+    let answer!: () => void;
+    server.router.get('/api/x/slow', (_req, res) => {
+      answer = () => void res.json({ ok: true });
+      arrived();
+    });
+    let hung!: () => void;
+    const hangArrival = new Promise<void>(resolve => (hung = resolve));
+    server.router.get('/api/x/never', () => hung());
+    await server.listen();
+    const agent = new http.Agent({ keepAlive: false });
+    try {
+      const before = requestActivity.inFlight;
+      const response = get(`http://127.0.0.1:${server.port}/api/x/slow`, agent);
+      await arrival;
+      expect(requestActivity.inFlight).toBe(before + 1);
+      const quiet = requestActivity.quiet(60_000);
+      answer();
+      expect((await response).status).toBe(200);
+      await quiet; // ended by the response, not by the 60 s
+      expect(requestActivity.inFlight).toBe(before);
+      // a client that goes away before the answer ends its request too
+      const aborted = http.get(`http://127.0.0.1:${server.port}/api/x/never`, { agent });
+      aborted.on('error', () => undefined);
+      await hangArrival;
+      expect(requestActivity.inFlight).toBe(before + 1);
+      const ended = requestActivity.quiet(60_000);
+      aborted.destroy();
+      await ended;
+      expect(requestActivity.inFlight).toBe(before);
+    } finally {
+      await server.close();
+    }
   });
 
   it('sends JSON without an ETag and never answers it with a 304', async () => {

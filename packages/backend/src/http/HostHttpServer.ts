@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Express } from 'express';
 import { collectDefaultMetrics, Registry, type Histogram } from 'prom-client';
-import type { LoggerService } from '@portico/backend-plugin-api';
+import { requestActivity, type LoggerService } from '@portico/backend-plugin-api';
 import { createErrorHandler } from './errorHandler';
 import { createHttpMetricsMiddleware } from './httpMetrics';
 import { forbiddenQueryKeys } from './forbiddenQueryKeys';
@@ -118,6 +118,8 @@ export class HostHttpServer {
     this.server = http.createServer(app);
     // While closing, finish the request in flight, then drop the keep-alive connection.
     this.server.on('request', (_req, res) => {
+      // counted from arrival to the response's end: background work on this thread pauses while requests are served
+      res.once('close', requestActivity.started());
       res.on('finish', () => {
         if (this.closing) setImmediate(() => this.server.closeIdleConnections());
       });

@@ -1,4 +1,5 @@
 import { builtinKinds } from '@portico/catalog-model';
+import { requestActivity } from '@portico/backend-plugin-api';
 import { describeEachDatabase } from '@portico/test-utils';
 import type { CatalogEntitiesChangedPayload, DeferredEntity } from '@portico/plugin-catalog-node';
 import { CatalogStore } from '../database/CatalogStore';
@@ -217,16 +218,50 @@ describe('WriteTurn', () => {
     expect(order).toEqual(['waiting write', 'holder']);
   });
 
-  it('pauses the holder for the time asked when nobody waits (background work leaves the thread to requests)', async () => {
+  it('pauses the holder while requests are in flight, for the time asked at most (background work leaves the thread to requests)', async () => {
     jest.useFakeTimers();
     const turn = new WriteTurn();
     await turn.acquire();
+    const ended = requestActivity.started();
+    try {
+      let resumed = false;
+      const pausing = turn.giveWay(80).then(() => { resumed = true; });
+      await jest.advanceTimersByTimeAsync(79);
+      expect(resumed).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await pausing;
+      expect(resumed).toBe(true);
+    } finally {
+      ended();
+    }
+  });
+
+  it('ends the pause when the last request in flight ends', async () => {
+    jest.useFakeTimers();
+    const turn = new WriteTurn();
+    await turn.acquire();
+    const first = requestActivity.started();
+    const second = requestActivity.started();
     let resumed = false;
     const pausing = turn.giveWay(80).then(() => { resumed = true; });
-    await jest.advanceTimersByTimeAsync(79);
+    await jest.advanceTimersByTimeAsync(10);
+    first();
+    first(); // ending twice counts once
+    await jest.advanceTimersByTimeAsync(10);
     expect(resumed).toBe(false);
-    await jest.advanceTimersByTimeAsync(1);
+    second();
     await pausing;
     expect(resumed).toBe(true);
+    expect(requestActivity.inFlight).toBe(0);
+  });
+
+  it('does not pause when no request is in flight: one turn of the event loop, whatever the time asked', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    const turn = new WriteTurn();
+    await turn.acquire();
+    expect(requestActivity.inFlight).toBe(0);
+    // fake timers are never advanced here: a pause on a timer would not end
+    await turn.giveWay(10_000);
+    expect(jest.getTimerCount()).toBe(0);
   });
 });

@@ -50,6 +50,14 @@ const HISTORY_COLUMNS: BulkColumn[] = [
 
 const THREAD_MIN = 5_000;
 /**
+ * A large new source into a small catalog loads as a first load does (see `openBatch`) from its BULK_MIN-th entity on,
+ * when the catalog held at most BULK_SMALL_CATALOG entities as it began. The portal's own examples are read before the
+ * generated 10,000-entity location of bench/catalog --portal; loading it row by row with every index in place took
+ * twice as long as into an empty catalog. Rebuilding the indexes over a few thousand rows more costs little.
+ */
+const BULK_MIN = 1_000;
+const BULK_SMALL_CATALOG = 5_000;
+/**
  * Entities per transaction of a write that is not a first load. better-sqlite3 runs a transaction's statements
  * synchronously and SQLite has one writer: a 2,000-entity transaction held the event loop for about a second on
  * a 30,000-entity catalog, and every read (one connection) and write waited for it; 250 still held it for 0.3-0.5 s
@@ -110,6 +118,17 @@ export class EntityWriter {
   openBatch(): BatchSession {
     const sqliteFile = this.dialect.sqliteFile;
     let bulk: boolean | undefined;
+    /** The catalog held nothing when this session began: none of its rows was there before. */
+    let intoEmpty = false;
+    /** The catalog held at most BULK_SMALL_CATALOG entities when this session of a new source began. */
+    let smallAtStart = false;
+    const startBulk = async () => {
+      await dropDerivedIndexes(this.knex);
+      this.relationsIndex.indexed = false;
+      // A first load writes every page once: checkpointing the WAL every 4 MB on the way would copy
+      // each page twice and sync the file each time; one checkpoint at the end does it once.
+      if (sqliteFile) await this.walAutocheckpoint(0);
+    };
     let total = 0;
     let finished = false;
     const affected = new Set<string>();
@@ -127,14 +146,15 @@ export class EntityWriter {
         if (bulk === undefined) {
           // A first load into an empty catalog builds the derived indexes once, at the end (several
           // times faster than maintaining them row by row; the first chunk says nothing of the total).
-          bulk = batch.upserts.length > 0 && !(await this.knex('catalog_entities').select('eid').first());
-          if (bulk) {
-            await dropDerivedIndexes(this.knex);
-            this.relationsIndex.indexed = false;
-          }
-          // A first load writes every page once: checkpointing the WAL every 4 MB on the way would copy
-          // each page twice and sync the file each time; one checkpoint at the end does it once.
-          if (bulk && sqliteFile) await this.walAutocheckpoint(0);
+          intoEmpty = batch.upserts.length > 0 && !(await this.knex('catalog_entities').select('eid').first());
+          bulk = intoEmpty;
+          smallAtStart = !intoEmpty && !!options?.newSource && (await this.catalogIsSmall());
+          if (bulk) await startBulk();
+        } else if (!bulk && smallAtStart && options?.newSource && total + batch.upserts.length >= BULK_MIN) {
+          // So does a new source into a small catalog once it has written BULK_MIN entities (a location's first chunk
+          // is small, so that writing starts early): what was written so far is indexed again with the rest.
+          bulk = true;
+          await startBulk();
         }
         total += batch.upserts.length + batch.deletes.length;
         const chunks = splitBatch(batch, bulk ? this.chunkSize : this.writeChunkSize);
@@ -164,8 +184,9 @@ export class EntityWriter {
         }
         finished = true;
         const refs = [...affected];
-        // a first load's entities are all new: none was there to change
-        const restitched = { restitched: bulk ? [] : [...relationsChanged] };
+        // a first load's entities are all new: none was there to change (a bulk load into a small catalog may have
+        // added relations to the entities that were there: they are among relationsChanged)
+        const restitched = { restitched: intoEmpty ? [] : [...relationsChanged] };
         const checkpoint = bulk && !!sqliteFile;
         // stitching after any other write lets other writes in between its parts (see BatchFinishOptions)
         const between = bulk ? undefined : options?.between;
@@ -210,6 +231,11 @@ export class EntityWriter {
         return restitched;
       },
     };
+  }
+
+  /** Whether the catalog holds at most BULK_SMALL_CATALOG entities (reads at most that many index entries). */
+  private async catalogIsSmall(): Promise<boolean> {
+    return !(await this.knex('catalog_entities').select('eid').orderBy('eid').offset(BULK_SMALL_CATALOG).limit(1).first());
   }
 
   /** Repairs what an interrupted bulk load may have left (call once at startup). */

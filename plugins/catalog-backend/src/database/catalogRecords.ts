@@ -93,6 +93,13 @@ export interface BatchWriteOptions {
    * it take their turn there (see IngestionService).
    */
   between?(): Promise<void>;
+  /**
+   * Every entity the session writes is new to its source: the full read of a provider that owns nothing yet. Such a
+   * session into a small catalog loads as a first load does once it has written 1,000 entities (derived indexes built
+   * once at the end, no lookups of existing rows; a ref another source holds is reported by the insert, not looked
+   * up). Pass the same value to every write of the session.
+   */
+  newSource?: boolean;
 }
 
 /** How the end of a write session (stitching) lets other work in. */
@@ -115,13 +122,15 @@ export interface BatchSession {
   write(batch: BatchWrite, options?: BatchWriteOptions): Promise<BatchResult>;
   /**
    * Stitches what the session touched. `restitched`: the refs whose relations changed with the writes (a
-   * relation added or dropped), written or at the other end of one (none after a first load: all is new).
+   * relation added or dropped), written or at the other end of one (none after a first load into an empty catalog:
+   * all is new).
    */
   finish(options?: BatchFinishOptions): Promise<{ restitched: string[] }>;
   /**
-   * True once the first write has found the catalog empty: every row there is was then written by
-   * this session (writes are serialised), so nothing needs looking up before the next chunk; a row
-   * another instance inserts meanwhile is still caught by its unique ref and reported as skipped.
+   * True once the first write has found the catalog empty, or a new source (`BatchWriteOptions.newSource`) has
+   * written 1,000 entities into a small one: every row of this session is new (writes are serialised), so nothing needs
+   * looking up before the next chunk; a ref another source holds, or another instance inserts meanwhile, is still
+   * caught by its unique ref and reported as skipped.
    */
   readonly firstLoad: boolean;
   /** The change-outbox rows the session's transactions wrote: mark them delivered once the change is published. */

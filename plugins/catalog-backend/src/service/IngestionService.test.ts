@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { databaseEngineOf } from '@portico/backend-plugin-api';
 import { builtinKinds } from '@portico/catalog-model';
 import { describeEachDatabase, MockLogger } from '@portico/test-utils';
 import type { CatalogEntitiesChangedPayload, EntityProviderConnection } from '@portico/plugin-catalog-node';
 import { CatalogStore } from '../database/CatalogStore';
-import { catalogMigrations } from '../database/migrations';
+import { catalogMigrations, DERIVED_INDEXES } from '../database/migrations';
 import { component, group } from '../__testUtils__/entities';
 import { IngestionService } from './IngestionService';
 import { KindRegistry } from './KindRegistry';
@@ -293,6 +294,78 @@ describeEachDatabase('IngestionService', db => {
     ]);
     // p2's svc-2 names team-a as its owner too
     expect((await served('group:default/team-a'))!.relations).toEqual(['ownerOf:component:default/svc-1', 'ownerOf:component:default/svc-2', 'ownerOf:component:default/svc-3']);
+  });
+
+  it('loads a large new source into a small catalog as a first load, and reports the relations it added to what was there', async () => {
+    const bulkStore = new CatalogStore(db.knex);
+    const seen: CatalogEntitiesChangedPayload[] = [];
+    const bulk = new IngestionService({ store: bulkStore, kinds: kinds(), onChanges: c => { seen.push(c); } });
+    await bulk.applyMutation('seed', {
+      type: 'delta',
+      added: [{ entity: group('team-a'), locationKey: 'file:seed' }, { entity: component('taken'), locationKey: 'file:seed' }],
+      removed: [],
+    });
+    const open = bulkStore.openBatch.bind(bulkStore);
+    const sessions: Array<ReturnType<CatalogStore['openBatch']>> = [];
+    const spy = jest.spyOn(bulkStore, 'openBatch').mockImplementation(() => {
+      const session = open();
+      sessions.push(session);
+      return session;
+    });
+    const big = [
+      ...Array.from({ length: 1200 }, (_, i) => ({ entity: component(`svc-${i}`), locationKey: 'file:big' })),
+      { entity: component('taken', { lifecycle: 'experimental' }), locationKey: 'file:big' },
+    ];
+    // streamed as a location is read: a small first chunk, so that writing starts early, then larger ones
+    let firstLoadAfterFirstChunk: boolean | undefined;
+    const changes = await bulk.applyMutation('big', {
+      type: 'full',
+      entities: (async function* () {
+        yield big.slice(0, 100);
+        firstLoadAfterFirstChunk = sessions[0].firstLoad;
+        for (let i = 100; i < big.length; i += 500) yield big.slice(i, i + 500);
+      })(),
+    });
+
+    expect(firstLoadAfterFirstChunk).toBe(false);
+    expect(sessions[0].firstLoad).toBe(true); // from the 1,000th entity: indexes dropped and built once, no lookups per chunk
+    expect(changes.added).toHaveLength(1200);
+    // the group was there before: its ownerOf relations grew, and that is announced
+    expect(changes.updated).toEqual(['group:default/team-a']);
+    expect(seen.at(-1)!.updated).toEqual(['group:default/team-a']);
+    // a ref another source holds is not looked up in a bulk load: the insert reports it, the first source keeps it
+    expect(JSON.parse((await bulkStore.getRowByRef('component:default/taken'))!.body).spec.lifecycle).toBe('production');
+    expect(await bulkStore.listErrors({ provider: 'big' })).toEqual([
+      expect.objectContaining({ type: 'conflict', entityRef: 'component:default/taken', message: expect.stringContaining('already provided by seed') }),
+    ]);
+    expect((await served('group:default/team-a'))!.relations).toHaveLength(1201);
+    expect(await bulkStore.countEntities()).toBe(1202);
+    const indexes = databaseEngineOf(db.knex) === 'pg'
+      ? ((await db.knex.raw("SELECT indexname AS name FROM pg_indexes WHERE tablename LIKE 'catalog_%'")) as { rows: Array<{ name: string }> }).rows
+      : ((await db.knex.raw("SELECT name FROM sqlite_master WHERE type = 'index'")) as Array<{ name: string }>);
+    expect(indexes.map(r => r.name)).toEqual(expect.arrayContaining(DERIVED_INDEXES.map(i => i.name)));
+
+    // the same source again owns its rows: an ordinary write, row by row
+    await bulk.applyMutation('big', { type: 'full', entities: big.map(e => e.entity.metadata.name === 'svc-0' ? { ...e, entity: component('svc-0', { lifecycle: 'deprecated' }) } : e) });
+    expect(sessions[1].firstLoad).toBe(false);
+    expect(JSON.parse((await bulkStore.getRowByRef('component:default/svc-0'))!.body).spec.lifecycle).toBe('deprecated');
+    spy.mockRestore();
+  });
+
+  it('writes a large new source into a catalog that is not small row by row', async () => {
+    const bigStore = new CatalogStore(db.knex);
+    const bulk = new IngestionService({ store: bigStore, kinds: kinds() });
+    await bulk.applyMutation('seed', { type: 'full', entities: Array.from({ length: 5001 }, (_, i) => ({ entity: group(`team-${i}`), locationKey: 'file:seed' })) });
+    const open = bigStore.openBatch.bind(bigStore);
+    const sessions: Array<ReturnType<CatalogStore['openBatch']>> = [];
+    jest.spyOn(bigStore, 'openBatch').mockImplementation(() => {
+      const session = open();
+      sessions.push(session);
+      return session;
+    });
+    await bulk.applyMutation('big', { type: 'full', entities: Array.from({ length: 1000 }, (_, i) => ({ entity: component(`svc-${i}`, { owner: 'team-1' }), locationKey: 'file:big' })) });
+    expect(sessions[0].firstLoad).toBe(false);
+    expect(await bigStore.countEntities()).toBe(6001);
   });
 });
 

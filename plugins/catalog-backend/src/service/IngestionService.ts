@@ -373,7 +373,7 @@ export class IngestionService {
   private async writePrepared(run: MutationRun, session: BatchSession, batch: BatchWrite & { added: string[]; updated: string[]; removed: string[] }) {
     const giveWay = () => this.giveWay(run, session);
     if (run.written && !session.firstLoad && batch.upserts.length + batch.deletes.length + batch.history.length > 0) await giveWay();
-    const { skipped } = await session.write(batch, { between: giveWay });
+    const { skipped } = await session.write(batch, { between: giveWay, newSource: run.isFull && run.owned.size === 0 });
     run.written = true;
     const lost = new Set(skipped);
     run.changes.added.push(...(lost.size ? batch.added.filter(r => !lost.has(r)) : batch.added));

@@ -161,6 +161,7 @@ export const catalogPlugin = createBackendPlugin({
           await first;
           // providers may still be writing (their own schedules): finish that before the database closes
           await catalog.ingestion.close();
+          await store.close();
         }, { label: 'catalog: finish the current read and writes' });
       },
     });

@@ -26,6 +26,8 @@ export interface CatalogDialect {
   readonly sqliteFile?: string;
   /** Runs a read and returns its rows. */
   read(knex: Knex, sql: string, bindings: unknown[]): Promise<unknown[]>;
+  /** Ends what the dialect started beside the knex pool (SQLite's read thread). */
+  close?(): Promise<void>;
   /** Inserts many rows in as few round trips as possible; returns how many were written. */
   insertMany(trx: Knex.Transaction | Knex, table: string, columns: BulkColumn[], rows: unknown[][], options?: { ignoreConflicts?: boolean }): Promise<number>;
   /** Deletes rows whose `column` is one of `values`, in chunks that fit the engine's parameter limit. */

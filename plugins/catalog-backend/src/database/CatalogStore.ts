@@ -118,6 +118,11 @@ export class CatalogStore {
     return this.writer.ensureIndexes();
   }
 
+  /** Ends the store's own threads (SQLite's read thread); reads then run on the knex pool only. */
+  async close(): Promise<void> {
+    await this.dialect.close?.();
+  }
+
   /** Refreshes the planner's statistics of the catalog tables (sampled, so cheap even on large catalogs). */
   analyze(): Promise<void> {
     return this.dialect.analyze(this.knex);

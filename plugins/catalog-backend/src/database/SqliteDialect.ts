@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { requestActivity } from '@portico/backend-plugin-api';
+import { ReadThreadUnavailable, SqliteReadThread } from './SqliteReadThread';
 import type { BulkColumn, CatalogDialect, Sql } from './CatalogDialect';
 
 interface SqliteStatement {
@@ -61,16 +63,33 @@ export class SqliteDialect implements CatalogDialect {
   readonly sqliteFile?: string;
   readonly ftsEntityColumn = 'rowid';
 
+  private readonly readThread?: SqliteReadThread;
+
   constructor(knex: Knex) {
     const filename = sqliteFilenameOf(knex);
-    if (filename && filename !== ':memory:' && !filename.startsWith('file:')) this.sqliteFile = filename;
+    if (filename && filename !== ':memory:' && !filename.startsWith('file:')) {
+      this.sqliteFile = filename;
+      this.readThread = new SqliteReadThread(filename);
+    }
   }
 
   /**
    * The statement is prepared once per connection and reused: the query builder and statement
-   * preparation cost more than the lookup itself on the hot read paths.
+   * preparation cost more than the lookup itself on the hot read paths. On a SQLite file, while other HTTP requests
+   * wait for this thread (more than one in flight), the read runs on a thread of its own instead (SqliteReadThread):
+   * SQLite then works on the second core while this one answers the others. With one request in flight the hand-over
+   * would only add its own latency.
    */
   async read(knex: Knex, sql: string, bindings: unknown[]): Promise<unknown[]> {
+    const params = bindings.map(b => (typeof b === 'boolean' ? Number(b) : b));
+    if (this.readThread?.usable && requestActivity.inFlight > 1 && !(knex as Knex & { isTransaction?: boolean }).isTransaction) {
+      try {
+        return await this.readThread.read(sql, params);
+      } catch (error) {
+        if (!(error instanceof ReadThreadUnavailable)) throw error;
+        // run where it would have run anyway: a genuine error is reported from there
+      }
+    }
     const conn = (await knex.client.acquireConnection()) as SqliteConnection;
     try {
       let statements = preparedByConnection.get(conn);
@@ -81,10 +100,14 @@ export class SqliteDialect implements CatalogDialect {
         if (statements.size > 200) statements.clear();
         statements.set(sql, statement);
       }
-      return statement.all(...bindings.map(b => (typeof b === 'boolean' ? Number(b) : b)));
+      return statement.all(...params);
     } finally {
       await knex.client.releaseConnection(conn);
     }
+  }
+
+  async close(): Promise<void> {
+    await this.readThread?.close();
   }
 
   /** Prepared multi-row statements: the connection is in-process, so that is the fastest path. */

@@ -33,7 +33,7 @@ describe('discovery and events defaults', () => {
     }
   });
 
-  it('delivers events to subscribers of the topic and logs a failing subscriber instead of throwing', async () => {
+  it('delivers events to subscribers of the topic and logs a failing subscriber, retried, then passed over, instead of throwing', async () => {
     const received: EventParams[] = [];
     const { backend, lines } = await startTestHost({}, [
       probe(async ({ events }) => {
@@ -48,7 +48,8 @@ describe('discovery and events defaults', () => {
       // published during init: delivered once every plugin has started, after publish returned
       await eventually(() => {
         expect(received).toEqual([{ topic: 'catalog.entities.changed', payload: { added: ['component:default/a'] } }]);
-        expect(lines.map(l => l.message)).toContain("Subscriber 'bad' failed on topic 'catalog.entities.changed': boom");
+        expect(lines.map(l => l.message)).toContain("Subscriber 'bad' failed on topic 'catalog.entities.changed' (attempt 1); again in 100 ms: boom");
+        expect(lines.map(l => l.message)).toContain("Subscriber 'bad' failed on topic 'catalog.entities.changed' 4 times in a row; passed over: boom");
       });
     } finally {
       await backend.stop();

@@ -3,7 +3,7 @@ import type { EventParams, EventsService, EventSubscriber } from '@portico/backe
 import { InputError } from '@portico/errors';
 import { DatabaseManager } from '../database/DatabaseManager';
 import { PgNotificationListener } from './PgNotificationListener';
-import { StoredEvents, type StoredEventsOptions } from './StoredEvents';
+import { StoredEvents, type HandleOutcome, type StoredEventsOptions } from './StoredEvents';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
 import { CLAIMS_TABLE, EVENTS_CHANNEL, EVENTS_DATABASE_NAME, EVENTS_TABLE, OFFSETS_TABLE, eventsMigrations } from './eventsDatabase';
 
@@ -166,7 +166,8 @@ export class DatabaseEvents extends StoredEvents<Subscription> implements Events
       try {
         for (const row of toDeliver) {
           if (this.stopped) return; // claimed but undelivered rows are handed back by stopDelivering()
-          await this.deliver(subscriber, row);
+          // stopped while retrying a failing handler: neither done nor past the cursor, so delivered after the restart
+          if ((await this.deliver(subscriber, row)) === 'stopped') return;
           delivered.push(row);
           // A subscriber that finishes synchronously would otherwise hold the event loop for the whole batch.
           await new Promise<void>(resolve => setImmediate(resolve));
@@ -211,16 +212,18 @@ export class DatabaseEvents extends StoredEvents<Subscription> implements Events
       .update({ done: true });
   }
 
-  private async deliver(subscriber: EventSubscriber, row: EventRow): Promise<void> {
+  private async deliver(subscriber: EventSubscriber, row: EventRow): Promise<HandleOutcome> {
+    let event: EventParams;
     try {
       // parsed here, so that a row that cannot be read is logged and passed over rather than blocking the subscriber
       const payload = this.fromJson(row.payload);
-      const event: EventParams = { topic: row.topic, payload: payload === null ? undefined : payload };
+      event = { topic: row.topic, payload: payload === null ? undefined : payload };
       if (row.metadata) event.metadata = this.fromJson(row.metadata) as Record<string, string>;
-      await subscriber.onEvent(event);
     } catch (error) {
-      this.options.logger?.error(`Subscriber '${subscriber.id}' failed on topic '${row.topic}': ${(error as Error)?.message ?? error}`);
+      this.options.logger?.error(`Event ${row.id} on topic '${row.topic}' cannot be read; passed over for subscriber '${subscriber.id}': ${(error as Error)?.message ?? error}`);
+      return 'given-up';
     }
+    return this.handle(subscriber, event);
   }
 
   /** A jsonb column as read: parsed by the pg driver; on SQLite, JSON text (or a number, the column's affinity). */
@@ -246,8 +249,12 @@ export class DatabaseEvents extends StoredEvents<Subscription> implements Events
           .select('e.id', 'e.topic', 'e.payload', 'e.metadata');
         if (rows.length === 0) continue;
         const claimed = await this.claim(knex, subscriber.id, rows);
-        for (const row of claimed) await this.deliver(subscriber, row);
-        if (claimed.length) await this.markDone(knex, subscriber.id, claimed);
+        const delivered: EventRow[] = [];
+        for (const row of claimed) {
+          if ((await this.deliver(subscriber, row)) === 'stopped') break;
+          delivered.push(row);
+        }
+        if (delivered.length) await this.markDone(knex, subscriber.id, delivered);
       }
     } catch (error) {
       if (!this.stopped) this.options.logger?.warn(`Abandoned event claims could not be checked: ${(error as Error)?.message ?? error}`);

@@ -261,7 +261,8 @@ export class RedisEvents extends StoredEvents<Subscription> implements EventsSer
       if (raw.length === 0) return;
       for (const entry of raw.map(parseEntry)) {
         if (this.stopped) return;
-        if (subscriber.topics.includes(entry.topic)) await this.deliver(subscriber, entry);
+        // stopped while retrying a failing handler: the offset stays before it, so it is delivered after the restart
+        if (subscriber.topics.includes(entry.topic) && (await this.handle(subscriber, entry.event)) === 'stopped') break;
         subscription.cursor = entry.id;
       }
       await this.command(['SET', this.offsetKey(subscriber.id), subscription.cursor]);
@@ -296,18 +297,8 @@ export class RedisEvents extends StoredEvents<Subscription> implements EventsSer
         await this.command(['XACK', this.streamKey, group, entry.id]);
         continue;
       }
-      // A failed handler leaves the entry pending: it is delivered again once its lease has passed.
-      if (await this.deliver(subscriber, entry)) await this.command(['XACK', this.streamKey, group, entry.id]);
-    }
-  }
-
-  private async deliver(subscriber: EventSubscriber, entry: StreamEntry): Promise<boolean> {
-    try {
-      await subscriber.onEvent(entry.event);
-      return true;
-    } catch (error) {
-      this.options.logger?.error(`Subscriber '${subscriber.id}' failed on topic '${entry.topic}': ${(error as Error)?.message ?? error}`);
-      return false;
+      // A handler that still fails after its retries leaves the entry pending: delivered again once its lease has passed.
+      if ((await this.handle(subscriber, entry.event)) === 'done') await this.command(['XACK', this.streamKey, group, entry.id]);
     }
   }
 

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { ConfigService, EventSubscriber, LoggerService } from '@portico/backend-plugin-api';
+import type { ConfigService, EventParams, EventSubscriber, LoggerService } from '@portico/backend-plugin-api';
 import { drainSubscription, type Drainable } from './drainSubscription';
 import { readEventsRetention } from './eventsRetention';
 
@@ -15,6 +15,16 @@ export interface StoredEventsOptions {
    */
   pollIntervalMs?: number;
 }
+
+/**
+ * The waits before each new attempt of a subscriber that threw. A handler that fails for a moment (its database
+ * restarting, a connection dropped) gets the event again, in order, before the events after it; one that fails four
+ * times in a row (2.6 s) is logged as an error and passed over, so that one bad event cannot stop the rest.
+ */
+export const RETRY_DELAYS_MS = [100, 500, 2000];
+
+/** What came of handing an event to a subscriber. */
+export type HandleOutcome = 'done' | 'given-up' | 'stopped';
 
 /**
  * What the stores that keep events (DatabaseEvents, RedisEvents) share: the subscriptions, the poll and retention
@@ -35,6 +45,29 @@ export abstract class StoredEvents<S extends Drainable & { subscriber: EventSubs
     this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.retentionMs = readEventsRetention(options.config);
     this.pollIntervalMs = options.pollIntervalMs ?? options.config.getOptionalNumber('backend.events.pollInterval') ?? 10_000;
+  }
+
+  /**
+   * Hands one event to a subscriber, again after RETRY_DELAYS_MS while it throws. `stopped`: the store stopped while
+   * waiting to retry; the event was not handled and must be delivered again after the restart.
+   */
+  protected async handle(subscriber: EventSubscriber, event: EventParams): Promise<HandleOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await subscriber.onEvent(event);
+        return 'done';
+      } catch (error) {
+        const reason = (error as Error)?.message ?? String(error);
+        const delay = RETRY_DELAYS_MS[attempt - 1];
+        if (delay === undefined) {
+          this.options.logger?.error(`Subscriber '${subscriber.id}' failed on topic '${event.topic}' ${attempt} times in a row; passed over: ${reason}`);
+          return 'given-up';
+        }
+        this.options.logger?.warn(`Subscriber '${subscriber.id}' failed on topic '${event.topic}' (attempt ${attempt}); again in ${delay} ms: ${reason}`);
+        await new Promise<void>(resolve => setTimeout(resolve, delay).unref?.());
+        if (this.stopped) return 'stopped';
+      }
+    }
   }
 
   /** Delivers the subscription's new events; one runs at a time per subscription. */

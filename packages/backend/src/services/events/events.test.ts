@@ -343,20 +343,27 @@ function oneBackendBehaviours(makeStore: () => StoredEvents | Promise<StoredEven
     await eventually(() => expect(indexes(finished)).toEqual([1]), 10_000);
   });
 
-  it('hands an event again to a subscriber that threw (at least once), before the events after it', async () => {
+  /** A subscriber that throws on its first `failures` attempts at event 1; records every attempt and what it handled. */
+  function failingOnFirst(id: string, failures: number) {
     const attempts: number[] = [];
     const handled: number[] = [];
-    const backend = await started({
-      id: 'flaky-view',
+    const subscriber: EventSubscriber = {
+      id,
       topics: [TOPIC],
       onEvent: async event => {
         const { i } = event.payload as { i: number };
         attempts.push(i);
-        // its database is away for a moment: the first two attempts on event 1 fail
-        if (i === 1 && attempts.filter(a => a === 1).length <= 2) throw new Error('connection terminated');
+        if (i === 1 && attempts.filter(a => a === 1).length <= failures) throw new Error('connection terminated');
         handled.push(i);
       },
-    });
+    };
+    return { subscriber, attempts, handled };
+  }
+
+  it('hands an event again to a subscriber that threw (at least once), before the events after it', async () => {
+    // its database is away for a moment: the first two attempts on event 1 fail
+    const { subscriber, attempts, handled } = failingOnFirst('flaky-view', 2);
+    const backend = await started(subscriber);
     await backend.events.publish({ topic: TOPIC, payload: { i: 1 } });
     await backend.events.publish({ topic: TOPIC, payload: { i: 2 } });
     await eventually(() => expect(handled).toEqual([1, 2]), 10_000);
@@ -364,18 +371,8 @@ function oneBackendBehaviours(makeStore: () => StoredEvents | Promise<StoredEven
   });
 
   it('passes over an event its subscriber fails on every time, after its retries, and goes on with the next', async () => {
-    const attempts: number[] = [];
-    const handled: number[] = [];
-    const backend = await started({
-      id: 'broken-view',
-      topics: [TOPIC],
-      onEvent: async event => {
-        const { i } = event.payload as { i: number };
-        attempts.push(i);
-        if (i === 1) throw new Error('cannot handle this one');
-        handled.push(i);
-      },
-    });
+    const { subscriber, attempts, handled } = failingOnFirst('broken-view', Infinity);
+    const backend = await started(subscriber);
     await backend.events.publish({ topic: TOPIC, payload: { i: 1 } });
     await backend.events.publish({ topic: TOPIC, payload: { i: 2 } });
     await eventually(() => expect(handled).toEqual([2]), 15_000);

@@ -120,6 +120,9 @@ describe('catalog errors where users look', () => {
     expect(res.body.error.details.errors[0]).toMatchObject({ file: target });
     const locations = await api().get('/api/catalog/locations').expect(200);
     expect(locations.body.map((l: { data: { target: string } }) => l.data.target)).not.toContain(target);
+    // the read's problems are answered, not recorded against a location that does not exist
+    const recorded = await api().get(`/api/catalog/entities/errors?locationKey=${encodeURIComponent(`file:${target}`)}`).expect(200);
+    expect(recorded.body.items).toEqual([]);
   });
 
   it('registers a target with one valid entity among errors, answering the errors', async () => {

@@ -319,9 +319,15 @@ export class LocationService {
 
   /**
    * POST /locations: validates by reading; with dryRun stores nothing. Answers the valid entities and
-   * the problems found (unreadable files, malformed or refused documents, invalid entities).
+   * the problems found (unreadable files, malformed or refused documents, invalid entities). `refuseEmpty`: a
+   * location whose read yields no valid entity is removed again at once (nothing of it stays) and answered with
+   * `refused: true`; the file is read once, not once to check and once to register.
    */
-  async add(spec: { type: 'file' | 'url'; target: string }, dryRun: boolean): Promise<{ location: LocationInfo; entities: Entity[]; errors: LocationReadError[]; exists?: boolean }> {
+  async add(
+    spec: { type: 'file' | 'url'; target: string },
+    dryRun: boolean,
+    options?: { refuseEmpty?: boolean },
+  ): Promise<{ location: LocationInfo; entities: Entity[]; errors: LocationReadError[]; exists?: boolean; refused?: boolean }> {
     const url = toLocationUrl(spec.type, spec.target, this.options.cwd);
     if (!this.options.integrations.providerFor(url)) {
       const host = url.startsWith('file:') ? 'file' : new URL(url).host;
@@ -340,7 +346,13 @@ export class LocationService {
     await this.options.store.insertLocation(record);
     const managed = await this.manage(record, 'api');
     const result = await managed.provider.run({ collect: true });
-    return { location: { id: record.id, type: record.type, target: record.target }, ...(await this.outcome(result)) };
+    const outcome = await this.outcome(result);
+    const location = { id: record.id, type: record.type, target: record.target };
+    if (options?.refuseEmpty && outcome.entities.length === 0) {
+      await this.remove(record.id); // nothing was ingested: this drops the record, the provider and its errors
+      return { location, ...outcome, refused: true };
+    }
+    return { location, ...outcome };
   }
 
   /**

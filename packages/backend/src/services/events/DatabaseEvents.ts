@@ -3,7 +3,7 @@ import type { EventParams, EventsService, EventSubscriber } from '@portico/backe
 import { InputError } from '@portico/errors';
 import { DatabaseManager } from '../database/DatabaseManager';
 import { PgNotificationListener } from './PgNotificationListener';
-import { StoredEvents, type HandleOutcome, type StoredEventsOptions } from './StoredEvents';
+import { StoredEvents, type HandleOutcome, type StoredEventsOptions, type StoredSubscription } from './StoredEvents';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
 import { CLAIMS_TABLE, EVENTS_CHANNEL, EVENTS_DATABASE_NAME, EVENTS_TABLE, OFFSETS_TABLE, eventsMigrations } from './eventsDatabase';
 
@@ -27,15 +27,9 @@ interface EventRow {
   metadata: Record<string, string> | string | null;
 }
 
-interface Subscription {
-  subscriber: EventSubscriber;
-  once: boolean;
+interface Subscription extends StoredSubscription<number> {
   /** Events are claimed before delivery (`once` on PostgreSQL; on SQLite one instance runs, so nothing to share). */
   claims: boolean;
-  /** The last event id this instance delivered to (or skipped for) the subscriber. */
-  cursor: number;
-  draining?: Promise<void>;
-  again: boolean;
 }
 
 export type DatabaseEventsOptions = StoredEventsOptions;

@@ -2,7 +2,7 @@ import type { createClient as CreateClient } from 'redis';
 import type { EventParams, EventsService, EventSubscriber } from '@portico/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@portico/errors';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
-import { StoredEvents, type StoredEventsOptions } from './StoredEvents';
+import { StoredEvents, type StoredEventsOptions, type StoredSubscription } from './StoredEvents';
 
 type RedisClient = ReturnType<typeof CreateClient>;
 
@@ -49,14 +49,8 @@ function parseEntry([id, fields]: RawEntry): StreamEntry {
   return { id, topic: values.topic, event };
 }
 
-interface Subscription {
-  subscriber: EventSubscriber;
-  once: boolean;
-  /** every-instance: the last entry id this instance delivered or skipped. */
-  cursor: string;
-  draining?: Promise<void>;
-  again: boolean;
-}
+/** `cursor`: the stream entry id (read by `every-instance` subscribers; `once` ones read through their group). */
+type Subscription = StoredSubscription<string>;
 
 export type RedisEventsOptions = StoredEventsOptions;
 

@@ -26,11 +26,19 @@ export const RETRY_DELAYS_MS = [100, 500, 2000];
 /** What came of handing an event to a subscriber. */
 export type HandleOutcome = 'done' | 'given-up' | 'stopped';
 
+/** A subscriber as a store delivers to it: its mode, where this instance is in the events, and its delivery state. */
+export interface StoredSubscription<Cursor> extends Drainable {
+  subscriber: EventSubscriber;
+  once: boolean;
+  /** The last event this instance delivered to (or skipped for) the subscriber (`every-instance` on Redis). */
+  cursor: Cursor;
+}
+
 /**
  * What the stores that keep events (DatabaseEvents, RedisEvents) share: the subscriptions, the poll and retention
  * timers, and waking a subscription's delivery, which starts only once the host calls `startDelivering`.
  */
-export abstract class StoredEvents<S extends Drainable & { subscriber: EventSubscriber }> {
+export abstract class StoredEvents<S extends StoredSubscription<unknown>> {
   readonly instanceId: string;
   protected readonly retentionMs: number;
   protected readonly pollIntervalMs: number;

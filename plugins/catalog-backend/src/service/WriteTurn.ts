@@ -1,4 +1,4 @@
-import { requestActivity, type RequestActivity } from '@portico/backend-plugin-api';
+import { requestActivity } from '@portico/backend-plugin-api';
 import { yieldToEventLoop } from '../yieldToEventLoop';
 
 /**
@@ -10,8 +10,6 @@ import { yieldToEventLoop } from '../yieldToEventLoop';
 export class WriteTurn {
   private held = false;
   private readonly waiters: Array<() => void> = [];
-
-  constructor(private readonly activity: Pick<RequestActivity, 'quiet'> = requestActivity) {}
 
   /** Writes waiting for the turn. */
   get waiting(): number {
@@ -43,7 +41,7 @@ export class WriteTurn {
    */
   async giveWay(pauseMs = 0): Promise<void> {
     if (!this.waiters.length) {
-      await (pauseMs > 0 ? this.activity.quiet(pauseMs) : yieldToEventLoop());
+      await (pauseMs > 0 ? requestActivity.quiet(pauseMs) : yieldToEventLoop());
       if (!this.waiters.length) return;
     }
     this.release();

@@ -546,7 +546,7 @@ export function createRouter(options: CatalogRouterOptions): Router {
           // A target that yields no valid entity is refused, with every problem found, and nothing of it stays:
           // registered, it would only sit in the location list reporting errors. (Read once: a 20,000-entity file
           // was read and validated a second time only to check this.)
-          const result = await catalog.locations.add(body, false, { refuseEmpty: true });
+          const result = await catalog.locations.add(body, false);
           if (result.refused) {
             const errors = await catalog.locateErrors(result.errors);
             const first = errors[0] ? `; first: ${errors[0].message}` : '';

@@ -319,14 +319,13 @@ export class LocationService {
 
   /**
    * POST /locations: validates by reading; with dryRun stores nothing. Answers the valid entities and
-   * the problems found (unreadable files, malformed or refused documents, invalid entities). `refuseEmpty`: a
-   * location whose read yields no valid entity is removed again at once (nothing of it stays) and answered with
+   * the problems found (unreadable files, malformed or refused documents, invalid entities). A location registered
+   * whose read yields no valid entity is removed again at once (nothing of it stays) and answered with
    * `refused: true`; the file is read once, not once to check and once to register.
    */
   async add(
     spec: { type: 'file' | 'url'; target: string },
     dryRun: boolean,
-    options?: { refuseEmpty?: boolean },
   ): Promise<{ location: LocationInfo; entities: Entity[]; errors: LocationReadError[]; exists?: boolean; refused?: boolean }> {
     const url = toLocationUrl(spec.type, spec.target, this.options.cwd);
     if (!this.options.integrations.providerFor(url)) {
@@ -348,7 +347,7 @@ export class LocationService {
     const result = await managed.provider.run({ collect: true });
     const outcome = await this.outcome(result);
     const location = { id: record.id, type: record.type, target: record.target };
-    if (options?.refuseEmpty && outcome.entities.length === 0) {
+    if (outcome.entities.length === 0) {
       await this.remove(record.id); // nothing was ingested: this drops the record, the provider and its errors
       return { location, ...outcome, refused: true };
     }

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { EventParams, EventsService, EventSubscriber } from '@portico/backend-plugin-api';
-import { InputError } from '@portico/errors';
 import { DatabaseManager } from '../database/DatabaseManager';
 import { PgNotificationListener } from './PgNotificationListener';
 import { StoredEvents, type HandleOutcome, type StoredEventsOptions, type StoredSubscription } from './StoredEvents';
@@ -78,7 +77,7 @@ export class DatabaseEvents extends StoredEvents<Subscription> implements Events
   }
 
   async publish(event: EventParams): Promise<void> {
-    if (!event || typeof event.topic !== 'string' || event.topic.length === 0) throw new InputError('An event needs a topic');
+    this.checkEvent(event);
     const row = {
       topic: event.topic,
       payload: event.payload === undefined ? null : JSON.stringify(event.payload),
@@ -103,14 +102,7 @@ export class DatabaseEvents extends StoredEvents<Subscription> implements Events
   }
 
   async subscribe(subscriber: EventSubscriber): Promise<void> {
-    if (!subscriber || typeof subscriber.id !== 'string' || subscriber.id.length === 0) throw new InputError('A subscriber needs an id');
-    if (!Array.isArray(subscriber.topics) || subscriber.topics.some(t => typeof t !== 'string')) {
-      throw new InputError(`Subscriber '${subscriber.id}' needs topics, an array of strings`);
-    }
-    const delivery = subscriber.delivery ?? 'every-instance';
-    if (delivery !== 'every-instance' && delivery !== 'once') {
-      throw new InputError(`Subscriber '${subscriber.id}' has an invalid delivery '${String(delivery)}': use 'every-instance' or 'once'`);
-    }
+    const delivery = this.deliveryOf(subscriber);
     const knex = await this.knex();
     const key = this.offsetKey(subscriber.id, delivery === 'once');
     // A new subscriber starts at the newest event; a known one resumes after the last it was given.

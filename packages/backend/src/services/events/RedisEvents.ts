@@ -1,6 +1,6 @@
 import type { createClient as CreateClient } from 'redis';
 import type { EventParams, EventsService, EventSubscriber } from '@portico/backend-plugin-api';
-import { InputError, ServiceUnavailableError } from '@portico/errors';
+import { ServiceUnavailableError } from '@portico/errors';
 import type { EventsLagSource, SubscriberLag } from './eventsMetrics';
 import { StoredEvents, type StoredEventsOptions, type StoredSubscription } from './StoredEvents';
 
@@ -156,7 +156,7 @@ export class RedisEvents extends StoredEvents<Subscription> implements EventsSer
   }
 
   async publish(event: EventParams): Promise<void> {
-    if (!event || typeof event.topic !== 'string' || event.topic.length === 0) throw new InputError('An event needs a topic');
+    this.checkEvent(event);
     const fields = ['topic', event.topic];
     if (event.payload !== undefined) fields.push('payload', JSON.stringify(event.payload));
     if (event.metadata) fields.push('metadata', JSON.stringify(event.metadata));
@@ -166,14 +166,7 @@ export class RedisEvents extends StoredEvents<Subscription> implements EventsSer
   }
 
   async subscribe(subscriber: EventSubscriber): Promise<void> {
-    if (!subscriber || typeof subscriber.id !== 'string' || subscriber.id.length === 0) throw new InputError('A subscriber needs an id');
-    if (!Array.isArray(subscriber.topics) || subscriber.topics.some(t => typeof t !== 'string')) {
-      throw new InputError(`Subscriber '${subscriber.id}' needs topics, an array of strings`);
-    }
-    const delivery = subscriber.delivery ?? 'every-instance';
-    if (delivery !== 'every-instance' && delivery !== 'once') {
-      throw new InputError(`Subscriber '${subscriber.id}' has an invalid delivery '${String(delivery)}': use 'every-instance' or 'once'`);
-    }
+    const delivery = this.deliveryOf(subscriber);
     const subscription: Subscription = { subscriber, once: delivery === 'once', cursor: '0-0', again: false };
     if (subscription.once) {
       // A new group starts at the newest entry; an existing one keeps its place (and its pending entries).

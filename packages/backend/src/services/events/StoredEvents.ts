@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ConfigService, EventParams, EventSubscriber, LoggerService } from '@portico/backend-plugin-api';
+import { InputError } from '@portico/errors';
 import { drainSubscription, type Drainable } from './drainSubscription';
 import { readEventsRetention } from './eventsRetention';
 
@@ -53,6 +54,24 @@ export abstract class StoredEvents<S extends StoredSubscription<unknown>> {
     this.instanceId = options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.retentionMs = readEventsRetention(options.config);
     this.pollIntervalMs = options.pollIntervalMs ?? options.config.getOptionalNumber('backend.events.pollInterval') ?? 10_000;
+  }
+
+  /** Refuses an event without a topic (the stores' `publish`). */
+  protected checkEvent(event: EventParams): void {
+    if (!event || typeof event.topic !== 'string' || event.topic.length === 0) throw new InputError('An event needs a topic');
+  }
+
+  /** Refuses a subscriber without an id, topics or a known delivery (the stores' `subscribe`); returns its delivery. */
+  protected deliveryOf(subscriber: EventSubscriber): 'every-instance' | 'once' {
+    if (!subscriber || typeof subscriber.id !== 'string' || subscriber.id.length === 0) throw new InputError('A subscriber needs an id');
+    if (!Array.isArray(subscriber.topics) || subscriber.topics.some(t => typeof t !== 'string')) {
+      throw new InputError(`Subscriber '${subscriber.id}' needs topics, an array of strings`);
+    }
+    const delivery = subscriber.delivery ?? 'every-instance';
+    if (delivery !== 'every-instance' && delivery !== 'once') {
+      throw new InputError(`Subscriber '${subscriber.id}' has an invalid delivery '${String(delivery)}': use 'every-instance' or 'once'`);
+    }
+    return delivery;
   }
 
   /**

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
+import { lazyComponent } from '@portico/frontend-plugin-api';
 import { Navigate, useLocation } from 'react-router';
 import { PageProgress } from '../components/PageProgress';
 import { useAuth, useSessionState } from './AuthContext';
 
-const SignInPage = lazy(() => import('./SignInPage'));
+const SignInPage = lazyComponent(() => import('./SignInPage'));
 
 /**
  * Renders its children (the shell and every plugin page) only once someone is signed in; `/sign-in` and

@@ -1,17 +1,19 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { Route, Routes } from 'react-router';
-import { useExtensions } from '@portico/frontend-plugin-api';
+import { lazyComponent, useExtensions } from '@portico/frontend-plugin-api';
 import { ErrorBoundary } from './ErrorBoundary';
 import { PageProgress } from './PageProgress';
 import { routePattern } from './routePattern';
 
-const HomePage = lazy(() => import('./HomePage'));
-const NotFoundPage = lazy(() => import('./NotFoundPage'));
-const PersonalTokensPage = lazy(() => import('../auth/PersonalTokensPage'));
-const DevicePage = lazy(() => import('../auth/DevicePage'));
-const AdminIndexPage = lazy(() => import('../admin/AdminIndexPage'));
-const RolesPage = lazy(() => import('../admin/RolesPage'));
-const AuditLogPage = lazy(() => import('../admin/AuditLogPage'));
+// lazyComponent rather than React.lazy: a page whose code was preloaded (main.tsx) renders without a fallback
+/** The default home page (main.tsx preloads it on `/`). */
+export const HomePage = lazyComponent(() => import('./HomePage'));
+const NotFoundPage = lazyComponent(() => import('./NotFoundPage'));
+const PersonalTokensPage = lazyComponent(() => import('../auth/PersonalTokensPage'));
+const DevicePage = lazyComponent(() => import('../auth/DevicePage'));
+const AdminIndexPage = lazyComponent(() => import('../admin/AdminIndexPage'));
+const RolesPage = lazyComponent(() => import('../admin/RolesPage'));
+const AuditLogPage = lazyComponent(() => import('../admin/AuditLogPage'));
 
 /**
  * One route per enabled page extension (code-split), the default home, the personal tokens page, the

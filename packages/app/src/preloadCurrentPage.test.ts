@@ -55,4 +55,28 @@ describe('preloadCurrentPage', () => {
     expect(loaders.home).not.toHaveBeenCalled();
     expect(loaders.card).not.toHaveBeenCalled();
   });
+
+  it('resolves once the code has arrived, and also when it failed to (rendering shows that error)', async () => {
+    let arrive: () => void = () => undefined;
+    const entity = jest.fn(() => new Promise<() => null>(resolve => (arrive = () => resolve(() => null))));
+    const broken = jest.fn(async () => {
+      throw new Error('chunk failed');
+    });
+    const plugin = createFrontendPlugin({
+      id: 'catalog',
+      extensions: [
+        PageBlueprint({ name: 'entity', path: '/catalog/:namespace/:kind/:name', loader: entity }),
+        PageBlueprint({ path: '/broken', loader: broken }),
+      ],
+    });
+    let ready = false;
+    const preloading = preloadCurrentPage([plugin], '/catalog/default/component/checkout').then(() => (ready = true));
+    await Promise.resolve();
+    expect(ready).toBe(false);
+    arrive();
+    await preloading;
+    expect(ready).toBe(true);
+    await expect(preloadCurrentPage([plugin], '/broken')).resolves.toBeUndefined();
+    await expect(preloadCurrentPage([plugin], '/nowhere')).resolves.toBeUndefined();
+  });
 });

@@ -11,23 +11,28 @@ const ignoreFailure = () => {
  * so the first visit does not wait for config, then the page chunk, one after the other. On `/` without a
  * plugin's home page, that is the default home page and the code of every home card it shows.
  * `loadDefaultHome` is the default home page's import (the app passes it; tests a spy).
+ *
+ * Resolves when that code has arrived, or failed to (it never rejects): main.tsx renders the app once it has, so
+ * the page renders at once instead of suspending on its code. A page that suspends shows its fallback, and React
+ * holds the page's reveal until 300 ms after a fallback was shown (issue 19, item 10).
  */
 export function preloadCurrentPage(
   plugins: ReadonlyArray<FrontendPlugin>,
   pathname: string,
   loadDefaultHome?: () => Promise<unknown>,
-): void {
+): Promise<void> {
   const extensions = plugins.flatMap(plugin => plugin.extensions);
   const pages = extensions.filter(ext => ext.kind === 'page').map(ext => ext.data as PageExtensionData);
   const matches = matchRoutes(pages.map(page => ({ path: routePattern(page.path), page })), pathname);
   const best = matches?.[0]?.route.page;
+  const loads: Array<Promise<unknown>> = [];
   if (best) {
-    void best.Component.preload().catch(ignoreFailure);
-    return;
+    loads.push(best.Component.preload());
+  } else if (pathname === '/') {
+    if (loadDefaultHome) loads.push(loadDefaultHome());
+    for (const card of extensions.filter(ext => ext.kind === 'home-card' && !ext.disabledByDefault)) {
+      loads.push((card.data as HomeCardExtensionData).Component.preload());
+    }
   }
-  if (pathname !== '/') return;
-  void loadDefaultHome?.().catch(ignoreFailure);
-  for (const card of extensions.filter(ext => ext.kind === 'home-card' && !ext.disabledByDefault)) {
-    void (card.data as HomeCardExtensionData).Component.preload().catch(ignoreFailure);
-  }
+  return Promise.all(loads.map(load => load.catch(ignoreFailure))).then(() => undefined);
 }

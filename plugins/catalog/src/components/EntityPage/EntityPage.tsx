@@ -2,7 +2,7 @@ import { Box, Tab, Tabs } from '@mui/material';
 import { stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import { useApi, useExtensions } from '@portico/frontend-plugin-api';
 import { catalogApiRef, EntityProvider, entityRoute, useEntityTabs } from '@portico/plugin-catalog-react';
-import { Suspense, useEffect } from 'react';
+import { Suspense, useRef } from 'react';
 import { Link as RouterLink, Route, Routes, useLocation, useParams } from 'react-router';
 import { useAsync } from '@portico/core-components';
 import { ErrorPanel, Progress } from '@portico/core-components';
@@ -57,12 +57,16 @@ export function EntityPage() {
   const tabPath = (useParams()['*'] ?? '').replace(/^\/+|\/+$/g, '');
   const tabs = useExtensions('entity-tab');
   const cards = useExtensions('entity-card');
-  // the code of what the page will show loads while the entity is fetched
-  useEffect(() => preloadEntityCode({ kind, namespace, name, tabPath, tabs, cards }), [kind, namespace, name, tabPath, tabs, cards]);
-  const { loading, error, value: entity, retry } = useAsync(
-    () => catalogApi.getEntityByRef(entityRef),
-    [catalogApi, entityRef],
-  );
+  // The code of what the page will show loads while the entity is fetched, and the entity shows once both are
+  // there. (Another tab opened later loads its code then.)
+  const preload = useRef({ kind, namespace, name, tabPath, tabs, cards });
+  preload.current = { kind, namespace, name, tabPath, tabs, cards };
+  const { loading, error, value: entity, retry } = useAsync(async () => {
+    const code = preloadEntityCode(preload.current);
+    const found = await catalogApi.getEntityByRef(entityRef);
+    await code;
+    return found;
+  }, [catalogApi, entityRef]);
   if (error) return <Box sx={{ p: 3 }}><ErrorPanel title={`Could not load ${entityRef}`} error={error} onRetry={retry} /></Box>;
   // While the next entity loads, the previous one must not show under the new URL.
   if (!entity || (loading && stringifyEntityRef(entity) !== entityRef.toLocaleLowerCase('en-US'))) {

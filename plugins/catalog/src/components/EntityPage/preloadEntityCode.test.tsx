@@ -76,4 +76,18 @@ describe('EntityPage code preloading', () => {
     api.release();
     expect(await screen.findByRole('tab', { name: 'Docs', selected: true })).toBeInTheDocument();
   });
+
+  it("shows the entity once the tab's code has arrived too, so the tab renders without a fallback", async () => {
+    let arrive: () => void = () => undefined;
+    const DocsTab = () => <p>the docs tab</p>;
+    const docsTab = jest.fn(() => new Promise<typeof DocsTab>(resolve => (arrive = () => resolve(DocsTab))));
+    const plugin = createFrontendPlugin({ id: 'slow-tab', extensions: [EntityTabBlueprint({ path: 'docs', title: 'Docs', loader: docsTab })] });
+    render(new FakeCatalogApi(exampleOrg()), '/catalog/default/component/payments/docs', plugin);
+    await waitFor(() => expect(docsTab).toHaveBeenCalled());
+    // the entity has answered (the fake answers at once), the tab's code has not
+    expect(screen.getByRole('progressbar', { name: 'Loading entity' })).toBeInTheDocument();
+    arrive();
+    expect(await screen.findByText('the docs tab')).toBeInTheDocument();
+    expect(screen.queryByRole('progressbar', { name: 'Loading tab' })).not.toBeInTheDocument();
+  });
 });

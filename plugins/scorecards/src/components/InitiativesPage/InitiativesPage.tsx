@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
-import { InitiativeProgressChart } from '../charts/InitiativeProgressChart';
+import { LazyInitiativeProgressChart } from '../charts/lazyCharts';
 import { levelLabel, percent } from '../shared/levels';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { EntityLink } from '../shared/EntityLink';
@@ -68,7 +68,11 @@ function LinkedTickets({ entityRef, actions }: { entityRef: string; actions?: In
 
 function InitiativeCard({ initiative }: { initiative: Initiative }) {
   const api = useApi(scorecardsApiRef);
-  const progress = useAsync(() => api.getInitiativeProgress(initiative.id), [api, initiative.id]);
+  // the chart's code loads with the progress, so the chart renders once both are there
+  const progress = useAsync(
+    async () => (await Promise.all([api.getInitiativeProgress(initiative.id), LazyInitiativeProgressChart.preload()]))[0],
+    [api, initiative.id],
+  );
   const [page, setPage] = useState(0);
   const failingCount = progress.value?.failing.length ?? 0;
   // A later load can have fewer entities below the target: stay on the last page that exists.
@@ -111,7 +115,7 @@ function InitiativeCard({ initiative }: { initiative: Initiative }) {
                   {percent(progress.value.share)} ({progress.value.atOrAbove} of {progress.value.total})
                 </Typography>
               </Box>
-              <InitiativeProgressChart progress={progress.value} />
+              <LazyInitiativeProgressChart progress={progress.value} />
             </Grid>
             <Grid size={{ xs: 12, md: 5 }}>
               <Typography variant="subtitle2" component="h3">

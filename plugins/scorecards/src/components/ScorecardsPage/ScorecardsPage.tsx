@@ -5,18 +5,19 @@ import { Link as RouterLink } from 'react-router';
 import { scorecardsApiRef } from '../../api/ScorecardsApi';
 import { useAsync } from '@portico/core-components';
 import { LevelDistributionChart } from '../charts/LevelDistributionChart';
-import { TrendChart } from '../charts/TrendChart';
+import { LazyTrendChart } from '../charts/lazyCharts';
 import { humanizeEntityRef } from '@portico/plugin-catalog-react';
 import { scorecardRoute } from '../shared/routes';
 import { EmptyState, ErrorPanel, Progress } from '@portico/core-components';
 
 function ScorecardTrend({ scorecard, title }: { scorecard: ScorecardSummary; title: string }) {
   const api = useApi(scorecardsApiRef);
-  const trends = useAsync(() => api.getTrends(scorecard.ref), [api, scorecard.ref]);
+  // the chart's code loads with the points, so the chart renders once both are there
+  const trends = useAsync(async () => (await Promise.all([api.getTrends(scorecard.ref), LazyTrendChart.preload()]))[0], [api, scorecard.ref]);
   if (trends.loading) return <Progress label={`Loading the trend of ${title}`} />;
   if (trends.error) return <ErrorPanel title="Could not load the trend" error={trends.error} onRetry={trends.retry} />;
   if (trends.value.length === 0) return <Typography color="text.secondary">No history yet.</Typography>;
-  return <TrendChart title={title} levels={scorecard.spec.levels} points={trends.value} />;
+  return <LazyTrendChart title={title} levels={scorecard.spec.levels} points={trends.value} />;
 }
 
 function ScorecardCard({ scorecard }: { scorecard: ScorecardSummary }) {

@@ -7,7 +7,7 @@
 //     the portal as users run it (repo app-config, every default plugin, the example organisation): cold
 //     navigation → content of home, catalog, an entity page and scorecards, wall and chromium CPU time per run.
 // Env: PORTICO_BENCH_URL=http://host:port measures a portal you started (no build, no data load).
-/* global window, document, requestAnimationFrame, getComputedStyle, PerformanceObserver */
+/* global window, document, requestAnimationFrame, getComputedStyle, PerformanceObserver, MutationObserver */
 'use strict';
 const fs = require('fs');
 const os = require('os');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { defineConfig, defaultClientConditions, type PluginOption } from 'vite';
 import react from '@vitejs/plugin-react';
 import { porticoPlugins } from './src/build/porticoPluginsVite';
+import { precompressAssets } from './src/build/precompressVite';
 
 const rootDir = path.resolve(import.meta.dirname, '../..');
 const backend = process.env.PORTICO_BACKEND_URL ?? 'http://localhost:7007';
@@ -9,7 +10,7 @@ const VENDOR = /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|@m
 const WORKSPACE_SHARED = /[\\/](packages[\\/](frontend-plugin-api|core-components|catalog-model|errors|permission-common|types)|plugins[\\/][^\\/]+-(react|common))[\\/]src[\\/]/;
 
 export default defineConfig({
-  plugins: [react(), porticoPlugins({ rootDir }) as PluginOption],
+  plugins: [react(), porticoPlugins({ rootDir }) as PluginOption, precompressAssets() as PluginOption],
   resolve: {
     // workspace node packages (catalog-model, ...) export `source: ./src/index.ts`; their dist is CommonJS
     conditions: ['source', ...defaultClientConditions],

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { coreServices, createBackendPlugin, type ConfigService } from '@portico/backend-plugin-api';
 
 /** The built web app's folder (`@portico/app`'s dist with an index.html), if there is one. */
@@ -21,6 +21,44 @@ export function frontendConfig(config: ConfigService): Record<string, unknown> {
 }
 
 const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/');
+
+/** The encodings the build writes beside an asset (`@portico/app`'s precompressVite), in order of preference. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/**
+ * Sends the brotli or gzip copy the build wrote beside an asset to a browser that accepts it (a cold page: ~240 KB
+ * of JavaScript instead of ~790 KB), with the asset's type; anything else goes on to express.static. The copies are
+ * listed once, at start: a request never names a file by itself, and an app rebuilt meanwhile is served plain.
+ */
+function precompressedAssets(assetsDir: string): RequestHandler {
+  let files: Set<string>;
+  try {
+    files = new Set(fs.readdirSync(assetsDir));
+  } catch {
+    files = new Set();
+  }
+  return (req, res, next) => {
+    res.vary('Accept-Encoding');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const name = req.path.slice(1);
+    if (!name || name.includes('/')) return next();
+    const accepted = ENCODINGS.find(e => files.has(`${name}${e.suffix}`) && req.acceptsEncodings(e.name) === e.name);
+    if (!accepted) return next();
+    res.type(path.extname(name));
+    res.set('Content-Encoding', accepted.name);
+    res.sendFile(path.join(assetsDir, `${name}${accepted.suffix}`), { maxAge: '365d', immutable: true }, error => {
+      if (!error) return;
+      if (res.headersSent) return next(error);
+      // the copy is gone (the app was rebuilt): the plain file, or its 404
+      res.removeHeader('Content-Encoding');
+      res.removeHeader('Content-Type');
+      next();
+    });
+  };
+}
 
 /**
  * Serves the built app at `/`: static files, `GET /app-config.json`, and index.html for any
@@ -44,6 +82,7 @@ export function createAppPlugin(distDir: string) {
           // The bundler names every file under assets/ by its content's hash: a returning user's browser keeps them
           // without asking again (with max-age alone it revalidated each of the ~50 scripts of a page once the hour
           // was over). A missing one is a 404: the SPA fallback's index.html is no script.
+          router.use('/assets', precompressedAssets(path.join(distDir, 'assets')));
           router.use('/assets', express.static(path.join(distDir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: false }));
           router.use(express.static(distDir, { index: false, maxAge: '1h' }));
           router.use((req, res, next) => {

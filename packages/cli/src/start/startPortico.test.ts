@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { ConfigError } from '@portico/errors';
 import { createBackend, loadConfig } from '@portico/backend';
 import { createAppPlugin } from './appPlugin';
@@ -118,6 +119,59 @@ describe('portico start', () => {
       const api = await get(`${base}/api/unknown`);
       expect(api.status).toBe(404);
       expect(JSON.parse(api.body).error.name).toBe('NotFoundError');
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it("sends the build's brotli or gzip copy of an asset to a browser that accepts it, with the asset's type", async () => {
+    const dist = tempDir();
+    const script = `console.log(${JSON.stringify('portico '.repeat(300))});`;
+    write(path.join(dist, 'index.html'), '<!doctype html><title>Portico</title>');
+    write(path.join(dist, 'assets/page-1a2b.js'), script);
+    fs.writeFileSync(path.join(dist, 'assets/page-1a2b.js.br'), zlib.brotliCompressSync(script));
+    fs.writeFileSync(path.join(dist, 'assets/page-1a2b.js.gz'), zlib.gzipSync(script));
+    write(path.join(dist, 'assets/plain-3c4d.css'), 'body { margin: 0 }');
+    const backend = createBackend({ config: { backend: { listen: { port: 0, host: '127.0.0.1' }, database: { connection: ':memory:' } } } });
+    backend.add(createAppPlugin(dist));
+    await backend.start();
+    const base = `http://127.0.0.1:${backend.port}`;
+    const fetchRaw = (url: string, headers: http.OutgoingHttpHeaders) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http
+          .get(url, { headers }, res => {
+            const chunks: Buffer[] = [];
+            res.on('data', c => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+          })
+          .on('error', reject);
+      });
+    try {
+      const br = await fetchRaw(`${base}/assets/page-1a2b.js`, { 'accept-encoding': 'gzip, deflate, br' });
+      expect(br.status).toBe(200);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers['content-type']).toMatch(/^text\/javascript/);
+      expect(br.headers.vary).toMatch(/Accept-Encoding/);
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(zlib.brotliDecompressSync(br.body).toString()).toBe(script);
+      const gzip = await fetchRaw(`${base}/assets/page-1a2b.js`, { 'accept-encoding': 'gzip' });
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(zlib.gunzipSync(gzip.body).toString()).toBe(script);
+      const plain = await fetchRaw(`${base}/assets/page-1a2b.js`, { 'accept-encoding': 'identity' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers.vary).toMatch(/Accept-Encoding/);
+      expect(plain.body.toString()).toBe(script);
+      // without a copy the file goes as it is; a missing file is still a 404
+      const css = await fetchRaw(`${base}/assets/plain-3c4d.css`, { 'accept-encoding': 'br' });
+      expect(css.headers['content-encoding']).toBeUndefined();
+      expect(css.body.toString()).toBe('body { margin: 0 }');
+      expect((await fetchRaw(`${base}/assets/gone-1a2b.js`, { 'accept-encoding': 'br' })).status).toBe(404);
+      // a copy removed since the start (the app rebuilt): the plain file
+      fs.rmSync(path.join(dist, 'assets/page-1a2b.js.br'));
+      const rebuilt = await fetchRaw(`${base}/assets/page-1a2b.js`, { 'accept-encoding': 'br' });
+      expect(rebuilt.status).toBe(200);
+      expect(rebuilt.headers['content-encoding']).toBeUndefined();
+      expect(rebuilt.body.toString()).toBe(script);
     } finally {
       await backend.stop();
     }

@@ -26,15 +26,17 @@ export function lazyComponent<P = object>(loader: ComponentLoader<P>): LazyExten
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
   const load = () => {
-    loading ??= loader().then(value => {
+    if (loading) return loading;
+    const started = loader().then(value => {
       loaded = isModule(value) ? value.default : value;
       return loaded;
     });
     // a failed load may be tried again (e.g. after a network blip) by a later preload
-    loading.catch(() => {
-      loading = undefined;
+    started.catch(() => {
+      if (loading === started) loading = undefined;
     });
-    return loading;
+    loading = started;
+    return started;
   };
   // why the load this component's render started failed: its renders throw it to the error boundary
   let failure: { error: unknown } | undefined;

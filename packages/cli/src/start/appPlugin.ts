@@ -20,6 +20,13 @@ export function frontendConfig(config: ConfigService): Record<string, unknown> {
   return { app: config.getOptional('app') ?? {}, backend: baseUrl ? { baseUrl } : {} };
 }
 
+/**
+ * How long a browser keeps a file under assets/: the bundler names each by its content's hash, so a returning user's
+ * browser keeps them without asking again (with max-age alone it revalidated each of the ~50 scripts of a page once
+ * the hour was over).
+ */
+const ASSET_CACHING = { maxAge: '365d', immutable: true } as const;
+
 const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/');
 
 /** The encodings the build writes beside an asset (`@portico/app`'s precompressVite), in order of preference. */
@@ -49,7 +56,7 @@ function precompressedAssets(assetsDir: string): RequestHandler {
     if (!accepted) return next();
     res.type(path.extname(name));
     res.set('Content-Encoding', accepted.name);
-    res.sendFile(path.join(assetsDir, `${name}${accepted.suffix}`), { maxAge: '365d', immutable: true }, error => {
+    res.sendFile(path.join(assetsDir, `${name}${accepted.suffix}`), ASSET_CACHING, error => {
       if (!error) return;
       if (res.headersSent) return next(error);
       // the copy is gone (the app was rebuilt): the plain file, or its 404
@@ -79,11 +86,9 @@ export function createAppPlugin(distDir: string) {
           router.get('/app-config.json', (_req, res) => {
             res.set('cache-control', 'no-store').json(frontendConfig(config));
           });
-          // The bundler names every file under assets/ by its content's hash: a returning user's browser keeps them
-          // without asking again (with max-age alone it revalidated each of the ~50 scripts of a page once the hour
-          // was over). A missing one is a 404: the SPA fallback's index.html is no script.
+          // Kept a year (ASSET_CACHING); a missing one is a 404: the SPA fallback's index.html is no script.
           router.use('/assets', precompressedAssets(path.join(distDir, 'assets')));
-          router.use('/assets', express.static(path.join(distDir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: false }));
+          router.use('/assets', express.static(path.join(distDir, 'assets'), { ...ASSET_CACHING, index: false, fallthrough: false }));
           router.use(express.static(distDir, { index: false, maxAge: '1h' }));
           router.use((req, res, next) => {
             if (req.method !== 'GET' && req.method !== 'HEAD') return next();

@@ -14,10 +14,19 @@ export interface RequestActivity {
    * or `maxMs` has passed, whichever comes first.
    */
   quiet(maxMs: number): Promise<void>;
+  /**
+   * Resolves once no request is in flight and none has ended for `quietMs`, or when `maxMs` has passed. Requests that
+   * ended before `since` (a `performance.now()` time) do not count: background work that called its own API before
+   * pausing passes the time its pause began. A client reading page after page leaves gaps of a few milliseconds
+   * between its requests, where `quiet` would let a slice of background work in ahead of its next page.
+   */
+  settle(quietMs: number, maxMs: number, since?: number): Promise<void>;
 }
 
 class ProcessRequestActivity implements RequestActivity {
   private count = 0;
+  /** When the last response ended (performance.now()). */
+  private lastEnded = -Infinity;
   private readonly waiters = new Set<() => void>();
 
   get inFlight(): number {
@@ -30,6 +39,7 @@ class ProcessRequestActivity implements RequestActivity {
     return () => {
       if (ended) return;
       ended = true;
+      this.lastEnded = performance.now();
       if (--this.count > 0) return;
       const waiters = [...this.waiters];
       this.waiters.clear();
@@ -48,6 +58,21 @@ class ProcessRequestActivity implements RequestActivity {
       const timer = setTimeout(done, maxMs);
       this.waiters.add(done);
     });
+  }
+
+  async settle(quietMs: number, maxMs: number, since = -Infinity): Promise<void> {
+    const deadline = performance.now() + maxMs;
+    for (;;) {
+      const now = performance.now();
+      if (now >= deadline) return;
+      if (this.count > 0) {
+        await this.quiet(deadline - now);
+        continue;
+      }
+      const wait = this.lastEnded >= since ? this.lastEnded + quietMs - now : 0;
+      if (wait <= 0) return;
+      await new Promise(resolve => setTimeout(resolve, Math.min(wait, deadline - now)));
+    }
   }
 }
 

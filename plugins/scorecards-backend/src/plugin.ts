@@ -28,7 +28,7 @@ import { createRouter } from './router';
 import { CatalogLoadGate, MAX_LOAD_DEFERRAL_MS } from './service/CatalogLoadGate';
 import { catalogFactCollector } from './service/catalogFactCollector';
 import { EvaluationCoverage } from './service/EvaluationCoverage';
-import { backgroundPause, EvaluationQueue } from './service/EvaluationQueue';
+import { backgroundPause, backgroundStart, EvaluationQueue } from './service/EvaluationQueue';
 import { EvaluationService } from './service/EvaluationService';
 import { ExemptionService } from './service/ExemptionService';
 import { InitiativeActionRunner, isRetryAfterUncertainMs } from './service/InitiativeActionRunner';
@@ -192,6 +192,7 @@ export const scorecardsPlugin = createBackendPlugin({
           for (const ref of refs) {
             try {
               const scorecard = await registry.get(ref);
+              await backgroundStart(); // the requests being answered first (a whole evaluation reads every entity it covers)
               await coverage.wholeEvaluation(ref, () => evaluation.evaluateScorecard(scorecard, { between: backgroundPause }));
             } catch (error) {
               // the queue evaluates it again once the database is back (a changed scorecard has no other trigger)

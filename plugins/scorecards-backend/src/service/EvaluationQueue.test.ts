@@ -1,5 +1,6 @@
 import { register } from 'prom-client';
 import { eventually } from '@portico/test-utils';
+import { requestActivity } from '@portico/backend-plugin-api';
 import { EvaluationQueue } from './EvaluationQueue';
 
 const logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, child: () => logger };
@@ -103,6 +104,32 @@ describe('EvaluationQueue while the database is unavailable', () => {
     } finally {
       queue.stop();
       jest.useRealTimers();
+    }
+  });
+});
+
+describe('EvaluationQueue bursts as background work', () => {
+  it('starts a burst only once the requests being answered have ended', async () => {
+    const processed: string[][] = [];
+    // constructor arguments as above: a drain delay of 1 ms and at most 2 refs a pass, so 3 refs are a burst
+    const queue = new EvaluationQueue(async refs => void processed.push(refs), logger, 1, 2);
+    // a queue of the same delay whose batch is no burst: once it has run, the burst's pass would have too
+    const clock: string[] = [];
+    const other = new EvaluationQueue(async refs => void clock.push(...refs), logger, 1, 2);
+    const endRequest = requestActivity.started();
+    try {
+      queue.enqueue(['component:default/a', 'component:default/b', 'component:default/c']);
+      other.enqueue(['component:default/x']);
+      await eventually(() => expect(clock).toEqual(['component:default/x']));
+      for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve));
+      expect(processed).toHaveLength(0); // waiting for the request to end
+      endRequest();
+      await queue.flush();
+      expect(processed.flat().sort()).toEqual(['component:default/a', 'component:default/b', 'component:default/c']);
+    } finally {
+      endRequest();
+      queue.stop();
+      other.stop();
     }
   });
 });

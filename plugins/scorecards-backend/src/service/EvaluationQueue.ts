@@ -1,5 +1,5 @@
 import { Gauge, register } from 'prom-client';
-import type { LoggerService } from '@portico/backend-plugin-api';
+import { requestActivity, type LoggerService } from '@portico/backend-plugin-api';
 import type { PendingEvaluationStore } from '../database/PendingEvaluationStore';
 import { isTransientFailure } from './transientFailure';
 
@@ -9,13 +9,32 @@ export const MAX_EVALUATION_BATCH = 2000;
 /**
  * A batch of more refs than one pass takes is a burst (a first load, a bulk change): it is evaluated in slices of
  * this many, each followed by a pause as long as the slice took (at most BURST_MAX_PAUSE_MS), so that requests to
- * the API on the same thread get at least half of it meanwhile: background work, not competition.
+ * the API on the same thread get at least half of it meanwhile, and longer while they keep coming (`backgroundPause`):
+ * background work, not competition.
  */
 export const BURST_SLICE = 250;
 const BURST_MAX_PAUSE_MS = 1000;
 
-/** The pause after a slice of background work that took `sliceMs`: as long, so that requests get half the thread. */
-export const backgroundPause = (sliceMs: number) => new Promise<void>(resolve => setTimeout(resolve, Math.min(sliceMs, BURST_MAX_PAUSE_MS)));
+/**
+ * How long no request may have been answered before the next slice of background work starts: longer than the gap a
+ * client leaves between two requests it sends one after the other (reading pages of the catalog), so that the slice
+ * does not land ahead of the next one.
+ */
+export const REQUEST_QUIET_MS = 25;
+
+/** Before background work starts: the requests being answered, and the ones coming one after another, go first. */
+export const backgroundStart = (): Promise<void> => requestActivity.settle(REQUEST_QUIET_MS, BURST_MAX_PAUSE_MS);
+
+/**
+ * The pause after a slice of background work that took `sliceMs`: as long, so that requests get half the thread;
+ * then, while requests keep coming (in flight, or one answered within REQUEST_QUIET_MS), until they stop, for at
+ * most BURST_MAX_PAUSE_MS in all. Requests the slice itself made (to the catalog) do not count.
+ */
+export const backgroundPause = async (sliceMs: number): Promise<void> => {
+  const started = performance.now();
+  await new Promise<void>(resolve => setTimeout(resolve, Math.min(sliceMs, BURST_MAX_PAUSE_MS)));
+  await requestActivity.settle(REQUEST_QUIET_MS, BURST_MAX_PAUSE_MS - (performance.now() - started), started);
+};
 /** A slice that failed is enqueued again after this long, at most this many times in a row per ref. */
 const RETRY_DELAY_MS = 2000;
 const MAX_SLICE_RETRIES = 3;
@@ -172,6 +191,8 @@ export class EvaluationQueue {
     this.running = this.running.then(async () => {
       for (let i = 0; i < batch.length; i += size) {
         if (this.stopped) return;
+        // a burst's first slice, too, lets the requests being answered finish first
+        if (burst && i === 0) await backgroundStart();
         const taken = batch.slice(i, i + size);
         let slice = taken;
         let claims: Map<string, number> | undefined;

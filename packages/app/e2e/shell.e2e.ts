@@ -1,4 +1,4 @@
-import { openPortal, type PortalSession } from './harness';
+import { openPortal, portalUrl, type PortalSession } from './harness';
 
 describe('the app shell in a browser', () => {
   let s: PortalSession;
@@ -34,6 +34,34 @@ describe('the app shell in a browser', () => {
       // a page, not the shell's 404
       expect(await s.page.getByRole('heading', { name: 'Page not found' }).count()).toBe(0);
       await s.shot(`nav-${name}`);
+    }
+  });
+
+  it('shows that it is loading while the scripts are slow to come, then the page in its place', async () => {
+    let release!: () => void;
+    const released = new Promise<void>(resolve => (release = resolve));
+    const isScript = (url: URL) => url.pathname.startsWith('/assets/') && url.pathname.endsWith('.js');
+    // every script waits (a slow network) until the loading notice has been seen
+    await s.page.route(isScript, async route => {
+      await released;
+      await route.continue();
+    });
+    try {
+      await s.page.goto(`${portalUrl()}/`, { waitUntil: 'commit' });
+      const notice = s.page.getByRole('status').filter({ hasText: 'Loading Portico…' });
+      await notice.waitFor();
+      // shown once the start has taken 0.4 s (Playwright counts an element of opacity 0 as visible)
+      await s.page.waitForFunction(() => {
+        const el = document.querySelector('[role="status"]');
+        return !!el && getComputedStyle(el).opacity === '1';
+      });
+      await s.shot('loading');
+      release();
+      await s.page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+      expect(await s.page.getByText('Loading Portico…').count()).toBe(0); // the app's first render replaced it
+    } finally {
+      release();
+      await s.page.unroute(isScript);
     }
   });
 

@@ -28,12 +28,14 @@ export const backgroundStart = (): Promise<void> => requestActivity.settle(REQUE
 /**
  * The pause after a slice of background work that took `sliceMs`: as long, so that requests get half the thread;
  * then, while requests keep coming (in flight, or one answered within REQUEST_QUIET_MS), until they stop, for at
- * most BURST_MAX_PAUSE_MS in all. Requests the slice itself made (to the catalog) do not count.
+ * most as long again (and BURST_MAX_PAUSE_MS in all): under traffic that never stops the work still gets a third
+ * of the thread and ends. Requests the slice itself made (to the catalog) do not count.
  */
 export const backgroundPause = async (sliceMs: number): Promise<void> => {
   const started = performance.now();
-  await new Promise<void>(resolve => setTimeout(resolve, Math.min(sliceMs, BURST_MAX_PAUSE_MS)));
-  await requestActivity.settle(REQUEST_QUIET_MS, BURST_MAX_PAUSE_MS - (performance.now() - started), started);
+  const pauseMs = Math.min(sliceMs, BURST_MAX_PAUSE_MS);
+  await new Promise<void>(resolve => setTimeout(resolve, pauseMs));
+  await requestActivity.settle(REQUEST_QUIET_MS, Math.min(pauseMs, BURST_MAX_PAUSE_MS - (performance.now() - started)), started);
 };
 /** A slice that failed is enqueued again after this long, at most this many times in a row per ref. */
 const RETRY_DELAY_MS = 2000;

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash as oneShotHash, randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@portico/errors';
 import { ANNOTATION_ORPHAN, FORBIDDEN_ENTITY_KEYS, findForbiddenKey, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { CatalogEntitiesChangedPayload, CatalogProcessor, DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
@@ -64,7 +64,8 @@ async function* chunksOf(entities: DeferredEntity[] | AsyncIterable<DeferredEnti
 const READ_TYPES: ErrorRecord['type'][] = ['read', 'parse', 'policy'];
 
 function hashInput(json: string, locationKey: string | undefined): string {
-  return createHash('sha1').update(json).update('\u0000').update(locationKey ?? '').digest('hex');
+  // the one-shot hash is half the cost of a Hash object for inputs this small; the same bytes, so the same digest
+  return oneShotHash('sha1', `${json}\u0000${locationKey ?? ''}`, 'hex');
 }
 
 function newEtag(): string {

@@ -4,8 +4,27 @@ import { isValidEntityName, isValidKind, isValidNamespace } from '../validation/
 import type { Entity } from '../entity/Entity';
 import type { EmittedRelation } from './CatalogKindDefinition';
 
+/**
+ * Refs found usable (`<defaultKind>\0<ref>`): a catalog names the same owners, systems and APIs from thousands of
+ * entities, and a load checked each of them again. A usable ref is short (each of its three parts is at most 63
+ * characters), so the set stays small; it is emptied when it reaches its cap.
+ */
+const usableRefs = new Set<string>();
+const USABLE_REFS_CAP = 20_000;
+
 /** Why `ref` is not a usable entity ref, or undefined when it is. */
 export function checkEntityRef(ref: string, defaultKind?: string): string | undefined {
+  const key = `${defaultKind ?? ''}\u0000${ref}`;
+  if (usableRefs.has(key)) return undefined;
+  const problem = findRefProblem(ref, defaultKind);
+  if (problem === undefined) {
+    if (usableRefs.size >= USABLE_REFS_CAP) usableRefs.clear();
+    usableRefs.add(key);
+  }
+  return problem;
+}
+
+function findRefProblem(ref: string, defaultKind: string | undefined): string | undefined {
   let parsed;
   try {
     parsed = parseEntityRef(ref, { defaultKind });

@@ -57,4 +57,18 @@ describe('buildSearchRows', () => {
       { key: 'spec.links.url', value: 'https://a', originalValue: null },
     ]);
   });
+
+  it('builds the same keys for every entity, past the keys it remembers', () => {
+    const keysOf = (annotation: string, label: string) => buildSearchRows({
+      apiVersion: 'backstage.io/v1alpha1', kind: 'Component',
+      metadata: { name: 'svc', annotations: { [annotation]: 'a' }, labels: { [label]: 'b' } },
+    }).map(r => r.key);
+    expect(keysOf('Acme.com/Tier', 'Team')).toEqual(['apiversion', 'metadata.annotations.acme.com/tier', 'metadata.labels.team']);
+    // more distinct keys than are remembered, then the first ones again: each built as it was
+    for (let i = 0; i < 25_000; i++) {
+      expect(keysOf(`Key-${i}`, 'TEAM')).toEqual(['apiversion', `metadata.annotations.key-${i}`, 'metadata.labels.team']);
+    }
+    expect(keysOf('Acme.com/Tier', 'team')).toEqual(['apiversion', 'metadata.annotations.acme.com/tier', 'metadata.labels.team']);
+    expect(keysOf('x'.repeat(300), 'Team')).toEqual(['apiversion', 'metadata.labels.team']);
+  });
 });

@@ -103,6 +103,32 @@ export function guessEntityRef(raw: unknown): string | undefined {
 }
 
 /**
+ * Search keys by parent key and authored child key: every entity of a kind has the same few dozen keys, and building
+ * them anew (a concatenation and a lower-casing per leaf) was a fifth of the flattening's time and most of its garbage.
+ * At most CHILD_KEYS_CAP keys of at most 200 characters are remembered; all are forgotten when the cap is reached (a catalog of unusual keys).
+ */
+const childKeys = new Map<string, Map<string, string>>();
+const CHILD_KEYS_CAP = 20_000;
+let childKeyCount = 0;
+
+function childKey(key: string, k: string): string {
+  let children = childKeys.get(key);
+  let child = children?.get(k);
+  if (child !== undefined) return child;
+  child = `${key}.${k.toLowerCase()}`;
+  if (child.length > 200) return child; // never searched (see buildSearchRows): not worth its memory
+  if (childKeyCount >= CHILD_KEYS_CAP) {
+    childKeys.clear();
+    childKeyCount = 0;
+    children = undefined;
+  }
+  if (!children) childKeys.set(key, (children = new Map()));
+  children.set(k, child);
+  childKeyCount++;
+  return child;
+}
+
+/**
  * Flattens an entity into search rows: one per leaf (arrays share their key), keys and values
  * lower-cased, none for `COLUMN_KEYS` (the entity row's own columns answer those). `originalValue` is null when it equals `value` (most do).
  */
@@ -135,7 +161,7 @@ export function buildSearchRows(entity: Entity): SearchRow[] {
       for (const item of v) walk(key, item, depth + 1, true);
     } else if (v !== null && typeof v === 'object') {
       for (const k in v) {
-        const child = `${key}.${k.toLowerCase()}`;
+        const child = childKey(key, k);
         if (child.length <= 200) walk(child, (v as Record<string, unknown>)[k], depth + 1, inArray);
       }
     } else {

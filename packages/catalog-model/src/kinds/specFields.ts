@@ -3,6 +3,7 @@ import { parseEntityRef } from '../ref/entityRef';
 import { isValidEntityName, isValidKind, isValidNamespace } from '../validation/rules';
 import type { Entity } from '../entity/Entity';
 import type { EmittedRelation } from './CatalogKindDefinition';
+import { withFastAccept } from '../validation/fastSpecCheck';
 
 /**
  * Refs found usable (`<defaultKind>\0<ref>`): a catalog names the same owners, systems and APIs from thousands of
@@ -43,15 +44,16 @@ const requiredString = { error: (issue: { input?: unknown }) => (issue.input ===
 
 /** A non-empty string. */
 export function nonEmptyString() {
-  return z.string(requiredString).min(1, { error: 'must not be empty' });
+  return withFastAccept(z.string(requiredString).min(1, { error: 'must not be empty' }), v => typeof v === 'string' && v.length >= 1);
 }
 
 /** A string that must parse as an entity ref (`defaultKind` is assumed when it has no kind). */
 export function entityRefField(defaultKind?: string) {
-  return nonEmptyString().superRefine((value, ctx) => {
+  const schema = nonEmptyString().superRefine((value, ctx) => {
     const problem = checkEntityRef(value, defaultKind);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
+  return withFastAccept(schema, v => typeof v === 'string' && v.length >= 1 && checkEntityRef(v, defaultKind) === undefined);
 }
 
 /** A list of entity refs. */

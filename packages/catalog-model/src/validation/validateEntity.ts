@@ -4,6 +4,7 @@ import type { CatalogKindDefinition } from '../kinds/CatalogKindDefinition';
 import { builtinKinds } from '../kinds/builtinKinds';
 import { parseEntityRef, stringifyEntityRef } from '../ref/entityRef';
 import { createIssue, EntityValidationError, issuesFromZod, type EntityValidationIssue, type EntityValidationResult } from './EntityValidationError';
+import { fastAcceptOf } from './fastSpecCheck';
 import { findForbiddenKey } from './forbiddenKeys';
 import { validateEntityEnvelope } from './validateEntityEnvelope';
 
@@ -50,8 +51,11 @@ export function validateEntity(value: unknown, options: ValidateEntityOptions = 
     return { ok: false, errors };
   }
   if (failed('spec')) return { ok: false, errors };
-  const specResult = kind.specSchema.safeParse(spec ?? {});
-  if (!specResult.success) errors.push(...issuesFromZod(specResult.error.issues, ['spec']));
+  // the schema is asked whenever its fast check does not certainly accept (see fastSpecCheck)
+  if (!fastAcceptOf(kind.specSchema)?.(spec ?? {})) {
+    const specResult = kind.specSchema.safeParse(spec ?? {});
+    if (!specResult.success) errors.push(...issuesFromZod(specResult.error.issues, ['spec']));
+  }
   if (errors.length) return { ok: false, errors };
   const entity = value as Entity;
   try {

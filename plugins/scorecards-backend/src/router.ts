@@ -290,10 +290,12 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       permission: scorecardsFactsPushPermission,
     },
     async ({ body, req }) => {
+      // the entity's re-evaluation is recorded in the facts' own transaction: a process that dies after the commit
+      // leaves it to the next instead of leaving the new facts unscored until the next scheduled evaluation
       const accepted = await audited(auditor, { action: scorecardsFactsPushPermission.name, resourceRef: body.entityRef, request: req }, () =>
-        service.evaluation.pushFacts(body),
+        service.evaluation.pushFacts(body, { within: (tx, entityRef) => service.queue.recordWithin(tx, [entityRef]) }),
       );
-      await service.queue.add([accepted.entityRef]);
+      await service.queue.add([accepted.entityRef], { recorded: true });
       return accepted;
     },
   );

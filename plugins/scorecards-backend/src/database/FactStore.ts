@@ -23,8 +23,11 @@ export interface StoredFact {
 export class FactStore {
   constructor(private readonly knex: Knex) {}
 
-  /** Stores facts as the latest values and appends them to the history. */
-  async writeFacts(facts: readonly FactWrite[]): Promise<void> {
+  /**
+   * Stores facts as the latest values and appends them to the history. `within` runs in the same transaction (it
+   * may run again if the transaction is retried): what the facts cause is recorded with them or not at all.
+   */
+  async writeFacts(facts: readonly FactWrite[], within?: (tx: Knex.Transaction) => Promise<void>): Promise<void> {
     if (facts.length === 0) return;
     const rows = facts.map(f => ({
       entity_ref: f.entityRef,
@@ -39,6 +42,7 @@ export class FactStore {
       this.knex.transaction(async tx => {
         await bulkInsert(tx, 'fact_history', rows);
         await bulkInsert(tx, 'facts', latest, { conflict: ['entity_ref', 'name'] });
+        await within?.(tx);
       }),
     );
   }

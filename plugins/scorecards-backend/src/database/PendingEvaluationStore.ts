@@ -27,12 +27,15 @@ export class PendingEvaluationStore {
     return !this.pg;
   }
 
-  /** Records refs as waiting (idempotent): a new ref is queued at `now`, one already waiting gets a new version. */
-  async add(entityRefs: Iterable<string>, now: number): Promise<void> {
+  /**
+   * Records refs as waiting (idempotent): a new ref is queued at `now`, one already waiting gets a new version. `trx`:
+   * in the transaction of the change that causes the evaluation.
+   */
+  async add(entityRefs: Iterable<string>, now: number, trx?: Knex.Transaction): Promise<void> {
     // sorted: concurrent upserts from several instances lock rows in one order (no deadlock)
     const refs = [...new Set(entityRefs)].sort();
     for (const part of chunk(refs, MAX_ROWS_PER_INSERT)) {
-      await this.knex(TABLE)
+      await (trx ?? this.knex)(TABLE)
         .insert(part.map(ref => ({ entity_ref: ref, queued_at: now, version: 0 })))
         .onConflict('entity_ref')
         .merge({ version: this.knex.raw('?? + 1', [`${TABLE}.version`]) });

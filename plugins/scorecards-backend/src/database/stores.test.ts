@@ -6,6 +6,7 @@ import { FactStore } from './FactStore';
 import { InitiativeStore } from './InitiativeStore';
 import { migrations } from './migrations';
 import { NotificationStore } from './NotificationStore';
+import { PendingEvaluationStore } from './PendingEvaluationStore';
 import { ResultStore } from './ResultStore';
 
 const card = 'scorecard:default/readiness';
@@ -57,6 +58,26 @@ describeEachDatabase('scorecards storage', db => {
       expect(await facts.pruneHistory(T0 + 500)).toBe(2);
       expect((await facts.factHistory('component:default/a', 'coverage.percent')).map(h => h.value)).toEqual([85.5]);
       expect((await facts.getFacts(['component:default/a'])).get('component:default/a')?.size).toBe(2);
+    });
+
+    it('records what the facts cause in their own transaction: both or neither', async () => {
+      const facts = new FactStore(db.knex);
+      const pending = new PendingEvaluationStore(db.knex);
+      const ref = 'component:default/pushed';
+      const write = (value: number, within: (tx: Knex.Transaction) => Promise<void>) =>
+        facts.writeFacts([{ entityRef: ref, name: 'coverage.percent', value, source: 'ci', collectedAt: T0 }], within);
+
+      await expect(write(10, async tx => {
+        await pending.add([ref], T0, tx);
+        throw new Error('the process died here');
+      })).rejects.toThrow('the process died here');
+      expect((await facts.getFacts([ref])).has(ref)).toBe(false);
+      expect(await db.knex('pending_entity_evaluations').where({ entity_ref: ref })).toEqual([]);
+
+      await write(20, tx => pending.add([ref], T0, tx));
+      expect((await facts.getFacts([ref])).get(ref)?.get('coverage.percent')?.value).toBe(20);
+      expect((await db.knex('pending_entity_evaluations').where({ entity_ref: ref })).map(r => r.entity_ref)).toEqual([ref]);
+      await db.knex('pending_entity_evaluations').where({ entity_ref: ref }).delete();
     });
   });
 

@@ -1,5 +1,6 @@
 import { Gauge, register } from 'prom-client';
 import { requestActivity, type LoggerService } from '@portico/backend-plugin-api';
+import type { Knex } from 'knex';
 import type { PendingEvaluationStore } from '../database/PendingEvaluationStore';
 import { isTransientFailure } from './transientFailure';
 
@@ -129,12 +130,23 @@ export class EvaluationQueue {
    * Queues refs: on a durable queue they are recorded in the database first (rejects if that fails: the caller, an
    * event handler, has its event delivered again), then evaluated shortly.
    */
-  async add(entityRefs: Iterable<string>): Promise<void> {
+  async add(entityRefs: Iterable<string>, options?: { recorded?: boolean }): Promise<void> {
     if (this.stopped) return;
     const refs = [...entityRefs];
     if (refs.length === 0) return;
-    if (this.durable) await this.durable.store.add(refs, this.now());
+    if (this.durable && !options?.recorded) await this.durable.store.add(refs, this.now());
     this.enqueueLocal(refs);
+  }
+
+  /**
+   * Records refs as waiting in `trx`, the transaction of the change that causes their evaluation (on a durable queue;
+   * nothing otherwise): a process that dies right after the commit leaves them to the next instead of losing them.
+   * Then, once committed, `add(refs, { recorded: true })` has them evaluated now.
+   */
+  async recordWithin(trx: Knex.Transaction, entityRefs: Iterable<string>): Promise<void> {
+    if (!this.durable || this.stopped) return;
+    const refs = [...entityRefs];
+    if (refs.length) await this.durable.store.add(refs, this.now(), trx);
   }
 
   /** `add` for callers that cannot wait: a failure to record the refs is logged. */

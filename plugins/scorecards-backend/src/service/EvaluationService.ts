@@ -8,6 +8,7 @@ import {
   type JsonValue,
 } from '@portico/plugin-scorecards-common';
 import type { ZodType } from 'zod';
+import type { Knex } from 'knex';
 import type { FactStore, FactWrite, StoredFact } from '../database/FactStore';
 import type { ExemptionStore } from '../database/ExemptionStore';
 import type { LevelChange, ResultStore } from '../database/ResultStore';
@@ -171,8 +172,14 @@ export class EvaluationService {
     return this.collect(collector, entities, signal, undefined, { between: options?.between ?? (() => new Promise<void>(resolve => setImmediate(resolve))) });
   }
 
-  /** Facts pushed by an external system: the entity must exist and declared facts must have the right type. */
-  async pushFacts(input: { entityRef: string; source: string; facts: Record<string, unknown> }): Promise<{ entityRef: string; accepted: string[] }> {
+  /**
+   * Facts pushed by an external system: the entity must exist and declared facts must have the right type. `within`
+   * runs in the facts' transaction with the entity's canonical ref (to record its re-evaluation with them).
+   */
+  async pushFacts(
+    input: { entityRef: string; source: string; facts: Record<string, unknown> },
+    options?: { within?: (tx: Knex.Transaction, entityRef: string) => Promise<void> },
+  ): Promise<{ entityRef: string; accepted: string[] }> {
     let entityRef: string;
     try {
       entityRef = stringifyEntityRef(parseEntityRef(input.entityRef));
@@ -193,6 +200,7 @@ export class EvaluationService {
     const at = this.now().getTime();
     await this.options.facts.writeFacts(
       Object.entries(input.facts).map(([name, value]) => ({ entityRef, name, value: value as JsonValue, source: input.source, collectedAt: at })),
+      options?.within && (tx => options.within!(tx, entityRef)),
     );
     return { entityRef, accepted: Object.keys(input.facts) };
   }

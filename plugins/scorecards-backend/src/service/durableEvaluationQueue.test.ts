@@ -44,6 +44,32 @@ describeEachDatabase('the entity evaluation queue in the database', db => {
     }
   });
 
+  it('records refs in the transaction of the change that causes them, and evaluates them once it committed', async () => {
+    const store = new PendingEvaluationStore(db.knex);
+    const evaluated: string[] = [];
+    const queue = new EvaluationQueue(async r => void evaluated.push(...r), logger, 1, undefined, undefined, undefined, { store, owner: 'one' });
+    try {
+      // a change that rolls back records nothing
+      await expect(db.knex.transaction(async tx => {
+        await queue.recordWithin(tx, refs('rolled-back'));
+        throw new Error('rolled back');
+      })).rejects.toThrow('rolled back');
+      expect(await store.count()).toBe(0);
+
+      // one that commits leaves its refs recorded even if the process dies before queueing them in memory
+      await db.knex.transaction(tx => queue.recordWithin(tx, refs('committed')));
+      expect(await store.waiting(Date.now(), { includeClaimed: true })).toEqual(refs('committed'));
+      expect(evaluated).toEqual([]);
+
+      await queue.add(refs('committed'), { recorded: true });
+      await queue.flush();
+      expect(evaluated).toEqual(refs('committed'));
+      expect(await store.count()).toBe(0);
+    } finally {
+      queue.stop();
+    }
+  });
+
   it('takes up the refs of an instance killed mid-slice once its claim runs out, and not before', async () => {
     const store = new PendingEvaluationStore(db.knex);
     let now = 1_000_000;

@@ -181,6 +181,9 @@ export const scorecardsPlugin = createBackendPlugin({
           logger,
           factTypes: Object.fromEntries(Object.entries(settings.factTypes).map(([name, type]) => [name, factTypeSchema(type)])),
           defaultScheduleMs: settings.defaultSchedule,
+          // the entities whose facts changed are recorded as waiting with the facts (entityQueue exists by the time
+          // anything is collected or pushed: the routes and schedules start after it)
+          recordChanged: (tx, refs) => entityQueue.recordWithin(tx, refs),
         });
         // Every evaluation the catalog's first load causes waits for its end (30 s at most): it would compete with it.
         const loadGate = new CatalogLoadGate(MAX_LOAD_DEFERRAL_MS, ({ heldMs, timedOut }) =>
@@ -220,7 +223,7 @@ export const scorecardsPlugin = createBackendPlugin({
         ).publishDepth('entities');
         collectNow = async (ref, collector) => {
           const result = await evaluation.collectNow(ref, collector);
-          if (result.changed) await entityQueue.add([result.entityRef]);
+          if (result.changed) await entityQueue.add([result.entityRef], { recorded: evaluation.recordsChanged });
           return result;
         };
         const exemptions = new ExemptionService({
@@ -340,7 +343,7 @@ export const scorecardsPlugin = createBackendPlugin({
             fn: async signal => {
               await afterLoad.wait();
               // background work: a pause after each slice of facts stored, as long as it took
-              await entityQueue.add(await evaluation.runCollector(collector, signal, { between: backgroundPause }));
+              await entityQueue.add(await evaluation.runCollector(collector, signal, { between: backgroundPause }), { recorded: evaluation.recordsChanged });
             },
           });
         }

@@ -274,7 +274,7 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
         { action: scorecardsFactsCollectPermission.name, resourceRef: entityRef, request: req, meta: body.collector ? { collector: body.collector } : undefined },
         () => service.evaluation.collectNow(entityRef, body.collector),
       );
-      if (result.changed) await service.queue.add([result.entityRef]);
+      if (result.changed) await service.queue.add([result.entityRef], { recorded: service.evaluation.recordsChanged });
       return result;
     },
   );
@@ -290,12 +290,11 @@ export function createRouter({ service, httpAuth, permissions, auditor }: Router
       permission: scorecardsFactsPushPermission,
     },
     async ({ body, req }) => {
-      // the entity's re-evaluation is recorded in the facts' own transaction: a process that dies after the commit
-      // leaves it to the next instead of leaving the new facts unscored until the next scheduled evaluation
       const accepted = await audited(auditor, { action: scorecardsFactsPushPermission.name, resourceRef: body.entityRef, request: req }, () =>
-        service.evaluation.pushFacts(body, { within: (tx, entityRef) => service.queue.recordWithin(tx, [entityRef]) }),
+        service.evaluation.pushFacts(body),
       );
-      await service.queue.add([accepted.entityRef], { recorded: true });
+      // recorded with the facts (EvaluationServiceOptions.recordChanged): now evaluated on this instance
+      await service.queue.add([accepted.entityRef], { recorded: service.evaluation.recordsChanged });
       return accepted;
     },
   );

@@ -7,7 +7,8 @@ import { FactStore } from '../database/FactStore';
 import { migrations } from '../database/migrations';
 import { NotificationStore } from '../database/NotificationStore';
 import { ResultStore } from '../database/ResultStore';
-import type { RuleType } from '../extensions';
+import type { FactCollector, RuleType } from '../extensions';
+import { z } from 'zod';
 import { catalogFactCollector } from './catalogFactCollector';
 import { EvaluationService } from './EvaluationService';
 import { InPortalChannel } from './notifications/InPortalChannel';
@@ -147,5 +148,48 @@ describeEachDatabase('EvaluationService', db => {
     await expect(failing.evaluateEntities(['component:default/a'])).rejects.toThrow('Connection terminated unexpectedly');
     failure = new Error('a rule type broke');
     expect((await failing.evaluateEntities(['component:default/a'])).errors).toEqual([{ scorecardRef: 'scorecard:default/basics', message: 'a rule type broke' }]);
+  });
+
+  it('records the entities whose facts changed in the facts\' transaction, except in its own evaluation', async () => {
+    let runs = 0;
+    // a value that changes on every run, collected on its schedule, when asked and on change
+    const counter: FactCollector = {
+      id: 'counter',
+      filter: { kind: 'component' },
+      facts: { 'counter.runs': z.number() },
+      collectOnChange: true,
+      collect: async entities => entities.map(e => ({ entityRef: stringifyEntityRef(e), facts: { 'counter.runs': ++runs } })),
+    };
+    const recorded: string[][] = [];
+    const logger = new MockLogger();
+    const recording = new EvaluationService({
+      catalog,
+      registry: new ScorecardRegistry(catalog, new Map<string, RuleType<unknown>>(builtinRuleTypes.map(t => [t.type, t])), logger, 0),
+      facts: new FactStore(db.knex),
+      results,
+      exemptions: new ExemptionStore(db.knex),
+      collectors: [counter],
+      notifier: new Notifier([new InPortalChannel(new NotificationStore(db.knex))], logger),
+      logger,
+      defaultScheduleMs: 3_600_000,
+      now: () => new Date(clock),
+      recordChanged: async (tx, refs) => {
+        // in the facts' transaction: it sees the facts being written
+        const written = await tx('facts').whereIn('entity_ref', refs).where({ name: 'counter.runs' }).select('entity_ref');
+        expect(written.map(r => r.entity_ref).sort()).toEqual([...refs].sort());
+        recorded.push([...refs]);
+      },
+    });
+    expect(recording.recordsChanged).toBe(true);
+
+    expect(await recording.runCollector(counter)).toEqual(['component:default/a']);
+    expect(await recording.collectNow('component:default/a')).toMatchObject({ changed: true });
+    await recording.pushFacts({ entityRef: 'component:a', source: 'ci', facts: { 'coverage.percent': 80 } });
+    expect(recorded).toEqual([['component:default/a'], ['component:default/a'], ['component:default/a']]);
+
+    // evaluating the entity collects its facts too (they change), and records nothing: it is being evaluated
+    await recording.evaluateEntities(['component:default/a']);
+    expect(runs).toBe(3);
+    expect(recorded).toHaveLength(3);
   });
 });

@@ -34,6 +34,13 @@ export interface EvaluationServiceOptions {
   /** Used for scorecards without a schedule. */
   defaultScheduleMs: number;
   now?: () => Date;
+  /**
+   * Records entities whose facts changed as waiting for re-evaluation, in the transaction that stores the facts (the
+   * durable queue's `recordWithin`): a process that dies after storing them leaves the entities to the next. When
+   * given (`recordsChanged`), the refs that `pushFacts`, `collectNow` and `runCollector` return are recorded already:
+   * queue them with `add(refs, { recorded: true })`. An evaluation's own collection records nothing: it is evaluating them.
+   */
+  recordChanged?(tx: Knex.Transaction, entityRefs: string[]): Promise<void>;
 }
 
 /** Entities a whole evaluation collects, evaluates and saves at a time, the event loop turning between slices. */
@@ -77,7 +84,11 @@ export class EvaluationService {
     entities: Entity[],
     signal?: AbortSignal,
     known?: Map<string, Map<string, StoredFact>>,
-    options?: { between?: (sliceMs: number) => Promise<void> },
+    options?: {
+      between?: (sliceMs: number) => Promise<void>;
+      /** Record the entities whose facts changed as waiting, with the facts (`recordChanged`): not for an evaluation's own collection. */
+      record?: boolean;
+    },
   ): Promise<string[]> {
     const targets = entities.filter(e => matchesEntityFilter(e, collector.filter));
     if (targets.length === 0) return [];
@@ -88,20 +99,26 @@ export class EvaluationService {
       this.options.logger.error(`Fact collector ${collector.id} failed`, error instanceof Error ? error : { error: String(error) });
       return [];
     }
-    if (!options?.between || collected.length <= COLLECT_SLICE) return this.storeCollected(collector, collected, known);
+    const record = options?.record === true;
+    if (!options?.between || collected.length <= COLLECT_SLICE) return this.storeCollected(collector, collected, known, record);
     // A scheduled run over the whole catalog (30,000 entities): its facts compared and written in one go held the
     // thread for over 5 s. Slices, each its own transaction, with `between` (background work: a pause) after each.
     const changed: string[] = [];
     for (let i = 0; i < collected.length; i += COLLECT_SLICE) {
       if (signal?.aborted) break;
       const started = performance.now();
-      changed.push(...(await this.storeCollected(collector, collected.slice(i, i + COLLECT_SLICE), known)));
+      changed.push(...(await this.storeCollected(collector, collected.slice(i, i + COLLECT_SLICE), known, record)));
       if (i + COLLECT_SLICE < collected.length) await options.between(performance.now() - started);
     }
     return changed;
   }
 
-  private async storeCollected(collector: FactCollector, collected: CollectedFacts[], known?: Map<string, Map<string, StoredFact>>): Promise<string[]> {
+  private async storeCollected(
+    collector: FactCollector,
+    collected: CollectedFacts[],
+    known: Map<string, Map<string, StoredFact>> | undefined,
+    record: boolean,
+  ): Promise<string[]> {
     const at = this.now().getTime();
     const old = known ?? (await this.options.facts.getFacts(collected.map(c => c.entityRef)));
     const writes: FactWrite[] = [];
@@ -134,7 +151,7 @@ export class EvaluationService {
         changed.add(entityRef);
       }
     }
-    await this.options.facts.writeFacts(writes);
+    await this.options.facts.writeFacts(writes, record ? this.recordWithin([...changed]) : undefined);
     if (collector.freshness && unchanged.size) await this.options.facts.touch(collector.id, [...unchanged], at);
     return [...changed];
   }
@@ -157,7 +174,7 @@ export class EvaluationService {
     for (const c of chosen) {
       if (!matchesEntityFilter(entity, c.filter)) continue;
       ran.push(c.id);
-      if ((await this.collect(c, [entity])).length) changed = true;
+      if ((await this.collect(c, [entity], undefined, undefined, { record: true })).length) changed = true;
     }
     if (collector !== undefined && ran.length === 0) throw new InputError(`collector: fact collector '${collector}' does not apply to ${ref} (its filter)`);
     return { entityRef: ref, collectors: ran, changed };
@@ -169,17 +186,14 @@ export class EvaluationService {
    */
   async runCollector(collector: FactCollector, signal?: AbortSignal, options?: { between?: (sliceMs: number) => Promise<void> }): Promise<string[]> {
     const entities = await this.options.catalog.getEntities(collector.filter);
-    return this.collect(collector, entities, signal, undefined, { between: options?.between ?? (() => new Promise<void>(resolve => setImmediate(resolve))) });
+    return this.collect(collector, entities, signal, undefined, {
+      between: options?.between ?? (() => new Promise<void>(resolve => setImmediate(resolve))),
+      record: true,
+    });
   }
 
-  /**
-   * Facts pushed by an external system: the entity must exist and declared facts must have the right type. `within`
-   * runs in the facts' transaction with the entity's canonical ref (to record its re-evaluation with them).
-   */
-  async pushFacts(
-    input: { entityRef: string; source: string; facts: Record<string, unknown> },
-    options?: { within?: (tx: Knex.Transaction, entityRef: string) => Promise<void> },
-  ): Promise<{ entityRef: string; accepted: string[] }> {
+  /** Facts pushed by an external system: the entity must exist and declared facts must have the right type. */
+  async pushFacts(input: { entityRef: string; source: string; facts: Record<string, unknown> }): Promise<{ entityRef: string; accepted: string[] }> {
     let entityRef: string;
     try {
       entityRef = stringifyEntityRef(parseEntityRef(input.entityRef));
@@ -200,9 +214,20 @@ export class EvaluationService {
     const at = this.now().getTime();
     await this.options.facts.writeFacts(
       Object.entries(input.facts).map(([name, value]) => ({ entityRef, name, value: value as JsonValue, source: input.source, collectedAt: at })),
-      options?.within && (tx => options.within!(tx, entityRef)),
+      this.recordWithin([entityRef]),
     );
     return { entityRef, accepted: Object.keys(input.facts) };
+  }
+
+  /** Whether changed entities are recorded with their facts (`recordChanged` given): queue them as recorded. */
+  get recordsChanged(): boolean {
+    return this.options.recordChanged !== undefined;
+  }
+
+  /** What `writeFacts` runs in its transaction to record `entityRefs` as changed (see `recordChanged`). */
+  private recordWithin(entityRefs: string[]): ((tx: Knex.Transaction) => Promise<void>) | undefined {
+    const record = this.options.recordChanged;
+    return record && entityRefs.length ? tx => record(tx, entityRefs) : undefined;
   }
 
   private async evaluate(

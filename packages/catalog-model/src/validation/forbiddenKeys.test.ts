@@ -33,4 +33,18 @@ describe('forbidden entity keys', () => {
     expect(findForbiddenKey(cyclic)).toBeUndefined();
     expect(findForbiddenKey({ x: [cyclic, { y: JSON.parse('{"__proto__":1}') }] })).toEqual(['x', 1, 'y', '__proto__']);
   });
+
+  it('names the first forbidden key in document order, however deep', () => {
+    expect(findForbiddenKey({ a: { b: [1, { c: 1 }] }, d: { constructor: 1 }, prototype: 1 })).toEqual(['prototype']);
+    expect(findForbiddenKey({ a: { b: [1, { prototype: 1 }] }, d: { constructor: 1 } })).toEqual(['a', 'b', 1, 'prototype']);
+    // deeper than the direct walk goes: the general walk answers the same
+    let deep: Record<string, unknown> = { constructor: 1 };
+    const path: string[] = ['constructor'];
+    for (let i = 0; i < 100; i++) {
+      deep = { [`k${i}`]: deep, fine: [1, 2] };
+      path.unshift(`k${i}`);
+    }
+    expect(findForbiddenKey(deep)).toEqual(path);
+    expect(findForbiddenKey({ ok: deep.k99 })).toEqual(['ok', ...path.slice(1)]);
+  });
 });

@@ -144,7 +144,8 @@ export class EvaluationQueue {
    * Then, once committed, `add(refs, { recorded: true })` has them evaluated now.
    */
   async recordWithin(trx: Knex.Transaction, entityRefs: Iterable<string>): Promise<void> {
-    if (!this.durable || this.stopped) return;
+    // recorded on a stopping queue too: the row is what the next process takes up
+    if (!this.durable) return;
     const refs = [...entityRefs];
     if (refs.length) await this.durable.store.add(refs, this.now(), trx);
   }

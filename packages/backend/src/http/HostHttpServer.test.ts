@@ -1,4 +1,5 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { requestActivity } from '@portico/backend-plugin-api';
 import { capturingLogger, type CapturedLine } from '../__testUtils__/testBackend';
 import { HostHttpServer } from './HostHttpServer';
@@ -15,7 +16,76 @@ function get(url: string, agent: http.Agent): Promise<{ status: number; body: st
   });
 }
 
+/** A GET whose body is kept as bytes, with the request's own headers. */
+function getRaw(url: string, headers: Record<string, string>): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers, agent: false }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => resolve({ body: Buffer.concat(chunks), headers: res.headers }));
+      })
+      .on('error', reject);
+  });
+}
+
 describe('HostHttpServer', () => {
+  it('compresses API answers for clients that accept it, and nothing else', async () => {
+    const server = new HostHttpServer({ port: 0, host: '127.0.0.1', bodyLimit: '1mb', logger: capturingLogger([]) });
+    const page = { items: Array.from({ length: 200 }, (_, i) => ({ kind: 'Component', metadata: { name: `service-${i}` } })) };
+    const text = JSON.stringify(page);
+    server.router.get('/api/x/page', (_req, res) => void res.json(page));
+    server.router.get('/api/x/small', (_req, res) => void res.json({ ok: true }));
+    let more!: () => void;
+    server.router.get('/api/x/events', (_req, res) => {
+      res.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+      res.flushHeaders();
+      res.write(`data: ${'x'.repeat(2000)}\n\n`);
+      more = () => res.end('data: last\n\n');
+    });
+    await server.listen();
+    const url = (path: string) => `http://127.0.0.1:${server.port}/api/x/${path}`;
+    try {
+      const gzip = await getRaw(url('page'), { 'accept-encoding': 'gzip' });
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gzip.headers.vary).toMatch(/accept-encoding/i);
+      expect(zlib.gunzipSync(gzip.body).toString()).toBe(text);
+      expect(gzip.body.length).toBeLessThan(text.length / 5);
+
+      const br = await getRaw(url('page'), { 'accept-encoding': 'gzip, deflate, br' });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(zlib.brotliDecompressSync(br.body).toString()).toBe(text);
+
+      // a client that does not ask gets the JSON as it is; so does one asking for a small answer
+      const plain = await getRaw(url('page'), {});
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString()).toBe(text);
+      const small = await getRaw(url('small'), { 'accept-encoding': 'gzip' });
+      expect(small.headers['content-encoding']).toBeUndefined();
+      expect(small.body.toString()).toBe('{"ok":true}');
+
+      // an event stream is never held back: its first event arrives while the stream is still open
+      const first = await new Promise<{ headers: http.IncomingHttpHeaders; chunk: string; res: http.IncomingMessage }>((resolve, reject) => {
+        http
+          .get(url('events'), { headers: { 'accept-encoding': 'gzip' }, agent: false }, res => {
+            res.once('data', c => resolve({ headers: res.headers, chunk: String(c), res }));
+          })
+          .on('error', reject);
+      });
+      expect(first.headers['content-encoding']).toBeUndefined();
+      expect(first.chunk).toContain('data: xxx');
+      const rest = new Promise<string>(resolve => {
+        let body = '';
+        first.res.on('data', c => (body += c));
+        first.res.on('end', () => resolve(body));
+      });
+      more();
+      expect(await rest).toContain('data: last');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('drops a GC sample instead of throwing when Object.prototype is polluted (prom-client checks labels with for...in)', () => {
     const server = new HostHttpServer({ port: 0, host: '127.0.0.1', bodyLimit: '1mb', logger: capturingLogger([]) });
     const gc = server.metrics.getSingleMetric('nodejs_gc_duration_seconds') as unknown as { observe(labels: object, value: number): void };

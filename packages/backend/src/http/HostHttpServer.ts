@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { Router, type Express } from 'express';
+import compression from 'compression';
+import express, { Router, type Express, type Request, type Response } from 'express';
 import { collectDefaultMetrics, Registry, type Histogram } from 'prom-client';
 import { requestActivity, type LoggerService } from '@portico/backend-plugin-api';
 import { createErrorHandler } from './errorHandler';
@@ -30,6 +31,13 @@ export interface HostHttpServerOptions {
   security?: HttpSecurityConfig;
 }
 
+/** Whether an answer may be compressed: compression's own rule (its content type), except event streams. */
+function compressible(req: Request, res: Response): boolean {
+  const type = res.getHeader('Content-Type');
+  if (typeof type === 'string' && type.toLowerCase().startsWith('text/event-stream')) return false;
+  return compression.filter(req, res);
+}
+
 /** Deep enough for any entity, template or fact; shallow enough that no handler overflows the stack. */
 export const DEFAULT_BODY_DEPTH_LIMIT = 64;
 
@@ -37,8 +45,8 @@ export const DEFAULT_BODY_DEPTH_LIMIT = 64;
  * The backend's one HTTP server. Requests flow: request id -> metrics -> security headers -> system routes
  * (health, metrics) -> Host allow-list -> CORS for /api -> rate limits of the sign-in endpoints -> refusal of
  * prototype keys in the query -> the body and rate limits routes declare -> JSON parsing for /api (at the
- * route's body limit) -> mounted routers (plugins at /api/<id> behind their
- * default deny, the app at /) -> JSON 404 -> the shared error handler.
+ * route's body limit) -> compression of /api answers for clients that accept it -> mounted routers (plugins at
+ * /api/<id> behind their default deny, the app at /) -> JSON 404 -> the shared error handler.
  */
 export class HostHttpServer {
   readonly app: Express;
@@ -111,6 +119,10 @@ export class HostHttpServer {
       '/api',
       jsonBodyParser({ limit: options.bodyLimit, maxDepth: options.bodyDepthLimit ?? DEFAULT_BODY_DEPTH_LIMIT, limitFor: routeBodyLimit }),
     );
+    // Answers under /api are compressed for clients that accept it (browsers do: brotli, else gzip): a page of
+    // entities is JSON that shrinks five to ten times. Not below 1 KB, not event streams (each event must leave as
+    // it is written) and not for clients that do not ask (scripts and the benchmarks pay no CPU for it).
+    app.use('/api', compression({ threshold: 1024, filter: compressible }));
     app.use(this.router);
     app.use(notFoundHandler());
     app.use(createErrorHandler(options.logger));

@@ -47,6 +47,8 @@ type Call = { method: string; url: string; body?: unknown; token?: string; heade
 async function call({ method, url, body, token, headers }: Call): Promise<request.Response> {
   const req = request(portal.backend.server)[method.toLowerCase() as 'get'](url).timeout({ response: 10_000 });
   if (token) req.set('authorization', `Bearer ${token}`);
+  // the parser below reads the raw stream: answers as sent, not compressed (superagent asks for gzip by default)
+  req.set('accept-encoding', 'identity');
   for (const [name, value] of Object.entries(headers ?? {})) req.set(name, value);
   // An event stream stays open: its status line is the answer.
   req.buffer(false).parse((res, done) => {

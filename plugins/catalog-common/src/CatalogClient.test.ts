@@ -162,6 +162,14 @@ describe('CatalogClient', () => {
     expect(requests[0]!.headers.authorization).toBe('Bearer t0k');
   });
 
+  it('asks for the encoding it was given, and otherwise leaves the runtime its own', async () => {
+    await client().getEntities({});
+    expect(requests[0]!.headers['accept-encoding']).not.toBe('identity');
+    const plain = new CatalogClient({ discoveryApi: { getBaseUrl: async id => `${baseUrl.replace('catalog', id)}/` }, acceptEncoding: 'identity' });
+    await plain.getEntityByRef('component:default/a').catch(() => undefined);
+    expect(requests[1]!.headers['accept-encoding']).toBe('identity');
+  });
+
   it('reads ancestors, facets, history, search and errors', async () => {
     reply = () => ({ body: { ok: true } });
     const c = client();

@@ -35,6 +35,12 @@ export interface CatalogClientOptions {
   discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
   /** Defaults to the global `fetch`; pass one that adds credentials if needed. */
   fetchApi?: { fetch: typeof fetch };
+  /**
+   * Sent as `Accept-Encoding` where the caller may choose it (Node; a browser keeps its own): `'identity'` for a
+   * backend calling the catalog on the same host or network, where compressing a page of entities costs both sides
+   * more CPU than its bytes cost. Unset: the runtime's default (Node's fetch asks for gzip, deflate and brotli).
+   */
+  acceptEncoding?: string;
 }
 
 type FilterRecord = Record<string, string | symbol | Array<string | symbol>>;
@@ -79,10 +85,12 @@ function sortedByRef(items: Entity[]): Entity[] {
 export class CatalogClient implements CatalogApi {
   private readonly discoveryApi: CatalogClientOptions['discoveryApi'];
   private readonly fetchApi: { fetch: typeof fetch };
+  private readonly acceptEncoding?: string;
 
   constructor(options: CatalogClientOptions) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi ?? { fetch: (...args) => globalThis.fetch(...args) };
+    this.acceptEncoding = options.acceptEncoding;
   }
 
   async getEntities(request: GetEntitiesRequest = {}, options?: CatalogRequestOptions): Promise<GetEntitiesResponse> {
@@ -212,6 +220,7 @@ export class CatalogClient implements CatalogApi {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (options?.token) headers['Authorization'] = `Bearer ${options.token}`;
+    if (this.acceptEncoding) headers['Accept-Encoding'] = this.acceptEncoding;
     return this.fetchApi.fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   }
 

@@ -55,12 +55,11 @@ describeEachDatabase('EvaluationService', db => {
   let service: EvaluationService;
   let results: ResultStore;
 
-  beforeAll(async () => {
-    for (const m of migrations) await m.up(db.knex);
+  /** A service over this database, the fake catalog and the test's clock; `overrides` replace its parts. */
+  function serviceWith(overrides: Partial<ConstructorParameters<typeof EvaluationService>[0]> = {}): EvaluationService {
     const logger = new MockLogger();
-    results = new ResultStore(db.knex);
     const ruleTypes = new Map<string, RuleType<unknown>>(builtinRuleTypes.map(t => [t.type, t]));
-    service = new EvaluationService({
+    return new EvaluationService({
       catalog,
       registry: new ScorecardRegistry(catalog, ruleTypes, logger, 0),
       facts: new FactStore(db.knex),
@@ -71,7 +70,14 @@ describeEachDatabase('EvaluationService', db => {
       logger,
       defaultScheduleMs: 3_600_000,
       now: () => new Date(clock),
+      ...overrides,
     });
+  }
+
+  beforeAll(async () => {
+    for (const m of migrations) await m.up(db.knex);
+    results = new ResultStore(db.knex);
+    service = serviceWith();
   });
 
   it('runs a scorecard when it has never run and again once its schedule has passed', async () => {
@@ -131,20 +137,7 @@ describeEachDatabase('EvaluationService', db => {
     broken.saveResults = async () => {
       throw failure;
     };
-    const logger = new MockLogger();
-    const ruleTypes = new Map<string, RuleType<unknown>>(builtinRuleTypes.map(t => [t.type, t]));
-    const failing = new EvaluationService({
-      catalog,
-      registry: new ScorecardRegistry(catalog, ruleTypes, logger, 0),
-      facts: new FactStore(db.knex),
-      results: broken,
-      exemptions: new ExemptionStore(db.knex),
-      collectors: [catalogFactCollector],
-      notifier: new Notifier([new InPortalChannel(new NotificationStore(db.knex))], logger),
-      logger,
-      defaultScheduleMs: 3_600_000,
-      now: () => new Date(clock),
-    });
+    const failing = serviceWith({ results: broken });
     await expect(failing.evaluateEntities(['component:default/a'])).rejects.toThrow('Connection terminated unexpectedly');
     failure = new Error('a rule type broke');
     expect((await failing.evaluateEntities(['component:default/a'])).errors).toEqual([{ scorecardRef: 'scorecard:default/basics', message: 'a rule type broke' }]);
@@ -161,18 +154,8 @@ describeEachDatabase('EvaluationService', db => {
       collect: async entities => entities.map(e => ({ entityRef: stringifyEntityRef(e), facts: { 'counter.runs': ++runs } })),
     };
     const recorded: string[][] = [];
-    const logger = new MockLogger();
-    const recording = new EvaluationService({
-      catalog,
-      registry: new ScorecardRegistry(catalog, new Map<string, RuleType<unknown>>(builtinRuleTypes.map(t => [t.type, t])), logger, 0),
-      facts: new FactStore(db.knex),
-      results,
-      exemptions: new ExemptionStore(db.knex),
+    const recording = serviceWith({
       collectors: [counter],
-      notifier: new Notifier([new InPortalChannel(new NotificationStore(db.knex))], logger),
-      logger,
-      defaultScheduleMs: 3_600_000,
-      now: () => new Date(clock),
       recordChanged: async (tx, refs) => {
         // in the facts' transaction: it sees the facts being written
         const written = await tx('facts').whereIn('entity_ref', refs).where({ name: 'counter.runs' }).select('entity_ref');

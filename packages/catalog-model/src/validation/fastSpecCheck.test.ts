@@ -87,6 +87,12 @@ describe('fastAcceptOf', () => {
     expect(fastAcceptOf(z.string().regex(/^a/))).toBeUndefined();
     expect(fastAcceptOf(z.looseObject({ a: z.string().max(3) }))).toBeUndefined();
     expect(fastAcceptOf(z.array(z.string()).min(1))).toBeUndefined();
+    // a refinement on a schema of any type
+    expect(fastAcceptOf(z.string().optional().refine(v => v !== 'x'))).toBeUndefined();
+    expect(fastAcceptOf(z.enum(['a', 'b']).refine(v => v !== 'a'))).toBeUndefined();
+    expect(fastAcceptOf(z.looseObject({ a: z.unknown().refine(v => v !== 1) }))).toBeUndefined();
+    expect(fastAcceptOf(z.looseObject({ a: z.string() }).refine(v => v.a !== 'x'))).toBeUndefined();
+    expect(fastAcceptOf(z.string().transform(v => v.trim()))).toBeUndefined();
     // a refinement given a fast check is described by it
     const even = withFastAccept(z.number().refine(n => n % 2 === 0), v => v === 2);
     expect(fastAcceptOf(z.looseObject({ n: even }))!({ n: 2 })).toBe(true);

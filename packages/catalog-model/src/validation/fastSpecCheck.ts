@@ -47,12 +47,14 @@ export function fastAcceptOf(schema: ZodType): FastAccept | undefined {
 }
 
 function compile(def: SchemaDef): FastAccept | undefined {
+  // a refinement (`.refine`, `.superRefine`, `.min`, …) may sit on a schema of any type: only the schema knows it
+  if (def.checks?.length) return undefined;
   switch (def.type) {
     case 'unknown':
     case 'any':
       return () => true;
     case 'string':
-      return def.checks?.length ? undefined : v => typeof v === 'string';
+      return v => typeof v === 'string';
     case 'enum': {
       const values = new Set(Object.values(def.entries ?? {}));
       return v => (typeof v === 'string' || typeof v === 'number') && values.has(v);
@@ -63,13 +65,13 @@ function compile(def: SchemaDef): FastAccept | undefined {
     }
     case 'array': {
       const element = def.element && fastAcceptOf(def.element);
-      if (!element || def.checks?.length) return undefined;
+      if (!element) return undefined;
       return v => Array.isArray(v) && v.every(element);
     }
     case 'object': {
       // unknown keys kept (looseObject) or dropped (object) are accepted; a strict object is asked
       if (def.catchall && defOf(def.catchall).type !== 'unknown') return undefined;
-      if (def.checks?.length || !def.shape) return undefined;
+      if (!def.shape) return undefined;
       const fields: Array<[string, FastAccept]> = [];
       for (const [key, child] of Object.entries(def.shape)) {
         const accept = fastAcceptOf(child);

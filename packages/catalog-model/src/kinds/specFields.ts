@@ -42,9 +42,11 @@ function findRefProblem(ref: string, defaultKind: string | undefined): string | 
 
 const requiredString = { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : 'must be a string') };
 
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length >= 1;
+
 /** A non-empty string. */
 export function nonEmptyString() {
-  return withFastAccept(z.string(requiredString).min(1, { error: 'must not be empty' }), v => typeof v === 'string' && v.length >= 1);
+  return withFastAccept(z.string(requiredString).min(1, { error: 'must not be empty' }), isNonEmptyString);
 }
 
 /** A string that must parse as an entity ref (`defaultKind` is assumed when it has no kind). */
@@ -53,7 +55,7 @@ export function entityRefField(defaultKind?: string) {
     const problem = checkEntityRef(value, defaultKind);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
-  return withFastAccept(schema, v => typeof v === 'string' && v.length >= 1 && checkEntityRef(v, defaultKind) === undefined);
+  return withFastAccept(schema, v => isNonEmptyString(v) && checkEntityRef(v, defaultKind) === undefined);
 }
 
 /** A list of entity refs. */

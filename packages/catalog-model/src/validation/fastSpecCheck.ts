@@ -57,7 +57,7 @@ function compile(def: SchemaDef): FastAccept | undefined {
       return v => typeof v === 'string';
     case 'enum': {
       const values = new Set(Object.values(def.entries ?? {}));
-      return v => (typeof v === 'string' || typeof v === 'number') && values.has(v);
+      return v => values.has(v);
     }
     case 'optional': {
       const inner = def.innerType && fastAcceptOf(def.innerType);

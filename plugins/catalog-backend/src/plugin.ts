@@ -21,8 +21,8 @@ import { catalogPermissionRules } from './permissions/rules';
 import { createRouter } from './router';
 import { CatalogService } from './service/CatalogService';
 import { KindRegistry } from './service/KindRegistry';
-import { hasLargeConfigFile } from './service/locations/LocationService';
-import { prewarmYamlParser, releaseYamlParser } from './service/locations/yamlDocuments';
+import { largeConfigFiles } from './service/locations/LocationService';
+import { parseAhead, releaseYamlParser } from './service/locations/yamlDocuments';
 
 /**
  * An outbox row this old was most likely left by an instance that died; publishing the row of a long write
@@ -67,8 +67,11 @@ export const catalogPlugin = createBackendPlugin({
         { pluginConfig: settings },
       ) {
         for (const kind of builtinKinds) if (!kinds.has(kind.kind)) kinds.add(kind);
-        // a large file in config is parsed on a thread: start it now, on the other core, while migrations run
-        if (hasLargeConfigFile(settings.locations)) prewarmYamlParser();
+        const yamlLimits = { maxAliases: settings.limits.maxYamlAliases, maxExpandedBytes: settings.limits.maxEntityBytes, timeoutMs: settings.limits.parseTimeoutMs };
+        // a large file in config is parsed on a thread: read it and start parsing now, on the other core, while
+        // migrations and the other plugins run (the first read finds its first chunks parsed)
+        const [largeFile] = largeConfigFiles(settings.locations);
+        if (largeFile) parseAhead(largeFile, { maxBytes: settings.maxFileBytes, limits: yamlLimits });
         await database.migrate(catalogMigrations);
         const store = new CatalogStore(await database.getClient(), { countsMaxStalenessMs: settings.counts.maxStaleness });
         await store.ensureIndexes();
@@ -86,7 +89,7 @@ export const catalogPlugin = createBackendPlugin({
           limits: {
             maxEntityBytes: settings.limits.maxEntityBytes,
             maxEntitiesPerFile: settings.limits.maxEntitiesPerFile,
-            yaml: { maxAliases: settings.limits.maxYamlAliases, maxExpandedBytes: settings.limits.maxEntityBytes, timeoutMs: settings.limits.parseTimeoutMs },
+            yaml: yamlLimits,
           },
           onChanges: changes =>
             events.publish({
@@ -134,7 +137,7 @@ export const catalogPlugin = createBackendPlugin({
             return events.publish({ topic: CATALOG_LOAD_FINISHED_TOPIC, payload: { durationMs: Date.now() - firstStarted, ok }, metadata: { plugin: 'catalog' } });
           })
           .catch(error => logger.error(`Publishing ${CATALOG_LOAD_FINISHED_TOPIC} failed: ${(error as Error).message}`))
-          .finally(releaseYamlParser); // if no file used the prewarmed parser
+          .finally(releaseYamlParser); // if no read took the parse ahead
         await scheduler.scheduleTask({
           id: 'catalog-refresh-locations',
           frequency: { duration: { milliseconds: settings.processingInterval } },

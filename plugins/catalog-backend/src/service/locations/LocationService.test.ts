@@ -2,7 +2,7 @@ import type { EntityProviderConnection, EntityProviderError, EntityProviderMutat
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasLargeConfigFile, LocationProvider } from './LocationService';
+import { largeConfigFiles, LocationProvider } from './LocationService';
 import { WORKER_PARSE_MIN_BYTES } from './yamlDocuments';
 import type { LocationStream } from './LocationReader';
 
@@ -39,7 +39,7 @@ describe('LocationProvider', () => {
   });
 });
 
-describe('hasLargeConfigFile', () => {
+describe('largeConfigFiles', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-large-'));
@@ -48,14 +48,14 @@ describe('hasLargeConfigFile', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('is true when a file location in config is large enough for the parser thread, relative paths from cwd', () => {
-    expect(hasLargeConfigFile([{ type: 'file', target: 'small.yaml' }], dir)).toBe(false);
-    expect(hasLargeConfigFile([{ type: 'file', target: 'small.yaml' }, { type: 'file', target: 'large.yaml' }], dir)).toBe(true);
-    expect(hasLargeConfigFile([{ type: 'file', target: path.join(dir, 'large.yaml') }])).toBe(true);
+  it('names the file locations in config large enough for the parser thread, relative paths from cwd', () => {
+    expect(largeConfigFiles([{ type: 'file', target: 'small.yaml' }], dir)).toEqual([]);
+    expect(largeConfigFiles([{ type: 'file', target: 'small.yaml' }, { type: 'file', target: 'large.yaml' }], dir)).toEqual([path.join(dir, 'large.yaml')]);
+    expect(largeConfigFiles([{ type: 'file', target: path.join(dir, 'large.yaml') }])).toEqual([path.join(dir, 'large.yaml')]);
   });
 
   it('counts missing files and url locations as small', () => {
-    expect(hasLargeConfigFile([{ type: 'file', target: 'missing.yaml' }, { type: 'url', target: 'https://example.com/large.yaml' }], dir)).toBe(false);
-    expect(hasLargeConfigFile([])).toBe(false);
+    expect(largeConfigFiles([{ type: 'file', target: 'missing.yaml' }, { type: 'url', target: 'https://example.com/large.yaml' }], dir)).toEqual([]);
+    expect(largeConfigFiles([])).toEqual([]);
   });
 });

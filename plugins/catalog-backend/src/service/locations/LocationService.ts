@@ -141,17 +141,18 @@ function allowSet(rules?: Array<{ allow: string[] }>): KindRule {
 }
 
 /**
- * Whether the first read will parse a file on a parser thread: a `file` location in config at least
- * `WORKER_PARSE_MIN_BYTES` long (those the thread would parse). Unreadable targets count as small:
+ * The files the first read will parse on a parser thread: `file` locations in config at least
+ * `WORKER_PARSE_MIN_BYTES` long, as absolute paths, in config order. Unreadable targets count as small:
  * the read reports them.
  */
-export function hasLargeConfigFile(locations: LocationSpec[], cwd?: string): boolean {
-  return locations.some(spec => {
-    if (spec.type !== 'file') return false;
+export function largeConfigFiles(locations: LocationSpec[], cwd?: string): string[] {
+  return locations.flatMap(spec => {
+    if (spec.type !== 'file') return [];
     try {
-      return fs.statSync(fileURLToPath(toLocationUrl(spec.type, spec.target, cwd))).size >= WORKER_PARSE_MIN_BYTES;
+      const file = fileURLToPath(toLocationUrl(spec.type, spec.target, cwd));
+      return fs.statSync(file).size >= WORKER_PARSE_MIN_BYTES ? [file] : [];
     } catch {
-      return false;
+      return [];
     }
   });
 }

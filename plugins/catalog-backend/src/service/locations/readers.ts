@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type IntegrationsService } from '@portico/backend-plugin-api';
 import { InputError, PayloadTooLargeError } from '@portico/errors';
 import type { UrlReader } from './LocationReader';
+import { textReadAhead } from './yamlDocuments';
 
 /** Turns a location's `type` and `target` into the URL it is read from (files relative to `cwd`). */
 export function toLocationUrl(type: string, target: string, cwd = process.cwd()): string {
@@ -67,7 +68,7 @@ export function trustedFileReader(rootUrl: string, fallback: UrlReader, maxBytes
           const stat = await fs.stat(file).catch(() => undefined);
           if (!stat || !stat.isFile()) throw new InputError(`${file} does not exist or is not a file`);
           if (stat.size > maxBytes) throw new PayloadTooLargeError(`${file} is ${stat.size} bytes, more than the ${maxBytes} allowed (catalog.maxFileBytes)`);
-          return fs.readFile(file, 'utf8');
+          return (await textReadAhead(file, stat)) ?? fs.readFile(file, 'utf8');
         }
       }
       return fallback.read(url);

@@ -1,5 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import workerThreads from 'node:worker_threads';
-import { DEFAULT_YAML_LIMITS, parseYamlDocuments, prewarmYamlParser, releaseYamlParser, streamYamlDocuments, type ParsedDocument } from './yamlDocuments';
+import {
+  DEFAULT_YAML_LIMITS,
+  parseAhead,
+  parseYamlDocuments,
+  prewarmYamlParser,
+  releaseYamlParser,
+  streamYamlDocuments,
+  textReadAhead,
+  WORKER_PARSE_MIN_BYTES,
+  type ParsedDocument,
+} from './yamlDocuments';
 
 const text = [
   '# a comment before the first document',
@@ -146,6 +159,62 @@ describe('YAML documents', () => {
       const chunks = await collect(streamYamlDocuments(big, 'big.yaml', { workerMinBytes: 0, chunkSize: 100 }));
       expect(started).toHaveBeenCalledTimes(2);
       expect(chunks.flat()).toHaveLength(600);
+    });
+  });
+
+  describe('a large config file read and parsed ahead of its first read', () => {
+    const docs = (prefix: string) =>
+      Array.from({ length: 3000 }, (_, i) => `kind: Component\nmetadata: { name: ${prefix}-${i}, description: "${'d'.repeat(60)}" }`).join('\n---\n');
+    let dir: string;
+    let file: string;
+    let started: jest.SpyInstance;
+    const RealWorker = workerThreads.Worker;
+    const options = { maxBytes: 10 * 1024 * 1024, limits: DEFAULT_YAML_LIMITS };
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-parse-ahead-'));
+      file = path.join(dir, 'org.yaml');
+      fs.writeFileSync(file, docs('c'));
+      expect(fs.statSync(file).size).toBeGreaterThanOrEqual(WORKER_PARSE_MIN_BYTES);
+      started = jest.spyOn(workerThreads, 'Worker').mockImplementation((...args) => new RealWorker(...args));
+    });
+    afterEach(() => {
+      releaseYamlParser();
+      started.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('gives the read the text it read and the stream the parse it started, with the same documents', async () => {
+      parseAhead(file, options);
+      const text = await textReadAhead(file, fs.statSync(file));
+      expect(text).toBe(fs.readFileSync(file, 'utf8'));
+      const worker = started.mock.results[0].value as workerThreads.Worker;
+      // the thread has parsed chunks before anyone streams the file
+      await new Promise(resolve => worker.once('message', resolve));
+      const chunks = await collect(streamYamlDocuments(text!, file));
+      expect(started).toHaveBeenCalledTimes(1);
+      expect(chunks.flat()).toEqual(parseYamlDocuments(text!, file));
+      // taken once: a later read of the file reads it itself
+      expect(await textReadAhead(file, fs.statSync(file))).toBeUndefined();
+    });
+
+    it('is not used for a file changed since, nor for another text or file', async () => {
+      parseAhead(file, options);
+      const before = fs.statSync(file);
+      expect(await textReadAhead(file, { size: before.size + 1, mtimeMs: before.mtimeMs })).toBeUndefined();
+      expect(await textReadAhead(path.join(dir, 'other.yaml'), before)).toBeUndefined();
+      const changed = docs('changed');
+      const chunks = await collect(streamYamlDocuments(changed, file));
+      expect(started).toHaveBeenCalledTimes(2); // the parse ahead was of other text
+      expect(chunks.flat()).toEqual(parseYamlDocuments(changed, file));
+      const worker = started.mock.results[0].value as workerThreads.Worker;
+      const exited = new Promise(resolve => worker.once('exit', resolve));
+      releaseYamlParser(); // ends the parse ahead nobody took
+      await exited;
+    });
+
+    it('leaves files too large for catalog.maxFileBytes to the read', async () => {
+      parseAhead(file, { ...options, maxBytes: 1000 });
+      expect(await textReadAhead(file, fs.statSync(file))).toBeUndefined();
     });
   });
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import yaml from 'js-yaml';
 import { InputError } from '@portico/errors';
@@ -160,7 +161,8 @@ export async function* streamYamlDocuments(
     }
     return;
   }
-  yield* parseInWorker(text, fileName, chunkSize, limits);
+  const parse = (await takeParseAhead(text, fileName, chunkSize, limits)) ?? new WorkerParse(takeParserThread(), text, fileName, chunkSize, limits);
+  yield* parseInWorker(parse, limits.timeoutMs);
 }
 
 /**
@@ -212,11 +214,81 @@ export function prewarmYamlParser(): void {
   spare = worker;
 }
 
-/** Ends a prewarmed parser thread that no file used. */
+/** A file read and being parsed before anyone asked (`parseAhead`). */
+interface ParseAhead {
+  file: string;
+  size: number;
+  mtimeMs: number;
+  text: string;
+  parse: WorkerParse;
+}
+
+/** The file `parseAhead` is reading or parsing, until a read takes it or `releaseYamlParser` ends it. */
+let ahead: { file: string; ready: Promise<ParseAhead | undefined> } | undefined;
+
+/**
+ * Reads a large file named in config and starts parsing it on the parser thread now, while the plugin
+ * starts (migrations, the other plugins): the catalog's first read of it then finds its first chunks parsed
+ * instead of waiting for a cold parser (the consumer's thread idled ~0.1 s at the start of a 10,000-entity
+ * load). The read takes the text with `textReadAhead` if the file is unchanged, and `streamYamlDocuments`
+ * the parse of that very text; what nobody takes, `releaseYamlParser` ends. Files under
+ * `WORKER_PARSE_MIN_BYTES` or over `maxBytes` are left to the read.
+ */
+export function parseAhead(file: string, options: { maxBytes: number; limits: YamlLimits }): void {
+  if (ahead) return;
+  prewarmYamlParser(); // the thread starts while the file is read
+  const entry = { file, ready: readAhead(file, options).catch(() => undefined) };
+  ahead = entry;
+  void entry.ready.then(started => {
+    if (ahead !== entry) void started?.parse.worker.terminate(); // released while it was read
+  });
+}
+
+async function readAhead(file: string, options: { maxBytes: number; limits: YamlLimits }): Promise<ParseAhead | undefined> {
+  const before = await fs.stat(file);
+  if (!before.isFile() || before.size < WORKER_PARSE_MIN_BYTES || before.size > options.maxBytes) return undefined;
+  const text = await fs.readFile(file, 'utf8');
+  const after = await fs.stat(file);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined; // written while read
+  const parse = new WorkerParse(takeParserThread(), text, file, CHUNK_DOCUMENTS, options.limits);
+  parse.worker.unref(); // as a prewarmed thread: it never keeps the process alive until a read takes it
+  return { file, size: after.size, mtimeMs: after.mtimeMs, text, parse };
+}
+
+/**
+ * The text `parseAhead` read of `file`, if the file still has the size and modification time it had then
+ * (waits for a read in progress). Reading it again would cost the consumer's thread the decoding, and the
+ * parse ahead is only taken for the very same text.
+ */
+export async function textReadAhead(file: string, stat: { size: number; mtimeMs: number }): Promise<string | undefined> {
+  if (ahead?.file !== file) return undefined;
+  const started = await ahead.ready;
+  return started && started.size === stat.size && started.mtimeMs === stat.mtimeMs ? started.text : undefined;
+}
+
+/** The parse ahead of exactly this text, file and chunking, taken out of the way; undefined otherwise. */
+async function takeParseAhead(text: string, fileName: string, chunkSize: number, limits: YamlLimits): Promise<WorkerParse | undefined> {
+  if (ahead?.file !== fileName) return undefined;
+  const started = await ahead.ready;
+  if (!started || started.text !== text) return undefined; // another read of the file: leave it for release
+  ahead = undefined;
+  const { parse } = started;
+  if (parse.chunkSize === chunkSize && parse.limits.maxAliases === limits.maxAliases && parse.limits.maxExpandedBytes === limits.maxExpandedBytes) {
+    parse.worker.ref();
+    return parse;
+  }
+  void parse.worker.terminate();
+  return undefined;
+}
+
+/** Ends a prewarmed parser thread, and a parse ahead, that no file used. */
 export function releaseYamlParser(): void {
   const worker = spare;
   spare = undefined;
   void worker?.terminate();
+  const pending = ahead;
+  ahead = undefined;
+  void pending?.ready.then(started => started?.parse.worker.terminate());
 }
 
 function takeParserThread(): Worker {
@@ -228,59 +300,77 @@ function takeParserThread(): Worker {
   return worker;
 }
 
-async function* parseInWorker(text: string, fileName: string, chunkSize: number, limits: YamlLimits): AsyncGenerator<ParsedDocument[]> {
-  const consumedBuffer = new SharedArrayBuffer(4);
-  const consumed = new Int32Array(consumedBuffer);
-  const worker = takeParserThread();
-  const { maxAliases, maxExpandedBytes } = limits;
-  worker.postMessage({ text, fileName, chunkSize, ahead: WORKER_CHUNKS_AHEAD, consumed: consumedBuffer, limits: { maxAliases, maxExpandedBytes } });
-  const queue: Array<ParsedDocument[] | null> = [];
-  let failure: Error | undefined;
-  let notify: (() => void) | undefined;
-  const wake = () => {
-    const n = notify;
-    notify = undefined;
+/** A parse running on a worker thread: the chunks it has posted, and how it ended. */
+class WorkerParse {
+  readonly queue: Array<ParsedDocument[] | null> = [];
+  /** Chunks posted by the worker, and taken by the consumer (which lets the worker run ahead). */
+  received = 0;
+  taken = 0;
+  failure?: Error;
+  /** The consumer waiting for the next chunk. */
+  notify?: () => void;
+  /** Called on each chunk once a consumer watches the parse's progress. */
+  onChunk?: () => void;
+  readonly consumed = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(
+    readonly worker: Worker,
+    text: string,
+    readonly fileName: string,
+    readonly chunkSize: number,
+    readonly limits: YamlLimits,
+  ) {
+    const { maxAliases, maxExpandedBytes } = limits;
+    worker.postMessage({ text, fileName, chunkSize, ahead: WORKER_CHUNKS_AHEAD, consumed: this.consumed.buffer, limits: { maxAliases, maxExpandedBytes } });
+    worker.on('message', (chunk: string | null) => {
+      this.received++;
+      this.onChunk?.();
+      this.queue.push(chunk === null ? null : (JSON.parse(chunk) as ParsedDocument[]));
+      this.wake();
+    });
+    worker.on('error', error => {
+      this.failure = error;
+      this.wake();
+    });
+    worker.on('exit', code => {
+      if (code !== 0 && !this.failure) this.failure = new Error(`${fileName}: the YAML parser worker exited with code ${code}`);
+      this.queue.push(null);
+      this.wake();
+    });
+  }
+
+  wake(): void {
+    const n = this.notify;
+    this.notify = undefined;
     n?.();
-  };
-  let received = 0;
-  let taken = 0;
+  }
+}
+
+async function* parseInWorker(parse: WorkerParse, timeoutMs: number): AsyncGenerator<ParsedDocument[]> {
+  const { worker, fileName, queue, consumed } = parse;
   // the parse must make progress: a chunk within timeoutMs, unless it waits for the consumer
   let watchdog: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(watchdog);
-    const due = Date.now() + limits.timeoutMs;
+    const due = Date.now() + timeoutMs;
     watchdog = setTimeout(() => {
-      if (received - taken >= WORKER_CHUNKS_AHEAD) return arm(); // blocked on the consumer, not parsing
+      if (parse.received - parse.taken >= WORKER_CHUNKS_AHEAD) return arm(); // blocked on the consumer, not parsing
       if (Date.now() - due > 1000) return arm(); // this thread was busy: the worker's messages may be waiting
-      failure = new InputError(`${fileName}: parsing made no progress for ${limits.timeoutMs} ms (catalog.limits.parseTimeoutMs); stopped`);
+      parse.failure = new InputError(`${fileName}: parsing made no progress for ${timeoutMs} ms (catalog.limits.parseTimeoutMs); stopped`);
       void worker.terminate();
-      wake();
-    }, limits.timeoutMs);
+      parse.wake();
+    }, timeoutMs);
   };
   arm();
-  worker.on('message', (chunk: string | null) => {
-    received++;
-    arm();
-    queue.push(chunk === null ? null : (JSON.parse(chunk) as ParsedDocument[]));
-    wake();
-  });
-  worker.on('error', error => {
-    failure = error;
-    wake();
-  });
-  worker.on('exit', code => {
-    if (code !== 0 && !failure) failure = new Error(`${fileName}: the YAML parser worker exited with code ${code}`);
-    queue.push(null);
-    wake();
-  });
+  parse.onChunk = arm;
   try {
     for (;;) {
-      while (!queue.length && !failure) await new Promise<void>(resolve => (notify = resolve));
-      if (failure) throw failure;
+      while (!queue.length && !parse.failure) await new Promise<void>(resolve => (parse.notify = resolve));
+      if (parse.failure) throw parse.failure;
       const chunk = queue.shift()!;
       if (chunk === null) return;
-      taken++;
-      if (received - taken === WORKER_CHUNKS_AHEAD - 1) arm(); // the worker parses again from now
+      parse.taken++;
+      if (parse.received - parse.taken === WORKER_CHUNKS_AHEAD - 1) arm(); // the worker parses again from now
       Atomics.add(consumed, 0, 1); // one more chunk may come
       Atomics.notify(consumed, 0);
       yield chunk;

@@ -9,7 +9,7 @@ import { EntityWriter } from './EntityWriter';
 import { ErrorStore } from './ErrorStore';
 import { FullTextSearch, type FullTextHit } from './FullTextSearch';
 import { ChangeOutbox, type OutboxRecord } from './ChangeOutbox';
-import { GenerationCache, pgChangeMarker } from './GenerationCache';
+import { GenerationCache, pgChangeMarker, pgSharedValues } from './GenerationCache';
 import { HistoryStore } from './HistoryStore';
 import { LocationStore } from './LocationStore';
 import type { EntityPermissionCriteria, FullTextFilter } from './QueryCompiler';
@@ -63,6 +63,8 @@ export class CatalogStore {
       maxStalenessMs: options?.countsMaxStalenessMs,
       // counts and facets take at most half the pool; by-name and page reads keep the rest
       concurrency: this.dialect.engine === 'pg' ? Math.floor(poolMax / 2) : undefined,
+      // slow ones are computed by one instance at a time and read by the others
+      shared: this.dialect.engine === 'pg' ? pgSharedValues(knex) : undefined,
     });
     const relationsIndex: RelationsIndexState = { indexed: true };
     const stitcher = new Stitcher(knex, this.dialect, this.cache, chunkSize);

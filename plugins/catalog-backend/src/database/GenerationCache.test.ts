@@ -1,4 +1,6 @@
-import { GenerationCache, type ChangeMarker } from './GenerationCache';
+import { describeEachDatabase } from '@portico/test-utils';
+import { GenerationCache, pgSharedValues, type ChangeMarker, type SharedSettled, type SharedValues } from './GenerationCache';
+import { catalogMigrations } from './migrations';
 
 /** One marker shared by two caches, as two instances share the database's sequence; `down` fails its moves. */
 function sharedMarker() {
@@ -201,6 +203,155 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     expect(await b.cached('facet', compute, weigh)).toBe(2);
   });
 });
+
+/** A shared table in memory, with the claim semantics of `pgSharedValues`; counts its reads and claims. */
+function memoryShared() {
+  const rows = new Map<string, { settled?: SharedSettled; leaseUntil: number }>();
+  const calls = { reads: 0, claims: 0 };
+  const shared: SharedValues = {
+    async read(key) {
+      calls.reads++;
+      const settled = rows.get(key)?.settled;
+      return settled && { ...settled };
+    },
+    async claim(key, until, now) {
+      calls.claims++;
+      const row = rows.get(key) ?? { leaseUntil: 0 };
+      if (row.leaseUntil >= now) return false;
+      rows.set(key, { ...row, leaseUntil: until });
+      return true;
+    },
+    async write(key, settled) {
+      const row = rows.get(key);
+      if (row?.settled && row.settled.startedAt > settled.startedAt) return;
+      rows.set(key, { settled: { ...settled }, leaseUntil: 0 });
+    },
+  };
+  return { shared, calls, rows };
+}
+
+describe('GenerationCache with slow values shared between instances', () => {
+  let clock = 0;
+  const now = () => clock;
+  const weigh = (n: number) => n * 5000;
+  const settle = async () => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
+
+  it('has one instance recompute a slow value while the others serve theirs, then take it', async () => {
+    clock = 0;
+    const { marker } = sharedMarker();
+    const { shared } = memoryShared();
+    const options = { maxStalenessMs: 5000, slowerThanMs: 250, now, shared };
+    const [a, b, c] = [new GenerationCache(marker, options), new GenerationCache(marker, options), new GenerationCache(marker, options)];
+    // each instance has computed the facet once (3,000 ms each)
+    for (const cache of [a, b, c]) {
+      const first = manualCompute();
+      const p = cache.cached('facet', first.compute, weigh);
+      await settle();
+      clock += 1000;
+      first.started[0].resolve(1);
+      expect(await p).toBe(1);
+    }
+    await a.bump(); // a write: every instance's value is now a stand-in
+    clock = 4000; // a's value is due again (5,000 - 2 × 1,000 ms after it started at 0)
+
+    const work = manualCompute();
+    // a claims the recomputation; b and c find it claimed and answer with what they have
+    expect(await a.cached('facet', work.compute, weigh)).toBe(1);
+    await settle();
+    expect(await b.cached('facet', work.compute, weigh)).toBe(1);
+    expect(await c.cached('facet', work.compute, weigh)).toBe(1);
+    await settle();
+    expect(work.started).toHaveLength(1);
+
+    clock = 4500;
+    work.started[0].resolve(2);
+    await settle();
+    expect(await a.cached('facet', work.compute, weigh)).toBe(2);
+    // b and c look again after the claimed computation's cost and take a's value instead of computing theirs
+    clock = 5100;
+    expect(await b.cached('facet', work.compute, weigh)).toBe(1);
+    expect(await c.cached('facet', work.compute, weigh)).toBe(1);
+    await settle();
+    expect(await b.cached('facet', work.compute, weigh)).toBe(2);
+    expect(await c.cached('facet', work.compute, weigh)).toBe(2);
+    expect(work.started).toHaveLength(1);
+  });
+
+  it('does not let the claim of an instance that died stop the others: they compute, and claim once it runs out', async () => {
+    clock = 0;
+    const { marker } = sharedMarker();
+    const { shared, rows } = memoryShared();
+    const options = { maxStalenessMs: 5000, slowerThanMs: 250, now, shared };
+    const [a, b] = [new GenerationCache(marker, options), new GenerationCache(marker, options)];
+    for (const cache of [a, b]) {
+      const first = manualCompute();
+      const p = cache.cached('facet', first.compute, weigh);
+      await settle();
+      clock += 500;
+      first.started[0].resolve(1);
+      await p;
+    }
+    await a.bump();
+    clock = 4500;
+    const dead = manualCompute();
+    await a.cached('facet', dead.compute, weigh); // claims until 4,500 + 2 × 500 + 1,000 and never finishes
+    await settle();
+    expect(dead.started).toHaveLength(1);
+    const work = manualCompute();
+    expect(await b.cached('facet', work.compute, weigh)).toBe(1); // claimed by a: b answers with its own
+    await settle();
+    expect(work.started).toHaveLength(0);
+    // past the bound b's value no longer stands in: b computes this one itself, as without sharing
+    clock = 6501;
+    const own = b.cached('facet', work.compute, weigh);
+    await settle();
+    expect(work.started).toHaveLength(1);
+    clock += 500;
+    work.started[0].resolve(3);
+    expect(await own).toBe(3);
+    // a's claim has run out: b's next recomputation claims it and leaves its value for the others
+    await b.bump();
+    clock = 6501 + 4000;
+    expect(await b.cached('facet', work.compute, weigh)).toBe(3);
+    await settle();
+    expect(work.started).toHaveLength(2);
+    clock += 500;
+    work.started[1].resolve(4);
+    await settle();
+    expect(rows.get('facet')?.settled).toEqual({ value: 4, startedAt: 10501, computeMs: 500, weight: 20000 });
+  });
+});
+
+describeEachDatabase(
+  'pgSharedValues',
+  db => {
+    beforeAll(async () => {
+      await catalogMigrations.find(m => m.name === '20261208_080_catalog_shared_counts')!.up(db.knex);
+    });
+
+    it('keeps the latest value of a key and lets one claim hold at a time until it runs out or the value is written', async () => {
+      const a = pgSharedValues(db.knex);
+      const b = pgSharedValues(db.knex);
+      const key = `facet:SELECT s.value ... :["spec.type"]`;
+      expect(await a.read(key)).toBeUndefined();
+      expect(await a.claim(key, 2000, 1000)).toBe(true);
+      expect(await b.claim(key, 2500, 1500)).toBe(false); // a's claim holds until 2,000
+      expect(await a.read(key)).toBeUndefined(); // claimed, no value yet
+      expect(await b.claim(key, 4000, 2001)).toBe(true); // ran out
+      const facet = [{ value: 'service', count: 60000 }, { value: 'website', count: 25000 }];
+      await b.write(key, { value: facet, startedAt: 2001, computeMs: 812.4, weight: 100000 });
+      expect(await a.read(key)).toEqual({ value: facet, startedAt: 2001, computeMs: 812, weight: 100000 });
+      // written: the claim is over, and an older value does not replace a newer one
+      expect(await a.claim(key, 5000, 2100)).toBe(true);
+      await a.write(key, { value: [], startedAt: 1000, computeMs: 5, weight: 0 });
+      expect((await b.read(key))?.startedAt).toBe(2001);
+      expect(await a.read('another key')).toBeUndefined();
+    });
+  },
+  { engines: ['pg'] },
+);
 
 describe('GenerationCache computations', () => {
   it('runs at most `concurrency` at once; the others start as those end, in order', async () => {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 
 /**
@@ -23,6 +24,65 @@ export function pgChangeMarker(knex: Knex): ChangeMarker {
   };
 }
 
+/** A slow value as instances share it: what it was, when its computation started (ms since 1970), its cost and weight. */
+export interface SharedSettled {
+  value: unknown;
+  startedAt: number;
+  computeMs: number;
+  weight: number;
+}
+
+/**
+ * Where instances sharing one database leave the slow values they computed, and claim the next computation of one:
+ * a slow facet is then computed once per period for all of them instead of once per instance.
+ */
+export interface SharedValues {
+  /** The last value of `key` any instance left. */
+  read(key: string): Promise<SharedSettled | undefined>;
+  /** Claims the next computation of `key` until `until` (ms since 1970); false while another instance's claim holds. */
+  claim(key: string, until: number, now: number): Promise<boolean>;
+  /** Leaves a computed value (unless a later one is there) and ends the claim. */
+  write(key: string, settled: SharedSettled): Promise<void>;
+}
+
+/** Rows of values nobody refreshed for this long are deleted now and then (their filters went out of use). */
+const SHARED_ROW_MAX_AGE_MS = 60 * 60_000;
+
+/** The table `catalog_shared_counts` (its own migration, PostgreSQL only), one row per key by its SHA-1. */
+export function pgSharedValues(knex: Knex): SharedValues {
+  const id = (key: string) => crypto.createHash('sha1').update(key).digest('hex');
+  let writes = 0;
+  return {
+    async read(key) {
+      const row = (await knex('catalog_shared_counts').where({ key_hash: id(key) }).first('value', 'started_at', 'compute_ms', 'weight')) as
+        | { value: string | null; started_at: string | number; compute_ms: string | number; weight: string | number }
+        | undefined;
+      if (!row || row.value === null) return undefined;
+      return { value: JSON.parse(row.value) as unknown, startedAt: Number(row.started_at), computeMs: Number(row.compute_ms), weight: Number(row.weight) };
+    },
+    async claim(key, until, now) {
+      // the first claim of a key inserts its row; a later one takes it over once the last claim has run out
+      const { rows } = (await knex.raw(
+        `INSERT INTO catalog_shared_counts (key_hash, lease_until) VALUES (?, ?)
+         ON CONFLICT (key_hash) DO UPDATE SET lease_until = EXCLUDED.lease_until WHERE catalog_shared_counts.lease_until < ?
+         RETURNING key_hash`,
+        [id(key), until, now],
+      )) as { rows: unknown[] };
+      return rows.length > 0;
+    },
+    async write(key, settled) {
+      await knex.raw(
+        `INSERT INTO catalog_shared_counts (key_hash, value, started_at, compute_ms, weight, lease_until) VALUES (?, ?, ?, ?, ?, 0)
+         ON CONFLICT (key_hash) DO UPDATE SET value = EXCLUDED.value, started_at = EXCLUDED.started_at, compute_ms = EXCLUDED.compute_ms,
+           weight = EXCLUDED.weight, lease_until = 0
+         WHERE catalog_shared_counts.started_at IS NULL OR catalog_shared_counts.started_at <= EXCLUDED.started_at`,
+        [id(key), JSON.stringify(settled.value), Math.round(settled.startedAt), Math.round(settled.computeMs), settled.weight],
+      );
+      if (++writes % 100 === 0) await knex('catalog_shared_counts').where('started_at', '<', settled.startedAt - SHARED_ROW_MAX_AGE_MS).delete();
+    },
+  };
+}
+
 /** How stale a slow count or facet may be served while its recomputation runs (`catalog.counts`). */
 export interface StalenessOptions {
   /** Longest after its computation started that a value is served past later writes; 0: never (the default). */
@@ -34,8 +94,13 @@ export interface StalenessOptions {
    * catalog's counts are always current, however long a busy moment made one take.
    */
   heavierThan?: number;
-  /** The clock (tests). */
+  /** The clock, ms since 1970 (tests). */
   now?: () => number;
+  /**
+   * Where several instances share their slow values (PostgreSQL): a stand-in due for recomputation first takes a
+   * newer value another instance left, else claims the computation, else (another instance computes it) waits.
+   */
+  shared?: SharedValues;
   /**
    * Most computations running at once; the rest wait their turn. On PostgreSQL, half the plugin's pool: facets and
    * totals of a large catalog take seconds, and must not hold every connection while cheap reads (by name) wait.
@@ -44,12 +109,14 @@ export interface StalenessOptions {
 }
 
 /** A value computed once, with when its computation started, how long it took and how many entities it counts. */
-interface Settled {
-  value: unknown;
-  startedAt: number;
-  computeMs: number;
-  weight: number;
+interface Settled extends SharedSettled {
+  /** Not before then is the shared value looked up again (another instance claimed its computation). */
+  checkAfter?: number;
 }
+
+/** A claim lasts twice a value's last cost and this much more; a lost claim is looked at again after its cost, or this. */
+const CLAIM_MARGIN_MS = 1000;
+const RECHECK_MIN_MS = 100;
 
 /** Time includes waiting for the connection (SQLite has one, which a write transaction holds). */
 export const DEFAULT_SLOWER_THAN_MS = 50;
@@ -88,6 +155,9 @@ export class GenerationCache {
   private readonly heavierThan: number;
   private readonly now: () => number;
   private readonly concurrency: number;
+  private readonly shared?: SharedValues;
+  /** Keys whose shared value is being looked up or claimed. */
+  private readonly checking = new Set<string>();
   private active = 0;
   /** Computations waiting for a turn, each handed the turn of one that ends. */
   private readonly waiting: Array<() => void> = [];
@@ -97,7 +167,8 @@ export class GenerationCache {
     this.maxStalenessMs = options.maxStalenessMs ?? 0;
     this.slowerThanMs = options.slowerThanMs ?? DEFAULT_SLOWER_THAN_MS;
     this.heavierThan = options.heavierThan ?? DEFAULT_HEAVIER_THAN;
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? Date.now;
+    this.shared = options.shared;
   }
 
   /** Bumped on every committed write (and on every write another instance made, once seen). */
@@ -175,8 +246,42 @@ export class GenerationCache {
     if (!standIn) return this.compute(key, compute, weigh);
     // the recent value answers; one computation brings the next (none while an older one still runs), started as
     // late as the bound allows
-    if (!running && this.now() - standIn.startedAt >= this.refreshAfter(standIn)) void this.compute(key, compute, weigh).catch(() => undefined);
+    if (!running && !this.checking.has(key) && this.now() - standIn.startedAt >= this.refreshAfter(standIn) && this.now() >= (standIn.checkAfter ?? 0)) {
+      if (this.shared) void this.refreshShared(key, compute, weigh, this.shared).catch(() => undefined);
+      else void this.compute(key, compute, weigh).catch(() => undefined);
+    }
     return standIn.value as T;
+  }
+
+  /**
+   * A stand-in due for recomputation, when instances share their values: a newer value another instance left takes
+   * its place (and is recomputed when it is due in turn); otherwise this instance claims the computation, computes
+   * and leaves the value for the others; if another instance holds the claim, the stand-in answers on and the shared
+   * value is looked at again after the last computation's cost.
+   */
+  private async refreshShared<T>(key: string, compute: () => Promise<T>, weigh: ((value: T) => number) | undefined, shared: SharedValues): Promise<void> {
+    this.checking.add(key);
+    let computing: Promise<T>;
+    try {
+      const theirs = await shared.read(key);
+      let last = this.settled.get(key);
+      if (theirs && (!last || theirs.startedAt > last.startedAt)) {
+        last = { ...theirs };
+        this.settled.set(key, last);
+        if (this.now() - last.startedAt < this.refreshAfter(last)) return;
+      }
+      const costMs = last?.computeMs ?? 0;
+      if (!(await shared.claim(key, this.now() + 2 * costMs + CLAIM_MARGIN_MS, this.now()))) {
+        if (last) last.checkAfter = this.now() + Math.max(RECHECK_MIN_MS, costMs);
+        return;
+      }
+      computing = this.compute(key, compute, weigh);
+    } finally {
+      this.checking.delete(key);
+    }
+    await computing;
+    const mine = this.settled.get(key);
+    if (mine) await shared.write(key, { value: mine.value, startedAt: mine.startedAt, computeMs: mine.computeMs, weight: mine.weight });
   }
 
   /** Computes `key` once for the current generation; its value is kept for this generation and as the key's last. */

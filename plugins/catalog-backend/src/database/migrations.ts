@@ -242,4 +242,24 @@ export const catalogMigrations: DatabaseMigration[] = [
       await knex.raw('CREATE INDEX IF NOT EXISTS catalog_search_key_value_idx ON catalog_search ("key", "value", "entity_id")');
     },
   },
+  {
+    name: '20261208_080_catalog_shared_counts',
+    async up(knex) {
+      // PostgreSQL: the slow counts and facets instances computed, and who computes each next (GenerationCache's
+      // SharedValues): with three instances at 100,000 entities each computed every slow facet itself, three times
+      // per period, and facets were most of PostgreSQL's work (bench/load)
+      if (!isPg(knex)) return;
+      await knex.schema.createTable('catalog_shared_counts', t => {
+        t.text('key_hash').primary();
+        t.text('value');
+        t.bigInteger('started_at');
+        t.integer('compute_ms');
+        t.bigInteger('weight');
+        t.bigInteger('lease_until').notNullable().defaultTo(0);
+      });
+    },
+    async down(knex) {
+      if (isPg(knex)) await knex.schema.dropTableIfExists('catalog_shared_counts');
+    },
+  },
 ];

@@ -119,10 +119,10 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
     }
   });
 
-  it('recomputes a stand-in as late as lets the new value be in within the bound', async () => {
-    // 300 ms to compute: recomputed 5,000 - 2 × 300 = 4,400 ms after its computation started; 2,000 ms: at once
-    // (1,000 ms, and it is 2,000 ms old already)
-    for (const [ms, quietMs] of [[300, 4400], [2000, 0]] as const) {
+  it('recomputes a stand-in late, leaving twice its cost or a quarter of the bound for the new value', async () => {
+    // 300 ms to compute: recomputed 5,000 - max(2 × 300, 1,250) = 3,750 ms after its computation started; 900 ms:
+    // 5,000 - 1,800 = 3,200; 2,000 ms: at once (1,000 ms, and it is 2,000 ms old already)
+    for (const [ms, quietMs] of [[300, 3750], [900, 3200], [2000, 0]] as const) {
       clock = 0;
       const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
       await fill(cache, 1, ms);
@@ -143,6 +143,29 @@ describe('GenerationCache with a bound on staleness for slow values', () => {
       await Promise.resolve();
       expect(await cache.cached('facet', compute, weigh)).toBe(2);
     }
+  });
+
+  it('counts a value served with no write since as current then: after a quiet spell it stands in for the whole bound', async () => {
+    const cache = new GenerationCache(undefined, { maxStalenessMs: 5000, slowerThanMs: 250, now });
+    await fill(cache, 1, 1000); // its computation started at 0
+    const { compute, started } = manualCompute();
+    clock = 4500;
+    expect(await cache.cached('facet', compute, weigh)).toBe(1); // no write since: current at 4,500
+    await cache.bump();
+    clock = 6000; // 6,000 ms after its computation started, past the bound; 1,500 after it was known current
+    expect(await cache.cached('facet', compute, weigh)).toBe(1);
+    expect(started).toHaveLength(0);
+    // recomputed as late as the bound allows from then: 4,500 + 5,000 - 2 x 1,000
+    clock = 7499;
+    expect(await cache.cached('facet', compute, weigh)).toBe(1);
+    expect(started).toHaveLength(0);
+    clock = 7500;
+    expect(await cache.cached('facet', compute, weigh)).toBe(1);
+    expect(started).toHaveLength(1);
+    started[0].resolve(2);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(await cache.cached('facet', compute, weigh)).toBe(2);
   });
 
   it('recomputes and waits once the last value is older than the bound', async () => {
@@ -214,16 +237,16 @@ function memoryShared() {
       const settled = rows.get(key)?.settled;
       return settled && { ...settled };
     },
-    async claim(key, until, now) {
+    async claim(key, until, now, seenAsOf) {
       calls.claims++;
       const row = rows.get(key) ?? { leaseUntil: 0 };
-      if (row.leaseUntil >= now) return false;
+      if (row.leaseUntil >= now || (row.settled && row.settled.asOf > seenAsOf)) return false;
       rows.set(key, { ...row, leaseUntil: until });
       return true;
     },
     async write(key, settled) {
       const row = rows.get(key);
-      if (row?.settled && row.settled.startedAt > settled.startedAt) return;
+      if (row?.settled && row.settled.asOf > settled.asOf) return;
       rows.set(key, { settled: { ...settled }, leaseUntil: 0 });
     },
   };
@@ -279,6 +302,34 @@ describe('GenerationCache with slow values shared between instances', () => {
     expect(work.started).toHaveLength(1);
   });
 
+  it("takes another instance's value, recomputed within the bound, for its own that passed it, instead of computing", async () => {
+    clock = 0;
+    const { marker } = sharedMarker();
+    const { shared } = memoryShared();
+    const options = { maxStalenessMs: 5000, slowerThanMs: 250, now, shared };
+    const [a, b] = [new GenerationCache(marker, options), new GenerationCache(marker, options)];
+    for (const cache of [a, b]) {
+      const first = manualCompute();
+      const p = cache.cached('facet', first.compute, weigh);
+      await settle();
+      clock += 1000;
+      first.started[0].resolve(1);
+      await p;
+    }
+    await a.bump();
+    clock = 3000; // a's value (as of 0, 1,000 ms to compute) is due: a recomputes it and leaves it
+    const work = manualCompute();
+    expect(await a.cached('facet', work.compute, weigh)).toBe(1);
+    await settle();
+    clock = 3500;
+    work.started[0].resolve(2);
+    await settle();
+    // b was not asked meanwhile; its own value (as of 1,000) has passed the bound
+    clock = 6100;
+    expect(await b.cached('facet', work.compute, weigh)).toBe(2);
+    expect(work.started).toHaveLength(1);
+  });
+
   it('does not let the claim of an instance that died stop the others: they compute, and claim once it runs out', async () => {
     clock = 0;
     const { marker } = sharedMarker();
@@ -320,7 +371,7 @@ describe('GenerationCache with slow values shared between instances', () => {
     clock += 500;
     work.started[1].resolve(4);
     await settle();
-    expect(rows.get('facet')?.settled).toEqual({ value: 4, startedAt: 10501, computeMs: 500, weight: 20000 });
+    expect(rows.get('facet')?.settled).toEqual({ value: 4, asOf: 10501, computeMs: 500, weight: 20000 });
   });
 });
 
@@ -336,17 +387,19 @@ describeEachDatabase(
       const b = pgSharedValues(db.knex);
       const key = `facet:SELECT s.value ... :["spec.type"]`;
       expect(await a.read(key)).toBeUndefined();
-      expect(await a.claim(key, 2000, 1000)).toBe(true);
-      expect(await b.claim(key, 2500, 1500)).toBe(false); // a's claim holds until 2,000
+      expect(await a.claim(key, 2000, 1000, 0)).toBe(true);
+      expect(await b.claim(key, 2500, 1500, 0)).toBe(false); // a's claim holds until 2,000
       expect(await a.read(key)).toBeUndefined(); // claimed, no value yet
-      expect(await b.claim(key, 4000, 2001)).toBe(true); // ran out
+      expect(await b.claim(key, 4000, 2001, 0)).toBe(true); // ran out
       const facet = [{ value: 'service', count: 60000 }, { value: 'website', count: 25000 }];
-      await b.write(key, { value: facet, startedAt: 2001, computeMs: 812.4, weight: 100000 });
-      expect(await a.read(key)).toEqual({ value: facet, startedAt: 2001, computeMs: 812, weight: 100000 });
-      // written: the claim is over, and an older value does not replace a newer one
-      expect(await a.claim(key, 5000, 2100)).toBe(true);
-      await a.write(key, { value: [], startedAt: 1000, computeMs: 5, weight: 0 });
-      expect((await b.read(key))?.startedAt).toBe(2001);
+      await b.write(key, { value: facet, asOf: 2001, computeMs: 812.4, weight: 100000 });
+      expect(await a.read(key)).toEqual({ value: facet, asOf: 2001, computeMs: 812, weight: 100000 });
+      // written: the claim is over, but not for an instance that had not seen the value (read before it was left)
+      expect(await a.claim(key, 5000, 2100, 1000)).toBe(false);
+      expect(await a.claim(key, 5000, 2100, 2001)).toBe(true);
+      // an older value does not replace a newer one
+      await a.write(key, { value: [], asOf: 1000, computeMs: 5, weight: 0 });
+      expect((await b.read(key))?.asOf).toBe(2001);
       expect(await a.read('another key')).toBeUndefined();
     });
   },

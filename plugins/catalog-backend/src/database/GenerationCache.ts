@@ -24,10 +24,13 @@ export function pgChangeMarker(knex: Knex): ChangeMarker {
   };
 }
 
-/** A slow value as instances share it: what it was, when its computation started (ms since 1970), its cost and weight. */
+/**
+ * A slow value as instances share it: what it was, as of when (ms since 1970: it includes every write committed before
+ * then), what it cost to compute and how many entities it counts.
+ */
 export interface SharedSettled {
   value: unknown;
-  startedAt: number;
+  asOf: number;
   computeMs: number;
   weight: number;
 }
@@ -39,8 +42,11 @@ export interface SharedSettled {
 export interface SharedValues {
   /** The last value of `key` any instance left. */
   read(key: string): Promise<SharedSettled | undefined>;
-  /** Claims the next computation of `key` until `until` (ms since 1970); false while another instance's claim holds. */
-  claim(key: string, until: number, now: number): Promise<boolean>;
+  /**
+   * Claims the next computation of `key` until `until` (ms since 1970); false while another instance's claim holds, or
+   * when a value more recent than `seenAsOf` is there already (left between this instance's read and its claim).
+   */
+  claim(key: string, until: number, now: number, seenAsOf: number): Promise<boolean>;
   /** Leaves a computed value (unless a later one is there) and ends the claim. */
   write(key: string, settled: SharedSettled): Promise<void>;
 }
@@ -54,38 +60,43 @@ export function pgSharedValues(knex: Knex): SharedValues {
   let writes = 0;
   return {
     async read(key) {
-      const row = (await knex('catalog_shared_counts').where({ key_hash: id(key) }).first('value', 'started_at', 'compute_ms', 'weight')) as
-        | { value: string | null; started_at: string | number; compute_ms: string | number; weight: string | number }
+      const row = (await knex('catalog_shared_counts').where({ key_hash: id(key) }).first('value', 'as_of', 'compute_ms', 'weight')) as
+        | { value: string | null; as_of: string | number; compute_ms: string | number; weight: string | number }
         | undefined;
       if (!row || row.value === null) return undefined;
-      return { value: JSON.parse(row.value) as unknown, startedAt: Number(row.started_at), computeMs: Number(row.compute_ms), weight: Number(row.weight) };
+      return { value: JSON.parse(row.value) as unknown, asOf: Number(row.as_of), computeMs: Number(row.compute_ms), weight: Number(row.weight) };
     },
-    async claim(key, until, now) {
-      // the first claim of a key inserts its row; a later one takes it over once the last claim has run out
+    async claim(key, until, now, seenAsOf) {
+      // the first claim of a key inserts its row; a later one takes it over once the last claim has run out, unless a
+      // newer value came meanwhile
       const { rows } = (await knex.raw(
         `INSERT INTO catalog_shared_counts (key_hash, lease_until) VALUES (?, ?)
-         ON CONFLICT (key_hash) DO UPDATE SET lease_until = EXCLUDED.lease_until WHERE catalog_shared_counts.lease_until < ?
+         ON CONFLICT (key_hash) DO UPDATE SET lease_until = EXCLUDED.lease_until
+         WHERE catalog_shared_counts.lease_until < ? AND (catalog_shared_counts.as_of IS NULL OR catalog_shared_counts.as_of <= ?)
          RETURNING key_hash`,
-        [id(key), until, now],
+        [id(key), until, now, Math.round(seenAsOf)],
       )) as { rows: unknown[] };
       return rows.length > 0;
     },
     async write(key, settled) {
       await knex.raw(
-        `INSERT INTO catalog_shared_counts (key_hash, value, started_at, compute_ms, weight, lease_until) VALUES (?, ?, ?, ?, ?, 0)
-         ON CONFLICT (key_hash) DO UPDATE SET value = EXCLUDED.value, started_at = EXCLUDED.started_at, compute_ms = EXCLUDED.compute_ms,
+        `INSERT INTO catalog_shared_counts (key_hash, value, as_of, compute_ms, weight, lease_until) VALUES (?, ?, ?, ?, ?, 0)
+         ON CONFLICT (key_hash) DO UPDATE SET value = EXCLUDED.value, as_of = EXCLUDED.as_of, compute_ms = EXCLUDED.compute_ms,
            weight = EXCLUDED.weight, lease_until = 0
-         WHERE catalog_shared_counts.started_at IS NULL OR catalog_shared_counts.started_at <= EXCLUDED.started_at`,
-        [id(key), JSON.stringify(settled.value), Math.round(settled.startedAt), Math.round(settled.computeMs), settled.weight],
+         WHERE catalog_shared_counts.as_of IS NULL OR catalog_shared_counts.as_of <= EXCLUDED.as_of`,
+        [id(key), JSON.stringify(settled.value), Math.round(settled.asOf), Math.round(settled.computeMs), settled.weight],
       );
-      if (++writes % 100 === 0) await knex('catalog_shared_counts').where('started_at', '<', settled.startedAt - SHARED_ROW_MAX_AGE_MS).delete();
+      if (++writes % 100 === 0) await knex('catalog_shared_counts').where('as_of', '<', settled.asOf - SHARED_ROW_MAX_AGE_MS).delete();
     },
   };
 }
 
 /** How stale a slow count or facet may be served while its recomputation runs (`catalog.counts`). */
 export interface StalenessOptions {
-  /** Longest after its computation started that a value is served past later writes; 0: never (the default). */
+  /**
+   * Longest after it was last known current (computed, or served with no write seen since) that a value is served past
+   * later writes; 0: never (the default).
+   */
   maxStalenessMs?: number;
   /** Only values that took at least this long to compute are served stale; cheap ones are always current. */
   slowerThanMs?: number;
@@ -108,7 +119,7 @@ export interface StalenessOptions {
   concurrency?: number;
 }
 
-/** A value computed once, with when its computation started, how long it took and how many entities it counts. */
+/** A value computed once, as of when it was last known current, how long it took and how many entities it counts. */
 interface Settled extends SharedSettled {
   /** Not before then is the shared value looked up again (another instance claimed its computation). */
   checkAfter?: number;
@@ -117,6 +128,8 @@ interface Settled extends SharedSettled {
 /** A claim lasts twice a value's last cost and this much more; a lost claim is looked at again after its cost, or this. */
 const CLAIM_MARGIN_MS = 1000;
 const RECHECK_MIN_MS = 100;
+/** The least share of `maxStalenessMs` left for a stand-in's recomputation (see refreshAfter). */
+const REFRESH_WINDOW_SHARE = 0.25;
 
 /** Time includes waiting for the connection (SQLite has one, which a write transaction holds). */
 export const DEFAULT_SLOWER_THAN_MS = 50;
@@ -136,7 +149,7 @@ export const DEFAULT_HEAVIER_THAN = 1000;
  * on PostgreSQL, and writes arrive every second or so, so each write emptied the cache and every request recomputed
  * them, holding the pool's connections while by-name reads queued behind (bench/load: 20 requests a second). A value
  * that took `slowerThanMs` or more and weighs `heavierThan` or more (the catalog's size) is now served on after a write, while one
- * recomputation per key runs (started as late as the bound allows), for up to `maxStalenessMs` after its own computation started: what such a count says
+ * recomputation per key runs (started late in the bound), for up to `maxStalenessMs` after it was last known current (its computation started, or it was served with no write seen since): what such a count says
  * includes every write committed more than `maxStalenessMs` ago. Other values (small catalogs, selective filters) are
  * recomputed after every write as before.
  */
@@ -147,6 +160,13 @@ export class GenerationCache {
   private readonly running = new Map<string, Promise<unknown>>();
   /** The last value computed per key, of any generation: what a slow key serves while it is recomputed. */
   private readonly settled = new Map<string, Settled>();
+  /**
+   * This generation's computed values: each time one is served, no write has been seen since it was computed, so it
+   * is known current then (`asOf` moves on). A value read often before a write then stands in after it for the whole
+   * bound, not only for what is left of the bound since its computation, which a quiet spell used up (three instances
+   * at 100,000 entities recomputed each facet at once, on every instance, at the first write after a few quiet seconds).
+   */
+  private readonly current = new Map<string, Settled>();
   private markerSeen?: string;
   /** A committed write whose marker move failed: the other instances have not been told yet. */
   private advancePending = false;
@@ -158,6 +178,8 @@ export class GenerationCache {
   private readonly shared?: SharedValues;
   /** Keys whose shared value is being looked up or claimed. */
   private readonly checking = new Set<string>();
+  /** Reads of shared values in progress, by key. */
+  private readonly sharedReads = new Map<string, Promise<SharedSettled | undefined>>();
   private active = 0;
   /** Computations waiting for a turn, each handed the turn of one that ends. */
   private readonly waiting: Array<() => void> = [];
@@ -196,25 +218,51 @@ export class GenerationCache {
   private invalidate(): void {
     this.generation++;
     this.cache.clear();
+    this.current.clear();
   }
 
   /** The last value of `key`, when it was slow to compute and is recent enough to stand in for a recomputation. */
   private standIn(key: string): Settled | undefined {
-    if (this.maxStalenessMs <= 0) return undefined;
     const last = this.settled.get(key);
-    if (!last || last.computeMs < this.slowerThanMs || last.weight < this.heavierThan) return undefined;
-    if (this.now() - last.startedAt > this.maxStalenessMs) return undefined;
-    return last;
+    return this.mayStandIn(last) && this.now() - last.asOf <= this.maxStalenessMs ? last : undefined;
+  }
+
+  /** Whether a value was slow and heavy enough to stand in for its recomputation, when recent enough. */
+  private mayStandIn(last: SharedSettled | undefined): last is Settled {
+    return this.maxStalenessMs > 0 && !!last && last.computeMs >= this.slowerThanMs && last.weight >= this.heavierThan;
+  }
+
+  /** The shared value of `key`, read once for the requests that ask at the same moment; undefined when it cannot be read. */
+  private readShared(key: string, shared: SharedValues): Promise<SharedSettled | undefined> {
+    let read = this.sharedReads.get(key);
+    if (!read) {
+      read = shared.read(key).catch(() => undefined).finally(() => this.sharedReads.delete(key));
+      this.sharedReads.set(key, read);
+    }
+    return read;
+  }
+
+  /** Takes `theirs` as the key's last value when it is more recent than this instance's. */
+  private adopt(key: string, theirs: SharedSettled): Settled {
+    const last = this.settled.get(key);
+    if (last && last.asOf >= theirs.asOf) return last;
+    const adopted = { ...theirs };
+    this.settled.delete(key);
+    this.settled.set(key, adopted);
+    if (this.settled.size > 500) this.settled.delete(this.settled.keys().next().value as string);
+    return adopted;
   }
 
   /**
-   * How long after its computation started a stand-in is recomputed: as late as lets the new value (taking twice
-   * what the last one cost) be in before the stand-in passes the bound. Recomputing each slow key again as soon as
-   * the last computation ended, on every instance, kept PostgreSQL busy with facets at 100,000 entities (bench/load:
-   * three instances, a write every half second, facets of 0.25 s).
+   * How long after it was last known current a stand-in is recomputed: late, but leaving before the bound twice what
+   * the last computation cost, and at least a quarter of the bound, for a request to come that starts it.
+   * Recomputing each slow key again as soon as the last computation ended, on every instance, kept PostgreSQL busy
+   * with facets at 100,000 entities (bench/load: three instances, a write every half second, facets of 0.25 s); with
+   * only twice the cost left (0.5 s), a key asked for about once a second per instance was often not asked for in
+   * that window, passed the bound, and was then computed by every instance at once while its request waited.
    */
   private refreshAfter(last: Settled): number {
-    return Math.max(0, this.maxStalenessMs - 2 * last.computeMs);
+    return Math.max(0, this.maxStalenessMs - Math.max(2 * last.computeMs, this.maxStalenessMs * REFRESH_WINDOW_SHARE));
   }
 
   /** `weigh`: how many entities a value counts (a total, a facet's counts summed); without it a value weighs nothing. */
@@ -230,7 +278,12 @@ export class GenerationCache {
     const hit = this.cache.get(key) as Promise<T> | undefined;
     const standIn = this.standIn(key);
     // this generation's value, unless it is still being computed and a recent one can stand in
-    if (hit) return standIn && this.running.get(key) === hit ? (standIn.value as T) : hit;
+    if (hit) {
+      if (standIn && this.running.get(key) === hit) return standIn.value as T;
+      const current = this.current.get(key);
+      if (current) current.asOf = Math.max(current.asOf, this.now());
+      return hit;
+    }
     const running = this.running.get(key);
     if (!standIn && running && this.maxStalenessMs > 0) {
       // The first value of a key, computed before a write, is still running: wait for it rather than start another;
@@ -243,10 +296,24 @@ export class GenerationCache {
         () => this.cached(key, compute, weigh),
       );
     }
-    if (!standIn) return this.compute(key, compute, weigh);
-    // the recent value answers; one computation brings the next (none while an older one still runs), started as
-    // late as the bound allows
-    if (!running && !this.checking.has(key) && this.now() - standIn.startedAt >= this.refreshAfter(standIn) && this.now() >= (standIn.checkAfter ?? 0)) {
+    if (!standIn) {
+      // A slow value past its bound here may have been recomputed by another instance within it (a key asked for
+      // now and then on each instance misses the moment of its own recomputation): that one stands in instead of
+      // computing it here, as every instance would at once.
+      const last = this.settled.get(key);
+      if (this.shared && this.mayStandIn(last)) {
+        const theirs = await this.readShared(key, this.shared);
+        if (theirs && theirs.asOf > last.asOf && this.mayStandIn(theirs) && this.now() - theirs.asOf <= this.maxStalenessMs) {
+          return this.adopt(key, theirs).value as T;
+        }
+        const meanwhile = this.cache.get(key) as Promise<T> | undefined; // another request started it while this one read
+        if (meanwhile) return meanwhile;
+      }
+      return this.compute(key, compute, weigh);
+    }
+    // the recent value answers; one computation brings the next (none while an older one still runs), started late
+    // in the bound (refreshAfter)
+    if (!running && !this.checking.has(key) && this.now() - standIn.asOf >= this.refreshAfter(standIn) && this.now() >= (standIn.checkAfter ?? 0)) {
       if (this.shared) void this.refreshShared(key, compute, weigh, this.shared).catch(() => undefined);
       else void this.compute(key, compute, weigh).catch(() => undefined);
     }
@@ -263,15 +330,14 @@ export class GenerationCache {
     this.checking.add(key);
     let computing: Promise<T>;
     try {
-      const theirs = await shared.read(key);
+      const theirs = await this.readShared(key, shared);
       let last = this.settled.get(key);
-      if (theirs && (!last || theirs.startedAt > last.startedAt)) {
-        last = { ...theirs };
-        this.settled.set(key, last);
-        if (this.now() - last.startedAt < this.refreshAfter(last)) return;
+      if (theirs && (!last || theirs.asOf > last.asOf)) {
+        last = this.adopt(key, theirs);
+        if (this.now() - last.asOf < this.refreshAfter(last)) return;
       }
       const costMs = last?.computeMs ?? 0;
-      if (!(await shared.claim(key, this.now() + 2 * costMs + CLAIM_MARGIN_MS, this.now()))) {
+      if (!(await shared.claim(key, this.now() + 2 * costMs + CLAIM_MARGIN_MS, this.now(), last?.asOf ?? 0))) {
         if (last) last.checkAfter = this.now() + Math.max(RECHECK_MIN_MS, costMs);
         return;
       }
@@ -281,7 +347,7 @@ export class GenerationCache {
     }
     await computing;
     const mine = this.settled.get(key);
-    if (mine) await shared.write(key, { value: mine.value, startedAt: mine.startedAt, computeMs: mine.computeMs, weight: mine.weight });
+    if (mine) await shared.write(key, { value: mine.value, asOf: mine.asOf, computeMs: mine.computeMs, weight: mine.weight });
   }
 
   /** Computes `key` once for the current generation; its value is kept for this generation and as the key's last. */
@@ -300,10 +366,12 @@ export class GenerationCache {
         if (this.running.get(key) === p) this.running.delete(key);
         if (this.generation !== generation && this.cache.get(key) === p) this.cache.delete(key);
         const last = this.settled.get(key);
-        if (!last || last.startedAt <= startedAt) {
+        const settled: Settled = { value, asOf: startedAt, computeMs: this.now() - startedAt, weight: weigh ? weigh(value) : 0 };
+        if (!last || last.asOf <= startedAt) {
           this.settled.delete(key);
-          this.settled.set(key, { value, startedAt, computeMs: this.now() - startedAt, weight: weigh ? weigh(value) : 0 });
+          this.settled.set(key, settled);
           if (this.settled.size > 500) this.settled.delete(this.settled.keys().next().value as string);
+          if (this.generation === generation && this.cache.get(key) === p) this.current.set(key, settled);
         }
       },
       () => {
@@ -313,7 +381,11 @@ export class GenerationCache {
     );
     // a rejection is the caller's; this bookkeeping must not make it an unhandled one
     p.catch(() => undefined);
-    if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value as string);
+    if (this.cache.size > 500) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.delete(oldest);
+      this.current.delete(oldest);
+    }
     return p;
   }
 

@@ -252,7 +252,7 @@ export const catalogMigrations: DatabaseMigration[] = [
       await knex.schema.createTable('catalog_shared_counts', t => {
         t.text('key_hash').primary();
         t.text('value');
-        t.bigInteger('started_at');
+        t.bigInteger('as_of');
         t.integer('compute_ms');
         t.bigInteger('weight');
         t.bigInteger('lease_until').notNullable().defaultTo(0);

@@ -245,10 +245,10 @@ export const catalogMigrations: DatabaseMigration[] = [
   {
     name: '20261208_080_catalog_shared_counts',
     async up(knex) {
-      // PostgreSQL: the slow counts and facets instances computed, and who computes each next (GenerationCache's
-      // SharedValues): with three instances at 100,000 entities each computed every slow facet itself, three times
-      // per period, and facets were most of PostgreSQL's work (bench/load)
-      if (!isPg(knex)) return;
+      // The slow counts and facets instances computed, and who computes each next (GenerationCache's SharedValues,
+      // used on PostgreSQL): with three instances at 100,000 entities each computed every slow facet itself, three
+      // times per period, and facets were most of PostgreSQL's work (bench/load). Created on SQLite too (unused there,
+      // one instance) so that both engines have the same tables, as `portico db copy` expects.
       await knex.schema.createTable('catalog_shared_counts', t => {
         t.text('key_hash').primary();
         t.text('value');
@@ -259,7 +259,7 @@ export const catalogMigrations: DatabaseMigration[] = [
       });
     },
     async down(knex) {
-      if (isPg(knex)) await knex.schema.dropTableIfExists('catalog_shared_counts');
+      await knex.schema.dropTableIfExists('catalog_shared_counts');
     },
   },
 ];

@@ -261,21 +261,28 @@ describe('GenerationCache with slow values shared between instances', () => {
     for (let i = 0; i < 10; i++) await Promise.resolve();
   };
 
-  it('has one instance recompute a slow value while the others serve theirs, then take it', async () => {
+  /** `n` instances sharing a marker and a table; each has computed the facet once (value 1), one after another, `costMs` each. */
+  async function instances(n: number, costMs: number) {
     clock = 0;
     const { marker } = sharedMarker();
-    const { shared } = memoryShared();
+    const { shared, rows } = memoryShared();
     const options = { maxStalenessMs: 5000, slowerThanMs: 250, now, shared };
-    const [a, b, c] = [new GenerationCache(marker, options), new GenerationCache(marker, options), new GenerationCache(marker, options)];
-    // each instance has computed the facet once (3,000 ms each)
-    for (const cache of [a, b, c]) {
+    const caches = Array.from({ length: n }, () => new GenerationCache(marker, options));
+    for (const cache of caches) {
       const first = manualCompute();
       const p = cache.cached('facet', first.compute, weigh);
       await settle();
-      clock += 1000;
+      clock += costMs;
       first.started[0].resolve(1);
       expect(await p).toBe(1);
     }
+    return { caches, rows };
+  }
+
+  it('has one instance recompute a slow value while the others serve theirs, then take it', async () => {
+    const {
+      caches: [a, b, c],
+    } = await instances(3, 1000);
     await a.bump(); // a write: every instance's value is now a stand-in
     clock = 4000; // a's value is due again (5,000 - 2 × 1,000 ms after it started at 0)
 
@@ -303,19 +310,9 @@ describe('GenerationCache with slow values shared between instances', () => {
   });
 
   it("takes another instance's value, recomputed within the bound, for its own that passed it, instead of computing", async () => {
-    clock = 0;
-    const { marker } = sharedMarker();
-    const { shared } = memoryShared();
-    const options = { maxStalenessMs: 5000, slowerThanMs: 250, now, shared };
-    const [a, b] = [new GenerationCache(marker, options), new GenerationCache(marker, options)];
-    for (const cache of [a, b]) {
-      const first = manualCompute();
-      const p = cache.cached('facet', first.compute, weigh);
-      await settle();
-      clock += 1000;
-      first.started[0].resolve(1);
-      await p;
-    }
+    const {
+      caches: [a, b],
+    } = await instances(2, 1000);
     await a.bump();
     clock = 3000; // a's value (as of 0, 1,000 ms to compute) is due: a recomputes it and leaves it
     const work = manualCompute();
@@ -331,19 +328,10 @@ describe('GenerationCache with slow values shared between instances', () => {
   });
 
   it('does not let the claim of an instance that died stop the others: they compute, and claim once it runs out', async () => {
-    clock = 0;
-    const { marker } = sharedMarker();
-    const { shared, rows } = memoryShared();
-    const options = { maxStalenessMs: 5000, slowerThanMs: 250, now, shared };
-    const [a, b] = [new GenerationCache(marker, options), new GenerationCache(marker, options)];
-    for (const cache of [a, b]) {
-      const first = manualCompute();
-      const p = cache.cached('facet', first.compute, weigh);
-      await settle();
-      clock += 500;
-      first.started[0].resolve(1);
-      await p;
-    }
+    const {
+      caches: [a, b],
+      rows,
+    } = await instances(2, 500);
     await a.bump();
     clock = 4500;
     const dead = manualCompute();

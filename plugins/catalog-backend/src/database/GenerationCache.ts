@@ -54,9 +54,9 @@ export interface SharedValues {
 /** Rows of values nobody refreshed for this long are deleted now and then (their filters went out of use). */
 const SHARED_ROW_MAX_AGE_MS = 60 * 60_000;
 
-/** The table `catalog_shared_counts` (its own migration, PostgreSQL only), one row per key by its SHA-1. */
+/** The table `catalog_shared_counts` (its own migration; used on PostgreSQL), one row per key by its SHA-1. */
 export function pgSharedValues(knex: Knex): SharedValues {
-  const id = (key: string) => crypto.createHash('sha1').update(key).digest('hex');
+  const id = (key: string) => crypto.hash('sha1', key, 'hex');
   let writes = 0;
   return {
     async read(key) {
@@ -109,7 +109,7 @@ export interface StalenessOptions {
   now?: () => number;
   /**
    * Where several instances share their slow values (PostgreSQL): a stand-in due for recomputation first takes a
-   * newer value another instance left, else claims the computation, else (another instance computes it) waits.
+   * newer value another instance left, else claims the computation, else (another instance computes it) answers on.
    */
   shared?: SharedValues;
   /**
@@ -246,11 +246,15 @@ export class GenerationCache {
   private adopt(key: string, theirs: SharedSettled): Settled {
     const last = this.settled.get(key);
     if (last && last.asOf >= theirs.asOf) return last;
-    const adopted = { ...theirs };
+    return this.remember(key, { ...theirs });
+  }
+
+  /** Keeps `settled` as the key's last value, the most recently set last among at most 500 keys. */
+  private remember(key: string, settled: Settled): Settled {
     this.settled.delete(key);
-    this.settled.set(key, adopted);
+    this.settled.set(key, settled);
     if (this.settled.size > 500) this.settled.delete(this.settled.keys().next().value as string);
-    return adopted;
+    return settled;
   }
 
   /**
@@ -368,9 +372,7 @@ export class GenerationCache {
         const last = this.settled.get(key);
         const settled: Settled = { value, asOf: startedAt, computeMs: this.now() - startedAt, weight: weigh ? weigh(value) : 0 };
         if (!last || last.asOf <= startedAt) {
-          this.settled.delete(key);
-          this.settled.set(key, settled);
-          if (this.settled.size > 500) this.settled.delete(this.settled.keys().next().value as string);
+          this.remember(key, settled);
           if (this.generation === generation && this.cache.get(key) === p) this.current.set(key, settled);
         }
       },

@@ -216,7 +216,6 @@ export function prewarmYamlParser(): void {
 
 /** A file read and being parsed before anyone asked (`parseAhead`). */
 interface ParseAhead {
-  file: string;
   size: number;
   mtimeMs: number;
   text: string;
@@ -252,7 +251,7 @@ async function readAhead(file: string, options: { maxBytes: number; limits: Yaml
   if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined; // written while read
   const parse = new WorkerParse(takeParserThread(), text, file, CHUNK_DOCUMENTS, options.limits);
   parse.worker.unref(); // as a prewarmed thread: it never keeps the process alive until a read takes it
-  return { file, size: after.size, mtimeMs: after.mtimeMs, text, parse };
+  return { size: after.size, mtimeMs: after.mtimeMs, text, parse };
 }
 
 /**

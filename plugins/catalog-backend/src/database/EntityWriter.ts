@@ -49,6 +49,18 @@ const HISTORY_COLUMNS: BulkColumn[] = [
 ];
 
 const THREAD_MIN = 5_000;
+
+/** Relation types are few and camel-cased: lower-casing each of a load's relations anew allocated a string per row. */
+const typeKeys = new Map<string, string>();
+function typeKeyOf(type: string): string {
+  let key = typeKeys.get(type);
+  if (key === undefined) {
+    key = type.toLowerCase();
+    if (typeKeys.size < 1000) typeKeys.set(type, key);
+  }
+  return key;
+}
+
 /**
  * A large new source into a small catalog loads as a first load does (see `openBatch`) from its BULK_MIN-th entity on,
  * when the catalog held at most BULK_SMALL_CATALOG entities as it began. The portal's own examples are read before the
@@ -323,9 +335,10 @@ export class EntityWriter {
       affected.add(u.row.entityRef);
       for (const r of u.relations) {
         affected.add(r.sourceRef);
-        // a relation that was not there before changes its source as stored
-        if (!oldRelations.delete(`${r.sourceRef}\0${r.type}\0${r.targetRef}`)) relationsChanged.add(r.sourceRef);
-        relations.push([eid, r.sourceRef, r.type, r.type.toLowerCase(), r.targetRef]);
+        // a relation that was not there before changes its source as stored (with none there before, as in a first
+        // load, every one is new: no key to build)
+        if (!oldRelations.size || !oldRelations.delete(`${r.sourceRef}\0${r.type}\0${r.targetRef}`)) relationsChanged.add(r.sourceRef);
+        relations.push([eid, r.sourceRef, r.type, typeKeyOf(r.type), r.targetRef]);
       }
       for (const s of u.search) search.push([eid, s.key, s.value, s.originalValue]);
       // indexed as our own tokens, so both engines hold the same words (see searchTokens)

@@ -1,4 +1,4 @@
-import { hash as oneShotHash, randomUUID } from 'node:crypto';
+import { hash as oneShotHash, randomFillSync, randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@portico/errors';
 import { ANNOTATION_ORPHAN, FORBIDDEN_ENTITY_KEYS, findForbiddenKey, stringifyEntityRef, type Entity } from '@portico/catalog-model';
 import type { CatalogEntitiesChangedPayload, CatalogProcessor, DeferredEntity, EntityProviderError, EntityProviderMutation } from '@portico/plugin-catalog-node';
@@ -68,8 +68,22 @@ function hashInput(json: string, locationKey: string | undefined): string {
   return oneShotHash('sha1', `${json}\u0000${locationKey ?? ''}`, 'hex');
 }
 
+/** Random bytes for etags, drawn 16 at a time and refilled in one call per 256 etags. */
+const etagBytes = Buffer.alloc(16 * 256);
+let etagOffset = etagBytes.length;
+
+/**
+ * 32 random hex digits. A load of 10,000 entities makes 10,000 of them: as a UUID with its dashes removed they took
+ * 26 ms of the main thread in a CPU profile of that load (a UUID's formatting, then a regular expression over it);
+ * hex of pooled random bytes takes a third of that or less (10,000 warm: 1.7–3.7 ms against 4.5–11 ms).
+ */
 function newEtag(): string {
-  return randomUUID().replace(/-/g, '');
+  if (etagOffset === etagBytes.length) {
+    randomFillSync(etagBytes);
+    etagOffset = 0;
+  }
+  etagOffset += 16;
+  return etagBytes.toString('hex', etagOffset - 16, etagOffset);
 }
 
 /** The stored version of an entity as authored (without the uid and etag the catalog added). */

@@ -51,6 +51,11 @@ export class SchedulerManager {
   readonly instanceId: string;
   private readonly tasks = new Map<string, Task>();
   private readonly stopController = new AbortController();
+  /**
+   * The loops waiting for their next run, woken by shutdown. Not listeners on the stop signal: the default portal
+   * with its integrations has more loops than the 10 listeners after which Node warns of a leak.
+   */
+  private readonly sleepers = new Set<() => void>();
   private readonly loops = new Set<Promise<void>>();
   private readonly pollIntervalMs: number;
   private database?: DatabaseManager;
@@ -142,16 +147,14 @@ export class SchedulerManager {
   private sleep(ms: number): Promise<void> {
     return new Promise(resolve => {
       if (this.stopped) return resolve();
-      const onStop = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
       };
-      const timer = setTimeout(() => {
-        this.stopController.signal.removeEventListener('abort', onStop);
-        resolve();
-      }, Math.max(0, Math.min(ms, 2_147_000_000)));
+      const timer = setTimeout(wake, Math.max(0, Math.min(ms, 2_147_000_000)));
       timer.unref?.();
-      this.stopController.signal.addEventListener('abort', onStop, { once: true });
+      this.sleepers.add(wake);
     });
   }
 
@@ -269,6 +272,7 @@ export class SchedulerManager {
   async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopController.abort();
+    for (const wake of [...this.sleepers]) wake();
     const running = [...this.tasks.values()].flatMap(t => (t.running ? [t.running] : []));
     for (const r of running) r.controller.abort(new Error('The backend is shutting down'));
     const wait = Promise.all([...running.map(r => r.promise), ...this.loops]);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { getEventListeners } from 'node:events';
 import { describeEachDatabase } from '@portico/test-utils';
 import { ConflictError, InputError, NotFoundError } from '@portico/errors';
 import { ConfigReader } from '../config/ConfigReader';
@@ -109,6 +110,25 @@ describe('scheduler (local and manual tasks)', () => {
       /frequency\.cron 'not a cron'/,
     );
     await expect(manager.forPlugin('a').scheduleTask({ ...def, id: 'd', timeout: '5 minutes' })).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('waits between the runs of many tasks without a warning of leaked listeners, and stops them all', async () => {
+    let runs = 0;
+    for (let i = 0; i < 15; i++) {
+      await manager.forPlugin(`p${i}`).scheduleTask({ id: 'hourly', scope: 'local', frequency: { duration: 'PT1H' }, timeout: 'PT1S', fn: () => void runs++ });
+    }
+    // every task has run once and its loop waits an hour for the next run (as a listener on the scheduler's stop
+    // signal, as it used to, or among its sleepers)
+    const inside = manager as unknown as { stopController: AbortController; sleepers?: Set<unknown> };
+    const stopSignal = inside.stopController.signal;
+    const listeners = () => getEventListeners(stopSignal, 'abort').length;
+    await waitFor(() => runs === 15 && listeners() + (inside.sleepers?.size ?? 0) === 15);
+    // Node warns of a leak (MaxListenersExceededWarning) once a signal has more than 10 listeners: the default portal
+    // has more than 10 tasks
+    expect(listeners()).toBeLessThanOrEqual(10);
+    const stopping = manager.shutdown({ timeoutMs: 60_000 }); // resolves once every loop has ended
+    await expect(stopping).resolves.toBeUndefined();
+    expect(runs).toBe(15);
   });
 
   it('stops on shutdown: loops end and running tasks see their signal abort', async () => {

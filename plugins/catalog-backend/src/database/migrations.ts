@@ -4,13 +4,13 @@ import { yieldToEventLoop } from '../yieldToEventLoop';
 import { engineOf, type Engine } from './CatalogDialect';
 
 /**
- * Indexes of the derived tables (relations, search), and the entities' lookup indexes that no write relies on (the
- * unique ones stay). A bulk load into an empty catalog drops them and builds them once at the end, which is several
- * times faster than maintaining them row by row (the entities' two added 22–27 ms, medians of 7, to SQLite's own
- * work inserting the 10,000 rows of bench/catalog's load; building them afterwards takes 10–19 ms, on the thread that
- * builds the others). `include`: columns carried in the
- * index for reads that need nothing else (PostgreSQL's INCLUDE; on SQLite trailing key columns, which cover the same
- * reads).
+ * Indexes of the derived tables (relations, search), and the entities' kind and provider indexes (lookups only: the
+ * unique ones, which keep a second copy of a ref out, stay). A bulk load into an empty catalog drops them and builds
+ * them once at the end, which is several times faster than maintaining them row by row (the entities' two added
+ * 22–27 ms, medians of 7, to SQLite's own work inserting the 10,000 rows of bench/catalog's load; building them
+ * afterwards takes 10–19 ms, on the thread that builds the others). Until then a read by kind or provider scans the
+ * table. `include`: columns carried in the index for reads that need nothing else (PostgreSQL's INCLUDE; on SQLite
+ * trailing key columns, which cover the same reads).
  */
 export const DERIVED_INDEXES: Array<{ name: string; table: string; columns: string[]; include?: string[] }> = [
   // covering: stitching an entity's served relations reads only this index

@@ -49,18 +49,6 @@ const HISTORY_COLUMNS: BulkColumn[] = [
 ];
 
 const THREAD_MIN = 5_000;
-
-/** Relation types are few and camel-cased: lower-casing each of a load's relations anew allocated a string per row. */
-const typeKeys = new Map<string, string>();
-function typeKeyOf(type: string): string {
-  let key = typeKeys.get(type);
-  if (key === undefined) {
-    key = type.toLowerCase();
-    if (typeKeys.size < 1000) typeKeys.set(type, key);
-  }
-  return key;
-}
-
 /**
  * A large new source into a small catalog loads as a first load does (see `openBatch`) from its BULK_MIN-th entity on,
  * when the catalog held at most BULK_SMALL_CATALOG entities as it began. The portal's own examples are read before the
@@ -364,6 +352,17 @@ export class EntityWriter {
     const rows = await selectWhereIn<{ eid: number | string }>(trx, 'catalog_entities', ['eid'], 'eid', eids as unknown as string[]);
     return rows.map(r => Number(r.eid));
   }
+}
+
+/** Relation types are few and camel-cased: lower-casing each of a load's relations anew allocated a string per row. */
+const typeKeys = new Map<string, string>();
+function typeKeyOf(type: string): string {
+  let key = typeKeys.get(type);
+  if (key === undefined) {
+    key = type.toLowerCase();
+    if (typeKeys.size < 1000) typeKeys.set(type, key);
+  }
+  return key;
 }
 
 /** A thread's plan as several, each of at most `size` items. */
